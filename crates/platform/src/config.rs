@@ -1,0 +1,158 @@
+//! Layered configuration: built-in defaults, then a TOML file, then `FAZHI_*`
+//! environment variables (`__` separates sections: `FAZHI_GATEWAY__LISTEN`).
+
+use std::{net::SocketAddr, path::Path, time::Duration};
+
+use figment::{
+    Figment, Provider,
+    providers::{Env, Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+/// Loads `T` from its defaults, an optional TOML file and the environment.
+/// `overrides` (command-line flags) win over everything.
+pub fn load<T>(defaults: &T, file: Option<&Path>, overrides: &[(&str, String)]) -> Result<T, figment::Error>
+where
+    T: Serialize + DeserializeOwned,
+{
+    let mut figment = Figment::from(Serialized::defaults(defaults));
+    if let Some(file) = file {
+        if !file.exists() {
+            return Err(figment::Error::from(format!("configuration file {} does not exist", file.display())));
+        }
+        figment = figment.merge(Toml::file(file));
+    }
+    // Only sections and keys the settings know: FAZHI_TEST_* and other
+    // variables meant for tools are not configuration.
+    let known: Vec<String> = match Serialized::defaults(defaults).data() {
+        Ok(data) => data.values().flat_map(|dict| dict.keys().cloned()).collect(),
+        Err(_) => Vec::new(),
+    };
+    let env = Env::prefixed("FAZHI_").split("__").filter(move |key| {
+        let top = key.as_str().split('.').next().unwrap_or_default();
+        known.iter().any(|k| k.eq_ignore_ascii_case(top))
+    });
+    figment = figment.merge(env);
+    for (key, value) in overrides {
+        figment = figment.merge(Serialized::default(key, value));
+    }
+    figment.extract()
+}
+
+/// Where one service listens and keeps its data.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServiceSettings {
+    /// gRPC listen address.
+    pub listen: SocketAddr,
+    /// Where other processes reach this service; defaults to `http://{listen}`.
+    pub endpoint: Option<String>,
+    /// `postgres://…` to use PostgreSQL; unset means a SQLite file under the data directory.
+    pub database_url: Option<String>,
+}
+
+impl ServiceSettings {
+    pub fn on_port(port: u16) -> Self {
+        Self { listen: SocketAddr::from(([127, 0, 0, 1], port)), endpoint: None, database_url: None }
+    }
+
+    pub fn endpoint(&self) -> String {
+        self.endpoint.clone().unwrap_or_else(|| format!("http://{}", self.listen))
+    }
+}
+
+impl Default for ServiceSettings {
+    fn default() -> Self {
+        Self::on_port(0)
+    }
+}
+
+/// How this process calls other services.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct GrpcClientSettings {
+    /// Deadline of every call, in milliseconds.
+    pub deadline_ms: u64,
+    /// How long to wait for a connection, in milliseconds.
+    pub connect_timeout_ms: u64,
+}
+
+impl GrpcClientSettings {
+    pub fn deadline(&self) -> Duration {
+        Duration::from_millis(self.deadline_ms)
+    }
+
+    pub fn connect_timeout(&self) -> Duration {
+        Duration::from_millis(self.connect_timeout_ms)
+    }
+}
+
+impl Default for GrpcClientSettings {
+    fn default() -> Self {
+        Self { deadline_ms: 5_000, connect_timeout_ms: 1_000 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Plain,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogSettings {
+    /// `plain` for people, `json` for log collectors.
+    pub format: LogFormat,
+    /// A `tracing` filter, e.g. `info` or `info,fazhi_complaints=debug`; `RUST_LOG` wins when set.
+    pub filter: String,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self { format: LogFormat::Plain, filter: "info".into() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Serialize, Deserialize, PartialEq, Default)]
+    #[serde(deny_unknown_fields, default)]
+    struct Sample {
+        data_dir: String,
+        service: ServiceSettings,
+    }
+
+    #[test]
+    fn a_file_overrides_defaults_and_flags_override_the_file() {
+        let dir = std::env::temp_dir().join(format!("fazhi-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("fazhi.toml");
+        std::fs::write(&file, "data_dir = \"/srv/a\"\n[service]\nlisten = \"0.0.0.0:7000\"\n").unwrap();
+        let loaded: Sample = load(&Sample::default(), Some(&file), &[("data_dir", "/srv/b".into())]).unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(loaded.data_dir, "/srv/b");
+        assert_eq!(loaded.service.listen, "0.0.0.0:7000".parse().unwrap());
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_file_is_refused() {
+        let dir = std::env::temp_dir().join(format!("fazhi-config-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("fazhi.toml");
+        std::fs::write(&file, "[service]\nlisten_addr = \"0.0.0.0:7000\"\n").unwrap();
+        let err = load(&Sample::default(), Some(&file), &[]).unwrap_err();
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(err.to_string().contains("listen_addr"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_file_is_an_error() {
+        let err = load(&Sample::default(), Some(Path::new("/nonexistent/fazhi.toml")), &[]).unwrap_err();
+        assert!(err.to_string().contains("does not exist"));
+    }
+}

@@ -1,0 +1,138 @@
+//! Database access shared by every service: a SQLite file under the data
+//! directory by default, PostgreSQL when a `postgres://` URL is configured.
+//!
+//! Both go through sqlx's `Any` driver with one SQL dialect: `$1` placeholders,
+//! portable column types, application-generated ids and times stored as
+//! integer microseconds. Migrations are embedded in each service's binary.
+
+mod batch;
+
+use std::{borrow::Cow, path::Path, str::FromStr, time::Duration};
+
+use sqlx::{
+    AnyPool, ConnectOptions, Executor, SqlSafeStr,
+    any::{AnyConnectOptions, AnyPoolOptions},
+    migrate::{Migration, MigrationType, Migrator},
+};
+
+pub use batch::{BatchError, BatchWriter};
+
+/// Which engine a [`Database`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A migration compiled into the binary.
+#[derive(Debug, Clone, Copy)]
+pub struct EmbeddedMigration {
+    pub version: i64,
+    pub description: &'static str,
+    pub sql: &'static str,
+}
+
+/// A connection pool plus what it is connected to.
+#[derive(Debug, Clone)]
+pub struct Database {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Per-connection SQLite settings: durable commits (`synchronous=FULL` in WAL
+/// mode fsyncs the log on every commit), enforced foreign keys, and a busy
+/// timeout so a reader never fails while the writer holds the lock.
+const SQLITE_CONNECTION_PRAGMAS: &str = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+
+impl Database {
+    /// Opens the service's database and brings its schema up to date.
+    ///
+    /// `url` is a `postgres://` or `sqlite://` URL; `None` means the SQLite
+    /// file `{data_dir}/{name}.db`, created if missing.
+    pub async fn open(
+        url: Option<&str>,
+        data_dir: &Path,
+        name: &str,
+        migrations: &[EmbeddedMigration],
+    ) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let url = match url {
+            Some(url) => url.to_owned(),
+            None => {
+                std::fs::create_dir_all(data_dir).map_err(|e| {
+                    anyhow::anyhow!("cannot create data directory {}: {e}", data_dir.display())
+                })?;
+                format!("sqlite://{}?mode=rwc", data_dir.join(format!("{name}.db")).display())
+            }
+        };
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            anyhow::bail!("database URL for {name} must start with postgres:// or sqlite://");
+        };
+        let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+
+        let pool = match backend {
+            Backend::Sqlite => {
+                // WAL is a property of the file: set it once, before the pool
+                // opens connections concurrently.
+                let mut first = options.connect().await?;
+                first.execute("PRAGMA journal_mode = WAL;").await?;
+                drop(first);
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .after_connect(|conn, _| Box::pin(async move { conn.execute(SQLITE_CONNECTION_PRAGMAS).await.map(|_| ()) }))
+                    .connect_with(options)
+                    .await?
+            }
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await?
+            }
+        };
+
+        let migrator = Migrator::with_migrations(
+            migrations
+                .iter()
+                .map(|m| {
+                    Migration::new(m.version, Cow::Borrowed(m.description), MigrationType::Simple, m.sql.into_sql_str(), false)
+                })
+                .collect(),
+        );
+        migrator.run(&pool).await.map_err(|e| anyhow::anyhow!("migrating the {name} database: {e}"))?;
+        tracing::info!(database = name, backend = ?backend, "database ready");
+        Ok(Self { pool, backend })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Waits for every connection to close; call on shutdown.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Whether `err` is a unique-constraint violation.
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    err.as_database_error().is_some_and(|e| e.is_unique_violation())
+}
+
+/// Upper bound (exclusive) of the text range holding `prefix` and every
+/// string that starts with it, for index-friendly prefix queries over
+/// digit strings such as division codes: `code >= prefix AND code < bound`.
+pub fn prefix_upper_bound(prefix: &str) -> String {
+    // ':' sorts right after '9'.
+    format!("{prefix}:")
+}

@@ -1,0 +1,223 @@
+//! One error vocabulary for every service and both edges: a kind (which
+//! decides the gRPC code and the HTTP status), a stable machine code, a
+//! message for people, and the offending field when there is one.
+//!
+//! Services return [`Error`]; it travels as a `tonic::Status` carrying
+//! `google.rpc.ErrorInfo` (the code) and `google.rpc.BadRequest` (the field),
+//! and the gateway turns it back into an [`Error`] to write problem+json.
+
+use std::collections::HashMap;
+
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+const DOMAIN: &str = "fazhi";
+const KIND_KEY: &str = "kind";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Malformed input: wrong type, missing field, bad format (400).
+    InvalidArgument,
+    /// Well-formed input that a domain rule forbids (422).
+    RuleViolation,
+    Unauthenticated,
+    PermissionDenied,
+    NotFound,
+    AlreadyExists,
+    /// Stale `version`: somebody else changed the resource first (409).
+    Conflict,
+    /// The resource is not in a state that allows this (409).
+    FailedPrecondition,
+    /// Rate limited (429).
+    ResourceExhausted,
+    /// A dependency is down (503).
+    Unavailable,
+    /// A dependency did not answer in time (504).
+    DeadlineExceeded,
+    /// A bug or an unexpected failure; details stay in the logs (500).
+    Internal,
+}
+
+impl ErrorKind {
+    pub fn grpc_code(self) -> Code {
+        match self {
+            ErrorKind::InvalidArgument | ErrorKind::RuleViolation => Code::InvalidArgument,
+            ErrorKind::Unauthenticated => Code::Unauthenticated,
+            ErrorKind::PermissionDenied => Code::PermissionDenied,
+            ErrorKind::NotFound => Code::NotFound,
+            ErrorKind::AlreadyExists => Code::AlreadyExists,
+            ErrorKind::Conflict => Code::Aborted,
+            ErrorKind::FailedPrecondition => Code::FailedPrecondition,
+            ErrorKind::ResourceExhausted => Code::ResourceExhausted,
+            ErrorKind::Unavailable => Code::Unavailable,
+            ErrorKind::DeadlineExceeded => Code::DeadlineExceeded,
+            ErrorKind::Internal => Code::Internal,
+        }
+    }
+
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorKind::InvalidArgument => 400,
+            ErrorKind::RuleViolation => 422,
+            ErrorKind::Unauthenticated => 401,
+            ErrorKind::PermissionDenied => 403,
+            ErrorKind::NotFound => 404,
+            ErrorKind::AlreadyExists | ErrorKind::Conflict | ErrorKind::FailedPrecondition => 409,
+            ErrorKind::ResourceExhausted => 429,
+            ErrorKind::Unavailable => 503,
+            ErrorKind::DeadlineExceeded => 504,
+            ErrorKind::Internal => 500,
+        }
+    }
+
+    fn from_grpc(code: Code) -> Self {
+        match code {
+            Code::InvalidArgument | Code::OutOfRange => ErrorKind::InvalidArgument,
+            Code::Unauthenticated => ErrorKind::Unauthenticated,
+            Code::PermissionDenied => ErrorKind::PermissionDenied,
+            Code::NotFound => ErrorKind::NotFound,
+            Code::AlreadyExists => ErrorKind::AlreadyExists,
+            Code::Aborted => ErrorKind::Conflict,
+            Code::FailedPrecondition => ErrorKind::FailedPrecondition,
+            Code::ResourceExhausted => ErrorKind::ResourceExhausted,
+            Code::Unavailable | Code::Cancelled => ErrorKind::Unavailable,
+            Code::DeadlineExceeded => ErrorKind::DeadlineExceeded,
+            _ => ErrorKind::Internal,
+        }
+    }
+
+    /// The code used when an error names none of its own.
+    fn default_code(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidArgument => "invalid_argument",
+            ErrorKind::RuleViolation => "rule_violation",
+            ErrorKind::Unauthenticated => "unauthenticated",
+            ErrorKind::PermissionDenied => "permission_denied",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::AlreadyExists => "already_exists",
+            ErrorKind::Conflict => "version_conflict",
+            ErrorKind::FailedPrecondition => "failed_precondition",
+            ErrorKind::ResourceExhausted => "rate_limited",
+            ErrorKind::Unavailable => "service_unavailable",
+            ErrorKind::DeadlineExceeded => "deadline_exceeded",
+            ErrorKind::Internal => "internal",
+        }
+    }
+}
+
+/// An error a caller can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Error {
+    pub kind: ErrorKind,
+    /// Stable snake_case code, e.g. `invalid_division_code`.
+    pub code: String,
+    pub message: String,
+    /// The request field at fault, in the caller's naming (`division_code`).
+    pub field: Option<String>,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { kind, code: code.into(), message: message.into(), field: None }
+    }
+
+    /// Malformed value of `field`.
+    pub fn invalid_field(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidArgument, code, message).with_field(field)
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(ErrorKind::NotFound, "not_found", format!("{what} not found"))
+    }
+
+    /// A bug or an infrastructure failure: logged here with its cause, shown
+    /// to the caller only as "internal error".
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(ErrorKind::Internal, "internal", "internal error")
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// Reads an error back from a status another service returned.
+    pub fn from_status(status: &Status) -> Self {
+        let details = status.get_error_details();
+        let mut kind = ErrorKind::from_grpc(status.code());
+        let mut code = None;
+        if let Some(info) = details.error_info() {
+            if info.domain == DOMAIN {
+                code = Some(info.reason.to_ascii_lowercase());
+                if kind == ErrorKind::InvalidArgument && info.metadata.get(KIND_KEY).is_some_and(|k| k == "rule") {
+                    kind = ErrorKind::RuleViolation;
+                }
+            }
+        }
+        let field = details
+            .bad_request()
+            .and_then(|bad| bad.field_violations.first())
+            .map(|violation| violation.field.clone());
+        let message = match kind {
+            ErrorKind::Internal => "internal error".to_owned(),
+            ErrorKind::Unavailable if code.is_none() => "a service this request needs is unavailable".to_owned(),
+            ErrorKind::DeadlineExceeded if code.is_none() => "a service this request needs did not answer in time".to_owned(),
+            _ => status.message().to_owned(),
+        };
+        Self { kind, code: code.unwrap_or_else(|| kind.default_code().to_owned()), message, field }
+    }
+}
+
+impl From<Error> for Status {
+    fn from(err: Error) -> Self {
+        let mut metadata = HashMap::new();
+        if err.kind == ErrorKind::RuleViolation {
+            metadata.insert(KIND_KEY.to_owned(), "rule".to_owned());
+        }
+        let mut details = ErrorDetails::with_error_info(err.code.to_ascii_uppercase(), DOMAIN, metadata);
+        if let Some(field) = &err.field {
+            details.add_bad_request_violation(field.clone(), err.message.clone());
+        }
+        Status::with_error_details(err.kind.grpc_code(), err.message, details)
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::PoolTimedOut => Error::new(ErrorKind::Unavailable, "database_busy", "the database is busy; retry shortly"),
+            _ => Error::internal(err),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rule_violation_survives_the_trip_through_grpc() {
+        let err = Error::new(ErrorKind::RuleViolation, "auxiliary_cannot_hold_certificate", "auxiliary staff cannot hold a certificate")
+            .with_field("person_id");
+        let back = Error::from_status(&Status::from(err.clone()));
+        assert_eq!(back, err);
+        assert_eq!(back.kind.http_status(), 422);
+    }
+
+    #[test]
+    fn a_plain_status_without_details_gets_a_default_code() {
+        let back = Error::from_status(&Status::unavailable("tcp connect error"));
+        assert_eq!(back.kind, ErrorKind::Unavailable);
+        assert_eq!(back.code, "service_unavailable");
+        assert!(!back.message.contains("tcp"), "transport details are not shown to callers");
+    }
+
+    #[test]
+    fn a_stale_version_is_a_409() {
+        let err = Error::new(ErrorKind::Conflict, "version_conflict", "stale");
+        assert_eq!(Status::from(err).code(), Code::Aborted);
+        assert_eq!(ErrorKind::from_grpc(Code::Aborted).http_status(), 409);
+    }
+}

@@ -1,0 +1,209 @@
+//! gRPC on both sides. Servers get health checking, reflection, per-RPC
+//! metrics and trace-context extraction, and stop gracefully on shutdown.
+//! Clients put a deadline and the caller's trace context on every call.
+
+use std::{
+    task::{Context, Poll},
+    time::{Duration, Instant},
+};
+
+use futures::future::BoxFuture;
+
+use http::HeaderMap;
+use opentelemetry::propagation::{Extractor, Injector};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tonic::{
+    Request, Status,
+    metadata::{MetadataKey, MetadataMap, MetadataValue},
+    service::{Interceptor, Routes, interceptor::InterceptedService},
+    transport::{Endpoint, Server, server::TcpIncoming},
+};
+use tonic_health::ServingStatus;
+use tracing::{Instrument, Span, field::Empty};
+use tracing_opentelemetry::OpenTelemetrySpanExt;
+
+use crate::config::GrpcClientSettings;
+
+/// Serves `routes` (one Fazhi service, named by its full gRPC name such as
+/// `fazhi.complaints.v1.ComplaintService`) on `listener` until `shutdown`.
+///
+/// Health reports SERVING for the service and for the server as a whole
+/// (`""`) while up, NOT_SERVING once shutdown starts.
+pub async fn serve(
+    listener: TcpListener,
+    service_name: &'static str,
+    routes: Routes,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    crate::metrics::install();
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health.set_service_status(service_name, ServingStatus::Serving).await;
+    health.set_service_status("", ServingStatus::Serving).await;
+
+    let reflection_v1 = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(fazhi_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(fazhi_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()?;
+
+    let addr = listener.local_addr()?;
+    tracing::info!(service = service_name, %addr, "gRPC server listening");
+
+    let stopping = shutdown.clone();
+    Server::builder()
+        .layer(ObserveLayer)
+        .add_routes(routes)
+        .add_service(health_service)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
+        .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), async move {
+            stopping.cancelled().await;
+            health.set_service_status(service_name, ServingStatus::NotServing).await;
+            health.set_service_status("", ServingStatus::NotServing).await;
+        })
+        .await?;
+    tracing::info!(service = service_name, "gRPC server stopped");
+    Ok(())
+}
+
+/// Per-RPC span (parented on the caller's trace context) and metrics.
+#[derive(Debug, Clone, Copy)]
+struct ObserveLayer;
+
+impl<S> tower::Layer<S> for ObserveLayer {
+    type Service = Observe<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Observe { inner }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Observe<S> {
+    inner: S,
+}
+
+impl<S, B, ResBody> tower::Service<http::Request<B>> for Observe<S>
+where
+    S: tower::Service<http::Request<B>, Response = http::Response<ResBody>>,
+    S::Future: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = BoxFuture<'static, Result<S::Response, S::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
+        let method = request.uri().path().to_owned();
+        let span = tracing::info_span!("grpc", otel.kind = "server", rpc.method = %method, rpc.grpc.status_code = Empty);
+        let parent = opentelemetry::global::get_text_map_propagator(|p| p.extract(&HeaderExtractor(request.headers())));
+        let _ = span.set_parent(parent);
+        let started = Instant::now();
+        let response = {
+            let _entered = span.enter();
+            self.inner.call(request)
+        };
+        let record_in = span.clone();
+        Box::pin(
+            async move {
+                let result = response.await;
+                // Errors travel as trailers-only responses (grpc-status in the
+                // headers); a unary success puts status 0 in the trailers.
+                let code = match &result {
+                    Ok(response) => response
+                        .headers()
+                        .get("grpc-status")
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.parse::<i32>().ok())
+                        .unwrap_or(0),
+                    Err(_) => tonic::Code::Unknown as i32,
+                };
+                record_in.record("rpc.grpc.status_code", code);
+                record_rpc(&method, code, started.elapsed());
+                result
+            }
+            .instrument(span),
+        )
+    }
+}
+
+fn record_rpc(method: &str, code: i32, latency: Duration) {
+    metrics::counter!("fazhi_grpc_server_requests_total", "method" => method.to_owned(), "code" => code.to_string())
+        .increment(1);
+    metrics::histogram!("fazhi_grpc_server_request_duration_seconds", "method" => method.to_owned())
+        .record(latency.as_secs_f64());
+}
+
+struct HeaderExtractor<'a>(&'a HeaderMap);
+
+impl Extractor for HeaderExtractor<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(|v| v.to_str().ok())
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.0.keys().map(|k| k.as_str()).collect()
+    }
+}
+
+struct MetadataInjector<'a>(&'a mut MetadataMap);
+
+impl Injector for MetadataInjector<'_> {
+    fn set(&mut self, key: &str, value: String) {
+        if let (Ok(key), Ok(value)) = (MetadataKey::from_bytes(key.as_bytes()), MetadataValue::try_from(value)) {
+            self.0.insert(key, value);
+        }
+    }
+}
+
+/// What every outgoing call carries: a deadline and the trace context.
+#[derive(Debug, Clone)]
+pub struct CallContext {
+    deadline: Duration,
+}
+
+impl Interceptor for CallContext {
+    fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, Status> {
+        if request.metadata().get("grpc-timeout").is_none() {
+            request.set_timeout(self.deadline);
+        }
+        let context = Span::current().context();
+        opentelemetry::global::get_text_map_propagator(|p| {
+            p.inject_context(&context, &mut MetadataInjector(request.metadata_mut()))
+        });
+        Ok(request)
+    }
+}
+
+/// A client channel with the deadline and trace context applied to every call.
+pub type Channel = InterceptedService<tonic::transport::Channel, CallContext>;
+
+/// A channel that connects on first use (and reconnects after failures), so a
+/// service that is down makes calls fail fast with UNAVAILABLE rather than
+/// blocking start-up.
+pub fn connect_lazy(endpoint: &str, settings: &GrpcClientSettings) -> anyhow::Result<Channel> {
+    let channel = Endpoint::from_shared(endpoint.to_owned())?
+        .connect_timeout(settings.connect_timeout())
+        .timeout(settings.deadline())
+        .tcp_nodelay(true)
+        .http2_keep_alive_interval(Duration::from_secs(30))
+        .connect_lazy();
+    Ok(InterceptedService::new(channel, CallContext { deadline: settings.deadline() }))
+}
+
+/// Asks a server's health service whether `service_name` is SERVING.
+pub async fn check_health(channel: Channel, service_name: &str) -> Result<bool, Status> {
+    let mut client = tonic_health::pb::health_client::HealthClient::new(channel);
+    let response = client
+        .check(tonic_health::pb::HealthCheckRequest { service: service_name.to_owned() })
+        .await?
+        .into_inner();
+    Ok(response.status == tonic_health::pb::health_check_response::ServingStatus::Serving as i32)
+}

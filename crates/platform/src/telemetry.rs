@@ -1,0 +1,69 @@
+//! Logs and traces, set up once per process: a `tracing` subscriber writing
+//! plain or JSON lines, plus OpenTelemetry export over OTLP/gRPC when
+//! `OTEL_EXPORTER_OTLP_ENDPOINT` is set. W3C trace context is the propagator,
+//! so a trace follows a request gateway → service → service.
+
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_sdk::{Resource, propagation::TraceContextPropagator, trace::SdkTracerProvider};
+use tracing_subscriber::{EnvFilter, Layer, layer::SubscriberExt, util::SubscriberInitExt};
+
+use crate::config::{LogFormat, LogSettings};
+
+/// Flushes and stops trace export when dropped; keep it until the process ends.
+#[must_use = "dropping the guard stops trace export"]
+pub struct TelemetryGuard {
+    provider: Option<SdkTracerProvider>,
+}
+
+impl Drop for TelemetryGuard {
+    fn drop(&mut self) {
+        if let Some(provider) = self.provider.take() {
+            if let Err(err) = provider.shutdown() {
+                eprintln!("flushing traces failed: {err}");
+            }
+        }
+    }
+}
+
+/// Installs the global subscriber. Call once, inside the Tokio runtime.
+pub fn init(settings: &LogSettings, service_name: &str) -> anyhow::Result<TelemetryGuard> {
+    opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
+    let filter = EnvFilter::try_from_default_env().or_else(|_| EnvFilter::try_new(&settings.filter))?;
+
+    let provider = match std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT") {
+        Ok(endpoint) if !endpoint.trim().is_empty() => {
+            let exporter = opentelemetry_otlp::SpanExporter::builder().with_tonic().build()?;
+            let provider = SdkTracerProvider::builder()
+                .with_batch_exporter(exporter)
+                .with_resource(Resource::builder().with_service_name(service_name.to_owned()).build())
+                .build();
+            opentelemetry::global::set_tracer_provider(provider.clone());
+            Some(provider)
+        }
+        _ => None,
+    };
+    let otel_layer = provider
+        .as_ref()
+        .map(|provider| tracing_opentelemetry::layer().with_tracer(provider.tracer("fazhi")).boxed());
+
+    let fmt_layer = match settings.format {
+        LogFormat::Plain => tracing_subscriber::fmt::layer().with_target(true).boxed(),
+        LogFormat::Json => tracing_subscriber::fmt::layer().json().with_current_span(true).with_span_list(false).boxed(),
+    };
+    tracing_subscriber::registry().with(filter).with(fmt_layer).with(otel_layer).try_init()?;
+    if provider.is_some() {
+        tracing::info!(service = service_name, "exporting traces over OTLP");
+    }
+    Ok(TelemetryGuard { provider })
+}
+
+/// For tests: silent unless `TEST_LOG` is set; safe to call many times.
+pub fn init_for_tests() {
+    opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
+    if std::env::var_os("TEST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+            .with_test_writer()
+            .try_init();
+    }
+}

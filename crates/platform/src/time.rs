@@ -1,0 +1,73 @@
+//! Time as Fazhi keeps it: instants in UTC, stored as integer microseconds,
+//! shown in China Standard Time (UTC+8, no daylight saving), where every
+//! deadline's calendar day is decided.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, SecondsFormat, TimeZone, Utc};
+use prost_types::Timestamp;
+
+/// China Standard Time.
+pub fn china() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+pub fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// The calendar date in China at `instant`.
+pub fn china_date(instant: DateTime<Utc>) -> NaiveDate {
+    instant.with_timezone(&china()).date_naive()
+}
+
+/// The last second of `date` in China: a deadline "by day D" is met at any
+/// instant up to and including this one.
+pub fn end_of_china_day(date: NaiveDate) -> DateTime<Utc> {
+    let last = NaiveTime::from_hms_opt(23, 59, 59).expect("valid time");
+    china().from_local_datetime(&date.and_time(last)).single().expect("fixed offsets are unambiguous").with_timezone(&Utc)
+}
+
+/// RFC 3339 in China time, e.g. `2023-10-25T23:59:59+08:00`.
+pub fn to_rfc3339(instant: DateTime<Utc>) -> String {
+    instant.with_timezone(&china()).to_rfc3339_opts(SecondsFormat::AutoSi, false)
+}
+
+pub fn to_micros(instant: DateTime<Utc>) -> i64 {
+    instant.timestamp_micros()
+}
+
+pub fn from_micros(micros: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(micros).unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+pub fn to_timestamp(instant: DateTime<Utc>) -> Timestamp {
+    Timestamp { seconds: instant.timestamp(), nanos: instant.timestamp_subsec_nanos() as i32 }
+}
+
+/// `None` for a timestamp outside chrono's range.
+pub fn from_timestamp(ts: &Timestamp) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp(ts.seconds, u32::try_from(ts.nanos).ok()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn late_evening_utc_is_already_the_next_day_in_china() {
+        let instant: DateTime<Utc> = "2023-09-28T17:30:00Z".parse().unwrap();
+        assert_eq!(china_date(instant), "2023-09-29".parse::<NaiveDate>().unwrap());
+    }
+
+    #[test]
+    fn the_end_of_a_china_day_is_shown_in_china_time() {
+        let end = end_of_china_day("2023-10-25".parse().unwrap());
+        assert_eq!(to_rfc3339(end), "2023-10-25T23:59:59+08:00");
+    }
+
+    #[test]
+    fn micros_and_timestamps_round_trip() {
+        let instant: DateTime<Utc> = "2024-02-18T01:02:03.456789Z".parse().unwrap();
+        assert_eq!(from_micros(to_micros(instant)), instant);
+        assert_eq!(from_timestamp(&to_timestamp(instant)), Some(instant));
+    }
+}
