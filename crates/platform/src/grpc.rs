@@ -207,3 +207,20 @@ pub async fn check_health(channel: Channel, service_name: &str) -> Result<bool, 
         .into_inner();
     Ok(response.status == tonic_health::pb::health_check_response::ServingStatus::Serving as i32)
 }
+
+/// One Fazhi service ready to serve: its gRPC routes and the database it owns.
+pub struct Service {
+    /// Full gRPC service name, as health checks ask for it.
+    pub name: &'static str,
+    pub routes: Routes,
+    pub database: crate::db::Database,
+}
+
+impl Service {
+    /// Serves until `shutdown`, then closes the database.
+    pub async fn run(self, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let result = serve(listener, self.name, self.routes, shutdown).await;
+        self.database.close().await;
+        result
+    }
+}

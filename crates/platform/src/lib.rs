@@ -8,6 +8,7 @@ pub mod division;
 pub mod error;
 pub mod grpc;
 pub mod metrics;
+pub mod paging;
 pub mod privacy;
 pub mod shutdown;
 pub mod telemetry;

@@ -1,0 +1,39 @@
+//! The complaints service (诉求受理): requests from the 12345 hotline and every
+//! other channel, their deadlines, workflow and the figures oversight reads.
+//!
+//! `domain` holds the rules and has no I/O; `store` keeps the records;
+//! `grpc` exposes `fazhi.complaints.v1.ComplaintService`.
+
+pub mod domain;
+mod grpc;
+pub mod store;
+
+use std::{path::Path, sync::Arc};
+
+use fazhi_calendar::Calendar;
+use fazhi_platform::config::ServiceSettings;
+use fazhi_proto::complaints::v1::complaint_service_server::ComplaintServiceServer;
+use tonic::service::Routes;
+
+pub use domain::ReplyRules;
+pub use grpc::ComplaintsApi;
+
+/// Full gRPC name of the service, as health checks ask for it.
+pub const SERVICE_NAME: &str = "fazhi.complaints.v1.ComplaintService";
+
+/// Opens the store (migrating it) and assembles the gRPC service.
+pub async fn build(
+    settings: &ServiceSettings,
+    rules: ReplyRules,
+    calendar: Arc<Calendar>,
+    data_dir: &Path,
+) -> anyhow::Result<fazhi_platform::grpc::Service> {
+    let store = store::Store::open(settings.database_url.as_deref(), data_dir).await?;
+    let database = store.database().clone();
+    let api = ComplaintsApi::new(store, calendar, rules);
+    Ok(fazhi_platform::grpc::Service {
+        name: SERVICE_NAME,
+        routes: Routes::new(ComplaintServiceServer::new(api)),
+        database,
+    })
+}

@@ -1,0 +1,314 @@
+//! Intake (受理): checking a new request and computing its deadlines.
+//!
+//! Reply deadlines count working days on the official calendar from the day
+//! after receipt (defaults from Guangdong's 2022 rules: inquiry 2, help and
+//! suggestion 10, complaint and report 15); urgent requests also owe a first
+//! feedback within hours.
+
+use chrono::{DateTime, Duration, Utc};
+use fazhi_calendar::Calendar;
+use fazhi_platform::{DivisionCode, Error, time};
+use serde::{Deserialize, Serialize};
+
+use super::{Channel, RequestType, Status, category_by_code};
+
+pub const MAX_CONTENT_CHARS: usize = 5_000;
+pub const MAX_ADDRESS_CHARS: usize = 500;
+pub const MAX_NAME_CHARS: usize = 50;
+
+/// Working days to reply, per request type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReplyDays {
+    pub inquiry: u32,
+    pub help: u32,
+    pub suggestion: u32,
+    pub complaint: u32,
+    pub report: u32,
+}
+
+impl Default for ReplyDays {
+    fn default() -> Self {
+        Self { inquiry: 2, help: 10, suggestion: 10, complaint: 15, report: 15 }
+    }
+}
+
+/// The deadline settings; provinces differ, so they are configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReplyRules {
+    /// Working days to reply, per request type.
+    pub reply_days: ReplyDays,
+    /// Hours to a first feedback on an urgent request (danger to life or property).
+    pub urgent_feedback_hours: u32,
+}
+
+impl Default for ReplyRules {
+    fn default() -> Self {
+        Self { reply_days: ReplyDays::default(), urgent_feedback_hours: 2 }
+    }
+}
+
+impl ReplyRules {
+    pub fn reply_days(&self, request_type: RequestType) -> u32 {
+        let days = &self.reply_days;
+        match request_type {
+            RequestType::Inquiry => days.inquiry,
+            RequestType::Help => days.help,
+            RequestType::Suggestion => days.suggestion,
+            RequestType::Complaint => days.complaint,
+            RequestType::Report => days.report,
+        }
+    }
+}
+
+/// A request as submitted, before any check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewComplaint {
+    pub channel: Channel,
+    pub request_type: RequestType,
+    pub category: String,
+    pub content: String,
+    pub address: String,
+    pub division_code: String,
+    pub complainant_name: Option<String>,
+    pub complainant_phone: Option<String>,
+    pub urgent: bool,
+}
+
+/// Who made the request, when they gave it. Anonymous requests have none.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Complainant {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// A request on record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Complaint {
+    pub id: String,
+    pub tracking_code: String,
+    pub channel: Channel,
+    pub request_type: RequestType,
+    pub category: String,
+    pub content: String,
+    pub address: String,
+    pub division_code: DivisionCode,
+    pub complainant: Complainant,
+    pub urgent: bool,
+    pub status: Status,
+    pub received_at: DateTime<Utc>,
+    pub reply_due: DateTime<Utc>,
+    pub feedback_due: Option<DateTime<Utc>>,
+    pub version: i64,
+}
+
+/// Checks a new request and records it as received at `received_at`.
+pub fn intake(
+    new: NewComplaint,
+    received_at: DateTime<Utc>,
+    calendar: &Calendar,
+    rules: &ReplyRules,
+    id: String,
+    tracking_code: String,
+) -> Result<Complaint, Error> {
+    let content = required_text("content", &new.content, MAX_CONTENT_CHARS)?;
+    let address = required_text("address", &new.address, MAX_ADDRESS_CHARS)?;
+    let category = category_by_code(new.category.trim()).ok_or_else(|| {
+        Error::invalid_field("category", "unknown_category", format!("category {:?} is not in the taxonomy", new.category))
+    })?;
+    let division_code = DivisionCode::parse_field("division_code", &new.division_code)?;
+    let name = optional_text("complainant_name", new.complainant_name.as_deref(), MAX_NAME_CHARS)?;
+    let phone = new.complainant_phone.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(check_phone).transpose()?;
+
+    let received_on = time::china_date(received_at);
+    let due_day = calendar.add_working_days(received_on, rules.reply_days(new.request_type));
+    let feedback_due = new.urgent.then(|| received_at + Duration::hours(i64::from(rules.urgent_feedback_hours)));
+
+    Ok(Complaint {
+        id,
+        tracking_code,
+        channel: new.channel,
+        request_type: new.request_type,
+        category: category.code.to_owned(),
+        content,
+        address,
+        division_code,
+        complainant: Complainant { name, phone },
+        urgent: new.urgent,
+        status: Status::Received,
+        received_at,
+        reply_due: time::end_of_china_day(due_day),
+        feedback_due,
+        version: 1,
+    })
+}
+
+fn required_text(field: &str, text: &str, max_chars: usize) -> Result<String, Error> {
+    optional_text(field, Some(text), max_chars)?
+        .ok_or_else(|| Error::invalid_field(field, "required", format!("{field} must not be empty")))
+}
+
+/// Trimmed text, `None` when blank; refuses control characters (other than
+/// line breaks and tabs) and anything over `max_chars` characters.
+fn optional_text(field: &str, text: Option<&str>, max_chars: usize) -> Result<Option<String>, Error> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let chars = text.chars().count();
+    if chars > max_chars {
+        return Err(Error::invalid_field(field, "too_long", format!("{field} has {chars} characters; at most {max_chars} are allowed")));
+    }
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(Error::invalid_field(field, "control_character", format!("{field} contains a control character")));
+    }
+    Ok(Some(text.to_owned()))
+}
+
+/// Mainland mobile and landline numbers, with or without separators or a +86 prefix.
+fn check_phone(phone: &str) -> Result<String, Error> {
+    let allowed = phone.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')'));
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    if !allowed || !(5..=15).contains(&digits) {
+        return Err(Error::invalid_field(
+            "complainant_phone",
+            "invalid_phone",
+            "complainant_phone must be a phone number of 5 to 15 digits",
+        ));
+    }
+    Ok(phone.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(request_type: RequestType) -> NewComplaint {
+        NewComplaint {
+            channel: Channel::Hotline12345,
+            request_type,
+            category: "illegal_construction".into(),
+            content: "西关村有人在耕地上违法建房".into(),
+            address: "老城镇西关村".into(),
+            division_code: "411624100".into(),
+            complainant_name: Some("张三".into()),
+            complainant_phone: Some("13812341234".into()),
+            urgent: false,
+        }
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    fn take(new: NewComplaint, received_at: DateTime<Utc>) -> Result<Complaint, Error> {
+        intake(new, received_at, &Calendar::official(), &ReplyRules::default(), "id".into(), "CODE".into())
+    }
+
+    #[test]
+    fn a_complaint_before_national_day_is_due_fifteen_working_days_later() {
+        // Thursday 28 Sep 2023, 10:00 in China.
+        let complaint = take(request(RequestType::Complaint), at("2023-09-28T02:00:00Z")).unwrap();
+        assert_eq!(time::to_rfc3339(complaint.reply_due), "2023-10-25T23:59:59+08:00");
+        assert_eq!(complaint.status, Status::Received);
+        assert_eq!(complaint.version, 1);
+    }
+
+    #[test]
+    fn an_inquiry_is_due_in_two_working_days() {
+        // Friday 3 Nov 2023 → Tuesday 7 Nov.
+        let complaint = take(request(RequestType::Inquiry), at("2023-11-03T02:00:00Z")).unwrap();
+        assert_eq!(time::to_rfc3339(complaint.reply_due), "2023-11-07T23:59:59+08:00");
+    }
+
+    #[test]
+    fn the_receipt_day_is_the_china_calendar_day() {
+        // 23:30 UTC on Friday is already Saturday in China: counting starts Monday.
+        let complaint = take(request(RequestType::Inquiry), at("2023-11-03T17:30:00Z")).unwrap();
+        assert_eq!(time::to_rfc3339(complaint.reply_due), "2023-11-07T23:59:59+08:00");
+        let complaint = take(request(RequestType::Inquiry), at("2023-11-02T15:30:00Z")).unwrap();
+        assert_eq!(time::to_rfc3339(complaint.reply_due), "2023-11-06T23:59:59+08:00", "received Thursday 23:30 in China");
+    }
+
+    #[test]
+    fn an_urgent_request_owes_feedback_within_two_hours() {
+        let mut new = request(RequestType::Help);
+        new.urgent = true;
+        let complaint = take(new, at("2023-11-03T02:00:00Z")).unwrap();
+        assert_eq!(complaint.feedback_due, Some(at("2023-11-03T04:00:00Z")));
+        let calm = take(request(RequestType::Help), at("2023-11-03T02:00:00Z")).unwrap();
+        assert_eq!(calm.feedback_due, None);
+    }
+
+    #[test]
+    fn configured_reply_days_replace_the_defaults() {
+        let rules = ReplyRules { reply_days: ReplyDays { complaint: 5, ..ReplyDays::default() }, ..ReplyRules::default() };
+        let complaint = intake(
+            request(RequestType::Complaint),
+            at("2023-11-06T02:00:00Z"),
+            &Calendar::official(),
+            &rules,
+            "id".into(),
+            "CODE".into(),
+        )
+        .unwrap();
+        assert_eq!(time::to_rfc3339(complaint.reply_due), "2023-11-13T23:59:59+08:00");
+    }
+
+    #[test]
+    fn an_unknown_category_is_refused_naming_the_field() {
+        let mut new = request(RequestType::Complaint);
+        new.category = "ufo_sighting".into();
+        let err = take(new, at("2023-11-03T02:00:00Z")).unwrap_err();
+        assert_eq!((err.field.as_deref(), err.code.as_str()), (Some("category"), "unknown_category"));
+    }
+
+    #[test]
+    fn blank_content_is_refused() {
+        let mut new = request(RequestType::Complaint);
+        new.content = "   ".into();
+        let err = take(new, at("2023-11-03T02:00:00Z")).unwrap_err();
+        assert_eq!((err.field.as_deref(), err.code.as_str()), (Some("content"), "required"));
+    }
+
+    #[test]
+    fn overlong_content_is_refused() {
+        let mut new = request(RequestType::Complaint);
+        new.content = "违".repeat(MAX_CONTENT_CHARS + 1);
+        let err = take(new, at("2023-11-03T02:00:00Z")).unwrap_err();
+        assert_eq!((err.field.as_deref(), err.code.as_str()), (Some("content"), "too_long"));
+    }
+
+    #[test]
+    fn a_nul_character_is_refused() {
+        let mut new = request(RequestType::Complaint);
+        new.address = "西关\0村".into();
+        let err = take(new, at("2023-11-03T02:00:00Z")).unwrap_err();
+        assert_eq!((err.field.as_deref(), err.code.as_str()), (Some("address"), "control_character"));
+    }
+
+    #[test]
+    fn a_malformed_phone_number_is_refused() {
+        let mut new = request(RequestType::Complaint);
+        new.complainant_phone = Some("call me".into());
+        let err = take(new, at("2023-11-03T02:00:00Z")).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("complainant_phone"));
+    }
+
+    #[test]
+    fn an_anonymous_request_is_accepted() {
+        let mut new = request(RequestType::Report);
+        new.complainant_name = None;
+        new.complainant_phone = Some("  ".into());
+        let complaint = take(new, at("2023-11-03T02:00:00Z")).unwrap();
+        assert_eq!(complaint.complainant, Complainant::default());
+    }
+
+    #[test]
+    fn a_malformed_division_code_is_refused() {
+        let mut new = request(RequestType::Complaint);
+        new.division_code = "4116".into();
+        let err = take(new, at("2023-11-03T02:00:00Z")).unwrap_err();
+        assert_eq!((err.field.as_deref(), err.code.as_str()), (Some("division_code"), "invalid_division_code"));
+    }
+}

@@ -1,0 +1,237 @@
+//! Storage of complaints. Inserts go through a group-commit writer so that
+//! concurrent intake shares fsyncs; reads use the pool directly.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use fazhi_platform::{
+    DivisionCode, Error, ErrorKind,
+    db::{self, BatchError, BatchWriter, Database, EmbeddedMigration},
+    time,
+};
+use futures::future::BoxFuture;
+use sqlx::{AnyConnection, Row, any::AnyRow};
+
+use crate::domain::{Channel, Complainant, Complaint, RequestType, Status};
+
+pub const MIGRATIONS: &[EmbeddedMigration] = &[EmbeddedMigration {
+    version: 1,
+    description: "complaints",
+    sql: include_str!("../migrations/0001_complaints.sql"),
+}];
+
+/// Rows written per transaction at most.
+const MAX_GROUP_COMMIT: usize = 256;
+
+const COLUMNS: &str = "id, tracking_code, channel, request_type, category, content, address, division_code, \
+     complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version";
+
+/// Which complaints a list or a count covers.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// This division and every division under it.
+    pub division: Option<DivisionCode>,
+    /// Received at or after.
+    pub received_from: Option<DateTime<Utc>>,
+    /// Received before.
+    pub received_to: Option<DateTime<Utc>>,
+}
+
+/// Where a page starts: after this (received_at, id) in newest-first order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub received_at: i64,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub received: i64,
+    pub urgent: i64,
+    pub by_channel: Vec<(String, i64)>,
+    pub by_category: Vec<(String, i64)>,
+    pub by_status: Vec<(String, i64)>,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    db: Database,
+    writer: BatchWriter<Complaint>,
+}
+
+impl Store {
+    pub async fn open(url: Option<&str>, data_dir: &Path) -> anyhow::Result<Self> {
+        let db = Database::open(url, data_dir, "complaints", MIGRATIONS).await?;
+        let writer = BatchWriter::spawn(db.pool().clone(), MAX_GROUP_COMMIT, insert_one);
+        Ok(Self { db, writer })
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    /// Records a new complaint; returns once it is durably committed.
+    pub async fn insert(&self, complaint: Complaint) -> Result<(), Error> {
+        self.writer.write(complaint).await.map_err(|err| match err {
+            BatchError::Database(err) if db::is_unique_violation(&err) => {
+                Error::new(ErrorKind::AlreadyExists, "already_exists", "a complaint with this id or tracking code exists")
+            }
+            BatchError::Database(err) => Error::from(err),
+            BatchError::Stopped => Error::new(ErrorKind::Unavailable, "shutting_down", "the service is shutting down"),
+        })
+    }
+
+    pub async fn get(&self, id: &str) -> Result<Option<Complaint>, Error> {
+        let sql = const_format(&["SELECT ", COLUMNS, " FROM complaints WHERE id = $1"]);
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_owned()).fetch_optional(self.db.pool()).await?;
+        row.map(|row| decode(&row)).transpose()
+    }
+
+    /// Newest first, `limit` at most, starting after `after`.
+    pub async fn list(&self, filter: &Filter, after: Option<&Cursor>, limit: i64) -> Result<Vec<Complaint>, Error> {
+        let sql = const_format(&[
+            "SELECT ",
+            COLUMNS,
+            " FROM complaints \
+             WHERE division_code >= $1 AND division_code < $2 \
+               AND received_at >= $3 AND received_at < $4 \
+               AND (received_at < $5 OR (received_at = $5 AND id < $6)) \
+             ORDER BY received_at DESC, id DESC LIMIT $7",
+        ]);
+        let (low, high) = division_bounds(filter);
+        let (from, to) = time_bounds(filter);
+        let (cursor_at, cursor_id) = after.map_or((i64::MAX, String::new()), |c| (c.received_at, c.id.clone()));
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(low)
+            .bind(high)
+            .bind(from)
+            .bind(to)
+            .bind(cursor_at)
+            .bind(cursor_id)
+            .bind(limit)
+            .fetch_all(self.db.pool())
+            .await?;
+        rows.iter().map(decode).collect()
+    }
+
+    pub async fn counts(&self, filter: &Filter) -> Result<Counts, Error> {
+        let mut counts = Counts::default();
+        for (column, into) in [
+            ("channel", &mut counts.by_channel),
+            ("category", &mut counts.by_category),
+            ("status", &mut counts.by_status),
+        ] {
+            *into = self.count_by(column, filter).await?;
+        }
+        counts.received = counts.by_channel.iter().map(|(_, n)| n).sum();
+        let (low, high) = division_bounds(filter);
+        let (from, to) = time_bounds(filter);
+        counts.urgent = sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM complaints WHERE urgent = 1 \
+               AND division_code >= $1 AND division_code < $2 AND received_at >= $3 AND received_at < $4",
+        )
+        .bind(low)
+        .bind(high)
+        .bind(from)
+        .bind(to)
+        .fetch_one(self.db.pool())
+        .await?;
+        Ok(counts)
+    }
+
+    async fn count_by(&self, column: &'static str, filter: &Filter) -> Result<Vec<(String, i64)>, Error> {
+        let sql = const_format(&[
+            "SELECT ",
+            column,
+            ", COUNT(*) FROM complaints \
+             WHERE division_code >= $1 AND division_code < $2 AND received_at >= $3 AND received_at < $4 \
+             GROUP BY ",
+            column,
+            " ORDER BY ",
+            column,
+        ]);
+        let (low, high) = division_bounds(filter);
+        let (from, to) = time_bounds(filter);
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(low)
+            .bind(high)
+            .bind(from)
+            .bind(to)
+            .fetch_all(self.db.pool())
+            .await?;
+        rows.iter().map(|row| Ok((row.try_get::<String, _>(0)?, row.try_get::<i64, _>(1)?))).collect()
+    }
+}
+
+/// SQL assembled only from constants of this module, never from input.
+fn const_format(parts: &[&'static str]) -> String {
+    parts.concat()
+}
+
+fn division_bounds(filter: &Filter) -> (String, String) {
+    match &filter.division {
+        Some(division) => (division.as_str().to_owned(), db::prefix_upper_bound(division.as_str())),
+        None => (String::new(), "~".to_owned()),
+    }
+}
+
+fn time_bounds(filter: &Filter) -> (i64, i64) {
+    (
+        filter.received_from.map_or(i64::MIN, time::to_micros),
+        filter.received_to.map_or(i64::MAX, time::to_micros),
+    )
+}
+
+fn insert_one<'c>(conn: &'c mut AnyConnection, c: &'c Complaint) -> BoxFuture<'c, Result<(), sqlx::Error>> {
+    Box::pin(async move {
+        sqlx::query(
+            "INSERT INTO complaints (id, tracking_code, channel, request_type, category, content, address, division_code, \
+             complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        )
+        .bind(c.id.clone())
+        .bind(c.tracking_code.clone())
+        .bind(c.channel.code())
+        .bind(c.request_type.code())
+        .bind(c.category.clone())
+        .bind(c.content.clone())
+        .bind(c.address.clone())
+        .bind(c.division_code.as_str().to_owned())
+        .bind(c.complainant.name.clone())
+        .bind(c.complainant.phone.clone())
+        .bind(i64::from(c.urgent))
+        .bind(c.status.code())
+        .bind(time::to_micros(c.received_at))
+        .bind(time::to_micros(c.reply_due))
+        .bind(c.feedback_due.map(time::to_micros))
+        .bind(c.version)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ())
+    })
+}
+
+fn decode(row: &AnyRow) -> Result<Complaint, Error> {
+    let corrupt = |what: &str, value: &str| Error::internal(format!("stored complaint has invalid {what} {value:?}"));
+    let channel: String = row.try_get("channel")?;
+    let request_type: String = row.try_get("request_type")?;
+    let status: String = row.try_get("status")?;
+    let division: String = row.try_get("division_code")?;
+    Ok(Complaint {
+        id: row.try_get("id")?,
+        tracking_code: row.try_get("tracking_code")?,
+        channel: Channel::from_code(&channel).ok_or_else(|| corrupt("channel", &channel))?,
+        request_type: RequestType::from_code(&request_type).ok_or_else(|| corrupt("type", &request_type))?,
+        category: row.try_get("category")?,
+        content: row.try_get("content")?,
+        address: row.try_get("address")?,
+        division_code: DivisionCode::parse(&division).map_err(|_| corrupt("division", &division))?,
+        complainant: Complainant { name: row.try_get("complainant_name")?, phone: row.try_get("complainant_phone")? },
+        urgent: row.try_get::<i64, _>("urgent")? != 0,
+        status: Status::from_code(&status).ok_or_else(|| corrupt("status", &status))?,
+        received_at: time::from_micros(row.try_get("received_at")?),
+        reply_due: time::from_micros(row.try_get("reply_due")?),
+        feedback_due: row.try_get::<Option<i64>, _>("feedback_due")?.map(time::from_micros),
+        version: row.try_get("version")?,
+    })
+}
