@@ -1,0 +1,60 @@
+//! Storage of enforcement cases.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use fazhi_platform::{
+    DivisionCode, Error,
+    db::{self, Database, EmbeddedMigration},
+    time,
+};
+
+pub const MIGRATIONS: &[EmbeddedMigration] =
+    &[EmbeddedMigration { version: 1, description: "cases", sql: include_str!("../migrations/0001_cases.sql") }];
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub total: i64,
+    pub filed: i64,
+    pub decided: i64,
+    pub closed: i64,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    db: Database,
+}
+
+impl Store {
+    pub async fn open(url: Option<&str>, data_dir: &Path) -> anyhow::Result<Self> {
+        Ok(Self { db: Database::open(url, data_dir, "cases", MIGRATIONS).await? })
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    /// Cases of `division` (and below) whose lead came in during [from, to).
+    pub async fn counts(
+        &self,
+        division: Option<&DivisionCode>,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+    ) -> Result<Counts, Error> {
+        let (low, high) = match division {
+            Some(d) => (d.as_str().to_owned(), db::prefix_upper_bound(d.as_str())),
+            None => (String::new(), "~".to_owned()),
+        };
+        let (total, filed, decided, closed): (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(filed_at), COUNT(decided_at), COUNT(closed_at) FROM cases \
+             WHERE division_code >= $1 AND division_code < $2 AND lead_at >= $3 AND lead_at < $4",
+        )
+        .bind(low)
+        .bind(high)
+        .bind(from.map_or(i64::MIN, time::to_micros))
+        .bind(to.map_or(i64::MAX, time::to_micros))
+        .fetch_one(self.db.pool())
+        .await?;
+        Ok(Counts { total, filed, decided, closed })
+    }
+}
