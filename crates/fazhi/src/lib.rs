@@ -1,0 +1,5 @@
+//! The `fazhi` command: configuration, the service bootstrap, and the CLI.
+
+pub mod cli;
+pub mod cluster;
+pub mod settings;

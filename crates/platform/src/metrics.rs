@@ -47,7 +47,7 @@ pub fn render() -> String {
 }
 
 /// A router serving `GET /metrics`.
-pub fn router() -> Router {
+pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new().route("/metrics", get(|| async { render() }))
 }
 
@@ -56,5 +56,5 @@ pub async fn serve(listener: TcpListener, shutdown: CancellationToken) -> std::i
     install();
     let addr: Option<SocketAddr> = listener.local_addr().ok();
     tracing::info!(addr = ?addr, "serving metrics");
-    axum::serve(listener, router()).with_graceful_shutdown(shutdown.cancelled_owned()).await
+    axum::serve(listener, router::<()>()).with_graceful_shutdown(shutdown.cancelled_owned()).await
 }

@@ -2,7 +2,7 @@
 //! of the process watches; each stops accepting, finishes in-flight requests
 //! and returns.
 
-use tokio_util::sync::CancellationToken;
+pub use tokio_util::sync::CancellationToken;
 
 /// A token cancelled on the first SIGTERM or Ctrl-C.
 pub fn on_signal() -> CancellationToken {

@@ -10,8 +10,10 @@ pub fn china() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
+/// The current instant at the microsecond precision Fazhi stores, so what a
+/// create call returns equals what a later read returns.
 pub fn now() -> DateTime<Utc> {
-    Utc::now()
+    from_micros(to_micros(Utc::now()))
 }
 
 /// The calendar date in China at `instant`.

@@ -1,0 +1,152 @@
+//! Starting services: all four in one process (each on its own port, talking
+//! gRPC over loopback) or any one alone. The end-to-end tests start the same
+//! way, on port 0.
+
+use std::{
+    net::{IpAddr, Ipv4Addr, SocketAddr},
+    sync::Arc,
+};
+
+use anyhow::Context;
+use fazhi_calendar::Calendar;
+use fazhi_platform::{config::ServiceSettings, shutdown::CancellationToken};
+use tokio::{net::TcpListener, task::JoinSet};
+
+use crate::settings::Settings;
+
+/// What `fazhi serve` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Role {
+    /// Every service in one process.
+    All,
+    Gateway,
+    Cases,
+    Complaints,
+    Training,
+}
+
+impl Role {
+    fn runs(self, other: Role) -> bool {
+        self == Role::All || self == other
+    }
+}
+
+/// The running servers and their actual addresses.
+pub struct Running {
+    pub gateway: Option<SocketAddr>,
+    pub cases: Option<SocketAddr>,
+    pub complaints: Option<SocketAddr>,
+    pub training: Option<SocketAddr>,
+    pub metrics: Option<SocketAddr>,
+    tasks: JoinSet<anyhow::Result<()>>,
+    shutdown: CancellationToken,
+}
+
+impl Running {
+    /// Waits until every server has stopped (after `shutdown`, or when one fails,
+    /// which stops the others).
+    pub async fn wait(mut self) -> anyhow::Result<()> {
+        let mut first_error = None;
+        while let Some(joined) = self.tasks.join_next().await {
+            let result = joined.map_err(anyhow::Error::from).and_then(|r| r);
+            if let Err(err) = result {
+                tracing::error!(error = %format!("{err:#}"), "a server failed; stopping the others");
+                self.shutdown.cancel();
+                first_error.get_or_insert(err);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    /// Stops every server and waits for them.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        self.wait().await
+    }
+}
+
+/// Binds, opens databases and starts the servers of `role`.
+pub async fn start(settings: &Settings, role: Role, shutdown: CancellationToken) -> anyhow::Result<Running> {
+    let calendar = Arc::new(match &settings.calendar.file {
+        Some(path) => Calendar::official_with_overrides(path)?,
+        None => Calendar::official(),
+    });
+    let mut tasks = JoinSet::new();
+    let mut running = Running {
+        gateway: None,
+        cases: None,
+        complaints: None,
+        training: None,
+        metrics: None,
+        tasks: JoinSet::new(),
+        shutdown: shutdown.clone(),
+    };
+
+    if role.runs(Role::Cases) {
+        let listener = bind(&settings.cases, "cases").await?;
+        running.cases = Some(listener.local_addr()?);
+        let service = fazhi_cases::build(&settings.cases, &settings.data_dir).await?;
+        tasks.spawn(service.run(listener, shutdown.clone()));
+    }
+    if role.runs(Role::Complaints) {
+        let listener = bind(&settings.complaints, "complaints").await?;
+        running.complaints = Some(listener.local_addr()?);
+        let service = fazhi_complaints::build(
+            &settings.complaints,
+            settings.rules.complaints.clone(),
+            calendar.clone(),
+            &settings.data_dir,
+        )
+        .await?;
+        tasks.spawn(service.run(listener, shutdown.clone()));
+    }
+    if role.runs(Role::Training) {
+        let listener = bind(&settings.training, "training").await?;
+        running.training = Some(listener.local_addr()?);
+        let service = fazhi_training::build(&settings.training, &settings.data_dir).await?;
+        tasks.spawn(service.run(listener, shutdown.clone()));
+    }
+
+    if role.runs(Role::Gateway) {
+        // In one process the gateway calls the ports actually bound.
+        let upstreams = fazhi_gateway::Upstreams {
+            cases: endpoint(&settings.cases, running.cases),
+            complaints: endpoint(&settings.complaints, running.complaints),
+            training: endpoint(&settings.training, running.training),
+        };
+        let state = fazhi_gateway::AppState::connect(&upstreams, &settings.grpc)?;
+        let listener = TcpListener::bind(settings.gateway.listen)
+            .await
+            .with_context(|| format!("binding the gateway to {}", settings.gateway.listen))?;
+        running.gateway = Some(listener.local_addr()?);
+        let router = fazhi_gateway::router(state, &settings.gateway);
+        let stop = shutdown.clone();
+        tasks.spawn(async move { fazhi_gateway::serve(listener, router, stop).await.map_err(Into::into) });
+    } else {
+        let listener = TcpListener::bind(settings.metrics.listen)
+            .await
+            .with_context(|| format!("binding metrics to {}", settings.metrics.listen))?;
+        running.metrics = Some(listener.local_addr()?);
+        let stop = shutdown.clone();
+        tasks.spawn(async move { fazhi_platform::metrics::serve(listener, stop).await.map_err(Into::into) });
+    }
+
+    running.tasks = tasks;
+    Ok(running)
+}
+
+async fn bind(settings: &ServiceSettings, name: &str) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(settings.listen).await.with_context(|| format!("binding the {name} service to {}", settings.listen))
+}
+
+fn endpoint(settings: &ServiceSettings, bound: Option<SocketAddr>) -> String {
+    match (bound, &settings.endpoint) {
+        (Some(mut addr), None) => {
+            if addr.ip().is_unspecified() {
+                addr.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
+            }
+            format!("http://{addr}")
+        }
+        _ => settings.endpoint(),
+    }
+}

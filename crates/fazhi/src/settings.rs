@@ -1,0 +1,140 @@
+//! Every setting of a Fazhi process, with its default, in one place; `fazhi
+//! --help` prints this table and a test keeps it complete.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use fazhi_complaints::ReplyRules;
+use fazhi_platform::config::{GrpcClientSettings, LogSettings, ServiceSettings};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub log: LogSettings,
+    pub gateway: fazhi_gateway::Settings,
+    pub cases: ServiceSettings,
+    pub complaints: ServiceSettings,
+    pub training: ServiceSettings,
+    pub grpc: GrpcClientSettings,
+    pub metrics: MetricsSettings,
+    pub calendar: CalendarSettings,
+    pub rules: Rules,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("./data"),
+            log: LogSettings::default(),
+            gateway: fazhi_gateway::Settings::default(),
+            cases: ServiceSettings::on_port(50051),
+            complaints: ServiceSettings::on_port(50052),
+            training: ServiceSettings::on_port(50053),
+            grpc: GrpcClientSettings::default(),
+            metrics: MetricsSettings::default(),
+            calendar: CalendarSettings::default(),
+            rules: Rules::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsSettings {
+    pub listen: SocketAddr,
+}
+
+impl Default for MetricsSettings {
+    fn default() -> Self {
+        Self { listen: SocketAddr::from(([127, 0, 0, 1], 9464)) }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct CalendarSettings {
+    pub file: Option<PathBuf>,
+}
+
+/// The numbers of DOMAIN.md's rules that provinces and counties set differently.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Rules {
+    pub complaints: ReplyRules,
+}
+
+/// Every setting: its key and what it does.
+pub const DOCS: &[(&str, &str)] = &[
+    ("data_dir", "Directory for SQLite databases (one file per service)"),
+    ("log.format", "Log lines: plain or json"),
+    ("log.filter", "Log filter, e.g. info or info,fazhi_complaints=debug (RUST_LOG wins)"),
+    ("gateway.listen", "REST listen address"),
+    ("gateway.body_limit_bytes", "Largest request body; larger ones get 413"),
+    ("cases.listen", "Cases service gRPC listen address"),
+    ("cases.endpoint", "Where other processes reach the cases service (default http://{listen})"),
+    ("cases.database_url", "postgres://… for PostgreSQL; unset means {data_dir}/cases.db"),
+    ("complaints.listen", "Complaints service gRPC listen address"),
+    ("complaints.endpoint", "Where other processes reach the complaints service"),
+    ("complaints.database_url", "postgres://… for PostgreSQL; unset means {data_dir}/complaints.db"),
+    ("training.listen", "Training service gRPC listen address"),
+    ("training.endpoint", "Where other processes reach the training service"),
+    ("training.database_url", "postgres://… for PostgreSQL; unset means {data_dir}/training.db"),
+    ("grpc.deadline_ms", "Deadline of every call between services, in ms"),
+    ("grpc.connect_timeout_ms", "Connection timeout between services, in ms"),
+    ("metrics.listen", "Prometheus /metrics address of a process without the gateway"),
+    ("calendar.file", "TOML file of holiday years replacing or adding to the shipped calendar"),
+    ("rules.complaints.reply_days.inquiry", "Working days to reply to an inquiry (咨询)"),
+    ("rules.complaints.reply_days.help", "Working days to reply to a request for help (求助)"),
+    ("rules.complaints.reply_days.suggestion", "Working days to reply to a suggestion (建议)"),
+    ("rules.complaints.reply_days.complaint", "Working days to reply to a complaint (投诉)"),
+    ("rules.complaints.reply_days.report", "Working days to reply to a report (举报)"),
+    ("rules.complaints.urgent_feedback_hours", "Hours to first feedback on an urgent request"),
+];
+
+/// The settings table for `--help`: key, environment variable, default, meaning.
+pub fn help_text() -> String {
+    let defaults = serde_json::to_value(Settings::default()).unwrap_or_default();
+    let mut out = String::from(
+        "SETTINGS (defaults, overridden by --config FILE, then by FAZHI_* environment variables, then by flags):\n",
+    );
+    for (key, doc) in DOCS {
+        let value = key.split('.').fold(Some(&defaults), |v, part| v.and_then(|v| v.get(part)));
+        let default = match value {
+            Some(serde_json::Value::Null) | None => "(unset)".to_owned(),
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        };
+        let env = format!("FAZHI_{}", key.to_ascii_uppercase().replace('.', "__"));
+        out.push_str(&format!("  {key}\n      {doc}\n      env {env}, default {default}\n"));
+    }
+    out.push_str("\nOTEL_EXPORTER_OTLP_ENDPOINT, when set, exports traces over OTLP/gRPC.\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leaf_keys(prefix: &str, value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    leaf_keys(&key, v, out);
+                }
+            }
+            _ => out.push(prefix.to_owned()),
+        }
+    }
+
+    #[test]
+    fn every_setting_is_documented_and_every_documented_key_exists() {
+        let mut keys = Vec::new();
+        leaf_keys("", &serde_json::to_value(Settings::default()).unwrap(), &mut keys);
+        keys.sort();
+        let mut documented: Vec<String> = DOCS.iter().map(|(k, _)| (*k).to_owned()).collect();
+        documented.sort();
+        assert_eq!(keys, documented);
+    }
+}
