@@ -47,6 +47,13 @@ fn body_problem(rejection: BytesRejection) -> Problem {
 
 /// Parses `bytes` as `T`, naming the offending field in the error.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    // serde would also read a struct from an array; requests are objects only.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+            Ok(_) => Problem::new(StatusCode::BAD_REQUEST, "invalid_body", "the body must be a JSON object"),
+            Err(_) => Problem::new(StatusCode::BAD_REQUEST, "malformed_json", "the body is not valid JSON"),
+        });
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
