@@ -15,12 +15,24 @@ async fn post_raw(sandbox: &Sandbox, body: impl Into<reqwest::Body>) -> (StatusC
         .await
         .unwrap();
     let status = response.status();
-    assert_eq!(response.headers()["content-type"], "application/problem+json", "{status}");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json",
+        "{status}"
+    );
     (status, response.json().await.unwrap())
 }
 
 async fn stored(sandbox: &Sandbox) -> usize {
-    let page: Value = sandbox.client.get(sandbox.url("/api/v1/complaints")).send().await.unwrap().json().await.unwrap();
+    let page: Value = sandbox
+        .client
+        .get(sandbox.url("/api/v1/complaints"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     page["complaints"].as_array().unwrap().len()
 }
 
@@ -40,20 +52,90 @@ fn without(field: &str) -> String {
 async fn each_kind_of_bad_intake_is_refused_with_its_field_and_code() {
     let sandbox = Sandbox::start(Backend::Sqlite).await;
     let cases: Vec<(String, StatusCode, &str, Option<&str>)> = vec![
-        ("{\"channel\": ".into(), StatusCode::BAD_REQUEST, "malformed_json", None),
-        ("[1, 2]".into(), StatusCode::BAD_REQUEST, "invalid_body", None),
-        (with("urgent", "yes".into()), StatusCode::BAD_REQUEST, "invalid_type", Some("urgent")),
-        (with("content", 42.into()), StatusCode::BAD_REQUEST, "invalid_type", Some("content")),
-        (with("channel", "fax".into()), StatusCode::BAD_REQUEST, "unknown_code", Some("channel")),
-        (with("type", "COMPLAINT".into()), StatusCode::BAD_REQUEST, "unknown_code", Some("type")),
-        (with("category", "ufo".into()), StatusCode::BAD_REQUEST, "unknown_category", Some("category")),
-        (without("division_code"), StatusCode::BAD_REQUEST, "required", Some("division_code")),
-        (with("division_code", "4116".into()), StatusCode::BAD_REQUEST, "invalid_division_code", Some("division_code")),
-        (with("content", "违".repeat(5_001).into()), StatusCode::BAD_REQUEST, "too_long", Some("content")),
-        (with("content", " ".into()), StatusCode::BAD_REQUEST, "required", Some("content")),
-        (with("complainant_phone", "ring me".into()), StatusCode::BAD_REQUEST, "invalid_phone", Some("complainant_phone")),
-        (with("colour", "red".into()), StatusCode::BAD_REQUEST, "unknown_field", Some("colour")),
-        (with("content", "x".repeat(70 * 1024).into()), StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", None),
+        (
+            "{\"channel\": ".into(),
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            None,
+        ),
+        (
+            "[1, 2]".into(),
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            None,
+        ),
+        (
+            with("urgent", "yes".into()),
+            StatusCode::BAD_REQUEST,
+            "invalid_type",
+            Some("urgent"),
+        ),
+        (
+            with("content", 42.into()),
+            StatusCode::BAD_REQUEST,
+            "invalid_type",
+            Some("content"),
+        ),
+        (
+            with("channel", "fax".into()),
+            StatusCode::BAD_REQUEST,
+            "unknown_code",
+            Some("channel"),
+        ),
+        (
+            with("type", "COMPLAINT".into()),
+            StatusCode::BAD_REQUEST,
+            "unknown_code",
+            Some("type"),
+        ),
+        (
+            with("category", "ufo".into()),
+            StatusCode::BAD_REQUEST,
+            "unknown_category",
+            Some("category"),
+        ),
+        (
+            without("division_code"),
+            StatusCode::BAD_REQUEST,
+            "required",
+            Some("division_code"),
+        ),
+        (
+            with("division_code", "4116".into()),
+            StatusCode::BAD_REQUEST,
+            "invalid_division_code",
+            Some("division_code"),
+        ),
+        (
+            with("content", "违".repeat(5_001).into()),
+            StatusCode::BAD_REQUEST,
+            "too_long",
+            Some("content"),
+        ),
+        (
+            with("content", " ".into()),
+            StatusCode::BAD_REQUEST,
+            "required",
+            Some("content"),
+        ),
+        (
+            with("complainant_phone", "ring me".into()),
+            StatusCode::BAD_REQUEST,
+            "invalid_phone",
+            Some("complainant_phone"),
+        ),
+        (
+            with("colour", "red".into()),
+            StatusCode::BAD_REQUEST,
+            "unknown_field",
+            Some("colour"),
+        ),
+        (
+            with("content", "x".repeat(70 * 1024).into()),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            None,
+        ),
     ];
     for (body, status, code, field) in cases {
         let (got_status, problem) = post_raw(&sandbox, body.clone()).await;
@@ -92,10 +174,19 @@ async fn bad_list_parameters_name_the_parameter() {
         ("page_token=forged", "page_token", "invalid_page_token"),
         ("received_from=yesterday", "received_from", "invalid_time"),
     ] {
-        let response = sandbox.client.get(sandbox.url(&format!("/api/v1/complaints?{query}"))).send().await.unwrap();
+        let response = sandbox
+            .client
+            .get(sandbox.url(&format!("/api/v1/complaints?{query}")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");
         let problem: Value = response.json().await.unwrap();
-        assert_eq!((problem["field"].as_str(), problem["code"].as_str()), (Some(field), Some(code)), "{query}");
+        assert_eq!(
+            (problem["field"].as_str(), problem["code"].as_str()),
+            (Some(field), Some(code)),
+            "{query}"
+        );
     }
     sandbox.stop().await;
 }
@@ -103,10 +194,23 @@ async fn bad_list_parameters_name_the_parameter() {
 #[tokio::test]
 async fn unknown_routes_and_methods_are_problems_too() {
     let sandbox = Sandbox::start(Backend::Sqlite).await;
-    let response = sandbox.client.get(sandbox.url("/api/v1/nothing-here")).send().await.unwrap();
+    let response = sandbox
+        .client
+        .get(sandbox.url("/api/v1/nothing-here"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    assert_eq!(response.headers()["content-type"], "application/problem+json");
-    let response = sandbox.client.delete(sandbox.url("/api/v1/complaints")).send().await.unwrap();
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let response = sandbox
+        .client
+        .delete(sandbox.url("/api/v1/complaints"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     let problem: Value = response.json().await.unwrap();
     assert_eq!(problem["code"], "method_not_allowed");

@@ -8,22 +8,50 @@ use serde_json::Value;
 async fn a_submitted_complaint_gets_a_tracking_code_and_a_reply_deadline() {
     for backend in backends() {
         let sandbox = Sandbox::start(backend).await;
-        let response = sandbox.client.post(sandbox.url("/api/v1/complaints")).json(&complaint_body()).send().await.unwrap();
+        let response = sandbox
+            .client
+            .post(sandbox.url("/api/v1/complaints"))
+            .json(&complaint_body())
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::CREATED, "{backend:?}");
         let location = response.headers()["location"].to_str().unwrap().to_owned();
         let created: Value = response.json().await.unwrap();
 
-        assert_eq!(location, format!("/api/v1/complaints/{}", created["id"].as_str().unwrap()));
+        assert_eq!(
+            location,
+            format!("/api/v1/complaints/{}", created["id"].as_str().unwrap())
+        );
         assert_eq!(created["tracking_code"].as_str().unwrap().len(), 14);
         assert_eq!(created["channel"], "hotline_12345");
         assert_eq!(created["type"], "complaint");
         assert_eq!(created["status"], "received");
         assert_eq!(created["complainant_name"], "张*", "names are masked");
-        assert_eq!(created["complainant_phone"], "138****1234", "phone numbers are masked");
-        assert!(created["reply_due"].as_str().unwrap().ends_with("T23:59:59+08:00"));
+        assert_eq!(
+            created["complainant_phone"], "138****1234",
+            "phone numbers are masked"
+        );
+        assert!(
+            created["reply_due"]
+                .as_str()
+                .unwrap()
+                .ends_with("T23:59:59+08:00")
+        );
 
-        let read: Value = sandbox.client.get(sandbox.url(&location)).send().await.unwrap().json().await.unwrap();
-        assert_eq!(read, created, "{backend:?}: a read returns what the create returned");
+        let read: Value = sandbox
+            .client
+            .get(sandbox.url(&location))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            read, created,
+            "{backend:?}: a read returns what the create returned"
+        );
         sandbox.stop().await;
     }
 }
@@ -31,9 +59,17 @@ async fn a_submitted_complaint_gets_a_tracking_code_and_a_reply_deadline() {
 #[tokio::test]
 async fn an_unknown_id_answers_404_as_problem_json() {
     let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
-    let response = sandbox.client.get(sandbox.url("/api/v1/complaints/nope")).send().await.unwrap();
+    let response = sandbox
+        .client
+        .get(sandbox.url("/api/v1/complaints/nope"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
     let problem: Value = response.json().await.unwrap();
     assert_eq!(problem["code"], "not_found");
     sandbox.stop().await;
@@ -43,10 +79,25 @@ async fn an_unknown_id_answers_404_as_problem_json() {
 async fn lists_page_through_one_division_without_repeats() {
     for backend in backends() {
         let sandbox = Sandbox::start(backend).await;
-        for division in ["411624100", "411624100", "411624100", "411624100", "411624100", "411624101", "411625100"] {
+        for division in [
+            "411624100",
+            "411624100",
+            "411624100",
+            "411624100",
+            "411624100",
+            "411624101",
+            "411625100",
+        ] {
             let mut body = complaint_body();
             body["division_code"] = division.into();
-            let status = sandbox.client.post(sandbox.url("/api/v1/complaints")).json(&body).send().await.unwrap().status();
+            let status = sandbox
+                .client
+                .post(sandbox.url("/api/v1/complaints"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status();
             assert_eq!(status, StatusCode::CREATED);
         }
         let mut ids = Vec::new();
@@ -56,7 +107,15 @@ async fn lists_page_through_one_division_without_repeats() {
             if let Some(token) = &token {
                 url.push_str(&format!("&page_token={token}"));
             }
-            let page: Value = sandbox.client.get(url).send().await.unwrap().json().await.unwrap();
+            let page: Value = sandbox
+                .client
+                .get(url)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
             for complaint in page["complaints"].as_array().unwrap() {
                 assert_eq!(complaint["division_code"], "411624100");
                 ids.push(complaint["id"].as_str().unwrap().to_owned());
@@ -72,9 +131,20 @@ async fn lists_page_through_one_division_without_repeats() {
         unique.dedup();
         assert_eq!(unique.len(), 5, "{backend:?}: no complaint appears twice");
 
-        let county: Value =
-            sandbox.client.get(sandbox.url("/api/v1/complaints?division=411624")).send().await.unwrap().json().await.unwrap();
-        assert_eq!(county["complaints"].as_array().unwrap().len(), 6, "{backend:?}: a county sees its townships");
+        let county: Value = sandbox
+            .client
+            .get(sandbox.url("/api/v1/complaints?division=411624"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            county["complaints"].as_array().unwrap().len(),
+            6,
+            "{backend:?}: a county sees its townships"
+        );
         sandbox.stop().await;
     }
 }
@@ -86,7 +156,13 @@ async fn the_oversight_summary_counts_complaints_by_channel() {
         for channel in ["hotline_12345", "mailbox", "mailbox"] {
             let mut body = complaint_body();
             body["channel"] = channel.into();
-            sandbox.client.post(sandbox.url("/api/v1/complaints")).json(&body).send().await.unwrap();
+            sandbox
+                .client
+                .post(sandbox.url("/api/v1/complaints"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
         }
         let summary: Value = sandbox
             .client
@@ -99,7 +175,10 @@ async fn the_oversight_summary_counts_complaints_by_channel() {
             .unwrap();
         assert_eq!(summary["partial"], false);
         assert_eq!(summary["complaints"]["received"], 3, "{backend:?}");
-        assert_eq!(summary["complaints"]["by_channel"]["mailbox"], 2, "{backend:?}");
+        assert_eq!(
+            summary["complaints"]["by_channel"]["mailbox"], 2,
+            "{backend:?}"
+        );
         assert_eq!(summary["cases"]["total"], 0);
         assert_eq!(summary["training"]["certificate_holders"], 0);
         sandbox.stop().await;

@@ -25,14 +25,23 @@ fn spawn(data_dir: &Path, ports: &Ports, database_urls: &[(&str, String)]) -> Ch
         .arg(data_dir)
         .env("FAZHI_GATEWAY__LISTEN", format!("127.0.0.1:{}", ports.rest))
         .env("FAZHI_CASES__LISTEN", format!("127.0.0.1:{}", ports.cases))
-        .env("FAZHI_COMPLAINTS__LISTEN", format!("127.0.0.1:{}", ports.complaints))
-        .env("FAZHI_TRAINING__LISTEN", format!("127.0.0.1:{}", ports.training))
+        .env(
+            "FAZHI_COMPLAINTS__LISTEN",
+            format!("127.0.0.1:{}", ports.complaints),
+        )
+        .env(
+            "FAZHI_TRAINING__LISTEN",
+            format!("127.0.0.1:{}", ports.training),
+        )
         .env("FAZHI_LOG__FILTER", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .kill_on_drop(true);
     for (service, url) in database_urls {
-        command.env(format!("FAZHI_{}__DATABASE_URL", service.to_ascii_uppercase()), url);
+        command.env(
+            format!("FAZHI_{}__DATABASE_URL", service.to_ascii_uppercase()),
+            url,
+        );
     }
     command.spawn().expect("the fazhi binary starts")
 }
@@ -40,12 +49,15 @@ fn spawn(data_dir: &Path, ports: &Ports, database_urls: &[(&str, String)]) -> Ch
 async fn wait_ready(client: &reqwest::Client, base: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        if let Ok(response) = client.get(format!("{base}/readyz")).send().await {
-            if response.status() == StatusCode::OK {
-                return;
-            }
+        if let Ok(response) = client.get(format!("{base}/readyz")).send().await
+            && response.status() == StatusCode::OK
+        {
+            return;
         }
-        assert!(Instant::now() < deadline, "fazhi did not become ready within 30 s");
+        assert!(
+            Instant::now() < deadline,
+            "fazhi did not become ready within 30 s"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -58,14 +70,24 @@ async fn every_acknowledged_complaint_survives_sigkill() {
         let mut urls = Vec::new();
         if backend == Backend::Postgres {
             for service in ["cases", "complaints", "training"] {
-                let db = fazhi_testkit::postgres().await.expect("PostgreSQL is configured");
+                let db = fazhi_testkit::postgres()
+                    .await
+                    .expect("PostgreSQL is configured");
                 urls.push((service, db.url().unwrap().to_owned()));
                 databases.push(db);
             }
         }
-        let ports = Ports { rest: free_port(), cases: free_port(), complaints: free_port(), training: free_port() };
+        let ports = Ports {
+            rest: free_port(),
+            cases: free_port(),
+            complaints: free_port(),
+            training: free_port(),
+        };
         let base = format!("http://127.0.0.1:{}", ports.rest);
-        let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
 
         let mut server = spawn(data.data_dir(), &ports, &urls);
         wait_ready(&client, &base).await;
@@ -77,7 +99,12 @@ async fn every_acknowledged_complaint_survives_sigkill() {
             async move {
                 let mut ids = Vec::new();
                 for _ in 0..25 {
-                    let response = client.post(&url).json(&complaint_body()).send().await.unwrap();
+                    let response = client
+                        .post(&url)
+                        .json(&complaint_body())
+                        .send()
+                        .await
+                        .unwrap();
                     assert_eq!(response.status(), StatusCode::CREATED);
                     let body: serde_json::Value = response.json().await.unwrap();
                     ids.push(body["id"].as_str().unwrap().to_owned());
@@ -85,7 +112,11 @@ async fn every_acknowledged_complaint_survives_sigkill() {
                 ids
             }
         });
-        let acknowledged: Vec<String> = futures::future::join_all(posts).await.into_iter().flatten().collect();
+        let acknowledged: Vec<String> = futures::future::join_all(posts)
+            .await
+            .into_iter()
+            .flatten()
+            .collect();
         server.start_kill().expect("SIGKILL is delivered");
         server.wait().await.unwrap();
 
@@ -93,7 +124,12 @@ async fn every_acknowledged_complaint_survives_sigkill() {
         wait_ready(&client, &base).await;
         let mut missing = 0;
         for id in &acknowledged {
-            let status = client.get(format!("{base}/api/v1/complaints/{id}")).send().await.unwrap().status();
+            let status = client
+                .get(format!("{base}/api/v1/complaints/{id}"))
+                .send()
+                .await
+                .unwrap()
+                .status();
             if status != StatusCode::OK {
                 missing += 1;
             }
@@ -101,7 +137,10 @@ async fn every_acknowledged_complaint_survives_sigkill() {
         restarted.start_kill().ok();
         restarted.wait().await.ok();
         assert_eq!(acknowledged.len(), 200);
-        assert_eq!(missing, 0, "{backend:?}: acknowledged complaints lost after SIGKILL");
+        assert_eq!(
+            missing, 0,
+            "{backend:?}: acknowledged complaints lost after SIGKILL"
+        );
     }
 }
 

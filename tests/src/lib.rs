@@ -54,25 +54,36 @@ impl Sandbox {
         settings.gateway.listen = "127.0.0.1:0".parse().unwrap();
         settings.metrics.listen = "127.0.0.1:0".parse().unwrap();
         settings.grpc.deadline_ms = 2_000;
-        for service in [&mut settings.cases, &mut settings.complaints, &mut settings.training] {
+        for service in [
+            &mut settings.cases,
+            &mut settings.complaints,
+            &mut settings.training,
+        ] {
             *service = ServiceSettings::on_port(0);
             let database = match backend {
                 Backend::Sqlite => fazhi_testkit::sqlite(),
-                Backend::Postgres => fazhi_testkit::postgres().await.expect("PostgreSQL is configured"),
+                Backend::Postgres => fazhi_testkit::postgres()
+                    .await
+                    .expect("PostgreSQL is configured"),
             };
             service.database_url = database.url().map(str::to_owned);
             databases.push(database);
         }
         settings.data_dir = databases[0].data_dir().to_path_buf();
         adjust(&mut settings);
-        let running = cluster::start(&settings, Role::All, CancellationToken::new()).await.expect("the sandbox starts");
+        let running = cluster::start(&settings, Role::All, CancellationToken::new())
+            .await
+            .expect("the sandbox starts");
         Self {
             backend,
             rest: format!("http://{}", running.gateway.expect("the gateway runs")),
             cases: running.cases.expect("cases runs"),
             complaints: running.complaints.expect("complaints runs"),
             training: running.training.expect("training runs"),
-            client: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap(),
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .build()
+                .unwrap(),
             settings,
             running: Some(running),
             _databases: databases,
@@ -98,7 +109,10 @@ pub fn fazhi_binary() -> PathBuf {
         return PathBuf::from(path);
     }
     let exe = std::env::current_exe().expect("the test knows its own path");
-    let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("tests run from target/<profile>/deps");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("tests run from target/<profile>/deps");
     let binary = profile_dir.join("fazhi");
     assert!(
         binary.exists(),
@@ -110,7 +124,10 @@ pub fn fazhi_binary() -> PathBuf {
 
 /// A loopback port nothing listens on right now.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 /// A valid intake body; callers change what they test.

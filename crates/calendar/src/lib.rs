@@ -23,7 +23,10 @@ const MAX_SPAN_DAYS: u64 = 366 * 20;
 #[derive(Debug, thiserror::Error)]
 pub enum CalendarError {
     #[error("cannot read calendar file {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("calendar data is not valid TOML in the expected shape: {0}")]
     Parse(#[from] toml::de::Error),
     #[error("calendar year {year}: {problem}")]
@@ -96,10 +99,18 @@ impl Calendar {
             validate(&notice)?;
             let year = notice.year;
             if notices.insert(year, notice).is_some() {
-                return Err(CalendarError::Invalid { year, problem: "listed twice".into() });
+                return Err(CalendarError::Invalid {
+                    year,
+                    problem: "listed twice".into(),
+                });
             }
         }
-        Ok(Self { notices, days_off: BTreeSet::new(), working_weekends: BTreeSet::new() }.reindexed())
+        Ok(Self {
+            notices,
+            days_off: BTreeSet::new(),
+            working_weekends: BTreeSet::new(),
+        }
+        .reindexed())
     }
 
     fn reindexed(mut self) -> Self {
@@ -107,9 +118,11 @@ impl Calendar {
         self.working_weekends.clear();
         for notice in self.notices.values() {
             for holiday in &notice.days_off {
-                self.days_off.extend(holiday.from.iter_days().take_while(|d| *d <= holiday.to));
+                self.days_off
+                    .extend(holiday.from.iter_days().take_while(|d| *d <= holiday.to));
             }
-            self.working_weekends.extend(notice.working_weekends.iter().copied());
+            self.working_weekends
+                .extend(notice.working_weekends.iter().copied());
         }
         self
     }
@@ -153,7 +166,11 @@ impl Calendar {
     /// Working days in the half-open interval `(from, to]`, negative when `to`
     /// is before `from`: how many working days later `to` is than `from`.
     pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
-        let (low, high, sign) = if from <= to { (from, to, 1) } else { (to, from, -1) };
+        let (low, high, sign) = if from <= to {
+            (from, to, 1)
+        } else {
+            (to, from, -1)
+        };
         let count = low
             .iter_days()
             .skip(1)
@@ -170,21 +187,38 @@ fn is_weekend(date: NaiveDate) -> bool {
 }
 
 fn validate(notice: &YearNotice) -> Result<(), CalendarError> {
-    let invalid = |problem: String| CalendarError::Invalid { year: notice.year, problem };
+    let invalid = |problem: String| CalendarError::Invalid {
+        year: notice.year,
+        problem,
+    };
     for holiday in &notice.days_off {
         if holiday.to < holiday.from {
-            return Err(invalid(format!("holiday {} ends before it starts", holiday.from)));
+            return Err(invalid(format!(
+                "holiday {} ends before it starts",
+                holiday.from
+            )));
         }
         if (holiday.to - holiday.from).num_days() > 31 {
-            return Err(invalid(format!("holiday from {} is longer than a month", holiday.from)));
+            return Err(invalid(format!(
+                "holiday from {} is longer than a month",
+                holiday.from
+            )));
         }
     }
     for day in &notice.working_weekends {
         if !is_weekend(*day) {
-            return Err(invalid(format!("{day} is listed as a working weekend but is a weekday")));
+            return Err(invalid(format!(
+                "{day} is listed as a working weekend but is a weekday"
+            )));
         }
-        if notice.days_off.iter().any(|h| h.from <= *day && *day <= h.to) {
-            return Err(invalid(format!("{day} is both a day off and a working day")));
+        if notice
+            .days_off
+            .iter()
+            .any(|h| h.from <= *day && *day <= h.to)
+        {
+            return Err(invalid(format!(
+                "{day} is both a day off and a working day"
+            )));
         }
     }
     Ok(())
@@ -204,8 +238,14 @@ mod tests {
         for day in ["2023-09-29", "2023-10-02", "2023-10-06"] {
             assert!(!cal.is_working_day(d(day)), "{day} is a holiday");
         }
-        assert!(cal.is_working_day(d("2023-10-07")), "Saturday 7 October 2023 is a make-up working day");
-        assert!(cal.is_working_day(d("2023-10-08")), "Sunday 8 October 2023 is a make-up working day");
+        assert!(
+            cal.is_working_day(d("2023-10-07")),
+            "Saturday 7 October 2023 is a make-up working day"
+        );
+        assert!(
+            cal.is_working_day(d("2023-10-08")),
+            "Sunday 8 October 2023 is a make-up working day"
+        );
     }
 
     #[test]
@@ -236,7 +276,11 @@ mod tests {
     #[test]
     fn the_2026_spring_festival_is_nine_days_off() {
         let cal = Calendar::official();
-        let off = d("2026-02-15").iter_days().take(9).filter(|day| !cal.is_working_day(*day)).count();
+        let off = d("2026-02-15")
+            .iter_days()
+            .take(9)
+            .filter(|day| !cal.is_working_day(*day))
+            .count();
         assert_eq!(off, 9);
         assert!(cal.is_working_day(d("2026-02-14")));
         assert!(cal.is_working_day(d("2026-02-28")));
@@ -245,16 +289,28 @@ mod tests {
     #[test]
     fn an_ordinary_week_has_five_working_days() {
         let cal = Calendar::official();
-        assert_eq!(cal.working_days_between(d("2023-11-05"), d("2023-11-12")), 5);
+        assert_eq!(
+            cal.working_days_between(d("2023-11-05"), d("2023-11-12")),
+            5
+        );
     }
 
     #[test]
     fn working_days_between_counts_the_national_day_fortnight() {
         let cal = Calendar::official();
         // (28 Sep, 15 Oct 2023]: 7, 8, 9–13 Oct are working days.
-        assert_eq!(cal.working_days_between(d("2023-09-28"), d("2023-10-15")), 7);
-        assert_eq!(cal.working_days_between(d("2023-10-15"), d("2023-09-28")), -7);
-        assert_eq!(cal.working_days_between(d("2023-10-15"), d("2023-10-15")), 0);
+        assert_eq!(
+            cal.working_days_between(d("2023-09-28"), d("2023-10-15")),
+            7
+        );
+        assert_eq!(
+            cal.working_days_between(d("2023-10-15"), d("2023-09-28")),
+            -7
+        );
+        assert_eq!(
+            cal.working_days_between(d("2023-10-15"), d("2023-10-15")),
+            0
+        );
     }
 
     #[test]
@@ -273,7 +329,10 @@ mod tests {
         let cal = Calendar::official();
         assert!(cal.covers(2023) && cal.covers(2026));
         assert!(!cal.covers(2030));
-        assert!(cal.is_working_day(d("2030-10-01")), "a Tuesday with no known notice");
+        assert!(
+            cal.is_working_day(d("2030-10-01")),
+            "a Tuesday with no known notice"
+        );
         assert!(!cal.is_working_day(d("2030-10-05")));
     }
 
@@ -299,14 +358,22 @@ mod tests {
         let cal = Calendar::official_with_overrides(&path).unwrap();
         std::fs::remove_dir_all(&dir).ok();
         assert!(!cal.is_working_day(d("2026-03-02")));
-        assert!(cal.is_working_day(d("2026-02-16")), "the shipped 2026 Spring Festival is replaced");
+        assert!(
+            cal.is_working_day(d("2026-02-16")),
+            "the shipped 2026 Spring Festival is replaced"
+        );
         assert!(cal.covers(2027));
-        assert!(cal.is_working_day(d("2023-10-07")), "other shipped years stay");
+        assert!(
+            cal.is_working_day(d("2023-10-07")),
+            "other shipped years stay"
+        );
     }
 
     #[test]
     fn a_weekday_listed_as_a_working_weekend_is_rejected() {
-        let err = Calendar::from_toml("[[year]]\nyear = 2026\nworking_weekends = [\"2026-03-02\"]\n").unwrap_err();
+        let err =
+            Calendar::from_toml("[[year]]\nyear = 2026\nworking_weekends = [\"2026-03-02\"]\n")
+                .unwrap_err();
         assert!(err.to_string().contains("is a weekday"), "{err}");
     }
 

@@ -10,7 +10,11 @@ use crate::{
 };
 
 #[derive(Debug, Parser)]
-#[command(name = "fazhi", version, about = "Fazhi (法治): rule-of-law government work for counties and townships")]
+#[command(
+    name = "fazhi",
+    version,
+    about = "Fazhi (法治): rule-of-law government work for counties and townships"
+)]
 #[command(after_help = settings::help_text())]
 pub struct Cli {
     /// TOML configuration file.
@@ -50,7 +54,11 @@ fn load(cli: &Cli) -> anyhow::Result<Settings> {
     if let Some(dir) = &cli.data_dir {
         overrides.push(("data_dir", dir.display().to_string()));
     }
-    Ok(fazhi_platform::config::load(&Settings::default(), cli.config.as_deref(), &overrides)?)
+    Ok(fazhi_platform::config::load(
+        &Settings::default(),
+        cli.config.as_deref(),
+        &overrides,
+    )?)
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -61,7 +69,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve { service } => {
-            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
             runtime.block_on(serve(settings, service))
         }
     }

@@ -66,7 +66,11 @@ impl Running {
 }
 
 /// Binds, opens databases and starts the servers of `role`.
-pub async fn start(settings: &Settings, role: Role, shutdown: CancellationToken) -> anyhow::Result<Running> {
+pub async fn start(
+    settings: &Settings,
+    role: Role,
+    shutdown: CancellationToken,
+) -> anyhow::Result<Running> {
     let calendar = Arc::new(match &settings.calendar.file {
         Some(path) => Calendar::official_with_overrides(path)?,
         None => Calendar::official(),
@@ -121,14 +125,22 @@ pub async fn start(settings: &Settings, role: Role, shutdown: CancellationToken)
         running.gateway = Some(listener.local_addr()?);
         let router = fazhi_gateway::router(state, &settings.gateway);
         let stop = shutdown.clone();
-        tasks.spawn(async move { fazhi_gateway::serve(listener, router, stop).await.map_err(Into::into) });
+        tasks.spawn(async move {
+            fazhi_gateway::serve(listener, router, stop)
+                .await
+                .map_err(Into::into)
+        });
     } else {
         let listener = TcpListener::bind(settings.metrics.listen)
             .await
             .with_context(|| format!("binding metrics to {}", settings.metrics.listen))?;
         running.metrics = Some(listener.local_addr()?);
         let stop = shutdown.clone();
-        tasks.spawn(async move { fazhi_platform::metrics::serve(listener, stop).await.map_err(Into::into) });
+        tasks.spawn(async move {
+            fazhi_platform::metrics::serve(listener, stop)
+                .await
+                .map_err(Into::into)
+        });
     }
 
     running.tasks = tasks;
@@ -136,7 +148,9 @@ pub async fn start(settings: &Settings, role: Role, shutdown: CancellationToken)
 }
 
 async fn bind(settings: &ServiceSettings, name: &str) -> anyhow::Result<TcpListener> {
-    TcpListener::bind(settings.listen).await.with_context(|| format!("binding the {name} service to {}", settings.listen))
+    TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("binding the {name} service to {}", settings.listen))
 }
 
 fn endpoint(settings: &ServiceSettings, bound: Option<SocketAddr>) -> String {

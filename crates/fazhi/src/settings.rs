@@ -47,7 +47,9 @@ pub struct MetricsSettings {
 
 impl Default for MetricsSettings {
     fn default() -> Self {
-        Self { listen: SocketAddr::from(([127, 0, 0, 1], 9464)) }
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
+        }
     }
 }
 
@@ -66,30 +68,90 @@ pub struct Rules {
 
 /// Every setting: its key and what it does.
 pub const DOCS: &[(&str, &str)] = &[
-    ("data_dir", "Directory for SQLite databases (one file per service)"),
+    (
+        "data_dir",
+        "Directory for SQLite databases (one file per service)",
+    ),
     ("log.format", "Log lines: plain or json"),
-    ("log.filter", "Log filter, e.g. info or info,fazhi_complaints=debug (RUST_LOG wins)"),
+    (
+        "log.filter",
+        "Log filter, e.g. info or info,fazhi_complaints=debug (RUST_LOG wins)",
+    ),
     ("gateway.listen", "REST listen address"),
-    ("gateway.body_limit_bytes", "Largest request body; larger ones get 413"),
+    (
+        "gateway.body_limit_bytes",
+        "Largest request body; larger ones get 413",
+    ),
     ("cases.listen", "Cases service gRPC listen address"),
-    ("cases.endpoint", "Where other processes reach the cases service (default http://{listen})"),
-    ("cases.database_url", "postgres://… for PostgreSQL; unset means {data_dir}/cases.db"),
-    ("complaints.listen", "Complaints service gRPC listen address"),
-    ("complaints.endpoint", "Where other processes reach the complaints service"),
-    ("complaints.database_url", "postgres://… for PostgreSQL; unset means {data_dir}/complaints.db"),
+    (
+        "cases.endpoint",
+        "Where other processes reach the cases service (default http://{listen})",
+    ),
+    (
+        "cases.database_url",
+        "postgres://… for PostgreSQL; unset means {data_dir}/cases.db",
+    ),
+    (
+        "complaints.listen",
+        "Complaints service gRPC listen address",
+    ),
+    (
+        "complaints.endpoint",
+        "Where other processes reach the complaints service",
+    ),
+    (
+        "complaints.database_url",
+        "postgres://… for PostgreSQL; unset means {data_dir}/complaints.db",
+    ),
     ("training.listen", "Training service gRPC listen address"),
-    ("training.endpoint", "Where other processes reach the training service"),
-    ("training.database_url", "postgres://… for PostgreSQL; unset means {data_dir}/training.db"),
-    ("grpc.deadline_ms", "Deadline of every call between services, in ms"),
-    ("grpc.connect_timeout_ms", "Connection timeout between services, in ms"),
-    ("metrics.listen", "Prometheus /metrics address of a process without the gateway"),
-    ("calendar.file", "TOML file of holiday years replacing or adding to the shipped calendar"),
-    ("rules.complaints.reply_days.inquiry", "Working days to reply to an inquiry (咨询)"),
-    ("rules.complaints.reply_days.help", "Working days to reply to a request for help (求助)"),
-    ("rules.complaints.reply_days.suggestion", "Working days to reply to a suggestion (建议)"),
-    ("rules.complaints.reply_days.complaint", "Working days to reply to a complaint (投诉)"),
-    ("rules.complaints.reply_days.report", "Working days to reply to a report (举报)"),
-    ("rules.complaints.urgent_feedback_hours", "Hours to first feedback on an urgent request"),
+    (
+        "training.endpoint",
+        "Where other processes reach the training service",
+    ),
+    (
+        "training.database_url",
+        "postgres://… for PostgreSQL; unset means {data_dir}/training.db",
+    ),
+    (
+        "grpc.deadline_ms",
+        "Deadline of every call between services, in ms",
+    ),
+    (
+        "grpc.connect_timeout_ms",
+        "Connection timeout between services, in ms",
+    ),
+    (
+        "metrics.listen",
+        "Prometheus /metrics address of a process without the gateway",
+    ),
+    (
+        "calendar.file",
+        "TOML file of holiday years replacing or adding to the shipped calendar",
+    ),
+    (
+        "rules.complaints.reply_days.inquiry",
+        "Working days to reply to an inquiry (咨询)",
+    ),
+    (
+        "rules.complaints.reply_days.help",
+        "Working days to reply to a request for help (求助)",
+    ),
+    (
+        "rules.complaints.reply_days.suggestion",
+        "Working days to reply to a suggestion (建议)",
+    ),
+    (
+        "rules.complaints.reply_days.complaint",
+        "Working days to reply to a complaint (投诉)",
+    ),
+    (
+        "rules.complaints.reply_days.report",
+        "Working days to reply to a report (举报)",
+    ),
+    (
+        "rules.complaints.urgent_feedback_hours",
+        "Hours to first feedback on an urgent request",
+    ),
 ];
 
 /// The settings table for `--help`: key, environment variable, default, meaning.
@@ -99,14 +161,16 @@ pub fn help_text() -> String {
         "SETTINGS (defaults, overridden by --config FILE, then by FAZHI_* environment variables, then by flags):\n",
     );
     for (key, doc) in DOCS {
-        let value = key.split('.').fold(Some(&defaults), |v, part| v.and_then(|v| v.get(part)));
+        let value = key.split('.').try_fold(&defaults, |v, part| v.get(part));
         let default = match value {
             Some(serde_json::Value::Null) | None => "(unset)".to_owned(),
             Some(serde_json::Value::String(s)) => s.clone(),
             Some(other) => other.to_string(),
         };
         let env = format!("FAZHI_{}", key.to_ascii_uppercase().replace('.', "__"));
-        out.push_str(&format!("  {key}\n      {doc}\n      env {env}, default {default}\n"));
+        out.push_str(&format!(
+            "  {key}\n      {doc}\n      env {env}, default {default}\n"
+        ));
     }
     out.push_str("\nOTEL_EXPORTER_OTLP_ENDPOINT, when set, exports traces over OTLP/gRPC.\n");
     out
@@ -120,7 +184,11 @@ mod tests {
         match value {
             serde_json::Value::Object(map) => {
                 for (k, v) in map {
-                    let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
                     leaf_keys(&key, v, out);
                 }
             }
@@ -131,7 +199,11 @@ mod tests {
     #[test]
     fn every_setting_is_documented_and_every_documented_key_exists() {
         let mut keys = Vec::new();
-        leaf_keys("", &serde_json::to_value(Settings::default()).unwrap(), &mut keys);
+        leaf_keys(
+            "",
+            &serde_json::to_value(Settings::default()).unwrap(),
+            &mut keys,
+        );
         keys.sort();
         let mut documented: Vec<String> = DOCS.iter().map(|(k, _)| (*k).to_owned()).collect();
         documented.sort();

@@ -20,8 +20,16 @@ fn help_documents_every_setting_with_its_environment_variable() {
 
 #[test]
 fn environment_variables_override_the_defaults() {
-    let output = fazhi().arg("config").env("FAZHI_GATEWAY__LISTEN", "0.0.0.0:9000").output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = fazhi()
+        .arg("config")
+        .env("FAZHI_GATEWAY__LISTEN", "0.0.0.0:9000")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let config = String::from_utf8(output.stdout).unwrap();
     assert!(config.contains("listen = \"0.0.0.0:9000\""), "{config}");
 }
@@ -35,7 +43,11 @@ fn an_unknown_service_name_is_refused() {
 
 #[test]
 fn a_malformed_setting_stops_start_up_with_its_name() {
-    let output = fazhi().arg("config").env("FAZHI_GATEWAY__LISTEN", "not-an-address").output().unwrap();
+    let output = fazhi()
+        .arg("config")
+        .env("FAZHI_GATEWAY__LISTEN", "not-an-address")
+        .output()
+        .unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr).to_ascii_lowercase();
     assert!(stderr.contains("gateway.listen"), "{stderr}");

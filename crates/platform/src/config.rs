@@ -11,21 +11,29 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 /// Loads `T` from its defaults, an optional TOML file and the environment.
 /// `overrides` (command-line flags) win over everything.
-pub fn load<T>(defaults: &T, file: Option<&Path>, overrides: &[(&str, String)]) -> Result<T, figment::Error>
+pub fn load<T>(
+    defaults: &T,
+    file: Option<&Path>,
+    overrides: &[(&str, String)],
+) -> Result<T, Box<figment::Error>>
 where
     T: Serialize + DeserializeOwned,
 {
     let mut figment = Figment::from(Serialized::defaults(defaults));
     if let Some(file) = file {
         if !file.exists() {
-            return Err(figment::Error::from(format!("configuration file {} does not exist", file.display())));
+            let missing = format!("configuration file {} does not exist", file.display());
+            return Err(Box::new(figment::Error::from(missing)));
         }
         figment = figment.merge(Toml::file(file));
     }
     // Only sections and keys the settings know: FAZHI_TEST_* and other
     // variables meant for tools are not configuration.
     let known: Vec<String> = match Serialized::defaults(defaults).data() {
-        Ok(data) => data.values().flat_map(|dict| dict.keys().cloned()).collect(),
+        Ok(data) => data
+            .values()
+            .flat_map(|dict| dict.keys().cloned())
+            .collect(),
         Err(_) => Vec::new(),
     };
     let env = Env::prefixed("FAZHI_").split("__").filter(move |key| {
@@ -36,7 +44,7 @@ where
     for (key, value) in overrides {
         figment = figment.merge(Serialized::default(key, value));
     }
-    figment.extract()
+    figment.extract().map_err(Box::new)
 }
 
 /// Where one service listens and keeps its data.
@@ -53,11 +61,17 @@ pub struct ServiceSettings {
 
 impl ServiceSettings {
     pub fn on_port(port: u16) -> Self {
-        Self { listen: SocketAddr::from(([127, 0, 0, 1], port)), endpoint: None, database_url: None }
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], port)),
+            endpoint: None,
+            database_url: None,
+        }
     }
 
     pub fn endpoint(&self) -> String {
-        self.endpoint.clone().unwrap_or_else(|| format!("http://{}", self.listen))
+        self.endpoint
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
     }
 }
 
@@ -89,7 +103,10 @@ impl GrpcClientSettings {
 
 impl Default for GrpcClientSettings {
     fn default() -> Self {
-        Self { deadline_ms: 5_000, connect_timeout_ms: 1_000 }
+        Self {
+            deadline_ms: 5_000,
+            connect_timeout_ms: 1_000,
+        }
     }
 }
 
@@ -112,7 +129,10 @@ pub struct LogSettings {
 
 impl Default for LogSettings {
     fn default() -> Self {
-        Self { format: LogFormat::Plain, filter: "info".into() }
+        Self {
+            format: LogFormat::Plain,
+            filter: "info".into(),
+        }
     }
 }
 
@@ -132,8 +152,17 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("fazhi-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("fazhi.toml");
-        std::fs::write(&file, "data_dir = \"/srv/a\"\n[service]\nlisten = \"0.0.0.0:7000\"\n").unwrap();
-        let loaded: Sample = load(&Sample::default(), Some(&file), &[("data_dir", "/srv/b".into())]).unwrap();
+        std::fs::write(
+            &file,
+            "data_dir = \"/srv/a\"\n[service]\nlisten = \"0.0.0.0:7000\"\n",
+        )
+        .unwrap();
+        let loaded: Sample = load(
+            &Sample::default(),
+            Some(&file),
+            &[("data_dir", "/srv/b".into())],
+        )
+        .unwrap();
         std::fs::remove_dir_all(&dir).ok();
         assert_eq!(loaded.data_dir, "/srv/b");
         assert_eq!(loaded.service.listen, "0.0.0.0:7000".parse().unwrap());
@@ -152,7 +181,12 @@ mod tests {
 
     #[test]
     fn a_missing_file_is_an_error() {
-        let err = load(&Sample::default(), Some(Path::new("/nonexistent/fazhi.toml")), &[]).unwrap_err();
+        let err = load(
+            &Sample::default(),
+            Some(Path::new("/nonexistent/fazhi.toml")),
+            &[],
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("does not exist"));
     }
 }

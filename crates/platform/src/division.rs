@@ -10,8 +10,8 @@ use crate::error::Error;
 
 /// Province-level prefixes in use (the first two digits).
 const PROVINCES: &[u8] = &[
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62,
-    63, 64, 65, 71, 81, 82,
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+    53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,11 +39,16 @@ impl DivisionCode {
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
         if !matches!(text.len(), 6 | 9 | 12) || !text.bytes().all(|b| b.is_ascii_digit()) {
-            return Err("must be a 6-digit county, 9-digit township or 12-digit village division code".into());
+            return Err(
+                "must be a 6-digit county, 9-digit township or 12-digit village division code"
+                    .into(),
+            );
         }
         let province: u8 = text[..2].parse().unwrap_or(0);
         if !PROVINCES.contains(&province) {
-            return Err(format!("starts with {province:02}, which is not a province code"));
+            return Err(format!(
+                "starts with {province:02}, which is not a province code"
+            ));
         }
         if &text[4..6] == "00" {
             return Err("names a prefecture or province, not a county".into());
@@ -114,9 +119,18 @@ mod tests {
 
     #[test]
     fn county_township_and_village_codes_parse_to_their_levels() {
-        assert_eq!(DivisionCode::parse("411624").unwrap().level(), DivisionLevel::County);
-        assert_eq!(DivisionCode::parse("411624100").unwrap().level(), DivisionLevel::Township);
-        assert_eq!(DivisionCode::parse("411624100201").unwrap().level(), DivisionLevel::Village);
+        assert_eq!(
+            DivisionCode::parse("411624").unwrap().level(),
+            DivisionLevel::County
+        );
+        assert_eq!(
+            DivisionCode::parse("411624100").unwrap().level(),
+            DivisionLevel::Township
+        );
+        assert_eq!(
+            DivisionCode::parse("411624100201").unwrap().level(),
+            DivisionLevel::Village
+        );
     }
 
     #[test]
@@ -132,8 +146,21 @@ mod tests {
 
     #[test]
     fn malformed_codes_are_refused_with_a_reason() {
-        for bad in ["", "41162", "4116241", "41162a", "991624", "411600", "411624000", "411624100000", "４１１６２４"] {
-            assert!(DivisionCode::parse(bad).is_err(), "{bad:?} should be refused");
+        for bad in [
+            "",
+            "41162",
+            "4116241",
+            "41162a",
+            "991624",
+            "411600",
+            "411624000",
+            "411624100000",
+            "４１１６２４",
+        ] {
+            assert!(
+                DivisionCode::parse(bad).is_err(),
+                "{bad:?} should be refused"
+            );
         }
         let err = DivisionCode::parse_field("division_code", "12").unwrap_err();
         assert_eq!(err.field.as_deref(), Some("division_code"));

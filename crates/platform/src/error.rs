@@ -119,16 +119,29 @@ pub struct Error {
 
 impl Error {
     pub fn new(kind: ErrorKind, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { kind, code: code.into(), message: message.into(), field: None }
+        Self {
+            kind,
+            code: code.into(),
+            message: message.into(),
+            field: None,
+        }
     }
 
     /// Malformed value of `field`.
-    pub fn invalid_field(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn invalid_field(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(ErrorKind::InvalidArgument, code, message).with_field(field)
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(ErrorKind::NotFound, "not_found", format!("{what} not found"))
+        Self::new(
+            ErrorKind::NotFound,
+            "not_found",
+            format!("{what} not found"),
+        )
     }
 
     /// A bug or an infrastructure failure: logged here with its cause, shown
@@ -148,12 +161,14 @@ impl Error {
         let details = status.get_error_details();
         let mut kind = ErrorKind::from_grpc(status.code());
         let mut code = None;
-        if let Some(info) = details.error_info() {
-            if info.domain == DOMAIN {
-                code = Some(info.reason.to_ascii_lowercase());
-                if kind == ErrorKind::InvalidArgument && info.metadata.get(KIND_KEY).is_some_and(|k| k == "rule") {
-                    kind = ErrorKind::RuleViolation;
-                }
+        if let Some(info) = details.error_info()
+            && info.domain == DOMAIN
+        {
+            code = Some(info.reason.to_ascii_lowercase());
+            if kind == ErrorKind::InvalidArgument
+                && info.metadata.get(KIND_KEY).is_some_and(|k| k == "rule")
+            {
+                kind = ErrorKind::RuleViolation;
             }
         }
         let field = details
@@ -162,11 +177,20 @@ impl Error {
             .map(|violation| violation.field.clone());
         let message = match kind {
             ErrorKind::Internal => "internal error".to_owned(),
-            ErrorKind::Unavailable if code.is_none() => "a service this request needs is unavailable".to_owned(),
-            ErrorKind::DeadlineExceeded if code.is_none() => "a service this request needs did not answer in time".to_owned(),
+            ErrorKind::Unavailable if code.is_none() => {
+                "a service this request needs is unavailable".to_owned()
+            }
+            ErrorKind::DeadlineExceeded if code.is_none() => {
+                "a service this request needs did not answer in time".to_owned()
+            }
             _ => status.message().to_owned(),
         };
-        Self { kind, code: code.unwrap_or_else(|| kind.default_code().to_owned()), message, field }
+        Self {
+            kind,
+            code: code.unwrap_or_else(|| kind.default_code().to_owned()),
+            message,
+            field,
+        }
     }
 }
 
@@ -176,7 +200,8 @@ impl From<Error> for Status {
         if err.kind == ErrorKind::RuleViolation {
             metadata.insert(KIND_KEY.to_owned(), "rule".to_owned());
         }
-        let mut details = ErrorDetails::with_error_info(err.code.to_ascii_uppercase(), DOMAIN, metadata);
+        let mut details =
+            ErrorDetails::with_error_info(err.code.to_ascii_uppercase(), DOMAIN, metadata);
         if let Some(field) = &err.field {
             details.add_bad_request_violation(field.clone(), err.message.clone());
         }
@@ -187,7 +212,11 @@ impl From<Error> for Status {
 impl From<sqlx::Error> for Error {
     fn from(err: sqlx::Error) -> Self {
         match &err {
-            sqlx::Error::PoolTimedOut => Error::new(ErrorKind::Unavailable, "database_busy", "the database is busy; retry shortly"),
+            sqlx::Error::PoolTimedOut => Error::new(
+                ErrorKind::Unavailable,
+                "database_busy",
+                "the database is busy; retry shortly",
+            ),
             _ => Error::internal(err),
         }
     }
@@ -199,8 +228,12 @@ mod tests {
 
     #[test]
     fn a_rule_violation_survives_the_trip_through_grpc() {
-        let err = Error::new(ErrorKind::RuleViolation, "auxiliary_cannot_hold_certificate", "auxiliary staff cannot hold a certificate")
-            .with_field("person_id");
+        let err = Error::new(
+            ErrorKind::RuleViolation,
+            "auxiliary_cannot_hold_certificate",
+            "auxiliary staff cannot hold a certificate",
+        )
+        .with_field("person_id");
         let back = Error::from_status(&Status::from(err.clone()));
         assert_eq!(back, err);
         assert_eq!(back.kind.http_status(), 422);
@@ -211,7 +244,10 @@ mod tests {
         let back = Error::from_status(&Status::unavailable("tcp connect error"));
         assert_eq!(back.kind, ErrorKind::Unavailable);
         assert_eq!(back.code, "service_unavailable");
-        assert!(!back.message.contains("tcp"), "transport details are not shown to callers");
+        assert!(
+            !back.message.contains("tcp"),
+            "transport details are not shown to callers"
+        );
     }
 
     #[test]

@@ -38,7 +38,9 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     crate::metrics::install();
     let (health, health_service) = tonic_health::server::health_reporter();
-    health.set_service_status(service_name, ServingStatus::Serving).await;
+    health
+        .set_service_status(service_name, ServingStatus::Serving)
+        .await;
     health.set_service_status("", ServingStatus::Serving).await;
 
     let reflection_v1 = tonic_reflection::server::Builder::configure()
@@ -60,11 +62,18 @@ pub async fn serve(
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
-        .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), async move {
-            stopping.cancelled().await;
-            health.set_service_status(service_name, ServingStatus::NotServing).await;
-            health.set_service_status("", ServingStatus::NotServing).await;
-        })
+        .serve_with_incoming_shutdown(
+            TcpIncoming::from(listener).with_nodelay(Some(true)),
+            async move {
+                stopping.cancelled().await;
+                health
+                    .set_service_status(service_name, ServingStatus::NotServing)
+                    .await;
+                health
+                    .set_service_status("", ServingStatus::NotServing)
+                    .await;
+            },
+        )
         .await?;
     tracing::info!(service = service_name, "gRPC server stopped");
     Ok(())
@@ -103,7 +112,9 @@ where
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let method = request.uri().path().to_owned();
         let span = tracing::info_span!("grpc", otel.kind = "server", rpc.method = %method, rpc.grpc.status_code = Empty);
-        let parent = opentelemetry::global::get_text_map_propagator(|p| p.extract(&HeaderExtractor(request.headers())));
+        let parent = opentelemetry::global::get_text_map_propagator(|p| {
+            p.extract(&HeaderExtractor(request.headers()))
+        });
         let _ = span.set_parent(parent);
         let started = Instant::now();
         let response = {
@@ -157,7 +168,10 @@ struct MetadataInjector<'a>(&'a mut MetadataMap);
 
 impl Injector for MetadataInjector<'_> {
     fn set(&mut self, key: &str, value: String) {
-        if let (Ok(key), Ok(value)) = (MetadataKey::from_bytes(key.as_bytes()), MetadataValue::try_from(value)) {
+        if let (Ok(key), Ok(value)) = (
+            MetadataKey::from_bytes(key.as_bytes()),
+            MetadataValue::try_from(value),
+        ) {
             self.0.insert(key, value);
         }
     }
@@ -195,14 +209,21 @@ pub fn connect_lazy(endpoint: &str, settings: &GrpcClientSettings) -> anyhow::Re
         .tcp_nodelay(true)
         .http2_keep_alive_interval(Duration::from_secs(30))
         .connect_lazy();
-    Ok(InterceptedService::new(channel, CallContext { deadline: settings.deadline() }))
+    Ok(InterceptedService::new(
+        channel,
+        CallContext {
+            deadline: settings.deadline(),
+        },
+    ))
 }
 
 /// Asks a server's health service whether `service_name` is SERVING.
 pub async fn check_health(channel: Channel, service_name: &str) -> Result<bool, Status> {
     let mut client = tonic_health::pb::health_client::HealthClient::new(channel);
     let response = client
-        .check(tonic_health::pb::HealthCheckRequest { service: service_name.to_owned() })
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: service_name.to_owned(),
+        })
         .await?
         .into_inner();
     Ok(response.status == tonic_health::pb::health_check_response::ServingStatus::Serving as i32)
@@ -218,7 +239,11 @@ pub struct Service {
 
 impl Service {
     /// Serves until `shutdown`, then closes the database.
-    pub async fn run(self, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+    pub async fn run(
+        self,
+        listener: TcpListener,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<()> {
         let result = serve(listener, self.name, self.routes, shutdown).await;
         self.database.close().await;
         result

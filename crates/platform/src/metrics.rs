@@ -12,7 +12,9 @@ use tokio_util::sync::CancellationToken;
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
 /// Latency buckets in seconds, from sub-millisecond lookups to the deadline.
-const LATENCY_BUCKETS: &[f64] = &[0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const LATENCY_BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 const BATCH_BUCKETS: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0];
 
 /// Installs the process-wide recorder (once; later calls return the same handle).
@@ -25,7 +27,9 @@ pub fn install() -> &'static PrometheusHandle {
             .build_recorder();
         let handle = recorder.handle();
         if metrics::set_global_recorder(recorder).is_err() {
-            tracing::warn!("a metrics recorder was already installed; /metrics shows only this one's series");
+            tracing::warn!(
+                "a metrics recorder was already installed; /metrics shows only this one's series"
+            );
         }
         let upkeep = handle.clone();
         std::thread::Builder::new()
@@ -56,5 +60,7 @@ pub async fn serve(listener: TcpListener, shutdown: CancellationToken) -> std::i
     install();
     let addr: Option<SocketAddr> = listener.local_addr().ok();
     tracing::info!(addr = ?addr, "serving metrics");
-    axum::serve(listener, router::<()>()).with_graceful_shutdown(shutdown.cancelled_owned()).await
+    axum::serve(listener, router::<()>())
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await
 }

@@ -43,7 +43,11 @@ pub fn decode_token(token: &str, n: usize) -> Result<Option<Vec<String>>, Error>
 
 /// The error for a token this API did not issue (or one it can no longer read).
 pub fn invalid_token() -> Error {
-    Error::invalid_field("page_token", "invalid_page_token", "page_token is not one this API issued")
+    Error::invalid_field(
+        "page_token",
+        "invalid_page_token",
+        "page_token is not one this API issued",
+    )
 }
 
 #[cfg(test)]
@@ -53,13 +57,19 @@ mod tests {
     #[test]
     fn tokens_round_trip() {
         let token = encode_token(&["1700000000000000", "0190-abc"]);
-        assert_eq!(decode_token(&token, 2).unwrap(), Some(vec!["1700000000000000".to_owned(), "0190-abc".to_owned()]));
+        assert_eq!(
+            decode_token(&token, 2).unwrap(),
+            Some(vec!["1700000000000000".to_owned(), "0190-abc".to_owned()])
+        );
         assert_eq!(decode_token("", 2).unwrap(), None);
     }
 
     #[test]
     fn a_forged_token_is_refused() {
-        assert_eq!(decode_token("not base64!", 2).unwrap_err().code, "invalid_page_token");
+        assert_eq!(
+            decode_token("not base64!", 2).unwrap_err().code,
+            "invalid_page_token"
+        );
         assert!(decode_token(&encode_token(&["one"]), 2).is_err());
     }
 

@@ -25,12 +25,18 @@ pub fn china_date(instant: DateTime<Utc>) -> NaiveDate {
 /// instant up to and including this one.
 pub fn end_of_china_day(date: NaiveDate) -> DateTime<Utc> {
     let last = NaiveTime::from_hms_opt(23, 59, 59).expect("valid time");
-    china().from_local_datetime(&date.and_time(last)).single().expect("fixed offsets are unambiguous").with_timezone(&Utc)
+    china()
+        .from_local_datetime(&date.and_time(last))
+        .single()
+        .expect("fixed offsets are unambiguous")
+        .with_timezone(&Utc)
 }
 
 /// RFC 3339 in China time, e.g. `2023-10-25T23:59:59+08:00`.
 pub fn to_rfc3339(instant: DateTime<Utc>) -> String {
-    instant.with_timezone(&china()).to_rfc3339_opts(SecondsFormat::AutoSi, false)
+    instant
+        .with_timezone(&china())
+        .to_rfc3339_opts(SecondsFormat::AutoSi, false)
 }
 
 pub fn to_micros(instant: DateTime<Utc>) -> i64 {
@@ -42,7 +48,10 @@ pub fn from_micros(micros: i64) -> DateTime<Utc> {
 }
 
 pub fn to_timestamp(instant: DateTime<Utc>) -> Timestamp {
-    Timestamp { seconds: instant.timestamp(), nanos: instant.timestamp_subsec_nanos() as i32 }
+    Timestamp {
+        seconds: instant.timestamp(),
+        nanos: instant.timestamp_subsec_nanos() as i32,
+    }
 }
 
 /// `None` for a timestamp outside chrono's range.
@@ -57,7 +66,10 @@ mod tests {
     #[test]
     fn late_evening_utc_is_already_the_next_day_in_china() {
         let instant: DateTime<Utc> = "2023-09-28T17:30:00Z".parse().unwrap();
-        assert_eq!(china_date(instant), "2023-09-29".parse::<NaiveDate>().unwrap());
+        assert_eq!(
+            china_date(instant),
+            "2023-09-29".parse::<NaiveDate>().unwrap()
+        );
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub mod training {
 }
 
 /// Encoded `FileDescriptorSet` of every Fazhi contract, for gRPC reflection.
-pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/fazhi_descriptor.bin"));
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/fazhi_descriptor.bin"));
 
 pub use prost_types::Timestamp;

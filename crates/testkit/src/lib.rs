@@ -46,11 +46,14 @@ impl Drop for TestDatabase {
         if let Some(pg) = self.postgres.take() {
             // Drop runs outside async context: use a short-lived runtime on its own thread.
             let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
                 if let Ok(runtime) = runtime {
                     runtime.block_on(async {
                         if let Ok(mut admin) = sqlx::AnyConnection::connect(&pg.admin_url).await {
-                            let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", pg.name);
+                            let sql =
+                                format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", pg.name);
                             let _ = admin.execute(sqlx::AssertSqlSafe(sql).into_sql_str()).await;
                         }
                     });
@@ -72,7 +75,11 @@ pub async fn databases() -> Vec<TestDatabase> {
 
 /// A fresh SQLite data directory.
 pub fn sqlite() -> TestDatabase {
-    TestDatabase { backend: "sqlite", dir: tempdir(), postgres: None }
+    TestDatabase {
+        backend: "sqlite",
+        dir: tempdir(),
+        postgres: None,
+    }
 }
 
 /// A fresh PostgreSQL database, or `None` (said once on stderr) when
@@ -93,17 +100,30 @@ pub async fn postgres() -> Option<TestDatabase> {
     let name = format!("fazhi_test_{}", uuid::Uuid::now_v7().simple());
     let mut admin = sqlx::AnyConnection::connect(&admin_url)
         .await
-        .unwrap_or_else(|e| panic!("{POSTGRES_URL_VAR} is set but the server cannot be reached: {e}"));
+        .unwrap_or_else(|e| {
+            panic!("{POSTGRES_URL_VAR} is set but the server cannot be reached: {e}")
+        });
     admin
         .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")).into_sql_str())
         .await
         .expect("creating a test database");
     let url = with_database(&admin_url, &name);
-    Some(TestDatabase { backend: "postgres", dir: tempdir(), postgres: Some(PostgresDatabase { admin_url, name, url }) })
+    Some(TestDatabase {
+        backend: "postgres",
+        dir: tempdir(),
+        postgres: Some(PostgresDatabase {
+            admin_url,
+            name,
+            url,
+        }),
+    })
 }
 
 fn tempdir() -> tempfile::TempDir {
-    tempfile::Builder::new().prefix("fazhi-test-").tempdir().expect("creating a temporary directory")
+    tempfile::Builder::new()
+        .prefix("fazhi-test-")
+        .tempdir()
+        .expect("creating a temporary directory")
 }
 
 /// `postgres://u@h:5432/admin?x=y` with the database replaced by `name`.
@@ -113,7 +133,9 @@ fn with_database(url: &str, name: &str) -> String {
         None => (url, None),
     };
     let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[authority_start..].find('/').map_or(base.len(), |i| authority_start + i);
+    let path_start = base[authority_start..]
+        .find('/')
+        .map_or(base.len(), |i| authority_start + i);
     let mut out = format!("{}/{name}", &base[..path_start]);
     if let Some(query) = query {
         out.push('?');
@@ -128,8 +150,17 @@ mod tests {
 
     #[test]
     fn the_database_name_is_swapped_in_the_url() {
-        assert_eq!(with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"), "postgres://postgres@127.0.0.1:5432/t1");
-        assert_eq!(with_database("postgres://h:5432", "t1"), "postgres://h:5432/t1");
-        assert_eq!(with_database("postgres://h/db?sslmode=disable", "t1"), "postgres://h/t1?sslmode=disable");
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1"
+        );
+        assert_eq!(
+            with_database("postgres://h:5432", "t1"),
+            "postgres://h:5432/t1"
+        );
+        assert_eq!(
+            with_database("postgres://h/db?sslmode=disable", "t1"),
+            "postgres://h/t1?sslmode=disable"
+        );
     }
 }

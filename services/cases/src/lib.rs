@@ -7,14 +7,20 @@ pub mod store;
 use std::path::Path;
 
 use fazhi_platform::{DivisionCode, Error, config::ServiceSettings, time};
-use fazhi_proto::cases::v1::{self as pb, case_service_server::{CaseService, CaseServiceServer}};
+use fazhi_proto::cases::v1::{
+    self as pb,
+    case_service_server::{CaseService, CaseServiceServer},
+};
 use tonic::{Request, Response, Status, service::Routes};
 
 /// Full gRPC name of the service, as health checks ask for it.
 pub const SERVICE_NAME: &str = "fazhi.cases.v1.CaseService";
 
 /// Opens the store (migrating it) and assembles the gRPC service.
-pub async fn build(settings: &ServiceSettings, data_dir: &Path) -> anyhow::Result<fazhi_platform::grpc::Service> {
+pub async fn build(
+    settings: &ServiceSettings,
+    data_dir: &Path,
+) -> anyhow::Result<fazhi_platform::grpc::Service> {
     let store = store::Store::open(settings.database_url.as_deref(), data_dir).await?;
     let database = store.database().clone();
     Ok(fazhi_platform::grpc::Service {
@@ -30,15 +36,26 @@ struct CasesApi {
 
 #[tonic::async_trait]
 impl CaseService for CasesApi {
-    async fn get_stats(&self, request: Request<pb::GetStatsRequest>) -> Result<Response<pb::CaseStats>, Status> {
+    async fn get_stats(
+        &self,
+        request: Request<pb::GetStatsRequest>,
+    ) -> Result<Response<pb::CaseStats>, Status> {
         let r = request.into_inner();
         let division = (!r.division_code.is_empty())
             .then(|| DivisionCode::parse_field("division_code", &r.division_code))
             .transpose()?;
         let (from, to) = match &r.period {
             Some(period) => (
-                period.start.as_ref().map(|ts| time::from_timestamp(ts).ok_or_else(|| out_of_range("period.start"))).transpose()?,
-                period.end.as_ref().map(|ts| time::from_timestamp(ts).ok_or_else(|| out_of_range("period.end"))).transpose()?,
+                period
+                    .start
+                    .as_ref()
+                    .map(|ts| time::from_timestamp(ts).ok_or_else(|| out_of_range("period.start")))
+                    .transpose()?,
+                period
+                    .end
+                    .as_ref()
+                    .map(|ts| time::from_timestamp(ts).ok_or_else(|| out_of_range("period.end")))
+                    .transpose()?,
             ),
             None => (None, None),
         };

@@ -9,8 +9,11 @@ use fazhi_platform::{
     time,
 };
 
-pub const MIGRATIONS: &[EmbeddedMigration] =
-    &[EmbeddedMigration { version: 1, description: "cases", sql: include_str!("../migrations/0001_cases.sql") }];
+pub const MIGRATIONS: &[EmbeddedMigration] = &[EmbeddedMigration {
+    version: 1,
+    description: "cases",
+    sql: include_str!("../migrations/0001_cases.sql"),
+}];
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -27,7 +30,9 @@ pub struct Store {
 
 impl Store {
     pub async fn open(url: Option<&str>, data_dir: &Path) -> anyhow::Result<Self> {
-        Ok(Self { db: Database::open(url, data_dir, "cases", MIGRATIONS).await? })
+        Ok(Self {
+            db: Database::open(url, data_dir, "cases", MIGRATIONS).await?,
+        })
     }
 
     pub fn database(&self) -> &Database {
@@ -55,6 +60,11 @@ impl Store {
         .bind(to.map_or(i64::MAX, time::to_micros))
         .fetch_one(self.db.pool())
         .await?;
-        Ok(Counts { total, filed, decided, closed })
+        Ok(Counts {
+            total,
+            filed,
+            decided,
+            closed,
+        })
     }
 }

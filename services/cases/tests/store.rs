@@ -34,8 +34,21 @@ async fn counts_cover_the_division_and_period_at_each_stage() {
         case(&store, "6", "411625100", "2023-06-01T00:00:00Z", 3).await; // another county
 
         let township = DivisionCode::parse("411624100").unwrap();
-        let year = ("2023-01-01T00:00:00+08:00".parse().ok(), "2024-01-01T00:00:00+08:00".parse().ok());
+        let year = (
+            "2023-01-01T00:00:00+08:00".parse().ok(),
+            "2024-01-01T00:00:00+08:00".parse().ok(),
+        );
         let counts = store.counts(Some(&township), year.0, year.1).await.unwrap();
-        assert_eq!(counts, Counts { total: 4, filed: 3, decided: 2, closed: 1 }, "{}", db.backend());
+        assert_eq!(
+            counts,
+            Counts {
+                total: 4,
+                filed: 3,
+                decided: 2,
+                closed: 1
+            },
+            "{}",
+            db.backend()
+        );
     }
 }

@@ -26,13 +26,20 @@ pub struct ComplaintsApi {
 
 impl ComplaintsApi {
     pub fn new(store: Store, calendar: Arc<Calendar>, rules: ReplyRules) -> Self {
-        Self { store, calendar, rules }
+        Self {
+            store,
+            calendar,
+            rules,
+        }
     }
 }
 
 #[tonic::async_trait]
 impl ComplaintService for ComplaintsApi {
-    async fn create_complaint(&self, request: Request<pb::CreateComplaintRequest>) -> Result<Response<pb::Complaint>, Status> {
+    async fn create_complaint(
+        &self,
+        request: Request<pb::CreateComplaintRequest>,
+    ) -> Result<Response<pb::Complaint>, Status> {
         let r = request.into_inner();
         let new = NewComplaint {
             channel: channel_from_proto(r.channel)?,
@@ -63,7 +70,10 @@ impl ComplaintService for ComplaintsApi {
         Ok(Response::new(to_proto(&complaint)))
     }
 
-    async fn get_complaint(&self, request: Request<pb::GetComplaintRequest>) -> Result<Response<pb::Complaint>, Status> {
+    async fn get_complaint(
+        &self,
+        request: Request<pb::GetComplaintRequest>,
+    ) -> Result<Response<pb::Complaint>, Status> {
         let id = request.into_inner().id;
         if id.is_empty() || id.len() > MAX_ID_LEN {
             return Err(Error::not_found("complaint").into());
@@ -94,7 +104,12 @@ impl ComplaintService for ComplaintsApi {
             complaints.truncate(limit as usize);
             complaints
                 .last()
-                .map(|last| paging::encode_token(&[&time::to_micros(last.received_at).to_string(), &last.id]))
+                .map(|last| {
+                    paging::encode_token(&[
+                        &time::to_micros(last.received_at).to_string(),
+                        &last.id,
+                    ])
+                })
                 .unwrap_or_default()
         } else {
             String::new()
@@ -105,11 +120,18 @@ impl ComplaintService for ComplaintsApi {
         }))
     }
 
-    async fn get_stats(&self, request: Request<pb::GetStatsRequest>) -> Result<Response<pb::ComplaintStats>, Status> {
+    async fn get_stats(
+        &self,
+        request: Request<pb::GetStatsRequest>,
+    ) -> Result<Response<pb::ComplaintStats>, Status> {
         let r = request.into_inner();
         let filter = filter(&r.division_code, r.period.as_ref(), "period")?;
         let counts = self.store.counts(&filter).await?;
-        let pairs = |rows: Vec<(String, i64)>| rows.into_iter().map(|(key, count)| pb::CountByKey { key, count }).collect();
+        let pairs = |rows: Vec<(String, i64)>| {
+            rows.into_iter()
+                .map(|(key, count)| pb::CountByKey { key, count })
+                .collect()
+        };
         Ok(Response::new(pb::ComplaintStats {
             received: counts.received,
             urgent: counts.urgent,
@@ -121,25 +143,42 @@ impl ComplaintService for ComplaintsApi {
 }
 
 fn filter(division: &str, range: Option<&TimeRange>, field: &str) -> Result<Filter, Error> {
-    let division = (!division.is_empty()).then(|| DivisionCode::parse_field("division_code", division)).transpose()?;
+    let division = (!division.is_empty())
+        .then(|| DivisionCode::parse_field("division_code", division))
+        .transpose()?;
     let bound = |ts: Option<&fazhi_proto::Timestamp>, name: &str| {
         ts.map(|ts| {
             time::from_timestamp(ts).ok_or_else(|| {
-                Error::invalid_field(format!("{field}.{name}"), "invalid_time", format!("{field}.{name} is out of range"))
+                Error::invalid_field(
+                    format!("{field}.{name}"),
+                    "invalid_time",
+                    format!("{field}.{name} is out of range"),
+                )
             })
         })
         .transpose()
     };
     let (received_from, received_to) = match range {
-        Some(range) => (bound(range.start.as_ref(), "start")?, bound(range.end.as_ref(), "end")?),
+        Some(range) => (
+            bound(range.start.as_ref(), "start")?,
+            bound(range.end.as_ref(), "end")?,
+        ),
         None => (None, None),
     };
-    if let (Some(from), Some(to)) = (received_from, received_to) {
-        if to < from {
-            return Err(Error::invalid_field(format!("{field}.end"), "invalid_time_range", format!("{field} ends before it starts")));
-        }
+    if let (Some(from), Some(to)) = (received_from, received_to)
+        && to < from
+    {
+        return Err(Error::invalid_field(
+            format!("{field}.end"),
+            "invalid_time_range",
+            format!("{field} ends before it starts"),
+        ));
     }
-    Ok(Filter { division, received_from, received_to })
+    Ok(Filter {
+        division,
+        received_from,
+        received_to,
+    })
 }
 
 fn channel_from_proto(value: i32) -> Result<Channel, Error> {
@@ -152,7 +191,11 @@ fn channel_from_proto(value: i32) -> Result<Channel, Error> {
         Ok(pb::Channel::MobileApp) => Channel::MobileApp,
         Ok(pb::Channel::Referral) => Channel::Referral,
         Ok(pb::Channel::Unspecified) | Err(_) => {
-            return Err(Error::invalid_field("channel", "required", "channel is required"));
+            return Err(Error::invalid_field(
+                "channel",
+                "required",
+                "channel is required",
+            ));
         }
     };
     Ok(channel)
@@ -212,10 +255,21 @@ fn status_to_proto(status: domain::Status) -> pb::Status {
 /// The complaint as callers see it. Personal data is masked: no caller role
 /// yet needs the full name or number.
 fn to_proto(c: &Complaint) -> pb::Complaint {
-    let complainant = (c.complainant.name.is_some() || c.complainant.phone.is_some()).then(|| pb::Complainant {
-        name: c.complainant.name.as_deref().map(privacy::mask_name).unwrap_or_default(),
-        phone: c.complainant.phone.as_deref().map(privacy::mask_phone).unwrap_or_default(),
-    });
+    let complainant =
+        (c.complainant.name.is_some() || c.complainant.phone.is_some()).then(|| pb::Complainant {
+            name: c
+                .complainant
+                .name
+                .as_deref()
+                .map(privacy::mask_name)
+                .unwrap_or_default(),
+            phone: c
+                .complainant
+                .phone
+                .as_deref()
+                .map(privacy::mask_phone)
+                .unwrap_or_default(),
+        });
     pb::Complaint {
         id: c.id.clone(),
         tracking_code: c.tracking_code.clone(),

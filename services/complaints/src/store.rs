@@ -73,22 +73,36 @@ impl Store {
     /// Records a new complaint; returns once it is durably committed.
     pub async fn insert(&self, complaint: Complaint) -> Result<(), Error> {
         self.writer.write(complaint).await.map_err(|err| match err {
-            BatchError::Database(err) if db::is_unique_violation(&err) => {
-                Error::new(ErrorKind::AlreadyExists, "already_exists", "a complaint with this id or tracking code exists")
-            }
+            BatchError::Database(err) if db::is_unique_violation(&err) => Error::new(
+                ErrorKind::AlreadyExists,
+                "already_exists",
+                "a complaint with this id or tracking code exists",
+            ),
             BatchError::Database(err) => Error::from(err),
-            BatchError::Stopped => Error::new(ErrorKind::Unavailable, "shutting_down", "the service is shutting down"),
+            BatchError::Stopped => Error::new(
+                ErrorKind::Unavailable,
+                "shutting_down",
+                "the service is shutting down",
+            ),
         })
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<Complaint>, Error> {
         let sql = const_format(&["SELECT ", COLUMNS, " FROM complaints WHERE id = $1"]);
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_owned()).fetch_optional(self.db.pool()).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.to_owned())
+            .fetch_optional(self.db.pool())
+            .await?;
         row.map(|row| decode(&row)).transpose()
     }
 
     /// Newest first, `limit` at most, starting after `after`.
-    pub async fn list(&self, filter: &Filter, after: Option<&Cursor>, limit: i64) -> Result<Vec<Complaint>, Error> {
+    pub async fn list(
+        &self,
+        filter: &Filter,
+        after: Option<&Cursor>,
+        limit: i64,
+    ) -> Result<Vec<Complaint>, Error> {
         let sql = const_format(&[
             "SELECT ",
             COLUMNS,
@@ -100,7 +114,8 @@ impl Store {
         ]);
         let (low, high) = division_bounds(filter);
         let (from, to) = time_bounds(filter);
-        let (cursor_at, cursor_id) = after.map_or((i64::MAX, String::new()), |c| (c.received_at, c.id.clone()));
+        let (cursor_at, cursor_id) =
+            after.map_or((i64::MAX, String::new()), |c| (c.received_at, c.id.clone()));
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(low)
             .bind(high)
@@ -139,7 +154,11 @@ impl Store {
         Ok(counts)
     }
 
-    async fn count_by(&self, column: &'static str, filter: &Filter) -> Result<Vec<(String, i64)>, Error> {
+    async fn count_by(
+        &self,
+        column: &'static str,
+        filter: &Filter,
+    ) -> Result<Vec<(String, i64)>, Error> {
         let sql = const_format(&[
             "SELECT ",
             column,
@@ -159,7 +178,9 @@ impl Store {
             .bind(to)
             .fetch_all(self.db.pool())
             .await?;
-        rows.iter().map(|row| Ok((row.try_get::<String, _>(0)?, row.try_get::<i64, _>(1)?))).collect()
+        rows.iter()
+            .map(|row| Ok((row.try_get::<String, _>(0)?, row.try_get::<i64, _>(1)?)))
+            .collect()
     }
 }
 
@@ -170,7 +191,10 @@ fn const_format(parts: &[&'static str]) -> String {
 
 fn division_bounds(filter: &Filter) -> (String, String) {
     match &filter.division {
-        Some(division) => (division.as_str().to_owned(), db::prefix_upper_bound(division.as_str())),
+        Some(division) => (
+            division.as_str().to_owned(),
+            db::prefix_upper_bound(division.as_str()),
+        ),
         None => (String::new(), "~".to_owned()),
     }
 }
@@ -182,7 +206,10 @@ fn time_bounds(filter: &Filter) -> (i64, i64) {
     )
 }
 
-fn insert_one<'c>(conn: &'c mut AnyConnection, c: &'c Complaint) -> BoxFuture<'c, Result<(), sqlx::Error>> {
+fn insert_one<'c>(
+    conn: &'c mut AnyConnection,
+    c: &'c Complaint,
+) -> BoxFuture<'c, Result<(), sqlx::Error>> {
     Box::pin(async move {
         sqlx::query(
             "INSERT INTO complaints (id, tracking_code, channel, request_type, category, content, address, division_code, \
@@ -212,7 +239,9 @@ fn insert_one<'c>(conn: &'c mut AnyConnection, c: &'c Complaint) -> BoxFuture<'c
 }
 
 fn decode(row: &AnyRow) -> Result<Complaint, Error> {
-    let corrupt = |what: &str, value: &str| Error::internal(format!("stored complaint has invalid {what} {value:?}"));
+    let corrupt = |what: &str, value: &str| {
+        Error::internal(format!("stored complaint has invalid {what} {value:?}"))
+    };
     let channel: String = row.try_get("channel")?;
     let request_type: String = row.try_get("request_type")?;
     let status: String = row.try_get("status")?;
@@ -221,17 +250,24 @@ fn decode(row: &AnyRow) -> Result<Complaint, Error> {
         id: row.try_get("id")?,
         tracking_code: row.try_get("tracking_code")?,
         channel: Channel::from_code(&channel).ok_or_else(|| corrupt("channel", &channel))?,
-        request_type: RequestType::from_code(&request_type).ok_or_else(|| corrupt("type", &request_type))?,
+        request_type: RequestType::from_code(&request_type)
+            .ok_or_else(|| corrupt("type", &request_type))?,
         category: row.try_get("category")?,
         content: row.try_get("content")?,
         address: row.try_get("address")?,
-        division_code: DivisionCode::parse(&division).map_err(|_| corrupt("division", &division))?,
-        complainant: Complainant { name: row.try_get("complainant_name")?, phone: row.try_get("complainant_phone")? },
+        division_code: DivisionCode::parse(&division)
+            .map_err(|_| corrupt("division", &division))?,
+        complainant: Complainant {
+            name: row.try_get("complainant_name")?,
+            phone: row.try_get("complainant_phone")?,
+        },
         urgent: row.try_get::<i64, _>("urgent")? != 0,
         status: Status::from_code(&status).ok_or_else(|| corrupt("status", &status))?,
         received_at: time::from_micros(row.try_get("received_at")?),
         reply_due: time::from_micros(row.try_get("reply_due")?),
-        feedback_due: row.try_get::<Option<i64>, _>("feedback_due")?.map(time::from_micros),
+        feedback_due: row
+            .try_get::<Option<i64>, _>("feedback_due")?
+            .map(time::from_micros),
         version: row.try_get("version")?,
     })
 }

@@ -40,11 +40,20 @@ fn at(text: &str) -> DateTime<Utc> {
 async fn a_stored_complaint_reads_back_unchanged() {
     for db in fazhi_testkit::databases().await {
         let store = Store::open(db.url(), db.data_dir()).await.unwrap();
-        let original = complaint("411624100", at("2023-09-28T02:00:00.123456Z"), Channel::Mailbox);
+        let original = complaint(
+            "411624100",
+            at("2023-09-28T02:00:00.123456Z"),
+            Channel::Mailbox,
+        );
         store.insert(original.clone()).await.unwrap();
         let read = store.get(&original.id).await.unwrap();
         assert_eq!(read, Some(original), "{}", db.backend());
-        assert_eq!(store.get("no-such-id").await.unwrap(), None, "{}", db.backend());
+        assert_eq!(
+            store.get("no-such-id").await.unwrap(),
+            None,
+            "{}",
+            db.backend()
+        );
     }
 }
 
@@ -57,8 +66,15 @@ async fn a_reused_tracking_code_is_refused_without_failing_its_batch_neighbours(
 
         let mut clash = complaint("411624100", at("2023-11-01T03:00:00Z"), Channel::Web);
         clash.tracking_code = first.tracking_code.clone();
-        let neighbours: Vec<Complaint> =
-            (0..20).map(|i| complaint("411624100", at("2023-11-01T04:00:00Z") + Duration::seconds(i), Channel::Web)).collect();
+        let neighbours: Vec<Complaint> = (0..20)
+            .map(|i| {
+                complaint(
+                    "411624100",
+                    at("2023-11-01T04:00:00Z") + Duration::seconds(i),
+                    Channel::Web,
+                )
+            })
+            .collect();
 
         let mut tasks = Vec::new();
         for c in neighbours.iter().cloned().chain([clash.clone()]) {
@@ -73,9 +89,17 @@ async fn a_reused_tracking_code_is_refused_without_failing_its_batch_neighbours(
         }
         assert_eq!(refused, vec![ErrorKind::AlreadyExists], "{}", db.backend());
         for n in &neighbours {
-            assert!(store.get(&n.id).await.unwrap().is_some(), "{}: neighbour lost", db.backend());
+            assert!(
+                store.get(&n.id).await.unwrap().is_some(),
+                "{}: neighbour lost",
+                db.backend()
+            );
         }
-        assert!(store.get(&clash.id).await.unwrap().is_none(), "{}", db.backend());
+        assert!(
+            store.get(&clash.id).await.unwrap().is_none(),
+            "{}",
+            db.backend()
+        );
     }
 }
 
@@ -86,7 +110,11 @@ async fn concurrent_inserts_are_all_committed() {
         let tasks: Vec<_> = (0..300)
             .map(|i| {
                 let store = store.clone();
-                let c = complaint("411624100", at("2023-11-01T02:00:00Z") + Duration::seconds(i), Channel::Hotline12345);
+                let c = complaint(
+                    "411624100",
+                    at("2023-11-01T02:00:00Z") + Duration::seconds(i),
+                    Channel::Hotline12345,
+                );
                 tokio::spawn(async move { store.insert(c).await })
             })
             .collect();
@@ -104,11 +132,31 @@ async fn listing_pages_newest_first_within_a_division_and_period() {
         let store = Store::open(db.url(), db.data_dir()).await.unwrap();
         let start = at("2023-11-01T00:00:00Z");
         for i in 0..7 {
-            store.insert(complaint("411624100", start + Duration::hours(i), Channel::Web)).await.unwrap();
+            store
+                .insert(complaint(
+                    "411624100",
+                    start + Duration::hours(i),
+                    Channel::Web,
+                ))
+                .await
+                .unwrap();
         }
-        store.insert(complaint("411624101", start, Channel::Web)).await.unwrap();
-        store.insert(complaint("411625100", start, Channel::Web)).await.unwrap();
-        store.insert(complaint("411624100", start - Duration::days(30), Channel::Web)).await.unwrap();
+        store
+            .insert(complaint("411624101", start, Channel::Web))
+            .await
+            .unwrap();
+        store
+            .insert(complaint("411625100", start, Channel::Web))
+            .await
+            .unwrap();
+        store
+            .insert(complaint(
+                "411624100",
+                start - Duration::days(30),
+                Channel::Web,
+            ))
+            .await
+            .unwrap();
 
         let filter = Filter {
             division: Some(DivisionCode::parse("411624100").unwrap()),
@@ -124,13 +172,24 @@ async fn listing_pages_newest_first_within_a_division_and_period() {
             }
             seen.extend(page.iter().map(|c| c.received_at));
             let last = page.last().unwrap();
-            after = Some(Cursor { received_at: time::to_micros(last.received_at), id: last.id.clone() });
+            after = Some(Cursor {
+                received_at: time::to_micros(last.received_at),
+                id: last.id.clone(),
+            });
         }
         let expected: Vec<_> = (0..7).rev().map(|i| start + Duration::hours(i)).collect();
         assert_eq!(seen, expected, "{}", db.backend());
 
-        let county = Filter { division: Some(DivisionCode::parse("411624").unwrap()), ..Filter::default() };
-        assert_eq!(store.list(&county, None, 100).await.unwrap().len(), 9, "{}", db.backend());
+        let county = Filter {
+            division: Some(DivisionCode::parse("411624").unwrap()),
+            ..Filter::default()
+        };
+        assert_eq!(
+            store.list(&county, None, 100).await.unwrap().len(),
+            9,
+            "{}",
+            db.backend()
+        );
     }
 }
 
@@ -139,25 +198,52 @@ async fn counts_group_by_channel_category_and_status() {
     for db in fazhi_testkit::databases().await {
         let store = Store::open(db.url(), db.data_dir()).await.unwrap();
         let day = at("2023-11-01T02:00:00Z");
-        for channel in [Channel::Hotline12345, Channel::Hotline12345, Channel::Mailbox] {
-            store.insert(complaint("411624100", day, channel)).await.unwrap();
+        for channel in [
+            Channel::Hotline12345,
+            Channel::Hotline12345,
+            Channel::Mailbox,
+        ] {
+            store
+                .insert(complaint("411624100", day, channel))
+                .await
+                .unwrap();
         }
         let mut urgent = complaint("411624100", day, Channel::PetitionHall);
         urgent.urgent = true;
         store.insert(urgent).await.unwrap();
-        store.insert(complaint("411625100", day, Channel::Mailbox)).await.unwrap();
+        store
+            .insert(complaint("411625100", day, Channel::Mailbox))
+            .await
+            .unwrap();
 
-        let filter = Filter { division: Some(DivisionCode::parse("411624").unwrap()), ..Filter::default() };
+        let filter = Filter {
+            division: Some(DivisionCode::parse("411624").unwrap()),
+            ..Filter::default()
+        };
         let counts = store.counts(&filter).await.unwrap();
         assert_eq!(counts.received, 4, "{}", db.backend());
         assert_eq!(counts.urgent, 1, "{}", db.backend());
         assert_eq!(
             counts.by_channel,
-            vec![("hotline_12345".into(), 2), ("mailbox".into(), 1), ("petition_hall".into(), 1)],
+            vec![
+                ("hotline_12345".into(), 2),
+                ("mailbox".into(), 1),
+                ("petition_hall".into(), 1)
+            ],
             "{}",
             db.backend()
         );
-        assert_eq!(counts.by_category, vec![("illegal_construction".into(), 4)], "{}", db.backend());
-        assert_eq!(counts.by_status, vec![("received".into(), 4)], "{}", db.backend());
+        assert_eq!(
+            counts.by_category,
+            vec![("illegal_construction".into(), 4)],
+            "{}",
+            db.backend()
+        );
+        assert_eq!(
+            counts.by_status,
+            vec![("received".into(), 4)],
+            "{}",
+            db.backend()
+        );
     }
 }

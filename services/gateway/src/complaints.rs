@@ -84,10 +84,17 @@ pub struct ListParams {
     page_token: Option<String>,
 }
 
-async fn create(State(state): State<AppState>, JsonBody(body): JsonBody<CreateComplaint>) -> Result<impl IntoResponse, Problem> {
+async fn create(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<CreateComplaint>,
+) -> Result<impl IntoResponse, Problem> {
     let request = pb::CreateComplaintRequest {
-        channel: enum_from_code("channel", &body.channel, "CHANNEL_", |n| Channel::from_str_name(n).map(|c| c as i32))?,
-        r#type: enum_from_code("type", &body.request_type, "REQUEST_TYPE_", |n| RequestType::from_str_name(n).map(|t| t as i32))?,
+        channel: enum_from_code("channel", &body.channel, "CHANNEL_", |n| {
+            Channel::from_str_name(n).map(|c| c as i32)
+        })?,
+        r#type: enum_from_code("type", &body.request_type, "REQUEST_TYPE_", |n| {
+            RequestType::from_str_name(n).map(|t| t as i32)
+        })?,
         category: body.category,
         content: body.content,
         address: body.address,
@@ -96,13 +103,30 @@ async fn create(State(state): State<AppState>, JsonBody(body): JsonBody<CreateCo
         complainant_phone: body.complainant_phone,
         urgent: body.urgent,
     };
-    let complaint = state.complaints.clone().create_complaint(request).await?.into_inner();
+    let complaint = state
+        .complaints
+        .clone()
+        .create_complaint(request)
+        .await?
+        .into_inner();
     let location = format!("/api/v1/complaints/{}", complaint.id);
-    Ok((StatusCode::CREATED, [(axum::http::header::LOCATION, location)], Json(view(complaint))))
+    Ok((
+        StatusCode::CREATED,
+        [(axum::http::header::LOCATION, location)],
+        Json(view(complaint)),
+    ))
 }
 
-async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ComplaintView>, Problem> {
-    let complaint = state.complaints.clone().get_complaint(pb::GetComplaintRequest { id }).await?.into_inner();
+async fn get_one(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ComplaintView>, Problem> {
+    let complaint = state
+        .complaints
+        .clone()
+        .get_complaint(pb::GetComplaintRequest { id })
+        .await?
+        .into_inner();
     Ok(Json(view(complaint)))
 }
 
@@ -110,21 +134,40 @@ async fn list(
     State(state): State<AppState>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<ComplaintPage>, Problem> {
-    let Query(params) = params.map_err(|rejection| Problem::new(StatusCode::BAD_REQUEST, "invalid_query", rejection.body_text()))?;
+    let Query(params) = params.map_err(|rejection| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            rejection.body_text(),
+        )
+    })?;
     let page_size = match params.page_size.as_deref() {
         None | Some("") => 0,
         Some(text) => text.parse::<i32>().map_err(|_| {
-            Problem::bad_field("page_size", "invalid_page_size", "page_size must be a whole number")
+            Problem::bad_field(
+                "page_size",
+                "invalid_page_size",
+                "page_size must be a whole number",
+            )
         })?,
     };
-    let received = time_range(params.received_from.as_deref(), params.received_to.as_deref())?;
+    let received = time_range(
+        params.received_from.as_deref(),
+        params.received_to.as_deref(),
+    )?;
     let request = pb::ListComplaintsRequest {
         division_code: params.division.unwrap_or_default(),
         received,
         page_size,
         page_token: params.page_token.unwrap_or_default(),
     };
-    let page = state.complaints.clone().list_complaints(request).await.map_err(rename_division)?.into_inner();
+    let page = state
+        .complaints
+        .clone()
+        .list_complaints(request)
+        .await
+        .map_err(rename_division)?
+        .into_inner();
     Ok(Json(ComplaintPage {
         complaints: page.complaints.into_iter().map(view).collect(),
         next_page_token: (!page.next_page_token.is_empty()).then_some(page.next_page_token),
@@ -138,10 +181,14 @@ fn rename_division(status: tonic::Status) -> Problem {
         problem.field = Some("division".into());
         problem.detail = problem.detail.replacen("division_code", "division", 1);
     }
-    if let Some(field) = problem.field.as_deref() {
-        if let Some(bound) = field.strip_prefix("received.") {
-            problem.field = Some(if bound == "start" { "received_from".into() } else { "received_to".into() });
-        }
+    if let Some(field) = problem.field.as_deref()
+        && let Some(bound) = field.strip_prefix("received.")
+    {
+        problem.field = Some(if bound == "start" {
+            "received_from".into()
+        } else {
+            "received_to".into()
+        });
     }
     problem
 }
@@ -150,9 +197,15 @@ pub fn time_range(from: Option<&str>, to: Option<&str>) -> Result<Option<TimeRan
     let parse = |field: &str, text: Option<&str>| -> Result<Option<DateTime<Utc>>, Problem> {
         match text {
             None | Some("") => Ok(None),
-            Some(text) => DateTime::parse_from_rfc3339(text).map(|t| Some(t.with_timezone(&Utc))).map_err(|_| {
-                Problem::bad_field(field, "invalid_time", format!("{field} must be an RFC 3339 time, e.g. 2023-01-01T00:00:00+08:00"))
-            }),
+            Some(text) => DateTime::parse_from_rfc3339(text)
+                .map(|t| Some(t.with_timezone(&Utc)))
+                .map_err(|_| {
+                    Problem::bad_field(
+                        field,
+                        "invalid_time",
+                        format!("{field} must be an RFC 3339 time, e.g. 2023-01-01T00:00:00+08:00"),
+                    )
+                }),
         }
     };
     let start = parse("received_from", from)?;
@@ -160,14 +213,30 @@ pub fn time_range(from: Option<&str>, to: Option<&str>) -> Result<Option<TimeRan
     if start.is_none() && end.is_none() {
         return Ok(None);
     }
-    Ok(Some(TimeRange { start: start.map(time::to_timestamp), end: end.map(time::to_timestamp) }))
+    Ok(Some(TimeRange {
+        start: start.map(time::to_timestamp),
+        end: end.map(time::to_timestamp),
+    }))
 }
 
 /// Reads a lower-case REST code (`hotline_12345`) as the proto enum value
 /// named `{prefix}{CODE}`; the unspecified value is never a valid code.
-pub fn enum_from_code(field: &str, code: &str, prefix: &str, from_name: impl Fn(&str) -> Option<i32>) -> Result<i32, Problem> {
-    let unknown = || Problem::bad_field(field, "unknown_code", format!("{field} {code:?} is not a known code"));
-    if code.is_empty() || code.contains(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')) {
+pub fn enum_from_code(
+    field: &str,
+    code: &str,
+    prefix: &str,
+    from_name: impl Fn(&str) -> Option<i32>,
+) -> Result<i32, Problem> {
+    let unknown = || {
+        Problem::bad_field(
+            field,
+            "unknown_code",
+            format!("{field} {code:?} is not a known code"),
+        )
+    };
+    if code.is_empty()
+        || code.contains(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+    {
         return Err(unknown());
     }
     match from_name(&format!("{prefix}{}", code.to_ascii_uppercase())) {
@@ -178,17 +247,31 @@ pub fn enum_from_code(field: &str, code: &str, prefix: &str, from_name: impl Fn(
 
 /// The REST code of a proto enum name: `CHANNEL_HOTLINE_12345` → `hotline_12345`.
 pub fn code_from_name(name: &str, prefix: &str) -> String {
-    name.strip_prefix(prefix).unwrap_or(name).to_ascii_lowercase()
+    name.strip_prefix(prefix)
+        .unwrap_or(name)
+        .to_ascii_lowercase()
 }
 
 fn view(c: pb::Complaint) -> ComplaintView {
-    let channel = Channel::try_from(c.channel).map(|v| code_from_name(v.as_str_name(), "CHANNEL_")).unwrap_or_default();
-    let request_type =
-        RequestType::try_from(c.r#type).map(|v| code_from_name(v.as_str_name(), "REQUEST_TYPE_")).unwrap_or_default();
-    let status = pb::Status::try_from(c.status).map(|v| code_from_name(v.as_str_name(), "STATUS_")).unwrap_or_default();
-    let instant = |ts: Option<fazhi_proto::Timestamp>| ts.as_ref().and_then(time::from_timestamp).map(time::to_rfc3339);
+    let channel = Channel::try_from(c.channel)
+        .map(|v| code_from_name(v.as_str_name(), "CHANNEL_"))
+        .unwrap_or_default();
+    let request_type = RequestType::try_from(c.r#type)
+        .map(|v| code_from_name(v.as_str_name(), "REQUEST_TYPE_"))
+        .unwrap_or_default();
+    let status = pb::Status::try_from(c.status)
+        .map(|v| code_from_name(v.as_str_name(), "STATUS_"))
+        .unwrap_or_default();
+    let instant = |ts: Option<fazhi_proto::Timestamp>| {
+        ts.as_ref()
+            .and_then(time::from_timestamp)
+            .map(time::to_rfc3339)
+    };
     let (complainant_name, complainant_phone) = match c.complainant {
-        Some(who) => ((!who.name.is_empty()).then_some(who.name), (!who.phone.is_empty()).then_some(who.phone)),
+        Some(who) => (
+            (!who.name.is_empty()).then_some(who.name),
+            (!who.phone.is_empty()).then_some(who.phone),
+        ),
         None => (None, None),
     };
     ComplaintView {
@@ -217,15 +300,22 @@ mod tests {
 
     #[test]
     fn rest_codes_map_to_proto_enums_and_back() {
-        let value = enum_from_code("channel", "hotline_12345", "CHANNEL_", |n| Channel::from_str_name(n).map(|c| c as i32));
+        let value = enum_from_code("channel", "hotline_12345", "CHANNEL_", |n| {
+            Channel::from_str_name(n).map(|c| c as i32)
+        });
         assert_eq!(value.unwrap(), Channel::Hotline12345 as i32);
-        assert_eq!(code_from_name(Channel::PetitionHall.as_str_name(), "CHANNEL_"), "petition_hall");
+        assert_eq!(
+            code_from_name(Channel::PetitionHall.as_str_name(), "CHANNEL_"),
+            "petition_hall"
+        );
     }
 
     #[test]
     fn unknown_upper_case_and_unspecified_codes_are_refused() {
         for bad in ["fax", "HOTLINE_12345", "unspecified", "", "hotline 12345"] {
-            let result = enum_from_code("channel", bad, "CHANNEL_", |n| Channel::from_str_name(n).map(|c| c as i32));
+            let result = enum_from_code("channel", bad, "CHANNEL_", |n| {
+                Channel::from_str_name(n).map(|c| c as i32)
+            });
             assert_eq!(result.unwrap_err().code, "unknown_code", "{bad:?}");
         }
     }

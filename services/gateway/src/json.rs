@@ -23,7 +23,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
             .and_then(|v| v.split(';').next())
             .is_some_and(|mime| {
                 let mime = mime.trim();
-                mime.eq_ignore_ascii_case("application/json") || mime.to_ascii_lowercase().ends_with("+json")
+                mime.eq_ignore_ascii_case("application/json")
+                    || mime.to_ascii_lowercase().ends_with("+json")
             });
         if !is_json {
             return Err(Problem::new(
@@ -32,16 +33,26 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
                 "the request body must be JSON (Content-Type: application/json)",
             ));
         }
-        let bytes = Bytes::from_request(request, state).await.map_err(body_problem)?;
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(body_problem)?;
         parse(&bytes).map(JsonBody)
     }
 }
 
 fn body_problem(rejection: BytesRejection) -> Problem {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "the request body is larger than the limit")
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            "the request body is larger than the limit",
+        )
     } else {
-        Problem::new(StatusCode::BAD_REQUEST, "unreadable_body", "the request body could not be read")
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "unreadable_body",
+            "the request body could not be read",
+        )
     }
 }
 
@@ -49,10 +60,20 @@ fn body_problem(rejection: BytesRejection) -> Problem {
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     // serde would also read a struct from an array; requests are objects only.
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return Err(match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-            Ok(_) => Problem::new(StatusCode::BAD_REQUEST, "invalid_body", "the body must be a JSON object"),
-            Err(_) => Problem::new(StatusCode::BAD_REQUEST, "malformed_json", "the body is not valid JSON"),
-        });
+        return Err(
+            match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+                Ok(_) => Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_body",
+                    "the body must be a JSON object",
+                ),
+                Err(_) => Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "malformed_json",
+                    "the body is not valid JSON",
+                ),
+            },
+        );
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
@@ -60,14 +81,22 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
         let inner = err.into_inner();
         let message = strip_position(&inner.to_string());
         match inner.classify() {
-            serde_json::error::Category::Syntax | serde_json::error::Category::Eof | serde_json::error::Category::Io => {
-                Problem::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {message}"))
-            }
+            serde_json::error::Category::Syntax
+            | serde_json::error::Category::Eof
+            | serde_json::error::Category::Io => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("the body is not valid JSON: {message}"),
+            ),
             serde_json::error::Category::Data => {
                 if let Some(field) = backticked(&message, "missing field `") {
                     Problem::bad_field(&field, "required", format!("{field} is required"))
                 } else if let Some(field) = backticked(&message, "unknown field `") {
-                    Problem::bad_field(&field, "unknown_field", format!("{field} is not a field of this request"))
+                    Problem::bad_field(
+                        &field,
+                        "unknown_field",
+                        format!("{field} is not a field of this request"),
+                    )
                 } else if path == "." {
                     Problem::new(StatusCode::BAD_REQUEST, "invalid_body", message)
                 } else {
@@ -76,7 +105,13 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
             }
         }
     })?;
-    deserializer.end().map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "malformed_json", "trailing characters after the JSON body"))?;
+    deserializer.end().map_err(|_| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            "trailing characters after the JSON body",
+        )
+    })?;
     Ok(value)
 }
 
@@ -110,24 +145,41 @@ mod tests {
     #[test]
     fn a_missing_field_is_named() {
         let problem = parse::<Body>(br#"{"name": "a"}"#).unwrap_err();
-        assert_eq!((problem.field.as_deref(), problem.code.as_str()), (Some("count"), "required"));
+        assert_eq!(
+            (problem.field.as_deref(), problem.code.as_str()),
+            (Some("count"), "required")
+        );
     }
 
     #[test]
     fn a_wrong_type_is_named() {
         let problem = parse::<Body>(br#"{"name": "a", "count": "many"}"#).unwrap_err();
-        assert_eq!((problem.field.as_deref(), problem.code.as_str()), (Some("count"), "invalid_type"));
+        assert_eq!(
+            (problem.field.as_deref(), problem.code.as_str()),
+            (Some("count"), "invalid_type")
+        );
     }
 
     #[test]
     fn an_unknown_field_is_named() {
         let problem = parse::<Body>(br#"{"name": "a", "count": 1, "colour": 2}"#).unwrap_err();
-        assert_eq!((problem.field.as_deref(), problem.code.as_str()), (Some("colour"), "unknown_field"));
+        assert_eq!(
+            (problem.field.as_deref(), problem.code.as_str()),
+            (Some("colour"), "unknown_field")
+        );
     }
 
     #[test]
     fn broken_json_is_malformed() {
-        assert_eq!(parse::<Body>(br#"{"name": "#).unwrap_err().code, "malformed_json");
-        assert_eq!(parse::<Body>(br#"{"name": "a", "count": 1} x"#).unwrap_err().code, "malformed_json");
+        assert_eq!(
+            parse::<Body>(br#"{"name": "#).unwrap_err().code,
+            "malformed_json"
+        );
+        assert_eq!(
+            parse::<Body>(br#"{"name": "a", "count": 1} x"#)
+                .unwrap_err()
+                .code,
+            "malformed_json"
+        );
     }
 }

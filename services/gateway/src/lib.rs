@@ -15,7 +15,8 @@ use std::{net::SocketAddr, time::Duration};
 use axum::{Router, extract::DefaultBodyLimit, routing::get};
 use fazhi_platform::{config::GrpcClientSettings, grpc, shutdown::CancellationToken};
 use fazhi_proto::{
-    cases::v1::case_service_client::CaseServiceClient, complaints::v1::complaint_service_client::ComplaintServiceClient,
+    cases::v1::case_service_client::CaseServiceClient,
+    complaints::v1::complaint_service_client::ComplaintServiceClient,
     training::v1::training_service_client::TrainingServiceClient,
 };
 use serde::{Deserialize, Serialize};
@@ -37,7 +38,10 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { listen: SocketAddr::from(([127, 0, 0, 1], 8080)), body_limit_bytes: DEFAULT_BODY_LIMIT }
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            body_limit_bytes: DEFAULT_BODY_LIMIT,
+        }
     }
 }
 
@@ -71,7 +75,11 @@ impl AppState {
             training: TrainingServiceClient::new(training.clone()),
             channels: vec![
                 ("cases", "fazhi.cases.v1.CaseService", cases),
-                ("complaints", "fazhi.complaints.v1.ComplaintService", complaints),
+                (
+                    "complaints",
+                    "fazhi.complaints.v1.ComplaintService",
+                    complaints,
+                ),
                 ("training", "fazhi.training.v1.TrainingService", training),
             ],
         })
@@ -95,9 +103,15 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
 }
 
 /// Serves `router` on `listener` until `shutdown`, then lets in-flight requests finish.
-pub async fn serve(listener: TcpListener, router: Router, shutdown: CancellationToken) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: CancellationToken,
+) -> std::io::Result<()> {
     tracing::info!(addr = ?listener.local_addr().ok(), "REST gateway listening");
-    axum::serve(listener, router).with_graceful_shutdown(shutdown.cancelled_owned()).await?;
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await?;
     tracing::info!("REST gateway stopped");
     Ok(())
 }

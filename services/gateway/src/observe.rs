@@ -32,7 +32,8 @@ pub async fn observe(request: Request, next: Next) -> Response {
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let span = tracing::info_span!("http", otel.kind = "server", http.method = %method, http.route = %route, http.status = Empty);
-    let parent = opentelemetry::global::get_text_map_propagator(|p| p.extract(&Headers(request.headers())));
+    let parent =
+        opentelemetry::global::get_text_map_propagator(|p| p.extract(&Headers(request.headers())));
     let _ = span.set_parent(parent);
 
     let response = next.run(request).instrument(span.clone()).await;

@@ -41,29 +41,69 @@ async fn summary(
     State(state): State<AppState>,
     params: Result<Query<SummaryParams>, QueryRejection>,
 ) -> Result<Json<Summary>, Problem> {
-    let Query(params) = params.map_err(|rejection| Problem::new(StatusCode::BAD_REQUEST, "invalid_query", rejection.body_text()))?;
+    let Query(params) = params.map_err(|rejection| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            rejection.body_text(),
+        )
+    })?;
     let division = params.division.filter(|d| !d.is_empty());
     if let Some(code) = &division {
-        DivisionCode::parse(code).map_err(|problem| Problem::bad_field("division", "invalid_division_code", format!("division {problem}")))?;
+        DivisionCode::parse(code).map_err(|problem| {
+            Problem::bad_field(
+                "division",
+                "invalid_division_code",
+                format!("division {problem}"),
+            )
+        })?;
     }
-    let period = time_range(params.from.as_deref(), params.to.as_deref()).map_err(|mut problem| {
-        problem.field = problem.field.map(|f| if f == "received_from" { "from".into() } else { "to".into() });
-        problem
-    })?;
+    let period =
+        time_range(params.from.as_deref(), params.to.as_deref()).map_err(|mut problem| {
+            problem.field = problem.field.map(|f| {
+                if f == "received_from" {
+                    "from".into()
+                } else {
+                    "to".into()
+                }
+            });
+            problem
+        })?;
     let division_code = division.clone().unwrap_or_default();
 
-    let (mut complaint_client, mut case_client, mut training_client) =
-        (state.complaints.clone(), state.cases.clone(), state.training.clone());
+    let (mut complaint_client, mut case_client, mut training_client) = (
+        state.complaints.clone(),
+        state.cases.clone(),
+        state.training.clone(),
+    );
     let (c, k, t) = tokio::join!(
-        complaint_client.get_stats(complaints::GetStatsRequest { division_code: division_code.clone(), period }),
-        case_client.get_stats(cases::GetStatsRequest { division_code: division_code.clone(), period }),
-        training_client.get_stats(training::GetStatsRequest { division_code, period }),
+        complaint_client.get_stats(complaints::GetStatsRequest {
+            division_code: division_code.clone(),
+            period
+        }),
+        case_client.get_stats(cases::GetStatsRequest {
+            division_code: division_code.clone(),
+            period
+        }),
+        training_client.get_stats(training::GetStatsRequest {
+            division_code,
+            period
+        }),
     );
     let mut unavailable = Vec::new();
-    let mut part = |name: &'static str, result: Result<Value, tonic::Status>| -> Result<Option<Value>, Problem> {
+    let mut part = |name: &'static str,
+                    result: Result<Value, tonic::Status>|
+     -> Result<Option<Value>, Problem> {
         match result {
             Ok(value) => Ok(Some(value)),
-            Err(status) if matches!(status.code(), tonic::Code::Unavailable | tonic::Code::DeadlineExceeded | tonic::Code::Cancelled) => {
+            Err(status)
+                if matches!(
+                    status.code(),
+                    tonic::Code::Unavailable
+                        | tonic::Code::DeadlineExceeded
+                        | tonic::Code::Cancelled
+                ) =>
+            {
                 tracing::warn!(service = name, code = ?status.code(), "summary is partial");
                 unavailable.push(name);
                 Ok(None)
@@ -72,25 +112,42 @@ async fn summary(
         }
     };
     let complaints = part("complaints", c.map(|r| complaint_figures(r.into_inner())))?;
-    let cases = part("cases", k.map(|r| {
-        let s = r.into_inner();
-        json!({ "total": s.total, "filed": s.filed, "decided": s.decided, "closed": s.closed })
-    }))?;
-    let training = part("training", t.map(|r| {
-        let s = r.into_inner();
-        json!({
-            "people": s.people,
-            "enforcement_staff": s.enforcement_staff,
-            "certificate_holders": s.certificate_holders,
-            "certificate_holders_section_level": s.certificate_holders_section_level,
-        })
-    }))?;
-    Ok(Json(Summary { division, complaints, cases, training, partial: !unavailable.is_empty(), unavailable }))
+    let cases = part(
+        "cases",
+        k.map(|r| {
+            let s = r.into_inner();
+            json!({ "total": s.total, "filed": s.filed, "decided": s.decided, "closed": s.closed })
+        }),
+    )?;
+    let training = part(
+        "training",
+        t.map(|r| {
+            let s = r.into_inner();
+            json!({
+                "people": s.people,
+                "enforcement_staff": s.enforcement_staff,
+                "certificate_holders": s.certificate_holders,
+                "certificate_holders_section_level": s.certificate_holders_section_level,
+            })
+        }),
+    )?;
+    Ok(Json(Summary {
+        division,
+        complaints,
+        cases,
+        training,
+        partial: !unavailable.is_empty(),
+        unavailable,
+    }))
 }
 
 fn complaint_figures(s: complaints::ComplaintStats) -> Value {
     let by = |rows: Vec<complaints::CountByKey>| -> Value {
-        Value::Object(rows.into_iter().map(|row| (row.key, json!(row.count))).collect())
+        Value::Object(
+            rows.into_iter()
+                .map(|row| (row.key, json!(row.count)))
+                .collect(),
+        )
     };
     json!({
         "received": s.received,

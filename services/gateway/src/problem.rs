@@ -49,7 +49,8 @@ impl Problem {
 
 impl From<Error> for Problem {
     fn from(err: Error) -> Self {
-        let status = StatusCode::from_u16(err.kind.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(err.kind.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let problem = Problem::new(status, &err.code, err.message);
         match err.field {
             Some(field) => problem.with_field(field),
@@ -63,7 +64,10 @@ impl From<tonic::Status> for Problem {
         let err = Error::from_status(&status);
         if err.kind == ErrorKind::Internal {
             tracing::error!(grpc_code = ?status.code(), message = status.message(), "upstream internal error");
-        } else if matches!(err.kind, ErrorKind::Unavailable | ErrorKind::DeadlineExceeded) {
+        } else if matches!(
+            err.kind,
+            ErrorKind::Unavailable | ErrorKind::DeadlineExceeded
+        ) {
             tracing::warn!(grpc_code = ?status.code(), message = status.message(), "upstream unavailable");
         }
         err.into()
@@ -74,15 +78,25 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, Json(self)).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
         response
     }
 }
 
 pub async fn not_found(uri: Uri) -> Problem {
-    Problem::new(StatusCode::NOT_FOUND, "route_not_found", format!("no resource at {}", uri.path()))
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "route_not_found",
+        format!("no resource at {}", uri.path()),
+    )
 }
 
 pub async fn method_not_allowed() -> Problem {
-    Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this resource does not support that method")
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this resource does not support that method",
+    )
 }

@@ -7,14 +7,20 @@ pub mod store;
 use std::path::Path;
 
 use fazhi_platform::{DivisionCode, config::ServiceSettings, time};
-use fazhi_proto::training::v1::{self as pb, training_service_server::{TrainingService, TrainingServiceServer}};
+use fazhi_proto::training::v1::{
+    self as pb,
+    training_service_server::{TrainingService, TrainingServiceServer},
+};
 use tonic::{Request, Response, Status, service::Routes};
 
 /// Full gRPC name of the service, as health checks ask for it.
 pub const SERVICE_NAME: &str = "fazhi.training.v1.TrainingService";
 
 /// Opens the store (migrating it) and assembles the gRPC service.
-pub async fn build(settings: &ServiceSettings, data_dir: &Path) -> anyhow::Result<fazhi_platform::grpc::Service> {
+pub async fn build(
+    settings: &ServiceSettings,
+    data_dir: &Path,
+) -> anyhow::Result<fazhi_platform::grpc::Service> {
     let store = store::Store::open(settings.database_url.as_deref(), data_dir).await?;
     let database = store.database().clone();
     Ok(fazhi_platform::grpc::Service {
@@ -30,7 +36,10 @@ struct TrainingApi {
 
 #[tonic::async_trait]
 impl TrainingService for TrainingApi {
-    async fn get_stats(&self, request: Request<pb::GetStatsRequest>) -> Result<Response<pb::TrainingStats>, Status> {
+    async fn get_stats(
+        &self,
+        request: Request<pb::GetStatsRequest>,
+    ) -> Result<Response<pb::TrainingStats>, Status> {
         let r = request.into_inner();
         let division = (!r.division_code.is_empty())
             .then(|| DivisionCode::parse_field("division_code", &r.division_code))

@@ -8,8 +8,11 @@ use fazhi_platform::{
     db::{self, Database, EmbeddedMigration},
 };
 
-pub const MIGRATIONS: &[EmbeddedMigration] =
-    &[EmbeddedMigration { version: 1, description: "training", sql: include_str!("../migrations/0001_training.sql") }];
+pub const MIGRATIONS: &[EmbeddedMigration] = &[EmbeddedMigration {
+    version: 1,
+    description: "training",
+    sql: include_str!("../migrations/0001_training.sql"),
+}];
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -26,7 +29,9 @@ pub struct Store {
 
 impl Store {
     pub async fn open(url: Option<&str>, data_dir: &Path) -> anyhow::Result<Self> {
-        Ok(Self { db: Database::open(url, data_dir, "training", MIGRATIONS).await? })
+        Ok(Self {
+            db: Database::open(url, data_dir, "training", MIGRATIONS).await?,
+        })
     }
 
     pub fn database(&self) -> &Database {
@@ -35,7 +40,11 @@ impl Store {
 
     /// People of `division` (and below), and how many hold a certificate that
     /// is active and unexpired on `as_of`.
-    pub async fn counts(&self, division: Option<&DivisionCode>, as_of: NaiveDate) -> Result<Counts, Error> {
+    pub async fn counts(
+        &self,
+        division: Option<&DivisionCode>,
+        as_of: NaiveDate,
+    ) -> Result<Counts, Error> {
         let (low, high) = match division {
             Some(d) => (d.as_str().to_owned(), db::prefix_upper_bound(d.as_str())),
             None => (String::new(), "~".to_owned()),
@@ -59,6 +68,11 @@ impl Store {
         .bind(as_of.to_string())
         .fetch_one(self.db.pool())
         .await?;
-        Ok(Counts { people, enforcement_staff, certificate_holders: holders, certificate_holders_section_level: section_level })
+        Ok(Counts {
+            people,
+            enforcement_staff,
+            certificate_holders: holders,
+            certificate_holders_section_level: section_level,
+        })
     }
 }

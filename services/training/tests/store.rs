@@ -49,13 +49,27 @@ async fn holders_count_only_active_unexpired_certificates_in_the_division() {
         certificate(&store, "e", "active", "2026-01-01").await; // another township
 
         let township = DivisionCode::parse("411624100").unwrap();
-        let counts = store.counts(Some(&township), NaiveDate::from_ymd_opt(2023, 12, 15).unwrap()).await.unwrap();
+        let counts = store
+            .counts(
+                Some(&township),
+                NaiveDate::from_ymd_opt(2023, 12, 15).unwrap(),
+            )
+            .await
+            .unwrap();
         assert_eq!(counts.people, 4, "{}", db.backend());
         assert_eq!(counts.enforcement_staff, 3, "{}", db.backend());
         assert_eq!(counts.certificate_holders, 1, "{}", db.backend());
-        assert_eq!(counts.certificate_holders_section_level, 1, "{}", db.backend());
+        assert_eq!(
+            counts.certificate_holders_section_level,
+            1,
+            "{}",
+            db.backend()
+        );
 
-        let everyone = store.counts(None, NaiveDate::from_ymd_opt(2023, 12, 15).unwrap()).await.unwrap();
+        let everyone = store
+            .counts(None, NaiveDate::from_ymd_opt(2023, 12, 15).unwrap())
+            .await
+            .unwrap();
         assert_eq!(everyone.certificate_holders, 2, "{}", db.backend());
     }
 }

@@ -21,7 +21,9 @@ pub enum BatchError {
     Stopped,
 }
 
-type WriteFn<T> = dyn for<'c> Fn(&'c mut AnyConnection, &'c T) -> BoxFuture<'c, Result<(), sqlx::Error>> + Send + Sync;
+type WriteFn<T> = dyn for<'c> Fn(&'c mut AnyConnection, &'c T) -> BoxFuture<'c, Result<(), sqlx::Error>>
+    + Send
+    + Sync;
 
 type Job<T> = (T, oneshot::Sender<Result<(), BatchError>>);
 
@@ -32,7 +34,9 @@ pub struct BatchWriter<T> {
 
 impl<T> Clone for BatchWriter<T> {
     fn clone(&self) -> Self {
-        Self { queue: self.queue.clone() }
+        Self {
+            queue: self.queue.clone(),
+        }
     }
 }
 
@@ -41,7 +45,10 @@ impl<T: Send + Sync + 'static> BatchWriter<T> {
     /// given, which is inside the batch's transaction.
     pub fn spawn<F>(pool: AnyPool, max_batch: usize, write: F) -> Self
     where
-        F: for<'c> Fn(&'c mut AnyConnection, &'c T) -> BoxFuture<'c, Result<(), sqlx::Error>> + Send + Sync + 'static,
+        F: for<'c> Fn(&'c mut AnyConnection, &'c T) -> BoxFuture<'c, Result<(), sqlx::Error>>
+            + Send
+            + Sync
+            + 'static,
     {
         let (queue, jobs) = mpsc::channel(max_batch * 4);
         tokio::spawn(run(pool, max_batch.max(1), Arc::new(write), jobs));
@@ -51,7 +58,10 @@ impl<T: Send + Sync + 'static> BatchWriter<T> {
     /// Writes `row` and returns once it is committed.
     pub async fn write(&self, row: T) -> Result<(), BatchError> {
         let (done, answer) = oneshot::channel();
-        self.queue.send((row, done)).await.map_err(|_| BatchError::Stopped)?;
+        self.queue
+            .send((row, done))
+            .await
+            .map_err(|_| BatchError::Stopped)?;
         answer.await.map_err(|_| BatchError::Stopped)?
     }
 }
@@ -81,14 +91,22 @@ async fn run<T: Send + Sync + 'static>(
             }
             Err(_) => {
                 for (row, done) in batch.drain(..) {
-                    let _ = done.send(commit_rows(&pool, write.as_ref(), &[&row]).await.map_err(BatchError::from));
+                    let _ = done.send(
+                        commit_rows(&pool, write.as_ref(), &[&row])
+                            .await
+                            .map_err(BatchError::from),
+                    );
                 }
             }
         }
     }
 }
 
-async fn commit_rows<T>(pool: &AnyPool, write: &WriteFn<T>, rows: &[&T]) -> Result<(), sqlx::Error> {
+async fn commit_rows<T>(
+    pool: &AnyPool,
+    write: &WriteFn<T>,
+    rows: &[&T],
+) -> Result<(), sqlx::Error> {
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
     for row in rows {

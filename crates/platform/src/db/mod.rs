@@ -42,7 +42,8 @@ pub struct Database {
 /// Per-connection SQLite settings: durable commits (`synchronous=FULL` in WAL
 /// mode fsyncs the log on every commit), enforced foreign keys, and a busy
 /// timeout so a reader never fails while the writer holds the lock.
-const SQLITE_CONNECTION_PRAGMAS: &str = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+const SQLITE_CONNECTION_PRAGMAS: &str =
+    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
 
 impl Database {
     /// Opens the service's database and brings its schema up to date.
@@ -62,7 +63,10 @@ impl Database {
                 std::fs::create_dir_all(data_dir).map_err(|e| {
                     anyhow::anyhow!("cannot create data directory {}: {e}", data_dir.display())
                 })?;
-                format!("sqlite://{}?mode=rwc", data_dir.join(format!("{name}.db")).display())
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    data_dir.join(format!("{name}.db")).display()
+                )
             }
         };
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -84,7 +88,11 @@ impl Database {
                 AnyPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(10))
-                    .after_connect(|conn, _| Box::pin(async move { conn.execute(SQLITE_CONNECTION_PRAGMAS).await.map(|_| ()) }))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(SQLITE_CONNECTION_PRAGMAS).await.map(|_| ())
+                        })
+                    })
                     .connect_with(options)
                     .await?
             }
@@ -101,11 +109,20 @@ impl Database {
             migrations
                 .iter()
                 .map(|m| {
-                    Migration::new(m.version, Cow::Borrowed(m.description), MigrationType::Simple, m.sql.into_sql_str(), false)
+                    Migration::new(
+                        m.version,
+                        Cow::Borrowed(m.description),
+                        MigrationType::Simple,
+                        m.sql.into_sql_str(),
+                        false,
+                    )
                 })
                 .collect(),
         );
-        migrator.run(&pool).await.map_err(|e| anyhow::anyhow!("migrating the {name} database: {e}"))?;
+        migrator
+            .run(&pool)
+            .await
+            .map_err(|e| anyhow::anyhow!("migrating the {name} database: {e}"))?;
         tracing::info!(database = name, backend = ?backend, "database ready");
         Ok(Self { pool, backend })
     }
@@ -126,7 +143,8 @@ impl Database {
 
 /// Whether `err` is a unique-constraint violation.
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
-    err.as_database_error().is_some_and(|e| e.is_unique_violation())
+    err.as_database_error()
+        .is_some_and(|e| e.is_unique_violation())
 }
 
 /// Upper bound (exclusive) of the text range holding `prefix` and every

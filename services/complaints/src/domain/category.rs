@@ -12,12 +12,20 @@ pub struct Category {
 }
 
 const fn category(code: &'static str, name: &'static str) -> Category {
-    Category { code, name, concerns_enforcement_conduct: false }
+    Category {
+        code,
+        name,
+        concerns_enforcement_conduct: false,
+    }
 }
 
 pub const CATEGORIES: &[Category] = &[
     category("illegal_construction", "违法建设"),
-    Category { code: "enforcement_conduct", name: "行政执法行为", concerns_enforcement_conduct: true },
+    Category {
+        code: "enforcement_conduct",
+        name: "行政执法行为",
+        concerns_enforcement_conduct: true,
+    },
     category("environment", "生态环境"),
     category("market", "市场监管"),
     category("land", "土地管理"),

@@ -29,7 +29,13 @@ pub struct ReplyDays {
 
 impl Default for ReplyDays {
     fn default() -> Self {
-        Self { inquiry: 2, help: 10, suggestion: 10, complaint: 15, report: 15 }
+        Self {
+            inquiry: 2,
+            help: 10,
+            suggestion: 10,
+            complaint: 15,
+            report: 15,
+        }
     }
 }
 
@@ -45,7 +51,10 @@ pub struct ReplyRules {
 
 impl Default for ReplyRules {
     fn default() -> Self {
-        Self { reply_days: ReplyDays::default(), urgent_feedback_hours: 2 }
+        Self {
+            reply_days: ReplyDays::default(),
+            urgent_feedback_hours: 2,
+        }
     }
 }
 
@@ -115,15 +124,31 @@ pub fn intake(
     let content = required_text("content", &new.content, MAX_CONTENT_CHARS)?;
     let address = required_text("address", &new.address, MAX_ADDRESS_CHARS)?;
     let category = category_by_code(new.category.trim()).ok_or_else(|| {
-        Error::invalid_field("category", "unknown_category", format!("category {:?} is not in the taxonomy", new.category))
+        Error::invalid_field(
+            "category",
+            "unknown_category",
+            format!("category {:?} is not in the taxonomy", new.category),
+        )
     })?;
     let division_code = DivisionCode::parse_field("division_code", &new.division_code)?;
-    let name = optional_text("complainant_name", new.complainant_name.as_deref(), MAX_NAME_CHARS)?;
-    let phone = new.complainant_phone.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(check_phone).transpose()?;
+    let name = optional_text(
+        "complainant_name",
+        new.complainant_name.as_deref(),
+        MAX_NAME_CHARS,
+    )?;
+    let phone = new
+        .complainant_phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(check_phone)
+        .transpose()?;
 
     let received_on = time::china_date(received_at);
     let due_day = calendar.add_working_days(received_on, rules.reply_days(new.request_type));
-    let feedback_due = new.urgent.then(|| received_at + Duration::hours(i64::from(rules.urgent_feedback_hours)));
+    let feedback_due = new
+        .urgent
+        .then(|| received_at + Duration::hours(i64::from(rules.urgent_feedback_hours)));
 
     Ok(Complaint {
         id,
@@ -145,29 +170,47 @@ pub fn intake(
 }
 
 fn required_text(field: &str, text: &str, max_chars: usize) -> Result<String, Error> {
-    optional_text(field, Some(text), max_chars)?
-        .ok_or_else(|| Error::invalid_field(field, "required", format!("{field} must not be empty")))
+    optional_text(field, Some(text), max_chars)?.ok_or_else(|| {
+        Error::invalid_field(field, "required", format!("{field} must not be empty"))
+    })
 }
 
 /// Trimmed text, `None` when blank; refuses control characters (other than
 /// line breaks and tabs) and anything over `max_chars` characters.
-fn optional_text(field: &str, text: Option<&str>, max_chars: usize) -> Result<Option<String>, Error> {
+fn optional_text(
+    field: &str,
+    text: Option<&str>,
+    max_chars: usize,
+) -> Result<Option<String>, Error> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
     let chars = text.chars().count();
     if chars > max_chars {
-        return Err(Error::invalid_field(field, "too_long", format!("{field} has {chars} characters; at most {max_chars} are allowed")));
+        return Err(Error::invalid_field(
+            field,
+            "too_long",
+            format!("{field} has {chars} characters; at most {max_chars} are allowed"),
+        ));
     }
-    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err(Error::invalid_field(field, "control_character", format!("{field} contains a control character")));
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(Error::invalid_field(
+            field,
+            "control_character",
+            format!("{field} contains a control character"),
+        ));
     }
     Ok(Some(text.to_owned()))
 }
 
 /// Mainland mobile and landline numbers, with or without separators or a +86 prefix.
 fn check_phone(phone: &str) -> Result<String, Error> {
-    let allowed = phone.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')'));
+    let allowed = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')'));
     let digits = phone.chars().filter(char::is_ascii_digit).count();
     if !allowed || !(5..=15).contains(&digits) {
         return Err(Error::invalid_field(
@@ -202,14 +245,24 @@ mod tests {
     }
 
     fn take(new: NewComplaint, received_at: DateTime<Utc>) -> Result<Complaint, Error> {
-        intake(new, received_at, &Calendar::official(), &ReplyRules::default(), "id".into(), "CODE".into())
+        intake(
+            new,
+            received_at,
+            &Calendar::official(),
+            &ReplyRules::default(),
+            "id".into(),
+            "CODE".into(),
+        )
     }
 
     #[test]
     fn a_complaint_before_national_day_is_due_fifteen_working_days_later() {
         // Thursday 28 Sep 2023, 10:00 in China.
         let complaint = take(request(RequestType::Complaint), at("2023-09-28T02:00:00Z")).unwrap();
-        assert_eq!(time::to_rfc3339(complaint.reply_due), "2023-10-25T23:59:59+08:00");
+        assert_eq!(
+            time::to_rfc3339(complaint.reply_due),
+            "2023-10-25T23:59:59+08:00"
+        );
         assert_eq!(complaint.status, Status::Received);
         assert_eq!(complaint.version, 1);
     }
@@ -218,16 +271,26 @@ mod tests {
     fn an_inquiry_is_due_in_two_working_days() {
         // Friday 3 Nov 2023 → Tuesday 7 Nov.
         let complaint = take(request(RequestType::Inquiry), at("2023-11-03T02:00:00Z")).unwrap();
-        assert_eq!(time::to_rfc3339(complaint.reply_due), "2023-11-07T23:59:59+08:00");
+        assert_eq!(
+            time::to_rfc3339(complaint.reply_due),
+            "2023-11-07T23:59:59+08:00"
+        );
     }
 
     #[test]
     fn the_receipt_day_is_the_china_calendar_day() {
         // 23:30 UTC on Friday is already Saturday in China: counting starts Monday.
         let complaint = take(request(RequestType::Inquiry), at("2023-11-03T17:30:00Z")).unwrap();
-        assert_eq!(time::to_rfc3339(complaint.reply_due), "2023-11-07T23:59:59+08:00");
+        assert_eq!(
+            time::to_rfc3339(complaint.reply_due),
+            "2023-11-07T23:59:59+08:00"
+        );
         let complaint = take(request(RequestType::Inquiry), at("2023-11-02T15:30:00Z")).unwrap();
-        assert_eq!(time::to_rfc3339(complaint.reply_due), "2023-11-06T23:59:59+08:00", "received Thursday 23:30 in China");
+        assert_eq!(
+            time::to_rfc3339(complaint.reply_due),
+            "2023-11-06T23:59:59+08:00",
+            "received Thursday 23:30 in China"
+        );
     }
 
     #[test]
@@ -242,7 +305,13 @@ mod tests {
 
     #[test]
     fn configured_reply_days_replace_the_defaults() {
-        let rules = ReplyRules { reply_days: ReplyDays { complaint: 5, ..ReplyDays::default() }, ..ReplyRules::default() };
+        let rules = ReplyRules {
+            reply_days: ReplyDays {
+                complaint: 5,
+                ..ReplyDays::default()
+            },
+            ..ReplyRules::default()
+        };
         let complaint = intake(
             request(RequestType::Complaint),
             at("2023-11-06T02:00:00Z"),
@@ -252,7 +321,10 @@ mod tests {
             "CODE".into(),
         )
         .unwrap();
-        assert_eq!(time::to_rfc3339(complaint.reply_due), "2023-11-13T23:59:59+08:00");
+        assert_eq!(
+            time::to_rfc3339(complaint.reply_due),
+            "2023-11-13T23:59:59+08:00"
+        );
     }
 
     #[test]
@@ -260,7 +332,10 @@ mod tests {
         let mut new = request(RequestType::Complaint);
         new.category = "ufo_sighting".into();
         let err = take(new, at("2023-11-03T02:00:00Z")).unwrap_err();
-        assert_eq!((err.field.as_deref(), err.code.as_str()), (Some("category"), "unknown_category"));
+        assert_eq!(
+            (err.field.as_deref(), err.code.as_str()),
+            (Some("category"), "unknown_category")
+        );
     }
 
     #[test]
@@ -268,7 +343,10 @@ mod tests {
         let mut new = request(RequestType::Complaint);
         new.content = "   ".into();
         let err = take(new, at("2023-11-03T02:00:00Z")).unwrap_err();
-        assert_eq!((err.field.as_deref(), err.code.as_str()), (Some("content"), "required"));
+        assert_eq!(
+            (err.field.as_deref(), err.code.as_str()),
+            (Some("content"), "required")
+        );
     }
 
     #[test]
@@ -276,7 +354,10 @@ mod tests {
         let mut new = request(RequestType::Complaint);
         new.content = "违".repeat(MAX_CONTENT_CHARS + 1);
         let err = take(new, at("2023-11-03T02:00:00Z")).unwrap_err();
-        assert_eq!((err.field.as_deref(), err.code.as_str()), (Some("content"), "too_long"));
+        assert_eq!(
+            (err.field.as_deref(), err.code.as_str()),
+            (Some("content"), "too_long")
+        );
     }
 
     #[test]
@@ -284,7 +365,10 @@ mod tests {
         let mut new = request(RequestType::Complaint);
         new.address = "西关\0村".into();
         let err = take(new, at("2023-11-03T02:00:00Z")).unwrap_err();
-        assert_eq!((err.field.as_deref(), err.code.as_str()), (Some("address"), "control_character"));
+        assert_eq!(
+            (err.field.as_deref(), err.code.as_str()),
+            (Some("address"), "control_character")
+        );
     }
 
     #[test]
@@ -309,6 +393,9 @@ mod tests {
         let mut new = request(RequestType::Complaint);
         new.division_code = "4116".into();
         let err = take(new, at("2023-11-03T02:00:00Z")).unwrap_err();
-        assert_eq!((err.field.as_deref(), err.code.as_str()), (Some("division_code"), "invalid_division_code"));
+        assert_eq!(
+            (err.field.as_deref(), err.code.as_str()),
+            (Some("division_code"), "invalid_division_code")
+        );
     }
 }

@@ -6,7 +6,7 @@ mod intake;
 mod tracking;
 
 pub use category::{CATEGORIES, Category, category_by_code};
-pub use intake::{Complainant, Complaint, NewComplaint, ReplyRules, ReplyDays, intake};
+pub use intake::{Complainant, Complaint, NewComplaint, ReplyDays, ReplyRules, intake};
 pub use tracking::new_tracking_code;
 
 use std::fmt;
@@ -110,6 +110,10 @@ mod tests {
         for status in Status::ALL {
             assert_eq!(Status::from_code(status.code()), Some(*status));
         }
-        assert_eq!(Channel::from_code("HOTLINE_12345"), None, "codes are lower-case");
+        assert_eq!(
+            Channel::from_code("HOTLINE_12345"),
+            None,
+            "codes are lower-case"
+        );
     }
 }

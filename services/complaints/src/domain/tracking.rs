@@ -30,7 +30,11 @@ mod tests {
         let code = new_tracking_code();
         assert_eq!(code.len(), 14);
         assert_eq!(code.matches('-').count(), 2);
-        assert!(code.chars().filter(|c| *c != '-').all(|c| ALPHABET.contains(&(c as u8))));
+        assert!(
+            code.chars()
+                .filter(|c| *c != '-')
+                .all(|c| ALPHABET.contains(&(c as u8)))
+        );
     }
 
     #[test]
