@@ -1,0 +1,229 @@
+//! `cargo run --release -p fazhi-bench`: drives `POST /api/v1/complaints` on a
+//! fresh release `fazhi serve` at a fixed concurrency, then measures the
+//! ceiling — the same durable insert straight into the store, no HTTP, no
+//! gRPC — and prints both with their ratio.
+
+use std::{
+    path::PathBuf,
+    process::Stdio,
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use fazhi_calendar::Calendar;
+use fazhi_complaints::{
+    domain::{self, Channel, NewComplaint, ReplyRules, RequestType},
+    store::Store,
+};
+use tokio::process::Command;
+
+#[derive(Debug, Parser)]
+#[command(about = "Complaint intake throughput and latency, against the store's own ceiling")]
+struct Args {
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// Seconds of measured load per phase (after one second of warm-up).
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+}
+
+struct Run {
+    completed: usize,
+    errors: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Run {
+    fn rate(&self) -> f64 {
+        self.completed as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn percentile(&self, p: f64) -> Duration {
+        if self.latencies.is_empty() {
+            return Duration::ZERO;
+        }
+        let i = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies[i]
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let binary = release_binary()?;
+    println!("fazhi-bench: {} concurrent clients, {} s per phase, durable commits", args.concurrency, args.seconds);
+
+    let data = tempfile::tempdir()?;
+    let port = |()| std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port());
+    let rest = port(())?;
+    let mut server = Command::new(&binary)
+        .args(["serve", "--data-dir"])
+        .arg(data.path())
+        .env("FAZHI_GATEWAY__LISTEN", format!("127.0.0.1:{rest}"))
+        .env("FAZHI_CASES__LISTEN", format!("127.0.0.1:{}", port(())?))
+        .env("FAZHI_COMPLAINTS__LISTEN", format!("127.0.0.1:{}", port(())?))
+        .env("FAZHI_TRAINING__LISTEN", format!("127.0.0.1:{}", port(())?))
+        .env("FAZHI_LOG__FILTER", "warn")
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .with_context(|| format!("starting {}", binary.display()))?;
+    let pid = server.id().context("the server has a pid")?;
+    let base = format!("http://127.0.0.1:{rest}");
+    let client = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
+    wait_ready(&client, &base).await?;
+
+    let url = format!("{base}/api/v1/complaints");
+    let body = serde_json::to_vec(&serde_json::json!({
+        "channel": "hotline_12345",
+        "type": "complaint",
+        "category": "illegal_construction",
+        "content": "西关村有人在耕地上违法建房，请尽快处理",
+        "address": "老城镇西关村",
+        "division_code": "411624100",
+        "complainant_name": "张三",
+        "complainant_phone": "13812341234"
+    }))?;
+    let rest_run = drive(args.concurrency, args.seconds, move || {
+        let client = client.clone();
+        let url = url.clone();
+        let body = body.clone();
+        async move {
+            let response =
+                client.post(&url).header("content-type", "application/json").body(body).send().await.map_err(|_| ())?;
+            if response.status() == reqwest::StatusCode::CREATED { Ok(()) } else { Err(()) }
+        }
+    })
+    .await;
+    let peak_rss_kib = peak_rss_kib(pid);
+    let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status().await;
+    let _ = tokio::time::timeout(Duration::from_secs(10), server.wait()).await;
+
+    let store_dir = tempfile::tempdir()?;
+    let store = Store::open(None, store_dir.path()).await?;
+    let calendar = std::sync::Arc::new(Calendar::official());
+    let ceiling = drive(args.concurrency, args.seconds, move || {
+        let store = store.clone();
+        let calendar = calendar.clone();
+        async move {
+            let new = NewComplaint {
+                channel: Channel::Hotline12345,
+                request_type: RequestType::Complaint,
+                category: "illegal_construction".into(),
+                content: "西关村有人在耕地上违法建房，请尽快处理".into(),
+                address: "老城镇西关村".into(),
+                division_code: "411624100".into(),
+                complainant_name: Some("张三".into()),
+                complainant_phone: Some("13812341234".into()),
+                urgent: false,
+            };
+            let complaint = domain::intake(
+                new,
+                fazhi_platform::time::now(),
+                &calendar,
+                &ReplyRules::default(),
+                uuid::Uuid::now_v7().to_string(),
+                domain::new_tracking_code(),
+            )
+            .map_err(|_| ())?;
+            store.insert(complaint).await.map_err(|_| ())
+        }
+    })
+    .await;
+
+    println!();
+    report("REST POST /api/v1/complaints (gateway → gRPC → store)", &rest_run);
+    match peak_rss_kib {
+        Some(kib) => println!("  server peak RSS   {:.1} MiB", kib as f64 / 1024.0),
+        None => println!("  server peak RSS   unavailable"),
+    }
+    report("ceiling: durable insert straight into the store", &ceiling);
+    println!("\nratio REST / ceiling: {:.2}", rest_run.rate() / ceiling.rate());
+    Ok(())
+}
+
+fn report(title: &str, run: &Run) {
+    println!("{title}");
+    println!("  throughput        {:.0} /s ({} in {:.1} s)", run.rate(), run.completed, run.elapsed.as_secs_f64());
+    println!("  latency p50       {:.2} ms", run.percentile(0.50).as_secs_f64() * 1000.0);
+    println!("  latency p99       {:.2} ms", run.percentile(0.99).as_secs_f64() * 1000.0);
+    println!("  errors            {}", run.errors);
+}
+
+/// Runs `op` from `concurrency` tasks: one second of warm-up, then `seconds`
+/// measured. Every loop is bounded by the clock.
+async fn drive<F, Fut>(concurrency: usize, seconds: u64, op: F) -> Run
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), ()>> + Send,
+{
+    let warm_until = Instant::now() + Duration::from_secs(1);
+    let stop_at = warm_until + Duration::from_secs(seconds);
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let op = op.clone();
+            tokio::spawn(async move {
+                let (mut latencies, mut errors) = (Vec::new(), 0usize);
+                loop {
+                    let started = Instant::now();
+                    if started >= stop_at {
+                        break;
+                    }
+                    let result = op().await;
+                    if started >= warm_until {
+                        match result {
+                            Ok(()) => latencies.push(started.elapsed()),
+                            Err(()) => errors += 1,
+                        }
+                    }
+                }
+                (latencies, errors)
+            })
+        })
+        .collect();
+    let mut run = Run { completed: 0, errors: 0, elapsed: Duration::from_secs(seconds), latencies: Vec::new() };
+    for task in tasks {
+        if let Ok((latencies, errors)) = task.await {
+            run.latencies.extend(latencies);
+            run.errors += errors;
+        }
+    }
+    run.completed = run.latencies.len();
+    run.latencies.sort();
+    run
+}
+
+async fn wait_ready(client: &reqwest::Client, base: &str) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(response) = client.get(format!("{base}/readyz")).send().await
+            && response.status().is_success()
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("fazhi did not become ready within 30 s")
+}
+
+/// The release `fazhi` beside this binary, built first if it is missing.
+fn release_binary() -> anyhow::Result<PathBuf> {
+    let here = std::env::current_exe()?;
+    let binary = here.with_file_name("fazhi");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo).args(["build", "--release", "-p", "fazhi"]).status()?;
+    if !status.success() || !binary.exists() {
+        bail!("could not build the release fazhi binary at {}", binary.display());
+    }
+    Ok(binary)
+}
+
+/// Peak resident set (VmHWM) of a process, in KiB.
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
