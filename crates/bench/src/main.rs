@@ -54,17 +54,27 @@ impl Run {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let binary = release_binary()?;
-    println!("fazhi-bench: {} concurrent clients, {} s per phase, durable commits", args.concurrency, args.seconds);
+    println!(
+        "fazhi-bench: {} concurrent clients, {} s per phase, durable commits",
+        args.concurrency, args.seconds
+    );
 
     let data = tempfile::tempdir()?;
-    let port = |()| std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port());
+    let port = |()| {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+    };
     let rest = port(())?;
     let mut server = Command::new(&binary)
         .args(["serve", "--data-dir"])
         .arg(data.path())
         .env("FAZHI_GATEWAY__LISTEN", format!("127.0.0.1:{rest}"))
         .env("FAZHI_CASES__LISTEN", format!("127.0.0.1:{}", port(())?))
-        .env("FAZHI_COMPLAINTS__LISTEN", format!("127.0.0.1:{}", port(())?))
+        .env(
+            "FAZHI_COMPLAINTS__LISTEN",
+            format!("127.0.0.1:{}", port(())?),
+        )
         .env("FAZHI_TRAINING__LISTEN", format!("127.0.0.1:{}", port(())?))
         .env("FAZHI_LOG__FILTER", "warn")
         .stdout(Stdio::null())
@@ -73,7 +83,9 @@ async fn main() -> anyhow::Result<()> {
         .with_context(|| format!("starting {}", binary.display()))?;
     let pid = server.id().context("the server has a pid")?;
     let base = format!("http://127.0.0.1:{rest}");
-    let client = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency)
+        .build()?;
     wait_ready(&client, &base).await?;
 
     let url = format!("{base}/api/v1/complaints");
@@ -92,14 +104,26 @@ async fn main() -> anyhow::Result<()> {
         let url = url.clone();
         let body = body.clone();
         async move {
-            let response =
-                client.post(&url).header("content-type", "application/json").body(body).send().await.map_err(|_| ())?;
-            if response.status() == reqwest::StatusCode::CREATED { Ok(()) } else { Err(()) }
+            let response = client
+                .post(&url)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .map_err(|_| ())?;
+            if response.status() == reqwest::StatusCode::CREATED {
+                Ok(())
+            } else {
+                Err(())
+            }
         }
     })
     .await;
     let peak_rss_kib = peak_rss_kib(pid);
-    let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status().await;
+    let _ = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .await;
     let _ = tokio::time::timeout(Duration::from_secs(10), server.wait()).await;
 
     let store_dir = tempfile::tempdir()?;
@@ -135,21 +159,38 @@ async fn main() -> anyhow::Result<()> {
     .await;
 
     println!();
-    report("REST POST /api/v1/complaints (gateway → gRPC → store)", &rest_run);
+    report(
+        "REST POST /api/v1/complaints (gateway → gRPC → store)",
+        &rest_run,
+    );
     match peak_rss_kib {
         Some(kib) => println!("  server peak RSS   {:.1} MiB", kib as f64 / 1024.0),
         None => println!("  server peak RSS   unavailable"),
     }
     report("ceiling: durable insert straight into the store", &ceiling);
-    println!("\nratio REST / ceiling: {:.2}", rest_run.rate() / ceiling.rate());
+    println!(
+        "\nratio REST / ceiling: {:.2}",
+        rest_run.rate() / ceiling.rate()
+    );
     Ok(())
 }
 
 fn report(title: &str, run: &Run) {
     println!("{title}");
-    println!("  throughput        {:.0} /s ({} in {:.1} s)", run.rate(), run.completed, run.elapsed.as_secs_f64());
-    println!("  latency p50       {:.2} ms", run.percentile(0.50).as_secs_f64() * 1000.0);
-    println!("  latency p99       {:.2} ms", run.percentile(0.99).as_secs_f64() * 1000.0);
+    println!(
+        "  throughput        {:.0} /s ({} in {:.1} s)",
+        run.rate(),
+        run.completed,
+        run.elapsed.as_secs_f64()
+    );
+    println!(
+        "  latency p50       {:.2} ms",
+        run.percentile(0.50).as_secs_f64() * 1000.0
+    );
+    println!(
+        "  latency p99       {:.2} ms",
+        run.percentile(0.99).as_secs_f64() * 1000.0
+    );
     println!("  errors            {}", run.errors);
 }
 
@@ -184,7 +225,12 @@ where
             })
         })
         .collect();
-    let mut run = Run { completed: 0, errors: 0, elapsed: Duration::from_secs(seconds), latencies: Vec::new() };
+    let mut run = Run {
+        completed: 0,
+        errors: 0,
+        elapsed: Duration::from_secs(seconds),
+        latencies: Vec::new(),
+    };
     for task in tasks {
         if let Ok((latencies, errors)) = task.await {
             run.latencies.extend(latencies);
@@ -214,9 +260,14 @@ fn release_binary() -> anyhow::Result<PathBuf> {
     let here = std::env::current_exe()?;
     let binary = here.with_file_name("fazhi");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = std::process::Command::new(cargo).args(["build", "--release", "-p", "fazhi"]).status()?;
+    let status = std::process::Command::new(cargo)
+        .args(["build", "--release", "-p", "fazhi"])
+        .status()?;
     if !status.success() || !binary.exists() {
-        bail!("could not build the release fazhi binary at {}", binary.display());
+        bail!(
+            "could not build the release fazhi binary at {}",
+            binary.display()
+        );
     }
     Ok(binary)
 }
