@@ -46,10 +46,7 @@ impl Store {
         from: Option<DateTime<Utc>>,
         to: Option<DateTime<Utc>>,
     ) -> Result<Counts, Error> {
-        let (low, high) = match division {
-            Some(d) => (d.as_str().to_owned(), db::prefix_upper_bound(d.as_str())),
-            None => (String::new(), "~".to_owned()),
-        };
+        let (low, high) = db::division_range(division);
         let (total, filed, decided, closed): (i64, i64, i64, i64) = sqlx::query_as(
             "SELECT COUNT(*), COUNT(filed_at), COUNT(decided_at), COUNT(closed_at) FROM cases \
              WHERE division_code >= $1 AND division_code < $2 AND lead_at >= $3 AND lead_at < $4",

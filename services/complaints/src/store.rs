@@ -190,13 +190,7 @@ fn const_format(parts: &[&'static str]) -> String {
 }
 
 fn division_bounds(filter: &Filter) -> (String, String) {
-    match &filter.division {
-        Some(division) => (
-            division.as_str().to_owned(),
-            db::prefix_upper_bound(division.as_str()),
-        ),
-        None => (String::new(), "~".to_owned()),
-    }
+    db::division_range(filter.division.as_ref())
 }
 
 fn time_bounds(filter: &Filter) -> (i64, i64) {

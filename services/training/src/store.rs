@@ -45,10 +45,7 @@ impl Store {
         division: Option<&DivisionCode>,
         as_of: NaiveDate,
     ) -> Result<Counts, Error> {
-        let (low, high) = match division {
-            Some(d) => (d.as_str().to_owned(), db::prefix_upper_bound(d.as_str())),
-            None => (String::new(), "~".to_owned()),
-        };
+        let (low, high) = db::division_range(division);
         let (people, enforcement_staff): (i64, i64) = sqlx::query_as(
             "SELECT COUNT(*), COUNT(CASE WHEN enforcement_post = 1 THEN 1 END) FROM people \
              WHERE division_code >= $1 AND division_code < $2",

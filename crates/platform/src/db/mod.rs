@@ -147,6 +147,16 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
         .is_some_and(|e| e.is_unique_violation())
 }
 
+/// The `[low, high)` text range of division codes at or under `division`
+/// (everything when `None`), for `division_code >= $low AND division_code < $high`.
+pub fn division_range(division: Option<&crate::DivisionCode>) -> (String, String) {
+    match division {
+        Some(code) => (code.as_str().to_owned(), prefix_upper_bound(code.as_str())),
+        // Division codes are digits: "" sorts before and "~" after all of them.
+        None => (String::new(), "~".to_owned()),
+    }
+}
+
 /// Upper bound (exclusive) of the text range holding `prefix` and every
 /// string that starts with it, for index-friendly prefix queries over
 /// digit strings such as division codes: `code >= prefix AND code < bound`.
