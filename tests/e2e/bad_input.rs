@@ -24,15 +24,7 @@ async fn post_raw(sandbox: &Sandbox, body: impl Into<reqwest::Body>) -> (StatusC
 }
 
 async fn stored(sandbox: &Sandbox) -> usize {
-    let page: Value = sandbox
-        .client
-        .get(sandbox.url("/api/v1/complaints"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = sandbox.get_json("/api/v1/complaints").await;
     page["complaints"].as_array().unwrap().len()
 }
 
@@ -174,12 +166,7 @@ async fn bad_list_parameters_name_the_parameter() {
         ("page_token=forged", "page_token", "invalid_page_token"),
         ("received_from=yesterday", "received_from", "invalid_time"),
     ] {
-        let response = sandbox
-            .client
-            .get(sandbox.url(&format!("/api/v1/complaints?{query}")))
-            .send()
-            .await
-            .unwrap();
+        let response = sandbox.get(&format!("/api/v1/complaints?{query}")).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");
         let problem: Value = response.json().await.unwrap();
         assert_eq!(
@@ -194,12 +181,7 @@ async fn bad_list_parameters_name_the_parameter() {
 #[tokio::test]
 async fn unknown_routes_and_methods_are_problems_too() {
     let sandbox = Sandbox::start(Backend::Sqlite).await;
-    let response = sandbox
-        .client
-        .get(sandbox.url("/api/v1/nothing-here"))
-        .send()
-        .await
-        .unwrap();
+    let response = sandbox.get("/api/v1/nothing-here").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert_eq!(
         response.headers()["content-type"],

@@ -8,13 +8,7 @@ use serde_json::Value;
 async fn a_submitted_complaint_gets_a_tracking_code_and_a_reply_deadline() {
     for backend in backends() {
         let sandbox = Sandbox::start(backend).await;
-        let response = sandbox
-            .client
-            .post(sandbox.url("/api/v1/complaints"))
-            .json(&complaint_body())
-            .send()
-            .await
-            .unwrap();
+        let response = sandbox.post_complaint(&complaint_body()).await;
         assert_eq!(response.status(), StatusCode::CREATED, "{backend:?}");
         let location = response.headers()["location"].to_str().unwrap().to_owned();
         let created: Value = response.json().await.unwrap();
@@ -39,15 +33,7 @@ async fn a_submitted_complaint_gets_a_tracking_code_and_a_reply_deadline() {
                 .ends_with("T23:59:59+08:00")
         );
 
-        let read: Value = sandbox
-            .client
-            .get(sandbox.url(&location))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let read: Value = sandbox.get_json(&location).await;
         assert_eq!(
             read, created,
             "{backend:?}: a read returns what the create returned"
@@ -59,12 +45,7 @@ async fn a_submitted_complaint_gets_a_tracking_code_and_a_reply_deadline() {
 #[tokio::test]
 async fn an_unknown_id_answers_404_as_problem_json() {
     let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
-    let response = sandbox
-        .client
-        .get(sandbox.url("/api/v1/complaints/nope"))
-        .send()
-        .await
-        .unwrap();
+    let response = sandbox.get("/api/v1/complaints/nope").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert_eq!(
         response.headers()["content-type"],
@@ -90,32 +71,17 @@ async fn lists_page_through_one_division_without_repeats() {
         ] {
             let mut body = complaint_body();
             body["division_code"] = division.into();
-            let status = sandbox
-                .client
-                .post(sandbox.url("/api/v1/complaints"))
-                .json(&body)
-                .send()
-                .await
-                .unwrap()
-                .status();
+            let status = sandbox.post_complaint(&body).await.status();
             assert_eq!(status, StatusCode::CREATED);
         }
         let mut ids = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            let mut url = sandbox.url("/api/v1/complaints?division=411624100&page_size=2");
+            let mut path = "/api/v1/complaints?division=411624100&page_size=2".to_owned();
             if let Some(token) = &token {
-                url.push_str(&format!("&page_token={token}"));
+                path.push_str(&format!("&page_token={token}"));
             }
-            let page: Value = sandbox
-                .client
-                .get(url)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let page = sandbox.get_json(&path).await;
             for complaint in page["complaints"].as_array().unwrap() {
                 assert_eq!(complaint["division_code"], "411624100");
                 ids.push(complaint["id"].as_str().unwrap().to_owned());
@@ -131,15 +97,7 @@ async fn lists_page_through_one_division_without_repeats() {
         unique.dedup();
         assert_eq!(unique.len(), 5, "{backend:?}: no complaint appears twice");
 
-        let county: Value = sandbox
-            .client
-            .get(sandbox.url("/api/v1/complaints?division=411624"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let county: Value = sandbox.get_json("/api/v1/complaints?division=411624").await;
         assert_eq!(
             county["complaints"].as_array().unwrap().len(),
             6,
@@ -156,23 +114,11 @@ async fn the_oversight_summary_counts_complaints_by_channel() {
         for channel in ["hotline_12345", "mailbox", "mailbox"] {
             let mut body = complaint_body();
             body["channel"] = channel.into();
-            sandbox
-                .client
-                .post(sandbox.url("/api/v1/complaints"))
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
+            sandbox.post_complaint(&body).await;
         }
         let summary: Value = sandbox
-            .client
-            .get(sandbox.url("/api/v1/oversight/summary?division=411624"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .get_json("/api/v1/oversight/summary?division=411624")
+            .await;
         assert_eq!(summary["partial"], false);
         assert_eq!(summary["complaints"]["received"], 3, "{backend:?}");
         assert_eq!(

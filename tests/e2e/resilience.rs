@@ -13,24 +13,13 @@ async fn intake_answers_503_within_the_deadline_when_complaints_is_down() {
     let sandbox =
         Sandbox::start_with(Backend::Sqlite, |s| s.complaints.endpoint = Some(dead)).await;
     let started = Instant::now();
-    let response = sandbox
-        .client
-        .post(sandbox.url("/api/v1/complaints"))
-        .json(&complaint_body())
-        .send()
-        .await
-        .unwrap();
+    let response = sandbox.post_complaint(&complaint_body()).await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(started.elapsed() < Duration::from_millis(sandbox.settings.grpc.deadline_ms + 1_000));
     let problem: Value = response.json().await.unwrap();
     assert_eq!(problem["code"], "service_unavailable");
 
-    let ready = sandbox
-        .client
-        .get(sandbox.url("/readyz"))
-        .send()
-        .await
-        .unwrap();
+    let ready = sandbox.get("/readyz").await;
     assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body: Value = ready.json().await.unwrap();
     assert_eq!(body["services"]["complaints"], "unavailable");
@@ -42,12 +31,7 @@ async fn intake_answers_503_within_the_deadline_when_complaints_is_down() {
 async fn the_summary_is_flagged_partial_when_training_is_down() {
     let dead = format!("http://127.0.0.1:{}", free_port());
     let sandbox = Sandbox::start_with(Backend::Sqlite, |s| s.training.endpoint = Some(dead)).await;
-    let response = sandbox
-        .client
-        .get(sandbox.url("/api/v1/oversight/summary"))
-        .send()
-        .await
-        .unwrap();
+    let response = sandbox.get("/api/v1/oversight/summary").await;
     assert_eq!(response.status(), StatusCode::OK);
     let summary: Value = response.json().await.unwrap();
     assert_eq!(summary["partial"], true);
@@ -60,19 +44,9 @@ async fn the_summary_is_flagged_partial_when_training_is_down() {
 #[tokio::test]
 async fn readiness_is_ready_when_every_service_serves() {
     let sandbox = Sandbox::start(Backend::Sqlite).await;
-    let ready = sandbox
-        .client
-        .get(sandbox.url("/readyz"))
-        .send()
-        .await
-        .unwrap();
+    let ready = sandbox.get("/readyz").await;
     assert_eq!(ready.status(), StatusCode::OK);
-    let live = sandbox
-        .client
-        .get(sandbox.url("/healthz"))
-        .send()
-        .await
-        .unwrap();
+    let live = sandbox.get("/healthz").await;
     assert_eq!(live.status(), StatusCode::OK);
     sandbox.stop().await;
 }

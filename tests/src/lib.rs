@@ -94,6 +94,30 @@ impl Sandbox {
         format!("{}{path}", self.rest)
     }
 
+    /// `GET {path}`.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("the gateway answers")
+    }
+
+    /// `GET {path}`, read as JSON.
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        self.get(path).await.json().await.expect("a JSON body")
+    }
+
+    /// `POST /api/v1/complaints` with `body`.
+    pub async fn post_complaint(&self, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/complaints"))
+            .json(body)
+            .send()
+            .await
+            .expect("the gateway answers")
+    }
+
     /// Stops every server and waits for them to finish.
     pub async fn stop(mut self) {
         if let Some(running) = self.running.take() {

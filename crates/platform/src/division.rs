@@ -36,6 +36,13 @@ impl DivisionCode {
         })
     }
 
+    /// Like [`Self::parse_field`], but empty means "no division given".
+    pub fn parse_optional_field(field: &str, text: &str) -> Result<Option<Self>, Error> {
+        (!text.is_empty())
+            .then(|| Self::parse_field(field, text))
+            .transpose()
+    }
+
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
         if !matches!(text.len(), 6 | 9 | 12) || !text.bytes().all(|b| b.is_ascii_digit()) {

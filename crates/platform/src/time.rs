@@ -3,7 +3,10 @@
 //! deadline's calendar day is decided.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, SecondsFormat, TimeZone, Utc};
+use fazhi_proto::common::v1::TimeRange;
 use prost_types::Timestamp;
+
+use crate::error::Error;
 
 /// China Standard Time.
 pub fn china() -> FixedOffset {
@@ -59,6 +62,46 @@ pub fn from_timestamp(ts: &Timestamp) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(ts.seconds, u32::try_from(ts.nanos).ok()?)
 }
 
+/// A checked [`TimeRange`]: `start` inclusive, `end` exclusive, either open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Period {
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+}
+
+/// Reads a request's time range; errors name `{field}.start` / `{field}.end`.
+pub fn period_from_proto(range: Option<&TimeRange>, field: &str) -> Result<Period, Error> {
+    let Some(range) = range else {
+        return Ok(Period::default());
+    };
+    let bound = |ts: Option<&Timestamp>, name: &str| {
+        ts.map(|ts| {
+            from_timestamp(ts).ok_or_else(|| {
+                Error::invalid_field(
+                    format!("{field}.{name}"),
+                    "invalid_time",
+                    format!("{field}.{name} is out of range"),
+                )
+            })
+        })
+        .transpose()
+    };
+    let period = Period {
+        start: bound(range.start.as_ref(), "start")?,
+        end: bound(range.end.as_ref(), "end")?,
+    };
+    if let (Some(start), Some(end)) = (period.start, period.end)
+        && end < start
+    {
+        return Err(Error::invalid_field(
+            format!("{field}.end"),
+            "invalid_time_range",
+            format!("{field} ends before it starts"),
+        ));
+    }
+    Ok(period)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +119,42 @@ mod tests {
     fn the_end_of_a_china_day_is_shown_in_china_time() {
         let end = end_of_china_day("2023-10-25".parse().unwrap());
         assert_eq!(to_rfc3339(end), "2023-10-25T23:59:59+08:00");
+    }
+
+    #[test]
+    fn a_period_ending_before_it_starts_is_refused() {
+        let range = TimeRange {
+            start: Some(Timestamp {
+                seconds: 200,
+                nanos: 0,
+            }),
+            end: Some(Timestamp {
+                seconds: 100,
+                nanos: 0,
+            }),
+        };
+        let err = period_from_proto(Some(&range), "period").unwrap_err();
+        assert_eq!(
+            (err.field.as_deref(), err.code.as_str()),
+            (Some("period.end"), "invalid_time_range")
+        );
+        assert_eq!(
+            period_from_proto(None, "period").unwrap(),
+            Period::default()
+        );
+    }
+
+    #[test]
+    fn an_out_of_range_bound_names_its_field() {
+        let range = TimeRange {
+            start: Some(Timestamp {
+                seconds: i64::MAX,
+                nanos: 0,
+            }),
+            end: None,
+        };
+        let err = period_from_proto(Some(&range), "received").unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("received.start"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ pub mod store;
 
 use std::path::Path;
 
-use fazhi_platform::{DivisionCode, Error, config::ServiceSettings, time};
+use fazhi_platform::{DivisionCode, config::ServiceSettings, time};
 use fazhi_proto::cases::v1::{
     self as pb,
     case_service_server::{CaseService, CaseServiceServer},
@@ -41,25 +41,9 @@ impl CaseService for CasesApi {
         request: Request<pb::GetStatsRequest>,
     ) -> Result<Response<pb::CaseStats>, Status> {
         let r = request.into_inner();
-        let division = (!r.division_code.is_empty())
-            .then(|| DivisionCode::parse_field("division_code", &r.division_code))
-            .transpose()?;
-        let (from, to) = match &r.period {
-            Some(period) => (
-                period
-                    .start
-                    .as_ref()
-                    .map(|ts| time::from_timestamp(ts).ok_or_else(|| out_of_range("period.start")))
-                    .transpose()?,
-                period
-                    .end
-                    .as_ref()
-                    .map(|ts| time::from_timestamp(ts).ok_or_else(|| out_of_range("period.end")))
-                    .transpose()?,
-            ),
-            None => (None, None),
-        };
-        let counts = self.store.counts(division.as_ref(), from, to).await?;
+        let division = DivisionCode::parse_optional_field("division_code", &r.division_code)?;
+        let period = time::period_from_proto(r.period.as_ref(), "period")?;
+        let counts = self.store.counts(division.as_ref(), period).await?;
         Ok(Response::new(pb::CaseStats {
             total: counts.total,
             filed: counts.filed,
@@ -67,8 +51,4 @@ impl CaseService for CasesApi {
             closed: counts.closed,
         }))
     }
-}
-
-fn out_of_range(field: &str) -> Error {
-    Error::invalid_field(field, "invalid_time", format!("{field} is out of range"))
 }

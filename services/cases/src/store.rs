@@ -2,11 +2,10 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, Utc};
 use fazhi_platform::{
     DivisionCode, Error,
     db::{self, Database, EmbeddedMigration},
-    time,
+    time::{self, Period},
 };
 
 pub const MIGRATIONS: &[EmbeddedMigration] = &[EmbeddedMigration {
@@ -39,12 +38,11 @@ impl Store {
         &self.db
     }
 
-    /// Cases of `division` (and below) whose lead came in during [from, to).
+    /// Cases of `division` (and below) whose lead came in during `period`.
     pub async fn counts(
         &self,
         division: Option<&DivisionCode>,
-        from: Option<DateTime<Utc>>,
-        to: Option<DateTime<Utc>>,
+        period: Period,
     ) -> Result<Counts, Error> {
         let (low, high) = db::division_range(division);
         let (total, filed, decided, closed): (i64, i64, i64, i64) = sqlx::query_as(
@@ -53,8 +51,8 @@ impl Store {
         )
         .bind(low)
         .bind(high)
-        .bind(from.map_or(i64::MIN, time::to_micros))
-        .bind(to.map_or(i64::MAX, time::to_micros))
+        .bind(period.start.map_or(i64::MIN, time::to_micros))
+        .bind(period.end.map_or(i64::MAX, time::to_micros))
         .fetch_one(self.db.pool())
         .await?;
         Ok(Counts {

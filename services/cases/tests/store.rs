@@ -2,7 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use fazhi_cases::store::{Counts, Store};
-use fazhi_platform::{DivisionCode, time};
+use fazhi_platform::{
+    DivisionCode,
+    time::{self, Period},
+};
 
 async fn case(store: &Store, id: &str, division: &str, lead_at: &str, stage: u8) {
     let lead: DateTime<Utc> = lead_at.parse().unwrap();
@@ -34,11 +37,11 @@ async fn counts_cover_the_division_and_period_at_each_stage() {
         case(&store, "6", "411625100", "2023-06-01T00:00:00Z", 3).await; // another county
 
         let township = DivisionCode::parse("411624100").unwrap();
-        let year = (
-            "2023-01-01T00:00:00+08:00".parse().ok(),
-            "2024-01-01T00:00:00+08:00".parse().ok(),
-        );
-        let counts = store.counts(Some(&township), year.0, year.1).await.unwrap();
+        let year = Period {
+            start: "2023-01-01T00:00:00+08:00".parse().ok(),
+            end: "2024-01-01T00:00:00+08:00".parse().ok(),
+        };
+        let counts = store.counts(Some(&township), year).await.unwrap();
         assert_eq!(
             counts,
             Counts {

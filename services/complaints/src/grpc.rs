@@ -143,41 +143,11 @@ impl ComplaintService for ComplaintsApi {
 }
 
 fn filter(division: &str, range: Option<&TimeRange>, field: &str) -> Result<Filter, Error> {
-    let division = (!division.is_empty())
-        .then(|| DivisionCode::parse_field("division_code", division))
-        .transpose()?;
-    let bound = |ts: Option<&fazhi_proto::Timestamp>, name: &str| {
-        ts.map(|ts| {
-            time::from_timestamp(ts).ok_or_else(|| {
-                Error::invalid_field(
-                    format!("{field}.{name}"),
-                    "invalid_time",
-                    format!("{field}.{name} is out of range"),
-                )
-            })
-        })
-        .transpose()
-    };
-    let (received_from, received_to) = match range {
-        Some(range) => (
-            bound(range.start.as_ref(), "start")?,
-            bound(range.end.as_ref(), "end")?,
-        ),
-        None => (None, None),
-    };
-    if let (Some(from), Some(to)) = (received_from, received_to)
-        && to < from
-    {
-        return Err(Error::invalid_field(
-            format!("{field}.end"),
-            "invalid_time_range",
-            format!("{field} ends before it starts"),
-        ));
-    }
+    let period = time::period_from_proto(range, field)?;
     Ok(Filter {
-        division,
-        received_from,
-        received_to,
+        division: DivisionCode::parse_optional_field("division_code", division)?,
+        received_from: period.start,
+        received_to: period.end,
     })
 }
 

@@ -23,8 +23,21 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[EmbeddedMigration {
 /// Rows written per transaction at most.
 const MAX_GROUP_COMMIT: usize = 256;
 
-const COLUMNS: &str = "id, tracking_code, channel, request_type, category, content, address, division_code, \
-     complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version";
+/// Every column of a complaint row. A macro, so queries are `&'static str`
+/// assembled at compile time.
+macro_rules! columns {
+    () => {
+        "id, tracking_code, channel, request_type, category, content, address, division_code, \
+         complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version"
+    };
+}
+
+/// The division and period a [`Filter`] covers, bound as `$1`–`$4` (see [`scope`]).
+macro_rules! in_scope {
+    () => {
+        "division_code >= $1 AND division_code < $2 AND received_at >= $3 AND received_at < $4"
+    };
+}
 
 /// Which complaints a list or a count covers.
 #[derive(Debug, Clone, Default)]
@@ -88,11 +101,14 @@ impl Store {
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<Complaint>, Error> {
-        let sql = const_format(&["SELECT ", COLUMNS, " FROM complaints WHERE id = $1"]);
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id.to_owned())
-            .fetch_optional(self.db.pool())
-            .await?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM complaints WHERE id = $1"
+        ))
+        .bind(id.to_owned())
+        .fetch_optional(self.db.pool())
+        .await?;
         row.map(|row| decode(&row)).transpose()
     }
 
@@ -103,75 +119,60 @@ impl Store {
         after: Option<&Cursor>,
         limit: i64,
     ) -> Result<Vec<Complaint>, Error> {
-        let sql = const_format(&[
-            "SELECT ",
-            COLUMNS,
-            " FROM complaints \
-             WHERE division_code >= $1 AND division_code < $2 \
-               AND received_at >= $3 AND received_at < $4 \
-               AND (received_at < $5 OR (received_at = $5 AND id < $6)) \
-             ORDER BY received_at DESC, id DESC LIMIT $7",
-        ]);
-        let (low, high) = division_bounds(filter);
-        let (from, to) = time_bounds(filter);
+        let (low, high, from, to) = scope(filter);
         let (cursor_at, cursor_id) =
             after.map_or((i64::MAX, String::new()), |c| (c.received_at, c.id.clone()));
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(low)
-            .bind(high)
-            .bind(from)
-            .bind(to)
-            .bind(cursor_at)
-            .bind(cursor_id)
-            .bind(limit)
-            .fetch_all(self.db.pool())
-            .await?;
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM complaints WHERE ",
+            in_scope!(),
+            " AND (received_at < $5 OR (received_at = $5 AND id < $6)) \
+             ORDER BY received_at DESC, id DESC LIMIT $7"
+        ))
+        .bind(low)
+        .bind(high)
+        .bind(from)
+        .bind(to)
+        .bind(cursor_at)
+        .bind(cursor_id)
+        .bind(limit)
+        .fetch_all(self.db.pool())
+        .await?;
         rows.iter().map(decode).collect()
     }
 
     pub async fn counts(&self, filter: &Filter) -> Result<Counts, Error> {
-        let mut counts = Counts::default();
-        for (column, into) in [
-            ("channel", &mut counts.by_channel),
-            ("category", &mut counts.by_category),
-            ("status", &mut counts.by_status),
-        ] {
-            *into = self.count_by(column, filter).await?;
-        }
-        counts.received = counts.by_channel.iter().map(|(_, n)| n).sum();
-        let (low, high) = division_bounds(filter);
-        let (from, to) = time_bounds(filter);
-        counts.urgent = sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM complaints WHERE urgent = 1 \
-               AND division_code >= $1 AND division_code < $2 AND received_at >= $3 AND received_at < $4",
-        )
+        let by_channel = self.count_by(Breakdown::Channel, filter).await?;
+        let by_category = self.count_by(Breakdown::Category, filter).await?;
+        let by_status = self.count_by(Breakdown::Status, filter).await?;
+        let (low, high, from, to) = scope(filter);
+        let urgent = sqlx::query_scalar::<_, i64>(concat!(
+            "SELECT COUNT(*) FROM complaints WHERE urgent = 1 AND ",
+            in_scope!()
+        ))
         .bind(low)
         .bind(high)
         .bind(from)
         .bind(to)
         .fetch_one(self.db.pool())
         .await?;
-        Ok(counts)
+        Ok(Counts {
+            received: by_channel.iter().map(|(_, n)| n).sum(),
+            urgent,
+            by_channel,
+            by_category,
+            by_status,
+        })
     }
 
     async fn count_by(
         &self,
-        column: &'static str,
+        breakdown: Breakdown,
         filter: &Filter,
     ) -> Result<Vec<(String, i64)>, Error> {
-        let sql = const_format(&[
-            "SELECT ",
-            column,
-            ", COUNT(*) FROM complaints \
-             WHERE division_code >= $1 AND division_code < $2 AND received_at >= $3 AND received_at < $4 \
-             GROUP BY ",
-            column,
-            " ORDER BY ",
-            column,
-        ]);
-        let (low, high) = division_bounds(filter);
-        let (from, to) = time_bounds(filter);
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let (low, high, from, to) = scope(filter);
+        let rows = sqlx::query(breakdown.sql())
             .bind(low)
             .bind(high)
             .bind(from)
@@ -184,17 +185,44 @@ impl Store {
     }
 }
 
-/// SQL assembled only from constants of this module, never from input.
-fn const_format(parts: &[&'static str]) -> String {
-    parts.concat()
+/// What [`Counts`] breaks complaints down by.
+#[derive(Debug, Clone, Copy)]
+enum Breakdown {
+    Channel,
+    Category,
+    Status,
 }
 
-fn division_bounds(filter: &Filter) -> (String, String) {
-    db::division_range(filter.division.as_ref())
+impl Breakdown {
+    fn sql(self) -> &'static str {
+        macro_rules! count_by {
+            ($column:literal) => {
+                concat!(
+                    "SELECT ",
+                    $column,
+                    ", COUNT(*) FROM complaints WHERE ",
+                    in_scope!(),
+                    " GROUP BY ",
+                    $column,
+                    " ORDER BY ",
+                    $column
+                )
+            };
+        }
+        match self {
+            Breakdown::Channel => count_by!("channel"),
+            Breakdown::Category => count_by!("category"),
+            Breakdown::Status => count_by!("status"),
+        }
+    }
 }
 
-fn time_bounds(filter: &Filter) -> (i64, i64) {
+/// The values of `$1`–`$4` in [`in_scope!`]: division range, then period in micros.
+fn scope(filter: &Filter) -> (String, String, i64, i64) {
+    let (low, high) = db::division_range(filter.division.as_ref());
     (
+        low,
+        high,
         filter.received_from.map_or(i64::MIN, time::to_micros),
         filter.received_to.map_or(i64::MAX, time::to_micros),
     )

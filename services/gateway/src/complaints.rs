@@ -9,15 +9,11 @@ use axum::{
     response::IntoResponse,
     routing::get,
 };
-use chrono::{DateTime, Utc};
 use fazhi_platform::time;
-use fazhi_proto::{
-    common::v1::TimeRange,
-    complaints::v1::{self as pb, Channel, RequestType},
-};
+use fazhi_proto::complaints::v1::{self as pb, Channel, RequestType};
 use serde::{Deserialize, Serialize};
 
-use crate::{AppState, json::JsonBody, problem::Problem};
+use crate::{AppState, json::JsonBody, problem::Problem, query};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -134,13 +130,7 @@ async fn list(
     State(state): State<AppState>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<ComplaintPage>, Problem> {
-    let Query(params) = params.map_err(|rejection| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            rejection.body_text(),
-        )
-    })?;
+    let Query(params) = params?;
     let page_size = match params.page_size.as_deref() {
         None | Some("") => 0,
         Some(text) => text.parse::<i32>().map_err(|_| {
@@ -151,12 +141,13 @@ async fn list(
             )
         })?,
     };
-    let received = time_range(
-        params.received_from.as_deref(),
-        params.received_to.as_deref(),
+    let division = query::division("division", params.division.as_deref())?;
+    let received = query::period(
+        ("received_from", params.received_from.as_deref()),
+        ("received_to", params.received_to.as_deref()),
     )?;
     let request = pb::ListComplaintsRequest {
-        division_code: params.division.unwrap_or_default(),
+        division_code: division.map(String::from).unwrap_or_default(),
         received,
         page_size,
         page_token: params.page_token.unwrap_or_default(),
@@ -165,57 +156,11 @@ async fn list(
         .complaints
         .clone()
         .list_complaints(request)
-        .await
-        .map_err(rename_division)?
+        .await?
         .into_inner();
     Ok(Json(ComplaintPage {
         complaints: page.complaints.into_iter().map(view).collect(),
         next_page_token: (!page.next_page_token.is_empty()).then_some(page.next_page_token),
-    }))
-}
-
-/// The query parameter is `division`; the service names it `division_code`.
-fn rename_division(status: tonic::Status) -> Problem {
-    let mut problem = Problem::from(status);
-    if problem.field.as_deref() == Some("division_code") {
-        problem.field = Some("division".into());
-        problem.detail = problem.detail.replacen("division_code", "division", 1);
-    }
-    if let Some(field) = problem.field.as_deref()
-        && let Some(bound) = field.strip_prefix("received.")
-    {
-        problem.field = Some(if bound == "start" {
-            "received_from".into()
-        } else {
-            "received_to".into()
-        });
-    }
-    problem
-}
-
-pub fn time_range(from: Option<&str>, to: Option<&str>) -> Result<Option<TimeRange>, Problem> {
-    let parse = |field: &str, text: Option<&str>| -> Result<Option<DateTime<Utc>>, Problem> {
-        match text {
-            None | Some("") => Ok(None),
-            Some(text) => DateTime::parse_from_rfc3339(text)
-                .map(|t| Some(t.with_timezone(&Utc)))
-                .map_err(|_| {
-                    Problem::bad_field(
-                        field,
-                        "invalid_time",
-                        format!("{field} must be an RFC 3339 time, e.g. 2023-01-01T00:00:00+08:00"),
-                    )
-                }),
-        }
-    };
-    let start = parse("received_from", from)?;
-    let end = parse("received_to", to)?;
-    if start.is_none() && end.is_none() {
-        return Ok(None);
-    }
-    Ok(Some(TimeRange {
-        start: start.map(time::to_timestamp),
-        end: end.map(time::to_timestamp),
     }))
 }
 

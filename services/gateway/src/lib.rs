@@ -9,6 +9,7 @@ mod json;
 mod observe;
 mod oversight;
 mod problem;
+mod query;
 
 use std::{net::SocketAddr, time::Duration};
 

@@ -6,15 +6,13 @@
 use axum::{
     Json, Router,
     extract::{Query, State, rejection::QueryRejection},
-    http::StatusCode,
     routing::get,
 };
-use fazhi_platform::DivisionCode;
 use fazhi_proto::{cases::v1 as cases, complaints::v1 as complaints, training::v1 as training};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::{AppState, complaints::time_range, problem::Problem};
+use crate::{AppState, problem::Problem, query};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/oversight/summary", get(summary))
@@ -41,34 +39,12 @@ async fn summary(
     State(state): State<AppState>,
     params: Result<Query<SummaryParams>, QueryRejection>,
 ) -> Result<Json<Summary>, Problem> {
-    let Query(params) = params.map_err(|rejection| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            rejection.body_text(),
-        )
-    })?;
-    let division = params.division.filter(|d| !d.is_empty());
-    if let Some(code) = &division {
-        DivisionCode::parse(code).map_err(|problem| {
-            Problem::bad_field(
-                "division",
-                "invalid_division_code",
-                format!("division {problem}"),
-            )
-        })?;
-    }
-    let period =
-        time_range(params.from.as_deref(), params.to.as_deref()).map_err(|mut problem| {
-            problem.field = problem.field.map(|f| {
-                if f == "received_from" {
-                    "from".into()
-                } else {
-                    "to".into()
-                }
-            });
-            problem
-        })?;
+    let Query(params) = params?;
+    let division = query::division("division", params.division.as_deref())?.map(String::from);
+    let period = query::period(
+        ("from", params.from.as_deref()),
+        ("to", params.to.as_deref()),
+    )?;
     let division_code = division.clone().unwrap_or_default();
 
     let (mut complaint_client, mut case_client, mut training_client) = (

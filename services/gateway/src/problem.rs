@@ -100,3 +100,13 @@ pub async fn method_not_allowed() -> Problem {
         "this resource does not support that method",
     )
 }
+
+impl From<axum::extract::rejection::QueryRejection> for Problem {
+    fn from(rejection: axum::extract::rejection::QueryRejection) -> Self {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            rejection.body_text(),
+        )
+    }
+}

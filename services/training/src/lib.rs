@@ -41,16 +41,10 @@ impl TrainingService for TrainingApi {
         request: Request<pb::GetStatsRequest>,
     ) -> Result<Response<pb::TrainingStats>, Status> {
         let r = request.into_inner();
-        let division = (!r.division_code.is_empty())
-            .then(|| DivisionCode::parse_field("division_code", &r.division_code))
-            .transpose()?;
+        let division = DivisionCode::parse_optional_field("division_code", &r.division_code)?;
+        let period = time::period_from_proto(r.period.as_ref(), "period")?;
         // Holders are counted as of the end of the period (today when open-ended).
-        let as_of = r
-            .period
-            .as_ref()
-            .and_then(|p| p.end.as_ref())
-            .and_then(time::from_timestamp)
-            .map_or_else(|| time::china_date(time::now()), time::china_date);
+        let as_of = time::china_date(period.end.unwrap_or_else(time::now));
         let counts = self.store.counts(division.as_ref(), as_of).await?;
         Ok(Response::new(pb::TrainingStats {
             people: counts.people,
