@@ -39,3 +39,27 @@ pub const CATEGORIES: &[Category] = &[
 pub fn category_by_code(code: &str) -> Option<&'static Category> {
     CATEGORIES.iter().find(|c| c.code == code)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_two_categories_the_township_report_names_are_in_the_taxonomy() {
+        assert_eq!(
+            category_by_code("illegal_construction").map(|c| c.name),
+            Some("违法建设")
+        );
+        let conduct = category_by_code("enforcement_conduct").unwrap();
+        assert_eq!(conduct.name, "行政执法行为");
+        assert!(conduct.concerns_enforcement_conduct);
+    }
+
+    #[test]
+    fn category_codes_are_unique() {
+        let mut codes: Vec<_> = CATEGORIES.iter().map(|c| c.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), CATEGORIES.len());
+    }
+}

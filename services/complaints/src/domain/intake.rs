@@ -268,6 +268,26 @@ mod tests {
     }
 
     #[test]
+    fn each_request_type_has_its_default_reply_days() {
+        // Monday 6 Nov 2023, an ordinary fortnight-plus with no holidays.
+        let received = at("2023-11-06T02:00:00Z");
+        for (request_type, due) in [
+            (RequestType::Inquiry, "2023-11-08"),
+            (RequestType::Help, "2023-11-20"),
+            (RequestType::Suggestion, "2023-11-20"),
+            (RequestType::Complaint, "2023-11-27"),
+            (RequestType::Report, "2023-11-27"),
+        ] {
+            let complaint = take(request(request_type), received).unwrap();
+            assert_eq!(
+                time::to_rfc3339(complaint.reply_due),
+                format!("{due}T23:59:59+08:00"),
+                "{request_type}"
+            );
+        }
+    }
+
+    #[test]
     fn an_inquiry_is_due_in_two_working_days() {
         // Friday 3 Nov 2023 → Tuesday 7 Nov.
         let complaint = take(request(RequestType::Inquiry), at("2023-11-03T02:00:00Z")).unwrap();
