@@ -18,6 +18,10 @@ use fazhi_complaints::{
 };
 use tokio::process::Command;
 
+// The same allocator as the `fazhi` binary, so the ceiling is measured like for like.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(about = "Complaint intake throughput and latency, against the store's own ceiling")]
 struct Args {
