@@ -70,6 +70,34 @@ async fn main() -> anyhow::Result<()> {
             .map(|a| a.port())
     };
     let rest = port(())?;
+    // The county 12345 platform's way in: an API key with the staff role.
+    let created = Command::new(&binary)
+        .args([
+            "apikey",
+            "create",
+            "--name",
+            "benchmark",
+            "--role",
+            "staff",
+            "--division",
+            "411624",
+            "--data-dir",
+        ])
+        .arg(data.path())
+        .output()
+        .await
+        .context("creating the benchmark's API key")?;
+    anyhow::ensure!(
+        created.status.success(),
+        "fazhi apikey create failed: {}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let api_key = String::from_utf8(created.stdout)?
+        .lines()
+        .last()
+        .context("fazhi apikey create printed the key")?
+        .trim()
+        .to_owned();
     let mut server = Command::new(&binary)
         .args(["serve", "--data-dir"])
         .arg(data.path())
@@ -107,10 +135,12 @@ async fn main() -> anyhow::Result<()> {
         let client = client.clone();
         let url = url.clone();
         let body = body.clone();
+        let api_key = api_key.clone();
         async move {
             let response = client
                 .post(&url)
                 .header("content-type", "application/json")
+                .header("x-api-key", api_key)
                 .body(body)
                 .send()
                 .await
@@ -157,7 +187,7 @@ async fn main() -> anyhow::Result<()> {
                 domain::new_tracking_code(),
             )
             .map_err(|_| ())?;
-            store.insert(complaint).await.map_err(|_| ())
+            store.insert(complaint, None).await.map(|_| ()).map_err(|_| ())
         }
     })
     .await;

@@ -75,6 +75,7 @@ pub async fn start(
         Some(path) => Calendar::official_with_overrides(path)?,
         None => Calendar::official(),
     });
+    let internal = settings.internal_key()?;
     let mut tasks = JoinSet::new();
     let mut running = Running {
         gateway: None,
@@ -90,7 +91,7 @@ pub async fn start(
         let listener = bind(&settings.cases, "cases").await?;
         running.cases = Some(listener.local_addr()?);
         let service = fazhi_cases::build(&settings.cases, &settings.data_dir).await?;
-        tasks.spawn(service.run(listener, shutdown.clone()));
+        tasks.spawn(service.run(listener, internal.clone(), shutdown.clone()));
     }
     if role.runs(Role::Complaints) {
         let listener = bind(&settings.complaints, "complaints").await?;
@@ -102,13 +103,13 @@ pub async fn start(
             &settings.data_dir,
         )
         .await?;
-        tasks.spawn(service.run(listener, shutdown.clone()));
+        tasks.spawn(service.run(listener, internal.clone(), shutdown.clone()));
     }
     if role.runs(Role::Training) {
         let listener = bind(&settings.training, "training").await?;
         running.training = Some(listener.local_addr()?);
         let service = fazhi_training::build(&settings.training, &settings.data_dir).await?;
-        tasks.spawn(service.run(listener, shutdown.clone()));
+        tasks.spawn(service.run(listener, internal.clone(), shutdown.clone()));
     }
 
     if role.runs(Role::Gateway) {
@@ -118,12 +119,21 @@ pub async fn start(
             complaints: endpoint(&settings.complaints, running.complaints),
             training: endpoint(&settings.training, running.training),
         };
-        let state = fazhi_gateway::AppState::connect(&upstreams, &settings.grpc)?;
+        let gate = Arc::new(
+            fazhi_gateway::Gate::open(&settings.gateway, &settings.data_dir, internal.clone())
+                .await?,
+        );
+        let state = fazhi_gateway::AppState::connect(&upstreams, &settings.grpc, gate.clone())?;
+        let stop = shutdown.clone();
+        tasks.spawn(async move {
+            gate.housekeeping(stop).await;
+            Ok(())
+        });
         let listener = TcpListener::bind(settings.gateway.listen)
             .await
             .with_context(|| format!("binding the gateway to {}", settings.gateway.listen))?;
         running.gateway = Some(listener.local_addr()?);
-        let router = fazhi_gateway::router(state, &settings.gateway);
+        let router = fazhi_gateway::router(state);
         let stop = shutdown.clone();
         tasks.spawn(async move {
             fazhi_gateway::serve(listener, router, stop)

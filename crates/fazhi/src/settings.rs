@@ -20,6 +20,7 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     pub calendar: CalendarSettings,
     pub rules: Rules,
+    pub internal_token: InternalTokenSettings,
 }
 
 impl Default for Settings {
@@ -35,6 +36,7 @@ impl Default for Settings {
             metrics: MetricsSettings::default(),
             calendar: CalendarSettings::default(),
             rules: Rules::default(),
+            internal_token: InternalTokenSettings::default(),
         }
     }
 }
@@ -66,6 +68,38 @@ pub struct Rules {
     pub complaints: ReplyRules,
 }
 
+/// The identity the gateway hands every service call.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct InternalTokenSettings {
+    /// Shared secret (32+ bytes) signing internal identity tokens; unset
+    /// means one generated into `{data_dir}/internal.key`.
+    pub secret: Option<String>,
+    /// Lifetime of one internal token, in seconds.
+    pub ttl_secs: u64,
+}
+
+impl Default for InternalTokenSettings {
+    fn default() -> Self {
+        Self {
+            secret: None,
+            ttl_secs: 60,
+        }
+    }
+}
+
+impl Settings {
+    /// The key signing and verifying internal identity tokens.
+    pub fn internal_key(&self) -> anyhow::Result<fazhi_platform::auth::InternalKey> {
+        fazhi_platform::auth::InternalKey::load(
+            self.internal_token.secret.as_deref(),
+            &self.data_dir,
+            "internal.key",
+            std::time::Duration::from_secs(self.internal_token.ttl_secs),
+        )
+    }
+}
+
 /// Every setting: its key and what it does.
 pub const DOCS: &[(&str, &str)] = &[
     (
@@ -81,6 +115,67 @@ pub const DOCS: &[(&str, &str)] = &[
     (
         "gateway.body_limit_bytes",
         "Largest request body; larger ones get 413",
+    ),
+    (
+        "gateway.database_url",
+        "postgres://… for accounts, API keys, audit log, idempotency; unset means {data_dir}/gateway.db",
+    ),
+    (
+        "gateway.county",
+        "Division code of the county served: the bootstrap admin's scope and the public endpoints' reach",
+    ),
+    (
+        "gateway.trust_forwarded_for",
+        "Take client addresses from X-Forwarded-For (only behind a trusted proxy)",
+    ),
+    (
+        "gateway.idempotency_hours",
+        "Hours an Idempotency-Key's answer is kept for replay",
+    ),
+    (
+        "gateway.auth.token_ttl_secs",
+        "Lifetime of a login access token, in seconds",
+    ),
+    (
+        "gateway.auth.token_secret",
+        "Secret (32+ bytes) signing access tokens; unset means {data_dir}/token.key",
+    ),
+    (
+        "gateway.auth.max_failures_per_account",
+        "Failed logins per account in the window before login is refused (429)",
+    ),
+    (
+        "gateway.auth.max_failures_per_client",
+        "Failed logins per client address in the window before login is refused (429)",
+    ),
+    (
+        "gateway.auth.failure_window_secs",
+        "Window of the failed-login limits, in seconds",
+    ),
+    (
+        "gateway.auth.oidc.issuer",
+        "External OIDC issuer whose tokens are accepted; unset turns it off",
+    ),
+    ("gateway.auth.oidc.jwks_url", "The issuer's JWKS URL"),
+    (
+        "gateway.auth.oidc.audience",
+        "Audience external tokens must name",
+    ),
+    (
+        "gateway.auth.oidc.algorithms",
+        "Signature algorithms accepted from the issuer (asymmetric only)",
+    ),
+    (
+        "gateway.auth.oidc.roles_claim",
+        "Claim holding Fazhi roles (array or space-separated)",
+    ),
+    (
+        "gateway.auth.oidc.division_claim",
+        "Claim holding the division code the user acts for",
+    ),
+    (
+        "gateway.public.requests_per_minute",
+        "Requests per minute one address may make to the public endpoints",
     ),
     ("cases.listen", "Cases service gRPC listen address"),
     (
@@ -152,6 +247,14 @@ pub const DOCS: &[(&str, &str)] = &[
         "rules.complaints.urgent_feedback_hours",
         "Hours to first feedback on an urgent request",
     ),
+    (
+        "internal_token.secret",
+        "Secret (32+ bytes) shared by gateway and services for internal identity tokens; unset means {data_dir}/internal.key",
+    ),
+    (
+        "internal_token.ttl_secs",
+        "Lifetime of one internal identity token, in seconds",
+    ),
 ];
 
 /// The settings table for `--help`: key, environment variable, default, meaning.
@@ -173,6 +276,9 @@ pub fn help_text() -> String {
         ));
     }
     out.push_str("\nOTEL_EXPORTER_OTLP_ENDPOINT, when set, exports traces over OTLP/gRPC.\n");
+    out.push_str(
+        "FAZHI_ADMIN_PASSWORD, on the first start only, is the password of the bootstrap account admin (else one is generated and printed once).\n",
+    );
     out
 }
 

@@ -23,17 +23,22 @@ use tonic_health::ServingStatus;
 use tracing::{Instrument, Span, field::Empty};
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 
-use crate::config::GrpcClientSettings;
+use crate::{
+    auth::{InternalKey, RequireCallerLayer},
+    config::GrpcClientSettings,
+};
 
 /// Serves `routes` (one Fazhi service, named by its full gRPC name such as
 /// `fazhi.complaints.v1.ComplaintService`) on `listener` until `shutdown`.
 ///
 /// Health reports SERVING for the service and for the server as a whole
-/// (`""`) while up, NOT_SERVING once shutdown starts.
+/// (`""`) while up, NOT_SERVING once shutdown starts. Every call but health
+/// and reflection must carry an internal identity token signed with `identity`.
 pub async fn serve(
     listener: TcpListener,
     service_name: &'static str,
     routes: Routes,
+    identity: InternalKey,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     crate::metrics::install();
@@ -58,6 +63,7 @@ pub async fn serve(
     let stopping = shutdown.clone();
     Server::builder()
         .layer(ObserveLayer)
+        .layer(RequireCallerLayer::new(identity))
         .add_routes(routes)
         .add_service(health_service)
         .add_service(reflection_v1)
@@ -242,9 +248,10 @@ impl Service {
     pub async fn run(
         self,
         listener: TcpListener,
+        identity: InternalKey,
         shutdown: CancellationToken,
     ) -> anyhow::Result<()> {
-        let result = serve(listener, self.name, self.routes, shutdown).await;
+        let result = serve(listener, self.name, self.routes, identity, shutdown).await;
         self.database.close().await;
         result
     }

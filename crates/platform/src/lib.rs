@@ -2,6 +2,7 @@
 //! gRPC server and client bootstrap, metrics, the error vocabulary, and the few
 //! domain primitives every service speaks (division codes, masking, time).
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod division;

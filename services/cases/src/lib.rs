@@ -6,7 +6,12 @@ pub mod store;
 
 use std::path::Path;
 
-use fazhi_platform::{DivisionCode, config::ServiceSettings, time};
+use fazhi_platform::{
+    DivisionCode,
+    auth::{self, Permission},
+    config::ServiceSettings,
+    time,
+};
 use fazhi_proto::cases::v1::{
     self as pb,
     case_service_server::{CaseService, CaseServiceServer},
@@ -40,10 +45,15 @@ impl CaseService for CasesApi {
         &self,
         request: Request<pb::GetStatsRequest>,
     ) -> Result<Response<pb::CaseStats>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::OversightRead)?;
         let r = request.into_inner();
-        let division = DivisionCode::parse_optional_field("division_code", &r.division_code)?;
+        let division = caller.narrow(
+            "division_code",
+            DivisionCode::parse_optional_field("division_code", &r.division_code)?,
+        )?;
         let period = time::period_from_proto(r.period.as_ref(), "period")?;
-        let counts = self.store.counts(division.as_ref(), period).await?;
+        let counts = self.store.counts(Some(&division), period).await?;
         Ok(Response::new(pb::CaseStats {
             total: counts.total,
             filed: counts.filed,

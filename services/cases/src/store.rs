@@ -8,11 +8,11 @@ use fazhi_platform::{
     time::{self, Period},
 };
 
-pub const MIGRATIONS: &[EmbeddedMigration] = &[EmbeddedMigration {
-    version: 1,
-    description: "cases",
-    sql: include_str!("../migrations/0001_cases.sql"),
-}];
+pub const MIGRATIONS: &[EmbeddedMigration] = &[EmbeddedMigration::new(
+    1,
+    "cases",
+    include_str!("../migrations/0001_cases.sql"),
+)];
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {

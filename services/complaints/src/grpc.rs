@@ -3,7 +3,11 @@
 use std::sync::Arc;
 
 use fazhi_calendar::Calendar;
-use fazhi_platform::{DivisionCode, Error, paging, privacy, time};
+use fazhi_platform::{
+    DivisionCode, Error,
+    auth::{self, Caller, Permission},
+    paging, privacy, time,
+};
 use fazhi_proto::{
     common::v1::TimeRange,
     complaints::v1::{self as pb, complaint_service_server::ComplaintService},
@@ -40,7 +44,12 @@ impl ComplaintService for ComplaintsApi {
         &self,
         request: Request<pb::CreateComplaintRequest>,
     ) -> Result<Response<pb::Complaint>, Status> {
+        let caller = auth::caller(&request)?;
+        if !(caller.may(Permission::ComplaintCreate) || caller.may(Permission::ComplaintSubmit)) {
+            return Err(auth::forbidden(Permission::ComplaintCreate).into());
+        }
         let r = request.into_inner();
+        let request_id = check_request_id(&r.request_id)?;
         let new = NewComplaint {
             channel: channel_from_proto(r.channel)?,
             request_type: request_type_from_proto(r.r#type)?,
@@ -60,37 +69,96 @@ impl ComplaintService for ComplaintsApi {
             uuid::Uuid::now_v7().to_string(),
             domain::new_tracking_code(),
         )?;
-        self.store.insert(complaint.clone()).await?;
+        caller.check_writes("division_code", &complaint.division_code)?;
+        let complaint = self.store.insert(complaint, request_id).await?;
         tracing::info!(
             complaint_id = %complaint.id,
             channel = %complaint.channel,
             division = %complaint.division_code,
             "complaint received"
         );
-        Ok(Response::new(to_proto(&complaint)))
+        Ok(Response::new(to_proto(&complaint, Personal::Masked)))
     }
 
     async fn get_complaint(
         &self,
         request: Request<pb::GetComplaintRequest>,
     ) -> Result<Response<pb::Complaint>, Status> {
-        let id = request.into_inner().id;
-        if id.is_empty() || id.len() > MAX_ID_LEN {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::ComplaintRead)?;
+        let r = request.into_inner();
+        let personal = if r.reveal_personal {
+            caller.require(Permission::ComplaintReadPersonal)?;
+            Personal::Revealed
+        } else {
+            Personal::Masked
+        };
+        if r.id.is_empty() || r.id.len() > MAX_ID_LEN {
             return Err(Error::not_found("complaint").into());
         }
-        match self.store.get(&id).await? {
-            Some(complaint) => Ok(Response::new(to_proto(&complaint))),
-            None => Err(Error::not_found("complaint").into()),
+        // Outside the caller's scope is the same answer as not there at all.
+        match self.store.get(&r.id).await? {
+            Some(complaint) if caller.sees(&complaint.division_code) => {
+                Ok(Response::new(to_proto(&complaint, personal)))
+            }
+            _ => Err(Error::not_found("complaint").into()),
         }
+    }
+
+    async fn track_complaint(
+        &self,
+        request: Request<pb::TrackComplaintRequest>,
+    ) -> Result<Response<pb::ComplaintProgress>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::ComplaintTrack)?;
+        let r = request.into_inner();
+        let not_found = || Status::from(Error::not_found("complaint"));
+        if r.phone_last_four.len() != 4 || !r.phone_last_four.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::invalid_field(
+                "phone_last_four",
+                "invalid_phone_last_four",
+                "phone_last_four must be the last 4 digits of the phone number given",
+            )
+            .into());
+        }
+        let code = domain::normalize_tracking_code(&r.tracking_code).ok_or_else(not_found)?;
+        let complaint = self
+            .store
+            .get_by_tracking_code(&code)
+            .await?
+            .filter(|c| caller.sees(&c.division_code))
+            .ok_or_else(not_found)?;
+        let phone_matches = complaint
+            .complainant
+            .phone
+            .as_deref()
+            .and_then(privacy::phone_last_four)
+            .is_some_and(|last| {
+                subtle::ConstantTimeEq::ct_eq(last.as_bytes(), r.phone_last_four.as_bytes()).into()
+            });
+        if !phone_matches {
+            return Err(not_found());
+        }
+        Ok(Response::new(pb::ComplaintProgress {
+            tracking_code: complaint.tracking_code.clone(),
+            r#type: request_type_to_proto(complaint.request_type) as i32,
+            category: complaint.category.clone(),
+            division_code: complaint.division_code.to_string(),
+            status: status_to_proto(complaint.status) as i32,
+            received_at: Some(time::to_timestamp(complaint.received_at)),
+            reply_due: Some(time::to_timestamp(complaint.reply_due)),
+        }))
     }
 
     async fn list_complaints(
         &self,
         request: Request<pb::ListComplaintsRequest>,
     ) -> Result<Response<pb::ListComplaintsResponse>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::ComplaintRead)?;
         let r = request.into_inner();
         let limit = paging::page_size(r.page_size)?;
-        let filter = filter(&r.division_code, r.received.as_ref(), "received")?;
+        let filter = filter(&caller, &r.division_code, r.received.as_ref(), "received")?;
         let after = match paging::decode_token(&r.page_token, 2)? {
             Some(parts) => Some(Cursor {
                 received_at: parts[0].parse().map_err(|_| paging::invalid_token())?,
@@ -115,7 +183,10 @@ impl ComplaintService for ComplaintsApi {
             String::new()
         };
         Ok(Response::new(pb::ListComplaintsResponse {
-            complaints: complaints.iter().map(to_proto).collect(),
+            complaints: complaints
+                .iter()
+                .map(|c| to_proto(c, Personal::Masked))
+                .collect(),
             next_page_token,
         }))
     }
@@ -124,8 +195,12 @@ impl ComplaintService for ComplaintsApi {
         &self,
         request: Request<pb::GetStatsRequest>,
     ) -> Result<Response<pb::ComplaintStats>, Status> {
+        let caller = auth::caller(&request)?;
+        if !(caller.may(Permission::ComplaintRead) || caller.may(Permission::OversightRead)) {
+            return Err(auth::forbidden(Permission::OversightRead).into());
+        }
         let r = request.into_inner();
-        let filter = filter(&r.division_code, r.period.as_ref(), "period")?;
+        let filter = filter(&caller, &r.division_code, r.period.as_ref(), "period")?;
         let counts = self.store.counts(&filter).await?;
         let pairs = |rows: Vec<(String, i64)>| {
             rows.into_iter()
@@ -142,10 +217,34 @@ impl ComplaintService for ComplaintsApi {
     }
 }
 
-fn filter(division: &str, range: Option<&TimeRange>, field: &str) -> Result<Filter, Error> {
+/// Longest request id accepted (the gateway sends 64 hex digits).
+const MAX_REQUEST_ID_LEN: usize = 128;
+
+fn check_request_id(text: &str) -> Result<Option<String>, Error> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if text.len() > MAX_REQUEST_ID_LEN || !text.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid_field(
+            "request_id",
+            "invalid_request_id",
+            format!("request_id must be at most {MAX_REQUEST_ID_LEN} visible ASCII characters"),
+        ));
+    }
+    Ok(Some(text.to_owned()))
+}
+
+/// The caller's scope narrowed to the division asked for, and the period.
+fn filter(
+    caller: &Caller,
+    division: &str,
+    range: Option<&TimeRange>,
+    field: &str,
+) -> Result<Filter, Error> {
     let period = time::period_from_proto(range, field)?;
+    let asked = DivisionCode::parse_optional_field("division_code", division)?;
     Ok(Filter {
-        division: DivisionCode::parse_optional_field("division_code", division)?,
+        division: Some(caller.narrow("division_code", asked)?),
         received_from: period.start,
         received_to: period.end,
     })
@@ -222,23 +321,28 @@ fn status_to_proto(status: domain::Status) -> pb::Status {
     }
 }
 
-/// The complaint as callers see it. Personal data is masked: no caller role
-/// yet needs the full name or number.
-fn to_proto(c: &Complaint) -> pb::Complaint {
+/// Whether a complainant's name and phone leave the service as they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Personal {
+    Masked,
+    Revealed,
+}
+
+/// The complaint as callers see it; personal data masked unless revealed.
+fn to_proto(c: &Complaint, personal: Personal) -> pb::Complaint {
+    let show = |value: &Option<String>, mask: fn(&str) -> String| {
+        value
+            .as_deref()
+            .map(|v| match personal {
+                Personal::Masked => mask(v),
+                Personal::Revealed => v.to_owned(),
+            })
+            .unwrap_or_default()
+    };
     let complainant =
         (c.complainant.name.is_some() || c.complainant.phone.is_some()).then(|| pb::Complainant {
-            name: c
-                .complainant
-                .name
-                .as_deref()
-                .map(privacy::mask_name)
-                .unwrap_or_default(),
-            phone: c
-                .complainant
-                .phone
-                .as_deref()
-                .map(privacy::mask_phone)
-                .unwrap_or_default(),
+            name: show(&c.complainant.name, privacy::mask_name),
+            phone: show(&c.complainant.phone, privacy::mask_phone),
         });
     pb::Complaint {
         id: c.id.clone(),

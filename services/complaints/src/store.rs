@@ -14,11 +14,18 @@ use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use crate::domain::{Channel, Complainant, Complaint, RequestType, Status};
 
-pub const MIGRATIONS: &[EmbeddedMigration] = &[EmbeddedMigration {
-    version: 1,
-    description: "complaints",
-    sql: include_str!("../migrations/0001_complaints.sql"),
-}];
+pub const MIGRATIONS: &[EmbeddedMigration] = &[
+    EmbeddedMigration::new(
+        1,
+        "complaints",
+        include_str!("../migrations/0001_complaints.sql"),
+    ),
+    EmbeddedMigration::new(
+        2,
+        "request ids",
+        include_str!("../migrations/0002_request_ids.sql"),
+    ),
+];
 
 /// Rows written per transaction at most.
 const MAX_GROUP_COMMIT: usize = 256;
@@ -66,10 +73,16 @@ pub struct Counts {
     pub by_status: Vec<(String, i64)>,
 }
 
+/// A complaint waiting to be written, with the id of the request that made it.
+struct NewRow {
+    complaint: Complaint,
+    request_id: Option<String>,
+}
+
 #[derive(Clone)]
 pub struct Store {
     db: Database,
-    writer: BatchWriter<Complaint>,
+    writer: BatchWriter<NewRow>,
 }
 
 impl Store {
@@ -84,20 +97,63 @@ impl Store {
     }
 
     /// Records a new complaint; returns once it is durably committed.
-    pub async fn insert(&self, complaint: Complaint) -> Result<(), Error> {
-        self.writer.write(complaint).await.map_err(|err| match err {
-            BatchError::Database(err) if db::is_unique_violation(&err) => Error::new(
-                ErrorKind::AlreadyExists,
-                "already_exists",
-                "a complaint with this id or tracking code exists",
-            ),
-            BatchError::Database(err) => Error::from(err),
-            BatchError::Stopped => Error::new(
+    ///
+    /// When `request_id` names a request that already created a complaint,
+    /// nothing is written and that complaint is returned instead.
+    pub async fn insert(
+        &self,
+        complaint: Complaint,
+        request_id: Option<String>,
+    ) -> Result<Complaint, Error> {
+        let row = NewRow {
+            complaint: complaint.clone(),
+            request_id: request_id.clone(),
+        };
+        match self.writer.write(row).await {
+            Ok(()) => Ok(complaint),
+            Err(BatchError::Database(err)) if db::is_unique_violation(&err) => {
+                if let Some(request_id) = request_id
+                    && let Some(first) = self.get_by_request_id(&request_id).await?
+                {
+                    return Ok(first);
+                }
+                Err(Error::new(
+                    ErrorKind::AlreadyExists,
+                    "already_exists",
+                    "a complaint with this id or tracking code exists",
+                ))
+            }
+            Err(BatchError::Database(err)) => Err(Error::from(err)),
+            Err(BatchError::Stopped) => Err(Error::new(
                 ErrorKind::Unavailable,
                 "shutting_down",
                 "the service is shutting down",
-            ),
-        })
+            )),
+        }
+    }
+
+    pub async fn get_by_request_id(&self, request_id: &str) -> Result<Option<Complaint>, Error> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM complaints WHERE request_id = $1"
+        ))
+        .bind(request_id.to_owned())
+        .fetch_optional(self.db.pool())
+        .await?;
+        row.map(|row| decode(&row)).transpose()
+    }
+
+    pub async fn get_by_tracking_code(&self, code: &str) -> Result<Option<Complaint>, Error> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM complaints WHERE tracking_code = $1"
+        ))
+        .bind(code.to_owned())
+        .fetch_optional(self.db.pool())
+        .await?;
+        row.map(|row| decode(&row)).transpose()
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<Complaint>, Error> {
@@ -230,13 +286,14 @@ fn scope(filter: &Filter) -> (String, String, i64, i64) {
 
 fn insert_one<'c>(
     conn: &'c mut AnyConnection,
-    c: &'c Complaint,
+    row: &'c NewRow,
 ) -> BoxFuture<'c, Result<(), sqlx::Error>> {
+    let c = &row.complaint;
     Box::pin(async move {
         sqlx::query(
             "INSERT INTO complaints (id, tracking_code, channel, request_type, category, content, address, division_code, \
-             complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+             complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version, request_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
         )
         .bind(c.id.clone())
         .bind(c.tracking_code.clone())
@@ -254,6 +311,7 @@ fn insert_one<'c>(
         .bind(time::to_micros(c.reply_due))
         .bind(c.feedback_due.map(time::to_micros))
         .bind(c.version)
+        .bind(row.request_id.clone())
         .execute(&mut *conn)
         .await
         .map(|_| ())

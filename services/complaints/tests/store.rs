@@ -45,7 +45,7 @@ async fn a_stored_complaint_reads_back_unchanged() {
             at("2023-09-28T02:00:00.123456Z"),
             Channel::Mailbox,
         );
-        store.insert(original.clone()).await.unwrap();
+        store.insert(original.clone(), None).await.unwrap();
         let read = store.get(&original.id).await.unwrap();
         assert_eq!(read, Some(original), "{}", db.backend());
         assert_eq!(
@@ -62,7 +62,7 @@ async fn a_reused_tracking_code_is_refused_without_failing_its_batch_neighbours(
     for db in fazhi_testkit::databases().await {
         let store = Store::open(db.url(), db.data_dir()).await.unwrap();
         let first = complaint("411624100", at("2023-11-01T02:00:00Z"), Channel::Web);
-        store.insert(first.clone()).await.unwrap();
+        store.insert(first.clone(), None).await.unwrap();
 
         let mut clash = complaint("411624100", at("2023-11-01T03:00:00Z"), Channel::Web);
         clash.tracking_code = first.tracking_code.clone();
@@ -79,7 +79,7 @@ async fn a_reused_tracking_code_is_refused_without_failing_its_batch_neighbours(
         let mut tasks = Vec::new();
         for c in neighbours.iter().cloned().chain([clash.clone()]) {
             let store = store.clone();
-            tasks.push(tokio::spawn(async move { store.insert(c).await }));
+            tasks.push(tokio::spawn(async move { store.insert(c, None).await }));
         }
         let mut refused = Vec::new();
         for task in tasks {
@@ -115,7 +115,7 @@ async fn concurrent_inserts_are_all_committed() {
                     at("2023-11-01T02:00:00Z") + Duration::seconds(i),
                     Channel::Hotline12345,
                 );
-                tokio::spawn(async move { store.insert(c).await })
+                tokio::spawn(async move { store.insert(c, None).await })
             })
             .collect();
         for task in tasks {
@@ -137,16 +137,16 @@ async fn listing_pages_newest_first_within_a_division_and_period() {
                     "411624100",
                     start + Duration::hours(i),
                     Channel::Web,
-                ))
+                ), None)
                 .await
                 .unwrap();
         }
         store
-            .insert(complaint("411624101", start, Channel::Web))
+            .insert(complaint("411624101", start, Channel::Web), None)
             .await
             .unwrap();
         store
-            .insert(complaint("411625100", start, Channel::Web))
+            .insert(complaint("411625100", start, Channel::Web), None)
             .await
             .unwrap();
         store
@@ -154,7 +154,7 @@ async fn listing_pages_newest_first_within_a_division_and_period() {
                 "411624100",
                 start - Duration::days(30),
                 Channel::Web,
-            ))
+            ), None)
             .await
             .unwrap();
 
@@ -204,15 +204,15 @@ async fn counts_group_by_channel_category_and_status() {
             Channel::Mailbox,
         ] {
             store
-                .insert(complaint("411624100", day, channel))
+                .insert(complaint("411624100", day, channel), None)
                 .await
                 .unwrap();
         }
         let mut urgent = complaint("411624100", day, Channel::PetitionHall);
         urgent.urgent = true;
-        store.insert(urgent).await.unwrap();
+        store.insert(urgent, None).await.unwrap();
         store
-            .insert(complaint("411625100", day, Channel::Mailbox))
+            .insert(complaint("411625100", day, Channel::Mailbox), None)
             .await
             .unwrap();
 
@@ -242,6 +242,70 @@ async fn counts_group_by_channel_category_and_status() {
         assert_eq!(
             counts.by_status,
             vec![("received".into(), 4)],
+            "{}",
+            db.backend()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_retried_request_id_returns_the_first_complaint_and_writes_nothing() {
+    for db in fazhi_testkit::databases().await {
+        let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+        let first = complaint("411624100", at("2023-11-01T02:00:00Z"), Channel::Web);
+        let retry = complaint("411624100", at("2023-11-01T02:00:01Z"), Channel::Web);
+        let request = Some("r-1".to_owned());
+        let stored = store.insert(first.clone(), request.clone()).await.unwrap();
+        assert_eq!(stored, first, "{}", db.backend());
+        let again = store.insert(retry.clone(), request).await.unwrap();
+        assert_eq!(again, first, "{}: the first one comes back", db.backend());
+        assert!(store.get(&retry.id).await.unwrap().is_none(), "{}", db.backend());
+        let counts = store.counts(&Filter::default()).await.unwrap();
+        assert_eq!(counts.received, 1, "{}", db.backend());
+    }
+}
+
+#[tokio::test]
+async fn concurrent_retries_of_one_request_leave_one_row() {
+    for db in fazhi_testkit::databases().await {
+        let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let store = store.clone();
+                let c = complaint(
+                    "411624100",
+                    at("2023-11-01T02:00:00Z") + Duration::seconds(i),
+                    Channel::Web,
+                );
+                tokio::spawn(async move { store.insert(c, Some("same".into())).await })
+            })
+            .collect();
+        let mut ids = Vec::new();
+        for task in tasks {
+            ids.push(task.await.unwrap().unwrap().id);
+        }
+        ids.dedup();
+        assert_eq!(ids.len(), 1, "{}: every retry sees the same complaint", db.backend());
+        let counts = store.counts(&Filter::default()).await.unwrap();
+        assert_eq!(counts.received, 1, "{}", db.backend());
+    }
+}
+
+#[tokio::test]
+async fn a_complaint_is_found_by_its_tracking_code() {
+    for db in fazhi_testkit::databases().await {
+        let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+        let c = complaint("411624100", at("2023-11-01T02:00:00Z"), Channel::Web);
+        store.insert(c.clone(), None).await.unwrap();
+        assert_eq!(
+            store.get_by_tracking_code(&c.tracking_code).await.unwrap(),
+            Some(c),
+            "{}",
+            db.backend()
+        );
+        assert_eq!(
+            store.get_by_tracking_code("0000-0000-0000").await.unwrap(),
+            None,
             "{}",
             db.backend()
         );

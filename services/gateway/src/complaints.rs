@@ -3,33 +3,39 @@
 //! is `hotline_12345` here), so REST and gRPC cannot drift apart.
 
 use axum::{
-    Json, Router,
+    Extension, Json,
     extract::{Path, Query, State, rejection::QueryRejection},
     http::StatusCode,
     response::IntoResponse,
-    routing::get,
 };
-use fazhi_platform::time;
+use fazhi_platform::{auth::Permission, time};
 use fazhi_proto::complaints::v1::{self as pb, Channel, RequestType};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-use crate::{AppState, json::JsonBody, problem::Problem, query};
+use crate::{
+    AppState, admin::audit_reads, authn::Identity, idempotency::RequestKey, json::JsonBody,
+    problem::Problem, query,
+};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/complaints", get(list).post(create))
-        .route("/api/v1/complaints/{id}", get(get_one))
-}
-
-#[derive(Debug, Deserialize)]
+/// A request from any channel, recorded by township staff or pushed by a county system.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateComplaint {
+    /// `hotline_12345`, `mailbox`, `petition_hall`, `service_station`, `web`, `mobile_app` or `referral`.
+    #[schema(example = "hotline_12345")]
     channel: String,
+    /// `inquiry`, `help`, `suggestion`, `complaint` or `report`; decides the reply deadline.
     #[serde(rename = "type")]
+    #[schema(example = "complaint")]
     request_type: String,
+    /// Category code, e.g. `illegal_construction`.
+    #[schema(example = "illegal_construction")]
     category: String,
     content: String,
     address: String,
+    /// 行政区划代码 of the township or village concerned.
+    #[schema(example = "411624100")]
     division_code: String,
     #[serde(default)]
     complainant_name: Option<String>,
@@ -40,7 +46,7 @@ pub struct CreateComplaint {
 }
 
 /// A complaint as the REST API shows it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ComplaintView {
     id: String,
     tracking_code: String,
@@ -64,24 +70,49 @@ pub struct ComplaintView {
     version: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ComplaintPage {
     complaints: Vec<ComplaintView>,
+    /// Pass as `page_token` for the next page; absent on the last one.
     #[serde(skip_serializing_if = "Option::is_none")]
     next_page_token: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// Only this division and those under it (default: all the caller may see).
     division: Option<String>,
+    /// Received at or after (RFC 3339).
     received_from: Option<String>,
+    /// Received before (RFC 3339).
     received_to: Option<String>,
+    /// 1 to 200; default 50.
     page_size: Option<String>,
+    /// Opaque token from the previous page.
     page_token: Option<String>,
 }
 
-async fn create(
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GetParams {
+    /// `true` to see the complainant's name and phone unmasked (roles that
+    /// handle requests only; every such read is audited).
+    reveal: Option<String>,
+}
+
+/// Record a request from any channel.
+#[utoipa::path(
+    post,
+    path = "/api/v1/complaints",
+    tag = "complaints",
+    request_body = CreateComplaint,
+    responses((status = 201, description = "Recorded; durably committed", body = ComplaintView))
+)]
+pub async fn create(
     State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    request_key: Option<Extension<RequestKey>>,
     JsonBody(body): JsonBody<CreateComplaint>,
 ) -> Result<impl IntoResponse, Problem> {
     let request = pb::CreateComplaintRequest {
@@ -98,11 +129,12 @@ async fn create(
         complainant_name: body.complainant_name,
         complainant_phone: body.complainant_phone,
         urgent: body.urgent,
+        request_id: request_key.map(|Extension(k)| k.0).unwrap_or_default(),
     };
     let complaint = state
         .complaints
         .clone()
-        .create_complaint(request)
+        .create_complaint(state.signed(&identity, request))
         .await?
         .into_inner();
     let location = format!("/api/v1/complaints/{}", complaint.id);
@@ -113,34 +145,65 @@ async fn create(
     ))
 }
 
-async fn get_one(
+/// One complaint. Outside the caller's divisions it is 404, as if absent.
+#[utoipa::path(
+    get,
+    path = "/api/v1/complaints/{id}",
+    tag = "complaints",
+    params(("id" = String, Path, description = "Complaint id"), GetParams),
+    responses((status = 200, description = "The complaint", body = ComplaintView))
+)]
+pub async fn get_one(
     State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
     Path(id): Path<String>,
+    params: Result<Query<GetParams>, QueryRejection>,
 ) -> Result<Json<ComplaintView>, Problem> {
+    let Query(params) = params?;
+    let reveal = query::flag("reveal", params.reveal.as_deref())?;
+    if reveal {
+        identity.caller.require(Permission::ComplaintReadPersonal)?;
+    }
     let complaint = state
         .complaints
         .clone()
-        .get_complaint(pb::GetComplaintRequest { id })
+        .get_complaint(state.signed(
+            &identity,
+            pb::GetComplaintRequest {
+                id,
+                reveal_personal: reveal,
+            },
+        ))
         .await?
         .into_inner();
+    if reveal {
+        // No unmasked data leaves without its audit entry committed first.
+        audit_reads(
+            &state,
+            &identity,
+            "complaint",
+            &[(complaint.id.as_str(), complaint.division_code.as_str())],
+        )
+        .await?;
+    }
     Ok(Json(view(complaint)))
 }
 
-async fn list(
+/// Complaints newest first, one page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/v1/complaints",
+    tag = "complaints",
+    params(ListParams),
+    responses((status = 200, description = "One page", body = ComplaintPage))
+)]
+pub async fn list(
     State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<ComplaintPage>, Problem> {
     let Query(params) = params?;
-    let page_size = match params.page_size.as_deref() {
-        None | Some("") => 0,
-        Some(text) => text.parse::<i32>().map_err(|_| {
-            Problem::bad_field(
-                "page_size",
-                "invalid_page_size",
-                "page_size must be a whole number",
-            )
-        })?,
-    };
+    let page_size = query::page_size(params.page_size.as_deref())?;
     let division = query::division("division", params.division.as_deref())?;
     let received = query::period(
         ("received_from", params.received_from.as_deref()),
@@ -155,7 +218,7 @@ async fn list(
     let page = state
         .complaints
         .clone()
-        .list_complaints(request)
+        .list_complaints(state.signed(&identity, request))
         .await?
         .into_inner();
     Ok(Json(ComplaintPage {
@@ -197,7 +260,7 @@ pub fn code_from_name(name: &str, prefix: &str) -> String {
         .to_ascii_lowercase()
 }
 
-fn view(c: pb::Complaint) -> ComplaintView {
+pub fn view(c: pb::Complaint) -> ComplaintView {
     let channel = Channel::try_from(c.channel)
         .map(|v| code_from_name(v.as_str_name(), "CHANNEL_"))
         .unwrap_or_default();

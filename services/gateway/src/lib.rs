@@ -1,20 +1,38 @@
 //! The gateway: the REST face of Fazhi for township apps, county systems,
-//! dashboards and citizens. It checks and translates requests, calls the
-//! services over gRPC (each call with a deadline), and turns their answers and
-//! errors into JSON and RFC 9457 problem documents.
+//! dashboards and citizens. It authenticates callers, applies the
+//! authorization matrix, rate limits and idempotency keys, calls the services
+//! over gRPC (each call with a deadline and a signed internal identity), and
+//! turns their answers and errors into JSON and RFC 9457 problem documents.
 
+pub mod accounts;
+mod admin;
+pub mod authn;
+pub mod authz;
 mod complaints;
 mod health;
+mod idempotency;
 mod json;
+mod limits;
+pub mod manage;
 mod observe;
+pub mod openapi;
 mod oversight;
 mod problem;
+mod public;
 mod query;
+pub mod store;
 
-use std::{net::SocketAddr, time::Duration};
+use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
 
 use axum::{Router, extract::DefaultBodyLimit, routing::get};
-use fazhi_platform::{config::GrpcClientSettings, grpc, shutdown::CancellationToken};
+use fazhi_platform::{
+    DivisionCode,
+    auth::{self, InternalKey, Role},
+    config::GrpcClientSettings,
+    grpc,
+    shutdown::CancellationToken,
+    time,
+};
 use fazhi_proto::{
     cases::v1::case_service_client::CaseServiceClient,
     complaints::v1::complaint_service_client::ComplaintServiceClient,
@@ -23,10 +41,14 @@ use fazhi_proto::{
 use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 
+pub use authn::OidcSettings;
 pub use problem::Problem;
 
 /// Largest request body accepted, in bytes.
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
+
+/// The county of the report this system serves (沈丘县); deployments set theirs.
+pub const DEFAULT_COUNTY: &str = "411624";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
@@ -35,6 +57,18 @@ pub struct Settings {
     pub listen: SocketAddr,
     /// Largest request body accepted, in bytes; larger ones get 413.
     pub body_limit_bytes: usize,
+    /// `postgres://…` for the gateway's accounts, keys, audit log and
+    /// idempotency record; unset means `{data_dir}/gateway.db`.
+    pub database_url: Option<String>,
+    /// Division code of the county this deployment serves: the bootstrap
+    /// administrator's scope and the reach of the public endpoints.
+    pub county: String,
+    /// Take the client address from `X-Forwarded-For` (behind a trusted proxy only).
+    pub trust_forwarded_for: bool,
+    /// Hours an Idempotency-Key's answer is kept for replay.
+    pub idempotency_hours: u64,
+    pub auth: AuthSettings,
+    pub public: PublicSettings,
 }
 
 impl Default for Settings {
@@ -42,6 +76,57 @@ impl Default for Settings {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             body_limit_bytes: DEFAULT_BODY_LIMIT,
+            database_url: None,
+            county: DEFAULT_COUNTY.into(),
+            trust_forwarded_for: false,
+            idempotency_hours: 24,
+            auth: AuthSettings::default(),
+            public: PublicSettings::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthSettings {
+    /// Lifetime of an access token from login, in seconds.
+    pub token_ttl_secs: u64,
+    /// Secret signing access tokens (32+ bytes); unset means one generated
+    /// into `{data_dir}/token.key`. Set it when several gateways share accounts.
+    pub token_secret: Option<String>,
+    /// Failed logins per account in a window before login is refused.
+    pub max_failures_per_account: u32,
+    /// Failed logins per client address in a window before login is refused.
+    pub max_failures_per_client: u32,
+    /// The failed-login window, in seconds.
+    pub failure_window_secs: u64,
+    pub oidc: OidcSettings,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            token_ttl_secs: 3600,
+            token_secret: None,
+            max_failures_per_account: 5,
+            max_failures_per_client: 20,
+            failure_window_secs: 900,
+            oidc: OidcSettings::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PublicSettings {
+    /// Requests per minute one client address may make to the public endpoints.
+    pub requests_per_minute: u32,
+}
+
+impl Default for PublicSettings {
+    fn default() -> Self {
+        Self {
+            requests_per_minute: 30,
         }
     }
 }
@@ -54,19 +139,135 @@ pub struct Upstreams {
     pub training: String,
 }
 
-/// Clients of every service; cloning shares the connections.
+/// Identity, limits and the gateway's own records, shared by every request.
+pub struct Gate {
+    pub store: store::Store,
+    pub authn: authn::Authenticator,
+    pub internal: InternalKey,
+    pub settings: Settings,
+    login_per_account: limits::WindowLimiter,
+    login_per_client: limits::WindowLimiter,
+    public_per_client: limits::WindowLimiter,
+}
+
+impl Gate {
+    /// Opens the gateway database, loads secrets and creates the bootstrap
+    /// administrator if there is no account yet.
+    pub async fn open(
+        settings: &Settings,
+        data_dir: &Path,
+        internal: InternalKey,
+    ) -> anyhow::Result<Self> {
+        let county = DivisionCode::parse(&settings.county)
+            .map_err(|e| anyhow::anyhow!("gateway.county {:?} {e}", settings.county))?;
+        let store = store::Store::open(settings.database_url.as_deref(), data_dir).await?;
+        let secret =
+            auth::secret_from(settings.auth.token_secret.as_deref(), data_dir, "token.key")?;
+        let authn = authn::Authenticator::new(
+            store.clone(),
+            county.clone(),
+            secret.as_bytes(),
+            Duration::from_secs(settings.auth.token_ttl_secs),
+            &settings.auth.oidc,
+        )?;
+        let window = Duration::from_secs(settings.auth.failure_window_secs.max(1));
+        let gate = Self {
+            store,
+            authn,
+            internal,
+            settings: settings.clone(),
+            login_per_account: limits::WindowLimiter::new(
+                settings.auth.max_failures_per_account,
+                window,
+            ),
+            login_per_client: limits::WindowLimiter::new(
+                settings.auth.max_failures_per_client,
+                window,
+            ),
+            public_per_client: limits::WindowLimiter::new(
+                settings.public.requests_per_minute,
+                Duration::from_secs(60),
+            ),
+        };
+        gate.bootstrap(&county).await?;
+        Ok(gate)
+    }
+
+    /// The first administrator, when there is no account at all.
+    async fn bootstrap(&self, county: &DivisionCode) -> anyhow::Result<()> {
+        if self.store.count_accounts().await? > 0 {
+            return Ok(());
+        }
+        let (password, generated) = match std::env::var("FAZHI_ADMIN_PASSWORD") {
+            Ok(password) if !password.is_empty() => (password, false),
+            _ => (accounts::generate_password(), true),
+        };
+        accounts::check_password(&password)
+            .map_err(|e| anyhow::anyhow!("FAZHI_ADMIN_PASSWORD: {}", e.message))?;
+        let now = time::now();
+        let account = accounts::Account {
+            id: uuid::Uuid::now_v7().to_string(),
+            username: "admin".into(),
+            password_hash: accounts::hash_password(&password)?,
+            roles: vec![Role::Admin],
+            division: county.clone(),
+            person_id: None,
+            disabled: false,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        match self.store.insert_account(&account, None).await {
+            Ok(()) => {}
+            // Another gateway sharing the database got there first.
+            Err(err) if err.kind == fazhi_platform::ErrorKind::AlreadyExists => return Ok(()),
+            Err(err) => return Err(anyhow::anyhow!("creating the bootstrap account: {err}")),
+        }
+        tracing::info!(division = %county, "created the bootstrap account admin");
+        if generated {
+            eprintln!(
+                "\n  Fazhi created the administrator account.\n  username: admin\n  password: {password}\n  (shown once; set FAZHI_ADMIN_PASSWORD before the first start to choose it)\n"
+            );
+        }
+        Ok(())
+    }
+
+    /// Deletes idempotency records past their retention, every hour until `shutdown`.
+    pub async fn housekeeping(self: Arc<Self>, shutdown: CancellationToken) {
+        let mut every = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = every.tick() => {}
+            }
+            let before = time::now() - idempotency::retention(&self.settings);
+            match self.store.purge_idempotent(before).await {
+                Ok(n) if n > 0 => tracing::info!(purged = n, "expired idempotency keys deleted"),
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "purging idempotency keys failed"),
+            }
+        }
+    }
+}
+
+/// Clients of every service plus the gate; cloning shares the connections.
 #[derive(Clone)]
 pub struct AppState {
     complaints: ComplaintServiceClient<grpc::Channel>,
     cases: CaseServiceClient<grpc::Channel>,
     training: TrainingServiceClient<grpc::Channel>,
     channels: Vec<(&'static str, &'static str, grpc::Channel)>,
+    gate: Arc<Gate>,
 }
 
 impl AppState {
     /// Lazily connecting clients: a service that is down makes its routes
     /// answer 503, not the gateway fail to start.
-    pub fn connect(upstreams: &Upstreams, settings: &GrpcClientSettings) -> anyhow::Result<Self> {
+    pub fn connect(
+        upstreams: &Upstreams,
+        settings: &GrpcClientSettings,
+        gate: Arc<Gate>,
+    ) -> anyhow::Result<Self> {
         let complaints = grpc::connect_lazy(&upstreams.complaints, settings)?;
         let cases = grpc::connect_lazy(&upstreams.cases, settings)?;
         let training = grpc::connect_lazy(&upstreams.training, settings)?;
@@ -83,23 +284,44 @@ impl AppState {
                 ),
                 ("training", "fazhi.training.v1.TrainingService", training),
             ],
+            gate,
         })
     }
 }
 
+impl AppState {
+    /// `msg` as a service request carrying the caller's signed identity.
+    pub(crate) fn signed<T>(&self, identity: &authn::Identity, msg: T) -> tonic::Request<T> {
+        self.gate.internal.request(&identity.caller, msg)
+    }
+
+    pub fn gate(&self) -> &Arc<Gate> {
+        &self.gate
+    }
+}
+
 /// The whole REST API.
-pub fn router(state: AppState, settings: &Settings) -> Router {
+pub fn router(state: AppState) -> Router {
     fazhi_platform::metrics::install();
-    Router::new()
-        .merge(complaints::routes())
-        .merge(oversight::routes())
+    let body_limit = state.gate.settings.body_limit_bytes;
+    let (api, doc) = openapi::api_router().split_for_parts();
+    let doc = openapi::finish(doc);
+    api.merge(openapi::docs_router(doc))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .merge(fazhi_platform::metrics::router())
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::idempotency,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            authz::authorize,
+        ))
         .with_state(state)
-        .layer(DefaultBodyLimit::max(settings.body_limit_bytes))
+        .layer(DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn(observe::observe))
 }
 
@@ -110,9 +332,12 @@ pub async fn serve(
     shutdown: CancellationToken,
 ) -> std::io::Result<()> {
     tracing::info!(addr = ?listener.local_addr().ok(), "REST gateway listening");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown.cancelled_owned())
+    .await?;
     tracing::info!("REST gateway stopped");
     Ok(())
 }

@@ -4,39 +4,55 @@
 //! summary is flagged `partial`.
 
 use axum::{
-    Json, Router,
+    Extension, Json,
     extract::{Query, State, rejection::QueryRejection},
-    routing::get,
 };
 use fazhi_proto::{cases::v1 as cases, complaints::v1 as complaints, training::v1 as training};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
 
-use crate::{AppState, problem::Problem, query};
+use crate::{AppState, authn::Identity, problem::Problem, query};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/oversight/summary", get(summary))
-}
-
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SummaryParams {
+    /// Only this division and those under it (default: all the caller may see).
     division: Option<String>,
+    /// Period start (RFC 3339).
     from: Option<String>,
+    /// Period end (RFC 3339).
     to: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Summary {
+    /// The division asked for; null means all the caller may see.
     division: Option<String>,
+    /// Complaint figures; null when the complaints service is unavailable.
     complaints: Option<Value>,
+    /// Case figures; null when the cases service is unavailable.
     cases: Option<Value>,
+    /// Training figures; null when the training service is unavailable.
     training: Option<Value>,
+    /// True when some service did not answer.
     partial: bool,
+    /// The services that did not answer.
     unavailable: Vec<&'static str>,
 }
 
-async fn summary(
+/// Figures from every service for a division and period; a service that is
+/// down leaves its part null and flags the summary `partial`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/oversight/summary",
+    tag = "oversight",
+    params(SummaryParams),
+    responses((status = 200, description = "The summary", body = Summary))
+)]
+pub async fn summary(
     State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
     params: Result<Query<SummaryParams>, QueryRejection>,
 ) -> Result<Json<Summary>, Problem> {
     let Query(params) = params?;
@@ -53,18 +69,27 @@ async fn summary(
         state.training.clone(),
     );
     let (c, k, t) = tokio::join!(
-        complaint_client.get_stats(complaints::GetStatsRequest {
-            division_code: division_code.clone(),
-            period
-        }),
-        case_client.get_stats(cases::GetStatsRequest {
-            division_code: division_code.clone(),
-            period
-        }),
-        training_client.get_stats(training::GetStatsRequest {
-            division_code,
-            period
-        }),
+        complaint_client.get_stats(state.signed(
+            &identity,
+            complaints::GetStatsRequest {
+                division_code: division_code.clone(),
+                period
+            }
+        )),
+        case_client.get_stats(state.signed(
+            &identity,
+            cases::GetStatsRequest {
+                division_code: division_code.clone(),
+                period
+            }
+        )),
+        training_client.get_stats(state.signed(
+            &identity,
+            training::GetStatsRequest {
+                division_code,
+                period
+            }
+        )),
     );
     let mut unavailable = Vec::new();
     let mut part = |name: &'static str,

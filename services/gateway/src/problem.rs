@@ -11,7 +11,8 @@ use serde::Serialize;
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Problem {
     /// `urn:fazhi:problem:{code}`.
     #[serde(rename = "type")]
@@ -23,6 +24,9 @@ pub struct Problem {
     pub code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Seconds to wait before retrying, sent as `Retry-After`.
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
 }
 
 impl Problem {
@@ -34,7 +38,23 @@ impl Problem {
             detail: detail.into(),
             code: code.to_owned(),
             field: None,
+            retry_after: None,
         }
+    }
+
+    pub fn retry_after(mut self, wait: std::time::Duration) -> Self {
+        self.retry_after = Some(wait.as_secs_f64().ceil().max(1.0) as u64);
+        self
+    }
+
+    /// 401: no usable credentials.
+    pub fn unauthenticated(code: &str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, detail)
+    }
+
+    /// 429 with `Retry-After`.
+    pub fn rate_limited(detail: impl Into<String>, wait: std::time::Duration) -> Self {
+        Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", detail).retry_after(wait)
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
@@ -77,10 +97,19 @@ impl From<tonic::Status> for Problem {
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry_after = self.retry_after;
         let mut response = (status, Json(self)).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+        if let Some(seconds) = retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"fazhi\""),
+            );
+        }
         response
     }
 }

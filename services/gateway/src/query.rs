@@ -56,6 +56,34 @@ fn instant(name: &str, value: Option<&str>) -> Result<Option<DateTime<Utc>>, Pro
     }
 }
 
+/// A boolean parameter: `true`/`false` (or `1`/`0`); absent means false.
+pub fn flag(name: &str, value: Option<&str>) -> Result<bool, Problem> {
+    match value {
+        None | Some("") | Some("false") | Some("0") => Ok(false),
+        Some("true") | Some("1") => Ok(true),
+        Some(_) => Err(Problem::bad_field(
+            name,
+            "invalid_flag",
+            format!("{name} must be true or false"),
+        )),
+    }
+}
+
+/// A `page_size` parameter: 0 (the default) when absent, else a whole number
+/// the service checks against its range.
+pub fn page_size(value: Option<&str>) -> Result<i32, Problem> {
+    match value {
+        None | Some("") => Ok(0),
+        Some(text) => text.parse::<i32>().map_err(|_| {
+            Problem::bad_field(
+                "page_size",
+                "invalid_page_size",
+                "page_size must be a whole number",
+            )
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

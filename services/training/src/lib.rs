@@ -6,7 +6,12 @@ pub mod store;
 
 use std::path::Path;
 
-use fazhi_platform::{DivisionCode, config::ServiceSettings, time};
+use fazhi_platform::{
+    DivisionCode,
+    auth::{self, Permission},
+    config::ServiceSettings,
+    time,
+};
 use fazhi_proto::training::v1::{
     self as pb,
     training_service_server::{TrainingService, TrainingServiceServer},
@@ -40,12 +45,17 @@ impl TrainingService for TrainingApi {
         &self,
         request: Request<pb::GetStatsRequest>,
     ) -> Result<Response<pb::TrainingStats>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::OversightRead)?;
         let r = request.into_inner();
-        let division = DivisionCode::parse_optional_field("division_code", &r.division_code)?;
+        let division = caller.narrow(
+            "division_code",
+            DivisionCode::parse_optional_field("division_code", &r.division_code)?,
+        )?;
         let period = time::period_from_proto(r.period.as_ref(), "period")?;
         // Holders are counted as of the end of the period (today when open-ended).
         let as_of = time::china_date(period.end.unwrap_or_else(time::now));
-        let counts = self.store.counts(division.as_ref(), as_of).await?;
+        let counts = self.store.counts(Some(&division), as_of).await?;
         Ok(Response::new(pb::TrainingStats {
             people: counts.people,
             enforcement_staff: counts.enforcement_staff,

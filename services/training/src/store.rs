@@ -8,11 +8,11 @@ use fazhi_platform::{
     db::{self, Database, EmbeddedMigration},
 };
 
-pub const MIGRATIONS: &[EmbeddedMigration] = &[EmbeddedMigration {
-    version: 1,
-    description: "training",
-    sql: include_str!("../migrations/0001_training.sql"),
-}];
+pub const MIGRATIONS: &[EmbeddedMigration] = &[EmbeddedMigration::new(
+    1,
+    "training",
+    include_str!("../migrations/0001_training.sql"),
+)];
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {

@@ -30,6 +30,25 @@ pub struct EmbeddedMigration {
     pub version: i64,
     pub description: &'static str,
     pub sql: &'static str,
+    /// What PostgreSQL runs instead of `sql`, for the rare statement (a
+    /// trigger) the two engines spell differently.
+    pub postgres_sql: Option<&'static str>,
+}
+
+impl EmbeddedMigration {
+    pub const fn new(version: i64, description: &'static str, sql: &'static str) -> Self {
+        Self {
+            version,
+            description,
+            sql,
+            postgres_sql: None,
+        }
+    }
+
+    pub const fn with_postgres(mut self, sql: &'static str) -> Self {
+        self.postgres_sql = Some(sql);
+        self
+    }
 }
 
 /// A connection pool plus what it is connected to.
@@ -113,7 +132,11 @@ impl Database {
                         m.version,
                         Cow::Borrowed(m.description),
                         MigrationType::Simple,
-                        m.sql.into_sql_str(),
+                        match (backend, m.postgres_sql) {
+                            (Backend::Postgres, Some(sql)) => sql,
+                            _ => m.sql,
+                        }
+                        .into_sql_str(),
                         false,
                     )
                 })

@@ -7,7 +7,7 @@ mod tracking;
 
 pub use category::{CATEGORIES, Category, category_by_code};
 pub use intake::{Complainant, Complaint, NewComplaint, ReplyDays, ReplyRules, intake};
-pub use tracking::new_tracking_code;
+pub use tracking::{new_tracking_code, normalize_tracking_code};
 
 use std::fmt;
 

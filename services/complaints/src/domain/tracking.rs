@@ -19,8 +19,55 @@ pub fn new_tracking_code() -> String {
     code
 }
 
+/// A code as a citizen may type it (lower case, without dashes, with
+/// spaces) in its stored form; `None` when it cannot be a tracking code.
+pub fn normalize_tracking_code(text: &str) -> Option<String> {
+    let chars: Vec<char> = text
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' '))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if chars.len() != 12
+        || !chars
+            .iter()
+            .all(|c| c.is_ascii() && ALPHABET.contains(&(*c as u8)))
+    {
+        return None;
+    }
+    let mut code = String::with_capacity(14);
+    for (i, c) in chars.into_iter().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            code.push('-');
+        }
+        code.push(c);
+    }
+    Some(code)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn typed_codes_are_normalized_and_impossible_ones_refused() {
+        assert_eq!(
+            normalize_tracking_code("k7q2 m9xd 4tpa").as_deref(),
+            Some("K7Q2-M9XD-4TPA")
+        );
+        let code = new_tracking_code();
+        assert_eq!(
+            normalize_tracking_code(&code).as_deref(),
+            Some(code.as_str())
+        );
+        for bad in [
+            "",
+            "K7Q2-M9XD-4TP",
+            "K7Q2-M9XD-4TPI",
+            "K7Q2-M9XD-4TPAA",
+            "Ｋ7Q2-M9XD-4TPA",
+        ] {
+            assert_eq!(normalize_tracking_code(bad), None, "{bad:?}");
+        }
+    }
+
     use std::collections::HashSet;
 
     use super::*;

@@ -1,0 +1,589 @@
+//! Login, the caller's own identity, and what administrators manage:
+//! accounts, API keys and the audit log.
+
+use axum::{
+    Extension, Json,
+    extract::{Path, Query, State, rejection::QueryRejection},
+    http::StatusCode,
+    response::IntoResponse,
+};
+use chrono::{DateTime, Utc};
+use fazhi_platform::{Error, ErrorKind, paging, time};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{
+    AppState,
+    accounts::{self, Account, ApiKey},
+    authn::Identity,
+    authz::ClientAddr,
+    idempotency::{ReplayBody, RequestKey},
+    json::JsonBody,
+    manage,
+    problem::Problem,
+    query,
+    store::AuditEvent,
+};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    username: String,
+    password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    access_token: String,
+    /// Always `Bearer`.
+    token_type: &'static str,
+    /// Seconds until the token expires.
+    expires_in: u64,
+}
+
+/// Exchange a username and password for an access token.
+///
+/// Failed attempts are limited per account and per client address; past the
+/// limit the answer is 429 with `Retry-After`, whether or not the password is right.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "auth",
+    request_body = LoginRequest,
+    responses((status = 200, description = "Logged in", body = TokenResponse))
+)]
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(client): Extension<ClientAddr>,
+    JsonBody(body): JsonBody<LoginRequest>,
+) -> Result<Json<TokenResponse>, Problem> {
+    let gate = &state.gate;
+    let account_key = body.username.to_lowercase();
+    let client_key = client.key();
+    for limiter in [
+        (&gate.login_per_account, &account_key),
+        (&gate.login_per_client, &client_key),
+    ] {
+        if let Err(wait) = limiter.0.check(limiter.1) {
+            return Err(Problem::rate_limited(
+                "too many failed logins; retry later",
+                wait,
+            ));
+        }
+    }
+    let account = if body.username.len() <= 64 {
+        gate.store.account_by_username(&body.username).await?
+    } else {
+        None
+    };
+    let hash = account.as_ref().map_or_else(
+        || accounts::dummy_hash().to_owned(),
+        |a| a.password_hash.clone(),
+    );
+    let password = body.password;
+    let matches = tokio::task::spawn_blocking(move || {
+        password.len() <= accounts::MAX_PASSWORD_LEN && accounts::verify_password(&password, &hash)
+    })
+    .await
+    .map_err(Error::internal)?;
+    match account {
+        Some(account) if matches && !account.disabled => {
+            gate.login_per_account.clear(&account_key);
+            let (access_token, expires_in) = gate.authn.issue(&account)?;
+            tracing::info!(account = %account.username, "login");
+            Ok(Json(TokenResponse {
+                access_token,
+                token_type: "Bearer",
+                expires_in,
+            }))
+        }
+        _ => {
+            gate.login_per_account.record(&account_key);
+            gate.login_per_client.record(&client_key);
+            Err(Problem::unauthenticated(
+                "invalid_login",
+                "unknown username, wrong password or disabled account",
+            ))
+        }
+    }
+}
+
+/// Who the caller is, as the services see them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    subject: String,
+    roles: Vec<String>,
+    division_code: String,
+}
+
+/// The caller's identity: subject, roles and division.
+#[utoipa::path(
+    get,
+    path = "/api/v1/auth/me",
+    tag = "auth",
+    responses((status = 200, description = "The caller", body = Me))
+)]
+pub async fn me(Extension(identity): Extension<Identity>) -> Json<Me> {
+    let caller = identity.caller;
+    Json(Me {
+        subject: caller.subject,
+        roles: caller.roles.iter().map(|r| r.code().to_owned()).collect(),
+        division_code: caller.scope.to_string(),
+    })
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAccount {
+    #[schema(example = "laocheng.staff")]
+    username: String,
+    /// 12 to 256 characters.
+    password: String,
+    /// Any of `staff`, `officer`, `legal_reviewer`, `leader`, `county_overseer`, `admin`.
+    #[schema(example = json!(["staff"]))]
+    roles: Vec<String>,
+    /// The division the account acts for (and sees, with everything under it).
+    #[schema(example = "411624100")]
+    division_code: String,
+    /// The person record this account belongs to, if any.
+    #[serde(default)]
+    person_id: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountView {
+    id: String,
+    username: String,
+    roles: Vec<String>,
+    division_code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    person_id: Option<String>,
+    disabled: bool,
+    created_at: String,
+    updated_at: String,
+    version: i64,
+}
+
+impl From<&Account> for AccountView {
+    fn from(a: &Account) -> Self {
+        Self {
+            id: a.id.clone(),
+            username: a.username.clone(),
+            roles: a.roles.iter().map(|r| r.code().to_owned()).collect(),
+            division_code: a.division.to_string(),
+            person_id: a.person_id.clone(),
+            disabled: a.disabled,
+            created_at: time::to_rfc3339(a.created_at),
+            updated_at: time::to_rfc3339(a.updated_at),
+            version: a.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountPage {
+    accounts: Vec<AccountView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_page_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// 1 to 200; default 50.
+    page_size: Option<String>,
+    /// Opaque token from the previous page.
+    page_token: Option<String>,
+}
+
+impl PageParams {
+    /// The page size and the position after which the page starts.
+    fn read(&self, parts: usize) -> Result<(i64, Option<Vec<String>>), Problem> {
+        let size = paging::page_size(query::page_size(self.page_size.as_deref())?)?;
+        let after = paging::decode_token(self.page_token.as_deref().unwrap_or_default(), parts)?;
+        Ok((size, after))
+    }
+}
+
+/// Create an account in the administrator's county.
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts",
+    tag = "accounts",
+    request_body = CreateAccount,
+    responses((status = 201, description = "Created", body = AccountView))
+)]
+pub async fn create_account(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    JsonBody(body): JsonBody<CreateAccount>,
+) -> Result<impl IntoResponse, Problem> {
+    let account = manage::create_account(
+        &state.gate.store,
+        &identity.caller,
+        manage::NewAccount {
+            username: body.username,
+            password: body.password,
+            roles: body.roles,
+            division_code: body.division_code,
+            person_id: body.person_id,
+        },
+    )
+    .await?;
+    let location = format!("/api/v1/accounts/{}", account.username);
+    Ok((
+        StatusCode::CREATED,
+        [(http::header::LOCATION, location)],
+        Json(AccountView::from(&account)),
+    ))
+}
+
+/// Accounts of the administrator's divisions, by username.
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts",
+    tag = "accounts",
+    params(PageParams),
+    responses((status = 200, description = "One page", body = AccountPage))
+)]
+pub async fn list_accounts(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    params: Result<Query<PageParams>, QueryRejection>,
+) -> Result<Json<AccountPage>, Problem> {
+    let Query(params) = params?;
+    let (size, after) = params.read(1)?;
+    let after = after.map(|p| p[0].clone()).unwrap_or_default();
+    let mut found = state
+        .gate
+        .store
+        .list_accounts(&identity.caller.scope, &after, size + 1)
+        .await?;
+    let next_page_token = next_token(&mut found, size, |a| vec![a.username.clone()]);
+    Ok(Json(AccountPage {
+        accounts: found.iter().map(AccountView::from).collect(),
+        next_page_token,
+    }))
+}
+
+/// Disable an account: its tokens stop working at once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts/{username}/disable",
+    tag = "accounts",
+    params(("username" = String, Path, description = "Username")),
+    responses((status = 200, description = "Disabled", body = AccountView))
+)]
+pub async fn disable_account(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path(username): Path<String>,
+) -> Result<Json<AccountView>, Problem> {
+    if identity.caller.subject == format!("account:{username}") {
+        return Err(Error::new(
+            ErrorKind::RuleViolation,
+            "cannot_disable_self",
+            "administrators cannot disable their own account",
+        )
+        .into());
+    }
+    set_disabled(&state, &identity, &username, true).await
+}
+
+/// Enable a disabled account again.
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts/{username}/enable",
+    tag = "accounts",
+    params(("username" = String, Path, description = "Username")),
+    responses((status = 200, description = "Enabled", body = AccountView))
+)]
+pub async fn enable_account(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path(username): Path<String>,
+) -> Result<Json<AccountView>, Problem> {
+    set_disabled(&state, &identity, &username, false).await
+}
+
+async fn set_disabled(
+    state: &AppState,
+    identity: &Identity,
+    username: &str,
+    disabled: bool,
+) -> Result<Json<AccountView>, Problem> {
+    let account =
+        manage::set_disabled(&state.gate.store, &identity.caller, username, disabled).await?;
+    Ok(Json(AccountView::from(&account)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateApiKey {
+    /// What the key is for, e.g. the county 12345 platform.
+    #[schema(example = "county 12345 platform")]
+    name: String,
+    /// Any role but `admin`.
+    #[schema(example = json!(["staff"]))]
+    roles: Vec<String>,
+    #[schema(example = "411624")]
+    division_code: String,
+    /// When the key stops working (RFC 3339); none means until revoked.
+    #[serde(default)]
+    expires_at: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiKeyView {
+    id: String,
+    name: String,
+    roles: Vec<String>,
+    division_code: String,
+    created_by: String,
+    created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revoked_at: Option<String>,
+}
+
+impl From<&ApiKey> for ApiKeyView {
+    fn from(k: &ApiKey) -> Self {
+        Self {
+            id: k.id.clone(),
+            name: k.name.clone(),
+            roles: k.roles.iter().map(|r| r.code().to_owned()).collect(),
+            division_code: k.division.to_string(),
+            created_by: k.created_by.clone(),
+            created_at: time::to_rfc3339(k.created_at),
+            expires_at: k.expires_at.map(time::to_rfc3339),
+            revoked_at: k.revoked_at.map(time::to_rfc3339),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedApiKey {
+    #[serde(flatten)]
+    api_key: ApiKeyView,
+    /// The key itself, shown this once (null on an idempotent replay).
+    key: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiKeyPage {
+    api_keys: Vec<ApiKeyView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_page_token: Option<String>,
+}
+
+/// Create an API key for a county system. The key is in this answer only.
+#[utoipa::path(
+    post,
+    path = "/api/v1/api-keys",
+    tag = "api keys",
+    request_body = CreateApiKey,
+    responses((status = 201, description = "Created", body = CreatedApiKey))
+)]
+pub async fn create_api_key(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    request_key: Option<Extension<RequestKey>>,
+    JsonBody(body): JsonBody<CreateApiKey>,
+) -> Result<impl IntoResponse, Problem> {
+    let expires_at = match body.expires_at.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(
+            DateTime::parse_from_rfc3339(text)
+                .map_err(|_| {
+                    Error::invalid_field(
+                        "expires_at",
+                        "invalid_time",
+                        "expires_at must be an RFC 3339 time",
+                    )
+                })?
+                .with_timezone(&Utc),
+        ),
+    };
+    let (api_key, key) = manage::create_api_key(
+        &state.gate.store,
+        &identity.caller,
+        manage::NewApiKey {
+            name: body.name,
+            roles: body.roles,
+            division_code: body.division_code,
+            expires_at,
+            id: request_key.map(|Extension(RequestKey(request))| request[..16].to_owned()),
+        },
+    )
+    .await?;
+    let view = ApiKeyView::from(&api_key);
+    let replay = serde_json::to_string(&CreatedApiKey {
+        api_key: ApiKeyView::from(&api_key),
+        key: None,
+    })
+    .unwrap_or_default();
+    let location = format!("/api/v1/api-keys/{}", api_key.id);
+    let mut response = (
+        StatusCode::CREATED,
+        [(http::header::LOCATION, location)],
+        Json(CreatedApiKey {
+            api_key: view,
+            key: Some(key),
+        }),
+    )
+        .into_response();
+    response.extensions_mut().insert(ReplayBody(replay));
+    Ok(response)
+}
+
+/// API keys of the administrator's divisions.
+#[utoipa::path(
+    get,
+    path = "/api/v1/api-keys",
+    tag = "api keys",
+    params(PageParams),
+    responses((status = 200, description = "One page", body = ApiKeyPage))
+)]
+pub async fn list_api_keys(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    params: Result<Query<PageParams>, QueryRejection>,
+) -> Result<Json<ApiKeyPage>, Problem> {
+    let Query(params) = params?;
+    let (size, after) = params.read(1)?;
+    let after = after.map(|p| p[0].clone()).unwrap_or_default();
+    let mut found = state
+        .gate
+        .store
+        .list_api_keys(&identity.caller.scope, &after, size + 1)
+        .await?;
+    let next_page_token = next_token(&mut found, size, |k| vec![k.id.clone()]);
+    Ok(Json(ApiKeyPage {
+        api_keys: found.iter().map(ApiKeyView::from).collect(),
+        next_page_token,
+    }))
+}
+
+/// Revoke an API key; it stops working at once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/api-keys/{id}/revoke",
+    tag = "api keys",
+    params(("id" = String, Path, description = "API key id")),
+    responses((status = 200, description = "Revoked", body = ApiKeyView))
+)]
+pub async fn revoke_api_key(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path(id): Path<String>,
+) -> Result<Json<ApiKeyView>, Problem> {
+    let key = manage::revoke_api_key(&state.gate.store, &identity.caller, &id).await?;
+    Ok(Json(ApiKeyView::from(&key)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEventView {
+    id: String,
+    at: String,
+    actor: String,
+    actor_roles: Vec<String>,
+    /// `complaint.read_personal`, `account.create`, `api_key.revoke`, …
+    action: String,
+    resource: String,
+    resource_id: String,
+    division_code: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditPage {
+    events: Vec<AuditEventView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_page_token: Option<String>,
+}
+
+/// The audit log, newest first: every unmasked read of personal data and
+/// every change to accounts and keys. Append-only.
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit-events",
+    tag = "audit",
+    params(PageParams),
+    responses((status = 200, description = "One page", body = AuditPage))
+)]
+pub async fn list_audit(
+    State(state): State<AppState>,
+    params: Result<Query<PageParams>, QueryRejection>,
+) -> Result<Json<AuditPage>, Problem> {
+    let Query(params) = params?;
+    let (size, after) = params.read(2)?;
+    let after = match after {
+        Some(parts) => Some((
+            parts[0]
+                .parse::<i64>()
+                .map_err(|_| paging::invalid_token())?,
+            parts[1].clone(),
+        )),
+        None => None,
+    };
+    let mut found = state.gate.store.list_audit(after, size + 1).await?;
+    let next_page_token = next_token(&mut found, size, |e| {
+        vec![time::to_micros(e.at).to_string(), e.id.clone()]
+    });
+    Ok(Json(AuditPage {
+        events: found
+            .into_iter()
+            .map(|e| AuditEventView {
+                id: e.id,
+                at: time::to_rfc3339(e.at),
+                actor: e.actor,
+                actor_roles: e
+                    .actor_roles
+                    .split(',')
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                action: e.action,
+                resource: e.resource,
+                resource_id: e.resource_id,
+                division_code: e.division,
+            })
+            .collect(),
+        next_page_token,
+    }))
+}
+
+/// Cuts `found` (fetched with one extra row) to `size` and gives the token
+/// of the next page when the extra row was there.
+fn next_token<T>(
+    found: &mut Vec<T>,
+    size: i64,
+    position: impl Fn(&T) -> Vec<String>,
+) -> Option<String> {
+    if found.len() as i64 <= size {
+        return None;
+    }
+    found.truncate(size as usize);
+    found.last().map(|last| {
+        let parts = position(last);
+        let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+        paging::encode_token(&refs)
+    })
+}
+
+/// Records unmasked reads of `resource` records given as (id, division).
+pub async fn audit_reads(
+    state: &AppState,
+    identity: &Identity,
+    resource: &str,
+    records: &[(&str, &str)],
+) -> Result<(), Problem> {
+    let action = format!("{resource}.read_personal");
+    let events: Vec<AuditEvent> = records
+        .iter()
+        .map(|(id, division)| {
+            manage::audit_event(&identity.caller, &action, resource, id, division)
+        })
+        .collect();
+    Ok(state.gate.store.append_audit(&events).await?)
+}

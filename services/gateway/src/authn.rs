@@ -1,0 +1,427 @@
+//! Authentication: who sent a request.
+//!
+//! - `Authorization: Bearer <JWT>` from `POST /api/v1/auth/login` (HS256 with
+//!   the gateway's secret, algorithm pinned, issuer, audience and expiry
+//!   checked; the account is looked up on every request so disabling it takes
+//!   effect at once);
+//! - `Authorization: Bearer fzk_…` or `X-Api-Key: fzk_…` (an API key);
+//! - `Authorization: Bearer <JWT>` from the configured OIDC issuer, checked
+//!   against its JWKS (issuer, audience, expiry, an asymmetric algorithm from
+//!   the configured list), with roles and division read from claims;
+//! - nothing: an anonymous citizen, who may use the public endpoints only.
+//!
+//! Presented credentials that do not check out are refused (401), even on
+//! public routes.
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use chrono::Utc;
+use fazhi_platform::{
+    DivisionCode,
+    auth::{Caller, Role},
+};
+use http::HeaderMap;
+use jsonwebtoken::{
+    Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
+    jwk::JwkSet,
+};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{Mutex, RwLock};
+
+use crate::{
+    accounts::{self, Account},
+    problem::Problem,
+    store::Store,
+};
+
+/// Issuer and audience of the gateway's own tokens.
+pub const LOCAL_ISSUER: &str = "fazhi";
+pub const LOCAL_AUDIENCE: &str = "fazhi-api";
+/// Clock skew tolerated on expiry, in seconds.
+const LEEWAY_SECS: u64 = 30;
+
+/// The authenticated (or anonymous) caller of a REST request.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub caller: Caller,
+    /// False for an anonymous citizen.
+    pub authenticated: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct LocalClaims {
+    iss: String,
+    aud: String,
+    /// Account id.
+    sub: String,
+    iat: i64,
+    exp: i64,
+}
+
+/// Settings of an external OpenID Connect issuer.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct OidcSettings {
+    /// The issuer (`iss`) accepted; unset turns external tokens off.
+    pub issuer: Option<String>,
+    /// Where the issuer publishes its signing keys.
+    pub jwks_url: Option<String>,
+    /// The audience (`aud`) tokens must name.
+    pub audience: Option<String>,
+    /// Signature algorithms accepted (asymmetric only).
+    pub algorithms: Vec<String>,
+    /// Claim holding the Fazhi roles (an array, or a space-separated string).
+    pub roles_claim: String,
+    /// Claim holding the division code the user acts for.
+    pub division_claim: String,
+}
+
+impl Default for OidcSettings {
+    fn default() -> Self {
+        Self {
+            issuer: None,
+            jwks_url: None,
+            audience: None,
+            algorithms: vec!["RS256".into()],
+            roles_claim: "roles".into(),
+            division_claim: "division".into(),
+        }
+    }
+}
+
+/// Checks credentials against local accounts, API keys and the OIDC issuer.
+pub struct Authenticator {
+    store: Store,
+    county: DivisionCode,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    token_ttl: Duration,
+    oidc: Option<Oidc>,
+}
+
+impl Authenticator {
+    pub fn new(
+        store: Store,
+        county: DivisionCode,
+        secret: &[u8],
+        token_ttl: Duration,
+        oidc: &OidcSettings,
+    ) -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            secret.len() >= 32,
+            "the token secret must be at least 32 bytes"
+        );
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[LOCAL_ISSUER]);
+        validation.set_audience(&[LOCAL_AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = LEEWAY_SECS;
+        Ok(Self {
+            store,
+            county,
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            token_ttl,
+            oidc: Oidc::new(oidc)?,
+        })
+    }
+
+    pub fn county(&self) -> &DivisionCode {
+        &self.county
+    }
+
+    /// A signed access token for `account`, and its lifetime in seconds.
+    pub fn issue(&self, account: &Account) -> Result<(String, u64), Problem> {
+        let now = Utc::now().timestamp();
+        let ttl = self.token_ttl.as_secs().max(1);
+        let claims = LocalClaims {
+            iss: LOCAL_ISSUER.into(),
+            aud: LOCAL_AUDIENCE.into(),
+            sub: account.id.clone(),
+            iat: now,
+            exp: now + ttl as i64,
+        };
+        let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(fazhi_platform::Error::internal)?;
+        Ok((token, ttl))
+    }
+
+    /// The caller behind a request's credentials; anonymous when there are none.
+    pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Identity, Problem> {
+        let bearer = headers
+            .get(http::header::AUTHORIZATION)
+            .map(|v| {
+                v.to_str()
+                    .ok()
+                    .and_then(|v| {
+                        let (scheme, rest) = v.split_once(' ')?;
+                        scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
+                    })
+                    .filter(|t| !t.is_empty())
+                    .ok_or_else(|| {
+                        Problem::unauthenticated(
+                            "invalid_credentials",
+                            "Authorization must be 'Bearer <token or API key>'",
+                        )
+                    })
+            })
+            .transpose()?;
+        let api_key = headers
+            .get("x-api-key")
+            .map(|v| v.to_str().unwrap_or_default().trim());
+        let caller = match (bearer, api_key) {
+            (None, None) => {
+                return Ok(Identity {
+                    caller: Caller::citizen(self.county.clone()),
+                    authenticated: false,
+                });
+            }
+            (Some(_), Some(_)) => {
+                return Err(Problem::unauthenticated(
+                    "invalid_credentials",
+                    "send either Authorization or X-Api-Key, not both",
+                ));
+            }
+            (None, Some(key)) => self.api_key(key).await?,
+            (Some(token), None) if token.starts_with(accounts::API_KEY_PREFIX) => {
+                self.api_key(token).await?
+            }
+            (Some(token), None) => self.jwt(token).await?,
+        };
+        Ok(Identity {
+            caller,
+            authenticated: true,
+        })
+    }
+
+    async fn api_key(&self, presented: &str) -> Result<Caller, Problem> {
+        let invalid = || Problem::unauthenticated("invalid_credentials", "invalid API key");
+        let (id, secret) = accounts::parse_api_key(presented).ok_or_else(invalid)?;
+        let key = self.store.api_key(id).await?.ok_or_else(invalid)?;
+        if !key.accepts(secret, Utc::now()) {
+            return Err(invalid());
+        }
+        Ok(key.caller())
+    }
+
+    async fn jwt(&self, token: &str) -> Result<Caller, Problem> {
+        let header = decode_header(token).map_err(|_| invalid_token())?;
+        if header.alg == Algorithm::HS256 {
+            return self.local(token).await;
+        }
+        match &self.oidc {
+            Some(oidc) => oidc.verify(token, &header, &self.county).await,
+            None => Err(invalid_token()),
+        }
+    }
+
+    async fn local(&self, token: &str) -> Result<Caller, Problem> {
+        let data =
+            decode::<LocalClaims>(token, &self.decoding, &self.validation).map_err(jwt_problem)?;
+        let account = self
+            .store
+            .account_by_id(&data.claims.sub)
+            .await?
+            .ok_or_else(invalid_token)?;
+        if account.disabled {
+            return Err(Problem::unauthenticated(
+                "account_disabled",
+                "this account is disabled",
+            ));
+        }
+        Ok(account.caller())
+    }
+}
+
+fn invalid_token() -> Problem {
+    Problem::unauthenticated("invalid_token", "the access token is not valid")
+}
+
+fn jwt_problem(err: jsonwebtoken::errors::Error) -> Problem {
+    use jsonwebtoken::errors::ErrorKind as K;
+    match err.kind() {
+        K::ExpiredSignature => {
+            Problem::unauthenticated("token_expired", "the access token has expired")
+        }
+        _ => invalid_token(),
+    }
+}
+
+/// How often the JWKS is fetched again at most when an unknown key id shows up.
+const JWKS_REFETCH_AFTER: Duration = Duration::from_secs(30);
+/// How long fetched keys are used before they are fetched again.
+const JWKS_MAX_AGE: Duration = Duration::from_secs(600);
+
+struct Oidc {
+    issuer: String,
+    jwks_url: String,
+    audience: String,
+    algorithms: Vec<Algorithm>,
+    roles_claim: String,
+    division_claim: String,
+    client: reqwest::Client,
+    keys: RwLock<Option<(Instant, Arc<JwkSet>)>>,
+    fetching: Mutex<()>,
+}
+
+impl Oidc {
+    fn new(settings: &OidcSettings) -> anyhow::Result<Option<Self>> {
+        let Some(issuer) = settings.issuer.clone() else {
+            return Ok(None);
+        };
+        let jwks_url = settings.jwks_url.clone().ok_or_else(|| {
+            anyhow::anyhow!("gateway.auth.oidc.jwks_url is required with an issuer")
+        })?;
+        let audience = settings.audience.clone().ok_or_else(|| {
+            anyhow::anyhow!("gateway.auth.oidc.audience is required with an issuer")
+        })?;
+        let mut algorithms = Vec::new();
+        for name in &settings.algorithms {
+            let alg: Algorithm = name
+                .parse()
+                .map_err(|_| anyhow::anyhow!("unknown OIDC algorithm {name:?}"))?;
+            anyhow::ensure!(
+                !matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512),
+                "OIDC tokens must use an asymmetric algorithm, not {name}"
+            );
+            algorithms.push(alg);
+        }
+        anyhow::ensure!(
+            !algorithms.is_empty(),
+            "gateway.auth.oidc.algorithms is empty"
+        );
+        // TLS for an https:// JWKS uses the ring provider.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(5))
+            .build()?;
+        Ok(Some(Self {
+            issuer,
+            jwks_url,
+            audience,
+            algorithms,
+            roles_claim: settings.roles_claim.clone(),
+            division_claim: settings.division_claim.clone(),
+            client,
+            keys: RwLock::new(None),
+            fetching: Mutex::new(()),
+        }))
+    }
+
+    async fn verify(
+        &self,
+        token: &str,
+        header: &Header,
+        county: &DivisionCode,
+    ) -> Result<Caller, Problem> {
+        if !self.algorithms.contains(&header.alg) {
+            return Err(invalid_token());
+        }
+        let key = self.key(header.kid.as_deref(), header.alg).await?;
+        let mut validation = Validation::new(header.alg);
+        validation.algorithms = vec![header.alg];
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = LEEWAY_SECS;
+        let data = decode::<serde_json::Value>(token, &key, &validation).map_err(jwt_problem)?;
+        let claims = data.claims;
+        let sub = claims
+            .get("sub")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        let roles: Vec<Role> = match claims.get(&self.roles_claim) {
+            Some(serde_json::Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str())
+                .filter_map(Role::from_code)
+                .collect(),
+            Some(serde_json::Value::String(text)) => {
+                text.split([' ', ',']).filter_map(Role::from_code).collect()
+            }
+            _ => Vec::new(),
+        };
+        let mut roles: Vec<Role> = roles.into_iter().filter(|r| r.assignable()).collect();
+        roles.sort();
+        roles.dedup();
+        if roles.is_empty() || sub.is_empty() {
+            return Err(Problem::unauthenticated(
+                "no_fazhi_role",
+                "the identity provider's token names no Fazhi role",
+            ));
+        }
+        let scope = claims
+            .get(&self.division_claim)
+            .and_then(|v| v.as_str())
+            .and_then(|text| DivisionCode::parse(text).ok())
+            .filter(|division| county.contains(division))
+            .ok_or_else(|| {
+                Problem::unauthenticated(
+                    "no_fazhi_division",
+                    "the identity provider's token names no division of this county",
+                )
+            })?;
+        Ok(Caller {
+            subject: format!("oidc:{sub}"),
+            roles,
+            scope,
+        })
+    }
+
+    /// The key for `kid`, fetching the JWKS when it is missing or old.
+    async fn key(&self, kid: Option<&str>, alg: Algorithm) -> Result<DecodingKey, Problem> {
+        let find = |set: &JwkSet| {
+            set.keys
+                .iter()
+                .filter(|k| kid.is_none() || k.common.key_id.as_deref() == kid)
+                .filter(|k| {
+                    k.common
+                        .key_algorithm
+                        .is_none_or(|ka| ka.to_string() == format!("{alg:?}"))
+                })
+                .find_map(|k| DecodingKey::from_jwk(k).ok())
+        };
+        if let Some((fetched, set)) = self.keys.read().await.clone()
+            && fetched.elapsed() < JWKS_MAX_AGE
+            && let Some(key) = find(&set)
+        {
+            return Ok(key);
+        }
+        // One fetch at a time; an unknown key id refetches at most every
+        // JWKS_REFETCH_AFTER, so bogus ids cannot hammer the issuer.
+        let _one_fetch = self.fetching.lock().await;
+        if let Some((fetched, set)) = self.keys.read().await.clone()
+            && fetched.elapsed() < JWKS_REFETCH_AFTER
+        {
+            return find(&set).ok_or_else(invalid_token);
+        }
+        let set = Arc::new(self.fetch().await?);
+        *self.keys.write().await = Some((Instant::now(), set.clone()));
+        find(&set).ok_or_else(invalid_token)
+    }
+
+    async fn fetch(&self) -> Result<JwkSet, Problem> {
+        let unavailable = |err: reqwest::Error| {
+            tracing::warn!(error = %err, "fetching the OIDC JWKS failed");
+            Problem::new(
+                http::StatusCode::SERVICE_UNAVAILABLE,
+                "identity_provider_unavailable",
+                "the identity provider's keys could not be fetched",
+            )
+        };
+        self.client
+            .get(&self.jwks_url)
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .map_err(unavailable)?
+            .json::<JwkSet>()
+            .await
+            .map_err(unavailable)
+    }
+}

@@ -1,0 +1,186 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations and the
+//! access rules: served at `/openapi.json`, browsable at `/docs`.
+//!
+//! Each operation gets its security requirement from [`authz::RULES`] and
+//! the problem responses every route can give, so the document cannot drift
+//! from what the gateway enforces.
+
+use axum::Router;
+use utoipa::{
+    OpenApi,
+    openapi::{
+        self, ContentBuilder, HttpMethod, ObjectBuilder, Ref, RefOr, ResponseBuilder, Type,
+        path::{Operation, ParameterBuilder, ParameterIn},
+        security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+        },
+    },
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{
+    AppState, admin,
+    authz::{self, Access},
+    complaints, oversight,
+    problem::{CONTENT_TYPE as PROBLEM_JSON, Problem},
+    public,
+};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Fazhi API",
+        description = "Rule-of-law government work for a county and its townships: complaint intake, enforcement cases, training and certificates, county oversight. Errors are RFC 9457 problem documents with a stable `code`.",
+        version = "1"
+    ),
+    components(schemas(Problem)),
+    tags(
+        (name = "auth", description = "Login and the caller's identity"),
+        (name = "public", description = "Citizens, without an account"),
+        (name = "complaints", description = "Requests from the 12345 hotline and every other channel"),
+        (name = "oversight", description = "Figures for county oversight"),
+        (name = "accounts", description = "Accounts (administrators)"),
+        (name = "api keys", description = "API keys for county systems (administrators)"),
+        (name = "audit", description = "The audit log (administrators)"),
+    )
+)]
+struct ApiDoc;
+
+/// Every documented route.
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(admin::login))
+        .routes(routes!(admin::me))
+        .routes(routes!(public::submit))
+        .routes(routes!(public::track))
+        .routes(routes!(complaints::list, complaints::create))
+        .routes(routes!(complaints::get_one))
+        .routes(routes!(oversight::summary))
+        .routes(routes!(admin::list_accounts, admin::create_account))
+        .routes(routes!(admin::disable_account))
+        .routes(routes!(admin::enable_account))
+        .routes(routes!(admin::list_api_keys, admin::create_api_key))
+        .routes(routes!(admin::revoke_api_key))
+        .routes(routes!(admin::list_audit))
+}
+
+/// Statuses every operation may answer with a problem document.
+const PROBLEM_STATUSES: &[(&str, &str)] = &[
+    (
+        "400",
+        "Malformed request: the problem's `field` names what is wrong",
+    ),
+    ("401", "Missing or invalid credentials"),
+    ("403", "The caller's role or division does not allow this"),
+    ("404", "Not found, or outside the caller's divisions"),
+    (
+        "409",
+        "Conflict: exists already, stale version, or the same Idempotency-Key still running",
+    ),
+    ("413", "Body larger than the limit"),
+    ("415", "Body is not JSON"),
+    (
+        "422",
+        "A rule forbids this, or an Idempotency-Key reused with another body",
+    ),
+    ("429", "Rate limited; see Retry-After"),
+    ("503", "A service this request needs is unavailable"),
+    ("504", "A service this request needs did not answer in time"),
+];
+
+/// Adds security schemes, per-operation security, problem responses and the
+/// Idempotency-Key header to the generated document.
+pub fn finish(mut doc: openapi::OpenApi) -> openapi::OpenApi {
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT or API key")
+                .description(Some(
+                    "An access token from POST /api/v1/auth/login, a token from the configured OIDC issuer, or an API key (fzk_…)",
+                ))
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        "api_key",
+        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+            "X-Api-Key",
+            "An API key (fzk_…) created by an administrator",
+        ))),
+    );
+    for (path, item) in doc.paths.paths.iter_mut() {
+        for (method, operation) in [
+            (HttpMethod::Get, item.get.as_mut()),
+            (HttpMethod::Post, item.post.as_mut()),
+        ] {
+            let Some(operation) = operation else { continue };
+            let name = match method {
+                HttpMethod::Get => "GET",
+                _ => "POST",
+            };
+            decorate(operation, name, path);
+        }
+    }
+    doc
+}
+
+fn decorate(operation: &mut Operation, method: &str, path: &str) {
+    let access = authz::find(method, path);
+    operation.security = Some(match access {
+        Some(Access::Public | Access::PublicLimited) => {
+            vec![SecurityRequirement::default()]
+        }
+        _ => vec![
+            SecurityRequirement::new("bearer", Vec::<String>::new()),
+            SecurityRequirement::new("api_key", Vec::<String>::new()),
+        ],
+    });
+    for (status, description) in PROBLEM_STATUSES {
+        operation
+            .responses
+            .responses
+            .entry((*status).to_owned())
+            .or_insert_with(|| {
+                RefOr::T(
+                    ResponseBuilder::new()
+                        .description(*description)
+                        .content(
+                            PROBLEM_JSON,
+                            ContentBuilder::new()
+                                .schema(Some(Ref::from_schema_name("Problem")))
+                                .build(),
+                        )
+                        .build(),
+                )
+            });
+    }
+    if method == "POST" && path != "/api/v1/auth/login" {
+        let parameters = operation.parameters.get_or_insert_with(Vec::new);
+        parameters.push(
+            ParameterBuilder::new()
+                .name("Idempotency-Key")
+                .parameter_in(ParameterIn::Header)
+                .required(openapi::Required::False)
+                .description(Some(
+                    "Makes retries safe: the same key and body replay the first answer for 24 h",
+                ))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .min_length(Some(1))
+                        .max_length(Some(255))
+                        .pattern(Some("^[\\x21-\\x7e]+$")),
+                ))
+                .build(),
+        );
+    }
+}
+
+/// `/openapi.json` and the interactive page at `/docs`.
+pub fn docs_router(doc: openapi::OpenApi) -> Router<AppState> {
+    Router::new().merge(SwaggerUi::new("/docs").url("/openapi.json", doc))
+}

@@ -1,0 +1,190 @@
+//! What citizens reach without an account: submitting a request and
+//! following it by tracking code plus the phone number's last four digits.
+//! Both are rate-limited per client address (429 with `Retry-After`).
+
+use axum::{
+    Extension, Json,
+    extract::{Path, Query, State, rejection::QueryRejection},
+    http::StatusCode,
+    response::IntoResponse,
+};
+use fazhi_platform::{Error, time};
+use fazhi_proto::complaints::v1::{self as pb, RequestType};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{
+    AppState, authn::Identity, complaints::code_from_name, complaints::enum_from_code,
+    idempotency::RequestKey, json::JsonBody, problem::Problem,
+};
+
+/// A request from a citizen over the web.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitComplaint {
+    /// `inquiry`, `help`, `suggestion`, `complaint` or `report`.
+    #[serde(rename = "type")]
+    #[schema(example = "complaint")]
+    request_type: String,
+    #[schema(example = "illegal_construction")]
+    category: String,
+    content: String,
+    address: String,
+    /// 行政区划代码 of the township or village concerned.
+    #[schema(example = "411624100")]
+    division_code: String,
+    #[serde(default)]
+    complainant_name: Option<String>,
+    /// Needed to follow the request: its last four digits go with the tracking code.
+    #[schema(example = "13812345678")]
+    complainant_phone: String,
+    #[serde(default)]
+    urgent: bool,
+}
+
+/// What the citizen keeps.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Receipt {
+    /// With the phone's last four digits, follows the request.
+    tracking_code: String,
+    received_at: String,
+    reply_due: String,
+}
+
+/// Progress of one request, without its content or anyone's personal data.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Progress {
+    tracking_code: String,
+    #[serde(rename = "type")]
+    request_type: String,
+    category: String,
+    division_code: String,
+    status: String,
+    received_at: String,
+    reply_due: String,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TrackParams {
+    /// Last four digits of the phone number given with the request.
+    phone_last4: Option<String>,
+}
+
+/// Submit a request (no account needed).
+#[utoipa::path(
+    post,
+    path = "/api/v1/public/complaints",
+    tag = "public",
+    request_body = SubmitComplaint,
+    responses((status = 201, description = "Received; keep the tracking code", body = Receipt))
+)]
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    request_key: Option<Extension<RequestKey>>,
+    JsonBody(body): JsonBody<SubmitComplaint>,
+) -> Result<impl IntoResponse, Problem> {
+    let request = pb::CreateComplaintRequest {
+        channel: pb::Channel::Web as i32,
+        r#type: enum_from_code("type", &body.request_type, "REQUEST_TYPE_", |n| {
+            RequestType::from_str_name(n).map(|t| t as i32)
+        })?,
+        category: body.category,
+        content: body.content,
+        address: body.address,
+        division_code: body.division_code,
+        complainant_name: body.complainant_name,
+        complainant_phone: Some(body.complainant_phone),
+        urgent: body.urgent,
+        request_id: request_key.map(|Extension(k)| k.0).unwrap_or_default(),
+    };
+    // Citizens act as citizens, whatever credentials they also hold.
+    let citizen = Identity {
+        caller: fazhi_platform::auth::Caller::citizen(state.gate.authn.county().clone()),
+        authenticated: identity.authenticated,
+    };
+    let complaint = state
+        .complaints
+        .clone()
+        .create_complaint(state.signed(&citizen, request))
+        .await?
+        .into_inner();
+    let instant = |ts: Option<fazhi_proto::Timestamp>| {
+        ts.as_ref()
+            .and_then(time::from_timestamp)
+            .map(time::to_rfc3339)
+            .unwrap_or_default()
+    };
+    let location = format!("/api/v1/public/complaints/{}", complaint.tracking_code);
+    Ok((
+        StatusCode::CREATED,
+        [(http::header::LOCATION, location)],
+        Json(Receipt {
+            tracking_code: complaint.tracking_code,
+            received_at: instant(complaint.received_at),
+            reply_due: instant(complaint.reply_due),
+        }),
+    ))
+}
+
+/// Follow a request by tracking code and the phone's last four digits. A
+/// wrong code and wrong digits answer the same 404.
+#[utoipa::path(
+    get,
+    path = "/api/v1/public/complaints/{tracking_code}",
+    tag = "public",
+    params(("tracking_code" = String, Path, description = "Tracking code, e.g. K7Q2-M9XD-4TPA"), TrackParams),
+    responses((status = 200, description = "Progress", body = Progress))
+)]
+pub async fn track(
+    State(state): State<AppState>,
+    Path(tracking_code): Path<String>,
+    params: Result<Query<TrackParams>, QueryRejection>,
+) -> Result<Json<Progress>, Problem> {
+    let Query(params) = params?;
+    let phone_last_four = params.phone_last4.unwrap_or_default();
+    if phone_last_four.len() != 4 || !phone_last_four.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::invalid_field(
+            "phone_last4",
+            "invalid_phone_last4",
+            "phone_last4 must be the last 4 digits of the phone number given",
+        )
+        .into());
+    }
+    let citizen = Identity {
+        caller: fazhi_platform::auth::Caller::citizen(state.gate.authn.county().clone()),
+        authenticated: false,
+    };
+    let progress = state
+        .complaints
+        .clone()
+        .track_complaint(state.signed(
+            &citizen,
+            pb::TrackComplaintRequest {
+                tracking_code,
+                phone_last_four,
+            },
+        ))
+        .await?
+        .into_inner();
+    let instant = |ts: Option<fazhi_proto::Timestamp>| {
+        ts.as_ref()
+            .and_then(time::from_timestamp)
+            .map(time::to_rfc3339)
+            .unwrap_or_default()
+    };
+    Ok(Json(Progress {
+        tracking_code: progress.tracking_code,
+        request_type: RequestType::try_from(progress.r#type)
+            .map(|v| code_from_name(v.as_str_name(), "REQUEST_TYPE_"))
+            .unwrap_or_default(),
+        category: progress.category,
+        division_code: progress.division_code,
+        status: pb::Status::try_from(progress.status)
+            .map(|v| code_from_name(v.as_str_name(), "STATUS_"))
+            .unwrap_or_default(),
+        received_at: instant(progress.received_at),
+        reply_due: instant(progress.reply_due),
+    }))
+}

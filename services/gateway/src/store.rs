@@ -1,0 +1,500 @@
+//! The gateway's own database: accounts, API keys, the audit log and the
+//! idempotency record. A SQLite file (`gateway.db`) by default, PostgreSQL
+//! when `gateway.database_url` is set.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use fazhi_platform::{
+    DivisionCode, Error, ErrorKind,
+    auth::{roles_from_codes, roles_to_codes},
+    db::{self, Database, EmbeddedMigration},
+    time,
+};
+use sqlx::{Row, any::AnyRow};
+
+use crate::accounts::{Account, ApiKey};
+
+pub const MIGRATIONS: &[EmbeddedMigration] = &[EmbeddedMigration::new(
+    1,
+    "identity",
+    include_str!("../migrations/0001_identity.sql"),
+)
+.with_postgres(include_str!("../migrations/0001_identity.postgres.sql"))];
+
+const ACCOUNT_COLUMNS: &str = "id, username, password_hash, roles, division_code, person_id, disabled, created_at, updated_at, version";
+const API_KEY_COLUMNS: &str =
+    "id, name, secret_hash, roles, division_code, created_by, created_at, expires_at, revoked_at";
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    /// `account:<username>`, `api_key:<id>`, `oidc:<sub>`.
+    pub actor: String,
+    pub actor_roles: String,
+    /// What was done: `complaint.read_personal`, `account.create`, …
+    pub action: String,
+    pub resource: String,
+    pub resource_id: String,
+    /// Division of the record read or changed.
+    pub division: String,
+}
+
+/// What an idempotency key's record says about a new request with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Begin {
+    /// First use (or the earlier attempt was abandoned): go ahead.
+    Proceed,
+    /// The same key came with a different request.
+    Mismatch,
+    /// The first request with this key is still being processed.
+    InProgress,
+    /// Done before: replay this answer.
+    Completed {
+        status: u16,
+        body: String,
+        location: Option<String>,
+    },
+}
+
+#[derive(Clone)]
+pub struct Store {
+    db: Database,
+}
+
+impl Store {
+    pub async fn open(url: Option<&str>, data_dir: &Path) -> anyhow::Result<Self> {
+        let db = Database::open(url, data_dir, "gateway", MIGRATIONS).await?;
+        Ok(Self { db })
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    pub async fn count_accounts(&self) -> Result<i64, Error> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
+            .fetch_one(self.db.pool())
+            .await?)
+    }
+
+    /// Adds an account (and its audit entry, in the same transaction);
+    /// ALREADY_EXISTS when the username is taken.
+    pub async fn insert_account(
+        &self,
+        a: &Account,
+        audit: Option<&AuditEvent>,
+    ) -> Result<(), Error> {
+        let mut tx = self.db.pool().begin().await?;
+        let result = sqlx::query(
+            "INSERT INTO accounts (id, username, password_hash, roles, division_code, person_id, disabled, created_at, updated_at, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(a.id.clone())
+        .bind(a.username.clone())
+        .bind(a.password_hash.clone())
+        .bind(roles_to_codes(&a.roles))
+        .bind(a.division.to_string())
+        .bind(a.person_id.clone())
+        .bind(i64::from(a.disabled))
+        .bind(time::to_micros(a.created_at))
+        .bind(time::to_micros(a.updated_at))
+        .bind(a.version)
+        .execute(&mut *tx)
+        .await;
+        match result {
+            Ok(_) => {
+                if let Some(event) = audit {
+                    insert_audit(&mut tx, event).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+            Err(err) if db::is_unique_violation(&err) => Err(Error::new(
+                ErrorKind::AlreadyExists,
+                "username_taken",
+                format!("an account named {:?} exists", a.username),
+            )
+            .with_field("username")),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    pub async fn account_by_username(&self, username: &str) -> Result<Option<Account>, Error> {
+        self.account_where("username", username).await
+    }
+
+    pub async fn account_by_id(&self, id: &str) -> Result<Option<Account>, Error> {
+        self.account_where("id", id).await
+    }
+
+    async fn account_where(&self, column: &str, value: &str) -> Result<Option<Account>, Error> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {column} = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(value.to_owned())
+            .fetch_optional(self.db.pool())
+            .await?;
+        row.map(|r| decode_account(&r)).transpose()
+    }
+
+    /// Accounts of `scope` and below, by username, `limit` at most after `after`.
+    pub async fn list_accounts(
+        &self,
+        scope: &DivisionCode,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<Account>, Error> {
+        let (low, high) = db::division_range(Some(scope));
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE division_code >= $1 AND division_code < $2 \
+             AND username > $3 ORDER BY username LIMIT $4"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(low)
+            .bind(high)
+            .bind(after.to_owned())
+            .bind(limit)
+            .fetch_all(self.db.pool())
+            .await?;
+        rows.iter().map(decode_account).collect()
+    }
+
+    /// Disables or re-enables an account, with its audit entry; the new
+    /// state, or `None` if absent.
+    pub async fn set_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        now: DateTime<Utc>,
+        audit: &AuditEvent,
+    ) -> Result<Option<Account>, Error> {
+        let mut tx = self.db.pool().begin().await?;
+        sqlx::query(
+            "UPDATE accounts SET disabled = $1, updated_at = $2, version = version + 1 WHERE username = $3",
+        )
+        .bind(i64::from(disabled))
+        .bind(time::to_micros(now))
+        .bind(username.to_owned())
+        .execute(&mut *tx)
+        .await?;
+        insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        self.account_by_username(username).await
+    }
+
+    /// Adds a key with its audit entry; ALREADY_EXISTS when the id is taken.
+    pub async fn insert_api_key(&self, k: &ApiKey, audit: &AuditEvent) -> Result<(), Error> {
+        let mut tx = self.db.pool().begin().await?;
+        let result = sqlx::query(
+            "INSERT INTO api_keys (id, name, secret_hash, roles, division_code, created_by, created_at, expires_at, revoked_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(k.id.clone())
+        .bind(k.name.clone())
+        .bind(k.secret_hash.clone())
+        .bind(roles_to_codes(&k.roles))
+        .bind(k.division.to_string())
+        .bind(k.created_by.clone())
+        .bind(time::to_micros(k.created_at))
+        .bind(k.expires_at.map(time::to_micros))
+        .bind(k.revoked_at.map(time::to_micros))
+        .execute(&mut *tx)
+        .await;
+        match result {
+            Ok(_) => {}
+            Err(err) if db::is_unique_violation(&err) => {
+                return Err(Error::new(
+                    ErrorKind::AlreadyExists,
+                    "api_key_exists",
+                    "this request already created its API key",
+                ));
+            }
+            Err(err) => return Err(err.into()),
+        }
+        insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn api_key(&self, id: &str) -> Result<Option<ApiKey>, Error> {
+        let sql = format!("SELECT {API_KEY_COLUMNS} FROM api_keys WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.to_owned())
+            .fetch_optional(self.db.pool())
+            .await?;
+        row.map(|r| decode_api_key(&r)).transpose()
+    }
+
+    /// Keys of `scope` and below, by id, `limit` at most after `after`.
+    pub async fn list_api_keys(
+        &self,
+        scope: &DivisionCode,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<ApiKey>, Error> {
+        let (low, high) = db::division_range(Some(scope));
+        let sql = format!(
+            "SELECT {API_KEY_COLUMNS} FROM api_keys WHERE division_code >= $1 AND division_code < $2 \
+             AND id > $3 ORDER BY id LIMIT $4"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(low)
+            .bind(high)
+            .bind(after.to_owned())
+            .bind(limit)
+            .fetch_all(self.db.pool())
+            .await?;
+        rows.iter().map(decode_api_key).collect()
+    }
+
+    /// Revokes a key with its audit entry (once; a second revocation keeps
+    /// the first time and writes nothing).
+    pub async fn revoke_api_key(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+        audit: &AuditEvent,
+    ) -> Result<Option<ApiKey>, Error> {
+        let mut tx = self.db.pool().begin().await?;
+        let done =
+            sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(time::to_micros(now))
+                .bind(id.to_owned())
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() == 1 {
+            insert_audit(&mut tx, audit).await?;
+        }
+        tx.commit().await?;
+        self.api_key(id).await
+    }
+
+    /// Appends events to the audit log, all or none.
+    pub async fn append_audit(&self, events: &[AuditEvent]) -> Result<(), Error> {
+        let mut tx = self.db.pool().begin().await?;
+        for event in events {
+            insert_audit(&mut tx, event).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Newest first, `limit` at most, after the (at, id) cursor.
+    pub async fn list_audit(
+        &self,
+        after: Option<(i64, String)>,
+        limit: i64,
+    ) -> Result<Vec<AuditEvent>, Error> {
+        let (at, id) = after.unwrap_or((i64::MAX, String::new()));
+        let rows = sqlx::query(
+            "SELECT id, at, actor, actor_roles, action, resource, resource_id, division_code FROM audit_events \
+             WHERE at < $1 OR (at = $1 AND id < $2) ORDER BY at DESC, id DESC LIMIT $3",
+        )
+        .bind(at)
+        .bind(id)
+        .bind(limit)
+        .fetch_all(self.db.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEvent {
+                    id: r.try_get("id")?,
+                    at: time::from_micros(r.try_get("at")?),
+                    actor: r.try_get("actor")?,
+                    actor_roles: r.try_get("actor_roles")?,
+                    action: r.try_get("action")?,
+                    resource: r.try_get("resource")?,
+                    resource_id: r.try_get("resource_id")?,
+                    division: r.try_get("division_code")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Claims `scope_key` for a request whose body hashes to `hash`.
+    ///
+    /// A record older than `expired_before` is forgotten; an unfinished one
+    /// not touched since `stale_before` (its process died) is taken over.
+    pub async fn begin_idempotent(
+        &self,
+        scope_key: &str,
+        hash: &str,
+        now: DateTime<Utc>,
+        expired_before: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> Result<Begin, Error> {
+        for _ in 0..3 {
+            let inserted = sqlx::query(
+                "INSERT INTO idempotency_keys (scope_key, request_hash, status, body, location, created_at, updated_at) \
+                 VALUES ($1, $2, 0, '', NULL, $3, $3)",
+            )
+            .bind(scope_key.to_owned())
+            .bind(hash.to_owned())
+            .bind(time::to_micros(now))
+            .execute(self.db.pool())
+            .await;
+            match inserted {
+                Ok(_) => return Ok(Begin::Proceed),
+                Err(err) if db::is_unique_violation(&err) => {}
+                Err(err) => return Err(err.into()),
+            }
+            let Some(row) = sqlx::query(
+                "SELECT request_hash, status, body, location, created_at, updated_at FROM idempotency_keys WHERE scope_key = $1",
+            )
+            .bind(scope_key.to_owned())
+            .fetch_optional(self.db.pool())
+            .await?
+            else {
+                continue; // deleted meanwhile: try to claim it again
+            };
+            let created_at: i64 = row.try_get("created_at")?;
+            let updated_at: i64 = row.try_get("updated_at")?;
+            if created_at < time::to_micros(expired_before) {
+                sqlx::query(
+                    "DELETE FROM idempotency_keys WHERE scope_key = $1 AND created_at = $2",
+                )
+                .bind(scope_key.to_owned())
+                .bind(created_at)
+                .execute(self.db.pool())
+                .await?;
+                continue;
+            }
+            let stored_hash: String = row.try_get("request_hash")?;
+            if stored_hash != hash {
+                return Ok(Begin::Mismatch);
+            }
+            let status: i64 = row.try_get("status")?;
+            if status != 0 {
+                return Ok(Begin::Completed {
+                    status: u16::try_from(status).unwrap_or(500),
+                    body: row.try_get("body")?,
+                    location: row.try_get("location")?,
+                });
+            }
+            if updated_at >= time::to_micros(stale_before) {
+                return Ok(Begin::InProgress);
+            }
+            // Take over an attempt whose process is gone; only one taker wins.
+            let taken = sqlx::query(
+                "UPDATE idempotency_keys SET updated_at = $1 WHERE scope_key = $2 AND status = 0 AND updated_at = $3",
+            )
+            .bind(time::to_micros(now))
+            .bind(scope_key.to_owned())
+            .bind(updated_at)
+            .execute(self.db.pool())
+            .await?;
+            return Ok(if taken.rows_affected() == 1 {
+                Begin::Proceed
+            } else {
+                Begin::InProgress
+            });
+        }
+        Err(Error::new(
+            ErrorKind::Conflict,
+            "idempotency_key_in_use",
+            "a request with this Idempotency-Key is being processed; retry shortly",
+        ))
+    }
+
+    /// Records the answer to replay for `scope_key`.
+    pub async fn complete_idempotent(
+        &self,
+        scope_key: &str,
+        status: u16,
+        body: &str,
+        location: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        sqlx::query(
+            "UPDATE idempotency_keys SET status = $1, body = $2, location = $3, updated_at = $4 WHERE scope_key = $5",
+        )
+        .bind(i64::from(status))
+        .bind(body.to_owned())
+        .bind(location.map(str::to_owned))
+        .bind(time::to_micros(now))
+        .bind(scope_key.to_owned())
+        .execute(self.db.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Forgets an attempt that failed in a way worth retrying.
+    pub async fn abandon_idempotent(&self, scope_key: &str) -> Result<(), Error> {
+        sqlx::query("DELETE FROM idempotency_keys WHERE scope_key = $1 AND status = 0")
+            .bind(scope_key.to_owned())
+            .execute(self.db.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes idempotency records created before `before`; how many.
+    pub async fn purge_idempotent(&self, before: DateTime<Utc>) -> Result<u64, Error> {
+        let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+            .bind(time::to_micros(before))
+            .execute(self.db.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+async fn insert_audit(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    e: &AuditEvent,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_events (id, at, actor, actor_roles, action, resource, resource_id, division_code) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(e.id.clone())
+    .bind(time::to_micros(e.at))
+    .bind(e.actor.clone())
+    .bind(e.actor_roles.clone())
+    .bind(e.action.clone())
+    .bind(e.resource.clone())
+    .bind(e.resource_id.clone())
+    .bind(e.division.clone())
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+fn corrupt(what: &str) -> Error {
+    Error::internal(format!("stored {what} is invalid"))
+}
+
+fn decode_account(r: &AnyRow) -> Result<Account, Error> {
+    let division: String = r.try_get("division_code")?;
+    Ok(Account {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        password_hash: r.try_get("password_hash")?,
+        roles: roles_from_codes(&r.try_get::<String, _>("roles")?),
+        division: DivisionCode::parse(&division).map_err(|_| corrupt("account division"))?,
+        person_id: r.try_get("person_id")?,
+        disabled: r.try_get::<i64, _>("disabled")? != 0,
+        created_at: time::from_micros(r.try_get("created_at")?),
+        updated_at: time::from_micros(r.try_get("updated_at")?),
+        version: r.try_get("version")?,
+    })
+}
+
+fn decode_api_key(r: &AnyRow) -> Result<ApiKey, Error> {
+    let division: String = r.try_get("division_code")?;
+    Ok(ApiKey {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        secret_hash: r.try_get("secret_hash")?,
+        roles: roles_from_codes(&r.try_get::<String, _>("roles")?),
+        division: DivisionCode::parse(&division).map_err(|_| corrupt("API key division"))?,
+        created_by: r.try_get("created_by")?,
+        created_at: time::from_micros(r.try_get("created_at")?),
+        expires_at: r
+            .try_get::<Option<i64>, _>("expires_at")?
+            .map(time::from_micros),
+        revoked_at: r
+            .try_get::<Option<i64>, _>("revoked_at")?
+            .map(time::from_micros),
+    })
+}
