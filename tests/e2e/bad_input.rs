@@ -9,6 +9,7 @@ async fn post_raw(sandbox: &Sandbox, body: impl Into<reqwest::Body>) -> (StatusC
     let response = sandbox
         .client
         .post(sandbox.url("/api/v1/complaints"))
+        .bearer_auth(&sandbox.token)
         .header("content-type", "application/json")
         .body(body)
         .send()
@@ -147,6 +148,7 @@ async fn a_body_that_is_not_json_gets_415() {
     let response = sandbox
         .client
         .post(sandbox.url("/api/v1/complaints"))
+        .bearer_auth(&sandbox.token)
         .header("content-type", "text/plain")
         .body(complaint_body().to_string())
         .send()

@@ -67,7 +67,7 @@ async fn lists_page_through_one_division_without_repeats() {
             "411624100",
             "411624100",
             "411624101",
-            "411625100",
+            "411624102",
         ] {
             let mut body = complaint_body();
             body["division_code"] = division.into();
@@ -100,9 +100,14 @@ async fn lists_page_through_one_division_without_repeats() {
         let county: Value = sandbox.get_json("/api/v1/complaints?division=411624").await;
         assert_eq!(
             county["complaints"].as_array().unwrap().len(),
-            6,
+            7,
             "{backend:?}: a county sees its townships"
         );
+        let elsewhere = sandbox.get("/api/v1/complaints?division=411625").await;
+        assert_eq!(elsewhere.status(), StatusCode::FORBIDDEN, "{backend:?}");
+        let problem: Value = elsewhere.json().await.unwrap();
+        assert_eq!(problem["code"], "division_out_of_scope");
+        assert_eq!(problem["field"], "division");
         sandbox.stop().await;
     }
 }

@@ -18,6 +18,21 @@ struct Ports {
     training: u16,
 }
 
+const ADMIN_PASSWORD: &str = "crash test administrator";
+
+/// Logs in as the bootstrap administrator.
+async fn login(client: &reqwest::Client, base: &str) -> String {
+    let response = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({ "username": "admin", "password": ADMIN_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: serde_json::Value = response.json().await.unwrap();
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
 fn spawn(data_dir: &Path, ports: &Ports, database_urls: &[(&str, String)]) -> Child {
     let mut command = Command::new(fazhi_binary());
     command
@@ -34,6 +49,7 @@ fn spawn(data_dir: &Path, ports: &Ports, database_urls: &[(&str, String)]) -> Ch
             format!("127.0.0.1:{}", ports.training),
         )
         .env("FAZHI_LOG__FILTER", "warn")
+        .env("FAZHI_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .kill_on_drop(true);
@@ -69,7 +85,7 @@ async fn every_acknowledged_complaint_survives_sigkill() {
         let mut databases = Vec::new();
         let mut urls = Vec::new();
         if backend == Backend::Postgres {
-            for service in ["cases", "complaints", "training"] {
+            for service in ["cases", "complaints", "training", "gateway"] {
                 let db = fazhi_testkit::postgres()
                     .await
                     .expect("PostgreSQL is configured");
@@ -84,6 +100,7 @@ async fn every_acknowledged_complaint_survives_sigkill() {
             training: free_port(),
         };
         let base = format!("http://127.0.0.1:{}", ports.rest);
+        fazhi_gateway::install_tls_provider();
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .build()
@@ -91,16 +108,19 @@ async fn every_acknowledged_complaint_survives_sigkill() {
 
         let mut server = spawn(data.data_dir(), &ports, &urls);
         wait_ready(&client, &base).await;
+        let token = login(&client, &base).await;
 
         // Concurrent writers, so acknowledged rows share group commits.
         let posts = (0..8).map(|_| {
             let client = client.clone();
+            let token = token.clone();
             let url = format!("{base}/api/v1/complaints");
             async move {
                 let mut ids = Vec::new();
                 for _ in 0..25 {
                     let response = client
                         .post(&url)
+                        .bearer_auth(&token)
                         .json(&complaint_body())
                         .send()
                         .await
@@ -126,6 +146,7 @@ async fn every_acknowledged_complaint_survives_sigkill() {
         for id in &acknowledged {
             let status = client
                 .get(format!("{base}/api/v1/complaints/{id}"))
+                .bearer_auth(&token)
                 .send()
                 .await
                 .unwrap()

@@ -1,11 +1,17 @@
-//! The gRPC side: health checking and reflection on every service, and
-//! statistics read straight from each service.
+//! The gRPC side: health checking and reflection on every service,
+//! statistics read straight from each service, and each service checking the
+//! internal identity token and the caller's scope on its own.
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, time::Duration};
 
-use fazhi_e2e::{Backend, Sandbox};
-use fazhi_platform::{config::GrpcClientSettings, grpc};
-use fazhi_proto::{cases::v1 as cases, training::v1 as training};
+use fazhi_e2e::{Backend, COUNTY, OTHER_TOWNSHIP, Sandbox, TOWNSHIP};
+use fazhi_platform::{
+    DivisionCode,
+    auth::{Caller, InternalKey, Role},
+    config::GrpcClientSettings,
+    grpc,
+};
+use fazhi_proto::{cases::v1 as cases, complaints::v1 as complaints, training::v1 as training};
 use tonic_reflection::pb::v1::{
     ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
     server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
@@ -70,10 +76,16 @@ async fn reflection_lists_each_services_api() {
 #[tokio::test]
 async fn statistics_come_from_each_services_own_rows() {
     let sandbox = Sandbox::start(Backend::Sqlite).await;
+    let key = sandbox.settings.internal_key().unwrap();
+    let overseer = Caller {
+        subject: "account:overseer".into(),
+        roles: vec![Role::CountyOverseer],
+        scope: DivisionCode::parse(COUNTY).unwrap(),
+    };
     let mut case_client =
         cases::case_service_client::CaseServiceClient::new(channel(sandbox.cases));
     let stats = case_client
-        .get_stats(cases::GetStatsRequest::default())
+        .get_stats(key.request(&overseer, cases::GetStatsRequest::default()))
         .await
         .unwrap()
         .into_inner();
@@ -81,10 +93,13 @@ async fn statistics_come_from_each_services_own_rows() {
     let mut training_client =
         training::training_service_client::TrainingServiceClient::new(channel(sandbox.training));
     let err = training_client
-        .get_stats(training::GetStatsRequest {
-            division_code: "bogus".into(),
-            period: None,
-        })
+        .get_stats(key.request(
+            &overseer,
+            training::GetStatsRequest {
+                division_code: "bogus".into(),
+                period: None,
+            },
+        ))
         .await
         .unwrap_err();
     assert_eq!(err.code(), tonic::Code::InvalidArgument);
@@ -92,5 +107,99 @@ async fn statistics_come_from_each_services_own_rows() {
         fazhi_platform::Error::from_status(&err).field.as_deref(),
         Some("division_code")
     );
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn a_direct_call_without_a_valid_internal_token_is_unauthenticated() {
+    let sandbox = Sandbox::start(Backend::Sqlite).await;
+    let overseer = Caller {
+        subject: "account:overseer".into(),
+        roles: vec![Role::CountyOverseer],
+        scope: DivisionCode::parse(COUNTY).unwrap(),
+    };
+    let forged = InternalKey::new(&[9u8; 32], Duration::from_secs(60)).unwrap();
+    let mut client =
+        complaints::complaint_service_client::ComplaintServiceClient::new(channel(sandbox.complaints));
+    for request in [
+        tonic::Request::new(complaints::GetStatsRequest::default()),
+        forged.request(&overseer, complaints::GetStatsRequest::default()),
+    ] {
+        let err = client.get_stats(request).await.unwrap_err();
+        assert_eq!(err.code(), tonic::Code::Unauthenticated);
+    }
+    let mut cases = cases::case_service_client::CaseServiceClient::new(channel(sandbox.cases));
+    let err = cases
+        .get_stats(cases::GetStatsRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), tonic::Code::Unauthenticated);
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn a_service_enforces_role_and_division_scope_itself() {
+    let sandbox = Sandbox::start(Backend::Sqlite).await;
+    let key = sandbox.settings.internal_key().unwrap();
+    let created: serde_json::Value = sandbox
+        .post_complaint(&fazhi_e2e::complaint_body())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let mut client =
+        complaints::complaint_service_client::ComplaintServiceClient::new(channel(sandbox.complaints));
+    let caller = |roles: Vec<Role>, scope: &str| Caller {
+        subject: "account:x".into(),
+        roles,
+        scope: DivisionCode::parse(scope).unwrap(),
+    };
+    let get = |reveal| complaints::GetComplaintRequest {
+        id: id.clone(),
+        reveal_personal: reveal,
+    };
+    // Own township: found, masked.
+    let own = client
+        .get_complaint(key.request(&caller(vec![Role::Staff], TOWNSHIP), get(false)))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(own.complainant.unwrap().phone, "138****1234");
+    // Another township: the same NOT_FOUND as a missing id.
+    let err = client
+        .get_complaint(key.request(&caller(vec![Role::Staff], OTHER_TOWNSHIP), get(false)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), tonic::Code::NotFound);
+    // Unmasked only for roles that handle requests.
+    let err = client
+        .get_complaint(key.request(&caller(vec![Role::CountyOverseer], COUNTY), get(true)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), tonic::Code::PermissionDenied);
+    let revealed = client
+        .get_complaint(key.request(&caller(vec![Role::Officer], TOWNSHIP), get(true)))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(revealed.complainant.unwrap().phone, "13812341234");
+    // Writing outside one's scope is refused.
+    let err = client
+        .create_complaint(key.request(
+            &caller(vec![Role::Staff], OTHER_TOWNSHIP),
+            complaints::CreateComplaintRequest {
+                channel: complaints::Channel::Hotline12345 as i32,
+                r#type: complaints::RequestType::Complaint as i32,
+                category: "illegal_construction".into(),
+                content: "违法建房".into(),
+                address: "西关村".into(),
+                division_code: TOWNSHIP.into(),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), tonic::Code::PermissionDenied);
     sandbox.stop().await;
 }

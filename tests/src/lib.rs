@@ -2,13 +2,16 @@
 //! process on ephemeral ports, each with a fresh database, driven over real
 //! sockets; and helpers to run the real `fazhi` binary.
 
-use std::{net::SocketAddr, path::PathBuf, time::Duration};
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use fazhi::{
     cluster::{self, Role, Running},
     settings::Settings,
 };
-use fazhi_platform::{config::ServiceSettings, shutdown::CancellationToken};
+use fazhi_gateway::{Gate, manage};
+use fazhi_platform::{
+    DivisionCode, auth::Caller, config::ServiceSettings, shutdown::CancellationToken,
+};
 use fazhi_testkit::TestDatabase;
 
 /// Which storage the sandbox's services use.
@@ -36,6 +39,9 @@ pub struct Sandbox {
     pub training: SocketAddr,
     pub client: reqwest::Client,
     pub settings: Settings,
+    /// Access token of the sandbox's default caller: a county account with
+    /// the staff, leader and county_overseer roles.
+    pub token: String,
     running: Option<Running>,
     _databases: Vec<TestDatabase>,
 }
@@ -49,6 +55,7 @@ impl Sandbox {
     /// gateway at a service that is down).
     pub async fn start_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Self {
         fazhi_platform::telemetry::init_for_tests();
+        fazhi_gateway::install_tls_provider();
         let mut databases = Vec::new();
         let mut settings = Settings::default();
         settings.gateway.listen = "127.0.0.1:0".parse().unwrap();
@@ -70,10 +77,26 @@ impl Sandbox {
             databases.push(database);
         }
         settings.data_dir = databases[0].data_dir().to_path_buf();
+        if backend == Backend::Postgres {
+            let database = fazhi_testkit::postgres()
+                .await
+                .expect("PostgreSQL is configured");
+            settings.gateway.database_url = database.url().map(str::to_owned);
+            databases.push(database);
+        }
+        settings.gateway.county = COUNTY.into();
         adjust(&mut settings);
         let running = cluster::start(&settings, Role::All, CancellationToken::new())
             .await
             .expect("the sandbox starts");
+        let gate = running.gate.clone().expect("the gateway runs");
+        let token = account_token(
+            &gate,
+            "county.default",
+            &["staff", "leader", "county_overseer"],
+            COUNTY,
+        )
+        .await;
         Self {
             backend,
             rest: format!("http://{}", running.gateway.expect("the gateway runs")),
@@ -85,6 +108,7 @@ impl Sandbox {
                 .build()
                 .unwrap(),
             settings,
+            token,
             running: Some(running),
             _databases: databases,
         }
@@ -94,13 +118,45 @@ impl Sandbox {
         format!("{}{path}", self.rest)
     }
 
-    /// `GET {path}`.
+    /// The gateway's identity store and authenticator.
+    pub fn gate(&self) -> Arc<Gate> {
+        self.running
+            .as_ref()
+            .and_then(|r| r.gate.clone())
+            .expect("the gateway runs")
+    }
+
+    /// Creates an account and returns an access token for it.
+    pub async fn account(&self, username: &str, roles: &[&str], division: &str) -> String {
+        account_token(&self.gate(), username, roles, division).await
+    }
+
+    /// `GET {path}` as the default caller.
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("the gateway answers")
+        self.get_as(&self.token, path).await
+    }
+
+    /// `GET {path}` with `token` as the bearer credential ("" for none).
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        let mut request = self.client.get(self.url(path));
+        if !token.is_empty() {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("the gateway answers")
+    }
+
+    /// `POST {path}` with a JSON body and `token` as the bearer credential ("" for none).
+    pub async fn post_as(
+        &self,
+        token: &str,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        let mut request = self.client.post(self.url(path)).json(body);
+        if !token.is_empty() {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("the gateway answers")
     }
 
     /// `GET {path}`, read as JSON.
@@ -108,14 +164,9 @@ impl Sandbox {
         self.get(path).await.json().await.expect("a JSON body")
     }
 
-    /// `POST /api/v1/complaints` with `body`.
+    /// `POST /api/v1/complaints` with `body` as the default caller.
     pub async fn post_complaint(&self, body: &serde_json::Value) -> reqwest::Response {
-        self.client
-            .post(self.url("/api/v1/complaints"))
-            .json(body)
-            .send()
-            .await
-            .expect("the gateway answers")
+        self.post_as(&self.token, "/api/v1/complaints", body).await
     }
 
     /// Stops every server and waits for them to finish.
@@ -124,6 +175,35 @@ impl Sandbox {
             running.stop().await.expect("the sandbox stops cleanly");
         }
     }
+}
+
+/// The county of every sandbox (沈丘县) and two of its townships.
+pub const COUNTY: &str = "411624";
+pub const TOWNSHIP: &str = "411624100";
+pub const OTHER_TOWNSHIP: &str = "411624101";
+
+/// Creates an account straight in the gateway's store (as the command line
+/// does) and mints its access token.
+pub async fn account_token(gate: &Gate, username: &str, roles: &[&str], division: &str) -> String {
+    let operator = Caller {
+        subject: "test".into(),
+        roles: vec![fazhi_platform::auth::Role::Admin],
+        scope: DivisionCode::parse(COUNTY).unwrap(),
+    };
+    let account = manage::create_account(
+        &gate.store,
+        &operator,
+        manage::NewAccount {
+            username: username.into(),
+            password: "a long test password".into(),
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            division_code: division.into(),
+            person_id: None,
+        },
+    )
+    .await
+    .expect("the account is created");
+    gate.authn.issue(&account).expect("a token").0
 }
 
 /// The `fazhi` binary built alongside this test (`cargo test --workspace`

@@ -115,6 +115,8 @@ async fn main() -> anyhow::Result<()> {
         .with_context(|| format!("starting {}", binary.display()))?;
     let pid = server.id().context("the server has a pid")?;
     let base = format!("http://127.0.0.1:{rest}");
+    // Only needed when a workspace build unifies reqwest's TLS features.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency)
         .build()?;

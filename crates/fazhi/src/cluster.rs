@@ -38,6 +38,8 @@ pub struct Running {
     pub complaints: Option<SocketAddr>,
     pub training: Option<SocketAddr>,
     pub metrics: Option<SocketAddr>,
+    /// The gateway's identity store and authenticator, when it runs here.
+    pub gate: Option<Arc<fazhi_gateway::Gate>>,
     tasks: JoinSet<anyhow::Result<()>>,
     shutdown: CancellationToken,
 }
@@ -83,6 +85,7 @@ pub async fn start(
         complaints: None,
         training: None,
         metrics: None,
+        gate: None,
         tasks: JoinSet::new(),
         shutdown: shutdown.clone(),
     };
@@ -123,6 +126,7 @@ pub async fn start(
             fazhi_gateway::Gate::open(&settings.gateway, &settings.data_dir, internal.clone())
                 .await?,
         );
+        running.gate = Some(gate.clone());
         let state = fazhi_gateway::AppState::connect(&upstreams, &settings.grpc, gate.clone())?;
         let stop = shutdown.clone();
         tasks.spawn(async move {

@@ -237,7 +237,8 @@ impl Caller {
         }
     }
 
-    /// Refuses writing a record of `division` outside the caller's scope.
+    /// Refuses a record of `division` (written, or asked for by a filter)
+    /// outside the caller's scope.
     pub fn check_writes(&self, field: &str, division: &DivisionCode) -> Result<(), Error> {
         if self.sees(division) {
             Ok(())

@@ -295,8 +295,7 @@ impl Oidc {
             !algorithms.is_empty(),
             "gateway.auth.oidc.algorithms is empty"
         );
-        // TLS for an https:// JWKS uses the ring provider.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        crate::install_tls_provider();
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(5))
             .build()?;

@@ -204,7 +204,8 @@ pub async fn list(
 ) -> Result<Json<ComplaintPage>, Problem> {
     let Query(params) = params?;
     let page_size = query::page_size(params.page_size.as_deref())?;
-    let division = query::division("division", params.division.as_deref())?;
+    let division =
+        query::scoped_division(&identity.caller, "division", params.division.as_deref())?;
     let received = query::period(
         ("received_from", params.received_from.as_deref()),
         ("received_to", params.received_to.as_deref()),

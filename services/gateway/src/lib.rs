@@ -131,6 +131,12 @@ impl Default for PublicSettings {
     }
 }
 
+/// Selects the TLS crypto provider (ring) for HTTPS clients in this process,
+/// such as the JWKS fetch; harmless when one is installed already.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// Where the services are.
 #[derive(Debug, Clone)]
 pub struct Upstreams {

@@ -56,7 +56,9 @@ pub async fn summary(
     params: Result<Query<SummaryParams>, QueryRejection>,
 ) -> Result<Json<Summary>, Problem> {
     let Query(params) = params?;
-    let division = query::division("division", params.division.as_deref())?.map(String::from);
+    let division =
+        query::scoped_division(&identity.caller, "division", params.division.as_deref())?
+            .map(String::from);
     let period = query::period(
         ("from", params.from.as_deref()),
         ("to", params.to.as_deref()),

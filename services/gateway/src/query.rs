@@ -3,7 +3,7 @@
 //! the services apply again on their side.
 
 use chrono::{DateTime, Utc};
-use fazhi_platform::{DivisionCode, time};
+use fazhi_platform::{DivisionCode, auth::Caller, time};
 use fazhi_proto::common::v1::TimeRange;
 
 use crate::problem::Problem;
@@ -14,6 +14,19 @@ pub fn division(name: &str, value: Option<&str>) -> Result<Option<DivisionCode>,
         name,
         value.unwrap_or_default(),
     )?)
+}
+
+/// A division filter the caller may use: inside their own scope (403 otherwise).
+pub fn scoped_division(
+    caller: &Caller,
+    name: &str,
+    value: Option<&str>,
+) -> Result<Option<DivisionCode>, Problem> {
+    let asked = division(name, value)?;
+    if let Some(division) = &asked {
+        caller.check_writes(name, division)?;
+    }
+    Ok(asked)
 }
 
 /// A period from two RFC 3339 parameters, each given as (name, value).
