@@ -1,7 +1,9 @@
 //! End-to-end tests: one test binary, a module per concern.
 
+mod authorization;
 mod bad_input;
 mod complaints;
 mod crash;
 mod grpc;
+mod identity;
 mod resilience;

@@ -1,0 +1,313 @@
+//! The authorization matrix, walked: every route of the API document × every
+//! role × a record of the caller's own division and of another one. A route
+//! the walk does not know fails it, so no route ships without a rule.
+
+use std::collections::BTreeSet;
+
+use fazhi_e2e::{Backend, COUNTY, OTHER_TOWNSHIP, Sandbox, TOWNSHIP, backends, complaint_body};
+use fazhi_gateway::authz::{self, Access};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+const ROLES: [&str; 6] = [
+    "staff",
+    "officer",
+    "legal_reviewer",
+    "leader",
+    "county_overseer",
+    "admin",
+];
+const PASSWORD: &str = "a long test password";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Own,
+    Other,
+}
+
+/// What a permitted caller gets for a record outside their divisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outside {
+    /// An id outside the scope is the same as no such id.
+    NotFound,
+    /// A filter or new record outside the scope is refused.
+    Forbidden,
+    /// The route has no division (the caller's own identity, the audit log).
+    Same,
+}
+
+/// Records both divisions hold, made before the walk.
+struct Fixtures {
+    complaint: [String; 2],
+    api_key: [String; 2],
+    tracking: String,
+}
+
+impl Fixtures {
+    fn pick<'a>(&'a self, pair: &'a [String; 2], target: Target) -> &'a str {
+        match target {
+            Target::Own => &pair[0],
+            Target::Other => &pair[1],
+        }
+    }
+}
+
+fn division(target: Target) -> &'static str {
+    match target {
+        Target::Own => TOWNSHIP,
+        Target::Other => OTHER_TOWNSHIP,
+    }
+}
+
+/// The request that exercises `method path` against `target`, and what a
+/// permitted caller gets outside their divisions. `None` for a route the
+/// walk does not know.
+fn probe(
+    method: &str,
+    path: &str,
+    target: Target,
+    fx: &Fixtures,
+    role: &str,
+    n: usize,
+) -> Option<(Method, String, Option<Value>, Outside)> {
+    let d = division(target);
+    let mut complaint = complaint_body();
+    complaint["division_code"] = d.into();
+    let found = match (method, path) {
+        ("POST", "/api/v1/auth/login") => (
+            Method::POST,
+            path.to_owned(),
+            Some(json!({ "username": format!("role-{role}"), "password": PASSWORD })),
+            Outside::Same,
+        ),
+        ("GET", "/api/v1/auth/me") => (Method::GET, path.to_owned(), None, Outside::Same),
+        ("POST", "/api/v1/public/complaints") => {
+            let mut body = complaint.clone();
+            body.as_object_mut().unwrap().remove("channel");
+            (Method::POST, path.to_owned(), Some(body), Outside::Same)
+        }
+        ("GET", "/api/v1/public/complaints/{tracking_code}") => (
+            Method::GET,
+            format!("/api/v1/public/complaints/{}?phone_last4=1234", fx.tracking),
+            None,
+            Outside::Same,
+        ),
+        ("POST", "/api/v1/complaints") => {
+            (Method::POST, path.to_owned(), Some(complaint), Outside::Forbidden)
+        }
+        ("GET", "/api/v1/complaints") => (
+            Method::GET,
+            format!("{path}?division={d}"),
+            None,
+            Outside::Forbidden,
+        ),
+        ("GET", "/api/v1/complaints/{id}") => (
+            Method::GET,
+            format!("/api/v1/complaints/{}", fx.pick(&fx.complaint, target)),
+            None,
+            Outside::NotFound,
+        ),
+        ("GET", "/api/v1/oversight/summary") => (
+            Method::GET,
+            format!("{path}?division={d}"),
+            None,
+            Outside::Forbidden,
+        ),
+        ("GET", "/api/v1/audit-events") => (Method::GET, path.to_owned(), None, Outside::Same),
+        ("GET", "/api/v1/accounts") => (Method::GET, path.to_owned(), None, Outside::Same),
+        ("POST", "/api/v1/accounts") => (
+            Method::POST,
+            path.to_owned(),
+            Some(json!({
+                "username": format!("new-{role}-{n}"),
+                "password": PASSWORD,
+                "roles": ["staff"],
+                "division_code": d,
+            })),
+            Outside::Forbidden,
+        ),
+        ("POST", "/api/v1/accounts/{username}/disable")
+        | ("POST", "/api/v1/accounts/{username}/enable") => {
+            let who = match target {
+                Target::Own => "victim-own",
+                Target::Other => "victim-other",
+            };
+            (
+                Method::POST,
+                path.replace("{username}", who),
+                None,
+                Outside::NotFound,
+            )
+        }
+        ("GET", "/api/v1/api-keys") => (Method::GET, path.to_owned(), None, Outside::Same),
+        ("POST", "/api/v1/api-keys") => (
+            Method::POST,
+            path.to_owned(),
+            Some(json!({ "name": "county 12345", "roles": ["staff"], "division_code": d })),
+            Outside::Forbidden,
+        ),
+        ("POST", "/api/v1/api-keys/{id}/revoke") => (
+            Method::POST,
+            format!("/api/v1/api-keys/{}/revoke", fx.pick(&fx.api_key, target)),
+            None,
+            Outside::NotFound,
+        ),
+        _ => return None,
+    };
+    Some(found)
+}
+
+/// Every (method, path) of the API document.
+async fn documented_routes(sandbox: &Sandbox) -> BTreeSet<(String, String)> {
+    let doc: Value = sandbox.get_json("/openapi.json").await;
+    let mut routes = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                routes.insert((method.to_ascii_uppercase(), path.clone()));
+            }
+        }
+    }
+    routes
+}
+
+async fn setup(sandbox: &Sandbox) -> Fixtures {
+    let admin = sandbox.account("walk.admin", &["admin"], COUNTY).await;
+    let mut complaint = [String::new(), String::new()];
+    let mut api_key = [String::new(), String::new()];
+    for (i, d) in [TOWNSHIP, OTHER_TOWNSHIP].into_iter().enumerate() {
+        let mut body = complaint_body();
+        body["division_code"] = d.into();
+        let created: Value = sandbox.post_complaint(&body).await.json().await.unwrap();
+        complaint[i] = created["id"].as_str().unwrap().to_owned();
+        let key: Value = sandbox
+            .post_as(
+                &admin,
+                "/api/v1/api-keys",
+                &json!({ "name": "fixture", "roles": ["staff"], "division_code": d }),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        api_key[i] = key["id"].as_str().unwrap().to_owned();
+    }
+    sandbox.account("victim-own", &["staff"], TOWNSHIP).await;
+    sandbox.account("victim-other", &["staff"], OTHER_TOWNSHIP).await;
+    let mut public = complaint_body();
+    public.as_object_mut().unwrap().remove("channel");
+    public["complainant_phone"] = "13900001234".into();
+    let receipt: Value = sandbox
+        .post_as("", "/api/v1/public/complaints", &public)
+        .await
+        .json()
+        .await
+        .unwrap();
+    Fixtures {
+        complaint,
+        api_key,
+        tracking: receipt["tracking_code"].as_str().unwrap().to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn every_route_every_role_and_both_divisions_follow_the_matrix() {
+    for backend in backends() {
+        let sandbox = Sandbox::start_with(backend, |s| {
+            s.gateway.public.requests_per_minute = 100_000;
+        })
+        .await;
+        let fx = setup(&sandbox).await;
+        let routes = documented_routes(&sandbox).await;
+
+        // The document and the rule table list the same /api/ routes.
+        let ruled: BTreeSet<(String, String)> = authz::RULES
+            .iter()
+            .map(|r| (r.method.to_owned(), r.path.to_owned()))
+            .collect();
+        let documented: BTreeSet<(String, String)> = routes
+            .iter()
+            .filter(|(_, p)| p.starts_with("/api/"))
+            .cloned()
+            .collect();
+        assert_eq!(documented, ruled, "documented routes and access rules differ");
+
+        let mut callers: Vec<(String, String)> = vec![("anonymous".into(), String::new())];
+        for role in ROLES {
+            let token = sandbox.account(&format!("role-{role}"), &[role], TOWNSHIP).await;
+            callers.push((role.to_owned(), token));
+        }
+        let mut checked = 0;
+        for (method, path) in &documented {
+            let access = authz::find(method, path).expect("every route has a rule");
+            for (role, token) in &callers {
+                for target in [Target::Own, Target::Other] {
+                    checked += 1;
+                    let Some((m, url, body, outside)) =
+                        probe(method, path, target, &fx, role, checked)
+                    else {
+                        panic!("{method} {path} has no authorization probe: add it to this walk");
+                    };
+                    let permitted = match access {
+                        Access::Public | Access::PublicLimited => true,
+                        Access::Authenticated => !token.is_empty(),
+                        Access::Permission(p) => p.roles().iter().any(|r| r.code() == role),
+                    };
+                    let mut request = sandbox.client.request(m, sandbox.url(&url));
+                    if !token.is_empty() {
+                        request = request.bearer_auth(token);
+                    }
+                    if let Some(body) = &body {
+                        request = request.json(body);
+                    }
+                    let response = request.send().await.unwrap();
+                    let status = response.status();
+                    let text = response.text().await.unwrap();
+                    let what = format!("{backend:?} {method} {path} as {role} on {target:?}: {status} {text}");
+                    let public_login = path == "/api/v1/auth/login" && token.is_empty();
+                    if !permitted && token.is_empty() {
+                        assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}");
+                    } else if !permitted {
+                        assert_eq!(status, StatusCode::FORBIDDEN, "{what}");
+                        assert!(text.contains("\"forbidden\""), "{what}");
+                    } else if public_login {
+                        // The anonymous caller logs in as nobody in particular.
+                        assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}");
+                    } else if target == Target::Own || outside == Outside::Same {
+                        assert!(status.is_success(), "{what}");
+                    } else if outside == Outside::NotFound {
+                        assert_eq!(status, StatusCode::NOT_FOUND, "{what}");
+                    } else {
+                        assert_eq!(status, StatusCode::FORBIDDEN, "{what}");
+                        assert!(text.contains("division_out_of_scope"), "{what}");
+                    }
+                }
+            }
+        }
+        assert!(checked >= documented.len() * 14);
+        sandbox.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_township_account_cannot_read_another_townships_complaints() {
+    let sandbox = Sandbox::start(Backend::Sqlite).await;
+    let mut elsewhere = complaint_body();
+    elsewhere["division_code"] = OTHER_TOWNSHIP.into();
+    let created: Value = sandbox.post_complaint(&elsewhere).await.json().await.unwrap();
+    let id = created["id"].as_str().unwrap();
+    let township = sandbox.account("laocheng.staff", &["staff"], TOWNSHIP).await;
+
+    let one = sandbox.get_as(&township, &format!("/api/v1/complaints/{id}")).await;
+    assert_eq!(one.status(), StatusCode::NOT_FOUND);
+    let missing = sandbox
+        .get_as(&township, "/api/v1/complaints/0190d6a2-0000-7000-8000-000000000000")
+        .await;
+    let (a, b): (Value, Value) = (one.json().await.unwrap(), missing.json().await.unwrap());
+    assert_eq!(a["code"], b["code"], "outside the scope looks exactly like absent");
+    assert_eq!(a["detail"], b["detail"]);
+
+    let listed: Value = sandbox.get_as(&township, "/api/v1/complaints").await.json().await.unwrap();
+    assert_eq!(listed["complaints"].as_array().unwrap().len(), 0, "{listed}");
+    sandbox.stop().await;
+}
