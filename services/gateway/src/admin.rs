@@ -143,7 +143,7 @@ pub struct CreateAccount {
     #[schema(example = json!(["staff"]))]
     roles: Vec<String>,
     /// The division the account acts for (and sees, with everything under it).
-    #[schema(example = "411624100")]
+    #[schema(example = "411624100", pattern = r"^[1-8][0-9]{5}([0-9]{3}){0,2}$")]
     division_code: String,
     /// The person record this account belongs to, if any.
     #[serde(default)]
@@ -326,7 +326,7 @@ pub struct CreateApiKey {
     /// Any role but `admin`.
     #[schema(example = json!(["staff"]))]
     roles: Vec<String>,
-    #[schema(example = "411624")]
+    #[schema(example = "411624", pattern = r"^[1-8][0-9]{5}([0-9]{3}){0,2}$")]
     division_code: String,
     /// When the key stops working (RFC 3339); none means until revoked.
     #[serde(default)]

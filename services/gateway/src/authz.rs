@@ -7,13 +7,13 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::{
     extract::{ConnectInfo, MatchedPath, Request, State},
-    http::{Method, StatusCode},
+    http::StatusCode,
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use fazhi_platform::auth::Permission;
 
-use crate::{AppState, authn::Identity, problem::Problem};
+use crate::{AppState, problem::Problem};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,13 +211,81 @@ pub async fn authorize(
     next.run(request).await
 }
 
-/// `Method` of a rule, for the API document.
-pub fn method_of(rule: &Rule) -> Method {
-    Method::from_bytes(rule.method.as_bytes()).unwrap_or(Method::GET)
-}
+#[cfg(test)]
+mod tests {
+    use fazhi_platform::auth::Role;
 
-/// The identity `authorize` attached (anonymous if none, which only happens
-/// on routes outside `/api/`).
-pub fn identity_of(request_extensions: &http::Extensions) -> Option<&Identity> {
-    request_extensions.get::<Identity>()
+    use super::*;
+
+    const DOC: &str = include_str!("../../../ARCHITECTURE.md");
+
+    /// The rows of the markdown table whose first cell starts with `first`.
+    fn rows(first: &str) -> Vec<Vec<String>> {
+        DOC.lines()
+            .filter(|l| l.starts_with(&format!("| {first}")))
+            .map(|l| {
+                l.trim_matches('|')
+                    .split('|')
+                    .map(|c| c.trim().to_owned())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_written_permission_matrix_is_the_one_enforced() {
+        let header = &rows("Permission")[0];
+        let roles: Vec<Role> = header[1..]
+            .iter()
+            .map(|c| Role::from_code(c).expect("a role column"))
+            .collect();
+        let table = rows("`");
+        let mut seen = Vec::new();
+        for row in table.iter().filter(|r| r.len() == roles.len() + 1) {
+            let code = row[0].trim_matches('`');
+            let permission = Permission::ALL
+                .into_iter()
+                .find(|p| p.code() == code)
+                .unwrap_or_else(|| panic!("{code} is documented but not a permission"));
+            for (role, cell) in roles.iter().zip(&row[1..]) {
+                let documented = cell == "✓";
+                assert_eq!(
+                    permission.roles().contains(role),
+                    documented,
+                    "{code} for {role}: the document says {cell}"
+                );
+            }
+            seen.push(permission);
+        }
+        for permission in Permission::ALL {
+            assert!(seen.contains(&permission), "{} is not documented", permission.code());
+        }
+    }
+
+    #[test]
+    fn the_written_route_table_is_the_one_enforced() {
+        let documented: Vec<(String, String)> = rows("`")
+            .into_iter()
+            .filter(|r| r.len() == 2)
+            .map(|r| (r[0].trim_matches('`').to_owned(), r[1].clone()))
+            .collect();
+        assert_eq!(documented.len(), RULES.len(), "one documented row per rule");
+        for rule in RULES {
+            let route = format!("{} {}", rule.method, rule.path);
+            let (_, needs) = documented
+                .iter()
+                .find(|(r, _)| *r == route)
+                .unwrap_or_else(|| panic!("{route} is not documented"));
+            let expected = match rule.access {
+                Access::Public => "public".to_owned(),
+                Access::PublicLimited => "public, rate-limited".to_owned(),
+                Access::Authenticated => "authenticated".to_owned(),
+                Access::Permission(p) => format!("`{}`", p.code()),
+            };
+            assert!(
+                needs.starts_with(&expected),
+                "{route}: documented {needs:?}, enforced {expected:?}"
+            );
+        }
+    }
 }

@@ -23,11 +23,17 @@ use crate::{
 #[serde(deny_unknown_fields)]
 pub struct CreateComplaint {
     /// `hotline_12345`, `mailbox`, `petition_hall`, `service_station`, `web`, `mobile_app` or `referral`.
-    #[schema(example = "hotline_12345")]
+    #[schema(
+        example = "hotline_12345",
+        pattern = "^(hotline_12345|mailbox|petition_hall|service_station|web|mobile_app|referral)$"
+    )]
     channel: String,
     /// `inquiry`, `help`, `suggestion`, `complaint` or `report`; decides the reply deadline.
     #[serde(rename = "type")]
-    #[schema(example = "complaint")]
+    #[schema(
+        example = "complaint",
+        pattern = "^(inquiry|help|suggestion|complaint|report)$"
+    )]
     request_type: String,
     /// Category code, e.g. `illegal_construction`.
     #[schema(example = "illegal_construction")]
@@ -35,7 +41,7 @@ pub struct CreateComplaint {
     content: String,
     address: String,
     /// 行政区划代码 of the township or village concerned.
-    #[schema(example = "411624100")]
+    #[schema(example = "411624100", pattern = r"^[1-8][0-9]{5}([0-9]{3}){0,2}$")]
     division_code: String,
     #[serde(default)]
     complainant_name: Option<String>,

@@ -24,19 +24,22 @@ use crate::{
 pub struct SubmitComplaint {
     /// `inquiry`, `help`, `suggestion`, `complaint` or `report`.
     #[serde(rename = "type")]
-    #[schema(example = "complaint")]
+    #[schema(
+        example = "complaint",
+        pattern = "^(inquiry|help|suggestion|complaint|report)$"
+    )]
     request_type: String,
     #[schema(example = "illegal_construction")]
     category: String,
     content: String,
     address: String,
     /// 行政区划代码 of the township or village concerned.
-    #[schema(example = "411624100")]
+    #[schema(example = "411624100", pattern = r"^[1-8][0-9]{5}([0-9]{3}){0,2}$")]
     division_code: String,
     #[serde(default)]
     complainant_name: Option<String>,
     /// Needed to follow the request: its last four digits go with the tracking code.
-    #[schema(example = "13812345678")]
+    #[schema(example = "13812345678", pattern = r"^[0-9+() -]{5,20}$")]
     complainant_phone: String,
     #[serde(default)]
     urgent: bool,
