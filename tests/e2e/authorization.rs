@@ -92,9 +92,12 @@ fn probe(
             None,
             Outside::Same,
         ),
-        ("POST", "/api/v1/complaints") => {
-            (Method::POST, path.to_owned(), Some(complaint), Outside::Forbidden)
-        }
+        ("POST", "/api/v1/complaints") => (
+            Method::POST,
+            path.to_owned(),
+            Some(complaint),
+            Outside::Forbidden,
+        ),
         ("GET", "/api/v1/complaints") => (
             Method::GET,
             format!("{path}?division={d}"),
@@ -193,7 +196,9 @@ async fn setup(sandbox: &Sandbox) -> Fixtures {
         api_key[i] = key["id"].as_str().unwrap().to_owned();
     }
     sandbox.account("victim-own", &["staff"], TOWNSHIP).await;
-    sandbox.account("victim-other", &["staff"], OTHER_TOWNSHIP).await;
+    sandbox
+        .account("victim-other", &["staff"], OTHER_TOWNSHIP)
+        .await;
     let mut public = complaint_body();
     public.as_object_mut().unwrap().remove("channel");
     public["complainant_phone"] = "13900001234".into();
@@ -230,11 +235,16 @@ async fn every_route_every_role_and_both_divisions_follow_the_matrix() {
             .filter(|(_, p)| p.starts_with("/api/"))
             .cloned()
             .collect();
-        assert_eq!(documented, ruled, "documented routes and access rules differ");
+        assert_eq!(
+            documented, ruled,
+            "documented routes and access rules differ"
+        );
 
         let mut callers: Vec<(String, String)> = vec![("anonymous".into(), String::new())];
         for role in ROLES {
-            let token = sandbox.account(&format!("role-{role}"), &[role], TOWNSHIP).await;
+            let token = sandbox
+                .account(&format!("role-{role}"), &[role], TOWNSHIP)
+                .await;
             callers.push((role.to_owned(), token));
         }
         let mut checked = 0;
@@ -263,7 +273,9 @@ async fn every_route_every_role_and_both_divisions_follow_the_matrix() {
                     let response = request.send().await.unwrap();
                     let status = response.status();
                     let text = response.text().await.unwrap();
-                    let what = format!("{backend:?} {method} {path} as {role} on {target:?}: {status} {text}");
+                    let what = format!(
+                        "{backend:?} {method} {path} as {role} on {target:?}: {status} {text}"
+                    );
                     let public_login = path == "/api/v1/auth/login" && token.is_empty();
                     if !permitted && token.is_empty() {
                         assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}");
@@ -294,20 +306,44 @@ async fn a_township_account_cannot_read_another_townships_complaints() {
     let sandbox = Sandbox::start(Backend::Sqlite).await;
     let mut elsewhere = complaint_body();
     elsewhere["division_code"] = OTHER_TOWNSHIP.into();
-    let created: Value = sandbox.post_complaint(&elsewhere).await.json().await.unwrap();
+    let created: Value = sandbox
+        .post_complaint(&elsewhere)
+        .await
+        .json()
+        .await
+        .unwrap();
     let id = created["id"].as_str().unwrap();
-    let township = sandbox.account("laocheng.staff", &["staff"], TOWNSHIP).await;
+    let township = sandbox
+        .account("laocheng.staff", &["staff"], TOWNSHIP)
+        .await;
 
-    let one = sandbox.get_as(&township, &format!("/api/v1/complaints/{id}")).await;
+    let one = sandbox
+        .get_as(&township, &format!("/api/v1/complaints/{id}"))
+        .await;
     assert_eq!(one.status(), StatusCode::NOT_FOUND);
     let missing = sandbox
-        .get_as(&township, "/api/v1/complaints/0190d6a2-0000-7000-8000-000000000000")
+        .get_as(
+            &township,
+            "/api/v1/complaints/0190d6a2-0000-7000-8000-000000000000",
+        )
         .await;
     let (a, b): (Value, Value) = (one.json().await.unwrap(), missing.json().await.unwrap());
-    assert_eq!(a["code"], b["code"], "outside the scope looks exactly like absent");
+    assert_eq!(
+        a["code"], b["code"],
+        "outside the scope looks exactly like absent"
+    );
     assert_eq!(a["detail"], b["detail"]);
 
-    let listed: Value = sandbox.get_as(&township, "/api/v1/complaints").await.json().await.unwrap();
-    assert_eq!(listed["complaints"].as_array().unwrap().len(), 0, "{listed}");
+    let listed: Value = sandbox
+        .get_as(&township, "/api/v1/complaints")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        listed["complaints"].as_array().unwrap().len(),
+        0,
+        "{listed}"
+    );
     sandbox.stop().await;
 }

@@ -119,8 +119,9 @@ async fn a_direct_call_without_a_valid_internal_token_is_unauthenticated() {
         scope: DivisionCode::parse(COUNTY).unwrap(),
     };
     let forged = InternalKey::new(&[9u8; 32], Duration::from_secs(60)).unwrap();
-    let mut client =
-        complaints::complaint_service_client::ComplaintServiceClient::new(channel(sandbox.complaints));
+    let mut client = complaints::complaint_service_client::ComplaintServiceClient::new(channel(
+        sandbox.complaints,
+    ));
     for request in [
         tonic::Request::new(complaints::GetStatsRequest::default()),
         forged.request(&overseer, complaints::GetStatsRequest::default()),
@@ -148,8 +149,9 @@ async fn a_service_enforces_role_and_division_scope_itself() {
         .await
         .unwrap();
     let id = created["id"].as_str().unwrap().to_owned();
-    let mut client =
-        complaints::complaint_service_client::ComplaintServiceClient::new(channel(sandbox.complaints));
+    let mut client = complaints::complaint_service_client::ComplaintServiceClient::new(channel(
+        sandbox.complaints,
+    ));
     let caller = |roles: Vec<Role>, scope: &str| Caller {
         subject: "account:x".into(),
         roles,

@@ -36,7 +36,9 @@ async fn login(sandbox: &Sandbox, username: &str, password: &str) -> reqwest::Re
 async fn login_gives_a_bearer_token_for_the_account() {
     for backend in backends() {
         let sandbox = Sandbox::start(backend).await;
-        sandbox.account("laocheng.staff", &["staff"], TOWNSHIP).await;
+        sandbox
+            .account("laocheng.staff", &["staff"], TOWNSHIP)
+            .await;
         let response = login(&sandbox, "laocheng.staff", PASSWORD).await;
         assert_eq!(response.status(), StatusCode::OK, "{backend:?}");
         let body: Value = response.json().await.unwrap();
@@ -53,10 +55,17 @@ async fn login_gives_a_bearer_token_for_the_account() {
         assert_eq!(me["roles"], json!(["staff"]));
         assert_eq!(me["division_code"], TOWNSHIP);
 
-        let (status, code) = problem_code(login(&sandbox, "laocheng.staff", "wrong password!").await).await;
-        assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "invalid_login"));
+        let (status, code) =
+            problem_code(login(&sandbox, "laocheng.staff", "wrong password!").await).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::UNAUTHORIZED, "invalid_login")
+        );
         let (status, code) = problem_code(login(&sandbox, "nobody.here", PASSWORD).await).await;
-        assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "invalid_login"));
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::UNAUTHORIZED, "invalid_login")
+        );
         sandbox.stop().await;
     }
 }
@@ -71,7 +80,11 @@ async fn repeated_login_failures_are_refused_with_retry_after_even_with_the_righ
     }
     let response = login(&sandbox, "target", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-    let wait: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let wait: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(wait > 0 && wait <= 900, "{wait}");
     sandbox.stop().await;
 }
@@ -95,7 +108,12 @@ async fn failures_from_one_address_are_limited_across_accounts() {
 /// A token with the gateway's own claims, signed by `secret`.
 fn local_token(secret: &[u8], sub: &str, aud: &str, exp: i64, alg: Algorithm) -> String {
     let claims = json!({ "iss": "fazhi", "aud": aud, "sub": sub, "iat": now() - 10, "exp": exp });
-    encode(&Header::new(alg), &claims, &EncodingKey::from_secret(secret)).unwrap()
+    encode(
+        &Header::new(alg),
+        &claims,
+        &EncodingKey::from_secret(secret),
+    )
+    .unwrap()
 }
 
 struct TestIdp {
@@ -105,7 +123,8 @@ struct TestIdp {
 }
 
 fn test_idp() -> TestIdp {
-    let fixture: Value = serde_json::from_str(include_str!("../fixtures/oidc-test-key.json")).unwrap();
+    let fixture: Value =
+        serde_json::from_str(include_str!("../fixtures/oidc-test-key.json")).unwrap();
     let der = base64::engine::general_purpose::STANDARD
         .decode(fixture["private_key_pkcs1_der"].as_str().unwrap())
         .unwrap();
@@ -161,16 +180,36 @@ async fn tokens_from_the_oidc_issuer_map_their_claims_to_roles_and_division() {
     for backend in backends() {
         let idp = test_idp();
         let sandbox = oidc_sandbox(backend, &idp).await;
-        let token = idp.token(idp_claims(json!(["county_overseer"]), COUNTY, AUDIENCE, now() + 300));
-        let me: Value = sandbox.get_as(&token, "/api/v1/auth/me").await.json().await.unwrap();
+        let token = idp.token(idp_claims(
+            json!(["county_overseer"]),
+            COUNTY,
+            AUDIENCE,
+            now() + 300,
+        ));
+        let me: Value = sandbox
+            .get_as(&token, "/api/v1/auth/me")
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(me["subject"], "oidc:u-1001", "{backend:?}");
         assert_eq!(me["roles"], json!(["county_overseer"]));
         assert_eq!(me["division_code"], COUNTY);
         let summary = sandbox.get_as(&token, "/api/v1/oversight/summary").await;
         assert_eq!(summary.status(), StatusCode::OK);
         // A space-separated roles claim works too; unknown roles are ignored.
-        let token = idp.token(idp_claims(json!("staff superuser"), TOWNSHIP, AUDIENCE, now() + 300));
-        let me: Value = sandbox.get_as(&token, "/api/v1/auth/me").await.json().await.unwrap();
+        let token = idp.token(idp_claims(
+            json!("staff superuser"),
+            TOWNSHIP,
+            AUDIENCE,
+            now() + 300,
+        ));
+        let me: Value = sandbox
+            .get_as(&token, "/api/v1/auth/me")
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(me["roles"], json!(["staff"]));
         sandbox.stop().await;
     }
@@ -183,18 +222,25 @@ async fn forged_expired_and_misdirected_tokens_are_refused() {
     let secret = std::fs::read_to_string(sandbox.settings.data_dir.join("token.key")).unwrap();
     let secret = secret.trim().as_bytes();
     let account_token = sandbox.account("li.officer", &["officer"], TOWNSHIP).await;
-    let me: Value = sandbox.get_as(&account_token, "/api/v1/auth/me").await.json().await.unwrap();
+    let me: Value = sandbox
+        .get_as(&account_token, "/api/v1/auth/me")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["subject"], "account:li.officer");
     let sub = {
         let payload = account_token.split('.').nth(1).unwrap();
-        let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+        let claims: Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
         claims["sub"].as_str().unwrap().to_owned()
     };
 
     let alg_none = {
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
         let claims = URL_SAFE_NO_PAD.encode(
-            json!({ "iss": "fazhi", "aud": "fazhi-api", "sub": sub, "exp": now() + 300 }).to_string(),
+            json!({ "iss": "fazhi", "aud": "fazhi-api", "sub": sub, "exp": now() + 300 })
+                .to_string(),
         );
         format!("{header}.{claims}.")
     };
@@ -265,9 +311,16 @@ async fn forged_expired_and_misdirected_tokens_are_refused() {
     ];
     for (what, token, code) in cases {
         let response = sandbox.get_as(&token, "/api/v1/auth/me").await;
-        assert!(response.headers().contains_key("www-authenticate"), "{what}");
+        assert!(
+            response.headers().contains_key("www-authenticate"),
+            "{what}"
+        );
         let (status, got) = problem_code(response).await;
-        assert_eq!((status, got.as_str()), (StatusCode::UNAUTHORIZED, code), "{what}");
+        assert_eq!(
+            (status, got.as_str()),
+            (StatusCode::UNAUTHORIZED, code),
+            "{what}"
+        );
     }
 
     // A disabled account's token stops working at once.
@@ -276,10 +329,18 @@ async fn forged_expired_and_misdirected_tokens_are_refused() {
         .post_as(&admin, "/api/v1/accounts/li.officer/disable", &json!({}))
         .await;
     assert_eq!(disabled.status(), StatusCode::OK);
-    let (status, code) = problem_code(sandbox.get_as(&account_token, "/api/v1/auth/me").await).await;
-    assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "account_disabled"));
+    let (status, code) =
+        problem_code(sandbox.get_as(&account_token, "/api/v1/auth/me").await).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNAUTHORIZED, "account_disabled")
+    );
     let (status, _) = problem_code(login(&sandbox, "li.officer", PASSWORD).await).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "a disabled account cannot log in");
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a disabled account cannot log in"
+    );
     sandbox.stop().await;
 }
 
@@ -301,9 +362,17 @@ async fn api_keys_are_shown_once_work_in_either_header_and_stop_when_revoked() {
         let id = created["id"].as_str().unwrap().to_owned();
         assert!(key.starts_with("fzk_"));
 
-        let listed: Value = sandbox.get_as(&admin, "/api/v1/api-keys").await.json().await.unwrap();
+        let listed: Value = sandbox
+            .get_as(&admin, "/api/v1/api-keys")
+            .await
+            .json()
+            .await
+            .unwrap();
         let text = listed.to_string();
-        assert!(text.contains(&id) && !text.contains(&key), "the key is never shown again");
+        assert!(
+            text.contains(&id) && !text.contains(&key),
+            "the key is never shown again"
+        );
 
         let by_header = sandbox
             .client
@@ -314,16 +383,25 @@ async fn api_keys_are_shown_once_work_in_either_header_and_stop_when_revoked() {
             .await
             .unwrap();
         assert_eq!(by_header.status(), StatusCode::CREATED);
-        let by_bearer = sandbox.post_as(&key, "/api/v1/complaints", &complaint_body()).await;
+        let by_bearer = sandbox
+            .post_as(&key, "/api/v1/complaints", &complaint_body())
+            .await;
         assert_eq!(by_bearer.status(), StatusCode::CREATED);
 
         let revoked = sandbox
             .post_as(&admin, &format!("/api/v1/api-keys/{id}/revoke"), &json!({}))
             .await;
         assert_eq!(revoked.status(), StatusCode::OK);
-        let (status, code) =
-            problem_code(sandbox.post_as(&key, "/api/v1/complaints", &complaint_body()).await).await;
-        assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "invalid_credentials"));
+        let (status, code) = problem_code(
+            sandbox
+                .post_as(&key, "/api/v1/complaints", &complaint_body())
+                .await,
+        )
+        .await;
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::UNAUTHORIZED, "invalid_credentials")
+        );
 
         let admin_key = sandbox
             .post_as(
@@ -333,12 +411,20 @@ async fn api_keys_are_shown_once_work_in_either_header_and_stop_when_revoked() {
             )
             .await;
         let (status, code) = problem_code(admin_key).await;
-        assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "admin_api_key"));
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "admin_api_key")
+        );
         sandbox.stop().await;
     }
 }
 
-async fn post_with_key(sandbox: &Sandbox, token: &str, key: &str, body: &Value) -> reqwest::Response {
+async fn post_with_key(
+    sandbox: &Sandbox,
+    token: &str,
+    key: &str,
+    body: &Value,
+) -> reqwest::Response {
     sandbox
         .client
         .post(sandbox.url("/api/v1/complaints"))
@@ -373,11 +459,18 @@ async fn an_idempotency_key_replays_the_first_answer_and_refuses_another_body() 
 
         let mut other = complaint_body();
         other["content"] = "另一件事".into();
-        let (status, code) = problem_code(post_with_key(&sandbox, &sandbox.token, "intake-0001", &other).await).await;
-        assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused"));
+        let (status, code) =
+            problem_code(post_with_key(&sandbox, &sandbox.token, "intake-0001", &other).await)
+                .await;
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
+        );
 
         // Another caller's key of the same name is theirs alone.
-        let township = sandbox.account("laocheng.staff", &["staff"], TOWNSHIP).await;
+        let township = sandbox
+            .account("laocheng.staff", &["staff"], TOWNSHIP)
+            .await;
         let theirs = post_with_key(&sandbox, &township, "intake-0001", &complaint_body()).await;
         assert_eq!(theirs.status(), StatusCode::CREATED);
         let theirs: Value = theirs.json().await.unwrap();
@@ -390,10 +483,19 @@ async fn an_idempotency_key_replays_the_first_answer_and_refuses_another_body() 
         assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
         let replayed = post_with_key(&sandbox, &sandbox.token, "intake-0002", &bad).await;
         assert_eq!(replayed.status(), StatusCode::BAD_REQUEST);
-        assert_eq!(replayed.headers()["content-type"], "application/problem+json");
+        assert_eq!(
+            replayed.headers()["content-type"],
+            "application/problem+json"
+        );
 
-        let (status, code) = problem_code(post_with_key(&sandbox, &sandbox.token, "bad key with spaces", &bad).await).await;
-        assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "invalid_idempotency_key"));
+        let (status, code) = problem_code(
+            post_with_key(&sandbox, &sandbox.token, "bad key with spaces", &bad).await,
+        )
+        .await;
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::BAD_REQUEST, "invalid_idempotency_key")
+        );
 
         assert_eq!(count(&sandbox).await, 2, "{backend:?}: no duplicate rows");
         sandbox.stop().await;
@@ -405,7 +507,8 @@ async fn concurrent_duplicates_create_one_complaint() {
     for backend in backends() {
         let sandbox = Sandbox::start(backend).await;
         let attempts = (0..12).map(|_| async {
-            let response = post_with_key(&sandbox, &sandbox.token, "burst-1", &complaint_body()).await;
+            let response =
+                post_with_key(&sandbox, &sandbox.token, "burst-1", &complaint_body()).await;
             let status = response.status();
             let body: Value = response.json().await.unwrap();
             (status, body)
@@ -421,7 +524,11 @@ async fn concurrent_duplicates_create_one_complaint() {
         }
         assert!(!ids.is_empty());
         ids.dedup();
-        assert_eq!(ids.len(), 1, "{backend:?}: every 201 names the same complaint");
+        assert_eq!(
+            ids.len(),
+            1,
+            "{backend:?}: every 201 names the same complaint"
+        );
         assert_eq!(count(&sandbox).await, 1, "{backend:?}: exactly one row");
         sandbox.stop().await;
     }
@@ -447,11 +554,20 @@ async fn an_in_progress_key_answers_409_with_retry_after() {
         let mut h = Sha256::new();
         h.update(b"application/json\n");
         h.update(&body);
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>()
+        h.finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
     };
     let begun = gate
         .store
-        .begin_idempotent(&scope_key, &hash, now, now - chrono::Duration::hours(24), now - chrono::Duration::seconds(60))
+        .begin_idempotent(
+            &scope_key,
+            &hash,
+            now,
+            now - chrono::Duration::hours(24),
+            now - chrono::Duration::seconds(60),
+        )
         .await
         .unwrap();
     assert_eq!(begun, fazhi_gateway::store::Begin::Proceed);
@@ -482,14 +598,22 @@ fn public_body() -> Value {
 async fn a_citizen_submits_without_an_account_and_follows_by_code_and_phone_digits() {
     for backend in backends() {
         let sandbox = Sandbox::start(backend).await;
-        let response = sandbox.post_as("", "/api/v1/public/complaints", &public_body()).await;
+        let response = sandbox
+            .post_as("", "/api/v1/public/complaints", &public_body())
+            .await;
         assert_eq!(response.status(), StatusCode::CREATED, "{backend:?}");
         let receipt: Value = response.json().await.unwrap();
         let code = receipt["tracking_code"].as_str().unwrap().to_owned();
-        assert!(receipt.get("id").is_none(), "citizens get a tracking code, not an id");
+        assert!(
+            receipt.get("id").is_none(),
+            "citizens get a tracking code, not an id"
+        );
 
         let progress = sandbox
-            .get_as("", &format!("/api/v1/public/complaints/{code}?phone_last4=5678"))
+            .get_as(
+                "",
+                &format!("/api/v1/public/complaints/{code}?phone_last4=5678"),
+            )
             .await;
         assert_eq!(progress.status(), StatusCode::OK);
         let progress: Value = progress.json().await.unwrap();
@@ -499,24 +623,44 @@ async fn a_citizen_submits_without_an_account_and_follows_by_code_and_phone_digi
         // Lower case and without dashes, as typed.
         let typed = code.replace('-', "").to_lowercase();
         let again = sandbox
-            .get_as("", &format!("/api/v1/public/complaints/{typed}?phone_last4=5678"))
+            .get_as(
+                "",
+                &format!("/api/v1/public/complaints/{typed}?phone_last4=5678"),
+            )
             .await;
         assert_eq!(again.status(), StatusCode::OK);
 
         let wrong_digits = sandbox
-            .get_as("", &format!("/api/v1/public/complaints/{code}?phone_last4=1234"))
+            .get_as(
+                "",
+                &format!("/api/v1/public/complaints/{code}?phone_last4=1234"),
+            )
             .await;
         let unknown = sandbox
-            .get_as("", "/api/v1/public/complaints/0000-0000-0000?phone_last4=5678")
+            .get_as(
+                "",
+                "/api/v1/public/complaints/0000-0000-0000?phone_last4=5678",
+            )
             .await;
-        let (a, b): (Value, Value) = (wrong_digits.json().await.unwrap(), unknown.json().await.unwrap());
+        let (a, b): (Value, Value) = (
+            wrong_digits.json().await.unwrap(),
+            unknown.json().await.unwrap(),
+        );
         assert_eq!(a["status"], 404);
         assert_eq!(a, b, "a wrong phone and an unknown code look the same");
         let (status, code_) = problem_code(
-            sandbox.get_as("", &format!("/api/v1/public/complaints/{code}?phone_last4=12a4")).await,
+            sandbox
+                .get_as(
+                    "",
+                    &format!("/api/v1/public/complaints/{code}?phone_last4=12a4"),
+                )
+                .await,
         )
         .await;
-        assert_eq!((status, code_.as_str()), (StatusCode::BAD_REQUEST, "invalid_phone_last4"));
+        assert_eq!(
+            (status, code_.as_str()),
+            (StatusCode::BAD_REQUEST, "invalid_phone_last4")
+        );
 
         // Staff see it as a web complaint, masked.
         let listed: Value = sandbox.get_json("/api/v1/complaints").await;
@@ -535,19 +679,31 @@ async fn public_endpoints_are_rate_limited_per_address_with_retry_after() {
     .await;
     for _ in 0..3 {
         let status = sandbox
-            .get_as("", "/api/v1/public/complaints/0000-0000-0000?phone_last4=5678")
+            .get_as(
+                "",
+                "/api/v1/public/complaints/0000-0000-0000?phone_last4=5678",
+            )
             .await
             .status();
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
-    let limited = sandbox.post_as("", "/api/v1/public/complaints", &public_body()).await;
+    let limited = sandbox
+        .post_as("", "/api/v1/public/complaints", &public_body())
+        .await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
-    let wait: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let wait: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=60).contains(&wait));
     let (_, code) = problem_code(limited).await;
     assert_eq!(code, "rate_limited");
     // Staff routes are not affected.
-    assert_eq!(sandbox.get("/api/v1/complaints").await.status(), StatusCode::OK);
+    assert_eq!(
+        sandbox.get("/api/v1/complaints").await.status(),
+        StatusCode::OK
+    );
     sandbox.stop().await;
 }
 
@@ -555,10 +711,19 @@ async fn public_endpoints_are_rate_limited_per_address_with_retry_after() {
 async fn unmasked_reads_are_for_handling_roles_and_audited_for_the_admin_only() {
     for backend in backends() {
         let sandbox = Sandbox::start(backend).await;
-        let created: Value = sandbox.post_complaint(&complaint_body()).await.json().await.unwrap();
+        let created: Value = sandbox
+            .post_complaint(&complaint_body())
+            .await
+            .json()
+            .await
+            .unwrap();
         let id = created["id"].as_str().unwrap();
-        let staff = sandbox.account("laocheng.staff", &["staff"], TOWNSHIP).await;
-        let overseer = sandbox.account("county.overseer", &["county_overseer"], COUNTY).await;
+        let staff = sandbox
+            .account("laocheng.staff", &["staff"], TOWNSHIP)
+            .await;
+        let overseer = sandbox
+            .account("county.overseer", &["county_overseer"], COUNTY)
+            .await;
         let admin = sandbox.account("county.admin", &["admin"], COUNTY).await;
 
         let masked: Value = sandbox
@@ -578,31 +743,53 @@ async fn unmasked_reads_are_for_handling_roles_and_audited_for_the_admin_only() 
         assert_eq!(revealed["complainant_phone"], "13812341234");
 
         let (status, code) = problem_code(
-            sandbox.get_as(&overseer, &format!("/api/v1/complaints/{id}?reveal=true")).await,
+            sandbox
+                .get_as(&overseer, &format!("/api/v1/complaints/{id}?reveal=true"))
+                .await,
         )
         .await;
-        assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "forbidden"));
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::FORBIDDEN, "forbidden")
+        );
         let (status, _) = problem_code(
-            sandbox.get_as(&staff, &format!("/api/v1/complaints/{id}?reveal=maybe")).await,
+            sandbox
+                .get_as(&staff, &format!("/api/v1/complaints/{id}?reveal=maybe"))
+                .await,
         )
         .await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
 
-        let events: Value = sandbox.get_as(&admin, "/api/v1/audit-events").await.json().await.unwrap();
+        let events: Value = sandbox
+            .get_as(&admin, "/api/v1/audit-events")
+            .await
+            .json()
+            .await
+            .unwrap();
         let reads: Vec<&Value> = events["events"]
             .as_array()
             .unwrap()
             .iter()
             .filter(|e| e["action"] == "complaint.read_personal")
             .collect();
-        assert_eq!(reads.len(), 1, "{backend:?}: one unmasked read, one entry: {events}");
+        assert_eq!(
+            reads.len(),
+            1,
+            "{backend:?}: one unmasked read, one entry: {events}"
+        );
         assert_eq!(reads[0]["actor"], "account:laocheng.staff");
         assert_eq!(reads[0]["resource_id"], id);
         assert_eq!(reads[0]["division_code"], TOWNSHIP);
-        assert!(!events.to_string().contains("13812341234"), "the log holds no personal data");
+        assert!(
+            !events.to_string().contains("13812341234"),
+            "the log holds no personal data"
+        );
 
         for reader in [&staff, &overseer] {
-            let status = sandbox.get_as(reader, "/api/v1/audit-events").await.status();
+            let status = sandbox
+                .get_as(reader, "/api/v1/audit-events")
+                .await
+                .status();
             assert_eq!(status, StatusCode::FORBIDDEN);
         }
         sandbox.stop().await;
@@ -629,7 +816,12 @@ async fn the_audit_log_cannot_be_changed_or_deleted_in_the_database() {
         assert!(update.is_err(), "{backend:?}: an update is refused");
         let delete = sqlx::query("DELETE FROM audit_events").execute(&pool).await;
         assert!(delete.is_err(), "{backend:?}: a delete is refused");
-        let events: Value = sandbox.get_as(&admin, "/api/v1/audit-events").await.json().await.unwrap();
+        let events: Value = sandbox
+            .get_as(&admin, "/api/v1/audit-events")
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(events["events"][0]["action"], "account.create");
         assert_eq!(events["events"][0]["actor"], "account:county.admin");
         sandbox.stop().await;
@@ -639,7 +831,12 @@ async fn the_audit_log_cannot_be_changed_or_deleted_in_the_database() {
 #[tokio::test]
 async fn the_api_document_is_openapi_3_1_with_security_and_problem_responses() {
     let sandbox = Sandbox::start(Backend::Sqlite).await;
-    let doc: Value = sandbox.get_as("", "/openapi.json").await.json().await.unwrap();
+    let doc: Value = sandbox
+        .get_as("", "/openapi.json")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
     let schemes = &doc["components"]["securitySchemes"];
     assert_eq!(schemes["bearer"]["scheme"], "bearer");
@@ -651,7 +848,11 @@ async fn the_api_document_is_openapi_3_1_with_security_and_problem_responses() {
     );
     assert!(create["parameters"].to_string().contains("Idempotency-Key"));
     let public = &doc["paths"]["/api/v1/public/complaints"]["post"];
-    assert_eq!(public["security"], json!([{}]), "public routes need no credentials");
+    assert_eq!(
+        public["security"],
+        json!([{}]),
+        "public routes need no credentials"
+    );
     let docs = sandbox.get_as("", "/docs/").await;
     assert_eq!(docs.status(), StatusCode::OK);
     assert!(docs.text().await.unwrap().contains("swagger"));
@@ -669,9 +870,15 @@ async fn wrong_methods_unknown_routes_and_bad_credentials_are_problems() {
         .await
         .unwrap();
     let (status, code) = problem_code(response).await;
-    assert_eq!((status, code.as_str()), (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"));
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
+    );
     let (status, code) = problem_code(sandbox.get_as("", "/api/v1/nothing-here").await).await;
-    assert_eq!((status, code.as_str()), (StatusCode::NOT_FOUND, "route_not_found"));
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::NOT_FOUND, "route_not_found")
+    );
     let response = sandbox
         .client
         .get(sandbox.url("/api/v1/complaints"))
@@ -680,8 +887,14 @@ async fn wrong_methods_unknown_routes_and_bad_credentials_are_problems() {
         .await
         .unwrap();
     let (status, code) = problem_code(response).await;
-    assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "invalid_credentials"));
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNAUTHORIZED, "invalid_credentials")
+    );
     let (status, code) = problem_code(sandbox.get_as("", "/api/v1/complaints").await).await;
-    assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "missing_credentials"));
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNAUTHORIZED, "missing_credentials")
+    );
     sandbox.stop().await;
 }

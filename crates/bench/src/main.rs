@@ -189,7 +189,11 @@ async fn main() -> anyhow::Result<()> {
                 domain::new_tracking_code(),
             )
             .map_err(|_| ())?;
-            store.insert(complaint, None).await.map(|_| ()).map_err(|_| ())
+            store
+                .insert(complaint, None)
+                .await
+                .map(|_| ())
+                .map_err(|_| ())
         }
     })
     .await;

@@ -131,13 +131,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = load(&cli)?;
     match cli.command {
         Command::Config => {
-            print!("{}", toml::to_string(&settings)?);
+            print!("{}", toml::to_string(&redacted(settings))?);
             Ok(())
         }
         Command::Serve { service } => runtime()?.block_on(serve(settings, service)),
         Command::User { command } => runtime()?.block_on(user(settings, command)),
         Command::Apikey { command } => runtime()?.block_on(apikey(settings, command)),
     }
+}
+
+/// The settings with their secrets replaced by `(set)`.
+fn redacted(mut settings: Settings) -> Settings {
+    for secret in [
+        &mut settings.internal_token.secret,
+        &mut settings.gateway.auth.token_secret,
+    ] {
+        if secret.is_some() {
+            *secret = Some("(set)".into());
+        }
+    }
+    settings
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

@@ -52,3 +52,235 @@ fn a_malformed_setting_stops_start_up_with_its_name() {
     let stderr = String::from_utf8_lossy(&output.stderr).to_ascii_lowercase();
     assert!(stderr.contains("gateway.listen"), "{stderr}");
 }
+
+fn run(command: &mut Command) -> String {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn with_stdin(mut command: Command, input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn accounts_are_added_listed_and_disabled_from_the_command_line() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_str().unwrap();
+    let mut add = fazhi();
+    add.args([
+        "user",
+        "add",
+        "laocheng.staff",
+        "--role",
+        "staff",
+        "--role",
+        "officer",
+        "--division",
+        "411624100",
+        "--password-stdin",
+        "--data-dir",
+        dir,
+    ]);
+    let output = with_stdin(add, "a long enough password\n");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let list = run(fazhi().args(["user", "list", "--data-dir", dir]));
+    let line = list
+        .lines()
+        .find(|l| l.starts_with("laocheng.staff"))
+        .unwrap();
+    assert!(line.contains("staff,officer") || line.contains("staff") && line.contains("officer"));
+    assert!(
+        line.contains("411624100") && line.ends_with("active"),
+        "{line}"
+    );
+
+    run(fazhi().args(["user", "disable", "laocheng.staff", "--data-dir", dir]));
+    let list = run(fazhi().args(["user", "list", "--data-dir", dir]));
+    assert!(list.contains("disabled"), "{list}");
+
+    // A generated password is printed once.
+    let out = run(fazhi().args([
+        "user",
+        "add",
+        "county.overseer",
+        "--role",
+        "county_overseer",
+        "--division",
+        "411624",
+        "--data-dir",
+        dir,
+    ]));
+    assert!(out.contains("password: "), "{out}");
+
+    let mut short = fazhi();
+    short.args([
+        "user",
+        "add",
+        "weak",
+        "--role",
+        "staff",
+        "--division",
+        "411624100",
+        "--password-stdin",
+        "--data-dir",
+        dir,
+    ]);
+    let output = with_stdin(short, "short\n");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("password"));
+
+    let output = fazhi()
+        .args([
+            "user",
+            "add",
+            "elsewhere",
+            "--role",
+            "staff",
+            "--division",
+            "411625100",
+            "--data-dir",
+            dir,
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "outside the county is refused");
+    let output = fazhi()
+        .args([
+            "user",
+            "add",
+            "root",
+            "--role",
+            "root",
+            "--division",
+            "411624",
+            "--data-dir",
+            dir,
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("roles"));
+}
+
+#[test]
+fn api_keys_are_created_once_listed_and_revoked_from_the_command_line() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_str().unwrap();
+    let out = run(fazhi().args([
+        "apikey",
+        "create",
+        "--name",
+        "county 12345 platform",
+        "--role",
+        "staff",
+        "--division",
+        "411624",
+        "--data-dir",
+        dir,
+    ]));
+    let key = out.lines().last().unwrap().trim().to_owned();
+    assert!(key.starts_with("fzk_"), "{out}");
+    let id = key[4..20].to_owned();
+    let list = run(fazhi().args(["apikey", "list", "--data-dir", dir]));
+    assert!(list.contains(&id) && !list.contains(&key), "{list}");
+    assert!(list.contains("active"));
+    run(fazhi().args(["apikey", "revoke", &id, "--data-dir", dir]));
+    let list = run(fazhi().args(["apikey", "list", "--data-dir", dir]));
+    assert!(list.contains("revoked"), "{list}");
+    let output = fazhi()
+        .args([
+            "apikey",
+            "create",
+            "--name",
+            "x",
+            "--role",
+            "admin",
+            "--division",
+            "411624",
+            "--data-dir",
+            dir,
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "keys cannot be admins");
+}
+
+#[test]
+fn the_configuration_printout_hides_secrets() {
+    let output = fazhi()
+        .arg("config")
+        .env(
+            "FAZHI_INTERNAL_TOKEN__SECRET",
+            "s3cret-s3cret-s3cret-s3cret-s3cret-42",
+        )
+        .env(
+            "FAZHI_GATEWAY__AUTH__TOKEN_SECRET",
+            "t0ken-t0ken-t0ken-t0ken-t0ken-t0ken",
+        )
+        .output()
+        .unwrap();
+    let config = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        !config.contains("s3cret") && !config.contains("t0ken"),
+        "{config}"
+    );
+    assert!(config.contains("(set)"), "{config}");
+}
+
+#[test]
+fn the_first_start_creates_the_administrator_and_prints_its_password_once() {
+    use std::io::{BufRead, BufReader};
+    let data = tempfile::tempdir().unwrap();
+    let mut child = fazhi()
+        .args(["serve", "--data-dir", data.path().to_str().unwrap()])
+        .env("FAZHI_GATEWAY__LISTEN", "127.0.0.1:0")
+        .env("FAZHI_CASES__LISTEN", "127.0.0.1:0")
+        .env("FAZHI_COMPLAINTS__LISTEN", "127.0.0.1:0")
+        .env("FAZHI_TRAINING__LISTEN", "127.0.0.1:0")
+        .env("FAZHI_LOG__FILTER", "warn")
+        .env_remove("FAZHI_ADMIN_PASSWORD")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut password = None;
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        if let Some(p) = line.trim().strip_prefix("password: ") {
+            password = Some(p.to_owned());
+            break;
+        }
+    }
+    child.kill().ok();
+    child.wait().ok();
+    let password = password.expect("the generated password is printed");
+    assert_eq!(password.len(), 24);
+    let list = run(fazhi().args(["user", "list", "--data-dir", data.path().to_str().unwrap()]));
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("admin") && l.contains("411624")),
+        "{list}"
+    );
+}

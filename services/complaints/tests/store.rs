@@ -133,11 +133,10 @@ async fn listing_pages_newest_first_within_a_division_and_period() {
         let start = at("2023-11-01T00:00:00Z");
         for i in 0..7 {
             store
-                .insert(complaint(
-                    "411624100",
-                    start + Duration::hours(i),
-                    Channel::Web,
-                ), None)
+                .insert(
+                    complaint("411624100", start + Duration::hours(i), Channel::Web),
+                    None,
+                )
                 .await
                 .unwrap();
         }
@@ -150,11 +149,10 @@ async fn listing_pages_newest_first_within_a_division_and_period() {
             .await
             .unwrap();
         store
-            .insert(complaint(
-                "411624100",
-                start - Duration::days(30),
-                Channel::Web,
-            ), None)
+            .insert(
+                complaint("411624100", start - Duration::days(30), Channel::Web),
+                None,
+            )
             .await
             .unwrap();
 
@@ -259,7 +257,11 @@ async fn a_retried_request_id_returns_the_first_complaint_and_writes_nothing() {
         assert_eq!(stored, first, "{}", db.backend());
         let again = store.insert(retry.clone(), request).await.unwrap();
         assert_eq!(again, first, "{}: the first one comes back", db.backend());
-        assert!(store.get(&retry.id).await.unwrap().is_none(), "{}", db.backend());
+        assert!(
+            store.get(&retry.id).await.unwrap().is_none(),
+            "{}",
+            db.backend()
+        );
         let counts = store.counts(&Filter::default()).await.unwrap();
         assert_eq!(counts.received, 1, "{}", db.backend());
     }
@@ -285,7 +287,12 @@ async fn concurrent_retries_of_one_request_leave_one_row() {
             ids.push(task.await.unwrap().unwrap().id);
         }
         ids.dedup();
-        assert_eq!(ids.len(), 1, "{}: every retry sees the same complaint", db.backend());
+        assert_eq!(
+            ids.len(),
+            1,
+            "{}: every retry sees the same complaint",
+            db.backend()
+        );
         let counts = store.counts(&Filter::default()).await.unwrap();
         assert_eq!(counts.received, 1, "{}", db.backend());
     }

@@ -258,7 +258,11 @@ mod tests {
             seen.push(permission);
         }
         for permission in Permission::ALL {
-            assert!(seen.contains(&permission), "{} is not documented", permission.code());
+            assert!(
+                seen.contains(&permission),
+                "{} is not documented",
+                permission.code()
+            );
         }
     }
 
