@@ -203,5 +203,35 @@ async fn a_service_enforces_role_and_division_scope_itself() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), tonic::Code::PermissionDenied);
+    // Roles without complaint.create cannot record one; citizens only over the web.
+    let new_complaint = |channel: complaints::Channel| complaints::CreateComplaintRequest {
+        channel: channel as i32,
+        r#type: complaints::RequestType::Complaint as i32,
+        category: "illegal_construction".into(),
+        content: "违法建房".into(),
+        address: "西关村".into(),
+        division_code: TOWNSHIP.into(),
+        complainant_phone: Some("13812341234".into()),
+        ..Default::default()
+    };
+    let citizen = Caller::citizen(DivisionCode::parse(COUNTY).unwrap());
+    for (who, channel, allowed) in [
+        (caller(vec![Role::LegalReviewer], TOWNSHIP), complaints::Channel::Hotline12345, false),
+        (citizen.clone(), complaints::Channel::Hotline12345, false),
+        (citizen, complaints::Channel::Web, true),
+        (caller(vec![Role::Staff], TOWNSHIP), complaints::Channel::Hotline12345, true),
+    ] {
+        let result = client
+            .create_complaint(key.request(&who, new_complaint(channel)))
+            .await;
+        match allowed {
+            true => assert!(result.is_ok(), "{who:?} {channel:?}: {result:?}"),
+            false => assert_eq!(
+                result.unwrap_err().code(),
+                tonic::Code::PermissionDenied,
+                "{who:?} {channel:?}"
+            ),
+        }
+    }
     sandbox.stop().await;
 }

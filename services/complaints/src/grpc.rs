@@ -5,7 +5,7 @@ use std::sync::Arc;
 use fazhi_calendar::Calendar;
 use fazhi_platform::{
     DivisionCode, Error,
-    auth::{self, Caller, Permission},
+    auth::{self, Caller, Permission, Role},
     paging, privacy, time,
 };
 use fazhi_proto::{
@@ -45,10 +45,14 @@ impl ComplaintService for ComplaintsApi {
         request: Request<pb::CreateComplaintRequest>,
     ) -> Result<Response<pb::Complaint>, Status> {
         let caller = auth::caller(&request)?;
-        if !(caller.may(Permission::ComplaintCreate) || caller.may(Permission::ComplaintSubmit)) {
+        let r = request.into_inner();
+        // Citizens submit over the web through the public endpoint; recording
+        // a request from any other channel is staff work.
+        let citizen_on_the_web =
+            caller.roles == [Role::Citizen] && r.channel == pb::Channel::Web as i32;
+        if !(citizen_on_the_web || caller.may(Permission::ComplaintCreate)) {
             return Err(auth::forbidden(Permission::ComplaintCreate).into());
         }
-        let r = request.into_inner();
         let request_id = check_request_id(&r.request_id)?;
         let new = NewComplaint {
             channel: channel_from_proto(r.channel)?,
