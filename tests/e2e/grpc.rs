@@ -216,10 +216,18 @@ async fn a_service_enforces_role_and_division_scope_itself() {
     };
     let citizen = Caller::citizen(DivisionCode::parse(COUNTY).unwrap());
     for (who, channel, allowed) in [
-        (caller(vec![Role::LegalReviewer], TOWNSHIP), complaints::Channel::Hotline12345, false),
+        (
+            caller(vec![Role::LegalReviewer], TOWNSHIP),
+            complaints::Channel::Hotline12345,
+            false,
+        ),
         (citizen.clone(), complaints::Channel::Hotline12345, false),
         (citizen, complaints::Channel::Web, true),
-        (caller(vec![Role::Staff], TOWNSHIP), complaints::Channel::Hotline12345, true),
+        (
+            caller(vec![Role::Staff], TOWNSHIP),
+            complaints::Channel::Hotline12345,
+            true,
+        ),
     ] {
         let result = client
             .create_complaint(key.request(&who, new_complaint(channel)))
