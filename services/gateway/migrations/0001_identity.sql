@@ -48,13 +48,3 @@ CREATE TABLE idempotency_keys (
     updated_at    BIGINT NOT NULL
 );
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
-
-CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
-BEGIN
-    SELECT RAISE(ABORT, 'the audit log is append-only');
-END;
-
-CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
-BEGIN
-    SELECT RAISE(ABORT, 'the audit log is append-only');
-END;

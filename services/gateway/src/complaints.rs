@@ -267,21 +267,31 @@ pub fn code_from_name(name: &str, prefix: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// A proto time as RFC 3339 in China Standard Time.
+pub fn instant(ts: Option<fazhi_proto::Timestamp>) -> Option<String> {
+    ts.as_ref()
+        .and_then(time::from_timestamp)
+        .map(time::to_rfc3339)
+}
+
+/// The REST code of a request type value (`complaint`).
+pub fn type_code(value: i32) -> String {
+    RequestType::try_from(value)
+        .map(|v| code_from_name(v.as_str_name(), "REQUEST_TYPE_"))
+        .unwrap_or_default()
+}
+
+/// The REST code of a status value (`received`).
+pub fn status_code(value: i32) -> String {
+    pb::Status::try_from(value)
+        .map(|v| code_from_name(v.as_str_name(), "STATUS_"))
+        .unwrap_or_default()
+}
+
 pub fn view(c: pb::Complaint) -> ComplaintView {
     let channel = Channel::try_from(c.channel)
         .map(|v| code_from_name(v.as_str_name(), "CHANNEL_"))
         .unwrap_or_default();
-    let request_type = RequestType::try_from(c.r#type)
-        .map(|v| code_from_name(v.as_str_name(), "REQUEST_TYPE_"))
-        .unwrap_or_default();
-    let status = pb::Status::try_from(c.status)
-        .map(|v| code_from_name(v.as_str_name(), "STATUS_"))
-        .unwrap_or_default();
-    let instant = |ts: Option<fazhi_proto::Timestamp>| {
-        ts.as_ref()
-            .and_then(time::from_timestamp)
-            .map(time::to_rfc3339)
-    };
     let (complainant_name, complainant_phone) = match c.complainant {
         Some(who) => (
             (!who.name.is_empty()).then_some(who.name),
@@ -293,7 +303,7 @@ pub fn view(c: pb::Complaint) -> ComplaintView {
         id: c.id,
         tracking_code: c.tracking_code,
         channel,
-        request_type,
+        request_type: type_code(c.r#type),
         category: c.category,
         content: c.content,
         address: c.address,
@@ -301,7 +311,7 @@ pub fn view(c: pb::Complaint) -> ComplaintView {
         complainant_name,
         complainant_phone,
         urgent: c.urgent,
-        status,
+        status: status_code(c.status),
         received_at: instant(c.received_at).unwrap_or_default(),
         reply_due: instant(c.reply_due).unwrap_or_default(),
         feedback_due: instant(c.feedback_due),

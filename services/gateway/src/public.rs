@@ -8,14 +8,18 @@ use axum::{
     http::StatusCode,
     response::IntoResponse,
 };
-use fazhi_platform::{Error, time};
+use fazhi_platform::Error;
 use fazhi_proto::complaints::v1::{self as pb, RequestType};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    AppState, authn::Identity, complaints::code_from_name, complaints::enum_from_code,
-    idempotency::RequestKey, json::JsonBody, problem::Problem,
+    AppState,
+    authn::Identity,
+    complaints::{enum_from_code, instant, status_code, type_code},
+    idempotency::RequestKey,
+    json::JsonBody,
+    problem::Problem,
 };
 
 /// A request from a citizen over the web.
@@ -113,20 +117,14 @@ pub async fn submit(
         .create_complaint(state.signed(&citizen, request))
         .await?
         .into_inner();
-    let instant = |ts: Option<fazhi_proto::Timestamp>| {
-        ts.as_ref()
-            .and_then(time::from_timestamp)
-            .map(time::to_rfc3339)
-            .unwrap_or_default()
-    };
     let location = format!("/api/v1/public/complaints/{}", complaint.tracking_code);
     Ok((
         StatusCode::CREATED,
         [(http::header::LOCATION, location)],
         Json(Receipt {
             tracking_code: complaint.tracking_code,
-            received_at: instant(complaint.received_at),
-            reply_due: instant(complaint.reply_due),
+            received_at: instant(complaint.received_at).unwrap_or_default(),
+            reply_due: instant(complaint.reply_due).unwrap_or_default(),
         }),
     ))
 }
@@ -171,23 +169,13 @@ pub async fn track(
         ))
         .await?
         .into_inner();
-    let instant = |ts: Option<fazhi_proto::Timestamp>| {
-        ts.as_ref()
-            .and_then(time::from_timestamp)
-            .map(time::to_rfc3339)
-            .unwrap_or_default()
-    };
     Ok(Json(Progress {
         tracking_code: progress.tracking_code,
-        request_type: RequestType::try_from(progress.r#type)
-            .map(|v| code_from_name(v.as_str_name(), "REQUEST_TYPE_"))
-            .unwrap_or_default(),
+        request_type: type_code(progress.r#type),
         category: progress.category,
         division_code: progress.division_code,
-        status: pb::Status::try_from(progress.status)
-            .map(|v| code_from_name(v.as_str_name(), "STATUS_"))
-            .unwrap_or_default(),
-        received_at: instant(progress.received_at),
-        reply_due: instant(progress.reply_due),
+        status: status_code(progress.status),
+        received_at: instant(progress.received_at).unwrap_or_default(),
+        reply_due: instant(progress.reply_due).unwrap_or_default(),
     }))
 }

@@ -15,12 +15,21 @@ use sqlx::{Row, any::AnyRow};
 
 use crate::accounts::{Account, ApiKey};
 
-pub const MIGRATIONS: &[EmbeddedMigration] = &[EmbeddedMigration::new(
-    1,
-    "identity",
-    include_str!("../migrations/0001_identity.sql"),
-)
-.with_postgres(include_str!("../migrations/0001_identity.postgres.sql"))];
+pub const MIGRATIONS: &[EmbeddedMigration] = &[
+    EmbeddedMigration::new(
+        1,
+        "identity",
+        include_str!("../migrations/0001_identity.sql"),
+    ),
+    EmbeddedMigration::new(
+        2,
+        "audit log append-only",
+        include_str!("../migrations/0002_audit_append_only.sql"),
+    )
+    .with_postgres(include_str!(
+        "../migrations/0002_audit_append_only.postgres.sql"
+    )),
+];
 
 const ACCOUNT_COLUMNS: &str = "id, username, password_hash, roles, division_code, person_id, disabled, created_at, updated_at, version";
 const API_KEY_COLUMNS: &str =
