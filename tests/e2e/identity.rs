@@ -662,9 +662,36 @@ async fn a_citizen_submits_without_an_account_and_follows_by_code_and_phone_digi
             (StatusCode::BAD_REQUEST, "invalid_phone_last4")
         );
 
+        // Anonymous requests are accepted; without a phone there is nothing to follow them by.
+        let mut anonymous = public_body();
+        let fields = anonymous.as_object_mut().unwrap();
+        fields.remove("complainant_name");
+        fields.remove("complainant_phone");
+        let response = sandbox
+            .post_as("", "/api/v1/public/complaints", &anonymous)
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let receipt: Value = response.json().await.unwrap();
+        let anonymous_code = receipt["tracking_code"].as_str().unwrap();
+        for digits in ["0000", "5678"] {
+            let status = sandbox
+                .get_as(
+                    "",
+                    &format!("/api/v1/public/complaints/{anonymous_code}?phone_last4={digits}"),
+                )
+                .await
+                .status();
+            assert_eq!(status, StatusCode::NOT_FOUND);
+        }
+
         // Staff see it as a web complaint, masked.
         let listed: Value = sandbox.get_json("/api/v1/complaints").await;
-        let row = &listed["complaints"][0];
+        let row = listed["complaints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["tracking_code"] == code.as_str())
+            .unwrap();
         assert_eq!(row["channel"], "web");
         assert_eq!(row["complainant_phone"], "139****5678");
         sandbox.stop().await;

@@ -42,9 +42,12 @@ pub struct SubmitComplaint {
     division_code: String,
     #[serde(default)]
     complainant_name: Option<String>,
-    /// Needed to follow the request: its last four digits go with the tracking code.
+    /// Needed to follow the request online: its last four digits go with the
+    /// tracking code. Anonymous requests (no name, no phone) are accepted but
+    /// cannot be followed.
+    #[serde(default)]
     #[schema(example = "13812345678", pattern = r"^[0-9+() -]{5,20}$")]
-    complainant_phone: String,
+    complainant_phone: Option<String>,
     #[serde(default)]
     urgent: bool,
 }
@@ -102,7 +105,7 @@ pub async fn submit(
         address: body.address,
         division_code: body.division_code,
         complainant_name: body.complainant_name,
-        complainant_phone: Some(body.complainant_phone),
+        complainant_phone: body.complainant_phone,
         urgent: body.urgent,
         request_id: request_key.map(|Extension(k)| k.0).unwrap_or_default(),
     };
