@@ -9,34 +9,7 @@ pub use category::{CATEGORIES, Category, category_by_code};
 pub use intake::{Complainant, Complaint, NewComplaint, ReplyDays, ReplyRules, intake};
 pub use tracking::{new_tracking_code, normalize_tracking_code};
 
-use std::fmt;
-
-macro_rules! coded_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $code:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable lower-case code used in storage and at the REST edge.
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn from_code(code: &str) -> Option<Self> {
-                match code { $($code => Some($name::$variant),)+ _ => None }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.code())
-            }
-        }
-    };
-}
+use fazhi_platform::coded_enum;
 
 coded_enum! {
     /// Where a request came in (受理渠道).
