@@ -2,6 +2,7 @@
 //! enforcement certificates and outreach events. This first slice keeps people
 //! and certificates and the figures oversight reads from them.
 
+pub mod domain;
 pub mod store;
 
 use std::path::Path;
