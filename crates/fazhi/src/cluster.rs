@@ -111,7 +111,12 @@ pub async fn start(
     if role.runs(Role::Training) {
         let listener = bind(&settings.training, "training").await?;
         running.training = Some(listener.local_addr()?);
-        let service = fazhi_training::build(&settings.training, &settings.data_dir).await?;
+        let service = fazhi_training::build(
+            &settings.training,
+            settings.rules.training.clone(),
+            &settings.data_dir,
+        )
+        .await?;
         tasks.spawn(service.run(listener, internal.clone(), shutdown.clone()));
     }
 

@@ -5,6 +5,7 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use fazhi_complaints::ReplyRules;
 use fazhi_platform::config::{GrpcClientSettings, LogSettings, ServiceSettings};
+use fazhi_training::TrainingRules;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -66,6 +67,7 @@ pub struct CalendarSettings {
 #[serde(deny_unknown_fields, default)]
 pub struct Rules {
     pub complaints: ReplyRules,
+    pub training: TrainingRules,
 }
 
 /// The identity the gateway hands every service call.
@@ -246,6 +248,38 @@ pub const DOCS: &[(&str, &str)] = &[
     (
         "rules.complaints.urgent_feedback_hours",
         "Hours to first feedback on an urgent request",
+    ),
+    (
+        "rules.training.hours_per_year",
+        "Training hours (学时) each enforcement officer needs per year",
+    ),
+    (
+        "rules.training.pass_mark",
+        "Default exam pass mark, out of 100",
+    ),
+    (
+        "rules.training.excellent_mark",
+        "Default exam excellent mark, out of 100",
+    ),
+    (
+        "rules.training.certificate_validity_years",
+        "Years an enforcement certificate is valid from issue",
+    ),
+    (
+        "rules.training.qualification_valid_months",
+        "Months a passed qualification exam counts towards issuing a certificate",
+    ),
+    (
+        "rules.training.reissue_bar_years",
+        "Years after a revocation by annual review before a new certificate",
+    ),
+    (
+        "rules.training.review_requires_exam",
+        "Whether the annual review needs that year's annual-review exam passed",
+    ),
+    (
+        "rules.training.review_requires_hours",
+        "Whether the annual review needs that year's training hours met",
     ),
     (
         "internal_token.secret",

@@ -136,10 +136,17 @@ pub enum Permission {
     AccountManage,
     /// API keys: create, list, revoke.
     ApiKeyManage,
+    /// People, training, exams, certificates and outreach: read, and ask
+    /// whether someone is certified.
+    TrainingRead,
+    /// Record people, training sessions, exams and outreach.
+    TrainingManage,
+    /// Issue, suspend, reinstate, revoke and review certificates.
+    CertificateManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 12] = [
         Permission::ComplaintSubmit,
         Permission::ComplaintTrack,
         Permission::ComplaintCreate,
@@ -149,6 +156,9 @@ impl Permission {
         Permission::AuditRead,
         Permission::AccountManage,
         Permission::ApiKeyManage,
+        Permission::TrainingRead,
+        Permission::TrainingManage,
+        Permission::CertificateManage,
     ];
 
     pub fn code(self) -> &'static str {
@@ -162,6 +172,9 @@ impl Permission {
             Permission::AuditRead => "audit.read",
             Permission::AccountManage => "account.manage",
             Permission::ApiKeyManage => "api_key.manage",
+            Permission::TrainingRead => "training.read",
+            Permission::TrainingManage => "training.manage",
+            Permission::CertificateManage => "certificate.manage",
         }
     }
 
@@ -179,6 +192,11 @@ impl Permission {
             Permission::AuditRead | Permission::AccountManage | Permission::ApiKeyManage => {
                 &[Admin]
             }
+            Permission::TrainingRead => {
+                &[Staff, Officer, LegalReviewer, Leader, CountyOverseer, Admin]
+            }
+            Permission::TrainingManage => &[Staff, Leader, CountyOverseer, Admin],
+            Permission::CertificateManage => &[CountyOverseer, Admin],
         }
     }
 }

@@ -1,0 +1,738 @@
+//! gRPC adapter: proto ↔ domain, scope checks, and store calls.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use fazhi_platform::{
+    DivisionCode, Error, ErrorKind,
+    auth::{self, Caller, Permission},
+    paging, privacy, time,
+};
+use fazhi_proto::training::v1::{self as pb, training_service_server::TrainingService};
+use tonic::{Request, Response, Status};
+
+use crate::{
+    domain::{
+        self, Certificate, CertificateStatus, ExamKind, NewPerson, Person, TrainingKind,
+        TrainingRules, Transition,
+    },
+    store::{Exam, Outreach, Session, Store},
+};
+
+/// Longest id worth looking up.
+const MAX_ID_LEN: usize = 64;
+/// Most attendees or results in one call.
+const MAX_ROWS: usize = 20_000;
+
+pub struct TrainingApi {
+    store: Store,
+    rules: TrainingRules,
+}
+
+impl TrainingApi {
+    pub fn new(store: Store, rules: TrainingRules) -> Self {
+        Self { store, rules }
+    }
+
+    /// The person, if it exists within the caller's divisions (NOT_FOUND otherwise).
+    async fn person_in_scope(&self, caller: &Caller, id: &str) -> Result<Person, Error> {
+        if id.is_empty() || id.len() > MAX_ID_LEN {
+            return Err(Error::not_found("person"));
+        }
+        self.store
+            .person(id)
+            .await?
+            .filter(|p| caller.sees(&p.division))
+            .ok_or_else(|| Error::not_found("person"))
+    }
+
+    async fn certificate_in_scope(&self, caller: &Caller, id: &str) -> Result<Certificate, Error> {
+        if id.is_empty() || id.len() > MAX_ID_LEN {
+            return Err(Error::not_found("certificate"));
+        }
+        let certificate = self
+            .store
+            .certificate(id)
+            .await?
+            .ok_or_else(|| Error::not_found("certificate"))?;
+        self.person_in_scope(caller, &certificate.person_id)
+            .await
+            .map_err(|_| Error::not_found("certificate"))?;
+        Ok(certificate)
+    }
+
+    /// Checks that every id names a person of the caller's divisions, once.
+    async fn attendees(&self, caller: &Caller, field: &str, ids: &[String]) -> Result<(), Error> {
+        if ids.is_empty() || ids.len() > MAX_ROWS {
+            return Err(Error::invalid_field(
+                field,
+                "invalid_count",
+                format!("{field} must list 1 to {MAX_ROWS} people"),
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, id) in ids.iter().enumerate() {
+            if !seen.insert(id) {
+                return Err(Error::invalid_field(
+                    format!("{field}[{i}].person_id"),
+                    "duplicate_person",
+                    format!("person {id} is listed twice"),
+                ));
+            }
+        }
+        let found = self.store.people_in(&caller.scope, ids).await?;
+        if let Some((i, id)) = ids.iter().enumerate().find(|(_, id)| !found.contains(id)) {
+            return Err(Error::invalid_field(
+                format!("{field}[{i}].person_id"),
+                "unknown_person",
+                format!("no person {id} in your divisions"),
+            ));
+        }
+        Ok(())
+    }
+
+    async fn transition(
+        &self,
+        request: Request<pb::CertificateTransitionRequest>,
+        transition: Transition,
+    ) -> Result<Response<pb::Certificate>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::CertificateManage)?;
+        let r = request.into_inner();
+        let on = date_or_today("on", &r.on)?;
+        let certificate = self
+            .certificate_in_scope(&caller, &r.certificate_id)
+            .await?;
+        if certificate.version != r.version {
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                "version_conflict",
+                format!(
+                    "the certificate is at version {}, not {}",
+                    certificate.version, r.version
+                ),
+            )
+            .into());
+        }
+        let status = domain::transition(&certificate, transition, on)?;
+        let changed = self.store.set_status(&certificate, status, on).await?;
+        tracing::info!(certificate = %changed.id, status = %changed.status, "certificate status changed");
+        Ok(Response::new(certificate_proto(&changed)))
+    }
+}
+
+fn parse_date(field: &str, text: &str) -> Result<NaiveDate, Error> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+        Error::invalid_field(
+            field,
+            "invalid_date",
+            format!("{field} must be a date like 2023-11-20"),
+        )
+    })
+}
+
+fn today() -> NaiveDate {
+    time::china_date(time::now())
+}
+
+fn date_or_today(field: &str, text: &str) -> Result<NaiveDate, Error> {
+    if text.is_empty() {
+        Ok(today())
+    } else {
+        parse_date(field, text)
+    }
+}
+
+/// A number with at most one decimal, in tenths.
+fn tenths(field: &str, value: f64) -> Result<i64, Error> {
+    let scaled = value * 10.0;
+    let rounded = scaled.round();
+    if !value.is_finite() || (scaled - rounded).abs() > 1e-6 || rounded.abs() > 1e9 {
+        return Err(Error::invalid_field(
+            field,
+            "invalid_number",
+            format!("{field} must be a number with at most one decimal"),
+        ));
+    }
+    Ok(rounded as i64)
+}
+
+fn from_tenths(value: i64) -> f64 {
+    value as f64 / 10.0
+}
+
+fn text(field: &str, value: &str, max: usize) -> Result<String, Error> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > max {
+        return Err(Error::invalid_field(
+            field,
+            "invalid_text",
+            format!("{field} must be 1 to {max} characters"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+fn code<T>(
+    field: &str,
+    value: &str,
+    parse: fn(&str) -> Option<T>,
+    codes: &str,
+) -> Result<T, Error> {
+    parse(value).ok_or_else(|| {
+        Error::invalid_field(
+            field,
+            "unknown_code",
+            format!("{field} must be one of {codes}"),
+        )
+    })
+}
+
+fn person_proto(p: &Person) -> pb::Person {
+    pb::Person {
+        id: p.id.clone(),
+        division_code: p.division.to_string(),
+        name: p.name.clone(),
+        id_number: privacy::mask_id_number(&p.id_number),
+        unit: p.unit.clone(),
+        employment: p.employment.code().into(),
+        rank: p.rank.clone(),
+        section_level: p.section_level,
+        enforcement_post: p.enforcement_post,
+        version: p.version,
+    }
+}
+
+fn certificate_proto(c: &Certificate) -> pb::Certificate {
+    pb::Certificate {
+        id: c.id.clone(),
+        number: c.number.clone(),
+        person_id: c.person_id.clone(),
+        issued_on: c.issued_on.to_string(),
+        valid_until: c.valid_until.to_string(),
+        status: c.status.code().into(),
+        status_since: c.status_since.to_string(),
+        version: c.version,
+    }
+}
+
+fn rate(part: i64, whole: i64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+#[tonic::async_trait]
+impl TrainingService for TrainingApi {
+    async fn create_person(
+        &self,
+        request: Request<pb::CreatePersonRequest>,
+    ) -> Result<Response<pb::Person>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::TrainingManage)?;
+        let r = request.into_inner();
+        let person = domain::new_person(
+            NewPerson {
+                division_code: r.division_code,
+                name: r.name,
+                id_number: r.id_number,
+                unit: r.unit,
+                employment: r.employment,
+                rank: r.rank,
+                section_level: r.section_level,
+                enforcement_post: r.enforcement_post,
+            },
+            new_id(),
+        )?;
+        caller.check_writes("division_code", &person.division)?;
+        self.store.insert_person(&person).await?;
+        Ok(Response::new(person_proto(&person)))
+    }
+
+    async fn get_person(
+        &self,
+        request: Request<pb::GetPersonRequest>,
+    ) -> Result<Response<pb::Person>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::TrainingRead)?;
+        let person = self
+            .person_in_scope(&caller, &request.into_inner().id)
+            .await?;
+        Ok(Response::new(person_proto(&person)))
+    }
+
+    async fn list_people(
+        &self,
+        request: Request<pb::ListPeopleRequest>,
+    ) -> Result<Response<pb::ListPeopleResponse>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::TrainingRead)?;
+        let r = request.into_inner();
+        let scope = caller.narrow(
+            "division_code",
+            DivisionCode::parse_optional_field("division_code", &r.division_code)?,
+        )?;
+        let limit = paging::page_size(r.page_size)?;
+        let after = paging::decode_token(&r.page_token, 1)?
+            .map(|p| p[0].clone())
+            .unwrap_or_default();
+        let mut people = self.store.people(&scope, &after, limit + 1).await?;
+        let next_page_token = if people.len() as i64 > limit {
+            people.truncate(limit as usize);
+            people
+                .last()
+                .map(|p| paging::encode_token(&[&p.id]))
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        Ok(Response::new(pb::ListPeopleResponse {
+            people: people.iter().map(person_proto).collect(),
+            next_page_token,
+        }))
+    }
+
+    async fn leave_post(
+        &self,
+        request: Request<pb::LeavePostRequest>,
+    ) -> Result<Response<pb::Person>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::TrainingManage)?;
+        let r = request.into_inner();
+        let on = date_or_today("on", &r.on)?;
+        let person = self.person_in_scope(&caller, &r.person_id).await?;
+        if person.version != r.version {
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                "version_conflict",
+                format!(
+                    "the person is at version {}, not {}",
+                    person.version, r.version
+                ),
+            )
+            .into());
+        }
+        let person = self.store.leave_post(&person, on).await?;
+        Ok(Response::new(person_proto(&person)))
+    }
+
+    async fn record_training(
+        &self,
+        request: Request<pb::RecordTrainingRequest>,
+    ) -> Result<Response<pb::TrainingSession>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::TrainingManage)?;
+        let r = request.into_inner();
+        let division = DivisionCode::parse_field("division_code", &r.division_code)?;
+        caller.check_writes("division_code", &division)?;
+        let topic = text("topic", &r.topic, 200)?;
+        let kind = code(
+            "kind",
+            &r.kind,
+            TrainingKind::from_code,
+            "in_person, online, special_topic",
+        )?;
+        let held_on =
+            domain::check_not_future("held_on", parse_date("held_on", &r.held_on)?, today())?;
+        let mut attendance = Vec::with_capacity(r.attendance.len());
+        for (i, a) in r.attendance.iter().enumerate() {
+            let field = format!("attendance[{i}].hours");
+            attendance.push((
+                a.person_id.clone(),
+                domain::check_hours(&field, tenths(&field, a.hours)?)?,
+            ));
+        }
+        let ids: Vec<String> = attendance.iter().map(|(p, _)| p.clone()).collect();
+        self.attendees(&caller, "attendance", &ids).await?;
+        let session = Session {
+            id: new_id(),
+            division,
+            topic,
+            kind,
+            held_on,
+            attendance,
+        };
+        self.store.insert_session(&session).await?;
+        Ok(Response::new(pb::TrainingSession {
+            id: session.id,
+            division_code: session.division.to_string(),
+            topic: session.topic,
+            kind: kind.code().into(),
+            held_on: held_on.to_string(),
+            attendance: session
+                .attendance
+                .iter()
+                .map(|(person_id, hours)| pb::Attendance {
+                    person_id: person_id.clone(),
+                    hours: from_tenths(*hours),
+                })
+                .collect(),
+        }))
+    }
+
+    async fn record_exam(
+        &self,
+        request: Request<pb::RecordExamRequest>,
+    ) -> Result<Response<pb::Exam>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::TrainingManage)?;
+        let r = request.into_inner();
+        let division = DivisionCode::parse_field("division_code", &r.division_code)?;
+        caller.check_writes("division_code", &division)?;
+        let kind = code(
+            "kind",
+            &r.kind,
+            ExamKind::from_code,
+            "qualification, annual_review, law_study, new_law",
+        )?;
+        let title = text("title", &r.title, 200)?;
+        let held_on =
+            domain::check_not_future("held_on", parse_date("held_on", &r.held_on)?, today())?;
+        let mark = |field: &str, given: Option<f64>, default: u32| -> Result<i64, Error> {
+            match given {
+                Some(value) => domain::check_score(field, tenths(field, value)?),
+                None => Ok(i64::from(default) * 10),
+            }
+        };
+        let pass_mark = mark("pass_mark", r.pass_mark, self.rules.pass_mark)?;
+        let excellent_mark = mark(
+            "excellent_mark",
+            r.excellent_mark,
+            self.rules.excellent_mark,
+        )?;
+        if excellent_mark < pass_mark {
+            return Err(Error::invalid_field(
+                "excellent_mark",
+                "invalid_marks",
+                "excellent_mark must not be below pass_mark",
+            )
+            .into());
+        }
+        let mut results = Vec::with_capacity(r.results.len());
+        for (i, result) in r.results.iter().enumerate() {
+            let field = format!("results[{i}].score");
+            let score = result
+                .score
+                .map(|s| domain::check_score(&field, tenths(&field, s)?))
+                .transpose()?;
+            results.push((result.person_id.clone(), score));
+        }
+        let ids: Vec<String> = results.iter().map(|(p, _)| p.clone()).collect();
+        self.attendees(&caller, "results", &ids).await?;
+        let exam = Exam {
+            id: new_id(),
+            division,
+            kind,
+            title,
+            held_on,
+            pass_mark,
+            excellent_mark,
+            results,
+        };
+        self.store.insert_exam(&exam).await?;
+        Ok(Response::new(pb::Exam {
+            id: exam.id,
+            division_code: exam.division.to_string(),
+            kind: kind.code().into(),
+            title: exam.title,
+            held_on: held_on.to_string(),
+            pass_mark: from_tenths(pass_mark),
+            excellent_mark: from_tenths(excellent_mark),
+            results: exam
+                .results
+                .iter()
+                .map(|(person_id, score)| pb::ExamResult {
+                    person_id: person_id.clone(),
+                    score: score.map(from_tenths),
+                })
+                .collect(),
+        }))
+    }
+
+    async fn issue_certificate(
+        &self,
+        request: Request<pb::IssueCertificateRequest>,
+    ) -> Result<Response<pb::Certificate>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::CertificateManage)?;
+        let r = request.into_inner();
+        let number = text("number", &r.number, 50)?;
+        let issued_on = domain::check_not_future(
+            "issued_on",
+            date_or_today("issued_on", &r.issued_on)?,
+            today(),
+        )?;
+        let person = self.person_in_scope(&caller, &r.person_id).await?;
+        let sittings = self.store.sittings(&person.id).await?;
+        let held = self.store.certificates(&person.id).await?;
+        let barred_until = self
+            .store
+            .last_review_revocation(&person.id)
+            .await?
+            .map(|on| domain::reissue_bar_until(on, &self.rules));
+        domain::check_issue(
+            &person,
+            &sittings,
+            &held,
+            barred_until,
+            issued_on,
+            &self.rules,
+        )?;
+        let certificate = Certificate {
+            id: new_id(),
+            number,
+            person_id: person.id.clone(),
+            issued_on,
+            valid_until: domain::valid_until(issued_on, &self.rules),
+            status: CertificateStatus::Active,
+            status_since: issued_on,
+            version: 1,
+        };
+        self.store.insert_certificate(&certificate).await?;
+        tracing::info!(certificate = %certificate.id, person = %person.id, "certificate issued");
+        Ok(Response::new(certificate_proto(&certificate)))
+    }
+
+    async fn get_certificate(
+        &self,
+        request: Request<pb::GetCertificateRequest>,
+    ) -> Result<Response<pb::Certificate>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::TrainingRead)?;
+        let certificate = self
+            .certificate_in_scope(&caller, &request.into_inner().id)
+            .await?;
+        Ok(Response::new(certificate_proto(&certificate)))
+    }
+
+    async fn suspend_certificate(
+        &self,
+        request: Request<pb::CertificateTransitionRequest>,
+    ) -> Result<Response<pb::Certificate>, Status> {
+        self.transition(request, Transition::Suspend).await
+    }
+
+    async fn reinstate_certificate(
+        &self,
+        request: Request<pb::CertificateTransitionRequest>,
+    ) -> Result<Response<pb::Certificate>, Status> {
+        self.transition(request, Transition::Reinstate).await
+    }
+
+    async fn revoke_certificate(
+        &self,
+        request: Request<pb::CertificateTransitionRequest>,
+    ) -> Result<Response<pb::Certificate>, Status> {
+        self.transition(request, Transition::Revoke).await
+    }
+
+    async fn expire_certificate(
+        &self,
+        request: Request<pb::CertificateTransitionRequest>,
+    ) -> Result<Response<pb::Certificate>, Status> {
+        self.transition(request, Transition::Expire).await
+    }
+
+    async fn is_certified(
+        &self,
+        request: Request<pb::IsCertifiedRequest>,
+    ) -> Result<Response<pb::IsCertifiedResponse>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::TrainingRead)?;
+        let r = request.into_inner();
+        let on = date_or_today("on", &r.on)?;
+        let person = self.person_in_scope(&caller, &r.person_id).await?;
+        let mut held = Vec::new();
+        for certificate in self.store.certificates(&person.id).await? {
+            let history = self.store.history(&certificate.id).await?;
+            held.push((certificate, history));
+        }
+        Ok(Response::new(match domain::certified_on(&held, on) {
+            Ok(certificate_number) => pb::IsCertifiedResponse {
+                certified: true,
+                certificate_number,
+                reason: String::new(),
+            },
+            Err(why) => pb::IsCertifiedResponse {
+                certified: false,
+                certificate_number: String::new(),
+                reason: why.code().into(),
+            },
+        }))
+    }
+
+    async fn run_annual_review(
+        &self,
+        request: Request<pb::RunAnnualReviewRequest>,
+    ) -> Result<Response<pb::RunAnnualReviewResponse>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::CertificateManage)?;
+        let r = request.into_inner();
+        let scope = caller.narrow(
+            "division_code",
+            DivisionCode::parse_optional_field("division_code", &r.division_code)?,
+        )?;
+        let today = today();
+        if r.year < 2000 || r.year > today.year() {
+            return Err(Error::invalid_field(
+                "year",
+                "invalid_year",
+                format!("year must be from 2000 to {}", today.year()),
+            )
+            .into());
+        }
+        let cases = self.store.review_cases(&scope, r.year).await?;
+        let mut changes = Vec::new();
+        let mut decisions = Vec::new();
+        for case in &cases {
+            let fresh = domain::review(
+                &case.certificate,
+                case.already,
+                &case.sittings,
+                case.hours_tenths,
+                r.year,
+                &self.rules,
+            );
+            if let Some(outcome) = fresh {
+                changes.push((case.certificate.clone(), outcome));
+            }
+            if let Some(outcome) = fresh.or(case.already) {
+                decisions.push(pb::ReviewDecision {
+                    certificate_id: case.certificate.id.clone(),
+                    certificate_number: case.certificate.number.clone(),
+                    person_id: case.certificate.person_id.clone(),
+                    outcome: outcome.code().into(),
+                    changed: fresh.is_some(),
+                });
+            }
+        }
+        self.store.apply_reviews(&changes, r.year, today).await?;
+        tracing::info!(division = %scope, year = r.year, reviewed = decisions.len(), changed = changes.len(), "annual review applied");
+        Ok(Response::new(pb::RunAnnualReviewResponse { decisions }))
+    }
+
+    async fn record_outreach(
+        &self,
+        request: Request<pb::RecordOutreachRequest>,
+    ) -> Result<Response<pb::OutreachEvent>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::TrainingManage)?;
+        let r = request.into_inner();
+        let division = DivisionCode::parse_field("division_code", &r.division_code)?;
+        caller.check_writes("division_code", &division)?;
+        let held_on =
+            domain::check_not_future("held_on", parse_date("held_on", &r.held_on)?, today())?;
+        let count = |field: &str, value: i64| {
+            if (0..=10_000_000).contains(&value) {
+                Ok(value)
+            } else {
+                Err(Error::invalid_field(
+                    field,
+                    "invalid_count",
+                    format!("{field} must be between 0 and 10,000,000"),
+                ))
+            }
+        };
+        let event = Outreach {
+            id: new_id(),
+            division,
+            held_on,
+            theme: text("theme", &r.theme, 200)?,
+            audience: code(
+                "audience",
+                &r.audience,
+                |a| {
+                    ["school", "village", "community", "enterprise", "other"]
+                        .contains(&a)
+                        .then_some(a.to_owned())
+                },
+                "school, village, community, enterprise, other",
+            )?,
+            materials: count("materials", r.materials)?,
+            people_reached: count("people_reached", r.people_reached)?,
+        };
+        self.store.insert_outreach(&event).await?;
+        Ok(Response::new(pb::OutreachEvent {
+            id: event.id,
+            division_code: event.division.to_string(),
+            held_on: held_on.to_string(),
+            theme: event.theme,
+            audience: event.audience,
+            materials: event.materials,
+            people_reached: event.people_reached,
+        }))
+    }
+
+    async fn get_stats(
+        &self,
+        request: Request<pb::GetStatsRequest>,
+    ) -> Result<Response<pb::TrainingStats>, Status> {
+        let caller = auth::caller(&request)?;
+        if !(caller.may(Permission::TrainingRead) || caller.may(Permission::OversightRead)) {
+            return Err(auth::forbidden(Permission::OversightRead).into());
+        }
+        let r = request.into_inner();
+        let scope = caller.narrow(
+            "division_code",
+            DivisionCode::parse_optional_field("division_code", &r.division_code)?,
+        )?;
+        let period = time::period_from_proto(r.period.as_ref(), "period")?;
+        // Dates of the period, inclusive; holders are counted on its last day.
+        let from = period.start.map_or(NaiveDate::MIN, time::china_date);
+        let to = period.end.map_or_else(today, |end| {
+            time::china_date(end - Duration::microseconds(1))
+        });
+        let counts = self.store.counts(Some(&scope), to).await?;
+        let required = i64::from(self.rules.hours_per_year) * 10;
+        let figures = self
+            .store
+            .period_figures(
+                &scope,
+                from.max(NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(from)),
+                to,
+                required,
+            )
+            .await?;
+        Ok(Response::new(pb::TrainingStats {
+            people: counts.people,
+            enforcement_staff: counts.enforcement_staff,
+            certificate_holders: counts.certificate_holders,
+            certificate_holders_section_level: counts.certificate_holders_section_level,
+            certification_rate: rate(counts.certified_enforcement_staff, counts.enforcement_staff),
+            annual_review_takers: figures.review_takers,
+            annual_review_passed: figures.review_passed,
+            training_hours_per_person: if counts.enforcement_staff == 0 {
+                0.0
+            } else {
+                from_tenths(figures.staff_hours_tenths) / counts.enforcement_staff as f64
+            },
+            training_requirement_met_rate: rate(
+                figures.staff_meeting_requirement,
+                counts.enforcement_staff,
+            ),
+            exams: figures
+                .exams
+                .into_iter()
+                .map(
+                    |(kind, registered, sat, passed, excellent)| pb::ExamKindStats {
+                        kind,
+                        registered,
+                        sat,
+                        passed,
+                        excellent,
+                        participation_rate: rate(sat, registered),
+                        pass_rate: rate(passed, sat),
+                        excellent_rate: rate(excellent, sat),
+                    },
+                )
+                .collect(),
+            outreach_events: figures.outreach_events,
+            outreach_materials: figures.outreach_materials,
+            outreach_people_reached: figures.outreach_people,
+        }))
+    }
+}
