@@ -502,6 +502,10 @@ pub fn review(
     year: i32,
     rules: &TrainingRules,
 ) -> Option<ReviewOutcome> {
+    // A certificate issued during the year is first reviewed the year after.
+    if certificate.issued_on.year() >= year {
+        return None;
+    }
     let hours_met =
         !rules.review_requires_hours || hours_tenths >= i64::from(rules.hours_per_year) * 10;
     let in_year: Vec<&Sitting> = sittings
@@ -875,6 +879,20 @@ mod tests {
         assert_eq!(
             review(&active, Some(ReviewOutcome::Passed), &[], 0, 2023, &rules),
             None
+        );
+    }
+
+    #[test]
+    fn a_certificate_issued_during_the_year_is_first_reviewed_the_year_after() {
+        let rules = TrainingRules::default();
+        let new = Certificate {
+            issued_on: day("2023-04-01"),
+            ..certificate(CertificateStatus::Active, "2023-04-01")
+        };
+        assert_eq!(review(&new, None, &[], 0, 2023, &rules), None);
+        assert_eq!(
+            review(&new, None, &[], 0, 2024, &rules),
+            Some(ReviewOutcome::Suspended)
         );
     }
 }
