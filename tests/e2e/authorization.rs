@@ -41,6 +41,32 @@ struct Fixtures {
     complaint: [String; 2],
     api_key: [String; 2],
     tracking: String,
+    person: [String; 2],
+    certificate: [String; 2],
+}
+
+/// Routes whose first permitted call changes the record, so a second
+/// permitted caller may meet a state conflict (409/422) instead of success:
+/// authorization passed all the same.
+const STATEFUL: &[&str] = &[
+    "/api/v1/people/{id}/leave-post",
+    "/api/v1/certificates",
+    "/api/v1/certificates/{id}/suspend",
+    "/api/v1/certificates/{id}/reinstate",
+    "/api/v1/certificates/{id}/revoke",
+    "/api/v1/certificates/{id}/expire",
+];
+
+/// A valid resident ID number (GB 11643 check digit) for sequence `n`.
+pub fn id_number(n: usize) -> String {
+    let body = format!("411624199001{:02}{:03}", 1 + n / 1000 % 28, n % 1000);
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body
+        .bytes()
+        .zip(weights)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char)
 }
 
 impl Fixtures {
@@ -149,6 +175,90 @@ fn probe(
             Some(json!({ "name": "county 12345", "roles": ["staff"], "division_code": d })),
             Outside::Forbidden,
         ),
+        ("GET", "/api/v1/people") | ("GET", "/api/v1/training/stats") => (
+            Method::GET,
+            format!("{path}?division={d}"),
+            None,
+            Outside::Forbidden,
+        ),
+        ("POST", "/api/v1/people") => (
+            Method::POST,
+            path.to_owned(),
+            Some(json!({
+                "division_code": d, "name": "王五", "id_number": id_number(100 + n),
+                "unit": "综合行政执法大队", "employment": "civil_servant", "enforcement_post": true,
+            })),
+            Outside::Forbidden,
+        ),
+        ("GET", "/api/v1/people/{id}") | ("GET", "/api/v1/people/{id}/certified") => (
+            Method::GET,
+            path.replace("{id}", fx.pick(&fx.person, target)),
+            None,
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/people/{id}/leave-post") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.person, target)),
+            Some(json!({ "version": 1 })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/training-sessions") => (
+            Method::POST,
+            path.to_owned(),
+            Some(json!({
+                "division_code": d, "topic": "行政处罚法", "kind": "in_person", "held_on": "2025-06-01",
+                "attendance": [{ "person_id": fx.pick(&fx.person, target), "hours": 2.5 }],
+            })),
+            Outside::Forbidden,
+        ),
+        ("POST", "/api/v1/exams") => (
+            Method::POST,
+            path.to_owned(),
+            Some(json!({
+                "division_code": d, "kind": "law_study", "title": "学法考试", "held_on": "2025-06-01",
+                "results": [{ "person_id": fx.pick(&fx.person, target), "score": 92 }],
+            })),
+            Outside::Forbidden,
+        ),
+        ("POST", "/api/v1/outreach-events") => (
+            Method::POST,
+            path.to_owned(),
+            Some(json!({
+                "division_code": d, "held_on": "2025-12-04", "theme": "12·4 国家宪法日",
+                "audience": "school", "materials": 30, "people_reached": 200,
+            })),
+            Outside::Forbidden,
+        ),
+        ("POST", "/api/v1/certificates") => (
+            Method::POST,
+            path.to_owned(),
+            Some(json!({
+                "person_id": fx.pick(&fx.person, target), "number": format!("豫{n:08}"),
+                "issued_on": "2025-07-01",
+            })),
+            Outside::NotFound,
+        ),
+        ("GET", "/api/v1/certificates/{id}") => (
+            Method::GET,
+            path.replace("{id}", fx.pick(&fx.certificate, target)),
+            None,
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/certificates/{id}/suspend")
+        | ("POST", "/api/v1/certificates/{id}/reinstate")
+        | ("POST", "/api/v1/certificates/{id}/revoke")
+        | ("POST", "/api/v1/certificates/{id}/expire") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.certificate, target)),
+            Some(json!({ "version": 1 })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/annual-reviews") => (
+            Method::POST,
+            path.to_owned(),
+            Some(json!({ "division_code": d, "year": 2025 })),
+            Outside::Forbidden,
+        ),
         ("POST", "/api/v1/api-keys/{id}/revoke") => (
             Method::POST,
             format!("/api/v1/api-keys/{}/revoke", fx.pick(&fx.api_key, target)),
@@ -208,10 +318,52 @@ async fn setup(sandbox: &Sandbox) -> Fixtures {
         .json()
         .await
         .unwrap();
+    let mut person = [String::new(), String::new()];
+    let mut certificate = [String::new(), String::new()];
+    for (i, d) in [TOWNSHIP, OTHER_TOWNSHIP].into_iter().enumerate() {
+        let created: Value = sandbox
+            .post_as(
+                &admin,
+                "/api/v1/people",
+                &json!({
+                    "division_code": d, "name": "李四", "id_number": id_number(i),
+                    "unit": "综合行政执法大队", "employment": "civil_servant", "enforcement_post": true,
+                }),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        person[i] = created["id"].as_str().unwrap().to_owned();
+        let exam = sandbox
+            .post_as(
+                &admin,
+                "/api/v1/exams",
+                &json!({
+                    "division_code": d, "kind": "qualification", "title": "执法资格考试",
+                    "held_on": "2025-03-01", "results": [{ "person_id": person[i], "score": 88 }],
+                }),
+            )
+            .await;
+        assert_eq!(exam.status(), StatusCode::CREATED);
+        let issued: Value = sandbox
+            .post_as(
+                &admin,
+                "/api/v1/certificates",
+                &json!({ "person_id": person[i], "number": format!("豫4116240{i}"), "issued_on": "2025-04-01" }),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        certificate[i] = issued["id"].as_str().expect("issued").to_owned();
+    }
     Fixtures {
         complaint,
         api_key,
         tracking: receipt["tracking_code"].as_str().unwrap().to_owned(),
+        person,
+        certificate,
     }
 }
 
@@ -286,7 +438,9 @@ async fn every_route_every_role_and_both_divisions_follow_the_matrix() {
                         // The anonymous caller logs in as nobody in particular.
                         assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}");
                     } else if target == Target::Own || outside == Outside::Same {
-                        assert!(status.is_success(), "{what}");
+                        let state_conflict = STATEFUL.contains(&path.as_str())
+                            && matches!(status.as_u16(), 409 | 422);
+                        assert!(status.is_success() || state_conflict, "{what}");
                     } else if outside == Outside::NotFound {
                         assert_eq!(status, StatusCode::NOT_FOUND, "{what}");
                     } else {

@@ -7,3 +7,4 @@ mod crash;
 mod grpc;
 mod identity;
 mod resilience;
+mod training;

@@ -117,6 +117,82 @@ pub const RULES: &[Rule] = &[
         "/api/v1/api-keys/{id}/revoke",
         Access::Permission(P::ApiKeyManage),
     ),
+    rule("GET", "/api/v1/people", Access::Permission(P::TrainingRead)),
+    rule(
+        "POST",
+        "/api/v1/people",
+        Access::Permission(P::TrainingManage),
+    ),
+    rule(
+        "GET",
+        "/api/v1/people/{id}",
+        Access::Permission(P::TrainingRead),
+    ),
+    rule(
+        "POST",
+        "/api/v1/people/{id}/leave-post",
+        Access::Permission(P::TrainingManage),
+    ),
+    rule(
+        "GET",
+        "/api/v1/people/{id}/certified",
+        Access::Permission(P::TrainingRead),
+    ),
+    rule(
+        "POST",
+        "/api/v1/training-sessions",
+        Access::Permission(P::TrainingManage),
+    ),
+    rule(
+        "POST",
+        "/api/v1/exams",
+        Access::Permission(P::TrainingManage),
+    ),
+    rule(
+        "POST",
+        "/api/v1/outreach-events",
+        Access::Permission(P::TrainingManage),
+    ),
+    rule(
+        "POST",
+        "/api/v1/certificates",
+        Access::Permission(P::CertificateManage),
+    ),
+    rule(
+        "GET",
+        "/api/v1/certificates/{id}",
+        Access::Permission(P::TrainingRead),
+    ),
+    rule(
+        "POST",
+        "/api/v1/certificates/{id}/suspend",
+        Access::Permission(P::CertificateManage),
+    ),
+    rule(
+        "POST",
+        "/api/v1/certificates/{id}/reinstate",
+        Access::Permission(P::CertificateManage),
+    ),
+    rule(
+        "POST",
+        "/api/v1/certificates/{id}/revoke",
+        Access::Permission(P::CertificateManage),
+    ),
+    rule(
+        "POST",
+        "/api/v1/certificates/{id}/expire",
+        Access::Permission(P::CertificateManage),
+    ),
+    rule(
+        "POST",
+        "/api/v1/annual-reviews",
+        Access::Permission(P::CertificateManage),
+    ),
+    rule(
+        "GET",
+        "/api/v1/training/stats",
+        Access::Permission(P::TrainingRead),
+    ),
 ];
 
 /// The rule of `method` on the route template `path`.

@@ -21,6 +21,7 @@ mod problem;
 mod public;
 mod query;
 pub mod store;
+mod training;
 
 use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
 

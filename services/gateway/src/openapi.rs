@@ -24,7 +24,7 @@ use crate::{
     authz::{self, Access},
     complaints, oversight,
     problem::{CONTENT_TYPE as PROBLEM_JSON, Problem},
-    public,
+    public, training,
 };
 
 #[derive(OpenApi)]
@@ -43,6 +43,7 @@ use crate::{
         (name = "accounts", description = "Accounts (administrators)"),
         (name = "api keys", description = "API keys for county systems (administrators)"),
         (name = "audit", description = "The audit log (administrators)"),
+        (name = "training", description = "People, training hours, exams, enforcement certificates and their annual review, outreach"),
     )
 )]
 struct ApiDoc;
@@ -63,6 +64,21 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::list_api_keys, admin::create_api_key))
         .routes(routes!(admin::revoke_api_key))
         .routes(routes!(admin::list_audit))
+        .routes(routes!(training::list_people, training::create_person))
+        .routes(routes!(training::get_person))
+        .routes(routes!(training::leave_post))
+        .routes(routes!(training::is_certified))
+        .routes(routes!(training::record_training))
+        .routes(routes!(training::record_exam))
+        .routes(routes!(training::record_outreach))
+        .routes(routes!(training::issue_certificate))
+        .routes(routes!(training::get_certificate))
+        .routes(routes!(training::suspend_certificate))
+        .routes(routes!(training::reinstate_certificate))
+        .routes(routes!(training::revoke_certificate))
+        .routes(routes!(training::expire_certificate))
+        .routes(routes!(training::run_annual_review))
+        .routes(routes!(training::stats))
 }
 
 /// Statuses every operation may answer with a problem document.

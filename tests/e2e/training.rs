@@ -1,0 +1,439 @@
+//! Training, exams and certificates through REST: the report's situation
+//! built from records and read back as figures, and the rules' refusals.
+
+use fazhi_e2e::{COUNTY, Sandbox, TOWNSHIP, backends};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::authorization::id_number;
+
+async fn post(sandbox: &Sandbox, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+    let response = sandbox.post_as(token, path, &body).await;
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn person(
+    sandbox: &Sandbox,
+    token: &str,
+    n: usize,
+    section_level: bool,
+    employment: &str,
+) -> String {
+    let (status, body) = post(
+        sandbox,
+        token,
+        "/api/v1/people",
+        json!({
+            "division_code": TOWNSHIP, "name": format!("执法人员{n}"), "id_number": id_number(n),
+            "unit": "老城镇综合行政执法大队", "employment": employment,
+            "rank": if section_level { "副科级" } else { "科员" },
+            "section_level": section_level, "enforcement_post": true,
+        }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert!(
+        body["id_number"].as_str().unwrap().contains('*'),
+        "ID numbers leave masked"
+    );
+    body["id"].as_str().unwrap().to_owned()
+}
+
+/// The head count, exams and hours of the township, to see nothing was written.
+async fn figures(sandbox: &Sandbox, token: &str) -> (Value, Value, Value) {
+    let path = format!("/api/v1/training/stats?division={TOWNSHIP}");
+    let stats: Value = sandbox.get_as(token, &path).await.json().await.unwrap();
+    (
+        stats["people"].clone(),
+        stats["exams"].clone(),
+        stats["training_hours_per_person"].clone(),
+    )
+}
+
+fn results(people: &[String], score: f64) -> Value {
+    Value::Array(
+        people
+            .iter()
+            .map(|p| json!({ "person_id": p, "score": score }))
+            .collect(),
+    )
+}
+
+#[tokio::test]
+async fn the_reports_township_figures_come_back_from_its_records() {
+    for backend in backends() {
+        let sandbox = Sandbox::start(backend).await;
+        let admin = sandbox
+            .account("county.justice", &["county_overseer"], COUNTY)
+            .await;
+
+        // 19 enforcement officers, 7 at section level and above, and one auxiliary.
+        let mut officers = Vec::new();
+        for n in 0..19 {
+            officers.push(person(&sandbox, &admin, n, n < 7, "civil_servant").await);
+        }
+        let auxiliary = person(&sandbox, &admin, 99, false, "auxiliary").await;
+
+        // Qualification: 18 in 2022, one more (and the auxiliary) in 2023.
+        let (status, _) = post(
+            &sandbox,
+            &admin,
+            "/api/v1/exams",
+            json!({
+                "division_code": TOWNSHIP, "kind": "qualification", "title": "2022年执法资格考试",
+                "held_on": "2022-03-01", "results": results(&officers[..18], 85.0),
+            }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let late = vec![officers[18].clone(), auxiliary.clone()];
+        let (status, _) = post(
+            &sandbox,
+            &admin,
+            "/api/v1/exams",
+            json!({
+                "division_code": TOWNSHIP, "kind": "qualification", "title": "2023年执法资格考试",
+                "held_on": "2023-02-01", "results": results(&late, 80.0),
+            }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+        for (i, officer) in officers.iter().enumerate() {
+            let issued_on = if i < 18 { "2022-04-01" } else { "2023-03-01" };
+            let (status, body) = post(&sandbox, &admin, "/api/v1/certificates", json!({
+                "person_id": officer, "number": format!("豫执41162410{i:02}"), "issued_on": issued_on,
+            })).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            assert_eq!(body["status"], "active");
+        }
+        // Auxiliary staff never hold a certificate, passed exam or not.
+        let (status, body) = post(
+            &sandbox,
+            &admin,
+            "/api/v1/certificates",
+            json!({
+                "person_id": auxiliary, "number": "豫执4116241099", "issued_on": "2023-03-01",
+            }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["code"], "auxiliary_cannot_hold_certificate");
+
+        // 2023: 60 学时 each, the law-study exam for all, the annual-review exam for the 18.
+        for (topic, held_on) in [
+            ("行政处罚法", "2023-03-15"),
+            ("行政许可法", "2023-06-15"),
+            ("执法程序", "2023-09-15"),
+        ] {
+            let attendance: Vec<Value> = officers
+                .iter()
+                .map(|p| json!({ "person_id": p, "hours": 20 }))
+                .collect();
+            let (status, body) = post(&sandbox, &admin, "/api/v1/training-sessions", json!({
+                "division_code": TOWNSHIP, "topic": topic, "kind": "special_topic", "held_on": held_on,
+                "attendance": attendance,
+            })).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+        }
+        let (status, _) = post(
+            &sandbox,
+            &admin,
+            "/api/v1/exams",
+            json!({
+                "division_code": TOWNSHIP, "kind": "law_study", "title": "2023年学法考试",
+                "held_on": "2023-10-10", "results": results(&officers, 95.0),
+            }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (status, _) = post(
+            &sandbox,
+            &admin,
+            "/api/v1/exams",
+            json!({
+                "division_code": TOWNSHIP, "kind": "annual_review", "title": "2023年年审考试",
+                "held_on": "2023-11-20", "results": results(&officers[..18], 92.5),
+            }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+        for i in 0..10 {
+            let (status, _) = post(&sandbox, &admin, "/api/v1/outreach-events", json!({
+                "division_code": TOWNSHIP, "held_on": format!("2023-{:02}-04", i + 2),
+                "theme": "宪法宣传", "audience": "village", "materials": 30, "people_reached": 200,
+            })).await;
+            assert_eq!(status, StatusCode::CREATED);
+        }
+
+        // The annual review: 18 reviewed, 18 passed; running it again changes nothing.
+        let review = json!({ "division_code": TOWNSHIP, "year": 2023 });
+        let (status, first) =
+            post(&sandbox, &admin, "/api/v1/annual-reviews", review.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{first}");
+        let decisions = first["decisions"].as_array().unwrap();
+        assert_eq!(decisions.len(), 18, "{backend:?}");
+        assert!(
+            decisions
+                .iter()
+                .all(|d| d["outcome"] == "passed" && d["changed"] == true)
+        );
+        let (_, again) = post(&sandbox, &admin, "/api/v1/annual-reviews", review).await;
+        let again = again["decisions"].as_array().unwrap();
+        assert_eq!(again.len(), 18);
+        assert!(
+            again
+                .iter()
+                .all(|d| d["outcome"] == "passed" && d["changed"] == false)
+        );
+
+        let stats: Value = sandbox
+            .get_as(
+                &admin,
+                &format!("/api/v1/training/stats?division={TOWNSHIP}&from=2023-01-01T00:00:00%2B08:00&to=2024-01-01T00:00:00%2B08:00"),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(stats["certificate_holders"], 19, "{backend:?}: {stats}");
+        assert_eq!(stats["certificate_holders_section_level"], 7);
+        assert_eq!(stats["annual_review_takers"], 18);
+        assert_eq!(stats["annual_review_passed"], 18);
+        assert_eq!(stats["enforcement_staff"], 20);
+        assert_eq!(
+            stats["certification_rate"], 0.95,
+            "19 of 20 in a post hold one"
+        );
+        assert_eq!(
+            stats["training_hours_per_person"], 57.0,
+            "1,140 学时 over 20 staff"
+        );
+        assert_eq!(stats["training_requirement_met_rate"], 0.95);
+        let law_study = stats["exams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["kind"] == "law_study")
+            .unwrap();
+        assert_eq!(law_study["participation_rate"], 1.0);
+        assert_eq!(law_study["excellent_rate"], 1.0);
+        assert_eq!(stats["outreach_events"], 10);
+        assert_eq!(stats["outreach_materials"], 300);
+        assert_eq!(stats["outreach_people_reached"], 2000);
+
+        // The cases service's question, answered for a holder and for the auxiliary.
+        let yes: Value = sandbox
+            .get_as(
+                &admin,
+                &format!("/api/v1/people/{}/certified?on=2023-12-31", officers[0]),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(yes["certified"], true);
+        assert_eq!(yes["certificate_number"], "豫执4116241000");
+        let no: Value = sandbox
+            .get_as(
+                &admin,
+                &format!("/api/v1/people/{auxiliary}/certified?on=2023-12-31"),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(no["certified"], false);
+        assert_eq!(no["reason"], "no_certificate");
+        sandbox.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_training_records_name_the_field_and_write_nothing() {
+    for backend in backends() {
+        let sandbox = Sandbox::start(backend).await;
+        let admin = sandbox
+            .account("county.justice", &["county_overseer"], COUNTY)
+            .await;
+        let officer = person(&sandbox, &admin, 1, false, "civil_servant").await;
+        let before = figures(&sandbox, &admin).await;
+        let cases = [
+            (
+                "/api/v1/people",
+                json!({
+                    "division_code": TOWNSHIP, "name": "赵六", "id_number": "411624199001011235",
+                    "unit": "执法大队", "employment": "civil_servant",
+                }),
+                StatusCode::BAD_REQUEST,
+                "invalid_id_number",
+                "id_number",
+            ),
+            (
+                "/api/v1/people",
+                json!({
+                    "division_code": TOWNSHIP, "name": "赵六", "id_number": id_number(1),
+                    "unit": "执法大队", "employment": "civil_servant",
+                }),
+                StatusCode::CONFLICT,
+                "id_number_exists",
+                "id_number",
+            ),
+            (
+                "/api/v1/exams",
+                json!({
+                    "division_code": TOWNSHIP, "kind": "law_study", "title": "学法考试", "held_on": "2023-10-10",
+                    "results": [{ "person_id": officer, "score": 100.5 }],
+                }),
+                StatusCode::BAD_REQUEST,
+                "invalid_score",
+                "results[0].score",
+            ),
+            (
+                "/api/v1/exams",
+                json!({
+                    "division_code": TOWNSHIP, "kind": "law_study", "title": "学法考试", "held_on": "2999-10-10",
+                    "results": [{ "person_id": officer, "score": 80 }],
+                }),
+                StatusCode::BAD_REQUEST,
+                "date_in_future",
+                "held_on",
+            ),
+            (
+                "/api/v1/exams",
+                json!({
+                    "division_code": TOWNSHIP, "kind": "law_study", "title": "学法考试", "held_on": "2023-10-10",
+                    "results": [{ "person_id": officer, "score": 80 }, { "person_id": "nobody", "score": 80 }],
+                }),
+                StatusCode::BAD_REQUEST,
+                "unknown_person",
+                "results[1].person_id",
+            ),
+            (
+                "/api/v1/training-sessions",
+                json!({
+                    "division_code": TOWNSHIP, "topic": "通宵培训", "kind": "in_person", "held_on": "2023-10-10",
+                    "attendance": [{ "person_id": officer, "hours": 25 }],
+                }),
+                StatusCode::BAD_REQUEST,
+                "invalid_hours",
+                "attendance[0].hours",
+            ),
+            (
+                "/api/v1/training-sessions",
+                json!({
+                    "division_code": TOWNSHIP, "topic": "培训", "kind": "in_person", "held_on": "2023-10-10",
+                    "attendance": [{ "person_id": officer, "hours": 0 }],
+                }),
+                StatusCode::BAD_REQUEST,
+                "invalid_hours",
+                "attendance[0].hours",
+            ),
+            (
+                "/api/v1/certificates",
+                json!({ "person_id": officer, "number": "豫执1", "issued_on": "2023-10-10" }),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "no_passing_qualification_exam",
+                "person_id",
+            ),
+        ];
+        for (path, body, status, code, field) in cases {
+            let (got, problem) = post(&sandbox, &admin, path, body).await;
+            assert_eq!(
+                (got, problem["code"].as_str()),
+                (status, Some(code)),
+                "{backend:?} {path}: {problem}"
+            );
+            assert_eq!(problem["field"], field, "{path}: {problem}");
+        }
+        assert_eq!(
+            figures(&sandbox, &admin).await,
+            before,
+            "{backend:?}: nothing was written"
+        );
+
+        // A certificate number is unique.
+        let (status, _) = post(
+            &sandbox,
+            &admin,
+            "/api/v1/exams",
+            json!({
+                "division_code": TOWNSHIP, "kind": "qualification", "title": "执法资格考试",
+                "held_on": "2023-02-01", "results": results(std::slice::from_ref(&officer), 70.0),
+            }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let other = person(&sandbox, &admin, 2, false, "civil_servant").await;
+        let (status, _) = post(
+            &sandbox,
+            &admin,
+            "/api/v1/exams",
+            json!({
+                "division_code": TOWNSHIP, "kind": "qualification", "title": "执法资格考试",
+                "held_on": "2023-02-02", "results": results(std::slice::from_ref(&other), 70.0),
+            }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (status, first) = post(
+            &sandbox,
+            &admin,
+            "/api/v1/certificates",
+            json!({
+                "person_id": officer, "number": "豫执0001", "issued_on": "2023-03-01",
+            }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (status, problem) = post(
+            &sandbox,
+            &admin,
+            "/api/v1/certificates",
+            json!({
+                "person_id": other, "number": "豫执0001", "issued_on": "2023-03-01",
+            }),
+        )
+        .await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (StatusCode::CONFLICT, Some("certificate_number_exists"))
+        );
+
+        // Suspension takes effect from its date; a stale version is refused.
+        let id = first["id"].as_str().unwrap();
+        let (status, suspended) = post(
+            &sandbox,
+            &admin,
+            &format!("/api/v1/certificates/{id}/suspend"),
+            json!({ "version": 1, "on": "2023-06-01" }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{suspended}");
+        assert_eq!(suspended["status"], "suspended");
+        let (status, problem) = post(
+            &sandbox,
+            &admin,
+            &format!("/api/v1/certificates/{id}/reinstate"),
+            json!({ "version": 1 }),
+        )
+        .await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (StatusCode::CONFLICT, Some("version_conflict"))
+        );
+        for (on, certified) in [("2023-05-31", true), ("2023-06-01", false)] {
+            let answer: Value = sandbox
+                .get_as(
+                    &admin,
+                    &format!("/api/v1/people/{officer}/certified?on={on}"),
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(answer["certified"], certified, "{on}: {answer}");
+        }
+        sandbox.stop().await;
+    }
+}
