@@ -222,6 +222,18 @@ async fn the_reports_township_figures_come_back_from_its_records() {
         assert_eq!(stats["outreach_materials"], 300);
         assert_eq!(stats["outreach_people_reached"], 2000);
 
+        let summary: Value = sandbox
+            .get_as(
+                &admin,
+                &format!("/api/v1/oversight/summary?division={TOWNSHIP}&from=2023-01-01T00:00:00%2B08:00&to=2024-01-01T00:00:00%2B08:00"),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(summary["training"]["certificate_holders"], 19, "{summary}");
+        assert_eq!(summary["training"]["annual_review_passed"], 18);
+
         // The cases service's question, answered for a holder and for the auxiliary.
         let yes: Value = sandbox
             .get_as(
@@ -434,6 +446,35 @@ async fn bad_training_records_name_the_field_and_write_nothing() {
                 .unwrap();
             assert_eq!(answer["certified"], certified, "{on}: {answer}");
         }
+
+        // Leaving the enforcement post revokes the certificate.
+        let (status, left) = post(
+            &sandbox,
+            &admin,
+            &format!("/api/v1/people/{officer}/leave-post"),
+            json!({ "version": 1, "on": "2023-08-01" }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{left}");
+        assert_eq!(left["enforcement_post"], false);
+        let certificate: Value = sandbox
+            .get_as(&admin, &format!("/api/v1/certificates/{id}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(certificate["status"], "revoked");
+        assert_eq!(certificate["status_since"], "2023-08-01");
+        let answer: Value = sandbox
+            .get_as(
+                &admin,
+                &format!("/api/v1/people/{officer}/certified?on=2023-08-02"),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(answer["reason"], "revoked");
         sandbox.stop().await;
     }
 }

@@ -124,15 +124,7 @@ pub async fn summary(
     )?;
     let training = part(
         "training",
-        t.map(|r| {
-            let s = r.into_inner();
-            json!({
-                "people": s.people,
-                "enforcement_staff": s.enforcement_staff,
-                "certificate_holders": s.certificate_holders,
-                "certificate_holders_section_level": s.certificate_holders_section_level,
-            })
-        }),
+        t.map(|r| serde_json::to_value(r.into_inner()).unwrap_or_default()),
     )?;
     Ok(Json(Summary {
         division,
