@@ -18,6 +18,8 @@ use fazhi_complaints::{
 };
 use tokio::process::Command;
 
+mod training;
+
 // The same allocator as the `fazhi` binary, so the ceiling is measured like for like.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -212,7 +214,15 @@ async fn main() -> anyhow::Result<()> {
         "\nratio REST / ceiling: {:.2}",
         rest_run.rate() / ceiling.rate()
     );
-    Ok(())
+
+    training::run(&binary, args.concurrency, args.seconds).await
+}
+
+/// A loopback port nothing listens on right now.
+fn free_port() -> std::io::Result<u16> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
 }
 
 fn report(title: &str, run: &Run) {

@@ -129,17 +129,26 @@ pub fn check_id_number(field: &str, text: &str) -> Result<String, Error> {
     if birth.year() < 1900 {
         return Err(bad("birth date"));
     }
+    if check_character(&id[..17]) != Some(bytes[17] as char) {
+        return Err(bad("check digit"));
+    }
+    Ok(id)
+}
+
+/// The ISO 7064 MOD 11-2 check character of an ID number's first 17 digits.
+pub fn check_character(first17: &str) -> Option<char> {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: &[u8; 11] = b"10X98765432";
-    let sum: u32 = bytes[..17]
+    let bytes = first17.as_bytes();
+    if bytes.len() != 17 || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let sum: u32 = bytes
         .iter()
         .zip(WEIGHTS)
         .map(|(b, w)| u32::from(b - b'0') * w)
         .sum();
-    if CHECK[(sum % 11) as usize] != bytes[17] {
-        return Err(bad("check digit"));
-    }
-    Ok(id)
+    Some(CHECK[(sum % 11) as usize] as char)
 }
 
 /// A person who may be trained, examined and certified.

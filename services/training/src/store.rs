@@ -134,24 +134,9 @@ impl Store {
 
     /// Records a person; ALREADY_EXISTS when the ID number is on record.
     pub async fn insert_person(&self, p: &Person) -> Result<(), Error> {
-        let done = sqlx::query(
-            "INSERT INTO people (id, division_code, name, id_number, unit, employment, rank, section_level, enforcement_post, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(p.id.clone())
-        .bind(p.division.to_string())
-        .bind(p.name.clone())
-        .bind(p.id_number.clone())
-        .bind(p.unit.clone())
-        .bind(p.employment.code())
-        .bind(p.rank.clone())
-        .bind(i64::from(p.section_level))
-        .bind(i64::from(p.enforcement_post))
-        .bind(p.version)
-        .execute(self.db.pool())
-        .await;
-        match done {
-            Ok(_) => Ok(()),
+        let mut conn = self.db.pool().acquire().await?;
+        match insert_person_in(&mut conn, p).await {
+            Ok(()) => Ok(()),
             Err(err) if db::is_unique_violation(&err) => Err(Error::new(
                 ErrorKind::AlreadyExists,
                 "id_number_exists",
@@ -160,6 +145,38 @@ impl Store {
             .with_field("id_number")),
             Err(err) => Err(err.into()),
         }
+    }
+
+    /// Records many people in one transaction: all or none.
+    pub async fn insert_people(&self, people: &[Person]) -> Result<(), Error> {
+        let mut tx = self.db.pool().begin().await?;
+        for (i, p) in people.iter().enumerate() {
+            let done = insert_person_in(&mut tx, p).await;
+            match done {
+                Ok(()) => {}
+                Err(err) if db::is_unique_violation(&err) => {
+                    return Err(Error::new(
+                        ErrorKind::AlreadyExists,
+                        "id_number_exists",
+                        format!("row {}: a person with this ID number is on record", i + 1),
+                    )
+                    .with_field("id_number"));
+                }
+                Err(err) => return Err(err.into()),
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Issues many certificates in one transaction: all or none.
+    pub async fn insert_certificates(&self, certificates: &[Certificate]) -> Result<(), Error> {
+        let mut tx = self.db.pool().begin().await?;
+        for c in certificates {
+            insert_certificate_in(&mut tx, c).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn person(&self, id: &str) -> Result<Option<Person>, Error> {
@@ -388,40 +405,7 @@ impl Store {
     /// Issues a certificate; ALREADY_EXISTS when its number is taken.
     pub async fn insert_certificate(&self, c: &Certificate) -> Result<(), Error> {
         let mut tx = self.db.pool().begin().await?;
-        let done = sqlx::query(
-            "INSERT INTO certificates (id, number, person_id, issued_on, valid_until, status, status_since, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(c.id.clone())
-        .bind(c.number.clone())
-        .bind(c.person_id.clone())
-        .bind(c.issued_on.to_string())
-        .bind(c.valid_until.to_string())
-        .bind(c.status.code())
-        .bind(c.status_since.to_string())
-        .bind(c.version)
-        .execute(&mut *tx)
-        .await;
-        match done {
-            Ok(_) => {}
-            Err(err) if db::is_unique_violation(&err) => {
-                return Err(Error::new(
-                    ErrorKind::AlreadyExists,
-                    "certificate_number_exists",
-                    format!("certificate number {} is taken", c.number),
-                )
-                .with_field("number"));
-            }
-            Err(err) => return Err(err.into()),
-        }
-        sqlx::query(
-            "INSERT INTO certificate_history (certificate_id, seq, since, status) VALUES ($1, 1, $2, $3)",
-        )
-        .bind(c.id.clone())
-        .bind(c.status_since.to_string())
-        .bind(c.status.code())
-        .execute(&mut *tx)
-        .await?;
+        insert_certificate_in(&mut tx, c).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -712,6 +696,67 @@ impl Store {
             outreach_people: people.unwrap_or(0),
         })
     }
+}
+
+async fn insert_person_in(conn: &mut sqlx::AnyConnection, p: &Person) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO people (id, division_code, name, id_number, unit, employment, rank, section_level, enforcement_post, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(p.id.clone())
+    .bind(p.division.to_string())
+    .bind(p.name.clone())
+    .bind(p.id_number.clone())
+    .bind(p.unit.clone())
+    .bind(p.employment.code())
+    .bind(p.rank.clone())
+    .bind(i64::from(p.section_level))
+    .bind(i64::from(p.enforcement_post))
+    .bind(p.version)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+async fn insert_certificate_in(
+    tx: &mut Transaction<'_, Any>,
+    c: &Certificate,
+) -> Result<(), Error> {
+    let done = sqlx::query(
+        "INSERT INTO certificates (id, number, person_id, issued_on, valid_until, status, status_since, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(c.id.clone())
+    .bind(c.number.clone())
+    .bind(c.person_id.clone())
+    .bind(c.issued_on.to_string())
+    .bind(c.valid_until.to_string())
+    .bind(c.status.code())
+    .bind(c.status_since.to_string())
+    .bind(c.version)
+    .execute(&mut **tx)
+    .await;
+    match done {
+        Ok(_) => {}
+        Err(err) if db::is_unique_violation(&err) => {
+            return Err(Error::new(
+                ErrorKind::AlreadyExists,
+                "certificate_number_exists",
+                format!("certificate number {} is taken", c.number),
+            )
+            .with_field("number"));
+        }
+        Err(err) => return Err(err.into()),
+    }
+    sqlx::query(
+        "INSERT INTO certificate_history (certificate_id, seq, since, status) VALUES ($1, 1, $2, $3)",
+    )
+    .bind(c.id.clone())
+    .bind(c.status_since.to_string())
+    .bind(c.status.code())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 async fn certificates_in(
