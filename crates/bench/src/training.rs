@@ -164,31 +164,35 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
         scope: DivisionCode::parse("411624").map_err(anyhow::Error::msg)?,
     };
 
-    let client = TrainingServiceClient::new(channel.clone());
-    let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let ids = std::sync::Arc::new(ids);
-    let (key_for_load, caller_for_load) = (key.clone(), caller.clone());
-    let lookups: Run = drive(concurrency, seconds, move || {
-        let mut client = client.clone();
-        let n = counter.fetch_add(7919, std::sync::atomic::Ordering::Relaxed);
-        let id = ids[n % ids.len()].clone();
-        let request = key_for_load.request(
-            &caller_for_load,
-            pb::IsCertifiedRequest {
-                person_id: id,
-                on: "2023-06-01".into(),
-            },
-        );
-        async move {
-            let answer = client.is_certified(request).await.map_err(|_| ())?;
-            if answer.into_inner().certified {
-                Ok(())
-            } else {
-                Err(())
+    let lookup = |clients: usize| {
+        let client = TrainingServiceClient::new(channel.clone());
+        let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let ids = ids.clone();
+        let (key, caller) = (key.clone(), caller.clone());
+        drive(clients, seconds, move || {
+            let mut client = client.clone();
+            let n = counter.fetch_add(7919, std::sync::atomic::Ordering::Relaxed);
+            let id = ids[n % ids.len()].clone();
+            let request = key.request(
+                &caller,
+                pb::IsCertifiedRequest {
+                    person_id: id,
+                    on: "2023-06-01".into(),
+                },
+            );
+            async move {
+                let answer = client.is_certified(request).await.map_err(|_| ())?;
+                if answer.into_inner().certified {
+                    Ok(())
+                } else {
+                    Err(())
+                }
             }
-        }
-    })
-    .await;
+        })
+    };
+    let one_client: Run = lookup(1).await;
+    let loaded: Run = lookup(concurrency).await;
 
     let mut client = TrainingServiceClient::new(channel);
     let started = Instant::now();
@@ -226,10 +230,12 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
 
     println!();
     report(
-        &format!(
-            "gRPC IsCertified with {PEOPLE} people on record (internal token signed per call)"
-        ),
-        &lookups,
+        &format!("gRPC IsCertified with {PEOPLE} people on record, one client"),
+        &one_client,
+    );
+    report(
+        &format!("gRPC IsCertified with {PEOPLE} people on record, {concurrency} clients"),
+        &loaded,
     );
     println!("annual review of {PEOPLE} certificates (gRPC RunAnnualReview, one call)");
     println!(
