@@ -7,6 +7,7 @@
 //! `grpc` exposes `fazhi.training.v1.TrainingService`.
 
 pub mod domain;
+pub mod sheet;
 mod grpc;
 pub mod store;
 
