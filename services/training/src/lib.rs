@@ -7,8 +7,9 @@
 //! `grpc` exposes `fazhi.training.v1.TrainingService`.
 
 pub mod domain;
-pub mod sheet;
 mod grpc;
+pub mod lists;
+pub mod sheet;
 pub mod store;
 
 use std::path::Path;

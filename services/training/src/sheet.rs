@@ -30,15 +30,18 @@ fn unreadable(message: impl Into<String>) -> Error {
     Error::invalid_field("content", "unreadable_file", message)
 }
 
-/// The rows of the file (the header first), each cell trimmed; blank rows dropped.
-pub fn read(format: Format, content: &[u8]) -> Result<Vec<Vec<String>>, Error> {
+/// The rows of the file (the header first) with their 1-based row numbers
+/// in the file, each cell trimmed; blank rows dropped.
+pub fn read(format: Format, content: &[u8]) -> Result<Vec<(usize, Vec<String>)>, Error> {
     let rows = match format {
         Format::Csv => read_csv(content)?,
         Format::Xlsx => read_xlsx(content)?,
     };
-    let rows: Vec<Vec<String>> = rows
+    let rows: Vec<(usize, Vec<String>)> = rows
         .into_iter()
-        .filter(|r| r.iter().any(|c| !c.is_empty()))
+        .enumerate()
+        .map(|(i, r)| (i + 1, r))
+        .filter(|(_, r)| r.iter().any(|c| !c.is_empty()))
         .collect();
     if rows.len() > MAX_ROWS + 1 {
         return Err(unreadable(format!("a file holds at most {MAX_ROWS} rows")));
@@ -62,8 +65,8 @@ fn read_csv(content: &[u8]) -> Result<Vec<Vec<String>>, Error> {
 }
 
 fn read_xlsx(content: &[u8]) -> Result<Vec<Vec<String>>, Error> {
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(content))
-        .map_err(|_| unreadable("not a readable .xlsx file"))?;
+    let mut book: Xlsx<_> =
+        Xlsx::new(Cursor::new(content)).map_err(|_| unreadable("not a readable .xlsx file"))?;
     let range = book
         .worksheet_range_at(0)
         .ok_or_else(|| unreadable("the .xlsx file has no worksheet"))?
@@ -127,8 +130,18 @@ mod tests {
 
     #[test]
     fn csv_rows_are_trimmed_and_blank_rows_dropped() {
-        let rows = read(Format::Csv, "\u{feff}身份证号,学时\n 1 , 2.5 \n,\n".as_bytes()).unwrap();
-        assert_eq!(rows, vec![vec!["身份证号", "学时"], vec!["1", "2.5"]]);
+        let rows = read(
+            Format::Csv,
+            "\u{feff}身份证号,学时\n 1 , 2.5 \n,\n".as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                (1, vec!["身份证号".to_owned(), "学时".to_owned()]),
+                (2, vec!["1".to_owned(), "2.5".to_owned()])
+            ]
+        );
     }
 
     #[test]
@@ -139,8 +152,9 @@ mod tests {
         ];
         let bytes = write_xlsx("学时", &["身份证号", "学时"], &rows).unwrap();
         let back = read(Format::Xlsx, &bytes).unwrap();
-        assert_eq!(back[0], vec!["身份证号", "学时"]);
-        assert_eq!(&back[1..], &rows[..]);
+        assert_eq!(back[0].1, vec!["身份证号", "学时"]);
+        let data: Vec<Vec<String>> = back[1..].iter().map(|(_, r)| r.clone()).collect();
+        assert_eq!(data, rows);
     }
 
     #[test]
