@@ -29,6 +29,8 @@ const REST_MESSAGES: &[&str] = &[
     ".fazhi.training.v1.OutreachEvent",
     ".fazhi.training.v1.ExamKindStats",
     ".fazhi.training.v1.TrainingStats",
+    ".fazhi.training.v1.RowProblem",
+    ".fazhi.training.v1.ImportReport",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -14,6 +14,8 @@ use crate::{
         self, Certificate, CertificateStatus, ExamKind, NewPerson, Person, TrainingKind,
         TrainingRules, Transition,
     },
+    lists::{self, RowProblem},
+    sheet::{self, Format},
     store::{Exam, Outreach, Session, Store},
 };
 
@@ -117,6 +119,151 @@ impl TrainingApi {
         tracing::info!(certificate = %changed.id, status = %changed.status, "certificate status changed");
         Ok(Response::new(certificate_proto(&changed)))
     }
+}
+
+/// A file refused as a whole (by its header), with the report saying why.
+type Refused = Box<pb::ImportReport>;
+
+/// The checked description of a session.
+fn session_meta(
+    caller: &Caller,
+    r: &pb::RecordTrainingRequest,
+) -> Result<(DivisionCode, String, TrainingKind, NaiveDate), Error> {
+    let division = DivisionCode::parse_field("division_code", &r.division_code)?;
+    caller.check_writes("division_code", &division)?;
+    let topic = text("topic", &r.topic, 200)?;
+    let kind = code(
+        "kind",
+        &r.kind,
+        TrainingKind::from_code,
+        "in_person, online, special_topic",
+    )?;
+    let held_on = domain::check_not_future("held_on", parse_date("held_on", &r.held_on)?, today())?;
+    Ok((division, topic, kind, held_on))
+}
+
+/// The checked description of an exam.
+struct ExamMeta {
+    division: DivisionCode,
+    kind: ExamKind,
+    title: String,
+    held_on: NaiveDate,
+    pass_mark: i64,
+    excellent_mark: i64,
+}
+
+impl ExamMeta {
+    fn exam(self, results: Vec<(String, Option<i64>)>) -> Exam {
+        Exam {
+            id: new_id(),
+            division: self.division,
+            kind: self.kind,
+            title: self.title,
+            held_on: self.held_on,
+            pass_mark: self.pass_mark,
+            excellent_mark: self.excellent_mark,
+            results,
+        }
+    }
+}
+
+impl TrainingApi {
+    fn exam_meta(&self, caller: &Caller, r: &pb::RecordExamRequest) -> Result<ExamMeta, Error> {
+        let division = DivisionCode::parse_field("division_code", &r.division_code)?;
+        caller.check_writes("division_code", &division)?;
+        let kind = code(
+            "kind",
+            &r.kind,
+            ExamKind::from_code,
+            "qualification, annual_review, law_study, new_law",
+        )?;
+        let title = text("title", &r.title, 200)?;
+        let held_on =
+            domain::check_not_future("held_on", parse_date("held_on", &r.held_on)?, today())?;
+        let mark = |field: &str, given: Option<f64>, default: u32| -> Result<i64, Error> {
+            match given {
+                Some(value) => domain::check_score(field, tenths(field, value)?),
+                None => Ok(i64::from(default) * 10),
+            }
+        };
+        let pass_mark = mark("pass_mark", r.pass_mark, self.rules.pass_mark)?;
+        let excellent_mark = mark(
+            "excellent_mark",
+            r.excellent_mark,
+            self.rules.excellent_mark,
+        )?;
+        if excellent_mark < pass_mark {
+            return Err(Error::invalid_field(
+                "excellent_mark",
+                "invalid_marks",
+                "excellent_mark must not be below pass_mark",
+            ));
+        }
+        Ok(ExamMeta {
+            division,
+            kind,
+            title,
+            held_on,
+            pass_mark,
+            excellent_mark,
+        })
+    }
+
+    /// The file's rows after its header is checked, or the report refusing it.
+    fn sheet(
+        format: &str,
+        content: &[u8],
+        columns: lists::Columns,
+    ) -> Result<Result<Vec<(usize, Vec<String>)>, Refused>, Error> {
+        let format = code("format", format, Format::from_code, "csv, xlsx")?;
+        let rows = sheet::read(format, content)?;
+        Ok(match lists::check_header(&rows, columns) {
+            Ok(()) => Ok(rows),
+            Err(problem) => Err(Box::new(report(
+                rows.len().saturating_sub(1),
+                0,
+                vec![problem],
+                "",
+            ))),
+        })
+    }
+}
+
+fn report(
+    rows: usize,
+    imported: usize,
+    problems: Vec<RowProblem>,
+    created: &str,
+) -> pb::ImportReport {
+    let mut rejected: Vec<pb::RowProblem> = problems
+        .into_iter()
+        .map(|p| pb::RowProblem {
+            row: p.row as i64,
+            field: p.field,
+            message: p.message,
+        })
+        .collect();
+    rejected.sort_by_key(|p| p.row);
+    pb::ImportReport {
+        rows: rows as i64,
+        imported: imported as i64,
+        rejected,
+        created_id: created.to_owned(),
+    }
+}
+
+/// Problems for rows whose ID number names nobody in the caller's divisions.
+fn unknown_people<'a>(
+    rows: impl Iterator<Item = (usize, &'a String)>,
+    known: &std::collections::HashMap<String, String>,
+) -> Vec<RowProblem> {
+    rows.filter(|(_, id)| !known.contains_key(*id))
+        .map(|(row, _)| RowProblem {
+            row,
+            field: "id_number".into(),
+            message: "nobody with this ID number is on record in your divisions".into(),
+        })
+        .collect()
 }
 
 fn parse_date(field: &str, text: &str) -> Result<NaiveDate, Error> {
@@ -327,17 +474,7 @@ impl TrainingService for TrainingApi {
         let caller = auth::caller(&request)?;
         caller.require(Permission::TrainingManage)?;
         let r = request.into_inner();
-        let division = DivisionCode::parse_field("division_code", &r.division_code)?;
-        caller.check_writes("division_code", &division)?;
-        let topic = text("topic", &r.topic, 200)?;
-        let kind = code(
-            "kind",
-            &r.kind,
-            TrainingKind::from_code,
-            "in_person, online, special_topic",
-        )?;
-        let held_on =
-            domain::check_not_future("held_on", parse_date("held_on", &r.held_on)?, today())?;
+        let (division, topic, kind, held_on) = session_meta(&caller, &r)?;
         let mut attendance = Vec::with_capacity(r.attendance.len());
         for (i, a) in r.attendance.iter().enumerate() {
             let field = format!("attendance[{i}].hours");
@@ -381,37 +518,7 @@ impl TrainingService for TrainingApi {
         let caller = auth::caller(&request)?;
         caller.require(Permission::TrainingManage)?;
         let r = request.into_inner();
-        let division = DivisionCode::parse_field("division_code", &r.division_code)?;
-        caller.check_writes("division_code", &division)?;
-        let kind = code(
-            "kind",
-            &r.kind,
-            ExamKind::from_code,
-            "qualification, annual_review, law_study, new_law",
-        )?;
-        let title = text("title", &r.title, 200)?;
-        let held_on =
-            domain::check_not_future("held_on", parse_date("held_on", &r.held_on)?, today())?;
-        let mark = |field: &str, given: Option<f64>, default: u32| -> Result<i64, Error> {
-            match given {
-                Some(value) => domain::check_score(field, tenths(field, value)?),
-                None => Ok(i64::from(default) * 10),
-            }
-        };
-        let pass_mark = mark("pass_mark", r.pass_mark, self.rules.pass_mark)?;
-        let excellent_mark = mark(
-            "excellent_mark",
-            r.excellent_mark,
-            self.rules.excellent_mark,
-        )?;
-        if excellent_mark < pass_mark {
-            return Err(Error::invalid_field(
-                "excellent_mark",
-                "invalid_marks",
-                "excellent_mark must not be below pass_mark",
-            )
-            .into());
-        }
+        let meta = self.exam_meta(&caller, &r)?;
         let mut results = Vec::with_capacity(r.results.len());
         for (i, result) in r.results.iter().enumerate() {
             let field = format!("results[{i}].score");
@@ -423,25 +530,16 @@ impl TrainingService for TrainingApi {
         }
         let ids: Vec<String> = results.iter().map(|(p, _)| p.clone()).collect();
         self.attendees(&caller, "results", &ids).await?;
-        let exam = Exam {
-            id: new_id(),
-            division,
-            kind,
-            title,
-            held_on,
-            pass_mark,
-            excellent_mark,
-            results,
-        };
+        let exam = meta.exam(results);
         self.store.insert_exam(&exam).await?;
         Ok(Response::new(pb::Exam {
             id: exam.id,
             division_code: exam.division.to_string(),
-            kind: kind.code().into(),
+            kind: exam.kind.code().into(),
             title: exam.title,
-            held_on: held_on.to_string(),
-            pass_mark: from_tenths(pass_mark),
-            excellent_mark: from_tenths(excellent_mark),
+            held_on: exam.held_on.to_string(),
+            pass_mark: from_tenths(exam.pass_mark),
+            excellent_mark: from_tenths(exam.excellent_mark),
             results: exam
                 .results
                 .iter()
@@ -733,6 +831,267 @@ impl TrainingService for TrainingApi {
             outreach_events: figures.outreach_events,
             outreach_materials: figures.outreach_materials,
             outreach_people_reached: figures.outreach_people,
+        }))
+    }
+
+    async fn import_people(
+        &self,
+        request: Request<pb::ImportPeopleRequest>,
+    ) -> Result<Response<pb::ImportReport>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::TrainingManage)?;
+        let r = request.into_inner();
+        let rows = match Self::sheet(&r.format, &r.content, lists::PEOPLE)? {
+            Ok(rows) => rows,
+            Err(refused) => return Ok(Response::new(*refused)),
+        };
+        let (found, mut problems) = lists::people(&rows);
+        let mut people = Vec::with_capacity(found.len());
+        for (row, new) in found {
+            match domain::new_person(new, new_id()) {
+                Ok(person) if caller.sees(&person.division) => people.push((row, person)),
+                Ok(_) => problems.push(RowProblem {
+                    row,
+                    field: "division_code".into(),
+                    message: "outside the divisions you act for".into(),
+                }),
+                Err(err) => problems.push(RowProblem {
+                    row,
+                    field: err.field.unwrap_or_default(),
+                    message: err.message,
+                }),
+            }
+        }
+        problems.extend(lists::duplicates(
+            people.iter().map(|(row, p)| (*row, p.id_number.as_str())),
+        ));
+        let ids: Vec<String> = people.iter().map(|(_, p)| p.id_number.clone()).collect();
+        let existing = self.store.existing_id_numbers(&ids).await?;
+        problems.extend(
+            people
+                .iter()
+                .filter(|(_, p)| existing.contains(&p.id_number))
+                .map(|(row, _)| RowProblem {
+                    row: *row,
+                    field: "id_number".into(),
+                    message: "a person with this ID number is on record".into(),
+                }),
+        );
+        let total = rows.len() - 1;
+        if !problems.is_empty() || total == 0 {
+            if total == 0 {
+                problems.push(RowProblem {
+                    row: 2,
+                    field: "header".into(),
+                    message: "the file has no data rows".into(),
+                });
+            }
+            return Ok(Response::new(report(total, 0, problems, "")));
+        }
+        let people: Vec<Person> = people.into_iter().map(|(_, p)| p).collect();
+        self.store.insert_people(&people).await?;
+        tracing::info!(rows = people.len(), "people imported");
+        Ok(Response::new(report(total, people.len(), Vec::new(), "")))
+    }
+
+    async fn import_attendance(
+        &self,
+        request: Request<pb::ImportAttendanceRequest>,
+    ) -> Result<Response<pb::ImportReport>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::TrainingManage)?;
+        let r = request.into_inner();
+        let (division, topic, kind, held_on) =
+            session_meta(&caller, &r.session.unwrap_or_default())?;
+        let rows = match Self::sheet(&r.format, &r.content, lists::ATTENDANCE)? {
+            Ok(rows) => rows,
+            Err(refused) => return Ok(Response::new(*refused)),
+        };
+        let (found, mut problems) = lists::attendance(&rows);
+        problems.extend(lists::duplicates(
+            found.iter().map(|(row, id, _)| (*row, id.as_str())),
+        ));
+        let ids: Vec<String> = found.iter().map(|(_, id, _)| id.clone()).collect();
+        let known = self.store.ids_by_id_number(&caller.scope, &ids).await?;
+        problems.extend(unknown_people(
+            found.iter().map(|(row, id, _)| (*row, id)),
+            &known,
+        ));
+        let total = rows.len() - 1;
+        if !problems.is_empty() || found.is_empty() {
+            return Ok(Response::new(report(total, 0, problems, "")));
+        }
+        let session = Session {
+            id: new_id(),
+            division,
+            topic,
+            kind,
+            held_on,
+            attendance: found
+                .iter()
+                .map(|(_, id, hours)| (known[id].clone(), *hours))
+                .collect(),
+        };
+        self.store.insert_session(&session).await?;
+        Ok(Response::new(report(
+            total,
+            found.len(),
+            Vec::new(),
+            &session.id,
+        )))
+    }
+
+    async fn import_exam_results(
+        &self,
+        request: Request<pb::ImportExamResultsRequest>,
+    ) -> Result<Response<pb::ImportReport>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::TrainingManage)?;
+        let r = request.into_inner();
+        let meta = self.exam_meta(&caller, &r.exam.unwrap_or_default())?;
+        let rows = match Self::sheet(&r.format, &r.content, lists::RESULTS)? {
+            Ok(rows) => rows,
+            Err(refused) => return Ok(Response::new(*refused)),
+        };
+        let (found, mut problems) = lists::results(&rows);
+        problems.extend(lists::duplicates(
+            found.iter().map(|(row, id, _)| (*row, id.as_str())),
+        ));
+        let ids: Vec<String> = found.iter().map(|(_, id, _)| id.clone()).collect();
+        let known = self.store.ids_by_id_number(&caller.scope, &ids).await?;
+        problems.extend(unknown_people(
+            found.iter().map(|(row, id, _)| (*row, id)),
+            &known,
+        ));
+        let total = rows.len() - 1;
+        if !problems.is_empty() || found.is_empty() {
+            return Ok(Response::new(report(total, 0, problems, "")));
+        }
+        let exam = meta.exam(
+            found
+                .iter()
+                .map(|(_, id, score)| (known[id].clone(), *score))
+                .collect(),
+        );
+        self.store.insert_exam(&exam).await?;
+        Ok(Response::new(report(
+            total,
+            found.len(),
+            Vec::new(),
+            &exam.id,
+        )))
+    }
+
+    async fn export_list(
+        &self,
+        request: Request<pb::ExportListRequest>,
+    ) -> Result<Response<pb::ExportedFile>, Status> {
+        let caller = auth::caller(&request)?;
+        caller.require(Permission::TrainingRead)?;
+        let r = request.into_inner();
+        let scope = caller.narrow(
+            "division_code",
+            DivisionCode::parse_optional_field("division_code", &r.division_code)?,
+        )?;
+        let period = time::period_from_proto(r.period.as_ref(), "period")?;
+        let from = period.start.map_or(
+            NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default(),
+            time::china_date,
+        );
+        let to = period.end.map_or_else(today, |end| {
+            time::china_date(end - Duration::microseconds(1))
+        });
+        let headings =
+            |columns: lists::Columns| columns.iter().map(|(_, h)| *h).collect::<Vec<_>>();
+        let (sheet_name, header, rows): (&str, Vec<&str>, Vec<Vec<String>>) = match r.list.as_str()
+        {
+            "people" => {
+                let mut all = Vec::new();
+                let mut after = String::new();
+                loop {
+                    let page = self.store.people(&scope, &after, 1000).await?;
+                    let Some(last) = page.last() else { break };
+                    after = last.id.clone();
+                    all.extend(page);
+                }
+                let yes_no = |b: bool| if b { "是" } else { "否" }.to_owned();
+                let rows = all
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            p.division.to_string(),
+                            p.name.clone(),
+                            privacy::mask_id_number(&p.id_number),
+                            p.unit.clone(),
+                            p.employment.code().to_owned(),
+                            p.rank.clone(),
+                            yes_no(p.section_level),
+                            yes_no(p.enforcement_post),
+                        ]
+                    })
+                    .collect();
+                ("人员", headings(lists::PEOPLE), rows)
+            }
+            "attendance" => {
+                let rows = self
+                    .store
+                    .attendance_list(&scope, from, to)
+                    .await?
+                    .into_iter()
+                    .map(|(date, topic, kind, name, id, hours)| {
+                        vec![
+                            date,
+                            topic,
+                            kind,
+                            name,
+                            privacy::mask_id_number(&id),
+                            from_tenths(hours).to_string(),
+                        ]
+                    })
+                    .collect();
+                (
+                    "学时",
+                    vec!["日期", "培训主题", "培训形式", "姓名", "身份证号", "学时"],
+                    rows,
+                )
+            }
+            "results" => {
+                let rows = self
+                    .store
+                    .results_list(&scope, from, to)
+                    .await?
+                    .into_iter()
+                    .map(|(date, title, kind, name, id, score)| {
+                        vec![
+                            date,
+                            title,
+                            kind,
+                            name,
+                            privacy::mask_id_number(&id),
+                            score.map_or_else(|| "缺考".to_owned(), |s| from_tenths(s).to_string()),
+                        ]
+                    })
+                    .collect();
+                (
+                    "成绩",
+                    vec!["日期", "考试", "考试类别", "姓名", "身份证号", "成绩"],
+                    rows,
+                )
+            }
+            _ => {
+                return Err(Error::invalid_field(
+                    "list",
+                    "unknown_code",
+                    "list must be people, attendance or results",
+                )
+                .into());
+            }
+        };
+        let content = sheet::write_xlsx(sheet_name, &header, &rows)?;
+        Ok(Response::new(pb::ExportedFile {
+            filename: format!("{}-{}.xlsx", r.list, scope),
+            content,
+            rows: rows.len() as i64,
         }))
     }
 }

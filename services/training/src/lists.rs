@@ -21,6 +21,12 @@ fn problem(row: usize, field: &str, message: impl Into<String>) -> RowProblem {
     }
 }
 
+/// Rows of a file with their row numbers.
+pub type Rows = [(usize, Vec<String>)];
+
+/// (row, ID number, score in tenths or absent) of a results list.
+pub type ResultRow = (usize, String, Option<i64>);
+
 /// A list's columns: key and the heading townships use.
 pub type Columns = &'static [(&'static str, &'static str)];
 
@@ -62,7 +68,7 @@ pub fn check_header(rows: &[(usize, Vec<String>)], columns: Columns) -> Result<(
     }
 }
 
-fn cell<'a>(row: &'a [String], i: usize) -> &'a str {
+fn cell(row: &[String], i: usize) -> &str {
     row.get(i).map_or("", String::as_str)
 }
 
@@ -148,9 +154,7 @@ pub fn attendance(rows: &[(usize, Vec<String>)]) -> (Vec<(usize, String, i64)>, 
 }
 
 /// (row, ID number, tenths or absent) of a results list, with scores checked.
-pub fn results(
-    rows: &[(usize, Vec<String>)],
-) -> (Vec<(usize, String, Option<i64>)>, Vec<RowProblem>) {
+pub fn results(rows: &[(usize, Vec<String>)]) -> (Vec<ResultRow>, Vec<RowProblem>) {
     let mut found = Vec::new();
     let mut problems = Vec::new();
     for (row, cells) in rows.iter().skip(1) {

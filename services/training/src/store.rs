@@ -317,6 +317,125 @@ impl Store {
         Ok(found)
     }
 
+    /// Person ids by ID number, for those of `ids` on record in `scope`.
+    pub async fn ids_by_id_number(
+        &self,
+        scope: &DivisionCode,
+        ids: &[String],
+    ) -> Result<HashMap<String, String>, Error> {
+        let (low, high) = db::division_range(Some(scope));
+        let mut found = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+            let sql = format!(
+                "SELECT id_number, id FROM people WHERE division_code >= $1 AND division_code < $2 \
+                 AND id_number IN ({})",
+                marks.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(low.clone())
+                .bind(high.clone());
+            for id in chunk {
+                query = query.bind(id.clone());
+            }
+            for row in query.fetch_all(self.db.pool()).await? {
+                found.insert(row.try_get("id_number")?, row.try_get("id")?);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Rows of the attendance list of `scope` in the period (dates inclusive):
+    /// date, topic, kind, name, ID number, hours (tenths).
+    pub async fn attendance_list(
+        &self,
+        scope: &DivisionCode,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(String, String, String, String, String, i64)>, Error> {
+        let (low, high) = db::division_range(Some(scope));
+        let rows = sqlx::query(
+            "SELECT s.held_on, s.topic, s.kind, p.name, p.id_number, a.hours_tenths FROM attendance a \
+             JOIN training_sessions s ON s.id = a.session_id JOIN people p ON p.id = a.person_id \
+             WHERE s.division_code >= $1 AND s.division_code < $2 AND s.held_on >= $3 AND s.held_on <= $4 \
+             ORDER BY s.held_on, s.id, p.id_number",
+        )
+        .bind(low)
+        .bind(high)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(self.db.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("held_on")?,
+                    r.try_get("topic")?,
+                    r.try_get("kind")?,
+                    r.try_get("name")?,
+                    r.try_get("id_number")?,
+                    r.try_get("hours_tenths")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Rows of the results list of `scope` in the period: date, title, kind,
+    /// name, ID number, score (tenths, or absent).
+    pub async fn results_list(
+        &self,
+        scope: &DivisionCode,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(String, String, String, String, String, Option<i64>)>, Error> {
+        let (low, high) = db::division_range(Some(scope));
+        let rows = sqlx::query(
+            "SELECT e.held_on, e.title, e.kind, p.name, p.id_number, r.score FROM exam_results r \
+             JOIN exams e ON e.id = r.exam_id JOIN people p ON p.id = r.person_id \
+             WHERE e.division_code >= $1 AND e.division_code < $2 AND e.held_on >= $3 AND e.held_on <= $4 \
+             ORDER BY e.held_on, e.id, p.id_number",
+        )
+        .bind(low)
+        .bind(high)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(self.db.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("held_on")?,
+                    r.try_get("title")?,
+                    r.try_get("kind")?,
+                    r.try_get("name")?,
+                    r.try_get("id_number")?,
+                    r.try_get("score")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// ID numbers of `ids` already on record anywhere.
+    pub async fn existing_id_numbers(
+        &self,
+        ids: &[String],
+    ) -> Result<std::collections::HashSet<String>, Error> {
+        let mut found = std::collections::HashSet::new();
+        for chunk in ids.chunks(500) {
+            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 1)).collect();
+            let sql = format!(
+                "SELECT id_number FROM people WHERE id_number IN ({})",
+                marks.join(", ")
+            );
+            let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                query = query.bind(id.clone());
+            }
+            found.extend(query.fetch_all(self.db.pool()).await?);
+        }
+        Ok(found)
+    }
+
     /// Every exam result of a person.
     pub async fn sittings(&self, person_id: &str) -> Result<Vec<Sitting>, Error> {
         let rows = sqlx::query(
