@@ -214,7 +214,7 @@ impl TrainingApi {
         format: &str,
         content: &[u8],
         columns: lists::Columns,
-    ) -> Result<Result<Vec<(usize, Vec<String>)>, Refused>, Error> {
+    ) -> Result<Result<Vec<lists::Row>, Refused>, Error> {
         let format = code("format", format, Format::from_code, "csv, xlsx")?;
         let rows = sheet::read(format, content)?;
         Ok(match lists::check_header(&rows, columns) {

@@ -21,8 +21,8 @@ fn problem(row: usize, field: &str, message: impl Into<String>) -> RowProblem {
     }
 }
 
-/// Rows of a file with their row numbers.
-pub type Rows = [(usize, Vec<String>)];
+/// A row of a file: its 1-based number and its cells.
+pub type Row = (usize, Vec<String>);
 
 /// (row, ID number, score in tenths or absent) of a results list.
 pub type ResultRow = (usize, String, Option<i64>);
