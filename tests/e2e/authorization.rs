@@ -21,8 +21,8 @@ const PASSWORD: &str = "a long test password";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Target {
-    Own,
-    Other,
+    Own = 0,
+    Other = 1,
 }
 
 /// What a permitted caller gets for a record outside their divisions.
@@ -34,6 +34,8 @@ enum Outside {
     Forbidden,
     /// The route has no division (the caller's own identity, the audit log).
     Same,
+    /// An imported row outside the scope is rejected with the rest of the file.
+    Rejected,
 }
 
 /// Records both divisions hold, made before the walk.
@@ -253,6 +255,44 @@ fn probe(
             Some(json!({ "version": 1 })),
             Outside::NotFound,
         ),
+        ("POST", "/api/v1/imports/people") => (
+            Method::POST,
+            format!("{path}?format=csv"),
+            Some(Value::String(format!(
+                "division_code,name,id_number,unit,employment,rank,section_level,enforcement_post\n\
+                 {d},赵{n},{},执法大队,civil_servant,,否,是\n",
+                id_number(1000 + n)
+            ))),
+            Outside::Rejected,
+        ),
+        ("POST", "/api/v1/imports/attendance") => (
+            Method::POST,
+            format!(
+                "{path}?format=csv&division_code={d}&topic=t&kind=in_person&held_on=2025-06-01"
+            ),
+            Some(Value::String(format!(
+                "身份证号,学时\n{},2\n",
+                id_number(target as usize)
+            ))),
+            Outside::Forbidden,
+        ),
+        ("POST", "/api/v1/imports/exam-results") => (
+            Method::POST,
+            format!(
+                "{path}?format=csv&division_code={d}&kind=law_study&title=t&held_on=2025-06-01"
+            ),
+            Some(Value::String(format!(
+                "身份证号,成绩\n{},88\n",
+                id_number(target as usize)
+            ))),
+            Outside::Forbidden,
+        ),
+        ("GET", "/api/v1/exports/{list}") => (
+            Method::GET,
+            format!("/api/v1/exports/people?division={d}"),
+            None,
+            Outside::Forbidden,
+        ),
         ("POST", "/api/v1/annual-reviews") => (
             Method::POST,
             path.to_owned(),
@@ -419,8 +459,14 @@ async fn every_route_every_role_and_both_divisions_follow_the_matrix() {
                     if !token.is_empty() {
                         request = request.bearer_auth(token);
                     }
-                    if let Some(body) = &body {
-                        request = request.json(body);
+                    match &body {
+                        Some(Value::String(file)) => {
+                            request = request
+                                .header("content-type", "text/csv")
+                                .body(file.clone());
+                        }
+                        Some(body) => request = request.json(body),
+                        None => {}
                     }
                     let response = request.send().await.unwrap();
                     let status = response.status();
@@ -443,6 +489,9 @@ async fn every_route_every_role_and_both_divisions_follow_the_matrix() {
                         assert!(status.is_success() || state_conflict, "{what}");
                     } else if outside == Outside::NotFound {
                         assert_eq!(status, StatusCode::NOT_FOUND, "{what}");
+                    } else if outside == Outside::Rejected {
+                        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+                        assert!(text.contains("outside the divisions"), "{what}");
                     } else {
                         assert_eq!(status, StatusCode::FORBIDDEN, "{what}");
                         assert!(text.contains("division_out_of_scope"), "{what}");

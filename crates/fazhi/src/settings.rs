@@ -116,7 +116,11 @@ pub const DOCS: &[(&str, &str)] = &[
     ("gateway.listen", "REST listen address"),
     (
         "gateway.body_limit_bytes",
-        "Largest request body; larger ones get 413",
+        "Largest JSON request body; larger ones get 413",
+    ),
+    (
+        "gateway.upload_limit_bytes",
+        "Largest uploaded list (CSV or .xlsx) for imports",
     ),
     (
         "gateway.database_url",

@@ -193,6 +193,26 @@ pub const RULES: &[Rule] = &[
         "/api/v1/training/stats",
         Access::Permission(P::TrainingRead),
     ),
+    rule(
+        "POST",
+        "/api/v1/imports/people",
+        Access::Permission(P::TrainingManage),
+    ),
+    rule(
+        "POST",
+        "/api/v1/imports/attendance",
+        Access::Permission(P::TrainingManage),
+    ),
+    rule(
+        "POST",
+        "/api/v1/imports/exam-results",
+        Access::Permission(P::TrainingManage),
+    ),
+    rule(
+        "GET",
+        "/api/v1/exports/{list}",
+        Access::Permission(P::TrainingRead),
+    ),
 ];
 
 /// The rule of `method` on the route template `path`.

@@ -106,7 +106,11 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
 
     let gate = &state.gate;
     let (mut parts, body) = request.into_parts();
-    let bytes = match to_bytes(body, gate.settings.body_limit_bytes).await {
+    let limit = gate
+        .settings
+        .body_limit_bytes
+        .max(gate.settings.upload_limit_bytes);
+    let bytes = match to_bytes(body, limit).await {
         Ok(bytes) => bytes,
         Err(_) => {
             return Problem::new(

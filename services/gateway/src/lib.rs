@@ -13,6 +13,7 @@ mod health;
 mod idempotency;
 mod json;
 mod limits;
+mod lists;
 pub mod manage;
 mod observe;
 pub mod openapi;
@@ -45,6 +46,9 @@ use tokio::net::TcpListener;
 pub use authn::OidcSettings;
 pub use problem::Problem;
 
+/// Largest gRPC message to or from the training service (whole lists).
+const MAX_LIST_MESSAGE: usize = 32 * 1024 * 1024;
+
 /// Largest request body accepted, in bytes.
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 
@@ -56,8 +60,10 @@ pub const DEFAULT_COUNTY: &str = "411624";
 pub struct Settings {
     /// REST listen address.
     pub listen: SocketAddr,
-    /// Largest request body accepted, in bytes; larger ones get 413.
+    /// Largest JSON request body accepted, in bytes; larger ones get 413.
     pub body_limit_bytes: usize,
+    /// Largest uploaded list (CSV or .xlsx) accepted, in bytes.
+    pub upload_limit_bytes: usize,
     /// `postgres://…` for the gateway's accounts, keys, audit log and
     /// idempotency record; unset means `{data_dir}/gateway.db`.
     pub database_url: Option<String>,
@@ -77,6 +83,7 @@ impl Default for Settings {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             body_limit_bytes: DEFAULT_BODY_LIMIT,
+            upload_limit_bytes: 16 * 1024 * 1024,
             database_url: None,
             county: DEFAULT_COUNTY.into(),
             trust_forwarded_for: false,
@@ -281,7 +288,9 @@ impl AppState {
         Ok(Self {
             complaints: ComplaintServiceClient::new(complaints.clone()),
             cases: CaseServiceClient::new(cases.clone()),
-            training: TrainingServiceClient::new(training.clone()),
+            training: TrainingServiceClient::new(training.clone())
+                .max_decoding_message_size(MAX_LIST_MESSAGE)
+                .max_encoding_message_size(MAX_LIST_MESSAGE),
             channels: vec![
                 ("cases", "fazhi.cases.v1.CaseService", cases),
                 (

@@ -22,7 +22,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::{
     AppState, admin,
     authz::{self, Access},
-    complaints, oversight,
+    complaints, lists, oversight,
     problem::{CONTENT_TYPE as PROBLEM_JSON, Problem},
     public, training,
 };
@@ -79,6 +79,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(training::expire_certificate))
         .routes(routes!(training::run_annual_review))
         .routes(routes!(training::stats))
+        .routes(routes!(lists::import_people))
+        .routes(routes!(lists::import_attendance))
+        .routes(routes!(lists::import_exam_results))
+        .routes(routes!(lists::export))
 }
 
 /// Statuses every operation may answer with a problem document.

@@ -27,6 +27,9 @@ pub struct Problem {
     /// Seconds to wait before retrying, sent as `Retry-After`.
     #[serde(skip)]
     pub retry_after: Option<u64>,
+    /// For a refused import: every rejected row, with its field and reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rejected: Vec<fazhi_proto::training::v1::RowProblem>,
 }
 
 impl Problem {
@@ -39,6 +42,7 @@ impl Problem {
             code: code.to_owned(),
             field: None,
             retry_after: None,
+            rejected: Vec::new(),
         }
     }
 

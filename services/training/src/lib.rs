@@ -21,6 +21,9 @@ use tonic::service::Routes;
 pub use domain::TrainingRules;
 pub use grpc::TrainingApi;
 
+/// Largest message in or out: imported and exported lists travel whole.
+pub const MAX_MESSAGE: usize = 32 * 1024 * 1024;
+
 /// Full gRPC name of the service, as health checks ask for it.
 pub const SERVICE_NAME: &str = "fazhi.training.v1.TrainingService";
 
@@ -34,7 +37,11 @@ pub async fn build(
     let database = store.database().clone();
     Ok(fazhi_platform::grpc::Service {
         name: SERVICE_NAME,
-        routes: Routes::new(TrainingServiceServer::new(TrainingApi::new(store, rules))),
+        routes: Routes::new(
+            TrainingServiceServer::new(TrainingApi::new(store, rules))
+                .max_decoding_message_size(MAX_MESSAGE)
+                .max_encoding_message_size(MAX_MESSAGE),
+        ),
         database,
     })
 }

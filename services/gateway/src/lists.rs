@@ -1,0 +1,280 @@
+//! Importing and exporting the training lists as files: the body is the
+//! CSV or .xlsx file itself. An import is all or nothing: if any row is
+//! rejected, the answer is 422 with every rejected row and nothing is written.
+
+use axum::{
+    Extension, Json,
+    body::{Body, to_bytes},
+    extract::{Path, Query, Request, State, rejection::QueryRejection},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use fazhi_proto::training::v1 as pb;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::{AppState, authn::Identity, problem::Problem, query};
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The uploaded file and its format (`format` parameter, else the Content-Type).
+async fn upload(
+    state: &AppState,
+    format: Option<&str>,
+    request: Request,
+) -> Result<(String, Vec<u8>), Problem> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let format = match (format, content_type.as_str()) {
+        (Some(f), _) if !f.is_empty() => f.to_owned(),
+        (_, "text/csv") => "csv".to_owned(),
+        (_, XLSX) => "xlsx".to_owned(),
+        _ => {
+            return Err(Problem::bad_field(
+                "format",
+                "format_required",
+                "give format=csv or format=xlsx, or send Content-Type text/csv or the .xlsx type",
+            ));
+        }
+    };
+    let bytes = to_bytes(request.into_body(), state.gate.settings.upload_limit_bytes)
+        .await
+        .map_err(|_| {
+            Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "the file is larger than the upload limit",
+            )
+        })?;
+    Ok((format, bytes.to_vec()))
+}
+
+/// 200 with the report when everything was imported, 422 listing every
+/// rejected row otherwise.
+fn answer(report: pb::ImportReport) -> Result<Json<pb::ImportReport>, Problem> {
+    if report.rejected.is_empty() {
+        return Ok(Json(report));
+    }
+    let mut problem = Problem::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "import_rejected",
+        format!(
+            "{} of {} rows were rejected; nothing was imported",
+            report.rejected.len(),
+            report.rows
+        ),
+    );
+    problem.rejected = report.rejected;
+    Err(problem)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FormatParams {
+    /// csv or xlsx (default: from the Content-Type).
+    format: Option<String>,
+}
+
+/// Import people from a list (行政区划代码, 姓名, 身份证号, 单位, 人员类别, 职级, 科级以上, 执法岗位).
+#[utoipa::path(
+    post,
+    path = "/api/v1/imports/people",
+    tag = "training",
+    params(FormatParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The CSV or .xlsx file"),
+    responses((status = 200, description = "Every row imported", body = pb::ImportReport))
+)]
+pub async fn import_people(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    params: Result<Query<FormatParams>, QueryRejection>,
+    request: Request,
+) -> Result<Json<pb::ImportReport>, Problem> {
+    let Query(params) = params?;
+    let (format, content) = upload(&state, params.format.as_deref(), request).await?;
+    let report = state
+        .training
+        .clone()
+        .import_people(state.signed(&identity, pb::ImportPeopleRequest { format, content }))
+        .await?
+        .into_inner();
+    answer(report)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SessionParams {
+    /// csv or xlsx (default: from the Content-Type).
+    format: Option<String>,
+    division_code: Option<String>,
+    topic: Option<String>,
+    /// in_person, online or special_topic.
+    kind: Option<String>,
+    /// e.g. 2023-06-15.
+    held_on: Option<String>,
+}
+
+/// Import a session's attendance list (身份证号, 学时); the session is described
+/// by the parameters.
+#[utoipa::path(
+    post,
+    path = "/api/v1/imports/attendance",
+    tag = "training",
+    params(SessionParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The CSV or .xlsx file"),
+    responses((status = 200, description = "Every row imported", body = pb::ImportReport))
+)]
+pub async fn import_attendance(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    params: Result<Query<SessionParams>, QueryRejection>,
+    request: Request,
+) -> Result<Json<pb::ImportReport>, Problem> {
+    let Query(p) = params?;
+    let (format, content) = upload(&state, p.format.as_deref(), request).await?;
+    let session = pb::RecordTrainingRequest {
+        division_code: p.division_code.unwrap_or_default(),
+        topic: p.topic.unwrap_or_default(),
+        kind: p.kind.unwrap_or_default(),
+        held_on: p.held_on.unwrap_or_default(),
+        attendance: Vec::new(),
+    };
+    let request = pb::ImportAttendanceRequest {
+        session: Some(session),
+        format,
+        content,
+    };
+    let report = state
+        .training
+        .clone()
+        .import_attendance(state.signed(&identity, request))
+        .await?
+        .into_inner();
+    answer(report)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExamParams {
+    /// csv or xlsx (default: from the Content-Type).
+    format: Option<String>,
+    division_code: Option<String>,
+    /// qualification, annual_review, law_study or new_law.
+    kind: Option<String>,
+    title: Option<String>,
+    /// e.g. 2023-11-20.
+    held_on: Option<String>,
+    /// Default 60.
+    pass_mark: Option<String>,
+    /// Default 90.
+    excellent_mark: Option<String>,
+}
+
+fn mark(name: &str, value: Option<&str>) -> Result<Option<f64>, Problem> {
+    match value {
+        None | Some("") => Ok(None),
+        Some(text) => text.parse::<f64>().map(Some).map_err(|_| {
+            Problem::bad_field(name, "invalid_number", format!("{name} must be a number"))
+        }),
+    }
+}
+
+/// Import an exam's results (身份证号, 成绩; blank or 缺考 for absent); the exam
+/// is described by the parameters.
+#[utoipa::path(
+    post,
+    path = "/api/v1/imports/exam-results",
+    tag = "training",
+    params(ExamParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The CSV or .xlsx file"),
+    responses((status = 200, description = "Every row imported", body = pb::ImportReport))
+)]
+pub async fn import_exam_results(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    params: Result<Query<ExamParams>, QueryRejection>,
+    request: Request,
+) -> Result<Json<pb::ImportReport>, Problem> {
+    let Query(p) = params?;
+    let exam = pb::RecordExamRequest {
+        division_code: p.division_code.unwrap_or_default(),
+        kind: p.kind.unwrap_or_default(),
+        title: p.title.unwrap_or_default(),
+        held_on: p.held_on.unwrap_or_default(),
+        pass_mark: mark("pass_mark", p.pass_mark.as_deref())?,
+        excellent_mark: mark("excellent_mark", p.excellent_mark.as_deref())?,
+        results: Vec::new(),
+    };
+    let (format, content) = upload(&state, p.format.as_deref(), request).await?;
+    let request = pb::ImportExamResultsRequest {
+        exam: Some(exam),
+        format,
+        content,
+    };
+    let report = state
+        .training
+        .clone()
+        .import_exam_results(state.signed(&identity, request))
+        .await?
+        .into_inner();
+    answer(report)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// Only this division and those under it (default: all the caller may see).
+    division: Option<String>,
+    /// Sessions and exams from (RFC 3339).
+    from: Option<String>,
+    /// Sessions and exams before (RFC 3339).
+    to: Option<String>,
+}
+
+/// A list as .xlsx: `people`, `attendance` or `results` (ID numbers masked).
+#[utoipa::path(
+    get,
+    path = "/api/v1/exports/{list}",
+    tag = "training",
+    params(("list" = String, Path, description = "people, attendance or results"), ExportParams),
+    responses((status = 200, description = "The .xlsx file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>))
+)]
+pub async fn export(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path(list): Path<String>,
+    params: Result<Query<ExportParams>, QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(params) = params?;
+    let division =
+        query::scoped_division(&identity.caller, "division", params.division.as_deref())?;
+    let period = query::period(
+        ("from", params.from.as_deref()),
+        ("to", params.to.as_deref()),
+    )?;
+    let request = pb::ExportListRequest {
+        list,
+        division_code: division.map(String::from).unwrap_or_default(),
+        period,
+    };
+    let file = state
+        .training
+        .clone()
+        .export_list(state.signed(&identity, request))
+        .await?
+        .into_inner();
+    let mut response = Body::from(file.content).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(XLSX));
+    if let Ok(disposition) =
+        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", file.filename))
+    {
+        headers.insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    Ok(response)
+}
