@@ -478,3 +478,205 @@ async fn bad_training_records_name_the_field_and_write_nothing() {
         sandbox.stop().await;
     }
 }
+
+fn xlsx(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    fazhi_training::sheet::write_xlsx("名单", header, rows).unwrap()
+}
+
+async fn upload(
+    sandbox: &Sandbox,
+    token: &str,
+    path: &str,
+    content_type: &str,
+    file: Vec<u8>,
+) -> (StatusCode, Value) {
+    let response = sandbox
+        .client
+        .post(sandbox.url(path))
+        .bearer_auth(token)
+        .header("content-type", content_type)
+        .body(file)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const PEOPLE_HEADER: &[&str] = &[
+    "行政区划代码",
+    "姓名",
+    "身份证号",
+    "单位",
+    "人员类别",
+    "职级",
+    "科级以上",
+    "执法岗位",
+];
+
+fn person_row(n: usize, id: &str) -> Vec<String> {
+    [
+        TOWNSHIP,
+        &format!("人员{n}"),
+        id,
+        "综合行政执法大队",
+        "公务员",
+        "科员",
+        "否",
+        "是",
+    ]
+    .iter()
+    .map(|c| (*c).to_owned())
+    .collect()
+}
+
+#[tokio::test]
+async fn lists_import_whole_or_not_at_all_and_export_as_xlsx() {
+    for backend in backends() {
+        let sandbox = Sandbox::start(backend).await;
+        let admin = sandbox
+            .account("laocheng.staff", &["staff"], TOWNSHIP)
+            .await;
+
+        // A file with bad rows: every one reported, nothing written.
+        let rows = vec![
+            person_row(1, &id_number(1)),
+            person_row(2, "411624199001011235"),
+            person_row(3, &id_number(1)),
+        ];
+        let (status, problem) = upload(
+            &sandbox,
+            &admin,
+            "/api/v1/imports/people",
+            XLSX,
+            xlsx(PEOPLE_HEADER, &rows),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{backend:?}: {problem}"
+        );
+        assert_eq!(problem["code"], "import_rejected");
+        let rejected: Vec<(i64, &str)> = problem["rejected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["row"].as_i64().unwrap(), r["field"].as_str().unwrap()))
+            .collect();
+        assert_eq!(rejected, vec![(3, "id_number"), (4, "id_number")]);
+        let (people, _, _) = figures(&sandbox, &admin).await;
+        assert_eq!(people, 0, "nothing half-imported");
+
+        // A wrong header row is named as such.
+        let (status, problem) = upload(
+            &sandbox,
+            &admin,
+            "/api/v1/imports/people",
+            XLSX,
+            xlsx(&["姓名", "身份证号"], &[]),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problem["rejected"][0]["row"], 1);
+        assert_eq!(problem["rejected"][0]["field"], "header");
+
+        // A good file goes in whole.
+        let rows: Vec<Vec<String>> = (0..3).map(|n| person_row(n, &id_number(n))).collect();
+        let (status, report) = upload(
+            &sandbox,
+            &admin,
+            "/api/v1/imports/people",
+            XLSX,
+            xlsx(PEOPLE_HEADER, &rows),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        assert_eq!(
+            (report["rows"].as_i64(), report["imported"].as_i64()),
+            (Some(3), Some(3))
+        );
+
+        // Attendance and results by ID number, as CSV.
+        let csv = format!(
+            "身份证号,学时\n{},20\n{},20.5\n",
+            id_number(0),
+            id_number(1)
+        );
+        let (status, report) = upload(
+            &sandbox,
+            &admin,
+            &format!("/api/v1/imports/attendance?division_code={TOWNSHIP}&topic=行政处罚法&kind=online&held_on=2023-05-01"),
+            "text/csv",
+            csv.into_bytes(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        assert_eq!(report["imported"], 2);
+        let csv = format!(
+            "身份证号,成绩\n{},95\n{},缺考\n{},88\n",
+            id_number(0),
+            id_number(1),
+            id_number(2)
+        );
+        let (status, report) = upload(
+            &sandbox,
+            &admin,
+            &format!("/api/v1/imports/exam-results?format=csv&division_code={TOWNSHIP}&kind=law_study&title=学法考试&held_on=2023-06-01"),
+            "application/octet-stream",
+            csv.into_bytes(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let stats: Value = sandbox
+            .get_as(
+                &admin,
+                &format!("/api/v1/training/stats?division={TOWNSHIP}"),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let law = &stats["exams"][0];
+        assert_eq!(
+            (
+                law["registered"].as_i64(),
+                law["sat"].as_i64(),
+                law["excellent"].as_i64()
+            ),
+            (Some(3), Some(2), Some(1))
+        );
+
+        // Exported lists read back, ID numbers masked.
+        for (list, rows) in [("people", 3), ("attendance", 2), ("results", 3)] {
+            let response = sandbox
+                .get_as(&admin, &format!("/api/v1/exports/{list}"))
+                .await;
+            assert_eq!(response.status(), StatusCode::OK, "{list}");
+            assert_eq!(response.headers()["content-type"], XLSX);
+            let bytes = response.bytes().await.unwrap();
+            let back =
+                fazhi_training::sheet::read(fazhi_training::sheet::Format::Xlsx, &bytes).unwrap();
+            assert_eq!(back.len(), rows + 1, "{list}: header and rows");
+            assert!(
+                back[1].1.iter().any(|c| c.contains("********")),
+                "{list}: {:?}",
+                back[1]
+            );
+        }
+        let (status, problem) = upload(
+            &sandbox,
+            &admin,
+            "/api/v1/imports/people",
+            "text/plain",
+            b"x".to_vec(),
+        )
+        .await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("format_required"))
+        );
+        sandbox.stop().await;
+    }
+}
