@@ -52,6 +52,49 @@ enum Command {
         #[command(subcommand)]
         command: ApiKeyCommand,
     },
+    /// Import a list (CSV or .xlsx) into the running training service. Every
+    /// row is checked first; if any is rejected, nothing is imported.
+    Import {
+        #[command(subcommand)]
+        list: ImportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ImportCommand {
+    /// People: 行政区划代码, 姓名, 身份证号, 单位, 人员类别, 职级, 科级以上, 执法岗位.
+    People { file: PathBuf },
+    /// A session's attendance: 身份证号, 学时.
+    Attendance {
+        file: PathBuf,
+        #[arg(long)]
+        division: String,
+        #[arg(long)]
+        topic: String,
+        /// in_person, online or special_topic.
+        #[arg(long)]
+        kind: String,
+        /// e.g. 2023-06-15.
+        #[arg(long)]
+        held_on: String,
+    },
+    /// An exam's results: 身份证号, 成绩 (blank or 缺考 for absent).
+    ExamResults {
+        file: PathBuf,
+        #[arg(long)]
+        division: String,
+        /// qualification, annual_review, law_study or new_law.
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        held_on: String,
+        #[arg(long)]
+        pass_mark: Option<f64>,
+        #[arg(long)]
+        excellent_mark: Option<f64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -137,6 +180,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { service } => runtime()?.block_on(serve(settings, service)),
         Command::User { command } => runtime()?.block_on(user(settings, command)),
         Command::Apikey { command } => runtime()?.block_on(apikey(settings, command)),
+        Command::Import { list } => runtime()?.block_on(crate::import::run(settings, list)),
     }
 }
 

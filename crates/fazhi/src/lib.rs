@@ -2,4 +2,5 @@
 
 pub mod cli;
 pub mod cluster;
+mod import;
 pub mod settings;

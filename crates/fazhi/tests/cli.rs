@@ -284,3 +284,92 @@ fn the_first_start_creates_the_administrator_and_prints_its_password_once() {
         "{list}"
     );
 }
+
+fn id_number(n: usize) -> String {
+    let first17 = format!("41162419900101{n:03}");
+    let check = fazhi_training::domain::check_character(&first17).unwrap();
+    format!("{first17}{check}")
+}
+
+#[test]
+fn a_list_is_imported_into_the_running_training_service_whole_or_not_at_all() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_str().unwrap().to_owned();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut server = fazhi()
+        .args(["serve", "training", "--data-dir", &dir])
+        .env("FAZHI_TRAINING__LISTEN", &listen)
+        .env("FAZHI_METRICS__LISTEN", "127.0.0.1:0")
+        .env("FAZHI_LOG__FILTER", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(&listen).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the training service starts"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let header = "行政区划代码,姓名,身份证号,单位,人员类别,职级,科级以上,执法岗位\n";
+    let good = data.path().join("people.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "{header}411624100,李四,{},执法大队,公务员,科员,否,是\n411624100,王五,{},执法大队,公务员,副科级,是,是\n",
+            id_number(1),
+            id_number(2)
+        ),
+    )
+    .unwrap();
+    let bad = data.path().join("more.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "{header}411624100,赵六,{},执法大队,公务员,科员,否,是\n411624100,钱七,{},执法大队,公务员,科员,否,是\n",
+            id_number(3),
+            id_number(1)
+        ),
+    )
+    .unwrap();
+    let import = |file: &std::path::Path| {
+        fazhi()
+            .args([
+                "import",
+                "people",
+                file.to_str().unwrap(),
+                "--data-dir",
+                &dir,
+            ])
+            .env("FAZHI_TRAINING__LISTEN", &listen)
+            .output()
+            .unwrap()
+    };
+    let first = import(&good);
+    let second = import(&bad);
+    server.kill().ok();
+    server.wait().ok();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("imported 2 of 2 rows"));
+    assert!(
+        !second.status.success(),
+        "a list with a known ID number is refused"
+    );
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        stderr.contains("row      3") && stderr.contains("id_number"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+}

@@ -1,0 +1,170 @@
+//! `fazhi import`: a township's list into the running training service.
+
+use std::{io::Read, path::Path, time::Duration};
+
+use anyhow::Context;
+use fazhi_platform::{
+    DivisionCode,
+    auth::{Caller, Role},
+    grpc,
+};
+use fazhi_proto::training::v1::{self as pb, training_service_client::TrainingServiceClient};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::{cli::ImportCommand, settings::Settings};
+
+/// How long the service may take to check and write a whole list.
+const IMPORT_DEADLINE: Duration = Duration::from_secs(300);
+
+/// The file's bytes, read with a progress bar, and its format from the extension.
+fn read(path: &Path) -> anyhow::Result<(String, Vec<u8>)> {
+    let format = match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+    {
+        Some(ext) if ext == "csv" => "csv",
+        Some(ext) if ext == "xlsx" => "xlsx",
+        _ => anyhow::bail!("{}: the file must end in .csv or .xlsx", path.display()),
+    };
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let size = file.metadata()?.len();
+    let bar = ProgressBar::new(size).with_style(
+        ProgressStyle::with_template("reading  {bar:40} {bytes}/{total_bytes}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut content = Vec::with_capacity(size as usize);
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = file.read(&mut chunk)?;
+        if n == 0 {
+            break;
+        }
+        content.extend_from_slice(&chunk[..n]);
+        bar.inc(n as u64);
+    }
+    bar.finish();
+    Ok((format.to_owned(), content))
+}
+
+fn deadline<T>(mut request: tonic::Request<T>) -> tonic::Request<T> {
+    request.set_timeout(IMPORT_DEADLINE);
+    request
+}
+
+pub(crate) async fn run(settings: Settings, list: ImportCommand) -> anyhow::Result<()> {
+    let county = DivisionCode::parse(&settings.gateway.county)
+        .map_err(|e| anyhow::anyhow!("gateway.county {:?} {e}", settings.gateway.county))?;
+    let operator = Caller {
+        subject: "cli".into(),
+        roles: vec![Role::Admin],
+        scope: county,
+    };
+    let key = settings.internal_key()?;
+    let endpoint = settings.training.endpoint();
+    let mut client = TrainingServiceClient::new(grpc::connect_lazy(&endpoint, &settings.grpc)?)
+        .max_decoding_message_size(fazhi_training::MAX_MESSAGE)
+        .max_encoding_message_size(fazhi_training::MAX_MESSAGE);
+
+    let spinner = |file: &Path| -> anyhow::Result<(String, Vec<u8>, ProgressBar)> {
+        let (format, content) = read(file)?;
+        let spinner = ProgressBar::new_spinner().with_message("checking every row and importing");
+        spinner.enable_steady_tick(Duration::from_millis(120));
+        Ok((format, content, spinner))
+    };
+    let (answer, spinner) = match list {
+        ImportCommand::People { file } => {
+            let (format, content, spinner) = spinner(&file)?;
+            let request =
+                deadline(key.request(&operator, pb::ImportPeopleRequest { format, content }));
+            (client.import_people(request).await, spinner)
+        }
+        ImportCommand::Attendance {
+            file,
+            division,
+            topic,
+            kind,
+            held_on,
+        } => {
+            let (format, content, spinner) = spinner(&file)?;
+            let session = pb::RecordTrainingRequest {
+                division_code: division,
+                topic,
+                kind,
+                held_on,
+                attendance: Vec::new(),
+            };
+            let request = deadline(key.request(
+                &operator,
+                pb::ImportAttendanceRequest {
+                    session: Some(session),
+                    format,
+                    content,
+                },
+            ));
+            (client.import_attendance(request).await, spinner)
+        }
+        ImportCommand::ExamResults {
+            file,
+            division,
+            kind,
+            title,
+            held_on,
+            pass_mark,
+            excellent_mark,
+        } => {
+            let (format, content, spinner) = spinner(&file)?;
+            let exam = pb::RecordExamRequest {
+                division_code: division,
+                kind,
+                title,
+                held_on,
+                pass_mark,
+                excellent_mark,
+                results: Vec::new(),
+            };
+            let request = deadline(key.request(
+                &operator,
+                pb::ImportExamResultsRequest {
+                    exam: Some(exam),
+                    format,
+                    content,
+                },
+            ));
+            (client.import_exam_results(request).await, spinner)
+        }
+    };
+    spinner.finish_and_clear();
+    let report = answer
+        .map_err(|status| {
+            let err = fazhi_platform::Error::from_status(&status);
+            match err.field {
+                Some(field) => anyhow::anyhow!(
+                    "{field}: {} (is the training service running at {endpoint}?)",
+                    err.message
+                ),
+                None => anyhow::anyhow!(
+                    "{} (is the training service running at {endpoint}?)",
+                    err.message
+                ),
+            }
+        })?
+        .into_inner();
+    if report.rejected.is_empty() {
+        println!("imported {} of {} rows", report.imported, report.rows);
+        return Ok(());
+    }
+    eprintln!(
+        "{} of {} rows rejected; nothing was imported:",
+        report.rejected.len(),
+        report.rows
+    );
+    for problem in &report.rejected {
+        eprintln!(
+            "  row {:>6}  {:<16} {}",
+            problem.row, problem.field, problem.message
+        );
+    }
+    anyhow::bail!("the list was not imported")
+}
