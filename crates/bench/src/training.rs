@@ -225,6 +225,45 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
         .await?
         .into_inner();
     let rerun_time = started.elapsed();
+
+    // A township's roster of 10,000 as .xlsx, imported whole.
+    let rows: Vec<Vec<String>> = (0..PEOPLE)
+        .map(|i| {
+            vec![
+                TOWNSHIP.to_owned(),
+                format!("新进人员{i}"),
+                id_number(PEOPLE + i),
+                "综合行政执法大队".to_owned(),
+                "公务员".to_owned(),
+                "科员".to_owned(),
+                "否".to_owned(),
+                "是".to_owned(),
+            ]
+        })
+        .collect();
+    let header: Vec<&str> = fazhi_training::lists::PEOPLE
+        .iter()
+        .map(|(_, h)| *h)
+        .collect();
+    let xlsx = fazhi_training::sheet::write_xlsx("人员", &header, &rows)?;
+    let xlsx_size = xlsx.len();
+    let mut import = key.request(
+        &caller,
+        pb::ImportPeopleRequest {
+            format: "xlsx".into(),
+            content: xlsx,
+        },
+    );
+    import.set_timeout(Duration::from_secs(120));
+    let started = Instant::now();
+    let imported = client
+        .clone()
+        .max_encoding_message_size(fazhi_training::MAX_MESSAGE)
+        .import_people(import)
+        .await
+        .context("the import")?
+        .into_inner();
+    let import_time = started.elapsed();
     let _ = server.start_kill();
     let _ = server.wait().await;
 
@@ -248,6 +287,14 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
         "  second run        {:.2} s ({} changed)",
         rerun_time.as_secs_f64(),
         again.decisions.iter().filter(|d| d.changed).count()
+    );
+    println!("import of a {PEOPLE}-row .xlsx roster (gRPC ImportPeople, all or nothing)");
+    println!(
+        "  {:.2} s for {:.0} KiB: {} imported, {} rejected",
+        import_time.as_secs_f64(),
+        xlsx_size as f64 / 1024.0,
+        imported.imported,
+        imported.rejected.len()
     );
     Ok(())
 }
