@@ -73,3 +73,161 @@ async fn holders_count_only_active_unexpired_certificates_in_the_division() {
         assert_eq!(everyone.certificate_holders, 2, "{}", db.backend());
     }
 }
+
+mod records {
+    use chrono::NaiveDate;
+    use fazhi_platform::{DivisionCode, ErrorKind};
+    use fazhi_training::{
+        TrainingRules,
+        domain::{self, Certificate, CertificateStatus, Employment, Person, ReviewOutcome},
+        store::Store,
+    };
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn officer(n: usize) -> Person {
+        let first17 = format!("41162419900101{n:03}");
+        let check = domain::check_character(&first17).unwrap();
+        Person {
+            id: format!("p{n}"),
+            division: DivisionCode::parse("411624100").unwrap(),
+            name: "李四".into(),
+            id_number: format!("{first17}{check}"),
+            unit: "综合行政执法大队".into(),
+            employment: Employment::CivilServant,
+            rank: String::new(),
+            section_level: false,
+            enforcement_post: true,
+            version: 1,
+        }
+    }
+
+    fn certificate(n: usize) -> Certificate {
+        let issued_on = day("2022-04-01");
+        Certificate {
+            id: format!("c{n}"),
+            number: format!("豫执{n:04}"),
+            person_id: format!("p{n}"),
+            issued_on,
+            valid_until: domain::valid_until(issued_on, &TrainingRules::default()),
+            status: CertificateStatus::Active,
+            status_since: issued_on,
+            version: 1,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_stale_version_is_refused_and_history_records_each_status_from_its_date() {
+        for db in fazhi_testkit::databases().await {
+            let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+            store.insert_people(&[officer(1)]).await.unwrap();
+            store.insert_certificates(&[certificate(1)]).await.unwrap();
+            let first = store.certificate("c1").await.unwrap().unwrap();
+            let suspended = store
+                .set_status(&first, CertificateStatus::Suspended, day("2023-06-01"))
+                .await
+                .unwrap();
+            assert_eq!(suspended.version, 2, "{}", db.backend());
+            let err = store
+                .set_status(&first, CertificateStatus::Revoked, day("2023-07-01"))
+                .await
+                .unwrap_err();
+            assert_eq!(err.kind, ErrorKind::Conflict, "{}", db.backend());
+            let history = store.history("c1").await.unwrap();
+            assert_eq!(
+                history,
+                vec![
+                    (day("2022-04-01"), CertificateStatus::Active),
+                    (day("2023-06-01"), CertificateStatus::Suspended)
+                ],
+                "{}",
+                db.backend()
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn leaving_the_post_revokes_every_certificate_in_force() {
+        for db in fazhi_testkit::databases().await {
+            let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+            store.insert_people(&[officer(2)]).await.unwrap();
+            store.insert_certificates(&[certificate(2)]).await.unwrap();
+            let person = store.person("p2").await.unwrap().unwrap();
+            let left = store.leave_post(&person, day("2023-08-01")).await.unwrap();
+            assert!(!left.enforcement_post, "{}", db.backend());
+            let held = store.certificates("p2").await.unwrap();
+            assert_eq!(
+                held[0].status,
+                CertificateStatus::Revoked,
+                "{}",
+                db.backend()
+            );
+            assert_eq!(held[0].status_since, day("2023-08-01"));
+            assert_eq!(
+                store
+                    .leave_post(&person, day("2023-08-02"))
+                    .await
+                    .unwrap_err()
+                    .kind,
+                ErrorKind::Conflict,
+                "{}: the person read is stale",
+                db.backend()
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn review_outcomes_keep_one_row_per_certificate_and_year() {
+        for db in fazhi_testkit::databases().await {
+            let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+            store.insert_people(&[officer(3)]).await.unwrap();
+            store.insert_certificates(&[certificate(3)]).await.unwrap();
+            let scope = DivisionCode::parse("411624").unwrap();
+            let cases = store.review_cases(&scope, 2023).await.unwrap();
+            assert_eq!(cases.len(), 1, "{}", db.backend());
+            assert_eq!(cases[0].already, None);
+            store
+                .apply_reviews(
+                    &[(cases[0].certificate.clone(), ReviewOutcome::Suspended)],
+                    2023,
+                    day("2023-12-20"),
+                )
+                .await
+                .unwrap();
+            let cases = store.review_cases(&scope, 2023).await.unwrap();
+            assert_eq!(
+                cases[0].already,
+                Some(ReviewOutcome::Suspended),
+                "{}",
+                db.backend()
+            );
+            assert_eq!(cases[0].certificate.status, CertificateStatus::Suspended);
+            store
+                .apply_reviews(
+                    &[(cases[0].certificate.clone(), ReviewOutcome::Revoked)],
+                    2023,
+                    day("2023-12-28"),
+                )
+                .await
+                .unwrap();
+            assert_eq!(
+                store.last_review_revocation("p3").await.unwrap(),
+                Some(day("2023-12-28")),
+                "{}: the re-issue bar counts from here",
+                db.backend()
+            );
+            let figures = store
+                .period_figures(&scope, day("2023-01-01"), day("2023-12-31"), 600)
+                .await
+                .unwrap();
+            assert_eq!(
+                (figures.review_takers, figures.review_passed),
+                (1, 0),
+                "{}",
+                db.backend()
+            );
+        }
+    }
+}
