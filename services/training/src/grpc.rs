@@ -103,17 +103,7 @@ impl TrainingApi {
         let certificate = self
             .certificate_in_scope(&caller, &r.certificate_id)
             .await?;
-        if certificate.version != r.version {
-            return Err(Error::new(
-                ErrorKind::Conflict,
-                "version_conflict",
-                format!(
-                    "the certificate is at version {}, not {}",
-                    certificate.version, r.version
-                ),
-            )
-            .into());
-        }
+        check_version("certificate", certificate.version, r.version)?;
         let status = domain::transition(&certificate, transition, on)?;
         let changed = self.store.set_status(&certificate, status, on).await?;
         tracing::info!(certificate = %changed.id, status = %changed.status, "certificate status changed");
@@ -252,18 +242,45 @@ fn report(
     }
 }
 
-/// Problems for rows whose ID number names nobody in the caller's divisions.
-fn unknown_people<'a>(
-    rows: impl Iterator<Item = (usize, &'a String)>,
-    known: &std::collections::HashMap<String, String>,
-) -> Vec<RowProblem> {
-    rows.filter(|(_, id)| !known.contains_key(*id))
-        .map(|(row, _)| RowProblem {
-            row,
-            field: "id_number".into(),
-            message: "nobody with this ID number is on record in your divisions".into(),
-        })
-        .collect()
+impl TrainingApi {
+    /// Person ids by ID number for the (row, ID number) pairs of a list,
+    /// adding a problem for each ID number listed twice or naming nobody in
+    /// the caller's divisions.
+    async fn known_people(
+        &self,
+        caller: &Caller,
+        listed: &[(usize, &String)],
+        problems: &mut Vec<RowProblem>,
+    ) -> Result<std::collections::HashMap<String, String>, Error> {
+        problems.extend(lists::duplicates(
+            listed.iter().map(|(row, id)| (*row, id.as_str())),
+        ));
+        let ids: Vec<String> = listed.iter().map(|(_, id)| (*id).clone()).collect();
+        let known = self.store.ids_by_id_number(&caller.scope, &ids).await?;
+        problems.extend(
+            listed
+                .iter()
+                .filter(|(_, id)| !known.contains_key(*id))
+                .map(|(row, _)| RowProblem {
+                    row: *row,
+                    field: "id_number".into(),
+                    message: "nobody with this ID number is on record in your divisions".into(),
+                }),
+        );
+        Ok(known)
+    }
+}
+
+/// ABORTED (409) unless the version the caller read is the current one.
+fn check_version(what: &str, current: i64, read: i64) -> Result<(), Error> {
+    if current == read {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::Conflict,
+        "version_conflict",
+        format!("the {what} is at version {current}, not {read}"),
+    ))
 }
 
 fn parse_date(field: &str, text: &str) -> Result<NaiveDate, Error> {
@@ -452,17 +469,7 @@ impl TrainingService for TrainingApi {
         let r = request.into_inner();
         let on = date_or_today("on", &r.on)?;
         let person = self.person_in_scope(&caller, &r.person_id).await?;
-        if person.version != r.version {
-            return Err(Error::new(
-                ErrorKind::Conflict,
-                "version_conflict",
-                format!(
-                    "the person is at version {}, not {}",
-                    person.version, r.version
-                ),
-            )
-            .into());
-        }
+        check_version("person", person.version, r.version)?;
         let person = self.store.leave_post(&person, on).await?;
         Ok(Response::new(person_proto(&person)))
     }
@@ -908,15 +915,8 @@ impl TrainingService for TrainingApi {
             Err(refused) => return Ok(Response::new(*refused)),
         };
         let (found, mut problems) = lists::attendance(&rows);
-        problems.extend(lists::duplicates(
-            found.iter().map(|(row, id, _)| (*row, id.as_str())),
-        ));
-        let ids: Vec<String> = found.iter().map(|(_, id, _)| id.clone()).collect();
-        let known = self.store.ids_by_id_number(&caller.scope, &ids).await?;
-        problems.extend(unknown_people(
-            found.iter().map(|(row, id, _)| (*row, id)),
-            &known,
-        ));
+        let listed: Vec<(usize, &String)> = found.iter().map(|(row, id, _)| (*row, id)).collect();
+        let known = self.known_people(&caller, &listed, &mut problems).await?;
         let total = rows.len() - 1;
         if !problems.is_empty() || found.is_empty() {
             return Ok(Response::new(report(total, 0, problems, "")));
@@ -954,15 +954,8 @@ impl TrainingService for TrainingApi {
             Err(refused) => return Ok(Response::new(*refused)),
         };
         let (found, mut problems) = lists::results(&rows);
-        problems.extend(lists::duplicates(
-            found.iter().map(|(row, id, _)| (*row, id.as_str())),
-        ));
-        let ids: Vec<String> = found.iter().map(|(_, id, _)| id.clone()).collect();
-        let known = self.store.ids_by_id_number(&caller.scope, &ids).await?;
-        problems.extend(unknown_people(
-            found.iter().map(|(row, id, _)| (*row, id)),
-            &known,
-        ));
+        let listed: Vec<(usize, &String)> = found.iter().map(|(row, id, _)| (*row, id)).collect();
+        let known = self.known_people(&caller, &listed, &mut problems).await?;
         let total = rows.len() - 1;
         if !problems.is_empty() || found.is_empty() {
             return Ok(Response::new(report(total, 0, problems, "")));
