@@ -651,11 +651,7 @@ impl TrainingService for TrainingApi {
         let r = request.into_inner();
         let on = date_or_today("on", &r.on)?;
         let person = self.person_in_scope(&caller, &r.person_id).await?;
-        let mut held = Vec::new();
-        for certificate in self.store.certificates(&person.id).await? {
-            let history = self.store.history(&certificate.id).await?;
-            held.push((certificate, history));
-        }
+        let held = self.store.certificates_with_history(&person.id).await?;
         Ok(Response::new(match domain::certified_on(&held, on) {
             Ok(certificate_number) => pb::IsCertifiedResponse {
                 certified: true,

@@ -483,6 +483,42 @@ impl Store {
         row.map(|r| decode_certificate(&r)).transpose()
     }
 
+    /// A person's certificates, each with its dated status history (oldest
+    /// first), in one query.
+    pub async fn certificates_with_history(
+        &self,
+        person_id: &str,
+    ) -> Result<Vec<(Certificate, Vec<(NaiveDate, CertificateStatus)>)>, Error> {
+        let sql = format!(
+            "SELECT {}, h.since AS h_since, h.status AS h_status FROM certificates c \
+             JOIN certificate_history h ON h.certificate_id = c.id \
+             WHERE c.person_id = $1 ORDER BY c.id, h.seq",
+            CERTIFICATE_COLUMNS
+                .split(", ")
+                .map(|col| format!("c.{col}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(person_id.to_owned())
+            .fetch_all(self.db.pool())
+            .await?;
+        let mut held: Vec<(Certificate, Vec<(NaiveDate, CertificateStatus)>)> = Vec::new();
+        for row in &rows {
+            let status: String = row.try_get("h_status")?;
+            let entry = (
+                date(&row.try_get::<String, _>("h_since")?)?,
+                CertificateStatus::from_code(&status).ok_or_else(|| corrupt("status", &status))?,
+            );
+            let id: String = row.try_get("id")?;
+            match held.last_mut() {
+                Some((certificate, history)) if certificate.id == id => history.push(entry),
+                _ => held.push((decode_certificate(row)?, vec![entry])),
+            }
+        }
+        Ok(held)
+    }
+
     /// The dated status history of a certificate, oldest first.
     pub async fn history(
         &self,

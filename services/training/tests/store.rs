@@ -136,6 +136,10 @@ mod records {
                 .unwrap_err();
             assert_eq!(err.kind, ErrorKind::Conflict, "{}", db.backend());
             let history = store.history("c1").await.unwrap();
+            let with_history = store.certificates_with_history("p1").await.unwrap();
+            assert_eq!(with_history.len(), 1, "{}", db.backend());
+            assert_eq!(with_history[0].0.version, 2);
+            assert_eq!(with_history[0].1, history, "{}", db.backend());
             assert_eq!(
                 history,
                 vec![
