@@ -665,6 +665,39 @@ async fn lists_import_whole_or_not_at_all_and_export_as_xlsx() {
                 back[1]
             );
         }
+        // Full ID numbers for those who keep the list, audited; not for readers.
+        let response = sandbox
+            .get_as(&admin, "/api/v1/exports/people?reveal=true")
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let bytes = response.bytes().await.unwrap();
+        let back =
+            fazhi_training::sheet::read(fazhi_training::sheet::Format::Xlsx, &bytes).unwrap();
+        assert!(
+            back.iter().any(|(_, row)| row[2] == id_number(0)),
+            "{back:?}"
+        );
+        let officer = sandbox.account("li.officer", &["officer"], TOWNSHIP).await;
+        let status = sandbox
+            .get_as(&officer, "/api/v1/exports/people?reveal=true")
+            .await
+            .status();
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let county_admin = sandbox.account("county.admin", &["admin"], COUNTY).await;
+        let events: Value = sandbox
+            .get_as(&county_admin, "/api/v1/audit-events")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let exported = events["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "training_list.read_personal")
+            .count();
+        assert_eq!(exported, 1, "{events}");
+
         let (status, problem) = upload(
             &sandbox,
             &admin,

@@ -13,7 +13,9 @@ use fazhi_proto::training::v1 as pb;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::{AppState, authn::Identity, problem::Problem, query};
+use fazhi_platform::auth::Permission;
+
+use crate::{AppState, admin::audit_reads, authn::Identity, problem::Problem, query};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -234,9 +236,13 @@ pub struct ExportParams {
     from: Option<String>,
     /// Sessions and exams before (RFC 3339).
     to: Option<String>,
+    /// `true` for full ID numbers (training.manage only; audited), so the
+    /// list can be edited and imported again.
+    reveal: Option<String>,
 }
 
-/// A list as .xlsx: `people`, `attendance` or `results` (ID numbers masked).
+/// A list as .xlsx: `people`, `attendance` or `results` (ID numbers masked
+/// unless `reveal=true`).
 #[utoipa::path(
     get,
     path = "/api/v1/exports/{list}",
@@ -257,10 +263,18 @@ pub async fn export(
         ("from", params.from.as_deref()),
         ("to", params.to.as_deref()),
     )?;
+    let reveal = query::flag("reveal", params.reveal.as_deref())?;
+    if reveal {
+        identity.caller.require(Permission::TrainingManage)?;
+    }
+    let scope = division
+        .as_ref()
+        .map_or_else(|| identity.caller.scope.to_string(), ToString::to_string);
     let request = pb::ExportListRequest {
-        list,
+        list: list.clone(),
         division_code: division.map(String::from).unwrap_or_default(),
         period,
+        reveal_personal: reveal,
     };
     let file = state
         .training
@@ -268,6 +282,16 @@ pub async fn export(
         .export_list(state.signed(&identity, request))
         .await?
         .into_inner();
+    if reveal {
+        // No ID number leaves without its audit entry committed first.
+        audit_reads(
+            &state,
+            &identity,
+            "training_list",
+            &[(list.as_str(), scope.as_str())],
+        )
+        .await?;
+    }
     let mut response = Body::from(file.content).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(XLSX));

@@ -978,6 +978,16 @@ impl TrainingService for TrainingApi {
         let caller = auth::caller(&request)?;
         caller.require(Permission::TrainingRead)?;
         let r = request.into_inner();
+        if r.reveal_personal {
+            caller.require(Permission::TrainingManage)?;
+        }
+        let shown = |id: &str| {
+            if r.reveal_personal {
+                id.to_owned()
+            } else {
+                privacy::mask_id_number(id)
+            }
+        };
         let scope = caller.narrow(
             "division_code",
             DivisionCode::parse_optional_field("division_code", &r.division_code)?,
@@ -1010,7 +1020,7 @@ impl TrainingService for TrainingApi {
                         vec![
                             p.division.to_string(),
                             p.name.clone(),
-                            privacy::mask_id_number(&p.id_number),
+                            shown(&p.id_number),
                             p.unit.clone(),
                             p.employment.code().to_owned(),
                             p.rank.clone(),
@@ -1033,7 +1043,7 @@ impl TrainingService for TrainingApi {
                             topic,
                             kind,
                             name,
-                            privacy::mask_id_number(&id),
+                            shown(&id),
                             from_tenths(hours).to_string(),
                         ]
                     })
@@ -1056,7 +1066,7 @@ impl TrainingService for TrainingApi {
                             title,
                             kind,
                             name,
-                            privacy::mask_id_number(&id),
+                            shown(&id),
                             score.map_or_else(|| "缺考".to_owned(), |s| from_tenths(s).to_string()),
                         ]
                     })
