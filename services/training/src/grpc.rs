@@ -81,7 +81,7 @@ impl TrainingApi {
             }
         }
         let found = self.store.people_in(&caller.scope, ids).await?;
-        if let Some((i, id)) = ids.iter().enumerate().find(|(_, id)| !found.contains(id)) {
+        if let Some((i, id)) = ids.iter().enumerate().find(|(_, id)| !found.contains(*id)) {
             return Err(Error::invalid_field(
                 format!("{field}[{i}].person_id"),
                 "unknown_person",

@@ -300,21 +300,10 @@ impl Store {
         &self,
         scope: &DivisionCode,
         ids: &[String],
-    ) -> Result<Vec<String>, Error> {
-        let (low, high) = db::division_range(Some(scope));
-        let mut found = Vec::new();
-        for id in ids {
-            let hit: Option<String> = sqlx::query_scalar(
-                "SELECT id FROM people WHERE id = $1 AND division_code >= $2 AND division_code < $3",
-            )
-            .bind(id.clone())
-            .bind(low.clone())
-            .bind(high.clone())
-            .fetch_optional(self.db.pool())
-            .await?;
-            found.extend(hit);
-        }
-        Ok(found)
+    ) -> Result<std::collections::HashSet<String>, Error> {
+        self.in_scope_by(scope, "id", "id", ids)
+            .await
+            .map(|found| found.into_keys().collect())
     }
 
     /// Person ids by ID number, for those of `ids` on record in `scope`.
@@ -323,23 +312,35 @@ impl Store {
         scope: &DivisionCode,
         ids: &[String],
     ) -> Result<HashMap<String, String>, Error> {
+        self.in_scope_by(scope, "id_number", "id", ids).await
+    }
+
+    /// `value` column by `key` column for the people of `scope` whose `key`
+    /// is one of `keys`, 500 keys a query.
+    async fn in_scope_by(
+        &self,
+        scope: &DivisionCode,
+        key: &'static str,
+        value: &'static str,
+        keys: &[String],
+    ) -> Result<HashMap<String, String>, Error> {
         let (low, high) = db::division_range(Some(scope));
         let mut found = HashMap::new();
-        for chunk in ids.chunks(500) {
+        for chunk in keys.chunks(500) {
             let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
             let sql = format!(
-                "SELECT id_number, id FROM people WHERE division_code >= $1 AND division_code < $2 \
-                 AND id_number IN ({})",
+                "SELECT {key} AS k, {value} AS v FROM people WHERE division_code >= $1 AND division_code < $2 \
+                 AND {key} IN ({})",
                 marks.join(", ")
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(low.clone())
                 .bind(high.clone());
-            for id in chunk {
-                query = query.bind(id.clone());
+            for k in chunk {
+                query = query.bind(k.clone());
             }
             for row in query.fetch_all(self.db.pool()).await? {
-                found.insert(row.try_get("id_number")?, row.try_get("id")?);
+                found.insert(row.try_get("k")?, row.try_get("v")?);
             }
         }
         Ok(found)
