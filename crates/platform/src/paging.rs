@@ -41,6 +41,23 @@ pub fn decode_token(token: &str, n: usize) -> Result<Option<Vec<String>>, Error>
     Ok(Some(parts))
 }
 
+/// Cuts a page read with one extra row (`limit + 1`) down to `limit` rows and
+/// returns the token of the next page: the last row's position, or empty
+/// when the extra row was not there (no more pages).
+pub fn cut<T>(rows: &mut Vec<T>, limit: i64, position: impl Fn(&T) -> Vec<String>) -> String {
+    if rows.len() as i64 <= limit {
+        return String::new();
+    }
+    rows.truncate(limit as usize);
+    rows.last()
+        .map(|last| {
+            let parts = position(last);
+            let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+            encode_token(&refs)
+        })
+        .unwrap_or_default()
+}
+
 /// The error for a token this API did not issue (or one it can no longer read).
 pub fn invalid_token() -> Error {
     Error::invalid_field(
@@ -53,6 +70,17 @@ pub fn invalid_token() -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_read_with_one_extra_row_is_cut_and_points_past_its_last_row() {
+        let mut rows = vec![1, 2, 3];
+        let token = cut(&mut rows, 2, |n| vec![n.to_string()]);
+        assert_eq!(rows, vec![1, 2]);
+        assert_eq!(decode_token(&token, 1).unwrap(), Some(vec!["2".to_owned()]));
+        let mut last = vec![1, 2];
+        assert_eq!(cut(&mut last, 2, |n| vec![n.to_string()]), "");
+        assert_eq!(last, vec![1, 2]);
+    }
 
     #[test]
     fn tokens_round_trip() {

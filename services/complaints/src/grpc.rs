@@ -172,20 +172,12 @@ impl ComplaintService for ComplaintsApi {
         };
         // One extra row tells whether another page follows.
         let mut complaints = self.store.list(&filter, after.as_ref(), limit + 1).await?;
-        let next_page_token = if complaints.len() as i64 > limit {
-            complaints.truncate(limit as usize);
-            complaints
-                .last()
-                .map(|last| {
-                    paging::encode_token(&[
-                        &time::to_micros(last.received_at).to_string(),
-                        &last.id,
-                    ])
-                })
-                .unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let next_page_token = paging::cut(&mut complaints, limit, |last| {
+            vec![
+                time::to_micros(last.received_at).to_string(),
+                last.id.clone(),
+            ]
+        });
         Ok(Response::new(pb::ListComplaintsResponse {
             complaints: complaints
                 .iter()

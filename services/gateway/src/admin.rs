@@ -259,7 +259,8 @@ pub async fn list_accounts(
         .store
         .list_accounts(&identity.caller.scope, &after, size + 1)
         .await?;
-    let next_page_token = next_token(&mut found, size, |a| vec![a.username.clone()]);
+    let next_page_token = paging::cut(&mut found, size, |a| vec![a.username.clone()]);
+    let next_page_token = Some(next_page_token).filter(|t| !t.is_empty());
     Ok(Json(AccountPage {
         accounts: found.iter().map(AccountView::from).collect(),
         next_page_token,
@@ -458,7 +459,8 @@ pub async fn list_api_keys(
         .store
         .list_api_keys(&identity.caller.scope, &after, size + 1)
         .await?;
-    let next_page_token = next_token(&mut found, size, |k| vec![k.id.clone()]);
+    let next_page_token = paging::cut(&mut found, size, |k| vec![k.id.clone()]);
+    let next_page_token = Some(next_page_token).filter(|t| !t.is_empty());
     Ok(Json(ApiKeyPage {
         api_keys: found.iter().map(ApiKeyView::from).collect(),
         next_page_token,
@@ -527,9 +529,10 @@ pub async fn list_audit(
         None => None,
     };
     let mut found = state.gate.store.list_audit(after, size + 1).await?;
-    let next_page_token = next_token(&mut found, size, |e| {
+    let next_page_token = paging::cut(&mut found, size, |e| {
         vec![time::to_micros(e.at).to_string(), e.id.clone()]
     });
+    let next_page_token = Some(next_page_token).filter(|t| !t.is_empty());
     Ok(Json(AuditPage {
         events: found
             .into_iter()
@@ -551,24 +554,6 @@ pub async fn list_audit(
             .collect(),
         next_page_token,
     }))
-}
-
-/// Cuts `found` (fetched with one extra row) to `size` and gives the token
-/// of the next page when the extra row was there.
-fn next_token<T>(
-    found: &mut Vec<T>,
-    size: i64,
-    position: impl Fn(&T) -> Vec<String>,
-) -> Option<String> {
-    if found.len() as i64 <= size {
-        return None;
-    }
-    found.truncate(size as usize);
-    found.last().map(|last| {
-        let parts = position(last);
-        let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
-        paging::encode_token(&refs)
-    })
 }
 
 /// Records unmasked reads of `resource` records given as (id, division).

@@ -445,15 +445,7 @@ impl TrainingService for TrainingApi {
             .map(|p| p[0].clone())
             .unwrap_or_default();
         let mut people = self.store.people(&scope, &after, limit + 1).await?;
-        let next_page_token = if people.len() as i64 > limit {
-            people.truncate(limit as usize);
-            people
-                .last()
-                .map(|p| paging::encode_token(&[&p.id]))
-                .unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let next_page_token = paging::cut(&mut people, limit, |p| vec![p.id.clone()]);
         Ok(Response::new(pb::ListPeopleResponse {
             people: people.iter().map(person_proto).collect(),
             next_page_token,
