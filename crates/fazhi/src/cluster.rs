@@ -94,7 +94,12 @@ pub async fn start(
         let listener = bind(&settings.cases, "cases").await?;
         running.cases = Some(listener.local_addr()?);
         let service = fazhi_cases::build(&settings.cases, &settings.data_dir).await?;
-        tasks.spawn(service.run(listener, internal.clone(), shutdown.clone()));
+        tasks.spawn(service.run(
+            listener,
+            internal.clone(),
+            settings.grpc_server.clone(),
+            shutdown.clone(),
+        ));
     }
     if role.runs(Role::Complaints) {
         let listener = bind(&settings.complaints, "complaints").await?;
@@ -106,7 +111,12 @@ pub async fn start(
             &settings.data_dir,
         )
         .await?;
-        tasks.spawn(service.run(listener, internal.clone(), shutdown.clone()));
+        tasks.spawn(service.run(
+            listener,
+            internal.clone(),
+            settings.grpc_server.clone(),
+            shutdown.clone(),
+        ));
     }
     if role.runs(Role::Training) {
         let listener = bind(&settings.training, "training").await?;
@@ -117,7 +127,12 @@ pub async fn start(
             &settings.data_dir,
         )
         .await?;
-        tasks.spawn(service.run(listener, internal.clone(), shutdown.clone()));
+        tasks.spawn(service.run(
+            listener,
+            internal.clone(),
+            settings.grpc_server.clone(),
+            shutdown.clone(),
+        ));
     }
 
     if role.runs(Role::Gateway) {
@@ -144,12 +159,14 @@ pub async fn start(
         running.gateway = Some(listener.local_addr()?);
         let router = fazhi_gateway::router(state);
         let stop = shutdown.clone();
+        let rest = settings.gateway.clone();
         tasks.spawn(async move {
-            fazhi_gateway::serve(listener, router, stop)
+            fazhi_gateway::serve(listener, router, &rest, stop)
                 .await
                 .map_err(Into::into)
         });
-    } else {
+    }
+    if !role.runs(Role::Gateway) || !settings.gateway.metrics_on_rest {
         let listener = TcpListener::bind(settings.metrics.listen)
             .await
             .with_context(|| format!("binding metrics to {}", settings.metrics.listen))?;

@@ -4,7 +4,9 @@
 use std::{net::SocketAddr, path::PathBuf};
 
 use fazhi_complaints::ReplyRules;
-use fazhi_platform::config::{GrpcClientSettings, LogSettings, ServiceSettings};
+use fazhi_platform::config::{
+    GrpcClientSettings, GrpcServerSettings, LogSettings, ServiceSettings,
+};
 use fazhi_training::TrainingRules;
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +20,7 @@ pub struct Settings {
     pub complaints: ServiceSettings,
     pub training: ServiceSettings,
     pub grpc: GrpcClientSettings,
+    pub grpc_server: GrpcServerSettings,
     pub metrics: MetricsSettings,
     pub calendar: CalendarSettings,
     pub rules: Rules,
@@ -34,6 +37,7 @@ impl Default for Settings {
             complaints: ServiceSettings::on_port(50052),
             training: ServiceSettings::on_port(50053),
             grpc: GrpcClientSettings::default(),
+            grpc_server: GrpcServerSettings::default(),
             metrics: MetricsSettings::default(),
             calendar: CalendarSettings::default(),
             rules: Rules::default(),
@@ -123,6 +127,26 @@ pub const DOCS: &[(&str, &str)] = &[
         "Largest uploaded list (CSV or .xlsx) for imports",
     ),
     (
+        "gateway.header_read_timeout_secs",
+        "Seconds a connection may take to send request headers (also the keep-alive idle limit)",
+    ),
+    (
+        "gateway.request_timeout_secs",
+        "Seconds a request, body included, may take before it gets 408",
+    ),
+    (
+        "gateway.max_connections",
+        "REST connections open at once; more wait to be accepted",
+    ),
+    (
+        "gateway.metrics_on_rest",
+        "Serve /metrics on the REST listener (off in the deploy files: metrics.listen only)",
+    ),
+    (
+        "gateway.concurrent_uploads",
+        "Uploads handled at once; more get 429 with Retry-After",
+    ),
+    (
         "gateway.database_url",
         "postgres://… for accounts, API keys, audit log, idempotency; unset means {data_dir}/gateway.db",
     ),
@@ -131,8 +155,8 @@ pub const DOCS: &[(&str, &str)] = &[
         "Division code of the county served: the bootstrap admin's scope and the public endpoints' reach",
     ),
     (
-        "gateway.trust_forwarded_for",
-        "Take client addresses from X-Forwarded-For (only behind a trusted proxy)",
+        "gateway.trusted_proxies",
+        "Proxies (addresses or CIDRs, e.g. [\"10.0.0.0/8\"]) whose X-Forwarded-For is believed; the client is the right-most entry not among them",
     ),
     (
         "gateway.idempotency_hours",
@@ -147,9 +171,16 @@ pub const DOCS: &[(&str, &str)] = &[
         "Secret (32+ bytes) signing access tokens; unset means {data_dir}/token.key",
     ),
     (
-        "gateway.auth.max_failures_per_account",
-        "Failed logins per account in the window before login is refused (429)",
+        "gateway.auth.max_failures_per_account_and_client",
+        "Failed logins for one account from one address before that address is refused for it (429)",
     ),
+    (
+        "gateway.auth.slow_down_after_failures",
+        "Failed logins for one account from anywhere after which each attempt waits (never locks the account)",
+    ),
+    (
+        "gateway.auth.max_login_delay_ms",
+        "Longest wait of a slowed-down login, in milliseconds"),
     (
         "gateway.auth.max_failures_per_client",
         "Failed logins per client address in the window before login is refused (429)",
@@ -220,6 +251,26 @@ pub const DOCS: &[(&str, &str)] = &[
     (
         "grpc.connect_timeout_ms",
         "Connection timeout between services, in ms",
+    ),
+    (
+        "grpc_server.reflection",
+        "Serve gRPC reflection (on for development; off in the deploy files)",
+    ),
+    (
+        "grpc_server.keepalive_interval_secs",
+        "Ping idle gRPC connections this often, in seconds",
+    ),
+    (
+        "grpc_server.keepalive_timeout_secs",
+        "Close a gRPC connection whose ping is unanswered this long, in seconds",
+    ),
+    (
+        "grpc_server.request_timeout_secs",
+        "Longest a single gRPC call may run on the server, in seconds",
+    ),
+    (
+        "grpc_server.max_concurrent_streams",
+        "Concurrent gRPC calls on one connection",
     ),
     (
         "metrics.listen",

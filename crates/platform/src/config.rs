@@ -110,6 +110,35 @@ impl Default for GrpcClientSettings {
     }
 }
 
+/// How this process's gRPC servers treat their connections.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct GrpcServerSettings {
+    /// Serve gRPC reflection (grpcurl without .proto files). On for local
+    /// development; the deploy files turn it off.
+    pub reflection: bool,
+    /// Ping idle HTTP/2 connections this often, in seconds …
+    pub keepalive_interval_secs: u64,
+    /// … and close them when a ping is not answered within this, in seconds.
+    pub keepalive_timeout_secs: u64,
+    /// Longest a single call may run on the server, in seconds.
+    pub request_timeout_secs: u64,
+    /// Concurrent calls on one connection.
+    pub max_concurrent_streams: u32,
+}
+
+impl Default for GrpcServerSettings {
+    fn default() -> Self {
+        Self {
+            reflection: true,
+            keepalive_interval_secs: 30,
+            keepalive_timeout_secs: 10,
+            request_timeout_secs: 300,
+            max_concurrent_streams: 256,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {

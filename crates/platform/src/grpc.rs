@@ -25,7 +25,7 @@ use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 use crate::{
     auth::{InternalKey, RequireCallerLayer},
-    config::GrpcClientSettings,
+    config::{GrpcClientSettings, GrpcServerSettings},
 };
 
 /// Serves `routes` (one Fazhi service, named by its full gRPC name such as
@@ -39,6 +39,7 @@ pub async fn serve(
     service_name: &'static str,
     routes: Routes,
     identity: InternalKey,
+    settings: &GrpcServerSettings,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     crate::metrics::install();
@@ -61,13 +62,24 @@ pub async fn serve(
     tracing::info!(service = service_name, %addr, "gRPC server listening");
 
     let stopping = shutdown.clone();
-    Server::builder()
+    let secs = Duration::from_secs;
+    let router = Server::builder()
+        .http2_keepalive_interval(Some(secs(settings.keepalive_interval_secs.max(1))))
+        .http2_keepalive_timeout(Some(secs(settings.keepalive_timeout_secs.max(1))))
+        .timeout(secs(settings.request_timeout_secs.max(1)))
+        .max_concurrent_streams(Some(settings.max_concurrent_streams.max(1)))
         .layer(ObserveLayer)
         .layer(RequireCallerLayer::new(identity))
         .add_routes(routes)
-        .add_service(health_service)
-        .add_service(reflection_v1)
-        .add_service(reflection_v1alpha)
+        .add_service(health_service);
+    let router = if settings.reflection {
+        router
+            .add_service(reflection_v1)
+            .add_service(reflection_v1alpha)
+    } else {
+        router
+    };
+    router
         .serve_with_incoming_shutdown(
             TcpIncoming::from(listener).with_nodelay(Some(true)),
             async move {
@@ -183,7 +195,9 @@ impl Injector for MetadataInjector<'_> {
     }
 }
 
-/// What every outgoing call carries: a deadline and the trace context.
+/// What every outgoing call carries: a deadline, the trace context and, for
+/// a request made with [`InternalKey::request`], the identity token signed
+/// for the RPC it goes to.
 #[derive(Debug, Clone)]
 pub struct CallContext {
     deadline: Duration,
@@ -193,6 +207,10 @@ impl Interceptor for CallContext {
     fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, Status> {
         if request.metadata().get("grpc-timeout").is_none() {
             request.set_timeout(self.deadline);
+        }
+        if let Some(method) = request.extensions().get::<tonic::GrpcMethod<'static>>() {
+            let rpc = format!("/{}/{}", method.service(), method.method());
+            crate::auth::internal::sign_outgoing(&mut request, &rpc);
         }
         let context = Span::current().context();
         opentelemetry::global::get_text_map_propagator(|p| {
@@ -249,9 +267,18 @@ impl Service {
         self,
         listener: TcpListener,
         identity: InternalKey,
+        settings: GrpcServerSettings,
         shutdown: CancellationToken,
     ) -> anyhow::Result<()> {
-        let result = serve(listener, self.name, self.routes, identity, shutdown).await;
+        let result = serve(
+            listener,
+            self.name,
+            self.routes,
+            identity,
+            &settings,
+            shutdown,
+        )
+        .await;
         self.database.close().await;
         result
     }

@@ -103,6 +103,16 @@ impl ComplaintService for ComplaintsApi {
         // Outside the caller's scope is the same answer as not there at all.
         match self.store.get(&r.id).await? {
             Some(complaint) if caller.sees(&complaint.division_code) => {
+                if personal == Personal::Revealed {
+                    fazhi_platform::db::audit::read_personal(
+                        self.store.database(),
+                        &caller,
+                        "complaint",
+                        &complaint.id,
+                        complaint.division_code.as_str(),
+                    )
+                    .await?;
+                }
                 Ok(Response::new(to_proto(&complaint, personal)))
             }
             _ => Err(Error::not_found("complaint").into()),

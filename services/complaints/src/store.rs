@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "request ids",
         include_str!("../migrations/0002_request_ids.sql"),
     ),
+    fazhi_platform::db::audit::migration(3),
 ];
 
 /// Rows written per transaction at most.

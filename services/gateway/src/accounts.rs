@@ -31,6 +31,8 @@ pub struct Account {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// Access tokens carry it; bumping it ends every token issued before.
+    pub token_version: i64,
 }
 
 impl Account {

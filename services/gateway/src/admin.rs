@@ -1,5 +1,5 @@
-//! Login, the caller's own identity, and what administrators manage:
-//! accounts, API keys and the audit log.
+//! The caller's own identity, and what administrators manage: accounts,
+//! API keys and the audit log.
 
 use axum::{
     Extension, Json,
@@ -14,9 +14,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::{
     AppState,
-    accounts::{self, Account, ApiKey},
+    accounts::{Account, ApiKey},
     authn::Identity,
-    authz::ClientAddr,
     idempotency::{ReplayBody, RequestKey},
     json::JsonBody,
     manage,
@@ -24,89 +23,6 @@ use crate::{
     query,
     store::AuditEvent,
 };
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LoginRequest {
-    username: String,
-    password: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TokenResponse {
-    access_token: String,
-    /// Always `Bearer`.
-    token_type: &'static str,
-    /// Seconds until the token expires.
-    expires_in: u64,
-}
-
-/// Exchange a username and password for an access token.
-///
-/// Failed attempts are limited per account and per client address; past the
-/// limit the answer is 429 with `Retry-After`, whether or not the password is right.
-#[utoipa::path(
-    post,
-    path = "/api/v1/auth/login",
-    tag = "auth",
-    request_body = LoginRequest,
-    responses((status = 200, description = "Logged in", body = TokenResponse))
-)]
-pub async fn login(
-    State(state): State<AppState>,
-    Extension(client): Extension<ClientAddr>,
-    JsonBody(body): JsonBody<LoginRequest>,
-) -> Result<Json<TokenResponse>, Problem> {
-    let gate = &state.gate;
-    let account_key = body.username.to_lowercase();
-    let client_key = client.key();
-    for limiter in [
-        (&gate.login_per_account, &account_key),
-        (&gate.login_per_client, &client_key),
-    ] {
-        if let Err(wait) = limiter.0.check(limiter.1) {
-            return Err(Problem::rate_limited(
-                "too many failed logins; retry later",
-                wait,
-            ));
-        }
-    }
-    let account = if body.username.len() <= 64 {
-        gate.store.account_by_username(&body.username).await?
-    } else {
-        None
-    };
-    let hash = account.as_ref().map_or_else(
-        || accounts::dummy_hash().to_owned(),
-        |a| a.password_hash.clone(),
-    );
-    let password = body.password;
-    let matches = tokio::task::spawn_blocking(move || {
-        password.len() <= accounts::MAX_PASSWORD_LEN && accounts::verify_password(&password, &hash)
-    })
-    .await
-    .map_err(Error::internal)?;
-    match account {
-        Some(account) if matches && !account.disabled => {
-            gate.login_per_account.clear(&account_key);
-            let (access_token, expires_in) = gate.authn.issue(&account)?;
-            tracing::info!(account = %account.username, "login");
-            Ok(Json(TokenResponse {
-                access_token,
-                token_type: "Bearer",
-                expires_in,
-            }))
-        }
-        _ => {
-            gate.login_per_account.record(&account_key);
-            gate.login_per_client.record(&client_key);
-            Err(Problem::unauthenticated(
-                "invalid_login",
-                "unknown username, wrong password or disabled account",
-            ))
-        }
-    }
-}
 
 /// Who the caller is, as the services see them.
 #[derive(Debug, Serialize, ToSchema)]
@@ -307,6 +223,56 @@ pub async fn enable_account(
     set_disabled(&state, &identity, &username, false).await
 }
 
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetPassword {
+    /// The new password; none means a generated one, returned once.
+    #[serde(default)]
+    password: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PasswordReset {
+    account: AccountView,
+    /// The generated password, shown once; absent when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password: Option<String>,
+}
+
+/// Set a new password for an account (forgotten, or suspected known to
+/// others): every session of the account ends.
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts/{username}/reset-password",
+    tag = "accounts",
+    params(("username" = String, Path, description = "Username")),
+    request_body = ResetPassword,
+    responses((status = 200, description = "Reset", body = PasswordReset))
+)]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path(username): Path<String>,
+    JsonBody(body): JsonBody<ResetPassword>,
+) -> Result<axum::response::Response, Problem> {
+    let (account, generated) =
+        manage::reset_password(&state.gate.store, &identity.caller, &username, body.password)
+            .await?;
+    // A generated password is shown once and never kept for a replay.
+    let replay = serde_json::to_string(&PasswordReset {
+        account: AccountView::from(&account),
+        password: None,
+    })
+    .unwrap_or_default();
+    let mut response = Json(PasswordReset {
+        account: AccountView::from(&account),
+        password: generated,
+    })
+    .into_response();
+    response.extensions_mut().insert(ReplayBody(replay));
+    Ok(response)
+}
+
 async fn set_disabled(
     state: &AppState,
     identity: &Identity,
@@ -505,7 +471,8 @@ pub struct AuditPage {
 }
 
 /// The audit log, newest first: every unmasked read of personal data and
-/// every change to accounts and keys. Append-only.
+/// every change to accounts and keys, about records of the caller's
+/// divisions. Append-only.
 #[utoipa::path(
     get,
     path = "/api/v1/audit-events",
@@ -515,6 +482,7 @@ pub struct AuditPage {
 )]
 pub async fn list_audit(
     State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
     params: Result<Query<PageParams>, QueryRejection>,
 ) -> Result<Json<AuditPage>, Problem> {
     let Query(params) = params?;
@@ -528,7 +496,10 @@ pub async fn list_audit(
         )),
         None => None,
     };
-    let mut found = state.gate.store.list_audit(after, size + 1).await?;
+    let mut found = state
+        .gate
+        .store
+        .list_audit(&identity.caller.scope, after, size + 1).await?;
     let next_page_token = paging::cut(&mut found, size, |e| {
         vec![time::to_micros(e.at).to_string(), e.id.clone()]
     });

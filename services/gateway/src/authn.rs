@@ -59,6 +59,8 @@ struct LocalClaims {
     sub: String,
     iat: i64,
     exp: i64,
+    /// The account's token version when issued.
+    ver: i64,
 }
 
 /// Settings of an external OpenID Connect issuer.
@@ -145,6 +147,7 @@ impl Authenticator {
             sub: account.id.clone(),
             iat: now,
             exp: now + ttl as i64,
+            ver: account.token_version,
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(fazhi_platform::Error::internal)?;
@@ -232,6 +235,12 @@ impl Authenticator {
             return Err(Problem::unauthenticated(
                 "account_disabled",
                 "this account is disabled",
+            ));
+        }
+        if data.claims.ver != account.token_version {
+            return Err(Problem::unauthenticated(
+                "token_revoked",
+                "this access token was ended (password changed, account disabled, or logged out everywhere)",
             ));
         }
         Ok(account.caller())

@@ -51,6 +51,8 @@ use Permission as P;
 pub const RULES: &[Rule] = &[
     rule("POST", "/api/v1/auth/login", Public),
     rule("GET", "/api/v1/auth/me", Authenticated),
+    rule("POST", "/api/v1/auth/password", Authenticated),
+    rule("POST", "/api/v1/auth/logout-everywhere", Authenticated),
     rule("POST", "/api/v1/public/complaints", PublicLimited),
     rule(
         "GET",
@@ -100,6 +102,11 @@ pub const RULES: &[Rule] = &[
     rule(
         "POST",
         "/api/v1/accounts/{username}/enable",
+        Access::Permission(P::AccountManage),
+    ),
+    rule(
+        "POST",
+        "/api/v1/accounts/{username}/reset-password",
         Access::Permission(P::AccountManage),
     ),
     rule(
@@ -215,12 +222,31 @@ pub const RULES: &[Rule] = &[
     ),
 ];
 
-/// The rule of `method` on the route template `path`.
+/// The rule of `method` on the route template `path`. HEAD is a GET without
+/// the body, so it answers to GET's rule.
 pub fn find(method: &str, path: &str) -> Option<Access> {
+    let method = if method.eq_ignore_ascii_case("HEAD") {
+        "GET"
+    } else {
+        method
+    };
     RULES
         .iter()
         .find(|r| r.method.eq_ignore_ascii_case(method) && r.path == path)
         .map(|r| r.access)
+}
+
+/// The methods a route answers, for `Allow` on a 405.
+fn allowed(path: &str) -> String {
+    let mut methods: Vec<&str> = RULES
+        .iter()
+        .filter(|r| r.path == path)
+        .map(|r| r.method)
+        .collect();
+    if methods.contains(&"GET") {
+        methods.push("HEAD");
+    }
+    methods.join(", ")
 }
 
 /// The address a request came from.
@@ -234,23 +260,96 @@ impl ClientAddr {
     }
 }
 
-fn client_addr(request: &Request, trust_forwarded_for: bool) -> ClientAddr {
-    if trust_forwarded_for
-        && let Some(ip) = request
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.trim().parse::<IpAddr>().ok())
-    {
-        return ClientAddr(Some(ip));
+/// A network given as `address/prefix` (or a single address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr {
+    network: IpAddr,
+    prefix: u8,
+}
+
+impl Cidr {
+    pub fn parse(text: &str) -> Result<Cidr, String> {
+        let (address, prefix) = match text.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (text, None),
+        };
+        let network: IpAddr = address
+            .trim()
+            .parse()
+            .map_err(|_| format!("{text:?} is not an address or network (10.0.0.0/8)"))?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(p) => p
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("{text:?} has a prefix length outside 0..={max}"))?,
+            None => max,
+        };
+        Ok(Cidr { network, prefix })
     }
-    ClientAddr(
-        request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|info| info.0.ip()),
-    )
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        match (self.network, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The client's address. Behind trusted proxies it is the right-most
+/// `X-Forwarded-For` entry that is not itself a trusted proxy: every proxy
+/// appends the address it saw, so entries left of that one are whatever the
+/// client chose to send.
+pub fn client_addr(peer: Option<IpAddr>, forwarded_for: &[&str], trusted: &[Cidr]) -> ClientAddr {
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|c| c.contains(ip));
+    let Some(peer) = peer else {
+        return ClientAddr(None);
+    };
+    if !is_trusted(peer) {
+        return ClientAddr(Some(peer));
+    }
+    let mut client = peer;
+    for entry in forwarded_for
+        .iter()
+        .rev()
+        .flat_map(|header| header.rsplit(','))
+    {
+        let Ok(ip) = entry.trim().parse::<IpAddr>() else {
+            break; // unparsable: nothing left of it can be trusted either
+        };
+        client = ip;
+        if !is_trusted(ip) {
+            break;
+        }
+    }
+    ClientAddr(Some(client))
+}
+
+fn request_client(request: &Request, trusted: &[Cidr]) -> ClientAddr {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
+    let forwarded: Vec<&str> = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    client_addr(peer, &forwarded, trusted)
 }
 
 /// Authenticates the caller and applies the route's rule.
@@ -271,7 +370,12 @@ pub async fn authorize(
     }
     let Some(access) = find(request.method().as_str(), &path) else {
         if RULES.iter().any(|r| r.path == path) {
-            return next.run(request).await; // 405 fallback
+            // No handler runs for a method without a rule, whatever the router holds.
+            let mut response = crate::problem::method_not_allowed().await.into_response();
+            if let Ok(allow) = http::HeaderValue::from_str(&allowed(&path)) {
+                response.headers_mut().insert(http::header::ALLOW, allow);
+            }
+            return response;
         }
         tracing::error!(route = %path, "refused a route without an access rule");
         return Problem::new(
@@ -282,7 +386,7 @@ pub async fn authorize(
         .into_response();
     };
     let gate = &state.gate;
-    let client = client_addr(&request, gate.settings.trust_forwarded_for);
+    let client = request_client(&request, &gate.trusted_proxies);
     let identity = match gate.authn.authenticate(request.headers()).await {
         Ok(identity) => identity,
         Err(problem) => return problem.into_response(),
@@ -302,9 +406,31 @@ pub async fn authorize(
     if let Some(problem) = refused {
         return problem.into_response();
     }
+    // An upload holds its file in memory until answered: only a few at once.
+    let _upload = if is_upload(&path) {
+        match gate.uploads.clone().try_acquire_owned() {
+            Ok(permit) => Some(permit),
+            Err(_) => {
+                return Problem::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "uploads_busy",
+                    "other uploads are being handled; retry in a moment",
+                )
+                .retry_after(std::time::Duration::from_secs(1))
+                .into_response();
+            }
+        }
+    } else {
+        None
+    };
     request.extensions_mut().insert(identity);
     request.extensions_mut().insert(client);
     next.run(request).await
+}
+
+/// Routes whose body is a file (up to `upload_limit_bytes`), not JSON.
+pub fn is_upload(path: &str) -> bool {
+    path.starts_with("/api/v1/imports/")
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
-//! `Idempotency-Key` on POST: the same key with the same body replays the
-//! first answer (status, body, `Location`) for `gateway.idempotency_hours`;
-//! with a different body it is refused (422); while the first request is
-//! still running, a second one gets 409.
+//! `Idempotency-Key` on POST: the same key with the same request (path with
+//! its ids, query, content type and body) replays the first answer (status,
+//! body, `Location`) for `gateway.idempotency_hours`; with a different one it
+//! is refused (422); while the first request is still running, a second one
+//! gets 409.
 //!
 //! Keys belong to the caller (and route): two callers never share one. The
 //! handler also passes a request id derived from the key to the service, so
@@ -106,10 +107,11 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
 
     let gate = &state.gate;
     let (mut parts, body) = request.into_parts();
-    let limit = gate
-        .settings
-        .body_limit_bytes
-        .max(gate.settings.upload_limit_bytes);
+    let limit = if crate::authz::is_upload(&path) {
+        gate.settings.upload_limit_bytes
+    } else {
+        gate.settings.body_limit_bytes
+    };
     let bytes = match to_bytes(body, limit).await {
         Ok(bytes) => bytes,
         Err(_) => {
@@ -126,11 +128,7 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
         .get(header::CONTENT_TYPE)
         .map(|v| v.as_bytes().to_vec())
         .unwrap_or_default();
-    let mut hasher = Sha256::new();
-    hasher.update(&content_type);
-    hasher.update(b"\n");
-    hasher.update(&bytes);
-    let hash = hex(hasher.finalize());
+    let hash = fingerprint(&parts.method, &parts.uri, &content_type, &bytes);
 
     let now = time::now();
     let begun = gate
@@ -212,6 +210,25 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     Response::from_parts(parts, Body::from(body))
 }
 
+/// What makes two requests the same request: method, the full path with its
+/// ids, the query, the content type and the body. The same key with any of
+/// them different is a different request (422), never a replay.
+fn fingerprint(method: &Method, uri: &http::Uri, content_type: &[u8], body: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    for part in [
+        method.as_str().as_bytes(),
+        uri.path().as_bytes(),
+        uri.query().unwrap_or_default().as_bytes(),
+        content_type,
+    ] {
+        // Length-prefixed, so no two different requests hash alike by shifting bytes.
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part);
+    }
+    hasher.update(body);
+    hex(hasher.finalize())
+}
+
 fn replay(status: u16, body: String, location: Option<String>) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
     let content_type = if status.is_success() {
@@ -227,4 +244,25 @@ fn replay(status: u16, body: String, location: Option<String>) -> Response {
         headers.insert(header::LOCATION, location);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn print(method: Method, uri: &str, body: &[u8]) -> String {
+        fingerprint(&method, &uri.parse().unwrap(), b"application/json", body)
+    }
+
+    #[test]
+    fn the_fingerprint_covers_the_ids_in_the_path_and_the_query() {
+        let a = print(Method::POST, "/api/v1/people/A/leave-post", b"{}");
+        assert_eq!(a, print(Method::POST, "/api/v1/people/A/leave-post", b"{}"));
+        assert_ne!(a, print(Method::POST, "/api/v1/people/B/leave-post", b"{}"));
+        assert_ne!(
+            print(Method::POST, "/api/v1/imports/people?format=csv", b"x"),
+            print(Method::POST, "/api/v1/imports/people?format=xlsx", b"x")
+        );
+        assert_ne!(a, print(Method::POST, "/api/v1/people/A/leave-post", b"{ }"));
+    }
 }

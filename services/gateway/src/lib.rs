@@ -13,7 +13,9 @@ mod health;
 mod idempotency;
 mod json;
 mod limits;
+mod listener;
 mod lists;
+mod login;
 pub mod manage;
 mod observe;
 pub mod openapi;
@@ -64,14 +66,28 @@ pub struct Settings {
     pub body_limit_bytes: usize,
     /// Largest uploaded list (CSV or .xlsx) accepted, in bytes.
     pub upload_limit_bytes: usize,
+    /// Uploads handled at once; more get 429 with `Retry-After`.
+    pub concurrent_uploads: usize,
+    /// Seconds a connection may take to send a request's headers (also how
+    /// long an idle keep-alive connection stays open).
+    pub header_read_timeout_secs: u64,
+    /// Seconds a request may take, its body included, before it gets 408.
+    pub request_timeout_secs: u64,
+    /// Connections open at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// Serve Prometheus metrics at `/metrics` on the REST listener. Off in
+    /// the deploy files: metrics are then on `metrics.listen` only.
+    pub metrics_on_rest: bool,
     /// `postgres://…` for the gateway's accounts, keys, audit log and
     /// idempotency record; unset means `{data_dir}/gateway.db`.
     pub database_url: Option<String>,
     /// Division code of the county this deployment serves: the bootstrap
     /// administrator's scope and the reach of the public endpoints.
     pub county: String,
-    /// Take the client address from `X-Forwarded-For` (behind a trusted proxy only).
-    pub trust_forwarded_for: bool,
+    /// Proxies (addresses or CIDR networks) whose `X-Forwarded-For` is
+    /// believed: the client is the right-most address in it that is not one
+    /// of them. Empty: the connection's own address is the client.
+    pub trusted_proxies: Vec<String>,
     /// Hours an Idempotency-Key's answer is kept for replay.
     pub idempotency_hours: u64,
     pub auth: AuthSettings,
@@ -84,9 +100,14 @@ impl Default for Settings {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             body_limit_bytes: DEFAULT_BODY_LIMIT,
             upload_limit_bytes: 16 * 1024 * 1024,
+            concurrent_uploads: 2,
+            header_read_timeout_secs: 10,
+            request_timeout_secs: 120,
+            max_connections: 4096,
+            metrics_on_rest: true,
             database_url: None,
             county: DEFAULT_COUNTY.into(),
-            trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
             idempotency_hours: 24,
             auth: AuthSettings::default(),
             public: PublicSettings::default(),
@@ -102,10 +123,16 @@ pub struct AuthSettings {
     /// Secret signing access tokens (32+ bytes); unset means one generated
     /// into `{data_dir}/token.key`. Set it when several gateways share accounts.
     pub token_secret: Option<String>,
-    /// Failed logins per account in a window before login is refused.
-    pub max_failures_per_account: u32,
+    /// Failed logins for one account from one client address in a window
+    /// before that address is refused for that account.
+    pub max_failures_per_account_and_client: u32,
     /// Failed logins per client address in a window before login is refused.
     pub max_failures_per_client: u32,
+    /// Failed logins for one account (from anywhere) in a window after which
+    /// each attempt waits (250 ms, doubling); the account is never locked.
+    pub slow_down_after_failures: u32,
+    /// The longest such wait, in milliseconds.
+    pub max_login_delay_ms: u64,
     /// The failed-login window, in seconds.
     pub failure_window_secs: u64,
     pub oidc: OidcSettings,
@@ -116,8 +143,10 @@ impl Default for AuthSettings {
         Self {
             token_ttl_secs: 3600,
             token_secret: None,
-            max_failures_per_account: 5,
+            max_failures_per_account_and_client: 5,
             max_failures_per_client: 20,
+            slow_down_after_failures: 5,
+            max_login_delay_ms: 5_000,
             failure_window_secs: 900,
             oidc: OidcSettings::default(),
         }
@@ -159,9 +188,10 @@ pub struct Gate {
     pub authn: authn::Authenticator,
     pub internal: InternalKey,
     pub settings: Settings,
-    login_per_account: limits::WindowLimiter,
-    login_per_client: limits::WindowLimiter,
+    login: login::LoginThrottle,
     public_per_client: limits::WindowLimiter,
+    uploads: Arc<tokio::sync::Semaphore>,
+    trusted_proxies: Vec<authz::Cidr>,
 }
 
 impl Gate {
@@ -174,6 +204,12 @@ impl Gate {
     ) -> anyhow::Result<Self> {
         let county = DivisionCode::parse(&settings.county)
             .map_err(|e| anyhow::anyhow!("gateway.county {:?} {e}", settings.county))?;
+        let trusted_proxies = settings
+            .trusted_proxies
+            .iter()
+            .map(|p| authz::Cidr::parse(p))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| anyhow::anyhow!("gateway.trusted_proxies: {e}"))?;
         let store = store::Store::open(settings.database_url.as_deref(), data_dir).await?;
         let secret =
             auth::secret_from(settings.auth.token_secret.as_deref(), data_dir, "token.key")?;
@@ -184,24 +220,20 @@ impl Gate {
             Duration::from_secs(settings.auth.token_ttl_secs),
             &settings.auth.oidc,
         )?;
-        let window = Duration::from_secs(settings.auth.failure_window_secs.max(1));
         let gate = Self {
             store,
             authn,
             internal,
             settings: settings.clone(),
-            login_per_account: limits::WindowLimiter::new(
-                settings.auth.max_failures_per_account,
-                window,
-            ),
-            login_per_client: limits::WindowLimiter::new(
-                settings.auth.max_failures_per_client,
-                window,
-            ),
+            login: login::LoginThrottle::new(&settings.auth),
             public_per_client: limits::WindowLimiter::new(
                 settings.public.requests_per_minute,
                 Duration::from_secs(60),
             ),
+            trusted_proxies,
+            uploads: Arc::new(tokio::sync::Semaphore::new(
+                settings.concurrent_uploads.max(1),
+            )),
         };
         gate.bootstrap(&county).await?;
         Ok(gate)
@@ -230,6 +262,7 @@ impl Gate {
             created_at: now,
             updated_at: now,
             version: 1,
+            token_version: 1,
         };
         match self.store.insert_account(&account, None).await {
             Ok(()) => {}
@@ -320,12 +353,17 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     fazhi_platform::metrics::install();
     let body_limit = state.gate.settings.body_limit_bytes;
+    let request_timeout = Duration::from_secs(state.gate.settings.request_timeout_secs.max(1));
     let (api, doc) = openapi::api_router().split_for_parts();
     let doc = openapi::finish(doc);
-    api.merge(openapi::docs_router(doc))
+    let mut router = api
+        .merge(openapi::docs_router(doc))
         .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .merge(fazhi_platform::metrics::router())
+        .route("/readyz", get(health::readyz));
+    if state.gate.settings.metrics_on_rest {
+        router = router.merge(fazhi_platform::metrics::router());
+    }
+    router
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
@@ -338,24 +376,27 @@ pub fn router(state: AppState) -> Router {
         ))
         .with_state(state)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| {
+                problem::within(request_timeout, next.run(request))
+            },
+        ))
         .layer(axum::middleware::from_fn(observe::observe))
 }
 
-/// Serves `router` on `listener` until `shutdown`, then lets in-flight requests finish.
+/// Serves `router` on `listener` until `shutdown`, with the connection
+/// bounds of `settings`, then lets in-flight requests finish.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    settings: &Settings,
     shutdown: CancellationToken,
 ) -> std::io::Result<()> {
-    tracing::info!(addr = ?listener.local_addr().ok(), "REST gateway listening");
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown.cancelled_owned())
-    .await?;
-    tracing::info!("REST gateway stopped");
-    Ok(())
+    let limits = listener::ConnectionLimits {
+        header_read_timeout: Duration::from_secs(settings.header_read_timeout_secs.max(1)),
+        max_connections: settings.max_connections,
+    };
+    listener::serve(listener, router, limits, shutdown).await
 }
 
 /// How long readiness waits for each service's health answer.

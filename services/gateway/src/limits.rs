@@ -36,15 +36,31 @@ impl WindowLimiter {
         self.at(key, Instant::now(), true)
     }
 
-    /// Counts one event for `key` (a failure), whether or not over the limit.
-    pub fn record(&self, key: &str) {
+    /// Counts one event for `key` (a failure), whether or not over the
+    /// limit; the count in the current window, this one included.
+    pub fn record(&self, key: &str) -> u32 {
         let now = Instant::now();
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= SWEEP_AT {
+            let window = self.window;
+            entries.retain(|_, (start, _)| now.duration_since(*start) < window);
+        }
         let entry = entries.entry(key.to_owned()).or_insert((now, 0));
         if now.duration_since(entry.0) >= self.window {
             *entry = (now, 0);
         }
         entry.1 = entry.1.saturating_add(1);
+        entry.1
+    }
+
+    /// Events counted for `key` in the current window.
+    pub fn count(&self, key: &str) -> u32 {
+        let now = Instant::now();
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        match entries.get(key) {
+            Some((start, n)) if now.duration_since(*start) < self.window => *n,
+            _ => 0,
+        }
     }
 
     /// Forgets `key` (a successful login clears its failures).

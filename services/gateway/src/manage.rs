@@ -90,6 +90,7 @@ pub async fn create_account(
         created_at: now,
         updated_at: now,
         version: 1,
+        token_version: 1,
     };
     let audit = audit_event(
         actor,
@@ -134,6 +135,60 @@ pub async fn set_disabled(
         .set_disabled(username, disabled, time::now(), &audit)
         .await?
         .ok_or_else(|| Error::not_found("account"))
+}
+
+/// Gives `account` a new password (checked, then hashed off the async
+/// workers) and ends its sessions, audited as `action`.
+pub async fn set_password(
+    store: &Store,
+    actor: &Caller,
+    account: &Account,
+    password: String,
+    action: &str,
+) -> Result<Account, Error> {
+    accounts::check_password(&password)?;
+    let password_hash = tokio::task::spawn_blocking(move || accounts::hash_password(&password))
+        .await
+        .map_err(Error::internal)??;
+    let audit = audit_event(
+        actor,
+        action,
+        "account",
+        &account.username,
+        account.division.as_str(),
+    );
+    store
+        .set_password(&account.id, &password_hash, time::now(), &audit)
+        .await?
+        .ok_or_else(|| Error::not_found("account"))
+}
+
+/// An administrator sets a new password for an account of their divisions
+/// (a generated one when none is given, returned once); its sessions end.
+pub async fn reset_password(
+    store: &Store,
+    actor: &Caller,
+    username: &str,
+    password: Option<String>,
+) -> Result<(Account, Option<String>), Error> {
+    let account = store
+        .account_by_username(username)
+        .await?
+        .filter(|a| actor.sees(&a.division))
+        .ok_or_else(|| Error::not_found("account"))?;
+    let (password, generated) = match password {
+        Some(p) => (p, false),
+        None => (accounts::generate_password(), true),
+    };
+    let account = set_password(
+        store,
+        actor,
+        &account,
+        password.clone(),
+        "account.password_reset",
+    )
+    .await?;
+    Ok((account, generated.then_some(password)))
 }
 
 /// Creates a key; returns it with the full key string, shown once.

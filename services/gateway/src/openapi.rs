@@ -22,7 +22,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::{
     AppState, admin,
     authz::{self, Access},
-    complaints, lists, oversight,
+    complaints, lists, login, oversight,
     problem::{CONTENT_TYPE as PROBLEM_JSON, Problem},
     public, training,
 };
@@ -51,8 +51,10 @@ struct ApiDoc;
 /// Every documented route.
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(admin::login))
+        .routes(routes!(login::login))
         .routes(routes!(admin::me))
+        .routes(routes!(login::change_password))
+        .routes(routes!(login::logout_everywhere))
         .routes(routes!(public::submit))
         .routes(routes!(public::track))
         .routes(routes!(complaints::list, complaints::create))
@@ -61,6 +63,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::list_accounts, admin::create_account))
         .routes(routes!(admin::disable_account))
         .routes(routes!(admin::enable_account))
+        .routes(routes!(admin::reset_password))
         .routes(routes!(admin::list_api_keys, admin::create_api_key))
         .routes(routes!(admin::revoke_api_key))
         .routes(routes!(admin::list_audit))

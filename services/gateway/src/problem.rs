@@ -75,7 +75,10 @@ impl From<Error> for Problem {
     fn from(err: Error) -> Self {
         let status = StatusCode::from_u16(err.kind.http_status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let problem = Problem::new(status, &err.code, err.message);
+        let mut problem = Problem::new(status, &err.code, err.message);
+        if err.kind == ErrorKind::ResourceExhausted {
+            problem = problem.retry_after(std::time::Duration::from_secs(1));
+        }
         match err.field {
             Some(field) => problem.with_field(field),
             None => problem,
@@ -115,6 +118,26 @@ impl IntoResponse for Problem {
             );
         }
         response
+    }
+}
+
+/// The answer of `handling`, or 408 when it takes longer than `limit`
+/// (a body trickled in slowly, a stuck upstream).
+pub async fn within(
+    limit: std::time::Duration,
+    handling: impl std::future::Future<Output = Response>,
+) -> Response {
+    match tokio::time::timeout(limit, handling).await {
+        Ok(response) => response,
+        Err(_) => Problem::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            format!(
+                "the request was not complete within {} seconds",
+                limit.as_secs()
+            ),
+        )
+        .into_response(),
     }
 }
 

@@ -24,14 +24,22 @@ const MAX_ID_LEN: usize = 64;
 /// Most attendees or results in one call.
 const MAX_ROWS: usize = 20_000;
 
+/// Imports read at once; each holds a whole file and its rows in memory.
+const CONCURRENT_IMPORTS: usize = 2;
+
 pub struct TrainingApi {
     store: Store,
     rules: TrainingRules,
+    imports: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl TrainingApi {
     pub fn new(store: Store, rules: TrainingRules) -> Self {
-        Self { store, rules }
+        Self {
+            store,
+            rules,
+            imports: std::sync::Arc::new(tokio::sync::Semaphore::new(CONCURRENT_IMPORTS)),
+        }
     }
 
     /// The person, if it exists within the caller's divisions (NOT_FOUND otherwise).
@@ -200,13 +208,24 @@ impl TrainingApi {
     }
 
     /// The file's rows after its header is checked, or the report refusing it.
-    fn sheet(
+    async fn sheet(
+        &self,
         format: &str,
-        content: &[u8],
+        content: Vec<u8>,
         columns: lists::Columns,
     ) -> Result<Result<Vec<lists::Row>, Refused>, Error> {
         let format = code("format", format, Format::from_code, "csv, xlsx")?;
-        let rows = sheet::read(format, content)?;
+        let _reading = self.imports.clone().try_acquire_owned().map_err(|_| {
+            Error::new(
+                ErrorKind::ResourceExhausted,
+                "imports_busy",
+                "other lists are being imported; retry in a moment",
+            )
+        })?;
+        // Parsing a large file is CPU work: keep it off the async workers.
+        let rows = tokio::task::spawn_blocking(move || sheet::read(format, &content))
+            .await
+            .map_err(Error::internal)??;
         Ok(match lists::check_header(&rows, columns) {
             Ok(()) => Ok(rows),
             Err(problem) => Err(Box::new(report(
@@ -836,7 +855,7 @@ impl TrainingService for TrainingApi {
         let caller = auth::caller(&request)?;
         caller.require(Permission::TrainingManage)?;
         let r = request.into_inner();
-        let rows = match Self::sheet(&r.format, &r.content, lists::PEOPLE)? {
+        let rows = match self.sheet(&r.format, r.content, lists::PEOPLE).await? {
             Ok(rows) => rows,
             Err(refused) => return Ok(Response::new(*refused)),
         };
@@ -898,7 +917,7 @@ impl TrainingService for TrainingApi {
         let r = request.into_inner();
         let (division, topic, kind, held_on) =
             session_meta(&caller, &r.session.unwrap_or_default())?;
-        let rows = match Self::sheet(&r.format, &r.content, lists::ATTENDANCE)? {
+        let rows = match self.sheet(&r.format, r.content, lists::ATTENDANCE).await? {
             Ok(rows) => rows,
             Err(refused) => return Ok(Response::new(*refused)),
         };
@@ -937,7 +956,7 @@ impl TrainingService for TrainingApi {
         caller.require(Permission::TrainingManage)?;
         let r = request.into_inner();
         let meta = self.exam_meta(&caller, &r.exam.unwrap_or_default())?;
-        let rows = match Self::sheet(&r.format, &r.content, lists::RESULTS)? {
+        let rows = match self.sheet(&r.format, r.content, lists::RESULTS).await? {
             Ok(rows) => rows,
             Err(refused) => return Ok(Response::new(*refused)),
         };
@@ -992,6 +1011,16 @@ impl TrainingService for TrainingApi {
         let to = period.end.map_or_else(today, |end| {
             time::china_date(end - Duration::microseconds(1))
         });
+        if r.reveal_personal {
+            fazhi_platform::db::audit::read_personal(
+                self.store.database(),
+                &caller,
+                "export",
+                &r.list,
+                scope.as_str(),
+            )
+            .await?;
+        }
         let headings =
             |columns: lists::Columns| columns.iter().map(|(_, h)| *h).collect::<Vec<_>>();
         let (sheet_name, header, rows): (&str, Vec<&str>, Vec<Vec<String>>) = match r.list.as_str()

@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         include_str!("../migrations/0001_training.sql"),
     ),
     EmbeddedMigration::new(2, "records", include_str!("../migrations/0002_records.sql")),
+    fazhi_platform::db::audit::migration(3),
 ];
 
 const PERSON_COLUMNS: &str = "id, division_code, name, id_number, unit, employment, rank, section_level, enforcement_post, version";

@@ -5,6 +5,7 @@
 //! portable column types, application-generated ids and times stored as
 //! integer microseconds. Migrations are embedded in each service's binary.
 
+pub mod audit;
 mod batch;
 
 use std::{borrow::Cow, path::Path, str::FromStr, time::Duration};

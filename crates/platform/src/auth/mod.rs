@@ -9,25 +9,16 @@
 //! The matrix here is the one written in `ARCHITECTURE.md`; a test in the
 //! gateway compares the two.
 
-use std::{
-    fmt,
-    path::Path,
-    str::FromStr,
-    task::{Context, Poll},
-    time::Duration,
-};
-
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use futures::future::BoxFuture;
-use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
-use sha2::Sha256;
-use tonic::{Request, Status, metadata::MetadataValue};
+use std::fmt;
 
 use crate::{DivisionCode, Error, ErrorKind};
 
-/// Metadata key of the internal identity token on every service call.
-pub const IDENTITY_HEADER: &str = "x-fazhi-identity";
+pub(crate) mod internal;
+
+pub use internal::{
+    IDENTITY_HEADER, InternalKey, MAX_TOKEN_LIFETIME, RequireCaller, RequireCallerLayer, caller,
+    random_hex, secret_from,
+};
 
 /// A role an account, API key or external identity holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -293,249 +284,9 @@ pub fn roles_to_codes(roles: &[Role]) -> String {
     roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
 }
 
-#[derive(Serialize, Deserialize)]
-struct Claims {
-    sub: String,
-    roles: String,
-    scope: String,
-    /// Expiry, seconds since the Unix epoch.
-    exp: i64,
-}
-
-/// The HMAC-SHA256 key shared by the gateway (which signs internal tokens)
-/// and the services (which verify them).
-#[derive(Clone)]
-pub struct InternalKey {
-    key: Vec<u8>,
-    ttl: Duration,
-}
-
-impl fmt::Debug for InternalKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("InternalKey").finish_non_exhaustive()
-    }
-}
-
-/// Shortest secret accepted, in bytes.
-const MIN_SECRET_LEN: usize = 32;
-
-impl InternalKey {
-    pub fn new(secret: &[u8], ttl: Duration) -> anyhow::Result<Self> {
-        anyhow::ensure!(
-            secret.len() >= MIN_SECRET_LEN,
-            "the internal token secret must be at least {MIN_SECRET_LEN} bytes"
-        );
-        Ok(Self {
-            key: secret.to_vec(),
-            ttl,
-        })
-    }
-
-    /// The configured secret, or the one kept in `{data_dir}/{file}` (created
-    /// with 64 random hex digits, readable by the owner only, on first use).
-    pub fn load(
-        configured: Option<&str>,
-        data_dir: &Path,
-        file: &str,
-        ttl: Duration,
-    ) -> anyhow::Result<Self> {
-        let secret = secret_from(configured, data_dir, file)?;
-        Self::new(secret.as_bytes(), ttl)
-    }
-
-    /// A signed token for `caller`, valid for this key's lifetime.
-    pub fn sign(&self, caller: &Caller) -> String {
-        let claims = Claims {
-            sub: caller.subject.clone(),
-            roles: roles_to_codes(&caller.roles),
-            scope: caller.scope.to_string(),
-            exp: chrono::Utc::now().timestamp() + self.ttl.as_secs().max(1) as i64,
-        };
-        let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap_or_default());
-        let signature =
-            URL_SAFE_NO_PAD.encode(self.mac(payload.as_bytes()).finalize().into_bytes());
-        format!("{payload}.{signature}")
-    }
-
-    /// The caller a token names, if it is genuine and unexpired.
-    pub fn verify(&self, token: &str) -> Result<Caller, Status> {
-        let invalid = || Status::unauthenticated("missing or invalid internal identity token");
-        let (payload, signature) = token.split_once('.').ok_or_else(invalid)?;
-        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| invalid())?;
-        self.mac(payload.as_bytes())
-            .verify_slice(&signature)
-            .map_err(|_| invalid())?;
-        let claims: Claims = URL_SAFE_NO_PAD
-            .decode(payload)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .ok_or_else(invalid)?;
-        if claims.exp < chrono::Utc::now().timestamp() {
-            return Err(Status::unauthenticated("internal identity token expired"));
-        }
-        let roles = roles_from_codes(&claims.roles);
-        let scope = DivisionCode::parse(&claims.scope).map_err(|_| invalid())?;
-        if roles.is_empty() {
-            return Err(invalid());
-        }
-        Ok(Caller {
-            subject: claims.sub,
-            roles,
-            scope,
-        })
-    }
-
-    /// `msg` as a request carrying `caller`'s token.
-    pub fn request<T>(&self, caller: &Caller, msg: T) -> Request<T> {
-        let mut request = Request::new(msg);
-        if let Ok(value) = MetadataValue::from_str(&self.sign(caller)) {
-            request.metadata_mut().insert(IDENTITY_HEADER, value);
-        }
-        request
-    }
-
-    fn mac(&self, data: &[u8]) -> Hmac<Sha256> {
-        let mut mac =
-            <Hmac<Sha256> as Mac>::new_from_slice(&self.key).expect("HMAC takes any key length");
-        mac.update(data);
-        mac
-    }
-}
-
-/// A secret from configuration or from a file under the data directory,
-/// created on first use.
-pub fn secret_from(
-    configured: Option<&str>,
-    data_dir: &Path,
-    file: &str,
-) -> anyhow::Result<String> {
-    if let Some(secret) = configured.filter(|s| !s.is_empty()) {
-        return Ok(secret.to_owned());
-    }
-    let path = data_dir.join(file);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => return Ok(text.trim().to_owned()),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-        Err(err) => anyhow::bail!("cannot read {}: {err}", path.display()),
-    }
-    std::fs::create_dir_all(data_dir)?;
-    let secret = random_hex(32);
-    write_private(&path, &secret)?;
-    // Another process may have won the race; everyone uses what is on disk.
-    Ok(std::fs::read_to_string(&path)?.trim().to_owned())
-}
-
-fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    match options.open(path) {
-        Ok(mut file) => {
-            file.write_all(text.as_bytes())?;
-            file.sync_all()?;
-            Ok(())
-        }
-        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(err) => Err(anyhow::anyhow!("cannot create {}: {err}", path.display())),
-    }
-}
-
-/// `bytes` random bytes as lower-case hex.
-pub fn random_hex(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).expect("the operating system's random source");
-    buf.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The caller a service request was made by (put there by [`RequireCaller`]).
-pub fn caller<T>(request: &Request<T>) -> Result<Caller, Status> {
-    request
-        .extensions()
-        .get::<Caller>()
-        .cloned()
-        .ok_or_else(|| Status::unauthenticated("missing internal identity token"))
-}
-
-/// Server layer: every call to a Fazhi API must carry a valid internal token;
-/// health checks and reflection stay open.
-#[derive(Clone)]
-pub struct RequireCallerLayer {
-    key: InternalKey,
-}
-
-impl RequireCallerLayer {
-    pub fn new(key: InternalKey) -> Self {
-        Self { key }
-    }
-}
-
-impl<S> tower::Layer<S> for RequireCallerLayer {
-    type Service = RequireCaller<S>;
-
-    fn layer(&self, inner: S) -> Self::Service {
-        RequireCaller {
-            inner,
-            key: self.key.clone(),
-        }
-    }
-}
-
-#[derive(Clone)]
-pub struct RequireCaller<S> {
-    inner: S,
-    key: InternalKey,
-}
-
-impl<S, B, ResBody> tower::Service<http::Request<B>> for RequireCaller<S>
-where
-    S: tower::Service<http::Request<B>, Response = http::Response<ResBody>>,
-    S::Future: Send + 'static,
-    ResBody: Default + Send + 'static,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = BoxFuture<'static, Result<S::Response, S::Error>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
-        let path = request.uri().path();
-        let open = path.starts_with("/grpc.health.") || path.starts_with("/grpc.reflection.");
-        if !open {
-            let verified = request
-                .headers()
-                .get(IDENTITY_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .ok_or_else(|| Status::unauthenticated("missing internal identity token"))
-                .and_then(|token| self.key.verify(token));
-            match verified {
-                Ok(caller) => {
-                    request.extensions_mut().insert(caller);
-                }
-                Err(status) => {
-                    let response = status.into_http::<ResBody>();
-                    return Box::pin(async move { Ok(response) });
-                }
-            }
-        }
-        Box::pin(self.inner.call(request))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn key() -> InternalKey {
-        InternalKey::new(&[7u8; 32], Duration::from_secs(60)).unwrap()
-    }
 
     fn officer() -> Caller {
         Caller {
@@ -543,48 +294,6 @@ mod tests {
             roles: vec![Role::Officer],
             scope: DivisionCode::parse("411624100").unwrap(),
         }
-    }
-
-    #[test]
-    fn a_signed_token_names_its_caller() {
-        let token = key().sign(&officer());
-        assert_eq!(key().verify(&token).unwrap(), officer());
-    }
-
-    #[test]
-    fn tampered_foreign_and_expired_tokens_are_refused() {
-        let token = key().sign(&officer());
-        let (payload, signature) = token.split_once('.').unwrap();
-        let forged_claims = URL_SAFE_NO_PAD
-            .encode(br#"{"sub":"account:li","roles":"admin","scope":"411624","exp":9999999999}"#);
-        for bad in [
-            format!("{forged_claims}.{signature}"),
-            format!("{payload}."),
-            payload.to_owned(),
-            String::new(),
-        ] {
-            assert_eq!(
-                key().verify(&bad).unwrap_err().code(),
-                tonic::Code::Unauthenticated
-            );
-        }
-        let other = InternalKey::new(&[8u8; 32], Duration::from_secs(60)).unwrap();
-        assert!(other.verify(&token).is_err());
-        let expired = InternalKey::new(&[7u8; 32], Duration::ZERO).unwrap();
-        let claims = Claims {
-            sub: "x".into(),
-            roles: "staff".into(),
-            scope: "411624".into(),
-            exp: chrono::Utc::now().timestamp() - 5,
-        };
-        let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap());
-        let sig = URL_SAFE_NO_PAD.encode(expired.mac(payload.as_bytes()).finalize().into_bytes());
-        assert!(key().verify(&format!("{payload}.{sig}")).is_err());
-    }
-
-    #[test]
-    fn short_secrets_are_refused() {
-        assert!(InternalKey::new(b"short", Duration::from_secs(60)).is_err());
     }
 
     #[test]

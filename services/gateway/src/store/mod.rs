@@ -15,23 +15,30 @@ use sqlx::{Row, any::AnyRow};
 
 use crate::accounts::{Account, ApiKey};
 
+mod sessions;
+
 pub const MIGRATIONS: &[EmbeddedMigration] = &[
     EmbeddedMigration::new(
         1,
         "identity",
-        include_str!("../migrations/0001_identity.sql"),
+        include_str!("../../migrations/0001_identity.sql"),
     ),
     EmbeddedMigration::new(
         2,
         "audit log append-only",
-        include_str!("../migrations/0002_audit_append_only.sql"),
+        include_str!("../../migrations/0002_audit_append_only.sql"),
     )
     .with_postgres(include_str!(
-        "../migrations/0002_audit_append_only.postgres.sql"
+        "../../migrations/0002_audit_append_only.postgres.sql"
     )),
+    EmbeddedMigration::new(
+        3,
+        "token version",
+        include_str!("../../migrations/0003_token_version.sql"),
+    ),
 ];
 
-const ACCOUNT_COLUMNS: &str = "id, username, password_hash, roles, division_code, person_id, disabled, created_at, updated_at, version";
+const ACCOUNT_COLUMNS: &str = "id, username, password_hash, roles, division_code, person_id, disabled, created_at, updated_at, version, token_version";
 const API_KEY_COLUMNS: &str =
     "id, name, secret_hash, roles, division_code, created_by, created_at, expires_at, revoked_at";
 
@@ -181,7 +188,8 @@ impl Store {
     ) -> Result<Option<Account>, Error> {
         let mut tx = self.db.pool().begin().await?;
         sqlx::query(
-            "UPDATE accounts SET disabled = $1, updated_at = $2, version = version + 1 WHERE username = $3",
+            "UPDATE accounts SET disabled = $1, updated_at = $2, version = version + 1, \
+             token_version = token_version + $1 WHERE username = $3",
         )
         .bind(i64::from(disabled))
         .bind(time::to_micros(now))
@@ -290,17 +298,23 @@ impl Store {
         Ok(())
     }
 
-    /// Newest first, `limit` at most, after the (at, id) cursor.
+    /// Events about records of `scope` and below, newest first, `limit` at
+    /// most, after the (at, id) cursor.
     pub async fn list_audit(
         &self,
+        scope: &DivisionCode,
         after: Option<(i64, String)>,
         limit: i64,
     ) -> Result<Vec<AuditEvent>, Error> {
         let (at, id) = after.unwrap_or((i64::MAX, String::new()));
+        let (low, high) = db::division_range(Some(scope));
         let rows = sqlx::query(
             "SELECT id, at, actor, actor_roles, action, resource, resource_id, division_code FROM audit_events \
-             WHERE at < $1 OR (at = $1 AND id < $2) ORDER BY at DESC, id DESC LIMIT $3",
+             WHERE division_code >= $1 AND division_code < $2 AND (at < $3 OR (at = $3 AND id < $4)) \
+             ORDER BY at DESC, id DESC LIMIT $5",
         )
+        .bind(low)
+        .bind(high)
         .bind(at)
         .bind(id)
         .bind(limit)
@@ -486,6 +500,7 @@ fn decode_account(r: &AnyRow) -> Result<Account, Error> {
         created_at: time::from_micros(r.try_get("created_at")?),
         updated_at: time::from_micros(r.try_get("updated_at")?),
         version: r.try_get("version")?,
+        token_version: r.try_get("token_version")?,
     })
 }
 

@@ -1,0 +1,25 @@
+-- A service's own audit log: unmasked reads of personal data answered by
+-- this service, whoever called it. Append-only: the database refuses changes.
+CREATE TABLE audit_events (
+    id            TEXT PRIMARY KEY,
+    at            BIGINT NOT NULL,
+    actor         TEXT NOT NULL,
+    actor_roles   TEXT NOT NULL,
+    action        TEXT NOT NULL,
+    resource      TEXT NOT NULL,
+    resource_id   TEXT NOT NULL,
+    division_code TEXT NOT NULL
+);
+CREATE INDEX audit_events_by_time ON audit_events (at, id);
+
+CREATE FUNCTION audit_events_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'the audit log is append-only';
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
+FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
+
+CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
