@@ -51,6 +51,7 @@ struct Fixtures {
 /// permitted caller may meet a state conflict (409/422) instead of success:
 /// authorization passed all the same.
 const STATEFUL: &[&str] = &[
+    "/api/v1/auth/password",
     "/api/v1/people/{id}/leave-post",
     "/api/v1/certificates",
     "/api/v1/certificates/{id}/suspend",
@@ -109,6 +110,18 @@ fn probe(
             Outside::Same,
         ),
         ("GET", "/api/v1/auth/me") => (Method::GET, path.to_owned(), None, Outside::Same),
+        // A wrong old password: authorization passed, the change is refused (422).
+        ("POST", "/api/v1/auth/password") => (
+            Method::POST,
+            path.to_owned(),
+            Some(
+                json!({ "old_password": "not it at all", "new_password": "another long password" }),
+            ),
+            Outside::Same,
+        ),
+        ("POST", "/api/v1/auth/logout-everywhere") => {
+            (Method::POST, path.to_owned(), None, Outside::Same)
+        }
         ("POST", "/api/v1/public/complaints") => {
             let mut body = complaint.clone();
             body.as_object_mut().unwrap().remove("channel");
@@ -167,6 +180,18 @@ fn probe(
                 Method::POST,
                 path.replace("{username}", who),
                 None,
+                Outside::NotFound,
+            )
+        }
+        ("POST", "/api/v1/accounts/{username}/reset-password") => {
+            let who = match target {
+                Target::Own => "victim-own",
+                Target::Other => "victim-other",
+            };
+            (
+                Method::POST,
+                path.replace("{username}", who),
+                Some(json!({})),
                 Outside::NotFound,
             )
         }
@@ -442,8 +467,10 @@ async fn every_route_every_role_and_both_divisions_follow_the_matrix() {
         let mut checked = 0;
         for (method, path) in &documented {
             let access = authz::find(method, path).expect("every route has a rule");
-            for (role, token) in &callers {
+            for caller in 0..callers.len() {
                 for target in [Target::Own, Target::Other] {
+                    let (role, token) = callers[caller].clone();
+                    let (role, token) = (&role, &token);
                     checked += 1;
                     let Some((m, url, body, outside)) =
                         probe(method, path, target, &fx, role, checked)
@@ -471,6 +498,26 @@ async fn every_route_every_role_and_both_divisions_follow_the_matrix() {
                     let response = request.send().await.unwrap();
                     let status = response.status();
                     let text = response.text().await.unwrap();
+                    if method == "GET" {
+                        // HEAD answers to GET's rule: the same status, no body.
+                        let mut head = sandbox.client.head(sandbox.url(&url));
+                        if !token.is_empty() {
+                            head = head.bearer_auth(token);
+                        }
+                        let head = head.send().await.unwrap();
+                        let mirrors = head.status() == status
+                            || (status.is_success() && head.status().is_success());
+                        assert!(
+                            mirrors,
+                            "HEAD {url} as {role}: {} vs GET {status}",
+                            head.status()
+                        );
+                        assert!(head.bytes().await.unwrap().is_empty());
+                    }
+                    if path == "/api/v1/auth/logout-everywhere" && status.is_success() {
+                        callers[caller].1 =
+                            fazhi_e2e::fresh_token(&sandbox.gate(), &format!("role-{role}")).await;
+                    }
                     let what = format!(
                         "{backend:?} {method} {path} as {role} on {target:?}: {status} {text}"
                     );
@@ -500,6 +547,48 @@ async fn every_route_every_role_and_both_divisions_follow_the_matrix() {
             }
         }
         assert!(checked >= documented.len() * 14);
+
+        // Methods without a rule never reach a handler: 405 with Allow, as a problem.
+        let admin_token = &callers.last().unwrap().1;
+        let paths: BTreeSet<&String> = documented.iter().map(|(_, p)| p).collect();
+        for path in paths {
+            let url = path
+                .replace("{id}", "x")
+                .replace("{username}", "x")
+                .replace("{tracking_code}", "x")
+                .replace("{list}", "people");
+            let allowed: Vec<&str> = authz::RULES
+                .iter()
+                .filter(|r| r.path == path.as_str())
+                .map(|r| r.method)
+                .collect();
+            let mut unlisted = vec!["PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"];
+            if !allowed.contains(&"GET") {
+                unlisted.push("HEAD");
+            }
+            for method in unlisted {
+                for token in ["", admin_token.as_str()] {
+                    let mut request = sandbox.client.request(
+                        Method::from_bytes(method.as_bytes()).unwrap(),
+                        sandbox.url(&url),
+                    );
+                    if !token.is_empty() {
+                        request = request.bearer_auth(token);
+                    }
+                    let response = request.send().await.unwrap();
+                    let what = format!("{method} {path} (token: {})", !token.is_empty());
+                    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{what}");
+                    assert!(response.headers().contains_key("allow"), "{what}");
+                    if method != "HEAD" {
+                        assert_eq!(
+                            response.headers()["content-type"],
+                            "application/problem+json",
+                            "{what}"
+                        );
+                    }
+                }
+            }
+        }
         sandbox.stop().await;
     }
 }

@@ -549,16 +549,12 @@ async fn an_in_progress_key_answers_409_with_retry_after() {
             .collect::<String>()
     };
     let body = serde_json::to_vec(&complaint_body()).unwrap();
-    let hash = {
-        use sha2::{Digest, Sha256};
-        let mut h = Sha256::new();
-        h.update(b"application/json\n");
-        h.update(&body);
-        h.finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
+    let hash = fazhi_gateway::idempotency::fingerprint(
+        &http::Method::POST,
+        &"/api/v1/complaints".parse().unwrap(),
+        b"application/json",
+        &body,
+    );
     let begun = gate
         .store
         .begin_idempotent(

@@ -206,6 +206,17 @@ pub async fn account_token(gate: &Gate, username: &str, roles: &[&str], division
     gate.authn.issue(&account).expect("a token").0
 }
 
+/// A new access token for an existing account (after its sessions were ended).
+pub async fn fresh_token(gate: &Gate, username: &str) -> String {
+    let account = gate
+        .store
+        .account_by_username(username)
+        .await
+        .expect("the store answers")
+        .expect("the account exists");
+    gate.authn.issue(&account).expect("a token").0
+}
+
 /// The `fazhi` binary built alongside this test (`cargo test --workspace`
 /// builds it for the `fazhi` crate's own CLI tests); `FAZHI_BIN` overrides.
 pub fn fazhi_binary() -> PathBuf {

@@ -180,7 +180,8 @@ pub const DOCS: &[(&str, &str)] = &[
     ),
     (
         "gateway.auth.max_login_delay_ms",
-        "Longest wait of a slowed-down login, in milliseconds"),
+        "Longest wait of a slowed-down login, in milliseconds",
+    ),
     (
         "gateway.auth.max_failures_per_client",
         "Failed logins per client address in the window before login is refused (429)",

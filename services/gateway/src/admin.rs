@@ -255,9 +255,13 @@ pub async fn reset_password(
     Path(username): Path<String>,
     JsonBody(body): JsonBody<ResetPassword>,
 ) -> Result<axum::response::Response, Problem> {
-    let (account, generated) =
-        manage::reset_password(&state.gate.store, &identity.caller, &username, body.password)
-            .await?;
+    let (account, generated) = manage::reset_password(
+        &state.gate.store,
+        &identity.caller,
+        &username,
+        body.password,
+    )
+    .await?;
     // A generated password is shown once and never kept for a replay.
     let replay = serde_json::to_string(&PasswordReset {
         account: AccountView::from(&account),
@@ -499,7 +503,8 @@ pub async fn list_audit(
     let mut found = state
         .gate
         .store
-        .list_audit(&identity.caller.scope, after, size + 1).await?;
+        .list_audit(&identity.caller.scope, after, size + 1)
+        .await?;
     let next_page_token = paging::cut(&mut found, size, |e| {
         vec![time::to_micros(e.at).to_string(), e.id.clone()]
     });

@@ -59,7 +59,9 @@ struct LocalClaims {
     sub: String,
     iat: i64,
     exp: i64,
-    /// The account's token version when issued.
+    /// The account's token version when issued (0 in a token from before
+    /// versions, which therefore no longer works).
+    #[serde(default)]
     ver: i64,
 }
 

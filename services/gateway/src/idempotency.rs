@@ -213,7 +213,7 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
 /// What makes two requests the same request: method, the full path with its
 /// ids, the query, the content type and the body. The same key with any of
 /// them different is a different request (422), never a replay.
-fn fingerprint(method: &Method, uri: &http::Uri, content_type: &[u8], body: &[u8]) -> String {
+pub fn fingerprint(method: &Method, uri: &http::Uri, content_type: &[u8], body: &[u8]) -> String {
     let mut hasher = Sha256::new();
     for part in [
         method.as_str().as_bytes(),
@@ -263,6 +263,9 @@ mod tests {
             print(Method::POST, "/api/v1/imports/people?format=csv", b"x"),
             print(Method::POST, "/api/v1/imports/people?format=xlsx", b"x")
         );
-        assert_ne!(a, print(Method::POST, "/api/v1/people/A/leave-post", b"{ }"));
+        assert_ne!(
+            a,
+            print(Method::POST, "/api/v1/people/A/leave-post", b"{ }")
+        );
     }
 }

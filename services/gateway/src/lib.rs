@@ -10,7 +10,7 @@ pub mod authn;
 pub mod authz;
 mod complaints;
 mod health;
-mod idempotency;
+pub mod idempotency;
 mod json;
 mod limits;
 mod listener;

@@ -58,7 +58,9 @@ pub async fn serve(
         let service = router
             .clone()
             .map_request(move |mut request: http::Request<Incoming>| {
-                request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+                request
+                    .extensions_mut()
+                    .insert(ConnectInfo::<SocketAddr>(peer));
                 request.map(Body::new)
             });
         let connection = http1::Builder::new()

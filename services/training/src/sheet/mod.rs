@@ -212,8 +212,12 @@ mod tests {
     /// An .xlsx written here with one member's text rewritten, or one member added.
     fn tampered(edit: impl Fn(&str, String) -> String, extra: Option<(&str, &[u8])>) -> Vec<u8> {
         use std::io::{Read, Write};
-        let original = write_xlsx("人员", &["身份证号", "学时"], &[vec!["1".into(), "2".into()]])
-            .unwrap();
+        let original = write_xlsx(
+            "人员",
+            &["身份证号", "学时"],
+            &[vec!["1".into(), "2".into()]],
+        )
+        .unwrap();
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(original)).unwrap();
         let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let options = zip::write::SimpleFileOptions::default()
@@ -242,7 +246,10 @@ mod tests {
         let bomb = tampered(
             |name, text| {
                 if name.ends_with("sheet1.xml") {
-                    text.replace("<dimension ref=\"A1:B2\"/>", "<dimension ref=\"A1:XFD1048576\"/>")
+                    text.replace(
+                        "<dimension ref=\"A1:B2\"/>",
+                        "<dimension ref=\"A1:XFD1048576\"/>",
+                    )
                 } else {
                     text
                 }
@@ -303,14 +310,23 @@ mod tests {
         assert_eq!(err.code, "file_limit_exceeded");
         assert_eq!(err.kind, ErrorKind::RuleViolation);
         let exactly = "a\n".repeat(limits::MAX_ROWS + 1);
-        assert_eq!(read(Format::Csv, exactly.as_bytes()).unwrap().len(), limits::MAX_ROWS + 1);
+        assert_eq!(
+            read(Format::Csv, exactly.as_bytes()).unwrap().len(),
+            limits::MAX_ROWS + 1
+        );
     }
 
     #[test]
     fn a_csv_row_too_wide_or_a_cell_too_long_is_refused() {
         let wide = ",".repeat(limits::MAX_COLUMNS) + "x\n";
-        assert_eq!(read(Format::Csv, wide.as_bytes()).unwrap_err().code, "file_limit_exceeded");
+        assert_eq!(
+            read(Format::Csv, wide.as_bytes()).unwrap_err().code,
+            "file_limit_exceeded"
+        );
         let long = "x".repeat(limits::MAX_CELL_BYTES + 1);
-        assert_eq!(read(Format::Csv, long.as_bytes()).unwrap_err().code, "file_limit_exceeded");
+        assert_eq!(
+            read(Format::Csv, long.as_bytes()).unwrap_err().code,
+            "file_limit_exceeded"
+        );
     }
 }
