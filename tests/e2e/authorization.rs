@@ -467,9 +467,9 @@ async fn every_route_every_role_and_both_divisions_follow_the_matrix() {
         let mut checked = 0;
         for (method, path) in &documented {
             let access = authz::find(method, path).expect("every route has a rule");
-            for caller in 0..callers.len() {
+            for caller in callers.iter_mut() {
                 for target in [Target::Own, Target::Other] {
-                    let (role, token) = callers[caller].clone();
+                    let (role, token) = caller.clone();
                     let (role, token) = (&role, &token);
                     checked += 1;
                     let Some((m, url, body, outside)) =
@@ -515,7 +515,7 @@ async fn every_route_every_role_and_both_divisions_follow_the_matrix() {
                         assert!(head.bytes().await.unwrap().is_empty());
                     }
                     if path == "/api/v1/auth/logout-everywhere" && status.is_success() {
-                        callers[caller].1 =
+                        caller.1 =
                             fazhi_e2e::fresh_token(&sandbox.gate(), &format!("role-{role}")).await;
                     }
                     let what = format!(

@@ -45,15 +45,15 @@ pub(super) fn read(content: &[u8], table: &mut Table) -> Result<(), Error> {
         let (row, column) = (r as usize + 1, c as usize);
         let text = cell_text(cell.get_value());
         table.admit(row, column, &text)?;
-        if current.as_ref().is_some_and(|(n, _)| *n != row) {
-            if let Some((n, done)) = current.take() {
-                if row < n {
-                    return Err(unreadable(format!(
-                        "row {row} comes after row {n}: rows must be in order"
-                    )));
-                }
-                table.push(n, done)?;
+        if current.as_ref().is_some_and(|(n, _)| *n != row)
+            && let Some((n, done)) = current.take()
+        {
+            if row < n {
+                return Err(unreadable(format!(
+                    "row {row} comes after row {n}: rows must be in order"
+                )));
             }
+            table.push(n, done)?;
         }
         let (_, values) = current.get_or_insert_with(|| (row, Vec::new()));
         if values.len() <= column {
