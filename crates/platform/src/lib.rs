@@ -13,6 +13,7 @@ pub mod paging;
 pub mod privacy;
 pub mod shutdown;
 pub mod telemetry;
+pub mod text;
 pub mod time;
 
 pub use division::DivisionCode;

@@ -255,6 +255,15 @@ pub async fn reset_password(
     Path(username): Path<String>,
     JsonBody(body): JsonBody<ResetPassword>,
 ) -> Result<axum::response::Response, Problem> {
+    if identity.caller.subject == format!("account:{username}") {
+        // One's own password is changed with the old one (POST /auth/password).
+        return Err(Error::new(
+            ErrorKind::RuleViolation,
+            "cannot_reset_self",
+            "administrators change their own password with POST /api/v1/auth/password",
+        )
+        .into());
+    }
     let (account, generated) = manage::reset_password(
         &state.gate.store,
         &identity.caller,

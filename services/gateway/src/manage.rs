@@ -197,14 +197,8 @@ pub async fn create_api_key(
     actor: &Caller,
     new: NewApiKey,
 ) -> Result<(ApiKey, String), Error> {
-    let name = new.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(Error::invalid_field(
-            "name",
-            "invalid_name",
-            "name must be 1 to 100 characters",
-        ));
-    }
+    let name =
+        fazhi_platform::text::required("name", &new.name, 100, fazhi_platform::text::Lines::One)?;
     let roles = parse_roles("roles", &new.roles)?;
     accounts::check_api_key_roles(&roles)?;
     let division = accounts::check_division(actor, &new.division_code)?;

@@ -5,7 +5,10 @@
 //! score of 87.5 is 875: exact sums, no floating point.
 
 use chrono::{Datelike, Months, NaiveDate};
-use fazhi_platform::{DivisionCode, Error, ErrorKind, coded_enum};
+use fazhi_platform::{
+    DivisionCode, Error, ErrorKind, coded_enum,
+    text::{self, Lines},
+};
 use serde::{Deserialize, Serialize};
 
 coded_enum! {
@@ -185,22 +188,8 @@ pub struct NewPerson {
 /// Checks a new person's record.
 pub fn new_person(new: NewPerson, id: String) -> Result<Person, Error> {
     let division = DivisionCode::parse_field("division_code", &new.division_code)?;
-    let name = new.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 50 {
-        return Err(Error::invalid_field(
-            "name",
-            "invalid_name",
-            "name must be 1 to 50 characters",
-        ));
-    }
-    let unit = new.unit.trim().to_owned();
-    if unit.is_empty() || unit.chars().count() > 100 {
-        return Err(Error::invalid_field(
-            "unit",
-            "invalid_unit",
-            "unit must be 1 to 100 characters",
-        ));
-    }
+    let name = text::required("name", &new.name, 50, Lines::One)?;
+    let unit = text::required("unit", &new.unit, 100, Lines::One)?;
     let employment = Employment::from_code(&new.employment).ok_or_else(|| {
         Error::invalid_field(
             "employment",
@@ -208,14 +197,7 @@ pub fn new_person(new: NewPerson, id: String) -> Result<Person, Error> {
             "employment must be civil_servant, public_institution or auxiliary",
         )
     })?;
-    let rank = new.rank.trim().to_owned();
-    if rank.chars().count() > 50 {
-        return Err(Error::invalid_field(
-            "rank",
-            "invalid_rank",
-            "rank must be at most 50 characters",
-        ));
-    }
+    let rank = text::optional("rank", Some(&new.rank), 50, Lines::One)?.unwrap_or_default();
     Ok(Person {
         id,
         division,
@@ -460,6 +442,27 @@ pub enum Transition {
     Reinstate,
     Revoke,
     Expire,
+}
+
+/// A hand transition's date must lie between the certificate's last
+/// recorded change (its issue, or its latest status change) and today:
+/// history is never rewritten behind later entries, and nothing is dated
+/// ahead, so every reader of the dated history agrees with its status now.
+pub fn check_transition_date(
+    certificate: &Certificate,
+    on: NaiveDate,
+    today: NaiveDate,
+) -> Result<NaiveDate, Error> {
+    let since = certificate.status_since.max(certificate.issued_on);
+    if on < since || on > today {
+        return Err(Error::new(
+            ErrorKind::RuleViolation,
+            "date_out_of_range",
+            format!("on must lie from {since} (the certificate's last change) to {today} (today)"),
+        )
+        .with_field("on"));
+    }
+    Ok(on)
 }
 
 /// The status after `transition`, or why it is refused.
@@ -772,6 +775,22 @@ mod tests {
             NotCertified::Suspended
         );
         assert!(certified_on(&held, day("2023-11-01")).is_ok());
+    }
+
+    #[test]
+    fn a_transition_cannot_be_dated_before_the_last_change_or_after_today() {
+        let suspended = certificate(CertificateStatus::Suspended, "2023-05-01");
+        let today = day("2023-06-01");
+        for on in ["1900-01-01", "2023-04-30", "2023-06-02"] {
+            let err = check_transition_date(&suspended, day(on), today).unwrap_err();
+            assert_eq!(
+                (err.code.as_str(), err.field.as_deref()),
+                ("date_out_of_range", Some("on"))
+            );
+        }
+        for on in ["2023-05-01", "2023-06-01"] {
+            assert!(check_transition_date(&suspended, day(on), today).is_ok());
+        }
     }
 
     #[test]

@@ -112,6 +112,7 @@ impl TrainingApi {
             .certificate_in_scope(&caller, &r.certificate_id)
             .await?;
         check_version("certificate", certificate.version, r.version)?;
+        let on = domain::check_transition_date(&certificate, on, today())?;
         let status = domain::transition(&certificate, transition, on)?;
         let changed = self.store.set_status(&certificate, status, on).await?;
         tracing::info!(certificate = %changed.id, status = %changed.status, "certificate status changed");
@@ -302,14 +303,29 @@ fn check_version(what: &str, current: i64, read: i64) -> Result<(), Error> {
     ))
 }
 
+/// Records (training, exams, certificates, outreach) are dated from this
+/// day on; an earlier date is a typing slip (year 0001), not a record. Dates
+/// after today are refused where a record cannot lie ahead.
+const EARLIEST_DATE: (i32, u32, u32) = (1990, 1, 1);
+
 fn parse_date(field: &str, text: &str) -> Result<NaiveDate, Error> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
         Error::invalid_field(
             field,
             "invalid_date",
             format!("{field} must be a date like 2023-11-20"),
         )
-    })
+    })?;
+    let (y, m, d) = EARLIEST_DATE;
+    let earliest = NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+    if date < earliest {
+        return Err(Error::invalid_field(
+            field,
+            "date_out_of_range",
+            format!("{field} must not be before {earliest}"),
+        ));
+    }
+    Ok(date)
 }
 
 fn today() -> NaiveDate {
@@ -343,15 +359,7 @@ fn from_tenths(value: i64) -> f64 {
 }
 
 fn text(field: &str, value: &str, max: usize) -> Result<String, Error> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > max {
-        return Err(Error::invalid_field(
-            field,
-            "invalid_text",
-            format!("{field} must be 1 to {max} characters"),
-        ));
-    }
-    Ok(value.to_owned())
+    fazhi_platform::text::required(field, value, max, fazhi_platform::text::Lines::One)
 }
 
 fn code<T>(

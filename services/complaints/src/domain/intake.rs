@@ -7,7 +7,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 use fazhi_calendar::Calendar;
-use fazhi_platform::{DivisionCode, Error, time};
+use fazhi_platform::{
+    DivisionCode, Error,
+    text::{self, Lines},
+    time,
+};
 use serde::{Deserialize, Serialize};
 
 use super::{Channel, RequestType, Status, category_by_code};
@@ -121,8 +125,8 @@ pub fn intake(
     id: String,
     tracking_code: String,
 ) -> Result<Complaint, Error> {
-    let content = required_text("content", &new.content, MAX_CONTENT_CHARS)?;
-    let address = required_text("address", &new.address, MAX_ADDRESS_CHARS)?;
+    let content = text::required("content", &new.content, MAX_CONTENT_CHARS, Lines::Many)?;
+    let address = text::required("address", &new.address, MAX_ADDRESS_CHARS, Lines::One)?;
     let category = category_by_code(new.category.trim()).ok_or_else(|| {
         Error::invalid_field(
             "category",
@@ -131,10 +135,11 @@ pub fn intake(
         )
     })?;
     let division_code = DivisionCode::parse_field("division_code", &new.division_code)?;
-    let name = optional_text(
+    let name = text::optional(
         "complainant_name",
         new.complainant_name.as_deref(),
         MAX_NAME_CHARS,
+        Lines::One,
     )?;
     let phone = new
         .complainant_phone
@@ -167,43 +172,6 @@ pub fn intake(
         feedback_due,
         version: 1,
     })
-}
-
-fn required_text(field: &str, text: &str, max_chars: usize) -> Result<String, Error> {
-    optional_text(field, Some(text), max_chars)?.ok_or_else(|| {
-        Error::invalid_field(field, "required", format!("{field} must not be empty"))
-    })
-}
-
-/// Trimmed text, `None` when blank; refuses control characters (other than
-/// line breaks and tabs) and anything over `max_chars` characters.
-fn optional_text(
-    field: &str,
-    text: Option<&str>,
-    max_chars: usize,
-) -> Result<Option<String>, Error> {
-    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
-        return Ok(None);
-    };
-    let chars = text.chars().count();
-    if chars > max_chars {
-        return Err(Error::invalid_field(
-            field,
-            "too_long",
-            format!("{field} has {chars} characters; at most {max_chars} are allowed"),
-        ));
-    }
-    if text
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err(Error::invalid_field(
-            field,
-            "control_character",
-            format!("{field} contains a control character"),
-        ));
-    }
-    Ok(Some(text.to_owned()))
 }
 
 /// Mainland mobile and landline numbers, with or without separators or a +86 prefix.

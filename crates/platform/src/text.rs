@@ -1,0 +1,113 @@
+//! The one rule for free text from outside (names, topics, content,
+//! addresses): Unicode normalised to NFC, trimmed, no control characters
+//! (tab and line breaks only where the field holds several lines, `\r\n`
+//! kept as `\n`), and a length counted in characters. Every service reads
+//! its free-text fields through here, so the same text is accepted or
+//! refused with the same code everywhere.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::Error;
+
+/// Whether a field may hold several lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    One,
+    Many,
+}
+
+/// The text as kept, `None` when blank.
+pub fn optional(
+    field: &str,
+    text: Option<&str>,
+    max_chars: usize,
+    lines: Lines,
+) -> Result<Option<String>, Error> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let allowed = |c: char| lines == Lines::Many && matches!(c, '\n' | '\t');
+    let text: String = text.replace("\r\n", "\n").nfc().collect();
+    if text.chars().any(|c| c.is_control() && !allowed(c)) {
+        let what = match lines {
+            Lines::One => "a control character (line breaks and tabs included)",
+            Lines::Many => "a control character",
+        };
+        return Err(Error::invalid_field(
+            field,
+            "control_character",
+            format!("{field} contains {what}"),
+        ));
+    }
+    let chars = text.chars().count();
+    if chars > max_chars {
+        return Err(Error::invalid_field(
+            field,
+            "too_long",
+            format!("{field} has {chars} characters; at most {max_chars} are allowed"),
+        ));
+    }
+    Ok(Some(text))
+}
+
+/// The text as kept; refused when blank.
+pub fn required(field: &str, text: &str, max_chars: usize, lines: Lines) -> Result<String, Error> {
+    optional(field, Some(text), max_chars, lines)?.ok_or_else(|| {
+        Error::invalid_field(field, "required", format!("{field} must not be empty"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nul_and_other_control_characters_are_refused_by_name() {
+        for bad in ["王\u{0}五", "a\u{1b}[31m", "x\u{7f}", "y\u{85}z"] {
+            let err = required("name", bad, 50, Lines::One).unwrap_err();
+            assert_eq!(
+                (err.code.as_str(), err.field.as_deref()),
+                ("control_character", Some("name"))
+            );
+        }
+        assert_eq!(
+            required("name", "王\n五", 50, Lines::One).unwrap_err().code,
+            "control_character"
+        );
+    }
+
+    #[test]
+    fn several_lines_keep_tabs_and_line_breaks() {
+        assert_eq!(
+            required("content", " 第一行\r\n\t第二行 ", 100, Lines::Many).unwrap(),
+            "第一行\n\t第二行"
+        );
+    }
+
+    #[test]
+    fn text_is_normalised_and_counted_in_characters() {
+        // "e" + combining acute is one character once normalised.
+        assert_eq!(
+            required("topic", "e\u{301}", 1, Lines::One).unwrap(),
+            "\u{e9}"
+        );
+        assert_eq!(
+            required("topic", &"法".repeat(5), 5, Lines::One)
+                .unwrap()
+                .chars()
+                .count(),
+            5
+        );
+        assert_eq!(
+            required("topic", &"法".repeat(6), 5, Lines::One)
+                .unwrap_err()
+                .code,
+            "too_long"
+        );
+        assert_eq!(
+            required("topic", "  ", 5, Lines::One).unwrap_err().code,
+            "required"
+        );
+        assert_eq!(optional("rank", Some(" "), 5, Lines::One).unwrap(), None);
+    }
+}
