@@ -5,6 +5,7 @@ mod bad_input;
 mod complaints;
 mod crash;
 mod grpc;
+mod hardening;
 mod identity;
 mod resilience;
 mod training;
