@@ -243,3 +243,33 @@ async fn a_service_enforces_role_and_division_scope_itself() {
     }
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn a_token_captured_from_one_call_is_refused_by_another() {
+    let sandbox = Sandbox::start(Backend::Sqlite).await;
+    let key = sandbox.settings.internal_key().unwrap();
+    let overseer = Caller {
+        subject: "account:overseer".into(),
+        roles: vec![Role::CountyOverseer],
+        scope: DivisionCode::parse(COUNTY).unwrap(),
+    };
+    let mut client = complaints::complaint_service_client::ComplaintServiceClient::new(channel(
+        sandbox.complaints,
+    ));
+    // Genuine, unexpired, but signed for the cases service's statistics.
+    let token = key.sign(&overseer, "/fazhi.cases.v1.CaseService/GetStats");
+    let mut request = tonic::Request::new(complaints::GetStatsRequest::default());
+    request.metadata_mut().insert(
+        fazhi_platform::auth::IDENTITY_HEADER,
+        token.parse().unwrap(),
+    );
+    let err = client.get_stats(request).await.unwrap_err();
+    assert_eq!(err.code(), tonic::Code::Unauthenticated);
+    assert!(err.message().contains("another call"), "{err:?}");
+    // Signed for the call it goes to, the same caller is served.
+    client
+        .get_stats(key.request(&overseer, complaints::GetStatsRequest::default()))
+        .await
+        .unwrap();
+    sandbox.stop().await;
+}

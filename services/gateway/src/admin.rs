@@ -21,7 +21,6 @@ use crate::{
     manage,
     problem::Problem,
     query,
-    store::AuditEvent,
 };
 
 /// Who the caller is, as the services see them.
@@ -114,7 +113,7 @@ pub struct PageParams {
 
 impl PageParams {
     /// The page size and the position after which the page starts.
-    fn read(&self, parts: usize) -> Result<(i64, Option<Vec<String>>), Problem> {
+    pub(crate) fn read(&self, parts: usize) -> Result<(i64, Option<Vec<String>>), Problem> {
         let size = paging::page_size(query::page_size(self.page_size.as_deref())?)?;
         let after = paging::decode_token(self.page_token.as_deref().unwrap_or_default(), parts)?;
         Ok((size, after))
@@ -461,99 +460,4 @@ pub async fn revoke_api_key(
 ) -> Result<Json<ApiKeyView>, Problem> {
     let key = manage::revoke_api_key(&state.gate.store, &identity.caller, &id).await?;
     Ok(Json(ApiKeyView::from(&key)))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditEventView {
-    id: String,
-    at: String,
-    actor: String,
-    actor_roles: Vec<String>,
-    /// `complaint.read_personal`, `account.create`, `api_key.revoke`, …
-    action: String,
-    resource: String,
-    resource_id: String,
-    division_code: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditPage {
-    events: Vec<AuditEventView>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next_page_token: Option<String>,
-}
-
-/// The audit log, newest first: every unmasked read of personal data and
-/// every change to accounts and keys, about records of the caller's
-/// divisions. Append-only.
-#[utoipa::path(
-    get,
-    path = "/api/v1/audit-events",
-    tag = "audit",
-    params(PageParams),
-    responses((status = 200, description = "One page", body = AuditPage))
-)]
-pub async fn list_audit(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    params: Result<Query<PageParams>, QueryRejection>,
-) -> Result<Json<AuditPage>, Problem> {
-    let Query(params) = params?;
-    let (size, after) = params.read(2)?;
-    let after = match after {
-        Some(parts) => Some((
-            parts[0]
-                .parse::<i64>()
-                .map_err(|_| paging::invalid_token())?,
-            parts[1].clone(),
-        )),
-        None => None,
-    };
-    let mut found = state
-        .gate
-        .store
-        .list_audit(&identity.caller.scope, after, size + 1)
-        .await?;
-    let next_page_token = paging::cut(&mut found, size, |e| {
-        vec![time::to_micros(e.at).to_string(), e.id.clone()]
-    });
-    let next_page_token = Some(next_page_token).filter(|t| !t.is_empty());
-    Ok(Json(AuditPage {
-        events: found
-            .into_iter()
-            .map(|e| AuditEventView {
-                id: e.id,
-                at: time::to_rfc3339(e.at),
-                actor: e.actor,
-                actor_roles: e
-                    .actor_roles
-                    .split(',')
-                    .filter(|r| !r.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-                action: e.action,
-                resource: e.resource,
-                resource_id: e.resource_id,
-                division_code: e.division,
-            })
-            .collect(),
-        next_page_token,
-    }))
-}
-
-/// Records unmasked reads of `resource` records given as (id, division).
-pub async fn audit_reads(
-    state: &AppState,
-    identity: &Identity,
-    resource: &str,
-    records: &[(&str, &str)],
-) -> Result<(), Problem> {
-    let action = format!("{resource}.read_personal");
-    let events: Vec<AuditEvent> = records
-        .iter()
-        .map(|(id, division)| {
-            manage::audit_event(&identity.caller, &action, resource, id, division)
-        })
-        .collect();
-    Ok(state.gate.store.append_audit(&events).await?)
 }

@@ -3,17 +3,16 @@
 //! permission are `fazhi_platform::auth::Permission::roles`, the matrix the
 //! services enforce again on their own data.
 
-use std::net::{IpAddr, SocketAddr};
-
 use axum::{
-    extract::{ConnectInfo, MatchedPath, Request, State},
+    extract::{MatchedPath, Request, State},
     http::StatusCode,
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use fazhi_platform::auth::Permission;
 
-use crate::{AppState, problem::Problem};
+pub use crate::client::{Cidr, ClientAddr, client_addr};
+use crate::{AppState, client::request_client, problem::Problem};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -247,113 +246,6 @@ fn allowed(path: &str) -> String {
         methods.push("HEAD");
     }
     methods.join(", ")
-}
-
-/// The address a request came from.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientAddr(pub Option<IpAddr>);
-
-impl ClientAddr {
-    pub fn key(&self) -> String {
-        self.0
-            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
-    }
-}
-
-/// A network given as `address/prefix` (or a single address).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cidr {
-    network: IpAddr,
-    prefix: u8,
-}
-
-impl Cidr {
-    pub fn parse(text: &str) -> Result<Cidr, String> {
-        let (address, prefix) = match text.split_once('/') {
-            Some((a, p)) => (a, Some(p)),
-            None => (text, None),
-        };
-        let network: IpAddr = address
-            .trim()
-            .parse()
-            .map_err(|_| format!("{text:?} is not an address or network (10.0.0.0/8)"))?;
-        let max = if network.is_ipv4() { 32 } else { 128 };
-        let prefix = match prefix {
-            Some(p) => p
-                .trim()
-                .parse::<u8>()
-                .ok()
-                .filter(|p| *p <= max)
-                .ok_or_else(|| format!("{text:?} has a prefix length outside 0..={max}"))?,
-            None => max,
-        };
-        Ok(Cidr { network, prefix })
-    }
-
-    pub fn contains(&self, ip: IpAddr) -> bool {
-        let ip = match ip {
-            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-            v4 => v4,
-        };
-        match (self.network, ip) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX
-                    .checked_shl(32 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u32::from(net) & mask == u32::from(ip) & mask
-            }
-            (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX
-                    .checked_shl(128 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u128::from(net) & mask == u128::from(ip) & mask
-            }
-            _ => false,
-        }
-    }
-}
-
-/// The client's address. Behind trusted proxies it is the right-most
-/// `X-Forwarded-For` entry that is not itself a trusted proxy: every proxy
-/// appends the address it saw, so entries left of that one are whatever the
-/// client chose to send.
-pub fn client_addr(peer: Option<IpAddr>, forwarded_for: &[&str], trusted: &[Cidr]) -> ClientAddr {
-    let is_trusted = |ip: IpAddr| trusted.iter().any(|c| c.contains(ip));
-    let Some(peer) = peer else {
-        return ClientAddr(None);
-    };
-    if !is_trusted(peer) {
-        return ClientAddr(Some(peer));
-    }
-    let mut client = peer;
-    for entry in forwarded_for
-        .iter()
-        .rev()
-        .flat_map(|header| header.rsplit(','))
-    {
-        let Ok(ip) = entry.trim().parse::<IpAddr>() else {
-            break; // unparsable: nothing left of it can be trusted either
-        };
-        client = ip;
-        if !is_trusted(ip) {
-            break;
-        }
-    }
-    ClientAddr(Some(client))
-}
-
-fn request_client(request: &Request, trusted: &[Cidr]) -> ClientAddr {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip());
-    let forwarded: Vec<&str> = request
-        .headers()
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    client_addr(peer, &forwarded, trusted)
 }
 
 /// Authenticates the caller and applies the route's rule.

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    AppState, admin::audit_reads, authn::Identity, idempotency::RequestKey, json::JsonBody,
+    AppState, audit_log::audit_reads, authn::Identity, idempotency::RequestKey, json::JsonBody,
     problem::Problem, query,
 };
 

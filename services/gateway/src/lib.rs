@@ -6,8 +6,10 @@
 
 pub mod accounts;
 mod admin;
+mod audit_log;
 pub mod authn;
 pub mod authz;
+mod client;
 mod complaints;
 mod health;
 pub mod idempotency;

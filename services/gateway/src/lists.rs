@@ -15,7 +15,7 @@ use utoipa::IntoParams;
 
 use fazhi_platform::auth::Permission;
 
-use crate::{AppState, admin::audit_reads, authn::Identity, problem::Problem, query};
+use crate::{AppState, audit_log::audit_reads, authn::Identity, problem::Problem, query};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

@@ -20,7 +20,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    AppState, admin,
+    AppState, admin, audit_log,
     authz::{self, Access},
     complaints, lists, login, oversight,
     problem::{CONTENT_TYPE as PROBLEM_JSON, Problem},
@@ -66,7 +66,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::reset_password))
         .routes(routes!(admin::list_api_keys, admin::create_api_key))
         .routes(routes!(admin::revoke_api_key))
-        .routes(routes!(admin::list_audit))
+        .routes(routes!(audit_log::list_audit))
         .routes(routes!(training::list_people, training::create_person))
         .routes(routes!(training::get_person))
         .routes(routes!(training::leave_post))

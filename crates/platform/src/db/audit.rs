@@ -11,8 +11,19 @@ use crate::{
 
 /// The migration creating the table, at `version` of a service's list.
 pub const fn migration(version: i64) -> EmbeddedMigration {
-    EmbeddedMigration::new(version, "audit log", include_str!("audit.sql"))
-        .with_postgres(include_str!("audit.postgres.sql"))
+    // One table; only the triggers that make it append-only differ.
+    EmbeddedMigration::new(
+        version,
+        "audit log",
+        concat!(
+            include_str!("audit_table.sql"),
+            include_str!("audit_triggers.sqlite.sql")
+        ),
+    )
+    .with_postgres(concat!(
+        include_str!("audit_table.sql"),
+        include_str!("audit_triggers.postgres.sql")
+    ))
 }
 
 /// Records that `caller` read `resource` `id` (of `division`) unmasked,

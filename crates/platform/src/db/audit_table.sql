@@ -11,13 +11,3 @@ CREATE TABLE audit_events (
     division_code TEXT NOT NULL
 );
 CREATE INDEX audit_events_by_time ON audit_events (at, id);
-
-CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
-BEGIN
-    SELECT RAISE(ABORT, 'the audit log is append-only');
-END;
-
-CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
-BEGIN
-    SELECT RAISE(ABORT, 'the audit log is append-only');
-END;
