@@ -248,3 +248,133 @@ async fn ending_sessions_ends_old_tokens_and_a_new_password_needs_the_old_one() 
     );
     sandbox.stop().await;
 }
+
+/// One registration as a township records it.
+fn registration(division: &str, id_number: &str) -> Value {
+    json!({
+        "division_code": division, "name": "王五", "id_number": id_number,
+        "unit": "综合行政执法大队", "employment": "civil_servant", "enforcement_post": true,
+    })
+}
+
+/// The keys and the shape of an answer, without its values.
+fn shape(body: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = body.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    keys
+}
+
+#[tokio::test]
+async fn an_id_number_on_record_in_another_township_is_neither_revealed_nor_registered_twice() {
+    let sandbox = Sandbox::start(Backend::Sqlite).await;
+    let county = sandbox.account("county.admin", &["admin"], COUNTY).await;
+    let own = sandbox.account("own.staff", &["staff"], TOWNSHIP).await;
+    let other = sandbox
+        .account("other.admin", &["admin"], OTHER_TOWNSHIP)
+        .await;
+    let known = crate::authorization::id_number(901);
+    let unknown = crate::authorization::id_number(902);
+    let on_register = sandbox
+        .post_as(&own, "/api/v1/people", &registration(TOWNSHIP, &known))
+        .await;
+    assert_eq!(on_register.status(), StatusCode::CREATED);
+    let on_register: Value = on_register.json().await.unwrap();
+
+    // The other township registers a number on record elsewhere and one on
+    // record nowhere: the answers differ in nothing but their values.
+    let mut answers = Vec::new();
+    for number in [&known, &unknown] {
+        let response = sandbox
+            .post_as(
+                &other,
+                "/api/v1/people",
+                &registration(OTHER_TOWNSHIP, number),
+            )
+            .await;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["held_for"], "", "{body}");
+        answers.push(body);
+    }
+    assert_eq!(shape(&answers[0]), shape(&answers[1]));
+    let held = answers[0]["id"].as_str().unwrap();
+    let seen: Value = sandbox
+        .get_as(&other, &format!("/api/v1/people/{held}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        seen["held_for"], "",
+        "the township reads it as any other: {seen}"
+    );
+
+    // An import row is answered the same way.
+    let file = format!(
+        "行政区划代码,姓名,身份证号,单位,人员类别,职级,科级以上,执法岗位\n\
+         {OTHER_TOWNSHIP},王五,{known},综合行政执法大队,公务员,科员,否,是\n"
+    );
+    let (status, report) = upload(&sandbox, &other, "csv", file.into_bytes()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{report}");
+    let rejected = report["rejected"].as_array().unwrap();
+    assert_eq!(
+        (rejected.len(), &rejected[0]["field"]),
+        (1, &json!("id_number")),
+        "the township already holds this registration, and may know it: {report}"
+    );
+    assert!(
+        !report
+            .to_string()
+            .contains(on_register["id"].as_str().unwrap()),
+        "{report}"
+    );
+
+    // The county sees both records and which one is waiting on which.
+    let for_county: Value = sandbox
+        .get_as(&county, &format!("/api/v1/people/{held}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(for_county["held_for"], on_register["id"], "{for_county}");
+    let stats: Value = sandbox
+        .get_as(
+            &county,
+            &format!("/api/v1/training/stats?division={COUNTY}"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats["people"], 2, "one person however registered: {stats}");
+
+    // Twice in the township that holds it is refused as in any township.
+    let again = sandbox
+        .post_as(
+            &other,
+            "/api/v1/people",
+            &registration(OTHER_TOWNSHIP, &known),
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+
+    // A certificate is refused for the rules any registration meets first
+    // (no qualification exam here), the same for both; the hold itself is
+    // named only past them (a domain test).
+    let mut refusals = Vec::new();
+    for answer in &answers {
+        let refused = sandbox
+            .post_as(
+                &other,
+                "/api/v1/certificates",
+                &json!({ "person_id": answer["id"], "number": "豫执0901" }),
+            )
+            .await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let refused: Value = refused.json().await.unwrap();
+        refusals.push(refused["code"].clone());
+    }
+    assert_eq!(refusals, vec![json!("no_passing_qualification_exam"); 2]);
+    sandbox.stop().await;
+}

@@ -170,6 +170,54 @@ pub struct Person {
     /// In an enforcement post.
     pub enforcement_post: bool,
     pub version: i64,
+    /// Held for the county: the record on the county's register with the
+    /// same ID number, outside the division that registered this one.
+    pub held_for: Option<String>,
+}
+
+/// One record of an ID number: on the county's register (`held_for` none),
+/// or a registration held for the county.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    pub person_id: String,
+    pub id_number: String,
+    pub division: DivisionCode,
+    pub held_for: Option<String>,
+}
+
+/// Whether a registration of `id_number` may go on the register (`None`) or
+/// is held for the county (the register's record), given every record of
+/// the number and which divisions the registrant `sees`.
+///
+/// Only a record the registrant can see refuses the registration: telling
+/// it "on record" about a record elsewhere would answer, for anyone who
+/// asks, where a given ID number is employed. Such a registration is held
+/// instead, answered as any other, and the county — which sees both —
+/// resolves it; the register still holds each ID number once.
+pub fn admit(
+    id_number: &str,
+    records: &[Registration],
+    sees: impl Fn(&DivisionCode) -> bool,
+) -> Result<Option<String>, Error> {
+    let records = records.iter().filter(|r| r.id_number == id_number);
+    let mut register = None;
+    for record in records {
+        if sees(&record.division) {
+            return Err(Error::new(
+                ErrorKind::AlreadyExists,
+                "id_number_exists",
+                format!(
+                    "a person with this ID number is on record in your divisions ({})",
+                    record.person_id
+                ),
+            )
+            .with_field("id_number"));
+        }
+        if record.held_for.is_none() {
+            register = Some(record.person_id.clone());
+        }
+    }
+    Ok(register)
 }
 
 /// What is given to record a person.
@@ -209,6 +257,7 @@ pub fn new_person(new: NewPerson, id: String) -> Result<Person, Error> {
         section_level: new.section_level,
         enforcement_post: new.enforcement_post,
         version: 1,
+        held_for: None,
     })
 }
 
@@ -349,6 +398,17 @@ pub fn check_issue(
                 "no passed qualification exam (执法资格考试) in the {} months before {on}",
                 rules.qualification_valid_months
             ),
+        ));
+    }
+    // Last: a held registration answers every other rule as any other does,
+    // so only a person with a passed qualification exam on record — itself
+    // a record the county sees — learns that it waits.
+    if person.held_for.is_some() {
+        return Err(rule(
+            "registration_held",
+            "person_id",
+            "the county is checking this registration against its register of enforcement \
+             staff; a certificate can be issued once it is confirmed",
         ));
     }
     Ok(())
@@ -577,6 +637,7 @@ mod tests {
             section_level: false,
             enforcement_post: true,
             version: 1,
+            held_for: None,
         }
     }
 
@@ -666,6 +727,64 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.code, "auxiliary_cannot_hold_certificate");
         assert_eq!(err.kind, ErrorKind::RuleViolation);
+    }
+
+    #[test]
+    fn a_registration_held_for_the_county_gets_no_certificate() {
+        let passed = [sitting(ExamKind::Qualification, "2023-05-01", Some(800))];
+        let held = Person {
+            held_for: Some("p0".into()),
+            ..person(Employment::CivilServant)
+        };
+        let rules = TrainingRules::default();
+        let on = day("2023-06-01");
+        let err = check_issue(&held, &passed, &[], None, on, &rules).unwrap_err();
+        assert_eq!(err.code, "registration_held");
+        let confirmed = Person {
+            held_for: None,
+            ..held
+        };
+        assert!(check_issue(&confirmed, &passed, &[], None, on, &rules).is_ok());
+    }
+
+    #[test]
+    fn an_id_number_on_record_is_refused_only_where_the_registrant_sees_it() {
+        let township = DivisionCode::parse("411624100").unwrap();
+        let sees = |d: &DivisionCode| township.contains(d);
+        let record = |id: &str, division: &str, held_for: Option<&str>| Registration {
+            person_id: id.into(),
+            id_number: "11010519491231002X".into(),
+            division: DivisionCode::parse(division).unwrap(),
+            held_for: held_for.map(str::to_owned),
+        };
+        let number = "11010519491231002X";
+        assert_eq!(admit(number, &[], sees).unwrap(), None, "a new number");
+        let here = [record("p1", "411624100001", None)];
+        let err = admit(number, &here, sees).unwrap_err();
+        assert_eq!(
+            (err.kind, err.code.as_str()),
+            (ErrorKind::AlreadyExists, "id_number_exists")
+        );
+        let elsewhere = [record("p2", "411624101", None)];
+        assert_eq!(
+            admit(number, &elsewhere, sees).unwrap(),
+            Some("p2".to_owned()),
+            "held for the register's record, not refused"
+        );
+        let held_here = [
+            record("p2", "411624101", None),
+            record("p3", "411624100", Some("p2")),
+        ];
+        assert_eq!(
+            admit(number, &held_here, sees).unwrap_err().code,
+            "id_number_exists",
+            "the township already holds one registration"
+        );
+        let other_number = [Registration {
+            id_number: "11010519491231003X".into(),
+            ..record("p4", "411624100", None)
+        }];
+        assert_eq!(admit(number, &other_number, sees).unwrap(), None);
     }
 
     #[test]

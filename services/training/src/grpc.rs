@@ -54,6 +54,23 @@ impl TrainingApi {
             .ok_or_else(|| Error::not_found("person"))
     }
 
+    /// `p` as the caller may read it. A held registration names the record
+    /// it waits on only to a caller who sees that record too (the county);
+    /// to anyone else it reads as any other.
+    async fn person_view(&self, caller: &Caller, p: &Person) -> Result<pb::Person, Error> {
+        let held_for = match &p.held_for {
+            None => String::new(),
+            Some(id) => self
+                .store
+                .person(id)
+                .await?
+                .filter(|on_register| caller.sees(&on_register.division))
+                .map(|on_register| on_register.id)
+                .unwrap_or_default(),
+        };
+        Ok(person_proto(p, held_for))
+    }
+
     async fn certificate_in_scope(&self, caller: &Caller, id: &str) -> Result<Certificate, Error> {
         if id.is_empty() || id.len() > MAX_ID_LEN {
             return Err(Error::not_found("certificate"));
@@ -377,8 +394,11 @@ fn code<T>(
     })
 }
 
-fn person_proto(p: &Person) -> pb::Person {
+/// A person as `held_for` names it to the caller: the register's record a
+/// held registration waits on, or empty.
+fn person_proto(p: &Person, held_for: String) -> pb::Person {
     pb::Person {
+        held_for,
         id: p.id.clone(),
         division_code: p.division.to_string(),
         name: p.name.clone(),
@@ -440,8 +460,16 @@ impl TrainingService for TrainingApi {
             new_id(),
         )?;
         caller.check_writes("division_code", &person.division)?;
-        self.store.insert_person(&person).await?;
-        Ok(Response::new(person_proto(&person)))
+        let records = self
+            .store
+            .registrations(std::slice::from_ref(&person.id_number))
+            .await?;
+        let person = Person {
+            held_for: domain::admit(&person.id_number, &records, |d| caller.sees(d))?,
+            ..person
+        };
+        self.store.insert_person(&caller, &person).await?;
+        Ok(Response::new(person_proto(&person, String::new())))
     }
 
     async fn get_person(
@@ -453,7 +481,7 @@ impl TrainingService for TrainingApi {
         let person = self
             .person_in_scope(&caller, &request.into_inner().id)
             .await?;
-        Ok(Response::new(person_proto(&person)))
+        Ok(Response::new(self.person_view(&caller, &person).await?))
     }
 
     async fn list_people(
@@ -473,8 +501,12 @@ impl TrainingService for TrainingApi {
             .unwrap_or_default();
         let mut people = self.store.people(&scope, &after, limit + 1).await?;
         let next_page_token = paging::cut(&mut people, limit, |p| vec![p.id.clone()]);
+        let mut views = Vec::with_capacity(people.len());
+        for p in &people {
+            views.push(self.person_view(&caller, p).await?);
+        }
         Ok(Response::new(pb::ListPeopleResponse {
-            people: people.iter().map(person_proto).collect(),
+            people: views,
             next_page_token,
         }))
     }
@@ -490,7 +522,7 @@ impl TrainingService for TrainingApi {
         let person = self.person_in_scope(&caller, &r.person_id).await?;
         check_version("person", person.version, r.version)?;
         let person = self.store.leave_post(&person, on).await?;
-        Ok(Response::new(person_proto(&person)))
+        Ok(Response::new(self.person_view(&caller, &person).await?))
     }
 
     async fn record_training(
@@ -888,17 +920,17 @@ impl TrainingService for TrainingApi {
             people.iter().map(|(row, p)| (*row, p.id_number.as_str())),
         ));
         let ids: Vec<String> = people.iter().map(|(_, p)| p.id_number.clone()).collect();
-        let existing = self.store.existing_id_numbers(&ids).await?;
-        problems.extend(
-            people
-                .iter()
-                .filter(|(_, p)| existing.contains(&p.id_number))
-                .map(|(row, _)| RowProblem {
+        let records = self.store.registrations(&ids).await?;
+        for (row, person) in &mut people {
+            match domain::admit(&person.id_number, &records, |d| caller.sees(d)) {
+                Ok(held_for) => person.held_for = held_for,
+                Err(err) => problems.push(RowProblem {
                     row: *row,
                     field: "id_number".into(),
-                    message: "a person with this ID number is on record".into(),
+                    message: err.message,
                 }),
-        );
+            }
+        }
         let total = rows.len() - 1;
         if !problems.is_empty() || total == 0 {
             if total == 0 {
@@ -910,8 +942,7 @@ impl TrainingService for TrainingApi {
             }
             return Ok(Response::new(report(total, 0, problems, "")));
         }
-        let people: Vec<Person> = people.into_iter().map(|(_, p)| p).collect();
-        self.store.insert_people(&people).await?;
+        self.store.insert_people(&caller, &people).await?;
         tracing::info!(rows = people.len(), "people imported");
         Ok(Response::new(report(total, people.len(), Vec::new(), "")))
     }

@@ -6,13 +6,14 @@ use std::{collections::HashMap, path::Path};
 use chrono::{Datelike, NaiveDate};
 use fazhi_platform::{
     DivisionCode, Error, ErrorKind,
-    db::{self, Database, EmbeddedMigration},
+    auth::Caller,
+    db::{self, Database, EmbeddedMigration, audit},
 };
 use sqlx::{Any, Row, Transaction, any::AnyRow};
 
 use crate::domain::{
-    Certificate, CertificateStatus, Employment, ExamKind, Person, ReviewOutcome, Sitting,
-    TrainingKind,
+    Certificate, CertificateStatus, Employment, ExamKind, Person, Registration, ReviewOutcome,
+    Sitting, TrainingKind,
 };
 
 pub const MIGRATIONS: &[EmbeddedMigration] = &[
@@ -23,9 +24,17 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
     ),
     EmbeddedMigration::new(2, "records", include_str!("../migrations/0002_records.sql")),
     fazhi_platform::db::audit::migration(3),
+    EmbeddedMigration::new(
+        4,
+        "held registrations",
+        include_str!("../migrations/0004_held_registrations.sql"),
+    )
+    .with_postgres(include_str!(
+        "../migrations/0004_held_registrations.postgres.sql"
+    )),
 ];
 
-const PERSON_COLUMNS: &str = "id, division_code, name, id_number, unit, employment, rank, section_level, enforcement_post, version";
+const PERSON_COLUMNS: &str = "id, division_code, name, id_number, unit, employment, rank, section_level, enforcement_post, version, held_for";
 const CERTIFICATE_COLUMNS: &str =
     "id, number, person_id, issued_on, valid_until, status, status_since, version";
 
@@ -129,45 +138,67 @@ impl Store {
         })
     }
 
+    /// A store over a database opened (and migrated) by the caller.
+    pub fn from_database(db: Database) -> Self {
+        Self { db }
+    }
+
     pub fn database(&self) -> &Database {
         &self.db
     }
 
-    /// Records a person; ALREADY_EXISTS when the ID number is on record.
-    pub async fn insert_person(&self, p: &Person) -> Result<(), Error> {
-        let mut conn = self.db.pool().acquire().await?;
-        match insert_person_in(&mut conn, p).await {
-            Ok(()) => Ok(()),
-            Err(err) if db::is_unique_violation(&err) => Err(Error::new(
-                ErrorKind::AlreadyExists,
-                "id_number_exists",
-                "a person with this ID number is on record",
-            )
-            .with_field("id_number")),
-            Err(err) => Err(err.into()),
-        }
+    /// Records a person. A registration racing another of the same ID number
+    /// loses with ALREADY_EXISTS; the caller decided beforehand, from
+    /// [`Store::registrations`], whether it is held.
+    /// A held registration is audited (`person.registration_held`) in the
+    /// same transaction, for the county to resolve.
+    pub async fn insert_person(&self, caller: &Caller, p: &Person) -> Result<(), Error> {
+        let mut tx = self.db.pool().begin().await?;
+        insert_registration(&mut tx, caller, p, None).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
-    /// Records many people in one transaction: all or none.
-    pub async fn insert_people(&self, people: &[Person]) -> Result<(), Error> {
+    /// Records many people, numbered by their rows, in one transaction: all
+    /// or none.
+    pub async fn insert_people(
+        &self,
+        caller: &Caller,
+        people: &[(usize, Person)],
+    ) -> Result<(), Error> {
         let mut tx = self.db.pool().begin().await?;
-        for (i, p) in people.iter().enumerate() {
-            let done = insert_person_in(&mut tx, p).await;
-            match done {
-                Ok(()) => {}
-                Err(err) if db::is_unique_violation(&err) => {
-                    return Err(Error::new(
-                        ErrorKind::AlreadyExists,
-                        "id_number_exists",
-                        format!("row {}: a person with this ID number is on record", i + 1),
-                    )
-                    .with_field("id_number"));
-                }
-                Err(err) => return Err(err.into()),
-            }
+        for (row, p) in people {
+            insert_registration(&mut tx, caller, p, Some(*row)).await?;
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Every record (on the register or held) of each of `id_numbers`.
+    pub async fn registrations(&self, id_numbers: &[String]) -> Result<Vec<Registration>, Error> {
+        let mut found = Vec::new();
+        for chunk in id_numbers.chunks(500) {
+            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 1)).collect();
+            let sql = format!(
+                "SELECT id, id_number, division_code, held_for FROM people WHERE id_number IN ({})",
+                marks.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                query = query.bind(id.clone());
+            }
+            for row in query.fetch_all(self.db.pool()).await? {
+                let division: String = row.try_get("division_code")?;
+                found.push(Registration {
+                    person_id: row.try_get("id")?,
+                    id_number: row.try_get("id_number")?,
+                    division: DivisionCode::parse(&division)
+                        .map_err(|_| corrupt("division", &division))?,
+                    held_for: row.try_get("held_for")?,
+                });
+            }
+        }
+        Ok(found)
     }
 
     /// Issues many certificates in one transaction: all or none.
@@ -317,7 +348,8 @@ impl Store {
     }
 
     /// `value` column by `key` column for the people of `scope` whose `key`
-    /// is one of `keys`, 500 keys a query.
+    /// is one of `keys`, 500 keys a query. Where a scope holds an ID number
+    /// twice (on the register and held), the register's record wins.
     async fn in_scope_by(
         &self,
         scope: &DivisionCode,
@@ -331,7 +363,7 @@ impl Store {
             let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
             let sql = format!(
                 "SELECT {key} AS k, {value} AS v FROM people WHERE division_code >= $1 AND division_code < $2 \
-                 AND {key} IN ({})",
+                 AND {key} IN ({}) ORDER BY CASE WHEN held_for IS NULL THEN 1 ELSE 0 END",
                 marks.join(", ")
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -415,27 +447,6 @@ impl Store {
                 ))
             })
             .collect()
-    }
-
-    /// ID numbers of `ids` already on record anywhere.
-    pub async fn existing_id_numbers(
-        &self,
-        ids: &[String],
-    ) -> Result<std::collections::HashSet<String>, Error> {
-        let mut found = std::collections::HashSet::new();
-        for chunk in ids.chunks(500) {
-            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 1)).collect();
-            let sql = format!(
-                "SELECT id_number FROM people WHERE id_number IN ({})",
-                marks.join(", ")
-            );
-            let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
-            for id in chunk {
-                query = query.bind(id.clone());
-            }
-            found.extend(query.fetch_all(self.db.pool()).await?);
-        }
-        Ok(found)
     }
 
     /// Every exam result of a person.
@@ -743,8 +754,9 @@ impl Store {
     ) -> Result<Counts, Error> {
         let (low, high) = db::division_range(division);
         let (people, enforcement_staff): (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COUNT(CASE WHEN enforcement_post = 1 THEN 1 END) FROM people \
-             WHERE division_code >= $1 AND division_code < $2",
+            // A person registered in two townships (one held) is one person.
+            "SELECT COUNT(DISTINCT id_number), COUNT(DISTINCT CASE WHEN enforcement_post = 1 THEN id_number END) \
+             FROM people WHERE division_code >= $1 AND division_code < $2",
         )
         .bind(low.clone())
         .bind(high.clone())
@@ -857,8 +869,8 @@ impl Store {
 
 async fn insert_person_in(conn: &mut sqlx::AnyConnection, p: &Person) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO people (id, division_code, name, id_number, unit, employment, rank, section_level, enforcement_post, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "INSERT INTO people (id, division_code, name, id_number, unit, employment, rank, section_level, enforcement_post, version, held_for) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(p.id.clone())
     .bind(p.division.to_string())
@@ -870,6 +882,7 @@ async fn insert_person_in(conn: &mut sqlx::AnyConnection, p: &Person) -> Result<
     .bind(i64::from(p.section_level))
     .bind(i64::from(p.enforcement_post))
     .bind(p.version)
+    .bind(p.held_for.clone())
     .execute(conn)
     .await
     .map(|_| ())
@@ -975,7 +988,51 @@ fn decode_person(r: &AnyRow) -> Result<Person, Error> {
         section_level: r.try_get::<i64, _>("section_level")? != 0,
         enforcement_post: r.try_get::<i64, _>("enforcement_post")? != 0,
         version: r.try_get("version")?,
+        held_for: r.try_get("held_for")?,
     })
+}
+
+async fn insert_registration(
+    tx: &mut Transaction<'_, Any>,
+    caller: &Caller,
+    p: &Person,
+    row: Option<usize>,
+) -> Result<(), Error> {
+    insert_person_in(&mut **tx, p)
+        .await
+        .map_err(|err| registration_conflict(err, row))?;
+    if p.held_for.is_some() {
+        let division = p.division.to_string();
+        audit::record(
+            &mut **tx,
+            caller,
+            "person.registration_held",
+            "person",
+            &p.id,
+            &division,
+        )
+        .await?;
+        tracing::warn!(person = %p.id, division = %division, "registration held for the county");
+    }
+    Ok(())
+}
+
+/// A registration that lost a race for its ID number: the same answer as
+/// one refused beforehand for being in the caller's divisions.
+fn registration_conflict(err: sqlx::Error, row: Option<usize>) -> Error {
+    if !db::is_unique_violation(&err) {
+        return err.into();
+    }
+    let message = "a person with this ID number is on record in your divisions";
+    Error::new(
+        ErrorKind::AlreadyExists,
+        "id_number_exists",
+        match row {
+            Some(row) => format!("row {row}: {message}"),
+            None => message.to_owned(),
+        },
+    )
+    .with_field("id_number")
 }
 
 fn decode_certificate(r: &AnyRow) -> Result<Certificate, Error> {

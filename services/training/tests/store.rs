@@ -76,7 +76,10 @@ async fn holders_count_only_active_unexpired_certificates_in_the_division() {
 
 mod records {
     use chrono::NaiveDate;
-    use fazhi_platform::{DivisionCode, ErrorKind};
+    use fazhi_platform::{
+        DivisionCode, ErrorKind,
+        auth::{Caller, Role},
+    };
     use fazhi_training::{
         TrainingRules,
         domain::{self, Certificate, CertificateStatus, Employment, Person, ReviewOutcome},
@@ -101,6 +104,16 @@ mod records {
             section_level: false,
             enforcement_post: true,
             version: 1,
+            held_for: None,
+        }
+    }
+
+    /// A township administrator of 411624100.
+    pub fn clerk() -> Caller {
+        Caller {
+            subject: "account:clerk".into(),
+            roles: vec![Role::Admin],
+            scope: DivisionCode::parse("411624100").unwrap(),
         }
     }
 
@@ -122,7 +135,10 @@ mod records {
     async fn a_stale_version_is_refused_and_history_records_each_status_from_its_date() {
         for db in fazhi_testkit::databases().await {
             let store = Store::open(db.url(), db.data_dir()).await.unwrap();
-            store.insert_people(&[officer(1)]).await.unwrap();
+            store
+                .insert_people(&clerk(), &[(2, officer(1))])
+                .await
+                .unwrap();
             store.insert_certificates(&[certificate(1)]).await.unwrap();
             let first = store.certificate("c1").await.unwrap().unwrap();
             let suspended = store
@@ -156,7 +172,10 @@ mod records {
     async fn leaving_the_post_revokes_every_certificate_in_force() {
         for db in fazhi_testkit::databases().await {
             let store = Store::open(db.url(), db.data_dir()).await.unwrap();
-            store.insert_people(&[officer(2)]).await.unwrap();
+            store
+                .insert_people(&clerk(), &[(2, officer(2))])
+                .await
+                .unwrap();
             store.insert_certificates(&[certificate(2)]).await.unwrap();
             let person = store.person("p2").await.unwrap().unwrap();
             let left = store.leave_post(&person, day("2023-08-01")).await.unwrap();
@@ -186,7 +205,10 @@ mod records {
     async fn review_outcomes_keep_one_row_per_certificate_and_year() {
         for db in fazhi_testkit::databases().await {
             let store = Store::open(db.url(), db.data_dir()).await.unwrap();
-            store.insert_people(&[officer(3)]).await.unwrap();
+            store
+                .insert_people(&clerk(), &[(2, officer(3))])
+                .await
+                .unwrap();
             store.insert_certificates(&[certificate(3)]).await.unwrap();
             let scope = DivisionCode::parse("411624").unwrap();
             let cases = store.review_cases(&scope, 2023).await.unwrap();
@@ -233,5 +255,137 @@ mod records {
                 db.backend()
             );
         }
+    }
+
+    #[tokio::test]
+    async fn the_register_holds_an_id_number_once_and_a_township_holds_one_registration_of_it() {
+        for db in fazhi_testkit::databases().await {
+            let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+            store
+                .insert_people(&clerk(), &[(2, officer(7))])
+                .await
+                .unwrap();
+            let twin = |id: &str, division: &str, held_for: Option<&str>| Person {
+                id: id.into(),
+                division: DivisionCode::parse(division).unwrap(),
+                held_for: held_for.map(str::to_owned),
+                ..officer(7)
+            };
+            let on_register_twice = store
+                .insert_person(&clerk(), &twin("p7b", "411624101", None))
+                .await
+                .unwrap_err();
+            assert_eq!(
+                (on_register_twice.kind, on_register_twice.code.as_str()),
+                (ErrorKind::AlreadyExists, "id_number_exists"),
+                "{}",
+                db.backend()
+            );
+            let elsewhere = Caller {
+                scope: DivisionCode::parse("411624101").unwrap(),
+                ..clerk()
+            };
+            store
+                .insert_person(&elsewhere, &twin("p7c", "411624101", Some("p7")))
+                .await
+                .unwrap();
+            let held_twice = store
+                .insert_person(&elsewhere, &twin("p7d", "411624101", Some("p7")))
+                .await
+                .unwrap_err();
+            assert_eq!(held_twice.code, "id_number_exists", "{}", db.backend());
+            assert_eq!(
+                store
+                    .person("p7c")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .held_for
+                    .as_deref(),
+                Some("p7"),
+                "{}",
+                db.backend()
+            );
+            assert_eq!(
+                fazhi_platform::db::audit::count(store.database(), "person.registration_held")
+                    .await
+                    .unwrap(),
+                1,
+                "{}: the held registration is in the service's audit log",
+                db.backend()
+            );
+            let county = DivisionCode::parse("411624").unwrap();
+            let counts = store
+                .counts(Some(&county), day("2023-12-31"))
+                .await
+                .unwrap();
+            assert_eq!(
+                counts.people,
+                1,
+                "{}: one person, however registered",
+                db.backend()
+            );
+        }
+    }
+}
+
+/// The migration that let registrations be held rebuilt `people` on SQLite:
+/// a database written before it keeps its rows and its references.
+#[tokio::test]
+async fn people_recorded_before_held_registrations_keep_their_certificates_and_references() {
+    for db in fazhi_testkit::databases().await {
+        let before = fazhi_platform::db::Database::open(
+            db.url(),
+            db.data_dir(),
+            "training",
+            &fazhi_training::store::MIGRATIONS[..3],
+        )
+        .await
+        .unwrap();
+        let store = Store::from_database(before);
+        person(&store, "a", "411624100", true, true).await;
+        certificate(&store, "a", "active", "2026-01-01").await;
+        store.database().close().await;
+
+        let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+        let a = store
+            .person("a")
+            .await
+            .unwrap()
+            .expect("the person survives");
+        assert_eq!(
+            (a.id_number.as_str(), a.held_for),
+            ("ID-a", None),
+            "{}",
+            db.backend()
+        );
+        assert_eq!(
+            store.certificates("a").await.unwrap().len(),
+            1,
+            "{}",
+            db.backend()
+        );
+        let dangling = sqlx::query(
+            "INSERT INTO certificates (id, number, person_id, issued_on, valid_until, status, version) \
+             VALUES ('x', 'x', 'nobody', '2021-01-01', '2026-01-01', 'active', 1)",
+        )
+        .execute(store.database().pool())
+        .await;
+        assert!(
+            dangling.is_err(),
+            "{}: references are still checked",
+            db.backend()
+        );
+        let again = sqlx::query(
+            "INSERT INTO people (id, division_code, name, id_number, unit, employment, section_level, enforcement_post, version) \
+             VALUES ('b', '411624100', '执法人员', 'ID-a', '综合行政执法大队', 'civil_servant', 0, 1, 1)",
+        )
+        .execute(store.database().pool())
+        .await;
+        assert!(
+            again.is_err(),
+            "{}: the register holds ID-a once",
+            db.backend()
+        );
     }
 }

@@ -1,7 +1,8 @@
-//! A service's own audit log of unmasked reads. The gateway audits what it
-//! reveals; a service that returns personal data unmasked writes its own
-//! entry too, so a direct gRPC call leaves the same trace as one through
-//! the gateway. The table refuses UPDATE and DELETE on both engines.
+//! A service's own audit log: unmasked reads, and the acts an administrator
+//! must hear of. The gateway audits what it reveals; a service that returns
+//! personal data unmasked writes its own entry too, so a direct gRPC call
+//! leaves the same trace as one through the gateway. The table refuses
+//! UPDATE and DELETE on both engines.
 
 use crate::{
     auth::{Caller, roles_to_codes},
@@ -35,6 +36,20 @@ pub async fn read_personal(
     id: &str,
     division: &str,
 ) -> Result<(), crate::Error> {
+    let action = format!("{resource}.read_personal");
+    record(db.pool(), caller, &action, resource, id, division).await
+}
+
+/// Records that `caller` did `action` to `resource` `id` (of `division`),
+/// on `db` — a pool, or the transaction that does the act.
+pub async fn record<'c>(
+    db: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    id: &str,
+    division: &str,
+) -> Result<(), crate::Error> {
     sqlx::query(
         "INSERT INTO audit_events (id, at, actor, actor_roles, action, resource, resource_id, division_code) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -43,11 +58,11 @@ pub async fn read_personal(
     .bind(time::to_micros(time::now()))
     .bind(caller.subject.clone())
     .bind(roles_to_codes(&caller.roles))
-    .bind(format!("{resource}.read_personal"))
+    .bind(action.to_owned())
     .bind(resource.to_owned())
     .bind(id.to_owned())
     .bind(division.to_owned())
-    .execute(db.pool())
+    .execute(db)
     .await?;
     Ok(())
 }
