@@ -273,3 +273,95 @@ async fn a_token_captured_from_one_call_is_refused_by_another() {
         .unwrap();
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn an_unmasked_read_called_directly_leaves_the_services_own_audit_entry() {
+    let sandbox = Sandbox::start(Backend::Sqlite).await;
+    let key = sandbox.settings.internal_key().unwrap();
+    let created: serde_json::Value = sandbox
+        .post_complaint(&fazhi_e2e::complaint_body())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let officer = Caller {
+        subject: "account:direct.officer".into(),
+        roles: vec![Role::Officer],
+        scope: DivisionCode::parse(TOWNSHIP).unwrap(),
+    };
+    let mut client = complaints::complaint_service_client::ComplaintServiceClient::new(channel(
+        sandbox.complaints,
+    ));
+    client
+        .get_complaint(key.request(
+            &officer,
+            complaints::GetComplaintRequest {
+                id: id.clone(),
+                reveal_personal: true,
+            },
+        ))
+        .await
+        .unwrap();
+    // Read back from the complaints service's own database, not the gateway's.
+    let url = format!(
+        "sqlite://{}?mode=ro",
+        sandbox.settings.data_dir.join("complaints.db").display()
+    );
+    let mut db = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    let entries: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT actor, action, division_code FROM audit_events WHERE resource_id = $1",
+    )
+    .bind(id.clone())
+    .fetch_all(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(
+        entries,
+        [(
+            "account:direct.officer".to_owned(),
+            "complaint.read_personal".to_owned(),
+            TOWNSHIP.to_owned()
+        )]
+    );
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn reflection_and_metrics_on_the_rest_port_are_settings() {
+    let sandbox = Sandbox::start_with(Backend::Sqlite, |settings| {
+        settings.grpc_server.reflection = false;
+        settings.gateway.metrics_on_rest = false;
+    })
+    .await;
+    let mut client = ServerReflectionClient::new(channel(sandbox.training));
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let err = client
+        .server_reflection_info(tokio_stream::iter([request]))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), tonic::Code::Unimplemented, "{err:?}");
+    assert!(
+        grpc::check_health(channel(sandbox.training), "").await.unwrap(),
+        "health still answers"
+    );
+
+    assert_eq!(
+        sandbox.get("/metrics").await.status(),
+        reqwest::StatusCode::NOT_FOUND
+    );
+    let metrics = sandbox.metrics.expect("metrics on a listener of their own");
+    let scraped = sandbox
+        .client
+        .get(format!("http://{metrics}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scraped.status(), reqwest::StatusCode::OK);
+    sandbox.stop().await;
+}

@@ -37,6 +37,8 @@ pub struct Sandbox {
     pub cases: SocketAddr,
     pub complaints: SocketAddr,
     pub training: SocketAddr,
+    /// The metrics listener, when metrics are not served on the REST port.
+    pub metrics: Option<SocketAddr>,
     pub client: reqwest::Client,
     pub settings: Settings,
     /// Access token of the sandbox's default caller: a county account with
@@ -103,6 +105,7 @@ impl Sandbox {
             cases: running.cases.expect("cases runs"),
             complaints: running.complaints.expect("complaints runs"),
             training: running.training.expect("training runs"),
+            metrics: running.metrics,
             client: reqwest::Client::builder()
                 .timeout(Duration::from_secs(10))
                 .build()
