@@ -347,7 +347,9 @@ async fn reflection_and_metrics_on_the_rest_port_are_settings() {
         .unwrap_err();
     assert_eq!(err.code(), tonic::Code::Unimplemented, "{err:?}");
     assert!(
-        grpc::check_health(channel(sandbox.training), "").await.unwrap(),
+        grpc::check_health(channel(sandbox.training), "")
+            .await
+            .unwrap(),
         "health still answers"
     );
 
