@@ -64,9 +64,16 @@ async fn seed(data_dir: &Path) -> anyhow::Result<Vec<String>> {
             section_level: n % 3 == 0,
             enforcement_post: true,
             version: 1,
+            held_for: None,
         })
         .collect();
-    store.insert_people(&people).await?;
+    let seeder = Caller {
+        subject: "benchmark".into(),
+        roles: vec![Role::Admin],
+        scope: division.clone(),
+    };
+    let rows: Vec<(usize, Person)> = people.iter().cloned().enumerate().collect();
+    store.insert_people(&seeder, &rows).await?;
     let issued_on = day("2022-04-01");
     let certificates: Vec<Certificate> = people
         .iter()

@@ -998,7 +998,7 @@ async fn insert_registration(
     p: &Person,
     row: Option<usize>,
 ) -> Result<(), Error> {
-    insert_person_in(&mut **tx, p)
+    insert_person_in(tx, p)
         .await
         .map_err(|err| registration_conflict(err, row))?;
     if p.held_for.is_some() {
