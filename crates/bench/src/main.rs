@@ -1,4 +1,4 @@
-//! `cargo run --release -p fazhi-bench`: drives `POST /api/v1/complaints` on a
+//! `cargo run --release -p fazhi-bench --features run`: drives `POST /api/v1/complaints` on a
 //! fresh release `fazhi serve` at a fixed concurrency, then measures the
 //! ceiling — the same durable insert straight into the store, no HTTP, no
 //! gRPC — and prints both with their ratio.
