@@ -18,8 +18,11 @@ use fazhi_platform::{
 use fazhi_proto::training::v1::{self as pb, training_service_client::TrainingServiceClient};
 use fazhi_training::{
     TrainingRules,
-    domain::{self, Certificate, CertificateStatus, Employment, ExamKind, Person, TrainingKind},
-    store::{Exam, Session, Store},
+    domain::{
+        self, Certificate, CertificateStatus, Employment, Exam, ExamKind, Person, Session,
+        TrainingKind,
+    },
+    store::Store,
 };
 use tokio::process::Command;
 

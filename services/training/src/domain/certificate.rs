@@ -1,0 +1,350 @@
+//! Certificates (执法证): validity, the dated history of their status,
+//! "certified on D", and the changes made by hand.
+
+use chrono::{Months, NaiveDate};
+use fazhi_platform::{Error, ErrorKind, coded_enum};
+
+use super::TrainingRules;
+
+coded_enum! {
+    /// Where a certificate stands.
+    CertificateStatus {
+        Active => "active",
+        /// Off duty until a retake passes.
+        Suspended => "suspended",
+        Revoked => "revoked",
+        Expired => "expired",
+    }
+}
+
+/// A certificate and the dated history of its status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Certificate {
+    pub id: String,
+    pub number: String,
+    pub person_id: String,
+    pub issued_on: NaiveDate,
+    pub valid_until: NaiveDate,
+    pub status: CertificateStatus,
+    /// When the current status began.
+    pub status_since: NaiveDate,
+    pub version: i64,
+}
+
+/// The last day a certificate issued on `issued_on` is valid.
+pub fn valid_until(issued_on: NaiveDate, rules: &TrainingRules) -> NaiveDate {
+    let end = issued_on
+        .checked_add_months(Months::new(rules.certificate_validity_years * 12))
+        .unwrap_or(NaiveDate::MAX);
+    end.pred_opt().unwrap_or(end)
+}
+
+impl Certificate {
+    /// Whether the certificate is in force on `on`: neither revoked nor
+    /// expired by status, and `on` within its validity (a suspended one is
+    /// still in force — its holder is off duty, not without a certificate).
+    pub fn in_force(&self, on: NaiveDate) -> bool {
+        matches!(
+            self.status,
+            CertificateStatus::Active | CertificateStatus::Suspended
+        ) && self.valid_until >= on
+    }
+}
+
+/// What leaving the enforcement post on `on` does to the person's
+/// certificates: each one in force ends.
+pub fn leave_post(
+    certificates: &[Certificate],
+    on: NaiveDate,
+) -> Vec<(&Certificate, CertificateStatus)> {
+    certificates
+        .iter()
+        .filter(|c| c.in_force(on))
+        .map(|c| (c, CertificateStatus::Revoked))
+        .collect()
+}
+
+/// Why a person is not certified on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotCertified {
+    NoCertificate,
+    NotYetIssued,
+    Expired,
+    Suspended,
+    Revoked,
+}
+
+impl NotCertified {
+    pub fn code(self) -> &'static str {
+        match self {
+            NotCertified::NoCertificate => "no_certificate",
+            NotCertified::NotYetIssued => "not_yet_issued",
+            NotCertified::Expired => "expired",
+            NotCertified::Suspended => "suspended",
+            NotCertified::Revoked => "revoked",
+        }
+    }
+}
+
+/// The status a certificate had on `date`, from its dated history (each
+/// entry: the day a status began), oldest first.
+pub fn status_on(
+    history: &[(NaiveDate, CertificateStatus)],
+    date: NaiveDate,
+) -> Option<CertificateStatus> {
+    history
+        .iter()
+        .take_while(|(since, _)| *since <= date)
+        .last()
+        .map(|(_, status)| *status)
+}
+
+/// "Certified on date D": a certificate active on D, issued by D and not
+/// expired on D. `certificates` come with their histories.
+pub fn certified_on(
+    certificates: &[(Certificate, Vec<(NaiveDate, CertificateStatus)>)],
+    date: NaiveDate,
+) -> Result<String, NotCertified> {
+    let mut reason = NotCertified::NoCertificate;
+    for (certificate, history) in certificates {
+        let why = if date < certificate.issued_on {
+            NotCertified::NotYetIssued
+        } else if date > certificate.valid_until {
+            NotCertified::Expired
+        } else {
+            match status_on(history, date) {
+                Some(CertificateStatus::Active) => return Ok(certificate.number.clone()),
+                Some(CertificateStatus::Suspended) => NotCertified::Suspended,
+                Some(CertificateStatus::Revoked) => NotCertified::Revoked,
+                Some(CertificateStatus::Expired) => NotCertified::Expired,
+                None => NotCertified::NotYetIssued,
+            }
+        };
+        // The most telling reason wins: suspended or revoked over expiry.
+        if rank(why) > rank(reason) {
+            reason = why;
+        }
+    }
+    Err(reason)
+}
+
+fn rank(reason: NotCertified) -> u8 {
+    match reason {
+        NotCertified::NoCertificate => 0,
+        NotCertified::NotYetIssued => 1,
+        NotCertified::Expired => 2,
+        NotCertified::Revoked => 3,
+        NotCertified::Suspended => 4,
+    }
+}
+
+/// A state change asked for by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    Suspend,
+    Reinstate,
+    Revoke,
+    Expire,
+}
+
+/// A hand transition's date must lie between the certificate's last
+/// recorded change (its issue, or its latest status change) and today:
+/// history is never rewritten behind later entries, and nothing is dated
+/// ahead, so every reader of the dated history agrees with its status now.
+pub fn check_transition_date(
+    certificate: &Certificate,
+    on: NaiveDate,
+    today: NaiveDate,
+) -> Result<NaiveDate, Error> {
+    let since = certificate.status_since.max(certificate.issued_on);
+    if on < since || on > today {
+        return Err(Error::new(
+            ErrorKind::RuleViolation,
+            "date_out_of_range",
+            format!("on must lie from {since} (the certificate's last change) to {today} (today)"),
+        )
+        .with_field("on"));
+    }
+    Ok(on)
+}
+
+/// The status after `transition`, or why it is refused.
+pub fn transition(
+    certificate: &Certificate,
+    transition: Transition,
+    on: NaiveDate,
+) -> Result<CertificateStatus, Error> {
+    use CertificateStatus as S;
+    let refused = |what: &str| {
+        Error::new(
+            ErrorKind::FailedPrecondition,
+            "invalid_transition",
+            format!("a {} certificate cannot be {what}", certificate.status),
+        )
+    };
+    match (transition, certificate.status) {
+        (Transition::Suspend, S::Active) => Ok(S::Suspended),
+        (Transition::Suspend, _) => Err(refused("suspended")),
+        (Transition::Reinstate, S::Suspended) if on <= certificate.valid_until => Ok(S::Active),
+        (Transition::Reinstate, _) => Err(refused("reinstated")),
+        (Transition::Revoke, S::Active | S::Suspended) => Ok(S::Revoked),
+        (Transition::Revoke, _) => Err(refused("revoked")),
+        (Transition::Expire, S::Active | S::Suspended) if on > certificate.valid_until => {
+            Ok(S::Expired)
+        }
+        (Transition::Expire, S::Active | S::Suspended) => Err(Error::new(
+            ErrorKind::FailedPrecondition,
+            "not_yet_expired",
+            format!("the certificate is valid until {}", certificate.valid_until),
+        )),
+        (Transition::Expire, _) => Err(refused("expired")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{fixtures::*, *};
+
+    #[test]
+    fn certificates_are_valid_for_five_years_by_default_and_as_configured() {
+        let mut rules = TrainingRules::default();
+        assert_eq!(valid_until(day("2021-03-01"), &rules), day("2026-02-28"));
+        rules.certificate_validity_years = 3;
+        assert_eq!(valid_until(day("2024-02-29"), &rules), day("2027-02-27"));
+    }
+
+    #[test]
+    fn certified_means_active_issued_and_unexpired_on_the_date() {
+        let active = certificate(CertificateStatus::Active, "2021-03-01");
+        let history = vec![(day("2021-03-01"), CertificateStatus::Active)];
+        let held = vec![(active.clone(), history)];
+        assert_eq!(
+            certified_on(&held, day("2023-01-01")).unwrap(),
+            active.number
+        );
+        assert_eq!(
+            certified_on(&held, day("2021-02-28")).unwrap_err(),
+            NotCertified::NotYetIssued
+        );
+        assert_eq!(
+            certified_on(&held, day("2026-03-01")).unwrap_err(),
+            NotCertified::Expired
+        );
+        assert_eq!(
+            certified_on(&[], day("2023-01-01")).unwrap_err(),
+            NotCertified::NoCertificate
+        );
+    }
+
+    #[test]
+    fn a_suspension_counts_from_its_date_and_a_reinstatement_from_its_own() {
+        let cert = certificate(CertificateStatus::Active, "2023-11-01");
+        let history = vec![
+            (day("2021-03-01"), CertificateStatus::Active),
+            (day("2023-10-01"), CertificateStatus::Suspended),
+            (day("2023-11-01"), CertificateStatus::Active),
+        ];
+        let held = vec![(cert, history)];
+        assert!(certified_on(&held, day("2023-09-30")).is_ok());
+        assert_eq!(
+            certified_on(&held, day("2023-10-01")).unwrap_err(),
+            NotCertified::Suspended
+        );
+        assert!(certified_on(&held, day("2023-11-01")).is_ok());
+    }
+
+    #[test]
+    fn a_transition_cannot_be_dated_before_the_last_change_or_after_today() {
+        let suspended = certificate(CertificateStatus::Suspended, "2023-05-01");
+        let today = day("2023-06-01");
+        for on in ["1900-01-01", "2023-04-30", "2023-06-02"] {
+            let err = check_transition_date(&suspended, day(on), today).unwrap_err();
+            assert_eq!(
+                (err.code.as_str(), err.field.as_deref()),
+                ("date_out_of_range", Some("on"))
+            );
+        }
+        for on in ["2023-05-01", "2023-06-01"] {
+            assert!(check_transition_date(&suspended, day(on), today).is_ok());
+        }
+    }
+
+    #[test]
+    fn hand_transitions_follow_the_state_machine() {
+        let on = day("2023-06-01");
+        let active = certificate(CertificateStatus::Active, "2021-03-01");
+        assert_eq!(
+            transition(&active, Transition::Suspend, on).unwrap(),
+            CertificateStatus::Suspended
+        );
+        assert_eq!(
+            transition(&active, Transition::Revoke, on).unwrap(),
+            CertificateStatus::Revoked
+        );
+        assert_eq!(
+            transition(&active, Transition::Reinstate, on)
+                .unwrap_err()
+                .code,
+            "invalid_transition"
+        );
+        assert_eq!(
+            transition(&active, Transition::Expire, on)
+                .unwrap_err()
+                .code,
+            "not_yet_expired"
+        );
+        assert_eq!(
+            transition(&active, Transition::Expire, day("2026-03-01")).unwrap(),
+            CertificateStatus::Expired
+        );
+        let suspended = certificate(CertificateStatus::Suspended, "2023-05-01");
+        assert_eq!(
+            transition(&suspended, Transition::Reinstate, on).unwrap(),
+            CertificateStatus::Active
+        );
+        let revoked = certificate(CertificateStatus::Revoked, "2023-05-01");
+        for t in [
+            Transition::Suspend,
+            Transition::Reinstate,
+            Transition::Revoke,
+            Transition::Expire,
+        ] {
+            assert_eq!(
+                transition(&revoked, t, on).unwrap_err().kind,
+                ErrorKind::FailedPrecondition
+            );
+        }
+    }
+
+    #[test]
+    fn leaving_the_post_ends_each_certificate_in_force_and_no_other() {
+        let on = day("2024-05-01");
+        let active = certificate(CertificateStatus::Active, "2021-03-01");
+        let suspended = Certificate {
+            id: "c2".into(),
+            ..certificate(CertificateStatus::Suspended, "2023-12-20")
+        };
+        let lapsed = Certificate {
+            id: "c3".into(),
+            valid_until: day("2024-04-30"),
+            ..certificate(CertificateStatus::Active, "2019-05-01")
+        };
+        let revoked = Certificate {
+            id: "c4".into(),
+            ..certificate(CertificateStatus::Revoked, "2022-01-01")
+        };
+        let all = [active, suspended, lapsed, revoked];
+        let ended: Vec<(&str, CertificateStatus)> = leave_post(&all, on)
+            .into_iter()
+            .map(|(c, status)| (c.id.as_str(), status))
+            .collect();
+        assert_eq!(
+            ended,
+            [
+                ("c1", CertificateStatus::Revoked),
+                ("c2", CertificateStatus::Revoked)
+            ]
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! Issuing a certificate: 执法必持证 starts here, and only for someone the
+//! rules allow.
+
+use chrono::{Months, NaiveDate};
+use fazhi_platform::Error;
+
+use super::{Certificate, Employment, ExamKind, Person, Sitting, TrainingRules, rule};
+
+/// Whether `person` may be issued a certificate on `on`.
+///
+/// `sittings` are the person's exam results; `held` their certificates;
+/// `barred_until` the end of a re-issue bar after a revocation by review.
+pub fn check_issue(
+    person: &Person,
+    sittings: &[Sitting],
+    held: &[Certificate],
+    barred_until: Option<NaiveDate>,
+    on: NaiveDate,
+    rules: &TrainingRules,
+) -> Result<(), Error> {
+    if person.employment == Employment::Auxiliary {
+        return Err(rule(
+            "auxiliary_cannot_hold_certificate",
+            "person_id",
+            "auxiliary staff (辅助人员) can never hold an enforcement certificate",
+        ));
+    }
+    if let Some(until) = barred_until
+        && on <= until
+    {
+        return Err(rule(
+            "reissue_barred",
+            "person_id",
+            format!(
+                "a certificate was revoked at annual review; none may be issued before {}",
+                until.succ_opt().unwrap_or(until)
+            ),
+        ));
+    }
+    if held.iter().any(|c| c.in_force(on)) {
+        return Err(rule(
+            "already_certified",
+            "person_id",
+            "the person already holds a certificate in force",
+        ));
+    }
+    let since = on
+        .checked_sub_months(Months::new(rules.qualification_valid_months))
+        .unwrap_or(NaiveDate::MIN);
+    let qualified = sittings.iter().any(|s| {
+        s.kind == ExamKind::Qualification && s.passed() && s.held_on > since && s.held_on <= on
+    });
+    if !qualified {
+        return Err(rule(
+            "no_passing_qualification_exam",
+            "person_id",
+            format!(
+                "no passed qualification exam (执法资格考试) in the {} months before {on}",
+                rules.qualification_valid_months
+            ),
+        ));
+    }
+    // Last: a held registration answers every other rule as any other does,
+    // so only a person with a passed qualification exam on record — itself
+    // a record the county sees — learns that it waits.
+    if person.held_for.is_some() {
+        return Err(rule(
+            "registration_held",
+            "person_id",
+            "the county is checking this registration against its register of enforcement \
+             staff; a certificate can be issued once it is confirmed",
+        ));
+    }
+    Ok(())
+}
+
+/// The end of the re-issue bar after a revocation by review on `revoked_on`.
+pub fn reissue_bar_until(revoked_on: NaiveDate, rules: &TrainingRules) -> NaiveDate {
+    revoked_on
+        .checked_add_months(Months::new(rules.reissue_bar_years * 12))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{fixtures::*, *};
+
+    #[test]
+    fn auxiliary_staff_never_get_a_certificate() {
+        let passed = [sitting(ExamKind::Qualification, "2023-05-01", Some(800))];
+        let err = check_issue(
+            &person(Employment::Auxiliary),
+            &passed,
+            &[],
+            None,
+            day("2023-06-01"),
+            &TrainingRules::default(),
+        )
+        .unwrap_err();
+        assert_eq!(err.code, "auxiliary_cannot_hold_certificate");
+        assert_eq!(err.kind, ErrorKind::RuleViolation);
+    }
+
+    #[test]
+    fn a_registration_held_for_the_county_gets_no_certificate() {
+        let passed = [sitting(ExamKind::Qualification, "2023-05-01", Some(800))];
+        let held = Person {
+            held_for: Some("p0".into()),
+            ..person(Employment::CivilServant)
+        };
+        let rules = TrainingRules::default();
+        let on = day("2023-06-01");
+        let err = check_issue(&held, &passed, &[], None, on, &rules).unwrap_err();
+        assert_eq!(err.code, "registration_held");
+        let confirmed = Person {
+            held_for: None,
+            ..held
+        };
+        assert!(check_issue(&confirmed, &passed, &[], None, on, &rules).is_ok());
+    }
+
+    #[test]
+    fn issue_needs_a_qualification_exam_passed_in_the_last_12_months() {
+        let rules = TrainingRules::default();
+        let p = person(Employment::CivilServant);
+        let on = day("2023-06-01");
+        let ok = [sitting(ExamKind::Qualification, "2022-06-02", Some(600))];
+        assert!(check_issue(&p, &ok, &[], None, on, &rules).is_ok());
+        for (why, sittings) in [
+            (
+                "too old",
+                vec![sitting(ExamKind::Qualification, "2022-06-01", Some(900))],
+            ),
+            (
+                "failed",
+                vec![sitting(ExamKind::Qualification, "2023-05-01", Some(599))],
+            ),
+            (
+                "absent",
+                vec![sitting(ExamKind::Qualification, "2023-05-01", None)],
+            ),
+            (
+                "another kind",
+                vec![sitting(ExamKind::LawStudy, "2023-05-01", Some(900))],
+            ),
+            ("none", vec![]),
+        ] {
+            let err = check_issue(&p, &sittings, &[], None, on, &rules).unwrap_err();
+            assert_eq!(err.code, "no_passing_qualification_exam", "{why}");
+        }
+    }
+
+    #[test]
+    fn a_revocation_by_review_bars_reissue_for_two_years() {
+        let rules = TrainingRules::default();
+        let bar = reissue_bar_until(day("2023-12-20"), &rules);
+        assert_eq!(bar, day("2025-12-20"));
+        let p = person(Employment::CivilServant);
+        let sittings = [sitting(ExamKind::Qualification, "2025-06-01", Some(900))];
+        let err =
+            check_issue(&p, &sittings, &[], Some(bar), day("2025-12-20"), &rules).unwrap_err();
+        assert_eq!(err.code, "reissue_barred");
+        assert!(check_issue(&p, &sittings, &[], Some(bar), day("2025-12-21"), &rules).is_ok());
+    }
+
+    #[test]
+    fn one_person_holds_one_certificate_in_force() {
+        let rules = TrainingRules::default();
+        let sittings = [sitting(ExamKind::Qualification, "2023-05-01", Some(900))];
+        let held = [certificate(CertificateStatus::Active, "2021-03-01")];
+        let err = check_issue(
+            &person(Employment::CivilServant),
+            &sittings,
+            &held,
+            None,
+            day("2023-06-01"),
+            &rules,
+        )
+        .unwrap_err();
+        assert_eq!(err.code, "already_certified");
+    }
+}

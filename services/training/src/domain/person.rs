@@ -1,0 +1,240 @@
+//! People: who may be trained, examined and certified, and the register
+//! that holds each resident ID number once.
+
+use chrono::{Datelike, NaiveDate};
+use fazhi_platform::{
+    DivisionCode, Error, ErrorKind, coded_enum,
+    text::{self, Lines},
+};
+
+coded_enum! {
+    /// How a person is employed.
+    Employment {
+        /// 公务员
+        CivilServant => "civil_servant",
+        /// 事业单位职员
+        PublicInstitution => "public_institution",
+        /// 辅助人员: never holds an enforcement certificate.
+        Auxiliary => "auxiliary",
+    }
+}
+
+/// Checks a resident ID number (GB 11643-1999): 18 characters, a valid
+/// birth date, and the ISO 7064 MOD 11-2 check character. Returns it in
+/// upper case.
+pub fn check_id_number(field: &str, text: &str) -> Result<String, Error> {
+    let id = text.trim().to_ascii_uppercase();
+    let bad = |why: &str| {
+        Error::invalid_field(
+            field,
+            "invalid_id_number",
+            format!("{field} is not a valid resident ID number: {why}"),
+        )
+    };
+    let bytes = id.as_bytes();
+    if bytes.len() != 18
+        || !bytes[..17].iter().all(u8::is_ascii_digit)
+        || !(bytes[17].is_ascii_digit() || bytes[17] == b'X')
+    {
+        return Err(bad("18 characters, digits with a final digit or X"));
+    }
+    let birth = NaiveDate::parse_from_str(&id[6..14], "%Y%m%d").map_err(|_| bad("birth date"))?;
+    if birth.year() < 1900 {
+        return Err(bad("birth date"));
+    }
+    if check_character(&id[..17]) != Some(bytes[17] as char) {
+        return Err(bad("check digit"));
+    }
+    Ok(id)
+}
+
+/// The ISO 7064 MOD 11-2 check character of an ID number's first 17 digits.
+pub fn check_character(first17: &str) -> Option<char> {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: &[u8; 11] = b"10X98765432";
+    let bytes = first17.as_bytes();
+    if bytes.len() != 17 || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let sum: u32 = bytes
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    Some(CHECK[(sum % 11) as usize] as char)
+}
+
+/// A person who may be trained, examined and certified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: String,
+    pub division: DivisionCode,
+    pub name: String,
+    pub id_number: String,
+    pub unit: String,
+    pub employment: Employment,
+    /// 职级, as written (e.g. 四级主任科员).
+    pub rank: String,
+    /// 科级以上, reported separately.
+    pub section_level: bool,
+    /// In an enforcement post.
+    pub enforcement_post: bool,
+    pub version: i64,
+    /// Held for the county: the record on the county's register with the
+    /// same ID number, outside the division that registered this one.
+    pub held_for: Option<String>,
+}
+
+/// One record of an ID number: on the county's register (`held_for` none),
+/// or a registration held for the county.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    pub person_id: String,
+    pub id_number: String,
+    pub division: DivisionCode,
+    pub held_for: Option<String>,
+}
+
+/// Whether a registration of `id_number` may go on the register (`None`) or
+/// is held for the county (the register's record), given every record of
+/// the number and which divisions the registrant `sees`.
+///
+/// Only a record the registrant can see refuses the registration: telling
+/// it "on record" about a record elsewhere would answer, for anyone who
+/// asks, where a given ID number is employed. Such a registration is held
+/// instead, answered as any other, and the county — which sees both —
+/// resolves it; the register still holds each ID number once.
+pub fn admit(
+    id_number: &str,
+    records: &[Registration],
+    sees: impl Fn(&DivisionCode) -> bool,
+) -> Result<Option<String>, Error> {
+    let records = records.iter().filter(|r| r.id_number == id_number);
+    let mut register = None;
+    for record in records {
+        if sees(&record.division) {
+            return Err(Error::new(
+                ErrorKind::AlreadyExists,
+                "id_number_exists",
+                format!(
+                    "a person with this ID number is on record in your divisions ({})",
+                    record.person_id
+                ),
+            )
+            .with_field("id_number"));
+        }
+        if record.held_for.is_none() {
+            register = Some(record.person_id.clone());
+        }
+    }
+    Ok(register)
+}
+
+/// What is given to record a person.
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    pub division_code: String,
+    pub name: String,
+    pub id_number: String,
+    pub unit: String,
+    pub employment: String,
+    pub rank: String,
+    pub section_level: bool,
+    pub enforcement_post: bool,
+}
+
+/// Checks a new person's record.
+pub fn new_person(new: NewPerson, id: String) -> Result<Person, Error> {
+    let division = DivisionCode::parse_field("division_code", &new.division_code)?;
+    let name = text::required("name", &new.name, 50, Lines::One)?;
+    let unit = text::required("unit", &new.unit, 100, Lines::One)?;
+    let employment = Employment::from_code(&new.employment).ok_or_else(|| {
+        Error::invalid_field(
+            "employment",
+            "unknown_code",
+            "employment must be civil_servant, public_institution or auxiliary",
+        )
+    })?;
+    let rank = text::optional("rank", Some(&new.rank), 50, Lines::One)?.unwrap_or_default();
+    Ok(Person {
+        id,
+        division,
+        name,
+        id_number: check_id_number("id_number", &new.id_number)?,
+        unit,
+        employment,
+        rank,
+        section_level: new.section_level,
+        enforcement_post: new.enforcement_post,
+        version: 1,
+        held_for: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_numbers_need_a_valid_birth_date_and_check_digit() {
+        assert_eq!(
+            check_id_number("id_number", "11010519491231002x").unwrap(),
+            "11010519491231002X"
+        );
+        assert!(
+            check_id_number("id_number", "110105194912310021").is_err(),
+            "check digit"
+        );
+        assert!(
+            check_id_number("id_number", "110105194913310028").is_err(),
+            "month 13"
+        );
+        assert!(
+            check_id_number("id_number", "1101051949123100").is_err(),
+            "length"
+        );
+        let err = check_id_number("id_number", "11010519491231002A").unwrap_err();
+        assert_eq!(err.code, "invalid_id_number");
+        assert_eq!(err.field.as_deref(), Some("id_number"));
+    }
+
+    #[test]
+    fn an_id_number_on_record_is_refused_only_where_the_registrant_sees_it() {
+        let township = DivisionCode::parse("411624100").unwrap();
+        let sees = |d: &DivisionCode| township.contains(d);
+        let record = |id: &str, division: &str, held_for: Option<&str>| Registration {
+            person_id: id.into(),
+            id_number: "11010519491231002X".into(),
+            division: DivisionCode::parse(division).unwrap(),
+            held_for: held_for.map(str::to_owned),
+        };
+        let number = "11010519491231002X";
+        assert_eq!(admit(number, &[], sees).unwrap(), None, "a new number");
+        let here = [record("p1", "411624100001", None)];
+        let err = admit(number, &here, sees).unwrap_err();
+        assert_eq!(
+            (err.kind, err.code.as_str()),
+            (ErrorKind::AlreadyExists, "id_number_exists")
+        );
+        let elsewhere = [record("p2", "411624101", None)];
+        assert_eq!(
+            admit(number, &elsewhere, sees).unwrap(),
+            Some("p2".to_owned()),
+            "held for the register's record, not refused"
+        );
+        let held_here = [
+            record("p2", "411624101", None),
+            record("p3", "411624100", Some("p2")),
+        ];
+        assert_eq!(
+            admit(number, &held_here, sees).unwrap_err().code,
+            "id_number_exists",
+            "the township already holds one registration"
+        );
+        let other_number = [Registration {
+            id_number: "11010519491231003X".into(),
+            ..record("p4", "411624100", None)
+        }];
+        assert_eq!(admit(number, &other_number, sees).unwrap(), None);
+    }
+}

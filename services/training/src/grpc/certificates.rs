@@ -1,0 +1,162 @@
+//! Certificates: issue, read, change by hand, "certified on", the annual review.
+
+use fazhi_platform::{
+    DivisionCode,
+    auth::{self, Permission},
+};
+use fazhi_proto::training::v1 as pb;
+use tonic::{Request, Response, Status};
+
+use super::*;
+use crate::domain::{self, Certificate, CertificateStatus, Transition};
+
+pub(super) async fn issue_certificate(
+    api: &TrainingApi,
+    request: Request<pb::IssueCertificateRequest>,
+) -> Result<Response<pb::Certificate>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CertificateManage)?;
+    let r = request.into_inner();
+    let number = text("number", &r.number, 50)?;
+    let issued_on = domain::check_not_future(
+        "issued_on",
+        date_or_today("issued_on", &r.issued_on)?,
+        today(),
+    )?;
+    let person = api.person_in_scope(&caller, &r.person_id).await?;
+    let sittings = api.store.sittings(&person.id).await?;
+    let held = api.store.certificates(&person.id).await?;
+    let barred_until = api
+        .store
+        .last_review_revocation(&person.id)
+        .await?
+        .map(|on| domain::reissue_bar_until(on, &api.rules));
+    domain::check_issue(
+        &person,
+        &sittings,
+        &held,
+        barred_until,
+        issued_on,
+        &api.rules,
+    )?;
+    let certificate = Certificate {
+        id: new_id(),
+        number,
+        person_id: person.id.clone(),
+        issued_on,
+        valid_until: domain::valid_until(issued_on, &api.rules),
+        status: CertificateStatus::Active,
+        status_since: issued_on,
+        version: 1,
+    };
+    api.store.insert_certificate(&certificate).await?;
+    tracing::info!(certificate = %certificate.id, person = %person.id, "certificate issued");
+    Ok(Response::new(certificate_proto(&certificate)))
+}
+
+pub(super) async fn get_certificate(
+    api: &TrainingApi,
+    request: Request<pb::GetCertificateRequest>,
+) -> Result<Response<pb::Certificate>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::TrainingRead)?;
+    let certificate = api
+        .certificate_in_scope(&caller, &request.into_inner().id)
+        .await?;
+    Ok(Response::new(certificate_proto(&certificate)))
+}
+
+pub(super) async fn suspend_certificate(
+    api: &TrainingApi,
+    request: Request<pb::CertificateTransitionRequest>,
+) -> Result<Response<pb::Certificate>, Status> {
+    api.transition(request, Transition::Suspend).await
+}
+
+pub(super) async fn reinstate_certificate(
+    api: &TrainingApi,
+    request: Request<pb::CertificateTransitionRequest>,
+) -> Result<Response<pb::Certificate>, Status> {
+    api.transition(request, Transition::Reinstate).await
+}
+
+pub(super) async fn revoke_certificate(
+    api: &TrainingApi,
+    request: Request<pb::CertificateTransitionRequest>,
+) -> Result<Response<pb::Certificate>, Status> {
+    api.transition(request, Transition::Revoke).await
+}
+
+pub(super) async fn expire_certificate(
+    api: &TrainingApi,
+    request: Request<pb::CertificateTransitionRequest>,
+) -> Result<Response<pb::Certificate>, Status> {
+    api.transition(request, Transition::Expire).await
+}
+
+pub(super) async fn is_certified(
+    api: &TrainingApi,
+    request: Request<pb::IsCertifiedRequest>,
+) -> Result<Response<pb::IsCertifiedResponse>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::TrainingRead)?;
+    let r = request.into_inner();
+    let on = date_or_today("on", &r.on)?;
+    let person = api.person_in_scope(&caller, &r.person_id).await?;
+    let held = api.store.certificates_with_history(&person.id).await?;
+    Ok(Response::new(match domain::certified_on(&held, on) {
+        Ok(certificate_number) => pb::IsCertifiedResponse {
+            certified: true,
+            certificate_number,
+            reason: String::new(),
+        },
+        Err(why) => pb::IsCertifiedResponse {
+            certified: false,
+            certificate_number: String::new(),
+            reason: why.code().into(),
+        },
+    }))
+}
+
+pub(super) async fn run_annual_review(
+    api: &TrainingApi,
+    request: Request<pb::RunAnnualReviewRequest>,
+) -> Result<Response<pb::RunAnnualReviewResponse>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CertificateManage)?;
+    let r = request.into_inner();
+    let scope = caller.narrow(
+        "division_code",
+        DivisionCode::parse_optional_field("division_code", &r.division_code)?,
+    )?;
+    let today = today();
+    domain::check_review_year(r.year, today)?;
+    let cases = api.store.review_cases(&scope, r.year).await?;
+    let mut changes = Vec::new();
+    let mut decisions = Vec::new();
+    for case in &cases {
+        let fresh = domain::review(
+            &case.certificate,
+            case.already,
+            &case.sittings,
+            case.hours_tenths,
+            r.year,
+            &api.rules,
+        );
+        if let Some(outcome) = fresh {
+            changes.push((case.certificate.clone(), outcome));
+        }
+        if let Some(outcome) = fresh.or(case.already) {
+            decisions.push(pb::ReviewDecision {
+                certificate_id: case.certificate.id.clone(),
+                certificate_number: case.certificate.number.clone(),
+                person_id: case.certificate.person_id.clone(),
+                outcome: outcome.code().into(),
+                changed: fresh.is_some(),
+            });
+        }
+    }
+    api.store.apply_reviews(&changes, r.year, today).await?;
+    tracing::info!(division = %scope, year = r.year, reviewed = decisions.len(), changed = changes.len(), "annual review applied");
+    Ok(Response::new(pb::RunAnnualReviewResponse { decisions }))
+}

@@ -1,0 +1,217 @@
+//! Training sessions, exams and outreach events.
+
+use chrono::NaiveDate;
+use fazhi_platform::{
+    DivisionCode, Error,
+    auth::{self, Caller, Permission},
+};
+use fazhi_proto::training::v1 as pb;
+use tonic::{Request, Response, Status};
+
+use super::*;
+use crate::domain::{self, Audience, Exam, ExamKind, Outreach, Session, TrainingKind};
+
+pub(super) async fn record_training(
+    api: &TrainingApi,
+    request: Request<pb::RecordTrainingRequest>,
+) -> Result<Response<pb::TrainingSession>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::TrainingManage)?;
+    let r = request.into_inner();
+    let (division, topic, kind, held_on) = session_meta(&caller, &r)?;
+    let mut attendance = Vec::with_capacity(r.attendance.len());
+    for (i, a) in r.attendance.iter().enumerate() {
+        let field = format!("attendance[{i}].hours");
+        attendance.push((
+            a.person_id.clone(),
+            domain::check_hours(&field, tenths(&field, a.hours)?)?,
+        ));
+    }
+    let ids: Vec<String> = attendance.iter().map(|(p, _)| p.clone()).collect();
+    api.attendees(&caller, "attendance", &ids).await?;
+    let session = Session {
+        id: new_id(),
+        division,
+        topic,
+        kind,
+        held_on,
+        attendance,
+    };
+    api.store.insert_session(&session).await?;
+    Ok(Response::new(pb::TrainingSession {
+        id: session.id,
+        division_code: session.division.to_string(),
+        topic: session.topic,
+        kind: kind.code().into(),
+        held_on: held_on.to_string(),
+        attendance: session
+            .attendance
+            .iter()
+            .map(|(person_id, hours)| pb::Attendance {
+                person_id: person_id.clone(),
+                hours: from_tenths(*hours),
+            })
+            .collect(),
+    }))
+}
+
+pub(super) async fn record_exam(
+    api: &TrainingApi,
+    request: Request<pb::RecordExamRequest>,
+) -> Result<Response<pb::Exam>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::TrainingManage)?;
+    let r = request.into_inner();
+    let meta = api.exam_meta(&caller, &r)?;
+    let mut results = Vec::with_capacity(r.results.len());
+    for (i, result) in r.results.iter().enumerate() {
+        let field = format!("results[{i}].score");
+        let score = result
+            .score
+            .map(|s| domain::check_score(&field, tenths(&field, s)?))
+            .transpose()?;
+        results.push((result.person_id.clone(), score));
+    }
+    let ids: Vec<String> = results.iter().map(|(p, _)| p.clone()).collect();
+    api.attendees(&caller, "results", &ids).await?;
+    let exam = meta.exam(results);
+    api.store.insert_exam(&exam).await?;
+    Ok(Response::new(pb::Exam {
+        id: exam.id,
+        division_code: exam.division.to_string(),
+        kind: exam.kind.code().into(),
+        title: exam.title,
+        held_on: exam.held_on.to_string(),
+        pass_mark: from_tenths(exam.pass_mark),
+        excellent_mark: from_tenths(exam.excellent_mark),
+        results: exam
+            .results
+            .iter()
+            .map(|(person_id, score)| pb::ExamResult {
+                person_id: person_id.clone(),
+                score: score.map(from_tenths),
+            })
+            .collect(),
+    }))
+}
+
+pub(super) async fn record_outreach(
+    api: &TrainingApi,
+    request: Request<pb::RecordOutreachRequest>,
+) -> Result<Response<pb::OutreachEvent>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::TrainingManage)?;
+    let r = request.into_inner();
+    let division = DivisionCode::parse_field("division_code", &r.division_code)?;
+    caller.check_writes("division_code", &division)?;
+    let held_on = domain::check_not_future("held_on", parse_date("held_on", &r.held_on)?, today())?;
+    let event = Outreach {
+        id: new_id(),
+        division,
+        held_on,
+        theme: text("theme", &r.theme, 200)?,
+        audience: code(
+            "audience",
+            &r.audience,
+            Audience::from_code,
+            "school, village, community, enterprise, other",
+        )?,
+        materials: domain::check_count("materials", r.materials)?,
+        people_reached: domain::check_count("people_reached", r.people_reached)?,
+    };
+    api.store.insert_outreach(&event).await?;
+    Ok(Response::new(pb::OutreachEvent {
+        id: event.id,
+        division_code: event.division.to_string(),
+        held_on: held_on.to_string(),
+        theme: event.theme,
+        audience: event.audience.code().into(),
+        materials: event.materials,
+        people_reached: event.people_reached,
+    }))
+}
+
+/// The checked description of a session.
+pub(super) fn session_meta(
+    caller: &Caller,
+    r: &pb::RecordTrainingRequest,
+) -> Result<(DivisionCode, String, TrainingKind, NaiveDate), Error> {
+    let division = DivisionCode::parse_field("division_code", &r.division_code)?;
+    caller.check_writes("division_code", &division)?;
+    let topic = text("topic", &r.topic, 200)?;
+    let kind = code(
+        "kind",
+        &r.kind,
+        TrainingKind::from_code,
+        "in_person, online, special_topic",
+    )?;
+    let held_on = domain::check_not_future("held_on", parse_date("held_on", &r.held_on)?, today())?;
+    Ok((division, topic, kind, held_on))
+}
+
+/// The checked description of an exam.
+pub(super) struct ExamMeta {
+    division: DivisionCode,
+    kind: ExamKind,
+    title: String,
+    held_on: NaiveDate,
+    pass_mark: i64,
+    excellent_mark: i64,
+}
+
+impl ExamMeta {
+    pub(super) fn exam(self, results: Vec<(String, Option<i64>)>) -> Exam {
+        Exam {
+            id: new_id(),
+            division: self.division,
+            kind: self.kind,
+            title: self.title,
+            held_on: self.held_on,
+            pass_mark: self.pass_mark,
+            excellent_mark: self.excellent_mark,
+            results,
+        }
+    }
+}
+
+impl TrainingApi {
+    pub(super) fn exam_meta(
+        &self,
+        caller: &Caller,
+        r: &pb::RecordExamRequest,
+    ) -> Result<ExamMeta, Error> {
+        let division = DivisionCode::parse_field("division_code", &r.division_code)?;
+        caller.check_writes("division_code", &division)?;
+        let kind = code(
+            "kind",
+            &r.kind,
+            ExamKind::from_code,
+            "qualification, annual_review, law_study, new_law",
+        )?;
+        let title = text("title", &r.title, 200)?;
+        let held_on =
+            domain::check_not_future("held_on", parse_date("held_on", &r.held_on)?, today())?;
+        let mark = |field: &str, given: Option<f64>, default: u32| -> Result<i64, Error> {
+            match given {
+                Some(value) => tenths(field, value),
+                None => Ok(i64::from(default) * 10),
+            }
+        };
+        let (pass_mark, excellent_mark) = domain::check_marks(
+            mark("pass_mark", r.pass_mark, self.rules.pass_mark)?,
+            mark(
+                "excellent_mark",
+                r.excellent_mark,
+                self.rules.excellent_mark,
+            )?,
+        )?;
+        Ok(ExamMeta {
+            division,
+            kind,
+            title,
+            held_on,
+            pass_mark,
+            excellent_mark,
+        })
+    }
+}

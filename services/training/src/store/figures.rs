@@ -1,0 +1,159 @@
+//! The figures of a division: head counts on a day and the records of a period.
+
+use chrono::{Datelike, NaiveDate};
+use fazhi_platform::{
+    DivisionCode, Error,
+    db::{self},
+};
+use sqlx::Row;
+
+use super::Store;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub people: i64,
+    pub enforcement_staff: i64,
+    pub certificate_holders: i64,
+    pub certificate_holders_section_level: i64,
+    /// Enforcement staff among the holders.
+    pub certified_enforcement_staff: i64,
+}
+
+/// Figures of one period (dates inclusive) beyond the head counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PeriodFigures {
+    pub review_takers: i64,
+    pub review_passed: i64,
+    /// Hours (tenths) attended by enforcement staff.
+    pub staff_hours_tenths: i64,
+    /// Enforcement staff who attended at least `required_tenths`.
+    pub staff_meeting_requirement: i64,
+    /// Per exam kind: registered, sat, passed, excellent.
+    pub exams: Vec<(String, i64, i64, i64, i64)>,
+    pub outreach_events: i64,
+    pub outreach_materials: i64,
+    pub outreach_people: i64,
+}
+
+impl Store {
+    /// People of `division` (and below), and how many hold a certificate that
+    /// is active and unexpired on `as_of`.
+    pub async fn counts(
+        &self,
+        division: Option<&DivisionCode>,
+        as_of: NaiveDate,
+    ) -> Result<Counts, Error> {
+        let (low, high) = db::division_range(division);
+        let (people, enforcement_staff): (i64, i64) = sqlx::query_as(
+            // A person registered in two townships (one held) is one person.
+            "SELECT COUNT(DISTINCT id_number), COUNT(DISTINCT CASE WHEN enforcement_post = 1 THEN id_number END) \
+             FROM people WHERE division_code >= $1 AND division_code < $2",
+        )
+        .bind(low.clone())
+        .bind(high.clone())
+        .fetch_one(self.db.pool())
+        .await?;
+        let (holders, section_level, certified_staff): (i64, i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(CASE WHEN p.section_level = 1 THEN 1 END), \
+             COUNT(CASE WHEN p.enforcement_post = 1 THEN 1 END) FROM people p \
+             WHERE p.division_code >= $1 AND p.division_code < $2 AND EXISTS ( \
+               SELECT 1 FROM certificates c WHERE c.person_id = p.id AND c.status = 'active' \
+                 AND c.issued_on <= $3 AND c.valid_until >= $3)",
+        )
+        .bind(low)
+        .bind(high)
+        .bind(as_of.to_string())
+        .fetch_one(self.db.pool())
+        .await?;
+        Ok(Counts {
+            people,
+            enforcement_staff,
+            certificate_holders: holders,
+            certificate_holders_section_level: section_level,
+            certified_enforcement_staff: certified_staff,
+        })
+    }
+
+    /// Reviews, hours, exams and outreach of `scope` from `from` to `to`
+    /// (dates inclusive).
+    pub async fn period_figures(
+        &self,
+        scope: &DivisionCode,
+        from: NaiveDate,
+        to: NaiveDate,
+        required_tenths: i64,
+    ) -> Result<PeriodFigures, Error> {
+        let (low, high) = db::division_range(Some(scope));
+        let (from_text, to_text) = (from.to_string(), to.to_string());
+        let (review_takers, review_passed): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(CASE WHEN r.outcome = 'passed' THEN 1 END) FROM certificate_reviews r \
+             JOIN certificates c ON c.id = r.certificate_id JOIN people p ON p.id = c.person_id \
+             WHERE p.division_code >= $1 AND p.division_code < $2 AND r.year >= $3 AND r.year <= $4",
+        )
+        .bind(low.clone())
+        .bind(high.clone())
+        .bind(i64::from(from.year()))
+        .bind(i64::from(to.year()))
+        .fetch_one(self.db.pool())
+        .await?;
+        let (staff_hours, meeting): (Option<i64>, i64) = sqlx::query_as(
+            "SELECT CAST(SUM(h.hours) AS BIGINT), COUNT(CASE WHEN h.hours >= $5 THEN 1 END) FROM ( \
+               SELECT a.person_id, SUM(a.hours_tenths) AS hours FROM attendance a JOIN people p ON p.id = a.person_id \
+               WHERE p.division_code >= $1 AND p.division_code < $2 AND p.enforcement_post = 1 \
+                 AND a.held_on >= $3 AND a.held_on <= $4 GROUP BY a.person_id) h",
+        )
+        .bind(low.clone())
+        .bind(high.clone())
+        .bind(from_text.clone())
+        .bind(to_text.clone())
+        .bind(required_tenths)
+        .fetch_one(self.db.pool())
+        .await?;
+        let exam_rows = sqlx::query(
+            "SELECT e.kind, COUNT(*) AS registered, COUNT(r.score) AS sat, \
+               COUNT(CASE WHEN r.score >= e.pass_mark THEN 1 END) AS passed, \
+               COUNT(CASE WHEN r.score >= e.excellent_mark THEN 1 END) AS excellent \
+             FROM exam_results r JOIN exams e ON e.id = r.exam_id \
+             WHERE e.division_code >= $1 AND e.division_code < $2 AND e.held_on >= $3 AND e.held_on <= $4 \
+             GROUP BY e.kind ORDER BY e.kind",
+        )
+        .bind(low.clone())
+        .bind(high.clone())
+        .bind(from_text.clone())
+        .bind(to_text.clone())
+        .fetch_all(self.db.pool())
+        .await?;
+        let exams = exam_rows
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<String, _>("kind")?,
+                    r.try_get::<i64, _>("registered")?,
+                    r.try_get::<i64, _>("sat")?,
+                    r.try_get::<i64, _>("passed")?,
+                    r.try_get::<i64, _>("excellent")?,
+                ))
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let (events, materials, people): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), CAST(SUM(materials) AS BIGINT), CAST(SUM(people_reached) AS BIGINT) FROM outreach_events \
+             WHERE division_code >= $1 AND division_code < $2 AND held_on >= $3 AND held_on <= $4",
+        )
+        .bind(low)
+        .bind(high)
+        .bind(from_text)
+        .bind(to_text)
+        .fetch_one(self.db.pool())
+        .await?;
+        Ok(PeriodFigures {
+            review_takers,
+            review_passed,
+            staff_hours_tenths: staff_hours.unwrap_or(0),
+            staff_meeting_requirement: meeting,
+            exams,
+            outreach_events: events,
+            outreach_materials: materials.unwrap_or(0),
+            outreach_people: people.unwrap_or(0),
+        })
+    }
+}

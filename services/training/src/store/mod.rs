@@ -1,0 +1,82 @@
+//! Storage of people, training, exams, certificates and outreach.
+//! Dates are ISO text (`YYYY-MM-DD`), hours and scores tenths.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use fazhi_platform::{
+    Error, ErrorKind,
+    db::{Database, EmbeddedMigration},
+};
+
+mod certificates;
+mod figures;
+mod people;
+mod records;
+
+pub use figures::{Counts, PeriodFigures};
+
+pub const MIGRATIONS: &[EmbeddedMigration] = &[
+    EmbeddedMigration::new(
+        1,
+        "training",
+        include_str!("../../migrations/0001_training.sql"),
+    ),
+    EmbeddedMigration::new(
+        2,
+        "records",
+        include_str!("../../migrations/0002_records.sql"),
+    ),
+    fazhi_platform::db::audit::migration(3),
+    EmbeddedMigration::new(
+        4,
+        "held registrations",
+        include_str!("../../migrations/0004_held_registrations.sql"),
+    )
+    .with_postgres(include_str!(
+        "../../migrations/0004_held_registrations.postgres.sql"
+    )),
+];
+
+const PERSON_COLUMNS: &str = "id, division_code, name, id_number, unit, employment, rank, section_level, enforcement_post, version, held_for";
+const CERTIFICATE_COLUMNS: &str =
+    "id, number, person_id, issued_on, valid_until, status, status_since, version";
+
+#[derive(Clone)]
+pub struct Store {
+    db: Database,
+}
+
+pub(super) fn date(text: &str) -> Result<NaiveDate, Error> {
+    text.parse()
+        .map_err(|_| Error::internal(format!("stored date {text:?} is invalid")))
+}
+
+pub(super) fn corrupt(what: &str, value: &str) -> Error {
+    Error::internal(format!("stored {what} {value:?} is invalid"))
+}
+
+pub(super) fn conflict(what: &str) -> Error {
+    Error::new(
+        ErrorKind::Conflict,
+        "version_conflict",
+        format!("the {what} was changed by someone else; read it again"),
+    )
+}
+
+impl Store {
+    pub async fn open(url: Option<&str>, data_dir: &Path) -> anyhow::Result<Self> {
+        Ok(Self {
+            db: Database::open(url, data_dir, "training", MIGRATIONS).await?,
+        })
+    }
+
+    /// A store over a database opened (and migrated) by the caller.
+    pub fn from_database(db: Database) -> Self {
+        Self { db }
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+}

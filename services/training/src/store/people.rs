@@ -1,0 +1,263 @@
+//! People and the register of ID numbers.
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use fazhi_platform::{
+    DivisionCode, Error, ErrorKind,
+    auth::Caller,
+    db::{self, audit},
+};
+use sqlx::{Any, Row, Transaction, any::AnyRow};
+
+use super::certificates::{certificates_in, change_status};
+use super::{PERSON_COLUMNS, Store, conflict, corrupt};
+use crate::domain::{self, Employment, Person, Registration};
+
+impl Store {
+    /// Records a person. A registration racing another of the same ID number
+    /// loses with ALREADY_EXISTS; the caller decided beforehand, from
+    /// [`Store::registrations`], whether it is held.
+    /// A held registration is audited (`person.registration_held`) in the
+    /// same transaction, for the county to resolve.
+    pub async fn insert_person(&self, caller: &Caller, p: &Person) -> Result<(), Error> {
+        let mut tx = self.db.pool().begin().await?;
+        insert_registration(&mut tx, caller, p, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records many people, numbered by their rows, in one transaction: all
+    /// or none.
+    pub async fn insert_people(
+        &self,
+        caller: &Caller,
+        people: &[(usize, Person)],
+    ) -> Result<(), Error> {
+        let mut tx = self.db.pool().begin().await?;
+        for (row, p) in people {
+            insert_registration(&mut tx, caller, p, Some(*row)).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every record (on the register or held) of each of `id_numbers`.
+    pub async fn registrations(&self, id_numbers: &[String]) -> Result<Vec<Registration>, Error> {
+        let mut found = Vec::new();
+        for chunk in id_numbers.chunks(500) {
+            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 1)).collect();
+            let sql = format!(
+                "SELECT id, id_number, division_code, held_for FROM people WHERE id_number IN ({})",
+                marks.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                query = query.bind(id.clone());
+            }
+            for row in query.fetch_all(self.db.pool()).await? {
+                let division: String = row.try_get("division_code")?;
+                found.push(Registration {
+                    person_id: row.try_get("id")?,
+                    id_number: row.try_get("id_number")?,
+                    division: DivisionCode::parse(&division)
+                        .map_err(|_| corrupt("division", &division))?,
+                    held_for: row.try_get("held_for")?,
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    pub async fn person(&self, id: &str) -> Result<Option<Person>, Error> {
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.to_owned())
+            .fetch_optional(self.db.pool())
+            .await?;
+        row.map(|r| decode_person(&r)).transpose()
+    }
+
+    /// People of `scope`, by id, `limit` at most after `after`.
+    pub async fn people(
+        &self,
+        scope: &DivisionCode,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<Person>, Error> {
+        let (low, high) = db::division_range(Some(scope));
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM people WHERE division_code >= $1 AND division_code < $2 \
+             AND id > $3 ORDER BY id LIMIT $4"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(low)
+            .bind(high)
+            .bind(after.to_owned())
+            .bind(limit)
+            .fetch_all(self.db.pool())
+            .await?;
+        rows.iter().map(decode_person).collect()
+    }
+
+    /// Takes a person off the enforcement post on `on`, revoking their
+    /// certificates in force. Returns the person as now recorded.
+    pub async fn leave_post(&self, person: &Person, on: NaiveDate) -> Result<Person, Error> {
+        let mut tx = self.db.pool().begin().await?;
+        let done = sqlx::query(
+            "UPDATE people SET enforcement_post = 0, version = version + 1 WHERE id = $1 AND version = $2",
+        )
+        .bind(person.id.clone())
+        .bind(person.version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(conflict("person"));
+        }
+        let held = certificates_in(&mut tx, &person.id).await?;
+        for (certificate, status) in domain::leave_post(&held, on) {
+            change_status(&mut tx, certificate, status, on).await?;
+        }
+        tx.commit().await?;
+        self.person(&person.id)
+            .await?
+            .ok_or_else(|| Error::not_found("person"))
+    }
+
+    /// Which of `ids` are people of `scope`.
+    pub async fn people_in(
+        &self,
+        scope: &DivisionCode,
+        ids: &[String],
+    ) -> Result<std::collections::HashSet<String>, Error> {
+        self.in_scope_by(scope, "id", "id", ids)
+            .await
+            .map(|found| found.into_keys().collect())
+    }
+
+    /// Person ids by ID number, for those of `ids` on record in `scope`.
+    pub async fn ids_by_id_number(
+        &self,
+        scope: &DivisionCode,
+        ids: &[String],
+    ) -> Result<HashMap<String, String>, Error> {
+        self.in_scope_by(scope, "id_number", "id", ids).await
+    }
+
+    /// `value` column by `key` column for the people of `scope` whose `key`
+    /// is one of `keys`, 500 keys a query. Where a scope holds an ID number
+    /// twice (on the register and held), the register's record wins.
+    async fn in_scope_by(
+        &self,
+        scope: &DivisionCode,
+        key: &'static str,
+        value: &'static str,
+        keys: &[String],
+    ) -> Result<HashMap<String, String>, Error> {
+        let (low, high) = db::division_range(Some(scope));
+        let mut found = HashMap::new();
+        for chunk in keys.chunks(500) {
+            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+            let sql = format!(
+                "SELECT {key} AS k, {value} AS v FROM people WHERE division_code >= $1 AND division_code < $2 \
+                 AND {key} IN ({}) ORDER BY CASE WHEN held_for IS NULL THEN 1 ELSE 0 END",
+                marks.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(low.clone())
+                .bind(high.clone());
+            for k in chunk {
+                query = query.bind(k.clone());
+            }
+            for row in query.fetch_all(self.db.pool()).await? {
+                found.insert(row.try_get("k")?, row.try_get("v")?);
+            }
+        }
+        Ok(found)
+    }
+}
+
+pub(super) async fn insert_person_in(
+    conn: &mut sqlx::AnyConnection,
+    p: &Person,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO people (id, division_code, name, id_number, unit, employment, rank, section_level, enforcement_post, version, held_for) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(p.id.clone())
+    .bind(p.division.to_string())
+    .bind(p.name.clone())
+    .bind(p.id_number.clone())
+    .bind(p.unit.clone())
+    .bind(p.employment.code())
+    .bind(p.rank.clone())
+    .bind(i64::from(p.section_level))
+    .bind(i64::from(p.enforcement_post))
+    .bind(p.version)
+    .bind(p.held_for.clone())
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+pub(super) fn decode_person(r: &AnyRow) -> Result<Person, Error> {
+    let division: String = r.try_get("division_code")?;
+    let employment: String = r.try_get("employment")?;
+    Ok(Person {
+        id: r.try_get("id")?,
+        division: DivisionCode::parse(&division).map_err(|_| corrupt("division", &division))?,
+        name: r.try_get("name")?,
+        id_number: r.try_get("id_number")?,
+        unit: r.try_get("unit")?,
+        employment: Employment::from_code(&employment)
+            .ok_or_else(|| corrupt("employment", &employment))?,
+        rank: r.try_get("rank")?,
+        section_level: r.try_get::<i64, _>("section_level")? != 0,
+        enforcement_post: r.try_get::<i64, _>("enforcement_post")? != 0,
+        version: r.try_get("version")?,
+        held_for: r.try_get("held_for")?,
+    })
+}
+
+pub(super) async fn insert_registration(
+    tx: &mut Transaction<'_, Any>,
+    caller: &Caller,
+    p: &Person,
+    row: Option<usize>,
+) -> Result<(), Error> {
+    insert_person_in(tx, p)
+        .await
+        .map_err(|err| registration_conflict(err, row))?;
+    if p.held_for.is_some() {
+        let division = p.division.to_string();
+        audit::record(
+            &mut **tx,
+            caller,
+            "person.registration_held",
+            "person",
+            &p.id,
+            &division,
+        )
+        .await?;
+        tracing::warn!(person = %p.id, division = %division, "registration held for the county");
+    }
+    Ok(())
+}
+
+/// A registration that lost a race for its ID number: the same answer as
+/// one refused beforehand for being in the caller's divisions.
+pub(super) fn registration_conflict(err: sqlx::Error, row: Option<usize>) -> Error {
+    if !db::is_unique_violation(&err) {
+        return err.into();
+    }
+    let message = "a person with this ID number is on record in your divisions";
+    Error::new(
+        ErrorKind::AlreadyExists,
+        "id_number_exists",
+        match row {
+            Some(row) => format!("row {row}: {message}"),
+            None => message.to_owned(),
+        },
+    )
+    .with_field("id_number")
+}
