@@ -18,12 +18,12 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
     EmbeddedMigration::new(
         1,
         "complaints",
-        include_str!("../migrations/0001_complaints.sql"),
+        include_str!("../../migrations/0001_complaints.sql"),
     ),
     EmbeddedMigration::new(
         2,
         "request ids",
-        include_str!("../migrations/0002_request_ids.sql"),
+        include_str!("../../migrations/0002_request_ids.sql"),
     ),
     fazhi_platform::db::audit::migration(3),
 ];

@@ -11,7 +11,7 @@ use fazhi_platform::{
 pub const MIGRATIONS: &[EmbeddedMigration] = &[EmbeddedMigration::new(
     1,
     "cases",
-    include_str!("../migrations/0001_cases.sql"),
+    include_str!("../../migrations/0001_cases.sql"),
 )];
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
