@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use fazhi_e2e::{Backend, COUNTY, OTHER_TOWNSHIP, Sandbox, TOWNSHIP, backends, complaint_body};
-use fazhi_gateway::authz::{self, Access};
+use fazhi_gateway::identity::authz::{self, Access};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -549,15 +549,15 @@ async fn an_in_progress_key_answers_409_with_retry_after() {
             .collect::<String>()
     };
     let body = serde_json::to_vec(&complaint_body()).unwrap();
-    let hash = fazhi_gateway::idempotency::fingerprint(
+    let hash = fazhi_gateway::edge::idempotency::fingerprint(
         &http::Method::POST,
         &"/api/v1/complaints".parse().unwrap(),
         b"application/json",
         &body,
     );
     let begun = gate
-        .store
-        .begin_idempotent(
+        .idempotency
+        .begin(
             &scope_key,
             &hash,
             now,
@@ -566,7 +566,10 @@ async fn an_in_progress_key_answers_409_with_retry_after() {
         )
         .await
         .unwrap();
-    assert_eq!(begun, fazhi_gateway::store::Begin::Proceed);
+    assert_eq!(
+        begun,
+        fazhi_gateway::edge::idempotency::store::Begin::Proceed
+    );
     let response = sandbox
         .client
         .post(sandbox.url("/api/v1/complaints"))

@@ -8,7 +8,8 @@ use fazhi::{
     cluster::{self, Role, Running},
     settings::Settings,
 };
-use fazhi_gateway::{Gate, manage};
+use fazhi_gateway::Gate;
+use fazhi_identity::manage;
 use fazhi_platform::{
     DivisionCode, auth::Caller, config::ServiceSettings, shutdown::CancellationToken,
 };

@@ -4,7 +4,7 @@ use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
 
-use fazhi_gateway::{manage, store::Store};
+use fazhi_identity::{manage, store::Store};
 use fazhi_platform::{
     DivisionCode,
     auth::{self, Caller},
@@ -242,7 +242,7 @@ async fn user(settings: Settings, command: UserCommand) -> anyhow::Result<()> {
                 std::io::stdin().read_line(&mut line)?;
                 (line.trim_end_matches(['\r', '\n']).to_owned(), false)
             } else {
-                (fazhi_gateway::accounts::generate_password(), true)
+                (fazhi_identity::accounts::generate_password(), true)
             };
             let account = manage::create_account(
                 &store,

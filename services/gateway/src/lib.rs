@@ -4,29 +4,9 @@
 //! over gRPC (each call with a deadline and a signed internal identity), and
 //! turns their answers and errors into JSON and RFC 9457 problem documents.
 
-pub mod accounts;
-mod admin;
-mod audit_log;
-pub mod authn;
-pub mod authz;
-mod client;
-mod complaints;
-mod health;
-pub mod idempotency;
-mod json;
-mod limits;
-mod listener;
-mod lists;
-mod login;
-pub mod manage;
-mod observe;
-pub mod openapi;
-mod oversight;
-mod problem;
-mod public;
-mod query;
-pub mod store;
-mod training;
+pub mod edge;
+pub mod identity;
+mod rest;
 
 use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
 
@@ -47,8 +27,11 @@ use fazhi_proto::{
 use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 
-pub use authn::OidcSettings;
-pub use problem::Problem;
+pub use edge::problem::Problem;
+use edge::{health, idempotency, limits, listener, observe, openapi, problem};
+use fazhi_identity::{accounts, store};
+pub use identity::authn::OidcSettings;
+use identity::{authn, authz, login};
 
 /// Largest gRPC message to or from the training service (whole lists).
 const MAX_LIST_MESSAGE: usize = 32 * 1024 * 1024;
@@ -187,6 +170,7 @@ pub struct Upstreams {
 /// Identity, limits and the gateway's own records, shared by every request.
 pub struct Gate {
     pub store: store::Store,
+    pub idempotency: idempotency::store::IdempotencyStore,
     pub authn: authn::Authenticator,
     pub internal: InternalKey,
     pub settings: Settings,
@@ -223,6 +207,7 @@ impl Gate {
             &settings.auth.oidc,
         )?;
         let gate = Self {
+            idempotency: idempotency::store::IdempotencyStore::new(store.database().clone()),
             store,
             authn,
             internal,
@@ -290,7 +275,7 @@ impl Gate {
                 _ = every.tick() => {}
             }
             let before = time::now() - idempotency::retention(&self.settings);
-            match self.store.purge_idempotent(before).await {
+            match self.idempotency.purge(before).await {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "expired idempotency keys deleted"),
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "purging idempotency keys failed"),

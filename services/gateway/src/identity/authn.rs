@@ -31,11 +31,9 @@ use jsonwebtoken::{
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Mutex, RwLock};
 
-use crate::{
-    accounts::{self, Account},
-    problem::Problem,
-    store::Store,
-};
+use crate::edge::problem::Problem;
+use fazhi_identity::accounts::{self, Account};
+use fazhi_identity::store::Store;
 
 /// Issuer and audience of the gateway's own tokens.
 pub const LOCAL_ISSUER: &str = "fazhi";

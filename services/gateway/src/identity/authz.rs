@@ -11,8 +11,8 @@ use axum::{
 };
 use fazhi_platform::auth::Permission;
 
-pub use crate::client::{Cidr, ClientAddr, client_addr};
-use crate::{AppState, client::request_client, problem::Problem};
+pub use crate::identity::client::{Cidr, ClientAddr, client_addr};
+use crate::{AppState, edge::problem::Problem, identity::client::request_client};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -267,7 +267,9 @@ pub async fn authorize(
     let Some(access) = find(request.method().as_str(), &path) else {
         if RULES.iter().any(|r| r.path == path) {
             // No handler runs for a method without a rule, whatever the router holds.
-            let mut response = crate::problem::method_not_allowed().await.into_response();
+            let mut response = crate::edge::problem::method_not_allowed()
+                .await
+                .into_response();
             if let Ok(allow) = http::HeaderValue::from_str(&allowed(&path)) {
                 response.headers_mut().insert(http::header::ALLOW, allow);
             }
@@ -335,7 +337,7 @@ mod tests {
 
     use super::*;
 
-    const DOC: &str = include_str!("../../../ARCHITECTURE.md");
+    const DOC: &str = include_str!("../../../../ARCHITECTURE.md");
 
     /// The rows of the markdown table whose first cell starts with `first`.
     fn rows(first: &str) -> Vec<Vec<String>> {

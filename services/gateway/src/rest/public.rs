@@ -15,11 +15,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::{
     AppState,
-    authn::Identity,
-    complaints::{enum_from_code, instant, status_code, type_code},
-    idempotency::RequestKey,
-    json::JsonBody,
-    problem::Problem,
+    edge::idempotency::RequestKey,
+    edge::json::JsonBody,
+    edge::problem::Problem,
+    identity::authn::Identity,
+    rest::complaints::{enum_from_code, instant, status_code, type_code},
 };
 
 /// A request from a citizen over the web.

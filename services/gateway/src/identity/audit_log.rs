@@ -10,8 +10,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
-    AppState, admin::PageParams, authn::Identity, manage, problem::Problem, store::AuditEvent,
+    AppState, edge::problem::Problem, identity::admin::PageParams, identity::authn::Identity,
 };
+use fazhi_identity::manage;
+use fazhi_identity::store::AuditEvent;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEventView {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use fazhi_platform::{DivisionCode, auth::Caller, time};
 use fazhi_proto::common::v1::TimeRange;
 
-use crate::problem::Problem;
+use crate::edge::problem::Problem;
 
 /// A division code parameter; absent or empty means "no division filter".
 pub fn division(name: &str, value: Option<&str>) -> Result<Option<DivisionCode>, Problem> {

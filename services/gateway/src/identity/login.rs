@@ -19,15 +19,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    AppState, AuthSettings, Gate,
-    accounts::{self, Account},
-    authn::Identity,
-    authz::ClientAddr,
-    json::JsonBody,
-    limits::WindowLimiter,
-    manage,
-    problem::Problem,
+    AppState, AuthSettings, Gate, edge::json::JsonBody, edge::limits::WindowLimiter,
+    edge::problem::Problem, identity::authn::Identity, identity::authz::ClientAddr,
 };
+use fazhi_identity::accounts::{self, Account};
+use fazhi_identity::manage;
 
 /// The three failure counters and the delay they set.
 pub struct LoginThrottle {

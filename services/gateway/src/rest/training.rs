@@ -12,7 +12,9 @@ use fazhi_proto::training::v1 as pb;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::{AppState, authn::Identity, json::JsonBody, problem::Problem, query};
+use crate::{
+    AppState, edge::json::JsonBody, edge::problem::Problem, edge::query, identity::authn::Identity,
+};
 
 fn created<T: serde::Serialize>(location: String, body: T) -> impl IntoResponse {
     (

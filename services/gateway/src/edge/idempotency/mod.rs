@@ -9,6 +9,8 @@
 //! even a gateway killed between the service's commit and recording the
 //! answer cannot make a retry write a second row.
 
+pub mod store;
+
 use std::time::Duration;
 
 use axum::{
@@ -23,11 +25,11 @@ use sha2::{Digest, Sha256};
 
 use crate::{
     AppState, Settings,
-    authn::Identity,
-    authz::ClientAddr,
-    problem::{CONTENT_TYPE as PROBLEM_JSON, Problem},
-    store::Begin,
+    edge::problem::{CONTENT_TYPE as PROBLEM_JSON, Problem},
+    identity::authn::Identity,
+    identity::authz::ClientAddr,
 };
+use store::Begin;
 
 pub const HEADER: &str = "idempotency-key";
 /// Header on a replayed answer.
@@ -107,7 +109,7 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
 
     let gate = &state.gate;
     let (mut parts, body) = request.into_parts();
-    let limit = if crate::authz::is_upload(&path) {
+    let limit = if crate::identity::authz::is_upload(&path) {
         gate.settings.upload_limit_bytes
     } else {
         gate.settings.body_limit_bytes
@@ -132,8 +134,8 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
 
     let now = time::now();
     let begun = gate
-        .store
-        .begin_idempotent(
+        .idempotency
+        .begin(
             &scope_key,
             &hash,
             now,
@@ -179,14 +181,14 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
         || status == StatusCode::TOO_MANY_REQUESTS
         || status == StatusCode::UNAUTHORIZED
     {
-        if let Err(err) = gate.store.abandon_idempotent(&scope_key).await {
+        if let Err(err) = gate.idempotency.abandon(&scope_key).await {
             tracing::warn!(error = %err, "releasing an idempotency key failed");
         }
         return response;
     }
     let (parts, body) = response.into_parts();
     let Ok(body) = to_bytes(body, usize::MAX).await else {
-        let _ = gate.store.abandon_idempotent(&scope_key).await;
+        let _ = gate.idempotency.abandon(&scope_key).await;
         return Problem::from(fazhi_platform::Error::internal("response body unreadable"))
             .into_response();
     };
@@ -199,8 +201,8 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok());
     if let Err(err) = gate
-        .store
-        .complete_idempotent(&scope_key, status.as_u16(), &stored, location, time::now())
+        .idempotency
+        .complete(&scope_key, status.as_u16(), &stored, location, time::now())
         .await
     {
         // The answer stands; a retry after the stale interval re-runs the

@@ -7,7 +7,7 @@ use axum::{
 };
 use serde::de::DeserializeOwned;
 
-use crate::problem::Problem;
+use crate::edge::problem::Problem;
 
 /// A JSON body of type `T`; any failure becomes a problem document.
 pub struct JsonBody<T>(pub T);

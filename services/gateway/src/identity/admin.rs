@@ -14,14 +14,14 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::{
     AppState,
-    accounts::{Account, ApiKey},
-    authn::Identity,
-    idempotency::{ReplayBody, RequestKey},
-    json::JsonBody,
-    manage,
-    problem::Problem,
-    query,
+    edge::idempotency::{ReplayBody, RequestKey},
+    edge::json::JsonBody,
+    edge::problem::Problem,
+    edge::query,
+    identity::authn::Identity,
 };
+use fazhi_identity::accounts::{Account, ApiKey};
+use fazhi_identity::manage;
 
 /// Who the caller is, as the services see them.
 #[derive(Debug, Serialize, ToSchema)]

@@ -15,7 +15,10 @@ use utoipa::IntoParams;
 
 use fazhi_platform::auth::Permission;
 
-use crate::{AppState, audit_log::audit_reads, authn::Identity, problem::Problem, query};
+use crate::{
+    AppState, edge::problem::Problem, edge::query, identity::audit_log::audit_reads,
+    identity::authn::Identity,
+};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

@@ -20,11 +20,17 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    AppState, admin, audit_log,
-    authz::{self, Access},
-    complaints, lists, login, oversight,
-    problem::{CONTENT_TYPE as PROBLEM_JSON, Problem},
-    public, training,
+    AppState,
+    edge::problem::{CONTENT_TYPE as PROBLEM_JSON, Problem},
+    identity::admin,
+    identity::audit_log,
+    identity::authz::{self, Access},
+    identity::login,
+    rest::complaints,
+    rest::lists,
+    rest::oversight,
+    rest::public,
+    rest::training,
 };
 
 #[derive(OpenApi)]

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::{AppState, authn::Identity, problem::Problem, query};
+use crate::{AppState, edge::problem::Problem, edge::query, identity::authn::Identity};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    AppState, audit_log::audit_reads, authn::Identity, idempotency::RequestKey, json::JsonBody,
-    problem::Problem, query,
+    AppState, edge::idempotency::RequestKey, edge::json::JsonBody, edge::problem::Problem,
+    edge::query, identity::audit_log::audit_reads, identity::authn::Identity,
 };
 
 /// A request from any channel, recorded by township staff or pushed by a county system.

@@ -1,0 +1,8 @@
+//! One REST adapter per service: JSON in, a signed gRPC call with a
+//! deadline, JSON or a problem out.
+
+pub(crate) mod complaints;
+pub(crate) mod lists;
+pub(crate) mod oversight;
+pub(crate) mod public;
+pub(crate) mod training;
