@@ -1,9 +1,11 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations and the
 //! access rules: served at `/openapi.json`, browsable at `/docs`.
 //!
-//! Each operation gets its security requirement from [`authz::RULES`] and
-//! the problem responses every route can give, so the document cannot drift
-//! from what the gateway enforces.
+//! Each route is declared once, by its handler's `#[utoipa::path]`: method,
+//! path, OpenAPI entry and its access rule (`x-fazhi-access`, which
+//! [`authz::rules`] reads back). Each operation gets its security
+//! requirement from that rule and the problem responses every route can
+//! give, so the document cannot drift from what the gateway enforces.
 
 use axum::Router;
 use utoipa::{

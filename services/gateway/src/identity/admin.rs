@@ -35,6 +35,7 @@ pub struct Me {
 #[utoipa::path(
     get,
     path = "/api/v1/auth/me",
+    extensions(("x-fazhi-access" = json!("authenticated"))),
     tag = "auth",
     responses((status = 200, description = "The caller", body = Me))
 )]
@@ -124,6 +125,7 @@ impl PageParams {
 #[utoipa::path(
     post,
     path = "/api/v1/accounts",
+    extensions(("x-fazhi-access" = json!("account.manage"))),
     tag = "accounts",
     request_body = CreateAccount,
     responses((status = 201, description = "Created", body = AccountView))
@@ -157,6 +159,7 @@ pub async fn create_account(
 #[utoipa::path(
     get,
     path = "/api/v1/accounts",
+    extensions(("x-fazhi-access" = json!("account.manage"))),
     tag = "accounts",
     params(PageParams),
     responses((status = 200, description = "One page", body = AccountPage))
@@ -186,6 +189,7 @@ pub async fn list_accounts(
 #[utoipa::path(
     post,
     path = "/api/v1/accounts/{username}/disable",
+    extensions(("x-fazhi-access" = json!("account.manage"))),
     tag = "accounts",
     params(("username" = String, Path, description = "Username")),
     responses((status = 200, description = "Disabled", body = AccountView))
@@ -210,6 +214,7 @@ pub async fn disable_account(
 #[utoipa::path(
     post,
     path = "/api/v1/accounts/{username}/enable",
+    extensions(("x-fazhi-access" = json!("account.manage"))),
     tag = "accounts",
     params(("username" = String, Path, description = "Username")),
     responses((status = 200, description = "Enabled", body = AccountView))
@@ -243,6 +248,7 @@ pub struct PasswordReset {
 #[utoipa::path(
     post,
     path = "/api/v1/accounts/{username}/reset-password",
+    extensions(("x-fazhi-access" = json!("account.manage"))),
     tag = "accounts",
     params(("username" = String, Path, description = "Username")),
     request_body = ResetPassword,
@@ -360,6 +366,7 @@ pub struct ApiKeyPage {
 #[utoipa::path(
     post,
     path = "/api/v1/api-keys",
+    extensions(("x-fazhi-access" = json!("api_key.manage"))),
     tag = "api keys",
     request_body = CreateApiKey,
     responses((status = 201, description = "Created", body = CreatedApiKey))
@@ -420,6 +427,7 @@ pub async fn create_api_key(
 #[utoipa::path(
     get,
     path = "/api/v1/api-keys",
+    extensions(("x-fazhi-access" = json!("api_key.manage"))),
     tag = "api keys",
     params(PageParams),
     responses((status = 200, description = "One page", body = ApiKeyPage))
@@ -449,6 +457,7 @@ pub async fn list_api_keys(
 #[utoipa::path(
     post,
     path = "/api/v1/api-keys/{id}/revoke",
+    extensions(("x-fazhi-access" = json!("api_key.manage"))),
     tag = "api keys",
     params(("id" = String, Path, description = "API key id")),
     responses((status = 200, description = "Revoked", body = ApiKeyView))

@@ -41,6 +41,7 @@ pub struct AuditPage {
 #[utoipa::path(
     get,
     path = "/api/v1/audit-events",
+    extensions(("x-fazhi-access" = json!("audit.read"))),
     tag = "audit",
     params(PageParams),
     responses((status = 200, description = "One page", body = AuditPage))

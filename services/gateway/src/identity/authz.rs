@@ -1,7 +1,9 @@
-//! Authorization at the edge: every `/api/` route has exactly one rule here,
-//! and a route without one is refused (fail closed). The roles behind each
-//! permission are `fazhi_platform::auth::Permission::roles`, the matrix the
-//! services enforce again on their own data.
+//! Authorization at the edge. Every `/api/` route declares its rule where it
+//! is declared itself — method, path, handler, OpenAPI entry and
+//! `x-fazhi-access` in one `#[utoipa::path]` — and the rules are read from
+//! those declarations; a route without one is refused (fail closed). The
+//! roles behind each permission are `fazhi_platform::auth::Permission::roles`,
+//! the matrix the services enforce again on their own data.
 
 use axum::{
     extract::{MatchedPath, Request, State},
@@ -9,7 +11,10 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use std::sync::LazyLock;
+
 use fazhi_platform::auth::Permission;
+use utoipa::openapi::OpenApi;
 
 pub use crate::identity::client::{Cidr, ClientAddr, client_addr};
 use crate::{AppState, edge::problem::Problem, identity::client::request_client};
@@ -27,199 +32,93 @@ pub enum Access {
     Permission(Permission),
 }
 
-/// One route's rule.
-#[derive(Debug, Clone, Copy)]
-pub struct Rule {
-    pub method: &'static str,
-    pub path: &'static str,
-    pub access: Access,
-}
+impl Access {
+    /// How a route declares it: `x-fazhi-access` on its `#[utoipa::path]`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Access::Public => "public",
+            Access::PublicLimited => "public_limited",
+            Access::Authenticated => "authenticated",
+            Access::Permission(p) => p.code(),
+        }
+    }
 
-const fn rule(method: &'static str, path: &'static str, access: Access) -> Rule {
-    Rule {
-        method,
-        path,
-        access,
+    pub fn from_code(code: &str) -> Option<Access> {
+        match code {
+            "public" => Some(Access::Public),
+            "public_limited" => Some(Access::PublicLimited),
+            "authenticated" => Some(Access::Authenticated),
+            _ => Permission::ALL
+                .into_iter()
+                .find(|p| p.code() == code)
+                .map(Access::Permission),
+        }
     }
 }
 
-use Access::{Authenticated, Public, PublicLimited};
-use Permission as P;
+/// The OpenAPI extension by which a route declares its access rule, beside
+/// its method, path and handler in one `#[utoipa::path]`.
+pub const ACCESS_EXTENSION: &str = "x-fazhi-access";
 
-/// Every `/api/` route and who may call it.
-pub const RULES: &[Rule] = &[
-    rule("POST", "/api/v1/auth/login", Public),
-    rule("GET", "/api/v1/auth/me", Authenticated),
-    rule("POST", "/api/v1/auth/password", Authenticated),
-    rule("POST", "/api/v1/auth/logout-everywhere", Authenticated),
-    rule("POST", "/api/v1/public/complaints", PublicLimited),
-    rule(
-        "GET",
-        "/api/v1/public/complaints/{tracking_code}",
-        PublicLimited,
-    ),
-    rule(
-        "POST",
-        "/api/v1/complaints",
-        Access::Permission(P::ComplaintCreate),
-    ),
-    rule(
-        "GET",
-        "/api/v1/complaints",
-        Access::Permission(P::ComplaintRead),
-    ),
-    rule(
-        "GET",
-        "/api/v1/complaints/{id}",
-        Access::Permission(P::ComplaintRead),
-    ),
-    rule(
-        "GET",
-        "/api/v1/oversight/summary",
-        Access::Permission(P::OversightRead),
-    ),
-    rule(
-        "GET",
-        "/api/v1/audit-events",
-        Access::Permission(P::AuditRead),
-    ),
-    rule(
-        "GET",
-        "/api/v1/accounts",
-        Access::Permission(P::AccountManage),
-    ),
-    rule(
-        "POST",
-        "/api/v1/accounts",
-        Access::Permission(P::AccountManage),
-    ),
-    rule(
-        "POST",
-        "/api/v1/accounts/{username}/disable",
-        Access::Permission(P::AccountManage),
-    ),
-    rule(
-        "POST",
-        "/api/v1/accounts/{username}/enable",
-        Access::Permission(P::AccountManage),
-    ),
-    rule(
-        "POST",
-        "/api/v1/accounts/{username}/reset-password",
-        Access::Permission(P::AccountManage),
-    ),
-    rule(
-        "GET",
-        "/api/v1/api-keys",
-        Access::Permission(P::ApiKeyManage),
-    ),
-    rule(
-        "POST",
-        "/api/v1/api-keys",
-        Access::Permission(P::ApiKeyManage),
-    ),
-    rule(
-        "POST",
-        "/api/v1/api-keys/{id}/revoke",
-        Access::Permission(P::ApiKeyManage),
-    ),
-    rule("GET", "/api/v1/people", Access::Permission(P::TrainingRead)),
-    rule(
-        "POST",
-        "/api/v1/people",
-        Access::Permission(P::TrainingManage),
-    ),
-    rule(
-        "GET",
-        "/api/v1/people/{id}",
-        Access::Permission(P::TrainingRead),
-    ),
-    rule(
-        "POST",
-        "/api/v1/people/{id}/leave-post",
-        Access::Permission(P::TrainingManage),
-    ),
-    rule(
-        "GET",
-        "/api/v1/people/{id}/certified",
-        Access::Permission(P::TrainingRead),
-    ),
-    rule(
-        "POST",
-        "/api/v1/training-sessions",
-        Access::Permission(P::TrainingManage),
-    ),
-    rule(
-        "POST",
-        "/api/v1/exams",
-        Access::Permission(P::TrainingManage),
-    ),
-    rule(
-        "POST",
-        "/api/v1/outreach-events",
-        Access::Permission(P::TrainingManage),
-    ),
-    rule(
-        "POST",
-        "/api/v1/certificates",
-        Access::Permission(P::CertificateManage),
-    ),
-    rule(
-        "GET",
-        "/api/v1/certificates/{id}",
-        Access::Permission(P::TrainingRead),
-    ),
-    rule(
-        "POST",
-        "/api/v1/certificates/{id}/suspend",
-        Access::Permission(P::CertificateManage),
-    ),
-    rule(
-        "POST",
-        "/api/v1/certificates/{id}/reinstate",
-        Access::Permission(P::CertificateManage),
-    ),
-    rule(
-        "POST",
-        "/api/v1/certificates/{id}/revoke",
-        Access::Permission(P::CertificateManage),
-    ),
-    rule(
-        "POST",
-        "/api/v1/certificates/{id}/expire",
-        Access::Permission(P::CertificateManage),
-    ),
-    rule(
-        "POST",
-        "/api/v1/annual-reviews",
-        Access::Permission(P::CertificateManage),
-    ),
-    rule(
-        "GET",
-        "/api/v1/training/stats",
-        Access::Permission(P::TrainingRead),
-    ),
-    rule(
-        "POST",
-        "/api/v1/imports/people",
-        Access::Permission(P::TrainingManage),
-    ),
-    rule(
-        "POST",
-        "/api/v1/imports/attendance",
-        Access::Permission(P::TrainingManage),
-    ),
-    rule(
-        "POST",
-        "/api/v1/imports/exam-results",
-        Access::Permission(P::TrainingManage),
-    ),
-    rule(
-        "GET",
-        "/api/v1/exports/{list}",
-        Access::Permission(P::TrainingRead),
-    ),
-];
+/// One route's rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    pub method: &'static str,
+    pub path: String,
+    pub access: Access,
+}
+
+/// Every `/api/` route and who may call it, read once from the routes'
+/// own declarations. A route that declares no rule (or one that is not a
+/// rule) is left out, so it is refused; a test insists there is none.
+pub fn rules() -> &'static [Rule] {
+    static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
+        let (_, doc) = crate::edge::openapi::api_router().split_for_parts();
+        declared(&doc)
+            .into_iter()
+            .filter_map(|(rule, _)| rule)
+            .collect()
+    });
+    &RULES
+}
+
+/// Each operation of `doc` under `/api/` with its rule, or `None` and the
+/// route when it declares none.
+pub fn declared(doc: &OpenApi) -> Vec<(Option<Rule>, String)> {
+    let mut found = Vec::new();
+    for (path, item) in doc
+        .paths
+        .paths
+        .iter()
+        .filter(|(p, _)| p.starts_with("/api/"))
+    {
+        for (method, operation) in [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+            ("OPTIONS", &item.options),
+            ("HEAD", &item.head),
+            ("TRACE", &item.trace),
+        ] {
+            let Some(operation) = operation else { continue };
+            let access = operation
+                .extensions
+                .as_ref()
+                .and_then(|e| e.get(ACCESS_EXTENSION))
+                .and_then(|v| v.as_str())
+                .and_then(Access::from_code);
+            let rule = access.map(|access| Rule {
+                method,
+                path: path.clone(),
+                access,
+            });
+            found.push((rule, format!("{method} {path}")));
+        }
+    }
+    found
+}
 
 /// The rule of `method` on the route template `path`. HEAD is a GET without
 /// the body, so it answers to GET's rule.
@@ -229,7 +128,7 @@ pub fn find(method: &str, path: &str) -> Option<Access> {
     } else {
         method
     };
-    RULES
+    rules()
         .iter()
         .find(|r| r.method.eq_ignore_ascii_case(method) && r.path == path)
         .map(|r| r.access)
@@ -237,7 +136,7 @@ pub fn find(method: &str, path: &str) -> Option<Access> {
 
 /// The methods a route answers, for `Allow` on a 405.
 fn allowed(path: &str) -> String {
-    let mut methods: Vec<&str> = RULES
+    let mut methods: Vec<&str> = rules()
         .iter()
         .filter(|r| r.path == path)
         .map(|r| r.method)
@@ -265,7 +164,7 @@ pub async fn authorize(
         return next.run(request).await; // health, metrics, the API document
     }
     let Some(access) = find(request.method().as_str(), &path) else {
-        if RULES.iter().any(|r| r.path == path) {
+        if rules().iter().any(|r| r.path == path) {
             // No handler runs for a method without a rule, whatever the router holds.
             let mut response = crate::edge::problem::method_not_allowed()
                 .await
@@ -387,14 +286,34 @@ mod tests {
     }
 
     #[test]
+    fn every_route_declares_its_access_rule() {
+        let (_, doc) = crate::edge::openapi::api_router().split_for_parts();
+        let declared = declared(&doc);
+        let without: Vec<&String> = declared
+            .iter()
+            .filter(|(rule, _)| rule.is_none())
+            .map(|(_, route)| route)
+            .collect();
+        assert!(
+            without.is_empty(),
+            "routes without x-fazhi-access: {without:?}"
+        );
+        assert!(declared.len() > 30, "{} routes", declared.len());
+    }
+
+    #[test]
     fn the_written_route_table_is_the_one_enforced() {
         let documented: Vec<(String, String)> = rows("`")
             .into_iter()
             .filter(|r| r.len() == 2)
             .map(|r| (r[0].trim_matches('`').to_owned(), r[1].clone()))
             .collect();
-        assert_eq!(documented.len(), RULES.len(), "one documented row per rule");
-        for rule in RULES {
+        assert_eq!(
+            documented.len(),
+            rules().len(),
+            "one documented row per rule"
+        );
+        for rule in rules() {
             let route = format!("{} {}", rule.method, rule.path);
             let (_, needs) = documented
                 .iter()

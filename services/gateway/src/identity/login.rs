@@ -129,6 +129,7 @@ impl TokenResponse {
 #[utoipa::path(
     post,
     path = "/api/v1/auth/login",
+    extensions(("x-fazhi-access" = json!("public"))),
     tag = "auth",
     request_body = LoginRequest,
     responses((status = 200, description = "Logged in", body = TokenResponse))
@@ -246,6 +247,7 @@ pub struct ChangePassword {
 #[utoipa::path(
     post,
     path = "/api/v1/auth/password",
+    extensions(("x-fazhi-access" = json!("authenticated"))),
     tag = "auth",
     request_body = ChangePassword,
     responses((status = 200, description = "Changed; a new token", body = TokenResponse))
@@ -292,6 +294,7 @@ pub async fn change_password(
 #[utoipa::path(
     post,
     path = "/api/v1/auth/logout-everywhere",
+    extensions(("x-fazhi-access" = json!("authenticated"))),
     tag = "auth",
     responses((status = 204, description = "Every token of the account ended"))
 )]

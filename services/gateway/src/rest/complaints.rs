@@ -111,6 +111,7 @@ pub struct GetParams {
 #[utoipa::path(
     post,
     path = "/api/v1/complaints",
+    extensions(("x-fazhi-access" = json!("complaint.create"))),
     tag = "complaints",
     request_body = CreateComplaint,
     responses((status = 201, description = "Recorded; durably committed", body = ComplaintView))
@@ -155,6 +156,7 @@ pub async fn create(
 #[utoipa::path(
     get,
     path = "/api/v1/complaints/{id}",
+    extensions(("x-fazhi-access" = json!("complaint.read"))),
     tag = "complaints",
     params(("id" = String, Path, description = "Complaint id"), GetParams),
     responses((status = 200, description = "The complaint", body = ComplaintView))
@@ -199,6 +201,7 @@ pub async fn get_one(
 #[utoipa::path(
     get,
     path = "/api/v1/complaints",
+    extensions(("x-fazhi-access" = json!("complaint.read"))),
     tag = "complaints",
     params(ListParams),
     responses((status = 200, description = "One page", body = ComplaintPage))

@@ -89,6 +89,7 @@ pub struct FormatParams {
 #[utoipa::path(
     post,
     path = "/api/v1/imports/people",
+    extensions(("x-fazhi-access" = json!("training.manage"))),
     tag = "training",
     params(FormatParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The CSV or .xlsx file"),
@@ -129,6 +130,7 @@ pub struct SessionParams {
 #[utoipa::path(
     post,
     path = "/api/v1/imports/attendance",
+    extensions(("x-fazhi-access" = json!("training.manage"))),
     tag = "training",
     params(SessionParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The CSV or .xlsx file"),
@@ -194,6 +196,7 @@ fn mark(name: &str, value: Option<&str>) -> Result<Option<f64>, Problem> {
 #[utoipa::path(
     post,
     path = "/api/v1/imports/exam-results",
+    extensions(("x-fazhi-access" = json!("training.manage"))),
     tag = "training",
     params(ExamParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The CSV or .xlsx file"),
@@ -249,6 +252,7 @@ pub struct ExportParams {
 #[utoipa::path(
     get,
     path = "/api/v1/exports/{list}",
+    extensions(("x-fazhi-access" = json!("training.read"))),
     tag = "training",
     params(("list" = String, Path, description = "people, attendance or results"), ExportParams),
     responses((status = 200, description = "The .xlsx file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>))

@@ -46,6 +46,7 @@ pub struct Summary {
 #[utoipa::path(
     get,
     path = "/api/v1/oversight/summary",
+    extensions(("x-fazhi-access" = json!("oversight.read"))),
     tag = "oversight",
     params(SummaryParams),
     responses((status = 200, description = "The summary", body = Summary))

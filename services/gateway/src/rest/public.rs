@@ -85,6 +85,7 @@ pub struct TrackParams {
 #[utoipa::path(
     post,
     path = "/api/v1/public/complaints",
+    extensions(("x-fazhi-access" = json!("public_limited"))),
     tag = "public",
     request_body = SubmitComplaint,
     responses((status = 201, description = "Received; keep the tracking code", body = Receipt))
@@ -137,6 +138,7 @@ pub async fn submit(
 #[utoipa::path(
     get,
     path = "/api/v1/public/complaints/{tracking_code}",
+    extensions(("x-fazhi-access" = json!("public_limited"))),
     tag = "public",
     params(("tracking_code" = String, Path, description = "Tracking code, e.g. K7Q2-M9XD-4TPA"), TrackParams),
     responses((status = 200, description = "Progress", body = Progress))

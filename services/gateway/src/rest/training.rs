@@ -28,6 +28,7 @@ fn created<T: serde::Serialize>(location: String, body: T) -> impl IntoResponse 
 #[utoipa::path(
     post,
     path = "/api/v1/people",
+    extensions(("x-fazhi-access" = json!("training.manage"))),
     tag = "training",
     request_body = pb::CreatePersonRequest,
     responses((status = 201, description = "Recorded (ID number masked)", body = pb::Person))
@@ -61,6 +62,7 @@ pub struct PeopleParams {
 #[utoipa::path(
     get,
     path = "/api/v1/people",
+    extensions(("x-fazhi-access" = json!("training.read"))),
     tag = "training",
     params(PeopleParams),
     responses((status = 200, description = "One page", body = pb::ListPeopleResponse))
@@ -92,6 +94,7 @@ pub async fn list_people(
 #[utoipa::path(
     get,
     path = "/api/v1/people/{id}",
+    extensions(("x-fazhi-access" = json!("training.read"))),
     tag = "training",
     params(("id" = String, Path, description = "Person id")),
     responses((status = 200, description = "The person", body = pb::Person))
@@ -126,6 +129,7 @@ pub struct Change {
 #[utoipa::path(
     post,
     path = "/api/v1/people/{id}/leave-post",
+    extensions(("x-fazhi-access" = json!("training.manage"))),
     tag = "training",
     params(("id" = String, Path, description = "Person id")),
     request_body = Change,
@@ -163,6 +167,7 @@ pub struct OnParams {
 #[utoipa::path(
     get,
     path = "/api/v1/people/{id}/certified",
+    extensions(("x-fazhi-access" = json!("training.read"))),
     tag = "training",
     params(("id" = String, Path, description = "Person id"), OnParams),
     responses((status = 200, description = "The answer", body = pb::IsCertifiedResponse))
@@ -192,6 +197,7 @@ pub async fn is_certified(
 #[utoipa::path(
     post,
     path = "/api/v1/training-sessions",
+    extensions(("x-fazhi-access" = json!("training.manage"))),
     tag = "training",
     request_body = pb::RecordTrainingRequest,
     responses((status = 201, description = "Recorded", body = pb::TrainingSession))
@@ -217,6 +223,7 @@ pub async fn record_training(
 #[utoipa::path(
     post,
     path = "/api/v1/exams",
+    extensions(("x-fazhi-access" = json!("training.manage"))),
     tag = "training",
     request_body = pb::RecordExamRequest,
     responses((status = 201, description = "Recorded", body = pb::Exam))
@@ -239,6 +246,7 @@ pub async fn record_exam(
 #[utoipa::path(
     post,
     path = "/api/v1/outreach-events",
+    extensions(("x-fazhi-access" = json!("training.manage"))),
     tag = "training",
     request_body = pb::RecordOutreachRequest,
     responses((status = 201, description = "Recorded", body = pb::OutreachEvent))
@@ -266,6 +274,7 @@ pub async fn record_outreach(
 #[utoipa::path(
     post,
     path = "/api/v1/certificates",
+    extensions(("x-fazhi-access" = json!("certificate.manage"))),
     tag = "training",
     request_body = pb::IssueCertificateRequest,
     responses((status = 201, description = "Issued", body = pb::Certificate))
@@ -291,6 +300,7 @@ pub async fn issue_certificate(
 #[utoipa::path(
     get,
     path = "/api/v1/certificates/{id}",
+    extensions(("x-fazhi-access" = json!("training.read"))),
     tag = "training",
     params(("id" = String, Path, description = "Certificate id")),
     responses((status = 200, description = "The certificate", body = pb::Certificate))
@@ -350,6 +360,7 @@ macro_rules! certificate_move {
         #[utoipa::path(
             post,
             path = $path,
+            extensions(("x-fazhi-access" = json!("certificate.manage"))),
             tag = "training",
             params(("id" = String, Path, description = "Certificate id")),
             request_body = Change,
@@ -397,6 +408,7 @@ certificate_move!(
 #[utoipa::path(
     post,
     path = "/api/v1/annual-reviews",
+    extensions(("x-fazhi-access" = json!("certificate.manage"))),
     tag = "training",
     request_body = pb::RunAnnualReviewRequest,
     responses((status = 200, description = "Every certificate reviewed for the year", body = pb::RunAnnualReviewResponse))
@@ -432,6 +444,7 @@ pub struct StatsParams {
 #[utoipa::path(
     get,
     path = "/api/v1/training/stats",
+    extensions(("x-fazhi-access" = json!("training.read"))),
     tag = "training",
     params(StatsParams),
     responses((status = 200, description = "The figures", body = pb::TrainingStats))
