@@ -60,7 +60,7 @@ struct ApiDoc;
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(login::login))
-        .routes(routes!(admin::me))
+        .routes(routes!(login::me))
         .routes(routes!(login::change_password))
         .routes(routes!(login::logout_everywhere))
         .routes(routes!(public::submit))

@@ -1,5 +1,5 @@
-//! The caller's own identity, and what administrators manage: accounts,
-//! API keys and the audit log.
+//! What administrators manage over REST: accounts and API keys (the audit
+//! log is `audit_log`).
 
 use axum::{
     Extension, Json,
@@ -22,31 +22,6 @@ use crate::{
 };
 use fazhi_identity::accounts::{Account, ApiKey};
 use fazhi_identity::manage;
-
-/// Who the caller is, as the services see them.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Me {
-    subject: String,
-    roles: Vec<String>,
-    division_code: String,
-}
-
-/// The caller's identity: subject, roles and division.
-#[utoipa::path(
-    get,
-    path = "/api/v1/auth/me",
-    extensions(("x-fazhi-access" = json!("authenticated"))),
-    tag = "auth",
-    responses((status = 200, description = "The caller", body = Me))
-)]
-pub async fn me(Extension(identity): Extension<Identity>) -> Json<Me> {
-    let caller = identity.caller;
-    Json(Me {
-        subject: caller.subject,
-        roles: caller.roles.iter().map(|r| r.code().to_owned()).collect(),
-        division_code: caller.scope.to_string(),
-    })
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -1,4 +1,5 @@
-//! Logging in, changing one's own password, and ending one's sessions.
+//! Logging in, who the caller is (`me`), changing one's own password, and
+//! ending one's sessions.
 //!
 //! Failed logins are counted three ways. Per client address and per
 //! (account, address) they refuse further attempts with 429 for the window.
@@ -360,4 +361,29 @@ mod tests {
         assert_eq!(crossed, [false, false, true, false, false]);
         assert!(throttle.delay("admin") > Duration::ZERO);
     }
+}
+
+/// Who the caller is, as the services see them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    subject: String,
+    roles: Vec<String>,
+    division_code: String,
+}
+
+/// The caller's identity: subject, roles and division.
+#[utoipa::path(
+    get,
+    path = "/api/v1/auth/me",
+    extensions(("x-fazhi-access" = json!("authenticated"))),
+    tag = "auth",
+    responses((status = 200, description = "The caller", body = Me))
+)]
+pub async fn me(Extension(identity): Extension<Identity>) -> Json<Me> {
+    let caller = identity.caller;
+    Json(Me {
+        subject: caller.subject,
+        roles: caller.roles.iter().map(|r| r.code().to_owned()).collect(),
+        division_code: caller.scope.to_string(),
+    })
 }
