@@ -6,6 +6,7 @@ use argon2::{
     password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
 };
 use chrono::{DateTime, Utc};
+use fazhi_platform::Code;
 use fazhi_platform::{
     DivisionCode, Error, ErrorKind,
     auth::{Caller, Role, random_hex},
@@ -60,7 +61,7 @@ pub fn check_username(username: &str) -> Result<(), Error> {
     } else {
         Err(Error::invalid_field(
             "username",
-            "invalid_username",
+            Code::InvalidUsername,
             "username must be 3 to 64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit",
         ))
     }
@@ -72,7 +73,7 @@ pub fn check_password(password: &str) -> Result<(), Error> {
     if n < MIN_PASSWORD_LEN || password.len() > MAX_PASSWORD_LEN {
         return Err(Error::invalid_field(
             "password",
-            "weak_password",
+            Code::WeakPassword,
             format!("password must be {MIN_PASSWORD_LEN} to {MAX_PASSWORD_LEN} characters long"),
         ));
     }
@@ -175,7 +176,7 @@ pub fn check_api_key_roles(roles: &[Role]) -> Result<(), Error> {
     if roles.contains(&Role::Admin) {
         return Err(Error::new(
             ErrorKind::RuleViolation,
-            "admin_api_key",
+            Code::AdminApiKey,
             "an API key cannot hold the admin role",
         )
         .with_field("roles"));

@@ -3,6 +3,7 @@
 //! both go through here.
 
 use chrono::{DateTime, Utc};
+use fazhi_platform::Code;
 use fazhi_platform::{
     Error,
     auth::{Caller, parse_roles, roles_to_codes},
@@ -70,7 +71,7 @@ pub async fn create_account(
     {
         return Err(Error::invalid_field(
             "person_id",
-            "invalid_person_id",
+            Code::InvalidPersonId,
             "person_id must be 1 to 64 characters",
         ));
     }
@@ -206,7 +207,7 @@ pub async fn create_api_key(
     if new.expires_at.is_some_and(|at| at <= now) {
         return Err(Error::invalid_field(
             "expires_at",
-            "in_the_past",
+            Code::InThePast,
             "expires_at must be in the future",
         ));
     }

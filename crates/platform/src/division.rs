@@ -32,7 +32,11 @@ impl DivisionCode {
     /// Parses and checks a code; the error names `field`.
     pub fn parse_field(field: &str, text: &str) -> Result<Self, Error> {
         Self::parse(text).map_err(|problem| {
-            Error::invalid_field(field, "invalid_division_code", format!("{field} {problem}"))
+            Error::invalid_field(
+                field,
+                crate::Code::InvalidDivisionCode,
+                format!("{field} {problem}"),
+            )
         })
     }
 

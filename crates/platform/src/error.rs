@@ -36,6 +36,14 @@ pub enum ErrorKind {
     DeadlineExceeded,
     /// A bug or an unexpected failure; details stay in the logs (500).
     Internal,
+    /// The REST edge only: the method is not served at this path (405).
+    MethodNotAllowed,
+    /// The REST edge only: the request was not complete in time (408).
+    RequestTimeout,
+    /// The REST edge only: the body is larger than the limit (413).
+    PayloadTooLarge,
+    /// The REST edge only: the body is not of a type the route reads (415).
+    UnsupportedMediaType,
 }
 
 impl ErrorKind {
@@ -52,6 +60,10 @@ impl ErrorKind {
             ErrorKind::Unavailable => Code::Unavailable,
             ErrorKind::DeadlineExceeded => Code::DeadlineExceeded,
             ErrorKind::Internal => Code::Internal,
+            ErrorKind::MethodNotAllowed => Code::Unimplemented,
+            ErrorKind::RequestTimeout => Code::DeadlineExceeded,
+            ErrorKind::PayloadTooLarge => Code::ResourceExhausted,
+            ErrorKind::UnsupportedMediaType => Code::InvalidArgument,
         }
     }
 
@@ -67,6 +79,10 @@ impl ErrorKind {
             ErrorKind::Unavailable => 503,
             ErrorKind::DeadlineExceeded => 504,
             ErrorKind::Internal => 500,
+            ErrorKind::MethodNotAllowed => 405,
+            ErrorKind::RequestTimeout => 408,
+            ErrorKind::PayloadTooLarge => 413,
+            ErrorKind::UnsupportedMediaType => 415,
         }
     }
 
@@ -87,20 +103,25 @@ impl ErrorKind {
     }
 
     /// The code used when an error names none of its own.
-    fn default_code(self) -> &'static str {
+    fn default_code(self) -> crate::Code {
+        use crate::Code as C;
         match self {
-            ErrorKind::InvalidArgument => "invalid_argument",
-            ErrorKind::RuleViolation => "rule_violation",
-            ErrorKind::Unauthenticated => "unauthenticated",
-            ErrorKind::PermissionDenied => "permission_denied",
-            ErrorKind::NotFound => "not_found",
-            ErrorKind::AlreadyExists => "already_exists",
-            ErrorKind::Conflict => "version_conflict",
-            ErrorKind::FailedPrecondition => "failed_precondition",
-            ErrorKind::ResourceExhausted => "rate_limited",
-            ErrorKind::Unavailable => "service_unavailable",
-            ErrorKind::DeadlineExceeded => "deadline_exceeded",
-            ErrorKind::Internal => "internal",
+            ErrorKind::InvalidArgument => C::InvalidArgument,
+            ErrorKind::RuleViolation => C::RuleViolation,
+            ErrorKind::Unauthenticated => C::Unauthenticated,
+            ErrorKind::PermissionDenied => C::PermissionDenied,
+            ErrorKind::NotFound => C::NotFound,
+            ErrorKind::AlreadyExists => C::AlreadyExists,
+            ErrorKind::Conflict => C::VersionConflict,
+            ErrorKind::FailedPrecondition => C::FailedPrecondition,
+            ErrorKind::ResourceExhausted => C::RateLimited,
+            ErrorKind::Unavailable => C::ServiceUnavailable,
+            ErrorKind::DeadlineExceeded => C::DeadlineExceeded,
+            ErrorKind::Internal => C::Internal,
+            ErrorKind::MethodNotAllowed => C::MethodNotAllowed,
+            ErrorKind::RequestTimeout => C::RequestTimeout,
+            ErrorKind::PayloadTooLarge => C::PayloadTooLarge,
+            ErrorKind::UnsupportedMediaType => C::UnsupportedMediaType,
         }
     }
 }
@@ -110,18 +131,18 @@ impl ErrorKind {
 #[error("{message}")]
 pub struct Error {
     pub kind: ErrorKind,
-    /// Stable snake_case code, e.g. `invalid_division_code`.
-    pub code: String,
+    /// Stable code from the catalogue, e.g. `invalid_division_code`.
+    pub code: crate::Code,
     pub message: String,
     /// The request field at fault, in the caller's naming (`division_code`).
     pub field: Option<String>,
 }
 
 impl Error {
-    pub fn new(kind: ErrorKind, code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(kind: ErrorKind, code: crate::Code, message: impl Into<String>) -> Self {
         Self {
             kind,
-            code: code.into(),
+            code,
             message: message.into(),
             field: None,
         }
@@ -130,7 +151,7 @@ impl Error {
     /// Malformed value of `field`.
     pub fn invalid_field(
         field: impl Into<String>,
-        code: impl Into<String>,
+        code: crate::Code,
         message: impl Into<String>,
     ) -> Self {
         Self::new(ErrorKind::InvalidArgument, code, message).with_field(field)
@@ -139,7 +160,7 @@ impl Error {
     pub fn not_found(what: &str) -> Self {
         Self::new(
             ErrorKind::NotFound,
-            "not_found",
+            crate::Code::NotFound,
             format!("{what} not found"),
         )
     }
@@ -148,7 +169,7 @@ impl Error {
     /// to the caller only as "internal error".
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        Self::new(ErrorKind::Internal, "internal", "internal error")
+        Self::new(ErrorKind::Internal, crate::Code::Internal, "internal error")
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
@@ -164,7 +185,7 @@ impl Error {
         if let Some(info) = details.error_info()
             && info.domain == DOMAIN
         {
-            code = Some(info.reason.to_ascii_lowercase());
+            code = crate::Code::parse(&info.reason.to_ascii_lowercase());
             if kind == ErrorKind::InvalidArgument
                 && info.metadata.get(KIND_KEY).is_some_and(|k| k == "rule")
             {
@@ -187,7 +208,7 @@ impl Error {
         };
         Self {
             kind,
-            code: code.unwrap_or_else(|| kind.default_code().to_owned()),
+            code: code.unwrap_or_else(|| kind.default_code()),
             message,
             field,
         }
@@ -201,7 +222,7 @@ impl From<Error> for Status {
             metadata.insert(KIND_KEY.to_owned(), "rule".to_owned());
         }
         let mut details =
-            ErrorDetails::with_error_info(err.code.to_ascii_uppercase(), DOMAIN, metadata);
+            ErrorDetails::with_error_info(err.code.as_str().to_ascii_uppercase(), DOMAIN, metadata);
         if let Some(field) = &err.field {
             details.add_bad_request_violation(field.clone(), err.message.clone());
         }
@@ -214,7 +235,7 @@ impl From<sqlx::Error> for Error {
         match &err {
             sqlx::Error::PoolTimedOut => Error::new(
                 ErrorKind::Unavailable,
-                "database_busy",
+                crate::Code::DatabaseBusy,
                 "the database is busy; retry shortly",
             ),
             _ => Error::internal(err),
@@ -230,7 +251,7 @@ mod tests {
     fn a_rule_violation_survives_the_trip_through_grpc() {
         let err = Error::new(
             ErrorKind::RuleViolation,
-            "auxiliary_cannot_hold_certificate",
+            crate::Code::AuxiliaryCannotHoldCertificate,
             "auxiliary staff cannot hold a certificate",
         )
         .with_field("person_id");
@@ -252,7 +273,7 @@ mod tests {
 
     #[test]
     fn a_stale_version_is_a_409() {
-        let err = Error::new(ErrorKind::Conflict, "version_conflict", "stale");
+        let err = Error::new(ErrorKind::Conflict, crate::Code::VersionConflict, "stale");
         assert_eq!(Status::from(err).code(), Code::Aborted);
         assert_eq!(ErrorKind::from_grpc(Code::Aborted).http_status(), 409);
     }

@@ -3,6 +3,7 @@
 //! domain primitives every service speaks (division codes, masking, time).
 
 pub mod auth;
+pub mod codes;
 pub mod config;
 pub mod db;
 pub mod division;
@@ -16,6 +17,7 @@ pub mod telemetry;
 pub mod text;
 pub mod time;
 
+pub use codes::Code;
 pub use division::DivisionCode;
 pub use error::{Error, ErrorKind};
 

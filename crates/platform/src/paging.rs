@@ -15,7 +15,7 @@ pub fn page_size(requested: i32) -> Result<i64, Error> {
         1..=MAX_PAGE_SIZE => Ok(i64::from(requested)),
         _ => Err(Error::invalid_field(
             "page_size",
-            "invalid_page_size",
+            crate::Code::InvalidPageSize,
             format!("page_size must be between 1 and {MAX_PAGE_SIZE}"),
         )),
     }
@@ -62,7 +62,7 @@ pub fn cut<T>(rows: &mut Vec<T>, limit: i64, position: impl Fn(&T) -> Vec<String
 pub fn invalid_token() -> Error {
     Error::invalid_field(
         "page_token",
-        "invalid_page_token",
+        crate::Code::InvalidPageToken,
         "page_token is not one this API issued",
     )
 }

@@ -35,7 +35,7 @@ pub fn optional(
         };
         return Err(Error::invalid_field(
             field,
-            "control_character",
+            crate::Code::ControlCharacter,
             format!("{field} contains {what}"),
         ));
     }
@@ -43,7 +43,7 @@ pub fn optional(
     if chars > max_chars {
         return Err(Error::invalid_field(
             field,
-            "too_long",
+            crate::Code::TooLong,
             format!("{field} has {chars} characters; at most {max_chars} are allowed"),
         ));
     }
@@ -53,7 +53,11 @@ pub fn optional(
 /// The text as kept; refused when blank.
 pub fn required(field: &str, text: &str, max_chars: usize, lines: Lines) -> Result<String, Error> {
     optional(field, Some(text), max_chars, lines)?.ok_or_else(|| {
-        Error::invalid_field(field, "required", format!("{field} must not be empty"))
+        Error::invalid_field(
+            field,
+            crate::Code::Required,
+            format!("{field} must not be empty"),
+        )
     })
 }
 

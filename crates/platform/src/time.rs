@@ -79,7 +79,7 @@ pub fn period_from_proto(range: Option<&TimeRange>, field: &str) -> Result<Perio
             from_timestamp(ts).ok_or_else(|| {
                 Error::invalid_field(
                     format!("{field}.{name}"),
-                    "invalid_time",
+                    crate::Code::InvalidTime,
                     format!("{field}.{name} is out of range"),
                 )
             })
@@ -95,7 +95,7 @@ pub fn period_from_proto(range: Option<&TimeRange>, field: &str) -> Result<Perio
     {
         return Err(Error::invalid_field(
             format!("{field}.end"),
-            "invalid_time_range",
+            crate::Code::InvalidTimeRange,
             format!("{field} ends before it starts"),
         ));
     }

@@ -3,6 +3,7 @@
 //! A SQLite file (`gateway.db`) by default, PostgreSQL when
 //! `gateway.database_url` is set.
 
+use fazhi_platform::Code;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -117,7 +118,7 @@ impl Store {
             }
             Err(err) if db::is_unique_violation(&err) => Err(Error::new(
                 ErrorKind::AlreadyExists,
-                "username_taken",
+                Code::UsernameTaken,
                 format!("an account named {:?} exists", a.username),
             )
             .with_field("username")),
@@ -211,7 +212,7 @@ impl Store {
             Err(err) if db::is_unique_violation(&err) => {
                 return Err(Error::new(
                     ErrorKind::AlreadyExists,
-                    "api_key_exists",
+                    Code::ApiKeyExists,
                     "this request already created its API key",
                 ));
             }

@@ -83,7 +83,7 @@ pub fn parse_roles(field: &str, codes: &[String]) -> Result<Vec<Role>, Error> {
     if codes.is_empty() {
         return Err(Error::invalid_field(
             field,
-            "required",
+            crate::Code::Required,
             format!("{field} must name at least one role"),
         ));
     }
@@ -94,7 +94,7 @@ pub fn parse_roles(field: &str, codes: &[String]) -> Result<Vec<Role>, Error> {
             .ok_or_else(|| {
                 Error::invalid_field(
                     field,
-                    "unknown_role",
+                    crate::Code::UnknownRole,
                     format!("{code:?} is not a role (staff, officer, legal_reviewer, leader, county_overseer, admin)"),
                 )
             })?;
@@ -260,7 +260,7 @@ impl Caller {
 pub fn forbidden(permission: Permission) -> Error {
     Error::new(
         ErrorKind::PermissionDenied,
-        "forbidden",
+        crate::Code::Forbidden,
         format!("your role does not allow {}", permission.code()),
     )
 }
@@ -268,7 +268,7 @@ pub fn forbidden(permission: Permission) -> Error {
 fn out_of_scope(field: &str, division: &DivisionCode) -> Error {
     Error::new(
         ErrorKind::PermissionDenied,
-        "division_out_of_scope",
+        crate::Code::DivisionOutOfScope,
         format!("division {division} is outside the divisions you act for"),
     )
     .with_field(field)

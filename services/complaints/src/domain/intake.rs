@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use fazhi_calendar::Calendar;
+use fazhi_platform::Code;
 use fazhi_platform::{
     DivisionCode, Error,
     text::{self, Lines},
@@ -130,7 +131,7 @@ pub fn intake(
     let category = category_by_code(new.category.trim()).ok_or_else(|| {
         Error::invalid_field(
             "category",
-            "unknown_category",
+            Code::UnknownCategory,
             format!("category {:?} is not in the taxonomy", new.category),
         )
     })?;
@@ -183,7 +184,7 @@ fn check_phone(phone: &str) -> Result<String, Error> {
     if !allowed || !(5..=15).contains(&digits) {
         return Err(Error::invalid_field(
             "complainant_phone",
-            "invalid_phone",
+            Code::InvalidPhone,
             "complainant_phone must be a phone number of 5 to 15 digits",
         ));
     }

@@ -1,5 +1,6 @@
 //! gRPC adapter: proto ↔ domain, and store calls. No rules live here.
 
+use fazhi_platform::Code;
 use std::sync::Arc;
 
 use fazhi_calendar::Calendar;
@@ -130,7 +131,7 @@ impl ComplaintService for ComplaintsApi {
         if r.phone_last_four.len() != 4 || !r.phone_last_four.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Error::invalid_field(
                 "phone_last_four",
-                "invalid_phone_last_four",
+                Code::InvalidPhoneLastFour,
                 "phone_last_four must be the last 4 digits of the phone number given",
             )
             .into());
@@ -233,7 +234,7 @@ fn check_request_id(text: &str) -> Result<Option<String>, Error> {
     if text.len() > MAX_REQUEST_ID_LEN || !text.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(Error::invalid_field(
             "request_id",
-            "invalid_request_id",
+            Code::InvalidRequestId,
             format!("request_id must be at most {MAX_REQUEST_ID_LEN} visible ASCII characters"),
         ));
     }
@@ -268,7 +269,7 @@ fn channel_from_proto(value: i32) -> Result<Channel, Error> {
         Ok(pb::Channel::Unspecified) | Err(_) => {
             return Err(Error::invalid_field(
                 "channel",
-                "required",
+                Code::Required,
                 "channel is required",
             ));
         }
@@ -296,7 +297,11 @@ fn request_type_from_proto(value: i32) -> Result<RequestType, Error> {
         Ok(pb::RequestType::Complaint) => RequestType::Complaint,
         Ok(pb::RequestType::Report) => RequestType::Report,
         Ok(pb::RequestType::Unspecified) | Err(_) => {
-            return Err(Error::invalid_field("type", "required", "type is required"));
+            return Err(Error::invalid_field(
+                "type",
+                Code::Required,
+                "type is required",
+            ));
         }
     };
     Ok(request_type)

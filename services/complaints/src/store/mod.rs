@@ -1,6 +1,7 @@
 //! Storage of complaints. Inserts go through a group-commit writer so that
 //! concurrent intake shares fsyncs; reads use the pool directly.
 
+use fazhi_platform::Code;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -120,14 +121,14 @@ impl Store {
                 }
                 Err(Error::new(
                     ErrorKind::AlreadyExists,
-                    "already_exists",
+                    Code::AlreadyExists,
                     "a complaint with this id or tracking code exists",
                 ))
             }
             Err(BatchError::Database(err)) => Err(Error::from(err)),
             Err(BatchError::Stopped) => Err(Error::new(
                 ErrorKind::Unavailable,
-                "shutting_down",
+                Code::ShuttingDown,
                 "the service is shutting down",
             )),
         }

@@ -5,6 +5,8 @@ use axum::{
     extract::{FromRequest, Request, rejection::BytesRejection},
     http::{StatusCode, header},
 };
+use fazhi_platform::Code;
+use fazhi_platform::{Error, ErrorKind};
 use serde::de::DeserializeOwned;
 
 use crate::edge::problem::Problem;
@@ -27,11 +29,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
                     || mime.to_ascii_lowercase().ends_with("+json")
             });
         if !is_json {
-            return Err(Problem::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+            return Err(Problem::from(Error::new(
+                ErrorKind::UnsupportedMediaType,
+                Code::UnsupportedMediaType,
                 "the request body must be JSON (Content-Type: application/json)",
-            ));
+            )));
         }
         let bytes = Bytes::from_request(request, state)
             .await
@@ -42,17 +44,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
 
 fn body_problem(rejection: BytesRejection) -> Problem {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        Problem::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
+        Problem::from(Error::new(
+            ErrorKind::PayloadTooLarge,
+            Code::BodyTooLarge,
             "the request body is larger than the limit",
-        )
+        ))
     } else {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            "unreadable_body",
+        Problem::from(Error::new(
+            ErrorKind::InvalidArgument,
+            Code::UnreadableBody,
             "the request body could not be read",
-        )
+        ))
     }
 }
 
@@ -62,16 +64,16 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(
             match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-                Ok(_) => Problem::new(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_body",
+                Ok(_) => Problem::from(Error::new(
+                    ErrorKind::InvalidArgument,
+                    Code::InvalidBody,
                     "the body must be a JSON object",
-                ),
-                Err(_) => Problem::new(
-                    StatusCode::BAD_REQUEST,
-                    "malformed_json",
+                )),
+                Err(_) => Problem::from(Error::new(
+                    ErrorKind::InvalidArgument,
+                    Code::MalformedJson,
                     "the body is not valid JSON",
-                ),
+                )),
             },
         );
     }
@@ -83,34 +85,38 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
         match inner.classify() {
             serde_json::error::Category::Syntax
             | serde_json::error::Category::Eof
-            | serde_json::error::Category::Io => Problem::new(
-                StatusCode::BAD_REQUEST,
-                "malformed_json",
+            | serde_json::error::Category::Io => Problem::from(Error::new(
+                ErrorKind::InvalidArgument,
+                Code::MalformedJson,
                 format!("the body is not valid JSON: {message}"),
-            ),
+            )),
             serde_json::error::Category::Data => {
                 if let Some(field) = backticked(&message, "missing field `") {
-                    Problem::bad_field(&field, "required", format!("{field} is required"))
+                    Problem::bad_field(&field, Code::Required, format!("{field} is required"))
                 } else if let Some(field) = backticked(&message, "unknown field `") {
                     Problem::bad_field(
                         &field,
-                        "unknown_field",
+                        Code::UnknownField,
                         format!("{field} is not a field of this request"),
                     )
                 } else if path == "." {
-                    Problem::new(StatusCode::BAD_REQUEST, "invalid_body", message)
+                    Problem::from(Error::new(
+                        ErrorKind::InvalidArgument,
+                        Code::InvalidBody,
+                        message,
+                    ))
                 } else {
-                    Problem::bad_field(&path, "invalid_type", format!("{path}: {message}"))
+                    Problem::bad_field(&path, Code::InvalidType, format!("{path}: {message}"))
                 }
             }
         }
     })?;
     deserializer.end().map_err(|_| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
+        Problem::from(Error::new(
+            ErrorKind::InvalidArgument,
+            Code::MalformedJson,
             "trailing characters after the JSON body",
-        )
+        ))
     })?;
     Ok(value)
 }

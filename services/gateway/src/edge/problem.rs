@@ -1,12 +1,14 @@
 //! RFC 9457 problem documents: every error the REST edge returns, with a
-//! stable `code` and, for bad input, the `field` at fault.
+//! stable `code` from the catalogue (`fazhi_platform::Code`) and, for bad
+//! input, the `field` at fault. A problem is only ever made from an
+//! [`Error`], so its status follows from the error's kind.
 
 use axum::{
     Json,
     http::{HeaderValue, StatusCode, Uri, header},
     response::{IntoResponse, Response},
 };
-use fazhi_platform::{Error, ErrorKind};
+use fazhi_platform::{Code, Error, ErrorKind};
 use serde::Serialize;
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
@@ -20,7 +22,8 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     pub detail: String,
-    /// Stable machine-readable code.
+    /// Stable machine-readable code, one of the catalogue.
+    #[schema(schema_with = code_schema)]
     pub code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
@@ -32,14 +35,31 @@ pub struct Problem {
     pub rejected: Vec<fazhi_proto::training::v1::RowProblem>,
 }
 
+/// The catalogue as the schema of `code`: every value, each with its meaning.
+fn code_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::{ObjectBuilder, Type};
+    let meanings: Vec<String> = Code::ALL
+        .iter()
+        .map(|c| format!("- `{}`: {}", c.as_str(), c.description()))
+        .collect();
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(Code::ALL.iter().map(|c| c.as_str())))
+        .description(Some(format!(
+            "Stable machine-readable code, one of:\n{}",
+            meanings.join("\n")
+        )))
+        .build()
+}
+
 impl Problem {
-    pub fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> Self {
+    fn from_parts(status: StatusCode, code: Code, detail: String) -> Self {
         Self {
             kind: format!("urn:fazhi:problem:{code}"),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
-            detail: detail.into(),
-            code: code.to_owned(),
+            detail,
+            code: code.as_str().to_owned(),
             field: None,
             retry_after: None,
             rejected: Vec::new(),
@@ -52,13 +72,18 @@ impl Problem {
     }
 
     /// 401: no usable credentials.
-    pub fn unauthenticated(code: &str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, code, detail)
+    pub fn unauthenticated(code: Code, detail: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Unauthenticated, code, detail).into()
     }
 
     /// 429 with `Retry-After`.
     pub fn rate_limited(detail: impl Into<String>, wait: std::time::Duration) -> Self {
-        Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", detail).retry_after(wait)
+        Problem::from(Error::new(
+            ErrorKind::ResourceExhausted,
+            Code::RateLimited,
+            detail,
+        ))
+        .retry_after(wait)
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
@@ -66,8 +91,8 @@ impl Problem {
         self
     }
 
-    pub fn bad_field(field: &str, code: &str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, detail).with_field(field)
+    pub fn bad_field(field: &str, code: Code, detail: impl Into<String>) -> Self {
+        Error::invalid_field(field, code, detail).into()
     }
 }
 
@@ -75,7 +100,7 @@ impl From<Error> for Problem {
     fn from(err: Error) -> Self {
         let status = StatusCode::from_u16(err.kind.http_status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut problem = Problem::new(status, &err.code, err.message);
+        let mut problem = Problem::from_parts(status, err.code, err.message);
         if err.kind == ErrorKind::ResourceExhausted {
             problem = problem.retry_after(std::time::Duration::from_secs(1));
         }
@@ -129,40 +154,71 @@ pub async fn within(
 ) -> Response {
     match tokio::time::timeout(limit, handling).await {
         Ok(response) => response,
-        Err(_) => Problem::new(
-            StatusCode::REQUEST_TIMEOUT,
-            "request_timeout",
+        Err(_) => Problem::from(Error::new(
+            ErrorKind::RequestTimeout,
+            Code::RequestTimeout,
             format!(
                 "the request was not complete within {} seconds",
                 limit.as_secs()
             ),
-        )
+        ))
         .into_response(),
     }
 }
 
 pub async fn not_found(uri: Uri) -> Problem {
-    Problem::new(
-        StatusCode::NOT_FOUND,
-        "route_not_found",
+    Problem::from(Error::new(
+        ErrorKind::NotFound,
+        Code::RouteNotFound,
         format!("no resource at {}", uri.path()),
-    )
+    ))
 }
 
 pub async fn method_not_allowed() -> Problem {
-    Problem::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+    Problem::from(Error::new(
+        ErrorKind::MethodNotAllowed,
+        Code::MethodNotAllowed,
         "this resource does not support that method",
-    )
+    ))
 }
 
 impl From<axum::extract::rejection::QueryRejection> for Problem {
     fn from(rejection: axum::extract::rejection::QueryRejection) -> Self {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
+        Problem::from(Error::new(
+            ErrorKind::InvalidArgument,
+            Code::InvalidQuery,
             rejection.body_text(),
-        )
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_problem_schema_publishes_the_whole_catalogue() {
+        let schema = code_schema();
+        let values = schema.enum_values.expect("an enum");
+        assert_eq!(values.len(), Code::ALL.len());
+        let description = schema.description.expect("a description");
+        for code in Code::ALL {
+            assert!(values.contains(&code.as_str().into()), "{code}");
+            assert!(description.contains(code.description()), "{code}");
+        }
+    }
+
+    #[test]
+    fn a_problem_takes_its_status_from_the_errors_kind() {
+        let problem = Problem::from(Error::new(
+            ErrorKind::PayloadTooLarge,
+            Code::BodyTooLarge,
+            "too large",
+        ));
+        assert_eq!(
+            (problem.status, problem.code.as_str()),
+            (413, "body_too_large")
+        );
+        assert_eq!(problem.kind, "urn:fazhi:problem:body_too_large");
     }
 }

@@ -3,6 +3,7 @@
 //! the services apply again on their side.
 
 use chrono::{DateTime, Utc};
+use fazhi_platform::Code;
 use fazhi_platform::{DivisionCode, auth::Caller, time};
 use fazhi_proto::common::v1::TimeRange;
 
@@ -41,7 +42,7 @@ pub fn period(
     {
         return Err(Problem::bad_field(
             end.0,
-            "invalid_time_range",
+            Code::InvalidTimeRange,
             format!("{} is before {}", end.0, start.0),
         ));
     }
@@ -62,7 +63,7 @@ fn instant(name: &str, value: Option<&str>) -> Result<Option<DateTime<Utc>>, Pro
             .map_err(|_| {
                 Problem::bad_field(
                     name,
-                    "invalid_time",
+                    Code::InvalidTime,
                     format!("{name} must be an RFC 3339 time, e.g. 2023-01-01T00:00:00+08:00"),
                 )
             }),
@@ -76,7 +77,7 @@ pub fn flag(name: &str, value: Option<&str>) -> Result<bool, Problem> {
         Some("true") | Some("1") => Ok(true),
         Some(_) => Err(Problem::bad_field(
             name,
-            "invalid_flag",
+            Code::InvalidFlag,
             format!("{name} must be true or false"),
         )),
     }
@@ -90,7 +91,7 @@ pub fn page_size(value: Option<&str>) -> Result<i32, Problem> {
         Some(text) => text.parse::<i32>().map_err(|_| {
             Problem::bad_field(
                 "page_size",
-                "invalid_page_size",
+                Code::InvalidPageSize,
                 "page_size must be a whole number",
             )
         }),

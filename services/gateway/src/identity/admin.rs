@@ -8,6 +8,7 @@ use axum::{
     response::IntoResponse,
 };
 use chrono::{DateTime, Utc};
+use fazhi_platform::Code;
 use fazhi_platform::{Error, ErrorKind, paging, time};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -177,7 +178,7 @@ pub async fn disable_account(
     if identity.caller.subject == format!("account:{username}") {
         return Err(Error::new(
             ErrorKind::RuleViolation,
-            "cannot_disable_self",
+            Code::CannotDisableSelf,
             "administrators cannot disable their own account",
         )
         .into());
@@ -239,7 +240,7 @@ pub async fn reset_password(
         // One's own password is changed with the old one (POST /auth/password).
         return Err(Error::new(
             ErrorKind::RuleViolation,
-            "cannot_reset_self",
+            Code::CannotResetSelf,
             "administrators change their own password with POST /api/v1/auth/password",
         )
         .into());
@@ -359,7 +360,7 @@ pub async fn create_api_key(
                 .map_err(|_| {
                     Error::invalid_field(
                         "expires_at",
-                        "invalid_time",
+                        Code::InvalidTime,
                         "expires_at must be an RFC 3339 time",
                     )
                 })?

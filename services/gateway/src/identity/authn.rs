@@ -13,6 +13,7 @@
 //! Presented credentials that do not check out are refused (401), even on
 //! public routes.
 
+use fazhi_platform::Code;
 use std::{
     sync::Arc,
     time::{Duration, Instant},
@@ -20,7 +21,7 @@ use std::{
 
 use chrono::Utc;
 use fazhi_platform::{
-    DivisionCode,
+    DivisionCode, Error, ErrorKind,
     auth::{Caller, Role},
 };
 use http::HeaderMap;
@@ -168,7 +169,7 @@ impl Authenticator {
                     .filter(|t| !t.is_empty())
                     .ok_or_else(|| {
                         Problem::unauthenticated(
-                            "invalid_credentials",
+                            Code::InvalidCredentials,
                             "Authorization must be 'Bearer <token or API key>'",
                         )
                     })
@@ -186,7 +187,7 @@ impl Authenticator {
             }
             (Some(_), Some(_)) => {
                 return Err(Problem::unauthenticated(
-                    "invalid_credentials",
+                    Code::InvalidCredentials,
                     "send either Authorization or X-Api-Key, not both",
                 ));
             }
@@ -203,7 +204,7 @@ impl Authenticator {
     }
 
     async fn api_key(&self, presented: &str) -> Result<Caller, Problem> {
-        let invalid = || Problem::unauthenticated("invalid_credentials", "invalid API key");
+        let invalid = || Problem::unauthenticated(Code::InvalidCredentials, "invalid API key");
         let (id, secret) = accounts::parse_api_key(presented).ok_or_else(invalid)?;
         let key = self.store.api_key(id).await?.ok_or_else(invalid)?;
         if !key.accepts(secret, Utc::now()) {
@@ -233,13 +234,13 @@ impl Authenticator {
             .ok_or_else(invalid_token)?;
         if account.disabled {
             return Err(Problem::unauthenticated(
-                "account_disabled",
+                Code::AccountDisabled,
                 "this account is disabled",
             ));
         }
         if data.claims.ver != account.token_version {
             return Err(Problem::unauthenticated(
-                "token_revoked",
+                Code::TokenRevoked,
                 "this access token was ended (password changed, account disabled, or logged out everywhere)",
             ));
         }
@@ -248,14 +249,14 @@ impl Authenticator {
 }
 
 fn invalid_token() -> Problem {
-    Problem::unauthenticated("invalid_token", "the access token is not valid")
+    Problem::unauthenticated(Code::InvalidToken, "the access token is not valid")
 }
 
 fn jwt_problem(err: jsonwebtoken::errors::Error) -> Problem {
     use jsonwebtoken::errors::ErrorKind as K;
     match err.kind() {
         K::ExpiredSignature => {
-            Problem::unauthenticated("token_expired", "the access token has expired")
+            Problem::unauthenticated(Code::TokenExpired, "the access token has expired")
         }
         _ => invalid_token(),
     }
@@ -359,7 +360,7 @@ impl Oidc {
         roles.dedup();
         if roles.is_empty() || sub.is_empty() {
             return Err(Problem::unauthenticated(
-                "no_fazhi_role",
+                Code::NoFazhiRole,
                 "the identity provider's token names no Fazhi role",
             ));
         }
@@ -370,7 +371,7 @@ impl Oidc {
             .filter(|division| county.contains(division))
             .ok_or_else(|| {
                 Problem::unauthenticated(
-                    "no_fazhi_division",
+                    Code::NoFazhiDivision,
                     "the identity provider's token names no division of this county",
                 )
             })?;
@@ -416,11 +417,11 @@ impl Oidc {
     async fn fetch(&self) -> Result<JwkSet, Problem> {
         let unavailable = |err: reqwest::Error| {
             tracing::warn!(error = %err, "fetching the OIDC JWKS failed");
-            Problem::new(
-                http::StatusCode::SERVICE_UNAVAILABLE,
-                "identity_provider_unavailable",
+            Problem::from(Error::new(
+                ErrorKind::Unavailable,
+                Code::IdentityProviderUnavailable,
                 "the identity provider's keys could not be fetched",
-            )
+            ))
         };
         self.client
             .get(&self.jwks_url)

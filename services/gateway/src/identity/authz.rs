@@ -7,13 +7,13 @@
 
 use axum::{
     extract::{MatchedPath, Request, State},
-    http::StatusCode,
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use fazhi_platform::Code;
 use std::sync::LazyLock;
 
-use fazhi_platform::auth::Permission;
+use fazhi_platform::{Error, ErrorKind, auth::Permission};
 use utoipa::openapi::OpenApi;
 
 pub use crate::identity::client::{Cidr, ClientAddr, client_addr};
@@ -175,11 +175,11 @@ pub async fn authorize(
             return response;
         }
         tracing::error!(route = %path, "refused a route without an access rule");
-        return Problem::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "no_access_rule",
+        return Problem::from(Error::new(
+            ErrorKind::Internal,
+            Code::NoAccessRule,
             "this route has no access rule",
-        )
+        ))
         .into_response();
     };
     let gate = &state.gate;
@@ -194,7 +194,7 @@ pub async fn authorize(
             Problem::rate_limited("too many requests from this address; retry later", wait)
         }),
         Access::Authenticated | Access::Permission(_) if !identity.authenticated => Some(
-            Problem::unauthenticated("missing_credentials", "this resource needs credentials"),
+            Problem::unauthenticated(Code::MissingCredentials, "this resource needs credentials"),
         ),
         Access::Authenticated => None,
         Access::Permission(permission) => (!identity.caller.may(permission))
@@ -208,11 +208,11 @@ pub async fn authorize(
         match gate.uploads.clone().try_acquire_owned() {
             Ok(permit) => Some(permit),
             Err(_) => {
-                return Problem::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "uploads_busy",
+                return Problem::from(Error::new(
+                    ErrorKind::ResourceExhausted,
+                    Code::UploadsBusy,
                     "other uploads are being handled; retry in a moment",
-                )
+                ))
                 .retry_after(std::time::Duration::from_secs(1))
                 .into_response();
             }

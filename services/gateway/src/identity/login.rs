@@ -8,6 +8,7 @@
 //! never lock them out. Crossing the account threshold is written to the
 //! audit log and counted in `fazhi_login_throttled_total`.
 
+use fazhi_platform::Code;
 use std::time::Duration;
 
 use axum::{Extension, Json, extract::State, http::StatusCode};
@@ -174,7 +175,7 @@ pub async fn login(
                 report_throttled(gate, &account).await;
             }
             Err(Problem::unauthenticated(
-                "invalid_login",
+                Code::InvalidLogin,
                 "unknown username, wrong password or disabled account",
             ))
         }
@@ -225,7 +226,7 @@ async fn own_account(gate: &Gate, identity: &Identity) -> Result<Account, Proble
         .ok_or_else(|| {
             Error::new(
                 ErrorKind::RuleViolation,
-                "not_a_local_account",
+                Code::NotALocalAccount,
                 "only local accounts have a password and sessions here",
             )
         })?;
@@ -273,7 +274,7 @@ pub async fn change_password(
         gate.login.failed(&account_key, &client_key);
         return Err(Error::new(
             ErrorKind::RuleViolation,
-            "wrong_password",
+            Code::WrongPassword,
             "old_password is not this account's password",
         )
         .with_field("old_password")

@@ -8,6 +8,7 @@ use axum::{
     http::StatusCode,
     response::IntoResponse,
 };
+use fazhi_platform::Code;
 use fazhi_platform::{auth::Permission, time};
 use fazhi_proto::complaints::v1::{self as pb, Channel, RequestType};
 use serde::{Deserialize, Serialize};
@@ -248,7 +249,7 @@ pub fn enum_from_code(
     let unknown = || {
         Problem::bad_field(
             field,
-            "unknown_code",
+            Code::UnknownCode,
             format!("{field} {code:?} is not a known code"),
         )
     };

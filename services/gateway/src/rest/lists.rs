@@ -6,14 +6,15 @@ use axum::{
     Extension, Json,
     body::{Body, to_bytes},
     extract::{Path, Query, Request, State, rejection::QueryRejection},
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
+use fazhi_platform::Code;
 use fazhi_proto::training::v1 as pb;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use fazhi_platform::auth::Permission;
+use fazhi_platform::{Error, ErrorKind, auth::Permission};
 
 use crate::{
     AppState, edge::problem::Problem, edge::query, identity::audit_log::audit_reads,
@@ -42,7 +43,7 @@ async fn upload(
         _ => {
             return Err(Problem::bad_field(
                 "format",
-                "format_required",
+                Code::FormatRequired,
                 "give format=csv or format=xlsx, or send Content-Type text/csv or the .xlsx type",
             ));
         }
@@ -50,11 +51,11 @@ async fn upload(
     let bytes = to_bytes(request.into_body(), state.gate.settings.upload_limit_bytes)
         .await
         .map_err(|_| {
-            Problem::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
+            Problem::from(Error::new(
+                ErrorKind::PayloadTooLarge,
+                Code::BodyTooLarge,
                 "the file is larger than the upload limit",
-            )
+            ))
         })?;
     Ok((format, bytes.to_vec()))
 }
@@ -65,15 +66,15 @@ fn answer(report: pb::ImportReport) -> Result<Json<pb::ImportReport>, Problem> {
     if report.rejected.is_empty() {
         return Ok(Json(report));
     }
-    let mut problem = Problem::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "import_rejected",
+    let mut problem = Problem::from(Error::new(
+        ErrorKind::RuleViolation,
+        Code::ImportRejected,
         format!(
             "{} of {} rows were rejected; nothing was imported",
             report.rejected.len(),
             report.rows
         ),
-    );
+    ));
     problem.rejected = report.rejected;
     Err(problem)
 }
@@ -186,7 +187,11 @@ fn mark(name: &str, value: Option<&str>) -> Result<Option<f64>, Problem> {
     match value {
         None | Some("") => Ok(None),
         Some(text) => text.parse::<f64>().map(Some).map_err(|_| {
-            Problem::bad_field(name, "invalid_number", format!("{name} must be a number"))
+            Problem::bad_field(
+                name,
+                Code::InvalidNumber,
+                format!("{name} must be a number"),
+            )
         }),
     }
 }

@@ -8,6 +8,7 @@ use axum::{
     http::StatusCode,
     response::IntoResponse,
 };
+use fazhi_platform::Code;
 use fazhi_platform::Error;
 use fazhi_proto::complaints::v1::{self as pb, RequestType};
 use serde::{Deserialize, Serialize};
@@ -153,7 +154,7 @@ pub async fn track(
     if phone_last_four.len() != 4 || !phone_last_four.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::invalid_field(
             "phone_last4",
-            "invalid_phone_last4",
+            Code::InvalidPhoneLast4,
             "phone_last4 must be the last 4 digits of the phone number given",
         )
         .into());

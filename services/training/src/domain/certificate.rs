@@ -2,6 +2,7 @@
 //! "certified on D", and the changes made by hand.
 
 use chrono::{Months, NaiveDate};
+use fazhi_platform::Code;
 use fazhi_platform::{Error, ErrorKind, coded_enum};
 
 use super::TrainingRules;
@@ -160,7 +161,7 @@ pub fn check_transition_date(
     if on < since || on > today {
         return Err(Error::new(
             ErrorKind::RuleViolation,
-            "date_out_of_range",
+            Code::DateOutOfRange,
             format!("on must lie from {since} (the certificate's last change) to {today} (today)"),
         )
         .with_field("on"));
@@ -178,7 +179,7 @@ pub fn transition(
     let refused = |what: &str| {
         Error::new(
             ErrorKind::FailedPrecondition,
-            "invalid_transition",
+            Code::InvalidTransition,
             format!("a {} certificate cannot be {what}", certificate.status),
         )
     };
@@ -194,7 +195,7 @@ pub fn transition(
         }
         (Transition::Expire, S::Active | S::Suspended) => Err(Error::new(
             ErrorKind::FailedPrecondition,
-            "not_yet_expired",
+            Code::NotYetExpired,
             format!("the certificate is valid until {}", certificate.valid_until),
         )),
         (Transition::Expire, _) => Err(refused("expired")),

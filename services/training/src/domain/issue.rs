@@ -2,6 +2,7 @@
 //! rules allow.
 
 use chrono::{Months, NaiveDate};
+use fazhi_platform::Code;
 use fazhi_platform::Error;
 
 use super::{Certificate, Employment, ExamKind, Person, Sitting, TrainingRules, rule};
@@ -20,7 +21,7 @@ pub fn check_issue(
 ) -> Result<(), Error> {
     if person.employment == Employment::Auxiliary {
         return Err(rule(
-            "auxiliary_cannot_hold_certificate",
+            Code::AuxiliaryCannotHoldCertificate,
             "person_id",
             "auxiliary staff (辅助人员) can never hold an enforcement certificate",
         ));
@@ -29,7 +30,7 @@ pub fn check_issue(
         && on <= until
     {
         return Err(rule(
-            "reissue_barred",
+            Code::ReissueBarred,
             "person_id",
             format!(
                 "a certificate was revoked at annual review; none may be issued before {}",
@@ -39,7 +40,7 @@ pub fn check_issue(
     }
     if held.iter().any(|c| c.in_force(on)) {
         return Err(rule(
-            "already_certified",
+            Code::AlreadyCertified,
             "person_id",
             "the person already holds a certificate in force",
         ));
@@ -52,7 +53,7 @@ pub fn check_issue(
     });
     if !qualified {
         return Err(rule(
-            "no_passing_qualification_exam",
+            Code::NoPassingQualificationExam,
             "person_id",
             format!(
                 "no passed qualification exam (执法资格考试) in the {} months before {on}",
@@ -65,7 +66,7 @@ pub fn check_issue(
     // a record the county sees — learns that it waits.
     if person.held_for.is_some() {
         return Err(rule(
-            "registration_held",
+            Code::RegistrationHeld,
             "person_id",
             "the county is checking this registration against its register of enforcement \
              staff; a certificate can be issued once it is confirmed",

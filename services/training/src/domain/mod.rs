@@ -19,6 +19,7 @@ pub use person::*;
 pub use records::*;
 pub use review::*;
 
+use fazhi_platform::Code;
 use fazhi_platform::{Error, ErrorKind};
 use serde::{Deserialize, Serialize};
 
@@ -60,7 +61,7 @@ impl Default for TrainingRules {
 }
 
 /// A refusal by one of the rules, naming the field it concerns.
-fn rule(code: &str, field: &str, message: impl Into<String>) -> Error {
+fn rule(code: Code, field: &str, message: impl Into<String>) -> Error {
     Error::new(ErrorKind::RuleViolation, code, message).with_field(field)
 }
 

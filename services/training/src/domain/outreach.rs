@@ -2,6 +2,7 @@
 //! with the materials handed out and the people reached.
 
 use chrono::NaiveDate;
+use fazhi_platform::Code;
 use fazhi_platform::{DivisionCode, Error, coded_enum};
 
 coded_enum! {
@@ -37,7 +38,7 @@ pub fn check_count(field: &str, value: i64) -> Result<i64, Error> {
     } else {
         Err(Error::invalid_field(
             field,
-            "invalid_count",
+            Code::InvalidCount,
             format!("{field} must be between 0 and 10,000,000"),
         ))
     }

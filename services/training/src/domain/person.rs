@@ -2,6 +2,7 @@
 //! that holds each resident ID number once.
 
 use chrono::{Datelike, NaiveDate};
+use fazhi_platform::Code;
 use fazhi_platform::{
     DivisionCode, Error, ErrorKind, coded_enum,
     text::{self, Lines},
@@ -27,7 +28,7 @@ pub fn check_id_number(field: &str, text: &str) -> Result<String, Error> {
     let bad = |why: &str| {
         Error::invalid_field(
             field,
-            "invalid_id_number",
+            Code::InvalidIdNumber,
             format!("{field} is not a valid resident ID number: {why}"),
         )
     };
@@ -115,7 +116,7 @@ pub fn admit(
         if sees(&record.division) {
             return Err(Error::new(
                 ErrorKind::AlreadyExists,
-                "id_number_exists",
+                Code::IdNumberExists,
                 format!(
                     "a person with this ID number is on record in your divisions ({})",
                     record.person_id
@@ -151,7 +152,7 @@ pub fn new_person(new: NewPerson, id: String) -> Result<Person, Error> {
     let employment = Employment::from_code(&new.employment).ok_or_else(|| {
         Error::invalid_field(
             "employment",
-            "unknown_code",
+            Code::UnknownCode,
             "employment must be civil_servant, public_institution or auxiliary",
         )
     })?;

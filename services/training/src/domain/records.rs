@@ -2,6 +2,7 @@
 //! later than today.
 
 use chrono::NaiveDate;
+use fazhi_platform::Code;
 use fazhi_platform::{DivisionCode, Error, coded_enum};
 
 coded_enum! {
@@ -35,7 +36,7 @@ pub fn check_hours(field: &str, tenths: i64) -> Result<i64, Error> {
     if tenths <= 0 || tenths > 240 {
         return Err(Error::invalid_field(
             field,
-            "invalid_hours",
+            Code::InvalidHours,
             format!("{field} must be more than 0 and at most 24 hours in a day"),
         ));
     }
@@ -47,7 +48,7 @@ pub fn check_score(field: &str, tenths: i64) -> Result<i64, Error> {
     if !(0..=1000).contains(&tenths) {
         return Err(Error::invalid_field(
             field,
-            "invalid_score",
+            Code::InvalidScore,
             format!("{field} must be between 0 and 100"),
         ));
     }
@@ -63,7 +64,7 @@ pub fn check_not_future(
     if date > today {
         return Err(Error::invalid_field(
             field,
-            "date_in_future",
+            Code::DateInFuture,
             format!("{field} {date} is in the future"),
         ));
     }
@@ -119,7 +120,7 @@ pub fn check_marks(pass_mark: i64, excellent_mark: i64) -> Result<(i64, i64), Er
     if excellent_mark < pass_mark {
         return Err(Error::invalid_field(
             "excellent_mark",
-            "invalid_marks",
+            Code::InvalidMarks,
             "excellent_mark must not be below pass_mark",
         ));
     }

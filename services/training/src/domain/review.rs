@@ -1,6 +1,7 @@
 //! The annual review (年审) of certificates.
 
 use chrono::{Datelike, NaiveDate};
+use fazhi_platform::Code;
 use fazhi_platform::{Error, coded_enum};
 
 use super::{Certificate, CertificateStatus, ExamKind, Sitting, TrainingRules};
@@ -42,7 +43,7 @@ pub fn check_review_year(year: i32, today: NaiveDate) -> Result<i32, Error> {
     if year < FIRST_REVIEW_YEAR || year > today.year() {
         return Err(Error::invalid_field(
             "year",
-            "invalid_year",
+            Code::InvalidYear,
             format!("year must be from {FIRST_REVIEW_YEAR} to {}", today.year()),
         ));
     }

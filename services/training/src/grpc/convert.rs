@@ -1,6 +1,7 @@
 //! Reading proto fields into checked values, and domain records into proto.
 
 use chrono::NaiveDate;
+use fazhi_platform::Code;
 use fazhi_platform::{Error, ErrorKind, privacy, time};
 use fazhi_proto::training::v1 as pb;
 
@@ -13,7 +14,7 @@ pub(super) fn check_version(what: &str, current: i64, read: i64) -> Result<(), E
     }
     Err(Error::new(
         ErrorKind::Conflict,
-        "version_conflict",
+        Code::VersionConflict,
         format!("the {what} is at version {current}, not {read}"),
     ))
 }
@@ -27,7 +28,7 @@ pub(super) fn parse_date(field: &str, text: &str) -> Result<NaiveDate, Error> {
     let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
         Error::invalid_field(
             field,
-            "invalid_date",
+            Code::InvalidDate,
             format!("{field} must be a date like 2023-11-20"),
         )
     })?;
@@ -36,7 +37,7 @@ pub(super) fn parse_date(field: &str, text: &str) -> Result<NaiveDate, Error> {
     if date < earliest {
         return Err(Error::invalid_field(
             field,
-            "date_out_of_range",
+            Code::DateOutOfRange,
             format!("{field} must not be before {earliest}"),
         ));
     }
@@ -62,7 +63,7 @@ pub(super) fn tenths(field: &str, value: f64) -> Result<i64, Error> {
     if !value.is_finite() || (scaled - rounded).abs() > 1e-6 || rounded.abs() > 1e9 {
         return Err(Error::invalid_field(
             field,
-            "invalid_number",
+            Code::InvalidNumber,
             format!("{field} must be a number with at most one decimal"),
         ));
     }
@@ -86,7 +87,7 @@ pub(super) fn code<T>(
     parse(value).ok_or_else(|| {
         Error::invalid_field(
             field,
-            "unknown_code",
+            Code::UnknownCode,
             format!("{field} must be one of {codes}"),
         )
     })

@@ -1,6 +1,7 @@
 //! Lists in and out: people, attendance and results from CSV or .xlsx, and exports.
 
 use chrono::{Duration, NaiveDate};
+use fazhi_platform::Code;
 use fazhi_platform::{
     DivisionCode, Error, ErrorKind,
     auth::{self, Caller, Permission},
@@ -266,7 +267,7 @@ pub(super) async fn export_list(
         _ => {
             return Err(Error::invalid_field(
                 "list",
-                "unknown_code",
+                Code::UnknownCode,
                 "list must be people, attendance or results",
             )
             .into());
@@ -294,7 +295,7 @@ impl TrainingApi {
         let _reading = self.imports.clone().try_acquire_owned().map_err(|_| {
             Error::new(
                 ErrorKind::ResourceExhausted,
-                "imports_busy",
+                Code::ImportsBusy,
                 "other lists are being imported; retry in a moment",
             )
         })?;

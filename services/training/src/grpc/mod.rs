@@ -10,6 +10,7 @@ mod records;
 mod stats;
 
 use convert::*;
+use fazhi_platform::Code;
 
 use fazhi_platform::{
     Error,
@@ -95,7 +96,7 @@ impl TrainingApi {
         if ids.is_empty() || ids.len() > MAX_ROWS {
             return Err(Error::invalid_field(
                 field,
-                "invalid_count",
+                Code::InvalidCount,
                 format!("{field} must list 1 to {MAX_ROWS} people"),
             ));
         }
@@ -104,7 +105,7 @@ impl TrainingApi {
             if !seen.insert(id) {
                 return Err(Error::invalid_field(
                     format!("{field}[{i}].person_id"),
-                    "duplicate_person",
+                    Code::DuplicatePerson,
                     format!("person {id} is listed twice"),
                 ));
             }
@@ -113,7 +114,7 @@ impl TrainingApi {
         if let Some((i, id)) = ids.iter().enumerate().find(|(_, id)| !found.contains(*id)) {
             return Err(Error::invalid_field(
                 format!("{field}[{i}].person_id"),
-                "unknown_person",
+                Code::UnknownPerson,
                 format!("no person {id} in your divisions"),
             ));
         }

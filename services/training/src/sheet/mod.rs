@@ -2,6 +2,7 @@
 //! header row and data rows of text cells.
 
 use calamine::DataRef;
+use fazhi_platform::Code;
 use fazhi_platform::{Error, ErrorKind};
 
 /// The file formats lists come in.
@@ -46,12 +47,12 @@ pub mod limits {
 }
 
 fn unreadable(message: impl Into<String>) -> Error {
-    Error::invalid_field("content", "unreadable_file", message)
+    Error::invalid_field("content", Code::UnreadableFile, message)
 }
 
 /// A file past one of [`limits`]: a rule the upload breaks (422), naming the limit.
 fn too_big(message: impl Into<String>) -> Error {
-    Error::new(ErrorKind::RuleViolation, "file_limit_exceeded", message).with_field("content")
+    Error::new(ErrorKind::RuleViolation, Code::FileLimitExceeded, message).with_field("content")
 }
 
 /// The rows of the file (the header first) with their 1-based row numbers
@@ -237,7 +238,7 @@ mod tests {
         out.finish().unwrap().into_inner()
     }
 
-    fn code(content: &[u8]) -> String {
+    fn code(content: &[u8]) -> fazhi_platform::Code {
         read(Format::Xlsx, content).unwrap_err().code
     }
 

@@ -1,4 +1,5 @@
 //! Certificates, the dated history of their status, and the annual review.
+use fazhi_platform::Code;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -297,7 +298,7 @@ pub(super) async fn insert_certificate_in(
         Err(err) if db::is_unique_violation(&err) => {
             return Err(Error::new(
                 ErrorKind::AlreadyExists,
-                "certificate_number_exists",
+                Code::CertificateNumberExists,
                 format!("certificate number {} is taken", c.number),
             )
             .with_field("number"));

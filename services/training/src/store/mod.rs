@@ -1,6 +1,7 @@
 //! Storage of people, training, exams, certificates and outreach.
 //! Dates are ISO text (`YYYY-MM-DD`), hours and scores tenths.
 
+use fazhi_platform::Code;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -59,7 +60,7 @@ pub(super) fn corrupt(what: &str, value: &str) -> Error {
 pub(super) fn conflict(what: &str) -> Error {
     Error::new(
         ErrorKind::Conflict,
-        "version_conflict",
+        Code::VersionConflict,
         format!("the {what} was changed by someone else; read it again"),
     )
 }

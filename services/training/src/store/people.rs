@@ -1,4 +1,5 @@
 //! People and the register of ID numbers.
+use fazhi_platform::Code;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -253,7 +254,7 @@ pub(super) fn registration_conflict(err: sqlx::Error, row: Option<usize>) -> Err
     let message = "a person with this ID number is on record in your divisions";
     Error::new(
         ErrorKind::AlreadyExists,
-        "id_number_exists",
+        Code::IdNumberExists,
         match row {
             Some(row) => format!("row {row}: {message}"),
             None => message.to_owned(),

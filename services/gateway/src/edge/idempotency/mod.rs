@@ -11,6 +11,7 @@
 
 pub mod store;
 
+use fazhi_platform::Code;
 use std::time::Duration;
 
 use axum::{
@@ -20,7 +21,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use fazhi_platform::time;
+use fazhi_platform::{Error, ErrorKind, time};
 use sha2::{Digest, Sha256};
 
 use crate::{
@@ -88,7 +89,7 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
         _ => {
             return Problem::bad_field(
                 "Idempotency-Key",
-                "invalid_idempotency_key",
+                Code::InvalidIdempotencyKey,
                 format!("Idempotency-Key must be 1 to {MAX_KEY_LEN} visible ASCII characters"),
             )
             .into_response();
@@ -117,11 +118,11 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     let bytes = match to_bytes(body, limit).await {
         Ok(bytes) => bytes,
         Err(_) => {
-            return Problem::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
+            return Problem::from(Error::new(
+                ErrorKind::PayloadTooLarge,
+                Code::BodyTooLarge,
                 "the request body is larger than the limit",
-            )
+            ))
             .into_response();
         }
     };
@@ -146,20 +147,20 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     match begun {
         Err(err) => return Problem::from(err).into_response(),
         Ok(Begin::Mismatch) => {
-            return Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "idempotency_key_reused",
+            return Problem::from(Error::new(
+                ErrorKind::RuleViolation,
+                Code::IdempotencyKeyReused,
                 "this Idempotency-Key was used with a different request",
-            )
+            ))
             .with_field("Idempotency-Key")
             .into_response();
         }
         Ok(Begin::InProgress) => {
-            return Problem::new(
-                StatusCode::CONFLICT,
-                "idempotency_key_in_use",
+            return Problem::from(Error::new(
+                ErrorKind::Conflict,
+                Code::IdempotencyKeyInUse,
                 "a request with this Idempotency-Key is still being processed",
-            )
+            ))
             .retry_after(Duration::from_secs(1))
             .into_response();
         }

@@ -2,6 +2,7 @@
 //! a request runs and completed with its answer, in the gateway's database.
 
 use chrono::{DateTime, Utc};
+use fazhi_platform::Code;
 use fazhi_platform::{
     Error, ErrorKind,
     db::{self, Database},
@@ -117,7 +118,7 @@ impl IdempotencyStore {
         }
         Err(Error::new(
             ErrorKind::Conflict,
-            "idempotency_key_in_use",
+            Code::IdempotencyKeyInUse,
             "a request with this Idempotency-Key is being processed; retry shortly",
         ))
     }

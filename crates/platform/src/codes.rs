@@ -1,0 +1,275 @@
+//! The catalogue of error codes: every `code` a Fazhi service or the REST
+//! edge answers with, each with what it means. An [`crate::Error`] carries
+//! one of these; the OpenAPI document lists them in the problem schema.
+
+macro_rules! catalogue {
+    ($($(#[doc = $doc:literal])* $name:ident => $code:literal,)*) => {
+        /// A stable, machine-readable error code (`snake_case` on the wire).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $($(#[doc = $doc])* $name,)*
+        }
+
+        impl Code {
+            /// Every code, in the catalogue's order.
+            pub const ALL: &[Code] = &[$(Code::$name,)*];
+
+            /// The code as it is written on the wire.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$name => $code,)*
+                }
+            }
+
+            /// What the code means, for the published catalogue.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Code::$name => concat!($($doc),*).trim_ascii(),)*
+                }
+            }
+
+            /// The code written `text` on the wire, if there is one.
+            pub fn parse(text: &str) -> Option<Code> {
+                match text {
+                    $($code => Some(Code::$name),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+catalogue! {
+    /// this account is disabled
+    AccountDisabled => "account_disabled",
+    /// an API key cannot hold the admin role
+    AdminApiKey => "admin_api_key",
+    /// the person already holds a certificate in force
+    AlreadyCertified => "already_certified",
+    /// a record with this id exists
+    AlreadyExists => "already_exists",
+    /// this request already created its API key
+    ApiKeyExists => "api_key_exists",
+    /// auxiliary staff cannot hold a certificate
+    AuxiliaryCannotHoldCertificate => "auxiliary_cannot_hold_certificate",
+    /// the file is larger than the upload limit
+    BodyTooLarge => "body_too_large",
+    /// administrators cannot disable their own account
+    CannotDisableSelf => "cannot_disable_self",
+    /// administrators change their own password with POST /api/v1/auth/password
+    CannotResetSelf => "cannot_reset_self",
+    /// the certificate number is taken
+    CertificateNumberExists => "certificate_number_exists",
+    /// the text contains a control character
+    ControlCharacter => "control_character",
+    /// the database is busy; retry shortly
+    DatabaseBusy => "database_busy",
+    /// the date lies after today
+    DateInFuture => "date_in_future",
+    /// the date lies outside the range records may have
+    DateOutOfRange => "date_out_of_range",
+    /// a service this request needs did not answer in time
+    DeadlineExceeded => "deadline_exceeded",
+    /// the division lies outside the divisions the caller acts for
+    DivisionOutOfScope => "division_out_of_scope",
+    /// a person is listed twice
+    DuplicatePerson => "duplicate_person",
+    /// the resource is not in a state that allows this
+    FailedPrecondition => "failed_precondition",
+    /// the file passes one of the limits on rows, columns, cells, text or archive size (named in the detail)
+    FileLimitExceeded => "file_limit_exceeded",
+    /// the caller's role does not allow this
+    Forbidden => "forbidden",
+    /// give format=csv or format=xlsx, or send Content-Type text/csv or the .xlsx type
+    FormatRequired => "format_required",
+    /// a person with this ID number is on record in the caller's divisions
+    IdNumberExists => "id_number_exists",
+    /// the identity provider (OIDC) could not be reached to check a token
+    IdentityProviderUnavailable => "identity_provider_unavailable",
+    /// a request with this Idempotency-Key is still being processed
+    IdempotencyKeyInUse => "idempotency_key_in_use",
+    /// this Idempotency-Key was used with a different request
+    IdempotencyKeyReused => "idempotency_key_reused",
+    /// rows of the list were rejected (each in `rejected`); nothing was imported
+    ImportRejected => "import_rejected",
+    /// other lists are being imported; retry in a moment
+    ImportsBusy => "imports_busy",
+    /// expires_at must be in the future
+    InThePast => "in_the_past",
+    /// an unexpected failure; the details are in the server logs
+    Internal => "internal",
+    /// a malformed value
+    InvalidArgument => "invalid_argument",
+    /// the body must be a JSON object
+    InvalidBody => "invalid_body",
+    /// a count lies outside its allowed range
+    InvalidCount => "invalid_count",
+    /// the API key is not valid
+    InvalidCredentials => "invalid_credentials",
+    /// a value is not a date like 2023-11-20
+    InvalidDate => "invalid_date",
+    /// not a division code (6, 9 or 12 digits of a known province)
+    InvalidDivisionCode => "invalid_division_code",
+    /// … must be true or false
+    InvalidFlag => "invalid_flag",
+    /// … must be more than 0 and at most 24 hours in a day
+    InvalidHours => "invalid_hours",
+    /// … is not a valid resident ID number: …
+    InvalidIdNumber => "invalid_id_number",
+    /// Idempotency-Key must be 1 to … visible ASCII characters
+    InvalidIdempotencyKey => "invalid_idempotency_key",
+    /// unknown username, wrong password or disabled account
+    InvalidLogin => "invalid_login",
+    /// excellent_mark must not be below pass_mark
+    InvalidMarks => "invalid_marks",
+    /// a value is not a number
+    InvalidNumber => "invalid_number",
+    /// page_size must be a whole number
+    InvalidPageSize => "invalid_page_size",
+    /// page_token is not one this API issued
+    InvalidPageToken => "invalid_page_token",
+    /// person_id must be 1 to 64 characters
+    InvalidPersonId => "invalid_person_id",
+    /// complainant_phone must be a phone number of 5 to 15 digits
+    InvalidPhone => "invalid_phone",
+    /// phone_last4 must be the last 4 digits of the phone number given
+    InvalidPhoneLast4 => "invalid_phone_last4",
+    /// phone_last_four must be the last 4 digits of the phone number given
+    InvalidPhoneLastFour => "invalid_phone_last_four",
+    /// the query string could not be read
+    InvalidQuery => "invalid_query",
+    /// request_id must be visible ASCII characters within the length limit
+    InvalidRequestId => "invalid_request_id",
+    /// … must be between 0 and 100
+    InvalidScore => "invalid_score",
+    /// a time is out of range
+    InvalidTime => "invalid_time",
+    /// the end of a range lies before its start
+    InvalidTimeRange => "invalid_time_range",
+    /// the access token is not valid
+    InvalidToken => "invalid_token",
+    /// the certificate cannot make this change from its status
+    InvalidTransition => "invalid_transition",
+    /// a field has the wrong JSON type
+    InvalidType => "invalid_type",
+    /// username must be 3 to 64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit
+    InvalidUsername => "invalid_username",
+    /// the year lies outside the years a review can be run for
+    InvalidYear => "invalid_year",
+    /// the body is not valid JSON
+    MalformedJson => "malformed_json",
+    /// this resource does not support that method
+    MethodNotAllowed => "method_not_allowed",
+    /// this resource needs credentials
+    MissingCredentials => "missing_credentials",
+    /// this route has no access rule
+    NoAccessRule => "no_access_rule",
+    /// the identity provider's token names no division of this county
+    NoFazhiDivision => "no_fazhi_division",
+    /// the identity provider's token names no Fazhi role
+    NoFazhiRole => "no_fazhi_role",
+    /// no passed qualification exam (执法资格考试) in the months the rules require
+    NoPassingQualificationExam => "no_passing_qualification_exam",
+    /// only local accounts have a password and sessions here
+    NotALocalAccount => "not_a_local_account",
+    /// no such resource in the divisions the caller acts for
+    NotFound => "not_found",
+    /// the certificate is still within its validity
+    NotYetExpired => "not_yet_expired",
+    /// the body is larger than the limit
+    PayloadTooLarge => "payload_too_large",
+    /// the caller's role does not allow this
+    PermissionDenied => "permission_denied",
+    /// too many requests; retry after Retry-After seconds
+    RateLimited => "rate_limited",
+    /// the county is checking this registration against its register; a certificate can be issued once it is confirmed
+    RegistrationHeld => "registration_held",
+    /// a certificate was revoked at annual review and the re-issue bar has not passed
+    ReissueBarred => "reissue_barred",
+    /// the request was not complete within the time limit
+    RequestTimeout => "request_timeout",
+    /// a required field is empty
+    Required => "required",
+    /// no resource at this path
+    RouteNotFound => "route_not_found",
+    /// a rule forbids this
+    RuleViolation => "rule_violation",
+    /// a service this request needs is unavailable
+    ServiceUnavailable => "service_unavailable",
+    /// the service is shutting down
+    ShuttingDown => "shutting_down",
+    /// the access token has expired
+    TokenExpired => "token_expired",
+    /// this access token was ended (password changed, account disabled, or logged out everywhere)
+    TokenRevoked => "token_revoked",
+    /// a text is longer than allowed
+    TooLong => "too_long",
+    /// missing or invalid credentials
+    Unauthenticated => "unauthenticated",
+    /// the category is not in the taxonomy
+    UnknownCategory => "unknown_category",
+    /// the value is not one of the codes the field takes
+    UnknownCode => "unknown_code",
+    /// the field is not part of this request
+    UnknownField => "unknown_field",
+    /// no such person in the caller's divisions
+    UnknownPerson => "unknown_person",
+    /// not a role (staff, officer, legal_reviewer, leader, county_overseer, admin)
+    UnknownRole => "unknown_role",
+    /// the request body could not be read
+    UnreadableBody => "unreadable_body",
+    /// the file is not a readable CSV or .xlsx file
+    UnreadableFile => "unreadable_file",
+    /// the request body must be JSON (Content-Type: application/json)
+    UnsupportedMediaType => "unsupported_media_type",
+    /// other uploads are being handled; retry in a moment
+    UploadsBusy => "uploads_busy",
+    /// an account with this username exists
+    UsernameTaken => "username_taken",
+    /// the resource was changed by someone else since it was read; read it again
+    VersionConflict => "version_conflict",
+    /// the password is shorter or longer than allowed
+    WeakPassword => "weak_password",
+    /// old_password is not this account's password
+    WrongPassword => "wrong_password",
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_code_is_written_once_in_snake_case_and_reads_back() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            let text = code.as_str();
+            assert!(seen.insert(text), "{text} twice");
+            assert!(
+                text.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{text}"
+            );
+            assert_eq!(Code::parse(text), Some(*code));
+            assert!(!code.description().is_empty(), "{text} has no description");
+        }
+        assert_eq!(Code::parse("no_such_code"), None);
+    }
+}
