@@ -1,0 +1,82 @@
+//! API keys for county systems.
+
+use fazhi_e2e::{COUNTY, Sandbox, backends, complaint_body};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use super::*;
+
+#[tokio::test]
+async fn api_keys_are_shown_once_work_in_either_header_and_stop_when_revoked() {
+    for backend in backends() {
+        let sandbox = Sandbox::start(backend).await;
+        let admin = sandbox.account("county.admin", &["admin"], COUNTY).await;
+        let created = sandbox
+            .post_as(
+                &admin,
+                "/api/v1/api-keys",
+                &json!({ "name": "county 12345 platform", "roles": ["staff"], "division_code": COUNTY }),
+            )
+            .await;
+        assert_eq!(created.status(), StatusCode::CREATED, "{backend:?}");
+        let created: Value = created.json().await.unwrap();
+        let key = created["key"].as_str().unwrap().to_owned();
+        let id = created["id"].as_str().unwrap().to_owned();
+        assert!(key.starts_with("fzk_"));
+
+        let listed: Value = sandbox
+            .get_as(&admin, "/api/v1/api-keys")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let text = listed.to_string();
+        assert!(
+            text.contains(&id) && !text.contains(&key),
+            "the key is never shown again"
+        );
+
+        let by_header = sandbox
+            .client
+            .post(sandbox.url("/api/v1/complaints"))
+            .header("x-api-key", &key)
+            .json(&complaint_body())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(by_header.status(), StatusCode::CREATED);
+        let by_bearer = sandbox
+            .post_as(&key, "/api/v1/complaints", &complaint_body())
+            .await;
+        assert_eq!(by_bearer.status(), StatusCode::CREATED);
+
+        let revoked = sandbox
+            .post_as(&admin, &format!("/api/v1/api-keys/{id}/revoke"), &json!({}))
+            .await;
+        assert_eq!(revoked.status(), StatusCode::OK);
+        let (status, code) = problem_code(
+            sandbox
+                .post_as(&key, "/api/v1/complaints", &complaint_body())
+                .await,
+        )
+        .await;
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::UNAUTHORIZED, "invalid_credentials")
+        );
+
+        let admin_key = sandbox
+            .post_as(
+                &admin,
+                "/api/v1/api-keys",
+                &json!({ "name": "too strong", "roles": ["admin"], "division_code": COUNTY }),
+            )
+            .await;
+        let (status, code) = problem_code(admin_key).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "admin_api_key")
+        );
+        sandbox.stop().await;
+    }
+}

@@ -1,0 +1,37 @@
+//! The API document. (Wrong methods, unknown routes and bad credentials are
+//! answered in-process: `services/gateway/tests/edge.rs`.)
+
+use fazhi_e2e::{Backend, Sandbox};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn the_api_document_is_openapi_3_1_with_security_and_problem_responses() {
+    let sandbox = Sandbox::start(Backend::Sqlite).await;
+    let doc: Value = sandbox
+        .get_as("", "/openapi.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(schemes["bearer"]["scheme"], "bearer");
+    assert_eq!(schemes["api_key"]["name"], "X-Api-Key");
+    let create = &doc["paths"]["/api/v1/complaints"]["post"];
+    assert_eq!(
+        create["responses"]["422"]["content"]["application/problem+json"]["schema"]["$ref"],
+        "#/components/schemas/Problem"
+    );
+    assert!(create["parameters"].to_string().contains("Idempotency-Key"));
+    let public = &doc["paths"]["/api/v1/public/complaints"]["post"];
+    assert_eq!(
+        public["security"],
+        json!([{}]),
+        "public routes need no credentials"
+    );
+    let docs = sandbox.get_as("", "/docs/").await;
+    assert_eq!(docs.status(), StatusCode::OK);
+    assert!(docs.text().await.unwrap().contains("swagger"));
+    sandbox.stop().await;
+}
