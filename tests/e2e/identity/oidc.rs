@@ -44,7 +44,6 @@ fn idp_claims(roles: Value, division: &str, aud: &str, exp: i64) -> Value {
 }
 
 /// Serves the JWKS on a loopback port, as the identity provider would.
-
 async fn serve_jwks(jwks: Value) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
