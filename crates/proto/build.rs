@@ -8,31 +8,6 @@ use std::{
 
 use prost::Message;
 
-/// Proto messages that are also REST bodies.
-const REST_MESSAGES: &[&str] = &[
-    ".fazhi.training.v1.Person",
-    ".fazhi.training.v1.CreatePersonRequest",
-    ".fazhi.training.v1.ListPeopleResponse",
-    ".fazhi.training.v1.Attendance",
-    ".fazhi.training.v1.RecordTrainingRequest",
-    ".fazhi.training.v1.TrainingSession",
-    ".fazhi.training.v1.ExamResult",
-    ".fazhi.training.v1.RecordExamRequest",
-    ".fazhi.training.v1.Exam",
-    ".fazhi.training.v1.Certificate",
-    ".fazhi.training.v1.IssueCertificateRequest",
-    ".fazhi.training.v1.IsCertifiedResponse",
-    ".fazhi.training.v1.RunAnnualReviewRequest",
-    ".fazhi.training.v1.ReviewDecision",
-    ".fazhi.training.v1.RunAnnualReviewResponse",
-    ".fazhi.training.v1.RecordOutreachRequest",
-    ".fazhi.training.v1.OutreachEvent",
-    ".fazhi.training.v1.ExamKindStats",
-    ".fazhi.training.v1.TrainingStats",
-    ".fazhi.training.v1.RowProblem",
-    ".fazhi.training.v1.ImportReport",
-];
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../proto");
     let mut files = Vec::new();
@@ -46,17 +21,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         descriptors.encode_to_vec(),
     )?;
 
-    let mut builder = tonic_prost_build::configure()
+    let builder = tonic_prost_build::configure()
         .build_client(true)
         .build_server(true);
-    // Messages the REST API carries as they are: JSON and the OpenAPI schema
-    // come from the contract itself.
-    for message in REST_MESSAGES {
-        builder = builder.type_attribute(
-            message,
-            "#[derive(serde::Serialize, serde::Deserialize, utoipa::ToSchema)] #[serde(default, deny_unknown_fields)]",
-        );
-    }
     builder.compile_fds(descriptors)?;
 
     println!("cargo:rerun-if-changed={}", root.display());

@@ -188,7 +188,11 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
                 &caller,
                 pb::IsCertifiedRequest {
                     person_id: id,
-                    on: "2023-06-01".into(),
+                    on: Some(fazhi_proto::common::v1::Date {
+                        year: 2023,
+                        month: 6,
+                        day: 1,
+                    }),
                 },
             );
             async move {
@@ -221,7 +225,7 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
     let suspended = review
         .decisions
         .iter()
-        .filter(|d| d.outcome == "suspended")
+        .filter(|d| d.outcome == pb::ReviewOutcome::Suspended as i32)
         .count();
     let started = Instant::now();
     let again = client
@@ -260,7 +264,7 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
     let mut import = key.request(
         &caller,
         pb::ImportPeopleRequest {
-            format: "xlsx".into(),
+            format: pb::FileFormat::Xlsx as i32,
             content: xlsx,
         },
     );

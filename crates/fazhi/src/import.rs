@@ -17,14 +17,14 @@ use crate::{cli::ImportCommand, settings::Settings};
 const IMPORT_DEADLINE: Duration = Duration::from_secs(300);
 
 /// The file's bytes, read with a progress bar, and its format from the extension.
-fn read(path: &Path) -> anyhow::Result<(String, Vec<u8>)> {
+fn read(path: &Path) -> anyhow::Result<(pb::FileFormat, Vec<u8>)> {
     let format = match path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
     {
-        Some(ext) if ext == "csv" => "csv",
-        Some(ext) if ext == "xlsx" => "xlsx",
+        Some(ext) if ext == "csv" => pb::FileFormat::Csv,
+        Some(ext) if ext == "xlsx" => pb::FileFormat::Xlsx,
         _ => anyhow::bail!("{}: the file must end in .csv or .xlsx", path.display()),
     };
     let mut file =
@@ -45,7 +45,33 @@ fn read(path: &Path) -> anyhow::Result<(String, Vec<u8>)> {
         bar.inc(n as u64);
     }
     bar.finish();
-    Ok((format.to_owned(), content))
+    Ok((format, content))
+}
+
+/// The proto value of `code` (`in_person`) in the enum whose values are
+/// named `{prefix}{CODE}`: the same mapping as the REST edge.
+fn enum_value(
+    what: &str,
+    code: &str,
+    prefix: &str,
+    from_name: impl Fn(&str) -> Option<i32>,
+) -> anyhow::Result<i32> {
+    match from_name(&format!("{prefix}{}", code.to_ascii_uppercase())) {
+        Some(value) if value != 0 && !code.is_empty() => Ok(value),
+        _ => anyhow::bail!("{what} {code:?} is not a known code"),
+    }
+}
+
+/// A day given as `2023-06-15`.
+fn day(what: &str, text: &str) -> anyhow::Result<Option<fazhi_proto::common::v1::Date>> {
+    use chrono::Datelike;
+    let day = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .with_context(|| format!("{what} must be a date like 2023-11-20, not {text:?}"))?;
+    Ok(Some(fazhi_proto::common::v1::Date {
+        year: day.year(),
+        month: day.month() as i32,
+        day: day.day() as i32,
+    }))
 }
 
 fn deadline<T>(mut request: tonic::Request<T>) -> tonic::Request<T> {
@@ -67,11 +93,11 @@ pub(crate) async fn run(settings: Settings, list: ImportCommand) -> anyhow::Resu
         .max_decoding_message_size(fazhi_training::MAX_MESSAGE)
         .max_encoding_message_size(fazhi_training::MAX_MESSAGE);
 
-    let spinner = |file: &Path| -> anyhow::Result<(String, Vec<u8>, ProgressBar)> {
+    let spinner = |file: &Path| -> anyhow::Result<(i32, Vec<u8>, ProgressBar)> {
         let (format, content) = read(file)?;
         let spinner = ProgressBar::new_spinner().with_message("checking every row and importing");
         spinner.enable_steady_tick(Duration::from_millis(120));
-        Ok((format, content, spinner))
+        Ok((format as i32, content, spinner))
     };
     let (answer, spinner) = match list {
         ImportCommand::People { file } => {
@@ -88,12 +114,14 @@ pub(crate) async fn run(settings: Settings, list: ImportCommand) -> anyhow::Resu
             held_on,
         } => {
             let (format, content, spinner) = spinner(&file)?;
-            let session = pb::RecordTrainingRequest {
+            let session = pb::TrainingSession {
                 division_code: division,
                 topic,
-                kind,
-                held_on,
-                attendance: Vec::new(),
+                kind: enum_value("kind", &kind, "TRAINING_KIND_", |n| {
+                    pb::TrainingKind::from_str_name(n).map(|v| v as i32)
+                })?,
+                held_on: day("held_on", &held_on)?,
+                ..Default::default()
             };
             let request = deadline(key.request(
                 &operator,
@@ -115,14 +143,16 @@ pub(crate) async fn run(settings: Settings, list: ImportCommand) -> anyhow::Resu
             excellent_mark,
         } => {
             let (format, content, spinner) = spinner(&file)?;
-            let exam = pb::RecordExamRequest {
+            let exam = pb::Exam {
                 division_code: division,
-                kind,
+                kind: enum_value("kind", &kind, "EXAM_KIND_", |n| {
+                    pb::ExamKind::from_str_name(n).map(|v| v as i32)
+                })?,
                 title,
-                held_on,
+                held_on: day("held_on", &held_on)?,
                 pass_mark,
                 excellent_mark,
-                results: Vec::new(),
+                ..Default::default()
             };
             let request = deadline(key.request(
                 &operator,

@@ -7,6 +7,7 @@ pub mod idempotency;
 pub(crate) mod json;
 pub(crate) mod limits;
 pub(crate) mod listener;
+pub mod mapping;
 pub(crate) mod observe;
 pub mod openapi;
 pub mod problem;

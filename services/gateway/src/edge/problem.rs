@@ -32,7 +32,7 @@ pub struct Problem {
     pub retry_after: Option<u64>,
     /// For a refused import: every rejected row, with its field and reason.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub rejected: Vec<fazhi_proto::training::v1::RowProblem>,
+    pub rejected: Vec<crate::rest::training::body::RowProblem>,
 }
 
 /// The catalogue as the schema of `code`: every value, each with its meaning.

@@ -8,12 +8,12 @@ use axum::{
     http::StatusCode,
     response::IntoResponse,
 };
-use fazhi_platform::Code;
-use fazhi_platform::{auth::Permission, time};
+use fazhi_platform::auth::Permission;
 use fazhi_proto::complaints::v1::{self as pb, Channel, RequestType};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::edge::mapping::{code_from_name, enum_from_code, instant};
 use crate::{
     AppState, edge::idempotency::RequestKey, edge::json::JsonBody, edge::problem::Problem,
     edge::query, identity::audit_log::audit_reads, identity::authn::Identity,
@@ -238,46 +238,6 @@ pub async fn list(
     }))
 }
 
-/// Reads a lower-case REST code (`hotline_12345`) as the proto enum value
-/// named `{prefix}{CODE}`; the unspecified value is never a valid code.
-pub fn enum_from_code(
-    field: &str,
-    code: &str,
-    prefix: &str,
-    from_name: impl Fn(&str) -> Option<i32>,
-) -> Result<i32, Problem> {
-    let unknown = || {
-        Problem::bad_field(
-            field,
-            Code::UnknownCode,
-            format!("{field} {code:?} is not a known code"),
-        )
-    };
-    if code.is_empty()
-        || code.contains(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
-    {
-        return Err(unknown());
-    }
-    match from_name(&format!("{prefix}{}", code.to_ascii_uppercase())) {
-        Some(0) | None => Err(unknown()),
-        Some(value) => Ok(value),
-    }
-}
-
-/// The REST code of a proto enum name: `CHANNEL_HOTLINE_12345` → `hotline_12345`.
-pub fn code_from_name(name: &str, prefix: &str) -> String {
-    name.strip_prefix(prefix)
-        .unwrap_or(name)
-        .to_ascii_lowercase()
-}
-
-/// A proto time as RFC 3339 in China Standard Time.
-pub fn instant(ts: Option<fazhi_proto::Timestamp>) -> Option<String> {
-    ts.as_ref()
-        .and_then(time::from_timestamp)
-        .map(time::to_rfc3339)
-}
-
 /// The REST code of a request type value (`complaint`).
 pub fn type_code(value: i32) -> String {
     RequestType::try_from(value)
@@ -320,32 +280,5 @@ pub fn view(c: pb::Complaint) -> ComplaintView {
         reply_due: instant(c.reply_due).unwrap_or_default(),
         feedback_due: instant(c.feedback_due),
         version: c.version,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rest_codes_map_to_proto_enums_and_back() {
-        let value = enum_from_code("channel", "hotline_12345", "CHANNEL_", |n| {
-            Channel::from_str_name(n).map(|c| c as i32)
-        });
-        assert_eq!(value.unwrap(), Channel::Hotline12345 as i32);
-        assert_eq!(
-            code_from_name(Channel::PetitionHall.as_str_name(), "CHANNEL_"),
-            "petition_hall"
-        );
-    }
-
-    #[test]
-    fn unknown_upper_case_and_unspecified_codes_are_refused() {
-        for bad in ["fax", "HOTLINE_12345", "unspecified", "", "hotline 12345"] {
-            let result = enum_from_code("channel", bad, "CHANNEL_", |n| {
-                Channel::from_str_name(n).map(|c| c as i32)
-            });
-            assert_eq!(result.unwrap_err().code, "unknown_code", "{bad:?}");
-        }
     }
 }

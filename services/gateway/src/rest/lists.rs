@@ -17,8 +17,10 @@ use utoipa::IntoParams;
 use fazhi_platform::{Error, ErrorKind, auth::Permission};
 
 use crate::{
-    AppState, edge::problem::Problem, edge::query, identity::audit_log::audit_reads,
-    identity::authn::Identity,
+    AppState,
+    edge::{problem::Problem, query},
+    identity::{audit_log::audit_reads, authn::Identity},
+    rest::training::body::{self, ImportReport, RecordExamRequest, RecordTrainingRequest},
 };
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -62,7 +64,8 @@ async fn upload(
 
 /// 200 with the report when everything was imported, 422 listing every
 /// rejected row otherwise.
-fn answer(report: pb::ImportReport) -> Result<Json<pb::ImportReport>, Problem> {
+fn answer(report: pb::ImportReport) -> Result<Json<ImportReport>, Problem> {
+    let report = ImportReport::from(report);
     if report.rejected.is_empty() {
         return Ok(Json(report));
     }
@@ -94,20 +97,26 @@ pub struct FormatParams {
     tag = "training",
     params(FormatParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The CSV or .xlsx file"),
-    responses((status = 200, description = "Every row imported", body = pb::ImportReport))
+    responses((status = 200, description = "Every row imported", body = ImportReport))
 )]
 pub async fn import_people(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     params: Result<Query<FormatParams>, QueryRejection>,
     request: Request,
-) -> Result<Json<pb::ImportReport>, Problem> {
+) -> Result<Json<ImportReport>, Problem> {
     let Query(params) = params?;
     let (format, content) = upload(&state, params.format.as_deref(), request).await?;
     let report = state
         .training
         .clone()
-        .import_people(state.signed(&identity, pb::ImportPeopleRequest { format, content }))
+        .import_people(state.signed(
+            &identity,
+            pb::ImportPeopleRequest {
+                format: body::file_format("format", &format)?,
+                content,
+            },
+        ))
         .await?
         .into_inner();
     answer(report)
@@ -135,26 +144,27 @@ pub struct SessionParams {
     tag = "training",
     params(SessionParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The CSV or .xlsx file"),
-    responses((status = 200, description = "Every row imported", body = pb::ImportReport))
+    responses((status = 200, description = "Every row imported", body = ImportReport))
 )]
 pub async fn import_attendance(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     params: Result<Query<SessionParams>, QueryRejection>,
     request: Request,
-) -> Result<Json<pb::ImportReport>, Problem> {
+) -> Result<Json<ImportReport>, Problem> {
     let Query(p) = params?;
     let (format, content) = upload(&state, p.format.as_deref(), request).await?;
-    let session = pb::RecordTrainingRequest {
+    let session = RecordTrainingRequest {
         division_code: p.division_code.unwrap_or_default(),
         topic: p.topic.unwrap_or_default(),
         kind: p.kind.unwrap_or_default(),
         held_on: p.held_on.unwrap_or_default(),
         attendance: Vec::new(),
-    };
+    }
+    .session()?;
     let request = pb::ImportAttendanceRequest {
         session: Some(session),
-        format,
+        format: body::file_format("format", &format)?,
         content,
     };
     let report = state
@@ -205,16 +215,16 @@ fn mark(name: &str, value: Option<&str>) -> Result<Option<f64>, Problem> {
     tag = "training",
     params(ExamParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The CSV or .xlsx file"),
-    responses((status = 200, description = "Every row imported", body = pb::ImportReport))
+    responses((status = 200, description = "Every row imported", body = ImportReport))
 )]
 pub async fn import_exam_results(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     params: Result<Query<ExamParams>, QueryRejection>,
     request: Request,
-) -> Result<Json<pb::ImportReport>, Problem> {
+) -> Result<Json<ImportReport>, Problem> {
     let Query(p) = params?;
-    let exam = pb::RecordExamRequest {
+    let exam = RecordExamRequest {
         division_code: p.division_code.unwrap_or_default(),
         kind: p.kind.unwrap_or_default(),
         title: p.title.unwrap_or_default(),
@@ -222,11 +232,12 @@ pub async fn import_exam_results(
         pass_mark: mark("pass_mark", p.pass_mark.as_deref())?,
         excellent_mark: mark("excellent_mark", p.excellent_mark.as_deref())?,
         results: Vec::new(),
-    };
+    }
+    .exam()?;
     let (format, content) = upload(&state, p.format.as_deref(), request).await?;
     let request = pb::ImportExamResultsRequest {
         exam: Some(exam),
-        format,
+        format: body::file_format("format", &format)?,
         content,
     };
     let report = state
@@ -283,7 +294,7 @@ pub async fn export(
         .as_ref()
         .map_or_else(|| identity.caller.scope.to_string(), ToString::to_string);
     let request = pb::ExportListRequest {
-        list: list.clone(),
+        list: body::list_kind("list", &list)?,
         division_code: division.map(String::from).unwrap_or_default(),
         period,
         reveal_personal: reveal,

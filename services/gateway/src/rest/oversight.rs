@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::rest::training::body::TrainingStats;
 use crate::{AppState, edge::problem::Problem, edge::query, identity::authn::Identity};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -125,7 +126,7 @@ pub async fn summary(
     )?;
     let training = part(
         "training",
-        t.map(|r| serde_json::to_value(r.into_inner()).unwrap_or_default()),
+        t.map(|r| serde_json::to_value(TrainingStats::from(r.into_inner())).unwrap_or_default()),
     )?;
     Ok(Json(Summary {
         division,

@@ -18,9 +18,10 @@ use crate::{
     AppState,
     edge::idempotency::RequestKey,
     edge::json::JsonBody,
+    edge::mapping::{enum_from_code, instant},
     edge::problem::Problem,
     identity::authn::Identity,
-    rest::complaints::{enum_from_code, instant, status_code, type_code},
+    rest::complaints::{status_code, type_code},
 };
 
 /// A request from a citizen over the web.

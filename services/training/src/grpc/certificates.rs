@@ -16,11 +16,11 @@ pub(super) async fn issue_certificate(
 ) -> Result<Response<pb::Certificate>, Status> {
     let caller = auth::caller(&request)?;
     caller.require(Permission::CertificateManage)?;
-    let r = request.into_inner();
+    let r = request.into_inner().certificate.unwrap_or_default();
     let number = text("number", &r.number, 50)?;
     let issued_on = domain::check_not_future(
         "issued_on",
-        date_or_today("issued_on", &r.issued_on)?,
+        date_or_today("issued_on", r.issued_on.as_ref())?,
         today(),
     )?;
     let person = api.person_in_scope(&caller, &r.person_id).await?;
@@ -68,30 +68,66 @@ pub(super) async fn get_certificate(
 
 pub(super) async fn suspend_certificate(
     api: &TrainingApi,
-    request: Request<pb::CertificateTransitionRequest>,
+    request: Request<pb::SuspendCertificateRequest>,
 ) -> Result<Response<pb::Certificate>, Status> {
-    api.transition(request, Transition::Suspend).await
+    let caller = auth::caller(&request)?;
+    let r = request.into_inner();
+    api.transition(
+        &caller,
+        &r.certificate_id,
+        r.version,
+        r.on.as_ref(),
+        Transition::Suspend,
+    )
+    .await
 }
 
 pub(super) async fn reinstate_certificate(
     api: &TrainingApi,
-    request: Request<pb::CertificateTransitionRequest>,
+    request: Request<pb::ReinstateCertificateRequest>,
 ) -> Result<Response<pb::Certificate>, Status> {
-    api.transition(request, Transition::Reinstate).await
+    let caller = auth::caller(&request)?;
+    let r = request.into_inner();
+    api.transition(
+        &caller,
+        &r.certificate_id,
+        r.version,
+        r.on.as_ref(),
+        Transition::Reinstate,
+    )
+    .await
 }
 
 pub(super) async fn revoke_certificate(
     api: &TrainingApi,
-    request: Request<pb::CertificateTransitionRequest>,
+    request: Request<pb::RevokeCertificateRequest>,
 ) -> Result<Response<pb::Certificate>, Status> {
-    api.transition(request, Transition::Revoke).await
+    let caller = auth::caller(&request)?;
+    let r = request.into_inner();
+    api.transition(
+        &caller,
+        &r.certificate_id,
+        r.version,
+        r.on.as_ref(),
+        Transition::Revoke,
+    )
+    .await
 }
 
 pub(super) async fn expire_certificate(
     api: &TrainingApi,
-    request: Request<pb::CertificateTransitionRequest>,
+    request: Request<pb::ExpireCertificateRequest>,
 ) -> Result<Response<pb::Certificate>, Status> {
-    api.transition(request, Transition::Expire).await
+    let caller = auth::caller(&request)?;
+    let r = request.into_inner();
+    api.transition(
+        &caller,
+        &r.certificate_id,
+        r.version,
+        r.on.as_ref(),
+        Transition::Expire,
+    )
+    .await
 }
 
 pub(super) async fn is_certified(
@@ -101,19 +137,19 @@ pub(super) async fn is_certified(
     let caller = auth::caller(&request)?;
     caller.require(Permission::TrainingRead)?;
     let r = request.into_inner();
-    let on = date_or_today("on", &r.on)?;
+    let on = date_or_today("on", r.on.as_ref())?;
     let person = api.person_in_scope(&caller, &r.person_id).await?;
     let held = api.store.certificates_with_history(&person.id).await?;
     Ok(Response::new(match domain::certified_on(&held, on) {
         Ok(certificate_number) => pb::IsCertifiedResponse {
             certified: true,
             certificate_number,
-            reason: String::new(),
+            reason: 0,
         },
         Err(why) => pb::IsCertifiedResponse {
             certified: false,
             certificate_number: String::new(),
-            reason: why.code().into(),
+            reason: not_certified_proto(why),
         },
     }))
 }
@@ -151,7 +187,7 @@ pub(super) async fn run_annual_review(
                 certificate_id: case.certificate.id.clone(),
                 certificate_number: case.certificate.number.clone(),
                 person_id: case.certificate.person_id.clone(),
-                outcome: outcome.code().into(),
+                outcome: review_outcome_proto(outcome),
                 changed: fresh.is_some(),
             });
         }

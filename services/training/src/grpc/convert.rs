@@ -1,11 +1,16 @@
 //! Reading proto fields into checked values, and domain records into proto.
+//! A proto enum value is the domain code in upper case behind the enum's
+//! prefix (`EMPLOYMENT_CIVIL_SERVANT` is `civil_servant`), the same mapping
+//! the REST edge uses; a date is a `fazhi.common.v1.Date`.
 
-use chrono::NaiveDate;
-use fazhi_platform::Code;
-use fazhi_platform::{Error, ErrorKind, privacy, time};
-use fazhi_proto::training::v1 as pb;
+use chrono::{Datelike, NaiveDate};
+use fazhi_platform::{Code, Error, ErrorKind, privacy, time};
+use fazhi_proto::{common::v1::Date, training::v1 as pb};
 
-use crate::domain::{Certificate, Person};
+use crate::domain::{
+    Audience, Certificate, CertificateStatus, Employment, ExamKind, NotCertified, Person,
+    ReviewOutcome, TrainingKind,
+};
 
 /// ABORTED (409) unless the version the caller read is the current one.
 pub(super) fn check_version(what: &str, current: i64, read: i64) -> Result<(), Error> {
@@ -24,14 +29,22 @@ pub(super) fn check_version(what: &str, current: i64, read: i64) -> Result<(), E
 /// after today are refused where a record cannot lie ahead.
 pub(super) const EARLIEST_DATE: (i32, u32, u32) = (1990, 1, 1);
 
-pub(super) fn parse_date(field: &str, text: &str) -> Result<NaiveDate, Error> {
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+/// A day from the contract, checked: a real calendar day, not before
+/// [`EARLIEST_DATE`]. Absent is `invalid_date`, as an unreadable one is.
+pub(super) fn date(field: &str, given: Option<&Date>) -> Result<NaiveDate, Error> {
+    let invalid = || {
         Error::invalid_field(
             field,
             Code::InvalidDate,
             format!("{field} must be a date like 2023-11-20"),
         )
-    })?;
+    };
+    let given = given.ok_or_else(invalid)?;
+    let date = u32::try_from(given.month)
+        .ok()
+        .zip(u32::try_from(given.day).ok())
+        .and_then(|(month, day)| NaiveDate::from_ymd_opt(given.year, month, day))
+        .ok_or_else(invalid)?;
     let (y, m, d) = EARLIEST_DATE;
     let earliest = NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
     if date < earliest {
@@ -48,12 +61,106 @@ pub(super) fn today() -> NaiveDate {
     time::china_date(time::now())
 }
 
-pub(super) fn date_or_today(field: &str, text: &str) -> Result<NaiveDate, Error> {
-    if text.is_empty() {
-        Ok(today())
-    } else {
-        parse_date(field, text)
+/// [`date`], or today when absent.
+pub(super) fn date_or_today(field: &str, given: Option<&Date>) -> Result<NaiveDate, Error> {
+    match given {
+        None => Ok(today()),
+        Some(_) => date(field, given),
     }
+}
+
+pub(super) fn date_proto(date: NaiveDate) -> Option<Date> {
+    Some(Date {
+        year: date.year(),
+        month: date.month() as i32,
+        day: date.day() as i32,
+    })
+}
+
+/// A domain enum and its proto enum, mapped by name: both ways, or (`=>`)
+/// only out, for values the service answers with and never reads.
+macro_rules! proto_enum {
+    (=> $to:ident, $domain:ty, $proto:ty, $prefix:literal) => {
+        pub(super) fn $to(value: $domain) -> i32 {
+            <$proto>::from_str_name(&format!("{}{}", $prefix, value.code().to_ascii_uppercase()))
+                .map_or(0, |v| v as i32)
+        }
+    };
+    ($from:ident, $to:ident, $domain:ty, $proto:ty, $prefix:literal) => {
+        proto_enum!(=> $to, $domain, $proto, $prefix);
+
+        pub(super) fn $from(field: &str, value: i32) -> Result<$domain, Error> {
+            <$proto>::try_from(value)
+                .ok()
+                .and_then(|v| v.as_str_name().strip_prefix($prefix).map(str::to_ascii_lowercase))
+                .and_then(|code| <$domain>::from_code(&code))
+                .ok_or_else(|| {
+                    let codes: Vec<&str> = <$domain>::ALL.iter().map(|v| v.code()).collect();
+                    Error::invalid_field(
+                        field,
+                        Code::UnknownCode,
+                        format!("{field} must be one of {}", codes.join(", ")),
+                    )
+                })
+        }
+    };
+}
+
+proto_enum!(
+    employment,
+    employment_proto,
+    Employment,
+    pb::Employment,
+    "EMPLOYMENT_"
+);
+proto_enum!(
+    training_kind,
+    training_kind_proto,
+    TrainingKind,
+    pb::TrainingKind,
+    "TRAINING_KIND_"
+);
+proto_enum!(
+    exam_kind,
+    exam_kind_proto,
+    ExamKind,
+    pb::ExamKind,
+    "EXAM_KIND_"
+);
+proto_enum!(
+    audience,
+    audience_proto,
+    Audience,
+    pb::Audience,
+    "AUDIENCE_"
+);
+proto_enum!(
+    => certificate_status_proto,
+    CertificateStatus,
+    pb::CertificateStatus,
+    "CERTIFICATE_STATUS_"
+);
+proto_enum!(
+    => review_outcome_proto,
+    ReviewOutcome,
+    pb::ReviewOutcome,
+    "REVIEW_OUTCOME_"
+);
+
+/// The lower-case code of a proto enum value without its prefix
+/// (`LIST_KIND_PEOPLE` → `people`), for enums with no domain counterpart.
+pub(super) fn plain_code(name: Option<&'static str>, prefix: &str) -> Option<String> {
+    name.and_then(|n| n.strip_prefix(prefix))
+        .filter(|code| *code != "UNSPECIFIED")
+        .map(str::to_ascii_lowercase)
+}
+
+pub(super) fn not_certified_proto(reason: NotCertified) -> i32 {
+    pb::NotCertifiedReason::from_str_name(&format!(
+        "NOT_CERTIFIED_REASON_{}",
+        reason.code().to_ascii_uppercase()
+    ))
+    .map_or(0, |v| v as i32)
 }
 
 /// A number with at most one decimal, in tenths.
@@ -78,21 +185,6 @@ pub(super) fn text(field: &str, value: &str, max: usize) -> Result<String, Error
     fazhi_platform::text::required(field, value, max, fazhi_platform::text::Lines::One)
 }
 
-pub(super) fn code<T>(
-    field: &str,
-    value: &str,
-    parse: fn(&str) -> Option<T>,
-    codes: &str,
-) -> Result<T, Error> {
-    parse(value).ok_or_else(|| {
-        Error::invalid_field(
-            field,
-            Code::UnknownCode,
-            format!("{field} must be one of {codes}"),
-        )
-    })
-}
-
 /// A person as `held_for` names it to the caller: the register's record a
 /// held registration waits on, or empty.
 pub(super) fn person_proto(p: &Person, held_for: String) -> pb::Person {
@@ -103,7 +195,7 @@ pub(super) fn person_proto(p: &Person, held_for: String) -> pb::Person {
         name: p.name.clone(),
         id_number: privacy::mask_id_number(&p.id_number),
         unit: p.unit.clone(),
-        employment: p.employment.code().into(),
+        employment: employment_proto(p.employment),
         rank: p.rank.clone(),
         section_level: p.section_level,
         enforcement_post: p.enforcement_post,
@@ -116,10 +208,10 @@ pub(super) fn certificate_proto(c: &Certificate) -> pb::Certificate {
         id: c.id.clone(),
         number: c.number.clone(),
         person_id: c.person_id.clone(),
-        issued_on: c.issued_on.to_string(),
-        valid_until: c.valid_until.to_string(),
-        status: c.status.code().into(),
-        status_since: c.status_since.to_string(),
+        issued_on: date_proto(c.issued_on),
+        valid_until: date_proto(c.valid_until),
+        status: certificate_status_proto(c.status),
+        status_since: date_proto(c.status_since),
         version: c.version,
     }
 }

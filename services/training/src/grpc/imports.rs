@@ -24,7 +24,7 @@ pub(super) async fn import_people(
     let caller = auth::caller(&request)?;
     caller.require(Permission::TrainingManage)?;
     let r = request.into_inner();
-    let rows = match api.sheet(&r.format, r.content, lists::PEOPLE).await? {
+    let rows = match api.sheet(r.format, r.content, lists::PEOPLE).await? {
         Ok(rows) => rows,
         Err(refused) => return Ok(Response::new(*refused)),
     };
@@ -85,7 +85,7 @@ pub(super) async fn import_attendance(
     let r = request.into_inner();
     let (division, topic, kind, held_on) =
         records::session_meta(&caller, &r.session.unwrap_or_default())?;
-    let rows = match api.sheet(&r.format, r.content, lists::ATTENDANCE).await? {
+    let rows = match api.sheet(r.format, r.content, lists::ATTENDANCE).await? {
         Ok(rows) => rows,
         Err(refused) => return Ok(Response::new(*refused)),
     };
@@ -124,7 +124,7 @@ pub(super) async fn import_exam_results(
     caller.require(Permission::TrainingManage)?;
     let r = request.into_inner();
     let meta = api.exam_meta(&caller, &r.exam.unwrap_or_default())?;
-    let rows = match api.sheet(&r.format, r.content, lists::RESULTS).await? {
+    let rows = match api.sheet(r.format, r.content, lists::RESULTS).await? {
         Ok(rows) => rows,
         Err(refused) => return Ok(Response::new(*refused)),
     };
@@ -157,6 +157,17 @@ pub(super) async fn export_list(
     let caller = auth::caller(&request)?;
     caller.require(Permission::TrainingRead)?;
     let r = request.into_inner();
+    let list = plain_code(
+        pb::ListKind::try_from(r.list).ok().map(|l| l.as_str_name()),
+        "LIST_KIND_",
+    )
+    .ok_or_else(|| {
+        Error::invalid_field(
+            "list",
+            Code::UnknownCode,
+            "list must be people, attendance or results",
+        )
+    })?;
     if r.reveal_personal {
         caller.require(Permission::TrainingManage)?;
     }
@@ -184,13 +195,13 @@ pub(super) async fn export_list(
             api.store.database(),
             &caller,
             "export",
-            &r.list,
+            &list,
             scope.as_str(),
         )
         .await?;
     }
     let headings = |columns: lists::Columns| columns.iter().map(|(_, h)| *h).collect::<Vec<_>>();
-    let (sheet_name, header, rows): (&str, Vec<&str>, Vec<Vec<String>>) = match r.list.as_str() {
+    let (sheet_name, header, rows): (&str, Vec<&str>, Vec<Vec<String>>) = match list.as_str() {
         "people" => {
             let mut all = Vec::new();
             let mut after = String::new();
@@ -275,7 +286,7 @@ pub(super) async fn export_list(
     };
     let content = sheet::write_xlsx(sheet_name, &header, &rows)?;
     Ok(Response::new(pb::ExportedFile {
-        filename: format!("{}-{}.xlsx", r.list, scope),
+        filename: format!("{list}-{scope}.xlsx"),
         content,
         rows: rows.len() as i64,
     }))
@@ -287,11 +298,24 @@ pub(super) type Refused = Box<pb::ImportReport>;
 impl TrainingApi {
     pub(super) async fn sheet(
         &self,
-        format: &str,
+        format: i32,
         content: Vec<u8>,
         columns: lists::Columns,
     ) -> Result<Result<Vec<lists::Row>, Refused>, Error> {
-        let format = code("format", format, Format::from_code, "csv, xlsx")?;
+        let format = plain_code(
+            pb::FileFormat::try_from(format)
+                .ok()
+                .map(|f| f.as_str_name()),
+            "FILE_FORMAT_",
+        )
+        .and_then(|code| Format::from_code(&code))
+        .ok_or_else(|| {
+            Error::invalid_field(
+                "format",
+                Code::UnknownCode,
+                "format must be one of csv, xlsx",
+            )
+        })?;
         let _reading = self.imports.clone().try_acquire_owned().map_err(|_| {
             Error::new(
                 ErrorKind::ResourceExhausted,

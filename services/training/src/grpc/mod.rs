@@ -14,7 +14,7 @@ use fazhi_platform::Code;
 
 use fazhi_platform::{
     Error,
-    auth::{self, Caller, Permission},
+    auth::{Caller, Permission},
 };
 use fazhi_proto::training::v1::{self as pb, training_service_server::TrainingService};
 use tonic::{Request, Response, Status};
@@ -121,19 +121,20 @@ impl TrainingApi {
         Ok(())
     }
 
+    /// A hand change of the certificate `id` at the `version` read, taking
+    /// effect `on` (default today).
     async fn transition(
         &self,
-        request: Request<pb::CertificateTransitionRequest>,
+        caller: &Caller,
+        id: &str,
+        version: i64,
+        on: Option<&fazhi_proto::common::v1::Date>,
         transition: Transition,
     ) -> Result<Response<pb::Certificate>, Status> {
-        let caller = auth::caller(&request)?;
         caller.require(Permission::CertificateManage)?;
-        let r = request.into_inner();
-        let on = date_or_today("on", &r.on)?;
-        let certificate = self
-            .certificate_in_scope(&caller, &r.certificate_id)
-            .await?;
-        check_version("certificate", certificate.version, r.version)?;
+        let on = date_or_today("on", on)?;
+        let certificate = self.certificate_in_scope(caller, id).await?;
+        check_version("certificate", certificate.version, version)?;
         let on = domain::check_transition_date(&certificate, on, today())?;
         let status = domain::transition(&certificate, transition, on)?;
         let changed = self.store.set_status(&certificate, status, on).await?;
@@ -202,28 +203,28 @@ impl TrainingService for TrainingApi {
 
     async fn suspend_certificate(
         &self,
-        request: Request<pb::CertificateTransitionRequest>,
+        request: Request<pb::SuspendCertificateRequest>,
     ) -> Result<Response<pb::Certificate>, Status> {
         certificates::suspend_certificate(self, request).await
     }
 
     async fn reinstate_certificate(
         &self,
-        request: Request<pb::CertificateTransitionRequest>,
+        request: Request<pb::ReinstateCertificateRequest>,
     ) -> Result<Response<pb::Certificate>, Status> {
         certificates::reinstate_certificate(self, request).await
     }
 
     async fn revoke_certificate(
         &self,
-        request: Request<pb::CertificateTransitionRequest>,
+        request: Request<pb::RevokeCertificateRequest>,
     ) -> Result<Response<pb::Certificate>, Status> {
         certificates::revoke_certificate(self, request).await
     }
 
     async fn expire_certificate(
         &self,
-        request: Request<pb::CertificateTransitionRequest>,
+        request: Request<pb::ExpireCertificateRequest>,
     ) -> Result<Response<pb::Certificate>, Status> {
         certificates::expire_certificate(self, request).await
     }

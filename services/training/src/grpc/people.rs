@@ -17,14 +17,14 @@ pub(super) async fn create_person(
 ) -> Result<Response<pb::Person>, Status> {
     let caller = auth::caller(&request)?;
     caller.require(Permission::TrainingManage)?;
-    let r = request.into_inner();
+    let r = request.into_inner().person.unwrap_or_default();
     let person = domain::new_person(
         NewPerson {
             division_code: r.division_code,
             name: r.name,
             id_number: r.id_number,
             unit: r.unit,
-            employment: r.employment,
+            employment: employment("employment", r.employment)?.code().to_owned(),
             rank: r.rank,
             section_level: r.section_level,
             enforcement_post: r.enforcement_post,
@@ -90,7 +90,7 @@ pub(super) async fn leave_post(
     let caller = auth::caller(&request)?;
     caller.require(Permission::TrainingManage)?;
     let r = request.into_inner();
-    let on = date_or_today("on", &r.on)?;
+    let on = date_or_today("on", r.on.as_ref())?;
     let person = api.person_in_scope(&caller, &r.person_id).await?;
     check_version("person", person.version, r.version)?;
     let person = api.store.leave_post(&person, on).await?;

@@ -9,7 +9,7 @@ use fazhi_proto::training::v1 as pb;
 use tonic::{Request, Response, Status};
 
 use super::*;
-use crate::domain::{self, Audience, Exam, ExamKind, Outreach, Session, TrainingKind};
+use crate::domain::{self, Exam, ExamKind, Outreach, Session, TrainingKind};
 
 pub(super) async fn record_training(
     api: &TrainingApi,
@@ -17,7 +17,7 @@ pub(super) async fn record_training(
 ) -> Result<Response<pb::TrainingSession>, Status> {
     let caller = auth::caller(&request)?;
     caller.require(Permission::TrainingManage)?;
-    let r = request.into_inner();
+    let r = request.into_inner().session.unwrap_or_default();
     let (division, topic, kind, held_on) = session_meta(&caller, &r)?;
     let mut attendance = Vec::with_capacity(r.attendance.len());
     for (i, a) in r.attendance.iter().enumerate() {
@@ -42,8 +42,8 @@ pub(super) async fn record_training(
         id: session.id,
         division_code: session.division.to_string(),
         topic: session.topic,
-        kind: kind.code().into(),
-        held_on: held_on.to_string(),
+        kind: training_kind_proto(kind),
+        held_on: date_proto(held_on),
         attendance: session
             .attendance
             .iter()
@@ -61,7 +61,7 @@ pub(super) async fn record_exam(
 ) -> Result<Response<pb::Exam>, Status> {
     let caller = auth::caller(&request)?;
     caller.require(Permission::TrainingManage)?;
-    let r = request.into_inner();
+    let r = request.into_inner().exam.unwrap_or_default();
     let meta = api.exam_meta(&caller, &r)?;
     let mut results = Vec::with_capacity(r.results.len());
     for (i, result) in r.results.iter().enumerate() {
@@ -79,11 +79,11 @@ pub(super) async fn record_exam(
     Ok(Response::new(pb::Exam {
         id: exam.id,
         division_code: exam.division.to_string(),
-        kind: exam.kind.code().into(),
+        kind: exam_kind_proto(exam.kind),
         title: exam.title,
-        held_on: exam.held_on.to_string(),
-        pass_mark: from_tenths(exam.pass_mark),
-        excellent_mark: from_tenths(exam.excellent_mark),
+        held_on: date_proto(exam.held_on),
+        pass_mark: Some(from_tenths(exam.pass_mark)),
+        excellent_mark: Some(from_tenths(exam.excellent_mark)),
         results: exam
             .results
             .iter()
@@ -101,21 +101,17 @@ pub(super) async fn record_outreach(
 ) -> Result<Response<pb::OutreachEvent>, Status> {
     let caller = auth::caller(&request)?;
     caller.require(Permission::TrainingManage)?;
-    let r = request.into_inner();
+    let r = request.into_inner().event.unwrap_or_default();
     let division = DivisionCode::parse_field("division_code", &r.division_code)?;
     caller.check_writes("division_code", &division)?;
-    let held_on = domain::check_not_future("held_on", parse_date("held_on", &r.held_on)?, today())?;
+    let held_on =
+        domain::check_not_future("held_on", date("held_on", r.held_on.as_ref())?, today())?;
     let event = Outreach {
         id: new_id(),
         division,
         held_on,
         theme: text("theme", &r.theme, 200)?,
-        audience: code(
-            "audience",
-            &r.audience,
-            Audience::from_code,
-            "school, village, community, enterprise, other",
-        )?,
+        audience: audience("audience", r.audience)?,
         materials: domain::check_count("materials", r.materials)?,
         people_reached: domain::check_count("people_reached", r.people_reached)?,
     };
@@ -123,9 +119,9 @@ pub(super) async fn record_outreach(
     Ok(Response::new(pb::OutreachEvent {
         id: event.id,
         division_code: event.division.to_string(),
-        held_on: held_on.to_string(),
+        held_on: date_proto(held_on),
         theme: event.theme,
-        audience: event.audience.code().into(),
+        audience: audience_proto(event.audience),
         materials: event.materials,
         people_reached: event.people_reached,
     }))
@@ -134,18 +130,14 @@ pub(super) async fn record_outreach(
 /// The checked description of a session.
 pub(super) fn session_meta(
     caller: &Caller,
-    r: &pb::RecordTrainingRequest,
+    r: &pb::TrainingSession,
 ) -> Result<(DivisionCode, String, TrainingKind, NaiveDate), Error> {
     let division = DivisionCode::parse_field("division_code", &r.division_code)?;
     caller.check_writes("division_code", &division)?;
     let topic = text("topic", &r.topic, 200)?;
-    let kind = code(
-        "kind",
-        &r.kind,
-        TrainingKind::from_code,
-        "in_person, online, special_topic",
-    )?;
-    let held_on = domain::check_not_future("held_on", parse_date("held_on", &r.held_on)?, today())?;
+    let kind = training_kind("kind", r.kind)?;
+    let held_on =
+        domain::check_not_future("held_on", date("held_on", r.held_on.as_ref())?, today())?;
     Ok((division, topic, kind, held_on))
 }
 
@@ -175,22 +167,13 @@ impl ExamMeta {
 }
 
 impl TrainingApi {
-    pub(super) fn exam_meta(
-        &self,
-        caller: &Caller,
-        r: &pb::RecordExamRequest,
-    ) -> Result<ExamMeta, Error> {
+    pub(super) fn exam_meta(&self, caller: &Caller, r: &pb::Exam) -> Result<ExamMeta, Error> {
         let division = DivisionCode::parse_field("division_code", &r.division_code)?;
         caller.check_writes("division_code", &division)?;
-        let kind = code(
-            "kind",
-            &r.kind,
-            ExamKind::from_code,
-            "qualification, annual_review, law_study, new_law",
-        )?;
+        let kind = exam_kind("kind", r.kind)?;
         let title = text("title", &r.title, 200)?;
         let held_on =
-            domain::check_not_future("held_on", parse_date("held_on", &r.held_on)?, today())?;
+            domain::check_not_future("held_on", date("held_on", r.held_on.as_ref())?, today())?;
         let mark = |field: &str, given: Option<f64>, default: u32| -> Result<i64, Error> {
             match given {
                 Some(value) => tenths(field, value),

@@ -10,6 +10,7 @@ use fazhi_proto::training::v1 as pb;
 use tonic::{Request, Response, Status};
 
 use super::*;
+use crate::domain::ExamKind;
 
 pub(super) async fn get_stats(
     api: &TrainingApi,
@@ -63,7 +64,7 @@ pub(super) async fn get_stats(
             .into_iter()
             .map(
                 |(kind, registered, sat, passed, excellent)| pb::ExamKindStats {
-                    kind,
+                    kind: ExamKind::from_code(&kind).map_or(0, exam_kind_proto),
                     registered,
                     sat,
                     passed,

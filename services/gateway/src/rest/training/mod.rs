@@ -1,6 +1,8 @@
 //! Training, exams, certificates and outreach over REST. Bodies are the
-//! `fazhi.training.v1` messages themselves (their JSON form and schema are
-//! derived from the contract); rules are the training service's.
+//! gateway's own (`body`), in the one REST mapping; rules are the training
+//! service's.
+
+pub(crate) mod body;
 
 use axum::{
     Extension, Json,
@@ -13,7 +15,15 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    AppState, edge::json::JsonBody, edge::problem::Problem, edge::query, identity::authn::Identity,
+    AppState,
+    edge::{json::JsonBody, mapping::date_from_rest, problem::Problem, query},
+    identity::authn::Identity,
+};
+use body::{
+    Certificate, CreatePersonRequest, Exam, IsCertifiedResponse, IssueCertificateRequest,
+    ListPeopleResponse, OutreachEvent, Person, RecordExamRequest, RecordOutreachRequest,
+    RecordTrainingRequest, RunAnnualReviewRequest, RunAnnualReviewResponse, TrainingSession,
+    TrainingStats,
 };
 
 fn created<T: serde::Serialize>(location: String, body: T) -> impl IntoResponse {
@@ -30,20 +40,23 @@ fn created<T: serde::Serialize>(location: String, body: T) -> impl IntoResponse 
     path = "/api/v1/people",
     extensions(("x-fazhi-access" = json!("training.manage"))),
     tag = "training",
-    request_body = pb::CreatePersonRequest,
-    responses((status = 201, description = "Recorded (ID number masked)", body = pb::Person))
+    request_body = CreatePersonRequest,
+    responses((status = 201, description = "Recorded (ID number masked)", body = Person))
 )]
 pub async fn create_person(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
-    JsonBody(body): JsonBody<pb::CreatePersonRequest>,
+    JsonBody(body): JsonBody<CreatePersonRequest>,
 ) -> Result<impl IntoResponse, Problem> {
-    let person = state
-        .training
-        .clone()
-        .create_person(state.signed(&identity, body))
-        .await?
-        .into_inner();
+    let request = body.into_proto()?;
+    let person = Person::from(
+        state
+            .training
+            .clone()
+            .create_person(state.signed(&identity, request))
+            .await?
+            .into_inner(),
+    );
     Ok(created(format!("/api/v1/people/{}", person.id), person))
 }
 
@@ -65,13 +78,13 @@ pub struct PeopleParams {
     extensions(("x-fazhi-access" = json!("training.read"))),
     tag = "training",
     params(PeopleParams),
-    responses((status = 200, description = "One page", body = pb::ListPeopleResponse))
+    responses((status = 200, description = "One page", body = ListPeopleResponse))
 )]
 pub async fn list_people(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     params: Result<Query<PeopleParams>, QueryRejection>,
-) -> Result<Json<pb::ListPeopleResponse>, Problem> {
+) -> Result<Json<ListPeopleResponse>, Problem> {
     let Query(params) = params?;
     let division =
         query::scoped_division(&identity.caller, "division", params.division.as_deref())?;
@@ -86,7 +99,8 @@ pub async fn list_people(
             .clone()
             .list_people(state.signed(&identity, request))
             .await?
-            .into_inner(),
+            .into_inner()
+            .into(),
     ))
 }
 
@@ -97,20 +111,21 @@ pub async fn list_people(
     extensions(("x-fazhi-access" = json!("training.read"))),
     tag = "training",
     params(("id" = String, Path, description = "Person id")),
-    responses((status = 200, description = "The person", body = pb::Person))
+    responses((status = 200, description = "The person", body = Person))
 )]
 pub async fn get_person(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Path(id): Path<String>,
-) -> Result<Json<pb::Person>, Problem> {
+) -> Result<Json<Person>, Problem> {
     Ok(Json(
         state
             .training
             .clone()
             .get_person(state.signed(&identity, pb::GetPersonRequest { id }))
             .await?
-            .into_inner(),
+            .into_inner()
+            .into(),
     ))
 }
 
@@ -133,17 +148,17 @@ pub struct Change {
     tag = "training",
     params(("id" = String, Path, description = "Person id")),
     request_body = Change,
-    responses((status = 200, description = "The person now", body = pb::Person))
+    responses((status = 200, description = "The person now", body = Person))
 )]
 pub async fn leave_post(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<Change>,
-) -> Result<Json<pb::Person>, Problem> {
+) -> Result<Json<Person>, Problem> {
     let request = pb::LeavePostRequest {
         person_id: id,
-        on: body.on,
+        on: date_from_rest("on", &body.on)?,
         version: body.version,
     };
     Ok(Json(
@@ -152,7 +167,8 @@ pub async fn leave_post(
             .clone()
             .leave_post(state.signed(&identity, request))
             .await?
-            .into_inner(),
+            .into_inner()
+            .into(),
     ))
 }
 
@@ -170,18 +186,18 @@ pub struct OnParams {
     extensions(("x-fazhi-access" = json!("training.read"))),
     tag = "training",
     params(("id" = String, Path, description = "Person id"), OnParams),
-    responses((status = 200, description = "The answer", body = pb::IsCertifiedResponse))
+    responses((status = 200, description = "The answer", body = IsCertifiedResponse))
 )]
 pub async fn is_certified(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Path(id): Path<String>,
     params: Result<Query<OnParams>, QueryRejection>,
-) -> Result<Json<pb::IsCertifiedResponse>, Problem> {
+) -> Result<Json<IsCertifiedResponse>, Problem> {
     let Query(params) = params?;
     let request = pb::IsCertifiedRequest {
         person_id: id,
-        on: params.on.unwrap_or_default(),
+        on: date_from_rest("on", params.on.as_deref().unwrap_or_default())?,
     };
     Ok(Json(
         state
@@ -189,7 +205,8 @@ pub async fn is_certified(
             .clone()
             .is_certified(state.signed(&identity, request))
             .await?
-            .into_inner(),
+            .into_inner()
+            .into(),
     ))
 }
 
@@ -199,20 +216,25 @@ pub async fn is_certified(
     path = "/api/v1/training-sessions",
     extensions(("x-fazhi-access" = json!("training.manage"))),
     tag = "training",
-    request_body = pb::RecordTrainingRequest,
-    responses((status = 201, description = "Recorded", body = pb::TrainingSession))
+    request_body = RecordTrainingRequest,
+    responses((status = 201, description = "Recorded", body = TrainingSession))
 )]
 pub async fn record_training(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
-    JsonBody(body): JsonBody<pb::RecordTrainingRequest>,
+    JsonBody(body): JsonBody<RecordTrainingRequest>,
 ) -> Result<impl IntoResponse, Problem> {
-    let session = state
-        .training
-        .clone()
-        .record_training(state.signed(&identity, body))
-        .await?
-        .into_inner();
+    let request = pb::RecordTrainingRequest {
+        session: Some(body.session()?),
+    };
+    let session = TrainingSession::from(
+        state
+            .training
+            .clone()
+            .record_training(state.signed(&identity, request))
+            .await?
+            .into_inner(),
+    );
     Ok(created(
         format!("/api/v1/training-sessions/{}", session.id),
         session,
@@ -225,20 +247,25 @@ pub async fn record_training(
     path = "/api/v1/exams",
     extensions(("x-fazhi-access" = json!("training.manage"))),
     tag = "training",
-    request_body = pb::RecordExamRequest,
-    responses((status = 201, description = "Recorded", body = pb::Exam))
+    request_body = RecordExamRequest,
+    responses((status = 201, description = "Recorded", body = Exam))
 )]
 pub async fn record_exam(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
-    JsonBody(body): JsonBody<pb::RecordExamRequest>,
+    JsonBody(body): JsonBody<RecordExamRequest>,
 ) -> Result<impl IntoResponse, Problem> {
-    let exam = state
-        .training
-        .clone()
-        .record_exam(state.signed(&identity, body))
-        .await?
-        .into_inner();
+    let request = pb::RecordExamRequest {
+        exam: Some(body.exam()?),
+    };
+    let exam = Exam::from(
+        state
+            .training
+            .clone()
+            .record_exam(state.signed(&identity, request))
+            .await?
+            .into_inner(),
+    );
     Ok(created(format!("/api/v1/exams/{}", exam.id), exam))
 }
 
@@ -248,20 +275,23 @@ pub async fn record_exam(
     path = "/api/v1/outreach-events",
     extensions(("x-fazhi-access" = json!("training.manage"))),
     tag = "training",
-    request_body = pb::RecordOutreachRequest,
-    responses((status = 201, description = "Recorded", body = pb::OutreachEvent))
+    request_body = RecordOutreachRequest,
+    responses((status = 201, description = "Recorded", body = OutreachEvent))
 )]
 pub async fn record_outreach(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
-    JsonBody(body): JsonBody<pb::RecordOutreachRequest>,
+    JsonBody(body): JsonBody<RecordOutreachRequest>,
 ) -> Result<impl IntoResponse, Problem> {
-    let event = state
-        .training
-        .clone()
-        .record_outreach(state.signed(&identity, body))
-        .await?
-        .into_inner();
+    let request = body.into_proto()?;
+    let event = OutreachEvent::from(
+        state
+            .training
+            .clone()
+            .record_outreach(state.signed(&identity, request))
+            .await?
+            .into_inner(),
+    );
     Ok(created(
         format!("/api/v1/outreach-events/{}", event.id),
         event,
@@ -276,20 +306,23 @@ pub async fn record_outreach(
     path = "/api/v1/certificates",
     extensions(("x-fazhi-access" = json!("certificate.manage"))),
     tag = "training",
-    request_body = pb::IssueCertificateRequest,
-    responses((status = 201, description = "Issued", body = pb::Certificate))
+    request_body = IssueCertificateRequest,
+    responses((status = 201, description = "Issued", body = Certificate))
 )]
 pub async fn issue_certificate(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
-    JsonBody(body): JsonBody<pb::IssueCertificateRequest>,
+    JsonBody(body): JsonBody<IssueCertificateRequest>,
 ) -> Result<impl IntoResponse, Problem> {
-    let certificate = state
-        .training
-        .clone()
-        .issue_certificate(state.signed(&identity, body))
-        .await?
-        .into_inner();
+    let request = body.into_proto()?;
+    let certificate = Certificate::from(
+        state
+            .training
+            .clone()
+            .issue_certificate(state.signed(&identity, request))
+            .await?
+            .into_inner(),
+    );
     Ok(created(
         format!("/api/v1/certificates/{}", certificate.id),
         certificate,
@@ -303,20 +336,21 @@ pub async fn issue_certificate(
     extensions(("x-fazhi-access" = json!("training.read"))),
     tag = "training",
     params(("id" = String, Path, description = "Certificate id")),
-    responses((status = 200, description = "The certificate", body = pb::Certificate))
+    responses((status = 200, description = "The certificate", body = Certificate))
 )]
 pub async fn get_certificate(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Path(id): Path<String>,
-) -> Result<Json<pb::Certificate>, Problem> {
+) -> Result<Json<Certificate>, Problem> {
     Ok(Json(
         state
             .training
             .clone()
             .get_certificate(state.signed(&identity, pb::GetCertificateRequest { id }))
             .await?
-            .into_inner(),
+            .into_inner()
+            .into(),
     ))
 }
 
@@ -335,23 +369,52 @@ async fn transition(
     id: String,
     body: Change,
     to: Move,
-) -> Result<Json<pb::Certificate>, Problem> {
-    let request = state.signed(
-        identity,
-        pb::CertificateTransitionRequest {
-            certificate_id: id,
-            version: body.version,
-            on: body.on,
-        },
-    );
+) -> Result<Json<Certificate>, Problem> {
+    let (certificate_id, version, on) = (id, body.version, date_from_rest("on", &body.on)?);
     let mut client = state.training.clone();
     let answer = match to {
-        Move::Suspend => client.suspend_certificate(request).await,
-        Move::Reinstate => client.reinstate_certificate(request).await,
-        Move::Revoke => client.revoke_certificate(request).await,
-        Move::Expire => client.expire_certificate(request).await,
+        Move::Suspend => {
+            let request = pb::SuspendCertificateRequest {
+                certificate_id,
+                version,
+                on,
+            };
+            client
+                .suspend_certificate(state.signed(identity, request))
+                .await
+        }
+        Move::Reinstate => {
+            let request = pb::ReinstateCertificateRequest {
+                certificate_id,
+                version,
+                on,
+            };
+            client
+                .reinstate_certificate(state.signed(identity, request))
+                .await
+        }
+        Move::Revoke => {
+            let request = pb::RevokeCertificateRequest {
+                certificate_id,
+                version,
+                on,
+            };
+            client
+                .revoke_certificate(state.signed(identity, request))
+                .await
+        }
+        Move::Expire => {
+            let request = pb::ExpireCertificateRequest {
+                certificate_id,
+                version,
+                on,
+            };
+            client
+                .expire_certificate(state.signed(identity, request))
+                .await
+        }
     };
-    Ok(Json(answer?.into_inner()))
+    Ok(Json(answer?.into_inner().into()))
 }
 
 macro_rules! certificate_move {
@@ -364,14 +427,14 @@ macro_rules! certificate_move {
             tag = "training",
             params(("id" = String, Path, description = "Certificate id")),
             request_body = Change,
-            responses((status = 200, description = "The certificate now", body = pb::Certificate))
+            responses((status = 200, description = "The certificate now", body = Certificate))
         )]
         pub async fn $name(
             State(state): State<AppState>,
             Extension(identity): Extension<Identity>,
             Path(id): Path<String>,
             JsonBody(body): JsonBody<Change>,
-        ) -> Result<Json<pb::Certificate>, Problem> {
+        ) -> Result<Json<Certificate>, Problem> {
             transition(&state, &identity, id, body, $move).await
         }
     };
@@ -410,21 +473,26 @@ certificate_move!(
     path = "/api/v1/annual-reviews",
     extensions(("x-fazhi-access" = json!("certificate.manage"))),
     tag = "training",
-    request_body = pb::RunAnnualReviewRequest,
-    responses((status = 200, description = "Every certificate reviewed for the year", body = pb::RunAnnualReviewResponse))
+    request_body = RunAnnualReviewRequest,
+    responses((status = 200, description = "Every certificate reviewed for the year", body = RunAnnualReviewResponse))
 )]
 pub async fn run_annual_review(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
-    JsonBody(body): JsonBody<pb::RunAnnualReviewRequest>,
-) -> Result<Json<pb::RunAnnualReviewResponse>, Problem> {
+    JsonBody(body): JsonBody<RunAnnualReviewRequest>,
+) -> Result<Json<RunAnnualReviewResponse>, Problem> {
+    let request = pb::RunAnnualReviewRequest {
+        division_code: body.division_code,
+        year: body.year,
+    };
     Ok(Json(
         state
             .training
             .clone()
-            .run_annual_review(state.signed(&identity, body))
+            .run_annual_review(state.signed(&identity, request))
             .await?
-            .into_inner(),
+            .into_inner()
+            .into(),
     ))
 }
 
@@ -447,13 +515,13 @@ pub struct StatsParams {
     extensions(("x-fazhi-access" = json!("training.read"))),
     tag = "training",
     params(StatsParams),
-    responses((status = 200, description = "The figures", body = pb::TrainingStats))
+    responses((status = 200, description = "The figures", body = TrainingStats))
 )]
 pub async fn stats(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     params: Result<Query<StatsParams>, QueryRejection>,
-) -> Result<Json<pb::TrainingStats>, Problem> {
+) -> Result<Json<TrainingStats>, Problem> {
     let Query(params) = params?;
     let division =
         query::scoped_division(&identity.caller, "division", params.division.as_deref())?;
@@ -471,6 +539,7 @@ pub async fn stats(
             .clone()
             .get_stats(state.signed(&identity, request))
             .await?
-            .into_inner(),
+            .into_inner()
+            .into(),
     ))
 }
