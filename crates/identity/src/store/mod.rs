@@ -44,6 +44,16 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
 ];
 
 const ACCOUNT_COLUMNS: &str = "id, username, password_hash, roles, division_code, person_id, disabled, created_at, updated_at, version, token_version";
+const ACCOUNTS_BY_USERNAME: db::Table = db::Table {
+    name: "accounts",
+    columns: ACCOUNT_COLUMNS,
+    key: "username",
+};
+const API_KEYS: db::Table = db::Table {
+    name: "api_keys",
+    columns: API_KEY_COLUMNS,
+    key: "id",
+};
 const API_KEY_COLUMNS: &str =
     "id, name, secret_hash, roles, division_code, created_by, created_at, expires_at, revoked_at";
 
@@ -150,19 +160,9 @@ impl Store {
         after: &str,
         limit: i64,
     ) -> Result<Vec<Account>, Error> {
-        let (low, high) = db::division_range(Some(scope));
-        let sql = format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE division_code >= $1 AND division_code < $2 \
-             AND username > $3 ORDER BY username LIMIT $4"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(low)
-            .bind(high)
-            .bind(after.to_owned())
-            .bind(limit)
-            .fetch_all(self.db.pool())
-            .await?;
-        rows.iter().map(decode_account).collect()
+        ACCOUNTS_BY_USERNAME
+            .page(&self.db, scope, after, limit, decode_account)
+            .await
     }
 
     /// Disables or re-enables an account, with its audit entry; the new
@@ -224,12 +224,7 @@ impl Store {
     }
 
     pub async fn api_key(&self, id: &str) -> Result<Option<ApiKey>, Error> {
-        let sql = format!("SELECT {API_KEY_COLUMNS} FROM api_keys WHERE id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id.to_owned())
-            .fetch_optional(self.db.pool())
-            .await?;
-        row.map(|r| decode_api_key(&r)).transpose()
+        API_KEYS.one(&self.db, id, decode_api_key).await
     }
 
     /// Keys of `scope` and below, by id, `limit` at most after `after`.
@@ -239,19 +234,9 @@ impl Store {
         after: &str,
         limit: i64,
     ) -> Result<Vec<ApiKey>, Error> {
-        let (low, high) = db::division_range(Some(scope));
-        let sql = format!(
-            "SELECT {API_KEY_COLUMNS} FROM api_keys WHERE division_code >= $1 AND division_code < $2 \
-             AND id > $3 ORDER BY id LIMIT $4"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(low)
-            .bind(high)
-            .bind(after.to_owned())
-            .bind(limit)
-            .fetch_all(self.db.pool())
-            .await?;
-        rows.iter().map(decode_api_key).collect()
+        API_KEYS
+            .page(&self.db, scope, after, limit, decode_api_key)
+            .await
     }
 
     /// Revokes a key with its audit entry (once; a second revocation keeps

@@ -7,6 +7,7 @@
 
 pub mod audit;
 mod batch;
+mod read;
 
 use std::{borrow::Cow, path::Path, str::FromStr, time::Duration};
 
@@ -17,6 +18,7 @@ use sqlx::{
 };
 
 pub use batch::{BatchError, BatchWriter};
+pub use read::Table;
 
 /// Which engine a [`Database`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -41,6 +41,12 @@ macro_rules! columns {
     };
 }
 
+const COMPLAINTS: db::Table = db::Table {
+    name: "complaints",
+    columns: columns!(),
+    key: "id",
+};
+
 /// The division and period a [`Filter`] covers, bound as `$1`–`$4` (see [`scope`]).
 macro_rules! in_scope {
     () => {
@@ -159,15 +165,7 @@ impl Store {
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<Complaint>, Error> {
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM complaints WHERE id = $1"
-        ))
-        .bind(id.to_owned())
-        .fetch_optional(self.db.pool())
-        .await?;
-        row.map(|row| decode(&row)).transpose()
+        COMPLAINTS.one(&self.db, id, decode).await
     }
 
     /// Newest first, `limit` at most, starting after `after`.

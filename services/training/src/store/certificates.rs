@@ -10,7 +10,7 @@ use fazhi_platform::{
 use sqlx::{Any, Row, Transaction, any::AnyRow};
 
 use super::records::decode_sitting;
-use super::{CERTIFICATE_COLUMNS, Store, conflict, corrupt, date};
+use super::{CERTIFICATE_COLUMNS, CERTIFICATES, Store, conflict, corrupt, date};
 use crate::domain::{Certificate, CertificateStatus, ReviewCase, ReviewOutcome, Sitting};
 
 impl Store {
@@ -38,12 +38,7 @@ impl Store {
     }
 
     pub async fn certificate(&self, id: &str) -> Result<Option<Certificate>, Error> {
-        let sql = format!("SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id.to_owned())
-            .fetch_optional(self.db.pool())
-            .await?;
-        row.map(|r| decode_certificate(&r)).transpose()
+        CERTIFICATES.one(&self.db, id, decode_certificate).await
     }
 
     /// A person's certificates, each with its dated status history (oldest

@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use fazhi_platform::{
     Error, ErrorKind,
-    db::{Database, EmbeddedMigration},
+    db::{self, Database, EmbeddedMigration},
 };
 
 mod certificates;
@@ -40,6 +40,16 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
 ];
 
 const PERSON_COLUMNS: &str = "id, division_code, name, id_number, unit, employment, rank, section_level, enforcement_post, version, held_for";
+const PEOPLE: db::Table = db::Table {
+    name: "people",
+    columns: PERSON_COLUMNS,
+    key: "id",
+};
+const CERTIFICATES: db::Table = db::Table {
+    name: "certificates",
+    columns: CERTIFICATE_COLUMNS,
+    key: "id",
+};
 const CERTIFICATE_COLUMNS: &str =
     "id, number, person_id, issued_on, valid_until, status, status_since, version";
 

@@ -11,7 +11,7 @@ use fazhi_platform::{
 use sqlx::{Any, Row, Transaction, any::AnyRow};
 
 use super::certificates::{certificates_in, change_status};
-use super::{PERSON_COLUMNS, Store, conflict, corrupt};
+use super::{PEOPLE, Store, conflict, corrupt};
 use crate::domain::{self, Employment, Person, Registration};
 
 impl Store {
@@ -70,12 +70,7 @@ impl Store {
     }
 
     pub async fn person(&self, id: &str) -> Result<Option<Person>, Error> {
-        let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id.to_owned())
-            .fetch_optional(self.db.pool())
-            .await?;
-        row.map(|r| decode_person(&r)).transpose()
+        PEOPLE.one(&self.db, id, decode_person).await
     }
 
     /// People of `scope`, by id, `limit` at most after `after`.
@@ -85,19 +80,9 @@ impl Store {
         after: &str,
         limit: i64,
     ) -> Result<Vec<Person>, Error> {
-        let (low, high) = db::division_range(Some(scope));
-        let sql = format!(
-            "SELECT {PERSON_COLUMNS} FROM people WHERE division_code >= $1 AND division_code < $2 \
-             AND id > $3 ORDER BY id LIMIT $4"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(low)
-            .bind(high)
-            .bind(after.to_owned())
-            .bind(limit)
-            .fetch_all(self.db.pool())
-            .await?;
-        rows.iter().map(decode_person).collect()
+        PEOPLE
+            .page(&self.db, scope, after, limit, decode_person)
+            .await
     }
 
     /// Takes a person off the enforcement post on `on`, revoking their
