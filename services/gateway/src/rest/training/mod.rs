@@ -3,6 +3,9 @@
 //! service's.
 
 pub(crate) mod body;
+mod certificates;
+
+pub use certificates::*;
 
 use axum::{
     Extension, Json,
@@ -20,9 +23,8 @@ use crate::{
     identity::authn::Identity,
 };
 use body::{
-    Certificate, CreatePersonRequest, Exam, IsCertifiedResponse, IssueCertificateRequest,
-    ListPeopleResponse, OutreachEvent, Person, RecordExamRequest, RecordOutreachRequest,
-    RecordTrainingRequest, RunAnnualReviewRequest, RunAnnualReviewResponse, TrainingSession,
+    CreatePersonRequest, Exam, IsCertifiedResponse, ListPeopleResponse, OutreachEvent, Person,
+    RecordExamRequest, RecordOutreachRequest, RecordTrainingRequest, TrainingSession,
     TrainingStats,
 };
 
@@ -295,204 +297,6 @@ pub async fn record_outreach(
     Ok(created(
         format!("/api/v1/outreach-events/{}", event.id),
         event,
-    ))
-}
-
-/// Issue an enforcement certificate (执法证). Refused with 422 and a rule code
-/// for auxiliary staff, without a qualification exam passed in the last 12
-/// months, within the re-issue bar, or while another certificate is in force.
-#[utoipa::path(
-    post,
-    path = "/api/v1/certificates",
-    extensions(("x-fazhi-access" = json!("certificate.manage"))),
-    tag = "training",
-    request_body = IssueCertificateRequest,
-    responses((status = 201, description = "Issued", body = Certificate))
-)]
-pub async fn issue_certificate(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    JsonBody(body): JsonBody<IssueCertificateRequest>,
-) -> Result<impl IntoResponse, Problem> {
-    let request = body.into_proto()?;
-    let certificate = Certificate::from(
-        state
-            .training
-            .clone()
-            .issue_certificate(state.signed(&identity, request))
-            .await?
-            .into_inner(),
-    );
-    Ok(created(
-        format!("/api/v1/certificates/{}", certificate.id),
-        certificate,
-    ))
-}
-
-/// One certificate.
-#[utoipa::path(
-    get,
-    path = "/api/v1/certificates/{id}",
-    extensions(("x-fazhi-access" = json!("training.read"))),
-    tag = "training",
-    params(("id" = String, Path, description = "Certificate id")),
-    responses((status = 200, description = "The certificate", body = Certificate))
-)]
-pub async fn get_certificate(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Path(id): Path<String>,
-) -> Result<Json<Certificate>, Problem> {
-    Ok(Json(
-        state
-            .training
-            .clone()
-            .get_certificate(state.signed(&identity, pb::GetCertificateRequest { id }))
-            .await?
-            .into_inner()
-            .into(),
-    ))
-}
-
-/// Which state change a certificate route asks for.
-#[derive(Debug, Clone, Copy)]
-enum Move {
-    Suspend,
-    Reinstate,
-    Revoke,
-    Expire,
-}
-
-async fn transition(
-    state: &AppState,
-    identity: &Identity,
-    id: String,
-    body: Change,
-    to: Move,
-) -> Result<Json<Certificate>, Problem> {
-    let (certificate_id, version, on) = (id, body.version, date_from_rest("on", &body.on)?);
-    let mut client = state.training.clone();
-    let answer = match to {
-        Move::Suspend => {
-            let request = pb::SuspendCertificateRequest {
-                certificate_id,
-                version,
-                on,
-            };
-            client
-                .suspend_certificate(state.signed(identity, request))
-                .await
-        }
-        Move::Reinstate => {
-            let request = pb::ReinstateCertificateRequest {
-                certificate_id,
-                version,
-                on,
-            };
-            client
-                .reinstate_certificate(state.signed(identity, request))
-                .await
-        }
-        Move::Revoke => {
-            let request = pb::RevokeCertificateRequest {
-                certificate_id,
-                version,
-                on,
-            };
-            client
-                .revoke_certificate(state.signed(identity, request))
-                .await
-        }
-        Move::Expire => {
-            let request = pb::ExpireCertificateRequest {
-                certificate_id,
-                version,
-                on,
-            };
-            client
-                .expire_certificate(state.signed(identity, request))
-                .await
-        }
-    };
-    Ok(Json(answer?.into_inner().into()))
-}
-
-macro_rules! certificate_move {
-    ($name:ident, $move:expr, $path:literal, $doc:literal) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            post,
-            path = $path,
-            extensions(("x-fazhi-access" = json!("certificate.manage"))),
-            tag = "training",
-            params(("id" = String, Path, description = "Certificate id")),
-            request_body = Change,
-            responses((status = 200, description = "The certificate now", body = Certificate))
-        )]
-        pub async fn $name(
-            State(state): State<AppState>,
-            Extension(identity): Extension<Identity>,
-            Path(id): Path<String>,
-            JsonBody(body): JsonBody<Change>,
-        ) -> Result<Json<Certificate>, Problem> {
-            transition(&state, &identity, id, body, $move).await
-        }
-    };
-}
-
-certificate_move!(
-    suspend_certificate,
-    Move::Suspend,
-    "/api/v1/certificates/{id}/suspend",
-    "Suspend an active certificate (off duty)."
-);
-certificate_move!(
-    reinstate_certificate,
-    Move::Reinstate,
-    "/api/v1/certificates/{id}/reinstate",
-    "Reinstate a suspended certificate."
-);
-certificate_move!(
-    revoke_certificate,
-    Move::Revoke,
-    "/api/v1/certificates/{id}/revoke",
-    "Revoke a certificate."
-);
-certificate_move!(
-    expire_certificate,
-    Move::Expire,
-    "/api/v1/certificates/{id}/expire",
-    "Mark a certificate past its validity as expired."
-);
-
-/// Run the annual review (年审) of a year for a division's certificates in
-/// force and apply the outcomes; running it again with no new results
-/// changes nothing.
-#[utoipa::path(
-    post,
-    path = "/api/v1/annual-reviews",
-    extensions(("x-fazhi-access" = json!("certificate.manage"))),
-    tag = "training",
-    request_body = RunAnnualReviewRequest,
-    responses((status = 200, description = "Every certificate reviewed for the year", body = RunAnnualReviewResponse))
-)]
-pub async fn run_annual_review(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    JsonBody(body): JsonBody<RunAnnualReviewRequest>,
-) -> Result<Json<RunAnnualReviewResponse>, Problem> {
-    let request = pb::RunAnnualReviewRequest {
-        division_code: body.division_code,
-        year: body.year,
-    };
-    Ok(Json(
-        state
-            .training
-            .clone()
-            .run_annual_review(state.signed(&identity, request))
-            .await?
-            .into_inner()
-            .into(),
     ))
 }
 

@@ -1,0 +1,125 @@
+//! Certificates and the annual review over REST.
+
+use fazhi_proto::training::v1 as pb;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::*;
+use crate::edge::{
+    mapping::{date_from_rest, date_to_rest},
+    problem::Problem,
+};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Certificate {
+    pub id: String,
+    pub number: String,
+    pub person_id: String,
+    pub issued_on: String,
+    pub valid_until: String,
+    /// active, suspended, revoked or expired.
+    pub status: String,
+    pub status_since: String,
+    pub version: i64,
+}
+
+impl From<pb::Certificate> for Certificate {
+    fn from(c: pb::Certificate) -> Self {
+        Self {
+            issued_on: date_to_rest(c.issued_on.as_ref()),
+            valid_until: date_to_rest(c.valid_until.as_ref()),
+            status: status_code(c.status),
+            status_since: date_to_rest(c.status_since.as_ref()),
+            id: c.id,
+            number: c.number,
+            person_id: c.person_id,
+            version: c.version,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct IssueCertificateRequest {
+    pub person_id: String,
+    /// Unique certificate number (执法证号).
+    pub number: String,
+    pub issued_on: String,
+}
+
+impl IssueCertificateRequest {
+    pub fn into_proto(self) -> Result<pb::IssueCertificateRequest, Problem> {
+        Ok(pb::IssueCertificateRequest {
+            certificate: Some(pb::Certificate {
+                issued_on: date_from_rest("issued_on", &self.issued_on)?,
+                person_id: self.person_id,
+                number: self.number,
+                ..Default::default()
+            }),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct IsCertifiedResponse {
+    pub certified: bool,
+    /// The certificate number when certified.
+    pub certificate_number: String,
+    /// When not: no_certificate, not_yet_issued, expired, suspended or revoked.
+    pub reason: String,
+}
+
+impl From<pb::IsCertifiedResponse> for IsCertifiedResponse {
+    fn from(r: pb::IsCertifiedResponse) -> Self {
+        Self {
+            certified: r.certified,
+            certificate_number: r.certificate_number,
+            reason: reason_code(r.reason),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunAnnualReviewRequest {
+    pub division_code: String,
+    pub year: i32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReviewDecision {
+    pub certificate_id: String,
+    pub certificate_number: String,
+    pub person_id: String,
+    /// passed, suspended or revoked.
+    pub outcome: String,
+    /// Whether this run changed it (false: decided by an earlier run).
+    pub changed: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunAnnualReviewResponse {
+    pub decisions: Vec<ReviewDecision>,
+}
+
+impl From<pb::RunAnnualReviewResponse> for RunAnnualReviewResponse {
+    fn from(r: pb::RunAnnualReviewResponse) -> Self {
+        Self {
+            decisions: r
+                .decisions
+                .into_iter()
+                .map(|d| ReviewDecision {
+                    outcome: outcome_code(d.outcome),
+                    certificate_id: d.certificate_id,
+                    certificate_number: d.certificate_number,
+                    person_id: d.person_id,
+                    changed: d.changed,
+                })
+                .collect(),
+        }
+    }
+}

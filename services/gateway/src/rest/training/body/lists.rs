@@ -1,0 +1,45 @@
+//! The report of an imported list.
+
+use fazhi_proto::training::v1 as pb;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RowProblem {
+    /// 1-based row in the file; the header is row 1.
+    pub row: i64,
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImportReport {
+    /// Data rows read.
+    pub rows: i64,
+    /// Rows written: all of them, or none when any is rejected.
+    pub imported: i64,
+    pub rejected: Vec<RowProblem>,
+    /// The session or exam created, for attendance and results.
+    pub created_id: String,
+}
+
+impl From<pb::ImportReport> for ImportReport {
+    fn from(r: pb::ImportReport) -> Self {
+        Self {
+            rows: r.rows,
+            imported: r.imported,
+            rejected: r
+                .rejected
+                .into_iter()
+                .map(|p| RowProblem {
+                    row: p.row,
+                    field: p.field,
+                    message: p.message,
+                })
+                .collect(),
+            created_id: r.created_id,
+        }
+    }
+}

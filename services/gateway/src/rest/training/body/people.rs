@@ -1,0 +1,97 @@
+//! People over REST.
+
+use fazhi_proto::training::v1 as pb;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::*;
+use crate::edge::problem::Problem;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Person {
+    pub id: String,
+    pub division_code: String,
+    pub name: String,
+    /// Masked (411624********123X).
+    pub id_number: String,
+    pub unit: String,
+    /// civil_servant, public_institution or auxiliary.
+    pub employment: String,
+    pub rank: String,
+    /// 科级以上.
+    pub section_level: bool,
+    pub enforcement_post: bool,
+    pub version: i64,
+    /// A registration whose ID number is on the county's register elsewhere
+    /// is held for the county: this names that register record to a caller
+    /// who sees it too, and is empty otherwise.
+    pub held_for: String,
+}
+
+impl From<pb::Person> for Person {
+    fn from(p: pb::Person) -> Self {
+        Self {
+            employment: employment_code(p.employment),
+            id: p.id,
+            division_code: p.division_code,
+            name: p.name,
+            id_number: p.id_number,
+            unit: p.unit,
+            rank: p.rank,
+            section_level: p.section_level,
+            enforcement_post: p.enforcement_post,
+            version: p.version,
+            held_for: p.held_for,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CreatePersonRequest {
+    pub division_code: String,
+    pub name: String,
+    /// GB 11643 resident ID number (check digit verified).
+    pub id_number: String,
+    pub unit: String,
+    /// civil_servant, public_institution or auxiliary.
+    pub employment: String,
+    pub rank: String,
+    pub section_level: bool,
+    pub enforcement_post: bool,
+}
+
+impl CreatePersonRequest {
+    pub fn into_proto(self) -> Result<pb::CreatePersonRequest, Problem> {
+        Ok(pb::CreatePersonRequest {
+            person: Some(pb::Person {
+                employment: employment("employment", &self.employment)?,
+                division_code: self.division_code,
+                name: self.name,
+                id_number: self.id_number,
+                unit: self.unit,
+                rank: self.rank,
+                section_level: self.section_level,
+                enforcement_post: self.enforcement_post,
+                ..Default::default()
+            }),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ListPeopleResponse {
+    pub people: Vec<Person>,
+    pub next_page_token: String,
+}
+
+impl From<pb::ListPeopleResponse> for ListPeopleResponse {
+    fn from(r: pb::ListPeopleResponse) -> Self {
+        Self {
+            people: r.people.into_iter().map(Person::from).collect(),
+            next_page_token: r.next_page_token,
+        }
+    }
+}
