@@ -11,7 +11,9 @@ use axum::Router;
 use utoipa::{
     OpenApi,
     openapi::{
-        self, ContentBuilder, HttpMethod, ObjectBuilder, Ref, RefOr, ResponseBuilder, Type,
+        self, ContentBuilder, HeaderBuilder, HttpMethod, ObjectBuilder, Ref, RefOr,
+        ResponseBuilder, Type,
+        header::Header,
         path::{Operation, ParameterBuilder, ParameterIn},
         security::{
             ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
@@ -28,12 +30,22 @@ use crate::{
     identity::audit_log,
     identity::authz::{self, Access},
     identity::login,
+    rest::codes,
     rest::complaints,
     rest::lists,
     rest::oversight,
     rest::public,
     rest::training,
 };
+
+/// A file's bytes: an uploaded list, a downloaded export.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(
+    dead_code,
+    reason = "a schema only: bodies are read and written as bytes"
+)]
+pub struct File(Vec<u8>);
 
 #[derive(OpenApi)]
 #[openapi(
@@ -42,7 +54,8 @@ use crate::{
         description = "Rule-of-law government work for a county and its townships: complaint intake, enforcement cases, training and certificates, county oversight. Errors are RFC 9457 problem documents with a stable `code`.",
         version = "1"
     ),
-    components(schemas(Problem)),
+    components(schemas(Problem, codes::FileFormat, codes::ListKind)),
+    servers((url = "/", description = "This Fazhi gateway")),
     tags(
         (name = "auth", description = "Login and the caller's identity"),
         (name = "public", description = "Citizens, without an account"),
@@ -96,7 +109,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(lists::export))
 }
 
-/// Statuses every operation may answer with a problem document.
+/// The problem statuses an operation can answer with, and what each means.
 const PROBLEM_STATUSES: &[(&str, &str)] = &[
     (
         "400",
@@ -105,20 +118,80 @@ const PROBLEM_STATUSES: &[(&str, &str)] = &[
     ("401", "Missing or invalid credentials"),
     ("403", "The caller's role or division does not allow this"),
     ("404", "Not found, or outside the caller's divisions"),
+    ("408", "The request was not complete within the time limit"),
     (
         "409",
         "Conflict: exists already, stale version, or the same Idempotency-Key still running",
     ),
     ("413", "Body larger than the limit"),
-    ("415", "Body is not JSON"),
+    ("415", "Body of a type this operation does not read"),
     (
         "422",
         "A rule forbids this, or an Idempotency-Key reused with another body",
     ),
-    ("429", "Rate limited; see Retry-After"),
-    ("503", "A service this request needs is unavailable"),
+    ("429", "Rate limited or busy; see Retry-After"),
+    (
+        "503",
+        "A service or the database this request needs is unavailable",
+    ),
     ("504", "A service this request needs did not answer in time"),
 ];
+
+/// Which of [`PROBLEM_STATUSES`] `operation` (`method` on `path`, under
+/// `access`) can answer with.
+fn problem_statuses(
+    operation: &Operation,
+    method: &str,
+    path: &str,
+    access: Option<Access>,
+) -> Vec<&'static str> {
+    let public = matches!(access, Some(Access::Public | Access::PublicLimited));
+    let has_body = operation.request_body.is_some();
+    let has_params = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+    let identity_only = [
+        "/api/v1/auth/",
+        "/api/v1/accounts",
+        "/api/v1/api-keys",
+        "/api/v1/audit-events",
+    ]
+    .iter()
+    .any(|prefix| path.starts_with(prefix));
+    let mut statuses = Vec::new();
+    let mut add = |status: &'static str, when: bool| {
+        if when {
+            statuses.push(status);
+        }
+    };
+    add("400", has_body || has_params || path.contains('{'));
+    add("401", !public);
+    add("403", !public);
+    // A path id, or an id named in a body, may be missing or out of scope.
+    add(
+        "404",
+        path.contains('{') || (method == "POST" && !identity_only && !public),
+    );
+    add("408", has_body);
+    add("409", method == "POST");
+    add("413", has_body);
+    add("415", has_body);
+    add("422", method == "POST");
+    add(
+        "429",
+        matches!(access, Some(Access::PublicLimited))
+            || path == "/api/v1/auth/login"
+            || authz::is_upload(path),
+    );
+    add("503", true);
+    add("504", !identity_only);
+    statuses
+}
+
+fn header(description: &str, schema_type: Type) -> Header {
+    HeaderBuilder::new()
+        .schema(ObjectBuilder::new().schema_type(schema_type))
+        .description(Some(description))
+        .build()
+}
 
 /// Adds security schemes, per-operation security, problem responses and the
 /// Idempotency-Key header to the generated document.
@@ -162,32 +235,62 @@ pub fn finish(mut doc: openapi::OpenApi) -> openapi::OpenApi {
 fn decorate(operation: &mut Operation, method: &str, path: &str) {
     let access = authz::find(method, path);
     operation.security = Some(match access {
-        Some(Access::Public | Access::PublicLimited) => {
-            vec![SecurityRequirement::default()]
-        }
+        // No credentials needed: generated clients must not ask for any.
+        Some(Access::Public | Access::PublicLimited) => Vec::new(),
         _ => vec![
             SecurityRequirement::new("bearer", Vec::<String>::new()),
             SecurityRequirement::new("api_key", Vec::<String>::new()),
         ],
     });
-    for (status, description) in PROBLEM_STATUSES {
+    // The headers the gateway sends on its own answers.
+    for (status, response) in operation.responses.responses.iter_mut() {
+        let RefOr::T(response) = response else {
+            continue;
+        };
+        if status == "201" {
+            response.headers.insert(
+                "Location".into(),
+                header("Where the new resource is", Type::String),
+            );
+        }
+        if method == "POST" && status.starts_with('2') && path != "/api/v1/auth/login" {
+            response.headers.insert(
+                "Idempotent-Replayed".into(),
+                header(
+                    "`true` when this is the first answer to the same Idempotency-Key, replayed",
+                    Type::String,
+                ),
+            );
+        }
+    }
+    let statuses = problem_statuses(operation, method, path, access);
+    for (status, description) in PROBLEM_STATUSES
+        .iter()
+        .filter(|(status, _)| statuses.contains(status))
+    {
+        let mut response = ResponseBuilder::new().description(*description).content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        );
+        if matches!(*status, "409" | "429") {
+            response = response.header(
+                "Retry-After",
+                header("Seconds to wait before retrying", Type::Integer),
+            );
+        }
+        if *status == "401" {
+            response = response.header(
+                "WWW-Authenticate",
+                header("`Bearer realm=\"fazhi\"`", Type::String),
+            );
+        }
         operation
             .responses
             .responses
             .entry((*status).to_owned())
-            .or_insert_with(|| {
-                RefOr::T(
-                    ResponseBuilder::new()
-                        .description(*description)
-                        .content(
-                            PROBLEM_JSON,
-                            ContentBuilder::new()
-                                .schema(Some(Ref::from_schema_name("Problem")))
-                                .build(),
-                        )
-                        .build(),
-                )
-            });
+            .or_insert_with(|| RefOr::T(response.build()));
     }
     if method == "POST" && path != "/api/v1/auth/login" {
         let parameters = operation.parameters.get_or_insert_with(Vec::new);

@@ -26,6 +26,7 @@ use fazhi_identity::manage;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CreateAccountRequest)]
 pub struct CreateAccount {
     #[schema(example = "laocheng.staff")]
     username: String,
@@ -33,6 +34,7 @@ pub struct CreateAccount {
     password: String,
     /// Any of `staff`, `officer`, `legal_reviewer`, `leader`, `county_overseer`, `admin`.
     #[schema(example = json!(["staff"]))]
+    #[schema(value_type = Vec<crate::rest::codes::Role>)]
     roles: Vec<String>,
     /// The division the account acts for (and sees, with everything under it).
     #[schema(example = "411624100", pattern = r"^[1-8][0-9]{5}([0-9]{3}){0,2}$")]
@@ -43,9 +45,11 @@ pub struct CreateAccount {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Account)]
 pub struct AccountView {
     id: String,
     username: String,
+    #[schema(value_type = Vec<crate::rest::codes::Role>)]
     roles: Vec<String>,
     division_code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -73,6 +77,7 @@ impl From<&Account> for AccountView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ListAccountsResponse)]
 pub struct AccountPage {
     accounts: Vec<AccountView>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -83,6 +88,7 @@ pub struct AccountPage {
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// 1 to 200; default 50.
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 200)]
     page_size: Option<String>,
     /// Opaque token from the previous page.
     page_token: Option<String>,
@@ -205,6 +211,7 @@ pub async fn enable_account(
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ResetPasswordRequest)]
 pub struct ResetPassword {
     /// The new password; none means a generated one, returned once.
     #[serde(default)]
@@ -280,12 +287,14 @@ async fn set_disabled(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CreateApiKeyRequest)]
 pub struct CreateApiKey {
     /// What the key is for, e.g. the county 12345 platform.
     #[schema(example = "county 12345 platform")]
     name: String,
     /// Any role but `admin`.
     #[schema(example = json!(["staff"]))]
+    #[schema(value_type = Vec<crate::rest::codes::Role>)]
     roles: Vec<String>,
     #[schema(example = "411624", pattern = r"^[1-8][0-9]{5}([0-9]{3}){0,2}$")]
     division_code: String,
@@ -295,9 +304,11 @@ pub struct CreateApiKey {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ApiKey)]
 pub struct ApiKeyView {
     id: String,
     name: String,
+    #[schema(value_type = Vec<crate::rest::codes::Role>)]
     roles: Vec<String>,
     division_code: String,
     created_by: String,
@@ -332,6 +343,7 @@ pub struct CreatedApiKey {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ListApiKeysResponse)]
 pub struct ApiKeyPage {
     api_keys: Vec<ApiKeyView>,
     #[serde(skip_serializing_if = "Option::is_none")]

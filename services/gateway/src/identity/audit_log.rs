@@ -16,6 +16,7 @@ use fazhi_identity::manage;
 use fazhi_identity::store::AuditEvent;
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = AuditEvent)]
 pub struct AuditEventView {
     id: String,
     at: String,
@@ -29,6 +30,7 @@ pub struct AuditEventView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ListAuditEventsResponse)]
 pub struct AuditPage {
     events: Vec<AuditEventView>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,6 +43,7 @@ pub struct AuditPage {
 #[utoipa::path(
     get,
     path = "/api/v1/audit-events",
+    operation_id = "list_audit_events",
     extensions(("x-fazhi-access" = json!("audit.read"))),
     tag = "audit",
     params(PageParams),

@@ -103,6 +103,7 @@ pub struct LoginRequest {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = LoginResponse)]
 pub struct TokenResponse {
     access_token: String,
     /// Always `Bearer`.
@@ -131,6 +132,7 @@ impl TokenResponse {
 #[utoipa::path(
     post,
     path = "/api/v1/auth/login",
+    operation_id = "log_in",
     extensions(("x-fazhi-access" = json!("public"))),
     tag = "auth",
     request_body = LoginRequest,
@@ -239,6 +241,7 @@ async fn own_account(gate: &Gate, identity: &Identity) -> Result<Account, Proble
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ChangePasswordRequest)]
 pub struct ChangePassword {
     old_password: String,
     new_password: String,
@@ -296,6 +299,7 @@ pub async fn change_password(
 #[utoipa::path(
     post,
     path = "/api/v1/auth/logout-everywhere",
+    operation_id = "log_out_everywhere",
     extensions(("x-fazhi-access" = json!("authenticated"))),
     tag = "auth",
     responses((status = 204, description = "Every token of the account ended"))
@@ -368,6 +372,7 @@ mod tests {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Me {
     subject: String,
+    #[schema(value_type = Vec<crate::rest::codes::Role>)]
     roles: Vec<String>,
     division_code: String,
 }
@@ -376,6 +381,7 @@ pub struct Me {
 #[utoipa::path(
     get,
     path = "/api/v1/auth/me",
+    operation_id = "get_me",
     extensions(("x-fazhi-access" = json!("authenticated"))),
     tag = "auth",
     responses((status = 200, description = "The caller", body = Me))

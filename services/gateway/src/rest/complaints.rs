@@ -22,19 +22,14 @@ use crate::{
 /// A request from any channel, recorded by township staff or pushed by a county system.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CreateComplaintRequest)]
 pub struct CreateComplaint {
     /// `hotline_12345`, `mailbox`, `petition_hall`, `service_station`, `web`, `mobile_app` or `referral`.
-    #[schema(
-        example = "hotline_12345",
-        pattern = "^(hotline_12345|mailbox|petition_hall|service_station|web|mobile_app|referral)$"
-    )]
+    #[schema(value_type = crate::rest::codes::Channel, example = "hotline_12345")]
     channel: String,
     /// `inquiry`, `help`, `suggestion`, `complaint` or `report`; decides the reply deadline.
     #[serde(rename = "type")]
-    #[schema(
-        example = "complaint",
-        pattern = "^(inquiry|help|suggestion|complaint|report)$"
-    )]
+    #[schema(value_type = crate::rest::codes::RequestType, example = "complaint")]
     request_type: String,
     /// Category code, e.g. `illegal_construction`.
     #[schema(example = "illegal_construction")]
@@ -54,11 +49,14 @@ pub struct CreateComplaint {
 
 /// A complaint as the REST API shows it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Complaint)]
 pub struct ComplaintView {
     id: String,
     tracking_code: String,
+    #[schema(value_type = crate::rest::codes::Channel)]
     channel: String,
     #[serde(rename = "type")]
+    #[schema(value_type = crate::rest::codes::RequestType)]
     request_type: String,
     category: String,
     content: String,
@@ -69,6 +67,7 @@ pub struct ComplaintView {
     #[serde(skip_serializing_if = "Option::is_none")]
     complainant_phone: Option<String>,
     urgent: bool,
+    #[schema(value_type = crate::rest::codes::ComplaintStatus)]
     status: String,
     received_at: String,
     reply_due: String,
@@ -78,6 +77,7 @@ pub struct ComplaintView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ListComplaintsResponse)]
 pub struct ComplaintPage {
     complaints: Vec<ComplaintView>,
     /// Pass as `page_token` for the next page; absent on the last one.
@@ -91,10 +91,13 @@ pub struct ListParams {
     /// Only this division and those under it (default: all the caller may see).
     division: Option<String>,
     /// Received at or after (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
     received_from: Option<String>,
     /// Received before (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
     received_to: Option<String>,
     /// 1 to 200; default 50.
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 200)]
     page_size: Option<String>,
     /// Opaque token from the previous page.
     page_token: Option<String>,
@@ -105,6 +108,7 @@ pub struct ListParams {
 pub struct GetParams {
     /// `true` to see the complainant's name and phone unmasked (roles that
     /// handle requests only; every such read is audited).
+    #[param(value_type = Option<bool>)]
     reveal: Option<String>,
 }
 
@@ -112,6 +116,7 @@ pub struct GetParams {
 #[utoipa::path(
     post,
     path = "/api/v1/complaints",
+    operation_id = "create_complaint",
     extensions(("x-fazhi-access" = json!("complaint.create"))),
     tag = "complaints",
     request_body = CreateComplaint,
@@ -157,6 +162,7 @@ pub async fn create(
 #[utoipa::path(
     get,
     path = "/api/v1/complaints/{id}",
+    operation_id = "get_complaint",
     extensions(("x-fazhi-access" = json!("complaint.read"))),
     tag = "complaints",
     params(("id" = String, Path, description = "Complaint id"), GetParams),
@@ -202,6 +208,7 @@ pub async fn get_one(
 #[utoipa::path(
     get,
     path = "/api/v1/complaints",
+    operation_id = "list_complaints",
     extensions(("x-fazhi-access" = json!("complaint.read"))),
     tag = "complaints",
     params(ListParams),

@@ -18,6 +18,7 @@ use fazhi_platform::{Error, ErrorKind, auth::Permission};
 
 use crate::{
     AppState,
+    edge::openapi::File,
     edge::{problem::Problem, query},
     identity::{audit_log::audit_reads, authn::Identity},
     rest::training::body::{self, ImportReport, RecordExamRequest, RecordTrainingRequest},
@@ -25,7 +26,9 @@ use crate::{
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// The uploaded file and its format (`format` parameter, else the Content-Type).
+/// The uploaded file and its format: the `format` parameter, else the
+/// Content-Type, else — for `application/octet-stream` — the file itself (an
+/// .xlsx is a zip archive; anything else is read as CSV).
 async fn upload(
     state: &AppState,
     format: Option<&str>,
@@ -38,15 +41,16 @@ async fn upload(
         .and_then(|v| v.split(';').next())
         .map(|v| v.trim().to_ascii_lowercase())
         .unwrap_or_default();
-    let format = match (format, content_type.as_str()) {
-        (Some(f), _) if !f.is_empty() => f.to_owned(),
-        (_, "text/csv") => "csv".to_owned(),
-        (_, XLSX) => "xlsx".to_owned(),
+    let named = match (format, content_type.as_str()) {
+        (Some(f), _) if !f.is_empty() => Some(f.to_owned()),
+        (_, "text/csv") => Some("csv".to_owned()),
+        (_, XLSX) => Some("xlsx".to_owned()),
+        (_, "application/octet-stream" | "") => None,
         _ => {
             return Err(Problem::bad_field(
                 "format",
                 Code::FormatRequired,
-                "give format=csv or format=xlsx, or send Content-Type text/csv or the .xlsx type",
+                "give format=csv or format=xlsx, or send the file as text/csv, the .xlsx type or application/octet-stream",
             ));
         }
     };
@@ -59,6 +63,13 @@ async fn upload(
                 "the file is larger than the upload limit",
             ))
         })?;
+    let format = named.unwrap_or_else(|| {
+        if bytes.starts_with(b"PK\x03\x04") {
+            "xlsx".to_owned()
+        } else {
+            "csv".to_owned()
+        }
+    });
     Ok((format, bytes.to_vec()))
 }
 
@@ -85,7 +96,8 @@ fn answer(report: pb::ImportReport) -> Result<Json<ImportReport>, Problem> {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FormatParams {
-    /// csv or xlsx (default: from the Content-Type).
+    /// csv or xlsx (default: from the Content-Type, else from the file).
+    #[param(value_type = Option<crate::rest::codes::FileFormat>)]
     format: Option<String>,
 }
 
@@ -96,7 +108,11 @@ pub struct FormatParams {
     extensions(("x-fazhi-access" = json!("training.manage"))),
     tag = "training",
     params(FormatParams),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The CSV or .xlsx file"),
+    request_body(
+        description = "The list as CSV or .xlsx, told by `format`, else by the file itself (the server also reads a Content-Type of `text/csv` or the .xlsx type)",
+        content = File,
+        content_type = "application/octet-stream"
+    ),
     responses((status = 200, description = "Every row imported", body = ImportReport))
 )]
 pub async fn import_people(
@@ -125,13 +141,18 @@ pub async fn import_people(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SessionParams {
-    /// csv or xlsx (default: from the Content-Type).
+    /// csv or xlsx (default: from the Content-Type, else from the file).
+    #[param(value_type = Option<crate::rest::codes::FileFormat>)]
     format: Option<String>,
+    #[param(value_type = String, required = true, example = "411624100")]
     division_code: Option<String>,
+    #[param(value_type = String, required = true)]
     topic: Option<String>,
     /// in_person, online or special_topic.
+    #[param(value_type = crate::rest::codes::TrainingKind, required = true)]
     kind: Option<String>,
     /// e.g. 2023-06-15.
+    #[param(value_type = String, format = Date, required = true)]
     held_on: Option<String>,
 }
 
@@ -143,7 +164,11 @@ pub struct SessionParams {
     extensions(("x-fazhi-access" = json!("training.manage"))),
     tag = "training",
     params(SessionParams),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The CSV or .xlsx file"),
+    request_body(
+        description = "The list as CSV or .xlsx, told by `format`, else by the file itself (the server also reads a Content-Type of `text/csv` or the .xlsx type)",
+        content = File,
+        content_type = "application/octet-stream"
+    ),
     responses((status = 200, description = "Every row imported", body = ImportReport))
 )]
 pub async fn import_attendance(
@@ -179,17 +204,24 @@ pub async fn import_attendance(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExamParams {
-    /// csv or xlsx (default: from the Content-Type).
+    /// csv or xlsx (default: from the Content-Type, else from the file).
+    #[param(value_type = Option<crate::rest::codes::FileFormat>)]
     format: Option<String>,
+    #[param(value_type = String, required = true, example = "411624100")]
     division_code: Option<String>,
     /// qualification, annual_review, law_study or new_law.
+    #[param(value_type = crate::rest::codes::ExamKind, required = true)]
     kind: Option<String>,
+    #[param(value_type = String, required = true)]
     title: Option<String>,
     /// e.g. 2023-11-20.
+    #[param(value_type = String, format = Date, required = true)]
     held_on: Option<String>,
     /// Default 60.
+    #[param(value_type = Option<f64>, minimum = 0, maximum = 100)]
     pass_mark: Option<String>,
     /// Default 90.
+    #[param(value_type = Option<f64>, minimum = 0, maximum = 100)]
     excellent_mark: Option<String>,
 }
 
@@ -214,7 +246,11 @@ fn mark(name: &str, value: Option<&str>) -> Result<Option<f64>, Problem> {
     extensions(("x-fazhi-access" = json!("training.manage"))),
     tag = "training",
     params(ExamParams),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The CSV or .xlsx file"),
+    request_body(
+        description = "The list as CSV or .xlsx, told by `format`, else by the file itself (the server also reads a Content-Type of `text/csv` or the .xlsx type)",
+        content = File,
+        content_type = "application/octet-stream"
+    ),
     responses((status = 200, description = "Every row imported", body = ImportReport))
 )]
 pub async fn import_exam_results(
@@ -255,11 +291,14 @@ pub struct ExportParams {
     /// Only this division and those under it (default: all the caller may see).
     division: Option<String>,
     /// Sessions and exams from (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
     from: Option<String>,
     /// Sessions and exams before (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
     to: Option<String>,
     /// `true` for full ID numbers (training.manage only; audited), so the
     /// list can be edited and imported again.
+    #[param(value_type = Option<bool>)]
     reveal: Option<String>,
 }
 
@@ -268,10 +307,11 @@ pub struct ExportParams {
 #[utoipa::path(
     get,
     path = "/api/v1/exports/{list}",
+    operation_id = "export_list",
     extensions(("x-fazhi-access" = json!("training.read"))),
     tag = "training",
-    params(("list" = String, Path, description = "people, attendance or results"), ExportParams),
-    responses((status = 200, description = "The .xlsx file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>))
+    params(("list" = crate::rest::codes::ListKind, Path, description = "people, attendance or results"), ExportParams),
+    responses((status = 200, description = "The .xlsx file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = File))
 )]
 pub async fn export(
     State(state): State<AppState>,

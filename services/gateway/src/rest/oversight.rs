@@ -8,8 +8,9 @@ use axum::{
     extract::{Query, State, rejection::QueryRejection},
 };
 use fazhi_proto::{cases::v1 as cases, complaints::v1 as complaints, training::v1 as training};
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::rest::training::body::TrainingStats;
@@ -21,21 +22,48 @@ pub struct SummaryParams {
     /// Only this division and those under it (default: all the caller may see).
     division: Option<String>,
     /// Period start (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
     from: Option<String>,
     /// Period end (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
     to: Option<String>,
 }
 
+/// Complaint figures of the summary.
 #[derive(Debug, Serialize, ToSchema)]
+pub struct ComplaintFigures {
+    /// Requests received in the period.
+    received: i64,
+    urgent: i64,
+    /// Received, by channel code.
+    by_channel: BTreeMap<String, i64>,
+    /// Received, by category code.
+    by_category: BTreeMap<String, i64>,
+    /// Received, by status code now.
+    by_status: BTreeMap<String, i64>,
+}
+
+/// Case figures of the summary.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseFigures {
+    /// Leads (线索) that came in during the period.
+    total: i64,
+    filed: i64,
+    decided: i64,
+    closed: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = OversightSummary)]
 pub struct Summary {
     /// The division asked for; null means all the caller may see.
     division: Option<String>,
     /// Complaint figures; null when the complaints service is unavailable.
-    complaints: Option<Value>,
+    complaints: Option<ComplaintFigures>,
     /// Case figures; null when the cases service is unavailable.
-    cases: Option<Value>,
+    cases: Option<CaseFigures>,
     /// Training figures; null when the training service is unavailable.
-    training: Option<Value>,
+    training: Option<TrainingStats>,
     /// True when some service did not answer.
     partial: bool,
     /// The services that did not answer.
@@ -47,6 +75,7 @@ pub struct Summary {
 #[utoipa::path(
     get,
     path = "/api/v1/oversight/summary",
+    operation_id = "get_oversight_summary",
     extensions(("x-fazhi-access" = json!("oversight.read"))),
     tag = "oversight",
     params(SummaryParams),
@@ -96,9 +125,11 @@ pub async fn summary(
         )),
     );
     let mut unavailable = Vec::new();
-    let mut part = |name: &'static str,
-                    result: Result<Value, tonic::Status>|
-     -> Result<Option<Value>, Problem> {
+    fn part<T>(
+        unavailable: &mut Vec<&'static str>,
+        name: &'static str,
+        result: Result<T, tonic::Status>,
+    ) -> Result<Option<T>, Problem> {
         match result {
             Ok(value) => Ok(Some(value)),
             Err(status)
@@ -115,18 +146,29 @@ pub async fn summary(
             }
             Err(status) => Err(status.into()),
         }
-    };
-    let complaints = part("complaints", c.map(|r| complaint_figures(r.into_inner())))?;
+    }
+    let complaints = part(
+        &mut unavailable,
+        "complaints",
+        c.map(|r| complaint_figures(r.into_inner())),
+    )?;
     let cases = part(
+        &mut unavailable,
         "cases",
         k.map(|r| {
             let s = r.into_inner();
-            json!({ "total": s.total, "filed": s.filed, "decided": s.decided, "closed": s.closed })
+            CaseFigures {
+                total: s.total,
+                filed: s.filed,
+                decided: s.decided,
+                closed: s.closed,
+            }
         }),
     )?;
     let training = part(
+        &mut unavailable,
         "training",
-        t.map(|r| serde_json::to_value(TrainingStats::from(r.into_inner())).unwrap_or_default()),
+        t.map(|r| TrainingStats::from(r.into_inner())),
     )?;
     Ok(Json(Summary {
         division,
@@ -138,19 +180,15 @@ pub async fn summary(
     }))
 }
 
-fn complaint_figures(s: complaints::ComplaintStats) -> Value {
-    let by = |rows: Vec<complaints::CountByKey>| -> Value {
-        Value::Object(
-            rows.into_iter()
-                .map(|row| (row.key, json!(row.count)))
-                .collect(),
-        )
+fn complaint_figures(s: complaints::ComplaintStats) -> ComplaintFigures {
+    let by = |rows: Vec<complaints::CountByKey>| -> BTreeMap<String, i64> {
+        rows.into_iter().map(|row| (row.key, row.count)).collect()
     };
-    json!({
-        "received": s.received,
-        "urgent": s.urgent,
-        "by_channel": by(s.by_channel),
-        "by_category": by(s.by_category),
-        "by_status": by(s.by_status),
-    })
+    ComplaintFigures {
+        received: s.received,
+        urgent: s.urgent,
+        by_channel: by(s.by_channel),
+        by_category: by(s.by_category),
+        by_status: by(s.by_status),
+    }
 }

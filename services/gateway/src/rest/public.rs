@@ -27,13 +27,11 @@ use crate::{
 /// A request from a citizen over the web.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SubmitComplaintRequest)]
 pub struct SubmitComplaint {
     /// `inquiry`, `help`, `suggestion`, `complaint` or `report`.
     #[serde(rename = "type")]
-    #[schema(
-        example = "complaint",
-        pattern = "^(inquiry|help|suggestion|complaint|report)$"
-    )]
+    #[schema(value_type = crate::rest::codes::RequestType, example = "complaint")]
     request_type: String,
     #[schema(example = "illegal_construction")]
     category: String,
@@ -68,9 +66,11 @@ pub struct Receipt {
 pub struct Progress {
     tracking_code: String,
     #[serde(rename = "type")]
+    #[schema(value_type = crate::rest::codes::RequestType)]
     request_type: String,
     category: String,
     division_code: String,
+    #[schema(value_type = crate::rest::codes::ComplaintStatus)]
     status: String,
     received_at: String,
     reply_due: String,
@@ -80,6 +80,7 @@ pub struct Progress {
 #[into_params(parameter_in = Query)]
 pub struct TrackParams {
     /// Last four digits of the phone number given with the request.
+    #[param(value_type = String, required = true, pattern = "^[0-9]{4}$")]
     phone_last4: Option<String>,
 }
 
@@ -87,6 +88,7 @@ pub struct TrackParams {
 #[utoipa::path(
     post,
     path = "/api/v1/public/complaints",
+    operation_id = "submit_public_complaint",
     extensions(("x-fazhi-access" = json!("public_limited"))),
     tag = "public",
     request_body = SubmitComplaint,
@@ -140,6 +142,7 @@ pub async fn submit(
 #[utoipa::path(
     get,
     path = "/api/v1/public/complaints/{tracking_code}",
+    operation_id = "track_public_complaint",
     extensions(("x-fazhi-access" = json!("public_limited"))),
     tag = "public",
     params(("tracking_code" = String, Path, description = "Tracking code, e.g. K7Q2-M9XD-4TPA"), TrackParams),

@@ -201,7 +201,7 @@ pub async fn run_annual_review(
     JsonBody(body): JsonBody<RunAnnualReviewRequest>,
 ) -> Result<Json<RunAnnualReviewResponse>, Problem> {
     let request = pb::RunAnnualReviewRequest {
-        division_code: body.division_code,
+        division_code: body.division_code.unwrap_or_default(),
         year: body.year,
     };
     Ok(Json(

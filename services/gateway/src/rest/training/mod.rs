@@ -68,6 +68,7 @@ pub struct PeopleParams {
     /// Only this division and those under it (default: all the caller may see).
     division: Option<String>,
     /// 1 to 200; default 50.
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 200)]
     page_size: Option<String>,
     /// Opaque token from the previous page.
     page_token: Option<String>,
@@ -134,6 +135,7 @@ pub async fn get_person(
 /// A dated change at a version.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = DatedChangeRequest)]
 pub struct Change {
     /// The version read; a stale one answers 409.
     version: i64,
@@ -178,6 +180,7 @@ pub async fn leave_post(
 #[into_params(parameter_in = Query)]
 pub struct OnParams {
     /// The date asked about (default today), e.g. 2023-11-20.
+    #[param(value_type = Option<String>, format = Date)]
     on: Option<String>,
 }
 
@@ -185,6 +188,7 @@ pub struct OnParams {
 #[utoipa::path(
     get,
     path = "/api/v1/people/{id}/certified",
+    operation_id = "is_certified",
     extensions(("x-fazhi-access" = json!("training.read"))),
     tag = "training",
     params(("id" = String, Path, description = "Person id"), OnParams),
@@ -306,8 +310,10 @@ pub struct StatsParams {
     /// Only this division and those under it (default: all the caller may see).
     division: Option<String>,
     /// Period start (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
     from: Option<String>,
     /// Period end (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
     to: Option<String>,
 }
 
@@ -316,6 +322,7 @@ pub struct StatsParams {
 #[utoipa::path(
     get,
     path = "/api/v1/training/stats",
+    operation_id = "get_training_stats",
     extensions(("x-fazhi-access" = json!("training.read"))),
     tag = "training",
     params(StatsParams),

@@ -10,16 +10,19 @@ use crate::edge::{
     problem::Problem,
 };
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Certificate {
     pub id: String,
     pub number: String,
     pub person_id: String,
+    #[schema(format = Date, example = "2023-11-20")]
     pub issued_on: String,
+    #[schema(format = Date, example = "2023-11-20")]
     pub valid_until: String,
     /// active, suspended, revoked or expired.
+    #[schema(value_type = crate::rest::codes::CertificateStatus)]
     pub status: String,
+    #[schema(format = Date, example = "2023-11-20")]
     pub status_since: String,
     pub version: i64,
 }
@@ -39,20 +42,26 @@ impl From<pb::Certificate> for Certificate {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct IssueCertificateRequest {
     pub person_id: String,
     /// Unique certificate number (执法证号).
     pub number: String,
-    pub issued_on: String,
+    /// Default today.
+    #[serde(default)]
+    #[schema(format = Date, example = "2023-11-20")]
+    pub issued_on: Option<String>,
 }
 
 impl IssueCertificateRequest {
     pub fn into_proto(self) -> Result<pb::IssueCertificateRequest, Problem> {
         Ok(pb::IssueCertificateRequest {
             certificate: Some(pb::Certificate {
-                issued_on: date_from_rest("issued_on", &self.issued_on)?,
+                issued_on: date_from_rest(
+                    "issued_on",
+                    self.issued_on.as_deref().unwrap_or_default(),
+                )?,
                 person_id: self.person_id,
                 number: self.number,
                 ..Default::default()
@@ -61,13 +70,13 @@ impl IssueCertificateRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct IsCertifiedResponse {
     pub certified: bool,
     /// The certificate number when certified.
     pub certificate_number: String,
     /// When not: no_certificate, not_yet_issued, expired, suspended or revoked.
+    #[schema(value_type = crate::rest::codes::NotCertifiedReason)]
     pub reason: String,
 }
 
@@ -81,27 +90,29 @@ impl From<pb::IsCertifiedResponse> for IsCertifiedResponse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RunAnnualReviewRequest {
-    pub division_code: String,
+    /// Only this division and those under it (default: all the caller may see).
+    #[serde(default)]
+    #[schema(example = "411624100")]
+    pub division_code: Option<String>,
     pub year: i32,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ReviewDecision {
     pub certificate_id: String,
     pub certificate_number: String,
     pub person_id: String,
     /// passed, suspended or revoked.
+    #[schema(value_type = crate::rest::codes::ReviewOutcome)]
     pub outcome: String,
     /// Whether this run changed it (false: decided by an earlier run).
     pub changed: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct RunAnnualReviewResponse {
     pub decisions: Vec<ReviewDecision>,
 }

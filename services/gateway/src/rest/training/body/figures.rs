@@ -1,14 +1,14 @@
 //! The training figures over REST.
 
 use fazhi_proto::training::v1 as pb;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::*;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ExamKindStats {
+    #[schema(value_type = crate::rest::codes::ExamKind)]
     pub kind: String,
     /// Registered for an exam of this kind in the period.
     pub registered: i64,
@@ -21,8 +21,7 @@ pub struct ExamKindStats {
     pub excellent_rate: f64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct TrainingStats {
     /// People on record.
     pub people: i64,

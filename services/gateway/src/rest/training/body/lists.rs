@@ -1,11 +1,10 @@
 //! The report of an imported list.
 
 use fazhi_proto::training::v1 as pb;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct RowProblem {
     /// 1-based row in the file; the header is row 1.
     pub row: i64,
@@ -13,8 +12,7 @@ pub struct RowProblem {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ImportReport {
     /// Data rows read.
     pub rows: i64,

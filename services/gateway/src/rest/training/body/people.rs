@@ -7,16 +7,17 @@ use utoipa::ToSchema;
 use super::*;
 use crate::edge::problem::Problem;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Person {
     pub id: String,
+    #[schema(example = "411624100")]
     pub division_code: String,
     pub name: String,
     /// Masked (411624********123X).
     pub id_number: String,
     pub unit: String,
     /// civil_servant, public_institution or auxiliary.
+    #[schema(value_type = crate::rest::codes::Employment)]
     pub employment: String,
     pub rank: String,
     /// 科级以上.
@@ -47,18 +48,26 @@ impl From<pb::Person> for Person {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreatePersonRequest {
+    #[schema(example = "411624100")]
     pub division_code: String,
     pub name: String,
     /// GB 11643 resident ID number (check digit verified).
     pub id_number: String,
     pub unit: String,
     /// civil_servant, public_institution or auxiliary.
+    #[schema(value_type = crate::rest::codes::Employment)]
     pub employment: String,
-    pub rank: String,
+    /// 职级, as written (e.g. 四级主任科员).
+    #[serde(default)]
+    pub rank: Option<String>,
+    /// 科级以上 (default false).
+    #[serde(default)]
     pub section_level: bool,
+    /// In an enforcement post (default false).
+    #[serde(default)]
     pub enforcement_post: bool,
 }
 
@@ -71,7 +80,7 @@ impl CreatePersonRequest {
                 name: self.name,
                 id_number: self.id_number,
                 unit: self.unit,
-                rank: self.rank,
+                rank: self.rank.unwrap_or_default(),
                 section_level: self.section_level,
                 enforcement_post: self.enforcement_post,
                 ..Default::default()
@@ -80,18 +89,19 @@ impl CreatePersonRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ListPeopleResponse {
     pub people: Vec<Person>,
-    pub next_page_token: String,
+    /// Pass as `page_token` for the next page; absent on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
 }
 
 impl From<pb::ListPeopleResponse> for ListPeopleResponse {
     fn from(r: pb::ListPeopleResponse) -> Self {
         Self {
             people: r.people.into_iter().map(Person::from).collect(),
-            next_page_token: r.next_page_token,
+            next_page_token: (!r.next_page_token.is_empty()).then_some(r.next_page_token),
         }
     }
 }

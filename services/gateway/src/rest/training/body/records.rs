@@ -10,21 +10,24 @@ use crate::edge::{
     problem::Problem,
 };
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Attendance {
     pub person_id: String,
     /// 学时, at most one decimal; more than 0, at most 24.
     pub hours: f64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RecordTrainingRequest {
+    #[schema(example = "411624100")]
     pub division_code: String,
     pub topic: String,
     /// in_person, online or special_topic.
+    #[schema(value_type = crate::rest::codes::TrainingKind)]
     pub kind: String,
+    #[schema(format = Date, example = "2023-11-20")]
     pub held_on: String,
     pub attendance: Vec<Attendance>,
 }
@@ -50,13 +53,15 @@ impl RecordTrainingRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct TrainingSession {
     pub id: String,
+    #[schema(example = "411624100")]
     pub division_code: String,
     pub topic: String,
+    #[schema(value_type = crate::rest::codes::TrainingKind)]
     pub kind: String,
+    #[schema(format = Date, example = "2023-11-20")]
     pub held_on: String,
     pub attendance: Vec<Attendance>,
 }
@@ -81,24 +86,30 @@ impl From<pb::TrainingSession> for TrainingSession {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ExamResult {
     pub person_id: String,
     /// 0 to 100, at most one decimal; absent when registered but not sitting.
+    #[serde(default)]
     pub score: Option<f64>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RecordExamRequest {
+    #[schema(example = "411624100")]
     pub division_code: String,
     /// qualification, annual_review, law_study or new_law.
+    #[schema(value_type = crate::rest::codes::ExamKind)]
     pub kind: String,
     pub title: String,
+    #[schema(format = Date, example = "2023-11-20")]
     pub held_on: String,
     /// Default from the rules (60 and 90) when absent.
+    #[serde(default)]
     pub pass_mark: Option<f64>,
+    #[serde(default)]
     pub excellent_mark: Option<f64>,
     pub results: Vec<ExamResult>,
 }
@@ -126,13 +137,15 @@ impl RecordExamRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Exam {
     pub id: String,
+    #[schema(example = "411624100")]
     pub division_code: String,
+    #[schema(value_type = crate::rest::codes::ExamKind)]
     pub kind: String,
     pub title: String,
+    #[schema(format = Date, example = "2023-11-20")]
     pub held_on: String,
     pub pass_mark: f64,
     pub excellent_mark: f64,
@@ -161,14 +174,17 @@ impl From<pb::Exam> for Exam {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RecordOutreachRequest {
+    #[schema(example = "411624100")]
     pub division_code: String,
+    #[schema(format = Date, example = "2023-11-20")]
     pub held_on: String,
     /// e.g. 12·4 national constitution day.
     pub theme: String,
     /// school, village, community, enterprise or other.
+    #[schema(value_type = crate::rest::codes::Audience)]
     pub audience: String,
     pub materials: i64,
     pub people_reached: i64,
@@ -190,13 +206,15 @@ impl RecordOutreachRequest {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct OutreachEvent {
     pub id: String,
+    #[schema(example = "411624100")]
     pub division_code: String,
+    #[schema(format = Date, example = "2023-11-20")]
     pub held_on: String,
     pub theme: String,
+    #[schema(value_type = crate::rest::codes::Audience)]
     pub audience: String,
     pub materials: i64,
     pub people_reached: i64,

@@ -1,0 +1,223 @@
+//! The REST codes of every contract enum, as schemas: what the OpenAPI
+//! document lists for a field that takes one. Bodies keep such fields as
+//! text and read them through `edge::mapping`, so an unknown code is a 400
+//! naming the field; a test holds each list to its proto enum.
+
+#![allow(
+    dead_code,
+    reason = "schema-only types: their values are listed, never constructed"
+)]
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// How a person is employed.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Employment {
+    CivilServant,
+    PublicInstitution,
+    Auxiliary,
+}
+
+/// How a training session was given.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TrainingKind {
+    InPerson,
+    Online,
+    SpecialTopic,
+}
+
+/// What an exam is for.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExamKind {
+    Qualification,
+    AnnualReview,
+    LawStudy,
+    NewLaw,
+}
+
+/// Where a certificate stands.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CertificateStatus {
+    Active,
+    Suspended,
+    Revoked,
+    Expired,
+}
+
+/// What an annual review decided for one certificate.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewOutcome {
+    Passed,
+    Suspended,
+    Revoked,
+}
+
+/// Why a person is not certified on a date.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NotCertifiedReason {
+    NoCertificate,
+    NotYetIssued,
+    Expired,
+    Suspended,
+    Revoked,
+}
+
+/// Whom an outreach event was for.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    School,
+    Village,
+    Community,
+    Enterprise,
+    Other,
+}
+
+/// A list the townships keep.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListKind {
+    People,
+    Attendance,
+    Results,
+}
+
+/// The file a list comes in.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FileFormat {
+    Csv,
+    Xlsx,
+}
+
+/// Where a request came in.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    #[serde(rename = "hotline_12345")]
+    Hotline12345,
+    Mailbox,
+    PetitionHall,
+    ServiceStation,
+    Web,
+    MobileApp,
+    Referral,
+}
+
+/// What a request asks for; decides the reply deadline.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestType {
+    Inquiry,
+    Help,
+    Suggestion,
+    Complaint,
+    Report,
+}
+
+/// Where a request stands.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintStatus {
+    Received,
+    Dispatched,
+    Accepted,
+    Replied,
+    Visited,
+    Closed,
+    Returned,
+    Duplicate,
+    HandedOff,
+}
+
+/// A role an account or key holds.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Staff,
+    Officer,
+    LegalReviewer,
+    Leader,
+    CountyOverseer,
+    Admin,
+}
+
+#[cfg(test)]
+mod tests {
+    use fazhi_proto::{complaints::v1 as complaints, training::v1 as training};
+    use utoipa::PartialSchema;
+
+    use super::*;
+    use crate::edge::mapping::code_from_name;
+
+    /// The codes a schema lists.
+    fn listed<T: PartialSchema>() -> Vec<String> {
+        let schema = serde_json::to_value(T::schema()).unwrap();
+        schema["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// The REST codes of a proto enum, its unspecified value left out.
+    fn codes(prefix: &str, name: impl Fn(i32) -> Option<&'static str>) -> Vec<String> {
+        (1..64)
+            .map_while(&name)
+            .map(|n| code_from_name(n, prefix))
+            .collect()
+    }
+
+    #[test]
+    fn every_listed_code_is_its_proto_enum_value() {
+        macro_rules! same {
+            ($schema:ty, $proto:ty, $prefix:literal) => {
+                assert_eq!(
+                    listed::<$schema>(),
+                    codes($prefix, |v| <$proto>::try_from(v)
+                        .ok()
+                        .map(|e| e.as_str_name())),
+                    stringify!($schema)
+                );
+            };
+        }
+        same!(Employment, training::Employment, "EMPLOYMENT_");
+        same!(TrainingKind, training::TrainingKind, "TRAINING_KIND_");
+        same!(ExamKind, training::ExamKind, "EXAM_KIND_");
+        same!(
+            CertificateStatus,
+            training::CertificateStatus,
+            "CERTIFICATE_STATUS_"
+        );
+        same!(ReviewOutcome, training::ReviewOutcome, "REVIEW_OUTCOME_");
+        same!(
+            NotCertifiedReason,
+            training::NotCertifiedReason,
+            "NOT_CERTIFIED_REASON_"
+        );
+        same!(Audience, training::Audience, "AUDIENCE_");
+        same!(ListKind, training::ListKind, "LIST_KIND_");
+        same!(FileFormat, training::FileFormat, "FILE_FORMAT_");
+        same!(Channel, complaints::Channel, "CHANNEL_");
+        same!(RequestType, complaints::RequestType, "REQUEST_TYPE_");
+        same!(ComplaintStatus, complaints::Status, "STATUS_");
+    }
+
+    #[test]
+    fn the_role_codes_are_the_platforms() {
+        let platform: Vec<String> = fazhi_platform::auth::Role::ALL
+            .iter()
+            .filter(|r| **r != fazhi_platform::auth::Role::Citizen)
+            .map(|r| r.code().to_owned())
+            .collect();
+        assert_eq!(listed::<Role>(), platform);
+    }
+}
