@@ -27,8 +27,17 @@ async fn the_api_document_is_openapi_3_1_with_security_and_problem_responses() {
     let public = &doc["paths"]["/api/v1/public/complaints"]["post"];
     assert_eq!(
         public["security"],
-        json!([{}]),
-        "public routes need no credentials"
+        json!([]),
+        "public routes need no credentials: an empty list, not an empty requirement"
+    );
+    assert_eq!(
+        public["operationId"], "submit_public_complaint",
+        "operation ids are unique verb_noun"
+    );
+    let statuses = public["responses"].as_object().unwrap();
+    assert!(
+        !statuses.contains_key("401") && !statuses.contains_key("403"),
+        "a public route never answers 401 or 403: {statuses:?}"
     );
     let docs = sandbox.get_as("", "/docs/").await;
     assert_eq!(docs.status(), StatusCode::OK);

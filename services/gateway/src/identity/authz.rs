@@ -22,7 +22,7 @@ use crate::{AppState, edge::problem::Problem, identity::client::request_client};
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// Anyone; presented credentials must still be valid.
+    /// Anyone; credentials are not read.
     Public,
     /// Anyone, rate-limited per client address (the citizen endpoints).
     PublicLimited,
@@ -184,7 +184,14 @@ pub async fn authorize(
     };
     let gate = &state.gate;
     let client = request_client(&request, &gate.trusted_proxies);
-    let identity = match gate.authn.authenticate(request.headers()).await {
+    // A public route reads no credentials: whatever a caller presents, it is
+    // answered as anyone would be (the document lists no 401 for it).
+    let presented = if matches!(access, Access::Public | Access::PublicLimited) {
+        &http::HeaderMap::new()
+    } else {
+        request.headers()
+    };
+    let identity = match gate.authn.authenticate(presented).await {
         Ok(identity) => identity,
         Err(problem) => return problem.into_response(),
     };
