@@ -163,7 +163,8 @@ fn problem_statuses(
         }
     };
     add("400", has_body || has_params || path.contains('{'));
-    add("401", !public);
+    // Logging in answers 401 for wrong credentials; other public routes never do.
+    add("401", !public || path == "/api/v1/auth/login");
     add("403", !public);
     // A path id, or an id named in a body, may be missing or out of scope.
     add(
@@ -179,6 +180,7 @@ fn problem_statuses(
         "429",
         matches!(access, Some(Access::PublicLimited))
             || path == "/api/v1/auth/login"
+            || path == "/api/v1/auth/password"
             || authz::is_upload(path),
     );
     add("503", true);
