@@ -447,7 +447,8 @@ async fn bad_training_records_name_the_field_and_write_nothing() {
             assert_eq!(answer["certified"], certified, "{on}: {answer}");
         }
 
-        // Leaving the enforcement post revokes the certificate.
+        // Leaving the enforcement post cancels (注销) the certificate: not a
+        // revocation, which is a sanction.
         let (status, left) = post(
             &sandbox,
             &admin,
@@ -463,7 +464,7 @@ async fn bad_training_records_name_the_field_and_write_nothing() {
             .json()
             .await
             .unwrap();
-        assert_eq!(certificate["status"], "revoked");
+        assert_eq!(certificate["status"], "cancelled");
         assert_eq!(certificate["status_since"], "2023-08-01");
         let answer: Value = sandbox
             .get_as(
@@ -474,7 +475,7 @@ async fn bad_training_records_name_the_field_and_write_nothing() {
             .json()
             .await
             .unwrap();
-        assert_eq!(answer["reason"], "revoked");
+        assert_eq!(answer["reason"], "cancelled");
         sandbox.stop().await;
     }
 }

@@ -32,10 +32,19 @@ async fn certificate(store: &Store, person: &str, status: &str, until: &str) {
     .execute(store.database().pool())
     .await
     .unwrap();
+    // Every certificate has its dated history; this one had its status from issue.
+    sqlx::query(
+        "INSERT INTO certificate_history (certificate_id, seq, since, status) VALUES ($1, 1, '2021-01-01', $2)",
+    )
+    .bind(format!("cert-{person}"))
+    .bind(status.to_owned())
+    .execute(store.database().pool())
+    .await
+    .unwrap();
 }
 
 #[tokio::test]
-async fn holders_count_only_active_unexpired_certificates_in_the_division() {
+async fn holders_are_counted_by_the_dated_history_in_the_division_suspended_ones_included() {
     for db in fazhi_testkit::databases().await {
         let store = Store::open(db.url(), db.data_dir()).await.unwrap();
         person(&store, "a", "411624100", true, true).await;
@@ -58,7 +67,13 @@ async fn holders_count_only_active_unexpired_certificates_in_the_division() {
             .unwrap();
         assert_eq!(counts.people, 4, "{}", db.backend());
         assert_eq!(counts.enforcement_staff, 3, "{}", db.backend());
-        assert_eq!(counts.certificate_holders, 1, "{}", db.backend());
+        assert_eq!(
+            counts.certificate_holders,
+            2,
+            "{}: a and c (suspended but held); b expired",
+            db.backend()
+        );
+        assert_eq!(counts.certificate_holders_suspended, 1, "{}", db.backend());
         assert_eq!(
             counts.certificate_holders_section_level,
             1,
@@ -70,7 +85,7 @@ async fn holders_count_only_active_unexpired_certificates_in_the_division() {
             .counts(None, NaiveDate::from_ymd_opt(2023, 12, 15).unwrap())
             .await
             .unwrap();
-        assert_eq!(everyone.certificate_holders, 2, "{}", db.backend());
+        assert_eq!(everyone.certificate_holders, 3, "{}", db.backend());
     }
 }
 
@@ -82,7 +97,9 @@ mod records {
     };
     use fazhi_training::{
         TrainingRules,
-        domain::{self, Certificate, CertificateStatus, Employment, Person, ReviewOutcome},
+        domain::{
+            self, Certificate, CertificateStatus, Employment, Exam, ExamKind, Person, ReviewOutcome,
+        },
         store::Store,
     };
 
@@ -169,7 +186,7 @@ mod records {
     }
 
     #[tokio::test]
-    async fn leaving_the_post_revokes_every_certificate_in_force() {
+    async fn leaving_the_post_cancels_every_certificate_in_force() {
         for db in fazhi_testkit::databases().await {
             let store = Store::open(db.url(), db.data_dir()).await.unwrap();
             store
@@ -183,8 +200,8 @@ mod records {
             let held = store.certificates("p2").await.unwrap();
             assert_eq!(
                 held[0].status,
-                CertificateStatus::Revoked,
-                "{}",
+                CertificateStatus::Cancelled,
+                "{}: 注销, not a sanction",
                 db.backend()
             );
             assert_eq!(held[0].status_since, day("2023-08-01"));
@@ -250,8 +267,31 @@ mod records {
                 .unwrap();
             assert_eq!(
                 (figures.review_takers, figures.review_passed),
+                (0, 0),
+                "{}: reviewed, but nobody sat the annual-review exam",
+                db.backend()
+            );
+            store
+                .insert_exam(&Exam {
+                    id: "e3".into(),
+                    division: DivisionCode::parse("411624100").unwrap(),
+                    kind: ExamKind::AnnualReview,
+                    title: "2023 年审考试".into(),
+                    held_on: day("2023-11-10"),
+                    pass_mark: 600,
+                    excellent_mark: 900,
+                    results: vec![("p3".into(), Some(500))],
+                })
+                .await
+                .unwrap();
+            let figures = store
+                .period_figures(&scope, day("2023-01-01"), day("2023-12-31"), 600)
+                .await
+                .unwrap();
+            assert_eq!(
+                (figures.review_takers, figures.review_passed),
                 (1, 0),
-                "{}",
+                "{}: a holder sat (and failed) the exam of 2023",
                 db.backend()
             );
         }
@@ -387,5 +427,44 @@ async fn people_recorded_before_held_registrations_keep_their_certificates_and_r
             "{}: the register holds ID-a once",
             db.backend()
         );
+    }
+}
+
+/// A later suspension or revocation never changes a past period's figures.
+#[tokio::test]
+async fn a_past_periods_holders_come_from_the_history_as_of_then() {
+    use fazhi_training::domain::CertificateStatus;
+    for db in fazhi_testkit::databases().await {
+        let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+        person(&store, "h", "411624100", true, true).await;
+        certificate(&store, "h", "active", "2026-01-01").await;
+        let township = DivisionCode::parse("411624100").unwrap();
+        let day = |text: &str| text.parse::<NaiveDate>().unwrap();
+        let holders = |on: &'static str| {
+            let store = store.clone();
+            let township = township.clone();
+            async move {
+                let c = store.counts(Some(&township), day(on)).await.unwrap();
+                (c.certificate_holders, c.certificate_holders_suspended)
+            }
+        };
+        let held = store.certificates("h").await.unwrap().remove(0);
+        let suspended = store
+            .set_status(&held, CertificateStatus::Suspended, day("2024-01-10"))
+            .await
+            .unwrap();
+        assert_eq!(holders("2023-12-31").await, (1, 0), "{}", db.backend());
+        assert_eq!(holders("2024-02-01").await, (1, 1), "{}", db.backend());
+        store
+            .set_status(&suspended, CertificateStatus::Revoked, day("2024-03-01"))
+            .await
+            .unwrap();
+        assert_eq!(
+            holders("2023-12-31").await,
+            (1, 0),
+            "{}: 2023 is as it was",
+            db.backend()
+        );
+        assert_eq!(holders("2024-03-01").await, (0, 0), "{}", db.backend());
     }
 }

@@ -47,6 +47,7 @@ pub enum CertificateStatus {
     Suspended,
     Revoked,
     Expired,
+    Cancelled,
 }
 
 /// What an annual review decided for one certificate.
@@ -67,6 +68,7 @@ pub enum NotCertifiedReason {
     Expired,
     Suspended,
     Revoked,
+    Cancelled,
 }
 
 /// Whom an outreach event was for.

@@ -13,8 +13,12 @@ coded_enum! {
         Active => "active",
         /// Off duty until a retake passes.
         Suspended => "suspended",
+        /// Withdrawn as a sanction (吊销/撤销), counted as such.
         Revoked => "revoked",
         Expired => "expired",
+        /// 注销: ended because its holder left the post or was transferred;
+        /// not a sanction.
+        Cancelled => "cancelled",
     }
 }
 
@@ -52,8 +56,37 @@ impl Certificate {
     }
 }
 
-/// What leaving the enforcement post on `on` does to the person's
-/// certificates: each one in force ends.
+/// How a person holds a certificate on a day, as the report counts holders
+/// (持证人数): a suspended certificate is still held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holding {
+    InGoodStanding,
+    Suspended,
+}
+
+/// Whether `certificate`, with its dated `history` (oldest first), is held
+/// on `on`: issued by then, within its validity, and then neither revoked,
+/// cancelled nor expired — whatever its status is today.
+pub fn holding_on(
+    certificate: &Certificate,
+    history: &[(NaiveDate, CertificateStatus)],
+    on: NaiveDate,
+) -> Option<Holding> {
+    if on < certificate.issued_on || on > certificate.valid_until {
+        return None;
+    }
+    match status_on(history, on)? {
+        CertificateStatus::Active => Some(Holding::InGoodStanding),
+        CertificateStatus::Suspended => Some(Holding::Suspended),
+        CertificateStatus::Revoked | CertificateStatus::Expired | CertificateStatus::Cancelled => {
+            None
+        }
+    }
+}
+
+/// What leaving the enforcement post (or a transfer) on `on` does to the
+/// person's certificates: each one in force is cancelled (注销) — not
+/// revoked, which is a sanction.
 pub fn leave_post(
     certificates: &[Certificate],
     on: NaiveDate,
@@ -61,7 +94,7 @@ pub fn leave_post(
     certificates
         .iter()
         .filter(|c| c.in_force(on))
-        .map(|c| (c, CertificateStatus::Revoked))
+        .map(|c| (c, CertificateStatus::Cancelled))
         .collect()
 }
 
@@ -73,6 +106,7 @@ pub enum NotCertified {
     Expired,
     Suspended,
     Revoked,
+    Cancelled,
 }
 
 impl NotCertified {
@@ -83,6 +117,7 @@ impl NotCertified {
             NotCertified::Expired => "expired",
             NotCertified::Suspended => "suspended",
             NotCertified::Revoked => "revoked",
+            NotCertified::Cancelled => "cancelled",
         }
     }
 }
@@ -117,6 +152,7 @@ pub fn certified_on(
                 Some(CertificateStatus::Active) => return Ok(certificate.number.clone()),
                 Some(CertificateStatus::Suspended) => NotCertified::Suspended,
                 Some(CertificateStatus::Revoked) => NotCertified::Revoked,
+                Some(CertificateStatus::Cancelled) => NotCertified::Cancelled,
                 Some(CertificateStatus::Expired) => NotCertified::Expired,
                 None => NotCertified::NotYetIssued,
             }
@@ -134,8 +170,9 @@ fn rank(reason: NotCertified) -> u8 {
         NotCertified::NoCertificate => 0,
         NotCertified::NotYetIssued => 1,
         NotCertified::Expired => 2,
-        NotCertified::Revoked => 3,
-        NotCertified::Suspended => 4,
+        NotCertified::Cancelled => 3,
+        NotCertified::Revoked => 4,
+        NotCertified::Suspended => 5,
     }
 }
 
@@ -319,7 +356,7 @@ mod tests {
     }
 
     #[test]
-    fn leaving_the_post_ends_each_certificate_in_force_and_no_other() {
+    fn leaving_the_post_cancels_each_certificate_in_force_and_no_other() {
         let on = day("2024-05-01");
         let active = certificate(CertificateStatus::Active, "2021-03-01");
         let suspended = Certificate {
@@ -343,9 +380,65 @@ mod tests {
         assert_eq!(
             ended,
             [
-                ("c1", CertificateStatus::Revoked),
-                ("c2", CertificateStatus::Revoked)
+                ("c1", CertificateStatus::Cancelled),
+                ("c2", CertificateStatus::Cancelled)
             ]
+        );
+    }
+
+    #[test]
+    fn a_certificate_is_held_by_its_dated_history_and_a_suspended_one_still_counts() {
+        let c = certificate(CertificateStatus::Cancelled, "2024-06-01");
+        let history = [
+            (day("2021-03-01"), CertificateStatus::Active),
+            (day("2023-12-20"), CertificateStatus::Suspended),
+            (day("2024-02-10"), CertificateStatus::Active),
+            (day("2024-06-01"), CertificateStatus::Cancelled),
+        ];
+        assert_eq!(
+            holding_on(&c, &history, day("2021-02-28")),
+            None,
+            "before issue"
+        );
+        assert_eq!(
+            holding_on(&c, &history, day("2023-12-31")),
+            Some(Holding::Suspended),
+            "suspended on the last day of 2023: still held"
+        );
+        assert_eq!(
+            holding_on(&c, &history, day("2024-03-01")),
+            Some(Holding::InGoodStanding),
+            "reinstated"
+        );
+        assert_eq!(
+            holding_on(&c, &history, day("2024-06-01")),
+            None,
+            "cancelled"
+        );
+        let lapsed = Certificate {
+            status: CertificateStatus::Active,
+            ..c.clone()
+        };
+        let active = [(day("2021-03-01"), CertificateStatus::Active)];
+        assert_eq!(
+            holding_on(&lapsed, &active, day("2026-03-01")),
+            None,
+            "past its validity, whatever its status says"
+        );
+    }
+
+    #[test]
+    fn a_cancelled_certificate_certifies_nobody_and_says_why() {
+        let c = certificate(CertificateStatus::Cancelled, "2024-06-01");
+        let history = vec![
+            (day("2021-03-01"), CertificateStatus::Active),
+            (day("2024-06-01"), CertificateStatus::Cancelled),
+        ];
+        let held = [(c, history)];
+        assert!(certified_on(&held, day("2024-05-31")).is_ok());
+        assert_eq!(
+            certified_on(&held, day("2024-06-01")),
+            Err(NotCertified::Cancelled)
         );
     }
 }

@@ -47,6 +47,9 @@ pub(super) async fn get_stats(
         enforcement_staff: counts.enforcement_staff,
         certificate_holders: counts.certificate_holders,
         certificate_holders_section_level: counts.certificate_holders_section_level,
+        certificate_holders_suspended: counts.certificate_holders_suspended,
+        certificate_holders_in_good_standing: counts.certificate_holders
+            - counts.certificate_holders_suspended,
         certification_rate: rate(counts.certified_enforcement_staff, counts.enforcement_staff),
         annual_review_takers: figures.review_takers,
         annual_review_passed: figures.review_passed,

@@ -13,11 +13,19 @@ use super::Store;
 pub struct Counts {
     pub people: i64,
     pub enforcement_staff: i64,
+    /// 持证人数: holding a certificate on the day (suspended ones included).
     pub certificate_holders: i64,
     pub certificate_holders_section_level: i64,
+    /// Of the holders, those suspended on the day.
+    pub certificate_holders_suspended: i64,
     /// Enforcement staff among the holders.
     pub certified_enforcement_staff: i64,
 }
+
+/// The status a certificate `c` had on the day bound as `$3`, from its
+/// dated history: the latest entry that began by then.
+const STATUS_ON_DAY: &str = "(SELECT h.status FROM certificate_history h WHERE h.certificate_id = c.id \
+     AND h.since <= $3 ORDER BY h.since DESC, h.seq DESC LIMIT 1)";
 
 /// Figures of one period (dates inclusive) beyond the head counts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -53,23 +61,33 @@ impl Store {
         .bind(high.clone())
         .fetch_one(self.db.pool())
         .await?;
-        let (holders, section_level, certified_staff): (i64, i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COUNT(CASE WHEN p.section_level = 1 THEN 1 END), \
-             COUNT(CASE WHEN p.enforcement_post = 1 THEN 1 END) FROM people p \
-             WHERE p.division_code >= $1 AND p.division_code < $2 AND EXISTS ( \
-               SELECT 1 FROM certificates c WHERE c.person_id = p.id AND c.status = 'active' \
-                 AND c.issued_on <= $3 AND c.valid_until >= $3)",
-        )
-        .bind(low)
-        .bind(high)
-        .bind(as_of.to_string())
-        .fetch_one(self.db.pool())
-        .await?;
+        // Held on the day (DOMAIN.md 持证人数; `domain::holding_on`): issued
+        // by then, within its validity, and then active or suspended by its
+        // dated history — never by today's status.
+        let sql = format!(
+            "SELECT COUNT(DISTINCT p.id_number), \
+               COUNT(DISTINCT CASE WHEN p.section_level = 1 THEN p.id_number END), \
+               COUNT(DISTINCT CASE WHEN s.status = 'suspended' THEN p.id_number END), \
+               COUNT(DISTINCT CASE WHEN p.enforcement_post = 1 THEN p.id_number END) \
+             FROM people p JOIN ( \
+               SELECT c.person_id, {STATUS_ON_DAY} AS status FROM certificates c \
+               WHERE c.issued_on <= $3 AND c.valid_until >= $3) s ON s.person_id = p.id \
+             WHERE p.division_code >= $1 AND p.division_code < $2 \
+               AND s.status IN ('active', 'suspended')"
+        );
+        let (holders, section_level, suspended, certified_staff): (i64, i64, i64, i64) =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(low)
+                .bind(high)
+                .bind(as_of.to_string())
+                .fetch_one(self.db.pool())
+                .await?;
         Ok(Counts {
             people,
             enforcement_staff,
             certificate_holders: holders,
             certificate_holders_section_level: section_level,
+            certificate_holders_suspended: suspended,
             certified_enforcement_staff: certified_staff,
         })
     }
@@ -85,10 +103,31 @@ impl Store {
     ) -> Result<PeriodFigures, Error> {
         let (low, high) = db::division_range(Some(scope));
         let (from_text, to_text) = (from.to_string(), to.to_string());
-        let (review_takers, review_passed): (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COUNT(CASE WHEN r.outcome = 'passed' THEN 1 END) FROM certificate_reviews r \
+        // 年审参加: holders (on the exam's day) who sat an annual-review exam
+        // held in the period; 年审通过: holders whose review for a year of the
+        // period passed (its latest outcome, a passed retake included).
+        let takers_sql = format!(
+            "SELECT COUNT(DISTINCT p.id_number) FROM exam_results r JOIN exams e ON e.id = r.exam_id \
+             JOIN people p ON p.id = r.person_id \
+             WHERE p.division_code >= $1 AND p.division_code < $2 AND e.kind = 'annual_review' \
+               AND r.score IS NOT NULL AND e.held_on >= $3 AND e.held_on <= $4 \
+               AND EXISTS (SELECT 1 FROM certificates c WHERE c.person_id = p.id \
+                 AND c.issued_on <= e.held_on AND c.valid_until >= e.held_on \
+                 AND {} IN ('active', 'suspended'))",
+            STATUS_ON_DAY.replace("$3", "e.held_on")
+        );
+        let review_takers: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(takers_sql))
+            .bind(low.clone())
+            .bind(high.clone())
+            .bind(from_text.clone())
+            .bind(to_text.clone())
+            .fetch_one(self.db.pool())
+            .await?;
+        let review_passed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT p.id_number) FROM certificate_reviews r \
              JOIN certificates c ON c.id = r.certificate_id JOIN people p ON p.id = c.person_id \
-             WHERE p.division_code >= $1 AND p.division_code < $2 AND r.year >= $3 AND r.year <= $4",
+             WHERE p.division_code >= $1 AND p.division_code < $2 AND r.year >= $3 AND r.year <= $4 \
+               AND r.outcome = 'passed'",
         )
         .bind(low.clone())
         .bind(high.clone())

@@ -144,7 +144,7 @@ pub struct Change {
     on: String,
 }
 
-/// Take a person off the enforcement post; their certificates in force are revoked.
+/// Take a person off the enforcement post; their certificates in force are cancelled (注销).
 #[utoipa::path(
     post,
     path = "/api/v1/people/{id}/leave-post",

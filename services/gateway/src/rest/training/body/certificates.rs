@@ -19,7 +19,7 @@ pub struct Certificate {
     pub issued_on: String,
     #[schema(format = Date, example = "2023-11-20")]
     pub valid_until: String,
-    /// active, suspended, revoked or expired.
+    /// active, suspended, revoked, expired or cancelled.
     #[schema(value_type = crate::rest::codes::CertificateStatus)]
     pub status: String,
     #[schema(format = Date, example = "2023-11-20")]
@@ -75,7 +75,7 @@ pub struct IsCertifiedResponse {
     pub certified: bool,
     /// The certificate number when certified.
     pub certificate_number: String,
-    /// When not: no_certificate, not_yet_issued, expired, suspended or revoked.
+    /// When not: no_certificate, not_yet_issued, expired, suspended, revoked or cancelled.
     #[schema(value_type = crate::rest::codes::NotCertifiedReason)]
     pub reason: String,
 }

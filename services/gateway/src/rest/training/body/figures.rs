@@ -27,14 +27,17 @@ pub struct TrainingStats {
     pub people: i64,
     /// People in an enforcement post.
     pub enforcement_staff: i64,
-    /// People holding an active certificate at the end of the period (持证人数).
+    /// 持证人数 on the last day of the period, from the dated history: people
+    /// with a certificate issued by then and not revoked, cancelled or
+    /// expired on that day (a suspended certificate is still held).
     pub certificate_holders: i64,
     /// Of those, at section level and above (科级以上).
     pub certificate_holders_section_level: i64,
     /// Enforcement staff holding a certificate ÷ enforcement staff.
     pub certification_rate: f64,
-    /// Certificates reviewed for the years of the period, and those passed.
+    /// 年审参加人数: holders who sat an annual-review exam held in the period.
     pub annual_review_takers: i64,
+    /// 年审通过人数: holders whose review for a year of the period passed.
     pub annual_review_passed: i64,
     /// 学时 attended in the period by enforcement staff, per person.
     pub training_hours_per_person: f64,
@@ -44,6 +47,10 @@ pub struct TrainingStats {
     pub outreach_events: i64,
     pub outreach_materials: i64,
     pub outreach_people_reached: i64,
+    /// Of the holders, those whose certificate was suspended on that day.
+    pub certificate_holders_suspended: i64,
+    /// Of the holders, those in good standing (not suspended) on that day.
+    pub certificate_holders_in_good_standing: i64,
 }
 
 impl From<pb::TrainingStats> for TrainingStats {
@@ -75,6 +82,8 @@ impl From<pb::TrainingStats> for TrainingStats {
             outreach_events: s.outreach_events,
             outreach_materials: s.outreach_materials,
             outreach_people_reached: s.outreach_people_reached,
+            certificate_holders_suspended: s.certificate_holders_suspended,
+            certificate_holders_in_good_standing: s.certificate_holders_in_good_standing,
         }
     }
 }
