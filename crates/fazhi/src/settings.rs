@@ -338,6 +338,14 @@ pub const DOCS: &[(&str, &str)] = &[
         "Whether the annual review needs that year's training hours met",
     ),
     (
+        "rules.training.retake_cutoff_month",
+        "Month of the next year until which a suspended certificate's retake may be held (3)",
+    ),
+    (
+        "rules.training.retake_cutoff_day",
+        "Day of that month (31; the month's last day when past it)",
+    ),
+    (
         "internal_token.secret",
         "Secret (32+ bytes) shared by gateway and services for internal identity tokens; unset means {data_dir}/internal.key",
     ),

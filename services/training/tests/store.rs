@@ -90,7 +90,7 @@ async fn holders_are_counted_by_the_dated_history_in_the_division_suspended_ones
 }
 
 mod records {
-    use chrono::NaiveDate;
+    use chrono::{Datelike, NaiveDate};
     use fazhi_platform::{
         DivisionCode, ErrorKind,
         auth::{Caller, Role},
@@ -228,7 +228,10 @@ mod records {
                 .unwrap();
             store.insert_certificates(&[certificate(3)]).await.unwrap();
             let scope = DivisionCode::parse("411624").unwrap();
-            let cases = store.review_cases(&scope, 2023).await.unwrap();
+            let cases = store
+                .review_cases(&scope, 2023, day("2024-03-31"))
+                .await
+                .unwrap();
             assert_eq!(cases.len(), 1, "{}", db.backend());
             assert_eq!(cases[0].already, None);
             store
@@ -239,7 +242,10 @@ mod records {
                 )
                 .await
                 .unwrap();
-            let cases = store.review_cases(&scope, 2023).await.unwrap();
+            let cases = store
+                .review_cases(&scope, 2023, day("2024-03-31"))
+                .await
+                .unwrap();
             assert_eq!(
                 cases[0].already,
                 Some(ReviewOutcome::Suspended),
@@ -363,6 +369,80 @@ mod records {
                 counts.people,
                 1,
                 "{}: one person, however registered",
+                db.backend()
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn the_years_review_case_holds_a_january_retake_and_make_up_training() {
+        for db in fazhi_testkit::databases().await {
+            let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+            store
+                .insert_people(&clerk(), &[(2, officer(4))])
+                .await
+                .unwrap();
+            store.insert_certificates(&[certificate(4)]).await.unwrap();
+            let exam = |id: &str, held_on: &str, score: i64| Exam {
+                id: id.into(),
+                division: DivisionCode::parse("411624100").unwrap(),
+                kind: ExamKind::AnnualReview,
+                title: "年审考试".into(),
+                held_on: day(held_on),
+                pass_mark: 600,
+                excellent_mark: 900,
+                results: vec![("p4".into(), Some(score))],
+            };
+            store
+                .insert_exam(&exam("y", "2023-11-10", 500))
+                .await
+                .unwrap();
+            store
+                .insert_exam(&exam("r", "2024-01-15", 800))
+                .await
+                .unwrap();
+            store
+                .insert_exam(&exam("late", "2024-04-02", 900))
+                .await
+                .unwrap();
+            store
+                .insert_session(&domain::Session {
+                    id: "s".into(),
+                    division: DivisionCode::parse("411624100").unwrap(),
+                    topic: "补训".into(),
+                    kind: domain::TrainingKind::InPerson,
+                    held_on: day("2024-01-10"),
+                    attendance: vec![("p4".into(), 80)],
+                })
+                .await
+                .unwrap();
+            let scope = DivisionCode::parse("411624").unwrap();
+            let cases = store
+                .review_cases(&scope, 2023, day("2024-03-31"))
+                .await
+                .unwrap();
+            let held: Vec<&str> = cases[0]
+                .sittings
+                .iter()
+                .map(|s| {
+                    if s.held_on.year() == 2023 {
+                        "2023"
+                    } else {
+                        "retake"
+                    }
+                })
+                .collect();
+            assert_eq!(
+                held,
+                ["2023", "retake"],
+                "{}: April is past the cut-off",
+                db.backend()
+            );
+            assert_eq!(cases[0].hours_tenths, 0, "{}", db.backend());
+            assert_eq!(
+                cases[0].makeup,
+                vec![(day("2024-01-10"), 80)],
+                "{}",
                 db.backend()
             );
         }

@@ -43,6 +43,10 @@ pub struct TrainingRules {
     pub review_requires_exam: bool,
     /// Whether the annual review needs the year's training hours met.
     pub review_requires_hours: bool,
+    /// Month and day of the year after a review until which a suspended
+    /// certificate's retake may be held (31 March by default).
+    pub retake_cutoff_month: u32,
+    pub retake_cutoff_day: u32,
 }
 
 impl Default for TrainingRules {
@@ -56,6 +60,8 @@ impl Default for TrainingRules {
             reissue_bar_years: 2,
             review_requires_exam: true,
             review_requires_hours: true,
+            retake_cutoff_month: 3,
+            retake_cutoff_day: 31,
         }
     }
 }

@@ -167,7 +167,8 @@ pub(super) async fn run_annual_review(
     )?;
     let today = today();
     domain::check_review_year(r.year, today)?;
-    let cases = api.store.review_cases(&scope, r.year).await?;
+    let cutoff = domain::retake_cutoff(r.year, &api.rules);
+    let cases = api.store.review_cases(&scope, r.year, cutoff).await?;
     let mut changes = Vec::new();
     let mut decisions = Vec::new();
     for case in &cases {
@@ -176,6 +177,7 @@ pub(super) async fn run_annual_review(
             case.already,
             &case.sittings,
             case.hours_tenths,
+            &case.makeup,
             r.year,
             &api.rules,
         );

@@ -140,10 +140,14 @@ impl Store {
 
     /// Everything the annual review of `year` needs for the certificates in
     /// force of `scope`'s people, read in a handful of queries.
+    /// Every certificate of `scope` in force for the review of `year`, with
+    /// its sittings from the year's start to the retake `cutoff`, the year's
+    /// hours, and make-up training after the year up to the cut-off.
     pub async fn review_cases(
         &self,
         scope: &DivisionCode,
         year: i32,
+        cutoff: NaiveDate,
     ) -> Result<Vec<ReviewCase>, Error> {
         let (low, high) = db::division_range(Some(scope));
         let sql = format!(
@@ -186,6 +190,7 @@ impl Store {
 
         let from = format!("{year:04}-01-01");
         let to = format!("{year:04}-12-31");
+        let cutoff = cutoff.to_string();
         let sittings_rows = sqlx::query(
             "SELECT r.person_id, e.kind, e.held_on, e.pass_mark, r.score FROM exam_results r \
              JOIN exams e ON e.id = r.exam_id JOIN people p ON p.id = r.person_id \
@@ -194,7 +199,7 @@ impl Store {
         .bind(low.clone())
         .bind(high.clone())
         .bind(from.clone())
-        .bind(to.clone())
+        .bind(cutoff.clone())
         .fetch_all(self.db.pool())
         .await?;
         let mut sittings: HashMap<String, Vec<Sitting>> = HashMap::new();
@@ -210,15 +215,34 @@ impl Store {
              WHERE p.division_code >= $1 AND p.division_code < $2 AND a.held_on >= $3 AND a.held_on <= $4 \
              GROUP BY a.person_id",
         )
-        .bind(low)
-        .bind(high)
+        .bind(low.clone())
+        .bind(high.clone())
         .bind(from)
-        .bind(to)
+        .bind(to.clone())
         .fetch_all(self.db.pool())
         .await?;
         let mut hours: HashMap<String, i64> = HashMap::new();
         for r in &hours_rows {
             hours.insert(r.try_get("person_id")?, r.try_get("hours")?);
+        }
+
+        let makeup_rows = sqlx::query(
+            "SELECT a.person_id, a.held_on, a.hours_tenths FROM attendance a JOIN people p ON p.id = a.person_id \
+             WHERE p.division_code >= $1 AND p.division_code < $2 AND a.held_on > $3 AND a.held_on <= $4",
+        )
+        .bind(low)
+        .bind(high)
+        .bind(to)
+        .bind(cutoff)
+        .fetch_all(self.db.pool())
+        .await?;
+        let mut makeup: HashMap<String, Vec<(NaiveDate, i64)>> = HashMap::new();
+        for r in &makeup_rows {
+            let held_on: String = r.try_get("held_on")?;
+            makeup
+                .entry(r.try_get("person_id")?)
+                .or_default()
+                .push((date(&held_on)?, r.try_get("hours_tenths")?));
         }
 
         Ok(certificates
@@ -230,6 +254,10 @@ impl Store {
                     .cloned()
                     .unwrap_or_default(),
                 hours_tenths: hours.get(&certificate.person_id).copied().unwrap_or(0),
+                makeup: makeup
+                    .get(&certificate.person_id)
+                    .cloned()
+                    .unwrap_or_default(),
                 certificate,
             })
             .collect())
