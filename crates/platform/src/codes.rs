@@ -72,6 +72,8 @@ catalogue! {
     DeadlineExceeded => "deadline_exceeded",
     /// the division lies outside the divisions the caller acts for
     DivisionOutOfScope => "division_out_of_scope",
+    /// 工勤, contract and temporary staff can never hold an enforcement certificate
+    EmploymentCannotHoldCertificate => "employment_cannot_hold_certificate",
     /// a person is listed twice
     DuplicatePerson => "duplicate_person",
     /// the resource is not in a state that allows this
@@ -174,6 +176,8 @@ catalogue! {
     NotALocalAccount => "not_a_local_account",
     /// no such resource in the divisions the caller acts for
     NotFound => "not_found",
+    /// a certificate is issued only to a person in an enforcement post
+    NotInEnforcementPost => "not_in_enforcement_post",
     /// the certificate is still within its validity
     NotYetExpired => "not_yet_expired",
     /// the body is larger than the limit

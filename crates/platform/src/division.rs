@@ -14,6 +14,16 @@ const PROVINCES: &[u8] = &[
     53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
 ];
 
+/// Whether `prefix` (the first two digits of a division code or a resident
+/// ID number) is a province-level code in use.
+pub fn is_province(prefix: &str) -> bool {
+    prefix.len() == 2 && prefix.parse::<u8>().is_ok_and(|p| PROVINCES.contains(&p))
+}
+
+/// Prefecture-level cities without counties (东莞, 中山, 儋州, 嘉峪关): their
+/// townships sit directly under the city's own code, which ends in `00`.
+const CITIES_WITHOUT_COUNTIES: &[&str] = &["441900", "442000", "460400", "620200"];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DivisionLevel {
     /// 县 (and county-level cities and districts).
@@ -61,7 +71,7 @@ impl DivisionCode {
                 "starts with {province:02}, which is not a province code"
             ));
         }
-        if &text[4..6] == "00" {
+        if &text[4..6] == "00" && !CITIES_WITHOUT_COUNTIES.contains(&&text[..6]) {
             return Err("names a prefecture or province, not a county".into());
         }
         if text.len() >= 9 && &text[6..9] == "000" {
@@ -153,6 +163,20 @@ mod tests {
         let township = DivisionCode::parse("411624100").unwrap();
         assert!(!township.contains(&county));
         assert_eq!(township.parent(), Some(county));
+    }
+
+    #[test]
+    fn cities_without_counties_stand_where_a_county_would() {
+        for city in ["441900", "442000", "460400", "620200"] {
+            let code = DivisionCode::parse(city).unwrap();
+            assert_eq!(code.level(), DivisionLevel::County, "{city}");
+            let township = DivisionCode::parse(&format!("{city}101")).unwrap();
+            assert!(code.contains(&township), "{city}");
+        }
+        assert!(
+            DivisionCode::parse("441800").is_err(),
+            "an ordinary prefecture still is not"
+        );
     }
 
     #[test]

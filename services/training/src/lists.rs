@@ -85,6 +85,9 @@ fn employment_code(text: &str) -> String {
         "公务员" => "civil_servant",
         "事业单位职员" | "职员" | "事业编" => "public_institution",
         "辅助人员" | "辅警" | "协管员" => "auxiliary",
+        "工勤人员" | "工勤" => "worker",
+        "合同制" | "合同工" | "聘用人员" => "contract",
+        "临时人员" | "临时工" => "temporary",
         other => other,
     }
     .to_owned()

@@ -262,7 +262,7 @@ mod records {
                 .await
                 .unwrap();
             assert_eq!(
-                store.last_review_revocation("p3").await.unwrap(),
+                store.last_revocation("p3").await.unwrap(),
                 Some(day("2023-12-28")),
                 "{}: the re-issue bar counts from here",
                 db.backend()
@@ -505,6 +505,35 @@ async fn people_recorded_before_held_registrations_keep_their_certificates_and_r
         assert!(
             again.is_err(),
             "{}: the register holds ID-a once",
+            db.backend()
+        );
+    }
+}
+
+/// A revocation by hand (for misconduct) bars re-issue as one by review does.
+#[tokio::test]
+async fn a_revocation_for_misconduct_starts_the_reissue_bar_too() {
+    use fazhi_training::domain::CertificateStatus;
+    for db in fazhi_testkit::databases().await {
+        let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+        person(&store, "m", "411624100", false, true).await;
+        certificate(&store, "m", "active", "2026-01-01").await;
+        let day = |text: &str| text.parse::<NaiveDate>().unwrap();
+        assert_eq!(
+            store.last_revocation("m").await.unwrap(),
+            None,
+            "{}",
+            db.backend()
+        );
+        let held = store.certificates("m").await.unwrap().remove(0);
+        store
+            .set_status(&held, CertificateStatus::Revoked, day("2024-05-06"))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.last_revocation("m").await.unwrap(),
+            Some(day("2024-05-06")),
+            "{}",
             db.backend()
         );
     }

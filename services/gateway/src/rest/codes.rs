@@ -18,6 +18,9 @@ pub enum Employment {
     CivilServant,
     PublicInstitution,
     Auxiliary,
+    Worker,
+    Contract,
+    Temporary,
 }
 
 /// How a training session was given.

@@ -10,7 +10,8 @@ use super::{Certificate, Employment, ExamKind, Person, Sitting, TrainingRules, r
 /// Whether `person` may be issued a certificate on `on`.
 ///
 /// `sittings` are the person's exam results; `held` their certificates;
-/// `barred_until` the end of a re-issue bar after a revocation by review.
+/// `barred_until` the end of a re-issue bar after a revocation (by review
+/// or for misconduct).
 pub fn check_issue(
     person: &Person,
     sittings: &[Sitting],
@@ -19,11 +20,31 @@ pub fn check_issue(
     on: NaiveDate,
     rules: &TrainingRules,
 ) -> Result<(), Error> {
-    if person.employment == Employment::Auxiliary {
+    match person.employment {
+        Employment::CivilServant | Employment::PublicInstitution => {}
+        Employment::Auxiliary => {
+            return Err(rule(
+                Code::AuxiliaryCannotHoldCertificate,
+                "person_id",
+                "auxiliary staff (辅助人员) can never hold an enforcement certificate",
+            ));
+        }
+        Employment::Worker | Employment::Contract | Employment::Temporary => {
+            return Err(rule(
+                Code::EmploymentCannotHoldCertificate,
+                "person_id",
+                format!(
+                    "{} staff (工勤, 合同制, 临时) can never hold an enforcement certificate",
+                    person.employment
+                ),
+            ));
+        }
+    }
+    if !person.enforcement_post {
         return Err(rule(
-            Code::AuxiliaryCannotHoldCertificate,
+            Code::NotInEnforcementPost,
             "person_id",
-            "auxiliary staff (辅助人员) can never hold an enforcement certificate",
+            "a certificate is issued only to a person in an enforcement post",
         ));
     }
     if let Some(until) = barred_until
@@ -33,7 +54,7 @@ pub fn check_issue(
             Code::ReissueBarred,
             "person_id",
             format!(
-                "a certificate was revoked at annual review; none may be issued before {}",
+                "a certificate was revoked (at annual review or for misconduct); none may be issued before {}",
                 until.succ_opt().unwrap_or(until)
             ),
         ));
@@ -119,6 +140,50 @@ mod tests {
             ..held
         };
         assert!(check_issue(&confirmed, &passed, &[], None, on, &rules).is_ok());
+    }
+
+    #[test]
+    fn workers_contract_and_temporary_staff_are_refused_like_auxiliaries() {
+        let passed = [sitting(ExamKind::Qualification, "2023-05-01", Some(800))];
+        let rules = TrainingRules::default();
+        for employment in [
+            Employment::Worker,
+            Employment::Contract,
+            Employment::Temporary,
+        ] {
+            let err = check_issue(
+                &person(employment),
+                &passed,
+                &[],
+                None,
+                day("2023-06-01"),
+                &rules,
+            )
+            .unwrap_err();
+            assert_eq!(
+                err.code, "employment_cannot_hold_certificate",
+                "{employment}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_a_person_in_an_enforcement_post_is_issued_a_certificate() {
+        let passed = [sitting(ExamKind::Qualification, "2023-05-01", Some(800))];
+        let off_post = Person {
+            enforcement_post: false,
+            ..person(Employment::CivilServant)
+        };
+        let err = check_issue(
+            &off_post,
+            &passed,
+            &[],
+            None,
+            day("2023-06-01"),
+            &TrainingRules::default(),
+        )
+        .unwrap_err();
+        assert_eq!(err.code, "not_in_enforcement_post");
     }
 
     #[test]

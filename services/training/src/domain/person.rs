@@ -17,12 +17,18 @@ coded_enum! {
         PublicInstitution => "public_institution",
         /// 辅助人员: never holds an enforcement certificate.
         Auxiliary => "auxiliary",
+        /// 工勤人员: never holds one either.
+        Worker => "worker",
+        /// 合同制 staff: never holds one.
+        Contract => "contract",
+        /// 临时 staff: never holds one.
+        Temporary => "temporary",
     }
 }
 
-/// Checks a resident ID number (GB 11643-1999): 18 characters, a valid
-/// birth date, and the ISO 7064 MOD 11-2 check character. Returns it in
-/// upper case.
+/// Checks a resident ID number (GB 11643-1999): 18 characters, a known
+/// province prefix, a valid birth date, and the ISO 7064 MOD 11-2 check
+/// character. Returns it in upper case.
 pub fn check_id_number(field: &str, text: &str) -> Result<String, Error> {
     let id = text.trim().to_ascii_uppercase();
     let bad = |why: &str| {
@@ -38,6 +44,9 @@ pub fn check_id_number(field: &str, text: &str) -> Result<String, Error> {
         || !(bytes[17].is_ascii_digit() || bytes[17] == b'X')
     {
         return Err(bad("18 characters, digits with a final digit or X"));
+    }
+    if !fazhi_platform::division::is_province(&id[..2]) {
+        return Err(bad("no province has this prefix"));
     }
     let birth = NaiveDate::parse_from_str(&id[6..14], "%Y%m%d").map_err(|_| bad("birth date"))?;
     if birth.year() < 1900 {
@@ -144,8 +153,13 @@ pub struct NewPerson {
     pub enforcement_post: bool,
 }
 
-/// Checks a new person's record.
-pub fn new_person(new: NewPerson, id: String) -> Result<Person, Error> {
+/// The birth date an ID number carries (checked by [`check_id_number`]).
+pub fn birth_date(id_number: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(id_number.get(6..14)?, "%Y%m%d").ok()
+}
+
+/// Checks a new person's record; `today` bounds the birth date.
+pub fn new_person(new: NewPerson, id: String, today: NaiveDate) -> Result<Person, Error> {
     let division = DivisionCode::parse_field("division_code", &new.division_code)?;
     let name = text::required("name", &new.name, 50, Lines::One)?;
     let unit = text::required("unit", &new.unit, 100, Lines::One)?;
@@ -153,7 +167,7 @@ pub fn new_person(new: NewPerson, id: String) -> Result<Person, Error> {
         Error::invalid_field(
             "employment",
             Code::UnknownCode,
-            "employment must be civil_servant, public_institution or auxiliary",
+            "employment must be civil_servant, public_institution, auxiliary, worker, contract or temporary",
         )
     })?;
     let rank = text::optional("rank", Some(&new.rank), 50, Lines::One)?.unwrap_or_default();
@@ -161,7 +175,17 @@ pub fn new_person(new: NewPerson, id: String) -> Result<Person, Error> {
         id,
         division,
         name,
-        id_number: check_id_number("id_number", &new.id_number)?,
+        id_number: {
+            let number = check_id_number("id_number", &new.id_number)?;
+            if birth_date(&number).is_none_or(|born| born > today) {
+                return Err(Error::invalid_field(
+                    "id_number",
+                    Code::InvalidIdNumber,
+                    "id_number is not a valid resident ID number: its birth date is in the future",
+                ));
+            }
+            number
+        },
         unit,
         employment,
         rank,
@@ -237,5 +261,35 @@ mod tests {
             ..record("p4", "411624100", None)
         }];
         assert_eq!(admit(number, &other_number, sees).unwrap(), None);
+    }
+
+    #[test]
+    fn an_id_number_needs_a_known_province_and_a_birth_date_that_has_come() {
+        let valid = |first17: &str| format!("{first17}{}", check_character(first17).unwrap());
+        let unknown_province = valid("99010519491231002");
+        assert_eq!(
+            check_id_number("id_number", &unknown_province)
+                .unwrap_err()
+                .code,
+            "invalid_id_number"
+        );
+        let person = |id_number: String| NewPerson {
+            division_code: "411624100".into(),
+            name: "李四".into(),
+            id_number,
+            unit: "综合行政执法大队".into(),
+            employment: "civil_servant".into(),
+            rank: String::new(),
+            section_level: false,
+            enforcement_post: true,
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        let unborn = valid("41162420300101001");
+        let err = new_person(person(unborn), "p".into(), today).unwrap_err();
+        assert_eq!(
+            (err.code.as_str(), err.field.as_deref()),
+            ("invalid_id_number", Some("id_number"))
+        );
+        assert!(new_person(person(valid("41162419900101001")), "p".into(), today).is_ok());
     }
 }

@@ -28,7 +28,7 @@ pub(super) async fn issue_certificate(
     let held = api.store.certificates(&person.id).await?;
     let barred_until = api
         .store
-        .last_review_revocation(&person.id)
+        .last_revocation(&person.id)
         .await?
         .map(|on| domain::reissue_bar_until(on, &api.rules));
     domain::check_issue(

@@ -31,7 +31,7 @@ pub(super) async fn import_people(
     let (found, mut problems) = lists::people(&rows);
     let mut people = Vec::with_capacity(found.len());
     for (row, new) in found {
-        match domain::new_person(new, new_id()) {
+        match domain::new_person(new, new_id(), today()) {
             Ok(person) if caller.sees(&person.division) => people.push((row, person)),
             Ok(_) => problems.push(RowProblem {
                 row,

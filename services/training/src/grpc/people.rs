@@ -30,6 +30,7 @@ pub(super) async fn create_person(
             enforcement_post: r.enforcement_post,
         },
         new_id(),
+        today(),
     )?;
     caller.check_writes("division_code", &person.division)?;
     let records = api

@@ -100,14 +100,13 @@ impl Store {
             .collect()
     }
 
-    /// The latest day a revocation by annual review bars re-issue from, if any.
-    pub async fn last_review_revocation(
-        &self,
-        person_id: &str,
-    ) -> Result<Option<NaiveDate>, Error> {
+    /// The latest day one of the person's certificates was revoked — by an
+    /// annual review or by hand for misconduct; either bars re-issue from
+    /// then.
+    pub async fn last_revocation(&self, person_id: &str) -> Result<Option<NaiveDate>, Error> {
         let last: Option<String> = sqlx::query_scalar(
-            "SELECT MAX(r.decided_on) FROM certificate_reviews r JOIN certificates c ON c.id = r.certificate_id \
-             WHERE c.person_id = $1 AND r.outcome = 'revoked'",
+            "SELECT MAX(h.since) FROM certificate_history h JOIN certificates c ON c.id = h.certificate_id \
+             WHERE c.person_id = $1 AND h.status = 'revoked'",
         )
         .bind(person_id.to_owned())
         .fetch_one(self.db.pool())

@@ -16,7 +16,7 @@ pub struct Person {
     /// Masked (411624********123X).
     pub id_number: String,
     pub unit: String,
-    /// civil_servant, public_institution or auxiliary.
+    /// civil_servant, public_institution, auxiliary, worker, contract or temporary.
     #[schema(value_type = crate::rest::codes::Employment)]
     pub employment: String,
     pub rank: String,
@@ -57,7 +57,7 @@ pub struct CreatePersonRequest {
     /// GB 11643 resident ID number (check digit verified).
     pub id_number: String,
     pub unit: String,
-    /// civil_servant, public_institution or auxiliary.
+    /// civil_servant, public_institution, auxiliary, worker, contract or temporary.
     #[schema(value_type = crate::rest::codes::Employment)]
     pub employment: String,
     /// 职级, as written (e.g. 四级主任科员).
