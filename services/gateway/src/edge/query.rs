@@ -2,7 +2,7 @@
 //! under their REST names (`division`, `received_from`, …) with the same rules
 //! the services apply again on their side.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use fazhi_platform::Code;
 use fazhi_platform::{DivisionCode, auth::Caller, time};
 use fazhi_proto::common::v1::TimeRange;
@@ -30,13 +30,45 @@ pub fn scoped_division(
     Ok(asked)
 }
 
-/// A period from two RFC 3339 parameters, each given as (name, value).
+/// A period, the same way on every route: `year` (a whole China calendar
+/// year), or `from` and/or `to`, each an RFC 3339 time or a day
+/// (`2026-03-01`, China time; a `to` day is included). An offset's `+` sent
+/// unencoded (read as a space) is taken as the `+` it was.
 pub fn period(
+    year: (&str, Option<&str>),
     start: (&str, Option<&str>),
     end: (&str, Option<&str>),
 ) -> Result<Option<TimeRange>, Problem> {
-    let start_at = instant(start.0, start.1)?;
-    let end_at = instant(end.0, end.1)?;
+    let given = |value: Option<&str>| value.is_some_and(|v| !v.is_empty());
+    if given(year.1) {
+        if given(start.1) || given(end.1) {
+            return Err(Problem::bad_field(
+                year.0,
+                Code::InvalidTimeRange,
+                format!("give {} or {}/{}, not both", year.0, start.0, end.0),
+            ));
+        }
+        let text = year.1.unwrap_or_default();
+        let first = text
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1990..=9998).contains(y))
+            .and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1))
+            .ok_or_else(|| {
+                Problem::bad_field(
+                    year.0,
+                    Code::InvalidYear,
+                    format!("{} must be a year from 1990, e.g. 2026", year.0),
+                )
+            })?;
+        let next = first.with_year(first.year() + 1).unwrap_or(first);
+        return Ok(Some(TimeRange {
+            start: Some(time::to_timestamp(start_of_china_day(first))),
+            end: Some(time::to_timestamp(start_of_china_day(next))),
+        }));
+    }
+    let start_at = bound(start.0, start.1, false)?;
+    let end_at = bound(end.0, end.1, true)?;
     if let (Some(s), Some(e)) = (start_at, end_at)
         && e < s
     {
@@ -55,19 +87,42 @@ pub fn period(
     }))
 }
 
-fn instant(name: &str, value: Option<&str>) -> Result<Option<DateTime<Utc>>, Problem> {
-    match value {
-        None | Some("") => Ok(None),
-        Some(text) => DateTime::parse_from_rfc3339(text)
-            .map(|t| Some(t.with_timezone(&Utc)))
-            .map_err(|_| {
-                Problem::bad_field(
-                    name,
-                    Code::InvalidTime,
-                    format!("{name} must be an RFC 3339 time, e.g. 2023-01-01T00:00:00+08:00"),
-                )
-            }),
+fn start_of_china_day(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(time::china()).single())
+        .map_or(DateTime::<Utc>::MIN_UTC, |t| t.with_timezone(&Utc))
+}
+
+/// One bound of a period: an instant, or a day's start (`is_end`: the next
+/// day's start, so the day is included).
+fn bound(name: &str, value: Option<&str>, is_end: bool) -> Result<Option<DateTime<Utc>>, Problem> {
+    let Some(text) = value.filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        let day = if is_end {
+            day.succ_opt().unwrap_or(day)
+        } else {
+            day
+        };
+        return Ok(Some(start_of_china_day(day)));
     }
+    // `2026-01-01T00:00:00+08:00` unencoded in a query arrives with a space.
+    let text = match text.rsplit_once(' ') {
+        Some((at, offset)) if offset.len() == 5 && offset.contains(':') => format!("{at}+{offset}"),
+        _ => text.to_owned(),
+    };
+    DateTime::parse_from_rfc3339(&text)
+        .map(|t| Some(t.with_timezone(&Utc)))
+        .map_err(|_| {
+            Problem::bad_field(
+                name,
+                Code::InvalidTime,
+                format!(
+                    "{name} must be a day (2026-03-01) or an RFC 3339 time (2026-03-01T00:00:00+08:00)"
+                ),
+            )
+        })
 }
 
 /// A boolean parameter: `true`/`false` (or `1`/`0`); absent means false.
@@ -105,6 +160,7 @@ mod tests {
     #[test]
     fn a_period_ending_before_it_starts_names_the_end_parameter() {
         let problem = period(
+            ("year", None),
             ("from", Some("2024-01-01T00:00:00+08:00")),
             ("to", Some("2023-01-01T00:00:00+08:00")),
         )
@@ -123,5 +179,62 @@ mod tests {
             (Some("division"), "invalid_division_code")
         );
         assert_eq!(division("division", Some("")).unwrap(), None);
+    }
+
+    fn at(range: &Option<TimeRange>) -> (String, String) {
+        let range = range.as_ref().unwrap();
+        let show = |ts: &Option<fazhi_proto::Timestamp>| {
+            ts.as_ref()
+                .and_then(time::from_timestamp)
+                .map(time::to_rfc3339)
+                .unwrap_or_default()
+        };
+        (show(&range.start), show(&range.end))
+    }
+
+    #[test]
+    fn a_year_is_its_china_calendar_days() {
+        let year = period(("year", Some("2026")), ("from", None), ("to", None)).unwrap();
+        assert_eq!(
+            at(&year),
+            (
+                "2026-01-01T00:00:00+08:00".into(),
+                "2027-01-01T00:00:00+08:00".into()
+            )
+        );
+        let both = period(
+            ("year", Some("2026")),
+            ("from", Some("2026-03-01")),
+            ("to", None),
+        );
+        assert_eq!(both.unwrap_err().code, "invalid_time_range");
+        let bad = period(("year", Some("26")), ("from", None), ("to", None));
+        assert_eq!(bad.unwrap_err().code, "invalid_year");
+    }
+
+    #[test]
+    fn days_are_inclusive_and_an_unencoded_plus_is_read_as_one() {
+        let days = period(
+            ("year", None),
+            ("from", Some("2026-03-01")),
+            ("to", Some("2026-03-31")),
+        )
+        .unwrap();
+        assert_eq!(
+            at(&days),
+            (
+                "2026-03-01T00:00:00+08:00".into(),
+                "2026-04-01T00:00:00+08:00".into()
+            )
+        );
+        let spaced = period(
+            ("year", None),
+            ("from", Some("2026-03-01T00:00:00 08:00")),
+            ("to", None),
+        )
+        .unwrap();
+        assert_eq!(at(&spaced).0, "2026-03-01T00:00:00+08:00");
+        let bad = period(("year", None), ("from", Some("yesterday")), ("to", None));
+        assert_eq!(bad.unwrap_err().code, "invalid_time");
     }
 }

@@ -90,11 +90,16 @@ pub struct ComplaintPage {
 pub struct ListParams {
     /// Only this division and those under it (default: all the caller may see).
     division: Option<String>,
-    /// Received at or after (RFC 3339).
-    #[param(value_type = Option<String>, format = DateTime)]
+    /// Received from this day (2026-03-01, China time) or RFC 3339 time on.
+    from: Option<String>,
+    /// Received to this day, included, or before this RFC 3339 time.
+    to: Option<String>,
+    /// A whole China calendar year instead of `from`/`to`, e.g. 2026.
+    #[param(value_type = Option<i32>, minimum = 1990, maximum = 9998)]
+    year: Option<String>,
+    /// The same as `from` (its earlier name).
     received_from: Option<String>,
-    /// Received before (RFC 3339).
-    #[param(value_type = Option<String>, format = DateTime)]
+    /// The same as `to` (its earlier name).
     received_to: Option<String>,
     /// 1 to 200; default 50.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 200)]
@@ -223,10 +228,14 @@ pub async fn list(
     let page_size = query::page_size(params.page_size.as_deref())?;
     let division =
         query::scoped_division(&identity.caller, "division", params.division.as_deref())?;
-    let received = query::period(
-        ("received_from", params.received_from.as_deref()),
-        ("received_to", params.received_to.as_deref()),
-    )?;
+    let (from, to) = match (params.from.as_deref(), params.to.as_deref()) {
+        (None, None) => (
+            ("received_from", params.received_from.as_deref()),
+            ("received_to", params.received_to.as_deref()),
+        ),
+        (from, to) => (("from", from), ("to", to)),
+    };
+    let received = query::period(("year", params.year.as_deref()), from, to)?;
     let request = pb::ListComplaintsRequest {
         division_code: division.map(String::from).unwrap_or_default(),
         received,

@@ -290,12 +290,13 @@ pub async fn import_exam_results(
 pub struct ExportParams {
     /// Only this division and those under it (default: all the caller may see).
     division: Option<String>,
-    /// Sessions and exams from (RFC 3339).
-    #[param(value_type = Option<String>, format = DateTime)]
+    /// From this day (2026-03-01, China time) or RFC 3339 time on.
     from: Option<String>,
-    /// Sessions and exams before (RFC 3339).
-    #[param(value_type = Option<String>, format = DateTime)]
+    /// To this day, included (2026-12-31), or before this RFC 3339 time.
     to: Option<String>,
+    /// A whole China calendar year instead of `from`/`to`, e.g. 2026.
+    #[param(value_type = Option<i32>, minimum = 1990, maximum = 9998)]
+    year: Option<String>,
     /// `true` for full ID numbers (training.manage only; audited), so the
     /// list can be edited and imported again.
     #[param(value_type = Option<bool>)]
@@ -323,6 +324,7 @@ pub async fn export(
     let division =
         query::scoped_division(&identity.caller, "division", params.division.as_deref())?;
     let period = query::period(
+        ("year", params.year.as_deref()),
         ("from", params.from.as_deref()),
         ("to", params.to.as_deref()),
     )?;

@@ -309,12 +309,13 @@ pub async fn record_outreach(
 pub struct StatsParams {
     /// Only this division and those under it (default: all the caller may see).
     division: Option<String>,
-    /// Period start (RFC 3339).
-    #[param(value_type = Option<String>, format = DateTime)]
+    /// From this day (2026-03-01, China time) or RFC 3339 time on.
     from: Option<String>,
-    /// Period end (RFC 3339).
-    #[param(value_type = Option<String>, format = DateTime)]
+    /// To this day, included (2026-12-31), or before this RFC 3339 time.
     to: Option<String>,
+    /// A whole China calendar year instead of `from`/`to`, e.g. 2026.
+    #[param(value_type = Option<i32>, minimum = 1990, maximum = 9998)]
+    year: Option<String>,
 }
 
 /// Training figures of a division and period: holders, certification rate,
@@ -337,6 +338,7 @@ pub async fn stats(
     let division =
         query::scoped_division(&identity.caller, "division", params.division.as_deref())?;
     let period = query::period(
+        ("year", params.year.as_deref()),
         ("from", params.from.as_deref()),
         ("to", params.to.as_deref()),
     )?;
