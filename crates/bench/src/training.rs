@@ -216,6 +216,7 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
             pb::RunAnnualReviewRequest {
                 division_code: TOWNSHIP.into(),
                 year: 2023,
+                on: None,
             },
         ))
         .await
@@ -234,6 +235,7 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
             pb::RunAnnualReviewRequest {
                 division_code: TOWNSHIP.into(),
                 year: 2023,
+                on: None,
             },
         ))
         .await?

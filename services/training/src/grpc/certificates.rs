@@ -167,6 +167,7 @@ pub(super) async fn run_annual_review(
     )?;
     let today = today();
     domain::check_review_year(r.year, today)?;
+    let on = date_or_today("on", r.on.as_ref())?;
     let cutoff = domain::retake_cutoff(r.year, &api.rules);
     let cases = api.store.review_cases(&scope, r.year, cutoff).await?;
     let mut changes = Vec::new();
@@ -182,6 +183,10 @@ pub(super) async fn run_annual_review(
             &api.rules,
         );
         if let Some(outcome) = fresh {
+            if outcome.status() != case.certificate.status {
+                // Dated as decided, never behind the certificate's last change.
+                domain::check_transition_date(&case.certificate, on, today)?;
+            }
             changes.push((case.certificate.clone(), outcome));
         }
         if let Some(outcome) = fresh.or(case.already) {
@@ -194,7 +199,7 @@ pub(super) async fn run_annual_review(
             });
         }
     }
-    api.store.apply_reviews(&changes, r.year, today).await?;
+    api.store.apply_reviews(&changes, r.year, on).await?;
     tracing::info!(division = %scope, year = r.year, reviewed = decisions.len(), changed = changes.len(), "annual review applied");
     Ok(Response::new(pb::RunAnnualReviewResponse { decisions }))
 }

@@ -203,6 +203,7 @@ pub async fn run_annual_review(
     let request = pb::RunAnnualReviewRequest {
         division_code: body.division_code.unwrap_or_default(),
         year: body.year,
+        on: date_from_rest("on", body.on.as_deref().unwrap_or_default())?,
     };
     Ok(Json(
         state

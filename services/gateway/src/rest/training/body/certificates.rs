@@ -98,6 +98,10 @@ pub struct RunAnnualReviewRequest {
     #[schema(example = "411624100")]
     pub division_code: Option<String>,
     pub year: i32,
+    /// The day the outcomes were decided and take effect (default today).
+    #[serde(default)]
+    #[schema(format = Date, example = "2027-01-10")]
+    pub on: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
