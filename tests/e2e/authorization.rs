@@ -202,7 +202,10 @@ fn probe(
             Some(json!({ "name": "county 12345", "roles": ["staff"], "division_code": d })),
             Outside::Forbidden,
         ),
-        ("GET", "/api/v1/people") | ("GET", "/api/v1/training/stats") => (
+        ("GET", "/api/v1/people")
+        | ("GET", "/api/v1/training/stats")
+        | ("GET", "/api/v1/certificates")
+        | ("GET", "/api/v1/training-sessions") => (
             Method::GET,
             format!("{path}?division={d}"),
             None,

@@ -166,6 +166,61 @@ async fn the_reports_township_figures_come_back_from_its_records() {
             assert_eq!(status, StatusCode::CREATED);
         }
 
+        // Read back page by page, counted against what this test recorded.
+        let certificates = read_all(
+            &sandbox,
+            &admin,
+            &format!("/api/v1/certificates?division={TOWNSHIP}"),
+            "certificates",
+        )
+        .await;
+        assert_eq!(
+            certificates.len(),
+            officers.len(),
+            "{backend:?}: one certificate per officer"
+        );
+        let own = read_all(
+            &sandbox,
+            &admin,
+            &format!("/api/v1/certificates?person_id={}", officers[0]),
+            "certificates",
+        )
+        .await;
+        assert_eq!(own.len(), 1);
+        assert_eq!(own[0]["number"], "豫执4116241000");
+        let sessions = read_all(
+            &sandbox,
+            &admin,
+            &format!("/api/v1/training-sessions?division={TOWNSHIP}&year=2023"),
+            "sessions",
+        )
+        .await;
+        assert_eq!(sessions.len(), 3, "{backend:?}");
+        assert!(
+            sessions
+                .iter()
+                .all(|s| s["attendance"].as_array().unwrap().len() == officers.len())
+        );
+        let in_person = read_all(
+            &sandbox,
+            &admin,
+            "/api/v1/training-sessions?year=2023&kind=in_person",
+            "sessions",
+        )
+        .await;
+        assert!(
+            in_person.is_empty(),
+            "only special-topic sessions were held"
+        );
+        let march = read_all(
+            &sandbox,
+            &admin,
+            "/api/v1/training-sessions?from=2023-03-15&to=2023-03-15",
+            "sessions",
+        )
+        .await;
+        assert_eq!(march.len(), 1, "a day given as to is included");
+
         // The annual review: 18 reviewed, 18 passed; running it again changes nothing.
         let review = json!({ "division_code": TOWNSHIP, "year": 2023 });
         let (status, first) =
@@ -477,6 +532,27 @@ async fn bad_training_records_name_the_field_and_write_nothing() {
             .unwrap();
         assert_eq!(answer["reason"], "cancelled");
         sandbox.stop().await;
+    }
+}
+
+/// Every item of a list route, read two at a time through its page tokens.
+async fn read_all(sandbox: &Sandbox, token: &str, path: &str, key: &str) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut next: Option<String> = None;
+    loop {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        let mut url = format!("{path}{separator}page_size=2");
+        if let Some(page_token) = &next {
+            url.push_str(&format!("&page_token={page_token}"));
+        }
+        let response = sandbox.get_as(token, &url).await;
+        assert_eq!(response.status(), StatusCode::OK, "{url}");
+        let page: Value = response.json().await.unwrap();
+        items.extend(page[key].as_array().unwrap().iter().cloned());
+        match page["next_page_token"].as_str() {
+            Some(token) => next = Some(token.to_owned()),
+            None => return items,
+        }
     }
 }
 

@@ -92,10 +92,16 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(training::get_person))
         .routes(routes!(training::leave_post))
         .routes(routes!(training::is_certified))
-        .routes(routes!(training::record_training))
+        .routes(routes!(
+            training::list_training_sessions,
+            training::record_training
+        ))
         .routes(routes!(training::record_exam))
         .routes(routes!(training::record_outreach))
-        .routes(routes!(training::issue_certificate))
+        .routes(routes!(
+            training::list_certificates,
+            training::issue_certificate
+        ))
         .routes(routes!(training::get_certificate))
         .routes(routes!(training::suspend_certificate))
         .routes(routes!(training::reinstate_certificate))

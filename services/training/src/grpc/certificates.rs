@@ -66,6 +66,41 @@ pub(super) async fn get_certificate(
     Ok(Response::new(certificate_proto(&certificate)))
 }
 
+pub(super) async fn list_certificates(
+    api: &TrainingApi,
+    request: Request<pb::ListCertificatesRequest>,
+) -> Result<Response<pb::ListCertificatesResponse>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::TrainingRead)?;
+    let r = request.into_inner();
+    let scope = caller.narrow(
+        "division_code",
+        DivisionCode::parse_optional_field("division_code", &r.division_code)?,
+    )?;
+    let person_id = match r.person_id.as_str() {
+        "" => None,
+        id => Some(api.person_in_scope(&caller, id).await?.id),
+    };
+    let status = match r.status {
+        0 => None,
+        value => Some(certificate_status("status", value)?),
+    };
+    let limit = fazhi_platform::paging::page_size(r.page_size)?;
+    let after = fazhi_platform::paging::decode_token(&r.page_token, 1)?
+        .map(|p| p[0].clone())
+        .unwrap_or_default();
+    let mut certificates = api
+        .store
+        .list_certificates(&scope, person_id.as_deref(), status, &after, limit + 1)
+        .await?;
+    let next_page_token =
+        fazhi_platform::paging::cut(&mut certificates, limit, |c| vec![c.id.clone()]);
+    Ok(Response::new(pb::ListCertificatesResponse {
+        certificates: certificates.iter().map(certificate_proto).collect(),
+        next_page_token,
+    }))
+}
+
 pub(super) async fn suspend_certificate(
     api: &TrainingApi,
     request: Request<pb::SuspendCertificateRequest>,

@@ -135,7 +135,8 @@ proto_enum!(
     "AUDIENCE_"
 );
 proto_enum!(
-    => certificate_status_proto,
+    certificate_status,
+    certificate_status_proto,
     CertificateStatus,
     pb::CertificateStatus,
     "CERTIFICATE_STATUS_"
@@ -213,6 +214,24 @@ pub(super) fn certificate_proto(c: &Certificate) -> pb::Certificate {
         status: certificate_status_proto(c.status),
         status_since: date_proto(c.status_since),
         version: c.version,
+    }
+}
+
+pub(super) fn session_proto(s: &crate::domain::Session) -> pb::TrainingSession {
+    pb::TrainingSession {
+        id: s.id.clone(),
+        division_code: s.division.to_string(),
+        topic: s.topic.clone(),
+        kind: training_kind_proto(s.kind),
+        held_on: date_proto(s.held_on),
+        attendance: s
+            .attendance
+            .iter()
+            .map(|(person_id, hours)| pb::Attendance {
+                person_id: person_id.clone(),
+                hours: from_tenths(*hours),
+            })
+            .collect(),
     }
 }
 

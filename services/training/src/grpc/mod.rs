@@ -180,6 +180,13 @@ impl TrainingService for TrainingApi {
         records::record_training(self, request).await
     }
 
+    async fn list_training_sessions(
+        &self,
+        request: Request<pb::ListTrainingSessionsRequest>,
+    ) -> Result<Response<pb::ListTrainingSessionsResponse>, Status> {
+        records::list_training_sessions(self, request).await
+    }
+
     async fn record_exam(
         &self,
         request: Request<pb::RecordExamRequest>,
@@ -199,6 +206,13 @@ impl TrainingService for TrainingApi {
         request: Request<pb::GetCertificateRequest>,
     ) -> Result<Response<pb::Certificate>, Status> {
         certificates::get_certificate(self, request).await
+    }
+
+    async fn list_certificates(
+        &self,
+        request: Request<pb::ListCertificatesRequest>,
+    ) -> Result<Response<pb::ListCertificatesResponse>, Status> {
+        certificates::list_certificates(self, request).await
     }
 
     async fn suspend_certificate(

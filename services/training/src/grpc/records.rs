@@ -38,20 +38,43 @@ pub(super) async fn record_training(
         attendance,
     };
     api.store.insert_session(&session).await?;
-    Ok(Response::new(pb::TrainingSession {
-        id: session.id,
-        division_code: session.division.to_string(),
-        topic: session.topic,
-        kind: training_kind_proto(kind),
-        held_on: date_proto(held_on),
-        attendance: session
-            .attendance
-            .iter()
-            .map(|(person_id, hours)| pb::Attendance {
-                person_id: person_id.clone(),
-                hours: from_tenths(*hours),
-            })
-            .collect(),
+    Ok(Response::new(session_proto(&session)))
+}
+
+pub(super) async fn list_training_sessions(
+    api: &TrainingApi,
+    request: Request<pb::ListTrainingSessionsRequest>,
+) -> Result<Response<pb::ListTrainingSessionsResponse>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::TrainingRead)?;
+    let r = request.into_inner();
+    let scope = caller.narrow(
+        "division_code",
+        DivisionCode::parse_optional_field("division_code", &r.division_code)?,
+    )?;
+    let period = fazhi_platform::time::period_from_proto(r.period.as_ref(), "period")?;
+    let from = period
+        .start
+        .map_or(NaiveDate::MIN, fazhi_platform::time::china_date);
+    let to = period.end.map_or(NaiveDate::MAX, |end| {
+        fazhi_platform::time::china_date(end - chrono::Duration::microseconds(1))
+    });
+    let kind = match r.kind {
+        0 => None,
+        value => Some(training_kind("kind", value)?),
+    };
+    let limit = fazhi_platform::paging::page_size(r.page_size)?;
+    let after = fazhi_platform::paging::decode_token(&r.page_token, 1)?
+        .map(|p| p[0].clone())
+        .unwrap_or_default();
+    let mut sessions = api
+        .store
+        .sessions(&scope, (from, to), kind, &after, limit + 1)
+        .await?;
+    let next_page_token = fazhi_platform::paging::cut(&mut sessions, limit, |s| vec![s.id.clone()]);
+    Ok(Response::new(pb::ListTrainingSessionsResponse {
+        sessions: sessions.iter().map(session_proto).collect(),
+        next_page_token,
     }))
 }
 

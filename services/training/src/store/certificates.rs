@@ -37,6 +37,39 @@ impl Store {
         rows.iter().map(decode_certificate).collect()
     }
 
+    /// Certificates of people of `scope` (of `person_id` when given, with
+    /// `status` now when given), by id, `limit` at most after `after`.
+    pub async fn list_certificates(
+        &self,
+        scope: &DivisionCode,
+        person_id: Option<&str>,
+        status: Option<CertificateStatus>,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<Certificate>, Error> {
+        let (low, high) = db::division_range(Some(scope));
+        let columns = CERTIFICATE_COLUMNS
+            .split(", ")
+            .map(|col| format!("c.{col}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {columns} FROM certificates c JOIN people p ON p.id = c.person_id \
+             WHERE p.division_code >= $1 AND p.division_code < $2 AND ($3 = '' OR c.person_id = $3) \
+               AND ($4 = '' OR c.status = $4) AND c.id > $5 ORDER BY c.id LIMIT $6"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(low)
+            .bind(high)
+            .bind(person_id.unwrap_or_default().to_owned())
+            .bind(status.map_or("", CertificateStatus::code).to_owned())
+            .bind(after.to_owned())
+            .bind(limit)
+            .fetch_all(self.db.pool())
+            .await?;
+        rows.iter().map(decode_certificate).collect()
+    }
+
     pub async fn certificate(&self, id: &str) -> Result<Option<Certificate>, Error> {
         CERTIFICATES.one(&self.db, id, decode_certificate).await
     }

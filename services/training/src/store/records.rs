@@ -8,7 +8,7 @@ use fazhi_platform::{
 use sqlx::{Row, any::AnyRow};
 
 use super::{Store, corrupt, date};
-use crate::domain::{Exam, ExamKind, Outreach, Session, Sitting};
+use crate::domain::{Exam, ExamKind, Outreach, Session, Sitting, TrainingKind};
 
 impl Store {
     /// Records a session with its attendance, all or nothing.
@@ -37,6 +37,74 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Sessions of `scope` held from `from` to `to` (days inclusive), of
+    /// `kind` when given, by id, `limit` at most after `after`; each with its
+    /// attendance.
+    pub async fn sessions(
+        &self,
+        scope: &DivisionCode,
+        (from, to): (NaiveDate, NaiveDate),
+        kind: Option<TrainingKind>,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<Session>, Error> {
+        let (low, high) = db::division_range(Some(scope));
+        let rows = sqlx::query(
+            "SELECT id, division_code, topic, kind, held_on FROM training_sessions \
+             WHERE division_code >= $1 AND division_code < $2 AND held_on >= $3 AND held_on <= $4 \
+               AND ($5 = '' OR kind = $5) AND id > $6 ORDER BY id LIMIT $7",
+        )
+        .bind(low)
+        .bind(high)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .bind(kind.map_or("", TrainingKind::code).to_owned())
+        .bind(after.to_owned())
+        .bind(limit)
+        .fetch_all(self.db.pool())
+        .await?;
+        // The page's attendance in one query.
+        let ids: Vec<String> = rows
+            .iter()
+            .map(|r| r.try_get::<String, _>("id"))
+            .collect::<Result<_, _>>()?;
+        let mut attendance: std::collections::HashMap<String, Vec<(String, i64)>> =
+            std::collections::HashMap::new();
+        if !ids.is_empty() {
+            let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT session_id, person_id, hours_tenths FROM attendance WHERE session_id IN ({}) \
+                 ORDER BY session_id, person_id",
+                marks.join(", ")
+            );
+            let mut query = sqlx::query_as::<_, (String, String, i64)>(sqlx::AssertSqlSafe(sql));
+            for id in &ids {
+                query = query.bind(id.clone());
+            }
+            for (session, person, hours) in query.fetch_all(self.db.pool()).await? {
+                attendance.entry(session).or_default().push((person, hours));
+            }
+        }
+        let mut sessions = Vec::with_capacity(rows.len());
+        for (r, id) in rows.iter().zip(ids) {
+            let (division, kind, held_on): (String, String, String) = (
+                r.try_get("division_code")?,
+                r.try_get("kind")?,
+                r.try_get("held_on")?,
+            );
+            sessions.push(Session {
+                attendance: attendance.remove(&id).unwrap_or_default(),
+                id,
+                division: DivisionCode::parse(&division)
+                    .map_err(|_| corrupt("division", &division))?,
+                topic: r.try_get("topic")?,
+                kind: TrainingKind::from_code(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+                held_on: date(&held_on)?,
+            });
+        }
+        Ok(sessions)
     }
 
     /// Records an exam with its results, all or nothing.

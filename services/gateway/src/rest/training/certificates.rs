@@ -2,7 +2,7 @@
 
 use axum::{
     Extension, Json,
-    extract::{Path, State},
+    extract::{Path, Query, State, rejection::QueryRejection},
     response::IntoResponse,
 };
 use fazhi_proto::training::v1 as pb;
@@ -10,10 +10,11 @@ use fazhi_proto::training::v1 as pb;
 use super::{Change, created};
 use crate::{
     AppState,
-    edge::{json::JsonBody, mapping::date_from_rest, problem::Problem},
+    edge::{json::JsonBody, mapping::date_from_rest, problem::Problem, query},
     identity::authn::Identity,
     rest::training::body::{
-        Certificate, IssueCertificateRequest, RunAnnualReviewRequest, RunAnnualReviewResponse,
+        self, Certificate, IssueCertificateRequest, ListCertificatesResponse,
+        RunAnnualReviewRequest, RunAnnualReviewResponse,
     },
 };
 
@@ -45,6 +46,61 @@ pub async fn issue_certificate(
     Ok(created(
         format!("/api/v1/certificates/{}", certificate.id),
         certificate,
+    ))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CertificateParams {
+    /// Only this division and those under it (default: all the caller may see).
+    division: Option<String>,
+    /// Only this person's certificates.
+    person_id: Option<String>,
+    /// Only certificates with this status now.
+    #[param(value_type = Option<crate::rest::codes::CertificateStatus>)]
+    status: Option<String>,
+    /// 1 to 200; default 50.
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 200)]
+    page_size: Option<String>,
+    /// Opaque token from the previous page.
+    page_token: Option<String>,
+}
+
+/// Certificates of the caller's divisions, or of one person, page by page.
+#[utoipa::path(
+    get,
+    path = "/api/v1/certificates",
+    extensions(("x-fazhi-access" = json!("training.read"))),
+    tag = "training",
+    params(CertificateParams),
+    responses((status = 200, description = "One page", body = ListCertificatesResponse))
+)]
+pub async fn list_certificates(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    params: Result<Query<CertificateParams>, QueryRejection>,
+) -> Result<Json<ListCertificatesResponse>, Problem> {
+    let Query(params) = params?;
+    let division =
+        query::scoped_division(&identity.caller, "division", params.division.as_deref())?;
+    let request = pb::ListCertificatesRequest {
+        division_code: division.map(String::from).unwrap_or_default(),
+        person_id: params.person_id.unwrap_or_default(),
+        status: match params.status.as_deref() {
+            None | Some("") => 0,
+            Some(code) => body::status("status", code)?,
+        },
+        page_size: query::page_size(params.page_size.as_deref())?,
+        page_token: params.page_token.unwrap_or_default(),
+    };
+    Ok(Json(
+        state
+            .training
+            .clone()
+            .list_certificates(state.signed(&identity, request))
+            .await?
+            .into_inner()
+            .into(),
     ))
 }
 

@@ -42,6 +42,23 @@ impl From<pb::Certificate> for Certificate {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ListCertificatesResponse {
+    pub certificates: Vec<Certificate>,
+    /// Pass as `page_token` for the next page; absent on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+}
+
+impl From<pb::ListCertificatesResponse> for ListCertificatesResponse {
+    fn from(r: pb::ListCertificatesResponse) -> Self {
+        Self {
+            certificates: r.certificates.into_iter().map(Certificate::from).collect(),
+            next_page_token: (!r.next_page_token.is_empty()).then_some(r.next_page_token),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IssueCertificateRequest {

@@ -58,6 +58,11 @@ rest_enum!(exam_kind, exam_kind_code, pb::ExamKind, "EXAM_KIND_");
 rest_enum!(audience, audience_code, pb::Audience, "AUDIENCE_");
 rest_enum!(read list_kind, pb::ListKind, "LIST_KIND_");
 rest_enum!(read file_format, pb::FileFormat, "FILE_FORMAT_");
-rest_enum!(write status_code, pb::CertificateStatus, "CERTIFICATE_STATUS_");
+rest_enum!(
+    status,
+    status_code,
+    pb::CertificateStatus,
+    "CERTIFICATE_STATUS_"
+);
 rest_enum!(write outcome_code, pb::ReviewOutcome, "REVIEW_OUTCOME_");
 rest_enum!(write reason_code, pb::NotCertifiedReason, "NOT_CERTIFIED_REASON_");

@@ -86,6 +86,23 @@ impl From<pb::TrainingSession> for TrainingSession {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ListTrainingSessionsResponse {
+    pub sessions: Vec<TrainingSession>,
+    /// Pass as `page_token` for the next page; absent on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+}
+
+impl From<pb::ListTrainingSessionsResponse> for ListTrainingSessionsResponse {
+    fn from(r: pb::ListTrainingSessionsResponse) -> Self {
+        Self {
+            sessions: r.sessions.into_iter().map(TrainingSession::from).collect(),
+            next_page_token: (!r.next_page_token.is_empty()).then_some(r.next_page_token),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExamResult {
