@@ -205,7 +205,9 @@ fn probe(
         ("GET", "/api/v1/people")
         | ("GET", "/api/v1/training/stats")
         | ("GET", "/api/v1/certificates")
-        | ("GET", "/api/v1/training-sessions") => (
+        | ("GET", "/api/v1/training-sessions")
+        | ("GET", "/api/v1/exams")
+        | ("GET", "/api/v1/outreach-events") => (
             Method::GET,
             format!("{path}?division={d}"),
             None,

@@ -220,6 +220,38 @@ async fn the_reports_township_figures_come_back_from_its_records() {
         )
         .await;
         assert_eq!(march.len(), 1, "a day given as to is included");
+        let exams_2023 = read_all(
+            &sandbox,
+            &admin,
+            &format!("/api/v1/exams?division={TOWNSHIP}&year=2023"),
+            "exams",
+        )
+        .await;
+        assert_eq!(
+            exams_2023.len(),
+            3,
+            "{backend:?}: qualification, law study, annual review"
+        );
+        let reviews = read_all(
+            &sandbox,
+            &admin,
+            "/api/v1/exams?year=2023&kind=annual_review",
+            "exams",
+        )
+        .await;
+        assert_eq!(reviews.len(), 1);
+        assert_eq!(reviews[0]["results"].as_array().unwrap().len(), 18);
+        let exams_2022 = read_all(&sandbox, &admin, "/api/v1/exams?year=2022", "exams").await;
+        assert_eq!(exams_2022.len(), 1);
+        let outreach = read_all(
+            &sandbox,
+            &admin,
+            &format!("/api/v1/outreach-events?division={TOWNSHIP}&year=2023"),
+            "events",
+        )
+        .await;
+        assert_eq!(outreach.len(), 10, "{backend:?}");
+        assert!(outreach.iter().all(|e| e["audience"] == "village"));
 
         // The annual review: 18 reviewed, 18 passed; running it again changes nothing.
         let review = json!({ "division_code": TOWNSHIP, "year": 2023 });

@@ -96,8 +96,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
             training::list_training_sessions,
             training::record_training
         ))
-        .routes(routes!(training::record_exam))
-        .routes(routes!(training::record_outreach))
+        .routes(routes!(training::list_exams, training::record_exam))
+        .routes(routes!(
+            training::list_outreach_events,
+            training::record_outreach
+        ))
         .routes(routes!(
             training::list_certificates,
             training::issue_certificate

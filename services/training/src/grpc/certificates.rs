@@ -83,10 +83,7 @@ pub(super) async fn list_certificates(
         0 => None,
         value => Some(certificate_status("status", value)?),
     };
-    let limit = fazhi_platform::paging::page_size(r.page_size)?;
-    let after = fazhi_platform::paging::decode_token(&r.page_token, 1)?
-        .map(|p| p[0].clone())
-        .unwrap_or_default();
+    let (limit, after) = page(r.page_size, &r.page_token)?;
     let mut certificates = api
         .store
         .list_certificates(&scope, person_id, status, &after, limit + 1)

@@ -235,6 +235,59 @@ pub(super) fn session_proto(s: &crate::domain::Session) -> pb::TrainingSession {
     }
 }
 
+pub(super) fn exam_proto(e: &crate::domain::Exam) -> pb::Exam {
+    pb::Exam {
+        id: e.id.clone(),
+        division_code: e.division.to_string(),
+        kind: exam_kind_proto(e.kind),
+        title: e.title.clone(),
+        held_on: date_proto(e.held_on),
+        pass_mark: Some(from_tenths(e.pass_mark)),
+        excellent_mark: Some(from_tenths(e.excellent_mark)),
+        results: e
+            .results
+            .iter()
+            .map(|(person_id, score)| pb::ExamResult {
+                person_id: person_id.clone(),
+                score: score.map(from_tenths),
+            })
+            .collect(),
+    }
+}
+
+pub(super) fn outreach_proto(e: &crate::domain::Outreach) -> pb::OutreachEvent {
+    pb::OutreachEvent {
+        id: e.id.clone(),
+        division_code: e.division.to_string(),
+        held_on: date_proto(e.held_on),
+        theme: e.theme.clone(),
+        audience: audience_proto(e.audience),
+        materials: e.materials,
+        people_reached: e.people_reached,
+    }
+}
+
+/// The days of a period (inclusive); unbounded sides open.
+pub(super) fn period_days(
+    range: Option<&fazhi_proto::common::v1::TimeRange>,
+) -> Result<(NaiveDate, NaiveDate), Error> {
+    let period = time::period_from_proto(range, "period")?;
+    let from = period.start.map_or(NaiveDate::MIN, time::china_date);
+    let to = period.end.map_or(NaiveDate::MAX, |end| {
+        time::china_date(end - chrono::Duration::microseconds(1))
+    });
+    Ok((from, to))
+}
+
+/// A page's size and the key it starts after.
+pub(super) fn page(size: i32, token: &str) -> Result<(i64, String), Error> {
+    let limit = fazhi_platform::paging::page_size(size)?;
+    let after = fazhi_platform::paging::decode_token(token, 1)?
+        .map(|p| p[0].clone())
+        .unwrap_or_default();
+    Ok((limit, after))
+}
+
 pub(super) fn rate(part: i64, whole: i64) -> f64 {
     if whole == 0 {
         0.0

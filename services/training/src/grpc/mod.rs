@@ -257,6 +257,20 @@ impl TrainingService for TrainingApi {
         certificates::run_annual_review(self, request).await
     }
 
+    async fn list_exams(
+        &self,
+        request: Request<pb::ListExamsRequest>,
+    ) -> Result<Response<pb::ListExamsResponse>, Status> {
+        records::list_exams(self, request).await
+    }
+
+    async fn list_outreach_events(
+        &self,
+        request: Request<pb::ListOutreachEventsRequest>,
+    ) -> Result<Response<pb::ListOutreachEventsResponse>, Status> {
+        records::list_outreach_events(self, request).await
+    }
+
     async fn record_outreach(
         &self,
         request: Request<pb::RecordOutreachRequest>,

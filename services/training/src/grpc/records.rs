@@ -52,21 +52,12 @@ pub(super) async fn list_training_sessions(
         "division_code",
         DivisionCode::parse_optional_field("division_code", &r.division_code)?,
     )?;
-    let period = fazhi_platform::time::period_from_proto(r.period.as_ref(), "period")?;
-    let from = period
-        .start
-        .map_or(NaiveDate::MIN, fazhi_platform::time::china_date);
-    let to = period.end.map_or(NaiveDate::MAX, |end| {
-        fazhi_platform::time::china_date(end - chrono::Duration::microseconds(1))
-    });
+    let (from, to) = period_days(r.period.as_ref())?;
     let kind = match r.kind {
         0 => None,
         value => Some(training_kind("kind", value)?),
     };
-    let limit = fazhi_platform::paging::page_size(r.page_size)?;
-    let after = fazhi_platform::paging::decode_token(&r.page_token, 1)?
-        .map(|p| p[0].clone())
-        .unwrap_or_default();
+    let (limit, after) = page(r.page_size, &r.page_token)?;
     let mut sessions = api
         .store
         .sessions(&scope, (from, to), kind, &after, limit + 1)
@@ -99,22 +90,55 @@ pub(super) async fn record_exam(
     api.attendees(&caller, "results", &ids).await?;
     let exam = meta.exam(results);
     api.store.insert_exam(&exam).await?;
-    Ok(Response::new(pb::Exam {
-        id: exam.id,
-        division_code: exam.division.to_string(),
-        kind: exam_kind_proto(exam.kind),
-        title: exam.title,
-        held_on: date_proto(exam.held_on),
-        pass_mark: Some(from_tenths(exam.pass_mark)),
-        excellent_mark: Some(from_tenths(exam.excellent_mark)),
-        results: exam
-            .results
-            .iter()
-            .map(|(person_id, score)| pb::ExamResult {
-                person_id: person_id.clone(),
-                score: score.map(from_tenths),
-            })
-            .collect(),
+    Ok(Response::new(exam_proto(&exam)))
+}
+
+pub(super) async fn list_exams(
+    api: &TrainingApi,
+    request: Request<pb::ListExamsRequest>,
+) -> Result<Response<pb::ListExamsResponse>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::TrainingRead)?;
+    let r = request.into_inner();
+    let scope = caller.narrow(
+        "division_code",
+        DivisionCode::parse_optional_field("division_code", &r.division_code)?,
+    )?;
+    let days = period_days(r.period.as_ref())?;
+    let kind = match r.kind {
+        0 => None,
+        value => Some(exam_kind("kind", value)?),
+    };
+    let (limit, after) = page(r.page_size, &r.page_token)?;
+    let mut exams = api
+        .store
+        .exams(&scope, days, kind, &after, limit + 1)
+        .await?;
+    let next_page_token = fazhi_platform::paging::cut(&mut exams, limit, |e| vec![e.id.clone()]);
+    Ok(Response::new(pb::ListExamsResponse {
+        exams: exams.iter().map(exam_proto).collect(),
+        next_page_token,
+    }))
+}
+
+pub(super) async fn list_outreach_events(
+    api: &TrainingApi,
+    request: Request<pb::ListOutreachEventsRequest>,
+) -> Result<Response<pb::ListOutreachEventsResponse>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::TrainingRead)?;
+    let r = request.into_inner();
+    let scope = caller.narrow(
+        "division_code",
+        DivisionCode::parse_optional_field("division_code", &r.division_code)?,
+    )?;
+    let days = period_days(r.period.as_ref())?;
+    let (limit, after) = page(r.page_size, &r.page_token)?;
+    let mut events = api.store.outreach(&scope, days, &after, limit + 1).await?;
+    let next_page_token = fazhi_platform::paging::cut(&mut events, limit, |e| vec![e.id.clone()]);
+    Ok(Response::new(pb::ListOutreachEventsResponse {
+        events: events.iter().map(outreach_proto).collect(),
+        next_page_token,
     }))
 }
 
@@ -139,15 +163,7 @@ pub(super) async fn record_outreach(
         people_reached: domain::check_count("people_reached", r.people_reached)?,
     };
     api.store.insert_outreach(&event).await?;
-    Ok(Response::new(pb::OutreachEvent {
-        id: event.id,
-        division_code: event.division.to_string(),
-        held_on: date_proto(held_on),
-        theme: event.theme,
-        audience: audience_proto(event.audience),
-        materials: event.materials,
-        people_reached: event.people_reached,
-    }))
+    Ok(Response::new(outreach_proto(&event)))
 }
 
 /// The checked description of a session.

@@ -8,7 +8,7 @@ use fazhi_platform::{
 use sqlx::{Row, any::AnyRow};
 
 use super::{Store, corrupt, date};
-use crate::domain::{Exam, ExamKind, Outreach, Session, Sitting, TrainingKind};
+use crate::domain::{Audience, Exam, ExamKind, Outreach, Session, Sitting, TrainingKind};
 
 impl Store {
     /// Records a session with its attendance, all or nothing.
@@ -105,6 +105,120 @@ impl Store {
             });
         }
         Ok(sessions)
+    }
+
+    /// Exams of `scope` held from `from` to `to` (days inclusive), of `kind`
+    /// when given, by id, `limit` at most after `after`; each with its results.
+    pub async fn exams(
+        &self,
+        scope: &DivisionCode,
+        (from, to): (NaiveDate, NaiveDate),
+        kind: Option<ExamKind>,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<Exam>, Error> {
+        let (low, high) = db::division_range(Some(scope));
+        let rows = sqlx::query(
+            "SELECT id, division_code, kind, title, held_on, pass_mark, excellent_mark FROM exams \
+             WHERE division_code >= $1 AND division_code < $2 AND held_on >= $3 AND held_on <= $4 \
+               AND ($5 = '' OR kind = $5) AND id > $6 ORDER BY id LIMIT $7",
+        )
+        .bind(low)
+        .bind(high)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .bind(kind.map_or("", ExamKind::code).to_owned())
+        .bind(after.to_owned())
+        .bind(limit)
+        .fetch_all(self.db.pool())
+        .await?;
+        let ids: Vec<String> = rows
+            .iter()
+            .map(|r| r.try_get::<String, _>("id"))
+            .collect::<Result<_, _>>()?;
+        let mut results: std::collections::HashMap<String, Vec<(String, Option<i64>)>> =
+            std::collections::HashMap::new();
+        if !ids.is_empty() {
+            let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT exam_id, person_id, score FROM exam_results WHERE exam_id IN ({}) \
+                 ORDER BY exam_id, person_id",
+                marks.join(", ")
+            );
+            let mut query =
+                sqlx::query_as::<_, (String, String, Option<i64>)>(sqlx::AssertSqlSafe(sql));
+            for id in &ids {
+                query = query.bind(id.clone());
+            }
+            for (exam, person, score) in query.fetch_all(self.db.pool()).await? {
+                results.entry(exam).or_default().push((person, score));
+            }
+        }
+        let mut exams = Vec::with_capacity(rows.len());
+        for (r, id) in rows.iter().zip(ids) {
+            let (division, kind, held_on): (String, String, String) = (
+                r.try_get("division_code")?,
+                r.try_get("kind")?,
+                r.try_get("held_on")?,
+            );
+            exams.push(Exam {
+                results: results.remove(&id).unwrap_or_default(),
+                id,
+                division: DivisionCode::parse(&division)
+                    .map_err(|_| corrupt("division", &division))?,
+                kind: ExamKind::from_code(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+                title: r.try_get("title")?,
+                held_on: date(&held_on)?,
+                pass_mark: r.try_get("pass_mark")?,
+                excellent_mark: r.try_get("excellent_mark")?,
+            });
+        }
+        Ok(exams)
+    }
+
+    /// Outreach events of `scope` held from `from` to `to` (days
+    /// inclusive), by id, `limit` at most after `after`.
+    pub async fn outreach(
+        &self,
+        scope: &DivisionCode,
+        (from, to): (NaiveDate, NaiveDate),
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<Outreach>, Error> {
+        let (low, high) = db::division_range(Some(scope));
+        let rows = sqlx::query(
+            "SELECT id, division_code, held_on, theme, audience, materials, people_reached FROM outreach_events \
+             WHERE division_code >= $1 AND division_code < $2 AND held_on >= $3 AND held_on <= $4 \
+               AND id > $5 ORDER BY id LIMIT $6",
+        )
+        .bind(low)
+        .bind(high)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .bind(after.to_owned())
+        .bind(limit)
+        .fetch_all(self.db.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let (division, held_on, audience): (String, String, String) = (
+                    r.try_get("division_code")?,
+                    r.try_get("held_on")?,
+                    r.try_get("audience")?,
+                );
+                Ok(Outreach {
+                    id: r.try_get("id")?,
+                    division: DivisionCode::parse(&division)
+                        .map_err(|_| corrupt("division", &division))?,
+                    held_on: date(&held_on)?,
+                    theme: r.try_get("theme")?,
+                    audience: Audience::from_code(&audience)
+                        .ok_or_else(|| corrupt("audience", &audience))?,
+                    materials: r.try_get("materials")?,
+                    people_reached: r.try_get("people_reached")?,
+                })
+            })
+            .collect()
     }
 
     /// Records an exam with its results, all or nothing.

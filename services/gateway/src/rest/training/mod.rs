@@ -4,8 +4,10 @@
 
 pub(crate) mod body;
 mod certificates;
+mod read;
 
 pub use certificates::*;
+pub use read::*;
 
 use axum::{
     Extension, Json,
@@ -23,9 +25,9 @@ use crate::{
     identity::authn::Identity,
 };
 use body::{
-    CreatePersonRequest, Exam, IsCertifiedResponse, ListPeopleResponse,
-    ListTrainingSessionsResponse, OutreachEvent, Person, RecordExamRequest, RecordOutreachRequest,
-    RecordTrainingRequest, TrainingSession, TrainingStats,
+    CreatePersonRequest, Exam, IsCertifiedResponse, ListPeopleResponse, OutreachEvent, Person,
+    RecordExamRequest, RecordOutreachRequest, RecordTrainingRequest, TrainingSession,
+    TrainingStats,
 };
 
 fn created<T: serde::Serialize>(location: String, body: T) -> impl IntoResponse {
@@ -244,72 +246,6 @@ pub async fn record_training(
     Ok(created(
         format!("/api/v1/training-sessions/{}", session.id),
         session,
-    ))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct SessionListParams {
-    /// Only this division and those under it (default: all the caller may see).
-    division: Option<String>,
-    /// Held from this day (2026-03-01, China time) or RFC 3339 time on.
-    from: Option<String>,
-    /// Held to this day, included, or before this RFC 3339 time.
-    to: Option<String>,
-    /// A whole China calendar year instead of `from`/`to`, e.g. 2026.
-    #[param(value_type = Option<i32>, minimum = 1990, maximum = 9998)]
-    year: Option<String>,
-    /// Only sessions of this kind.
-    #[param(value_type = Option<crate::rest::codes::TrainingKind>)]
-    kind: Option<String>,
-    /// 1 to 200; default 50.
-    #[param(value_type = Option<i32>, minimum = 1, maximum = 200)]
-    page_size: Option<String>,
-    /// Opaque token from the previous page.
-    page_token: Option<String>,
-}
-
-/// Training sessions held in the caller's divisions, with their attendance,
-/// page by page.
-#[utoipa::path(
-    get,
-    path = "/api/v1/training-sessions",
-    extensions(("x-fazhi-access" = json!("training.read"))),
-    tag = "training",
-    params(SessionListParams),
-    responses((status = 200, description = "One page", body = ListTrainingSessionsResponse))
-)]
-pub async fn list_training_sessions(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    params: Result<Query<SessionListParams>, QueryRejection>,
-) -> Result<Json<ListTrainingSessionsResponse>, Problem> {
-    let Query(params) = params?;
-    let division =
-        query::scoped_division(&identity.caller, "division", params.division.as_deref())?;
-    let period = query::period(
-        ("year", params.year.as_deref()),
-        ("from", params.from.as_deref()),
-        ("to", params.to.as_deref()),
-    )?;
-    let request = pb::ListTrainingSessionsRequest {
-        division_code: division.map(String::from).unwrap_or_default(),
-        period,
-        kind: match params.kind.as_deref() {
-            None | Some("") => 0,
-            Some(code) => body::training_kind("kind", code)?,
-        },
-        page_size: query::page_size(params.page_size.as_deref())?,
-        page_token: params.page_token.unwrap_or_default(),
-    };
-    Ok(Json(
-        state
-            .training
-            .clone()
-            .list_training_sessions(state.signed(&identity, request))
-            .await?
-            .into_inner()
-            .into(),
     ))
 }
 

@@ -103,6 +103,40 @@ impl From<pb::ListTrainingSessionsResponse> for ListTrainingSessionsResponse {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ListExamsResponse {
+    pub exams: Vec<Exam>,
+    /// Pass as `page_token` for the next page; absent on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+}
+
+impl From<pb::ListExamsResponse> for ListExamsResponse {
+    fn from(r: pb::ListExamsResponse) -> Self {
+        Self {
+            exams: r.exams.into_iter().map(Exam::from).collect(),
+            next_page_token: (!r.next_page_token.is_empty()).then_some(r.next_page_token),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ListOutreachEventsResponse {
+    pub events: Vec<OutreachEvent>,
+    /// Pass as `page_token` for the next page; absent on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+}
+
+impl From<pb::ListOutreachEventsResponse> for ListOutreachEventsResponse {
+    fn from(r: pb::ListOutreachEventsResponse) -> Self {
+        Self {
+            events: r.events.into_iter().map(OutreachEvent::from).collect(),
+            next_page_token: (!r.next_page_token.is_empty()).then_some(r.next_page_token),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExamResult {
