@@ -220,6 +220,7 @@ def main(base_url: str, admin_password: str) -> None:
         "import a list",
     )
     assert (report.rows, report.imported, report.rejected) == (2, 2, []), report
+    assert [imported.row for imported in report.people] == [2, 3], report.people
     people = expect(list_people.sync(client=admin), ListPeopleResponse, "list people")
     assert len(people.people) == 3, len(people.people)
 

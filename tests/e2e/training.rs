@@ -706,6 +706,31 @@ async fn lists_import_whole_or_not_at_all_and_export_as_xlsx() {
             (report["rows"].as_i64(), report["imported"].as_i64()),
             (Some(3), Some(3))
         );
+        // Each row says whom it recorded, so nobody is matched by name.
+        let recorded: Vec<(i64, String)> = report["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["row"].as_i64().unwrap(),
+                    p["id"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            recorded.iter().map(|(row, _)| *row).collect::<Vec<_>>(),
+            [2, 3, 4]
+        );
+        for (n, (_, id)) in recorded.iter().enumerate() {
+            let person: Value = sandbox
+                .get_as(&admin, &format!("/api/v1/people/{id}"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(person["name"], format!("人员{n}"), "{person}");
+        }
 
         // Attendance and results by ID number, as CSV.
         let csv = format!(

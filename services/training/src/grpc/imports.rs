@@ -73,7 +73,15 @@ pub(super) async fn import_people(
     }
     api.store.insert_people(&caller, &people).await?;
     tracing::info!(rows = people.len(), "people imported");
-    Ok(Response::new(report(total, people.len(), Vec::new(), "")))
+    let mut answer = report(total, people.len(), Vec::new(), "");
+    answer.people = people
+        .iter()
+        .map(|(row, person)| pb::ImportedRow {
+            row: *row as i64,
+            id: person.id.clone(),
+        })
+        .collect();
+    Ok(Response::new(answer))
 }
 
 pub(super) async fn import_attendance(
@@ -359,6 +367,7 @@ pub(super) fn report(
         imported: imported as i64,
         rejected,
         created_id: created.to_owned(),
+        people: Vec::new(),
     }
 }
 

@@ -21,6 +21,15 @@ pub struct ImportReport {
     pub rejected: Vec<RowProblem>,
     /// The session or exam created, for attendance and results.
     pub created_id: String,
+    /// For people: each row imported and the id of the person it recorded.
+    pub people: Vec<ImportedRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ImportedRow {
+    /// 1-based row in the file; the header is row 1.
+    pub row: i64,
+    pub id: String,
 }
 
 impl From<pb::ImportReport> for ImportReport {
@@ -38,6 +47,14 @@ impl From<pb::ImportReport> for ImportReport {
                 })
                 .collect(),
             created_id: r.created_id,
+            people: r
+                .people
+                .into_iter()
+                .map(|p| ImportedRow {
+                    row: p.row,
+                    id: p.id,
+                })
+                .collect(),
         }
     }
 }
