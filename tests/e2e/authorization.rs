@@ -416,6 +416,18 @@ async fn setup(sandbox: &Sandbox) -> Fixtures {
             )
             .await;
         assert_eq!(exam.status(), StatusCode::CREATED);
+        // 持证必培训: training on record before the certificate.
+        let trained = sandbox
+            .post_as(
+                &admin,
+                "/api/v1/training-sessions",
+                &json!({
+                    "division_code": d, "topic": "岗前培训", "kind": "in_person", "held_on": "2025-03-10",
+                    "attendance": [{ "person_id": person[i], "hours": 8 }],
+                }),
+            )
+            .await;
+        assert_eq!(trained.status(), StatusCode::CREATED);
         let issued: Value = sandbox
             .post_as(
                 &admin,

@@ -99,6 +99,16 @@ async fn the_reports_township_figures_come_back_from_its_records() {
         )
         .await;
         assert_eq!(status, StatusCode::CREATED);
+        // 持证必培训: 岗前培训 on record within the year before each issue.
+        let attendance: Vec<Value> = officers
+            .iter()
+            .map(|p| json!({ "person_id": p, "hours": 8 }))
+            .collect();
+        let (status, body) = post(&sandbox, &admin, "/api/v1/training-sessions", json!({
+            "division_code": TOWNSHIP, "topic": "岗前培训", "kind": "in_person", "held_on": "2022-03-15",
+            "attendance": attendance,
+        })).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
         for (i, officer) in officers.iter().enumerate() {
             let issued_on = if i < 18 { "2022-04-01" } else { "2023-03-01" };
             let (status, body) = post(&sandbox, &admin, "/api/v1/certificates", json!({
@@ -475,6 +485,18 @@ async fn bad_training_records_name_the_field_and_write_nothing() {
         )
         .await;
         assert_eq!(status, StatusCode::CREATED);
+        // 持证必培训: training on record before either is issued a certificate.
+        let (status, body) = post(
+            &sandbox,
+            &admin,
+            "/api/v1/training-sessions",
+            json!({
+                "division_code": TOWNSHIP, "topic": "岗前培训", "kind": "in_person", "held_on": "2023-02-10",
+                "attendance": [{ "person_id": officer, "hours": 8 }, { "person_id": other, "hours": 8 }],
+            }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
         let (status, first) = post(
             &sandbox,
             &admin,

@@ -338,6 +338,14 @@ pub const DOCS: &[(&str, &str)] = &[
         "Whether the annual review needs that year's training hours met",
     ),
     (
+        "rules.training.issue_requires_training",
+        "Whether issuing a certificate needs training on record in the qualification window (持证必培训)",
+    ),
+    (
+        "rules.training.issue_training_hours",
+        "学时 that training must come to (0: any training at all)",
+    ),
+    (
         "rules.training.retake_cutoff_month",
         "Month of the next year until which a suspended certificate's retake may be held (3)",
     ),

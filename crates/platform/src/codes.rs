@@ -170,6 +170,8 @@ catalogue! {
     NoFazhiDivision => "no_fazhi_division",
     /// the identity provider's token names no Fazhi role
     NoFazhiRole => "no_fazhi_role",
+    /// no training on record in the months before the certificate's issue (持证必培训)
+    NoTrainingOnRecord => "no_training_on_record",
     /// no passed qualification exam (执法资格考试) in the months the rules require
     NoPassingQualificationExam => "no_passing_qualification_exam",
     /// only local accounts have a password and sessions here

@@ -11,12 +11,14 @@ use super::{Certificate, Employment, ExamKind, Person, Sitting, TrainingRules, r
 ///
 /// `sittings` are the person's exam results; `held` their certificates;
 /// `barred_until` the end of a re-issue bar after a revocation (by review
-/// or for misconduct).
+/// or for misconduct); `trained_tenths` the hours attended in the
+/// qualification window before `on` (持证必培训).
 pub fn check_issue(
     person: &Person,
     sittings: &[Sitting],
     held: &[Certificate],
     barred_until: Option<NaiveDate>,
+    trained_tenths: i64,
     on: NaiveDate,
     rules: &TrainingRules,
 ) -> Result<(), Error> {
@@ -82,6 +84,20 @@ pub fn check_issue(
             ),
         ));
     }
+    // 持证必培训: training on record in the same window as the exam.
+    let needed = i64::from(rules.issue_training_hours) * 10;
+    if rules.issue_requires_training && (trained_tenths <= 0 || trained_tenths < needed) {
+        return Err(rule(
+            Code::NoTrainingOnRecord,
+            "person_id",
+            format!(
+                "no training on record (持证必培训): {} 学时 in the {} months before {on}, at least {} needed",
+                trained_tenths as f64 / 10.0,
+                rules.qualification_valid_months,
+                rules.issue_training_hours.max(1)
+            ),
+        ));
+    }
     // Last: a held registration answers every other rule as any other does,
     // so only a person with a passed qualification exam on record — itself
     // a record the county sees — learns that it waits.
@@ -108,6 +124,9 @@ mod tests {
     use super::*;
     use crate::domain::{fixtures::*, *};
 
+    /// 学时 (tenths) of training in the year before issue: enough.
+    const TRAINED: i64 = 600;
+
     #[test]
     fn auxiliary_staff_never_get_a_certificate() {
         let passed = [sitting(ExamKind::Qualification, "2023-05-01", Some(800))];
@@ -116,6 +135,7 @@ mod tests {
             &passed,
             &[],
             None,
+            TRAINED,
             day("2023-06-01"),
             &TrainingRules::default(),
         )
@@ -133,13 +153,13 @@ mod tests {
         };
         let rules = TrainingRules::default();
         let on = day("2023-06-01");
-        let err = check_issue(&held, &passed, &[], None, on, &rules).unwrap_err();
+        let err = check_issue(&held, &passed, &[], None, TRAINED, on, &rules).unwrap_err();
         assert_eq!(err.code, "registration_held");
         let confirmed = Person {
             held_for: None,
             ..held
         };
-        assert!(check_issue(&confirmed, &passed, &[], None, on, &rules).is_ok());
+        assert!(check_issue(&confirmed, &passed, &[], None, TRAINED, on, &rules).is_ok());
     }
 
     #[test]
@@ -156,6 +176,7 @@ mod tests {
                 &passed,
                 &[],
                 None,
+                TRAINED,
                 day("2023-06-01"),
                 &rules,
             )
@@ -165,6 +186,36 @@ mod tests {
                 "{employment}"
             );
         }
+    }
+
+    #[test]
+    fn a_certificate_needs_training_on_record_as_the_settings_require() {
+        let passed = [sitting(ExamKind::Qualification, "2023-05-01", Some(800))];
+        let p = person(Employment::CivilServant);
+        let on = day("2023-06-01");
+        let rules = TrainingRules::default();
+        let err = check_issue(&p, &passed, &[], None, 0, on, &rules).unwrap_err();
+        assert_eq!(err.code, "no_training_on_record");
+        assert!(
+            check_issue(&p, &passed, &[], None, 5, on, &rules).is_ok(),
+            "any training"
+        );
+        let forty = TrainingRules {
+            issue_training_hours: 40,
+            ..TrainingRules::default()
+        };
+        assert_eq!(
+            check_issue(&p, &passed, &[], None, 399, on, &forty)
+                .unwrap_err()
+                .code,
+            "no_training_on_record"
+        );
+        assert!(check_issue(&p, &passed, &[], None, 400, on, &forty).is_ok());
+        let waived = TrainingRules {
+            issue_requires_training: false,
+            ..TrainingRules::default()
+        };
+        assert!(check_issue(&p, &passed, &[], None, 0, on, &waived).is_ok());
     }
 
     #[test]
@@ -179,6 +230,7 @@ mod tests {
             &passed,
             &[],
             None,
+            TRAINED,
             day("2023-06-01"),
             &TrainingRules::default(),
         )
@@ -192,7 +244,7 @@ mod tests {
         let p = person(Employment::CivilServant);
         let on = day("2023-06-01");
         let ok = [sitting(ExamKind::Qualification, "2022-06-02", Some(600))];
-        assert!(check_issue(&p, &ok, &[], None, on, &rules).is_ok());
+        assert!(check_issue(&p, &ok, &[], None, TRAINED, on, &rules).is_ok());
         for (why, sittings) in [
             (
                 "too old",
@@ -212,7 +264,7 @@ mod tests {
             ),
             ("none", vec![]),
         ] {
-            let err = check_issue(&p, &sittings, &[], None, on, &rules).unwrap_err();
+            let err = check_issue(&p, &sittings, &[], None, TRAINED, on, &rules).unwrap_err();
             assert_eq!(err.code, "no_passing_qualification_exam", "{why}");
         }
     }
@@ -224,10 +276,29 @@ mod tests {
         assert_eq!(bar, day("2025-12-20"));
         let p = person(Employment::CivilServant);
         let sittings = [sitting(ExamKind::Qualification, "2025-06-01", Some(900))];
-        let err =
-            check_issue(&p, &sittings, &[], Some(bar), day("2025-12-20"), &rules).unwrap_err();
+        let err = check_issue(
+            &p,
+            &sittings,
+            &[],
+            Some(bar),
+            TRAINED,
+            day("2025-12-20"),
+            &rules,
+        )
+        .unwrap_err();
         assert_eq!(err.code, "reissue_barred");
-        assert!(check_issue(&p, &sittings, &[], Some(bar), day("2025-12-21"), &rules).is_ok());
+        assert!(
+            check_issue(
+                &p,
+                &sittings,
+                &[],
+                Some(bar),
+                TRAINED,
+                day("2025-12-21"),
+                &rules
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -240,6 +311,7 @@ mod tests {
             &sittings,
             &held,
             None,
+            TRAINED,
             day("2023-06-01"),
             &rules,
         )

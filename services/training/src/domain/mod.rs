@@ -43,6 +43,11 @@ pub struct TrainingRules {
     pub review_requires_exam: bool,
     /// Whether the annual review needs the year's training hours met.
     pub review_requires_hours: bool,
+    /// Whether issuing needs training on record in the qualification window
+    /// (持证必培训).
+    pub issue_requires_training: bool,
+    /// 学时 that training must come to (0: any training at all).
+    pub issue_training_hours: u32,
     /// Month and day of the year after a review until which a suspended
     /// certificate's retake may be held (31 March by default).
     pub retake_cutoff_month: u32,
@@ -60,6 +65,8 @@ impl Default for TrainingRules {
             reissue_bar_years: 2,
             review_requires_exam: true,
             review_requires_hours: true,
+            issue_requires_training: true,
+            issue_training_hours: 0,
             retake_cutoff_month: 3,
             retake_cutoff_day: 31,
         }

@@ -31,11 +31,19 @@ pub(super) async fn issue_certificate(
         .last_revocation(&person.id)
         .await?
         .map(|on| domain::reissue_bar_until(on, &api.rules));
+    let window_start = issued_on
+        .checked_sub_months(chrono::Months::new(api.rules.qualification_valid_months))
+        .unwrap_or(issued_on);
+    let trained = api
+        .store
+        .hours_between(&person.id, window_start, issued_on)
+        .await?;
     domain::check_issue(
         &person,
         &sittings,
         &held,
         barred_until,
+        trained,
         issued_on,
         &api.rules,
     )?;

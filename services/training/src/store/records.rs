@@ -332,6 +332,24 @@ impl Store {
     }
 
     /// Hours (tenths) a person attended in `year`.
+    /// Hours (tenths) a person attended after `from` up to `to` (inclusive).
+    pub async fn hours_between(
+        &self,
+        person_id: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<i64, Error> {
+        let total: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(SUM(hours_tenths) AS BIGINT) FROM attendance WHERE person_id = $1 AND held_on > $2 AND held_on <= $3",
+        )
+        .bind(person_id.to_owned())
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_one(self.db.pool())
+        .await?;
+        Ok(total.unwrap_or(0))
+    }
+
     pub async fn hours(&self, person_id: &str, year: i32) -> Result<i64, Error> {
         let total: Option<i64> = sqlx::query_scalar(
             "SELECT CAST(SUM(hours_tenths) AS BIGINT) FROM attendance WHERE person_id = $1 AND held_on >= $2 AND held_on <= $3",
