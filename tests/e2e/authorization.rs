@@ -53,6 +53,7 @@ struct Fixtures {
 const STATEFUL: &[&str] = &[
     "/api/v1/auth/password",
     "/api/v1/people/{id}/leave-post",
+    "/api/v1/people/{id}/transfer",
     "/api/v1/certificates",
     "/api/v1/certificates/{id}/suspend",
     "/api/v1/certificates/{id}/reinstate",
@@ -232,6 +233,13 @@ fn probe(
             Method::POST,
             path.replace("{id}", fx.pick(&fx.person, target)),
             Some(json!({ "version": 1 })),
+            Outside::NotFound,
+        ),
+        // To a village of the division: within the caller's own scope.
+        ("POST", "/api/v1/people/{id}/transfer") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.person, target)),
+            Some(json!({ "division_code": format!("{d}001"), "version": 1 })),
             Outside::NotFound,
         ),
         ("POST", "/api/v1/training-sessions") => (

@@ -378,3 +378,127 @@ async fn an_id_number_on_record_in_another_township_is_neither_revealed_nor_regi
     assert_eq!(refusals, vec![json!("no_passing_qualification_exam"); 2]);
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn a_transfer_cancels_the_certificate_and_takes_in_the_registration_held_for_it() {
+    for backend in fazhi_e2e::backends() {
+        let sandbox = Sandbox::start(backend).await;
+        let county = sandbox.account("county.admin", &["admin"], COUNTY).await;
+        let other = sandbox
+            .account("other.admin", &["admin"], OTHER_TOWNSHIP)
+            .await;
+        let number = crate::authorization::id_number(910);
+        let created = |response: reqwest::Response| async move {
+            let status = response.status();
+            let body: Value = response.json().await.unwrap();
+            assert!(status.is_success(), "{status}: {body}");
+            body
+        };
+        let person = created(
+            sandbox
+                .post_as(&county, "/api/v1/people", &registration(TOWNSHIP, &number))
+                .await,
+        )
+        .await;
+        let id = person["id"].as_str().unwrap().to_owned();
+        // Qualified, trained and certified in the first township.
+        created(sandbox.post_as(&county, "/api/v1/exams", &json!({
+        "division_code": TOWNSHIP, "kind": "qualification", "title": "执法资格考试", "held_on": "2024-03-01",
+        "results": [{ "person_id": id, "score": 90 }],
+    })).await).await;
+        created(sandbox.post_as(&county, "/api/v1/training-sessions", &json!({
+        "division_code": TOWNSHIP, "topic": "岗前培训", "kind": "in_person", "held_on": "2024-03-05",
+        "attendance": [{ "person_id": id, "hours": 8 }],
+    })).await).await;
+        let certificate = created(
+            sandbox
+                .post_as(
+                    &county,
+                    "/api/v1/certificates",
+                    &json!({
+                        "person_id": id, "number": "豫执0910", "issued_on": "2024-04-01",
+                    }),
+                )
+                .await,
+        )
+        .await;
+        // The other township registers them (held) and trains the registration.
+        let held = created(
+            sandbox
+                .post_as(
+                    &other,
+                    "/api/v1/people",
+                    &registration(OTHER_TOWNSHIP, &number),
+                )
+                .await,
+        )
+        .await;
+        let held_id = held["id"].as_str().unwrap().to_owned();
+        created(sandbox.post_as(&other, "/api/v1/training-sessions", &json!({
+        "division_code": OTHER_TOWNSHIP, "topic": "执法程序", "kind": "in_person", "held_on": "2024-06-01",
+        "attendance": [{ "person_id": held_id, "hours": 6 }],
+    })).await).await;
+
+        let moved = created(
+            sandbox
+                .post_as(
+                    &county,
+                    &format!("/api/v1/people/{id}/transfer"),
+                    &json!({ "division_code": OTHER_TOWNSHIP, "version": 1, "on": "2024-07-01" }),
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(moved["division_code"], OTHER_TOWNSHIP, "{moved}");
+        let certificate: Value = sandbox
+            .get_as(
+                &county,
+                &format!(
+                    "/api/v1/certificates/{}",
+                    certificate["id"].as_str().unwrap()
+                ),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            (&certificate["status"], &certificate["status_since"]),
+            (&json!("cancelled"), &json!("2024-07-01")),
+            "{certificate}"
+        );
+        assert_eq!(
+            sandbox
+                .get_as(&other, &format!("/api/v1/people/{held_id}"))
+                .await
+                .status(),
+            StatusCode::NOT_FOUND,
+            "the held registration is merged away"
+        );
+        let sessions: Value = sandbox
+            .get_as(
+                &other,
+                &format!("/api/v1/training-sessions?division={OTHER_TOWNSHIP}&year=2024"),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            sessions["sessions"][0]["attendance"][0]["person_id"],
+            json!(id),
+            "{sessions}"
+        );
+        let again = sandbox
+            .post_as(
+                &county,
+                &format!("/api/v1/people/{id}/transfer"),
+                &json!({ "division_code": OTHER_TOWNSHIP, "version": 2 }),
+            )
+            .await;
+        assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let again: Value = again.json().await.unwrap();
+        assert_eq!(again["code"], "same_division", "{again}");
+        sandbox.stop().await;
+    }
+}

@@ -88,6 +88,8 @@ catalogue! {
     IdNumberExists => "id_number_exists",
     /// the identity provider (OIDC) could not be reached to check a token
     IdentityProviderUnavailable => "identity_provider_unavailable",
+    /// a transfer to the division the person is already in
+    SameDivision => "same_division",
     /// a request with this Idempotency-Key is still being processed
     IdempotencyKeyInUse => "idempotency_key_in_use",
     /// this Idempotency-Key was used with a different request

@@ -91,6 +91,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(training::list_people, training::create_person))
         .routes(routes!(training::get_person))
         .routes(routes!(training::leave_post))
+        .routes(routes!(training::transfer_person))
         .routes(routes!(training::is_certified))
         .routes(routes!(
             training::list_training_sessions,

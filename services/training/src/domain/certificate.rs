@@ -98,6 +98,16 @@ pub fn leave_post(
         .collect()
 }
 
+/// What a transfer (调动) on `on` does to the person's certificates: as
+/// leaving the post, each one in force is cancelled — a certificate is for
+/// the division that issued it.
+pub fn transfer(
+    certificates: &[Certificate],
+    on: NaiveDate,
+) -> Vec<(&Certificate, CertificateStatus)> {
+    leave_post(certificates, on)
+}
+
 /// Why a person is not certified on a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotCertified {

@@ -140,6 +140,19 @@ pub fn admit(
     Ok(register)
 }
 
+/// A transfer moves a person to another division than their own.
+pub fn check_transfer(person: &Person, to: &DivisionCode) -> Result<(), Error> {
+    if &person.division == to {
+        return Err(Error::new(
+            ErrorKind::RuleViolation,
+            Code::SameDivision,
+            format!("the person is already in {to}"),
+        )
+        .with_field("division_code"));
+    }
+    Ok(())
+}
+
 /// What is given to record a person.
 #[derive(Debug, Clone)]
 pub struct NewPerson {
@@ -291,5 +304,18 @@ mod tests {
             ("invalid_id_number", Some("id_number"))
         );
         assert!(new_person(person(valid("41162419900101001")), "p".into(), today).is_ok());
+    }
+
+    #[test]
+    fn a_transfer_goes_to_another_division() {
+        let person = crate::domain::fixtures::person(Employment::CivilServant);
+        let same = person.division.clone();
+        let err = check_transfer(&person, &same).unwrap_err();
+        assert_eq!(
+            (err.code.as_str(), err.field.as_deref()),
+            ("same_division", Some("division_code"))
+        );
+        let other = DivisionCode::parse("411624101").unwrap();
+        assert!(check_transfer(&person, &other).is_ok());
     }
 }

@@ -173,6 +173,13 @@ impl TrainingService for TrainingApi {
         people::leave_post(self, request).await
     }
 
+    async fn transfer_person(
+        &self,
+        request: Request<pb::TransferPersonRequest>,
+    ) -> Result<Response<pb::Person>, Status> {
+        people::transfer_person(self, request).await
+    }
+
     async fn record_training(
         &self,
         request: Request<pb::RecordTrainingRequest>,

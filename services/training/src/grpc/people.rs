@@ -97,3 +97,22 @@ pub(super) async fn leave_post(
     let person = api.store.leave_post(&person, on).await?;
     Ok(Response::new(api.person_view(&caller, &person).await?))
 }
+
+pub(super) async fn transfer_person(
+    api: &TrainingApi,
+    request: Request<pb::TransferPersonRequest>,
+) -> Result<Response<pb::Person>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::TrainingManage)?;
+    let r = request.into_inner();
+    // A person outside the caller's divisions is not found, whatever the target.
+    let person = api.person_in_scope(&caller, &r.person_id).await?;
+    let to = DivisionCode::parse_field("division_code", &r.division_code)?;
+    caller.check_writes("division_code", &to)?;
+    let on = domain::check_not_future("on", date_or_today("on", r.on.as_ref())?, today())?;
+    check_version("person", person.version, r.version)?;
+    domain::check_transfer(&person, &to)?;
+    let person = api.store.transfer(&caller, &person, &to, on).await?;
+    tracing::info!(person = %person.id, division = %to, "person transferred");
+    Ok(Response::new(api.person_view(&caller, &person).await?))
+}

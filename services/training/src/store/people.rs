@@ -85,7 +85,7 @@ impl Store {
             .await
     }
 
-    /// Takes a person off the enforcement post on `on`, revoking their
+    /// Takes a person off the enforcement post on `on`, cancelling their
     /// certificates in force. Returns the person as now recorded.
     pub async fn leave_post(&self, person: &Person, on: NaiveDate) -> Result<Person, Error> {
         let mut tx = self.db.pool().begin().await?;
@@ -103,6 +103,91 @@ impl Store {
         for (certificate, status) in domain::leave_post(&held, on) {
             change_status(&mut tx, certificate, status, on).await?;
         }
+        tx.commit().await?;
+        self.person(&person.id)
+            .await?
+            .ok_or_else(|| Error::not_found("person"))
+    }
+
+    /// Moves `person` to `to` on `on` (调动): cancels their certificates in
+    /// force, and merges into their record a registration of them held in
+    /// `to` (its attendance and results move over, the held row goes), all in
+    /// one transaction with its audit entries.
+    pub async fn transfer(
+        &self,
+        caller: &Caller,
+        person: &Person,
+        to: &DivisionCode,
+        on: NaiveDate,
+    ) -> Result<Person, Error> {
+        let mut tx = self.db.pool().begin().await?;
+        let done = sqlx::query(
+            "UPDATE people SET division_code = $1, version = version + 1 WHERE id = $2 AND version = $3",
+        )
+        .bind(to.to_string())
+        .bind(person.id.clone())
+        .bind(person.version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(conflict("person"));
+        }
+        let held = certificates_in(&mut tx, &person.id).await?;
+        for (certificate, status) in domain::transfer(&held, on) {
+            change_status(&mut tx, certificate, status, on).await?;
+        }
+        let (low, high) = db::division_range(Some(to));
+        let waiting: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM people WHERE held_for = $1 AND division_code >= $2 AND division_code < $3",
+        )
+        .bind(person.id.clone())
+        .bind(low)
+        .bind(high)
+        .fetch_all(&mut *tx)
+        .await?;
+        for held_id in &waiting {
+            for table in ["attendance", "exam_results"] {
+                let sql = format!("UPDATE {table} SET person_id = $1 WHERE person_id = $2");
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(person.id.clone())
+                    .bind(held_id.clone())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|err| {
+                        if db::is_unique_violation(&err) {
+                            Error::new(
+                                ErrorKind::Conflict,
+                                Code::VersionConflict,
+                                "the held registration and the person both attended a session or sat an exam; merge them by hand",
+                            )
+                        } else {
+                            err.into()
+                        }
+                    })?;
+            }
+            sqlx::query("DELETE FROM people WHERE id = $1")
+                .bind(held_id.clone())
+                .execute(&mut *tx)
+                .await?;
+            audit::record(
+                &mut *tx,
+                caller,
+                "person.registration_merged",
+                "person",
+                held_id,
+                to.as_str(),
+            )
+            .await?;
+        }
+        audit::record(
+            &mut *tx,
+            caller,
+            "person.transferred",
+            "person",
+            &person.id,
+            to.as_str(),
+        )
+        .await?;
         tx.commit().await?;
         self.person(&person.id)
             .await?

@@ -178,6 +178,57 @@ pub async fn leave_post(
     ))
 }
 
+/// A transfer to another division, at a version.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = TransferPersonRequest)]
+pub struct Transfer {
+    /// The division the person moves to.
+    #[schema(example = "411624101")]
+    division_code: String,
+    /// The version read; a stale one answers 409.
+    version: i64,
+    /// When the transfer takes effect (default today), e.g. 2023-11-20.
+    #[serde(default)]
+    #[schema(format = Date)]
+    on: Option<String>,
+}
+
+/// Transfer a person to another division (调动; the caller must act for
+/// both): their certificates in force are cancelled (注销), and a
+/// registration of them held in the new division is merged into their record.
+#[utoipa::path(
+    post,
+    path = "/api/v1/people/{id}/transfer",
+    extensions(("x-fazhi-access" = json!("training.manage"))),
+    tag = "training",
+    params(("id" = String, Path, description = "Person id")),
+    request_body = Transfer,
+    responses((status = 200, description = "The person now", body = Person))
+)]
+pub async fn transfer_person(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<Transfer>,
+) -> Result<Json<Person>, Problem> {
+    let request = pb::TransferPersonRequest {
+        person_id: id,
+        division_code: body.division_code,
+        on: date_from_rest("on", body.on.as_deref().unwrap_or_default())?,
+        version: body.version,
+    };
+    Ok(Json(
+        state
+            .training
+            .clone()
+            .transfer_person(state.signed(&identity, request))
+            .await?
+            .into_inner()
+            .into(),
+    ))
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OnParams {
