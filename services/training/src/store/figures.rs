@@ -22,6 +22,11 @@ pub struct Counts {
     pub certified_enforcement_staff: i64,
 }
 
+/// The division person `p` served in on the day bound as `$3`: the one they
+/// left by the first transfer after that day, or where they are now.
+const DIVISION_ON_DAY: &str = "COALESCE((SELECT m.from_division FROM person_moves m WHERE m.person_id = p.id \
+     AND m.moved_on > $3 ORDER BY m.moved_on, m.seq LIMIT 1), p.division_code)";
+
 /// The status a certificate `c` had on the day bound as `$3`, from its
 /// dated history: the latest entry that began by then.
 const STATUS_ON_DAY: &str = "(SELECT h.status FROM certificate_history h WHERE h.certificate_id = c.id \
@@ -72,7 +77,7 @@ impl Store {
              FROM people p JOIN ( \
                SELECT c.person_id, {STATUS_ON_DAY} AS status FROM certificates c \
                WHERE c.issued_on <= $3 AND c.valid_until >= $3) s ON s.person_id = p.id \
-             WHERE p.division_code >= $1 AND p.division_code < $2 \
+             WHERE {DIVISION_ON_DAY} >= $1 AND {DIVISION_ON_DAY} < $2 \
                AND s.status IN ('active', 'suspended')"
         );
         let (holders, section_level, suspended, certified_staff): (i64, i64, i64, i64) =
@@ -109,12 +114,13 @@ impl Store {
         let takers_sql = format!(
             "SELECT COUNT(DISTINCT p.id_number) FROM exam_results r JOIN exams e ON e.id = r.exam_id \
              JOIN people p ON p.id = r.person_id \
-             WHERE p.division_code >= $1 AND p.division_code < $2 AND e.kind = 'annual_review' \
+             WHERE {division} >= $1 AND {division} < $2 AND e.kind = 'annual_review' \
                AND r.score IS NOT NULL AND e.held_on >= $3 AND e.held_on <= $4 \
                AND EXISTS (SELECT 1 FROM certificates c WHERE c.person_id = p.id \
                  AND c.issued_on <= e.held_on AND c.valid_until >= e.held_on \
-                 AND {} IN ('active', 'suspended'))",
-            STATUS_ON_DAY.replace("$3", "e.held_on")
+                 AND {status} IN ('active', 'suspended'))",
+            status = STATUS_ON_DAY.replace("$3", "e.held_on"),
+            division = DIVISION_ON_DAY.replace("$3", "e.held_on"),
         );
         let review_takers: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(takers_sql))
             .bind(low.clone())
@@ -123,18 +129,20 @@ impl Store {
             .bind(to_text.clone())
             .fetch_one(self.db.pool())
             .await?;
-        let review_passed: i64 = sqlx::query_scalar(
+        let passed_sql = format!(
             "SELECT COUNT(DISTINCT p.id_number) FROM certificate_reviews r \
              JOIN certificates c ON c.id = r.certificate_id JOIN people p ON p.id = c.person_id \
-             WHERE p.division_code >= $1 AND p.division_code < $2 AND r.year >= $3 AND r.year <= $4 \
+             WHERE {division} >= $1 AND {division} < $2 AND r.year >= $3 AND r.year <= $4 \
                AND r.outcome = 'passed'",
-        )
-        .bind(low.clone())
-        .bind(high.clone())
-        .bind(i64::from(from.year()))
-        .bind(i64::from(to.year()))
-        .fetch_one(self.db.pool())
-        .await?;
+            division = DIVISION_ON_DAY.replace("$3", "r.decided_on"),
+        );
+        let review_passed: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(passed_sql))
+            .bind(low.clone())
+            .bind(high.clone())
+            .bind(i64::from(from.year()))
+            .bind(i64::from(to.year()))
+            .fetch_one(self.db.pool())
+            .await?;
         let (staff_hours, meeting): (Option<i64>, i64) = sqlx::query_as(
             "SELECT CAST(SUM(h.hours) AS BIGINT), COUNT(CASE WHEN h.hours >= $5 THEN 1 END) FROM ( \
                SELECT a.person_id, SUM(a.hours_tenths) AS hours FROM attendance a JOIN people p ON p.id = a.person_id \

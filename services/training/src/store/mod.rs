@@ -37,6 +37,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
     .with_postgres(include_str!(
         "../../migrations/0004_held_registrations.postgres.sql"
     )),
+    EmbeddedMigration::new(
+        5,
+        "person moves",
+        include_str!("../../migrations/0005_person_moves.sql"),
+    ),
 ];
 
 const PERSON_COLUMNS: &str = "id, division_code, name, id_number, unit, employment, rank, section_level, enforcement_post, version, held_for";

@@ -132,6 +132,16 @@ impl Store {
         if done.rows_affected() != 1 {
             return Err(conflict("person"));
         }
+        sqlx::query(
+            "INSERT INTO person_moves (person_id, moved_on, seq, from_division, to_division) \
+             SELECT $1, $2, COALESCE(MAX(seq), 0) + 1, $3, $4 FROM person_moves WHERE person_id = $1",
+        )
+        .bind(person.id.clone())
+        .bind(on.to_string())
+        .bind(person.division.to_string())
+        .bind(to.to_string())
+        .execute(&mut *tx)
+        .await?;
         let held = certificates_in(&mut tx, &person.id).await?;
         for (certificate, status) in domain::transfer(&held, on) {
             change_status(&mut tx, certificate, status, on).await?;
