@@ -1118,3 +1118,53 @@ async fn a_townships_years_are_counted_from_their_dated_history() {
         sandbox.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_rank_level_decides_section_level_and_reads_back() {
+    let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
+    let admin = sandbox
+        .account("county.ranks", &["county_overseer"], COUNTY)
+        .await;
+    let (status, deputy) = post(
+        &sandbox,
+        &admin,
+        "/api/v1/people",
+        json!({
+            "division_code": TOWNSHIP, "name": "王副科", "id_number": id_number(300),
+            "unit": "老城镇人民政府", "employment": "civil_servant", "rank": "副镇长",
+            "rank_level": "deputy_section", "enforcement_post": true,
+        }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{deputy}");
+    assert_eq!(
+        (&deputy["rank_level"], &deputy["section_level"]),
+        (&json!("deputy_section"), &json!(true))
+    );
+    let read: Value = sandbox
+        .get_as(
+            &admin,
+            &format!("/api/v1/people/{}", deputy["id"].as_str().unwrap()),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(read["rank_level"], "deputy_section", "{read}");
+    let (status, problem) = post(
+        &sandbox,
+        &admin,
+        "/api/v1/people",
+        json!({
+            "division_code": TOWNSHIP, "name": "李四", "id_number": id_number(301),
+            "unit": "综合行政执法大队", "employment": "civil_servant", "rank_level": "chief",
+        }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(
+        (&problem["code"], &problem["field"]),
+        (&json!("unknown_code"), &json!("rank_level"))
+    );
+    sandbox.stop().await;
+}

@@ -64,6 +64,7 @@ async fn seed(data_dir: &Path) -> anyhow::Result<Vec<String>> {
             unit: "综合行政执法大队".into(),
             employment: Employment::CivilServant,
             rank: String::new(),
+            rank_level: None,
             section_level: n % 3 == 0,
             enforcement_post: true,
             version: 1,

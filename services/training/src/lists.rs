@@ -117,6 +117,7 @@ pub fn people(rows: &[(usize, Vec<String>)]) -> (Vec<(usize, NewPerson)>, Vec<Ro
         found.push((
             *row,
             NewPerson {
+                rank_level: String::new(),
                 division_code: cell(cells, 0).to_owned(),
                 name: cell(cells, 1).to_owned(),
                 id_number: cell(cells, 2).to_owned(),

@@ -118,6 +118,7 @@ mod records {
             unit: "综合行政执法大队".into(),
             employment: Employment::CivilServant,
             rank: String::new(),
+            rank_level: None,
             section_level: false,
             enforcement_post: true,
             version: 1,

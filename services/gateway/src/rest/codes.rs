@@ -23,6 +23,15 @@ pub enum Employment {
     Temporary,
 }
 
+/// Where a rank stands in the ordered list the report counts by.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RankLevel {
+    ChiefSectionAndAbove,
+    DeputySection,
+    BelowSection,
+}
+
 /// How a training session was given.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -195,6 +204,7 @@ mod tests {
             };
         }
         same!(Employment, training::Employment, "EMPLOYMENT_");
+        same!(RankLevel, training::RankLevel, "RANK_LEVEL_");
         same!(TrainingKind, training::TrainingKind, "TRAINING_KIND_");
         same!(ExamKind, training::ExamKind, "EXAM_KIND_");
         same!(

@@ -18,6 +18,7 @@ pub fn person(employment: Employment) -> Person {
         unit: "综合行政执法大队".into(),
         employment,
         rank: String::new(),
+        rank_level: None,
         section_level: false,
         enforcement_post: true,
         version: 1,

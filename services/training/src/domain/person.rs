@@ -74,6 +74,26 @@ pub fn check_character(first17: &str) -> Option<char> {
     Some(CHECK[(sum % 11) as usize] as char)
 }
 
+coded_enum! {
+    /// Where a rank (职级) stands in the ordered list the report counts by:
+    /// "科级以上" is the first two, "正科级及以下" all of a township's.
+    RankLevel {
+        /// 正科级及以上
+        ChiefSectionAndAbove => "chief_section_and_above",
+        /// 副科级
+        DeputySection => "deputy_section",
+        /// 科级以下
+        BelowSection => "below_section",
+    }
+}
+
+impl RankLevel {
+    /// Whether the level is 科级以上 (section level and above).
+    pub fn section_level(self) -> bool {
+        self != RankLevel::BelowSection
+    }
+}
+
 /// A person who may be trained, examined and certified.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
@@ -85,7 +105,9 @@ pub struct Person {
     pub employment: Employment,
     /// 职级, as written (e.g. 四级主任科员).
     pub rank: String,
-    /// 科级以上, reported separately.
+    /// Where the rank stands in the ordered list, when given.
+    pub rank_level: Option<RankLevel>,
+    /// 科级以上, reported separately (follows `rank_level` when that is given).
     pub section_level: bool,
     /// In an enforcement post.
     pub enforcement_post: bool,
@@ -162,6 +184,8 @@ pub struct NewPerson {
     pub unit: String,
     pub employment: String,
     pub rank: String,
+    /// A `RankLevel` code, or empty.
+    pub rank_level: String,
     pub section_level: bool,
     pub enforcement_post: bool,
 }
@@ -184,6 +208,16 @@ pub fn new_person(new: NewPerson, id: String, today: NaiveDate) -> Result<Person
         )
     })?;
     let rank = text::optional("rank", Some(&new.rank), 50, Lines::One)?.unwrap_or_default();
+    let rank_level = match new.rank_level.as_str() {
+        "" => None,
+        code => Some(RankLevel::from_code(code).ok_or_else(|| {
+            Error::invalid_field(
+                "rank_level",
+                Code::UnknownCode,
+                "rank_level must be chief_section_and_above, deputy_section or below_section",
+            )
+        })?),
+    };
     Ok(Person {
         id,
         division,
@@ -202,7 +236,8 @@ pub fn new_person(new: NewPerson, id: String, today: NaiveDate) -> Result<Person
         unit,
         employment,
         rank,
-        section_level: new.section_level,
+        rank_level,
+        section_level: rank_level.map_or(new.section_level, RankLevel::section_level),
         enforcement_post: new.enforcement_post,
         version: 1,
         held_for: None,
@@ -293,6 +328,7 @@ mod tests {
             unit: "综合行政执法大队".into(),
             employment: "civil_servant".into(),
             rank: String::new(),
+            rank_level: String::new(),
             section_level: false,
             enforcement_post: true,
         };
@@ -317,5 +353,39 @@ mod tests {
         );
         let other = DivisionCode::parse("411624101").unwrap();
         assert!(check_transfer(&person, &other).is_ok());
+    }
+
+    #[test]
+    fn the_rank_level_is_an_ordered_list_that_decides_section_level() {
+        assert!(RankLevel::ChiefSectionAndAbove.section_level());
+        assert!(RankLevel::DeputySection.section_level());
+        assert!(!RankLevel::BelowSection.section_level());
+        let new = |rank_level: &str, section_level: bool| NewPerson {
+            division_code: "411624100".into(),
+            name: "李四".into(),
+            id_number: "41162419900101001".to_owned()
+                + &check_character("41162419900101001").unwrap().to_string(),
+            unit: "综合行政执法大队".into(),
+            employment: "civil_servant".into(),
+            rank: "四级主任科员".into(),
+            rank_level: rank_level.into(),
+            section_level,
+            enforcement_post: true,
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        let deputy = new_person(new("deputy_section", false), "p".into(), today).unwrap();
+        assert_eq!(
+            (deputy.rank_level, deputy.section_level),
+            (Some(RankLevel::DeputySection), true)
+        );
+        let below = new_person(new("below_section", true), "p".into(), today).unwrap();
+        assert!(!below.section_level, "the level decides");
+        let unset = new_person(new("", true), "p".into(), today).unwrap();
+        assert_eq!((unset.rank_level, unset.section_level), (None, true));
+        let err = new_person(new("chief", false), "p".into(), today).unwrap_err();
+        assert_eq!(
+            (err.code.as_str(), err.field.as_deref()),
+            ("unknown_code", Some("rank_level"))
+        );
     }
 }

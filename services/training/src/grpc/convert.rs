@@ -9,7 +9,7 @@ use fazhi_proto::{common::v1::Date, training::v1 as pb};
 
 use crate::domain::{
     Audience, Certificate, CertificateStatus, Employment, ExamKind, NotCertified, Person,
-    ReviewOutcome, TrainingKind,
+    RankLevel, ReviewOutcome, TrainingKind,
 };
 
 /// ABORTED (409) unless the version the caller read is the current one.
@@ -142,6 +142,13 @@ proto_enum!(
     "CERTIFICATE_STATUS_"
 );
 proto_enum!(
+    rank_level,
+    rank_level_proto,
+    RankLevel,
+    pb::RankLevel,
+    "RANK_LEVEL_"
+);
+proto_enum!(
     => review_outcome_proto,
     ReviewOutcome,
     pb::ReviewOutcome,
@@ -197,6 +204,7 @@ pub(super) fn person_proto(p: &Person, held_for: String) -> pb::Person {
         id_number: privacy::mask_id_number(&p.id_number),
         unit: p.unit.clone(),
         employment: employment_proto(p.employment),
+        rank_level: p.rank_level.map_or(0, rank_level_proto),
         rank: p.rank.clone(),
         section_level: p.section_level,
         enforcement_post: p.enforcement_post,

@@ -25,6 +25,10 @@ pub(super) async fn create_person(
             id_number: r.id_number,
             unit: r.unit,
             employment: employment("employment", r.employment)?.code().to_owned(),
+            rank_level: match r.rank_level {
+                0 => String::new(),
+                value => rank_level("rank_level", value)?.code().to_owned(),
+            },
             rank: r.rank,
             section_level: r.section_level,
             enforcement_post: r.enforcement_post,

@@ -42,9 +42,14 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "person moves",
         include_str!("../../migrations/0005_person_moves.sql"),
     ),
+    EmbeddedMigration::new(
+        6,
+        "rank level",
+        include_str!("../../migrations/0006_rank_level.sql"),
+    ),
 ];
 
-const PERSON_COLUMNS: &str = "id, division_code, name, id_number, unit, employment, rank, section_level, enforcement_post, version, held_for";
+const PERSON_COLUMNS: &str = "id, division_code, name, id_number, unit, employment, rank, rank_level, section_level, enforcement_post, version, held_for";
 const PEOPLE: db::Table = db::Table {
     name: "people",
     columns: PERSON_COLUMNS,

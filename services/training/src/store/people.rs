@@ -12,7 +12,7 @@ use sqlx::{Any, Row, Transaction, any::AnyRow};
 
 use super::certificates::{certificates_in, change_status};
 use super::{PEOPLE, Store, conflict, corrupt};
-use crate::domain::{self, Employment, Person, Registration};
+use crate::domain::{self, Employment, Person, RankLevel, Registration};
 
 impl Store {
     /// Records a person. A registration racing another of the same ID number
@@ -262,8 +262,8 @@ pub(super) async fn insert_person_in(
     p: &Person,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO people (id, division_code, name, id_number, unit, employment, rank, section_level, enforcement_post, version, held_for) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO people (id, division_code, name, id_number, unit, employment, rank, rank_level, section_level, enforcement_post, version, held_for) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(p.id.clone())
     .bind(p.division.to_string())
@@ -272,6 +272,7 @@ pub(super) async fn insert_person_in(
     .bind(p.unit.clone())
     .bind(p.employment.code())
     .bind(p.rank.clone())
+    .bind(p.rank_level.map_or("", RankLevel::code).to_owned())
     .bind(i64::from(p.section_level))
     .bind(i64::from(p.enforcement_post))
     .bind(p.version)
@@ -293,6 +294,15 @@ pub(super) fn decode_person(r: &AnyRow) -> Result<Person, Error> {
         employment: Employment::from_code(&employment)
             .ok_or_else(|| corrupt("employment", &employment))?,
         rank: r.try_get("rank")?,
+        rank_level: {
+            let level: String = r.try_get("rank_level")?;
+            match level.as_str() {
+                "" => None,
+                code => {
+                    Some(RankLevel::from_code(code).ok_or_else(|| corrupt("rank level", code))?)
+                }
+            }
+        },
         section_level: r.try_get::<i64, _>("section_level")? != 0,
         enforcement_post: r.try_get::<i64, _>("enforcement_post")? != 0,
         version: r.try_get("version")?,

@@ -48,6 +48,7 @@ macro_rules! rest_enum {
 }
 
 rest_enum!(employment, employment_code, pb::Employment, "EMPLOYMENT_");
+rest_enum!(rank_level, rank_level_code, pb::RankLevel, "RANK_LEVEL_");
 rest_enum!(
     training_kind,
     training_kind_code,

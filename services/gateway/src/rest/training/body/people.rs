@@ -20,6 +20,10 @@ pub struct Person {
     #[schema(value_type = crate::rest::codes::Employment)]
     pub employment: String,
     pub rank: String,
+    /// Where the rank stands; absent when not given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::rest::codes::RankLevel>)]
+    pub rank_level: Option<String>,
     /// 科级以上.
     pub section_level: bool,
     pub enforcement_post: bool,
@@ -34,6 +38,7 @@ impl From<pb::Person> for Person {
     fn from(p: pb::Person) -> Self {
         Self {
             employment: employment_code(p.employment),
+            rank_level: (p.rank_level != 0).then(|| rank_level_code(p.rank_level)),
             id: p.id,
             division_code: p.division_code,
             name: p.name,
@@ -63,6 +68,10 @@ pub struct CreatePersonRequest {
     /// 职级, as written (e.g. 四级主任科员).
     #[serde(default)]
     pub rank: Option<String>,
+    /// Where the rank stands; when given, it decides `section_level`.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::rest::codes::RankLevel>)]
+    pub rank_level: Option<String>,
     /// 科级以上 (default false).
     #[serde(default)]
     pub section_level: bool,
@@ -76,6 +85,10 @@ impl CreatePersonRequest {
         Ok(pb::CreatePersonRequest {
             person: Some(pb::Person {
                 employment: employment("employment", &self.employment)?,
+                rank_level: match self.rank_level.as_deref() {
+                    None | Some("") => 0,
+                    Some(code) => rank_level("rank_level", code)?,
+                },
                 division_code: self.division_code,
                 name: self.name,
                 id_number: self.id_number,
