@@ -540,6 +540,43 @@ async fn a_revocation_for_misconduct_starts_the_reissue_bar_too() {
     }
 }
 
+/// Enforcement staff are counted as of the day: in post unless they had left it.
+#[tokio::test]
+async fn enforcement_staff_are_counted_as_of_the_day_asked() {
+    for db in fazhi_testkit::databases().await {
+        let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+        person(&store, "stays", "411624100", false, true).await;
+        person(&store, "left", "411624100", false, true).await;
+        let left = store.person("left").await.unwrap().unwrap();
+        store
+            .leave_post(&left, "2024-03-01".parse().unwrap())
+            .await
+            .unwrap();
+        let township = DivisionCode::parse("411624100").unwrap();
+        let on = |day: &str| {
+            let store = store.clone();
+            let township = township.clone();
+            let day: NaiveDate = day.parse().unwrap();
+            async move {
+                let c = store.counts(Some(&township), day).await.unwrap();
+                (c.people, c.enforcement_staff)
+            }
+        };
+        assert_eq!(
+            on("2023-12-31").await,
+            (2, 2),
+            "{}: both in post then",
+            db.backend()
+        );
+        assert_eq!(
+            on("2024-06-01").await,
+            (2, 1),
+            "{}: left has left the post",
+            db.backend()
+        );
+    }
+}
+
 /// A later suspension or revocation never changes a past period's figures.
 #[tokio::test]
 async fn a_past_periods_holders_come_from_the_history_as_of_then() {

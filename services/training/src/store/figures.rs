@@ -27,6 +27,9 @@ pub struct Counts {
 const DIVISION_ON_DAY: &str = "COALESCE((SELECT m.from_division FROM person_moves m WHERE m.person_id = p.id \
      AND m.moved_on > $3 ORDER BY m.moved_on, m.seq LIMIT 1), p.division_code)";
 
+/// Whether person `p` held an enforcement post on the day bound as `$3`.
+const IN_POST_ON_DAY: &str = "(p.enforcement_post = 1 OR p.left_post_on > $3)";
+
 /// The status a certificate `c` had on the day bound as `$3`, from its
 /// dated history: the latest entry that began by then.
 const STATUS_ON_DAY: &str = "(SELECT h.status FROM certificate_history h WHERE h.certificate_id = c.id \
@@ -57,15 +60,21 @@ impl Store {
         as_of: NaiveDate,
     ) -> Result<Counts, Error> {
         let (low, high) = db::division_range(division);
-        let (people, enforcement_staff): (i64, i64) = sqlx::query_as(
-            // A person registered in two townships (one held) is one person.
-            "SELECT COUNT(DISTINCT id_number), COUNT(DISTINCT CASE WHEN enforcement_post = 1 THEN id_number END) \
-             FROM people WHERE division_code >= $1 AND division_code < $2",
-        )
-        .bind(low.clone())
-        .bind(high.clone())
-        .fetch_one(self.db.pool())
-        .await?;
+        // Head counts as of the day: in the division they served in then, and
+        // in an enforcement post unless they had left it by then. (Records are
+        // often entered afterwards, so a record's own age says nothing.)
+        let sql = format!(
+            "SELECT COUNT(DISTINCT p.id_number), \
+               COUNT(DISTINCT CASE WHEN {IN_POST_ON_DAY} THEN p.id_number END) FROM people p \
+             WHERE {DIVISION_ON_DAY} >= $1 AND {DIVISION_ON_DAY} < $2"
+        );
+        // A person registered in two townships (one held) is one person.
+        let (people, enforcement_staff): (i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(low.clone())
+            .bind(high.clone())
+            .bind(as_of.to_string())
+            .fetch_one(self.db.pool())
+            .await?;
         // Held on the day (DOMAIN.md 持证人数; `domain::holding_on`): issued
         // by then, within its validity, and then active or suspended by its
         // dated history — never by today's status.
@@ -73,7 +82,7 @@ impl Store {
             "SELECT COUNT(DISTINCT p.id_number), \
                COUNT(DISTINCT CASE WHEN p.section_level = 1 THEN p.id_number END), \
                COUNT(DISTINCT CASE WHEN s.status = 'suspended' THEN p.id_number END), \
-               COUNT(DISTINCT CASE WHEN p.enforcement_post = 1 THEN p.id_number END) \
+               COUNT(DISTINCT CASE WHEN {IN_POST_ON_DAY} THEN p.id_number END) \
              FROM people p JOIN ( \
                SELECT c.person_id, {STATUS_ON_DAY} AS status FROM certificates c \
                WHERE c.issued_on <= $3 AND c.valid_until >= $3) s ON s.person_id = p.id \

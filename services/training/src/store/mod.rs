@@ -47,6 +47,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "rank level",
         include_str!("../../migrations/0006_rank_level.sql"),
     ),
+    EmbeddedMigration::new(
+        7,
+        "people dates",
+        include_str!("../../migrations/0007_people_dates.sql"),
+    ),
 ];
 
 const PERSON_COLUMNS: &str = "id, division_code, name, id_number, unit, employment, rank, rank_level, section_level, enforcement_post, version, held_for";

@@ -90,10 +90,11 @@ impl Store {
     pub async fn leave_post(&self, person: &Person, on: NaiveDate) -> Result<Person, Error> {
         let mut tx = self.db.pool().begin().await?;
         let done = sqlx::query(
-            "UPDATE people SET enforcement_post = 0, version = version + 1 WHERE id = $1 AND version = $2",
+            "UPDATE people SET enforcement_post = 0, left_post_on = $3, version = version + 1 WHERE id = $1 AND version = $2",
         )
         .bind(person.id.clone())
         .bind(person.version)
+        .bind(on.to_string())
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
