@@ -236,6 +236,12 @@ impl Caller {
         self.scope.contains(division)
     }
 
+    /// [`Caller::narrow`] to a division code given as text in `field`
+    /// (empty: none asked), read first.
+    pub fn narrow_code(&self, field: &str, text: &str) -> Result<DivisionCode, Error> {
+        self.narrow(field, DivisionCode::parse_optional_field(field, text)?)
+    }
+
     /// The division a list or count covers: the caller's whole scope when
     /// none is asked for, the asked one when it lies inside the scope.
     pub fn narrow(&self, field: &str, asked: Option<DivisionCode>) -> Result<DivisionCode, Error> {

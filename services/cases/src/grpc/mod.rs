@@ -1,7 +1,6 @@
 //! gRPC adapter: proto ↔ domain, scope checks, and store calls.
 
 use fazhi_platform::{
-    DivisionCode,
     auth::{self, Permission},
     time,
 };
@@ -29,10 +28,7 @@ impl CaseService for CasesApi {
         let caller = auth::caller(&request)?;
         caller.require(Permission::OversightRead)?;
         let r = request.into_inner();
-        let division = caller.narrow(
-            "division_code",
-            DivisionCode::parse_optional_field("division_code", &r.division_code)?,
-        )?;
+        let division = caller.narrow_code("division_code", &r.division_code)?;
         let period = time::period_from_proto(r.period.as_ref(), "period")?;
         let counts = self.store.counts(Some(&division), period).await?;
         Ok(Response::new(pb::CaseStats {

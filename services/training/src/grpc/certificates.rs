@@ -1,9 +1,6 @@
 //! Certificates: issue, read, change by hand, "certified on", the annual review.
 
-use fazhi_platform::{
-    DivisionCode,
-    auth::{self, Permission},
-};
+use fazhi_platform::auth::{self, Permission};
 use fazhi_proto::training::v1 as pb;
 use tonic::{Request, Response, Status};
 
@@ -81,10 +78,7 @@ pub(super) async fn list_certificates(
     let caller = auth::caller(&request)?;
     caller.require(Permission::TrainingRead)?;
     let r = request.into_inner();
-    let scope = caller.narrow(
-        "division_code",
-        DivisionCode::parse_optional_field("division_code", &r.division_code)?,
-    )?;
+    let scope = caller.narrow_code("division_code", &r.division_code)?;
     // A filter: a person outside the divisions (or unknown) lists nothing.
     let person_id = (!r.person_id.is_empty()).then_some(r.person_id.as_str());
     let status = match r.status {
@@ -104,69 +98,42 @@ pub(super) async fn list_certificates(
     }))
 }
 
-pub(super) async fn suspend_certificate(
-    api: &TrainingApi,
-    request: Request<pb::SuspendCertificateRequest>,
-) -> Result<Response<pb::Certificate>, Status> {
-    let caller = auth::caller(&request)?;
-    let r = request.into_inner();
-    api.transition(
-        &caller,
-        &r.certificate_id,
-        r.version,
-        r.on.as_ref(),
-        Transition::Suspend,
-    )
-    .await
+/// One hand change per RPC, each with a request of its own (the same fields).
+macro_rules! transition_rpc {
+    ($name:ident, $request:ty, $transition:expr) => {
+        pub(super) async fn $name(
+            api: &TrainingApi,
+            request: Request<$request>,
+        ) -> Result<Response<pb::Certificate>, Status> {
+            let caller = auth::caller(&request)?;
+            let r = request.into_inner();
+            let on = r.on.as_ref();
+            api.transition(&caller, &r.certificate_id, r.version, on, $transition)
+                .await
+        }
+    };
 }
 
-pub(super) async fn reinstate_certificate(
-    api: &TrainingApi,
-    request: Request<pb::ReinstateCertificateRequest>,
-) -> Result<Response<pb::Certificate>, Status> {
-    let caller = auth::caller(&request)?;
-    let r = request.into_inner();
-    api.transition(
-        &caller,
-        &r.certificate_id,
-        r.version,
-        r.on.as_ref(),
-        Transition::Reinstate,
-    )
-    .await
-}
-
-pub(super) async fn revoke_certificate(
-    api: &TrainingApi,
-    request: Request<pb::RevokeCertificateRequest>,
-) -> Result<Response<pb::Certificate>, Status> {
-    let caller = auth::caller(&request)?;
-    let r = request.into_inner();
-    api.transition(
-        &caller,
-        &r.certificate_id,
-        r.version,
-        r.on.as_ref(),
-        Transition::Revoke,
-    )
-    .await
-}
-
-pub(super) async fn expire_certificate(
-    api: &TrainingApi,
-    request: Request<pb::ExpireCertificateRequest>,
-) -> Result<Response<pb::Certificate>, Status> {
-    let caller = auth::caller(&request)?;
-    let r = request.into_inner();
-    api.transition(
-        &caller,
-        &r.certificate_id,
-        r.version,
-        r.on.as_ref(),
-        Transition::Expire,
-    )
-    .await
-}
+transition_rpc!(
+    suspend_certificate,
+    pb::SuspendCertificateRequest,
+    Transition::Suspend
+);
+transition_rpc!(
+    reinstate_certificate,
+    pb::ReinstateCertificateRequest,
+    Transition::Reinstate
+);
+transition_rpc!(
+    revoke_certificate,
+    pb::RevokeCertificateRequest,
+    Transition::Revoke
+);
+transition_rpc!(
+    expire_certificate,
+    pb::ExpireCertificateRequest,
+    Transition::Expire
+);
 
 pub(super) async fn is_certified(
     api: &TrainingApi,
@@ -199,10 +166,7 @@ pub(super) async fn run_annual_review(
     let caller = auth::caller(&request)?;
     caller.require(Permission::CertificateManage)?;
     let r = request.into_inner();
-    let scope = caller.narrow(
-        "division_code",
-        DivisionCode::parse_optional_field("division_code", &r.division_code)?,
-    )?;
+    let scope = caller.narrow_code("division_code", &r.division_code)?;
     let today = today();
     domain::check_review_year(r.year, today)?;
     let on = date_or_today("on", r.on.as_ref())?;

@@ -3,7 +3,7 @@
 use chrono::{Duration, NaiveDate};
 use fazhi_platform::Code;
 use fazhi_platform::{
-    DivisionCode, Error, ErrorKind,
+    Error, ErrorKind,
     auth::{self, Caller, Permission},
     privacy, time,
 };
@@ -186,10 +186,7 @@ pub(super) async fn export_list(
             privacy::mask_id_number(id)
         }
     };
-    let scope = caller.narrow(
-        "division_code",
-        DivisionCode::parse_optional_field("division_code", &r.division_code)?,
-    )?;
+    let scope = caller.narrow_code("division_code", &r.division_code)?;
     let period = time::period_from_proto(r.period.as_ref(), "period")?;
     let from = period.start.map_or(
         NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default(),

@@ -68,10 +68,7 @@ pub(super) async fn list_people(
     let caller = auth::caller(&request)?;
     caller.require(Permission::TrainingRead)?;
     let r = request.into_inner();
-    let scope = caller.narrow(
-        "division_code",
-        DivisionCode::parse_optional_field("division_code", &r.division_code)?,
-    )?;
+    let scope = caller.narrow_code("division_code", &r.division_code)?;
     let limit = paging::page_size(r.page_size)?;
     let after = paging::decode_token(&r.page_token, 1)?
         .map(|p| p[0].clone())

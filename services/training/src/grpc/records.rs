@@ -48,10 +48,7 @@ pub(super) async fn list_training_sessions(
     let caller = auth::caller(&request)?;
     caller.require(Permission::TrainingRead)?;
     let r = request.into_inner();
-    let scope = caller.narrow(
-        "division_code",
-        DivisionCode::parse_optional_field("division_code", &r.division_code)?,
-    )?;
+    let scope = caller.narrow_code("division_code", &r.division_code)?;
     let (from, to) = period_days(r.period.as_ref())?;
     let kind = match r.kind {
         0 => None,
@@ -100,10 +97,7 @@ pub(super) async fn list_exams(
     let caller = auth::caller(&request)?;
     caller.require(Permission::TrainingRead)?;
     let r = request.into_inner();
-    let scope = caller.narrow(
-        "division_code",
-        DivisionCode::parse_optional_field("division_code", &r.division_code)?,
-    )?;
+    let scope = caller.narrow_code("division_code", &r.division_code)?;
     let days = period_days(r.period.as_ref())?;
     let kind = match r.kind {
         0 => None,
@@ -128,10 +122,7 @@ pub(super) async fn list_outreach_events(
     let caller = auth::caller(&request)?;
     caller.require(Permission::TrainingRead)?;
     let r = request.into_inner();
-    let scope = caller.narrow(
-        "division_code",
-        DivisionCode::parse_optional_field("division_code", &r.division_code)?,
-    )?;
+    let scope = caller.narrow_code("division_code", &r.division_code)?;
     let days = period_days(r.period.as_ref())?;
     let (limit, after) = page(r.page_size, &r.page_token)?;
     let mut events = api.store.outreach(&scope, days, &after, limit + 1).await?;

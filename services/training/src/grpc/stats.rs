@@ -2,7 +2,6 @@
 
 use chrono::{Duration, NaiveDate};
 use fazhi_platform::{
-    DivisionCode,
     auth::{self, Permission},
     time,
 };
@@ -21,10 +20,7 @@ pub(super) async fn get_stats(
         return Err(auth::forbidden(Permission::OversightRead).into());
     }
     let r = request.into_inner();
-    let scope = caller.narrow(
-        "division_code",
-        DivisionCode::parse_optional_field("division_code", &r.division_code)?,
-    )?;
+    let scope = caller.narrow_code("division_code", &r.division_code)?;
     let period = time::period_from_proto(r.period.as_ref(), "period")?;
     // Dates of the period, inclusive; holders are counted on its last day.
     let from = period.start.map_or(NaiveDate::MIN, time::china_date);

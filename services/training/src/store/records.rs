@@ -72,20 +72,12 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let mut attendance: std::collections::HashMap<String, Vec<(String, i64)>> =
             std::collections::HashMap::new();
-        if !ids.is_empty() {
-            let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT session_id, person_id, hours_tenths FROM attendance WHERE session_id IN ({}) \
-                 ORDER BY session_id, person_id",
-                marks.join(", ")
-            );
-            let mut query = sqlx::query_as::<_, (String, String, i64)>(sqlx::AssertSqlSafe(sql));
-            for id in &ids {
-                query = query.bind(id.clone());
-            }
-            for (session, person, hours) in query.fetch_all(self.db.pool()).await? {
-                attendance.entry(session).or_default().push((person, hours));
-            }
+        let children = "session_id, person_id, hours_tenths";
+        for (session, person, hours) in
+            rows_for::<(String, String, i64)>(&self.db, children, "attendance", "session_id", &ids)
+                .await?
+        {
+            attendance.entry(session).or_default().push((person, hours));
         }
         let mut sessions = Vec::with_capacity(rows.len());
         for (r, id) in rows.iter().zip(ids) {
@@ -138,21 +130,17 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let mut results: std::collections::HashMap<String, Vec<(String, Option<i64>)>> =
             std::collections::HashMap::new();
-        if !ids.is_empty() {
-            let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT exam_id, person_id, score FROM exam_results WHERE exam_id IN ({}) \
-                 ORDER BY exam_id, person_id",
-                marks.join(", ")
-            );
-            let mut query =
-                sqlx::query_as::<_, (String, String, Option<i64>)>(sqlx::AssertSqlSafe(sql));
-            for id in &ids {
-                query = query.bind(id.clone());
-            }
-            for (exam, person, score) in query.fetch_all(self.db.pool()).await? {
-                results.entry(exam).or_default().push((person, score));
-            }
+        let children = "exam_id, person_id, score";
+        for (exam, person, score) in rows_for::<(String, String, Option<i64>)>(
+            &self.db,
+            children,
+            "exam_results",
+            "exam_id",
+            &ids,
+        )
+        .await?
+        {
+            results.entry(exam).or_default().push((person, score));
         }
         let mut exams = Vec::with_capacity(rows.len());
         for (r, id) in rows.iter().zip(ids) {
@@ -388,4 +376,33 @@ pub(super) fn decode_sitting(r: &AnyRow) -> Result<Sitting, Error> {
         score: r.try_get("score")?,
         pass_mark: r.try_get("pass_mark")?,
     })
+}
+
+/// The rows (`columns` of `table`) whose `key` is one of `ids`, ordered by
+/// `key` and the second column: a page's children in one query per 500.
+/// `columns`, `table` and `key` are the store's own constants.
+async fn rows_for<T>(
+    db: &fazhi_platform::db::Database,
+    columns: &str,
+    table: &str,
+    key: &str,
+    ids: &[String],
+) -> Result<Vec<T>, Error>
+where
+    T: for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin,
+{
+    let mut found = Vec::new();
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT {columns} FROM {table} WHERE {key} IN ({}) ORDER BY 1, 2",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(id.clone());
+        }
+        found.extend(query.fetch_all(db.pool()).await?);
+    }
+    Ok(found)
 }

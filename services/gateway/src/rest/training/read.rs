@@ -5,7 +5,8 @@ use axum::{
     Extension, Json,
     extract::{Query, State, rejection::QueryRejection},
 };
-use fazhi_proto::training::v1 as pb;
+use fazhi_platform::auth::Caller;
+use fazhi_proto::{common::v1::TimeRange, training::v1 as pb};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -45,7 +46,33 @@ macro_rules! list_params {
             /// Opaque token from the previous page.
             page_token: Option<String>,
         }
+
+        impl $name {
+            /// The division (within the caller's), the period, the page size
+            /// and the page token asked for.
+            fn parts(&self, caller: &Caller) -> Result<Parts, Problem> {
+                let division = query::scoped_division(caller, "division", self.division.as_deref())?;
+                Ok(Parts {
+                    division_code: division.map(String::from).unwrap_or_default(),
+                    period: query::period(
+                        ("year", self.year.as_deref()),
+                        ("from", self.from.as_deref()),
+                        ("to", self.to.as_deref()),
+                    )?,
+                    page_size: query::page_size(self.page_size.as_deref())?,
+                    page_token: self.page_token.clone().unwrap_or_default(),
+                })
+            }
+        }
     };
+}
+
+/// What every read-back asks for, read and checked.
+struct Parts {
+    division_code: String,
+    period: Option<TimeRange>,
+    page_size: i32,
+    page_token: String,
 }
 
 list_params!(SessionListParams, kind: crate::rest::codes::TrainingKind);
@@ -68,22 +95,16 @@ pub async fn list_training_sessions(
     params: Result<Query<SessionListParams>, QueryRejection>,
 ) -> Result<Json<ListTrainingSessionsResponse>, Problem> {
     let Query(params) = params?;
-    let division =
-        query::scoped_division(&identity.caller, "division", params.division.as_deref())?;
-    let period = query::period(
-        ("year", params.year.as_deref()),
-        ("from", params.from.as_deref()),
-        ("to", params.to.as_deref()),
-    )?;
+    let parts = params.parts(&identity.caller)?;
     let request = pb::ListTrainingSessionsRequest {
-        division_code: division.map(String::from).unwrap_or_default(),
-        period,
+        division_code: parts.division_code,
+        period: parts.period,
         kind: match params.kind.as_deref() {
             None | Some("") => 0,
             Some(code) => body::training_kind("kind", code)?,
         },
-        page_size: query::page_size(params.page_size.as_deref())?,
-        page_token: params.page_token.unwrap_or_default(),
+        page_size: parts.page_size,
+        page_token: parts.page_token,
     };
     Ok(Json(
         state
@@ -111,22 +132,16 @@ pub async fn list_exams(
     params: Result<Query<ExamListParams>, QueryRejection>,
 ) -> Result<Json<ListExamsResponse>, Problem> {
     let Query(params) = params?;
-    let division =
-        query::scoped_division(&identity.caller, "division", params.division.as_deref())?;
-    let period = query::period(
-        ("year", params.year.as_deref()),
-        ("from", params.from.as_deref()),
-        ("to", params.to.as_deref()),
-    )?;
+    let parts = params.parts(&identity.caller)?;
     let request = pb::ListExamsRequest {
-        division_code: division.map(String::from).unwrap_or_default(),
-        period,
+        division_code: parts.division_code,
+        period: parts.period,
         kind: match params.kind.as_deref() {
             None | Some("") => 0,
             Some(code) => body::exam_kind("kind", code)?,
         },
-        page_size: query::page_size(params.page_size.as_deref())?,
-        page_token: params.page_token.unwrap_or_default(),
+        page_size: parts.page_size,
+        page_token: parts.page_token,
     };
     Ok(Json(
         state
@@ -154,18 +169,12 @@ pub async fn list_outreach_events(
     params: Result<Query<OutreachListParams>, QueryRejection>,
 ) -> Result<Json<ListOutreachEventsResponse>, Problem> {
     let Query(params) = params?;
-    let division =
-        query::scoped_division(&identity.caller, "division", params.division.as_deref())?;
-    let period = query::period(
-        ("year", params.year.as_deref()),
-        ("from", params.from.as_deref()),
-        ("to", params.to.as_deref()),
-    )?;
+    let parts = params.parts(&identity.caller)?;
     let request = pb::ListOutreachEventsRequest {
-        division_code: division.map(String::from).unwrap_or_default(),
-        period,
-        page_size: query::page_size(params.page_size.as_deref())?,
-        page_token: params.page_token.unwrap_or_default(),
+        division_code: parts.division_code,
+        period: parts.period,
+        page_size: parts.page_size,
+        page_token: parts.page_token,
     };
     Ok(Json(
         state
