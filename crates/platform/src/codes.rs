@@ -88,6 +88,8 @@ catalogue! {
     IdNumberExists => "id_number_exists",
     /// the identity provider (OIDC) could not be reached to check a token
     IdentityProviderUnavailable => "identity_provider_unavailable",
+    /// a held registration and the person it is merged into share a session or an exam
+    RegistrationsOverlap => "registrations_overlap",
     /// a transfer to the division the person is already in
     SameDivision => "same_division",
     /// a request with this Idempotency-Key is still being processed

@@ -168,8 +168,9 @@ impl Store {
                         if db::is_unique_violation(&err) {
                             Error::new(
                                 ErrorKind::Conflict,
-                                Code::VersionConflict,
-                                "the held registration and the person both attended a session or sat an exam; merge them by hand",
+                                Code::RegistrationsOverlap,
+                                "the held registration and the person both attended one session or sat one exam; \
+                                 correct those records before the transfer",
                             )
                         } else {
                             err.into()
