@@ -502,3 +502,64 @@ async fn a_transfer_cancels_the_certificate_and_takes_in_the_registration_held_f
         sandbox.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_transfer_that_cannot_merge_writes_nothing() {
+    let sandbox = Sandbox::start(Backend::Sqlite).await;
+    let county = sandbox.account("county.admin", &["admin"], COUNTY).await;
+    let other = sandbox
+        .account("other.admin", &["admin"], OTHER_TOWNSHIP)
+        .await;
+    let number = crate::authorization::id_number(920);
+    let body = |response: reqwest::Response| async move {
+        let status = response.status();
+        let body: Value = response.json().await.unwrap();
+        assert!(status.is_success(), "{status}: {body}");
+        body
+    };
+    let person = body(
+        sandbox
+            .post_as(&county, "/api/v1/people", &registration(TOWNSHIP, &number))
+            .await,
+    )
+    .await;
+    let id = person["id"].as_str().unwrap().to_owned();
+    let held = body(
+        sandbox
+            .post_as(
+                &other,
+                "/api/v1/people",
+                &registration(OTHER_TOWNSHIP, &number),
+            )
+            .await,
+    )
+    .await;
+    // The county records one session that both records attended.
+    body(sandbox.post_as(&county, "/api/v1/training-sessions", &json!({
+        "division_code": COUNTY, "topic": "全县执法培训", "kind": "in_person", "held_on": "2024-06-01",
+        "attendance": [{ "person_id": id, "hours": 4 }, { "person_id": held["id"], "hours": 4 }],
+    })).await)
+    .await;
+    let refused = sandbox
+        .post_as(
+            &county,
+            &format!("/api/v1/people/{id}/transfer"),
+            &json!({ "division_code": OTHER_TOWNSHIP, "version": 1 }),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let refused: Value = refused.json().await.unwrap();
+    assert_eq!(refused["code"], "registrations_overlap", "{refused}");
+    let unchanged: Value = sandbox
+        .get_as(&county, &format!("/api/v1/people/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (&unchanged["division_code"], &unchanged["version"]),
+        (&json!(TOWNSHIP), &json!(1)),
+        "nothing half-written: {unchanged}"
+    );
+    sandbox.stop().await;
+}
