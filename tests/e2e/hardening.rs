@@ -249,6 +249,14 @@ async fn ending_sessions_ends_old_tokens_and_a_new_password_needs_the_old_one() 
     sandbox.stop().await;
 }
 
+/// The JSON of a successful answer; any other status fails the test.
+async fn success(response: reqwest::Response) -> Value {
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert!(status.is_success(), "{status}: {body}");
+    body
+}
+
 /// One registration as a township records it.
 fn registration(division: &str, id_number: &str) -> Value {
     json!({
@@ -388,13 +396,7 @@ async fn a_transfer_cancels_the_certificate_and_takes_in_the_registration_held_f
             .account("other.admin", &["admin"], OTHER_TOWNSHIP)
             .await;
         let number = crate::authorization::id_number(910);
-        let created = |response: reqwest::Response| async move {
-            let status = response.status();
-            let body: Value = response.json().await.unwrap();
-            assert!(status.is_success(), "{status}: {body}");
-            body
-        };
-        let person = created(
+        let person = success(
             sandbox
                 .post_as(&county, "/api/v1/people", &registration(TOWNSHIP, &number))
                 .await,
@@ -402,15 +404,15 @@ async fn a_transfer_cancels_the_certificate_and_takes_in_the_registration_held_f
         .await;
         let id = person["id"].as_str().unwrap().to_owned();
         // Qualified, trained and certified in the first township.
-        created(sandbox.post_as(&county, "/api/v1/exams", &json!({
+        success(sandbox.post_as(&county, "/api/v1/exams", &json!({
         "division_code": TOWNSHIP, "kind": "qualification", "title": "执法资格考试", "held_on": "2024-03-01",
         "results": [{ "person_id": id, "score": 90 }],
     })).await).await;
-        created(sandbox.post_as(&county, "/api/v1/training-sessions", &json!({
+        success(sandbox.post_as(&county, "/api/v1/training-sessions", &json!({
         "division_code": TOWNSHIP, "topic": "岗前培训", "kind": "in_person", "held_on": "2024-03-05",
         "attendance": [{ "person_id": id, "hours": 8 }],
     })).await).await;
-        let certificate = created(
+        let certificate = success(
             sandbox
                 .post_as(
                     &county,
@@ -423,7 +425,7 @@ async fn a_transfer_cancels_the_certificate_and_takes_in_the_registration_held_f
         )
         .await;
         // The other township registers them (held) and trains the registration.
-        let held = created(
+        let held = success(
             sandbox
                 .post_as(
                     &other,
@@ -434,12 +436,12 @@ async fn a_transfer_cancels_the_certificate_and_takes_in_the_registration_held_f
         )
         .await;
         let held_id = held["id"].as_str().unwrap().to_owned();
-        created(sandbox.post_as(&other, "/api/v1/training-sessions", &json!({
+        success(sandbox.post_as(&other, "/api/v1/training-sessions", &json!({
         "division_code": OTHER_TOWNSHIP, "topic": "执法程序", "kind": "in_person", "held_on": "2024-06-01",
         "attendance": [{ "person_id": held_id, "hours": 6 }],
     })).await).await;
 
-        let moved = created(
+        let moved = success(
             sandbox
                 .post_as(
                     &county,
@@ -511,20 +513,14 @@ async fn a_transfer_that_cannot_merge_writes_nothing() {
         .account("other.admin", &["admin"], OTHER_TOWNSHIP)
         .await;
     let number = crate::authorization::id_number(920);
-    let body = |response: reqwest::Response| async move {
-        let status = response.status();
-        let body: Value = response.json().await.unwrap();
-        assert!(status.is_success(), "{status}: {body}");
-        body
-    };
-    let person = body(
+    let person = success(
         sandbox
             .post_as(&county, "/api/v1/people", &registration(TOWNSHIP, &number))
             .await,
     )
     .await;
     let id = person["id"].as_str().unwrap().to_owned();
-    let held = body(
+    let held = success(
         sandbox
             .post_as(
                 &other,
@@ -535,7 +531,7 @@ async fn a_transfer_that_cannot_merge_writes_nothing() {
     )
     .await;
     // The county records one session that both records attended.
-    body(sandbox.post_as(&county, "/api/v1/training-sessions", &json!({
+    success(sandbox.post_as(&county, "/api/v1/training-sessions", &json!({
         "division_code": COUNTY, "topic": "全县执法培训", "kind": "in_person", "held_on": "2024-06-01",
         "attendance": [{ "person_id": id, "hours": 4 }, { "person_id": held["id"], "hours": 4 }],
     })).await)

@@ -1017,6 +1017,16 @@ async fn a_townships_years_are_counted_from_their_dated_history() {
             &[(b, 75.0), (d, 75.0)],
         )
         .await;
+        // Dated before the suspensions it would lift: refused, nothing written.
+        let (status, early) = post(
+            &sandbox,
+            &admin,
+            "/api/v1/annual-reviews",
+            review("2023-12-10"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{early}");
+        assert_eq!(early["code"], "date_out_of_range", "{early}");
         let (status, retaken) = post(
             &sandbox,
             &admin,

@@ -30,6 +30,14 @@ pub fn scoped_division(
     Ok(asked)
 }
 
+/// [`scoped_division`] as a proto request carries it: empty for all the
+/// caller may see.
+pub fn division_code(caller: &Caller, name: &str, value: Option<&str>) -> Result<String, Problem> {
+    Ok(scoped_division(caller, name, value)?
+        .map(String::from)
+        .unwrap_or_default())
+}
+
 /// A period, the same way on every route: `year` (a whole China calendar
 /// year), or `from` and/or `to`, each an RFC 3339 time or a day
 /// (`2026-03-01`, China time; a `to` day is included). An offset's `+` sent

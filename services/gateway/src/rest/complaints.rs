@@ -226,8 +226,8 @@ pub async fn list(
 ) -> Result<Json<ComplaintPage>, Problem> {
     let Query(params) = params?;
     let page_size = query::page_size(params.page_size.as_deref())?;
-    let division =
-        query::scoped_division(&identity.caller, "division", params.division.as_deref())?;
+    let division_code =
+        query::division_code(&identity.caller, "division", params.division.as_deref())?;
     let (from, to) = match (params.from.as_deref(), params.to.as_deref()) {
         (None, None) => (
             ("received_from", params.received_from.as_deref()),
@@ -237,7 +237,7 @@ pub async fn list(
     };
     let received = query::period(("year", params.year.as_deref()), from, to)?;
     let request = pb::ListComplaintsRequest {
-        division_code: division.map(String::from).unwrap_or_default(),
+        division_code,
         received,
         page_size,
         page_token: params.page_token.unwrap_or_default(),

@@ -338,18 +338,6 @@ impl Store {
         Ok(total.unwrap_or(0))
     }
 
-    pub async fn hours(&self, person_id: &str, year: i32) -> Result<i64, Error> {
-        let total: Option<i64> = sqlx::query_scalar(
-            "SELECT CAST(SUM(hours_tenths) AS BIGINT) FROM attendance WHERE person_id = $1 AND held_on >= $2 AND held_on <= $3",
-        )
-        .bind(person_id.to_owned())
-        .bind(format!("{year:04}-01-01"))
-        .bind(format!("{year:04}-12-31"))
-        .fetch_one(self.db.pool())
-        .await?;
-        Ok(total.unwrap_or(0))
-    }
-
     pub async fn insert_outreach(&self, o: &Outreach) -> Result<(), Error> {
         sqlx::query(
             "INSERT INTO outreach_events (id, division_code, held_on, theme, audience, materials, people_reached) \

@@ -81,10 +81,12 @@ pub async fn list_certificates(
     params: Result<Query<CertificateParams>, QueryRejection>,
 ) -> Result<Json<ListCertificatesResponse>, Problem> {
     let Query(params) = params?;
-    let division =
-        query::scoped_division(&identity.caller, "division", params.division.as_deref())?;
     let request = pb::ListCertificatesRequest {
-        division_code: division.map(String::from).unwrap_or_default(),
+        division_code: query::division_code(
+            &identity.caller,
+            "division",
+            params.division.as_deref(),
+        )?,
         person_id: params.person_id.unwrap_or_default(),
         status: match params.status.as_deref() {
             None | Some("") => 0,

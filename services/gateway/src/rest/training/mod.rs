@@ -91,10 +91,12 @@ pub async fn list_people(
     params: Result<Query<PeopleParams>, QueryRejection>,
 ) -> Result<Json<ListPeopleResponse>, Problem> {
     let Query(params) = params?;
-    let division =
-        query::scoped_division(&identity.caller, "division", params.division.as_deref())?;
     let request = pb::ListPeopleRequest {
-        division_code: division.map(String::from).unwrap_or_default(),
+        division_code: query::division_code(
+            &identity.caller,
+            "division",
+            params.division.as_deref(),
+        )?,
         page_size: query::page_size(params.page_size.as_deref())?,
         page_token: params.page_token.unwrap_or_default(),
     };
@@ -388,15 +390,15 @@ pub async fn stats(
     params: Result<Query<StatsParams>, QueryRejection>,
 ) -> Result<Json<TrainingStats>, Problem> {
     let Query(params) = params?;
-    let division =
-        query::scoped_division(&identity.caller, "division", params.division.as_deref())?;
+    let division_code =
+        query::division_code(&identity.caller, "division", params.division.as_deref())?;
     let period = query::period(
         ("year", params.year.as_deref()),
         ("from", params.from.as_deref()),
         ("to", params.to.as_deref()),
     )?;
     let request = pb::GetStatsRequest {
-        division_code: division.map(String::from).unwrap_or_default(),
+        division_code,
         period,
     };
     Ok(Json(

@@ -51,9 +51,8 @@ macro_rules! list_params {
             /// The division (within the caller's), the period, the page size
             /// and the page token asked for.
             fn parts(&self, caller: &Caller) -> Result<Parts, Problem> {
-                let division = query::scoped_division(caller, "division", self.division.as_deref())?;
                 Ok(Parts {
-                    division_code: division.map(String::from).unwrap_or_default(),
+                    division_code: query::division_code(caller, "division", self.division.as_deref())?,
                     period: query::period(
                         ("year", self.year.as_deref()),
                         ("from", self.from.as_deref()),

@@ -54,7 +54,7 @@ impl From<pb::ListCertificatesResponse> for ListCertificatesResponse {
     fn from(r: pb::ListCertificatesResponse) -> Self {
         Self {
             certificates: r.certificates.into_iter().map(Certificate::from).collect(),
-            next_page_token: (!r.next_page_token.is_empty()).then_some(r.next_page_token),
+            next_page_token: next_page(r.next_page_token),
         }
     }
 }

@@ -67,3 +67,8 @@ rest_enum!(
 );
 rest_enum!(write outcome_code, pb::ReviewOutcome, "REVIEW_OUTCOME_");
 rest_enum!(write reason_code, pb::NotCertifiedReason, "NOT_CERTIFIED_REASON_");
+
+/// A proto page token as REST gives it: absent on the last page.
+pub fn next_page(token: String) -> Option<String> {
+    (!token.is_empty()).then_some(token)
+}

@@ -114,7 +114,7 @@ impl From<pb::ListPeopleResponse> for ListPeopleResponse {
     fn from(r: pb::ListPeopleResponse) -> Self {
         Self {
             people: r.people.into_iter().map(Person::from).collect(),
-            next_page_token: (!r.next_page_token.is_empty()).then_some(r.next_page_token),
+            next_page_token: next_page(r.next_page_token),
         }
     }
 }

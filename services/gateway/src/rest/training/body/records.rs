@@ -98,7 +98,7 @@ impl From<pb::ListTrainingSessionsResponse> for ListTrainingSessionsResponse {
     fn from(r: pb::ListTrainingSessionsResponse) -> Self {
         Self {
             sessions: r.sessions.into_iter().map(TrainingSession::from).collect(),
-            next_page_token: (!r.next_page_token.is_empty()).then_some(r.next_page_token),
+            next_page_token: next_page(r.next_page_token),
         }
     }
 }
@@ -115,7 +115,7 @@ impl From<pb::ListExamsResponse> for ListExamsResponse {
     fn from(r: pb::ListExamsResponse) -> Self {
         Self {
             exams: r.exams.into_iter().map(Exam::from).collect(),
-            next_page_token: (!r.next_page_token.is_empty()).then_some(r.next_page_token),
+            next_page_token: next_page(r.next_page_token),
         }
     }
 }
@@ -132,7 +132,7 @@ impl From<pb::ListOutreachEventsResponse> for ListOutreachEventsResponse {
     fn from(r: pb::ListOutreachEventsResponse) -> Self {
         Self {
             events: r.events.into_iter().map(OutreachEvent::from).collect(),
-            next_page_token: (!r.next_page_token.is_empty()).then_some(r.next_page_token),
+            next_page_token: next_page(r.next_page_token),
         }
     }
 }
