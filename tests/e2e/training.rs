@@ -1178,3 +1178,109 @@ async fn a_rank_level_decides_section_level_and_reads_back() {
     );
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn a_certificate_covers_its_area_and_categories_and_nothing_else() {
+    let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
+    let admin = sandbox
+        .account("county.competence", &["county_overseer"], COUNTY)
+        .await;
+    let officer = person(&sandbox, &admin, 400, false, "civil_servant").await;
+    examined(
+        &sandbox,
+        &admin,
+        "qualification",
+        "2026-01-10",
+        &[(&officer, 88.0)],
+    )
+    .await;
+    trained(&sandbox, &admin, "2026-01-20", &[&officer], 8.0).await;
+    let issue = |areas: Value, categories: Value| {
+        json!({
+            "person_id": officer, "number": "豫执4116249400", "issued_on": "2026-03-01",
+            "areas": areas, "categories": categories,
+        })
+    };
+    // An area beyond the holder's township, or a category not in the list, is refused.
+    for (body, status, code, field) in [
+        (
+            issue(json!([OTHER_TOWNSHIP]), json!(["comprehensive"])),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "area_outside_division",
+            "areas",
+        ),
+        (
+            issue(json!([TOWNSHIP]), json!(["police"])),
+            StatusCode::BAD_REQUEST,
+            "unknown_code",
+            "categories",
+        ),
+        (
+            issue(json!([TOWNSHIP]), json!(["transport", "transport"])),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "duplicate_value",
+            "categories",
+        ),
+    ] {
+        let (got, problem) = post(&sandbox, &admin, "/api/v1/certificates", body).await;
+        assert_eq!(got, status, "{problem}");
+        assert_eq!(
+            (&problem["code"], &problem["field"]),
+            (&json!(code), &json!(field))
+        );
+    }
+    let (status, certificate) = post(
+        &sandbox,
+        &admin,
+        "/api/v1/certificates",
+        issue(
+            json!([TOWNSHIP]),
+            json!(["comprehensive", "housing_construction"]),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{certificate}");
+    assert_eq!(certificate["areas"], json!([TOWNSHIP]));
+    assert_eq!(
+        certificate["categories"],
+        json!(["comprehensive", "housing_construction"])
+    );
+    let asked = |query: &str| {
+        let path = format!("/api/v1/people/{officer}/certified?on=2026-06-01{query}");
+        let sandbox = &sandbox;
+        let admin = &admin;
+        async move {
+            let response = sandbox.get_as(admin, &path).await;
+            (response.status(), response.json::<Value>().await.unwrap())
+        }
+    };
+    for (query, certified, reason) in [
+        ("", true, ""),
+        (
+            &format!("&division={TOWNSHIP}&category=housing_construction") as &str,
+            true,
+            "",
+        ),
+        (
+            &format!("&division={OTHER_TOWNSHIP}"),
+            false,
+            "outside_area",
+        ),
+        ("&category=transport", false, "outside_category"),
+    ] {
+        let (status, answer) = asked(query).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(
+            (&answer["certified"], &answer["reason"]),
+            (&json!(certified), &json!(reason)),
+            "{query}: {answer}"
+        );
+    }
+    let (status, problem) = asked("&category=police").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(problem["field"], "category");
+    let (status, problem) = asked("&division=12").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(problem["field"], "division");
+    sandbox.stop().await;
+}

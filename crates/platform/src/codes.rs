@@ -44,6 +44,8 @@ catalogue! {
     AccountDisabled => "account_disabled",
     /// an API key cannot hold the admin role
     AdminApiKey => "admin_api_key",
+    /// a certificate's area lies within its holder's division
+    AreaOutsideDivision => "area_outside_division",
     /// the person already holds a certificate in force
     AlreadyCertified => "already_certified",
     /// a record with this id exists
@@ -68,6 +70,8 @@ catalogue! {
     DateInFuture => "date_in_future",
     /// the date lies outside the range records may have
     DateOutOfRange => "date_out_of_range",
+    /// a list names the same value twice
+    DuplicateValue => "duplicate_value",
     /// a service this request needs did not answer in time
     DeadlineExceeded => "deadline_exceeded",
     /// the division lies outside the divisions the caller acts for
@@ -214,6 +218,8 @@ catalogue! {
     TokenRevoked => "token_revoked",
     /// a text is longer than allowed
     TooLong => "too_long",
+    /// a list holds more values than allowed
+    TooManyValues => "too_many_values",
     /// missing or invalid credentials
     Unauthenticated => "unauthenticated",
     /// the category is not in the taxonomy

@@ -3,6 +3,7 @@
 //! domain primitives every service speaks (division codes, masking, time).
 
 pub mod auth;
+pub mod category;
 pub mod codes;
 pub mod config;
 pub mod db;

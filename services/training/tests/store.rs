@@ -146,6 +146,10 @@ mod records {
             status: CertificateStatus::Active,
             status_since: issued_on,
             version: 1,
+            competence: domain::Competence {
+                areas: vec![DivisionCode::parse("411624100").unwrap()],
+                categories: vec![fazhi_platform::category::EnforcementCategory::Comprehensive],
+            },
         }
     }
 

@@ -81,6 +81,26 @@ pub enum NotCertifiedReason {
     Suspended,
     Revoked,
     Cancelled,
+    OutsideArea,
+    OutsideCategory,
+}
+
+/// A field of administrative enforcement (执法类别).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EnforcementCategory {
+    Comprehensive,
+    NaturalResources,
+    HousingConstruction,
+    EcologyEnvironment,
+    MarketRegulation,
+    EmergencyManagement,
+    Agriculture,
+    Transport,
+    CultureTourism,
+    Health,
+    WaterResources,
+    Forestry,
 }
 
 /// Whom an outreach event was for.
@@ -219,6 +239,11 @@ mod tests {
             "NOT_CERTIFIED_REASON_"
         );
         same!(Audience, training::Audience, "AUDIENCE_");
+        same!(
+            EnforcementCategory,
+            fazhi_proto::common::v1::EnforcementCategory,
+            "ENFORCEMENT_CATEGORY_"
+        );
         same!(ListKind, training::ListKind, "LIST_KIND_");
         same!(FileFormat, training::FileFormat, "FILE_FORMAT_");
         same!(Channel, complaints::Channel, "CHANNEL_");

@@ -5,7 +5,7 @@ use chrono::{Months, NaiveDate};
 use fazhi_platform::Code;
 use fazhi_platform::{Error, ErrorKind, coded_enum};
 
-use super::TrainingRules;
+use super::{Action, Competence, Outside, TrainingRules};
 
 coded_enum! {
     /// Where a certificate stands.
@@ -34,6 +34,8 @@ pub struct Certificate {
     /// When the current status began.
     pub status_since: NaiveDate,
     pub version: i64,
+    /// Where and for what it lets its holder act.
+    pub competence: Competence,
 }
 
 /// The last day a certificate issued on `issued_on` is valid.
@@ -117,6 +119,10 @@ pub enum NotCertified {
     Suspended,
     Revoked,
     Cancelled,
+    /// Holds one in force, but not for the action's division.
+    OutsideArea,
+    /// Holds one in force, but not for the action's category.
+    OutsideCategory,
 }
 
 impl NotCertified {
@@ -128,6 +134,8 @@ impl NotCertified {
             NotCertified::Suspended => "suspended",
             NotCertified::Revoked => "revoked",
             NotCertified::Cancelled => "cancelled",
+            NotCertified::OutsideArea => "outside_area",
+            NotCertified::OutsideCategory => "outside_category",
         }
     }
 }
@@ -146,10 +154,12 @@ pub fn status_on(
 }
 
 /// "Certified on date D": a certificate active on D, issued by D and not
-/// expired on D. `certificates` come with their histories.
+/// expired on D, whose area and categories cover `action`. `certificates`
+/// come with their histories.
 pub fn certified_on(
     certificates: &[(Certificate, Vec<(NaiveDate, CertificateStatus)>)],
     date: NaiveDate,
+    action: &Action,
 ) -> Result<String, NotCertified> {
     let mut reason = NotCertified::NoCertificate;
     for (certificate, history) in certificates {
@@ -159,7 +169,11 @@ pub fn certified_on(
             NotCertified::Expired
         } else {
             match status_on(history, date) {
-                Some(CertificateStatus::Active) => return Ok(certificate.number.clone()),
+                Some(CertificateStatus::Active) => match certificate.competence.covers(action) {
+                    Ok(()) => return Ok(certificate.number.clone()),
+                    Err(Outside::Area) => NotCertified::OutsideArea,
+                    Err(Outside::Category) => NotCertified::OutsideCategory,
+                },
                 Some(CertificateStatus::Suspended) => NotCertified::Suspended,
                 Some(CertificateStatus::Revoked) => NotCertified::Revoked,
                 Some(CertificateStatus::Cancelled) => NotCertified::Cancelled,
@@ -167,7 +181,8 @@ pub fn certified_on(
                 None => NotCertified::NotYetIssued,
             }
         };
-        // The most telling reason wins: suspended or revoked over expiry.
+        // The most telling reason wins: suspended or revoked over expiry,
+        // and one in force for another ground or field over them all.
         if rank(why) > rank(reason) {
             reason = why;
         }
@@ -183,6 +198,8 @@ fn rank(reason: NotCertified) -> u8 {
         NotCertified::Cancelled => 3,
         NotCertified::Revoked => 4,
         NotCertified::Suspended => 5,
+        NotCertified::OutsideCategory => 6,
+        NotCertified::OutsideArea => 7,
     }
 }
 
@@ -263,24 +280,65 @@ mod tests {
     }
 
     #[test]
+    fn certified_for_an_action_means_a_certificate_in_force_covering_its_ground_and_field() {
+        let active = certificate(CertificateStatus::Active, "2021-03-01");
+        let history = vec![(day("2021-03-01"), CertificateStatus::Active)];
+        let held = vec![(active.clone(), history)];
+        let on = day("2023-01-01");
+        let action = |division: &str, category| Action {
+            division: Some(fazhi_platform::DivisionCode::parse(division).unwrap()),
+            category: Some(category),
+        };
+        use fazhi_platform::category::EnforcementCategory as Category;
+        assert_eq!(
+            certified_on(&held, on, &action("411624100", Category::Comprehensive)),
+            Ok(active.number.clone())
+        );
+        assert_eq!(
+            certified_on(&held, on, &action("411624101", Category::Comprehensive)),
+            Err(NotCertified::OutsideArea)
+        );
+        assert_eq!(
+            certified_on(&held, on, &action("411624100", Category::Transport)),
+            Err(NotCertified::OutsideCategory)
+        );
+        // Suspended on the day: the suspension is the reason, whatever the ground.
+        let suspended = vec![(
+            active,
+            vec![
+                (day("2021-03-01"), CertificateStatus::Active),
+                (day("2022-12-01"), CertificateStatus::Suspended),
+            ],
+        )];
+        assert_eq!(
+            certified_on(
+                &suspended,
+                on,
+                &action("411624101", Category::Comprehensive)
+            ),
+            Err(NotCertified::Suspended)
+        );
+    }
+
+    #[test]
     fn certified_means_active_issued_and_unexpired_on_the_date() {
         let active = certificate(CertificateStatus::Active, "2021-03-01");
         let history = vec![(day("2021-03-01"), CertificateStatus::Active)];
         let held = vec![(active.clone(), history)];
         assert_eq!(
-            certified_on(&held, day("2023-01-01")).unwrap(),
+            certified_on(&held, day("2023-01-01"), &any()).unwrap(),
             active.number
         );
         assert_eq!(
-            certified_on(&held, day("2021-02-28")).unwrap_err(),
+            certified_on(&held, day("2021-02-28"), &any()).unwrap_err(),
             NotCertified::NotYetIssued
         );
         assert_eq!(
-            certified_on(&held, day("2026-03-01")).unwrap_err(),
+            certified_on(&held, day("2026-03-01"), &any()).unwrap_err(),
             NotCertified::Expired
         );
         assert_eq!(
-            certified_on(&[], day("2023-01-01")).unwrap_err(),
+            certified_on(&[], day("2023-01-01"), &any()).unwrap_err(),
             NotCertified::NoCertificate
         );
     }
@@ -294,12 +352,12 @@ mod tests {
             (day("2023-11-01"), CertificateStatus::Active),
         ];
         let held = vec![(cert, history)];
-        assert!(certified_on(&held, day("2023-09-30")).is_ok());
+        assert!(certified_on(&held, day("2023-09-30"), &any()).is_ok());
         assert_eq!(
-            certified_on(&held, day("2023-10-01")).unwrap_err(),
+            certified_on(&held, day("2023-10-01"), &any()).unwrap_err(),
             NotCertified::Suspended
         );
-        assert!(certified_on(&held, day("2023-11-01")).is_ok());
+        assert!(certified_on(&held, day("2023-11-01"), &any()).is_ok());
     }
 
     #[test]
@@ -445,9 +503,9 @@ mod tests {
             (day("2024-06-01"), CertificateStatus::Cancelled),
         ];
         let held = [(c, history)];
-        assert!(certified_on(&held, day("2024-05-31")).is_ok());
+        assert!(certified_on(&held, day("2024-05-31"), &any()).is_ok());
         assert_eq!(
-            certified_on(&held, day("2024-06-01")),
+            certified_on(&held, day("2024-06-01"), &any()),
             Err(NotCertified::Cancelled)
         );
     }

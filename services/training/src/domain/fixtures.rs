@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use fazhi_platform::DivisionCode;
+use fazhi_platform::category::EnforcementCategory;
 
 use super::*;
 
@@ -45,5 +46,14 @@ pub fn certificate(status: CertificateStatus, since: &str) -> Certificate {
         status,
         status_since: day(since),
         version: 1,
+        competence: Competence {
+            areas: vec![DivisionCode::parse("411624100").unwrap()],
+            categories: vec![EnforcementCategory::Comprehensive],
+        },
     }
+}
+
+/// An action asked about without a division or category.
+pub fn any() -> Action {
+    Action::default()
 }

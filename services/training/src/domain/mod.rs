@@ -6,6 +6,7 @@
 //! score of 87.5 is 875: exact sums, no floating point.
 
 mod certificate;
+mod competence;
 mod issue;
 mod outreach;
 mod person;
@@ -13,6 +14,7 @@ mod records;
 mod review;
 
 pub use certificate::*;
+pub use competence::*;
 pub use issue::*;
 pub use outreach::*;
 pub use person::*;

@@ -21,6 +21,7 @@ pub(super) async fn issue_certificate(
         today(),
     )?;
     let person = api.person_in_scope(&caller, &r.person_id).await?;
+    let competence = competence(&person.division, &r)?;
     let sittings = api.store.sittings(&person.id).await?;
     let held = api.store.certificates(&person.id).await?;
     let barred_until = api
@@ -53,10 +54,42 @@ pub(super) async fn issue_certificate(
         status: CertificateStatus::Active,
         status_since: issued_on,
         version: 1,
+        competence,
     };
     api.store.insert_certificate(&certificate).await?;
     tracing::info!(certificate = %certificate.id, person = %person.id, "certificate issued");
     Ok(Response::new(certificate_proto(&certificate)))
+}
+
+/// The area and categories a certificate is issued for, read and checked.
+fn competence(
+    holder: &fazhi_platform::DivisionCode,
+    r: &pb::Certificate,
+) -> Result<domain::Competence, Status> {
+    if r.area_division_codes.len() > domain::MAX_AREAS
+        || r.categories.len() > fazhi_platform::category::EnforcementCategory::ALL.len()
+    {
+        return Err(fazhi_platform::Error::invalid_field(
+            "areas",
+            fazhi_platform::Code::TooManyValues,
+            format!(
+                "a certificate names at most {} divisions and each category once",
+                domain::MAX_AREAS
+            ),
+        )
+        .into());
+    }
+    let areas = r
+        .area_division_codes
+        .iter()
+        .map(|code| fazhi_platform::DivisionCode::parse_field("area_division_codes", code))
+        .collect::<Result<Vec<_>, _>>()?;
+    let categories = r
+        .categories
+        .iter()
+        .map(|value| category("categories", *value))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(domain::Competence::check(holder, areas, categories)?)
 }
 
 pub(super) async fn get_certificate(
@@ -143,20 +176,32 @@ pub(super) async fn is_certified(
     caller.require(Permission::TrainingRead)?;
     let r = request.into_inner();
     let on = date_or_today("on", r.on.as_ref())?;
+    let action = domain::Action {
+        division: fazhi_platform::DivisionCode::parse_optional_field(
+            "division_code",
+            &r.division_code,
+        )?,
+        category: match r.category {
+            0 => None,
+            value => Some(category("category", value)?),
+        },
+    };
     let person = api.person_in_scope(&caller, &r.person_id).await?;
     let held = api.store.certificates_with_history(&person.id).await?;
-    Ok(Response::new(match domain::certified_on(&held, on) {
-        Ok(certificate_number) => pb::IsCertifiedResponse {
-            certified: true,
-            certificate_number,
-            reason: 0,
+    Ok(Response::new(
+        match domain::certified_on(&held, on, &action) {
+            Ok(certificate_number) => pb::IsCertifiedResponse {
+                certified: true,
+                certificate_number,
+                reason: 0,
+            },
+            Err(why) => pb::IsCertifiedResponse {
+                certified: false,
+                certificate_number: String::new(),
+                reason: not_certified_proto(why),
+            },
         },
-        Err(why) => pb::IsCertifiedResponse {
-            certified: false,
-            certificate_number: String::new(),
-            reason: not_certified_proto(why),
-        },
-    }))
+    ))
 }
 
 pub(super) async fn run_annual_review(

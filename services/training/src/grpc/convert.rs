@@ -4,8 +4,12 @@
 //! the REST edge uses; a date is a `fazhi.common.v1.Date`.
 
 use chrono::{Datelike, NaiveDate};
+use fazhi_platform::category::EnforcementCategory;
 use fazhi_platform::{Code, Error, ErrorKind, privacy, time};
-use fazhi_proto::{common::v1::Date, training::v1 as pb};
+use fazhi_proto::{
+    common::v1::{self as common, Date},
+    training::v1 as pb,
+};
 
 use crate::domain::{
     Audience, Certificate, CertificateStatus, Employment, ExamKind, NotCertified, Person,
@@ -149,6 +153,13 @@ proto_enum!(
     "RANK_LEVEL_"
 );
 proto_enum!(
+    category,
+    category_proto,
+    EnforcementCategory,
+    common::EnforcementCategory,
+    "ENFORCEMENT_CATEGORY_"
+);
+proto_enum!(
     => review_outcome_proto,
     ReviewOutcome,
     pb::ReviewOutcome,
@@ -222,6 +233,13 @@ pub(super) fn certificate_proto(c: &Certificate) -> pb::Certificate {
         status: certificate_status_proto(c.status),
         status_since: date_proto(c.status_since),
         version: c.version,
+        area_division_codes: c.competence.areas.iter().map(ToString::to_string).collect(),
+        categories: c
+            .competence
+            .categories
+            .iter()
+            .map(|c| category_proto(*c))
+            .collect(),
     }
 }
 

@@ -11,7 +11,10 @@ use sqlx::{Any, Row, Transaction, any::AnyRow};
 
 use super::records::decode_sitting;
 use super::{CERTIFICATE_COLUMNS, CERTIFICATES, Store, conflict, corrupt, date};
-use crate::domain::{Certificate, CertificateStatus, ReviewCase, ReviewOutcome, Sitting};
+use crate::domain::{
+    Certificate, CertificateStatus, Competence, ReviewCase, ReviewOutcome, Sitting,
+};
+use fazhi_platform::category::EnforcementCategory;
 
 impl Store {
     /// Issues many certificates in one transaction: all or none.
@@ -335,8 +338,8 @@ pub(super) async fn insert_certificate_in(
     c: &Certificate,
 ) -> Result<(), Error> {
     let done = sqlx::query(
-        "INSERT INTO certificates (id, number, person_id, issued_on, valid_until, status, status_since, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO certificates (id, number, person_id, issued_on, valid_until, status, status_since, version, areas, categories) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(c.id.clone())
     .bind(c.number.clone())
@@ -346,6 +349,8 @@ pub(super) async fn insert_certificate_in(
     .bind(c.status.code())
     .bind(c.status_since.to_string())
     .bind(c.version)
+    .bind(join_codes(c.competence.areas.iter()))
+    .bind(join_codes(c.competence.categories.iter()))
     .execute(&mut **tx)
     .await;
     match done {
@@ -415,6 +420,28 @@ pub(super) async fn change_status(
     Ok(())
 }
 
+/// A certificate's areas or categories as stored: codes, space-separated.
+fn join_codes<T: std::fmt::Display>(codes: impl Iterator<Item = T>) -> String {
+    codes.map(|c| c.to_string()).collect::<Vec<_>>().join(" ")
+}
+
+fn decode_competence(r: &AnyRow) -> Result<Competence, Error> {
+    let areas: String = r.try_get("areas")?;
+    let categories: String = r.try_get("categories")?;
+    Ok(Competence {
+        areas: areas
+            .split_ascii_whitespace()
+            .map(|code| DivisionCode::parse(code).map_err(|_| corrupt("areas", code)))
+            .collect::<Result<_, _>>()?,
+        categories: categories
+            .split_ascii_whitespace()
+            .map(|code| {
+                EnforcementCategory::from_code(code).ok_or_else(|| corrupt("categories", code))
+            })
+            .collect::<Result<_, _>>()?,
+    })
+}
+
 pub(super) fn decode_certificate(r: &AnyRow) -> Result<Certificate, Error> {
     let status: String = r.try_get("status")?;
     Ok(Certificate {
@@ -426,5 +453,6 @@ pub(super) fn decode_certificate(r: &AnyRow) -> Result<Certificate, Error> {
         status: CertificateStatus::from_code(&status).ok_or_else(|| corrupt("status", &status))?,
         status_since: date(&r.try_get::<String, _>("status_since")?)?,
         version: r.try_get("version")?,
+        competence: decode_competence(r)?,
     })
 }

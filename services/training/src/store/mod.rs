@@ -52,6 +52,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "people dates",
         include_str!("../../migrations/0007_people_dates.sql"),
     ),
+    EmbeddedMigration::new(
+        8,
+        "certificate competence",
+        include_str!("../../migrations/0008_certificate_competence.sql"),
+    ),
 ];
 
 const PERSON_COLUMNS: &str = "id, division_code, name, id_number, unit, employment, rank, rank_level, section_level, enforcement_post, version, held_for";
@@ -65,8 +70,7 @@ const CERTIFICATES: db::Table = db::Table {
     columns: CERTIFICATE_COLUMNS,
     key: "id",
 };
-const CERTIFICATE_COLUMNS: &str =
-    "id, number, person_id, issued_on, valid_until, status, status_since, version";
+const CERTIFICATE_COLUMNS: &str = "id, number, person_id, issued_on, valid_until, status, status_since, version, areas, categories";
 
 #[derive(Clone)]
 pub struct Store {

@@ -233,32 +233,51 @@ pub async fn transfer_person(
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct OnParams {
+pub struct CertifiedParams {
     /// The date asked about (default today), e.g. 2023-11-20.
     #[param(value_type = Option<String>, format = Date)]
     on: Option<String>,
+    /// The division an action is taken in: certified only by a certificate
+    /// whose area takes it in (default: anywhere), e.g. 411624100.
+    division: Option<String>,
+    /// The action's enforcement category: certified only by a certificate
+    /// for it (default: any).
+    #[param(value_type = Option<crate::rest::codes::EnforcementCategory>)]
+    category: Option<String>,
 }
 
-/// Whether a person may act as an enforcement officer on a date, and if not, why.
+/// Whether a person may act as an enforcement officer on a date (in a
+/// division and category when given), and if not, why.
 #[utoipa::path(
     get,
     path = "/api/v1/people/{id}/certified",
     operation_id = "is_certified",
     extensions(("x-fazhi-access" = json!("training.read"))),
     tag = "training",
-    params(("id" = String, Path, description = "Person id"), OnParams),
+    params(("id" = String, Path, description = "Person id"), CertifiedParams),
     responses((status = 200, description = "The answer", body = IsCertifiedResponse))
 )]
 pub async fn is_certified(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     Path(id): Path<String>,
-    params: Result<Query<OnParams>, QueryRejection>,
+    params: Result<Query<CertifiedParams>, QueryRejection>,
 ) -> Result<Json<IsCertifiedResponse>, Problem> {
     let Query(params) = params?;
     let request = pb::IsCertifiedRequest {
         person_id: id,
         on: date_from_rest("on", params.on.as_deref().unwrap_or_default())?,
+        // Any division may be asked about: a question, not a scope.
+        division_code: fazhi_platform::DivisionCode::parse_optional_field(
+            "division",
+            params.division.as_deref().unwrap_or_default(),
+        )?
+        .map(String::from)
+        .unwrap_or_default(),
+        category: match params.category.as_deref() {
+            None | Some("") => 0,
+            Some(code) => body::category("category", code)?,
+        },
     };
     Ok(Json(
         state

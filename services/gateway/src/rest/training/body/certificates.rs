@@ -25,6 +25,13 @@ pub struct Certificate {
     #[schema(format = Date, example = "2023-11-20")]
     pub status_since: String,
     pub version: i64,
+    /// Enforcement area (执法区域): divisions where the holder may act, each
+    /// with every division under it.
+    #[schema(example = json!(["411624100"]))]
+    pub areas: Vec<String>,
+    /// Enforcement categories (执法类别).
+    #[schema(value_type = Vec<crate::rest::codes::EnforcementCategory>)]
+    pub categories: Vec<String>,
 }
 
 impl From<pb::Certificate> for Certificate {
@@ -34,6 +41,8 @@ impl From<pb::Certificate> for Certificate {
             valid_until: date_to_rest(c.valid_until.as_ref()),
             status: status_code(c.status),
             status_since: date_to_rest(c.status_since.as_ref()),
+            categories: c.categories.into_iter().map(category_code).collect(),
+            areas: c.area_division_codes,
             id: c.id,
             number: c.number,
             person_id: c.person_id,
@@ -69,6 +78,15 @@ pub struct IssueCertificateRequest {
     #[serde(default)]
     #[schema(format = Date, example = "2023-11-20")]
     pub issued_on: Option<String>,
+    /// Enforcement area: divisions within the holder's, at most 16 (default:
+    /// the holder's division).
+    #[serde(default)]
+    #[schema(example = json!(["411624100"]))]
+    pub areas: Option<Vec<String>>,
+    /// Enforcement categories, each once (default: comprehensive).
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<crate::rest::codes::EnforcementCategory>>)]
+    pub categories: Option<Vec<String>>,
 }
 
 impl IssueCertificateRequest {
@@ -79,6 +97,13 @@ impl IssueCertificateRequest {
                     "issued_on",
                     self.issued_on.as_deref().unwrap_or_default(),
                 )?,
+                categories: self
+                    .categories
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|code| category("categories", code))
+                    .collect::<Result<_, _>>()?,
+                area_division_codes: self.areas.unwrap_or_default(),
                 person_id: self.person_id,
                 number: self.number,
                 ..Default::default()
@@ -92,7 +117,8 @@ pub struct IsCertifiedResponse {
     pub certified: bool,
     /// The certificate number when certified.
     pub certificate_number: String,
-    /// When not: no_certificate, not_yet_issued, expired, suspended, revoked or cancelled.
+    /// When not: no_certificate, not_yet_issued, expired, suspended, revoked,
+    /// cancelled, outside_area or outside_category.
     #[schema(value_type = crate::rest::codes::NotCertifiedReason)]
     pub reason: String,
 }

@@ -65,6 +65,12 @@ rest_enum!(
     pb::CertificateStatus,
     "CERTIFICATE_STATUS_"
 );
+rest_enum!(
+    category,
+    category_code,
+    fazhi_proto::common::v1::EnforcementCategory,
+    "ENFORCEMENT_CATEGORY_"
+);
 rest_enum!(write outcome_code, pb::ReviewOutcome, "REVIEW_OUTCOME_");
 rest_enum!(write reason_code, pb::NotCertifiedReason, "NOT_CERTIFIED_REASON_");
 
