@@ -1284,3 +1284,66 @@ async fn a_certificate_covers_its_area_and_categories_and_nothing_else() {
     assert_eq!(problem["field"], "division");
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn a_years_head_count_leaves_out_people_who_joined_after_it() {
+    let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
+    let admin = sandbox
+        .account("county.joined", &["county_overseer"], COUNTY)
+        .await;
+    let veteran = person(&sandbox, &admin, 500, false, "civil_servant").await;
+    let new_officer = |joined_on: &str| {
+        json!({
+            "division_code": TOWNSHIP, "name": "新到岗", "id_number": id_number(501),
+            "unit": "老城镇综合行政执法大队", "employment": "civil_servant",
+            "enforcement_post": true, "joined_on": joined_on,
+        })
+    };
+    let (status, problem) = post(
+        &sandbox,
+        &admin,
+        "/api/v1/people",
+        new_officer("2099-01-01"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(
+        (&problem["code"], &problem["field"]),
+        (&json!("date_in_future"), &json!("joined_on"))
+    );
+    let (status, recruit) = post(
+        &sandbox,
+        &admin,
+        "/api/v1/people",
+        new_officer("2025-06-01"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{recruit}");
+    assert_eq!(recruit["joined_on"], "2025-06-01");
+    let recruit = recruit["id"].as_str().unwrap().to_owned();
+    trained(&sandbox, &admin, "2024-05-01", &[&veteran], 10.0).await;
+    trained(&sandbox, &admin, "2025-07-01", &[&recruit], 20.0).await;
+    // Counted from the inputs: 2024 has the veteran alone (10 学时 each);
+    // 2025 both, 20 学时 between two.
+    for (year, people, hours_per_person) in [(2024, 1, 10.0), (2025, 2, 10.0)] {
+        let stats: Value = sandbox
+            .get_as(
+                &admin,
+                &format!("/api/v1/training/stats?division={TOWNSHIP}&year={year}"),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                &stats["people"],
+                &stats["enforcement_staff"],
+                &stats["training_hours_per_person"]
+            ),
+            (&json!(people), &json!(people), &json!(hours_per_person)),
+            "{year}: {stats}"
+        );
+    }
+    sandbox.stop().await;
+}

@@ -126,6 +126,7 @@ pub fn people(rows: &[(usize, Vec<String>)]) -> (Vec<(usize, NewPerson)>, Vec<Ro
                 rank: cell(cells, 5).to_owned(),
                 section_level: section_level.unwrap_or(false),
                 enforcement_post: enforcement_post.unwrap_or(false),
+                joined_on: None,
             },
         ));
     }

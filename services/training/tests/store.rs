@@ -121,6 +121,7 @@ mod records {
             rank_level: None,
             section_level: false,
             enforcement_post: true,
+            joined_on: None,
             version: 1,
             held_for: None,
         }

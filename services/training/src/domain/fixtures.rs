@@ -22,6 +22,7 @@ pub fn person(employment: Employment) -> Person {
         rank_level: None,
         section_level: false,
         enforcement_post: true,
+        joined_on: None,
         version: 1,
         held_for: None,
     }

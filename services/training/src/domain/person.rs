@@ -111,6 +111,10 @@ pub struct Person {
     pub section_level: bool,
     /// In an enforcement post.
     pub enforcement_post: bool,
+    /// The day they joined the division's staff (到岗); none: on record
+    /// before any day asked about. A head count of an earlier day leaves
+    /// them out.
+    pub joined_on: Option<NaiveDate>,
     pub version: i64,
     /// Held for the county: the record on the county's register with the
     /// same ID number, outside the division that registered this one.
@@ -188,6 +192,7 @@ pub struct NewPerson {
     pub rank_level: String,
     pub section_level: bool,
     pub enforcement_post: bool,
+    pub joined_on: Option<NaiveDate>,
 }
 
 /// The birth date an ID number carries (checked by [`check_id_number`]).
@@ -218,27 +223,43 @@ pub fn new_person(new: NewPerson, id: String, today: NaiveDate) -> Result<Person
             )
         })?),
     };
+    let id_number = check_id_number("id_number", &new.id_number)?;
+    let born = birth_date(&id_number).filter(|born| *born <= today);
+    let Some(born) = born else {
+        return Err(Error::invalid_field(
+            "id_number",
+            Code::InvalidIdNumber,
+            "id_number is not a valid resident ID number: its birth date is in the future",
+        ));
+    };
+    if let Some(joined) = new.joined_on {
+        if joined > today {
+            return Err(Error::invalid_field(
+                "joined_on",
+                Code::DateInFuture,
+                "joined_on lies after today",
+            ));
+        }
+        if joined < born {
+            return Err(Error::invalid_field(
+                "joined_on",
+                Code::DateOutOfRange,
+                "joined_on lies before the birth date the ID number carries",
+            ));
+        }
+    }
     Ok(Person {
         id,
         division,
         name,
-        id_number: {
-            let number = check_id_number("id_number", &new.id_number)?;
-            if birth_date(&number).is_none_or(|born| born > today) {
-                return Err(Error::invalid_field(
-                    "id_number",
-                    Code::InvalidIdNumber,
-                    "id_number is not a valid resident ID number: its birth date is in the future",
-                ));
-            }
-            number
-        },
+        id_number,
         unit,
         employment,
         rank,
         rank_level,
         section_level: rank_level.map_or(new.section_level, RankLevel::section_level),
         enforcement_post: new.enforcement_post,
+        joined_on: new.joined_on,
         version: 1,
         held_for: None,
     })
@@ -331,6 +352,7 @@ mod tests {
             rank_level: String::new(),
             section_level: false,
             enforcement_post: true,
+            joined_on: None,
         };
         let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
         let unborn = valid("41162420300101001");
@@ -340,6 +362,21 @@ mod tests {
             ("invalid_id_number", Some("id_number"))
         );
         assert!(new_person(person(valid("41162419900101001")), "p".into(), today).is_ok());
+        // The day they joined: not after today, not before they were born.
+        for (joined, code) in [
+            ("2026-11-30", "date_in_future"),
+            ("1989-12-31", "date_out_of_range"),
+        ] {
+            let new = NewPerson {
+                joined_on: Some(joined.parse().unwrap()),
+                ..person(valid("41162419900101001"))
+            };
+            let err = new_person(new, "p".into(), today).unwrap_err();
+            assert_eq!(
+                (err.code.as_str(), err.field.as_deref()),
+                (code, Some("joined_on"))
+            );
+        }
     }
 
     #[test]
@@ -371,6 +408,7 @@ mod tests {
             rank_level: rank_level.into(),
             section_level,
             enforcement_post: true,
+            joined_on: None,
         };
         let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
         let deputy = new_person(new("deputy_section", false), "p".into(), today).unwrap();

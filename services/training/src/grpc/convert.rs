@@ -219,6 +219,7 @@ pub(super) fn person_proto(p: &Person, held_for: String) -> pb::Person {
         rank: p.rank.clone(),
         section_level: p.section_level,
         enforcement_post: p.enforcement_post,
+        joined_on: p.joined_on.and_then(date_proto),
         version: p.version,
     }
 }

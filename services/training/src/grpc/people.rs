@@ -32,6 +32,11 @@ pub(super) async fn create_person(
             rank: r.rank,
             section_level: r.section_level,
             enforcement_post: r.enforcement_post,
+            joined_on: r
+                .joined_on
+                .as_ref()
+                .map(|d| date("joined_on", Some(d)))
+                .transpose()?,
         },
         new_id(),
         today(),

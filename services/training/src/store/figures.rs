@@ -27,8 +27,13 @@ pub struct Counts {
 const DIVISION_ON_DAY: &str = "COALESCE((SELECT m.from_division FROM person_moves m WHERE m.person_id = p.id \
      AND m.moved_on > $3 ORDER BY m.moved_on, m.seq LIMIT 1), p.division_code)";
 
+/// Whether person `p` was on the staff on the day bound as `$3`: joined by
+/// then (or on record before any day asked about).
+const JOINED_BY_DAY: &str = "(p.joined_on = '' OR p.joined_on <= $3)";
+
 /// Whether person `p` held an enforcement post on the day bound as `$3`.
-const IN_POST_ON_DAY: &str = "(p.enforcement_post = 1 OR p.left_post_on > $3)";
+const IN_POST_ON_DAY: &str =
+    "((p.joined_on = '' OR p.joined_on <= $3) AND (p.enforcement_post = 1 OR p.left_post_on > $3))";
 
 /// The status a certificate `c` had on the day bound as `$3`, from its
 /// dated history: the latest entry that began by then.
@@ -60,13 +65,14 @@ impl Store {
         as_of: NaiveDate,
     ) -> Result<Counts, Error> {
         let (low, high) = db::division_range(division);
-        // Head counts as of the day: in the division they served in then, and
-        // in an enforcement post unless they had left it by then. (Records are
-        // often entered afterwards, so a record's own age says nothing.)
+        // Head counts as of the day: joined by then, in the division they
+        // served in then, and in an enforcement post unless they had left it
+        // by then. (Records are often entered afterwards, so a record's own
+        // age says nothing; the day they joined does.)
         let sql = format!(
             "SELECT COUNT(DISTINCT p.id_number), \
                COUNT(DISTINCT CASE WHEN {IN_POST_ON_DAY} THEN p.id_number END) FROM people p \
-             WHERE {DIVISION_ON_DAY} >= $1 AND {DIVISION_ON_DAY} < $2"
+             WHERE {DIVISION_ON_DAY} >= $1 AND {DIVISION_ON_DAY} < $2 AND {JOINED_BY_DAY}"
         );
         // A person registered in two townships (one held) is one person.
         let (people, enforcement_staff): (i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -152,19 +158,25 @@ impl Store {
             .bind(i64::from(to.year()))
             .fetch_one(self.db.pool())
             .await?;
-        let (staff_hours, meeting): (Option<i64>, i64) = sqlx::query_as(
+        // Hours of the enforcement staff as of the period's last day (the
+        // head count the hours are divided by): their division and post then.
+        let hours_sql = format!(
             "SELECT CAST(SUM(h.hours) AS BIGINT), COUNT(CASE WHEN h.hours >= $5 THEN 1 END) FROM ( \
                SELECT a.person_id, SUM(a.hours_tenths) AS hours FROM attendance a JOIN people p ON p.id = a.person_id \
-               WHERE p.division_code >= $1 AND p.division_code < $2 AND p.enforcement_post = 1 \
+               WHERE {division} >= $1 AND {division} < $2 AND {in_post} \
                  AND a.held_on >= $3 AND a.held_on <= $4 GROUP BY a.person_id) h",
-        )
-        .bind(low.clone())
-        .bind(high.clone())
-        .bind(from_text.clone())
-        .bind(to_text.clone())
-        .bind(required_tenths)
-        .fetch_one(self.db.pool())
-        .await?;
+            division = DIVISION_ON_DAY.replace("$3", "$4"),
+            in_post = IN_POST_ON_DAY.replace("$3", "$4"),
+        );
+        let (staff_hours, meeting): (Option<i64>, i64) =
+            sqlx::query_as(sqlx::AssertSqlSafe(hours_sql))
+                .bind(low.clone())
+                .bind(high.clone())
+                .bind(from_text.clone())
+                .bind(to_text.clone())
+                .bind(required_tenths)
+                .fetch_one(self.db.pool())
+                .await?;
         let exam_rows = sqlx::query(
             "SELECT e.kind, COUNT(*) AS registered, COUNT(r.score) AS sat, \
                COUNT(CASE WHEN r.score >= e.pass_mark THEN 1 END) AS passed, \

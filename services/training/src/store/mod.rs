@@ -57,9 +57,14 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "certificate competence",
         include_str!("../../migrations/0008_certificate_competence.sql"),
     ),
+    EmbeddedMigration::new(
+        9,
+        "people joined",
+        include_str!("../../migrations/0009_people_joined.sql"),
+    ),
 ];
 
-const PERSON_COLUMNS: &str = "id, division_code, name, id_number, unit, employment, rank, rank_level, section_level, enforcement_post, version, held_for";
+const PERSON_COLUMNS: &str = "id, division_code, name, id_number, unit, employment, rank, rank_level, section_level, enforcement_post, version, held_for, joined_on";
 const PEOPLE: db::Table = db::Table {
     name: "people",
     columns: PERSON_COLUMNS,

@@ -11,7 +11,7 @@ use fazhi_platform::{
 use sqlx::{Any, Row, Transaction, any::AnyRow};
 
 use super::certificates::{certificates_in, change_status};
-use super::{PEOPLE, Store, conflict, corrupt};
+use super::{PEOPLE, Store, conflict, corrupt, date};
 use crate::domain::{self, Employment, Person, RankLevel, Registration};
 
 impl Store {
@@ -264,8 +264,8 @@ pub(super) async fn insert_person_in(
     p: &Person,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO people (id, division_code, name, id_number, unit, employment, rank, rank_level, section_level, enforcement_post, version, held_for) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        "INSERT INTO people (id, division_code, name, id_number, unit, employment, rank, rank_level, section_level, enforcement_post, version, held_for, joined_on) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(p.id.clone())
     .bind(p.division.to_string())
@@ -279,6 +279,7 @@ pub(super) async fn insert_person_in(
     .bind(i64::from(p.enforcement_post))
     .bind(p.version)
     .bind(p.held_for.clone())
+    .bind(p.joined_on.map(|d| d.to_string()).unwrap_or_default())
     .execute(conn)
     .await
     .map(|_| ())
@@ -307,6 +308,10 @@ pub(super) fn decode_person(r: &AnyRow) -> Result<Person, Error> {
         },
         section_level: r.try_get::<i64, _>("section_level")? != 0,
         enforcement_post: r.try_get::<i64, _>("enforcement_post")? != 0,
+        joined_on: match r.try_get::<String, _>("joined_on")?.as_str() {
+            "" => None,
+            text => Some(date(text)?),
+        },
         version: r.try_get("version")?,
         held_for: r.try_get("held_for")?,
     })

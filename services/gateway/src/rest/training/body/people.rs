@@ -5,7 +5,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::*;
-use crate::edge::problem::Problem;
+use crate::edge::{
+    mapping::{date_from_rest, date_to_rest},
+    problem::Problem,
+};
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Person {
@@ -27,6 +30,11 @@ pub struct Person {
     /// 科级以上.
     pub section_level: bool,
     pub enforcement_post: bool,
+    /// The day they joined the division's staff (到岗); absent: on record
+    /// before any day asked about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date, example = "2023-11-20")]
+    pub joined_on: Option<String>,
     pub version: i64,
     /// A registration whose ID number is on the county's register elsewhere
     /// is held for the county: this names that register record to a caller
@@ -47,6 +55,7 @@ impl From<pb::Person> for Person {
             rank: p.rank,
             section_level: p.section_level,
             enforcement_post: p.enforcement_post,
+            joined_on: p.joined_on.as_ref().map(|d| date_to_rest(Some(d))),
             version: p.version,
             held_for: p.held_for,
         }
@@ -78,6 +87,12 @@ pub struct CreatePersonRequest {
     /// In an enforcement post (default false).
     #[serde(default)]
     pub enforcement_post: bool,
+    /// The day they joined the division's staff (到岗), not after today; a
+    /// head count of an earlier day leaves them out. Default: on record
+    /// before any day asked about.
+    #[serde(default)]
+    #[schema(format = Date, example = "2023-11-20")]
+    pub joined_on: Option<String>,
 }
 
 impl CreatePersonRequest {
@@ -96,6 +111,10 @@ impl CreatePersonRequest {
                 rank: self.rank.unwrap_or_default(),
                 section_level: self.section_level,
                 enforcement_post: self.enforcement_post,
+                joined_on: date_from_rest(
+                    "joined_on",
+                    self.joined_on.as_deref().unwrap_or_default(),
+                )?,
                 ..Default::default()
             }),
         })
