@@ -4,7 +4,7 @@
 //! gRPC — and prints both with their ratio.
 
 use std::{
-    path::PathBuf,
+    path::{Path, PathBuf},
     process::Stdio,
     time::{Duration, Instant},
 };
@@ -18,6 +18,7 @@ use fazhi_complaints::{
 };
 use tokio::process::Command;
 
+mod figures;
 mod training;
 
 // The same allocator as the `fazhi` binary, so the ceiling is measured like for like.
@@ -25,7 +26,7 @@ mod training;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Debug, Parser)]
-#[command(about = "Complaint intake throughput and latency, against the store's own ceiling")]
+#[command(about = "Throughput and latency of Fazhi's goals, each against the store's own ceiling")]
 struct Args {
     /// Concurrent clients.
     #[arg(long, default_value_t = 32)]
@@ -33,6 +34,19 @@ struct Args {
     /// Seconds of measured load per phase (after one second of warm-up).
     #[arg(long, default_value_t = 10)]
     seconds: u64,
+    /// Only these benchmarks (default: all).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    only: Vec<Bench>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Bench {
+    /// Complaint intake through REST.
+    Complaints,
+    /// IsCertified, the annual review and the roster import over gRPC.
+    Training,
+    /// Training statistics of a past year through REST.
+    Figures,
 }
 
 struct Run {
@@ -65,64 +79,30 @@ async fn main() -> anyhow::Result<()> {
         args.concurrency, args.seconds
     );
 
+    let wanted = |bench| args.only.is_empty() || args.only.contains(&bench);
+    if wanted(Bench::Complaints) {
+        complaints(&binary, &args).await?;
+    }
+    if wanted(Bench::Training) {
+        training::run(&binary, args.concurrency, args.seconds).await?;
+    }
+    if wanted(Bench::Figures) {
+        figures::run(&binary, args.concurrency, args.seconds).await?;
+    }
+    Ok(())
+}
+
+/// Complaint intake through REST, and the durable insert as its ceiling.
+async fn complaints(binary: &Path, args: &Args) -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
-    let port = |()| {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-    };
-    let rest = port(())?;
     // The county 12345 platform's way in: an API key with the staff role.
-    let created = Command::new(&binary)
-        .args([
-            "apikey",
-            "create",
-            "--name",
-            "benchmark",
-            "--role",
-            "staff",
-            "--division",
-            "411624",
-            "--data-dir",
-        ])
-        .arg(data.path())
-        .output()
-        .await
-        .context("creating the benchmark's API key")?;
-    anyhow::ensure!(
-        created.status.success(),
-        "fazhi apikey create failed: {}",
-        String::from_utf8_lossy(&created.stderr)
+    let system = System::start(binary, data.path(), "staff", args.concurrency).await?;
+    let (client, base, api_key, pid) = (
+        system.client.clone(),
+        system.base.clone(),
+        system.api_key.clone(),
+        system.pid,
     );
-    let api_key = String::from_utf8(created.stdout)?
-        .lines()
-        .last()
-        .context("fazhi apikey create printed the key")?
-        .trim()
-        .to_owned();
-    let mut server = Command::new(&binary)
-        .args(["serve", "--data-dir"])
-        .arg(data.path())
-        .env("FAZHI_GATEWAY__LISTEN", format!("127.0.0.1:{rest}"))
-        .env("FAZHI_CASES__LISTEN", format!("127.0.0.1:{}", port(())?))
-        .env(
-            "FAZHI_COMPLAINTS__LISTEN",
-            format!("127.0.0.1:{}", port(())?),
-        )
-        .env("FAZHI_TRAINING__LISTEN", format!("127.0.0.1:{}", port(())?))
-        .env("FAZHI_LOG__FILTER", "warn")
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .with_context(|| format!("starting {}", binary.display()))?;
-    let pid = server.id().context("the server has a pid")?;
-    let base = format!("http://127.0.0.1:{rest}");
-    // Only needed when a workspace build unifies reqwest's TLS features.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(args.concurrency)
-        .build()?;
-    wait_ready(&client, &base).await?;
 
     let url = format!("{base}/api/v1/complaints");
     let body = serde_json::to_vec(&serde_json::json!({
@@ -158,11 +138,7 @@ async fn main() -> anyhow::Result<()> {
     })
     .await;
     let peak_rss_kib = peak_rss_kib(pid);
-    let _ = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .await;
-    let _ = tokio::time::timeout(Duration::from_secs(10), server.wait()).await;
+    system.stop().await;
 
     let store_dir = tempfile::tempdir()?;
     let store = Store::open(None, store_dir.path()).await?;
@@ -215,7 +191,97 @@ async fn main() -> anyhow::Result<()> {
         rest_run.rate() / ceiling.rate()
     );
 
-    training::run(&binary, args.concurrency, args.seconds).await
+    Ok(())
+}
+
+/// The whole system serving over a data directory, and an API key of one
+/// role (county-wide) to call it with.
+struct System {
+    server: tokio::process::Child,
+    pid: u32,
+    base: String,
+    api_key: String,
+    client: reqwest::Client,
+}
+
+impl System {
+    async fn start(
+        binary: &Path,
+        data: &Path,
+        role: &str,
+        concurrency: usize,
+    ) -> anyhow::Result<Self> {
+        let created = Command::new(binary)
+            .args([
+                "apikey",
+                "create",
+                "--name",
+                "benchmark",
+                "--role",
+                role,
+                "--division",
+                "411624",
+                "--data-dir",
+            ])
+            .arg(data)
+            .output()
+            .await
+            .context("creating the benchmark's API key")?;
+        anyhow::ensure!(
+            created.status.success(),
+            "fazhi apikey create failed: {}",
+            String::from_utf8_lossy(&created.stderr)
+        );
+        let api_key = String::from_utf8(created.stdout)?
+            .lines()
+            .last()
+            .context("fazhi apikey create printed the key")?
+            .trim()
+            .to_owned();
+        let rest = free_port()?;
+        let server = Command::new(binary)
+            .args(["serve", "--data-dir"])
+            .arg(data)
+            .env("FAZHI_GATEWAY__LISTEN", format!("127.0.0.1:{rest}"))
+            .env("FAZHI_CASES__LISTEN", format!("127.0.0.1:{}", free_port()?))
+            .env(
+                "FAZHI_COMPLAINTS__LISTEN",
+                format!("127.0.0.1:{}", free_port()?),
+            )
+            .env(
+                "FAZHI_TRAINING__LISTEN",
+                format!("127.0.0.1:{}", free_port()?),
+            )
+            .env("FAZHI_LOG__FILTER", "warn")
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {}", binary.display()))?;
+        let pid = server.id().context("the server has a pid")?;
+        let base = format!("http://127.0.0.1:{rest}");
+        // Only needed when a workspace build unifies reqwest's TLS features.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(concurrency)
+            .build()?;
+        wait_ready(&client, &base).await?;
+        Ok(Self {
+            server,
+            pid,
+            base,
+            api_key,
+            client,
+        })
+    }
+
+    /// SIGTERM, and up to 10 s to drain.
+    async fn stop(mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.pid.to_string()])
+            .status()
+            .await;
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.server.wait()).await;
+    }
 }
 
 /// A loopback port nothing listens on right now.

@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use fazhi_platform::{
     DivisionCode,
     auth::{Caller, InternalKey, Role},
+    category::EnforcementCategory,
     config::GrpcClientSettings,
     grpc,
 };
@@ -29,8 +30,8 @@ use tokio::process::Command;
 use crate::{Run, drive, free_port, report};
 
 /// People (and certificates) on record.
-const PEOPLE: usize = 10_000;
-const TOWNSHIP: &str = "411624100";
+pub const PEOPLE: usize = 10_000;
+pub const TOWNSHIP: &str = "411624100";
 const SECRET: &str = "benchmark internal token secret, 32+ bytes long";
 
 fn day(text: &str) -> NaiveDate {
@@ -51,7 +52,7 @@ fn id_number(n: usize) -> String {
 
 /// 10,000 certified officers with a year of training hours and a passed
 /// annual-review exam, written straight into the training store.
-async fn seed(data_dir: &Path) -> anyhow::Result<Vec<String>> {
+pub async fn seed(data_dir: &Path) -> anyhow::Result<Vec<String>> {
     let store = Store::open(None, data_dir).await?;
     let division = DivisionCode::parse(TOWNSHIP).map_err(anyhow::Error::msg)?;
     let rules = TrainingRules::default();
@@ -67,6 +68,7 @@ async fn seed(data_dir: &Path) -> anyhow::Result<Vec<String>> {
             rank_level: None,
             section_level: n % 3 == 0,
             enforcement_post: true,
+            joined_on: None,
             version: 1,
             held_for: None,
         })
@@ -91,6 +93,10 @@ async fn seed(data_dir: &Path) -> anyhow::Result<Vec<String>> {
             status: CertificateStatus::Active,
             status_since: issued_on,
             version: 1,
+            competence: domain::Competence {
+                areas: vec![division.clone()],
+                categories: vec![EnforcementCategory::Comprehensive],
+            },
         })
         .collect();
     store.insert_certificates(&certificates).await?;
@@ -194,6 +200,7 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
                         month: 6,
                         day: 1,
                     }),
+                    ..Default::default()
                 },
             );
             async move {
