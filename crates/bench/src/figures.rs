@@ -12,8 +12,9 @@ use fazhi_training::store::Store;
 
 use crate::{Run, System, drive, report, training};
 
-/// The year asked about, and its last day (holders are counted on it).
-const YEAR: i32 = 2024;
+/// The year asked about: the seeded year of training, the review exam and
+/// the first suspensions (holders are counted on its last day).
+const YEAR: i32 = 2023;
 
 /// Four changes on every certificate after its issue (10,000 issue rows +
 /// 40,000 = 50,000 history rows): suspended by a review, reinstated by a
@@ -75,8 +76,8 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
         system.base,
         training::TOWNSHIP
     );
-    // One answer checked before the load: 2024-12-31 finds every holder
-    // suspended (the 2024-12-20 entries).
+    // One answer checked before the load: 2023-12-31 finds every holder
+    // suspended (the 2023-12-20 entries), every one of them a review taker.
     let answer: serde_json::Value = system
         .client
         .get(&url)
@@ -89,7 +90,8 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
         .await?;
     anyhow::ensure!(
         answer["certificate_holders"] == training::PEOPLE
-            && answer["certificate_holders_suspended"] == training::PEOPLE,
+            && answer["certificate_holders_suspended"] == training::PEOPLE
+            && answer["annual_review_takers"] == training::PEOPLE,
         "unexpected figures: {answer}"
     );
     let (client, api_key) = (system.client.clone(), system.api_key.clone());

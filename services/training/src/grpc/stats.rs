@@ -27,17 +27,16 @@ pub(super) async fn get_stats(
     let to = period.end.map_or_else(today, |end| {
         time::china_date(end - Duration::microseconds(1))
     });
-    let counts = api.store.counts(Some(&scope), to).await?;
     let required = i64::from(api.rules.hours_per_year) * 10;
-    let figures = api
-        .store
-        .period_figures(
+    let (counts, figures) = tokio::try_join!(
+        api.store.counts(Some(&scope), to),
+        api.store.period_figures(
             &scope,
             from.max(NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(from)),
             to,
             required,
         )
-        .await?;
+    )?;
     Ok(Response::new(pb::TrainingStats {
         people: counts.people,
         enforcement_staff: counts.enforcement_staff,

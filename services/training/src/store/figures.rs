@@ -75,33 +75,37 @@ impl Store {
              WHERE {DIVISION_ON_DAY} >= $1 AND {DIVISION_ON_DAY} < $2 AND {JOINED_BY_DAY}"
         );
         // A person registered in two townships (one held) is one person.
-        let (people, enforcement_staff): (i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let people = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(low.clone())
             .bind(high.clone())
             .bind(as_of.to_string())
-            .fetch_one(self.db.pool())
-            .await?;
+            .fetch_one(self.db.pool());
         // Held on the day (DOMAIN.md 持证人数; `domain::holding_on`): issued
         // by then, within its validity, and then active or suspended by its
-        // dated history — never by today's status.
-        let sql = format!(
-            "SELECT COUNT(DISTINCT p.id_number), \
-               COUNT(DISTINCT CASE WHEN p.section_level = 1 THEN p.id_number END), \
-               COUNT(DISTINCT CASE WHEN s.status = 'suspended' THEN p.id_number END), \
-               COUNT(DISTINCT CASE WHEN {IN_POST_ON_DAY} THEN p.id_number END) \
-             FROM people p JOIN ( \
-               SELECT c.person_id, {STATUS_ON_DAY} AS status FROM certificates c \
-               WHERE c.issued_on <= $3 AND c.valid_until >= $3) s ON s.person_id = p.id \
-             WHERE {DIVISION_ON_DAY} >= $1 AND {DIVISION_ON_DAY} < $2 \
-               AND s.status IN ('active', 'suspended')"
+        // dated history — never by today's status. Each certificate's status
+        // is read once; each person (by ID number) counted once.
+        let holders_sql = format!(
+            "WITH s AS MATERIALIZED (SELECT c.person_id, {STATUS_ON_DAY} AS status FROM certificates c \
+               WHERE c.issued_on <= $3 AND c.valid_until >= $3) \
+             SELECT COUNT(*), CAST(COALESCE(SUM(x.sec), 0) AS BIGINT), CAST(COALESCE(SUM(x.susp), 0) AS BIGINT), \
+               CAST(COALESCE(SUM(x.in_post), 0) AS BIGINT) FROM ( \
+               SELECT p.id_number, MAX(CASE WHEN p.section_level = 1 THEN 1 ELSE 0 END) AS sec, \
+                 MAX(CASE WHEN s.status = 'suspended' THEN 1 ELSE 0 END) AS susp, \
+                 MAX(CASE WHEN {IN_POST_ON_DAY} THEN 1 ELSE 0 END) AS in_post \
+               FROM s JOIN people p ON p.id = s.person_id \
+               WHERE s.status IN ('active', 'suspended') \
+                 AND {DIVISION_ON_DAY} >= $1 AND {DIVISION_ON_DAY} < $2 \
+               GROUP BY p.id_number) x"
         );
-        let (holders, section_level, suspended, certified_staff): (i64, i64, i64, i64) =
-            sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(low)
-                .bind(high)
-                .bind(as_of.to_string())
-                .fetch_one(self.db.pool())
-                .await?;
+        let holders = sqlx::query_as(sqlx::AssertSqlSafe(holders_sql))
+            .bind(low)
+            .bind(high)
+            .bind(as_of.to_string())
+            .fetch_one(self.db.pool());
+        let ((people, enforcement_staff), (holders, section_level, suspended, certified_staff)): (
+            (i64, i64),
+            (i64, i64, i64, i64),
+        ) = tokio::try_join!(people, holders)?;
         Ok(Counts {
             people,
             enforcement_staff,
@@ -126,24 +130,26 @@ impl Store {
         // 年审参加: holders (on the exam's day) who sat an annual-review exam
         // held in the period; 年审通过: holders whose review for a year of the
         // period passed (its latest outcome, a passed retake included).
+        // One row per sitting first, then each sitter's division and
+        // certificate on the exam's day.
         let takers_sql = format!(
-            "SELECT COUNT(DISTINCT p.id_number) FROM exam_results r JOIN exams e ON e.id = r.exam_id \
-             JOIN people p ON p.id = r.person_id \
-             WHERE {division} >= $1 AND {division} < $2 AND e.kind = 'annual_review' \
-               AND r.score IS NOT NULL AND e.held_on >= $3 AND e.held_on <= $4 \
+            "SELECT COUNT(DISTINCT p.id_number) FROM ( \
+               SELECT r.person_id, e.held_on FROM exam_results r JOIN exams e ON e.id = r.exam_id \
+               WHERE e.kind = 'annual_review' AND r.score IS NOT NULL AND e.held_on >= $3 AND e.held_on <= $4) t \
+             JOIN people p ON p.id = t.person_id \
+             WHERE {division} >= $1 AND {division} < $2 \
                AND EXISTS (SELECT 1 FROM certificates c WHERE c.person_id = p.id \
-                 AND c.issued_on <= e.held_on AND c.valid_until >= e.held_on \
+                 AND c.issued_on <= t.held_on AND c.valid_until >= t.held_on \
                  AND {status} IN ('active', 'suspended'))",
-            status = STATUS_ON_DAY.replace("$3", "e.held_on"),
-            division = DIVISION_ON_DAY.replace("$3", "e.held_on"),
+            status = STATUS_ON_DAY.replace("$3", "t.held_on"),
+            division = DIVISION_ON_DAY.replace("$3", "t.held_on"),
         );
-        let review_takers: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(takers_sql))
+        let review_takers = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(takers_sql))
             .bind(low.clone())
             .bind(high.clone())
             .bind(from_text.clone())
             .bind(to_text.clone())
-            .fetch_one(self.db.pool())
-            .await?;
+            .fetch_one(self.db.pool());
         let passed_sql = format!(
             "SELECT COUNT(DISTINCT p.id_number) FROM certificate_reviews r \
              JOIN certificates c ON c.id = r.certificate_id JOIN people p ON p.id = c.person_id \
@@ -151,33 +157,32 @@ impl Store {
                AND r.outcome = 'passed'",
             division = DIVISION_ON_DAY.replace("$3", "r.decided_on"),
         );
-        let review_passed: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(passed_sql))
+        let review_passed = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(passed_sql))
             .bind(low.clone())
             .bind(high.clone())
             .bind(i64::from(from.year()))
             .bind(i64::from(to.year()))
-            .fetch_one(self.db.pool())
-            .await?;
+            .fetch_one(self.db.pool());
         // Hours of the enforcement staff as of the period's last day (the
-        // head count the hours are divided by): their division and post then.
+        // head count the hours are divided by): each attendee's hours summed
+        // first, then their division and post on that day.
         let hours_sql = format!(
             "SELECT CAST(SUM(h.hours) AS BIGINT), COUNT(CASE WHEN h.hours >= $5 THEN 1 END) FROM ( \
-               SELECT a.person_id, SUM(a.hours_tenths) AS hours FROM attendance a JOIN people p ON p.id = a.person_id \
-               WHERE {division} >= $1 AND {division} < $2 AND {in_post} \
-                 AND a.held_on >= $3 AND a.held_on <= $4 GROUP BY a.person_id) h",
+               SELECT a.person_id, SUM(a.hours_tenths) AS hours FROM attendance a \
+               WHERE a.held_on >= $3 AND a.held_on <= $4 GROUP BY a.person_id) h \
+             JOIN people p ON p.id = h.person_id \
+             WHERE {division} >= $1 AND {division} < $2 AND {in_post}",
             division = DIVISION_ON_DAY.replace("$3", "$4"),
             in_post = IN_POST_ON_DAY.replace("$3", "$4"),
         );
-        let (staff_hours, meeting): (Option<i64>, i64) =
-            sqlx::query_as(sqlx::AssertSqlSafe(hours_sql))
-                .bind(low.clone())
-                .bind(high.clone())
-                .bind(from_text.clone())
-                .bind(to_text.clone())
-                .bind(required_tenths)
-                .fetch_one(self.db.pool())
-                .await?;
-        let exam_rows = sqlx::query(
+        let hours = sqlx::query_as::<_, (Option<i64>, i64)>(sqlx::AssertSqlSafe(hours_sql))
+            .bind(low.clone())
+            .bind(high.clone())
+            .bind(from_text.clone())
+            .bind(to_text.clone())
+            .bind(required_tenths)
+            .fetch_one(self.db.pool());
+        let exams = sqlx::query(
             "SELECT e.kind, COUNT(*) AS registered, COUNT(r.score) AS sat, \
                COUNT(CASE WHEN r.score >= e.pass_mark THEN 1 END) AS passed, \
                COUNT(CASE WHEN r.score >= e.excellent_mark THEN 1 END) AS excellent \
@@ -189,8 +194,24 @@ impl Store {
         .bind(high.clone())
         .bind(from_text.clone())
         .bind(to_text.clone())
-        .fetch_all(self.db.pool())
-        .await?;
+        .fetch_all(self.db.pool());
+        let outreach = sqlx::query_as::<_, (i64, Option<i64>, Option<i64>)>(
+            "SELECT COUNT(*), CAST(SUM(materials) AS BIGINT), CAST(SUM(people_reached) AS BIGINT) FROM outreach_events \
+             WHERE division_code >= $1 AND division_code < $2 AND held_on >= $3 AND held_on <= $4",
+        )
+        .bind(low)
+        .bind(high)
+        .bind(from_text)
+        .bind(to_text)
+        .fetch_one(self.db.pool());
+        // Independent reads, each on a connection of its own.
+        let (
+            review_takers,
+            review_passed,
+            (staff_hours, meeting),
+            exam_rows,
+            (events, materials, people),
+        ) = tokio::try_join!(review_takers, review_passed, hours, exams, outreach)?;
         let exams = exam_rows
             .iter()
             .map(|r| {
@@ -203,16 +224,6 @@ impl Store {
                 ))
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        let (events, materials, people): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
-            "SELECT COUNT(*), CAST(SUM(materials) AS BIGINT), CAST(SUM(people_reached) AS BIGINT) FROM outreach_events \
-             WHERE division_code >= $1 AND division_code < $2 AND held_on >= $3 AND held_on <= $4",
-        )
-        .bind(low)
-        .bind(high)
-        .bind(from_text)
-        .bind(to_text)
-        .fetch_one(self.db.pool())
-        .await?;
         Ok(PeriodFigures {
             review_takers,
             review_passed,

@@ -62,6 +62,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "people joined",
         include_str!("../../migrations/0009_people_joined.sql"),
     ),
+    EmbeddedMigration::new(
+        10,
+        "figure indexes",
+        include_str!("../../migrations/0010_figure_indexes.sql"),
+    ),
 ];
 
 const PERSON_COLUMNS: &str = "id, division_code, name, id_number, unit, employment, rank, rank_level, section_level, enforcement_post, version, held_for, joined_on";
