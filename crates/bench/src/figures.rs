@@ -127,12 +127,13 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
         drive(clients, seconds, move || {
             let (store, scope) = (store.clone(), scope.clone());
             async move {
-                store.counts(Some(&scope), to).await.map_err(|_| ())?;
-                store
-                    .period_figures(&scope, from, to, 600)
-                    .await
-                    .map(|_| ())
-                    .map_err(|_| ())
+                // As the service reads them: both at once.
+                tokio::try_join!(
+                    store.counts(Some(&scope), to),
+                    store.period_figures(&scope, from, to, 600)
+                )
+                .map(|_| ())
+                .map_err(|_| ())
             }
         })
     };

@@ -60,6 +60,8 @@ catalogue! {
     CannotDisableSelf => "cannot_disable_self",
     /// administrators change their own password with POST /api/v1/auth/password
     CannotResetSelf => "cannot_reset_self",
+    /// the training service could not say whether the officers are certified; retry
+    CertificationUnavailable => "certification_unavailable",
     /// the certificate number is taken
     CertificateNumberExists => "certificate_number_exists",
     /// the text contains a control character
@@ -106,6 +108,8 @@ catalogue! {
     ImportsBusy => "imports_busy",
     /// expires_at must be in the future
     InThePast => "in_the_past",
+    /// the act was not discovered within the limitation period (行政处罚法 Art. 36)
+    LimitationPassed => "limitation_passed",
     /// an unexpected failure; the details are in the server logs
     Internal => "internal",
     /// a malformed value
@@ -114,6 +118,10 @@ catalogue! {
     InvalidBody => "invalid_body",
     /// a count lies outside its allowed range
     InvalidCount => "invalid_count",
+    /// a code holds letters, digits, dots and dashes only
+    InvalidCode => "invalid_code",
+    /// not a valid unified social credit code (GB 32100)
+    InvalidCreditCode => "invalid_credit_code",
     /// the API key is not valid
     InvalidCredentials => "invalid_credentials",
     /// a value is not a date like 2023-11-20
@@ -190,10 +198,16 @@ catalogue! {
     NotInEnforcementPost => "not_in_enforcement_post",
     /// the certificate is still within its validity
     NotYetExpired => "not_yet_expired",
+    /// an officer is not certified for the case's division and category that day (Art. 42)
+    OfficerNotCertified => "officer_not_certified",
     /// the body is larger than the limit
     PayloadTooLarge => "payload_too_large",
     /// the caller's role does not allow this
     PermissionDenied => "permission_denied",
+    /// the power item code is taken
+    PowerItemCodeExists => "power_item_code_exists",
+    /// the case's division does not hold the power item that day
+    PowerNotHeld => "power_not_held",
     /// too many requests; retry after Retry-After seconds
     RateLimited => "rate_limited",
     /// the county is checking this registration against its register; a certificate can be issued once it is confirmed
@@ -220,6 +234,8 @@ catalogue! {
     TooLong => "too_long",
     /// a list holds more values than allowed
     TooManyValues => "too_many_values",
+    /// enforcement needs at least two officers (行政处罚法 Art. 42)
+    TooFewOfficers => "too_few_officers",
     /// missing or invalid credentials
     Unauthenticated => "unauthenticated",
     /// the category is not in the taxonomy
@@ -230,6 +246,8 @@ catalogue! {
     UnknownField => "unknown_field",
     /// no such person in the caller's divisions
     UnknownPerson => "unknown_person",
+    /// no power item has this code
+    UnknownPowerItem => "unknown_power_item",
     /// not a role (staff, officer, legal_reviewer, leader, county_overseer, admin)
     UnknownRole => "unknown_role",
     /// the request body could not be read

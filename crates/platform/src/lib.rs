@@ -10,6 +10,7 @@ pub mod db;
 pub mod division;
 pub mod error;
 pub mod grpc;
+pub mod identity;
 pub mod metrics;
 pub mod paging;
 pub mod privacy;

@@ -21,6 +21,16 @@ pub fn page_size(requested: i32) -> Result<i64, Error> {
     }
 }
 
+/// A list request's page: its size, and the key the page starts after
+/// (empty: the first page), from a one-part token.
+pub fn page(size: i32, token: &str) -> Result<(i64, String), Error> {
+    let limit = page_size(size)?;
+    let after = decode_token(token, 1)?
+        .map(|p| p[0].clone())
+        .unwrap_or_default();
+    Ok((limit, after))
+}
+
 /// Encodes a keyset position as an opaque token.
 pub fn encode_token(parts: &[&str]) -> String {
     URL_SAFE_NO_PAD.encode(parts.join("\n"))

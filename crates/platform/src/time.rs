@@ -3,7 +3,8 @@
 //! deadline's calendar day is decided.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, SecondsFormat, TimeZone, Utc};
-use fazhi_proto::common::v1::TimeRange;
+use chrono::Datelike;
+use fazhi_proto::common::v1::{Date, TimeRange};
 use prost_types::Timestamp;
 
 use crate::error::Error;
@@ -60,6 +61,57 @@ pub fn to_timestamp(instant: DateTime<Utc>) -> Timestamp {
 /// `None` for a timestamp outside chrono's range.
 pub fn from_timestamp(ts: &Timestamp) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(ts.seconds, u32::try_from(ts.nanos).ok()?)
+}
+
+/// The first instant of a China calendar day.
+pub fn start_of_china_day(date: NaiveDate) -> DateTime<Utc> {
+    china()
+        .from_local_datetime(&date.and_time(NaiveTime::MIN))
+        .single()
+        .expect("fixed offsets are unambiguous")
+        .with_timezone(&Utc)
+}
+
+/// Records are dated from this day on; an earlier date is a typing slip
+/// (year 0001), not a record.
+pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1990, 1, 1) {
+    Some(day) => day,
+    None => NaiveDate::MIN,
+};
+
+/// A day from a contract, checked: a real calendar day, not before
+/// [`EARLIEST_DATE`]. Absent is `invalid_date`, as an unreadable one is.
+pub fn date_from_proto(field: &str, given: Option<&Date>) -> Result<NaiveDate, Error> {
+    let invalid = || {
+        Error::invalid_field(
+            field,
+            crate::Code::InvalidDate,
+            format!("{field} must be a date like 2023-11-20"),
+        )
+    };
+    let given = given.ok_or_else(invalid)?;
+    let date = u32::try_from(given.month)
+        .ok()
+        .zip(u32::try_from(given.day).ok())
+        .and_then(|(month, day)| NaiveDate::from_ymd_opt(given.year, month, day))
+        .ok_or_else(invalid)?;
+    if date < EARLIEST_DATE {
+        return Err(Error::invalid_field(
+            field,
+            crate::Code::DateOutOfRange,
+            format!("{field} must not be before {EARLIEST_DATE}"),
+        ));
+    }
+    Ok(date)
+}
+
+/// A day as a contract carries it.
+pub fn date_to_proto(date: NaiveDate) -> Option<Date> {
+    Some(Date {
+        year: date.year(),
+        month: date.month() as i32,
+        day: date.day() as i32,
+    })
 }
 
 /// A checked [`TimeRange`]: `start` inclusive, `end` exclusive, either open.

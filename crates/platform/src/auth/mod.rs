@@ -134,10 +134,18 @@ pub enum Permission {
     TrainingManage,
     /// Issue, suspend, reinstate, revoke and review certificates.
     CertificateManage,
+    /// Read cases, their history and the power list.
+    CaseRead,
+    /// Record leads and the investigation's records.
+    CaseManage,
+    /// File a case, decline a lead, terminate a case (the leader's approval).
+    CaseDecide,
+    /// Keep the power list (权限清单): the county's.
+    PowerManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 16] = [
         Permission::ComplaintSubmit,
         Permission::ComplaintTrack,
         Permission::ComplaintCreate,
@@ -150,6 +158,10 @@ impl Permission {
         Permission::TrainingRead,
         Permission::TrainingManage,
         Permission::CertificateManage,
+        Permission::CaseRead,
+        Permission::CaseManage,
+        Permission::CaseDecide,
+        Permission::PowerManage,
     ];
 
     pub fn code(self) -> &'static str {
@@ -166,6 +178,10 @@ impl Permission {
             Permission::TrainingRead => "training.read",
             Permission::TrainingManage => "training.manage",
             Permission::CertificateManage => "certificate.manage",
+            Permission::CaseRead => "case.read",
+            Permission::CaseManage => "case.manage",
+            Permission::CaseDecide => "case.decide",
+            Permission::PowerManage => "power.manage",
         }
     }
 
@@ -188,6 +204,10 @@ impl Permission {
             }
             Permission::TrainingManage => &[Staff, Leader, CountyOverseer, Admin],
             Permission::CertificateManage => &[CountyOverseer, Admin],
+            Permission::CaseRead => &[Staff, Officer, LegalReviewer, Leader, CountyOverseer, Admin],
+            Permission::CaseManage => &[Staff, Officer, Leader, Admin],
+            Permission::CaseDecide => &[Leader, Admin],
+            Permission::PowerManage => &[CountyOverseer, Admin],
         }
     }
 }

@@ -1,7 +1,7 @@
 //! People: who may be trained, examined and certified, and the register
 //! that holds each resident ID number once.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use fazhi_platform::Code;
 use fazhi_platform::{
     DivisionCode, Error, ErrorKind, coded_enum,
@@ -26,53 +26,7 @@ coded_enum! {
     }
 }
 
-/// Checks a resident ID number (GB 11643-1999): 18 characters, a known
-/// province prefix, a valid birth date, and the ISO 7064 MOD 11-2 check
-/// character. Returns it in upper case.
-pub fn check_id_number(field: &str, text: &str) -> Result<String, Error> {
-    let id = text.trim().to_ascii_uppercase();
-    let bad = |why: &str| {
-        Error::invalid_field(
-            field,
-            Code::InvalidIdNumber,
-            format!("{field} is not a valid resident ID number: {why}"),
-        )
-    };
-    let bytes = id.as_bytes();
-    if bytes.len() != 18
-        || !bytes[..17].iter().all(u8::is_ascii_digit)
-        || !(bytes[17].is_ascii_digit() || bytes[17] == b'X')
-    {
-        return Err(bad("18 characters, digits with a final digit or X"));
-    }
-    if !fazhi_platform::division::is_province(&id[..2]) {
-        return Err(bad("no province has this prefix"));
-    }
-    let birth = NaiveDate::parse_from_str(&id[6..14], "%Y%m%d").map_err(|_| bad("birth date"))?;
-    if birth.year() < 1900 {
-        return Err(bad("birth date"));
-    }
-    if check_character(&id[..17]) != Some(bytes[17] as char) {
-        return Err(bad("check digit"));
-    }
-    Ok(id)
-}
-
-/// The ISO 7064 MOD 11-2 check character of an ID number's first 17 digits.
-pub fn check_character(first17: &str) -> Option<char> {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const CHECK: &[u8; 11] = b"10X98765432";
-    let bytes = first17.as_bytes();
-    if bytes.len() != 17 || !bytes.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let sum: u32 = bytes
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    Some(CHECK[(sum % 11) as usize] as char)
-}
+pub use fazhi_platform::identity::{birth_date, check_character, check_id_number};
 
 coded_enum! {
     /// Where a rank (职级) stands in the ordered list the report counts by:
@@ -193,11 +147,6 @@ pub struct NewPerson {
     pub section_level: bool,
     pub enforcement_post: bool,
     pub joined_on: Option<NaiveDate>,
-}
-
-/// The birth date an ID number carries (checked by [`check_id_number`]).
-pub fn birth_date(id_number: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(id_number.get(6..14)?, "%Y%m%d").ok()
 }
 
 /// Checks a new person's record; `today` bounds the birth date.

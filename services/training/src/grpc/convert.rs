@@ -3,7 +3,7 @@
 //! prefix (`EMPLOYMENT_CIVIL_SERVANT` is `civil_servant`), the same mapping
 //! the REST edge uses; a date is a `fazhi.common.v1.Date`.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use fazhi_platform::category::EnforcementCategory;
 use fazhi_platform::{Code, Error, ErrorKind, privacy, time};
 use fazhi_proto::{
@@ -28,37 +28,10 @@ pub(super) fn check_version(what: &str, current: i64, read: i64) -> Result<(), E
     ))
 }
 
-/// Records (training, exams, certificates, outreach) are dated from this
-/// day on; an earlier date is a typing slip (year 0001), not a record. Dates
-/// after today are refused where a record cannot lie ahead.
-pub(super) const EARLIEST_DATE: (i32, u32, u32) = (1990, 1, 1);
-
-/// A day from the contract, checked: a real calendar day, not before
-/// [`EARLIEST_DATE`]. Absent is `invalid_date`, as an unreadable one is.
+/// A day from the contract, checked (`time::date_from_proto`): a real
+/// calendar day, not before 1990. Absent is `invalid_date`.
 pub(super) fn date(field: &str, given: Option<&Date>) -> Result<NaiveDate, Error> {
-    let invalid = || {
-        Error::invalid_field(
-            field,
-            Code::InvalidDate,
-            format!("{field} must be a date like 2023-11-20"),
-        )
-    };
-    let given = given.ok_or_else(invalid)?;
-    let date = u32::try_from(given.month)
-        .ok()
-        .zip(u32::try_from(given.day).ok())
-        .and_then(|(month, day)| NaiveDate::from_ymd_opt(given.year, month, day))
-        .ok_or_else(invalid)?;
-    let (y, m, d) = EARLIEST_DATE;
-    let earliest = NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
-    if date < earliest {
-        return Err(Error::invalid_field(
-            field,
-            Code::DateOutOfRange,
-            format!("{field} must not be before {earliest}"),
-        ));
-    }
-    Ok(date)
+    time::date_from_proto(field, given)
 }
 
 pub(super) fn today() -> NaiveDate {
@@ -74,11 +47,7 @@ pub(super) fn date_or_today(field: &str, given: Option<&Date>) -> Result<NaiveDa
 }
 
 pub(super) fn date_proto(date: NaiveDate) -> Option<Date> {
-    Some(Date {
-        year: date.year(),
-        month: date.month() as i32,
-        day: date.day() as i32,
-    })
+    time::date_to_proto(date)
 }
 
 /// A domain enum and its proto enum, mapped by name: both ways, or (`=>`)
@@ -308,11 +277,7 @@ pub(super) fn period_days(
 
 /// A page's size and the key it starts after.
 pub(super) fn page(size: i32, token: &str) -> Result<(i64, String), Error> {
-    let limit = fazhi_platform::paging::page_size(size)?;
-    let after = fazhi_platform::paging::decode_token(token, 1)?
-        .map(|p| p[0].clone())
-        .unwrap_or_default();
-    Ok((limit, after))
+    fazhi_platform::paging::page(size, token)
 }
 
 pub(super) fn rate(part: i64, whole: i64) -> f64 {
