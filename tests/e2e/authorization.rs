@@ -45,6 +45,9 @@ struct Fixtures {
     tracking: String,
     person: [String; 2],
     certificate: [String; 2],
+    power_item: [String; 2],
+    power_code: [String; 2],
+    case: [String; 2],
 }
 
 /// Routes whose first permitted call changes the record, so a second
@@ -59,6 +62,9 @@ const STATEFUL: &[&str] = &[
     "/api/v1/certificates/{id}/reinstate",
     "/api/v1/certificates/{id}/revoke",
     "/api/v1/certificates/{id}/expire",
+    "/api/v1/cases/{id}/file",
+    "/api/v1/cases/{id}/decline",
+    "/api/v1/cases/{id}/terminate",
 ];
 
 /// A valid resident ID number (GB 11643 check digit) for sequence `n`.
@@ -337,6 +343,55 @@ fn probe(
             Some(json!({ "division_code": d, "year": 2025 })),
             Outside::Forbidden,
         ),
+        ("GET", "/api/v1/power-items") | ("GET", "/api/v1/cases") => (
+            Method::GET,
+            format!("{path}?division={d}"),
+            None,
+            Outside::Forbidden,
+        ),
+        ("POST", "/api/v1/power-items") => (
+            Method::POST,
+            path.to_owned(),
+            Some(power_item_body(&format!("walk-{n}"), d)),
+            Outside::Forbidden,
+        ),
+        ("GET", "/api/v1/power-items/{id}") => (
+            Method::GET,
+            path.replace("{id}", fx.pick(&fx.power_item, target)),
+            None,
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases") => (
+            Method::POST,
+            path.to_owned(),
+            Some(lead_body(d)),
+            Outside::Forbidden,
+        ),
+        ("GET", "/api/v1/cases/{id}")
+        | ("GET", "/api/v1/cases/{id}/history")
+        | ("GET", "/api/v1/cases/{id}/history/verify") => (
+            Method::GET,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            None,
+            Outside::NotFound,
+        ),
+        // One officer only: a permitted caller passes authorization and the
+        // case's own checks, and is refused by Art. 42 (422).
+        ("POST", "/api/v1/cases/{id}/file") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({
+                "version": 1, "power_item_code": fx.pick(&fx.power_code, target),
+                "officer_ids": [fx.pick(&fx.person, target)],
+            })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/decline") | ("POST", "/api/v1/cases/{id}/terminate") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "reason": "证据不足" })),
+            Outside::NotFound,
+        ),
         ("POST", "/api/v1/api-keys/{id}/revoke") => (
             Method::POST,
             format!("/api/v1/api-keys/{}/revoke", fx.pick(&fx.api_key, target)),
@@ -346,6 +401,24 @@ fn probe(
         _ => return None,
     };
     Some(found)
+}
+
+/// A power item held by `division`.
+fn power_item_body(code: &str, division: &str) -> Value {
+    json!({
+        "code": code, "name": "对未取得乡村建设规划许可证进行建设的行政处罚",
+        "legal_basis": "《中华人民共和国城乡规划法》第六十五条", "kind": "penalty", "source": "own",
+        "category": "comprehensive", "effective_from": "2022-01-01", "holders": [division],
+    })
+}
+
+/// A lead in `division` against an identified person.
+fn lead_body(division: &str) -> Value {
+    json!({
+        "division_code": division, "source": "inspection",
+        "party": { "kind": "person", "name": "王五", "id_number": id_number(900) },
+        "facts": "未经许可建房", "act_on": "2025-05-01", "discovered_on": "2025-06-01",
+    })
 }
 
 /// Every (method, path) of the API document.
@@ -448,12 +521,39 @@ async fn setup(sandbox: &Sandbox) -> Fixtures {
             .unwrap();
         certificate[i] = issued["id"].as_str().expect("issued").to_owned();
     }
+    let mut power_item = [String::new(), String::new()];
+    let mut power_code = [String::new(), String::new()];
+    let mut case = [String::new(), String::new()];
+    for (i, d) in [TOWNSHIP, OTHER_TOWNSHIP].into_iter().enumerate() {
+        power_code[i] = format!("fixture-{i}");
+        let item: Value = sandbox
+            .post_as(
+                &admin,
+                "/api/v1/power-items",
+                &power_item_body(&power_code[i], d),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        power_item[i] = item["id"].as_str().expect("recorded").to_owned();
+        let lead: Value = sandbox
+            .post_as(&admin, "/api/v1/cases", &lead_body(d))
+            .await
+            .json()
+            .await
+            .unwrap();
+        case[i] = lead["id"].as_str().expect("recorded").to_owned();
+    }
     Fixtures {
         complaint,
         api_key,
         tracking: receipt["tracking_code"].as_str().unwrap().to_owned(),
         person,
         certificate,
+        power_item,
+        power_code,
+        case,
     }
 }
 

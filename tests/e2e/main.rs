@@ -2,6 +2,7 @@
 
 mod authorization;
 mod bad_input;
+mod cases;
 mod complaints;
 mod crash;
 mod grpc;

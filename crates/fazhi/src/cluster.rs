@@ -90,17 +90,6 @@ pub async fn start(
         shutdown: shutdown.clone(),
     };
 
-    if role.runs(Role::Cases) {
-        let listener = bind(&settings.cases, "cases").await?;
-        running.cases = Some(listener.local_addr()?);
-        let service = fazhi_cases::build(&settings.cases, &settings.data_dir).await?;
-        tasks.spawn(service.run(
-            listener,
-            internal.clone(),
-            settings.grpc_server.clone(),
-            shutdown.clone(),
-        ));
-    }
     if role.runs(Role::Complaints) {
         let listener = bind(&settings.complaints, "complaints").await?;
         running.complaints = Some(listener.local_addr()?);
@@ -127,6 +116,25 @@ pub async fn start(
             &settings.data_dir,
         )
         .await?;
+        tasks.spawn(service.run(
+            listener,
+            internal.clone(),
+            settings.grpc_server.clone(),
+            shutdown.clone(),
+        ));
+    }
+
+    if role.runs(Role::Cases) {
+        let listener = bind(&settings.cases, "cases").await?;
+        running.cases = Some(listener.local_addr()?);
+        // Every officer action asks the training service; in one process it
+        // is the port actually bound.
+        let training = fazhi_platform::grpc::connect_lazy(
+            &endpoint(&settings.training, running.training),
+            &settings.grpc,
+        )?;
+        let certifier = fazhi_cases::Certifier::new(training, internal.clone());
+        let service = fazhi_cases::build(&settings.cases, &settings.data_dir, certifier).await?;
         tasks.spawn(service.run(
             listener,
             internal.clone(),

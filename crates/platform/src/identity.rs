@@ -89,7 +89,9 @@ pub fn check_credit_code(field: &str, text: &str) -> Result<String, Error> {
 
 /// The GB 32100 check character of a credit code's first 17 characters.
 pub fn credit_check_character(first17: &str) -> Option<char> {
-    const WEIGHTS: [usize; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    const WEIGHTS: [usize; 17] = [
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+    ];
     let bytes = first17.as_bytes();
     if bytes.len() != 17 {
         return None;
@@ -111,11 +113,11 @@ mod tests {
         let first17 = "11411624005500000";
         let code = format!("{first17}{}", credit_check_character(first17).unwrap());
         assert_eq!(check_credit_code("c", &code.to_lowercase()).unwrap(), code);
-        let wrong = format!(
-            "{first17}{}",
-            if code.ends_with('0') { '1' } else { '0' }
+        let wrong = format!("{first17}{}", if code.ends_with('0') { '1' } else { '0' });
+        assert_eq!(
+            check_credit_code("c", &wrong).unwrap_err().code,
+            Code::InvalidCreditCode
         );
-        assert_eq!(check_credit_code("c", &wrong).unwrap_err().code, Code::InvalidCreditCode);
         assert!(check_credit_code("c", "91411624MA9XXXXX0X").is_err());
         assert!(check_credit_code("c", "9141").is_err());
     }
@@ -123,7 +125,11 @@ mod tests {
     #[test]
     fn a_known_credit_code_checks_out() {
         // Registered companies' codes, as printed on their licences.
-        for code in ["914403001922038216", "91310000775785552L", "91350100M000100Y43"] {
+        for code in [
+            "914403001922038216",
+            "91310000775785552L",
+            "91350100M000100Y43",
+        ] {
             assert!(check_credit_code("c", code).is_ok(), "{code}");
         }
         assert!(check_credit_code("c", "914403001922038217").is_err());

@@ -2,8 +2,8 @@
 //! shown in China Standard Time (UTC+8, no daylight saving), where every
 //! deadline's calendar day is decided.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, SecondsFormat, TimeZone, Utc};
 use chrono::Datelike;
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, SecondsFormat, TimeZone, Utc};
 use fazhi_proto::common::v1::{Date, TimeRange};
 use prost_types::Timestamp;
 

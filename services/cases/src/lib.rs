@@ -1,6 +1,7 @@
-//! The enforcement cases service (行政执法案件): leads, filing, investigation,
-//! review, decision, service, execution and publicity. This first slice keeps
-//! the case table and the figures oversight reads from it.
+//! The enforcement cases service (行政执法案件): the power list, leads and
+//! filing — with every officer's certification asked of the training
+//! service — and each case's hash-chained history; the figures oversight
+//! reads from them.
 //!
 //! Laid out as every service is: `domain` holds the rules and has no I/O;
 //! `store` keeps the records; `grpc` exposes `fazhi.cases.v1.CaseService`.
@@ -15,21 +16,23 @@ use fazhi_platform::config::ServiceSettings;
 use fazhi_proto::cases::v1::case_service_server::CaseServiceServer;
 use tonic::service::Routes;
 
-pub use grpc::CasesApi;
+pub use grpc::{CasesApi, Certifier};
 
 /// Full gRPC name of the service, as health checks ask for it.
 pub const SERVICE_NAME: &str = "fazhi.cases.v1.CaseService";
 
-/// Opens the store (migrating it) and assembles the gRPC service.
+/// Opens the store (migrating it) and assembles the gRPC service, which
+/// asks the training service (through `certifier`) about officers.
 pub async fn build(
     settings: &ServiceSettings,
     data_dir: &Path,
+    certifier: Certifier,
 ) -> anyhow::Result<fazhi_platform::grpc::Service> {
     let store = store::Store::open(settings.database_url.as_deref(), data_dir).await?;
     let database = store.database().clone();
     Ok(fazhi_platform::grpc::Service {
         name: SERVICE_NAME,
-        routes: Routes::new(CaseServiceServer::new(CasesApi::new(store))),
+        routes: Routes::new(CaseServiceServer::new(CasesApi::new(store, certifier))),
         database,
     })
 }

@@ -2,18 +2,20 @@
 //! transport (a check in `.ci/run` keeps it so); the store and the gRPC
 //! adapter call in.
 
-use fazhi_platform::coded_enum;
+mod case;
+mod history;
+mod power;
 
-coded_enum! {
-    /// Where a case stands, from lead (线索) to closing (结案).
-    CaseStatus {
-        /// 线索: received, not yet filed.
-        Lead => "lead",
-        /// 立案
-        Filed => "filed",
-        /// 决定: a decision is made.
-        Decided => "decided",
-        /// 结案
-        Closed => "closed",
-    }
+pub use case::*;
+pub use history::*;
+pub use power::*;
+
+use fazhi_platform::{Code, Error, ErrorKind};
+
+/// A refusal by one of the rules, naming the field it concerns.
+fn rule(code: Code, field: &str, message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::RuleViolation, code, message).with_field(field)
 }
+
+#[cfg(test)]
+mod fixtures;

@@ -1,18 +1,44 @@
-//! Storage of enforcement cases.
+//! Storage of the power list, cases and their hash-chained history. Days
+//! are ISO text (`YYYY-MM-DD`), instants UTC microseconds.
+
+mod cases;
+mod power;
+
+pub use cases::Step;
 
 use std::path::Path;
 
+use chrono::NaiveDate;
 use fazhi_platform::{
     DivisionCode, Error,
     db::{self, Database, EmbeddedMigration},
     time::{self, Period},
 };
 
-pub const MIGRATIONS: &[EmbeddedMigration] = &[EmbeddedMigration::new(
-    1,
-    "cases",
-    include_str!("../../migrations/0001_cases.sql"),
-)];
+pub const MIGRATIONS: &[EmbeddedMigration] = &[
+    EmbeddedMigration::new(1, "cases", include_str!("../../migrations/0001_cases.sql")),
+    EmbeddedMigration::new(
+        2,
+        "power list and leads",
+        concat!(
+            include_str!("../../migrations/0002_power_list_and_leads.sql"),
+            include_str!("../../migrations/0002_history_triggers.sqlite.sql")
+        ),
+    )
+    .with_postgres(concat!(
+        include_str!("../../migrations/0002_power_list_and_leads.sql"),
+        include_str!("../../migrations/0002_history_triggers.postgres.sql")
+    )),
+];
+
+pub(super) fn date(text: &str) -> Result<NaiveDate, Error> {
+    text.parse()
+        .map_err(|_| Error::internal(format!("stored date {text:?} is invalid")))
+}
+
+pub(super) fn corrupt(what: &str, value: &str) -> Error {
+    Error::internal(format!("stored {what} {value:?} is invalid"))
+}
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {

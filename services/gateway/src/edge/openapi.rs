@@ -30,6 +30,7 @@ use crate::{
     identity::audit_log,
     identity::authz::{self, Access},
     identity::login,
+    rest::cases,
     rest::codes,
     rest::complaints,
     rest::lists,
@@ -65,6 +66,7 @@ pub struct File(Vec<u8>);
         (name = "api keys", description = "API keys for county systems (administrators)"),
         (name = "audit", description = "The audit log (administrators)"),
         (name = "training", description = "People, training hours, exams, enforcement certificates and their annual review, outreach"),
+        (name = "cases", description = "Enforcement cases: the power list, leads, filing and each case's hash-chained history"),
     )
 )]
 struct ApiDoc;
@@ -117,6 +119,15 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(lists::import_attendance))
         .routes(routes!(lists::import_exam_results))
         .routes(routes!(lists::export))
+        .routes(routes!(cases::list_power_items, cases::create_power_item))
+        .routes(routes!(cases::get_power_item))
+        .routes(routes!(cases::list_cases, cases::create_lead))
+        .routes(routes!(cases::get_case))
+        .routes(routes!(cases::file_case))
+        .routes(routes!(cases::decline_lead))
+        .routes(routes!(cases::terminate_case))
+        .routes(routes!(cases::case_history))
+        .routes(routes!(cases::verify_case_history))
 }
 
 /// The problem statuses an operation can answer with, and what each means.

@@ -103,6 +103,51 @@ pub enum EnforcementCategory {
     Forestry,
 }
 
+/// What a power item lets its holder do.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PowerKind {
+    Penalty,
+    CoerciveMeasure,
+    Inspection,
+}
+
+/// Where a township's power over an item comes from.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PowerSource {
+    Assigned,
+    Own,
+}
+
+/// Where a case stands.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    Lead,
+    NotFiled,
+    Filed,
+    Terminated,
+}
+
+/// How a lead came in.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseSource {
+    Complaint,
+    Inspection,
+    Referral,
+    Report,
+}
+
+/// Who a case's party is.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyKind {
+    Person,
+    Organisation,
+}
+
 /// Whom an outreach event was for.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -185,7 +230,7 @@ pub enum Role {
 
 #[cfg(test)]
 mod tests {
-    use fazhi_proto::{complaints::v1 as complaints, training::v1 as training};
+    use fazhi_proto::{cases::v1 as cases, complaints::v1 as complaints, training::v1 as training};
     use utoipa::PartialSchema;
 
     use super::*;
@@ -247,6 +292,11 @@ mod tests {
         same!(ListKind, training::ListKind, "LIST_KIND_");
         same!(FileFormat, training::FileFormat, "FILE_FORMAT_");
         same!(Channel, complaints::Channel, "CHANNEL_");
+        same!(PowerKind, cases::PowerKind, "POWER_KIND_");
+        same!(PowerSource, cases::PowerSource, "POWER_SOURCE_");
+        same!(CaseStatus, cases::CaseStatus, "CASE_STATUS_");
+        same!(CaseSource, cases::CaseSource, "CASE_SOURCE_");
+        same!(PartyKind, cases::PartyKind, "PARTY_KIND_");
         same!(RequestType, complaints::RequestType, "REQUEST_TYPE_");
         same!(ComplaintStatus, complaints::Status, "STATUS_");
     }

@@ -1,6 +1,7 @@
 //! One REST adapter per service: JSON in, a signed gRPC call with a
 //! deadline, JSON or a problem out.
 
+pub(crate) mod cases;
 pub(crate) mod codes;
 pub(crate) mod complaints;
 pub(crate) mod lists;

@@ -1,0 +1,600 @@
+//! A case (行政执法案件) from lead (线索) to filing (立案) or not, and the
+//! rules of each step: who the party is, when the act was, whether the
+//! limitation period has run (行政处罚法 Art. 36), and who may act.
+
+use chrono::{Months, NaiveDate};
+use fazhi_platform::category::EnforcementCategory;
+use fazhi_platform::text::{self, Lines};
+use fazhi_platform::{Code, DivisionCode, Error, ErrorKind, coded_enum, identity};
+
+use super::{PowerItem, check_held, rule};
+
+coded_enum! {
+    /// Where a case stands.
+    CaseStatus {
+        /// 线索: recorded, not yet decided whether to file.
+        Lead => "lead",
+        /// 不予立案: the lead ended without a case.
+        NotFiled => "not_filed",
+        /// 立案: filed, officers assigned, under investigation.
+        Filed => "filed",
+        /// 终止: ended with a reason before a decision.
+        Terminated => "terminated",
+    }
+}
+
+coded_enum! {
+    /// How a lead came in.
+    CaseSource {
+        /// Escalated from a complaint (群众投诉举报).
+        Complaint => "complaint",
+        /// Found on inspection (巡查发现).
+        Inspection => "inspection",
+        /// Referred by another agency (移送).
+        Referral => "referral",
+        /// Reported by a higher authority or the media (交办、上级督办).
+        Report => "report",
+    }
+}
+
+coded_enum! {
+    /// Who the party is.
+    PartyKind {
+        /// A natural person: named by resident ID number.
+        Person => "person",
+        /// An organisation: named by unified social credit code.
+        Organisation => "organisation",
+    }
+}
+
+/// The party (当事人) a case concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Party {
+    pub kind: PartyKind,
+    pub name: String,
+    /// Resident ID number or unified social credit code; empty while unknown
+    /// (a lead may not know it yet; filing needs it).
+    pub id_number: String,
+}
+
+/// Officers assigned at filing: at least two (Art. 42), at most this many.
+pub const MAX_OFFICERS: usize = 10;
+
+/// A case as it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    pub id: String,
+    pub division: DivisionCode,
+    pub source: CaseSource,
+    /// The complaint a lead escalated from (one lead per complaint).
+    pub complaint_id: Option<String>,
+    pub party: Party,
+    pub facts: String,
+    /// When the act was done, or began for a continuing act.
+    pub act_on: NaiveDate,
+    /// A continuing act (连续或者继续状态, e.g. a building that stands).
+    pub continuing: bool,
+    /// The day a continuing act ended; none while it goes on.
+    pub act_ended_on: Option<NaiveDate>,
+    /// Whether it harmed life, health or financial safety (5-year limit).
+    pub serious_harm: bool,
+    /// The day the act was discovered (the lead's day).
+    pub discovered_on: NaiveDate,
+    /// The power item cited, by code (set at filing).
+    pub power_item_code: Option<String>,
+    /// The item's category: what the officers must be certified for.
+    pub category: Option<EnforcementCategory>,
+    /// Officers assigned (person ids of the training service).
+    pub officers: Vec<String>,
+    pub filed_on: Option<NaiveDate>,
+    pub status: CaseStatus,
+    pub version: i64,
+}
+
+/// A lead as given.
+#[derive(Debug, Clone, Default)]
+pub struct NewLead {
+    pub division_code: String,
+    pub source: Option<CaseSource>,
+    pub complaint_id: Option<String>,
+    pub party_kind: Option<PartyKind>,
+    pub party_name: String,
+    pub party_id_number: String,
+    pub facts: String,
+    pub act_on: Option<NaiveDate>,
+    pub continuing: bool,
+    pub act_ended_on: Option<NaiveDate>,
+    pub serious_harm: bool,
+    pub discovered_on: Option<NaiveDate>,
+}
+
+fn required(field: &str) -> Error {
+    Error::invalid_field(field, Code::Required, format!("{field} is required"))
+}
+
+/// The party's identifier, checked for its kind (empty stays empty).
+pub fn check_party_id(kind: PartyKind, text: &str) -> Result<String, Error> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(String::new());
+    }
+    match kind {
+        PartyKind::Person => identity::check_id_number("party_id_number", text),
+        PartyKind::Organisation => identity::check_credit_code("party_id_number", text),
+    }
+}
+
+/// Checks a new lead: a division, source, party, facts, and the act's days
+/// in order (the act, its end, its discovery — none after today).
+pub fn new_lead(new: NewLead, id: String, today: NaiveDate) -> Result<Case, Error> {
+    let division = DivisionCode::parse_field("division_code", &new.division_code)?;
+    let source = new.source.ok_or_else(|| required("source"))?;
+    let complaint_id = match (source, new.complaint_id.filter(|c| !c.is_empty())) {
+        (CaseSource::Complaint, None) => return Err(required("complaint_id")),
+        (CaseSource::Complaint, Some(id)) => {
+            Some(text::required("complaint_id", &id, 64, Lines::One)?)
+        }
+        (_, Some(_)) => {
+            return Err(Error::invalid_field(
+                "complaint_id",
+                Code::InvalidArgument,
+                "complaint_id is given only for a lead from a complaint",
+            ));
+        }
+        (_, None) => None,
+    };
+    let kind = new.party_kind.ok_or_else(|| required("party_kind"))?;
+    let party = Party {
+        kind,
+        name: text::required("party_name", &new.party_name, 100, Lines::One)?,
+        id_number: check_party_id(kind, &new.party_id_number)?,
+    };
+    let facts = text::required("facts", &new.facts, 4000, Lines::Many)?;
+    let act_on = new.act_on.ok_or_else(|| required("act_on"))?;
+    let discovered_on = new.discovered_on.unwrap_or(today);
+    let after = |field: &str, later: NaiveDate, earlier: NaiveDate, what: &str| {
+        if later < earlier {
+            Err(Error::invalid_field(
+                field,
+                Code::InvalidTimeRange,
+                format!("{field} lies before {what}"),
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    if discovered_on > today {
+        return Err(Error::invalid_field(
+            "discovered_on",
+            Code::DateInFuture,
+            "discovered_on lies after today",
+        ));
+    }
+    after("discovered_on", discovered_on, act_on, "act_on")?;
+    if let Some(ended) = new.act_ended_on {
+        if !new.continuing {
+            return Err(Error::invalid_field(
+                "act_ended_on",
+                Code::InvalidArgument,
+                "act_ended_on is given only for a continuing act",
+            ));
+        }
+        after("act_ended_on", ended, act_on, "act_on")?;
+        if ended > today {
+            return Err(Error::invalid_field(
+                "act_ended_on",
+                Code::DateInFuture,
+                "act_ended_on lies after today",
+            ));
+        }
+    }
+    Ok(Case {
+        id,
+        division,
+        source,
+        complaint_id,
+        party,
+        facts,
+        act_on,
+        continuing: new.continuing,
+        act_ended_on: new.act_ended_on,
+        serious_harm: new.serious_harm,
+        discovered_on,
+        power_item_code: None,
+        category: None,
+        officers: Vec::new(),
+        filed_on: None,
+        status: CaseStatus::Lead,
+        version: 1,
+    })
+}
+
+/// 行政处罚法 Art. 36: no penalty when the act was not discovered within two
+/// years (five where life, health or financial safety was harmed), counted
+/// from the act, or from its end for a continuing act — one still going on
+/// is always within.
+pub fn check_limitation(case: &Case) -> Result<(), Error> {
+    let from = if case.continuing {
+        match case.act_ended_on {
+            None => return Ok(()),
+            Some(ended) => ended,
+        }
+    } else {
+        case.act_on
+    };
+    let years = if case.serious_harm { 5 } else { 2 };
+    let last = from
+        .checked_add_months(Months::new(12 * years))
+        .unwrap_or(NaiveDate::MAX);
+    if case.discovered_on <= last {
+        return Ok(());
+    }
+    Err(rule(
+        Code::LimitationPassed,
+        "act_on",
+        format!(
+            "the act of {from} was discovered on {}, more than {years} years later: no penalty may be given (行政处罚法 Art. 36)",
+            case.discovered_on
+        ),
+    ))
+}
+
+/// What the training service answered for one officer on the filing day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Certification {
+    Certified,
+    /// Not certified, and why (its reason code).
+    NotCertified(String),
+}
+
+/// Whether a lead can be filed on `on` citing `item`, before anyone is asked
+/// about the officers: a lead, a day between its discovery and today, an
+/// item its division holds that day, an identified party, and within the
+/// limitation period.
+pub fn check_fileable(
+    case: &Case,
+    item: &PowerItem,
+    on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), Error> {
+    if case.status != CaseStatus::Lead {
+        return Err(out_of_order(case, "filed", "a lead"));
+    }
+    check_step_day("on", on, case.discovered_on, today)?;
+    check_held(item, &case.division, on)?;
+    if case.party.id_number.is_empty() {
+        return Err(rule(
+            Code::Required,
+            "party_id_number",
+            "a case is filed against an identified party: give its ID number or credit code",
+        ));
+    }
+    check_limitation(case)
+}
+
+/// 立案: a lead becomes a case on `on` citing `item` ([`check_fileable`]),
+/// with at least two distinct officers, each certified that day for the
+/// case's division and the item's category (Art. 42).
+pub fn file(
+    case: &Case,
+    item: &PowerItem,
+    officers: &[(String, Certification)],
+    on: NaiveDate,
+    today: NaiveDate,
+) -> Result<Case, Error> {
+    check_fileable(case, item, on, today)?;
+    check_officers(officers)?;
+    Ok(Case {
+        power_item_code: Some(item.code.clone()),
+        category: Some(item.category),
+        officers: officers.iter().map(|(id, _)| id.clone()).collect(),
+        filed_on: Some(on),
+        status: CaseStatus::Filed,
+        version: case.version + 1,
+        ..case.clone()
+    })
+}
+
+/// At least two officers, none twice, at most [`MAX_OFFICERS`], each
+/// certified (Art. 42: 执法人员不得少于两人, 持证).
+pub fn check_officers(officers: &[(String, Certification)]) -> Result<(), Error> {
+    if officers.len() > MAX_OFFICERS {
+        return Err(Error::invalid_field(
+            "officers",
+            Code::TooManyValues,
+            format!("at most {MAX_OFFICERS} officers are assigned to a case"),
+        ));
+    }
+    if let Some((repeat, _)) = officers
+        .iter()
+        .enumerate()
+        .find(|(i, (id, _))| officers[..*i].iter().any(|(other, _)| other == id))
+        .map(|(_, o)| o)
+    {
+        return Err(Error::invalid_field(
+            "officers",
+            Code::DuplicateValue,
+            format!("officer {repeat} is named twice"),
+        ));
+    }
+    if officers.len() < 2 {
+        return Err(rule(
+            Code::TooFewOfficers,
+            "officers",
+            "enforcement needs at least two officers (行政处罚法 Art. 42)",
+        ));
+    }
+    if let Some((officer, Certification::NotCertified(why))) = officers
+        .iter()
+        .find(|(_, c)| matches!(c, Certification::NotCertified(_)))
+    {
+        return Err(rule(
+            Code::OfficerNotCertified,
+            "officers",
+            format!(
+                "officer {officer} is not certified for this case's division and category on that day ({why}); enforcement officers hold a certificate (行政处罚法 Art. 42)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// 不予立案: a lead ends without a case, with the reason.
+pub fn decline(case: &Case, on: NaiveDate, today: NaiveDate) -> Result<Case, Error> {
+    if case.status != CaseStatus::Lead {
+        return Err(out_of_order(case, "declined", "a lead"));
+    }
+    check_step_day("on", on, case.discovered_on, today)?;
+    Ok(Case {
+        status: CaseStatus::NotFiled,
+        version: case.version + 1,
+        ..case.clone()
+    })
+}
+
+/// 终止: a filed case ends before a decision, with the reason.
+pub fn terminate(case: &Case, on: NaiveDate, today: NaiveDate) -> Result<Case, Error> {
+    if case.status != CaseStatus::Filed {
+        return Err(out_of_order(case, "terminated", "a filed case"));
+    }
+    check_step_day("on", on, case.filed_on.unwrap_or(case.discovered_on), today)?;
+    Ok(Case {
+        status: CaseStatus::Terminated,
+        version: case.version + 1,
+        ..case.clone()
+    })
+}
+
+/// A reason a step records: required, one paragraph at most.
+pub fn check_reason(text: &str) -> Result<String, Error> {
+    text::required("reason", text, 1000, Lines::Many)
+}
+
+/// A step's day lies between the case's previous step and today.
+fn check_step_day(
+    field: &str,
+    on: NaiveDate,
+    earliest: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), Error> {
+    if on > today {
+        return Err(Error::invalid_field(
+            field,
+            Code::DateInFuture,
+            format!("{field} lies after today"),
+        ));
+    }
+    if on < earliest {
+        return Err(Error::invalid_field(
+            field,
+            Code::InvalidTimeRange,
+            format!("{field} lies before the case's previous step ({earliest})"),
+        ));
+    }
+    Ok(())
+}
+
+fn out_of_order(case: &Case, step: &str, from: &str) -> Error {
+    Error::new(
+        ErrorKind::FailedPrecondition,
+        Code::InvalidTransition,
+        format!(
+            "the case is {}: only {from} can be {step}",
+            case.status.code()
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fixtures::*;
+
+    fn certified(ids: &[&str]) -> Vec<(String, Certification)> {
+        ids.iter()
+            .map(|id| ((*id).to_owned(), Certification::Certified))
+            .collect()
+    }
+
+    #[test]
+    fn a_lead_needs_its_party_facts_and_days_in_order() {
+        let today = day("2026-11-29");
+        assert!(new_lead(new_lead_fixture(), "k1".into(), today).is_ok());
+        let refused = |new: NewLead| new_lead(new, "k1".into(), today).unwrap_err();
+        let err = refused(NewLead {
+            discovered_on: Some(day("2021-12-31")),
+            ..new_lead_fixture()
+        });
+        assert_eq!(
+            (err.code, err.field.as_deref()),
+            (Code::InvalidTimeRange, Some("discovered_on"))
+        );
+        let err = refused(NewLead {
+            discovered_on: Some(day("2026-11-30")),
+            ..new_lead_fixture()
+        });
+        assert_eq!(err.code, Code::DateInFuture);
+        let err = refused(NewLead {
+            act_ended_on: Some(day("2023-01-01")),
+            continuing: false,
+            ..new_lead_fixture()
+        });
+        assert_eq!(err.field.as_deref(), Some("act_ended_on"));
+        let err = refused(NewLead {
+            source: Some(CaseSource::Complaint),
+            ..new_lead_fixture()
+        });
+        assert_eq!(
+            (err.code, err.field.as_deref()),
+            (Code::Required, Some("complaint_id"))
+        );
+        let err = refused(NewLead {
+            party_id_number: "91411624MA9XXXXX0X".into(),
+            party_kind: Some(PartyKind::Organisation),
+            ..new_lead_fixture()
+        });
+        assert_eq!(err.field.as_deref(), Some("party_id_number"));
+    }
+
+    #[test]
+    fn an_act_not_discovered_within_two_years_is_past_the_limitation_period() {
+        let case = Case {
+            act_on: day("2022-03-01"),
+            discovered_on: day("2024-03-01"),
+            ..lead()
+        };
+        assert!(check_limitation(&case).is_ok());
+        let late = Case {
+            discovered_on: day("2024-03-02"),
+            ..case.clone()
+        };
+        assert_eq!(
+            check_limitation(&late).unwrap_err().code,
+            Code::LimitationPassed
+        );
+        // Five years where life, health or financial safety was harmed.
+        let serious = Case {
+            serious_harm: true,
+            ..late.clone()
+        };
+        assert!(check_limitation(&serious).is_ok());
+    }
+
+    #[test]
+    fn a_continuing_act_counts_from_its_end_and_is_always_within_while_it_goes_on() {
+        let standing = Case {
+            act_on: day("2015-05-01"),
+            continuing: true,
+            act_ended_on: None,
+            discovered_on: day("2024-03-01"),
+            ..lead()
+        };
+        assert!(check_limitation(&standing).is_ok());
+        let demolished = Case {
+            act_ended_on: Some(day("2021-06-01")),
+            ..standing.clone()
+        };
+        assert_eq!(
+            check_limitation(&demolished).unwrap_err().code,
+            Code::LimitationPassed
+        );
+        let recently = Case {
+            act_ended_on: Some(day("2023-06-01")),
+            ..standing
+        };
+        assert!(check_limitation(&recently).is_ok());
+    }
+
+    #[test]
+    fn filing_needs_two_distinct_certified_officers() {
+        let (case, item, on, today) = (lead(), power_item(), day("2024-03-05"), day("2026-11-29"));
+        let filed = file(&case, &item, &certified(&["o1", "o2"]), on, today).unwrap();
+        assert_eq!(filed.status, CaseStatus::Filed);
+        assert_eq!(filed.category, Some(item.category));
+        assert_eq!(filed.power_item_code.as_deref(), Some(item.code.as_str()));
+        let err = file(&case, &item, &certified(&["o1"]), on, today).unwrap_err();
+        assert_eq!(err.code, Code::TooFewOfficers);
+        let err = file(&case, &item, &certified(&["o1", "o1"]), on, today).unwrap_err();
+        assert_eq!(err.code, Code::DuplicateValue);
+        let mut one_suspended = certified(&["o1", "o2"]);
+        one_suspended[1].1 = Certification::NotCertified("suspended".into());
+        let err = file(&case, &item, &one_suspended, on, today).unwrap_err();
+        assert_eq!(err.code, Code::OfficerNotCertified);
+        assert!(
+            err.message.contains("o2") && err.message.contains("suspended"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn filing_cites_an_item_the_division_holds_that_day() {
+        let (case, today) = (lead(), day("2026-11-29"));
+        let elsewhere = PowerItem {
+            holders: vec![division("411624101")],
+            ..power_item()
+        };
+        let err = file(
+            &case,
+            &elsewhere,
+            &certified(&["o1", "o2"]),
+            day("2024-03-05"),
+            today,
+        )
+        .unwrap_err();
+        assert_eq!(err.code, Code::PowerNotHeld);
+    }
+
+    #[test]
+    fn steps_run_in_order_and_on_days_between_the_last_step_and_today() {
+        let (item, today) = (power_item(), day("2026-11-29"));
+        let case = lead();
+        let err = file(
+            &case,
+            &item,
+            &certified(&["o1", "o2"]),
+            day("2024-02-29"),
+            today,
+        )
+        .unwrap_err();
+        assert_eq!(err.code, Code::InvalidTimeRange);
+        let err = file(
+            &case,
+            &item,
+            &certified(&["o1", "o2"]),
+            day("2026-11-30"),
+            today,
+        )
+        .unwrap_err();
+        assert_eq!(err.code, Code::DateInFuture);
+        let declined = decline(&case, day("2024-03-05"), today).unwrap();
+        assert_eq!(declined.status, CaseStatus::NotFiled);
+        let err = file(
+            &declined,
+            &item,
+            &certified(&["o1", "o2"]),
+            day("2024-03-05"),
+            today,
+        )
+        .unwrap_err();
+        assert_eq!(err.code, Code::InvalidTransition);
+        let err = terminate(&case, day("2024-03-05"), today).unwrap_err();
+        assert_eq!(err.code, Code::InvalidTransition);
+        let filed = file(
+            &case,
+            &item,
+            &certified(&["o1", "o2"]),
+            day("2024-03-05"),
+            today,
+        )
+        .unwrap();
+        assert_eq!(
+            terminate(&filed, day("2024-03-06"), today).unwrap().status,
+            CaseStatus::Terminated
+        );
+        assert_eq!(
+            decline(&filed, day("2024-03-06"), today).unwrap_err().code,
+            Code::InvalidTransition
+        );
+    }
+}

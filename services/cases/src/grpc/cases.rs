@@ -1,0 +1,323 @@
+//! Cases: a lead, filing, declining, terminating; reads, history and its
+//! verification.
+
+use fazhi_platform::{
+    Code, Error, ErrorKind,
+    auth::{self, Permission},
+    paging, time,
+};
+use fazhi_proto::cases::v1 as pb;
+use serde_json::json;
+use tonic::{Request, Response, Status};
+
+use super::*;
+use crate::domain::{self, NewLead};
+use crate::store::Step;
+
+/// Officers named in one request, bounded before any is asked about.
+const MAX_OFFICERS_READ: usize = domain::MAX_OFFICERS;
+
+pub(super) async fn create_lead(
+    api: &CasesApi,
+    request: Request<pb::CreateLeadRequest>,
+) -> Result<Response<pb::CreateLeadResponse>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseManage)?;
+    let r = request.into_inner().lead.unwrap_or_default();
+    let party = r.party.unwrap_or_default();
+    let day = |field: &str, value: Option<&fazhi_proto::common::v1::Date>| {
+        value
+            .map(|d| time::date_from_proto(field, Some(d)))
+            .transpose()
+    };
+    let lead = domain::new_lead(
+        NewLead {
+            division_code: r.division_code,
+            source: case_source("source", r.source)?,
+            complaint_id: Some(r.complaint_id),
+            party_kind: party_kind("party.kind", party.kind)?,
+            party_name: party.name,
+            party_id_number: party.id_number,
+            facts: r.facts,
+            act_on: day("act_on", r.act_on.as_ref())?,
+            continuing: r.continuing,
+            act_ended_on: day("act_ended_on", r.act_ended_on.as_ref())?,
+            serious_harm: r.serious_harm,
+            discovered_on: day("discovered_on", r.discovered_on.as_ref())?,
+        },
+        new_id(),
+        today(),
+    )?;
+    caller.check_writes("division_code", &lead.division)?;
+    let detail = json!({
+        "source": lead.source.code(),
+        "complaint_id": lead.complaint_id,
+        "act_on": lead.act_on.to_string(),
+        "discovered_on": lead.discovered_on.to_string(),
+    })
+    .to_string();
+    let (case, created) = api
+        .store
+        .insert_lead(
+            &lead,
+            Step {
+                actor: &caller.subject,
+                kind: "lead_recorded",
+                detail,
+            },
+        )
+        .await?;
+    if !caller.sees(&case.division) {
+        // A complaint escalated before, to a division the caller cannot see.
+        return Err(Error::not_found("case").into());
+    }
+    if created {
+        tracing::info!(case = %case.id, division = %case.division, "lead recorded");
+    }
+    Ok(Response::new(pb::CreateLeadResponse {
+        case: Some(case_proto(&case)),
+        created,
+    }))
+}
+
+pub(super) async fn get_case(
+    api: &CasesApi,
+    request: Request<pb::GetCaseRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseRead)?;
+    let case = api.case_in_scope(&caller, &request.into_inner().id).await?;
+    Ok(Response::new(case_proto(&case)))
+}
+
+pub(super) async fn list_cases(
+    api: &CasesApi,
+    request: Request<pb::ListCasesRequest>,
+) -> Result<Response<pb::ListCasesResponse>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseRead)?;
+    let r = request.into_inner();
+    let scope = caller.narrow_code("division_code", &r.division_code)?;
+    let status = case_status("status", r.status)?;
+    let (limit, after) = paging::page(r.page_size, &r.page_token)?;
+    let mut cases = api
+        .store
+        .list_cases(&scope, status, &after, limit + 1)
+        .await?;
+    let next_page_token = paging::cut(&mut cases, limit, |c| vec![c.id.clone()]);
+    Ok(Response::new(pb::ListCasesResponse {
+        cases: cases.iter().map(case_proto).collect(),
+        next_page_token,
+    }))
+}
+
+/// The case at the version read, or ABORTED naming the current one.
+async fn case_at(
+    api: &CasesApi,
+    caller: &auth::Caller,
+    id: &str,
+    version: i64,
+) -> Result<Case, Error> {
+    let case = api.case_in_scope(caller, id).await?;
+    if case.version != version {
+        return Err(Error::new(
+            ErrorKind::Conflict,
+            Code::VersionConflict,
+            format!("the case is at version {}, not {version}", case.version),
+        ));
+    }
+    Ok(case)
+}
+
+fn day_or_today(
+    field: &str,
+    value: Option<&fazhi_proto::common::v1::Date>,
+) -> Result<chrono::NaiveDate, Error> {
+    match value {
+        None => Ok(today()),
+        Some(d) => time::date_from_proto(field, Some(d)),
+    }
+}
+
+pub(super) async fn file_case(
+    api: &CasesApi,
+    request: Request<pb::FileCaseRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseDecide)?;
+    let r = request.into_inner();
+    if r.officer_ids.len() > MAX_OFFICERS_READ {
+        return Err(Error::invalid_field(
+            "officer_ids",
+            Code::TooManyValues,
+            format!("at most {MAX_OFFICERS_READ} officers are assigned to a case"),
+        )
+        .into());
+    }
+    if let Some(bad) = r
+        .officer_ids
+        .iter()
+        .find(|id| id.is_empty() || id.len() > MAX_ID_LEN)
+    {
+        return Err(Error::invalid_field(
+            "officer_ids",
+            Code::InvalidPersonId,
+            format!("officer {bad:?} is not a person id"),
+        )
+        .into());
+    }
+    let on = day_or_today("on", r.on.as_ref())?;
+    let case = case_at(api, &caller, &r.case_id, r.version).await?;
+    let mut lead = case.clone();
+    if !r.party_id_number.is_empty() {
+        lead.party.id_number = domain::check_party_id(case.party.kind, &r.party_id_number)?;
+    }
+    let code = fazhi_platform::text::required(
+        "power_item_code",
+        &r.power_item_code,
+        40,
+        fazhi_platform::text::Lines::One,
+    )?;
+    let item = api.store.power_item_by_code(&code).await?.ok_or_else(|| {
+        Error::invalid_field(
+            "power_item_code",
+            Code::UnknownPowerItem,
+            format!("no power item has the code {code}"),
+        )
+    })?;
+    // Everything the case itself decides, before the training service is asked.
+    domain::check_fileable(&lead, &item, on, today())?;
+    let answers = api
+        .certifier
+        .check(&caller, &r.officer_ids, &case.division, item.category, on)
+        .await?;
+    let filed = domain::file(&lead, &item, &answers, on, today())?;
+    let detail = json!({
+        "power_item_code": item.code,
+        "category": item.category.code(),
+        "officer_ids": filed.officers,
+        "filed_on": on.to_string(),
+    })
+    .to_string();
+    api.store
+        .apply(
+            &case,
+            &filed,
+            Step {
+                actor: &caller.subject,
+                kind: "filed",
+                detail,
+            },
+        )
+        .await?;
+    tracing::info!(case = %filed.id, item = %item.code, "case filed");
+    Ok(Response::new(case_proto(&filed)))
+}
+
+/// One of the steps that end a lead or a case with a reason.
+async fn end_with_reason(
+    api: &CasesApi,
+    caller: &auth::Caller,
+    (id, version, reason, on): (&str, i64, &str, Option<&fazhi_proto::common::v1::Date>),
+    kind: &str,
+    step: fn(&Case, chrono::NaiveDate, chrono::NaiveDate) -> Result<Case, Error>,
+) -> Result<Case, Error> {
+    caller.require(Permission::CaseDecide)?;
+    let reason = domain::check_reason(reason)?;
+    let on = day_or_today("on", on)?;
+    let case = case_at(api, caller, id, version).await?;
+    let after = step(&case, on, today())?;
+    let detail = json!({ "reason": reason, "on": on.to_string() }).to_string();
+    api.store
+        .apply(
+            &case,
+            &after,
+            Step {
+                actor: &caller.subject,
+                kind,
+                detail,
+            },
+        )
+        .await?;
+    tracing::info!(case = %after.id, step = kind, "case step recorded");
+    Ok(after)
+}
+
+pub(super) async fn decline_lead(
+    api: &CasesApi,
+    request: Request<pb::DeclineLeadRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    let r = request.into_inner();
+    let case = end_with_reason(
+        api,
+        &caller,
+        (&r.case_id, r.version, &r.reason, r.on.as_ref()),
+        "declined",
+        domain::decline,
+    )
+    .await?;
+    Ok(Response::new(case_proto(&case)))
+}
+
+pub(super) async fn terminate_case(
+    api: &CasesApi,
+    request: Request<pb::TerminateCaseRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    let r = request.into_inner();
+    let case = end_with_reason(
+        api,
+        &caller,
+        (&r.case_id, r.version, &r.reason, r.on.as_ref()),
+        "terminated",
+        domain::terminate,
+    )
+    .await?;
+    Ok(Response::new(case_proto(&case)))
+}
+
+pub(super) async fn get_case_history(
+    api: &CasesApi,
+    request: Request<pb::GetCaseHistoryRequest>,
+) -> Result<Response<pb::CaseHistory>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseRead)?;
+    let case = api
+        .case_in_scope(&caller, &request.into_inner().case_id)
+        .await?;
+    let events = api.store.events(&case.id).await?;
+    Ok(Response::new(pb::CaseHistory {
+        events: events.iter().map(event_proto).collect(),
+    }))
+}
+
+pub(super) async fn verify_case_history(
+    api: &CasesApi,
+    request: Request<pb::VerifyCaseHistoryRequest>,
+) -> Result<Response<pb::HistoryVerification>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseRead)?;
+    let case = api
+        .case_in_scope(&caller, &request.into_inner().case_id)
+        .await?;
+    let events = api.store.events(&case.id).await?;
+    let answer = match domain::verify(&events) {
+        Ok(()) => pb::HistoryVerification {
+            intact: true,
+            events: events.len() as i64,
+            first_broken_seq: 0,
+            reason: String::new(),
+        },
+        Err(broken) => {
+            tracing::warn!(case = %case.id, seq = broken.seq, reason = broken.reason, "case history broken");
+            pb::HistoryVerification {
+                intact: false,
+                events: events.len() as i64,
+                first_broken_seq: broken.seq,
+                reason: broken.reason.to_owned(),
+            }
+        }
+    };
+    Ok(Response::new(answer))
+}

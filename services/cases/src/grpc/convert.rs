@@ -1,0 +1,164 @@
+//! Reading proto fields into checked values, and domain records into proto.
+//! A proto enum value is the domain code in upper case behind the enum's
+//! prefix (`CASE_SOURCE_INSPECTION` is `inspection`), the same mapping the
+//! REST edge uses.
+
+use fazhi_platform::category::EnforcementCategory;
+use fazhi_platform::{Code, Error, privacy, time};
+use fazhi_proto::{cases::v1 as pb, common::v1 as common};
+
+use crate::domain::{
+    Case, CaseSource, CaseStatus, Event, PartyKind, PowerItem, PowerKind, PowerSource,
+};
+
+/// A proto enum and its domain counterpart, both ways (`$from` reads a
+/// value, refusing unknown and unspecified ones; `$to` writes one).
+macro_rules! proto_enum {
+    ($from:ident, $to:ident, $domain:ty, $proto:ty, $prefix:literal) => {
+        pub(super) fn $to(value: $domain) -> i32 {
+            <$proto>::from_str_name(&format!("{}{}", $prefix, value.code().to_ascii_uppercase()))
+                .map_or(0, |v| v as i32)
+        }
+
+        pub(super) fn $from(field: &str, value: i32) -> Result<Option<$domain>, Error> {
+            if value == 0 {
+                return Ok(None);
+            }
+            <$proto>::try_from(value)
+                .ok()
+                .and_then(|v| {
+                    v.as_str_name()
+                        .strip_prefix($prefix)
+                        .map(str::to_ascii_lowercase)
+                })
+                .and_then(|code| <$domain>::from_code(&code))
+                .map(Some)
+                .ok_or_else(|| {
+                    let codes: Vec<&str> = <$domain>::ALL.iter().map(|v| v.code()).collect();
+                    Error::invalid_field(
+                        field,
+                        Code::UnknownCode,
+                        format!("{field} must be one of {}", codes.join(", ")),
+                    )
+                })
+        }
+    };
+}
+
+proto_enum!(
+    power_kind,
+    power_kind_proto,
+    PowerKind,
+    pb::PowerKind,
+    "POWER_KIND_"
+);
+proto_enum!(
+    power_source,
+    power_source_proto,
+    PowerSource,
+    pb::PowerSource,
+    "POWER_SOURCE_"
+);
+proto_enum!(
+    category,
+    category_proto,
+    EnforcementCategory,
+    common::EnforcementCategory,
+    "ENFORCEMENT_CATEGORY_"
+);
+proto_enum!(
+    case_source,
+    case_source_proto,
+    CaseSource,
+    pb::CaseSource,
+    "CASE_SOURCE_"
+);
+proto_enum!(
+    case_status,
+    case_status_proto,
+    CaseStatus,
+    pb::CaseStatus,
+    "CASE_STATUS_"
+);
+proto_enum!(
+    party_kind,
+    party_kind_proto,
+    PartyKind,
+    pb::PartyKind,
+    "PARTY_KIND_"
+);
+
+pub(super) fn power_item_proto(item: &PowerItem) -> pb::PowerItem {
+    pb::PowerItem {
+        id: item.id.clone(),
+        code: item.code.clone(),
+        name: item.name.clone(),
+        legal_basis: item.legal_basis.clone(),
+        kind: power_kind_proto(item.kind),
+        source: power_source_proto(item.source),
+        category: category_proto(item.category),
+        effective_from: time::date_to_proto(item.effective_from),
+        effective_to: item.effective_to.and_then(time::date_to_proto),
+        holder_division_codes: item.holders.iter().map(ToString::to_string).collect(),
+        version: item.version,
+    }
+}
+
+/// A case as it leaves: a natural person's name and ID number masked.
+pub(super) fn case_proto(c: &Case) -> pb::Case {
+    let person = c.party.kind == PartyKind::Person;
+    pb::Case {
+        id: c.id.clone(),
+        division_code: c.division.to_string(),
+        source: case_source_proto(c.source),
+        complaint_id: c.complaint_id.clone().unwrap_or_default(),
+        party: Some(pb::Party {
+            kind: party_kind_proto(c.party.kind),
+            name: if person {
+                privacy::mask_name(&c.party.name)
+            } else {
+                c.party.name.clone()
+            },
+            id_number: if person {
+                privacy::mask_id_number(&c.party.id_number)
+            } else {
+                c.party.id_number.clone()
+            },
+        }),
+        facts: c.facts.clone(),
+        act_on: time::date_to_proto(c.act_on),
+        continuing: c.continuing,
+        act_ended_on: c.act_ended_on.and_then(time::date_to_proto),
+        serious_harm: c.serious_harm,
+        discovered_on: time::date_to_proto(c.discovered_on),
+        power_item_code: c.power_item_code.clone().unwrap_or_default(),
+        category: c.category.map_or(0, category_proto),
+        officer_ids: c.officers.clone(),
+        filed_on: c.filed_on.and_then(time::date_to_proto),
+        status: case_status_proto(c.status),
+        version: c.version,
+    }
+}
+
+pub(super) fn event_proto(e: &Event) -> pb::CaseEvent {
+    let status = |code: &str| CaseStatus::from_code(code).map_or(0, case_status_proto);
+    pb::CaseEvent {
+        seq: e.seq,
+        at: Some(time::to_timestamp(time::from_micros(e.at))),
+        actor: e.actor.clone(),
+        kind: e.kind.clone(),
+        from_status: status(&e.from_status),
+        to_status: status(&e.to_status),
+        detail: e.detail.clone(),
+        prev_hash: e.prev_hash.clone(),
+        hash: e.hash.clone(),
+    }
+}
+
+pub(super) fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+pub(super) fn today() -> chrono::NaiveDate {
+    time::china_date(time::now())
+}

@@ -1,0 +1,273 @@
+//! Cases and their hash-chained history.
+
+use fazhi_platform::category::EnforcementCategory;
+use fazhi_platform::{Code, DivisionCode, Error, ErrorKind, db, time};
+use sqlx::{Any, Row, Transaction, any::AnyRow};
+
+use super::power::day_text;
+use super::{Store, corrupt, date};
+use crate::domain::{Case, CaseSource, CaseStatus, Event, Party, PartyKind};
+
+const COLUMNS: &str = "id, division_code, status, version, source, complaint_id, party_kind, party_name, \
+     party_id_number, facts, act_on, continuing, act_ended_on, serious_harm, discovered_on, \
+     power_item_code, category, officers, filed_on";
+
+/// What a step records beside the case's new state.
+pub struct Step<'a> {
+    pub actor: &'a str,
+    pub kind: &'a str,
+    /// Canonical JSON of what the step recorded.
+    pub detail: String,
+}
+
+impl Store {
+    /// Records a lead and its first event. A lead escalated from a complaint
+    /// already escalated is not recorded again: the first one comes back,
+    /// with `false`.
+    pub async fn insert_lead(&self, case: &Case, step: Step<'_>) -> Result<(Case, bool), Error> {
+        let mut tx = self.db.pool().begin().await?;
+        let now = time::to_micros(time::now());
+        let done = sqlx::query(
+            "INSERT INTO cases (id, division_code, status, lead_at, version, source, complaint_id, party_kind, \
+               party_name, party_id_number, facts, act_on, continuing, act_ended_on, serious_harm, discovered_on) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        )
+        .bind(case.id.clone())
+        .bind(case.division.to_string())
+        .bind(case.status.code())
+        .bind(now)
+        .bind(case.version)
+        .bind(case.source.code())
+        .bind(case.complaint_id.clone())
+        .bind(case.party.kind.code())
+        .bind(case.party.name.clone())
+        .bind(case.party.id_number.clone())
+        .bind(case.facts.clone())
+        .bind(case.act_on.to_string())
+        .bind(i64::from(case.continuing))
+        .bind(day_text(case.act_ended_on))
+        .bind(i64::from(case.serious_harm))
+        .bind(case.discovered_on.to_string())
+        .execute(&mut *tx)
+        .await;
+        match done {
+            Ok(_) => {}
+            Err(err) if db::is_unique_violation(&err) && case.complaint_id.is_some() => {
+                drop(tx);
+                let first = self
+                    .case_where(
+                        "complaint_id",
+                        case.complaint_id.as_deref().unwrap_or_default(),
+                    )
+                    .await?
+                    .ok_or_else(|| Error::internal("the complaint's lead vanished"))?;
+                return Ok((first, false));
+            }
+            Err(err) => return Err(err.into()),
+        }
+        append(&mut tx, case, CaseStatus::Lead, step, now).await?;
+        tx.commit().await?;
+        Ok((case.clone(), true))
+    }
+
+    /// Moves `before` (at the version read) to `after`, appending the step
+    /// to its history in the same transaction; ABORTED on a stale version.
+    pub async fn apply(&self, before: &Case, after: &Case, step: Step<'_>) -> Result<(), Error> {
+        let mut tx = self.db.pool().begin().await?;
+        let now = time::to_micros(time::now());
+        let filed_at = after
+            .filed_on
+            .map(|d| time::to_micros(time::start_of_china_day(d)));
+        let done = sqlx::query(
+            "UPDATE cases SET status = $1, version = $2, power_item_code = $3, category = $4, officers = $5, \
+               filed_on = $6, filed_at = $7, party_id_number = $8 WHERE id = $9 AND version = $10",
+        )
+        .bind(after.status.code())
+        .bind(after.version)
+        .bind(after.power_item_code.clone().unwrap_or_default())
+        .bind(after.category.map_or("", EnforcementCategory::code).to_owned())
+        .bind(after.officers.join(" "))
+        .bind(day_text(after.filed_on))
+        .bind(filed_at)
+        .bind(after.party.id_number.clone())
+        .bind(after.id.clone())
+        .bind(before.version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                Code::VersionConflict,
+                "the case was changed by someone else; read it again",
+            ));
+        }
+        append(&mut tx, after, before.status, step, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn case(&self, id: &str) -> Result<Option<Case>, Error> {
+        self.case_where("id", id).await
+    }
+
+    async fn case_where(&self, column: &str, value: &str) -> Result<Option<Case>, Error> {
+        let key = if column == "complaint_id" {
+            "complaint_id"
+        } else {
+            "id"
+        };
+        let sql = format!("SELECT {COLUMNS} FROM cases WHERE {key} = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(value.to_owned())
+            .fetch_optional(self.db.pool())
+            .await?;
+        row.as_ref().map(decode).transpose()
+    }
+
+    /// Cases of `scope` (with `status` when given), by id, `limit` at most
+    /// after `after`.
+    pub async fn list_cases(
+        &self,
+        scope: &DivisionCode,
+        status: Option<CaseStatus>,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<Case>, Error> {
+        let (low, high) = db::division_range(Some(scope));
+        let sql = format!(
+            "SELECT {COLUMNS} FROM cases WHERE division_code >= $1 AND division_code < $2 \
+             AND ($3 = '' OR status = $3) AND id > $4 ORDER BY id LIMIT $5"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(low)
+            .bind(high)
+            .bind(status.map_or("", CaseStatus::code).to_owned())
+            .bind(after.to_owned())
+            .bind(limit)
+            .fetch_all(self.db.pool())
+            .await?;
+        rows.iter().map(decode).collect()
+    }
+
+    /// A case's history, oldest first.
+    pub async fn events(&self, case_id: &str) -> Result<Vec<Event>, Error> {
+        let rows = sqlx::query(
+            "SELECT case_id, seq, at, actor, kind, from_status, to_status, detail, prev_hash, hash \
+             FROM case_events WHERE case_id = $1 ORDER BY seq",
+        )
+        .bind(case_id.to_owned())
+        .fetch_all(self.db.pool())
+        .await?;
+        rows.iter().map(decode_event).collect()
+    }
+}
+
+/// Appends the step after the case's last event, chained to its hash.
+async fn append(
+    tx: &mut Transaction<'_, Any>,
+    case: &Case,
+    from: CaseStatus,
+    step: Step<'_>,
+    at: i64,
+) -> Result<(), Error> {
+    let last = sqlx::query(
+        "SELECT case_id, seq, at, actor, kind, from_status, to_status, detail, prev_hash, hash \
+         FROM case_events WHERE case_id = $1 ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(case.id.clone())
+    .fetch_optional(&mut **tx)
+    .await?
+    .as_ref()
+    .map(decode_event)
+    .transpose()?;
+    let from = if last.is_none() { "" } else { from.code() };
+    let event = Event::next(
+        last.as_ref(),
+        &case.id,
+        at,
+        step.actor,
+        step.kind,
+        from,
+        case.status.code(),
+        step.detail,
+    );
+    sqlx::query(
+        "INSERT INTO case_events (case_id, seq, at, actor, kind, from_status, to_status, detail, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(event.case_id)
+    .bind(event.seq)
+    .bind(event.at)
+    .bind(event.actor)
+    .bind(event.kind)
+    .bind(event.from_status)
+    .bind(event.to_status)
+    .bind(event.detail)
+    .bind(event.prev_hash)
+    .bind(event.hash)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn decode_event(r: &AnyRow) -> Result<Event, Error> {
+    Ok(Event {
+        case_id: r.try_get("case_id")?,
+        seq: r.try_get("seq")?,
+        at: r.try_get("at")?,
+        actor: r.try_get("actor")?,
+        kind: r.try_get("kind")?,
+        from_status: r.try_get("from_status")?,
+        to_status: r.try_get("to_status")?,
+        detail: r.try_get("detail")?,
+        prev_hash: r.try_get("prev_hash")?,
+        hash: r.try_get("hash")?,
+    })
+}
+
+fn decode(r: &AnyRow) -> Result<Case, Error> {
+    let text = |column: &str| r.try_get::<String, _>(column);
+    let division = text("division_code")?;
+    let status = text("status")?;
+    let source = text("source")?;
+    let party_kind = text("party_kind")?;
+    let category = text("category")?;
+    let optional_day = |column: &str| -> Result<_, Error> {
+        match text(column)?.as_str() {
+            "" => Ok(None),
+            day => Ok(Some(date(day)?)),
+        }
+    };
+    Ok(Case {
+        id: text("id")?,
+        division: DivisionCode::parse(&division).map_err(|_| corrupt("division", &division))?,
+        source: CaseSource::from_code(&source).ok_or_else(|| corrupt("source", &source))?,
+        complaint_id: r.try_get("complaint_id")?,
+        party: Party {
+            kind: PartyKind::from_code(&party_kind)
+                .ok_or_else(|| corrupt("party kind", &party_kind))?,
+            name: text("party_name")?,
+            id_number: text("party_id_number")?,
+        },
+        facts: text("facts")?,
+        act_on: date(&text("act_on")?)?,
+        continuing: r.try_get::<i64, _>("continuing")? != 0,
+        act_ended_on: optional_day("act_ended_on")?,
+        serious_harm: r.try_get::<i64, _>("serious_harm")? != 0,
+        discovered_on: date(&text("discovered_on")?)?,
+        power_item_code: Some(text("power_item_code")?).filter(|c| !c.is_empty()),
+        category: match category.as_str() {
+            "" => None,
+            code => Some(
+                EnforcementCategory::from_code(code).ok_or_else(|| corrupt("category", code))?,
+            ),
+        },
+        officers: text("officers")?
+            .split_ascii_whitespace()
+            .map(str::to_owned)
+            .collect(),
+        filed_on: optional_day("filed_on")?,
+        status: CaseStatus::from_code(&status).ok_or_else(|| corrupt("status", &status))?,
+        version: r.try_get("version")?,
+    })
+}

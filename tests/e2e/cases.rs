@@ -1,0 +1,361 @@
+//! Enforcement cases through REST: the power list, a lead, filing with two
+//! certified officers (the training service asked for each), the steps
+//! refused by rule, and a history that names the row changed behind its back.
+
+use fazhi_e2e::{COUNTY, OTHER_TOWNSHIP, Sandbox, TOWNSHIP, backends};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::authorization::id_number;
+
+async fn post(sandbox: &Sandbox, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+    let response = sandbox.post_as(token, path, &body).await;
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn get(sandbox: &Sandbox, token: &str, path: &str) -> (StatusCode, Value) {
+    let response = sandbox.get_as(token, path).await;
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// An officer of the township, certified from 2025-04-01 for comprehensive
+/// enforcement there (unless `certified` is false).
+async fn officer(sandbox: &Sandbox, county: &str, n: usize, certified: bool) -> String {
+    let (status, person) = post(
+        sandbox,
+        county,
+        "/api/v1/people",
+        json!({
+            "division_code": TOWNSHIP, "name": format!("执法队员{n}"), "id_number": id_number(700 + n),
+            "unit": "老城镇综合行政执法大队", "employment": "civil_servant", "enforcement_post": true,
+        }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{person}");
+    let id = person["id"].as_str().unwrap().to_owned();
+    if certified {
+        for (path, body) in [
+            (
+                "/api/v1/exams",
+                json!({
+                    "division_code": TOWNSHIP, "kind": "qualification", "title": "执法资格考试",
+                    "held_on": "2025-03-01", "results": [{ "person_id": id, "score": 86 }],
+                }),
+            ),
+            (
+                "/api/v1/training-sessions",
+                json!({
+                    "division_code": TOWNSHIP, "topic": "岗前培训", "kind": "in_person",
+                    "held_on": "2025-03-10", "attendance": [{ "person_id": id, "hours": 8 }],
+                }),
+            ),
+            (
+                "/api/v1/certificates",
+                json!({ "person_id": id, "number": format!("豫执411624{n:04}"), "issued_on": "2025-04-01" }),
+            ),
+        ] {
+            let (status, body) = post(sandbox, county, path, body).await;
+            assert_eq!(status, StatusCode::CREATED, "{path}: {body}");
+        }
+    }
+    id
+}
+
+/// The township's item for building without a rural planning permit.
+fn power_item(code: &str, holders: Value) -> Value {
+    json!({
+        "code": code, "name": "对未取得乡村建设规划许可证进行建设的行政处罚",
+        "legal_basis": "《中华人民共和国城乡规划法》第六十五条", "kind": "penalty", "source": "own",
+        "category": "comprehensive", "effective_from": "2022-01-01", "holders": holders,
+    })
+}
+
+fn lead() -> Value {
+    json!({
+        "division_code": TOWNSHIP, "source": "inspection",
+        "party": { "kind": "person", "name": "王五", "id_number": id_number(799) },
+        "facts": "在西关村耕地上未经许可建房", "act_on": "2026-01-10", "continuing": true,
+        "discovered_on": "2026-02-01",
+    })
+}
+
+#[tokio::test]
+async fn a_lead_is_filed_by_two_certified_officers_and_its_history_holds() {
+    for backend in backends() {
+        let sandbox = Sandbox::start(backend).await;
+        let county = sandbox
+            .account("county.cases", &["county_overseer"], COUNTY)
+            .await;
+        let leader = sandbox
+            .account("township.leader", &["leader"], TOWNSHIP)
+            .await;
+        let staff = sandbox
+            .account("township.staff", &["staff"], TOWNSHIP)
+            .await;
+
+        let (status, item) = post(
+            &sandbox,
+            &county,
+            "/api/v1/power-items",
+            power_item("330217001000", json!([TOWNSHIP])),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{item}");
+        let (status, taken) = post(
+            &sandbox,
+            &county,
+            "/api/v1/power-items",
+            power_item("330217001000", json!([TOWNSHIP])),
+        )
+        .await;
+        assert_eq!(
+            (status, &taken["code"]),
+            (StatusCode::CONFLICT, &json!("power_item_code_exists"))
+        );
+        let (status, elsewhere) = post(
+            &sandbox,
+            &county,
+            "/api/v1/power-items",
+            power_item("330217002000", json!([OTHER_TOWNSHIP])),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{elsewhere}");
+        let (_, listed) = get(&sandbox, &leader, "/api/v1/power-items").await;
+        let codes: Vec<&str> = listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            codes,
+            ["330217001000"],
+            "a township lists the items it holds"
+        );
+
+        let first = officer(&sandbox, &county, 1, true).await;
+        let second = officer(&sandbox, &county, 2, true).await;
+        let uncertified = officer(&sandbox, &county, 3, false).await;
+
+        let (status, case) = post(&sandbox, &staff, "/api/v1/cases", lead()).await;
+        assert_eq!(status, StatusCode::CREATED, "{case}");
+        assert_eq!(case["status"], "lead");
+        assert!(
+            case["party"]["name"].as_str().unwrap().contains('*'),
+            "a person's name leaves masked"
+        );
+        let id = case["id"].as_str().unwrap().to_owned();
+        let file = |officers: Vec<&String>, code: &str| json!({ "version": 1, "power_item_code": code, "officer_ids": officers, "on": "2026-02-05" });
+        let path = format!("/api/v1/cases/{id}/file");
+        for (body, status, code) in [
+            (
+                file(vec![&first], "330217001000"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "too_few_officers",
+            ),
+            (
+                file(vec![&first, &uncertified], "330217001000"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "officer_not_certified",
+            ),
+            (
+                file(vec![&first, &second], "330217002000"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "power_not_held",
+            ),
+            (
+                file(vec![&first, &second], "999"),
+                StatusCode::BAD_REQUEST,
+                "unknown_power_item",
+            ),
+        ] {
+            let (got, problem) = post(&sandbox, &leader, &path, body).await;
+            assert_eq!((got, &problem["code"]), (status, &json!(code)), "{problem}");
+        }
+        // Staff record leads; filing is the leader's (立案审批).
+        let (status, _) = post(
+            &sandbox,
+            &staff,
+            &path,
+            file(vec![&first, &second], "330217001000"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, filed) = post(
+            &sandbox,
+            &leader,
+            &path,
+            file(vec![&first, &second], "330217001000"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{filed}");
+        assert_eq!(
+            (
+                &filed["status"],
+                &filed["category"],
+                &filed["filed_on"],
+                &filed["version"]
+            ),
+            (
+                &json!("filed"),
+                &json!("comprehensive"),
+                &json!("2026-02-05"),
+                &json!(2)
+            )
+        );
+        let (status, stale) = post(
+            &sandbox,
+            &leader,
+            &path,
+            file(vec![&first, &second], "330217001000"),
+        )
+        .await;
+        assert_eq!(
+            (status, &stale["code"]),
+            (StatusCode::CONFLICT, &json!("version_conflict"))
+        );
+
+        let (_, history) = get(&sandbox, &staff, &format!("/api/v1/cases/{id}/history")).await;
+        let events = history["events"].as_array().unwrap();
+        let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["lead_recorded", "filed"]);
+        assert_eq!(events[1]["prev_hash"], events[0]["hash"]);
+        let (_, verified) = get(
+            &sandbox,
+            &staff,
+            &format!("/api/v1/cases/{id}/history/verify"),
+        )
+        .await;
+        assert_eq!(verified, json!({ "intact": true, "events": 2 }));
+
+        // Someone with the database's keys changes the filing behind the API's back.
+        let store = fazhi_cases::store::Store::open(
+            sandbox.settings.cases.database_url.as_deref(),
+            &sandbox.settings.data_dir,
+        )
+        .await
+        .unwrap();
+        let pool = store.database().pool();
+        let refused =
+            sqlx::query("UPDATE case_events SET actor = 'someone' WHERE case_id = $1 AND seq = 2")
+                .bind(id.clone())
+                .execute(pool)
+                .await;
+        assert!(refused.is_err(), "the history refuses UPDATE");
+        let drop_triggers: &[&str] = match backend {
+            fazhi_e2e::Backend::Sqlite => &[
+                "DROP TRIGGER case_events_no_update",
+                "DROP TRIGGER case_events_no_delete",
+            ],
+            fazhi_e2e::Backend::Postgres => {
+                &["DROP TRIGGER case_events_append_only ON case_events"]
+            }
+        };
+        for sql in drop_triggers {
+            sqlx::query(sqlx::AssertSqlSafe(*sql))
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+        sqlx::query(
+            "UPDATE case_events SET detail = '{\"officer_ids\":[]}' WHERE case_id = $1 AND seq = 2",
+        )
+        .bind(id.clone())
+        .execute(pool)
+        .await
+        .unwrap();
+        let (_, verified) = get(
+            &sandbox,
+            &staff,
+            &format!("/api/v1/cases/{id}/history/verify"),
+        )
+        .await;
+        assert_eq!(
+            verified,
+            json!({ "intact": false, "events": 2, "first_broken_seq": 2, "reason": "its content does not match its hash" })
+        );
+        store.database().close().await;
+        sandbox.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_lead_past_the_limitation_period_or_from_a_complaint_twice_is_handled_by_rule() {
+    let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
+    let county = sandbox
+        .account("county.limits", &["county_overseer"], COUNTY)
+        .await;
+    let leader = sandbox
+        .account("limits.leader", &["leader"], TOWNSHIP)
+        .await;
+    let (status, _) = post(
+        &sandbox,
+        &county,
+        "/api/v1/power-items",
+        power_item("330217001000", json!([TOWNSHIP])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let first = officer(&sandbox, &county, 11, true).await;
+    let second = officer(&sandbox, &county, 12, true).await;
+
+    // Built in 2022 and pulled down in March 2023; found in 2026: past two years (Art. 36).
+    let mut old = lead();
+    old["act_on"] = "2022-05-01".into();
+    old["act_ended_on"] = "2023-03-01".into();
+    let (status, case) = post(&sandbox, &leader, "/api/v1/cases", old).await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    let (status, problem) = post(
+        &sandbox,
+        &leader,
+        &format!("/api/v1/cases/{}/file", case["id"].as_str().unwrap()),
+        json!({ "version": 1, "power_item_code": "330217001000", "officer_ids": [first, second], "on": "2026-02-05" }),
+    )
+    .await;
+    assert_eq!(
+        (status, &problem["code"]),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &json!("limitation_passed")
+        ),
+        "{problem}"
+    );
+    let (status, declined) = post(
+        &sandbox,
+        &leader,
+        &format!("/api/v1/cases/{}/decline", case["id"].as_str().unwrap()),
+        json!({ "version": 1, "reason": "违法行为已过行政处罚时效", "on": "2026-02-05" }),
+    )
+    .await;
+    assert_eq!(
+        (status, &declined["status"]),
+        (StatusCode::OK, &json!("not_filed")),
+        "{declined}"
+    );
+
+    // A complaint escalated twice is one lead.
+    let mut escalated = lead();
+    escalated["source"] = "complaint".into();
+    escalated["complaint_id"] = "c-0001".into();
+    let (status, once) = post(&sandbox, &leader, "/api/v1/cases", escalated.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{once}");
+    let (status, twice) = post(&sandbox, &leader, "/api/v1/cases", escalated).await;
+    assert_eq!((status, &twice["id"]), (StatusCode::OK, &once["id"]));
+
+    // Out of order: a lead cannot be terminated, nor a case filed twice.
+    let (status, problem) = post(
+        &sandbox,
+        &leader,
+        &format!("/api/v1/cases/{}/terminate", once["id"].as_str().unwrap()),
+        json!({ "version": 1, "reason": "当事人死亡" }),
+    )
+    .await;
+    assert_eq!(
+        (status, &problem["code"]),
+        (StatusCode::CONFLICT, &json!("invalid_transition")),
+        "{problem}"
+    );
+    sandbox.stop().await;
+}
