@@ -3,13 +3,19 @@
 
 use std::time::{Duration, Instant};
 
-use fazhi_e2e::{Backend, Sandbox, complaint_body, free_port};
+use fazhi_e2e::{Backend, Sandbox, complaint_body};
 use reqwest::StatusCode;
 use serde_json::Value;
 
+/// A service that is down: port 1 (tcpmux) is privileged, so no sandbox
+/// started beside this one can take it, and a connection is refused at once.
+/// (A free port picked now may be bound by a parallel test's service before
+/// the gateway calls it.)
+const DEAD: &str = "http://127.0.0.1:1";
+
 #[tokio::test]
 async fn intake_answers_503_within_the_deadline_when_complaints_is_down() {
-    let dead = format!("http://127.0.0.1:{}", free_port());
+    let dead = DEAD.to_owned();
     let sandbox =
         Sandbox::start_with(Backend::Sqlite, |s| s.complaints.endpoint = Some(dead)).await;
     let started = Instant::now();
@@ -31,11 +37,12 @@ async fn intake_answers_503_within_the_deadline_when_complaints_is_down() {
 
 #[tokio::test]
 async fn the_summary_is_flagged_partial_when_training_is_down() {
-    let dead = format!("http://127.0.0.1:{}", free_port());
+    let dead = DEAD.to_owned();
     let sandbox = Sandbox::start_with(Backend::Sqlite, |s| s.training.endpoint = Some(dead)).await;
     let response = sandbox.get("/api/v1/oversight/summary").await;
-    assert_eq!(response.status(), StatusCode::OK);
+    let status = response.status();
     let summary: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{summary}");
     assert_eq!(summary["partial"], true);
     assert_eq!(summary["unavailable"], serde_json::json!(["training"]));
     assert_eq!(summary["training"], Value::Null);
