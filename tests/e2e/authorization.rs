@@ -65,6 +65,16 @@ const STATEFUL: &[&str] = &[
     "/api/v1/cases/{id}/file",
     "/api/v1/cases/{id}/decline",
     "/api/v1/cases/{id}/terminate",
+    "/api/v1/cases/{id}/notify",
+    "/api/v1/cases/{id}/defence",
+    "/api/v1/cases/{id}/hearing-request",
+    "/api/v1/cases/{id}/hearing",
+    "/api/v1/cases/{id}/review",
+    "/api/v1/cases/{id}/discussion",
+    "/api/v1/cases/{id}/decide",
+    "/api/v1/cases/{id}/serve",
+    "/api/v1/cases/{id}/payment",
+    "/api/v1/cases/{id}/close",
 ];
 
 /// A valid resident ID number (GB 11643 check digit) for sequence `n`.
@@ -384,6 +394,65 @@ fn probe(
                 "version": 1, "power_item_code": fx.pick(&fx.power_code, target),
                 "officer_ids": [fx.pick(&fx.person, target)],
             })),
+            Outside::NotFound,
+        ),
+        // The fixture case is a lead: each step after filing is refused as
+        // out of order (409) once authorization has passed.
+        ("POST", "/api/v1/cases/{id}/notify") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "penalty": { "fine_fen": 50000 } })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/defence")
+        | ("POST", "/api/v1/cases/{id}/hearing-request")
+        | ("POST", "/api/v1/cases/{id}/close") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1 })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/hearing") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({
+                "version": 1, "notified_on": "2025-06-02", "held_on": "2025-06-12",
+                "presider_id": "someone",
+            })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/review") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({
+                "version": 1, "reviewer_id": "someone", "approved": true, "opinion": "同意",
+            })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/discussion") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({
+                "version": 1, "leaders": ["镇长", "副镇长"], "minutes": "纪要", "conclusion": "同意",
+            })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/decide") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "kind": "penalty", "penalty": { "warning": true } })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/serve") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "method": "in_person" })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/payment") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "amount_fen": 50000 })),
             Outside::NotFound,
         ),
         ("POST", "/api/v1/cases/{id}/decline") | ("POST", "/api/v1/cases/{id}/terminate") => (

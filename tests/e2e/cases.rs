@@ -359,3 +359,290 @@ async fn a_lead_past_the_limitation_period_or_from_a_complaint_twice_is_handled_
     );
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn a_major_case_runs_from_lead_to_closure_through_every_step_the_law_requires() {
+    for backend in backends() {
+        let sandbox = Sandbox::start(backend).await;
+        let county = sandbox
+            .account("county.major", &["county_overseer"], COUNTY)
+            .await;
+        let leader = sandbox.account("major.leader", &["leader"], TOWNSHIP).await;
+        let staff = sandbox.account("major.staff", &["staff"], TOWNSHIP).await;
+        let reviewer = sandbox
+            .account("major.reviewer", &["legal_reviewer"], TOWNSHIP)
+            .await;
+        let (status, _) = post(
+            &sandbox,
+            &county,
+            "/api/v1/power-items",
+            power_item("330217001000", json!([TOWNSHIP])),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let first = officer(&sandbox, &county, 21, true).await;
+        let second = officer(&sandbox, &county, 22, true).await;
+
+        let mut body = lead();
+        body["discovered_on"] = "2026-03-01".into();
+        let (_, case) = post(&sandbox, &staff, "/api/v1/cases", body).await;
+        let id = case["id"].as_str().unwrap().to_owned();
+        let mut version = 1;
+        // Each step answers the case as it now stands; a refusal leaves it as it was.
+        let mut step =
+            async |token: &str, name: &str, mut body: Value, expect: Result<&str, &str>| {
+                body["version"] = version.into();
+                let (status, answer) =
+                    post(&sandbox, token, &format!("/api/v1/cases/{id}/{name}"), body).await;
+                match expect {
+                    Ok(state) => {
+                        assert_eq!(
+                            (status, &answer["status"]),
+                            (StatusCode::OK, &json!(state)),
+                            "{name}: {answer}"
+                        );
+                        version = answer["version"].as_i64().unwrap();
+                    }
+                    Err(code) => assert_eq!(&answer["code"], code, "{name}: {status} {answer}"),
+                }
+                answer
+            };
+        step(&leader, "file", json!({ "power_item_code": "330217001000", "officer_ids": [first, second], "on": "2026-03-03", "major": true }), Ok("filed")).await;
+        // 20,000 yuan on a person: a hearing is offered and legal review required.
+        let notified = step(
+            &staff,
+            "notify",
+            json!({ "on": "2026-03-09", "penalty": { "fine_fen": 2_000_000 } }),
+            Ok("notified"),
+        )
+        .await;
+        assert_eq!(
+            (
+                &notified["proceedings"]["notice"]["statement_due"],
+                &notified["proceedings"]["notice"]["hearing_due"]
+            ),
+            (&json!("2026-03-12"), &json!("2026-03-16")),
+            "three and five working days after Monday 9 March"
+        );
+        step(
+            &leader,
+            "decide",
+            json!({ "on": "2026-03-12", "kind": "penalty", "penalty": { "fine_fen": 2_000_000 } }),
+            Err("period_not_ended"),
+        )
+        .await;
+        step(
+            &staff,
+            "hearing-request",
+            json!({ "on": "2026-03-13" }),
+            Ok("notified"),
+        )
+        .await;
+        step(
+            &leader,
+            "decide",
+            json!({ "on": "2026-03-17", "kind": "penalty", "penalty": { "fine_fen": 2_000_000 } }),
+            Err("hearing_pending"),
+        )
+        .await;
+        step(&staff, "hearing", json!({ "notified_on": "2026-03-16", "held_on": "2026-03-24", "presider_id": "presider-1" }), Err("notice_too_short")).await;
+        step(
+            &staff,
+            "hearing",
+            json!({ "notified_on": "2026-03-16", "held_on": "2026-03-25", "presider_id": first }),
+            Err("presider_investigated"),
+        )
+        .await;
+        step(&staff, "hearing", json!({ "notified_on": "2026-03-16", "held_on": "2026-03-25", "presider_id": "presider-1" }), Ok("notified")).await;
+        step(
+            &leader,
+            "decide",
+            json!({ "on": "2026-03-26", "kind": "penalty", "penalty": { "fine_fen": 2_000_000 } }),
+            Err("legal_review_required"),
+        )
+        .await;
+        step(&reviewer, "review", json!({ "on": "2026-03-26", "reviewer_id": second, "approved": true, "opinion": "同意" }), Err("reviewer_on_case")).await;
+        step(&reviewer, "review", json!({ "on": "2026-03-26", "reviewer_id": "reviewer-1", "approved": true, "opinion": "同意" }), Err("reviewer_unqualified")).await;
+        step(&reviewer, "review", json!({ "on": "2026-03-26", "reviewer_id": "reviewer-1", "approved": true, "opinion": "事实清楚，证据确凿，程序合法", "legal_qualification": true }), Ok("notified")).await;
+        step(
+            &leader,
+            "decide",
+            json!({ "on": "2026-03-27", "kind": "penalty", "penalty": { "fine_fen": 2_000_000 } }),
+            Err("discussion_required"),
+        )
+        .await;
+        step(&leader, "discussion", json!({ "on": "2026-03-27", "leaders": ["镇长", "分管副镇长", "纪委书记"], "minutes": "会议纪要", "conclusion": "同意处罚" }), Ok("notified")).await;
+        let decided = step(
+            &leader,
+            "decide",
+            json!({ "on": "2026-03-30", "kind": "penalty", "penalty": { "fine_fen": 2_000_000 } }),
+            Ok("decided"),
+        )
+        .await;
+        assert_eq!(decided["proceedings"]["decision"]["on_time"], true);
+        step(
+            &staff,
+            "serve",
+            json!({ "on": "2026-03-31", "method": "electronic" }),
+            Err("consent_required"),
+        )
+        .await;
+        let served = step(
+            &staff,
+            "serve",
+            json!({ "on": "2026-03-31", "method": "in_person" }),
+            Ok("served"),
+        )
+        .await;
+        assert_eq!(served["proceedings"]["service"]["fine_due"], "2026-04-15");
+        step(
+            &leader,
+            "close",
+            json!({ "on": "2026-04-16" }),
+            Err("fine_unpaid"),
+        )
+        .await;
+        // Paid two days late: 20,000 yuan and 6 % of it (3 % a day).
+        step(
+            &staff,
+            "payment",
+            json!({ "on": "2026-04-17", "amount_fen": 2_000_000 }),
+            Err("invalid_amount"),
+        )
+        .await;
+        let paid = step(
+            &staff,
+            "payment",
+            json!({ "on": "2026-04-17", "amount_fen": 2_120_000 }),
+            Ok("served"),
+        )
+        .await;
+        assert_eq!(paid["proceedings"]["payment"]["late_charge_fen"], 120_000);
+        step(
+            &leader,
+            "close",
+            json!({ "on": "2026-04-20" }),
+            Ok("closed"),
+        )
+        .await;
+
+        let (_, history) = get(&sandbox, &staff, &format!("/api/v1/cases/{id}/history")).await;
+        let kinds: Vec<&str> = history["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "lead_recorded",
+                "filed",
+                "notified",
+                "hearing_requested",
+                "hearing_held",
+                "legal_review",
+                "discussed",
+                "decided",
+                "served",
+                "paid",
+                "closed"
+            ],
+            "one event per step taken, none for the refusals"
+        );
+        let (_, verified) = get(
+            &sandbox,
+            &staff,
+            &format!("/api/v1/cases/{id}/history/verify"),
+        )
+        .await;
+        assert_eq!(verified, json!({ "intact": true, "events": 11 }));
+        sandbox.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_defended_penalty_is_never_raised_and_a_notice_needs_officers_still_certified() {
+    let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
+    let county = sandbox
+        .account("county.defence", &["county_overseer"], COUNTY)
+        .await;
+    let leader = sandbox
+        .account("defence.leader", &["leader"], TOWNSHIP)
+        .await;
+    let (status, _) = post(
+        &sandbox,
+        &county,
+        "/api/v1/power-items",
+        power_item("330217001000", json!([TOWNSHIP])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let first = officer(&sandbox, &county, 31, true).await;
+    let second = officer(&sandbox, &county, 32, true).await;
+    let mut body = lead();
+    body["discovered_on"] = "2026-03-01".into();
+    let (_, case) = post(&sandbox, &leader, "/api/v1/cases", body).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let go = |name: &str, body: Value| {
+        let path = format!("/api/v1/cases/{id}/{name}");
+        let (sandbox, leader) = (&sandbox, &leader);
+        async move { post(sandbox, leader, &path, body).await }
+    };
+    let (status, _) = go("file", json!({ "version": 1, "power_item_code": "330217001000", "officer_ids": [first, second], "on": "2026-03-03" })).await;
+    assert_eq!(status, StatusCode::OK);
+    // One officer's certificate is suspended before the notice: the notice is refused.
+    let (_, certificates) = get(
+        &sandbox,
+        &county,
+        &format!("/api/v1/certificates?person_id={second}"),
+    )
+    .await;
+    let certificate = &certificates["certificates"][0];
+    let (status, suspended) = post(
+        &sandbox,
+        &county,
+        &format!(
+            "/api/v1/certificates/{}/suspend",
+            certificate["id"].as_str().unwrap()
+        ),
+        json!({ "version": certificate["version"], "on": "2026-03-06" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{suspended}");
+    let (status, problem) = go(
+        "notify",
+        json!({ "version": 2, "on": "2026-03-09", "penalty": { "fine_fen": 50_000 } }),
+    )
+    .await;
+    assert_eq!(
+        (status, &problem["code"]),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &json!("officer_not_certified")
+        ),
+        "{problem}"
+    );
+    // Dated before the suspension, it goes through.
+    let (status, _) = go(
+        "notify",
+        json!({ "version": 2, "on": "2026-03-05", "penalty": { "fine_fen": 50_000 } }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = go("defence", json!({ "version": 3, "on": "2026-03-06" })).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, problem) = go("decide", json!({ "version": 4, "on": "2026-03-11", "kind": "penalty", "penalty": { "fine_fen": 80_000 } })).await;
+    assert_eq!(
+        (status, &problem["code"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("penalty_raised")),
+        "{problem}"
+    );
+    let (status, decided) = go("decide", json!({ "version": 4, "on": "2026-03-11", "kind": "penalty", "penalty": { "fine_fen": 30_000 } })).await;
+    assert_eq!(
+        (status, &decided["status"]),
+        (StatusCode::OK, &json!("decided")),
+        "{decided}"
+    );
+    sandbox.stop().await;
+}

@@ -134,7 +134,14 @@ pub async fn start(
             &settings.grpc,
         )?;
         let certifier = fazhi_cases::Certifier::new(training, internal.clone());
-        let service = fazhi_cases::build(&settings.cases, &settings.data_dir, certifier).await?;
+        let service = fazhi_cases::build(
+            &settings.cases,
+            &settings.data_dir,
+            certifier,
+            calendar.clone(),
+            settings.rules.cases.clone(),
+        )
+        .await?;
         tasks.spawn(service.run(
             listener,
             internal.clone(),

@@ -72,6 +72,7 @@ pub struct CalendarSettings {
 pub struct Rules {
     pub complaints: ReplyRules,
     pub training: TrainingRules,
+    pub cases: fazhi_cases::domain::CaseRules,
 }
 
 /// The identity the gateway hands every service call.
@@ -352,6 +353,46 @@ pub const DOCS: &[(&str, &str)] = &[
     (
         "rules.training.retake_cutoff_day",
         "Day of that month (31; the month's last day when past it)",
+    ),
+    (
+        "rules.cases.statement_working_days",
+        "Working days after the notice of a proposed penalty to state a defence (陈述申辩)",
+    ),
+    (
+        "rules.cases.hearing_request_working_days",
+        "Working days after the notice to ask for a hearing (行政处罚法 Art. 64: 5)",
+    ),
+    (
+        "rules.cases.hearing_notice_working_days",
+        "Working days' notice of a hearing to the party (Art. 64: 7)",
+    ),
+    (
+        "rules.cases.hearing_fine_person_yuan",
+        "A fine on a natural person from which a hearing is offered (较大数额, Art. 63), in yuan",
+    ),
+    (
+        "rules.cases.hearing_fine_organisation_yuan",
+        "A fine on an organisation from which a hearing is offered, in yuan",
+    ),
+    (
+        "rules.cases.review_fine_person_yuan",
+        "A fine on a natural person from which legal review is required (Art. 58), in yuan",
+    ),
+    (
+        "rules.cases.review_fine_organisation_yuan",
+        "A fine on an organisation from which legal review is required, in yuan",
+    ),
+    (
+        "rules.cases.decision_days",
+        "Calendar days from filing to the decision (Art. 60: 90)",
+    ),
+    (
+        "rules.cases.service_working_days",
+        "Working days from the decision to its service when the party was absent (Art. 61: 7)",
+    ),
+    (
+        "rules.cases.payment_days",
+        "Calendar days from service to a fine's due day (Art. 67: 15)",
     ),
     (
         "internal_token.secret",

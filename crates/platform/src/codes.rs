@@ -266,6 +266,42 @@ catalogue! {
     WeakPassword => "weak_password",
     /// old_password is not this account's password
     WrongPassword => "wrong_password",
+    /// the party asked for this already
+    AlreadyRequested => "already_requested",
+    /// electronic service needs the party's signed consent
+    ConsentRequired => "consent_required",
+    /// a complex or serious case is decided after collective discussion (Art. 57)
+    DiscussionRequired => "discussion_required",
+    /// the fine is unpaid
+    FineUnpaid => "fine_unpaid",
+    /// no hearing was offered for this penalty (Art. 63)
+    HearingNotOffered => "hearing_not_offered",
+    /// no hearing is waiting to be held
+    HearingNotRequested => "hearing_not_requested",
+    /// the party asked for a hearing: hold it before deciding (Art. 65)
+    HearingPending => "hearing_pending",
+    /// the amount is outside what a decision can carry
+    InvalidAmount => "invalid_amount",
+    /// this decision needs an approving legal review (Art. 58)
+    LegalReviewRequired => "legal_review_required",
+    /// the decision carries no fine
+    NothingToPay => "nothing_to_pay",
+    /// a hearing is notified seven working days ahead (Art. 64)
+    NoticeTooShort => "notice_too_short",
+    /// a penalty is never raised because the party defended (Art. 62)
+    PenaltyRaised => "penalty_raised",
+    /// the period for this has ended
+    PeriodEnded => "period_ended",
+    /// the party's period to state a defence or ask for a hearing has not ended
+    PeriodNotEnded => "period_not_ended",
+    /// a hearing is presided over by someone who did not investigate (Art. 64)
+    PresiderInvestigated => "presider_investigated",
+    /// the legal reviewer is an officer on the case (Art. 58)
+    ReviewerOnCase => "reviewer_on_case",
+    /// a reviewer's first review needs the legal professional qualification
+    ReviewerUnqualified => "reviewer_unqualified",
+    /// a collective discussion names at least two leaders
+    TooFewLeaders => "too_few_leaders",
 }
 
 impl std::fmt::Display for Code {

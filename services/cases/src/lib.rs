@@ -27,12 +27,16 @@ pub async fn build(
     settings: &ServiceSettings,
     data_dir: &Path,
     certifier: Certifier,
+    calendar: std::sync::Arc<fazhi_calendar::Calendar>,
+    rules: domain::CaseRules,
 ) -> anyhow::Result<fazhi_platform::grpc::Service> {
     let store = store::Store::open(settings.database_url.as_deref(), data_dir).await?;
     let database = store.database().clone();
     Ok(fazhi_platform::grpc::Service {
         name: SERVICE_NAME,
-        routes: Routes::new(CaseServiceServer::new(CasesApi::new(store, certifier))),
+        routes: Routes::new(CaseServiceServer::new(CasesApi::new(
+            store, certifier, calendar, rules,
+        ))),
         database,
     })
 }

@@ -140,12 +140,14 @@ pub enum Permission {
     CaseManage,
     /// File a case, decline a lead, terminate a case (the leader's approval).
     CaseDecide,
+    /// Legal review of a case's decision (法制审核).
+    CaseReview,
     /// Keep the power list (权限清单): the county's.
     PowerManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 17] = [
         Permission::ComplaintSubmit,
         Permission::ComplaintTrack,
         Permission::ComplaintCreate,
@@ -161,6 +163,7 @@ impl Permission {
         Permission::CaseRead,
         Permission::CaseManage,
         Permission::CaseDecide,
+        Permission::CaseReview,
         Permission::PowerManage,
     ];
 
@@ -181,6 +184,7 @@ impl Permission {
             Permission::CaseRead => "case.read",
             Permission::CaseManage => "case.manage",
             Permission::CaseDecide => "case.decide",
+            Permission::CaseReview => "case.review",
             Permission::PowerManage => "power.manage",
         }
     }
@@ -207,6 +211,7 @@ impl Permission {
             Permission::CaseRead => &[Staff, Officer, LegalReviewer, Leader, CountyOverseer, Admin],
             Permission::CaseManage => &[Staff, Officer, Leader, Admin],
             Permission::CaseDecide => &[Leader, Admin],
+            Permission::CaseReview => &[LegalReviewer, Admin],
             Permission::PowerManage => &[CountyOverseer, Admin],
         }
     }

@@ -7,7 +7,7 @@ use fazhi_platform::category::EnforcementCategory;
 use fazhi_platform::text::{self, Lines};
 use fazhi_platform::{Code, DivisionCode, Error, ErrorKind, coded_enum, identity};
 
-use super::{PowerItem, check_held, rule};
+use super::{PowerItem, Proceedings, check_held, rule};
 
 coded_enum! {
     /// Where a case stands.
@@ -18,6 +18,14 @@ coded_enum! {
         NotFiled => "not_filed",
         /// 立案: filed, officers assigned, under investigation.
         Filed => "filed",
+        /// 告知: the party was told of the proposed penalty and their rights.
+        Notified => "notified",
+        /// 决定: the decision is made.
+        Decided => "decided",
+        /// 送达: the decision reached the party.
+        Served => "served",
+        /// 结案
+        Closed => "closed",
         /// 终止: ended with a reason before a decision.
         Terminated => "terminated",
     }
@@ -87,6 +95,8 @@ pub struct Case {
     /// Officers assigned (person ids of the training service).
     pub officers: Vec<String>,
     pub filed_on: Option<NaiveDate>,
+    /// Everything after filing, step by step.
+    pub proceedings: Proceedings,
     pub status: CaseStatus,
     pub version: i64,
 }
@@ -204,6 +214,7 @@ pub fn new_lead(new: NewLead, id: String, today: NaiveDate) -> Result<Case, Erro
         category: None,
         officers: Vec::new(),
         filed_on: None,
+        proceedings: Proceedings::default(),
         status: CaseStatus::Lead,
         version: 1,
     })
@@ -274,11 +285,13 @@ pub fn check_fileable(
 
 /// 立案: a lead becomes a case on `on` citing `item` ([`check_fileable`]),
 /// with at least two distinct officers, each certified that day for the
-/// case's division and the item's category (Art. 42).
+/// case's division and the item's category (Art. 42); `major` marks it
+/// complex or serious (collective discussion and legal review required).
 pub fn file(
     case: &Case,
     item: &PowerItem,
     officers: &[(String, Certification)],
+    major: bool,
     on: NaiveDate,
     today: NaiveDate,
 ) -> Result<Case, Error> {
@@ -289,6 +302,10 @@ pub fn file(
         category: Some(item.category),
         officers: officers.iter().map(|(id, _)| id.clone()).collect(),
         filed_on: Some(on),
+        proceedings: Proceedings {
+            major,
+            ..Proceedings::default()
+        },
         status: CaseStatus::Filed,
         version: case.version + 1,
         ..case.clone()
@@ -508,17 +525,17 @@ mod tests {
     #[test]
     fn filing_needs_two_distinct_certified_officers() {
         let (case, item, on, today) = (lead(), power_item(), day("2024-03-05"), day("2026-11-29"));
-        let filed = file(&case, &item, &certified(&["o1", "o2"]), on, today).unwrap();
+        let filed = file(&case, &item, &certified(&["o1", "o2"]), false, on, today).unwrap();
         assert_eq!(filed.status, CaseStatus::Filed);
         assert_eq!(filed.category, Some(item.category));
         assert_eq!(filed.power_item_code.as_deref(), Some(item.code.as_str()));
-        let err = file(&case, &item, &certified(&["o1"]), on, today).unwrap_err();
+        let err = file(&case, &item, &certified(&["o1"]), false, on, today).unwrap_err();
         assert_eq!(err.code, Code::TooFewOfficers);
-        let err = file(&case, &item, &certified(&["o1", "o1"]), on, today).unwrap_err();
+        let err = file(&case, &item, &certified(&["o1", "o1"]), false, on, today).unwrap_err();
         assert_eq!(err.code, Code::DuplicateValue);
         let mut one_suspended = certified(&["o1", "o2"]);
         one_suspended[1].1 = Certification::NotCertified("suspended".into());
-        let err = file(&case, &item, &one_suspended, on, today).unwrap_err();
+        let err = file(&case, &item, &one_suspended, false, on, today).unwrap_err();
         assert_eq!(err.code, Code::OfficerNotCertified);
         assert!(
             err.message.contains("o2") && err.message.contains("suspended"),
@@ -538,6 +555,7 @@ mod tests {
             &case,
             &elsewhere,
             &certified(&["o1", "o2"]),
+            false,
             day("2024-03-05"),
             today,
         )
@@ -553,6 +571,7 @@ mod tests {
             &case,
             &item,
             &certified(&["o1", "o2"]),
+            false,
             day("2024-02-29"),
             today,
         )
@@ -562,6 +581,7 @@ mod tests {
             &case,
             &item,
             &certified(&["o1", "o2"]),
+            false,
             day("2026-11-30"),
             today,
         )
@@ -573,6 +593,7 @@ mod tests {
             &declined,
             &item,
             &certified(&["o1", "o2"]),
+            false,
             day("2024-03-05"),
             today,
         )
@@ -584,6 +605,7 @@ mod tests {
             &case,
             &item,
             &certified(&["o1", "o2"]),
+            false,
             day("2024-03-05"),
             today,
         )

@@ -5,10 +5,12 @@
 mod case;
 mod history;
 mod power;
+mod procedure;
 
 pub use case::*;
 pub use history::*;
 pub use power::*;
+pub use procedure::*;
 
 use fazhi_platform::{Code, Error, ErrorKind};
 

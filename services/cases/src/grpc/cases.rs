@@ -2,7 +2,7 @@
 //! verification.
 
 use fazhi_platform::{
-    Code, Error, ErrorKind,
+    Code, Error,
     auth::{self, Permission},
     paging, time,
 };
@@ -111,24 +111,6 @@ pub(super) async fn list_cases(
     }))
 }
 
-/// The case at the version read, or ABORTED naming the current one.
-async fn case_at(
-    api: &CasesApi,
-    caller: &auth::Caller,
-    id: &str,
-    version: i64,
-) -> Result<Case, Error> {
-    let case = api.case_in_scope(caller, id).await?;
-    if case.version != version {
-        return Err(Error::new(
-            ErrorKind::Conflict,
-            Code::VersionConflict,
-            format!("the case is at version {}, not {version}", case.version),
-        ));
-    }
-    Ok(case)
-}
-
 fn day_or_today(
     field: &str,
     value: Option<&fazhi_proto::common::v1::Date>,
@@ -167,7 +149,7 @@ pub(super) async fn file_case(
         .into());
     }
     let on = day_or_today("on", r.on.as_ref())?;
-    let case = case_at(api, &caller, &r.case_id, r.version).await?;
+    let case = api.case_at(&caller, &r.case_id, r.version).await?;
     let mut lead = case.clone();
     if !r.party_id_number.is_empty() {
         lead.party.id_number = domain::check_party_id(case.party.kind, &r.party_id_number)?;
@@ -191,26 +173,15 @@ pub(super) async fn file_case(
         .certifier
         .check(&caller, &r.officer_ids, &case.division, item.category, on)
         .await?;
-    let filed = domain::file(&lead, &item, &answers, on, today())?;
+    let filed = domain::file(&lead, &item, &answers, r.major, on, today())?;
     let detail = json!({
         "power_item_code": item.code,
         "category": item.category.code(),
         "officer_ids": filed.officers,
         "filed_on": on.to_string(),
-    })
-    .to_string();
-    api.store
-        .apply(
-            &case,
-            &filed,
-            Step {
-                actor: &caller.subject,
-                kind: "filed",
-                detail,
-            },
-        )
-        .await?;
-    tracing::info!(case = %filed.id, item = %item.code, "case filed");
+        "major": r.major,
+    });
+    api.record(&caller, &case, &filed, "filed", detail).await?;
     Ok(Response::new(case_proto(&filed)))
 }
 
@@ -225,21 +196,10 @@ async fn end_with_reason(
     caller.require(Permission::CaseDecide)?;
     let reason = domain::check_reason(reason)?;
     let on = day_or_today("on", on)?;
-    let case = case_at(api, caller, id, version).await?;
+    let case = api.case_at(caller, id, version).await?;
     let after = step(&case, on, today())?;
-    let detail = json!({ "reason": reason, "on": on.to_string() }).to_string();
-    api.store
-        .apply(
-            &case,
-            &after,
-            Step {
-                actor: &caller.subject,
-                kind,
-                detail,
-            },
-        )
-        .await?;
-    tracing::info!(case = %after.id, step = kind, "case step recorded");
+    let detail = json!({ "reason": reason, "on": on.to_string() });
+    api.record(caller, &case, &after, kind, detail).await?;
     Ok(after)
 }
 

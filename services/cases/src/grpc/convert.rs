@@ -7,8 +7,11 @@ use fazhi_platform::category::EnforcementCategory;
 use fazhi_platform::{Code, Error, privacy, time};
 use fazhi_proto::{cases::v1 as pb, common::v1 as common};
 
+use chrono::NaiveDate;
+
 use crate::domain::{
-    Case, CaseSource, CaseStatus, Event, PartyKind, PowerItem, PowerKind, PowerSource,
+    Case, CaseSource, CaseStatus, DecisionKind, Event, PartyKind, Penalty, PowerItem, PowerKind,
+    PowerSource, Proceedings, ServiceMethod,
 };
 
 /// A proto enum and its domain counterpart, both ways (`$from` reads a
@@ -87,6 +90,79 @@ proto_enum!(
     pb::PartyKind,
     "PARTY_KIND_"
 );
+proto_enum!(
+    decision_kind,
+    decision_kind_proto,
+    DecisionKind,
+    pb::DecisionKind,
+    "DECISION_KIND_"
+);
+proto_enum!(
+    service_method,
+    service_method_proto,
+    ServiceMethod,
+    pb::ServiceMethod,
+    "SERVICE_METHOD_"
+);
+
+fn penalty_proto(p: &Penalty) -> Option<pb::Penalty> {
+    Some(pb::Penalty {
+        warning: p.warning,
+        fine_fen: p.fine_fen,
+    })
+}
+
+fn day(d: NaiveDate) -> Option<common::Date> {
+    time::date_to_proto(d)
+}
+
+/// Every step after filing, as recorded.
+fn proceedings_proto(p: &Proceedings) -> pb::Proceedings {
+    pb::Proceedings {
+        notice: p.notice.as_ref().map(|n| pb::Notice {
+            on: day(n.on),
+            penalty: penalty_proto(&n.penalty),
+            statement_due: day(n.statement_due),
+            hearing_due: n.hearing_due.and_then(day),
+        }),
+        defence_on: p.defence_on.and_then(day),
+        hearing: p.hearing.as_ref().map(|h| pb::Hearing {
+            requested_on: day(h.requested_on),
+            held_on: h.held_on.and_then(day),
+            presider_id: h.presider.clone().unwrap_or_default(),
+        }),
+        review: p.review.as_ref().map(|r| pb::LegalReview {
+            on: day(r.on),
+            reviewer_id: r.reviewer.clone(),
+            approved: r.approved,
+            opinion: r.opinion.clone(),
+        }),
+        discussion: p.discussion.as_ref().map(|d| pb::Discussion {
+            on: day(d.on),
+            leaders: d.leaders.clone(),
+            minutes: d.minutes.clone(),
+            conclusion: d.conclusion.clone(),
+        }),
+        decision: p.decision.as_ref().map(|d| pb::Decision {
+            on: day(d.on),
+            kind: DecisionKind::from_code(&d.kind).map_or(0, decision_kind_proto),
+            penalty: penalty_proto(&d.penalty),
+            on_time: d.on_time,
+        }),
+        service: p.service.as_ref().map(|s| pb::Service {
+            on: day(s.on),
+            method: ServiceMethod::from_code(&s.method).map_or(0, service_method_proto),
+            on_time: s.on_time,
+            fine_due: s.fine_due.and_then(day),
+        }),
+        payment: p.payment.as_ref().map(|p| pb::Payment {
+            on: day(p.on),
+            fine_fen: p.fine_fen,
+            late_charge_fen: p.late_charge_fen,
+        }),
+        closed_on: p.closed_on.and_then(day),
+    }
+}
 
 pub(super) fn power_item_proto(item: &PowerItem) -> pb::PowerItem {
     pb::PowerItem {
@@ -137,6 +213,8 @@ pub(super) fn case_proto(c: &Case) -> pb::Case {
         filed_on: c.filed_on.and_then(time::date_to_proto),
         status: case_status_proto(c.status),
         version: c.version,
+        major: c.proceedings.major,
+        proceedings: Some(proceedings_proto(&c.proceedings)),
     }
 }
 

@@ -6,6 +6,7 @@ mod cases;
 mod certification;
 mod convert;
 mod power;
+mod steps;
 
 pub use certification::Certifier;
 use convert::*;
@@ -18,7 +19,14 @@ use fazhi_platform::{
 use fazhi_proto::cases::v1::{self as pb, case_service_server::CaseService};
 use tonic::{Request, Response, Status};
 
-use crate::{domain::Case, store::Store};
+use std::sync::Arc;
+
+use fazhi_calendar::Calendar;
+
+use crate::{
+    domain::{Case, CaseRules},
+    store::Store,
+};
 
 /// Longest id worth looking up.
 const MAX_ID_LEN: usize = 64;
@@ -26,11 +34,37 @@ const MAX_ID_LEN: usize = 64;
 pub struct CasesApi {
     store: Store,
     certifier: Certifier,
+    calendar: Arc<Calendar>,
+    rules: CaseRules,
 }
 
 impl CasesApi {
-    pub fn new(store: Store, certifier: Certifier) -> Self {
-        Self { store, certifier }
+    pub fn new(
+        store: Store,
+        certifier: Certifier,
+        calendar: Arc<Calendar>,
+        rules: CaseRules,
+    ) -> Self {
+        Self {
+            store,
+            certifier,
+            calendar,
+            rules,
+        }
+    }
+
+    /// The case at the version the caller read (ABORTED naming the current
+    /// one), within the caller's divisions.
+    async fn case_at(&self, caller: &Caller, id: &str, version: i64) -> Result<Case, Error> {
+        let case = self.case_in_scope(caller, id).await?;
+        if case.version != version {
+            return Err(Error::new(
+                fazhi_platform::ErrorKind::Conflict,
+                fazhi_platform::Code::VersionConflict,
+                format!("the case is at version {}, not {version}", case.version),
+            ));
+        }
+        Ok(case)
     }
 
     /// The case, if it exists within the caller's divisions (NOT_FOUND otherwise).
@@ -109,6 +143,76 @@ impl CaseService for CasesApi {
         request: Request<pb::TerminateCaseRequest>,
     ) -> Result<Response<pb::Case>, Status> {
         cases::terminate_case(self, request).await
+    }
+
+    async fn notify_party(
+        &self,
+        request: Request<pb::NotifyPartyRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        steps::notify_party(self, request).await
+    }
+
+    async fn record_defence(
+        &self,
+        request: Request<pb::CaseStepRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        steps::record_defence(self, request).await
+    }
+
+    async fn request_hearing(
+        &self,
+        request: Request<pb::CaseStepRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        steps::request_hearing(self, request).await
+    }
+
+    async fn hold_hearing(
+        &self,
+        request: Request<pb::HoldHearingRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        steps::hold_hearing(self, request).await
+    }
+
+    async fn review_case(
+        &self,
+        request: Request<pb::ReviewCaseRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        steps::review_case(self, request).await
+    }
+
+    async fn discuss_case(
+        &self,
+        request: Request<pb::DiscussCaseRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        steps::discuss_case(self, request).await
+    }
+
+    async fn decide_case(
+        &self,
+        request: Request<pb::DecideCaseRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        steps::decide_case(self, request).await
+    }
+
+    async fn serve_decision(
+        &self,
+        request: Request<pb::ServeDecisionRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        steps::serve_decision(self, request).await
+    }
+
+    async fn record_payment(
+        &self,
+        request: Request<pb::RecordPaymentRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        steps::record_payment(self, request).await
+    }
+
+    async fn close_case(
+        &self,
+        request: Request<pb::CaseStepRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        steps::close_case(self, request).await
     }
 
     async fn get_case_history(

@@ -10,7 +10,7 @@ use crate::domain::{Case, CaseSource, CaseStatus, Event, Party, PartyKind};
 
 const COLUMNS: &str = "id, division_code, status, version, source, complaint_id, party_kind, party_name, \
      party_id_number, facts, act_on, continuing, act_ended_on, serious_harm, discovered_on, \
-     power_item_code, category, officers, filed_on";
+     power_item_code, category, officers, filed_on, proceedings";
 
 /// What a step records beside the case's new state.
 pub struct Step<'a> {
@@ -75,12 +75,16 @@ impl Store {
     pub async fn apply(&self, before: &Case, after: &Case, step: Step<'_>) -> Result<(), Error> {
         let mut tx = self.db.pool().begin().await?;
         let now = time::to_micros(time::now());
-        let filed_at = after
-            .filed_on
-            .map(|d| time::to_micros(time::start_of_china_day(d)));
+        let at = |day: Option<chrono::NaiveDate>| {
+            day.map(|d| time::to_micros(time::start_of_china_day(d)))
+        };
+        let p = &after.proceedings;
+        let proceedings =
+            serde_json::to_string(p).map_err(|e| Error::internal(format!("proceedings: {e}")))?;
         let done = sqlx::query(
             "UPDATE cases SET status = $1, version = $2, power_item_code = $3, category = $4, officers = $5, \
-               filed_on = $6, filed_at = $7, party_id_number = $8 WHERE id = $9 AND version = $10",
+               filed_on = $6, filed_at = $7, party_id_number = $8, proceedings = $9, decided_at = $10, \
+               closed_at = $11, reviewer = $12 WHERE id = $13 AND version = $14",
         )
         .bind(after.status.code())
         .bind(after.version)
@@ -88,8 +92,12 @@ impl Store {
         .bind(after.category.map_or("", EnforcementCategory::code).to_owned())
         .bind(after.officers.join(" "))
         .bind(day_text(after.filed_on))
-        .bind(filed_at)
+        .bind(at(after.filed_on))
         .bind(after.party.id_number.clone())
+        .bind(proceedings)
+        .bind(at(p.decision.as_ref().map(|d| d.on)))
+        .bind(at(p.closed_on))
+        .bind(p.review.as_ref().map(|r| r.reviewer.clone()).unwrap_or_default())
         .bind(after.id.clone())
         .bind(before.version)
         .execute(&mut *tx)
@@ -147,6 +155,17 @@ impl Store {
             .fetch_all(self.db.pool())
             .await?;
         rows.iter().map(decode).collect()
+    }
+
+    /// Whether `reviewer` has reviewed a case other than `case_id` before.
+    pub async fn has_reviewed(&self, reviewer: &str, case_id: &str) -> Result<bool, Error> {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE reviewer = $1 AND id <> $2")
+                .bind(reviewer.to_owned())
+                .bind(case_id.to_owned())
+                .fetch_one(self.db.pool())
+                .await?;
+        Ok(n > 0)
     }
 
     /// A case's history, oldest first.
@@ -267,6 +286,10 @@ fn decode(r: &AnyRow) -> Result<Case, Error> {
             .map(str::to_owned)
             .collect(),
         filed_on: optional_day("filed_on")?,
+        proceedings: {
+            let text = text("proceedings")?;
+            serde_json::from_str(&text).map_err(|_| corrupt("proceedings", &text))?
+        },
         status: CaseStatus::from_code(&status).ok_or_else(|| corrupt("status", &status))?,
         version: r.try_get("version")?,
     })

@@ -29,6 +29,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         include_str!("../../migrations/0002_power_list_and_leads.sql"),
         include_str!("../../migrations/0002_history_triggers.postgres.sql")
     )),
+    EmbeddedMigration::new(
+        3,
+        "proceedings",
+        include_str!("../../migrations/0003_proceedings.sql"),
+    ),
 ];
 
 pub(super) fn date(text: &str) -> Result<NaiveDate, Error> {

@@ -128,6 +128,10 @@ pub enum CaseStatus {
     NotFiled,
     Filed,
     Terminated,
+    Notified,
+    Decided,
+    Served,
+    Closed,
 }
 
 /// How a lead came in.
@@ -138,6 +142,27 @@ pub enum CaseSource {
     Inspection,
     Referral,
     Report,
+}
+
+/// What a decision decides.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    Penalty,
+    NoPenalty,
+    Dismissed,
+    Transferred,
+}
+
+/// How a decision reached the party.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceMethod {
+    InPerson,
+    LeftWithWitness,
+    Post,
+    PublicNotice,
+    Electronic,
 }
 
 /// Who a case's party is.
@@ -297,6 +322,8 @@ mod tests {
         same!(CaseStatus, cases::CaseStatus, "CASE_STATUS_");
         same!(CaseSource, cases::CaseSource, "CASE_SOURCE_");
         same!(PartyKind, cases::PartyKind, "PARTY_KIND_");
+        same!(DecisionKind, cases::DecisionKind, "DECISION_KIND_");
+        same!(ServiceMethod, cases::ServiceMethod, "SERVICE_METHOD_");
         same!(RequestType, complaints::RequestType, "REQUEST_TYPE_");
         same!(ComplaintStatus, complaints::Status, "STATUS_");
     }

@@ -6,6 +6,7 @@ use fazhi_proto::{cases::v1 as pb, common::v1 as common};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use super::proceedings::{Penalty, Proceedings};
 use crate::edge::{
     mapping::{code_from_name, date_from_rest, date_to_rest, enum_from_code, instant},
     problem::Problem,
@@ -59,12 +60,24 @@ rest_enum!(
     "CASE_SOURCE_"
 );
 rest_enum!(party_kind, party_kind_code, pb::PartyKind, "PARTY_KIND_");
+rest_enum!(
+    decision_kind,
+    decision_kind_code,
+    pb::DecisionKind,
+    "DECISION_KIND_"
+);
+rest_enum!(
+    service_method,
+    service_method_code,
+    pb::ServiceMethod,
+    "SERVICE_METHOD_"
+);
 
 fn next_page(token: String) -> Option<String> {
     (!token.is_empty()).then_some(token)
 }
 
-fn optional_day(date: Option<&common::Date>) -> Option<String> {
+pub(super) fn optional_day(date: Option<&common::Date>) -> Option<String> {
     date.map(|d| date_to_rest(Some(d)))
 }
 
@@ -228,6 +241,10 @@ pub struct Case {
     #[schema(value_type = crate::rest::codes::CaseStatus)]
     pub status: String,
     pub version: i64,
+    /// Complex or serious: collective discussion and legal review required.
+    pub major: bool,
+    /// Every step after filing, as recorded.
+    pub proceedings: Proceedings,
 }
 
 impl From<pb::Case> for Case {
@@ -255,6 +272,8 @@ impl From<pb::Case> for Case {
             serious_harm: c.serious_harm,
             officer_ids: c.officer_ids,
             version: c.version,
+            major: c.major,
+            proceedings: c.proceedings.map(Proceedings::from).unwrap_or_default(),
         }
     }
 }
@@ -352,6 +371,10 @@ pub struct FileCaseRequest {
     /// The party's ID number or credit code, when the lead lacked it.
     #[serde(default)]
     pub party_id_number: Option<String>,
+    /// Complex or serious (情节复杂或者重大): collective discussion and legal
+    /// review are required before the decision (default false).
+    #[serde(default)]
+    pub major: bool,
 }
 
 impl FileCaseRequest {
@@ -363,6 +386,7 @@ impl FileCaseRequest {
             power_item_code: self.power_item_code,
             officer_ids: self.officer_ids,
             party_id_number: self.party_id_number.unwrap_or_default(),
+            major: self.major,
         })
     }
 }

@@ -3,6 +3,10 @@
 //! gateway's own (`body`); rules are the cases service's.
 
 pub(crate) mod body;
+mod proceedings;
+mod steps;
+
+pub use steps::*;
 
 use axum::{
     Extension, Json,

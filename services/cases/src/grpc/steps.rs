@@ -1,0 +1,394 @@
+//! The general procedure's steps after filing: each reads the case at the
+//! version the caller read, applies the domain rule, and records the new
+//! state with its event in one transaction. Officer actions (the notice,
+//! service) ask the training service again about the case's officers on
+//! the step's day.
+
+use chrono::NaiveDate;
+use fazhi_platform::{
+    Error,
+    auth::{self, Caller, Permission},
+    time,
+};
+use fazhi_proto::{cases::v1 as pb, common::v1::Date};
+use serde_json::{Value, json};
+use tonic::{Request, Response, Status};
+
+use super::*;
+use crate::domain::{self, Discussion, LegalReview, Penalty};
+use crate::store::Step;
+
+/// Leaders named at one discussion, bounded before they are read.
+const MAX_LEADERS: usize = 20;
+
+fn day_or_today(field: &str, value: Option<&Date>) -> Result<NaiveDate, Error> {
+    match value {
+        None => Ok(today()),
+        Some(d) => time::date_from_proto(field, Some(d)),
+    }
+}
+
+fn penalty(p: Option<&pb::Penalty>) -> Penalty {
+    p.map(|p| Penalty {
+        warning: p.warning,
+        fine_fen: p.fine_fen,
+    })
+    .unwrap_or_default()
+}
+
+/// One step: the case at `version`, `rule` applied, the result recorded
+/// with an event of `kind` carrying `detail`.
+async fn step(
+    api: &CasesApi,
+    caller: &Caller,
+    (id, version): (&str, i64),
+    kind: &str,
+    detail: Value,
+    rule: impl FnOnce(&Case) -> Result<Case, Error>,
+) -> Result<Response<pb::Case>, Status> {
+    let case = api.case_at(caller, id, version).await?;
+    let after = rule(&case)?;
+    api.record(caller, &case, &after, kind, detail).await?;
+    Ok(Response::new(case_proto(&after)))
+}
+
+impl CasesApi {
+    /// Records `after` (read as `before`) with its event.
+    pub(super) async fn record(
+        &self,
+        caller: &Caller,
+        before: &Case,
+        after: &Case,
+        kind: &str,
+        detail: Value,
+    ) -> Result<(), Error> {
+        self.store
+            .apply(
+                before,
+                after,
+                Step {
+                    actor: &caller.subject,
+                    kind,
+                    detail: detail.to_string(),
+                },
+            )
+            .await?;
+        tracing::info!(case = %after.id, step = kind, "case step recorded");
+        Ok(())
+    }
+
+    /// The case's officers, each asked about again for the step's day:
+    /// still at least two, each certified for the case's division and
+    /// category (Art. 42); UNAVAILABLE when the training service cannot say.
+    async fn recheck_officers(
+        &self,
+        caller: &Caller,
+        case: &Case,
+        on: NaiveDate,
+    ) -> Result<(), Error> {
+        let category = case
+            .category
+            .ok_or_else(|| Error::internal("a filed case without its category"))?;
+        let answers = self
+            .certifier
+            .check(caller, &case.officers, &case.division, category, on)
+            .await?;
+        domain::check_officers(&answers)
+    }
+}
+
+pub(super) async fn notify_party(
+    api: &CasesApi,
+    request: Request<pb::NotifyPartyRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseManage)?;
+    let r = request.into_inner();
+    let on = day_or_today("on", r.on.as_ref())?;
+    let proposed = domain::check_penalty("penalty.fine_fen", penalty(r.penalty.as_ref()))?;
+    let case = api.case_at(&caller, &r.case_id, r.version).await?;
+    // The case's own rules first, then the officers' certificates that day.
+    let after = domain::notify(&case, proposed, on, today(), &api.calendar, &api.rules)?;
+    api.recheck_officers(&caller, &case, on).await?;
+    let detail = json!({
+        "on": on.to_string(),
+        "warning": proposed.warning,
+        "fine_fen": proposed.fine_fen,
+        "hearing_offered": after.proceedings.notice.as_ref().is_some_and(|n| n.hearing_due.is_some()),
+    });
+    api.record(&caller, &case, &after, "notified", detail)
+        .await?;
+    Ok(Response::new(case_proto(&after)))
+}
+
+pub(super) async fn record_defence(
+    api: &CasesApi,
+    request: Request<pb::CaseStepRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseManage)?;
+    let r = request.into_inner();
+    let on = day_or_today("on", r.on.as_ref())?;
+    step(
+        api,
+        &caller,
+        (&r.case_id, r.version),
+        "defence_stated",
+        json!({ "on": on.to_string() }),
+        |c| domain::record_defence(c, on, today()),
+    )
+    .await
+}
+
+pub(super) async fn request_hearing(
+    api: &CasesApi,
+    request: Request<pb::CaseStepRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseManage)?;
+    let r = request.into_inner();
+    let on = day_or_today("on", r.on.as_ref())?;
+    step(
+        api,
+        &caller,
+        (&r.case_id, r.version),
+        "hearing_requested",
+        json!({ "on": on.to_string() }),
+        |c| domain::request_hearing(c, on, today()),
+    )
+    .await
+}
+
+pub(super) async fn hold_hearing(
+    api: &CasesApi,
+    request: Request<pb::HoldHearingRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseManage)?;
+    let r = request.into_inner();
+    let notified_on = time::date_from_proto("notified_on", r.notified_on.as_ref())?;
+    let held_on = time::date_from_proto("held_on", r.held_on.as_ref())?;
+    let presider = fazhi_platform::text::required(
+        "presider_id",
+        &r.presider_id,
+        MAX_ID_LEN,
+        fazhi_platform::text::Lines::One,
+    )?;
+    let detail = json!({
+        "notified_on": notified_on.to_string(),
+        "held_on": held_on.to_string(),
+        "presider_id": presider,
+    });
+    step(
+        api,
+        &caller,
+        (&r.case_id, r.version),
+        "hearing_held",
+        detail,
+        |c| {
+            domain::hold_hearing(
+                c,
+                notified_on,
+                held_on,
+                &presider,
+                today(),
+                &api.calendar,
+                &api.rules,
+            )
+        },
+    )
+    .await
+}
+
+pub(super) async fn review_case(
+    api: &CasesApi,
+    request: Request<pb::ReviewCaseRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseReview)?;
+    let r = request.into_inner();
+    let on = day_or_today("on", r.on.as_ref())?;
+    let reviewer = fazhi_platform::text::required(
+        "reviewer_id",
+        &r.reviewer_id,
+        MAX_ID_LEN,
+        fazhi_platform::text::Lines::One,
+    )?;
+    let opinion = fazhi_platform::text::required(
+        "opinion",
+        &r.opinion,
+        4000,
+        fazhi_platform::text::Lines::Many,
+    )?;
+    let first = !api.store.has_reviewed(&reviewer, &r.case_id).await?;
+    let detail = json!({
+        "on": on.to_string(),
+        "reviewer_id": reviewer,
+        "approved": r.approved,
+        "opinion": opinion,
+        "legal_qualification": r.legal_qualification,
+    });
+    let review = LegalReview {
+        on,
+        reviewer,
+        approved: r.approved,
+        opinion,
+    };
+    step(
+        api,
+        &caller,
+        (&r.case_id, r.version),
+        "legal_review",
+        detail,
+        |c| domain::legal_review(c, review, first, r.legal_qualification, today()),
+    )
+    .await
+}
+
+pub(super) async fn discuss_case(
+    api: &CasesApi,
+    request: Request<pb::DiscussCaseRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseDecide)?;
+    let r = request.into_inner();
+    let on = day_or_today("on", r.on.as_ref())?;
+    if r.leaders.len() > MAX_LEADERS {
+        return Err(Error::invalid_field(
+            "leaders",
+            fazhi_platform::Code::TooManyValues,
+            format!("a discussion names at most {MAX_LEADERS} leaders"),
+        )
+        .into());
+    }
+    let leaders = r
+        .leaders
+        .iter()
+        .map(|l| fazhi_platform::text::required("leaders", l, 50, fazhi_platform::text::Lines::One))
+        .collect::<Result<Vec<_>, _>>()?;
+    let discussion = Discussion {
+        on,
+        leaders,
+        minutes: fazhi_platform::text::required(
+            "minutes",
+            &r.minutes,
+            20_000,
+            fazhi_platform::text::Lines::Many,
+        )?,
+        conclusion: fazhi_platform::text::required(
+            "conclusion",
+            &r.conclusion,
+            2000,
+            fazhi_platform::text::Lines::Many,
+        )?,
+    };
+    let detail = json!({
+        "on": on.to_string(),
+        "leaders": discussion.leaders,
+        "minutes": discussion.minutes,
+        "conclusion": discussion.conclusion,
+    });
+    step(
+        api,
+        &caller,
+        (&r.case_id, r.version),
+        "discussed",
+        detail,
+        |c| domain::discuss(c, discussion, today()),
+    )
+    .await
+}
+
+pub(super) async fn decide_case(
+    api: &CasesApi,
+    request: Request<pb::DecideCaseRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseDecide)?;
+    let r = request.into_inner();
+    let on = day_or_today("on", r.on.as_ref())?;
+    let kind = decision_kind("kind", r.kind)?.ok_or_else(|| {
+        Error::invalid_field("kind", fazhi_platform::Code::Required, "kind is required")
+    })?;
+    let decided = penalty(r.penalty.as_ref());
+    let detail = json!({
+        "on": on.to_string(),
+        "kind": kind.code(),
+        "warning": decided.warning,
+        "fine_fen": decided.fine_fen,
+    });
+    step(
+        api,
+        &caller,
+        (&r.case_id, r.version),
+        "decided",
+        detail,
+        |c| domain::decide(c, kind, decided, on, today(), &api.rules),
+    )
+    .await
+}
+
+pub(super) async fn serve_decision(
+    api: &CasesApi,
+    request: Request<pb::ServeDecisionRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseManage)?;
+    let r = request.into_inner();
+    let on = day_or_today("on", r.on.as_ref())?;
+    let method = service_method("method", r.method)?.ok_or_else(|| {
+        Error::invalid_field(
+            "method",
+            fazhi_platform::Code::Required,
+            "method is required",
+        )
+    })?;
+    let case = api.case_at(&caller, &r.case_id, r.version).await?;
+    let after = domain::serve(
+        &case,
+        method,
+        r.consented,
+        on,
+        today(),
+        &api.calendar,
+        &api.rules,
+    )?;
+    api.recheck_officers(&caller, &case, on).await?;
+    let detail = json!({ "on": on.to_string(), "method": method.code(), "consented": r.consented });
+    api.record(&caller, &case, &after, "served", detail).await?;
+    Ok(Response::new(case_proto(&after)))
+}
+
+pub(super) async fn record_payment(
+    api: &CasesApi,
+    request: Request<pb::RecordPaymentRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseManage)?;
+    let r = request.into_inner();
+    let on = day_or_today("on", r.on.as_ref())?;
+    let detail = json!({ "on": on.to_string(), "amount_fen": r.amount_fen });
+    step(api, &caller, (&r.case_id, r.version), "paid", detail, |c| {
+        domain::record_payment(c, r.amount_fen, on, today())
+    })
+    .await
+}
+
+pub(super) async fn close_case(
+    api: &CasesApi,
+    request: Request<pb::CaseStepRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseDecide)?;
+    let r = request.into_inner();
+    let on = day_or_today("on", r.on.as_ref())?;
+    step(
+        api,
+        &caller,
+        (&r.case_id, r.version),
+        "closed",
+        json!({ "on": on.to_string() }),
+        |c| domain::close(c, on, today()),
+    )
+    .await
+}

@@ -1,0 +1,191 @@
+//! A case's steps after filing as REST reads them, and the penalty a notice
+//! or a decision carries.
+
+use fazhi_proto::cases::v1 as pb;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::body::{decision_kind_code, optional_day, service_method_code};
+use crate::edge::mapping::date_to_rest;
+
+/// A warning, a fine in fen (分), or both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Penalty {
+    /// 警告 (default false).
+    #[serde(default)]
+    pub warning: bool,
+    /// 罚款, in fen: 0 to 1,000,000,000,000 (default 0).
+    #[serde(default)]
+    #[schema(example = 50000)]
+    pub fine_fen: i64,
+}
+
+impl From<Penalty> for pb::Penalty {
+    fn from(p: Penalty) -> Self {
+        Self {
+            warning: p.warning,
+            fine_fen: p.fine_fen,
+        }
+    }
+}
+
+impl From<Option<pb::Penalty>> for Penalty {
+    fn from(p: Option<pb::Penalty>) -> Self {
+        let p = p.unwrap_or_default();
+        Self {
+            warning: p.warning,
+            fine_fen: p.fine_fen,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Notice {
+    #[schema(format = Date, example = "2024-03-11")]
+    pub on: String,
+    pub penalty: Penalty,
+    /// The last day to state a defence (working days).
+    #[schema(format = Date, example = "2024-03-14")]
+    pub statement_due: String,
+    /// The last day to ask for a hearing, when one is offered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date, example = "2024-03-18")]
+    pub hearing_due: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Hearing {
+    #[schema(format = Date, example = "2024-03-18")]
+    pub requested_on: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date, example = "2024-03-28")]
+    pub held_on: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub presider_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct LegalReview {
+    #[schema(format = Date, example = "2024-03-13")]
+    pub on: String,
+    pub reviewer_id: String,
+    pub approved: bool,
+    pub opinion: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Discussion {
+    #[schema(format = Date, example = "2024-03-14")]
+    pub on: String,
+    pub leaders: Vec<String>,
+    pub minutes: String,
+    pub conclusion: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Decision {
+    #[schema(format = Date, example = "2024-03-15")]
+    pub on: String,
+    #[schema(value_type = crate::rest::codes::DecisionKind)]
+    pub kind: String,
+    pub penalty: Penalty,
+    /// Within the decision period from filing (90 days by default).
+    pub on_time: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Service {
+    #[schema(format = Date, example = "2024-03-18")]
+    pub on: String,
+    #[schema(value_type = crate::rest::codes::ServiceMethod)]
+    pub method: String,
+    pub on_time: bool,
+    /// The fine's due day, when there is a fine.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date, example = "2024-04-02")]
+    pub fine_due: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Payment {
+    #[schema(format = Date, example = "2024-04-02")]
+    pub on: String,
+    pub fine_fen: i64,
+    /// 加处罚款: 3 % a day after the due day, at most the fine.
+    pub late_charge_fen: i64,
+}
+
+/// Every step after filing, as recorded; a step not taken is absent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+pub struct Proceedings {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<Notice>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date, example = "2024-03-12")]
+    pub defence_on: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hearing: Option<Hearing>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<LegalReview>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discussion: Option<Discussion>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<Service>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment: Option<Payment>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date, example = "2024-04-10")]
+    pub closed_on: Option<String>,
+}
+
+impl From<pb::Proceedings> for Proceedings {
+    fn from(p: pb::Proceedings) -> Self {
+        Self {
+            notice: p.notice.map(|n| Notice {
+                on: date_to_rest(n.on.as_ref()),
+                penalty: n.penalty.into(),
+                statement_due: date_to_rest(n.statement_due.as_ref()),
+                hearing_due: optional_day(n.hearing_due.as_ref()),
+            }),
+            defence_on: optional_day(p.defence_on.as_ref()),
+            hearing: p.hearing.map(|h| Hearing {
+                requested_on: date_to_rest(h.requested_on.as_ref()),
+                held_on: optional_day(h.held_on.as_ref()),
+                presider_id: Some(h.presider_id).filter(|p| !p.is_empty()),
+            }),
+            review: p.review.map(|r| LegalReview {
+                on: date_to_rest(r.on.as_ref()),
+                reviewer_id: r.reviewer_id,
+                approved: r.approved,
+                opinion: r.opinion,
+            }),
+            discussion: p.discussion.map(|d| Discussion {
+                on: date_to_rest(d.on.as_ref()),
+                leaders: d.leaders,
+                minutes: d.minutes,
+                conclusion: d.conclusion,
+            }),
+            decision: p.decision.map(|d| Decision {
+                on: date_to_rest(d.on.as_ref()),
+                kind: decision_kind_code(d.kind),
+                penalty: d.penalty.into(),
+                on_time: d.on_time,
+            }),
+            service: p.service.map(|s| Service {
+                on: date_to_rest(s.on.as_ref()),
+                method: service_method_code(s.method),
+                on_time: s.on_time,
+                fine_due: optional_day(s.fine_due.as_ref()),
+            }),
+            payment: p.payment.map(|p| Payment {
+                on: date_to_rest(p.on.as_ref()),
+                fine_fen: p.fine_fen,
+                late_charge_fen: p.late_charge_fen,
+            }),
+            closed_on: optional_day(p.closed_on.as_ref()),
+        }
+    }
+}

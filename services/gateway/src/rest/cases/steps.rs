@@ -1,0 +1,336 @@
+//! The general procedure's steps after filing, one route each:
+//! `POST /api/v1/cases/{id}/{step}` with the version read and the step's own
+//! fields; the answer is the case as it now stands.
+
+use axum::{
+    Extension, Json,
+    extract::{Path, State},
+};
+use fazhi_proto::cases::v1 as pb;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::body::{self, Case, Penalty};
+use crate::{
+    AppState,
+    edge::{json::JsonBody, mapping::date_from_rest, problem::Problem},
+    identity::authn::Identity,
+};
+
+fn day(field: &str, value: Option<&str>) -> Result<Option<fazhi_proto::common::v1::Date>, Problem> {
+    date_from_rest(field, value.unwrap_or_default())
+}
+
+/// A step that records only its day.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseStepRequest {
+    /// The version read; a stale one answers 409.
+    pub version: i64,
+    /// The day (default today).
+    #[serde(default)]
+    #[schema(format = Date, example = "2024-03-12")]
+    pub on: Option<String>,
+}
+
+impl CaseStepRequest {
+    fn into_proto(self, case_id: String) -> Result<pb::CaseStepRequest, Problem> {
+        Ok(pb::CaseStepRequest {
+            on: day("on", self.on.as_deref())?,
+            case_id,
+            version: self.version,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyPartyRequest {
+    pub version: i64,
+    #[serde(default)]
+    #[schema(format = Date, example = "2024-03-11")]
+    pub on: Option<String>,
+    /// The penalty proposed.
+    pub penalty: Penalty,
+}
+
+impl NotifyPartyRequest {
+    fn into_proto(self, case_id: String) -> Result<pb::NotifyPartyRequest, Problem> {
+        Ok(pb::NotifyPartyRequest {
+            on: day("on", self.on.as_deref())?,
+            penalty: Some(self.penalty.into()),
+            case_id,
+            version: self.version,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HoldHearingRequest {
+    pub version: i64,
+    /// The day the party was told of the hearing.
+    #[schema(format = Date, example = "2024-03-19")]
+    pub notified_on: String,
+    #[schema(format = Date, example = "2024-03-28")]
+    pub held_on: String,
+    /// The presiding person (a person id): not an officer on the case.
+    pub presider_id: String,
+}
+
+impl HoldHearingRequest {
+    fn into_proto(self, case_id: String) -> Result<pb::HoldHearingRequest, Problem> {
+        Ok(pb::HoldHearingRequest {
+            notified_on: date_from_rest("notified_on", &self.notified_on)?,
+            held_on: date_from_rest("held_on", &self.held_on)?,
+            presider_id: self.presider_id,
+            case_id,
+            version: self.version,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewCaseRequest {
+    pub version: i64,
+    #[serde(default)]
+    #[schema(format = Date, example = "2024-03-13")]
+    pub on: Option<String>,
+    /// The reviewer (a person id): not an officer on the case.
+    pub reviewer_id: String,
+    pub approved: bool,
+    pub opinion: String,
+    /// Holds the legal professional qualification (法律职业资格): required
+    /// for a reviewer's first review (default false).
+    #[serde(default)]
+    pub legal_qualification: bool,
+}
+
+impl ReviewCaseRequest {
+    fn into_proto(self, case_id: String) -> Result<pb::ReviewCaseRequest, Problem> {
+        Ok(pb::ReviewCaseRequest {
+            on: day("on", self.on.as_deref())?,
+            reviewer_id: self.reviewer_id,
+            approved: self.approved,
+            opinion: self.opinion,
+            legal_qualification: self.legal_qualification,
+            case_id,
+            version: self.version,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DiscussCaseRequest {
+    pub version: i64,
+    #[serde(default)]
+    #[schema(format = Date, example = "2024-03-14")]
+    pub on: Option<String>,
+    /// The leaders present (at least two).
+    pub leaders: Vec<String>,
+    pub minutes: String,
+    pub conclusion: String,
+}
+
+impl DiscussCaseRequest {
+    fn into_proto(self, case_id: String) -> Result<pb::DiscussCaseRequest, Problem> {
+        Ok(pb::DiscussCaseRequest {
+            on: day("on", self.on.as_deref())?,
+            leaders: self.leaders,
+            minutes: self.minutes,
+            conclusion: self.conclusion,
+            case_id,
+            version: self.version,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecideCaseRequest {
+    pub version: i64,
+    #[serde(default)]
+    #[schema(format = Date, example = "2024-03-15")]
+    pub on: Option<String>,
+    #[schema(value_type = crate::rest::codes::DecisionKind)]
+    pub kind: String,
+    /// For a penalty decision.
+    #[serde(default)]
+    pub penalty: Option<Penalty>,
+}
+
+impl DecideCaseRequest {
+    fn into_proto(self, case_id: String) -> Result<pb::DecideCaseRequest, Problem> {
+        Ok(pb::DecideCaseRequest {
+            on: day("on", self.on.as_deref())?,
+            kind: body::decision_kind("kind", &self.kind)?,
+            penalty: self.penalty.map(Into::into),
+            case_id,
+            version: self.version,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServeDecisionRequest {
+    pub version: i64,
+    #[serde(default)]
+    #[schema(format = Date, example = "2024-03-18")]
+    pub on: Option<String>,
+    #[schema(value_type = crate::rest::codes::ServiceMethod)]
+    pub method: String,
+    /// The party signed consent to electronic service (default false).
+    #[serde(default)]
+    pub consented: bool,
+}
+
+impl ServeDecisionRequest {
+    fn into_proto(self, case_id: String) -> Result<pb::ServeDecisionRequest, Problem> {
+        Ok(pb::ServeDecisionRequest {
+            on: day("on", self.on.as_deref())?,
+            method: body::service_method("method", &self.method)?,
+            consented: self.consented,
+            case_id,
+            version: self.version,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordPaymentRequest {
+    pub version: i64,
+    #[serde(default)]
+    #[schema(format = Date, example = "2024-04-02")]
+    pub on: Option<String>,
+    /// The fine and its late charge as of the day, in fen.
+    pub amount_fen: i64,
+}
+
+impl RecordPaymentRequest {
+    fn into_proto(self, case_id: String) -> Result<pb::RecordPaymentRequest, Problem> {
+        Ok(pb::RecordPaymentRequest {
+            on: day("on", self.on.as_deref())?,
+            amount_fen: self.amount_fen,
+            case_id,
+            version: self.version,
+        })
+    }
+}
+
+/// One step's route: the body read, the RPC called, the case answered.
+macro_rules! case_step {
+    ($name:ident, $path:literal, $access:literal, $body:ty, $rpc:ident, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+                            post,
+                            path = $path,
+                            extensions(("x-fazhi-access" = json!($access))),
+                            tag = "cases",
+                            params(("id" = String, Path, description = "Case id")),
+                            request_body = $body,
+                            responses((status = 200, description = "The case now", body = Case))
+                        )]
+        pub async fn $name(
+            State(state): State<AppState>,
+            Extension(identity): Extension<Identity>,
+            Path(id): Path<String>,
+            JsonBody(body): JsonBody<$body>,
+        ) -> Result<Json<Case>, Problem> {
+            let request = body.into_proto(id)?;
+            Ok(Json(
+                state
+                    .cases
+                    .clone()
+                    .$rpc(state.signed(&identity, request))
+                    .await?
+                    .into_inner()
+                    .into(),
+            ))
+        }
+    };
+}
+
+case_step!(
+    notify_party,
+    "/api/v1/cases/{id}/notify",
+    "case.manage",
+    NotifyPartyRequest,
+    notify_party,
+    "Tell the party of the proposed penalty (告知): the periods to state a defence, and to ask for a hearing from the larger amounts, are counted in working days. The case's officers must still be certified that day."
+);
+case_step!(
+    record_defence,
+    "/api/v1/cases/{id}/defence",
+    "case.manage",
+    CaseStepRequest,
+    record_defence,
+    "Record that the party stated a defence (陈述、申辩): the penalty can no longer be raised (Art. 62)."
+);
+case_step!(
+    request_hearing,
+    "/api/v1/cases/{id}/hearing-request",
+    "case.manage",
+    CaseStepRequest,
+    request_hearing,
+    "Record the party's request for a hearing, within five working days of the notice (Art. 64)."
+);
+case_step!(
+    hold_hearing,
+    "/api/v1/cases/{id}/hearing",
+    "case.manage",
+    HoldHearingRequest,
+    hold_hearing,
+    "Record the hearing: notified seven working days ahead, presided over by someone who did not investigate (Art. 64)."
+);
+case_step!(
+    review_case,
+    "/api/v1/cases/{id}/review",
+    "case.review",
+    ReviewCaseRequest,
+    review_case,
+    "Legal review (法制审核, Art. 58) by a reviewer who is not an officer on the case."
+);
+case_step!(
+    discuss_case,
+    "/api/v1/cases/{id}/discussion",
+    "case.decide",
+    DiscussCaseRequest,
+    discuss_case,
+    "Record the leaders' collective discussion (集体讨论, Art. 57)."
+);
+case_step!(
+    decide_case,
+    "/api/v1/cases/{id}/decide",
+    "case.decide",
+    DecideCaseRequest,
+    decide_case,
+    "Decide (决定): refused while the party's periods run or a hearing waits, without a required review or discussion, or raising a defended penalty."
+);
+case_step!(
+    serve_decision,
+    "/api/v1/cases/{id}/serve",
+    "case.manage",
+    ServeDecisionRequest,
+    serve_decision,
+    "Record the decision's service (送达); electronic service needs the party's consent. The case's officers must still be certified that day."
+);
+case_step!(
+    record_payment,
+    "/api/v1/cases/{id}/payment",
+    "case.manage",
+    RecordPaymentRequest,
+    record_payment,
+    "Record the fine paid, with the late charge it owes that day (3 % a day, at most the fine)."
+);
+case_step!(
+    close_case,
+    "/api/v1/cases/{id}/close",
+    "case.decide",
+    CaseStepRequest,
+    close_case,
+    "Close the case (结案) once its decision is served and any fine paid."
+);
