@@ -3,11 +3,13 @@
 //! adapter call in.
 
 mod case;
+mod filing;
 mod history;
 mod power;
 mod procedure;
 
 pub use case::*;
+pub use filing::*;
 pub use history::*;
 pub use power::*;
 pub use procedure::*;

@@ -1,0 +1,198 @@
+//! After the decision: service, payment with its late charge, closing.
+
+use chrono::{Days, NaiveDate};
+use fazhi_calendar::Calendar;
+use fazhi_platform::{Code, Error};
+
+use super::*;
+use crate::domain::{Case, CaseStatus, rule};
+
+/// 送达 (Art. 61): electronic service only with the party's signed consent;
+/// whether it came within the service period is recorded, and a fine falls
+/// due from it.
+pub fn serve(
+    case: &Case,
+    method: ServiceMethod,
+    consented: bool,
+    on: NaiveDate,
+    today: NaiveDate,
+    calendar: &Calendar,
+    rules: &CaseRules,
+) -> Result<Case, Error> {
+    expect(case, CaseStatus::Decided, "service")?;
+    step_day("on", on, last_step(case), today)?;
+    if method == ServiceMethod::Electronic && !consented {
+        return Err(rule(
+            Code::ConsentRequired,
+            "method",
+            "electronic service needs the party's signed consent (行政处罚法 Art. 61)",
+        ));
+    }
+    let decision = case
+        .proceedings
+        .decision
+        .as_ref()
+        .ok_or_else(|| Error::internal("a decided case without its decision"))?;
+    // 公告送达 is deemed served 30 days after the notice.
+    let served = if method == ServiceMethod::PublicNotice {
+        on + Days::new(30)
+    } else {
+        on
+    };
+    let service = Service {
+        on,
+        method: method.code().to_owned(),
+        on_time: on <= calendar.add_working_days(decision.on, rules.service_working_days),
+        fine_due: (decision.penalty.fine_fen > 0)
+            .then(|| served + Days::new(u64::from(rules.payment_days))),
+    };
+    Ok(next(case, CaseStatus::Served, |p| {
+        p.service = Some(service)
+    }))
+}
+
+/// 加处罚款 (Art. 72): 3 % of the fine for each day after the due day, never
+/// more than the fine.
+pub fn late_charge(fine_fen: i64, due: NaiveDate, paid_on: NaiveDate) -> i64 {
+    let days_late = (paid_on - due).num_days().max(0);
+    let charge = (i128::from(fine_fen) * 3 * i128::from(days_late)) / 100;
+    i64::try_from(charge.min(i128::from(fine_fen))).unwrap_or(fine_fen)
+}
+
+/// The fine paid on `on`: the whole fine, and the late charge it owes then.
+pub fn record_payment(
+    case: &Case,
+    paid_fen: i64,
+    on: NaiveDate,
+    today: NaiveDate,
+) -> Result<Case, Error> {
+    expect(case, CaseStatus::Served, "a payment")?;
+    step_day("on", on, last_step(case), today)?;
+    let service = case
+        .proceedings
+        .service
+        .as_ref()
+        .ok_or_else(|| Error::internal("a served case without its service"))?;
+    let fine = case
+        .proceedings
+        .decision
+        .as_ref()
+        .map_or(0, |d| d.penalty.fine_fen);
+    let Some(due) = service.fine_due else {
+        return Err(rule(
+            Code::NothingToPay,
+            "amount_fen",
+            "the decision carries no fine",
+        ));
+    };
+    let charge = late_charge(fine, due, on);
+    if paid_fen != fine + charge {
+        return Err(Error::invalid_field(
+            "amount_fen",
+            Code::InvalidAmount,
+            format!(
+                "the fine of {fine} fen and a late charge of {charge} fen come to {} fen on {on}",
+                fine + charge
+            ),
+        ));
+    }
+    Ok(next(case, CaseStatus::Served, |p| {
+        p.payment = Some(Payment {
+            on,
+            fine_fen: fine,
+            late_charge_fen: charge,
+        })
+    }))
+}
+
+/// 结案: a served decision, its fine (if any) paid.
+pub fn close(case: &Case, on: NaiveDate, today: NaiveDate) -> Result<Case, Error> {
+    expect(case, CaseStatus::Served, "closing")?;
+    step_day("on", on, last_step(case), today)?;
+    let owes = case
+        .proceedings
+        .service
+        .as_ref()
+        .is_some_and(|s| s.fine_due.is_some());
+    if owes && case.proceedings.payment.is_none() {
+        return Err(rule(
+            Code::FineUnpaid,
+            "on",
+            "the fine is unpaid: a case with a fine closes once it is paid (or enforced by the court)",
+        ));
+    }
+    Ok(next(case, CaseStatus::Closed, |p| p.closed_on = Some(on)))
+}
+
+#[cfg(test)]
+mod tests {
+    use fazhi_calendar::Calendar;
+
+    use super::super::fixtures::*;
+    use super::*;
+    use crate::domain::CaseStatus;
+    use crate::domain::fixtures::*;
+
+    #[test]
+    fn the_late_charge_is_three_percent_a_day_and_never_above_the_fine() {
+        let due = day("2024-04-01");
+        assert_eq!(late_charge(50_000, due, due), 0);
+        assert_eq!(late_charge(50_000, due, day("2024-04-03")), 3_000);
+        assert_eq!(late_charge(50_000, due, day("2024-06-30")), 50_000);
+        assert_eq!(late_charge(50_000, due, day("2024-03-20")), 0);
+    }
+
+    #[test]
+    fn a_served_fine_is_paid_with_its_late_charge_before_the_case_closes() {
+        let calendar = Calendar::official();
+        let decided = decide(
+            &notified(fine(500)),
+            DecisionKind::Penalty,
+            fine(500),
+            day("2024-03-15"),
+            day(TODAY),
+            &rules(),
+        )
+        .unwrap();
+        let err = serve(
+            &decided,
+            ServiceMethod::Electronic,
+            false,
+            day("2024-03-18"),
+            day(TODAY),
+            &calendar,
+            &rules(),
+        )
+        .unwrap_err();
+        assert_eq!(err.code, Code::ConsentRequired);
+        let served = serve(
+            &decided,
+            ServiceMethod::InPerson,
+            false,
+            day("2024-03-18"),
+            day(TODAY),
+            &calendar,
+            &rules(),
+        )
+        .unwrap();
+        let service = served.proceedings.service.clone().unwrap();
+        assert!(service.on_time);
+        assert_eq!(service.fine_due, Some(day("2024-04-02")));
+        assert_eq!(
+            close(&served, day("2024-04-10"), day(TODAY))
+                .unwrap_err()
+                .code,
+            Code::FineUnpaid
+        );
+        // Paid two days late: 500 yuan and 6 % of it.
+        let wrong = record_payment(&served, 50_000, day("2024-04-04"), day(TODAY)).unwrap_err();
+        assert_eq!(wrong.code, Code::InvalidAmount);
+        let paid = record_payment(&served, 53_000, day("2024-04-04"), day(TODAY)).unwrap();
+        assert_eq!(
+            paid.proceedings.payment.clone().unwrap().late_charge_fen,
+            3_000
+        );
+        let closed = close(&paid, day("2024-04-10"), day(TODAY)).unwrap();
+        assert_eq!(closed.status, CaseStatus::Closed);
+    }
+}

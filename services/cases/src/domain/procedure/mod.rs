@@ -1,0 +1,304 @@
+//! The general procedure after filing (一般程序): notice of the proposed
+//! penalty (告知) with the periods to state a defence and to ask for a
+//! hearing, the hearing, legal review (法制审核), collective discussion
+//! (集体讨论), the decision, its service (送达), payment and closing — each
+//! step refused, with the article, when the law forbids it.
+
+use chrono::NaiveDate;
+use fazhi_platform::{Code, Error, coded_enum};
+use serde::{Deserialize, Serialize};
+
+pub(super) use super::case::check_step_day as step_day;
+use super::{Case, CaseStatus, PartyKind};
+
+mod decision;
+mod execution;
+mod notice;
+
+pub use decision::*;
+pub use execution::*;
+pub use notice::*;
+
+/// The numbers of the procedure; DOMAIN.md's defaults, set per province.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CaseRules {
+    /// Working days after the notice to state a defence (陈述、申辩).
+    pub statement_working_days: u32,
+    /// Working days after the notice to ask for a hearing (Art. 64: 5).
+    pub hearing_request_working_days: u32,
+    /// Working days' notice of a hearing to the party (Art. 64: 7).
+    pub hearing_notice_working_days: u32,
+    /// A fine from which a hearing is offered (较大数额, Art. 63), in yuan:
+    /// a natural person's, and an organisation's.
+    pub hearing_fine_person_yuan: i64,
+    pub hearing_fine_organisation_yuan: i64,
+    /// A fine from which legal review is required (Art. 58), in yuan.
+    pub review_fine_person_yuan: i64,
+    pub review_fine_organisation_yuan: i64,
+    /// Calendar days from filing to the decision (Art. 60).
+    pub decision_days: u32,
+    /// Working days from the decision to its service when the party was
+    /// absent (Art. 61).
+    pub service_working_days: u32,
+    /// Calendar days from service to the fine's due day (Art. 67).
+    pub payment_days: u32,
+}
+
+impl Default for CaseRules {
+    fn default() -> Self {
+        Self {
+            statement_working_days: 3,
+            hearing_request_working_days: 5,
+            hearing_notice_working_days: 7,
+            hearing_fine_person_yuan: 10_000,
+            hearing_fine_organisation_yuan: 100_000,
+            review_fine_person_yuan: 10_000,
+            review_fine_organisation_yuan: 100_000,
+            decision_days: 90,
+            service_working_days: 7,
+            payment_days: 15,
+        }
+    }
+}
+
+/// The largest fine any decision could carry (¥10 billion), in fen: more is
+/// a typing slip.
+pub const MAX_FINE_FEN: i64 = 1_000_000_000_000;
+
+/// A penalty proposed or decided: a warning, a fine (in fen), or both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Penalty {
+    pub warning: bool,
+    pub fine_fen: i64,
+}
+
+/// 告知: what the party was told, and until when they may answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub on: NaiveDate,
+    pub penalty: Penalty,
+    /// The last day to state a defence.
+    pub statement_due: NaiveDate,
+    /// The last day to ask for a hearing, when one is offered.
+    pub hearing_due: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hearing {
+    pub requested_on: NaiveDate,
+    /// Held, presided over by this person (training person id).
+    pub held_on: Option<NaiveDate>,
+    pub presider: Option<String>,
+}
+
+/// 法制审核 by a legal reviewer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegalReview {
+    pub on: NaiveDate,
+    /// The reviewer (training person id).
+    pub reviewer: String,
+    pub approved: bool,
+    pub opinion: String,
+}
+
+/// 集体讨论 of the agency's leaders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Discussion {
+    pub on: NaiveDate,
+    pub leaders: Vec<String>,
+    pub minutes: String,
+    pub conclusion: String,
+}
+
+coded_enum! {
+    /// What a decision decides.
+    DecisionKind {
+        /// 给予行政处罚
+        Penalty => "penalty",
+        /// 不予行政处罚 (e.g. 首违不罚, Art. 33)
+        NoPenalty => "no_penalty",
+        /// 违法事实不能成立，不予处罚
+        Dismissed => "dismissed",
+        /// 移送司法机关 (a suspected crime)
+        Transferred => "transferred",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub on: NaiveDate,
+    /// A `DecisionKind` code.
+    pub kind: String,
+    pub penalty: Penalty,
+    /// Within the decision period from filing (Art. 60).
+    pub on_time: bool,
+}
+
+coded_enum! {
+    /// How a decision reached the party (Art. 61).
+    ServiceMethod {
+        /// 直接送达
+        InPerson => "in_person",
+        /// 留置送达: left with a witness, or recorded on video.
+        LeftWithWitness => "left_with_witness",
+        /// 邮寄送达
+        Post => "post",
+        /// 公告送达: deemed served 30 days after the notice.
+        PublicNotice => "public_notice",
+        /// 电子送达: only with the party's signed consent.
+        Electronic => "electronic",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    pub on: NaiveDate,
+    /// A `ServiceMethod` code.
+    pub method: String,
+    /// Within the service period from the decision.
+    pub on_time: bool,
+    /// The fine's due day, when there is a fine.
+    pub fine_due: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+    pub on: NaiveDate,
+    pub fine_fen: i64,
+    /// 加处罚款: 3 % of the fine a day after the due day, at most the fine.
+    pub late_charge_fen: i64,
+}
+
+/// Everything after filing, as recorded step by step.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Proceedings {
+    /// Complex or serious (情节复杂或者重大违法): collective discussion
+    /// and legal review are required.
+    pub major: bool,
+    pub notice: Option<Notice>,
+    /// The day the party stated a defence (陈述、申辩).
+    pub defence_on: Option<NaiveDate>,
+    pub hearing: Option<Hearing>,
+    pub review: Option<LegalReview>,
+    pub discussion: Option<Discussion>,
+    pub decision: Option<Decision>,
+    pub service: Option<Service>,
+    pub payment: Option<Payment>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// A fine in yuan as fen, for comparing with the thresholds.
+pub(super) fn yuan(amount: i64) -> i64 {
+    amount.saturating_mul(100)
+}
+
+pub(super) fn thresholds(case: &Case, person: i64, organisation: i64) -> i64 {
+    yuan(match case.party.kind {
+        PartyKind::Person => person,
+        PartyKind::Organisation => organisation,
+    })
+}
+
+/// A penalty as given: a fine from nothing to [`MAX_FINE_FEN`].
+pub fn check_penalty(field: &str, penalty: Penalty) -> Result<Penalty, Error> {
+    if !(0..=MAX_FINE_FEN).contains(&penalty.fine_fen) {
+        return Err(Error::invalid_field(
+            field,
+            Code::InvalidAmount,
+            format!("{field} is a fine from 0 to {MAX_FINE_FEN} fen"),
+        ));
+    }
+    Ok(penalty)
+}
+
+pub(super) fn expect(case: &Case, status: CaseStatus, step: &str) -> Result<(), Error> {
+    if case.status == status {
+        return Ok(());
+    }
+    Err(Error::new(
+        fazhi_platform::ErrorKind::FailedPrecondition,
+        Code::InvalidTransition,
+        format!(
+            "the case is {}: {step} needs a case that is {}",
+            case.status.code(),
+            status.code()
+        ),
+    ))
+}
+
+/// The last step's day: nothing is dated before it.
+pub(super) fn last_step(case: &Case) -> NaiveDate {
+    let p = &case.proceedings;
+    [
+        case.filed_on,
+        p.notice.as_ref().map(|n| n.on),
+        p.defence_on,
+        p.hearing
+            .as_ref()
+            .and_then(|h| h.held_on.or(Some(h.requested_on))),
+        p.review.as_ref().map(|r| r.on),
+        p.discussion.as_ref().map(|d| d.on),
+        p.decision.as_ref().map(|d| d.on),
+        p.service.as_ref().map(|s| s.on),
+        p.payment.as_ref().map(|s| s.on),
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+    .unwrap_or(case.discovered_on)
+}
+
+pub(super) fn next(case: &Case, status: CaseStatus, change: impl FnOnce(&mut Proceedings)) -> Case {
+    let mut after = case.clone();
+    change(&mut after.proceedings);
+    after.status = status;
+    after.version += 1;
+    after
+}
+
+#[cfg(test)]
+mod fixtures {
+    //! Cases part-way through the procedure, for the steps' tests.
+
+    use fazhi_calendar::Calendar;
+
+    use super::*;
+    use crate::domain::fixtures::*;
+
+    pub fn rules() -> CaseRules {
+        CaseRules::default()
+    }
+
+    pub fn fine(yuan: i64) -> Penalty {
+        Penalty {
+            warning: false,
+            fine_fen: yuan * 100,
+        }
+    }
+
+    pub const TODAY: &str = "2026-11-29";
+
+    /// Filed on 2024-03-05 (a Tuesday) with officers o1 and o2.
+    pub fn filed() -> Case {
+        Case {
+            status: CaseStatus::Filed,
+            filed_on: Some(day("2024-03-05")),
+            officers: vec!["o1".into(), "o2".into()],
+            ..lead()
+        }
+    }
+
+    pub fn notified(penalty: Penalty) -> Case {
+        notify(
+            &filed(),
+            penalty,
+            day("2024-03-11"),
+            day(TODAY),
+            &Calendar::official(),
+            &rules(),
+        )
+        .unwrap()
+    }
+}
