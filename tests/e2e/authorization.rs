@@ -378,6 +378,7 @@ fn probe(
             Outside::Forbidden,
         ),
         ("GET", "/api/v1/cases/{id}")
+        | ("GET", "/api/v1/cases/{id}/records")
         | ("GET", "/api/v1/cases/{id}/history")
         | ("GET", "/api/v1/cases/{id}/history/verify") => (
             Method::GET,
@@ -393,6 +394,16 @@ fn probe(
             Some(json!({
                 "version": 1, "power_item_code": fx.pick(&fx.power_code, target),
                 "officer_ids": [fx.pick(&fx.person, target)],
+            })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/records") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({
+                "kind": "video", "step": "inspection", "sha256": "ab".repeat(32),
+                "size_bytes": 1024, "location": "records/walk.mp4", "recorded_by": "someone",
+                "device": "执法记录仪", "recorded_at": "2025-06-01T09:00:00+08:00",
             })),
             Outside::NotFound,
         ),

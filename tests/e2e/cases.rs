@@ -453,6 +453,36 @@ async fn a_major_case_runs_from_lead_to_closure_through_every_step_the_law_requi
             Err("presider_investigated"),
         )
         .await;
+        // Not without an audio or video record of the hearing (全过程记录).
+        step(&staff, "hearing", json!({ "notified_on": "2026-03-16", "held_on": "2026-03-25", "presider_id": "presider-1" }), Err("recording_required")).await;
+        let video = json!({
+            "kind": "video", "step": "hearing", "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "size_bytes": 734_003_200, "location": "records/hearing-20260325.mp4", "recorded_by": first,
+            "device": "执法记录仪 DSJ-V9", "recorded_at": "2026-03-25T09:30:00+08:00",
+        });
+        let (status, record) = post(
+            &sandbox,
+            &staff,
+            &format!("/api/v1/cases/{id}/records"),
+            video,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{record}");
+        let bad_hash = json!({
+            "kind": "video", "step": "hearing", "sha256": "not a hash", "size_bytes": 1,
+            "location": "x", "recorded_by": first, "device": "d", "recorded_at": "2026-03-25T09:30:00+08:00",
+        });
+        let (status, problem) = post(
+            &sandbox,
+            &staff,
+            &format!("/api/v1/cases/{id}/records"),
+            bad_hash,
+        )
+        .await;
+        assert_eq!(
+            (status, &problem["code"]),
+            (StatusCode::BAD_REQUEST, &json!("invalid_hash"))
+        );
         step(&staff, "hearing", json!({ "notified_on": "2026-03-16", "held_on": "2026-03-25", "presider_id": "presider-1" }), Ok("notified")).await;
         step(
             &leader,
@@ -540,6 +570,7 @@ async fn a_major_case_runs_from_lead_to_closure_through_every_step_the_law_requi
                 "filed",
                 "notified",
                 "hearing_requested",
+                "record_registered",
                 "hearing_held",
                 "legal_review",
                 "discussed",
@@ -556,7 +587,7 @@ async fn a_major_case_runs_from_lead_to_closure_through_every_step_the_law_requi
             &format!("/api/v1/cases/{id}/history/verify"),
         )
         .await;
-        assert_eq!(verified, json!({ "intact": true, "events": 11 }));
+        assert_eq!(verified, json!({ "intact": true, "events": 12 }));
         sandbox.stop().await;
     }
 }

@@ -302,6 +302,10 @@ catalogue! {
     ReviewerUnqualified => "reviewer_unqualified",
     /// a collective discussion names at least two leaders
     TooFewLeaders => "too_few_leaders",
+    /// not a SHA-256 in hexadecimal
+    InvalidHash => "invalid_hash",
+    /// this step needs an audio or video record first (Art. 47)
+    RecordingRequired => "recording_required",
 }
 
 impl std::fmt::Display for Code {

@@ -7,12 +7,14 @@ mod filing;
 mod history;
 mod power;
 mod procedure;
+mod record;
 
 pub use case::*;
 pub use filing::*;
 pub use history::*;
 pub use power::*;
 pub use procedure::*;
+pub use record::*;
 
 use fazhi_platform::{Code, Error, ErrorKind};
 

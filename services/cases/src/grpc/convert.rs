@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use crate::domain::{
     Case, CaseSource, CaseStatus, DecisionKind, Event, PartyKind, Penalty, PowerItem, PowerKind,
-    PowerSource, Proceedings, ServiceMethod,
+    PowerSource, Proceedings, Record, RecordKind, RecordStep, ServiceMethod,
 };
 
 /// A proto enum and its domain counterpart, both ways (`$from` reads a
@@ -104,6 +104,36 @@ proto_enum!(
     pb::ServiceMethod,
     "SERVICE_METHOD_"
 );
+
+proto_enum!(
+    record_kind,
+    record_kind_proto,
+    RecordKind,
+    pb::RecordKind,
+    "RECORD_KIND_"
+);
+proto_enum!(
+    record_step,
+    record_step_proto,
+    RecordStep,
+    pb::RecordStep,
+    "RECORD_STEP_"
+);
+
+pub(super) fn record_proto(r: &Record) -> pb::Record {
+    pb::Record {
+        id: r.id.clone(),
+        case_id: r.case_id.clone(),
+        kind: record_kind_proto(r.kind),
+        step: record_step_proto(r.step),
+        sha256: r.sha256.clone(),
+        size_bytes: r.size_bytes,
+        location: r.location.clone(),
+        recorded_by: r.recorded_by.clone(),
+        device: r.device.clone(),
+        recorded_at: Some(time::to_timestamp(r.recorded_at)),
+    }
+}
 
 fn penalty_proto(p: &Penalty) -> Option<pb::Penalty> {
     Some(pb::Penalty {

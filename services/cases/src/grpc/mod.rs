@@ -6,6 +6,7 @@ mod cases;
 mod certification;
 mod convert;
 mod power;
+mod records;
 mod steps;
 
 pub use certification::Certifier;
@@ -213,6 +214,20 @@ impl CaseService for CasesApi {
         request: Request<pb::CaseStepRequest>,
     ) -> Result<Response<pb::Case>, Status> {
         steps::close_case(self, request).await
+    }
+
+    async fn register_record(
+        &self,
+        request: Request<pb::RegisterRecordRequest>,
+    ) -> Result<Response<pb::Record>, Status> {
+        records::register_record(self, request).await
+    }
+
+    async fn list_records(
+        &self,
+        request: Request<pb::ListRecordsRequest>,
+    ) -> Result<Response<pb::ListRecordsResponse>, Status> {
+        records::list_records(self, request).await
     }
 
     async fn get_case_history(

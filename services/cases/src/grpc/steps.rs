@@ -179,6 +179,7 @@ pub(super) async fn hold_hearing(
         "held_on": held_on.to_string(),
         "presider_id": presider,
     });
+    let records = api.store.records(&r.case_id).await?;
     step(
         api,
         &caller,
@@ -194,6 +195,7 @@ pub(super) async fn hold_hearing(
                 today(),
                 &api.calendar,
                 &api.rules,
+                &records,
             )
         },
     )
@@ -344,6 +346,7 @@ pub(super) async fn serve_decision(
         )
     })?;
     let case = api.case_at(&caller, &r.case_id, r.version).await?;
+    let records = api.store.records(&case.id).await?;
     let after = domain::serve(
         &case,
         method,
@@ -352,6 +355,7 @@ pub(super) async fn serve_decision(
         today(),
         &api.calendar,
         &api.rules,
+        &records,
     )?;
     api.recheck_officers(&caller, &case, on).await?;
     let detail = json!({ "on": on.to_string(), "method": method.code(), "consented": r.consented });

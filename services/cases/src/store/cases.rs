@@ -182,7 +182,7 @@ impl Store {
 }
 
 /// Appends the step after the case's last event, chained to its hash.
-async fn append(
+pub(super) async fn append(
     tx: &mut Transaction<'_, Any>,
     case: &Case,
     from: CaseStatus,

@@ -3,6 +3,7 @@
 
 mod cases;
 mod power;
+mod records;
 
 pub use cases::Step;
 
@@ -33,6 +34,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         3,
         "proceedings",
         include_str!("../../migrations/0003_proceedings.sql"),
+    ),
+    EmbeddedMigration::new(
+        4,
+        "records",
+        include_str!("../../migrations/0004_records.sql"),
     ),
 ];
 

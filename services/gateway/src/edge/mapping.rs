@@ -70,6 +70,24 @@ pub fn date_from_rest(field: &str, text: &str) -> Result<Option<Date>, Problem> 
     }))
 }
 
+/// An RFC 3339 time as a proto timestamp; empty is absent.
+pub fn instant_from_rest(
+    field: &str,
+    text: &str,
+) -> Result<Option<fazhi_proto::Timestamp>, Problem> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let at = chrono::DateTime::parse_from_rfc3339(text).map_err(|_| {
+        Problem::bad_field(
+            field,
+            Code::InvalidTime,
+            format!("{field} must be an RFC 3339 time like 2024-03-28T09:30:00+08:00"),
+        )
+    })?;
+    Ok(Some(time::to_timestamp(at.with_timezone(&chrono::Utc))))
+}
+
 /// A proto date as REST writes it (`2023-11-20`), empty when absent.
 pub fn date_to_rest(date: Option<&Date>) -> String {
     date.map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))

@@ -136,6 +136,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::serve_decision))
         .routes(routes!(cases::record_payment))
         .routes(routes!(cases::close_case))
+        .routes(routes!(cases::list_records, cases::register_record))
         .routes(routes!(cases::case_history))
         .routes(routes!(cases::verify_case_history))
 }

@@ -165,6 +165,31 @@ pub enum ServiceMethod {
     Electronic,
 }
 
+/// What a full-process record is.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    Text,
+    Photo,
+    Audio,
+    Video,
+    Document,
+}
+
+/// The step a full-process record belongs to.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordStep {
+    Filing,
+    Inspection,
+    Evidence,
+    Seizure,
+    Hearing,
+    Service,
+    Execution,
+    Demolition,
+}
+
 /// Who a case's party is.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -323,6 +348,8 @@ mod tests {
         same!(CaseSource, cases::CaseSource, "CASE_SOURCE_");
         same!(PartyKind, cases::PartyKind, "PARTY_KIND_");
         same!(DecisionKind, cases::DecisionKind, "DECISION_KIND_");
+        same!(RecordKind, cases::RecordKind, "RECORD_KIND_");
+        same!(RecordStep, cases::RecordStep, "RECORD_STEP_");
         same!(ServiceMethod, cases::ServiceMethod, "SERVICE_METHOD_");
         same!(RequestType, complaints::RequestType, "REQUEST_TYPE_");
         same!(ComplaintStatus, complaints::Status, "STATUS_");

@@ -5,11 +5,12 @@ use fazhi_calendar::Calendar;
 use fazhi_platform::{Code, Error};
 
 use super::*;
-use crate::domain::{Case, CaseStatus, rule};
+use crate::domain::{Case, CaseStatus, Record, RecordStep, check_audio_video, rule};
 
 /// 送达 (Art. 61): electronic service only with the party's signed consent;
 /// whether it came within the service period is recorded, and a fine falls
 /// due from it.
+#[allow(clippy::too_many_arguments)]
 pub fn serve(
     case: &Case,
     method: ServiceMethod,
@@ -18,6 +19,7 @@ pub fn serve(
     today: NaiveDate,
     calendar: &Calendar,
     rules: &CaseRules,
+    records: &[Record],
 ) -> Result<Case, Error> {
     expect(case, CaseStatus::Decided, "service")?;
     step_day("on", on, last_step(case), today)?;
@@ -27,6 +29,9 @@ pub fn serve(
             "method",
             "electronic service needs the party's signed consent (行政处罚法 Art. 61)",
         ));
+    }
+    if method == ServiceMethod::LeftWithWitness {
+        check_audio_video(RecordStep::Service, records)?;
     }
     let decision = case
         .proceedings
@@ -162,9 +167,27 @@ mod tests {
             day(TODAY),
             &calendar,
             &rules(),
+            &[],
         )
         .unwrap_err();
         assert_eq!(err.code, Code::ConsentRequired);
+        // Left with the party (留置送达): only with a video of the service.
+        let left = |records: &[Record]| {
+            serve(
+                &decided,
+                ServiceMethod::LeftWithWitness,
+                false,
+                day("2024-03-18"),
+                day(TODAY),
+                &calendar,
+                &rules(),
+                records,
+            )
+        };
+        assert_eq!(left(&[]).unwrap_err().code, Code::RecordingRequired);
+        let mut video = hearing_video();
+        video.step = RecordStep::Service;
+        assert!(left(&[video]).is_ok());
         let served = serve(
             &decided,
             ServiceMethod::InPerson,
@@ -173,6 +196,7 @@ mod tests {
             day(TODAY),
             &calendar,
             &rules(),
+            &[],
         )
         .unwrap();
         let service = served.proceedings.service.clone().unwrap();

@@ -266,6 +266,23 @@ mod fixtures {
 
     use super::*;
     use crate::domain::fixtures::*;
+    use crate::domain::{Record, RecordKind, RecordStep};
+
+    /// A video of the hearing, registered.
+    pub fn hearing_video() -> Record {
+        Record {
+            id: "r1".into(),
+            case_id: "k1".into(),
+            kind: RecordKind::Video,
+            step: RecordStep::Hearing,
+            sha256: "a".repeat(64),
+            size_bytes: 1 << 20,
+            location: "records/k1/r1".into(),
+            recorded_by: "o1".into(),
+            device: "执法记录仪".into(),
+            recorded_at: "2024-03-28T09:00:00Z".parse().unwrap(),
+        }
+    }
 
     pub fn rules() -> CaseRules {
         CaseRules::default()

@@ -6,7 +6,7 @@ use fazhi_calendar::Calendar;
 use fazhi_platform::{Code, Error};
 
 use super::*;
-use crate::domain::{Case, CaseStatus, rule};
+use crate::domain::{Case, CaseStatus, Record, RecordStep, check_audio_video, rule};
 
 /// 告知 (Arts. 44, 45, 63, 64): the proposed penalty, the last day to state
 /// a defence, and — for a fine of the province's larger amounts — the last
@@ -95,6 +95,7 @@ pub fn request_hearing(case: &Case, on: NaiveDate, today: NaiveDate) -> Result<C
 
 /// The hearing is held: notified to the party at least seven working days
 /// before, presided over by someone who did not investigate (Art. 64).
+#[allow(clippy::too_many_arguments)]
 pub fn hold_hearing(
     case: &Case,
     notified_on: NaiveDate,
@@ -103,6 +104,7 @@ pub fn hold_hearing(
     today: NaiveDate,
     calendar: &Calendar,
     rules: &CaseRules,
+    records: &[Record],
 ) -> Result<Case, Error> {
     notice(case)?;
     let Some(hearing) = case
@@ -136,6 +138,7 @@ pub fn hold_hearing(
             "a hearing is presided over by someone who did not investigate the case (行政处罚法 Art. 64)",
         ));
     }
+    check_audio_video(RecordStep::Hearing, records)?;
     let presider = presider.to_owned();
     Ok(next(case, CaseStatus::Notified, |p| {
         if let Some(h) = p.hearing.as_mut() {
@@ -205,6 +208,7 @@ mod tests {
         );
         assert_eq!(early.unwrap_err().code, Code::HearingPending);
         // Notified Tuesday 19 March: seven working days is Thursday 28 March.
+        let video = [hearing_video()];
         let hold = |held: &str, presider: &str| {
             hold_hearing(
                 &asked,
@@ -214,6 +218,7 @@ mod tests {
                 day(TODAY),
                 &calendar,
                 &rules(),
+                &video,
             )
         };
         assert_eq!(
@@ -224,6 +229,18 @@ mod tests {
             hold("2024-03-28", "o1").unwrap_err().code,
             Code::PresiderInvestigated
         );
+        // Not without an audio or video record of the hearing (Art. 47).
+        let unrecorded = hold_hearing(
+            &asked,
+            day("2024-03-19"),
+            day("2024-03-28"),
+            "p9",
+            day(TODAY),
+            &calendar,
+            &rules(),
+            &[],
+        );
+        assert_eq!(unrecorded.unwrap_err().code, Code::RecordingRequired);
         let held = hold("2024-03-28", "p9").unwrap();
         assert_eq!(
             held.proceedings.hearing.unwrap().presider.as_deref(),

@@ -61,6 +61,18 @@ rest_enum!(
 );
 rest_enum!(party_kind, party_kind_code, pb::PartyKind, "PARTY_KIND_");
 rest_enum!(
+    record_kind,
+    record_kind_code,
+    pb::RecordKind,
+    "RECORD_KIND_"
+);
+rest_enum!(
+    record_step,
+    record_step_code,
+    pb::RecordStep,
+    "RECORD_STEP_"
+);
+rest_enum!(
     decision_kind,
     decision_kind_code,
     pb::DecisionKind,

@@ -4,8 +4,10 @@
 
 pub(crate) mod body;
 mod proceedings;
+mod records;
 mod steps;
 
+pub use records::*;
 pub use steps::*;
 
 use axum::{

@@ -1,0 +1,76 @@
+//! Full-process records: registered against a case, each in its history.
+
+use fazhi_platform::{Error, time};
+use sqlx::{Row, any::AnyRow};
+
+use super::cases::{Step, append};
+use super::{Store, corrupt};
+use crate::domain::{Case, Record, RecordKind, RecordStep};
+
+impl Store {
+    /// Registers a record of `case` and appends it to the case's history,
+    /// in one transaction (the case's state and version are unchanged).
+    pub async fn insert_record(
+        &self,
+        case: &Case,
+        record: &Record,
+        step: Step<'_>,
+    ) -> Result<(), Error> {
+        let mut tx = self.db.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO case_records (id, case_id, kind, step, sha256, size_bytes, location, recorded_by, device, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(record.id.clone())
+        .bind(record.case_id.clone())
+        .bind(record.kind.code())
+        .bind(record.step.code())
+        .bind(record.sha256.clone())
+        .bind(record.size_bytes)
+        .bind(record.location.clone())
+        .bind(record.recorded_by.clone())
+        .bind(record.device.clone())
+        .bind(time::to_micros(record.recorded_at))
+        .execute(&mut *tx)
+        .await?;
+        append(
+            &mut tx,
+            case,
+            case.status,
+            step,
+            time::to_micros(time::now()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A case's records, oldest first.
+    pub async fn records(&self, case_id: &str) -> Result<Vec<Record>, Error> {
+        let rows = sqlx::query(
+            "SELECT id, case_id, kind, step, sha256, size_bytes, location, recorded_by, device, recorded_at \
+             FROM case_records WHERE case_id = $1 ORDER BY recorded_at, id",
+        )
+        .bind(case_id.to_owned())
+        .fetch_all(self.db.pool())
+        .await?;
+        rows.iter().map(decode).collect()
+    }
+}
+
+fn decode(r: &AnyRow) -> Result<Record, Error> {
+    let kind: String = r.try_get("kind")?;
+    let step: String = r.try_get("step")?;
+    Ok(Record {
+        id: r.try_get("id")?,
+        case_id: r.try_get("case_id")?,
+        kind: RecordKind::from_code(&kind).ok_or_else(|| corrupt("record kind", &kind))?,
+        step: RecordStep::from_code(&step).ok_or_else(|| corrupt("record step", &step))?,
+        sha256: r.try_get("sha256")?,
+        size_bytes: r.try_get("size_bytes")?,
+        location: r.try_get("location")?,
+        recorded_by: r.try_get("recorded_by")?,
+        device: r.try_get("device")?,
+        recorded_at: time::from_micros(r.try_get("recorded_at")?),
+    })
+}
