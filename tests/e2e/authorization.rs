@@ -75,6 +75,8 @@ const STATEFUL: &[&str] = &[
     "/api/v1/cases/{id}/serve",
     "/api/v1/cases/{id}/payment",
     "/api/v1/cases/{id}/close",
+    "/api/v1/cases/{id}/publication",
+    "/api/v1/cases/{id}/publication/withdraw",
 ];
 
 /// A valid resident ID number (GB 11643 check digit) for sequence `n`.
@@ -397,6 +399,20 @@ fn probe(
             })),
             Outside::NotFound,
         ),
+        // A lead has no decision to publish (422) nor a publication to withdraw.
+        ("POST", "/api/v1/cases/{id}/publication") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "agency": "老城镇人民政府", "violation": "未经许可建房" })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/publication/withdraw") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "reason": "revoked", "note": "复议撤销", "event_on": "2025-07-01" })),
+            Outside::NotFound,
+        ),
+        ("GET", "/api/v1/public/decisions") => (Method::GET, path.to_owned(), None, Outside::Same),
         ("POST", "/api/v1/cases/{id}/records") => (
             Method::POST,
             path.replace("{id}", fx.pick(&fx.case, target)),

@@ -556,6 +556,68 @@ async fn a_major_case_runs_from_lead_to_closure_through_every_step_the_law_requi
         )
         .await;
 
+        // 公示 within seven working days of the decision; anyone reads it, the party masked.
+        let (status, published) = post(
+            &sandbox,
+            &staff,
+            &format!("/api/v1/cases/{id}/publication"),
+            json!({ "agency": "老城镇人民政府", "violation": "未取得乡村建设规划许可证进行建设", "on": "2026-04-02" }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{published}");
+        assert_eq!(
+            (&published["on_time"], &published["penalty"]["fine_fen"]),
+            (&json!(true), &json!(2_000_000))
+        );
+        let public: Value = sandbox
+            .get("/api/v1/public/decisions")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let shown = &public["publications"][0];
+        assert_eq!(shown["case_id"], json!(id), "{public}");
+        assert!(shown["party"].as_str().unwrap().contains('*'), "{shown}");
+        assert_eq!(shown["basis"], "《中华人民共和国城乡规划法》第六十五条");
+        let (status, again) = post(
+            &sandbox,
+            &staff,
+            &format!("/api/v1/cases/{id}/publication"),
+            json!({ "agency": "老城镇人民政府", "violation": "x" }),
+        )
+        .await;
+        assert_eq!(
+            (status, &again["code"]),
+            (StatusCode::CONFLICT, &json!("already_published"))
+        );
+        // Revoked on review (复议撤销) on 1 May, withdrawn after the May Day holiday: in time.
+        let (status, withdrawn) = post(
+            &sandbox,
+            &leader,
+            &format!("/api/v1/cases/{id}/publication/withdraw"),
+            json!({ "reason": "revoked", "note": "县政府行政复议决定撤销", "event_on": "2026-05-01", "on": "2026-05-06" }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{withdrawn}");
+        assert_eq!(
+            (
+                &withdrawn["withdraw_reason"],
+                &withdrawn["withdrawn_on_time"]
+            ),
+            (&json!("revoked"), &json!(true))
+        );
+        let public: Value = sandbox
+            .get("/api/v1/public/decisions")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            public["publications"],
+            json!([]),
+            "a withdrawn decision is no longer shown"
+        );
+
         let (_, history) = get(&sandbox, &staff, &format!("/api/v1/cases/{id}/history")).await;
         let kinds: Vec<&str> = history["events"]
             .as_array()
@@ -577,7 +639,9 @@ async fn a_major_case_runs_from_lead_to_closure_through_every_step_the_law_requi
                 "decided",
                 "served",
                 "paid",
-                "closed"
+                "closed",
+                "published",
+                "withdrawn"
             ],
             "one event per step taken, none for the refusals"
         );
@@ -587,7 +651,7 @@ async fn a_major_case_runs_from_lead_to_closure_through_every_step_the_law_requi
             &format!("/api/v1/cases/{id}/history/verify"),
         )
         .await;
-        assert_eq!(verified, json!({ "intact": true, "events": 12 }));
+        assert_eq!(verified, json!({ "intact": true, "events": 14 }));
         sandbox.stop().await;
     }
 }

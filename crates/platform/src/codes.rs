@@ -306,6 +306,14 @@ catalogue! {
     InvalidHash => "invalid_hash",
     /// this step needs an audio or video record first (Art. 47)
     RecordingRequired => "recording_required",
+    /// the publication was withdrawn already
+    AlreadyWithdrawn => "already_withdrawn",
+    /// the case's decision was published already
+    AlreadyPublished => "already_published",
+    /// only a decided penalty is published
+    NotDecided => "not_decided",
+    /// nothing was published for this case
+    NotPublished => "not_published",
 }
 
 impl std::fmt::Display for Code {

@@ -144,10 +144,12 @@ pub enum Permission {
     CaseReview,
     /// Keep the power list (权限清单): the county's.
     PowerManage,
+    /// Read published enforcement decisions (公示): anyone's.
+    PublicationRead,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 18] = [
         Permission::ComplaintSubmit,
         Permission::ComplaintTrack,
         Permission::ComplaintCreate,
@@ -165,6 +167,7 @@ impl Permission {
         Permission::CaseDecide,
         Permission::CaseReview,
         Permission::PowerManage,
+        Permission::PublicationRead,
     ];
 
     pub fn code(self) -> &'static str {
@@ -186,6 +189,7 @@ impl Permission {
             Permission::CaseDecide => "case.decide",
             Permission::CaseReview => "case.review",
             Permission::PowerManage => "power.manage",
+            Permission::PublicationRead => "publication.read",
         }
     }
 
@@ -193,7 +197,9 @@ impl Permission {
     pub fn roles(self) -> &'static [Role] {
         use Role::*;
         match self {
-            Permission::ComplaintSubmit | Permission::ComplaintTrack => &Role::ALL,
+            Permission::ComplaintSubmit
+            | Permission::ComplaintTrack
+            | Permission::PublicationRead => &Role::ALL,
             Permission::ComplaintCreate => &[Staff, Officer, Leader, Admin],
             Permission::ComplaintRead => {
                 &[Staff, Officer, LegalReviewer, Leader, CountyOverseer, Admin]

@@ -7,6 +7,7 @@ mod filing;
 mod history;
 mod power;
 mod procedure;
+mod publicity;
 mod record;
 
 pub use case::*;
@@ -14,6 +15,7 @@ pub use filing::*;
 pub use history::*;
 pub use power::*;
 pub use procedure::*;
+pub use publicity::*;
 pub use record::*;
 
 use fazhi_platform::{Code, Error, ErrorKind};

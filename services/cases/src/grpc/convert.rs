@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use crate::domain::{
     Case, CaseSource, CaseStatus, DecisionKind, Event, PartyKind, Penalty, PowerItem, PowerKind,
-    PowerSource, Proceedings, Record, RecordKind, RecordStep, ServiceMethod,
+    PowerSource, Proceedings, Record, RecordKind, RecordStep, ServiceMethod, WithdrawReason,
 };
 
 /// A proto enum and its domain counterpart, both ways (`$from` reads a
@@ -134,6 +134,14 @@ pub(super) fn record_proto(r: &Record) -> pb::Record {
         recorded_at: Some(time::to_timestamp(r.recorded_at)),
     }
 }
+
+proto_enum!(
+    withdraw_reason,
+    withdraw_reason_proto,
+    WithdrawReason,
+    pb::WithdrawReason,
+    "WITHDRAW_REASON_"
+);
 
 fn penalty_proto(p: &Penalty) -> Option<pb::Penalty> {
     Some(pb::Penalty {

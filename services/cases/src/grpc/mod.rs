@@ -6,6 +6,7 @@ mod cases;
 mod certification;
 mod convert;
 mod power;
+mod publicity;
 mod records;
 mod steps;
 
@@ -228,6 +229,27 @@ impl CaseService for CasesApi {
         request: Request<pb::ListRecordsRequest>,
     ) -> Result<Response<pb::ListRecordsResponse>, Status> {
         records::list_records(self, request).await
+    }
+
+    async fn publish_decision(
+        &self,
+        request: Request<pb::PublishDecisionRequest>,
+    ) -> Result<Response<pb::Publication>, Status> {
+        publicity::publish_decision(self, request).await
+    }
+
+    async fn withdraw_publication(
+        &self,
+        request: Request<pb::WithdrawPublicationRequest>,
+    ) -> Result<Response<pb::Publication>, Status> {
+        publicity::withdraw_publication(self, request).await
+    }
+
+    async fn list_publications(
+        &self,
+        request: Request<pb::ListPublicationsRequest>,
+    ) -> Result<Response<pb::ListPublicationsResponse>, Status> {
+        publicity::list_publications(self, request).await
     }
 
     async fn get_case_history(

@@ -3,6 +3,7 @@
 
 mod cases;
 mod power;
+mod publications;
 mod records;
 
 pub use cases::Step;
@@ -39,6 +40,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         4,
         "records",
         include_str!("../../migrations/0004_records.sql"),
+    ),
+    EmbeddedMigration::new(
+        5,
+        "publications",
+        include_str!("../../migrations/0005_publications.sql"),
     ),
 ];
 

@@ -137,6 +137,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::record_payment))
         .routes(routes!(cases::close_case))
         .routes(routes!(cases::list_records, cases::register_record))
+        .routes(routes!(cases::publish_decision))
+        .routes(routes!(cases::withdraw_publication))
+        .routes(routes!(cases::list_public_decisions))
         .routes(routes!(cases::case_history))
         .routes(routes!(cases::verify_case_history))
 }

@@ -165,6 +165,16 @@ pub enum ServiceMethod {
     Electronic,
 }
 
+/// Why a published decision is withdrawn.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WithdrawReason {
+    Changed,
+    Revoked,
+    ConfirmedIllegal,
+    ConfirmedVoid,
+}
+
 /// What a full-process record is.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -349,6 +359,7 @@ mod tests {
         same!(PartyKind, cases::PartyKind, "PARTY_KIND_");
         same!(DecisionKind, cases::DecisionKind, "DECISION_KIND_");
         same!(RecordKind, cases::RecordKind, "RECORD_KIND_");
+        same!(WithdrawReason, cases::WithdrawReason, "WITHDRAW_REASON_");
         same!(RecordStep, cases::RecordStep, "RECORD_STEP_");
         same!(ServiceMethod, cases::ServiceMethod, "SERVICE_METHOD_");
         same!(RequestType, complaints::RequestType, "REQUEST_TYPE_");

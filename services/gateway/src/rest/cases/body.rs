@@ -61,6 +61,12 @@ rest_enum!(
 );
 rest_enum!(party_kind, party_kind_code, pb::PartyKind, "PARTY_KIND_");
 rest_enum!(
+    withdraw_reason,
+    withdraw_reason_code,
+    pb::WithdrawReason,
+    "WITHDRAW_REASON_"
+);
+rest_enum!(
     record_kind,
     record_kind_code,
     pb::RecordKind,

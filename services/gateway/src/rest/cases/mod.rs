@@ -4,9 +4,11 @@
 
 pub(crate) mod body;
 mod proceedings;
+mod publicity;
 mod records;
 mod steps;
 
+pub use publicity::*;
 pub use records::*;
 pub use steps::*;
 
