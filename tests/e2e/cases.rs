@@ -618,6 +618,37 @@ async fn a_major_case_runs_from_lead_to_closure_through_every_step_the_law_requi
             "a withdrawn decision is no longer shown"
         );
 
+        // The township's year as oversight reads it, counted from this test's own steps:
+        // found 1 March, filed 3 March (2 days), decided 30 March (27 days after filing).
+        let (status, summary) = get(
+            &sandbox,
+            &county,
+            &format!("/api/v1/oversight/summary?division={TOWNSHIP}&year=2026"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{summary}");
+        assert_eq!(
+            summary["cases"],
+            json!({
+                "total": 1, "filed": 1, "decided": 1, "decided_on_time": 1, "closed": 1,
+                "review_required": 1, "reviewed": 1, "discussion_required": 1, "discussed": 1,
+                "recorded": 1, "published": 1, "published_on_time": 1,
+                "avg_days_to_filing": 2.0, "avg_days_to_decision": 27.0,
+                "fines_imposed_fen": 2_000_000, "fines_collected_fen": 2_000_000, "late_charges_fen": 120_000,
+                "certification_refusals": 0,
+            })
+        );
+        let (_, last_year) = get(
+            &sandbox,
+            &county,
+            &format!("/api/v1/oversight/summary?division={TOWNSHIP}&year=2025"),
+        )
+        .await;
+        assert_eq!(
+            last_year["cases"]["filed"], 0,
+            "nothing of 2026 counts for 2025"
+        );
+
         let (_, history) = get(&sandbox, &staff, &format!("/api/v1/cases/{id}/history")).await;
         let kinds: Vec<&str> = history["events"]
             .as_array()
@@ -739,5 +770,13 @@ async fn a_defended_penalty_is_never_raised_and_a_notice_needs_officers_still_ce
         (StatusCode::OK, &json!("decided")),
         "{decided}"
     );
+    // The refused notice is counted for oversight.
+    let (_, summary) = get(
+        &sandbox,
+        &county,
+        &format!("/api/v1/oversight/summary?division={TOWNSHIP}&year=2026"),
+    )
+    .await;
+    assert_eq!(summary["cases"]["certification_refusals"], 1, "{summary}");
     sandbox.stop().await;
 }

@@ -181,6 +181,8 @@ mod tests {
                         fine_fen,
                     },
                     on_time: true,
+                    review_required: false,
+                    discussion_required: false,
                 }),
                 ..Proceedings::default()
             },

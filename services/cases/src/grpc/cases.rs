@@ -170,8 +170,7 @@ pub(super) async fn file_case(
     // Everything the case itself decides, before the training service is asked.
     domain::check_fileable(&lead, &item, on, today())?;
     let answers = api
-        .certifier
-        .check(&caller, &r.officer_ids, &case.division, item.category, on)
+        .certified(&caller, &case, &r.officer_ids, item.category, on)
         .await?;
     let filed = domain::file(&lead, &item, &answers, r.major, on, today())?;
     let detail = json!({

@@ -275,12 +275,30 @@ impl CaseService for CasesApi {
         let r = request.into_inner();
         let division = caller.narrow_code("division_code", &r.division_code)?;
         let period = time::period_from_proto(r.period.as_ref(), "period")?;
-        let counts = self.store.counts(Some(&division), period).await?;
+        let from = period.start.map_or(time::EARLIEST_DATE, time::china_date);
+        let to = period.end.map_or_else(today, |end| {
+            time::china_date(end - chrono::Duration::microseconds(1))
+        });
+        let f = self.store.figures(&division, from, to).await?;
         Ok(Response::new(pb::CaseStats {
-            total: counts.total,
-            filed: counts.filed,
-            decided: counts.decided,
-            closed: counts.closed,
+            total: f.leads,
+            filed: f.filed,
+            decided: f.decided,
+            closed: f.closed,
+            decided_on_time: f.decided_on_time,
+            review_required: f.review_required,
+            reviewed: f.reviewed,
+            discussion_required: f.discussion_required,
+            discussed: f.discussed,
+            recorded: f.recorded,
+            published: f.published,
+            published_on_time: f.published_on_time,
+            avg_days_to_filing: f.avg_days_to_filing,
+            avg_days_to_decision: f.avg_days_to_decision,
+            fines_imposed_fen: f.fines_imposed_fen,
+            fines_collected_fen: f.fines_collected_fen,
+            late_charges_fen: f.late_charges_fen,
+            certification_refusals: f.certification_refusals,
         }))
     }
 }

@@ -53,6 +53,36 @@ async fn step(
 }
 
 impl CasesApi {
+    /// Each officer's answer for an action on `case` on `on`; the officers
+    /// refused are recorded for oversight before the action is refused.
+    pub(super) async fn certified(
+        &self,
+        caller: &Caller,
+        case: &Case,
+        officers: &[String],
+        category: fazhi_platform::category::EnforcementCategory,
+        on: NaiveDate,
+    ) -> Result<Vec<(String, domain::Certification)>, Error> {
+        let answers = self
+            .certifier
+            .check(caller, officers, &case.division, category, on)
+            .await?;
+        let refused: Vec<(String, String)> = answers
+            .iter()
+            .filter_map(|(officer, answer)| match answer {
+                domain::Certification::NotCertified(why) => Some((officer.clone(), why.clone())),
+                domain::Certification::Certified => None,
+            })
+            .collect();
+        if !refused.is_empty() {
+            self.store
+                .insert_refusals(&case.id, &case.division, &refused, on)
+                .await?;
+            tracing::warn!(case = %case.id, refused = refused.len(), "officer action refused: not certified");
+        }
+        Ok(answers)
+    }
+
     /// Records `after` (read as `before`) with its event.
     pub(super) async fn record(
         &self,
@@ -90,8 +120,7 @@ impl CasesApi {
             .category
             .ok_or_else(|| Error::internal("a filed case without its category"))?;
         let answers = self
-            .certifier
-            .check(caller, &case.officers, &case.division, category, on)
+            .certified(caller, case, &case.officers, category, on)
             .await?;
         domain::check_officers(&answers)
     }

@@ -81,10 +81,19 @@ impl Store {
         let p = &after.proceedings;
         let proceedings =
             serde_json::to_string(p).map_err(|e| Error::internal(format!("proceedings: {e}")))?;
+        let decision = p.decision.as_ref();
+        let payment = p.payment.as_ref();
+        let days = |from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>| {
+            from.zip(to).map(|(a, b)| (b - a).num_days())
+        };
+        let flag = |b: bool| i64::from(b);
         let done = sqlx::query(
             "UPDATE cases SET status = $1, version = $2, power_item_code = $3, category = $4, officers = $5, \
                filed_on = $6, filed_at = $7, party_id_number = $8, proceedings = $9, decided_at = $10, \
-               closed_at = $11, reviewer = $12 WHERE id = $13 AND version = $14",
+               closed_at = $11, reviewer = $12, decided_on = $13, decided_on_time = $14, review_required = $15, \
+               review_approved = $16, discussion_required = $17, discussed = $18, fine_fen = $19, paid_on = $20, \
+               paid_fen = $21, late_charge_fen = $22, days_to_filing = $23, days_to_decision = $24 \
+             WHERE id = $25 AND version = $26",
         )
         .bind(after.status.code())
         .bind(after.version)
@@ -95,9 +104,21 @@ impl Store {
         .bind(at(after.filed_on))
         .bind(after.party.id_number.clone())
         .bind(proceedings)
-        .bind(at(p.decision.as_ref().map(|d| d.on)))
+        .bind(at(decision.map(|d| d.on)))
         .bind(at(p.closed_on))
         .bind(p.review.as_ref().map(|r| r.reviewer.clone()).unwrap_or_default())
+        .bind(day_text(decision.map(|d| d.on)))
+        .bind(flag(decision.is_some_and(|d| d.on_time)))
+        .bind(flag(decision.is_some_and(|d| d.review_required)))
+        .bind(flag(p.review.as_ref().is_some_and(|r| r.approved)))
+        .bind(flag(decision.is_some_and(|d| d.discussion_required)))
+        .bind(flag(p.discussion.is_some()))
+        .bind(decision.map_or(0, |d| d.penalty.fine_fen))
+        .bind(day_text(payment.map(|p| p.on)))
+        .bind(payment.map_or(0, |p| p.fine_fen))
+        .bind(payment.map_or(0, |p| p.late_charge_fen))
+        .bind(days(Some(after.discovered_on), after.filed_on))
+        .bind(days(after.filed_on, decision.map(|d| d.on)))
         .bind(after.id.clone())
         .bind(before.version)
         .execute(&mut *tx)

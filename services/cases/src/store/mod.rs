@@ -2,19 +2,20 @@
 //! are ISO text (`YYYY-MM-DD`), instants UTC microseconds.
 
 mod cases;
+mod figures;
 mod power;
 mod publications;
 mod records;
 
 pub use cases::Step;
+pub use figures::CaseFigures;
 
 use std::path::Path;
 
 use chrono::NaiveDate;
 use fazhi_platform::{
-    DivisionCode, Error,
-    db::{self, Database, EmbeddedMigration},
-    time::{self, Period},
+    Error,
+    db::{Database, EmbeddedMigration},
 };
 
 pub const MIGRATIONS: &[EmbeddedMigration] = &[
@@ -46,6 +47,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "publications",
         include_str!("../../migrations/0005_publications.sql"),
     ),
+    EmbeddedMigration::new(
+        6,
+        "figures",
+        include_str!("../../migrations/0006_figures.sql"),
+    ),
 ];
 
 pub(super) fn date(text: &str) -> Result<NaiveDate, Error> {
@@ -55,14 +61,6 @@ pub(super) fn date(text: &str) -> Result<NaiveDate, Error> {
 
 pub(super) fn corrupt(what: &str, value: &str) -> Error {
     Error::internal(format!("stored {what} {value:?} is invalid"))
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub total: i64,
-    pub filed: i64,
-    pub decided: i64,
-    pub closed: i64,
 }
 
 #[derive(Clone)]
@@ -79,30 +77,5 @@ impl Store {
 
     pub fn database(&self) -> &Database {
         &self.db
-    }
-
-    /// Cases of `division` (and below) whose lead came in during `period`.
-    pub async fn counts(
-        &self,
-        division: Option<&DivisionCode>,
-        period: Period,
-    ) -> Result<Counts, Error> {
-        let (low, high) = db::division_range(division);
-        let (total, filed, decided, closed): (i64, i64, i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COUNT(filed_at), COUNT(decided_at), COUNT(closed_at) FROM cases \
-             WHERE division_code >= $1 AND division_code < $2 AND lead_at >= $3 AND lead_at < $4",
-        )
-        .bind(low)
-        .bind(high)
-        .bind(period.start.map_or(i64::MIN, time::to_micros))
-        .bind(period.end.map_or(i64::MAX, time::to_micros))
-        .fetch_one(self.db.pool())
-        .await?;
-        Ok(Counts {
-            total,
-            filed,
-            decided,
-            closed,
-        })
     }
 }

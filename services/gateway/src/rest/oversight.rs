@@ -44,14 +44,38 @@ pub struct ComplaintFigures {
     by_status: BTreeMap<String, i64>,
 }
 
-/// Case figures of the summary.
+/// Case figures of the summary, each step counted by its own day.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseFigures {
     /// Leads (线索) that came in during the period.
     total: i64,
+    /// Filed (立案) in the period.
     filed: i64,
+    /// Decided (决定) in the period, and of those within the decision period.
     decided: i64,
+    decided_on_time: i64,
+    /// Closed (结案) in the period.
     closed: i64,
+    /// Decisions that needed legal review (法制审核), and those with an approving one.
+    review_required: i64,
+    reviewed: i64,
+    /// Decisions that needed collective discussion (集体讨论), and those discussed.
+    discussion_required: i64,
+    discussed: i64,
+    /// Decided cases with an audio or video record (全过程记录).
+    recorded: i64,
+    /// Decisions published (公示), and those within seven working days.
+    published: i64,
+    published_on_time: i64,
+    /// Average days from discovery to filing, and from filing to decision.
+    avg_days_to_filing: f64,
+    avg_days_to_decision: f64,
+    /// Fines decided, and fines and late charges paid (fen).
+    fines_imposed_fen: i64,
+    fines_collected_fen: i64,
+    late_charges_fen: i64,
+    /// Officer actions refused because an officer was not certified.
+    certification_refusals: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -163,7 +187,21 @@ pub async fn summary(
                 total: s.total,
                 filed: s.filed,
                 decided: s.decided,
+                decided_on_time: s.decided_on_time,
                 closed: s.closed,
+                review_required: s.review_required,
+                reviewed: s.reviewed,
+                discussion_required: s.discussion_required,
+                discussed: s.discussed,
+                recorded: s.recorded,
+                published: s.published,
+                published_on_time: s.published_on_time,
+                avg_days_to_filing: s.avg_days_to_filing,
+                avg_days_to_decision: s.avg_days_to_decision,
+                fines_imposed_fen: s.fines_imposed_fen,
+                fines_collected_fen: s.fines_collected_fen,
+                late_charges_fen: s.late_charges_fen,
+                certification_refusals: s.certification_refusals,
             }
         }),
     )?;

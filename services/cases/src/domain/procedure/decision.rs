@@ -152,6 +152,9 @@ pub fn decide(
             kind: kind.code().to_owned(),
             penalty,
             on_time,
+            review_required: kind == DecisionKind::Penalty
+                && review_required(case, penalty.fine_fen, rules),
+            discussion_required: case.proceedings.major,
         })
     }))
 }

@@ -133,6 +133,12 @@ pub struct Decision {
     pub penalty: Penalty,
     /// Within the decision period from filing (Art. 60).
     pub on_time: bool,
+    /// Whether legal review was required (Art. 58) and collective discussion
+    /// (Art. 57): the coverage figures count among these.
+    #[serde(default)]
+    pub review_required: bool,
+    #[serde(default)]
+    pub discussion_required: bool,
 }
 
 coded_enum! {

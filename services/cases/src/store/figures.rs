@@ -1,0 +1,174 @@
+//! A division's case figures for a period, each counted by the day of its
+//! own step (a lead by when it came in, a filing by its filing day, a
+//! decision by its decision day, …), never by a case's status today.
+
+use chrono::NaiveDate;
+use fazhi_platform::{DivisionCode, Error, db, time};
+
+use super::Store;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CaseFigures {
+    /// Leads that came in during the period.
+    pub leads: i64,
+    pub filed: i64,
+    pub decided: i64,
+    /// Decided within the decision period from filing.
+    pub decided_on_time: i64,
+    pub closed: i64,
+    /// Decisions that needed legal review, and those with an approving one.
+    pub review_required: i64,
+    pub reviewed: i64,
+    /// Decisions that needed collective discussion, and those discussed.
+    pub discussion_required: i64,
+    pub discussed: i64,
+    /// Decisions of cases with an audio or video record.
+    pub recorded: i64,
+    pub published: i64,
+    pub published_on_time: i64,
+    /// Average days from discovery to filing, and from filing to decision.
+    pub avg_days_to_filing: f64,
+    pub avg_days_to_decision: f64,
+    pub fines_imposed_fen: i64,
+    pub fines_collected_fen: i64,
+    pub late_charges_fen: i64,
+    /// Officer actions refused because an officer was not certified.
+    pub certification_refusals: i64,
+}
+
+impl Store {
+    /// The figures of `division` (and below) for the days `from` to `to`
+    /// (inclusive, China time); leads by the instants of the same days.
+    pub async fn figures(
+        &self,
+        division: &DivisionCode,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<CaseFigures, Error> {
+        let (low, high) = db::division_range(Some(division));
+        let (first, last) = (from.to_string(), to.to_string());
+        let start = time::to_micros(time::start_of_china_day(from));
+        let end = to.succ_opt().map_or(i64::MAX, |next| {
+            time::to_micros(time::start_of_china_day(next))
+        });
+        let pool = self.db.pool();
+        let leads = sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM cases WHERE division_code >= $1 AND division_code < $2 AND lead_at >= $3 AND lead_at < $4",
+        )
+        .bind(low.clone())
+        .bind(high.clone())
+        .bind(start)
+        .bind(end)
+        .fetch_one(pool);
+        let closed = sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM cases WHERE division_code >= $1 AND division_code < $2 AND closed_at >= $3 AND closed_at < $4",
+        )
+        .bind(low.clone())
+        .bind(high.clone())
+        .bind(start)
+        .bind(end)
+        .fetch_one(pool);
+        let filed = sqlx::query_as::<_, (i64, Option<f64>)>(
+            "SELECT COUNT(*), CAST(AVG(days_to_filing) AS DOUBLE PRECISION) FROM cases \
+             WHERE division_code >= $1 AND division_code < $2 AND filed_on >= $3 AND filed_on <= $4",
+        )
+        .bind(low.clone())
+        .bind(high.clone())
+        .bind(first.clone())
+        .bind(last.clone())
+        .fetch_one(pool);
+        let decided = sqlx::query_as::<_, (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<f64>, Option<i64>)>(
+            "SELECT COUNT(*), CAST(SUM(decided_on_time) AS BIGINT), CAST(SUM(review_required) AS BIGINT), \
+               CAST(SUM(review_required * review_approved) AS BIGINT), CAST(SUM(discussion_required) AS BIGINT), \
+               CAST(SUM(discussion_required * discussed) AS BIGINT), \
+               CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM case_records r WHERE r.case_id = cases.id \
+                 AND r.kind IN ('audio', 'video')) THEN 1 ELSE 0 END) AS BIGINT), \
+               CAST(AVG(days_to_decision) AS DOUBLE PRECISION), CAST(SUM(fine_fen) AS BIGINT) FROM cases \
+             WHERE division_code >= $1 AND division_code < $2 AND decided_on >= $3 AND decided_on <= $4",
+        )
+        .bind(low.clone())
+        .bind(high.clone())
+        .bind(first.clone())
+        .bind(last.clone())
+        .fetch_one(pool);
+        let paid = sqlx::query_as::<_, (Option<i64>, Option<i64>)>(
+            "SELECT CAST(SUM(paid_fen) AS BIGINT), CAST(SUM(late_charge_fen) AS BIGINT) FROM cases \
+             WHERE division_code >= $1 AND division_code < $2 AND paid_on >= $3 AND paid_on <= $4",
+        )
+        .bind(low.clone())
+        .bind(high.clone())
+        .bind(first.clone())
+        .bind(last.clone())
+        .fetch_one(pool);
+        let published = sqlx::query_as::<_, (i64, Option<i64>)>(
+            "SELECT COUNT(*), CAST(SUM(on_time) AS BIGINT) FROM publications \
+             WHERE division_code >= $1 AND division_code < $2 AND published_on >= $3 AND published_on <= $4",
+        )
+        .bind(low.clone())
+        .bind(high.clone())
+        .bind(first.clone())
+        .bind(last.clone())
+        .fetch_one(pool);
+        let refusals = sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM certification_refusals \
+             WHERE division_code >= $1 AND division_code < $2 AND refused_on >= $3 AND refused_on <= $4",
+        )
+        .bind(low)
+        .bind(high)
+        .bind(first)
+        .bind(last)
+        .fetch_one(pool);
+        let (leads, closed, filed, decided, paid, published, refusals) =
+            tokio::try_join!(leads, closed, filed, decided, paid, published, refusals)?;
+        let n = |v: Option<i64>| v.unwrap_or(0);
+        Ok(CaseFigures {
+            leads,
+            filed: filed.0,
+            avg_days_to_filing: filed.1.unwrap_or(0.0),
+            decided: decided.0,
+            decided_on_time: n(decided.1),
+            review_required: n(decided.2),
+            reviewed: n(decided.3),
+            discussion_required: n(decided.4),
+            discussed: n(decided.5),
+            recorded: n(decided.6),
+            avg_days_to_decision: decided.7.unwrap_or(0.0),
+            fines_imposed_fen: n(decided.8),
+            closed,
+            fines_collected_fen: n(paid.0),
+            late_charges_fen: n(paid.1),
+            published: published.0,
+            published_on_time: n(published.1),
+            certification_refusals: refusals,
+        })
+    }
+
+    /// Records that `officers` were refused for `case` on `on`, each with
+    /// the training service's reason.
+    pub async fn insert_refusals(
+        &self,
+        case_id: &str,
+        division: &DivisionCode,
+        officers: &[(String, String)],
+        on: NaiveDate,
+    ) -> Result<(), Error> {
+        let mut tx = self.db.pool().begin().await?;
+        for (officer, reason) in officers {
+            sqlx::query(
+                "INSERT INTO certification_refusals (id, case_id, division_code, officer, reason, refused_on, at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(case_id.to_owned())
+            .bind(division.to_string())
+            .bind(officer.clone())
+            .bind(reason.clone())
+            .bind(on.to_string())
+            .bind(time::to_micros(time::now()))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
