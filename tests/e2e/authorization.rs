@@ -77,6 +77,8 @@ const STATEFUL: &[&str] = &[
     "/api/v1/cases/{id}/close",
     "/api/v1/cases/{id}/publication",
     "/api/v1/cases/{id}/publication/withdraw",
+    "/api/v1/cases/{id}/on-the-spot",
+    "/api/v1/cases/{id}/recusal",
 ];
 
 /// A valid resident ID number (GB 11643 check digit) for sequence `n`.
@@ -410,6 +412,26 @@ fn probe(
             Method::POST,
             path.replace("{id}", fx.pick(&fx.case, target)),
             Some(json!({ "reason": "revoked", "note": "复议撤销", "event_on": "2025-07-01" })),
+            Outside::NotFound,
+        ),
+        // One officer only: refused by Art. 42 (422) once authorization passed.
+        ("POST", "/api/v1/cases/{id}/on-the-spot") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({
+                "version": 1, "power_item_code": fx.pick(&fx.power_code, target),
+                "officer_ids": [fx.pick(&fx.person, target)], "penalty": { "warning": true },
+                "form_number": "豫A0001",
+            })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/recusal") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({
+                "version": 1, "officer_id": fx.pick(&fx.person, target),
+                "reason": "conflict_of_interest", "note": "亲属关系",
+            })),
             Outside::NotFound,
         ),
         ("GET", "/api/v1/public/decisions") => (Method::GET, path.to_owned(), None, Outside::Same),

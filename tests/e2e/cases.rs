@@ -780,3 +780,106 @@ async fn a_defended_penalty_is_never_raised_and_a_notice_needs_officers_still_ce
     assert_eq!(summary["cases"]["certification_refusals"], 1, "{summary}");
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn a_small_fine_is_decided_on_the_spot_and_a_recused_officer_leaves_the_case() {
+    let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
+    let county = sandbox
+        .account("county.spot", &["county_overseer"], COUNTY)
+        .await;
+    let leader = sandbox.account("spot.leader", &["leader"], TOWNSHIP).await;
+    let officer_account = sandbox
+        .account("spot.officer", &["officer"], TOWNSHIP)
+        .await;
+    let (status, _) = post(
+        &sandbox,
+        &county,
+        "/api/v1/power-items",
+        power_item("330217001000", json!([TOWNSHIP])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let officers = [
+        officer(&sandbox, &county, 41, true).await,
+        officer(&sandbox, &county, 42, true).await,
+        officer(&sandbox, &county, 43, true).await,
+    ];
+    let mut body = lead();
+    body["discovered_on"] = "2026-03-01".into();
+
+    // 当场处罚: a person is fined at most ¥200, and at most ¥100 collected on the spot.
+    let (_, case) = post(&sandbox, &officer_account, "/api/v1/cases", body.clone()).await;
+    let path = format!("/api/v1/cases/{}/on-the-spot", case["id"].as_str().unwrap());
+    let spot = |fine_fen: i64, collection: &str| {
+        json!({
+            "version": 1, "on": "2026-03-02", "power_item_code": "330217001000",
+            "officer_ids": [officers[0], officers[1]], "penalty": { "fine_fen": fine_fen },
+            "form_number": "豫A0001234", "collection": collection,
+        })
+    };
+    for (fine_fen, collection, code) in [
+        (30_000, "later", "above_simple_procedure"),
+        (15_000, "on_the_spot", "above_spot_collection"),
+    ] {
+        let (status, problem) = post(
+            &sandbox,
+            &officer_account,
+            &path,
+            spot(fine_fen, collection),
+        )
+        .await;
+        assert_eq!(
+            (status, &problem["code"]),
+            (StatusCode::UNPROCESSABLE_ENTITY, &json!(code)),
+            "{problem}"
+        );
+    }
+    let (status, decided) = post(
+        &sandbox,
+        &officer_account,
+        &path,
+        spot(5_000, "on_the_spot"),
+    )
+    .await;
+    assert_eq!(
+        (status, &decided["status"]),
+        (StatusCode::OK, &json!("served")),
+        "{decided}"
+    );
+    assert_eq!(
+        decided["proceedings"]["on_the_spot"],
+        json!({ "form_number": "豫A0001234", "collected": true })
+    );
+    assert_eq!(decided["proceedings"]["payment"]["fine_fen"], 5_000);
+
+    // 回避: officers leave the case; with one left, the next officer action is refused.
+    let (_, case) = post(&sandbox, &officer_account, "/api/v1/cases", body).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let go = |name: &str, body: Value| {
+        let path = format!("/api/v1/cases/{id}/{name}");
+        let (sandbox, leader) = (&sandbox, &leader);
+        async move { post(sandbox, leader, &path, body).await }
+    };
+    let (status, _) = go("file", json!({ "version": 1, "power_item_code": "330217001000", "officer_ids": officers, "on": "2026-03-03" })).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, recused) = go("recusal", json!({ "version": 2, "officer_id": officers[2], "reason": "named_in_complaint", "note": "12345 投诉执法态度" })).await;
+    assert_eq!(status, StatusCode::OK, "{recused}");
+    assert_eq!(recused["officer_ids"], json!([officers[0], officers[1]]));
+    assert_eq!(
+        recused["proceedings"]["recusals"][0]["reason"],
+        "named_in_complaint"
+    );
+    let (status, _) = go("recusal", json!({ "version": 3, "officer_id": officers[1], "reason": "conflict_of_interest", "note": "当事人亲属" })).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, problem) = go(
+        "notify",
+        json!({ "version": 4, "on": "2026-03-09", "penalty": { "fine_fen": 50_000 } }),
+    )
+    .await;
+    assert_eq!(
+        (status, &problem["code"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("too_few_officers")),
+        "{problem}"
+    );
+    sandbox.stop().await;
+}

@@ -314,6 +314,14 @@ catalogue! {
     NotDecided => "not_decided",
     /// nothing was published for this case
     NotPublished => "not_published",
+    /// the simple procedure's fines are smaller: use the general procedure (Art. 51)
+    AboveSimpleProcedure => "above_simple_procedure",
+    /// a fine is collected on the spot only up to 100 yuan (Arts. 68, 69)
+    AboveSpotCollection => "above_spot_collection",
+    /// this officer was recused already
+    AlreadyRecused => "already_recused",
+    /// the person is recused from this case (Art. 43)
+    OfficerRecused => "officer_recused",
 }
 
 impl std::fmt::Display for Code {

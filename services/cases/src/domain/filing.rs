@@ -84,6 +84,9 @@ pub fn file(
     today: NaiveDate,
 ) -> Result<Case, Error> {
     check_fileable(case, item, on, today)?;
+    for (officer, _) in officers {
+        super::check_not_recused(case, officer, "officer_ids")?;
+    }
     check_officers(officers)?;
     Ok(Case {
         power_item_code: Some(item.code.clone()),

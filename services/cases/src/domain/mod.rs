@@ -9,6 +9,8 @@ mod power;
 mod procedure;
 mod publicity;
 mod record;
+mod recusal;
+mod simple;
 
 pub use case::*;
 pub use filing::*;
@@ -17,6 +19,8 @@ pub use power::*;
 pub use procedure::*;
 pub use publicity::*;
 pub use record::*;
+pub use recusal::*;
+pub use simple::*;
 
 use fazhi_platform::{Code, Error, ErrorKind};
 

@@ -121,23 +121,35 @@ fn day_or_today(
     }
 }
 
-pub(super) async fn file_case(
+/// What filing and a decision on the spot both read: the officers named
+/// (bounded and shaped like ids), the case at its version with the party's
+/// number when given now, and the power item cited; then — once the case
+/// itself allows it — each officer's answer from the training service.
+pub(super) struct Filing {
+    pub case: Case,
+    pub lead: Case,
+    pub item: crate::domain::PowerItem,
+    pub answers: Vec<(String, domain::Certification)>,
+    pub on: chrono::NaiveDate,
+}
+
+pub(super) async fn filing(
     api: &CasesApi,
-    request: Request<pb::FileCaseRequest>,
-) -> Result<Response<pb::Case>, Status> {
-    let caller = auth::caller(&request)?;
-    caller.require(Permission::CaseDecide)?;
-    let r = request.into_inner();
-    if r.officer_ids.len() > MAX_OFFICERS_READ {
+    caller: &auth::Caller,
+    (case_id, version): (&str, i64),
+    officer_ids: &[String],
+    power_item_code: &str,
+    party_id_number: &str,
+    on: Option<&fazhi_proto::common::v1::Date>,
+) -> Result<Filing, Error> {
+    if officer_ids.len() > MAX_OFFICERS_READ {
         return Err(Error::invalid_field(
             "officer_ids",
             Code::TooManyValues,
             format!("at most {MAX_OFFICERS_READ} officers are assigned to a case"),
-        )
-        .into());
+        ));
     }
-    if let Some(bad) = r
-        .officer_ids
+    if let Some(bad) = officer_ids
         .iter()
         .find(|id| id.is_empty() || id.len() > MAX_ID_LEN)
     {
@@ -145,18 +157,17 @@ pub(super) async fn file_case(
             "officer_ids",
             Code::InvalidPersonId,
             format!("officer {bad:?} is not a person id"),
-        )
-        .into());
+        ));
     }
-    let on = day_or_today("on", r.on.as_ref())?;
-    let case = api.case_at(&caller, &r.case_id, r.version).await?;
+    let on = day_or_today("on", on)?;
+    let case = api.case_at(caller, case_id, version).await?;
     let mut lead = case.clone();
-    if !r.party_id_number.is_empty() {
-        lead.party.id_number = domain::check_party_id(case.party.kind, &r.party_id_number)?;
+    if !party_id_number.is_empty() {
+        lead.party.id_number = domain::check_party_id(case.party.kind, party_id_number)?;
     }
     let code = fazhi_platform::text::required(
         "power_item_code",
-        &r.power_item_code,
+        power_item_code,
         40,
         fazhi_platform::text::Lines::One,
     )?;
@@ -170,17 +181,44 @@ pub(super) async fn file_case(
     // Everything the case itself decides, before the training service is asked.
     domain::check_fileable(&lead, &item, on, today())?;
     let answers = api
-        .certified(&caller, &case, &r.officer_ids, item.category, on)
+        .certified(caller, &case, officer_ids, item.category, on)
         .await?;
-    let filed = domain::file(&lead, &item, &answers, r.major, on, today())?;
+    Ok(Filing {
+        case,
+        lead,
+        item,
+        answers,
+        on,
+    })
+}
+
+pub(super) async fn file_case(
+    api: &CasesApi,
+    request: Request<pb::FileCaseRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseDecide)?;
+    let r = request.into_inner();
+    let f = filing(
+        api,
+        &caller,
+        (&r.case_id, r.version),
+        &r.officer_ids,
+        &r.power_item_code,
+        &r.party_id_number,
+        r.on.as_ref(),
+    )
+    .await?;
+    let filed = domain::file(&f.lead, &f.item, &f.answers, r.major, f.on, today())?;
     let detail = json!({
-        "power_item_code": item.code,
-        "category": item.category.code(),
+        "power_item_code": f.item.code,
+        "category": f.item.category.code(),
         "officer_ids": filed.officers,
-        "filed_on": on.to_string(),
+        "filed_on": f.on.to_string(),
         "major": r.major,
     });
-    api.record(&caller, &case, &filed, "filed", detail).await?;
+    api.record(&caller, &f.case, &filed, "filed", detail)
+        .await?;
     Ok(Response::new(case_proto(&filed)))
 }
 

@@ -11,7 +11,8 @@ use chrono::NaiveDate;
 
 use crate::domain::{
     Case, CaseSource, CaseStatus, DecisionKind, Event, PartyKind, Penalty, PowerItem, PowerKind,
-    PowerSource, Proceedings, Record, RecordKind, RecordStep, ServiceMethod, WithdrawReason,
+    PowerSource, Proceedings, Record, RecordKind, RecordStep, RecusalReason, ServiceMethod,
+    WithdrawReason,
 };
 
 /// A proto enum and its domain counterpart, both ways (`$from` reads a
@@ -143,6 +144,14 @@ proto_enum!(
     "WITHDRAW_REASON_"
 );
 
+proto_enum!(
+    recusal_reason,
+    recusal_reason_proto,
+    RecusalReason,
+    pb::RecusalReason,
+    "RECUSAL_REASON_"
+);
+
 fn penalty_proto(p: &Penalty) -> Option<pb::Penalty> {
     Some(pb::Penalty {
         warning: p.warning,
@@ -199,6 +208,19 @@ fn proceedings_proto(p: &Proceedings) -> pb::Proceedings {
             late_charge_fen: p.late_charge_fen,
         }),
         closed_on: p.closed_on.and_then(day),
+        on_the_spot: p.on_the_spot.as_ref().map(|o| pb::OnTheSpot {
+            form_number: o.form_number.clone(),
+            collected: o.collected,
+        }),
+        recusals: p
+            .recusals
+            .iter()
+            .map(|r| pb::Recusal {
+                officer_id: r.officer.clone(),
+                reason: RecusalReason::from_code(&r.reason).map_or(0, recusal_reason_proto),
+                note: r.note.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -8,6 +8,7 @@ mod convert;
 mod power;
 mod publicity;
 mod records;
+mod spot;
 mod steps;
 
 pub use certification::Certifier;
@@ -250,6 +251,20 @@ impl CaseService for CasesApi {
         request: Request<pb::ListPublicationsRequest>,
     ) -> Result<Response<pb::ListPublicationsResponse>, Status> {
         publicity::list_publications(self, request).await
+    }
+
+    async fn decide_on_the_spot(
+        &self,
+        request: Request<pb::DecideOnTheSpotRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        spot::decide_on_the_spot(self, request).await
+    }
+
+    async fn recuse_officer(
+        &self,
+        request: Request<pb::RecuseOfficerRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        spot::recuse_officer(self, request).await
     }
 
     async fn get_case_history(

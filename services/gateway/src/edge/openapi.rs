@@ -140,6 +140,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::publish_decision))
         .routes(routes!(cases::withdraw_publication))
         .routes(routes!(cases::list_public_decisions))
+        .routes(routes!(cases::decide_on_the_spot))
+        .routes(routes!(cases::recuse_officer))
         .routes(routes!(cases::case_history))
         .routes(routes!(cases::verify_case_history))
 }

@@ -165,6 +165,24 @@ pub enum ServiceMethod {
     Electronic,
 }
 
+/// How a fine decided on the spot is paid.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Collection {
+    Later,
+    OnTheSpot,
+    HardToCollect,
+}
+
+/// Why an officer must recuse.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RecusalReason {
+    ConflictOfInterest,
+    PartyRequestGranted,
+    NamedInComplaint,
+}
+
 /// Why a published decision is withdrawn.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -360,6 +378,8 @@ mod tests {
         same!(DecisionKind, cases::DecisionKind, "DECISION_KIND_");
         same!(RecordKind, cases::RecordKind, "RECORD_KIND_");
         same!(WithdrawReason, cases::WithdrawReason, "WITHDRAW_REASON_");
+        same!(Collection, cases::Collection, "COLLECTION_");
+        same!(RecusalReason, cases::RecusalReason, "RECUSAL_REASON_");
         same!(RecordStep, cases::RecordStep, "RECORD_STEP_");
         same!(ServiceMethod, cases::ServiceMethod, "SERVICE_METHOD_");
         same!(RequestType, complaints::RequestType, "REQUEST_TYPE_");

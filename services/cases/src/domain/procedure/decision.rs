@@ -32,6 +32,7 @@ pub fn legal_review(
 ) -> Result<Case, Error> {
     notice(case)?;
     step_day("on", review.on, last_step(case), today)?;
+    crate::domain::check_not_recused(case, &review.reviewer, "reviewer_id")?;
     if case.officers.contains(&review.reviewer) {
         return Err(rule(
             Code::ReviewerOnCase,

@@ -193,6 +193,10 @@ pub struct Proceedings {
     pub service: Option<Service>,
     pub payment: Option<Payment>,
     pub closed_on: Option<NaiveDate>,
+    /// Decided on the spot (简易程序): the form and whether the fine was collected.
+    pub on_the_spot: Option<super::OnTheSpot>,
+    /// Officers recused from the case (Art. 43).
+    pub recusals: Vec<super::Recusal>,
 }
 
 /// A fine in yuan as fen, for comparing with the thresholds.

@@ -131,6 +131,7 @@ pub fn hold_hearing(
             ),
         ));
     }
+    crate::domain::check_not_recused(case, presider, "presider_id")?;
     if case.officers.iter().any(|o| o == presider) {
         return Err(rule(
             Code::PresiderInvestigated,

@@ -14,7 +14,7 @@ use crate::edge::{
 
 /// A proto enum read from (`read`) or written as (`write`) its REST code.
 macro_rules! rest_enum {
-    ($read:ident, $write:ident, $proto:ty, $prefix:literal) => {
+    (read $read:ident, $proto:ty, $prefix:literal) => {
         pub fn $read(field: &str, code: &str) -> Result<i32, Problem> {
             if code.is_empty() {
                 return Ok(0);
@@ -23,6 +23,9 @@ macro_rules! rest_enum {
                 <$proto>::from_str_name(name).map(|v| v as i32)
             })
         }
+    };
+    ($read:ident, $write:ident, $proto:ty, $prefix:literal) => {
+        rest_enum!(read $read, $proto, $prefix);
 
         pub fn $write(value: i32) -> String {
             <$proto>::try_from(value)
@@ -60,6 +63,13 @@ rest_enum!(
     "CASE_SOURCE_"
 );
 rest_enum!(party_kind, party_kind_code, pb::PartyKind, "PARTY_KIND_");
+rest_enum!(read collection, pb::Collection, "COLLECTION_");
+rest_enum!(
+    recusal_reason,
+    recusal_reason_code,
+    pb::RecusalReason,
+    "RECUSAL_REASON_"
+);
 rest_enum!(
     withdraw_reason,
     withdraw_reason_code,

@@ -5,7 +5,7 @@ use fazhi_proto::cases::v1 as pb;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::body::{decision_kind_code, optional_day, service_method_code};
+use super::body::{decision_kind_code, optional_day, recusal_reason_code, service_method_code};
 use crate::edge::mapping::date_to_rest;
 
 /// A warning, a fine in fen (分), or both.
@@ -116,6 +116,24 @@ pub struct Payment {
     pub late_charge_fen: i64,
 }
 
+/// A decision on the spot (简易程序).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct OnTheSpot {
+    /// The pre-printed, numbered decision form.
+    pub form_number: String,
+    /// The fine was collected on the spot.
+    pub collected: bool,
+}
+
+/// An officer recused from the case (Art. 43).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Recusal {
+    pub officer_id: String,
+    #[schema(value_type = crate::rest::codes::RecusalReason)]
+    pub reason: String,
+    pub note: String,
+}
+
 /// Every step after filing, as recorded; a step not taken is absent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct Proceedings {
@@ -139,6 +157,10 @@ pub struct Proceedings {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(format = Date, example = "2024-04-10")]
     pub closed_on: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_the_spot: Option<OnTheSpot>,
+    /// Officers recused from the case.
+    pub recusals: Vec<Recusal>,
 }
 
 impl From<pb::Proceedings> for Proceedings {
@@ -186,6 +208,19 @@ impl From<pb::Proceedings> for Proceedings {
                 late_charge_fen: p.late_charge_fen,
             }),
             closed_on: optional_day(p.closed_on.as_ref()),
+            on_the_spot: p.on_the_spot.map(|o| OnTheSpot {
+                form_number: o.form_number,
+                collected: o.collected,
+            }),
+            recusals: p
+                .recusals
+                .into_iter()
+                .map(|r| Recusal {
+                    officer_id: r.officer_id,
+                    reason: recusal_reason_code(r.reason),
+                    note: r.note,
+                })
+                .collect(),
         }
     }
 }

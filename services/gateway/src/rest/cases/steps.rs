@@ -221,6 +221,72 @@ impl RecordPaymentRequest {
     }
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecideOnTheSpotRequest {
+    pub version: i64,
+    #[serde(default)]
+    #[schema(format = Date, example = "2026-03-05")]
+    pub on: Option<String>,
+    #[schema(example = "330217001000")]
+    pub power_item_code: String,
+    /// The two (or more) officers on the spot, each certified that day.
+    pub officer_ids: Vec<String>,
+    /// A warning, or a fine up to 20,000 fen (a person) / 300,000 fen (an organisation).
+    pub penalty: Penalty,
+    /// The pre-printed, numbered decision form.
+    pub form_number: String,
+    /// later (default), on_the_spot (up to 10,000 fen) or hard_to_collect.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::rest::codes::Collection>)]
+    pub collection: Option<String>,
+    /// The party's ID number or credit code, when the lead lacked it.
+    #[serde(default)]
+    pub party_id_number: Option<String>,
+}
+
+impl DecideOnTheSpotRequest {
+    fn into_proto(self, case_id: String) -> Result<pb::DecideOnTheSpotRequest, Problem> {
+        Ok(pb::DecideOnTheSpotRequest {
+            on: day("on", self.on.as_deref())?,
+            collection: body::collection(
+                "collection",
+                self.collection.as_deref().unwrap_or_default(),
+            )?,
+            penalty: Some(self.penalty.into()),
+            power_item_code: self.power_item_code,
+            officer_ids: self.officer_ids,
+            form_number: self.form_number,
+            party_id_number: self.party_id_number.unwrap_or_default(),
+            case_id,
+            version: self.version,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecuseOfficerRequest {
+    pub version: i64,
+    /// The officer (a person id).
+    pub officer_id: String,
+    #[schema(value_type = crate::rest::codes::RecusalReason)]
+    pub reason: String,
+    pub note: String,
+}
+
+impl RecuseOfficerRequest {
+    fn into_proto(self, case_id: String) -> Result<pb::RecuseOfficerRequest, Problem> {
+        Ok(pb::RecuseOfficerRequest {
+            reason: body::recusal_reason("reason", &self.reason)?,
+            officer_id: self.officer_id,
+            note: self.note,
+            case_id,
+            version: self.version,
+        })
+    }
+}
+
 /// One step's route: the body read, the RPC called, the case answered.
 macro_rules! case_step {
     ($name:ident, $path:literal, $access:literal, $body:ty, $rpc:ident, $doc:literal) => {
@@ -333,4 +399,20 @@ case_step!(
     CaseStepRequest,
     close_case,
     "Close the case (结案) once its decision is served and any fine paid."
+);
+case_step!(
+    decide_on_the_spot,
+    "/api/v1/cases/{id}/on-the-spot",
+    "case.manage",
+    DecideOnTheSpotRequest,
+    decide_on_the_spot,
+    "Decide a lead on the spot (当场处罚, 简易程序): two officers certified that day, a warning or a fine within Art. 51's amounts, a numbered form handed to the party."
+);
+case_step!(
+    recuse_officer,
+    "/api/v1/cases/{id}/recusal",
+    "case.decide",
+    RecuseOfficerRequest,
+    recuse_officer,
+    "Recuse an officer from the case (回避, Art. 43): they leave its officers and can never act on it, preside over its hearing or review it."
 );

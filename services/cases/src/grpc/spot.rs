@@ -1,0 +1,83 @@
+//! The simple procedure's decision on the spot, and recusal.
+
+use fazhi_platform::{
+    Code, Error,
+    auth::{self, Permission},
+};
+use fazhi_proto::cases::v1 as pb;
+use serde_json::json;
+use tonic::{Request, Response, Status};
+
+use super::cases::filing;
+use super::*;
+use crate::domain::{self, Collection, Penalty};
+
+pub(super) async fn decide_on_the_spot(
+    api: &CasesApi,
+    request: Request<pb::DecideOnTheSpotRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseManage)?;
+    let r = request.into_inner();
+    let collection = match r.collection() {
+        pb::Collection::Unspecified | pb::Collection::Later => Collection::Later,
+        pb::Collection::OnTheSpot => Collection::OnTheSpot,
+        pb::Collection::HardToCollect => Collection::HardToCollect,
+    };
+    let penalty = r
+        .penalty
+        .map(|p| Penalty {
+            warning: p.warning,
+            fine_fen: p.fine_fen,
+        })
+        .unwrap_or_default();
+    let f = filing(
+        api,
+        &caller,
+        (&r.case_id, r.version),
+        &r.officer_ids,
+        &r.power_item_code,
+        &r.party_id_number,
+        r.on.as_ref(),
+    )
+    .await?;
+    let decided = domain::decide_on_the_spot(
+        &f.lead,
+        &f.item,
+        &f.answers,
+        penalty,
+        &r.form_number,
+        collection,
+        f.on,
+        today(),
+    )?;
+    let detail = json!({
+        "power_item_code": f.item.code,
+        "officer_ids": decided.officers,
+        "on": f.on.to_string(),
+        "warning": penalty.warning,
+        "fine_fen": penalty.fine_fen,
+        "form_number": r.form_number,
+        "collected": decided.proceedings.payment.is_some(),
+    });
+    api.record(&caller, &f.case, &decided, "decided_on_the_spot", detail)
+        .await?;
+    Ok(Response::new(case_proto(&decided)))
+}
+
+pub(super) async fn recuse_officer(
+    api: &CasesApi,
+    request: Request<pb::RecuseOfficerRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseDecide)?;
+    let r = request.into_inner();
+    let reason = recusal_reason("reason", r.reason)?
+        .ok_or_else(|| Error::invalid_field("reason", Code::Required, "reason is required"))?;
+    let case = api.case_at(&caller, &r.case_id, r.version).await?;
+    let after = domain::recuse(&case, &r.officer_id, reason, &r.note)?;
+    let detail = json!({ "officer_id": r.officer_id, "reason": reason.code(), "note": r.note });
+    api.record(&caller, &case, &after, "recused", detail)
+        .await?;
+    Ok(Response::new(case_proto(&after)))
+}
