@@ -79,6 +79,11 @@ const STATEFUL: &[&str] = &[
     "/api/v1/cases/{id}/publication/withdraw",
     "/api/v1/cases/{id}/on-the-spot",
     "/api/v1/cases/{id}/recusal",
+    "/api/v1/cases/{id}/seizure",
+    "/api/v1/cases/{id}/seizure/extend",
+    "/api/v1/cases/{id}/seizure/release",
+    "/api/v1/cases/{id}/demolition-notice",
+    "/api/v1/cases/{id}/demolition",
 ];
 
 /// A valid resident ID number (GB 11643 check digit) for sequence `n`.
@@ -432,6 +437,38 @@ fn probe(
                 "version": 1, "officer_id": fx.pick(&fx.person, target),
                 "reason": "conflict_of_interest", "note": "亲属关系",
             })),
+            Outside::NotFound,
+        ),
+        // The fixture lead is not filed nor decided: each measure is refused
+        // by the case's state once authorization passed.
+        ("POST", "/api/v1/cases/{id}/seizure") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "items": "挖掘机一台" })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/seizure/extend") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "days": 30 })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/seizure/release") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1 })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/demolition-notice") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "removal_days": 30 })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/demolition") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "at": "2025-07-01T10:00:00+08:00" })),
             Outside::NotFound,
         ),
         ("GET", "/api/v1/public/decisions") => (Method::GET, path.to_owned(), None, Outside::Same),

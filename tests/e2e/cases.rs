@@ -883,3 +883,152 @@ async fn a_small_fine_is_decided_on_the_spot_and_a_recused_officer_leaves_the_ca
     );
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn a_seizure_is_extended_once_and_a_demolition_waits_for_its_notice_the_day_and_the_video() {
+    let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
+    let county = sandbox
+        .account("county.coercion", &["county_overseer"], COUNTY)
+        .await;
+    let leader = sandbox
+        .account("coercion.leader", &["leader"], TOWNSHIP)
+        .await;
+    let (status, _) = post(
+        &sandbox,
+        &county,
+        "/api/v1/power-items",
+        power_item("330217001000", json!([TOWNSHIP])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let officers = [
+        officer(&sandbox, &county, 51, true).await,
+        officer(&sandbox, &county, 52, true).await,
+    ];
+    let mut body = lead();
+    body["discovered_on"] = "2026-03-01".into();
+    let video = |step: &str, at: &str| {
+        json!({
+            "kind": "video", "step": step, "sha256": "ab".repeat(32), "size_bytes": 52_428_800,
+            "location": format!("records/{step}.mp4"), "recorded_by": officers[0],
+            "device": "执法记录仪", "recorded_at": at,
+        })
+    };
+
+    // 查封: 30 days from 6 March (to 4 April), extended once by 30 before then.
+    let (_, case) = post(&sandbox, &leader, "/api/v1/cases", body.clone()).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let go = |name: &str, body: Value| {
+        let path = format!("/api/v1/cases/{id}/{name}");
+        let (sandbox, leader) = (&sandbox, &leader);
+        async move { post(sandbox, leader, &path, body).await }
+    };
+    let (status, _) = go("file", json!({ "version": 1, "power_item_code": "330217001000", "officer_ids": officers, "on": "2026-03-03" })).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, problem) = go(
+        "seizure",
+        json!({ "version": 2, "on": "2026-03-06", "items": "挖掘机一台" }),
+    )
+    .await;
+    assert_eq!(
+        (status, &problem["code"]),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &json!("recording_required")
+        )
+    );
+    let (status, _) = go("records", video("seizure", "2026-03-06T09:00:00+08:00")).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, seized) = go(
+        "seizure",
+        json!({ "version": 2, "on": "2026-03-06", "items": "挖掘机一台" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{seized}");
+    assert_eq!(seized["proceedings"]["seizure"]["until"], "2026-04-04");
+    let (status, extended) = go(
+        "seizure/extend",
+        json!({ "version": 3, "on": "2026-04-01", "days": 30 }),
+    )
+    .await;
+    assert_eq!(
+        (status, &extended["proceedings"]["seizure"]["until"]),
+        (StatusCode::OK, &json!("2026-05-04")),
+        "{extended}"
+    );
+    let (status, problem) = go(
+        "seizure/extend",
+        json!({ "version": 4, "on": "2026-04-20", "days": 10 }),
+    )
+    .await;
+    assert_eq!(
+        (status, &problem["code"]),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &json!("seizure_extension_used")
+        )
+    );
+    let (status, released) = go(
+        "seizure/release",
+        json!({ "version": 4, "on": "2026-04-20" }),
+    )
+    .await;
+    assert_eq!(
+        (status, &released["proceedings"]["seizure"]["released_on"]),
+        (StatusCode::OK, &json!("2026-04-20"))
+    );
+
+    // 强制拆除: after a decision, a notice giving 30 days (to 9 April); then on a
+    // working day, in daytime, with its video.
+    let (_, case) = post(&sandbox, &leader, "/api/v1/cases", body).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let go = |name: &str, body: Value| {
+        let path = format!("/api/v1/cases/{id}/{name}");
+        let (sandbox, leader) = (&sandbox, &leader);
+        async move { post(sandbox, leader, &path, body).await }
+    };
+    let (status, _) = go("on-the-spot", json!({
+        "version": 1, "on": "2026-03-02", "power_item_code": "330217001000", "officer_ids": officers,
+        "penalty": { "warning": true }, "form_number": "豫A0009999",
+    }))
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, announced) = go(
+        "demolition-notice",
+        json!({ "version": 2, "on": "2026-03-10", "removal_days": 30 }),
+    )
+    .await;
+    assert_eq!(
+        (
+            status,
+            &announced["proceedings"]["demolition"]["removal_by"]
+        ),
+        (StatusCode::OK, &json!("2026-04-09"))
+    );
+    for (at, code) in [
+        ("2026-04-09T10:00:00+08:00", "removal_period_running"),
+        ("2026-05-01T10:00:00+08:00", "not_on_holiday"),
+        ("2026-04-10T23:00:00+08:00", "not_at_night"),
+        ("2026-04-10T10:00:00+08:00", "recording_required"),
+    ] {
+        let (status, problem) = go("demolition", json!({ "version": 3, "at": at })).await;
+        assert_eq!(
+            (status, &problem["code"]),
+            (StatusCode::UNPROCESSABLE_ENTITY, &json!(code)),
+            "{at}: {problem}"
+        );
+    }
+    let (status, _) = go("records", video("demolition", "2026-04-10T10:00:00+08:00")).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, done) = go(
+        "demolition",
+        json!({ "version": 3, "at": "2026-04-10T10:00:00+08:00" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(
+        done["proceedings"]["demolition"]["done_at"],
+        "2026-04-10T10:00:00+08:00"
+    );
+    sandbox.stop().await;
+}

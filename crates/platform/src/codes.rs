@@ -322,6 +322,22 @@ catalogue! {
     AlreadyRecused => "already_recused",
     /// the person is recused from this case (Art. 43)
     OfficerRecused => "officer_recused",
+    /// a seizure is in force already
+    SeizureInForce => "seizure_in_force",
+    /// no seizure is in force
+    NoSeizure => "no_seizure",
+    /// a seizure is extended once only (行政强制法 Art. 25)
+    SeizureExtensionUsed => "seizure_extension_used",
+    /// the seizure ran out before it was extended (Art. 25)
+    SeizureLapsed => "seizure_lapsed",
+    /// no announced demolition is waiting
+    NoDemolitionNotice => "no_demolition_notice",
+    /// the party's period to remove it themselves has not ended (Art. 44)
+    RemovalPeriodRunning => "removal_period_running",
+    /// never on a public holiday or a day off (行政强制法 Art. 43)
+    NotOnHoliday => "not_on_holiday",
+    /// never at night (行政强制法 Art. 43)
+    NotAtNight => "not_at_night",
 }
 
 impl std::fmt::Display for Code {

@@ -3,6 +3,7 @@
 //! adapter call in.
 
 mod case;
+mod coercion;
 mod filing;
 mod history;
 mod power;
@@ -13,6 +14,7 @@ mod recusal;
 mod simple;
 
 pub use case::*;
+pub use coercion::*;
 pub use filing::*;
 pub use history::*;
 pub use power::*;

@@ -212,6 +212,18 @@ fn proceedings_proto(p: &Proceedings) -> pb::Proceedings {
             form_number: o.form_number.clone(),
             collected: o.collected,
         }),
+        seizure: p.seizure.as_ref().map(|s| pb::Seizure {
+            on: day(s.on),
+            items: s.items.clone(),
+            until: day(s.until),
+            extended: s.extended,
+            released_on: s.released_on.and_then(day),
+        }),
+        demolition: p.demolition.as_ref().map(|d| pb::Demolition {
+            notice_on: day(d.notice_on),
+            removal_by: day(d.removal_by),
+            done_at: d.done_at.map(time::to_timestamp),
+        }),
         recusals: p
             .recusals
             .iter()

@@ -4,6 +4,7 @@
 
 mod cases;
 mod certification;
+mod coercion;
 mod convert;
 mod power;
 mod publicity;
@@ -265,6 +266,41 @@ impl CaseService for CasesApi {
         request: Request<pb::RecuseOfficerRequest>,
     ) -> Result<Response<pb::Case>, Status> {
         spot::recuse_officer(self, request).await
+    }
+
+    async fn seize(
+        &self,
+        request: Request<pb::SeizeRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        coercion::seize(self, request).await
+    }
+
+    async fn extend_seizure(
+        &self,
+        request: Request<pb::ExtendSeizureRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        coercion::extend_seizure(self, request).await
+    }
+
+    async fn release_seizure(
+        &self,
+        request: Request<pb::CaseStepRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        coercion::release_seizure(self, request).await
+    }
+
+    async fn announce_demolition(
+        &self,
+        request: Request<pb::AnnounceDemolitionRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        coercion::announce_demolition(self, request).await
+    }
+
+    async fn demolish(
+        &self,
+        request: Request<pb::DemolishRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        coercion::demolish(self, request).await
     }
 
     async fn get_case_history(

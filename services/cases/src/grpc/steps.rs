@@ -110,7 +110,7 @@ impl CasesApi {
     /// The case's officers, each asked about again for the step's day:
     /// still at least two, each certified for the case's division and
     /// category (Art. 42); UNAVAILABLE when the training service cannot say.
-    async fn recheck_officers(
+    pub(super) async fn recheck_officers(
         &self,
         caller: &Caller,
         case: &Case,

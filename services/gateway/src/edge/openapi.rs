@@ -142,6 +142,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::list_public_decisions))
         .routes(routes!(cases::decide_on_the_spot))
         .routes(routes!(cases::recuse_officer))
+        .routes(routes!(cases::seize))
+        .routes(routes!(cases::extend_seizure))
+        .routes(routes!(cases::release_seizure))
+        .routes(routes!(cases::announce_demolition))
+        .routes(routes!(cases::demolish))
         .routes(routes!(cases::case_history))
         .routes(routes!(cases::verify_case_history))
 }

@@ -197,6 +197,10 @@ pub struct Proceedings {
     pub on_the_spot: Option<super::OnTheSpot>,
     /// Officers recused from the case (Art. 43).
     pub recusals: Vec<super::Recusal>,
+    /// The seizure (查封、扣押), while it lasts and after.
+    pub seizure: Option<super::Seizure>,
+    /// The announced forced demolition, and when it was carried out.
+    pub demolition: Option<super::Demolition>,
 }
 
 /// A fine in yuan as fen, for comparing with the thresholds.

@@ -2,12 +2,47 @@
 //! that end a lead or a case, and the hash-chained history. Bodies are the
 //! gateway's own (`body`); rules are the cases service's.
 
+/// One step's route: the body read, the RPC called, the case answered.
+macro_rules! case_step {
+    ($name:ident, $path:literal, $access:literal, $body:ty, $rpc:ident, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+                            post,
+                            path = $path,
+                            extensions(("x-fazhi-access" = json!($access))),
+                            tag = "cases",
+                            params(("id" = String, Path, description = "Case id")),
+                            request_body = $body,
+                            responses((status = 200, description = "The case now", body = Case))
+                        )]
+        pub async fn $name(
+            State(state): State<AppState>,
+            Extension(identity): Extension<Identity>,
+            Path(id): Path<String>,
+            JsonBody(body): JsonBody<$body>,
+        ) -> Result<Json<Case>, Problem> {
+            let request = body.into_proto(id)?;
+            Ok(Json(
+                state
+                    .cases
+                    .clone()
+                    .$rpc(state.signed(&identity, request))
+                    .await?
+                    .into_inner()
+                    .into(),
+            ))
+        }
+    };
+}
+
 pub(crate) mod body;
+mod coercion;
 mod proceedings;
 mod publicity;
 mod records;
 mod steps;
 
+pub use coercion::*;
 pub use publicity::*;
 pub use records::*;
 pub use steps::*;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::body::{decision_kind_code, optional_day, recusal_reason_code, service_method_code};
-use crate::edge::mapping::date_to_rest;
+use crate::edge::mapping::{date_to_rest, instant};
 
 /// A warning, a fine in fen (分), or both.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -134,6 +134,34 @@ pub struct Recusal {
     pub note: String,
 }
 
+/// A seizure (查封、扣押).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Seizure {
+    #[schema(format = Date, example = "2026-03-06")]
+    pub on: String,
+    pub items: String,
+    /// The last day it may last.
+    #[schema(format = Date, example = "2026-04-04")]
+    pub until: String,
+    pub extended: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date, example = "2026-04-20")]
+    pub released_on: Option<String>,
+}
+
+/// An announced forced demolition.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Demolition {
+    #[schema(format = Date, example = "2026-04-02")]
+    pub notice_on: String,
+    /// The last day the party may remove it themselves.
+    #[schema(format = Date, example = "2026-05-02")]
+    pub removal_by: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime, example = "2026-05-06T10:00:00+08:00")]
+    pub done_at: Option<String>,
+}
+
 /// Every step after filing, as recorded; a step not taken is absent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct Proceedings {
@@ -161,6 +189,10 @@ pub struct Proceedings {
     pub on_the_spot: Option<OnTheSpot>,
     /// Officers recused from the case.
     pub recusals: Vec<Recusal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seizure: Option<Seizure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub demolition: Option<Demolition>,
 }
 
 impl From<pb::Proceedings> for Proceedings {
@@ -211,6 +243,18 @@ impl From<pb::Proceedings> for Proceedings {
             on_the_spot: p.on_the_spot.map(|o| OnTheSpot {
                 form_number: o.form_number,
                 collected: o.collected,
+            }),
+            seizure: p.seizure.map(|s| Seizure {
+                on: date_to_rest(s.on.as_ref()),
+                items: s.items,
+                until: date_to_rest(s.until.as_ref()),
+                extended: s.extended,
+                released_on: optional_day(s.released_on.as_ref()),
+            }),
+            demolition: p.demolition.map(|d| Demolition {
+                notice_on: date_to_rest(d.notice_on.as_ref()),
+                removal_by: date_to_rest(d.removal_by.as_ref()),
+                done_at: instant(d.done_at),
             }),
             recusals: p
                 .recusals

@@ -34,7 +34,7 @@ pub struct CaseStepRequest {
 }
 
 impl CaseStepRequest {
-    fn into_proto(self, case_id: String) -> Result<pb::CaseStepRequest, Problem> {
+    pub(super) fn into_proto(self, case_id: String) -> Result<pb::CaseStepRequest, Problem> {
         Ok(pb::CaseStepRequest {
             on: day("on", self.on.as_deref())?,
             case_id,
@@ -285,39 +285,6 @@ impl RecuseOfficerRequest {
             version: self.version,
         })
     }
-}
-
-/// One step's route: the body read, the RPC called, the case answered.
-macro_rules! case_step {
-    ($name:ident, $path:literal, $access:literal, $body:ty, $rpc:ident, $doc:literal) => {
-        #[doc = $doc]
-        #[utoipa::path(
-                            post,
-                            path = $path,
-                            extensions(("x-fazhi-access" = json!($access))),
-                            tag = "cases",
-                            params(("id" = String, Path, description = "Case id")),
-                            request_body = $body,
-                            responses((status = 200, description = "The case now", body = Case))
-                        )]
-        pub async fn $name(
-            State(state): State<AppState>,
-            Extension(identity): Extension<Identity>,
-            Path(id): Path<String>,
-            JsonBody(body): JsonBody<$body>,
-        ) -> Result<Json<Case>, Problem> {
-            let request = body.into_proto(id)?;
-            Ok(Json(
-                state
-                    .cases
-                    .clone()
-                    .$rpc(state.signed(&identity, request))
-                    .await?
-                    .into_inner()
-                    .into(),
-            ))
-        }
-    };
 }
 
 case_step!(

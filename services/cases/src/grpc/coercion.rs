@@ -1,0 +1,124 @@
+//! Coercive measures: seizure (and its one extension and release), the
+//! demolition notice and the forced demolition.
+
+use fazhi_platform::{
+    Code, Error,
+    auth::{self, Permission},
+    time,
+};
+use fazhi_proto::cases::v1 as pb;
+use serde_json::json;
+use tonic::{Request, Response, Status};
+
+use super::*;
+use crate::domain;
+
+fn day_or_today(
+    field: &str,
+    value: Option<&fazhi_proto::common::v1::Date>,
+) -> Result<chrono::NaiveDate, Error> {
+    match value {
+        None => Ok(today()),
+        Some(d) => time::date_from_proto(field, Some(d)),
+    }
+}
+
+pub(super) async fn seize(
+    api: &CasesApi,
+    request: Request<pb::SeizeRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseDecide)?;
+    let r = request.into_inner();
+    let on = day_or_today("on", r.on.as_ref())?;
+    let case = api.case_at(&caller, &r.case_id, r.version).await?;
+    let records = api.store.records(&case.id).await?;
+    let after = domain::seize(&case, &r.items, on, today(), &records)?;
+    api.recheck_officers(&caller, &case, on).await?;
+    let detail = json!({ "on": on.to_string(), "items": r.items });
+    api.record(&caller, &case, &after, "seized", detail).await?;
+    Ok(Response::new(case_proto(&after)))
+}
+
+pub(super) async fn extend_seizure(
+    api: &CasesApi,
+    request: Request<pb::ExtendSeizureRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseDecide)?;
+    let r = request.into_inner();
+    let on = day_or_today("on", r.on.as_ref())?;
+    let days = u64::try_from(r.days).map_err(|_| {
+        Error::invalid_field(
+            "days",
+            Code::InvalidCount,
+            "a seizure is extended by 1 to 30 days",
+        )
+    })?;
+    let case = api.case_at(&caller, &r.case_id, r.version).await?;
+    let after = domain::extend_seizure(&case, days, on, today())?;
+    let detail = json!({ "on": on.to_string(), "days": days });
+    api.record(&caller, &case, &after, "seizure_extended", detail)
+        .await?;
+    Ok(Response::new(case_proto(&after)))
+}
+
+pub(super) async fn release_seizure(
+    api: &CasesApi,
+    request: Request<pb::CaseStepRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseManage)?;
+    let r = request.into_inner();
+    let on = day_or_today("on", r.on.as_ref())?;
+    let case = api.case_at(&caller, &r.case_id, r.version).await?;
+    let after = domain::release_seizure(&case, on, today())?;
+    api.record(
+        &caller,
+        &case,
+        &after,
+        "seizure_released",
+        json!({ "on": on.to_string() }),
+    )
+    .await?;
+    Ok(Response::new(case_proto(&after)))
+}
+
+pub(super) async fn announce_demolition(
+    api: &CasesApi,
+    request: Request<pb::AnnounceDemolitionRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseDecide)?;
+    let r = request.into_inner();
+    let on = day_or_today("on", r.on.as_ref())?;
+    let days = u32::try_from(r.removal_days).unwrap_or(0);
+    let case = api.case_at(&caller, &r.case_id, r.version).await?;
+    let after = domain::announce_demolition(&case, days, on, today())?;
+    let detail = json!({ "on": on.to_string(), "removal_days": days });
+    api.record(&caller, &case, &after, "demolition_announced", detail)
+        .await?;
+    Ok(Response::new(case_proto(&after)))
+}
+
+pub(super) async fn demolish(
+    api: &CasesApi,
+    request: Request<pb::DemolishRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseDecide)?;
+    let r = request.into_inner();
+    let at =
+        r.at.as_ref()
+            .and_then(time::from_timestamp)
+            .ok_or_else(|| Error::invalid_field("at", Code::InvalidTime, "at is required"))?;
+    let case = api.case_at(&caller, &r.case_id, r.version).await?;
+    let records = api.store.records(&case.id).await?;
+    let after = domain::demolish(&case, at, time::now(), &api.calendar, &records)?;
+    api.recheck_officers(&caller, &case, time::china_date(at))
+        .await?;
+    let detail = json!({ "at": time::to_rfc3339(at) });
+    api.record(&caller, &case, &after, "demolished", detail)
+        .await?;
+    Ok(Response::new(case_proto(&after)))
+}
