@@ -18,6 +18,7 @@ use fazhi_complaints::{
 };
 use tokio::process::Command;
 
+mod cases;
 mod figures;
 mod training;
 
@@ -47,6 +48,8 @@ enum Bench {
     Training,
     /// Training statistics of a past year through REST.
     Figures,
+    /// Filing a case through REST, and a division's case figures.
+    Cases,
 }
 
 struct Run {
@@ -88,6 +91,9 @@ async fn main() -> anyhow::Result<()> {
     }
     if wanted(Bench::Figures) {
         figures::run(&binary, args.concurrency, args.seconds).await?;
+    }
+    if wanted(Bench::Cases) {
+        cases::run(&binary, args.concurrency, args.seconds).await?;
     }
     Ok(())
 }

@@ -39,7 +39,7 @@ fn day(text: &str) -> NaiveDate {
 }
 
 /// A valid resident ID number for person `n`.
-fn id_number(n: usize) -> String {
+pub fn id_number(n: usize) -> String {
     let first17 = format!(
         "4116241980{:02}{:02}{:03}",
         1 + n / 28_000 % 12,

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 pub use super::proceedings::{Penalty, Proceedings};
 use crate::edge::{
-    mapping::{code_from_name, date_from_rest, date_to_rest, enum_from_code, instant},
+    mapping::{code_from_name, date_from_rest, date_to_rest, enum_from_code},
     problem::Problem,
 };
 
@@ -430,76 +430,4 @@ pub struct EndCaseRequest {
     #[serde(default)]
     #[schema(format = Date, example = "2024-03-05")]
     pub on: Option<String>,
-}
-
-/// One event of a case's history.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct CaseEvent {
-    pub seq: i64,
-    #[schema(format = DateTime, example = "2024-03-05T10:00:00+08:00")]
-    pub at: String,
-    pub actor: String,
-    /// lead_recorded, filed, declined or terminated.
-    pub kind: String,
-    /// Absent on the first event.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<crate::rest::codes::CaseStatus>)]
-    pub from_status: Option<String>,
-    #[schema(value_type = crate::rest::codes::CaseStatus)]
-    pub to_status: String,
-    /// What the step recorded, as canonical JSON.
-    pub detail: String,
-    /// SHA-256 (hex) of the event before (zeros for the first).
-    pub prev_hash: String,
-    pub hash: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct CaseHistory {
-    pub events: Vec<CaseEvent>,
-}
-
-impl From<pb::CaseHistory> for CaseHistory {
-    fn from(h: pb::CaseHistory) -> Self {
-        Self {
-            events: h
-                .events
-                .into_iter()
-                .map(|e| CaseEvent {
-                    at: instant(e.at).unwrap_or_default(),
-                    from_status: Some(case_status_code(e.from_status)).filter(|s| !s.is_empty()),
-                    to_status: case_status_code(e.to_status),
-                    seq: e.seq,
-                    actor: e.actor,
-                    kind: e.kind,
-                    detail: e.detail,
-                    prev_hash: e.prev_hash,
-                    hash: e.hash,
-                })
-                .collect(),
-        }
-    }
-}
-
-/// Whether a case's history is as recorded.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct HistoryVerification {
-    pub intact: bool,
-    pub events: i64,
-    /// When broken: the first event that does not check out, and why.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_broken_seq: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
-impl From<pb::HistoryVerification> for HistoryVerification {
-    fn from(v: pb::HistoryVerification) -> Self {
-        Self {
-            intact: v.intact,
-            events: v.events,
-            first_broken_seq: (!v.intact).then_some(v.first_broken_seq),
-            reason: (!v.intact).then_some(v.reason),
-        }
-    }
 }

@@ -37,12 +37,14 @@ macro_rules! case_step {
 
 pub(crate) mod body;
 mod coercion;
+mod history;
 mod proceedings;
 mod publicity;
 mod records;
 mod steps;
 
 pub use coercion::*;
+pub use history::*;
 pub use publicity::*;
 pub use records::*;
 pub use steps::*;
@@ -63,8 +65,8 @@ use crate::{
     identity::authn::Identity,
 };
 use body::{
-    Case, CaseHistory, CreateLeadRequest, CreatePowerItemRequest, EndCaseRequest, FileCaseRequest,
-    HistoryVerification, ListCasesResponse, ListPowerItemsResponse, PowerItem,
+    Case, CreateLeadRequest, CreatePowerItemRequest, EndCaseRequest, FileCaseRequest,
+    ListCasesResponse, ListPowerItemsResponse, PowerItem,
 };
 
 fn created<T: serde::Serialize>(location: String, body: T) -> axum::response::Response {
@@ -374,56 +376,6 @@ pub async fn terminate_case(
             .cases
             .clone()
             .terminate_case(state.signed(&identity, request))
-            .await?
-            .into_inner()
-            .into(),
-    ))
-}
-
-/// A case's history, oldest first: each event hash-chained to the one before.
-#[utoipa::path(
-    get,
-    path = "/api/v1/cases/{id}/history",
-    extensions(("x-fazhi-access" = json!("case.read"))),
-    tag = "cases",
-    params(("id" = String, Path, description = "Case id")),
-    responses((status = 200, description = "The events", body = CaseHistory))
-)]
-pub async fn case_history(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Path(case_id): Path<String>,
-) -> Result<Json<CaseHistory>, Problem> {
-    Ok(Json(
-        state
-            .cases
-            .clone()
-            .get_case_history(state.signed(&identity, pb::GetCaseHistoryRequest { case_id }))
-            .await?
-            .into_inner()
-            .into(),
-    ))
-}
-
-/// Recompute a case's hash chain and name the first broken link, if any.
-#[utoipa::path(
-    get,
-    path = "/api/v1/cases/{id}/history/verify",
-    extensions(("x-fazhi-access" = json!("case.read"))),
-    tag = "cases",
-    params(("id" = String, Path, description = "Case id")),
-    responses((status = 200, description = "Whether the history is as recorded", body = HistoryVerification))
-)]
-pub async fn verify_case_history(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Path(case_id): Path<String>,
-) -> Result<Json<HistoryVerification>, Problem> {
-    Ok(Json(
-        state
-            .cases
-            .clone()
-            .verify_case_history(state.signed(&identity, pb::VerifyCaseHistoryRequest { case_id }))
             .await?
             .into_inner()
             .into(),
