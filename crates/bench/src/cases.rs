@@ -26,7 +26,7 @@ use fazhi_platform::{DivisionCode, category::EnforcementCategory};
 use crate::{Run, System, drive, report, training};
 
 /// Leads waiting to be filed: more than the filing phase can use.
-const LEADS: usize = 6_000;
+const LEADS: usize = 20_000;
 /// Cases the figures are counted over.
 const CASES: usize = 100_000;
 const ITEM: &str = "330217001000";

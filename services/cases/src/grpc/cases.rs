@@ -111,16 +111,6 @@ pub(super) async fn list_cases(
     }))
 }
 
-fn day_or_today(
-    field: &str,
-    value: Option<&fazhi_proto::common::v1::Date>,
-) -> Result<chrono::NaiveDate, Error> {
-    match value {
-        None => Ok(today()),
-        Some(d) => time::date_from_proto(field, Some(d)),
-    }
-}
-
 /// What filing and a decision on the spot both read: the officers named
 /// (bounded and shaped like ids), the case at its version with the party's
 /// number when given now, and the power item cited; then — once the case

@@ -13,16 +13,6 @@ use tonic::{Request, Response, Status};
 use super::*;
 use crate::domain;
 
-fn day_or_today(
-    field: &str,
-    value: Option<&fazhi_proto::common::v1::Date>,
-) -> Result<chrono::NaiveDate, Error> {
-    match value {
-        None => Ok(today()),
-        Some(d) => time::date_from_proto(field, Some(d)),
-    }
-}
-
 pub(super) async fn seize(
     api: &CasesApi,
     request: Request<pb::SeizeRequest>,

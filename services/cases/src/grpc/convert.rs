@@ -309,6 +309,14 @@ pub(super) fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+/// A step's day from the contract, checked; today when absent.
+pub(super) fn day_or_today(field: &str, value: Option<&common::Date>) -> Result<NaiveDate, Error> {
+    match value {
+        None => Ok(today()),
+        Some(d) => time::date_from_proto(field, Some(d)),
+    }
+}
+
 pub(super) fn today() -> chrono::NaiveDate {
     time::china_date(time::now())
 }

@@ -14,16 +14,6 @@ use super::*;
 use crate::domain::{self, Publication};
 use crate::store::Step;
 
-fn day_or_today(
-    field: &str,
-    value: Option<&fazhi_proto::common::v1::Date>,
-) -> Result<chrono::NaiveDate, Error> {
-    match value {
-        None => Ok(today()),
-        Some(d) => time::date_from_proto(field, Some(d)),
-    }
-}
-
 pub(super) fn publication_proto(p: &Publication) -> pb::Publication {
     let w = p.withdrawn.as_ref();
     pb::Publication {

@@ -10,7 +10,7 @@ use fazhi_platform::{
     auth::{self, Caller, Permission},
     time,
 };
-use fazhi_proto::{cases::v1 as pb, common::v1::Date};
+use fazhi_proto::cases::v1 as pb;
 use serde_json::{Value, json};
 use tonic::{Request, Response, Status};
 
@@ -20,13 +20,6 @@ use crate::store::Step;
 
 /// Leaders named at one discussion, bounded before they are read.
 const MAX_LEADERS: usize = 20;
-
-fn day_or_today(field: &str, value: Option<&Date>) -> Result<NaiveDate, Error> {
-    match value {
-        None => Ok(today()),
-        Some(d) => time::date_from_proto(field, Some(d)),
-    }
-}
 
 fn penalty(p: Option<&pb::Penalty>) -> Penalty {
     p.map(|p| Penalty {

@@ -77,13 +77,14 @@ impl Store {
         .bind(first.clone())
         .bind(last.clone())
         .fetch_one(pool);
-        let decided = sqlx::query_as::<_, (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<f64>, Option<i64>)>(
+        let decided = sqlx::query_as::<_, (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, i64, Option<f64>, Option<i64>)>(
             "SELECT COUNT(*), CAST(SUM(decided_on_time) AS BIGINT), CAST(SUM(review_required) AS BIGINT), \
                CAST(SUM(review_required * review_approved) AS BIGINT), CAST(SUM(discussion_required) AS BIGINT), \
                CAST(SUM(discussion_required * discussed) AS BIGINT), \
-               CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM case_records r WHERE r.case_id = cases.id \
-                 AND r.kind IN ('audio', 'video')) THEN 1 ELSE 0 END) AS BIGINT), \
+               COUNT(av.case_id), \
                CAST(AVG(days_to_decision) AS DOUBLE PRECISION), CAST(SUM(fine_fen) AS BIGINT) FROM cases \
+             LEFT JOIN (SELECT DISTINCT case_id FROM case_records WHERE kind IN ('audio', 'video')) av \
+               ON av.case_id = cases.id \
              WHERE division_code >= $1 AND division_code < $2 AND decided_on >= $3 AND decided_on <= $4",
         )
         .bind(low.clone())
@@ -131,7 +132,7 @@ impl Store {
             reviewed: n(decided.3),
             discussion_required: n(decided.4),
             discussed: n(decided.5),
-            recorded: n(decided.6),
+            recorded: decided.6,
             avg_days_to_decision: decided.7.unwrap_or(0.0),
             fines_imposed_fen: n(decided.8),
             closed,

@@ -52,6 +52,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "figures",
         include_str!("../../migrations/0006_figures.sql"),
     ),
+    EmbeddedMigration::new(
+        7,
+        "figure indexes",
+        include_str!("../../migrations/0007_figure_indexes.sql"),
+    ),
 ];
 
 pub(super) fn date(text: &str) -> Result<NaiveDate, Error> {
