@@ -84,6 +84,8 @@ const STATEFUL: &[&str] = &[
     "/api/v1/cases/{id}/seizure/release",
     "/api/v1/cases/{id}/demolition-notice",
     "/api/v1/cases/{id}/demolition",
+    "/api/v1/cases/{id}/decision-period/extend",
+    "/api/v1/cases/{id}/payment/defer",
 ];
 
 /// A valid resident ID number (GB 11643 check digit) for sequence `n`.
@@ -469,6 +471,13 @@ fn probe(
             Method::POST,
             path.replace("{id}", fx.pick(&fx.case, target)),
             Some(json!({ "version": 1, "at": "2025-07-01T10:00:00+08:00" })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/decision-period/extend")
+        | ("POST", "/api/v1/cases/{id}/payment/defer") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "days": 30, "approved_by": "镇长", "basis": "规章" })),
             Outside::NotFound,
         ),
         ("GET", "/api/v1/public/decisions") => (Method::GET, path.to_owned(), None, Outside::Same),

@@ -1032,3 +1032,93 @@ async fn a_seizure_is_extended_once_and_a_demolition_waits_for_its_notice_the_da
     );
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn an_approved_extension_and_deferral_move_their_deadlines() {
+    let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
+    let county = sandbox
+        .account("county.deadlines", &["county_overseer"], COUNTY)
+        .await;
+    let leader = sandbox
+        .account("deadlines.leader", &["leader"], TOWNSHIP)
+        .await;
+    let (status, _) = post(
+        &sandbox,
+        &county,
+        "/api/v1/power-items",
+        power_item("330217001000", json!([TOWNSHIP])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let officers = [
+        officer(&sandbox, &county, 61, true).await,
+        officer(&sandbox, &county, 62, true).await,
+    ];
+    let mut body = lead();
+    body["discovered_on"] = "2026-03-01".into();
+    let (_, case) = post(&sandbox, &leader, "/api/v1/cases", body).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let go = |name: &str, body: Value| {
+        let path = format!("/api/v1/cases/{id}/{name}");
+        let (sandbox, leader) = (&sandbox, &leader);
+        async move { post(sandbox, leader, &path, body).await }
+    };
+    let approval = |version: i64, days: i64, basis: &str| json!({ "version": version, "days": days, "approved_by": "镇长", "basis": basis });
+    let (status, _) = go("file", json!({ "version": 1, "power_item_code": "330217001000", "officer_ids": officers, "on": "2026-03-03" })).await;
+    assert_eq!(status, StatusCode::OK);
+    // 90 days from 3 March run to 1 June; 30 more days approved, to 1 July.
+    let (status, extended) = go(
+        "decision-period/extend",
+        approval(2, 30, "《河南省行政处罚程序规定》"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{extended}");
+    let (status, problem) = go("decision-period/extend", approval(3, 30, "再次延长")).await;
+    assert_eq!(
+        (status, &problem["code"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("already_extended"))
+    );
+    let (status, _) = go(
+        "notify",
+        json!({ "version": 3, "on": "2026-03-09", "penalty": { "fine_fen": 50_000 } }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, decided) = go("decide", json!({ "version": 4, "on": "2026-06-15", "kind": "penalty", "penalty": { "fine_fen": 50_000 } })).await;
+    assert_eq!(
+        (status, &decided["proceedings"]["decision"]["on_time"]),
+        (StatusCode::OK, &json!(true)),
+        "{decided}"
+    );
+    let (status, served) = go(
+        "serve",
+        json!({ "version": 5, "on": "2026-06-16", "method": "in_person" }),
+    )
+    .await;
+    assert_eq!(
+        (status, &served["proceedings"]["service"]["fine_due"]),
+        (StatusCode::OK, &json!("2026-07-01"))
+    );
+    // Deferred 30 days on approval: due 31 July, no late charge until then.
+    let (status, deferred) = go(
+        "payment/defer",
+        approval(6, 30, "当事人经济困难，申请暂缓缴纳"),
+    )
+    .await;
+    assert_eq!(
+        (status, &deferred["proceedings"]["service"]["fine_due"]),
+        (StatusCode::OK, &json!("2026-07-31")),
+        "{deferred}"
+    );
+    let (status, paid) = go(
+        "payment",
+        json!({ "version": 7, "on": "2026-07-31", "amount_fen": 50_000 }),
+    )
+    .await;
+    assert_eq!(
+        (status, &paid["proceedings"]["payment"]["late_charge_fen"]),
+        (StatusCode::OK, &json!(0)),
+        "{paid}"
+    );
+    sandbox.stop().await;
+}

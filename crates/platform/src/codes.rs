@@ -338,6 +338,8 @@ catalogue! {
     NotOnHoliday => "not_on_holiday",
     /// never at night (行政强制法 Art. 43)
     NotAtNight => "not_at_night",
+    /// this deadline was moved already
+    AlreadyExtended => "already_extended",
 }
 
 impl std::fmt::Display for Code {

@@ -163,6 +163,15 @@ fn day(d: NaiveDate) -> Option<common::Date> {
     time::date_to_proto(d)
 }
 
+fn approval_proto(a: &crate::domain::Approval) -> pb::Approval {
+    pb::Approval {
+        on: day(a.on),
+        days: i32::try_from(a.days).unwrap_or(i32::MAX),
+        approved_by: a.approved_by.clone(),
+        basis: a.basis.clone(),
+    }
+}
+
 /// Every step after filing, as recorded.
 fn proceedings_proto(p: &Proceedings) -> pb::Proceedings {
     pb::Proceedings {
@@ -224,6 +233,8 @@ fn proceedings_proto(p: &Proceedings) -> pb::Proceedings {
             removal_by: day(d.removal_by),
             done_at: d.done_at.map(time::to_timestamp),
         }),
+        decision_extension: p.decision_extension.as_ref().map(approval_proto),
+        deferral: p.deferral.as_ref().map(approval_proto),
         recusals: p
             .recusals
             .iter()

@@ -303,6 +303,20 @@ impl CaseService for CasesApi {
         coercion::demolish(self, request).await
     }
 
+    async fn extend_decision_period(
+        &self,
+        request: Request<pb::ApprovalRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        steps::extend_decision_period(self, request).await
+    }
+
+    async fn defer_payment(
+        &self,
+        request: Request<pb::ApprovalRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        steps::defer_payment(self, request).await
+    }
+
     async fn get_case_history(
         &self,
         request: Request<pb::GetCaseHistoryRequest>,

@@ -418,3 +418,54 @@ pub(super) async fn close_case(
     )
     .await
 }
+
+/// The approval a moved deadline records, read.
+fn approval(r: &pb::ApprovalRequest) -> Result<(u32, chrono::NaiveDate, Value), Error> {
+    let on = day_or_today("on", r.on.as_ref())?;
+    let days = u32::try_from(r.days).unwrap_or(0);
+    let detail = json!({
+        "on": on.to_string(),
+        "days": days,
+        "approved_by": r.approved_by,
+        "basis": r.basis,
+    });
+    Ok((days, on, detail))
+}
+
+pub(super) async fn extend_decision_period(
+    api: &CasesApi,
+    request: Request<pb::ApprovalRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseDecide)?;
+    let r = request.into_inner();
+    let (days, on, detail) = approval(&r)?;
+    step(
+        api,
+        &caller,
+        (&r.case_id, r.version),
+        "decision_period_extended",
+        detail,
+        |c| domain::extend_decision_period(c, days, &r.approved_by, &r.basis, on, today()),
+    )
+    .await
+}
+
+pub(super) async fn defer_payment(
+    api: &CasesApi,
+    request: Request<pb::ApprovalRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseDecide)?;
+    let r = request.into_inner();
+    let (days, on, detail) = approval(&r)?;
+    step(
+        api,
+        &caller,
+        (&r.case_id, r.version),
+        "payment_deferred",
+        detail,
+        |c| domain::defer_payment(c, days, &r.approved_by, &r.basis, on, today()),
+    )
+    .await
+}

@@ -147,6 +147,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::release_seizure))
         .routes(routes!(cases::announce_demolition))
         .routes(routes!(cases::demolish))
+        .routes(routes!(cases::extend_decision_period))
+        .routes(routes!(cases::defer_payment))
         .routes(routes!(cases::case_history))
         .routes(routes!(cases::verify_case_history))
 }

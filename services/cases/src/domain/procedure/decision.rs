@@ -146,7 +146,8 @@ pub fn decide(
         ));
     }
     let filed = case.filed_on.unwrap_or(case.discovered_on);
-    let on_time = on <= filed + Days::new(u64::from(rules.decision_days));
+    let extension = p.decision_extension.as_ref().map_or(0, |a| a.days);
+    let on_time = on <= filed + Days::new(u64::from(rules.decision_days + extension));
     Ok(next(case, CaseStatus::Decided, |p| {
         p.decision = Some(Decision {
             on,

@@ -11,10 +11,12 @@ use serde::{Deserialize, Serialize};
 pub(super) use super::case::check_step_day as step_day;
 use super::{Case, CaseStatus, PartyKind};
 
+mod deadlines;
 mod decision;
 mod execution;
 mod notice;
 
+pub use deadlines::*;
 pub use decision::*;
 pub use execution::*;
 pub use notice::*;
@@ -201,6 +203,10 @@ pub struct Proceedings {
     pub seizure: Option<super::Seizure>,
     /// The announced forced demolition, and when it was carried out.
     pub demolition: Option<super::Demolition>,
+    /// The decision period's extension, with its approval (Art. 60).
+    pub decision_extension: Option<Approval>,
+    /// The fine's payment deferred, with its approval (Art. 66).
+    pub deferral: Option<Approval>,
 }
 
 /// A fine in yuan as fen, for comparing with the thresholds.

@@ -162,6 +162,25 @@ pub struct Demolition {
     pub done_at: Option<String>,
 }
 
+/// A deadline moved on a recorded approval.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Approval {
+    #[schema(format = Date, example = "2026-03-20")]
+    pub on: String,
+    pub days: i32,
+    pub approved_by: String,
+    pub basis: String,
+}
+
+fn approval(a: pb::Approval) -> Approval {
+    Approval {
+        on: date_to_rest(a.on.as_ref()),
+        days: a.days,
+        approved_by: a.approved_by,
+        basis: a.basis,
+    }
+}
+
 /// Every step after filing, as recorded; a step not taken is absent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct Proceedings {
@@ -193,6 +212,12 @@ pub struct Proceedings {
     pub seizure: Option<Seizure>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub demolition: Option<Demolition>,
+    /// The decision period's extension (Art. 60).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision_extension: Option<Approval>,
+    /// The fine's deferral (Art. 66).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deferral: Option<Approval>,
 }
 
 impl From<pb::Proceedings> for Proceedings {
@@ -256,6 +281,8 @@ impl From<pb::Proceedings> for Proceedings {
                 removal_by: date_to_rest(d.removal_by.as_ref()),
                 done_at: instant(d.done_at),
             }),
+            decision_extension: p.decision_extension.map(approval),
+            deferral: p.deferral.map(approval),
             recusals: p
                 .recusals
                 .into_iter()

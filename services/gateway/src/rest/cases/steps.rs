@@ -221,6 +221,35 @@ impl RecordPaymentRequest {
     }
 }
 
+/// A deadline moved on a recorded approval.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalRequest {
+    pub version: i64,
+    #[serde(default)]
+    #[schema(format = Date, example = "2026-03-20")]
+    pub on: Option<String>,
+    /// Days the deadline moves: the decision period 1 to 180, a payment 1 to 365.
+    pub days: i32,
+    /// Who approved it (the agency's leader).
+    pub approved_by: String,
+    /// The regulation or the reason it rests on.
+    pub basis: String,
+}
+
+impl ApprovalRequest {
+    fn into_proto(self, case_id: String) -> Result<pb::ApprovalRequest, Problem> {
+        Ok(pb::ApprovalRequest {
+            on: day("on", self.on.as_deref())?,
+            days: self.days,
+            approved_by: self.approved_by,
+            basis: self.basis,
+            case_id,
+            version: self.version,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecideOnTheSpotRequest {
@@ -382,4 +411,20 @@ case_step!(
     RecuseOfficerRequest,
     recuse_officer,
     "Recuse an officer from the case (回避, Art. 43): they leave its officers and can never act on it, preside over its hearing or review it."
+);
+case_step!(
+    extend_decision_period,
+    "/api/v1/cases/{id}/decision-period/extend",
+    "case.decide",
+    ApprovalRequest,
+    extend_decision_period,
+    "Extend the decision period once, where a regulation allows it, with the approval recorded (Art. 60)."
+);
+case_step!(
+    defer_payment,
+    "/api/v1/cases/{id}/payment/defer",
+    "case.decide",
+    ApprovalRequest,
+    defer_payment,
+    "Defer a served fine's payment on approval (暂缓缴纳, Art. 66): the due day moves, and the late charge runs from it."
 );
