@@ -86,6 +86,8 @@ const STATEFUL: &[&str] = &[
     "/api/v1/cases/{id}/demolition",
     "/api/v1/cases/{id}/decision-period/extend",
     "/api/v1/cases/{id}/payment/defer",
+    "/api/v1/cases/{id}/payment/demand",
+    "/api/v1/cases/{id}/court-enforcement",
 ];
 
 /// A valid resident ID number (GB 11643 check digit) for sequence `n`.
@@ -501,6 +503,8 @@ fn probe(
         ),
         ("POST", "/api/v1/cases/{id}/defence")
         | ("POST", "/api/v1/cases/{id}/hearing-request")
+        | ("POST", "/api/v1/cases/{id}/payment/demand")
+        | ("POST", "/api/v1/cases/{id}/court-enforcement")
         | ("POST", "/api/v1/cases/{id}/close") => (
             Method::POST,
             path.replace("{id}", fx.pick(&fx.case, target)),

@@ -1122,3 +1122,99 @@ async fn an_approved_extension_and_deferral_move_their_deadlines() {
     );
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn an_unpaid_fine_is_demanded_and_taken_to_the_court_in_its_window() {
+    let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
+    let county = sandbox
+        .account("county.court", &["county_overseer"], COUNTY)
+        .await;
+    let leader = sandbox.account("court.leader", &["leader"], TOWNSHIP).await;
+    let (status, _) = post(
+        &sandbox,
+        &county,
+        "/api/v1/power-items",
+        power_item("330217001000", json!([TOWNSHIP])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let officers = [
+        officer(&sandbox, &county, 71, true).await,
+        officer(&sandbox, &county, 72, true).await,
+    ];
+    let mut body = lead();
+    body["discovered_on"] = "2026-03-01".into();
+    let (_, case) = post(&sandbox, &leader, "/api/v1/cases", body).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let go = |name: &str, body: Value| {
+        let path = format!("/api/v1/cases/{id}/{name}");
+        let (sandbox, leader) = (&sandbox, &leader);
+        async move { post(sandbox, leader, &path, body).await }
+    };
+    for (name, body) in [
+        (
+            "file",
+            json!({ "version": 1, "power_item_code": "330217001000", "officer_ids": officers, "on": "2026-03-03" }),
+        ),
+        (
+            "notify",
+            json!({ "version": 2, "on": "2026-03-09", "penalty": { "fine_fen": 50_000 } }),
+        ),
+        (
+            "decide",
+            json!({ "version": 3, "on": "2026-03-16", "kind": "penalty", "penalty": { "fine_fen": 50_000 } }),
+        ),
+        (
+            "serve",
+            json!({ "version": 4, "on": "2026-03-17", "method": "in_person" }),
+        ),
+    ] {
+        let (status, answer) = go(name, body).await;
+        assert_eq!(status, StatusCode::OK, "{name}: {answer}");
+    }
+    // Due 1 April; demanded after it; the party may sue until 17 September.
+    let (status, problem) = go(
+        "payment/demand",
+        json!({ "version": 5, "on": "2026-04-01" }),
+    )
+    .await;
+    assert_eq!(
+        (status, &problem["code"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("not_yet_due"))
+    );
+    let (status, _) = go(
+        "payment/demand",
+        json!({ "version": 5, "on": "2026-04-10" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, problem) = go(
+        "court-enforcement",
+        json!({ "version": 6, "on": "2026-09-17" }),
+    )
+    .await;
+    assert_eq!(
+        (status, &problem["code"]),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &json!("appeal_period_running")
+        )
+    );
+    let (status, applied) = go(
+        "court-enforcement",
+        json!({ "version": 6, "on": "2026-09-18" }),
+    )
+    .await;
+    assert_eq!(
+        (status, &applied["proceedings"]["court"]["applied_on"]),
+        (StatusCode::OK, &json!("2026-09-18")),
+        "{applied}"
+    );
+    let (status, closed) = go("close", json!({ "version": 7, "on": "2026-09-20" })).await;
+    assert_eq!(
+        (status, &closed["status"]),
+        (StatusCode::OK, &json!("closed")),
+        "{closed}"
+    );
+    sandbox.stop().await;
+}

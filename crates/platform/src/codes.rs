@@ -340,6 +340,16 @@ catalogue! {
     NotAtNight => "not_at_night",
     /// this deadline was moved already
     AlreadyExtended => "already_extended",
+    /// the fine is not yet due
+    NotYetDue => "not_yet_due",
+    /// the court is asked after a written demand (催告, 行政强制法 Art. 54)
+    DemandRequired => "demand_required",
+    /// the court is asked ten days after the demand (Art. 54)
+    DemandPeriodRunning => "demand_period_running",
+    /// the party's time to sue has not run out (Art. 53)
+    AppealPeriodRunning => "appeal_period_running",
+    /// the three months to ask the court have passed (Art. 53)
+    CourtWindowPassed => "court_window_passed",
 }
 
 impl std::fmt::Display for Code {

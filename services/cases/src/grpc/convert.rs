@@ -235,6 +235,10 @@ fn proceedings_proto(p: &Proceedings) -> pb::Proceedings {
         }),
         decision_extension: p.decision_extension.as_ref().map(approval_proto),
         deferral: p.deferral.as_ref().map(approval_proto),
+        court: p.court.as_ref().map(|c| pb::CourtEnforcement {
+            demanded_on: day(c.demanded_on),
+            applied_on: c.applied_on.and_then(day),
+        }),
         recusals: p
             .recusals
             .iter()

@@ -317,6 +317,20 @@ impl CaseService for CasesApi {
         steps::defer_payment(self, request).await
     }
 
+    async fn demand_payment(
+        &self,
+        request: Request<pb::CaseStepRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        coercion::demand_payment(self, request).await
+    }
+
+    async fn apply_to_court(
+        &self,
+        request: Request<pb::CaseStepRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        coercion::apply_to_court(self, request).await
+    }
+
     async fn get_case_history(
         &self,
         request: Request<pb::GetCaseHistoryRequest>,

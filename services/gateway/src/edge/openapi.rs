@@ -149,6 +149,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::demolish))
         .routes(routes!(cases::extend_decision_period))
         .routes(routes!(cases::defer_payment))
+        .routes(routes!(cases::demand_payment))
+        .routes(routes!(cases::apply_to_court))
         .routes(routes!(cases::case_history))
         .routes(routes!(cases::verify_case_history))
 }

@@ -119,7 +119,12 @@ pub fn close(case: &Case, on: NaiveDate, today: NaiveDate) -> Result<Case, Error
         .service
         .as_ref()
         .is_some_and(|s| s.fine_due.is_some());
-    if owes && case.proceedings.payment.is_none() {
+    let enforced = case
+        .proceedings
+        .court
+        .as_ref()
+        .is_some_and(|c| c.applied_on.is_some());
+    if owes && case.proceedings.payment.is_none() && !enforced {
         return Err(rule(
             Code::FineUnpaid,
             "on",

@@ -11,11 +11,13 @@ use serde::{Deserialize, Serialize};
 pub(super) use super::case::check_step_day as step_day;
 use super::{Case, CaseStatus, PartyKind};
 
+mod court;
 mod deadlines;
 mod decision;
 mod execution;
 mod notice;
 
+pub use court::*;
 pub use deadlines::*;
 pub use decision::*;
 pub use execution::*;
@@ -207,6 +209,8 @@ pub struct Proceedings {
     pub decision_extension: Option<Approval>,
     /// The fine's payment deferred, with its approval (Art. 66).
     pub deferral: Option<Approval>,
+    /// An unpaid fine demanded and taken to the court.
+    pub court: Option<CourtEnforcement>,
 }
 
 /// A fine in yuan as fen, for comparing with the thresholds.

@@ -152,3 +152,19 @@ case_step!(
     demolish,
     "Record the forced demolition: after the removal period, on a working day, not at night, with its audio or video record (Arts. 43–44)."
 );
+case_step!(
+    demand_payment,
+    "/api/v1/cases/{id}/payment/demand",
+    "case.decide",
+    CaseStepRequest,
+    demand_payment,
+    "Demand an unpaid fine in writing (催告), after its due day (行政强制法 Art. 54)."
+);
+case_step!(
+    apply_to_court,
+    "/api/v1/cases/{id}/court-enforcement",
+    "case.decide",
+    CaseStepRequest,
+    apply_to_court,
+    "Apply to the court for enforcement: ten days after the demand, after the party's six months to sue and within three months of that (行政强制法 Arts. 53–54)."
+);

@@ -181,6 +181,16 @@ fn approval(a: pb::Approval) -> Approval {
     }
 }
 
+/// An unpaid fine demanded (催告) and taken to the court.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CourtEnforcement {
+    #[schema(format = Date, example = "2026-07-05")]
+    pub demanded_on: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date, example = "2027-01-05")]
+    pub applied_on: Option<String>,
+}
+
 /// Every step after filing, as recorded; a step not taken is absent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct Proceedings {
@@ -218,6 +228,8 @@ pub struct Proceedings {
     /// The fine's deferral (Art. 66).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deferral: Option<Approval>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub court: Option<CourtEnforcement>,
 }
 
 impl From<pb::Proceedings> for Proceedings {
@@ -283,6 +295,10 @@ impl From<pb::Proceedings> for Proceedings {
             }),
             decision_extension: p.decision_extension.map(approval),
             deferral: p.deferral.map(approval),
+            court: p.court.map(|c| CourtEnforcement {
+                demanded_on: date_to_rest(c.demanded_on.as_ref()),
+                applied_on: optional_day(c.applied_on.as_ref()),
+            }),
             recusals: p
                 .recusals
                 .into_iter()

@@ -1,0 +1,206 @@
+//! Enforcement by the court (申请人民法院强制执行, 行政强制法 Arts. 53–54): a
+//! fine left unpaid is first demanded in writing (催告); ten days after
+//! the demand, and only once the party's time to appeal has run out (six
+//! months from the decision's service, 行政诉讼法 Art. 46), the agency may
+//! apply to the court — within three months of that.
+
+use chrono::{Days, Months, NaiveDate};
+use fazhi_platform::{Code, Error};
+use serde::{Deserialize, Serialize};
+
+use super::*;
+use crate::domain::{Case, CaseStatus, rule};
+
+/// Days after the demand before the court is asked (Art. 54).
+pub const DEMAND_DAYS: u64 = 10;
+/// Months the party has to sue after service (行政诉讼法 Art. 46).
+pub const APPEAL_MONTHS: u32 = 6;
+/// Months after the appeal period in which the court is asked (Art. 53).
+pub const COURT_WINDOW_MONTHS: u32 = 3;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourtEnforcement {
+    /// 催告: the written demand.
+    pub demanded_on: NaiveDate,
+    /// The application to the court.
+    pub applied_on: Option<NaiveDate>,
+}
+
+fn unpaid_fine_due(case: &Case) -> Result<NaiveDate, Error> {
+    expect(case, CaseStatus::Served, "enforcement")?;
+    if case.proceedings.payment.is_some() {
+        return Err(rule(Code::NothingToPay, "on", "the fine is paid"));
+    }
+    case.proceedings
+        .service
+        .as_ref()
+        .and_then(|s| s.fine_due)
+        .ok_or_else(|| rule(Code::NothingToPay, "on", "the decision carries no fine"))
+}
+
+/// 催告: a written demand for an unpaid fine, after its due day.
+pub fn demand_payment(case: &Case, on: NaiveDate, today: NaiveDate) -> Result<Case, Error> {
+    let due = unpaid_fine_due(case)?;
+    step_day("on", on, last_step(case), today)?;
+    if on <= due {
+        return Err(rule(
+            Code::NotYetDue,
+            "on",
+            format!("the fine is due on {due}: it is demanded after that (行政强制法 Art. 54)"),
+        ));
+    }
+    if case.proceedings.court.is_some() {
+        return Err(rule(
+            Code::AlreadyRequested,
+            "on",
+            "the payment was demanded already",
+        ));
+    }
+    Ok(next(case, CaseStatus::Served, |p| {
+        p.court = Some(CourtEnforcement {
+            demanded_on: on,
+            applied_on: None,
+        })
+    }))
+}
+
+/// 申请强制执行: ten days after the demand, after the party's time to
+/// appeal ran out and within three months of that (Arts. 53–54).
+pub fn apply_to_court(case: &Case, on: NaiveDate, today: NaiveDate) -> Result<Case, Error> {
+    unpaid_fine_due(case)?;
+    step_day("on", on, last_step(case), today)?;
+    let Some(court) = case
+        .proceedings
+        .court
+        .as_ref()
+        .filter(|c| c.applied_on.is_none())
+    else {
+        return Err(rule(
+            Code::DemandRequired,
+            "on",
+            "the court is asked after a written demand (催告, 行政强制法 Art. 54)",
+        ));
+    };
+    if on < court.demanded_on + Days::new(DEMAND_DAYS) {
+        return Err(rule(
+            Code::DemandPeriodRunning,
+            "on",
+            format!(
+                "the court is asked ten days after the demand of {} (行政强制法 Art. 54)",
+                court.demanded_on
+            ),
+        ));
+    }
+    let served = case
+        .proceedings
+        .service
+        .as_ref()
+        .map(|s| s.on)
+        .ok_or_else(|| Error::internal("a served case without its service"))?;
+    let appeal_ends = served
+        .checked_add_months(Months::new(APPEAL_MONTHS))
+        .unwrap_or(served);
+    if on <= appeal_ends {
+        return Err(rule(
+            Code::AppealPeriodRunning,
+            "on",
+            format!(
+                "the party may sue until {appeal_ends}: the court is asked after that (行政强制法 Art. 53)"
+            ),
+        ));
+    }
+    let last = appeal_ends
+        .checked_add_months(Months::new(COURT_WINDOW_MONTHS))
+        .unwrap_or(appeal_ends);
+    if on > last {
+        return Err(rule(
+            Code::CourtWindowPassed,
+            "on",
+            format!(
+                "the court is asked within three months of the appeal period, by {last} (行政强制法 Art. 53)"
+            ),
+        ));
+    }
+    Ok(next(case, CaseStatus::Served, |p| {
+        if let Some(c) = p.court.as_mut() {
+            c.applied_on = Some(on);
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use fazhi_calendar::Calendar;
+
+    use super::super::fixtures::*;
+    use super::*;
+    use crate::domain::fixtures::*;
+
+    /// Decided 15 March 2024, served Monday 18 March: ¥500 due 2 April.
+    fn served() -> Case {
+        let decided = decide(
+            &notified(fine(500)),
+            DecisionKind::Penalty,
+            fine(500),
+            day("2024-03-15"),
+            day(TODAY),
+            &rules(),
+        )
+        .unwrap();
+        serve(
+            &decided,
+            ServiceMethod::InPerson,
+            false,
+            day("2024-03-18"),
+            day(TODAY),
+            &Calendar::official(),
+            &rules(),
+            &[],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn an_unpaid_fine_is_demanded_after_its_due_day_and_the_court_asked_in_its_window() {
+        let today = day(TODAY);
+        assert_eq!(
+            apply_to_court(&served(), day("2024-10-01"), today)
+                .unwrap_err()
+                .code,
+            Code::DemandRequired
+        );
+        assert_eq!(
+            demand_payment(&served(), day("2024-04-02"), today)
+                .unwrap_err()
+                .code,
+            Code::NotYetDue
+        );
+        let demanded = demand_payment(&served(), day("2024-04-03"), today).unwrap();
+        assert_eq!(
+            apply_to_court(&demanded, day("2024-04-12"), today)
+                .unwrap_err()
+                .code,
+            Code::DemandPeriodRunning
+        );
+        // The party may sue until 18 September; the court is asked from the 19th to 18 December.
+        assert_eq!(
+            apply_to_court(&demanded, day("2024-09-18"), today)
+                .unwrap_err()
+                .code,
+            Code::AppealPeriodRunning
+        );
+        assert_eq!(
+            apply_to_court(&demanded, day("2024-12-19"), today)
+                .unwrap_err()
+                .code,
+            Code::CourtWindowPassed
+        );
+        let applied = apply_to_court(&demanded, day("2024-09-19"), today).unwrap();
+        assert_eq!(
+            applied.proceedings.court.clone().unwrap().applied_on,
+            Some(day("2024-09-19"))
+        );
+        // A case enforced by the court closes without the payment.
+        assert!(close(&applied, day("2024-09-20"), today).is_ok());
+    }
+}
