@@ -88,6 +88,8 @@ const STATEFUL: &[&str] = &[
     "/api/v1/cases/{id}/payment/defer",
     "/api/v1/cases/{id}/payment/demand",
     "/api/v1/cases/{id}/court-enforcement",
+    "/api/v1/cases/{id}/evidence-preservation",
+    "/api/v1/cases/{id}/evidence-preservation/decide",
 ];
 
 /// A valid resident ID number (GB 11643 check digit) for sequence `n`.
@@ -480,6 +482,18 @@ fn probe(
             Method::POST,
             path.replace("{id}", fx.pick(&fx.case, target)),
             Some(json!({ "version": 1, "days": 30, "approved_by": "镇长", "basis": "规章" })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/evidence-preservation") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "items": "建筑材料一批" })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/evidence-preservation/decide") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "index": 0, "outcome": "returned" })),
             Outside::NotFound,
         ),
         ("GET", "/api/v1/public/decisions") => (Method::GET, path.to_owned(), None, Outside::Same),

@@ -1218,3 +1218,84 @@ async fn an_unpaid_fine_is_demanded_and_taken_to_the_court_in_its_window() {
     );
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn preserved_evidence_is_decided_on_within_seven_working_days() {
+    let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
+    let county = sandbox
+        .account("county.evidence", &["county_overseer"], COUNTY)
+        .await;
+    let leader = sandbox
+        .account("evidence.leader", &["leader"], TOWNSHIP)
+        .await;
+    let (status, _) = post(
+        &sandbox,
+        &county,
+        "/api/v1/power-items",
+        power_item("330217001000", json!([TOWNSHIP])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let officers = [
+        officer(&sandbox, &county, 81, true).await,
+        officer(&sandbox, &county, 82, true).await,
+    ];
+    let mut body = lead();
+    body["discovered_on"] = "2026-03-01".into();
+    let (_, case) = post(&sandbox, &leader, "/api/v1/cases", body).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let go = |name: &str, body: Value| {
+        let path = format!("/api/v1/cases/{id}/{name}");
+        let (sandbox, leader) = (&sandbox, &leader);
+        async move { post(sandbox, leader, &path, body).await }
+    };
+    let (status, problem) = go(
+        "evidence-preservation",
+        json!({ "version": 1, "items": "建筑材料一批" }),
+    )
+    .await;
+    assert_eq!(
+        (status, &problem["code"]),
+        (StatusCode::CONFLICT, &json!("invalid_transition")),
+        "a lead preserves nothing"
+    );
+    let (status, _) = go("file", json!({ "version": 1, "power_item_code": "330217001000", "officer_ids": officers, "on": "2026-03-03" })).await;
+    assert_eq!(status, StatusCode::OK);
+    // Thursday 12 March 2026: seven working days is Monday 23 March.
+    let (status, kept) = go(
+        "evidence-preservation",
+        json!({ "version": 2, "on": "2026-03-12", "items": "建筑材料一批" }),
+    )
+    .await;
+    assert_eq!(
+        (
+            status,
+            &kept["proceedings"]["preservations"][0]["decide_by"]
+        ),
+        (StatusCode::OK, &json!("2026-03-23")),
+        "{kept}"
+    );
+    let (status, decided) = go(
+        "evidence-preservation/decide",
+        json!({ "version": 3, "on": "2026-03-19", "index": 0, "outcome": "seized" }),
+    )
+    .await;
+    assert_eq!(
+        (
+            status,
+            &decided["proceedings"]["preservations"][0]["outcome"]
+        ),
+        (StatusCode::OK, &json!("seized")),
+        "{decided}"
+    );
+    let (status, problem) = go(
+        "evidence-preservation/decide",
+        json!({ "version": 4, "on": "2026-03-20", "index": 0, "outcome": "returned" }),
+    )
+    .await;
+    assert_eq!(
+        (status, &problem["code"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("already_decided"))
+    );
+    sandbox.stop().await;
+}

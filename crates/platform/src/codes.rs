@@ -350,6 +350,8 @@ catalogue! {
     AppealPeriodRunning => "appeal_period_running",
     /// the three months to ask the court have passed (Art. 53)
     CourtWindowPassed => "court_window_passed",
+    /// this was decided already
+    AlreadyDecided => "already_decided",
 }
 
 impl std::fmt::Display for Code {

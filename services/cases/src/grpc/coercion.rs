@@ -154,3 +154,39 @@ pub(super) async fn apply_to_court(
 ) -> Result<Response<pb::Case>, Status> {
     court_step(api, request, "court_applied", domain::apply_to_court).await
 }
+
+pub(super) async fn preserve_evidence(
+    api: &CasesApi,
+    request: Request<pb::PreserveEvidenceRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseDecide)?;
+    let r = request.into_inner();
+    let on = day_or_today("on", r.on.as_ref())?;
+    let case = api.case_at(&caller, &r.case_id, r.version).await?;
+    let after = domain::preserve_evidence(&case, &r.items, on, today(), &api.calendar)?;
+    let detail = json!({ "on": on.to_string(), "items": r.items });
+    api.record(&caller, &case, &after, "evidence_preserved", detail)
+        .await?;
+    Ok(Response::new(case_proto(&after)))
+}
+
+pub(super) async fn decide_preservation(
+    api: &CasesApi,
+    request: Request<pb::DecidePreservationRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseDecide)?;
+    let r = request.into_inner();
+    let on = day_or_today("on", r.on.as_ref())?;
+    let outcome = preservation_outcome("outcome", r.outcome)?
+        .ok_or_else(|| Error::invalid_field("outcome", Code::Required, "outcome is required"))?;
+    let index = usize::try_from(r.index)
+        .map_err(|_| Error::invalid_field("index", Code::InvalidCount, "index is 0 or more"))?;
+    let case = api.case_at(&caller, &r.case_id, r.version).await?;
+    let after = domain::decide_preservation(&case, index, outcome, on, today())?;
+    let detail = json!({ "on": on.to_string(), "index": index, "outcome": outcome.code() });
+    api.record(&caller, &case, &after, "preservation_decided", detail)
+        .await?;
+    Ok(Response::new(case_proto(&after)))
+}

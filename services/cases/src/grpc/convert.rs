@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 
 use crate::domain::{
     Case, CaseSource, CaseStatus, DecisionKind, Event, PartyKind, Penalty, PowerItem, PowerKind,
-    PowerSource, Proceedings, Record, RecordKind, RecordStep, RecusalReason, ServiceMethod,
-    WithdrawReason,
+    PowerSource, PreservationOutcome, Proceedings, Record, RecordKind, RecordStep, RecusalReason,
+    ServiceMethod, WithdrawReason,
 };
 
 /// A proto enum and its domain counterpart, both ways (`$from` reads a
@@ -152,6 +152,14 @@ proto_enum!(
     "RECUSAL_REASON_"
 );
 
+proto_enum!(
+    preservation_outcome,
+    preservation_outcome_proto,
+    PreservationOutcome,
+    pb::PreservationOutcome,
+    "PRESERVATION_OUTCOME_"
+);
+
 fn penalty_proto(p: &Penalty) -> Option<pb::Penalty> {
     Some(pb::Penalty {
         warning: p.warning,
@@ -235,6 +243,21 @@ fn proceedings_proto(p: &Proceedings) -> pb::Proceedings {
         }),
         decision_extension: p.decision_extension.as_ref().map(approval_proto),
         deferral: p.deferral.as_ref().map(approval_proto),
+        preservations: p
+            .preservations
+            .iter()
+            .map(|x| pb::Preservation {
+                on: day(x.on),
+                items: x.items.clone(),
+                decide_by: day(x.decide_by),
+                decided_on: x.decided_on.and_then(day),
+                outcome: x
+                    .outcome
+                    .as_deref()
+                    .and_then(PreservationOutcome::from_code)
+                    .map_or(0, preservation_outcome_proto),
+            })
+            .collect(),
         court: p.court.as_ref().map(|c| pb::CourtEnforcement {
             demanded_on: day(c.demanded_on),
             applied_on: c.applied_on.and_then(day),

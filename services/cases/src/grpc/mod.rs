@@ -331,6 +331,20 @@ impl CaseService for CasesApi {
         coercion::apply_to_court(self, request).await
     }
 
+    async fn preserve_evidence(
+        &self,
+        request: Request<pb::PreserveEvidenceRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        coercion::preserve_evidence(self, request).await
+    }
+
+    async fn decide_preservation(
+        &self,
+        request: Request<pb::DecidePreservationRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        coercion::decide_preservation(self, request).await
+    }
+
     async fn get_case_history(
         &self,
         request: Request<pb::GetCaseHistoryRequest>,

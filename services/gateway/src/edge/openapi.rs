@@ -151,6 +151,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::defer_payment))
         .routes(routes!(cases::demand_payment))
         .routes(routes!(cases::apply_to_court))
+        .routes(routes!(cases::preserve_evidence))
+        .routes(routes!(cases::decide_preservation))
         .routes(routes!(cases::case_history))
         .routes(routes!(cases::verify_case_history))
 }

@@ -174,6 +174,16 @@ pub enum Collection {
     HardToCollect,
 }
 
+/// What becomes of preserved evidence.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PreservationOutcome {
+    Returned,
+    Seized,
+    Confiscated,
+    Transferred,
+}
+
 /// Why an officer must recuse.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -380,6 +390,11 @@ mod tests {
         same!(WithdrawReason, cases::WithdrawReason, "WITHDRAW_REASON_");
         same!(Collection, cases::Collection, "COLLECTION_");
         same!(RecusalReason, cases::RecusalReason, "RECUSAL_REASON_");
+        same!(
+            PreservationOutcome,
+            cases::PreservationOutcome,
+            "PRESERVATION_OUTCOME_"
+        );
         same!(RecordStep, cases::RecordStep, "RECORD_STEP_");
         same!(ServiceMethod, cases::ServiceMethod, "SERVICE_METHOD_");
         same!(RequestType, complaints::RequestType, "REQUEST_TYPE_");

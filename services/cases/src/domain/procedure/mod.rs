@@ -14,12 +14,14 @@ use super::{Case, CaseStatus, PartyKind};
 mod court;
 mod deadlines;
 mod decision;
+mod evidence;
 mod execution;
 mod notice;
 
 pub use court::*;
 pub use deadlines::*;
 pub use decision::*;
+pub use evidence::*;
 pub use execution::*;
 pub use notice::*;
 
@@ -211,6 +213,8 @@ pub struct Proceedings {
     pub deferral: Option<Approval>,
     /// An unpaid fine demanded and taken to the court.
     pub court: Option<CourtEnforcement>,
+    /// Evidence registered and preserved first (Art. 56).
+    pub preservations: Vec<Preservation>,
 }
 
 /// A fine in yuan as fen, for comparing with the thresholds.

@@ -65,6 +65,12 @@ rest_enum!(
 rest_enum!(party_kind, party_kind_code, pb::PartyKind, "PARTY_KIND_");
 rest_enum!(read collection, pb::Collection, "COLLECTION_");
 rest_enum!(
+    preservation_outcome,
+    preservation_outcome_code,
+    pb::PreservationOutcome,
+    "PRESERVATION_OUTCOME_"
+);
+rest_enum!(
     recusal_reason,
     recusal_reason_code,
     pb::RecusalReason,

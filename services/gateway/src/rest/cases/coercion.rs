@@ -112,6 +112,70 @@ impl DemolishRequest {
     }
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreserveEvidenceRequest {
+    pub version: i64,
+    #[serde(default)]
+    #[schema(format = Date, example = "2026-03-12")]
+    pub on: Option<String>,
+    /// What was registered and preserved.
+    pub items: String,
+}
+
+impl PreserveEvidenceRequest {
+    fn into_proto(self, case_id: String) -> Result<pb::PreserveEvidenceRequest, Problem> {
+        Ok(pb::PreserveEvidenceRequest {
+            on: day("on", self.on.as_deref())?,
+            items: self.items,
+            case_id,
+            version: self.version,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecidePreservationRequest {
+    pub version: i64,
+    #[serde(default)]
+    #[schema(format = Date, example = "2026-03-19")]
+    pub on: Option<String>,
+    /// Which preservation (0 the first).
+    #[schema(minimum = 0)]
+    pub index: i32,
+    #[schema(value_type = crate::rest::codes::PreservationOutcome)]
+    pub outcome: String,
+}
+
+impl DecidePreservationRequest {
+    fn into_proto(self, case_id: String) -> Result<pb::DecidePreservationRequest, Problem> {
+        Ok(pb::DecidePreservationRequest {
+            on: day("on", self.on.as_deref())?,
+            outcome: super::body::preservation_outcome("outcome", &self.outcome)?,
+            index: self.index,
+            case_id,
+            version: self.version,
+        })
+    }
+}
+
+case_step!(
+    preserve_evidence,
+    "/api/v1/cases/{id}/evidence-preservation",
+    "case.decide",
+    PreserveEvidenceRequest,
+    preserve_evidence,
+    "Register and preserve evidence first (先行登记保存, Art. 56) on the leader's approval; it is decided on within seven working days."
+);
+case_step!(
+    decide_preservation,
+    "/api/v1/cases/{id}/evidence-preservation/decide",
+    "case.decide",
+    DecidePreservationRequest,
+    decide_preservation,
+    "Decide on preserved evidence: returned, seized, confiscated or transferred."
+);
 case_step!(
     seize,
     "/api/v1/cases/{id}/seizure",

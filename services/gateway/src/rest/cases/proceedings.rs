@@ -5,7 +5,10 @@ use fazhi_proto::cases::v1 as pb;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::body::{decision_kind_code, optional_day, recusal_reason_code, service_method_code};
+use super::body::{
+    decision_kind_code, optional_day, preservation_outcome_code, recusal_reason_code,
+    service_method_code,
+};
 use crate::edge::mapping::{date_to_rest, instant};
 
 /// A warning, a fine in fen (分), or both.
@@ -191,6 +194,23 @@ pub struct CourtEnforcement {
     pub applied_on: Option<String>,
 }
 
+/// Evidence registered and preserved first (先行登记保存).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Preservation {
+    #[schema(format = Date, example = "2026-03-12")]
+    pub on: String,
+    pub items: String,
+    /// The last day to decide on it (seven working days).
+    #[schema(format = Date, example = "2026-03-23")]
+    pub decide_by: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date, example = "2026-03-19")]
+    pub decided_on: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::rest::codes::PreservationOutcome>)]
+    pub outcome: Option<String>,
+}
+
 /// Every step after filing, as recorded; a step not taken is absent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct Proceedings {
@@ -230,6 +250,8 @@ pub struct Proceedings {
     pub deferral: Option<Approval>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub court: Option<CourtEnforcement>,
+    /// Evidence preserved first, each with its decision.
+    pub preservations: Vec<Preservation>,
 }
 
 impl From<pb::Proceedings> for Proceedings {
@@ -295,6 +317,17 @@ impl From<pb::Proceedings> for Proceedings {
             }),
             decision_extension: p.decision_extension.map(approval),
             deferral: p.deferral.map(approval),
+            preservations: p
+                .preservations
+                .into_iter()
+                .map(|x| Preservation {
+                    on: date_to_rest(x.on.as_ref()),
+                    items: x.items,
+                    decide_by: date_to_rest(x.decide_by.as_ref()),
+                    decided_on: optional_day(x.decided_on.as_ref()),
+                    outcome: Some(preservation_outcome_code(x.outcome)).filter(|o| !o.is_empty()),
+                })
+                .collect(),
             court: p.court.map(|c| CourtEnforcement {
                 demanded_on: date_to_rest(c.demanded_on.as_ref()),
                 applied_on: optional_day(c.applied_on.as_ref()),
