@@ -57,21 +57,14 @@ pub(super) async fn release_seizure(
     api: &CasesApi,
     request: Request<pb::CaseStepRequest>,
 ) -> Result<Response<pb::Case>, Status> {
-    let caller = auth::caller(&request)?;
-    caller.require(Permission::CaseManage)?;
-    let r = request.into_inner();
-    let on = day_or_today("on", r.on.as_ref())?;
-    let case = api.case_at(&caller, &r.case_id, r.version).await?;
-    let after = domain::release_seizure(&case, on, today())?;
-    api.record(
-        &caller,
-        &case,
-        &after,
+    super::steps::day_step(
+        api,
+        request,
+        Permission::CaseManage,
         "seizure_released",
-        json!({ "on": on.to_string() }),
+        domain::release_seizure,
     )
-    .await?;
-    Ok(Response::new(case_proto(&after)))
+    .await
 }
 
 pub(super) async fn announce_demolition(
@@ -113,46 +106,32 @@ pub(super) async fn demolish(
     Ok(Response::new(case_proto(&after)))
 }
 
-/// A step that records only its day, on an unpaid fine.
-async fn court_step(
-    api: &CasesApi,
-    request: Request<pb::CaseStepRequest>,
-    kind: &str,
-    rule: fn(
-        &crate::domain::Case,
-        chrono::NaiveDate,
-        chrono::NaiveDate,
-    ) -> Result<crate::domain::Case, Error>,
-) -> Result<Response<pb::Case>, Status> {
-    let caller = auth::caller(&request)?;
-    caller.require(Permission::CaseDecide)?;
-    let r = request.into_inner();
-    let on = day_or_today("on", r.on.as_ref())?;
-    let case = api.case_at(&caller, &r.case_id, r.version).await?;
-    let after = rule(&case, on, today())?;
-    api.record(
-        &caller,
-        &case,
-        &after,
-        kind,
-        json!({ "on": on.to_string() }),
-    )
-    .await?;
-    Ok(Response::new(case_proto(&after)))
-}
-
 pub(super) async fn demand_payment(
     api: &CasesApi,
     request: Request<pb::CaseStepRequest>,
 ) -> Result<Response<pb::Case>, Status> {
-    court_step(api, request, "payment_demanded", domain::demand_payment).await
+    super::steps::day_step(
+        api,
+        request,
+        Permission::CaseDecide,
+        "payment_demanded",
+        domain::demand_payment,
+    )
+    .await
 }
 
 pub(super) async fn apply_to_court(
     api: &CasesApi,
     request: Request<pb::CaseStepRequest>,
 ) -> Result<Response<pb::Case>, Status> {
-    court_step(api, request, "court_applied", domain::apply_to_court).await
+    super::steps::day_step(
+        api,
+        request,
+        Permission::CaseDecide,
+        "court_applied",
+        domain::apply_to_court,
+    )
+    .await
 }
 
 pub(super) async fn preserve_evidence(

@@ -45,6 +45,30 @@ async fn step(
     Ok(Response::new(case_proto(&after)))
 }
 
+/// A step that records only its day: `rule` applied to the case at the
+/// version read, the day in its event.
+pub(super) async fn day_step(
+    api: &CasesApi,
+    request: Request<pb::CaseStepRequest>,
+    permission: Permission,
+    kind: &str,
+    rule: fn(&Case, NaiveDate, NaiveDate) -> Result<Case, Error>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(permission)?;
+    let r = request.into_inner();
+    let on = day_or_today("on", r.on.as_ref())?;
+    step(
+        api,
+        &caller,
+        (&r.case_id, r.version),
+        kind,
+        json!({ "on": on.to_string() }),
+        |c| rule(c, on, today()),
+    )
+    .await
+}
+
 impl CasesApi {
     /// Each officer's answer for an action on `case` on `on`; the officers
     /// refused are recorded for oversight before the action is refused.
@@ -147,17 +171,12 @@ pub(super) async fn record_defence(
     api: &CasesApi,
     request: Request<pb::CaseStepRequest>,
 ) -> Result<Response<pb::Case>, Status> {
-    let caller = auth::caller(&request)?;
-    caller.require(Permission::CaseManage)?;
-    let r = request.into_inner();
-    let on = day_or_today("on", r.on.as_ref())?;
-    step(
+    day_step(
         api,
-        &caller,
-        (&r.case_id, r.version),
+        request,
+        Permission::CaseManage,
         "defence_stated",
-        json!({ "on": on.to_string() }),
-        |c| domain::record_defence(c, on, today()),
+        domain::record_defence,
     )
     .await
 }
@@ -166,17 +185,12 @@ pub(super) async fn request_hearing(
     api: &CasesApi,
     request: Request<pb::CaseStepRequest>,
 ) -> Result<Response<pb::Case>, Status> {
-    let caller = auth::caller(&request)?;
-    caller.require(Permission::CaseManage)?;
-    let r = request.into_inner();
-    let on = day_or_today("on", r.on.as_ref())?;
-    step(
+    day_step(
         api,
-        &caller,
-        (&r.case_id, r.version),
+        request,
+        Permission::CaseManage,
         "hearing_requested",
-        json!({ "on": on.to_string() }),
-        |c| domain::request_hearing(c, on, today()),
+        domain::request_hearing,
     )
     .await
 }
@@ -404,17 +418,12 @@ pub(super) async fn close_case(
     api: &CasesApi,
     request: Request<pb::CaseStepRequest>,
 ) -> Result<Response<pb::Case>, Status> {
-    let caller = auth::caller(&request)?;
-    caller.require(Permission::CaseDecide)?;
-    let r = request.into_inner();
-    let on = day_or_today("on", r.on.as_ref())?;
-    step(
+    day_step(
         api,
-        &caller,
-        (&r.case_id, r.version),
+        request,
+        Permission::CaseDecide,
         "closed",
-        json!({ "on": on.to_string() }),
-        |c| domain::close(c, on, today()),
+        domain::close,
     )
     .await
 }
