@@ -1299,3 +1299,82 @@ async fn preserved_evidence_is_decided_on_within_seven_working_days() {
     );
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn no_penalty_for_a_first_violation_is_refused_when_the_party_has_one_on_record() {
+    let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
+    let county = sandbox
+        .account("county.first", &["county_overseer"], COUNTY)
+        .await;
+    let leader = sandbox.account("first.leader", &["leader"], TOWNSHIP).await;
+    let (status, _) = post(
+        &sandbox,
+        &county,
+        "/api/v1/power-items",
+        power_item("330217001000", json!([TOWNSHIP])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let officers = [
+        officer(&sandbox, &county, 91, true).await,
+        officer(&sandbox, &county, 92, true).await,
+    ];
+    let new_case = |party: usize| {
+        let mut body = lead();
+        body["discovered_on"] = "2026-03-01".into();
+        body["party"]["id_number"] = id_number(party).into();
+        let (sandbox, leader) = (&sandbox, &leader);
+        async move {
+            let (_, case) = post(sandbox, leader, "/api/v1/cases", body).await;
+            case["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let run = |id: String, steps: Vec<(&'static str, Value)>| {
+        let (sandbox, leader) = (&sandbox, &leader);
+        async move {
+            let mut last = (StatusCode::OK, Value::Null);
+            for (name, body) in steps {
+                last = post(sandbox, leader, &format!("/api/v1/cases/{id}/{name}"), body).await;
+                if last.0 != StatusCode::OK {
+                    break;
+                }
+            }
+            last
+        }
+    };
+    let to_decision = |kind: &str| {
+        vec![
+            (
+                "file",
+                json!({ "version": 1, "power_item_code": "330217001000", "officer_ids": officers, "on": "2026-03-03" }),
+            ),
+            (
+                "notify",
+                json!({ "version": 2, "on": "2026-03-09", "penalty": { "warning": true } }),
+            ),
+            (
+                "decide",
+                json!({ "version": 3, "on": "2026-03-16", "kind": kind, "penalty": { "warning": true } }),
+            ),
+        ]
+    };
+    // A party warned before is not a first violator; a party with nothing on record is.
+    let (status, warned) = run(new_case(810).await, to_decision("penalty")).await;
+    assert_eq!(status, StatusCode::OK, "{warned}");
+    let (status, problem) = run(new_case(810).await, to_decision("first_violation")).await;
+    assert_eq!(
+        (status, &problem["code"]),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &json!("not_first_violation")
+        ),
+        "{problem}"
+    );
+    let (status, spared) = run(new_case(811).await, to_decision("first_violation")).await;
+    assert_eq!(
+        (status, &spared["proceedings"]["decision"]["kind"]),
+        (StatusCode::OK, &json!("first_violation")),
+        "{spared}"
+    );
+    sandbox.stop().await;
+}

@@ -352,6 +352,8 @@ catalogue! {
     CourtWindowPassed => "court_window_passed",
     /// this was decided already
     AlreadyDecided => "already_decided",
+    /// the party has a penalty on record: not a first violation (Art. 33)
+    NotFirstViolation => "not_first_violation",
 }
 
 impl std::fmt::Display for Code {

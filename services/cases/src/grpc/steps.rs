@@ -349,6 +349,15 @@ pub(super) async fn decide_case(
         Error::invalid_field("kind", fazhi_platform::Code::Required, "kind is required")
     })?;
     let decided = penalty(r.penalty.as_ref());
+    if kind == domain::DecisionKind::FirstViolation {
+        // 首违不罚 needs the party's record: no penalty decided before.
+        let case = api.case_in_scope(&caller, &r.case_id).await?;
+        let priors = api
+            .store
+            .prior_penalties(&case.party.id_number, &case.id)
+            .await?;
+        domain::check_first_violation(priors)?;
+    }
     let detail = json!({
         "on": on.to_string(),
         "kind": kind.code(),

@@ -92,8 +92,9 @@ impl Store {
                filed_on = $6, filed_at = $7, party_id_number = $8, proceedings = $9, decided_at = $10, \
                closed_at = $11, reviewer = $12, decided_on = $13, decided_on_time = $14, review_required = $15, \
                review_approved = $16, discussion_required = $17, discussed = $18, fine_fen = $19, paid_on = $20, \
-               paid_fen = $21, late_charge_fen = $22, days_to_filing = $23, days_to_decision = $24 \
-             WHERE id = $25 AND version = $26",
+               paid_fen = $21, late_charge_fen = $22, days_to_filing = $23, days_to_decision = $24, \
+               decision_kind = $25 \
+             WHERE id = $26 AND version = $27",
         )
         .bind(after.status.code())
         .bind(after.version)
@@ -119,6 +120,7 @@ impl Store {
         .bind(payment.map_or(0, |p| p.late_charge_fen))
         .bind(days(Some(after.discovered_on), after.filed_on))
         .bind(days(after.filed_on, decision.map(|d| d.on)))
+        .bind(decision.map(|d| d.kind.clone()).unwrap_or_default())
         .bind(after.id.clone())
         .bind(before.version)
         .execute(&mut *tx)
@@ -187,6 +189,21 @@ impl Store {
                 .fetch_one(self.db.pool())
                 .await?;
         Ok(n > 0)
+    }
+
+    /// Penalty decisions on record against the party `id_number` other than
+    /// in `case_id` (its prior violations, for 首违不罚).
+    pub async fn prior_penalties(&self, id_number: &str, case_id: &str) -> Result<i64, Error> {
+        if id_number.is_empty() {
+            return Ok(0);
+        }
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM cases WHERE party_id_number = $1 AND id <> $2 AND decision_kind = 'penalty'",
+        )
+        .bind(id_number.to_owned())
+        .bind(case_id.to_owned())
+        .fetch_one(self.db.pool())
+        .await?)
     }
 
     /// A case's history, oldest first.

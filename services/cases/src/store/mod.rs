@@ -57,6 +57,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "figure indexes",
         include_str!("../../migrations/0007_figure_indexes.sql"),
     ),
+    EmbeddedMigration::new(
+        8,
+        "decision kind",
+        include_str!("../../migrations/0008_decision_kind.sql"),
+    ),
 ];
 
 pub(super) fn date(text: &str) -> Result<NaiveDate, Error> {

@@ -152,6 +152,7 @@ pub enum DecisionKind {
     NoPenalty,
     Dismissed,
     Transferred,
+    FirstViolation,
 }
 
 /// How a decision reached the party.

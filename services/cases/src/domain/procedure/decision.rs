@@ -7,6 +7,21 @@ use fazhi_platform::{Code, Error};
 use super::*;
 use crate::domain::{Case, CaseStatus, rule};
 
+/// 首违不罚 (行政处罚法 Art. 33): no penalty only for a party with no penalty
+/// on record before.
+pub fn check_first_violation(prior_penalties: i64) -> Result<(), Error> {
+    if prior_penalties == 0 {
+        return Ok(());
+    }
+    Err(rule(
+        Code::NotFirstViolation,
+        "kind",
+        format!(
+            "the party has {prior_penalties} penalty decision(s) on record: not a first violation (行政处罚法 Art. 33)"
+        ),
+    ))
+}
+
 /// Whether the decision needs legal review (Art. 58): a major case, one that
 /// went through a hearing, or a fine from the review amounts.
 pub fn review_required(case: &Case, fine_fen: i64, rules: &CaseRules) -> bool {
@@ -300,6 +315,29 @@ mod tests {
         let mut company = notified(fine(20_000));
         company.party.kind = PartyKind::Organisation;
         assert!(!review_required(&company, fine(20_000).fine_fen, &rules()));
+    }
+
+    #[test]
+    fn no_penalty_for_a_first_violation_only_when_none_is_on_record() {
+        assert!(check_first_violation(0).is_ok());
+        assert_eq!(
+            check_first_violation(1).unwrap_err().code,
+            Code::NotFirstViolation
+        );
+        let decided = decide(
+            &notified(fine(500)),
+            DecisionKind::FirstViolation,
+            fine(500),
+            day("2024-03-15"),
+            day(TODAY),
+            &rules(),
+        )
+        .unwrap();
+        let decision = decided.proceedings.decision.unwrap();
+        assert_eq!(
+            (decision.kind.as_str(), decision.penalty.fine_fen),
+            ("first_violation", 0)
+        );
     }
 
     #[test]

@@ -126,6 +126,8 @@ coded_enum! {
         NoPenalty => "no_penalty",
         /// 违法事实不能成立，不予处罚
         Dismissed => "dismissed",
+        /// 首违不罚 (Art. 33): a first, minor violation corrected in time.
+        FirstViolation => "first_violation",
         /// 移送司法机关 (a suspected crime)
         Transferred => "transferred",
     }
