@@ -280,47 +280,6 @@ mod tests {
     }
 
     #[test]
-    fn certified_for_an_action_means_a_certificate_in_force_covering_its_ground_and_field() {
-        let active = certificate(CertificateStatus::Active, "2021-03-01");
-        let history = vec![(day("2021-03-01"), CertificateStatus::Active)];
-        let held = vec![(active.clone(), history)];
-        let on = day("2023-01-01");
-        let action = |division: &str, category| Action {
-            division: Some(fazhi_platform::DivisionCode::parse(division).unwrap()),
-            category: Some(category),
-        };
-        use fazhi_platform::category::EnforcementCategory as Category;
-        assert_eq!(
-            certified_on(&held, on, &action("411624100", Category::Comprehensive)),
-            Ok(active.number.clone())
-        );
-        assert_eq!(
-            certified_on(&held, on, &action("411624101", Category::Comprehensive)),
-            Err(NotCertified::OutsideArea)
-        );
-        assert_eq!(
-            certified_on(&held, on, &action("411624100", Category::Transport)),
-            Err(NotCertified::OutsideCategory)
-        );
-        // Suspended on the day: the suspension is the reason, whatever the ground.
-        let suspended = vec![(
-            active,
-            vec![
-                (day("2021-03-01"), CertificateStatus::Active),
-                (day("2022-12-01"), CertificateStatus::Suspended),
-            ],
-        )];
-        assert_eq!(
-            certified_on(
-                &suspended,
-                on,
-                &action("411624101", Category::Comprehensive)
-            ),
-            Err(NotCertified::Suspended)
-        );
-    }
-
-    #[test]
     fn certified_means_active_issued_and_unexpired_on_the_date() {
         let active = certificate(CertificateStatus::Active, "2021-03-01");
         let history = vec![(day("2021-03-01"), CertificateStatus::Active)];
