@@ -334,6 +334,16 @@ async fn a_lead_past_the_limitation_period_or_from_a_complaint_twice_is_handled_
         (StatusCode::OK, &json!("not_filed")),
         "{declined}"
     );
+    let (_, summary) = get(
+        &sandbox,
+        &county,
+        &format!("/api/v1/oversight/summary?division={TOWNSHIP}&year=2026"),
+    )
+    .await;
+    assert_eq!(
+        summary["cases"]["not_filed"], 1,
+        "counted by the day it was declined: {summary}"
+    );
 
     // A complaint escalated twice is one lead.
     let mut escalated = lead();
@@ -635,7 +645,7 @@ async fn a_major_case_runs_from_lead_to_closure_through_every_step_the_law_requi
                 "recorded": 1, "published": 1, "published_on_time": 1,
                 "avg_days_to_filing": 2.0, "avg_days_to_decision": 27.0,
                 "fines_imposed_fen": 2_000_000, "fines_collected_fen": 2_000_000, "late_charges_fen": 120_000,
-                "certification_refusals": 0,
+                "certification_refusals": 0, "not_filed": 0, "terminated": 0,
             })
         );
         let (_, last_year) = get(

@@ -224,23 +224,38 @@ pub fn decline(case: &Case, on: NaiveDate, today: NaiveDate) -> Result<Case, Err
         return Err(out_of_order(case, "declined", "a lead"));
     }
     check_step_day("on", on, case.discovered_on, today)?;
+    let mut after = case.clone();
+    after.proceedings.ended_on = Some(on);
     Ok(Case {
         status: CaseStatus::NotFiled,
         version: case.version + 1,
-        ..case.clone()
+        ..after
     })
 }
 
 /// 终止: a filed case ends before a decision, with the reason.
 pub fn terminate(case: &Case, on: NaiveDate, today: NaiveDate) -> Result<Case, Error> {
-    if case.status != CaseStatus::Filed {
-        return Err(out_of_order(case, "terminated", "a filed case"));
+    if !matches!(case.status, CaseStatus::Filed | CaseStatus::Notified) {
+        return Err(out_of_order(
+            case,
+            "terminated",
+            "a filed case before its decision",
+        ));
     }
-    check_step_day("on", on, case.filed_on.unwrap_or(case.discovered_on), today)?;
+    let last = case
+        .proceedings
+        .notice
+        .as_ref()
+        .map(|n| n.on)
+        .or(case.filed_on)
+        .unwrap_or(case.discovered_on);
+    check_step_day("on", on, last, today)?;
+    let mut after = case.clone();
+    after.proceedings.ended_on = Some(on);
     Ok(Case {
         status: CaseStatus::Terminated,
         version: case.version + 1,
-        ..case.clone()
+        ..after
     })
 }
 

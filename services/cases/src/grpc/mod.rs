@@ -392,6 +392,8 @@ impl CaseService for CasesApi {
             fines_collected_fen: f.fines_collected_fen,
             late_charges_fen: f.late_charges_fen,
             certification_refusals: f.certification_refusals,
+            not_filed: f.not_filed,
+            terminated: f.terminated,
         }))
     }
 }

@@ -93,8 +93,8 @@ impl Store {
                closed_at = $11, reviewer = $12, decided_on = $13, decided_on_time = $14, review_required = $15, \
                review_approved = $16, discussion_required = $17, discussed = $18, fine_fen = $19, paid_on = $20, \
                paid_fen = $21, late_charge_fen = $22, days_to_filing = $23, days_to_decision = $24, \
-               decision_kind = $25 \
-             WHERE id = $26 AND version = $27",
+               decision_kind = $25, ended_on = $26 \
+             WHERE id = $27 AND version = $28",
         )
         .bind(after.status.code())
         .bind(after.version)
@@ -121,6 +121,7 @@ impl Store {
         .bind(days(Some(after.discovered_on), after.filed_on))
         .bind(days(after.filed_on, decision.map(|d| d.on)))
         .bind(decision.map(|d| d.kind.clone()).unwrap_or_default())
+        .bind(day_text(p.ended_on))
         .bind(after.id.clone())
         .bind(before.version)
         .execute(&mut *tx)

@@ -34,6 +34,9 @@ pub struct CaseFigures {
     pub late_charges_fen: i64,
     /// Officer actions refused because an officer was not certified.
     pub certification_refusals: i64,
+    /// Leads declined (不予立案) and cases terminated (终止) in the period.
+    pub not_filed: i64,
+    pub terminated: i64,
 }
 
 impl Store {
@@ -114,13 +117,24 @@ impl Store {
             "SELECT COUNT(*) FROM certification_refusals \
              WHERE division_code >= $1 AND division_code < $2 AND refused_on >= $3 AND refused_on <= $4",
         )
-        .bind(low)
-        .bind(high)
-        .bind(first)
-        .bind(last)
+        .bind(low.clone())
+        .bind(high.clone())
+        .bind(first.clone())
+        .bind(last.clone())
         .fetch_one(pool);
-        let (leads, closed, filed, decided, paid, published, refusals) =
-            tokio::try_join!(leads, closed, filed, decided, paid, published, refusals)?;
+        let ended = sqlx::query_as::<_, (Option<i64>, Option<i64>)>(
+            "SELECT CAST(SUM(CASE WHEN status = 'not_filed' THEN 1 ELSE 0 END) AS BIGINT), \
+               CAST(SUM(CASE WHEN status = 'terminated' THEN 1 ELSE 0 END) AS BIGINT) FROM cases \
+             WHERE division_code >= $1 AND division_code < $2 AND ended_on >= $3 AND ended_on <= $4",
+        )
+        .bind(low.clone())
+        .bind(high.clone())
+        .bind(first.clone())
+        .bind(last.clone())
+        .fetch_one(pool);
+        let (leads, closed, filed, decided, paid, published, refusals, ended) = tokio::try_join!(
+            leads, closed, filed, decided, paid, published, refusals, ended
+        )?;
         let n = |v: Option<i64>| v.unwrap_or(0);
         Ok(CaseFigures {
             leads,
@@ -141,6 +155,8 @@ impl Store {
             published: published.0,
             published_on_time: n(published.1),
             certification_refusals: refusals,
+            not_filed: n(ended.0),
+            terminated: n(ended.1),
         })
     }
 

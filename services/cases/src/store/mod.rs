@@ -62,6 +62,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "decision kind",
         include_str!("../../migrations/0008_decision_kind.sql"),
     ),
+    EmbeddedMigration::new(
+        9,
+        "ended on",
+        include_str!("../../migrations/0009_ended_on.sql"),
+    ),
 ];
 
 pub(super) fn date(text: &str) -> Result<NaiveDate, Error> {

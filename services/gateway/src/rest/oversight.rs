@@ -76,6 +76,9 @@ pub struct CaseFigures {
     late_charges_fen: i64,
     /// Officer actions refused because an officer was not certified.
     certification_refusals: i64,
+    /// Leads declined (不予立案) and cases terminated (终止) in the period.
+    not_filed: i64,
+    terminated: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -202,6 +205,8 @@ pub async fn summary(
                 fines_collected_fen: s.fines_collected_fen,
                 late_charges_fen: s.late_charges_fen,
                 certification_refusals: s.certification_refusals,
+                not_filed: s.not_filed,
+                terminated: s.terminated,
             }
         }),
     )?;

@@ -217,6 +217,8 @@ pub struct Proceedings {
     pub court: Option<CourtEnforcement>,
     /// Evidence registered and preserved first (Art. 56).
     pub preservations: Vec<Preservation>,
+    /// The day a lead was declined or a case terminated.
+    pub ended_on: Option<NaiveDate>,
 }
 
 /// A fine in yuan as fen, for comparing with the thresholds.
