@@ -72,6 +72,36 @@ fn power_item(code: &str, holders: Value) -> Value {
     })
 }
 
+/// A township ready for cases: the power item recorded by the county, the
+/// township's leader, and two officers certified there (numbered from
+/// `first`).
+struct Township {
+    leader: String,
+    officers: Vec<String>,
+}
+
+async fn township(sandbox: &Sandbox, name: &str, first: usize) -> Township {
+    let county = sandbox
+        .account(&format!("county.{name}"), &["county_overseer"], COUNTY)
+        .await;
+    let leader = sandbox
+        .account(&format!("{name}.leader"), &["leader"], TOWNSHIP)
+        .await;
+    let (status, item) = post(
+        sandbox,
+        &county,
+        "/api/v1/power-items",
+        power_item("330217001000", json!([TOWNSHIP])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{item}");
+    let mut officers = Vec::new();
+    for n in [first, first + 1] {
+        officers.push(officer(sandbox, &county, n, true).await);
+    }
+    Township { leader, officers }
+}
+
 fn lead() -> Value {
     json!({
         "division_code": TOWNSHIP, "source": "inspection",
@@ -897,24 +927,7 @@ async fn a_small_fine_is_decided_on_the_spot_and_a_recused_officer_leaves_the_ca
 #[tokio::test]
 async fn a_seizure_is_extended_once_and_a_demolition_waits_for_its_notice_the_day_and_the_video() {
     let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
-    let county = sandbox
-        .account("county.coercion", &["county_overseer"], COUNTY)
-        .await;
-    let leader = sandbox
-        .account("coercion.leader", &["leader"], TOWNSHIP)
-        .await;
-    let (status, _) = post(
-        &sandbox,
-        &county,
-        "/api/v1/power-items",
-        power_item("330217001000", json!([TOWNSHIP])),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let officers = [
-        officer(&sandbox, &county, 51, true).await,
-        officer(&sandbox, &county, 52, true).await,
-    ];
+    let Township { leader, officers } = township(&sandbox, "coercion", 51).await;
     let mut body = lead();
     body["discovered_on"] = "2026-03-01".into();
     let video = |step: &str, at: &str| {
@@ -1046,24 +1059,7 @@ async fn a_seizure_is_extended_once_and_a_demolition_waits_for_its_notice_the_da
 #[tokio::test]
 async fn an_approved_extension_and_deferral_move_their_deadlines() {
     let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
-    let county = sandbox
-        .account("county.deadlines", &["county_overseer"], COUNTY)
-        .await;
-    let leader = sandbox
-        .account("deadlines.leader", &["leader"], TOWNSHIP)
-        .await;
-    let (status, _) = post(
-        &sandbox,
-        &county,
-        "/api/v1/power-items",
-        power_item("330217001000", json!([TOWNSHIP])),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let officers = [
-        officer(&sandbox, &county, 61, true).await,
-        officer(&sandbox, &county, 62, true).await,
-    ];
+    let Township { leader, officers } = township(&sandbox, "deadlines", 61).await;
     let mut body = lead();
     body["discovered_on"] = "2026-03-01".into();
     let (_, case) = post(&sandbox, &leader, "/api/v1/cases", body).await;
@@ -1136,22 +1132,7 @@ async fn an_approved_extension_and_deferral_move_their_deadlines() {
 #[tokio::test]
 async fn an_unpaid_fine_is_demanded_and_taken_to_the_court_in_its_window() {
     let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
-    let county = sandbox
-        .account("county.court", &["county_overseer"], COUNTY)
-        .await;
-    let leader = sandbox.account("court.leader", &["leader"], TOWNSHIP).await;
-    let (status, _) = post(
-        &sandbox,
-        &county,
-        "/api/v1/power-items",
-        power_item("330217001000", json!([TOWNSHIP])),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let officers = [
-        officer(&sandbox, &county, 71, true).await,
-        officer(&sandbox, &county, 72, true).await,
-    ];
+    let Township { leader, officers } = township(&sandbox, "court", 71).await;
     let mut body = lead();
     body["discovered_on"] = "2026-03-01".into();
     let (_, case) = post(&sandbox, &leader, "/api/v1/cases", body).await;
@@ -1232,24 +1213,7 @@ async fn an_unpaid_fine_is_demanded_and_taken_to_the_court_in_its_window() {
 #[tokio::test]
 async fn preserved_evidence_is_decided_on_within_seven_working_days() {
     let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
-    let county = sandbox
-        .account("county.evidence", &["county_overseer"], COUNTY)
-        .await;
-    let leader = sandbox
-        .account("evidence.leader", &["leader"], TOWNSHIP)
-        .await;
-    let (status, _) = post(
-        &sandbox,
-        &county,
-        "/api/v1/power-items",
-        power_item("330217001000", json!([TOWNSHIP])),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let officers = [
-        officer(&sandbox, &county, 81, true).await,
-        officer(&sandbox, &county, 82, true).await,
-    ];
+    let Township { leader, officers } = township(&sandbox, "evidence", 81).await;
     let mut body = lead();
     body["discovered_on"] = "2026-03-01".into();
     let (_, case) = post(&sandbox, &leader, "/api/v1/cases", body).await;
@@ -1313,22 +1277,7 @@ async fn preserved_evidence_is_decided_on_within_seven_working_days() {
 #[tokio::test]
 async fn no_penalty_for_a_first_violation_is_refused_when_the_party_has_one_on_record() {
     let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
-    let county = sandbox
-        .account("county.first", &["county_overseer"], COUNTY)
-        .await;
-    let leader = sandbox.account("first.leader", &["leader"], TOWNSHIP).await;
-    let (status, _) = post(
-        &sandbox,
-        &county,
-        "/api/v1/power-items",
-        power_item("330217001000", json!([TOWNSHIP])),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let officers = [
-        officer(&sandbox, &county, 91, true).await,
-        officer(&sandbox, &county, 92, true).await,
-    ];
+    let Township { leader, officers } = township(&sandbox, "first", 91).await;
     let new_case = |party: usize| {
         let mut body = lead();
         body["discovered_on"] = "2026-03-01".into();
