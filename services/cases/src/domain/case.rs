@@ -406,5 +406,13 @@ mod tests {
             decline(&filed, day("2024-03-06"), today).unwrap_err().code,
             Code::InvalidTransition
         );
+        // Notified but not decided: still terminated, on or after the notice.
+        let mut notified = filed.clone();
+        notified.status = CaseStatus::Notified;
+        let ended = terminate(&notified, day("2024-03-06"), today).unwrap();
+        assert_eq!(
+            (ended.status, ended.proceedings.ended_on),
+            (CaseStatus::Terminated, Some(day("2024-03-06")))
+        );
     }
 }

@@ -12,6 +12,7 @@ use fazhi_platform::{Code, Error, time};
 use serde::{Deserialize, Serialize};
 
 use super::case::check_step_day;
+use super::procedure::next;
 use super::{Case, CaseStatus, Record, RecordStep, check_audio_video, rule};
 
 /// Days a seizure lasts, and the one extension's most.
@@ -41,27 +42,6 @@ pub struct Demolition {
     pub done_at: Option<DateTime<Utc>>,
 }
 
-fn during_investigation(case: &Case) -> Result<(), Error> {
-    if matches!(case.status, CaseStatus::Filed | CaseStatus::Notified) {
-        return Ok(());
-    }
-    Err(Error::new(
-        fazhi_platform::ErrorKind::FailedPrecondition,
-        Code::InvalidTransition,
-        format!(
-            "the case is {}: a seizure belongs to a filed case before its decision",
-            case.status.code()
-        ),
-    ))
-}
-
-fn next(case: &Case, change: impl FnOnce(&mut super::Proceedings)) -> Case {
-    let mut after = case.clone();
-    change(&mut after.proceedings);
-    after.version += 1;
-    after
-}
-
 /// 查封、扣押 on `on` for at most 30 days, with its audio or video record.
 pub fn seize(
     case: &Case,
@@ -70,7 +50,7 @@ pub fn seize(
     today: NaiveDate,
     records: &[Record],
 ) -> Result<Case, Error> {
-    during_investigation(case)?;
+    super::procedure::before_decision(case, "a seizure")?;
     check_step_day("on", on, case.filed_on.unwrap_or(case.discovered_on), today)?;
     if case
         .proceedings
@@ -92,7 +72,7 @@ pub fn seize(
         extended: false,
         released_on: None,
     };
-    Ok(next(case, |p| p.seizure = Some(seizure)))
+    Ok(next(case, case.status, |p| p.seizure = Some(seizure)))
 }
 
 fn seizure_in_force(case: &Case) -> Result<&Seizure, Error> {
@@ -137,7 +117,7 @@ pub fn extend_seizure(
         ));
     }
     let until = seizure.until + Days::new(days);
-    Ok(next(case, |p| {
+    Ok(next(case, case.status, |p| {
         if let Some(s) = p.seizure.as_mut() {
             s.until = until;
             s.extended = true;
@@ -149,7 +129,7 @@ pub fn extend_seizure(
 pub fn release_seizure(case: &Case, on: NaiveDate, today: NaiveDate) -> Result<Case, Error> {
     let seizure = seizure_in_force(case)?;
     check_step_day("on", on, seizure.on, today)?;
-    Ok(next(case, |p| {
+    Ok(next(case, case.status, |p| {
         if let Some(s) = p.seizure.as_mut() {
             s.released_on = Some(on);
         }
@@ -190,7 +170,7 @@ pub fn announce_demolition(
         removal_by: on + Days::new(u64::from(days)),
         done_at: None,
     };
-    Ok(next(case, |p| p.demolition = Some(demolition)))
+    Ok(next(case, case.status, |p| p.demolition = Some(demolition)))
 }
 
 /// 强制拆除 at `at`: after the removal period, on a working day, not at
@@ -248,7 +228,7 @@ pub fn demolish(
         ));
     }
     check_audio_video(RecordStep::Demolition, records)?;
-    Ok(next(case, |p| {
+    Ok(next(case, case.status, |p| {
         if let Some(d) = p.demolition.as_mut() {
             d.done_at = Some(at);
         }

@@ -45,12 +45,16 @@ pub(super) async fn extend_seizure(
             "a seizure is extended by 1 to 30 days",
         )
     })?;
-    let case = api.case_at(&caller, &r.case_id, r.version).await?;
-    let after = domain::extend_seizure(&case, days, on, today())?;
     let detail = json!({ "on": on.to_string(), "days": days });
-    api.record(&caller, &case, &after, "seizure_extended", detail)
-        .await?;
-    Ok(Response::new(case_proto(&after)))
+    super::steps::step(
+        api,
+        &caller,
+        (&r.case_id, r.version),
+        "seizure_extended",
+        detail,
+        |c| domain::extend_seizure(c, days, on, today()),
+    )
+    .await
 }
 
 pub(super) async fn release_seizure(
@@ -76,12 +80,16 @@ pub(super) async fn announce_demolition(
     let r = request.into_inner();
     let on = day_or_today("on", r.on.as_ref())?;
     let days = u32::try_from(r.removal_days).unwrap_or(0);
-    let case = api.case_at(&caller, &r.case_id, r.version).await?;
-    let after = domain::announce_demolition(&case, days, on, today())?;
     let detail = json!({ "on": on.to_string(), "removal_days": days });
-    api.record(&caller, &case, &after, "demolition_announced", detail)
-        .await?;
-    Ok(Response::new(case_proto(&after)))
+    super::steps::step(
+        api,
+        &caller,
+        (&r.case_id, r.version),
+        "demolition_announced",
+        detail,
+        |c| domain::announce_demolition(c, days, on, today()),
+    )
+    .await
 }
 
 pub(super) async fn demolish(

@@ -31,7 +31,7 @@ fn penalty(p: Option<&pb::Penalty>) -> Penalty {
 
 /// One step: the case at `version`, `rule` applied, the result recorded
 /// with an event of `kind` carrying `detail`.
-async fn step(
+pub(super) async fn step(
     api: &CasesApi,
     caller: &Caller,
     (id, version): (&str, i64),

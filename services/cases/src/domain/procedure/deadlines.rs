@@ -58,16 +58,7 @@ pub fn extend_decision_period(
     on: NaiveDate,
     today: NaiveDate,
 ) -> Result<Case, Error> {
-    if !matches!(case.status, CaseStatus::Filed | CaseStatus::Notified) {
-        return Err(Error::new(
-            fazhi_platform::ErrorKind::FailedPrecondition,
-            Code::InvalidTransition,
-            format!(
-                "the case is {}: the decision period is extended before the decision",
-                case.status.code()
-            ),
-        ));
-    }
+    before_decision(case, "extending the decision period")?;
     step_day("on", on, last_step(case), today)?;
     if case.proceedings.decision_extension.is_some() {
         return Err(rule(

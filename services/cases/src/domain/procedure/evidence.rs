@@ -10,7 +10,7 @@ use fazhi_platform::{Code, Error, coded_enum};
 use serde::{Deserialize, Serialize};
 
 use super::*;
-use crate::domain::{Case, CaseStatus, rule};
+use crate::domain::{Case, rule};
 
 /// Working days within which preserved evidence is decided on.
 pub const PRESERVATION_WORKING_DAYS: u32 = 7;
@@ -50,16 +50,7 @@ pub fn preserve_evidence(
     today: NaiveDate,
     calendar: &Calendar,
 ) -> Result<Case, Error> {
-    if !matches!(case.status, CaseStatus::Filed | CaseStatus::Notified) {
-        return Err(Error::new(
-            fazhi_platform::ErrorKind::FailedPrecondition,
-            Code::InvalidTransition,
-            format!(
-                "the case is {}: evidence is preserved during the investigation",
-                case.status.code()
-            ),
-        ));
-    }
+    before_decision(case, "preserving evidence")?;
     step_day("on", on, case.filed_on.unwrap_or(case.discovered_on), today)?;
     if case.proceedings.preservations.len() >= MAX_PRESERVATIONS {
         return Err(Error::invalid_field(

@@ -260,6 +260,23 @@ pub(super) fn expect(case: &Case, status: CaseStatus, step: &str) -> Result<(), 
     ))
 }
 
+/// Refuses `step` unless the case is filed and not yet decided (the
+/// investigation: seizure, evidence preservation, the decision period's
+/// extension).
+pub(super) fn before_decision(case: &Case, step: &str) -> Result<(), Error> {
+    if matches!(case.status, CaseStatus::Filed | CaseStatus::Notified) {
+        return Ok(());
+    }
+    Err(Error::new(
+        fazhi_platform::ErrorKind::FailedPrecondition,
+        Code::InvalidTransition,
+        format!(
+            "the case is {}: {step} belongs to a filed case before its decision",
+            case.status.code()
+        ),
+    ))
+}
+
 /// The last step's day: nothing is dated before it.
 pub(super) fn last_step(case: &Case) -> NaiveDate {
     let p = &case.proceedings;
