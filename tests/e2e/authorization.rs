@@ -48,7 +48,13 @@ struct Fixtures {
     power_item: [String; 2],
     power_code: [String; 2],
     case: [String; 2],
+    /// A record of each case with its content stored, and one without.
+    record_stored: [String; 2],
+    record_blank: [String; 2],
 }
+
+/// The content of the fixture records.
+const RECORD_CONTENT: &str = "执法记录仪视频（走查）";
 
 /// Routes whose first permitted call changes the record, so a second
 /// permitted caller may meet a state conflict (409/422) instead of success:
@@ -63,6 +69,7 @@ const STATEFUL: &[&str] = &[
     "/api/v1/certificates/{id}/revoke",
     "/api/v1/certificates/{id}/expire",
     "/api/v1/cases/{id}/file",
+    "/api/v1/cases/{id}/records/{record_id}/content",
     "/api/v1/cases/{id}/decline",
     "/api/v1/cases/{id}/terminate",
     "/api/v1/cases/{id}/notify",
@@ -497,6 +504,21 @@ fn probe(
             Outside::NotFound,
         ),
         ("GET", "/api/v1/public/decisions") => (Method::GET, path.to_owned(), None, Outside::Same),
+        ("GET", "/api/v1/cases/{id}/records/{record_id}/content") => (
+            Method::GET,
+            path.replace("{id}", fx.pick(&fx.case, target))
+                .replace("{record_id}", fx.pick(&fx.record_stored, target)),
+            None,
+            Outside::NotFound,
+        ),
+        // The first permitted upload stores it; later ones meet 409.
+        ("PUT", "/api/v1/cases/{id}/records/{record_id}/content") => (
+            Method::PUT,
+            path.replace("{id}", fx.pick(&fx.case, target))
+                .replace("{record_id}", fx.pick(&fx.record_blank, target)),
+            Some(Value::String(RECORD_CONTENT.to_owned())),
+            Outside::NotFound,
+        ),
         ("POST", "/api/v1/cases/{id}/records") => (
             Method::POST,
             path.replace("{id}", fx.pick(&fx.case, target)),
@@ -727,6 +749,39 @@ async fn setup(sandbox: &Sandbox) -> Fixtures {
             .unwrap();
         case[i] = lead["id"].as_str().expect("recorded").to_owned();
     }
+    let mut record_stored = [String::new(), String::new()];
+    let mut record_blank = [String::new(), String::new()];
+    for i in 0..2 {
+        for (slot, upload) in [(&mut record_stored[i], true), (&mut record_blank[i], false)] {
+            let registered: Value = sandbox
+                .post_as(
+                    &admin,
+                    &format!("/api/v1/cases/{}/records", case[i]),
+                    &json!({
+                        "kind": "video", "step": "inspection",
+                        "sha256": crate::sha256_hex(RECORD_CONTENT.as_bytes()),
+                        "size_bytes": RECORD_CONTENT.len(), "recorded_by": "someone",
+                        "device": "执法记录仪", "recorded_at": "2025-06-01T09:00:00+08:00",
+                    }),
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            *slot = registered["id"].as_str().expect("registered").to_owned();
+            if upload {
+                let stored = sandbox
+                    .client
+                    .put(sandbox.url(&format!("/api/v1/cases/{}/records/{slot}/content", case[i])))
+                    .bearer_auth(&admin)
+                    .body(RECORD_CONTENT)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(stored.status(), StatusCode::OK);
+            }
+        }
+    }
     Fixtures {
         complaint,
         api_key,
@@ -736,6 +791,8 @@ async fn setup(sandbox: &Sandbox) -> Fixtures {
         power_item,
         power_code,
         case,
+        record_stored,
+        record_blank,
     }
 }
 
@@ -863,6 +920,7 @@ async fn every_route_every_role_and_both_divisions_follow_the_matrix() {
                 .replace("{id}", "x")
                 .replace("{username}", "x")
                 .replace("{tracking_code}", "x")
+                .replace("{record_id}", "x")
                 .replace("{list}", "people");
             let allowed: Vec<&str> = authz::rules()
                 .iter()
@@ -870,6 +928,7 @@ async fn every_route_every_role_and_both_divisions_follow_the_matrix() {
                 .map(|r| r.method)
                 .collect();
             let mut unlisted = vec!["PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"];
+            unlisted.retain(|m| !allowed.contains(m));
             if !allowed.contains(&"GET") {
                 unlisted.push("HEAD");
             }

@@ -8,5 +8,15 @@ mod crash;
 mod grpc;
 mod hardening;
 mod identity;
+mod records;
 mod resilience;
 mod training;
+
+/// SHA-256 of `bytes` as 64 lower-case hexadecimal digits.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

@@ -137,6 +137,7 @@ pub async fn start(
         let service = fazhi_cases::build(
             &settings.cases,
             &settings.data_dir,
+            &settings.records,
             certifier,
             calendar.clone(),
             settings.rules.cases.clone(),

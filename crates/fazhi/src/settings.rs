@@ -17,6 +17,8 @@ pub struct Settings {
     pub log: LogSettings,
     pub gateway: fazhi_gateway::Settings,
     pub cases: ServiceSettings,
+    /// Where the cases service keeps full-process records' content.
+    pub records: fazhi_cases::content::ContentSettings,
     pub complaints: ServiceSettings,
     pub training: ServiceSettings,
     pub grpc: GrpcClientSettings,
@@ -34,6 +36,7 @@ impl Default for Settings {
             log: LogSettings::default(),
             gateway: fazhi_gateway::Settings::default(),
             cases: ServiceSettings::on_port(50051),
+            records: Default::default(),
             complaints: ServiceSettings::on_port(50052),
             training: ServiceSettings::on_port(50053),
             grpc: GrpcClientSettings::default(),
@@ -213,6 +216,10 @@ pub const DOCS: &[(&str, &str)] = &[
         "Claim holding the division code the user acts for",
     ),
     (
+        "gateway.record_transfer_secs",
+        "Seconds a record's content may take to upload or download",
+    ),
+    (
         "gateway.public.requests_per_minute",
         "Requests per minute one address may make to the public endpoints",
     ),
@@ -277,6 +284,10 @@ pub const DOCS: &[(&str, &str)] = &[
     (
         "metrics.listen",
         "Prometheus /metrics address of a process without the gateway",
+    ),
+    (
+        "records.store",
+        "Where record content goes: a directory, file:///… or s3://bucket/prefix (AWS_* env for endpoint, region and keys); unset means {data_dir}/records",
     ),
     (
         "calendar.file",

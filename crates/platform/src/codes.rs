@@ -304,6 +304,16 @@ catalogue! {
     TooFewLeaders => "too_few_leaders",
     /// not a SHA-256 in hexadecimal
     InvalidHash => "invalid_hash",
+    /// an uploaded record's content is not the registered number of bytes
+    ContentSizeMismatch => "content_size_mismatch",
+    /// an uploaded record's content does not have the registered SHA-256
+    ContentHashMismatch => "content_hash_mismatch",
+    /// a record's stored content no longer matches its registered size and SHA-256
+    RecordContentCorrupt => "record_content_corrupt",
+    /// a record's content is stored once and never replaced
+    RecordContentStored => "record_content_stored",
+    /// a record's content has not been uploaded
+    RecordContentMissing => "record_content_missing",
     /// this step needs an audio or video record first (Art. 47)
     RecordingRequired => "recording_required",
     /// the publication was withdrawn already

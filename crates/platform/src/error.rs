@@ -36,6 +36,8 @@ pub enum ErrorKind {
     DeadlineExceeded,
     /// A bug or an unexpected failure; details stay in the logs (500).
     Internal,
+    /// Stored data no longer matches its recorded hash (500, said plainly).
+    DataLoss,
     /// The REST edge only: the method is not served at this path (405).
     MethodNotAllowed,
     /// The REST edge only: the request was not complete in time (408).
@@ -60,6 +62,7 @@ impl ErrorKind {
             ErrorKind::Unavailable => Code::Unavailable,
             ErrorKind::DeadlineExceeded => Code::DeadlineExceeded,
             ErrorKind::Internal => Code::Internal,
+            ErrorKind::DataLoss => Code::DataLoss,
             ErrorKind::MethodNotAllowed => Code::Unimplemented,
             ErrorKind::RequestTimeout => Code::DeadlineExceeded,
             ErrorKind::PayloadTooLarge => Code::ResourceExhausted,
@@ -78,7 +81,7 @@ impl ErrorKind {
             ErrorKind::ResourceExhausted => 429,
             ErrorKind::Unavailable => 503,
             ErrorKind::DeadlineExceeded => 504,
-            ErrorKind::Internal => 500,
+            ErrorKind::Internal | ErrorKind::DataLoss => 500,
             ErrorKind::MethodNotAllowed => 405,
             ErrorKind::RequestTimeout => 408,
             ErrorKind::PayloadTooLarge => 413,
@@ -98,6 +101,7 @@ impl ErrorKind {
             Code::ResourceExhausted => ErrorKind::ResourceExhausted,
             Code::Unavailable | Code::Cancelled => ErrorKind::Unavailable,
             Code::DeadlineExceeded => ErrorKind::DeadlineExceeded,
+            Code::DataLoss => ErrorKind::DataLoss,
             _ => ErrorKind::Internal,
         }
     }
@@ -118,6 +122,7 @@ impl ErrorKind {
             ErrorKind::Unavailable => C::ServiceUnavailable,
             ErrorKind::DeadlineExceeded => C::DeadlineExceeded,
             ErrorKind::Internal => C::Internal,
+            ErrorKind::DataLoss => C::RecordContentCorrupt,
             ErrorKind::MethodNotAllowed => C::MethodNotAllowed,
             ErrorKind::RequestTimeout => C::RequestTimeout,
             ErrorKind::PayloadTooLarge => C::PayloadTooLarge,

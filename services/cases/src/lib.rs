@@ -6,6 +6,7 @@
 //! Laid out as every service is: `domain` holds the rules and has no I/O;
 //! `store` keeps the records; `grpc` exposes `fazhi.cases.v1.CaseService`.
 
+pub mod content;
 pub mod domain;
 mod grpc;
 pub mod store;
@@ -26,16 +27,18 @@ pub const SERVICE_NAME: &str = "fazhi.cases.v1.CaseService";
 pub async fn build(
     settings: &ServiceSettings,
     data_dir: &Path,
+    content: &content::ContentSettings,
     certifier: Certifier,
     calendar: std::sync::Arc<fazhi_calendar::Calendar>,
     rules: domain::CaseRules,
 ) -> anyhow::Result<fazhi_platform::grpc::Service> {
     let store = store::Store::open(settings.database_url.as_deref(), data_dir).await?;
+    let content = content::ContentStore::open(content, data_dir)?;
     let database = store.database().clone();
     Ok(fazhi_platform::grpc::Service {
         name: SERVICE_NAME,
         routes: Routes::new(CaseServiceServer::new(CasesApi::new(
-            store, certifier, calendar, rules,
+            store, content, certifier, calendar, rules,
         ))),
         database,
     })

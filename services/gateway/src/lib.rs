@@ -58,6 +58,10 @@ pub struct Settings {
     pub header_read_timeout_secs: u64,
     /// Seconds a request may take, its body included, before it gets 408.
     pub request_timeout_secs: u64,
+    /// Seconds a record's content may take to upload or download (it is
+    /// streamed, never held in memory; the cases service's gRPC
+    /// `grpc_server.request_timeout_secs` bounds an upload too).
+    pub record_transfer_secs: u64,
     /// Connections open at once; more wait to be accepted.
     pub max_connections: usize,
     /// Serve Prometheus metrics at `/metrics` on the REST listener. Off in
@@ -88,6 +92,7 @@ impl Default for Settings {
             concurrent_uploads: 2,
             header_read_timeout_secs: 10,
             request_timeout_secs: 120,
+            record_transfer_secs: 300,
             max_connections: 4096,
             metrics_on_rest: true,
             database_url: None,
@@ -289,6 +294,9 @@ impl Gate {
 pub struct AppState {
     complaints: ComplaintServiceClient<grpc::Channel>,
     cases: CaseServiceClient<grpc::Channel>,
+    /// The cases service for streaming record content, with the longer
+    /// deadline of a transfer.
+    record_content: CaseServiceClient<grpc::Channel>,
     training: TrainingServiceClient<grpc::Channel>,
     channels: Vec<(&'static str, &'static str, grpc::Channel)>,
     gate: Arc<Gate>,
@@ -304,10 +312,16 @@ impl AppState {
     ) -> anyhow::Result<Self> {
         let complaints = grpc::connect_lazy(&upstreams.complaints, settings)?;
         let cases = grpc::connect_lazy(&upstreams.cases, settings)?;
+        let transfer = GrpcClientSettings {
+            deadline_ms: gate.settings.record_transfer_secs.max(1) * 1000,
+            ..settings.clone()
+        };
+        let record_content = grpc::connect_lazy(&upstreams.cases, &transfer)?;
         let training = grpc::connect_lazy(&upstreams.training, settings)?;
         Ok(Self {
             complaints: ComplaintServiceClient::new(complaints.clone()),
             cases: CaseServiceClient::new(cases.clone()),
+            record_content: CaseServiceClient::new(record_content),
             training: TrainingServiceClient::new(training.clone())
                 .max_decoding_message_size(MAX_LIST_MESSAGE)
                 .max_encoding_message_size(MAX_LIST_MESSAGE),
@@ -341,6 +355,7 @@ pub fn router(state: AppState) -> Router {
     fazhi_platform::metrics::install();
     let body_limit = state.gate.settings.body_limit_bytes;
     let request_timeout = Duration::from_secs(state.gate.settings.request_timeout_secs.max(1));
+    let transfer_timeout = Duration::from_secs(state.gate.settings.record_transfer_secs.max(1));
     let (api, doc) = openapi::api_router().split_for_parts();
     let doc = openapi::finish(doc);
     let mut router = api
@@ -365,7 +380,12 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn(
             move |request: axum::extract::Request, next: axum::middleware::Next| {
-                problem::within(request_timeout, next.run(request))
+                let limit = if authz::is_record_content(request.uri().path()) {
+                    transfer_timeout
+                } else {
+                    request_timeout
+                };
+                problem::within(limit, next.run(request))
             },
         ))
         .layer(axum::middleware::from_fn(observe::observe))

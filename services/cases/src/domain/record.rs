@@ -49,12 +49,15 @@ pub struct Record {
     /// SHA-256 of the content, 64 lower-case hex digits.
     pub sha256: String,
     pub size_bytes: i64,
-    /// Where the content is kept (a path or an object URL).
+    /// Where the content is kept outside Fazhi (a path or an object URL);
+    /// empty when it is uploaded to Fazhi's record store.
     pub location: String,
     /// Who recorded it (a person id).
     pub recorded_by: String,
     pub device: String,
     pub recorded_at: DateTime<Utc>,
+    /// When the content was uploaded and checked, if it has been.
+    pub content_stored_at: Option<DateTime<Utc>>,
 }
 
 /// Checks a record's fields: a SHA-256 in hex, a size from one byte to
@@ -84,7 +87,8 @@ pub fn check_record(record: Record, now: DateTime<Utc>) -> Result<Record, Error>
     }
     Ok(Record {
         sha256,
-        location: text::required("location", &record.location, 500, Lines::One)?,
+        location: text::optional("location", Some(&record.location), 500, Lines::One)?
+            .unwrap_or_default(),
         recorded_by: text::required("recorded_by", &record.recorded_by, 64, Lines::One)?,
         device: text::required("device", &record.device, 100, Lines::One)?,
         ..record
@@ -134,6 +138,7 @@ mod tests {
             recorded_by: "o1".into(),
             device: "执法记录仪 DSJ-01".into(),
             recorded_at: "2024-03-28T09:00:00Z".parse().unwrap(),
+            content_stored_at: None,
         }
     }
 

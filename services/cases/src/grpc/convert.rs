@@ -133,6 +133,7 @@ pub(super) fn record_proto(r: &Record) -> pb::Record {
         recorded_by: r.recorded_by.clone(),
         device: r.device.clone(),
         recorded_at: Some(time::to_timestamp(r.recorded_at)),
+        content_stored_at: r.content_stored_at.map(time::to_timestamp),
     }
 }
 

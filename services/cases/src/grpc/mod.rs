@@ -5,6 +5,7 @@
 mod cases;
 mod certification;
 mod coercion;
+mod content;
 mod convert;
 mod power;
 mod publicity;
@@ -28,6 +29,7 @@ use std::sync::Arc;
 use fazhi_calendar::Calendar;
 
 use crate::{
+    content::ContentStore,
     domain::{Case, CaseRules},
     store::Store,
 };
@@ -37,6 +39,7 @@ const MAX_ID_LEN: usize = 64;
 
 pub struct CasesApi {
     store: Store,
+    content: ContentStore,
     certifier: Certifier,
     calendar: Arc<Calendar>,
     rules: CaseRules,
@@ -45,12 +48,14 @@ pub struct CasesApi {
 impl CasesApi {
     pub fn new(
         store: Store,
+        content: ContentStore,
         certifier: Certifier,
         calendar: Arc<Calendar>,
         rules: CaseRules,
     ) -> Self {
         Self {
             store,
+            content,
             certifier,
             calendar,
             rules,
@@ -231,6 +236,22 @@ impl CaseService for CasesApi {
         request: Request<pb::ListRecordsRequest>,
     ) -> Result<Response<pb::ListRecordsResponse>, Status> {
         records::list_records(self, request).await
+    }
+
+    async fn upload_record_content(
+        &self,
+        request: Request<tonic::Streaming<pb::RecordContent>>,
+    ) -> Result<Response<pb::Record>, Status> {
+        content::upload(self, request).await
+    }
+
+    type ReadRecordContentStream = content::ContentStream;
+
+    async fn read_record_content(
+        &self,
+        request: Request<pb::ReadRecordContentRequest>,
+    ) -> Result<Response<Self::ReadRecordContentStream>, Status> {
+        content::read(self, request).await
     }
 
     async fn publish_decision(

@@ -52,6 +52,7 @@ pub(super) async fn register_record(
             recorded_by: given.recorded_by,
             device: given.device,
             recorded_at,
+            content_stored_at: None,
         },
         time::now(),
     )?;

@@ -67,6 +67,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "ended on",
         include_str!("../../migrations/0009_ended_on.sql"),
     ),
+    EmbeddedMigration::new(
+        10,
+        "record content",
+        include_str!("../../migrations/0010_record_content.sql"),
+    ),
 ];
 
 pub(super) fn date(text: &str) -> Result<NaiveDate, Error> {

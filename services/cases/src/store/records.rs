@@ -45,18 +45,59 @@ impl Store {
         Ok(())
     }
 
+    /// Marks a record's content as uploaded and checked, appending that to
+    /// the case's history; false when it already was (content is stored once).
+    pub async fn mark_content_stored(
+        &self,
+        case: &Case,
+        record_id: &str,
+        step: Step<'_>,
+    ) -> Result<bool, Error> {
+        let now = time::to_micros(time::now());
+        let mut tx = self.db.pool().begin().await?;
+        let marked = sqlx::query(
+            "UPDATE case_records SET content_stored_at = $1 \
+             WHERE id = $2 AND case_id = $3 AND content_stored_at IS NULL",
+        )
+        .bind(now)
+        .bind(record_id.to_owned())
+        .bind(case.id.clone())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if marked == 0 {
+            return Ok(false);
+        }
+        append(&mut tx, case, case.status, step, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// One record of a case.
+    pub async fn record(&self, case_id: &str, record_id: &str) -> Result<Option<Record>, Error> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM case_records WHERE id = $1 AND case_id = $2"
+        )))
+        .bind(record_id.to_owned())
+        .bind(case_id.to_owned())
+        .fetch_optional(self.db.pool())
+        .await?;
+        row.as_ref().map(decode).transpose()
+    }
+
     /// A case's records, oldest first.
     pub async fn records(&self, case_id: &str) -> Result<Vec<Record>, Error> {
-        let rows = sqlx::query(
-            "SELECT id, case_id, kind, step, sha256, size_bytes, location, recorded_by, device, recorded_at \
-             FROM case_records WHERE case_id = $1 ORDER BY recorded_at, id",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM case_records WHERE case_id = $1 ORDER BY recorded_at, id"
+        )))
         .bind(case_id.to_owned())
         .fetch_all(self.db.pool())
         .await?;
         rows.iter().map(decode).collect()
     }
 }
+
+const COLUMNS: &str = "id, case_id, kind, step, sha256, size_bytes, location, recorded_by, device, recorded_at, content_stored_at";
 
 fn decode(r: &AnyRow) -> Result<Record, Error> {
     let kind: String = r.try_get("kind")?;
@@ -72,5 +113,8 @@ fn decode(r: &AnyRow) -> Result<Record, Error> {
         recorded_by: r.try_get("recorded_by")?,
         device: r.try_get("device")?,
         recorded_at: time::from_micros(r.try_get("recorded_at")?),
+        content_stored_at: r
+            .try_get::<Option<i64>, _>("content_stored_at")?
+            .map(time::from_micros),
     })
 }

@@ -137,6 +137,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::record_payment))
         .routes(routes!(cases::close_case))
         .routes(routes!(cases::list_records, cases::register_record))
+        .routes(routes!(
+            cases::upload_record_content,
+            cases::read_record_content
+        ))
         .routes(routes!(cases::publish_decision))
         .routes(routes!(cases::withdraw_publication))
         .routes(routes!(cases::list_public_decisions))
@@ -179,6 +183,10 @@ const PROBLEM_STATUSES: &[(&str, &str)] = &[
     ),
     ("429", "Rate limited or busy; see Retry-After"),
     (
+        "500",
+        "Stored evidence no longer matches its registered SHA-256 (`record_content_corrupt`)",
+    ),
+    (
         "503",
         "A service or the database this request needs is unavailable",
     ),
@@ -220,10 +228,11 @@ fn problem_statuses(
         path.contains('{') || (method == "POST" && !identity_only && !public),
     );
     add("408", has_body);
-    add("409", method == "POST");
+    let content = authz::is_record_content(path);
+    add("409", method == "POST" || content);
     add("413", has_body);
     add("415", has_body);
-    add("422", method == "POST");
+    add("422", method == "POST" || (content && method == "PUT"));
     add(
         "429",
         matches!(access, Some(Access::PublicLimited))
@@ -231,6 +240,7 @@ fn problem_statuses(
             || path == "/api/v1/auth/password"
             || authz::is_upload(path),
     );
+    add("500", content && method == "GET");
     add("503", true);
     add("504", !identity_only);
     statuses

@@ -232,6 +232,12 @@ pub async fn authorize(
     next.run(request).await
 }
 
+/// Routes streaming a record's content (never held in memory; bounded by
+/// the record's registered size and `record_transfer_secs`).
+pub fn is_record_content(path: &str) -> bool {
+    path.starts_with("/api/v1/cases/") && path.ends_with("/content")
+}
+
 /// Routes whose body is a file (up to `upload_limit_bytes`), not JSON.
 pub fn is_upload(path: &str) -> bool {
     path.starts_with("/api/v1/imports/")

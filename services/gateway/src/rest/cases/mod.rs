@@ -37,6 +37,7 @@ macro_rules! case_step {
 
 pub(crate) mod body;
 mod coercion;
+mod content;
 mod history;
 mod proceedings;
 mod publicity;
@@ -44,6 +45,7 @@ mod records;
 mod steps;
 
 pub use coercion::*;
+pub use content::*;
 pub use history::*;
 pub use publicity::*;
 pub use records::*;

@@ -39,6 +39,11 @@ pub struct Record {
     pub device: String,
     #[schema(format = DateTime, example = "2024-03-28T09:30:00+08:00")]
     pub recorded_at: String,
+    /// When the content was uploaded and checked; absent while only the
+    /// metadata is registered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime)]
+    pub content_stored_at: Option<String>,
 }
 
 impl From<pb::Record> for Record {
@@ -47,6 +52,7 @@ impl From<pb::Record> for Record {
             kind: record_kind_code(r.kind),
             step: record_step_code(r.step),
             recorded_at: instant(r.recorded_at).unwrap_or_default(),
+            content_stored_at: instant(r.content_stored_at),
             id: r.id,
             case_id: r.case_id,
             sha256: r.sha256,
@@ -72,7 +78,10 @@ pub struct RegisterRecordRequest {
     pub sha256: String,
     /// 1 byte to 64 GiB.
     pub size_bytes: i64,
-    /// Where the content is kept (a path or an object URL).
+    /// Where the content is kept outside Fazhi (a path or an object URL);
+    /// omit it when the content is uploaded to
+    /// `PUT /api/v1/cases/{id}/records/{record_id}/content`.
+    #[serde(default)]
     pub location: String,
     /// Who recorded it (a person id).
     pub recorded_by: String,

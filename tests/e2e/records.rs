@@ -1,0 +1,200 @@
+//! Full-process records' content (全过程记录, 行政处罚法 Art. 47): uploaded
+//! once, streamed, checked against the registered size and SHA-256 on the
+//! way in and on the way out.
+
+use fazhi_e2e::{Sandbox, TOWNSHIP, backends};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::authorization::id_number;
+use crate::sha256_hex;
+
+/// A lead in the township and a video registered against it with the size
+/// and SHA-256 of `content`.
+async fn registered(sandbox: &Sandbox, staff: &str, content: &[u8]) -> (String, String) {
+    let lead = json!({
+        "division_code": TOWNSHIP, "source": "inspection",
+        "party": { "kind": "person", "name": "王五", "id_number": id_number(801) },
+        "facts": "在西关村耕地上未经许可建房", "act_on": "2026-01-10", "continuing": true,
+        "discovered_on": "2026-02-01",
+    });
+    let case: Value = sandbox
+        .post_as(staff, "/api/v1/cases", &lead)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let case_id = case["id"].as_str().expect("a lead").to_owned();
+    let response = sandbox
+        .post_as(
+            staff,
+            &format!("/api/v1/cases/{case_id}/records"),
+            &json!({
+                "kind": "video", "step": "inspection", "sha256": sha256_hex(content),
+                "size_bytes": content.len(), "recorded_by": "officer-1",
+                "device": "执法记录仪 DSJ-V9", "recorded_at": "2026-02-01T09:30:00+08:00",
+            }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let record: Value = response.json().await.unwrap();
+    assert!(record.get("content_stored_at").is_none(), "{record}");
+    (case_id, record["id"].as_str().unwrap().to_owned())
+}
+
+async fn put(sandbox: &Sandbox, token: &str, path: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    let response = sandbox
+        .client
+        .put(sandbox.url(path))
+        .bearer_auth(token)
+        .header("content-type", "application/octet-stream")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Three-odd megabytes: more than one piece each way.
+fn video() -> Vec<u8> {
+    (0..3_300_000u32).map(|i| (i * 7 % 251) as u8).collect()
+}
+
+#[tokio::test]
+async fn content_with_the_registered_hash_is_stored_once_and_read_back_whole() {
+    for backend in backends() {
+        let sandbox = Sandbox::start(backend).await;
+        let staff = sandbox.account("records.staff", &["staff"], TOWNSHIP).await;
+        let content = video();
+        let (case_id, record_id) = registered(&sandbox, &staff, &content).await;
+        let path = format!("/api/v1/cases/{case_id}/records/{record_id}/content");
+
+        let missing = sandbox.get_as(&staff, &path).await;
+        let status = missing.status();
+        let problem: Value = missing.json().await.unwrap();
+        assert_eq!(
+            (status, &problem["code"]),
+            (StatusCode::CONFLICT, &json!("record_content_missing")),
+            "{problem}"
+        );
+
+        let (status, record) = put(&sandbox, &staff, &path, content.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{record}");
+        assert!(record["content_stored_at"].is_string(), "{record}");
+
+        let read = sandbox.get_as(&staff, &path).await;
+        assert_eq!(read.status(), StatusCode::OK);
+        assert_eq!(
+            read.headers()["etag"].to_str().unwrap(),
+            format!("\"{}\"", sha256_hex(&content))
+        );
+        assert!(
+            read.headers()["repr-digest"]
+                .to_str()
+                .unwrap()
+                .starts_with("sha-256=:")
+        );
+        assert_eq!(read.bytes().await.unwrap().as_ref(), content.as_slice());
+
+        // Content is evidence: never replaced, not even by the same bytes.
+        let (status, problem) = put(&sandbox, &staff, &path, content).await;
+        assert_eq!(
+            (status, &problem["code"]),
+            (StatusCode::CONFLICT, &json!("record_content_stored"))
+        );
+
+        // The upload is in the case's hash-chained history.
+        let history: Value = sandbox
+            .get_as(&staff, &format!("/api/v1/cases/{case_id}/history"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            history.to_string().contains("record_content_stored"),
+            "{history}"
+        );
+        sandbox.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn content_of_another_size_or_hash_is_refused_and_nothing_is_kept() {
+    for backend in backends() {
+        let sandbox = Sandbox::start(backend).await;
+        let staff = sandbox.account("records.staff", &["staff"], TOWNSHIP).await;
+        let content = video();
+        let (case_id, record_id) = registered(&sandbox, &staff, &content).await;
+        let path = format!("/api/v1/cases/{case_id}/records/{record_id}/content");
+        let mut changed = content.clone();
+        changed[1_000_000] ^= 1;
+        let mut longer = content.clone();
+        longer.push(0);
+        for (body, code) in [
+            (changed, "content_hash_mismatch"),
+            (longer, "content_size_mismatch"),
+            (
+                content[..content.len() - 1].to_vec(),
+                "content_size_mismatch",
+            ),
+        ] {
+            let (status, problem) = put(&sandbox, &staff, &path, body).await;
+            assert_eq!(
+                (status, &problem["code"]),
+                (StatusCode::UNPROCESSABLE_ENTITY, &json!(code)),
+                "{problem}"
+            );
+            let stored = sandbox
+                .settings
+                .data_dir
+                .join("records/cases")
+                .join(&case_id)
+                .join(&record_id);
+            assert!(!stored.exists(), "nothing kept after {code}");
+        }
+        let records: Value = sandbox
+            .get_as(&staff, &format!("/api/v1/cases/{case_id}/records"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(records["records"][0].get("content_stored_at").is_none());
+        // The right bytes are still welcome afterwards.
+        let (status, _) = put(&sandbox, &staff, &path, content).await;
+        assert_eq!(status, StatusCode::OK);
+        sandbox.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn content_changed_in_the_store_is_never_served() {
+    for backend in backends() {
+        let sandbox = Sandbox::start(backend).await;
+        let staff = sandbox.account("records.staff", &["staff"], TOWNSHIP).await;
+        let content = video();
+        let (case_id, record_id) = registered(&sandbox, &staff, &content).await;
+        let path = format!("/api/v1/cases/{case_id}/records/{record_id}/content");
+        let (status, _) = put(&sandbox, &staff, &path, content.clone()).await;
+        assert_eq!(status, StatusCode::OK);
+
+        let stored = sandbox
+            .settings
+            .data_dir
+            .join("records/cases")
+            .join(&case_id)
+            .join(&record_id);
+        let mut tampered = content.clone();
+        tampered[42] ^= 0xff;
+        std::fs::write(&stored, &tampered).unwrap();
+        let read = sandbox.get_as(&staff, &path).await;
+        assert_eq!(read.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let problem: Value = read.json().await.unwrap();
+        assert_eq!(problem["code"], "record_content_corrupt", "{problem}");
+
+        std::fs::remove_file(&stored).unwrap();
+        let read = sandbox.get_as(&staff, &path).await;
+        assert_eq!(read.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        sandbox.stop().await;
+    }
+}
