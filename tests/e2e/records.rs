@@ -198,3 +198,58 @@ async fn content_changed_in_the_store_is_never_served() {
         sandbox.stop().await;
     }
 }
+
+/// With `FAZHI_TEST_S3_ENDPOINT` naming an S3-compatible server (`.ci/run`
+/// starts one), content goes there and comes back checked.
+#[tokio::test]
+async fn content_goes_to_an_s3_compatible_store_named_by_url() {
+    let Ok(endpoint) = std::env::var("FAZHI_TEST_S3_ENDPOINT") else {
+        eprintln!("FAZHI_TEST_S3_ENDPOINT is unset: the S3 store is not tested here");
+        return;
+    };
+    fazhi_gateway::install_tls_provider();
+    let bucket = format!("fazhi-{}", std::process::id());
+    let created = reqwest::Client::new()
+        .put(format!("{endpoint}/{bucket}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(created.status().is_success(), "{}", created.status());
+    let sandbox = Sandbox::start_with(fazhi_e2e::Backend::Sqlite, |s| {
+        s.records.store = Some(format!("s3://{bucket}/county/411624"));
+        s.records.s3_endpoint = Some(endpoint.clone());
+        s.records.s3_region = Some("us-east-1".into());
+        s.records.s3_access_key_id = Some("fazhi".into());
+        s.records.s3_secret_access_key = Some("fazhi-secret".into());
+        s.records.s3_allow_http = true;
+    })
+    .await;
+    let staff = sandbox.account("records.staff", &["staff"], TOWNSHIP).await;
+    let content = video();
+    let (case_id, record_id) = registered(&sandbox, &staff, &content).await;
+    let path = format!("/api/v1/cases/{case_id}/records/{record_id}/content");
+    let (status, record) = put(&sandbox, &staff, &path, content.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{record}");
+    let read = sandbox.get_as(&staff, &path).await;
+    assert_eq!(read.status(), StatusCode::OK);
+    assert_eq!(read.bytes().await.unwrap().as_ref(), content.as_slice());
+
+    // The object sits under the prefix; changed there, it is refused.
+    use object_store::{ObjectStoreExt, path::Path};
+    let s3 = object_store::aws::AmazonS3Builder::new()
+        .with_bucket_name(&bucket)
+        .with_endpoint(&endpoint)
+        .with_region("us-east-1")
+        .with_access_key_id("fazhi")
+        .with_secret_access_key("fazhi-secret")
+        .with_allow_http(true)
+        .build()
+        .unwrap();
+    let key = Path::from_iter(["county", "411624", "cases", &case_id, &record_id]);
+    let stored = s3.get(&key).await.unwrap().bytes().await.unwrap();
+    assert_eq!(stored.as_ref(), content.as_slice());
+    s3.put(&key, content[..10].to_vec().into()).await.unwrap();
+    let read = sandbox.get_as(&staff, &path).await;
+    assert_eq!(read.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    sandbox.stop().await;
+}

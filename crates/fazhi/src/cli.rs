@@ -189,6 +189,7 @@ fn redacted(mut settings: Settings) -> Settings {
     for secret in [
         &mut settings.internal_token.secret,
         &mut settings.gateway.auth.token_secret,
+        &mut settings.records.s3_secret_access_key,
     ] {
         if secret.is_some() {
             *secret = Some("(set)".into());

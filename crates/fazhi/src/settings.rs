@@ -287,7 +287,24 @@ pub const DOCS: &[(&str, &str)] = &[
     ),
     (
         "records.store",
-        "Where record content goes: a directory, file:///… or s3://bucket/prefix (AWS_* env for endpoint, region and keys); unset means {data_dir}/records",
+        "Where record content goes: a directory, file:///… or s3://bucket/prefix; unset means {data_dir}/records",
+    ),
+    (
+        "records.s3_endpoint",
+        "URL of the S3-compatible store (unset: AWS, or AWS_ENDPOINT)",
+    ),
+    ("records.s3_region", "S3 region (unset: AWS_REGION)"),
+    (
+        "records.s3_access_key_id",
+        "S3 access key id (unset: AWS_ACCESS_KEY_ID)",
+    ),
+    (
+        "records.s3_secret_access_key",
+        "S3 secret key (unset: AWS_SECRET_ACCESS_KEY); never on the command line",
+    ),
+    (
+        "records.s3_allow_http",
+        "Allow a plain-HTTP S3 endpoint (inside the data centre only)",
     ),
     (
         "calendar.file",

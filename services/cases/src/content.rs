@@ -23,9 +23,20 @@ use tokio::io::AsyncWriteExt;
 #[serde(deny_unknown_fields, default)]
 pub struct ContentSettings {
     /// A directory (or `file:///…`), or `s3://bucket/prefix` for an
-    /// S3-compatible store whose endpoint, region and keys come from the
-    /// standard `AWS_*` environment variables. Unset: `{data_dir}/records`.
+    /// S3-compatible store. Unset: `{data_dir}/records`.
     pub store: Option<String>,
+    /// The S3-compatible store's URL (MinIO, a county cloud's object
+    /// storage); unset means AWS itself or `AWS_ENDPOINT`.
+    pub s3_endpoint: Option<String>,
+    /// Unset means `AWS_REGION` (or `us-east-1`).
+    pub s3_region: Option<String>,
+    /// Unset means `AWS_ACCESS_KEY_ID`.
+    pub s3_access_key_id: Option<String>,
+    /// Unset means `AWS_SECRET_ACCESS_KEY`; keep it in the settings file or
+    /// the environment, never on the command line.
+    pub s3_secret_access_key: Option<String>,
+    /// Allow a plain-HTTP endpoint (inside a data centre's network only).
+    pub s3_allow_http: bool,
 }
 
 /// What an upload must match: the registered size and SHA-256.
@@ -52,7 +63,22 @@ impl ContentStore {
                 // The S3 client speaks TLS through rustls; one process-wide provider.
                 let _ = rustls::crypto::ring::default_provider().install_default();
                 let (bucket_url, prefix) = split_prefix(url);
-                let s3 = AmazonS3Builder::from_env().with_url(bucket_url).build()?;
+                let mut s3 = AmazonS3Builder::from_env()
+                    .with_url(bucket_url)
+                    .with_allow_http(settings.s3_allow_http);
+                if let Some(endpoint) = &settings.s3_endpoint {
+                    s3 = s3.with_endpoint(endpoint);
+                }
+                if let Some(region) = &settings.s3_region {
+                    s3 = s3.with_region(region);
+                }
+                if let Some(key) = &settings.s3_access_key_id {
+                    s3 = s3.with_access_key_id(key);
+                }
+                if let Some(secret) = &settings.s3_secret_access_key {
+                    s3 = s3.with_secret_access_key(secret);
+                }
+                let s3 = s3.build()?;
                 with_prefix(Arc::new(s3), prefix)?
             }
             Some(other) if other.contains("://") && !other.starts_with("file://") => {
