@@ -341,6 +341,15 @@ fn probe(
             ))),
             Outside::Rejected,
         ),
+        ("POST", "/api/v1/imports/power-items") => (
+            Method::POST,
+            format!("{path}?format=csv"),
+            Some(Value::String(format!(
+                "code,name,legal_basis,kind,source,category,effective_from,effective_to,holders\n\
+                 walk-import-{n},对违法建设的行政处罚,《城乡规划法》第六十五条,penalty,own,comprehensive,2022-01-01,,{d}\n"
+            ))),
+            Outside::Rejected,
+        ),
         ("POST", "/api/v1/imports/attendance") => (
             Method::POST,
             format!(

@@ -8,6 +8,7 @@ mod crash;
 mod grpc;
 mod hardening;
 mod identity;
+mod power_list;
 mod records;
 mod resilience;
 mod training;

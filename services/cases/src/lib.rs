@@ -9,6 +9,7 @@
 pub mod content;
 pub mod domain;
 mod grpc;
+pub mod lists;
 pub mod store;
 
 use std::path::Path;
@@ -18,6 +19,10 @@ use fazhi_proto::cases::v1::case_service_server::CaseServiceServer;
 use tonic::service::Routes;
 
 pub use grpc::{CasesApi, Certifier};
+
+/// The largest message: an imported power list, as large as the gateway's
+/// upload limit allows.
+pub const MAX_MESSAGE: usize = 32 * 1024 * 1024;
 
 /// Full gRPC name of the service, as health checks ask for it.
 pub const SERVICE_NAME: &str = "fazhi.cases.v1.CaseService";
@@ -37,9 +42,11 @@ pub async fn build(
     let database = store.database().clone();
     Ok(fazhi_platform::grpc::Service {
         name: SERVICE_NAME,
-        routes: Routes::new(CaseServiceServer::new(CasesApi::new(
-            store, content, certifier, calendar, rules,
-        ))),
+        routes: Routes::new(
+            CaseServiceServer::new(CasesApi::new(store, content, certifier, calendar, rules))
+                .max_decoding_message_size(MAX_MESSAGE)
+                .max_encoding_message_size(MAX_MESSAGE),
+        ),
         database,
     })
 }

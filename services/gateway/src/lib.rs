@@ -320,7 +320,8 @@ impl AppState {
         let training = grpc::connect_lazy(&upstreams.training, settings)?;
         Ok(Self {
             complaints: ComplaintServiceClient::new(complaints.clone()),
-            cases: CaseServiceClient::new(cases.clone()),
+            cases: CaseServiceClient::new(cases.clone())
+                .max_encoding_message_size(MAX_LIST_MESSAGE),
             record_content: CaseServiceClient::new(record_content),
             training: TrainingServiceClient::new(training.clone())
                 .max_decoding_message_size(MAX_LIST_MESSAGE)

@@ -9,7 +9,7 @@
 pub mod domain;
 mod grpc;
 pub mod lists;
-pub mod sheet;
+pub use fazhi_sheet as sheet;
 pub mod store;
 
 use std::path::Path;

@@ -3,32 +3,10 @@
 
 use crate::domain::{self, NewPerson};
 
-/// Something wrong with one row of an imported list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowProblem {
-    /// 1-based row in the file (the header is row 1).
-    pub row: usize,
-    /// The column's key (`id_number`), or `header` for the header row.
-    pub field: String,
-    pub message: String,
-}
-
-fn problem(row: usize, field: &str, message: impl Into<String>) -> RowProblem {
-    RowProblem {
-        row,
-        field: field.to_owned(),
-        message: message.into(),
-    }
-}
-
-/// A row of a file: its 1-based number and its cells.
-pub type Row = (usize, Vec<String>);
+pub use fazhi_sheet::rows::{Columns, Row, RowProblem, cell, check_header, flag, problem};
 
 /// (row, ID number, score in tenths or absent) of a results list.
 pub type ResultRow = (usize, String, Option<i64>);
-
-/// A list's columns: key and the heading townships use.
-pub type Columns = &'static [(&'static str, &'static str)];
 
 pub const PEOPLE: Columns = &[
     ("division_code", "行政区划代码"),
@@ -44,41 +22,6 @@ pub const PEOPLE: Columns = &[
 pub const ATTENDANCE: Columns = &[("id_number", "身份证号"), ("hours", "学时")];
 
 pub const RESULTS: Columns = &[("id_number", "身份证号"), ("score", "成绩")];
-
-/// The header row must name the columns in order, by key or by heading.
-pub fn check_header(rows: &[(usize, Vec<String>)], columns: Columns) -> Result<(), RowProblem> {
-    let Some((row, header)) = rows.first() else {
-        return Err(problem(1, "header", "the file is empty"));
-    };
-    let keys: Vec<&str> = columns.iter().map(|(k, _)| *k).collect();
-    let headings: Vec<&str> = columns.iter().map(|(_, h)| *h).collect();
-    let given: Vec<&str> = header.iter().map(String::as_str).collect();
-    if given == keys || given == headings {
-        Ok(())
-    } else {
-        Err(problem(
-            *row,
-            "header",
-            format!(
-                "the header row must be {} (or {})",
-                headings.join(", "),
-                keys.join(", ")
-            ),
-        ))
-    }
-}
-
-fn cell(row: &[String], i: usize) -> &str {
-    row.get(i).map_or("", String::as_str)
-}
-
-fn flag(text: &str) -> Option<bool> {
-    match text.to_lowercase().as_str() {
-        "是" | "y" | "yes" | "true" | "1" => Some(true),
-        "否" | "n" | "no" | "false" | "0" | "" => Some(false),
-        _ => None,
-    }
-}
 
 fn employment_code(text: &str) -> String {
     match text {

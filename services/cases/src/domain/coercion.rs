@@ -255,6 +255,7 @@ mod tests {
             recorded_by: "o1".into(),
             device: "执法记录仪".into(),
             recorded_at: "2024-03-06T02:00:00Z".parse().unwrap(),
+            content_stored_at: None,
         }
     }
 

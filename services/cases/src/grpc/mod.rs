@@ -7,6 +7,7 @@ mod certification;
 mod coercion;
 mod content;
 mod convert;
+mod imports;
 mod power;
 mod publicity;
 mod records;
@@ -40,6 +41,8 @@ const MAX_ID_LEN: usize = 64;
 pub struct CasesApi {
     store: Store,
     content: ContentStore,
+    /// Lists being parsed now (at most [`imports::CONCURRENT_IMPORTS`]).
+    imports: Arc<tokio::sync::Semaphore>,
     certifier: Certifier,
     calendar: Arc<Calendar>,
     rules: CaseRules,
@@ -56,6 +59,7 @@ impl CasesApi {
         Self {
             store,
             content,
+            imports: Arc::new(tokio::sync::Semaphore::new(imports::CONCURRENT_IMPORTS)),
             certifier,
             calendar,
             rules,
@@ -110,6 +114,13 @@ impl CaseService for CasesApi {
         request: Request<pb::ListPowerItemsRequest>,
     ) -> Result<Response<pb::ListPowerItemsResponse>, Status> {
         power::list_power_items(self, request).await
+    }
+
+    async fn import_power_items(
+        &self,
+        request: Request<pb::ImportPowerItemsRequest>,
+    ) -> Result<Response<pb::PowerImportReport>, Status> {
+        imports::import_power_items(self, request).await
     }
 
     async fn create_lead(

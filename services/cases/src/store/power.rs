@@ -14,44 +14,39 @@ const COLUMNS: &str =
 impl Store {
     /// Records an item; ALREADY_EXISTS when its code is taken.
     pub async fn insert_power_item(&self, item: &PowerItem) -> Result<(), Error> {
+        self.insert_power_items(std::slice::from_ref(item)).await
+    }
+
+    /// Records items all together or none (an imported list); ALREADY_EXISTS
+    /// naming the first code taken.
+    pub async fn insert_power_items(&self, items: &[PowerItem]) -> Result<(), Error> {
         let mut tx = self.db.pool().begin().await?;
-        let done = sqlx::query(
-            "INSERT INTO power_items (id, code, name, legal_basis, kind, source, category, effective_from, effective_to, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(item.id.clone())
-        .bind(item.code.clone())
-        .bind(item.name.clone())
-        .bind(item.legal_basis.clone())
-        .bind(item.kind.code())
-        .bind(item.source.code())
-        .bind(item.category.code())
-        .bind(item.effective_from.to_string())
-        .bind(item.effective_to.map(|d| d.to_string()).unwrap_or_default())
-        .bind(item.version)
-        .execute(&mut *tx)
-        .await;
-        match done {
-            Ok(_) => {}
-            Err(err) if db::is_unique_violation(&err) => {
-                return Err(Error::new(
-                    ErrorKind::AlreadyExists,
-                    Code::PowerItemCodeExists,
-                    format!("power item code {} is taken", item.code),
-                )
-                .with_field("code"));
-            }
-            Err(err) => return Err(err.into()),
-        }
-        for holder in &item.holders {
-            sqlx::query("INSERT INTO power_item_holders (item_id, division_code) VALUES ($1, $2)")
-                .bind(item.id.clone())
-                .bind(holder.to_string())
-                .execute(&mut *tx)
-                .await?;
+        for item in items {
+            insert(&mut tx, item).await?;
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Which of `codes` are taken already.
+    pub async fn taken_power_codes(&self, codes: &[String]) -> Result<Vec<String>, Error> {
+        let mut taken = Vec::new();
+        // Bounded batches keep each statement's parameters well under the limits.
+        for batch in codes.chunks(500) {
+            let marks: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT code FROM power_items WHERE code IN ({})",
+                marks.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for code in batch {
+                query = query.bind(code.clone());
+            }
+            for row in query.fetch_all(self.db.pool()).await? {
+                taken.push(row.try_get("code")?);
+            }
+        }
+        Ok(taken)
     }
 
     /// The item with this id.
@@ -156,4 +151,43 @@ fn decode(r: &AnyRow) -> Result<PowerItem, Error> {
 /// A day as stored, for the callers that bind one.
 pub(super) fn day_text(day: Option<NaiveDate>) -> String {
     day.map(|d| d.to_string()).unwrap_or_default()
+}
+
+async fn insert(tx: &mut sqlx::Transaction<'_, sqlx::Any>, item: &PowerItem) -> Result<(), Error> {
+    let done = sqlx::query(
+        "INSERT INTO power_items (id, code, name, legal_basis, kind, source, category, effective_from, effective_to, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(item.id.clone())
+    .bind(item.code.clone())
+    .bind(item.name.clone())
+    .bind(item.legal_basis.clone())
+    .bind(item.kind.code())
+    .bind(item.source.code())
+    .bind(item.category.code())
+    .bind(item.effective_from.to_string())
+    .bind(item.effective_to.map(|d| d.to_string()).unwrap_or_default())
+    .bind(item.version)
+    .execute(&mut **tx)
+    .await;
+    match done {
+        Ok(_) => {}
+        Err(err) if db::is_unique_violation(&err) => {
+            return Err(Error::new(
+                ErrorKind::AlreadyExists,
+                Code::PowerItemCodeExists,
+                format!("power item code {} is taken", item.code),
+            )
+            .with_field("code"));
+        }
+        Err(err) => return Err(err.into()),
+    }
+    for holder in &item.holders {
+        sqlx::query("INSERT INTO power_item_holders (item_id, division_code) VALUES ($1, $2)")
+            .bind(item.id.clone())
+            .bind(holder.to_string())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }

@@ -116,6 +116,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(training::run_annual_review))
         .routes(routes!(training::stats))
         .routes(routes!(lists::import_people))
+        .routes(routes!(lists::import_power_items))
         .routes(routes!(lists::import_attendance))
         .routes(routes!(lists::import_exam_results))
         .routes(routes!(lists::export))

@@ -138,6 +138,61 @@ pub async fn import_people(
     answer(report)
 }
 
+/// Import a power list (权限清单: 事项编码, 事项名称, 实施依据, 权力类型, 来源,
+/// 执法类别, 生效日期, 失效日期, 承接区划), all or nothing.
+#[utoipa::path(
+    post,
+    path = "/api/v1/imports/power-items",
+    extensions(("x-fazhi-access" = json!("power.manage"))),
+    tag = "cases",
+    params(FormatParams),
+    request_body(
+        description = "The list as CSV or .xlsx, told by `format`, else by the file itself (the server also reads a Content-Type of `text/csv` or the .xlsx type)",
+        content = File,
+        content_type = "application/octet-stream"
+    ),
+    responses((status = 200, description = "Every row imported", body = ImportReport))
+)]
+pub async fn import_power_items(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    params: Result<Query<FormatParams>, QueryRejection>,
+    request: Request,
+) -> Result<Json<ImportReport>, Problem> {
+    let Query(params) = params?;
+    let (format, content) = upload(&state, params.format.as_deref(), request).await?;
+    if !matches!(format.as_str(), "csv" | "xlsx") {
+        return Err(Problem::bad_field(
+            "format",
+            Code::UnknownCode,
+            "format must be one of csv, xlsx",
+        ));
+    }
+    let report = state
+        .cases
+        .clone()
+        .import_power_items(state.signed(
+            &identity,
+            fazhi_proto::cases::v1::ImportPowerItemsRequest { format, content },
+        ))
+        .await?
+        .into_inner();
+    answer(pb::ImportReport {
+        rows: report.rows,
+        imported: report.imported,
+        rejected: report
+            .rejected
+            .into_iter()
+            .map(|p| pb::RowProblem {
+                row: p.row,
+                field: p.field,
+                message: p.message,
+            })
+            .collect(),
+        ..Default::default()
+    })
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SessionParams {

@@ -23,6 +23,7 @@ impl Format {
 }
 
 mod csv;
+pub mod rows;
 mod xlsx;
 
 /// What one uploaded list may hold. Every bound is checked while reading,
