@@ -281,10 +281,12 @@ pub fn finish(mut doc: openapi::OpenApi) -> openapi::OpenApi {
         for (method, operation) in [
             (HttpMethod::Get, item.get.as_mut()),
             (HttpMethod::Post, item.post.as_mut()),
+            (HttpMethod::Put, item.put.as_mut()),
         ] {
             let Some(operation) = operation else { continue };
             let name = match method {
                 HttpMethod::Get => "GET",
+                HttpMethod::Put => "PUT",
                 _ => "POST",
             };
             decorate(operation, name, path);
