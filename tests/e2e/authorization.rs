@@ -69,6 +69,18 @@ const STATEFUL: &[&str] = &[
     "/api/v1/certificates/{id}/revoke",
     "/api/v1/certificates/{id}/expire",
     "/api/v1/cases/{id}/file",
+    "/api/v1/complaints/{id}/dispatch",
+    "/api/v1/complaints/{id}/accept",
+    "/api/v1/complaints/{id}/return",
+    "/api/v1/complaints/{id}/extension",
+    "/api/v1/complaints/{id}/extension/decide",
+    "/api/v1/complaints/{id}/reply",
+    "/api/v1/complaints/{id}/follow-up",
+    "/api/v1/complaints/{id}/close",
+    "/api/v1/complaints/{id}/reopen",
+    "/api/v1/complaints/{id}/duplicate",
+    "/api/v1/complaints/{id}/hand-off",
+    "/api/v1/complaints/{id}/supervise",
     "/api/v1/cases/{id}/records/{record_id}/content",
     "/api/v1/cases/{id}/decline",
     "/api/v1/cases/{id}/terminate",
@@ -184,6 +196,35 @@ fn probe(
             None,
             Outside::Forbidden,
         ),
+        ("GET", "/api/v1/complaints/{id}/timeline") => (
+            Method::GET,
+            path.replace("{id}", fx.pick(&fx.complaint, target)),
+            None,
+            Outside::NotFound,
+        ),
+        // The fixture complaint moves on (or meets 409/422) as the walk goes.
+        ("POST", p) if p.starts_with("/api/v1/complaints/{id}/") => {
+            let step = p.trim_start_matches("/api/v1/complaints/{id}/");
+            let body = match step {
+                "dispatch" => json!({ "version": 1, "unit": d }),
+                "return" => json!({ "version": 2, "reason": "wrong_unit" }),
+                "extension" => json!({ "version": 3, "working_days": 3, "note": "需现场核查" }),
+                "extension/decide" => json!({ "version": 3, "approved": true }),
+                "reply" => json!({ "version": 3, "text": "已处理" }),
+                "follow-up" => {
+                    json!({ "version": 4, "resolved": true, "satisfaction": "satisfied" })
+                }
+                "duplicate" => json!({ "version": 2, "of": fx.pick(&fx.complaint, target) }),
+                "hand-off" => json!({ "version": 2, "to": "court", "note": "告知诉讼途径" }),
+                _ => json!({ "version": 2 }),
+            };
+            (
+                Method::POST,
+                path.replace("{id}", fx.pick(&fx.complaint, target)),
+                Some(body),
+                Outside::NotFound,
+            )
+        }
         ("GET", "/api/v1/complaints/{id}") => (
             Method::GET,
             format!("/api/v1/complaints/{}", fx.pick(&fx.complaint, target)),

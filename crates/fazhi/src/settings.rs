@@ -335,6 +335,22 @@ pub const DOCS: &[(&str, &str)] = &[
         "Hours to first feedback on an urgent request",
     ),
     (
+        "rules.complaints.accept_working_days",
+        "Working days a handling unit has to sign for a dispatch (签收)",
+    ),
+    (
+        "rules.complaints.urgent_accept_hours",
+        "Hours to sign for an urgent dispatch",
+    ),
+    (
+        "rules.complaints.follow_up_working_days",
+        "Working days after the reply to visit the requester (回访)",
+    ),
+    (
+        "rules.complaints.max_extension_working_days",
+        "The longest extension of a reply, in working days (asked once)",
+    ),
+    (
         "rules.training.hours_per_year",
         "Training hours (学时) each enforcement officer needs per year",
     ),

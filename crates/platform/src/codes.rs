@@ -314,6 +314,20 @@ catalogue! {
     RecordContentStored => "record_content_stored",
     /// a record's content has not been uploaded
     RecordContentMissing => "record_content_missing",
+    /// a dispatch is returned only within the sign-for limit
+    ReturnTooLate => "return_too_late",
+    /// a complaint's reply is extended once only
+    ExtensionAlreadyAsked => "extension_already_asked",
+    /// an extension is asked for before the reply falls due
+    ExtensionTooLate => "extension_too_late",
+    /// no extension waits for a decision
+    NothingToDecide => "nothing_to_decide",
+    /// an unsatisfied follow-up sends the complaint back to handling, not to closing
+    UnsatisfiedFollowUp => "unsatisfied_follow_up",
+    /// a duplicate is merged into an earlier complaint that is no duplicate itself
+    InvalidDuplicate => "invalid_duplicate",
+    /// this complaint was not dispatched to a unit the caller acts for
+    NotHandlingUnit => "not_handling_unit",
     /// this step needs an audio or video record first (Art. 47)
     RecordingRequired => "recording_required",
     /// the publication was withdrawn already

@@ -119,6 +119,12 @@ pub enum Permission {
     ComplaintRead,
     /// Read complainants' names and phone numbers unmasked (audited).
     ComplaintReadPersonal,
+    /// Route complaints (派单), hand off, merge duplicates, follow up, close, reopen.
+    ComplaintDispatch,
+    /// Handle what was dispatched to one's unit: sign for, return, ask for an extension, reply.
+    ComplaintHandle,
+    /// Decide extensions and supervise (督办).
+    ComplaintSupervise,
     /// County oversight figures.
     OversightRead,
     /// The audit log of unmasked reads and identity changes.
@@ -149,12 +155,15 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 21] = [
         Permission::ComplaintSubmit,
         Permission::ComplaintTrack,
         Permission::ComplaintCreate,
         Permission::ComplaintRead,
         Permission::ComplaintReadPersonal,
+        Permission::ComplaintDispatch,
+        Permission::ComplaintHandle,
+        Permission::ComplaintSupervise,
         Permission::OversightRead,
         Permission::AuditRead,
         Permission::AccountManage,
@@ -177,6 +186,9 @@ impl Permission {
             Permission::ComplaintCreate => "complaint.create",
             Permission::ComplaintRead => "complaint.read",
             Permission::ComplaintReadPersonal => "complaint.read_personal",
+            Permission::ComplaintDispatch => "complaint.dispatch",
+            Permission::ComplaintHandle => "complaint.handle",
+            Permission::ComplaintSupervise => "complaint.supervise",
             Permission::OversightRead => "oversight.read",
             Permission::AuditRead => "audit.read",
             Permission::AccountManage => "account.manage",
@@ -205,6 +217,9 @@ impl Permission {
                 &[Staff, Officer, LegalReviewer, Leader, CountyOverseer, Admin]
             }
             Permission::ComplaintReadPersonal => &[Staff, Officer, Leader],
+            Permission::ComplaintDispatch => &[Staff, Leader, CountyOverseer, Admin],
+            Permission::ComplaintHandle => &[Staff, Officer, Leader],
+            Permission::ComplaintSupervise => &[Leader, CountyOverseer, Admin],
             Permission::OversightRead => &[Leader, CountyOverseer, Admin],
             Permission::AuditRead | Permission::AccountManage | Permission::ApiKeyManage => {
                 &[Admin]

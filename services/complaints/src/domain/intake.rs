@@ -52,6 +52,14 @@ pub struct ReplyRules {
     pub reply_days: ReplyDays,
     /// Hours to a first feedback on an urgent request (danger to life or property).
     pub urgent_feedback_hours: u32,
+    /// Working days a handling unit has to sign for a dispatch (签收时限).
+    pub accept_working_days: u32,
+    /// Hours to sign for an urgent dispatch.
+    pub urgent_accept_hours: u32,
+    /// Working days after the reply within which the requester is visited (回访).
+    pub follow_up_working_days: u32,
+    /// The longest extension of a reply, in working days.
+    pub max_extension_working_days: u32,
 }
 
 impl Default for ReplyRules {
@@ -59,6 +67,10 @@ impl Default for ReplyRules {
         Self {
             reply_days: ReplyDays::default(),
             urgent_feedback_hours: 2,
+            accept_working_days: 1,
+            urgent_accept_hours: 2,
+            follow_up_working_days: 3,
+            max_extension_working_days: 15,
         }
     }
 }
@@ -114,6 +126,8 @@ pub struct Complaint {
     pub received_at: DateTime<Utc>,
     pub reply_due: DateTime<Utc>,
     pub feedback_due: Option<DateTime<Utc>>,
+    /// What the workflow has recorded since intake.
+    pub handling: super::Handling,
     pub version: i64,
 }
 
@@ -171,6 +185,7 @@ pub fn intake(
         received_at,
         reply_due: time::end_of_china_day(due_day),
         feedback_due,
+        handling: super::Handling::default(),
         version: 1,
     })
 }

@@ -4,10 +4,15 @@
 mod category;
 mod intake;
 mod tracking;
+mod workflow;
 
 pub use category::{CATEGORIES, Category, category_by_code};
 pub use intake::{Complainant, Complaint, NewComplaint, ReplyDays, ReplyRules, intake};
 pub use tracking::{new_tracking_code, normalize_tracking_code};
+pub use workflow::{
+    Extension, HandOff, Handling, ReturnReason, Satisfaction, Step, Visit, apply,
+    check_duplicate_target, note,
+};
 
 use fazhi_platform::coded_enum;
 

@@ -15,6 +15,8 @@ use fazhi_proto::{
 };
 use tonic::{Request, Response, Status};
 
+mod workflow;
+
 use crate::{
     domain::{self, Channel, Complaint, NewComplaint, ReplyRules, RequestType},
     store::{Cursor, Filter, Store},
@@ -103,7 +105,7 @@ impl ComplaintService for ComplaintsApi {
         }
         // Outside the caller's scope is the same answer as not there at all.
         match self.store.get(&r.id).await? {
-            Some(complaint) if caller.sees(&complaint.division_code) => {
+            Some(complaint) if workflow::visible(&caller, &complaint) => {
                 if personal == Personal::Revealed {
                     fazhi_platform::db::audit::read_personal(
                         self.store.database(),
@@ -162,7 +164,23 @@ impl ComplaintService for ComplaintsApi {
             status: status_to_proto(complaint.status) as i32,
             received_at: Some(time::to_timestamp(complaint.received_at)),
             reply_due: Some(time::to_timestamp(complaint.reply_due)),
+            reply: complaint.handling.reply.clone().unwrap_or_default(),
+            replied_at: complaint.handling.replied_at.map(time::to_timestamp),
         }))
+    }
+
+    async fn advance_complaint(
+        &self,
+        request: Request<pb::AdvanceComplaintRequest>,
+    ) -> Result<Response<pb::Complaint>, Status> {
+        workflow::advance(self, request).await
+    }
+
+    async fn get_timeline(
+        &self,
+        request: Request<pb::GetTimelineRequest>,
+    ) -> Result<Response<pb::Timeline>, Status> {
+        workflow::timeline(self, request).await
     }
 
     async fn list_complaints(
@@ -370,6 +388,7 @@ fn to_proto(c: &Complaint, personal: Personal) -> pb::Complaint {
         received_at: Some(time::to_timestamp(c.received_at)),
         reply_due: Some(time::to_timestamp(c.reply_due)),
         feedback_due: c.feedback_due.map(time::to_timestamp),
+        handling: Some(workflow::handling_proto(&c.handling)),
         version: c.version,
     }
 }

@@ -15,6 +15,9 @@ use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use crate::domain::{Channel, Complainant, Complaint, RequestType, Status};
 
+pub mod workflow;
+pub use workflow::Event;
+
 pub const MIGRATIONS: &[EmbeddedMigration] = &[
     EmbeddedMigration::new(
         1,
@@ -27,6 +30,18 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         include_str!("../../migrations/0002_request_ids.sql"),
     ),
     fazhi_platform::db::audit::migration(3),
+    EmbeddedMigration::new(
+        4,
+        "workflow",
+        concat!(
+            include_str!("../../migrations/0004_workflow.sql"),
+            include_str!("../../migrations/0004_events_append_only.sqlite.sql")
+        ),
+    )
+    .with_postgres(concat!(
+        include_str!("../../migrations/0004_workflow.sql"),
+        include_str!("../../migrations/0004_events_append_only.postgres.sql")
+    )),
 ];
 
 /// Rows written per transaction at most.
@@ -37,7 +52,7 @@ const MAX_GROUP_COMMIT: usize = 256;
 macro_rules! columns {
     () => {
         "id, tracking_code, channel, request_type, category, content, address, division_code, \
-         complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version"
+         complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version, handling"
     };
 }
 
@@ -89,7 +104,7 @@ struct NewRow {
 
 #[derive(Clone)]
 pub struct Store {
-    db: Database,
+    pub(crate) db: Database,
     writer: BatchWriter<NewRow>,
 }
 
@@ -348,6 +363,10 @@ fn decode(row: &AnyRow) -> Result<Complaint, Error> {
         feedback_due: row
             .try_get::<Option<i64>, _>("feedback_due")?
             .map(time::from_micros),
+        handling: {
+            let json: String = row.try_get("handling")?;
+            serde_json::from_str(&json).map_err(|_| corrupt("handling", &json))?
+        },
         version: row.try_get("version")?,
     })
 }

@@ -32,6 +32,7 @@ use crate::{
     identity::login,
     rest::cases,
     rest::codes,
+    rest::complaint_steps,
     rest::complaints,
     rest::lists,
     rest::oversight,
@@ -82,6 +83,19 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(public::track))
         .routes(routes!(complaints::list, complaints::create))
         .routes(routes!(complaints::get_one))
+        .routes(routes!(complaint_steps::timeline))
+        .routes(routes!(complaint_steps::dispatch))
+        .routes(routes!(complaint_steps::accept))
+        .routes(routes!(complaint_steps::return_dispatch))
+        .routes(routes!(complaint_steps::request_extension))
+        .routes(routes!(complaint_steps::decide_extension))
+        .routes(routes!(complaint_steps::reply))
+        .routes(routes!(complaint_steps::follow_up))
+        .routes(routes!(complaint_steps::close))
+        .routes(routes!(complaint_steps::reopen))
+        .routes(routes!(complaint_steps::mark_duplicate))
+        .routes(routes!(complaint_steps::hand_off))
+        .routes(routes!(complaint_steps::supervise))
         .routes(routes!(oversight::summary))
         .routes(routes!(admin::list_accounts, admin::create_account))
         .routes(routes!(admin::disable_account))

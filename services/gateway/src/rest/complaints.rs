@@ -73,7 +73,96 @@ pub struct ComplaintView {
     reply_due: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     feedback_due: Option<String>,
+    /// What the workflow has recorded since intake.
+    handling: Handling,
     version: i64,
+}
+
+/// The workflow's record: unset fields are steps not taken yet.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct Handling {
+    /// The unit (行政区划代码) it is dispatched to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dispatched_at: Option<String>,
+    /// The sign-for limit (签收时限).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accept_due: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extension: Option<ExtensionView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reply: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replied_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    follow_up_due: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    follow_up: Option<FollowUpView>,
+    supervised: bool,
+    reminders: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duplicate_of: Option<String>,
+    /// `emergency`, `court`, `arbitration`, `petition` or `other_legal_route`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    handed_off: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    closed_at: Option<String>,
+    reopened: i32,
+    returns: i32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExtensionView {
+    requested_at: String,
+    working_days: i32,
+    reason: String,
+    /// `pending`, `approved` or `refused`.
+    decision: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowUpView {
+    at: String,
+    resolved: bool,
+    /// `satisfied`, `basically_satisfied` or `unsatisfied`.
+    satisfaction: String,
+}
+
+fn handling(h: Option<pb::Handling>) -> Handling {
+    let Some(h) = h else {
+        return Handling::default();
+    };
+    let text = |s: String| (!s.is_empty()).then_some(s);
+    Handling {
+        unit: text(h.unit),
+        dispatched_at: instant(h.dispatched_at),
+        accept_due: instant(h.accept_due),
+        accepted_at: instant(h.accepted_at),
+        extension: h.extension.map(|e| ExtensionView {
+            requested_at: instant(e.requested_at).unwrap_or_default(),
+            working_days: e.working_days,
+            reason: e.reason,
+            decision: e.decision,
+        }),
+        reply: text(h.reply),
+        replied_at: instant(h.replied_at),
+        follow_up_due: instant(h.follow_up_due),
+        follow_up: h.follow_up.map(|f| FollowUpView {
+            at: instant(f.at).unwrap_or_default(),
+            resolved: f.resolved,
+            satisfaction: f.satisfaction,
+        }),
+        supervised: h.supervised,
+        reminders: h.reminders,
+        duplicate_of: text(h.duplicate_of),
+        handed_off: text(h.handed_off),
+        closed_at: instant(h.closed_at),
+        reopened: h.reopened,
+        returns: h.returns,
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -295,6 +384,7 @@ pub fn view(c: pb::Complaint) -> ComplaintView {
         received_at: instant(c.received_at).unwrap_or_default(),
         reply_due: instant(c.reply_due).unwrap_or_default(),
         feedback_due: instant(c.feedback_due),
+        handling: handling(c.handling),
         version: c.version,
     }
 }

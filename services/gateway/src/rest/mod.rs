@@ -3,6 +3,7 @@
 
 pub(crate) mod cases;
 pub(crate) mod codes;
+pub(crate) mod complaint_steps;
 pub(crate) mod complaints;
 pub(crate) mod lists;
 pub(crate) mod oversight;

@@ -74,6 +74,11 @@ pub struct Progress {
     status: String,
     received_at: String,
     reply_due: String,
+    /// The answer, once given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reply: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replied_at: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -187,5 +192,7 @@ pub async fn track(
         status: status_code(progress.status),
         received_at: instant(progress.received_at).unwrap_or_default(),
         reply_due: instant(progress.reply_due).unwrap_or_default(),
+        reply: (!progress.reply.is_empty()).then_some(progress.reply),
+        replied_at: instant(progress.replied_at),
     }))
 }

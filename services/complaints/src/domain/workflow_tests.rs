@@ -1,0 +1,164 @@
+//! The workflow's rules that depend on the clock and the calendar.
+
+use super::*;
+use crate::domain::{Channel, NewComplaint, RequestType, intake};
+
+fn at(text: &str) -> DateTime<Utc> {
+    text.parse().unwrap()
+}
+
+fn received(when: &str) -> Complaint {
+    intake(
+        NewComplaint {
+            channel: Channel::Hotline12345,
+            request_type: RequestType::Complaint,
+            category: "illegal_construction".into(),
+            content: "西关村有人在耕地上违法建房".into(),
+            address: "老城镇西关村".into(),
+            division_code: "411624100".into(),
+            complainant_name: None,
+            complainant_phone: None,
+            urgent: false,
+        },
+        at(when),
+        &Calendar::official(),
+        &WorkflowRules::default(),
+        "c1".into(),
+        "CODE".into(),
+    )
+    .unwrap()
+}
+
+fn take(c: &Complaint, step: Step, when: &str) -> Result<Complaint, Error> {
+    apply(
+        c,
+        &step,
+        "",
+        at(when),
+        &Calendar::official(),
+        &WorkflowRules::default(),
+    )
+}
+
+fn dispatch() -> Step {
+    Step::Dispatch {
+        unit: DivisionCode::parse("411624100201").unwrap(),
+        routing_version: None,
+    }
+}
+
+#[test]
+fn the_sign_for_limit_is_one_working_day_and_a_return_after_it_is_refused() {
+    // Friday 29 Sep 2023: National Day week follows, so the next working
+    // day is Monday 9 Oct (the 7th and 8th are make-up working days: the
+    // 7th is a Saturday worked).
+    let c = received("2023-09-29T01:00:00Z");
+    let sent = take(&c, dispatch(), "2023-09-29T02:00:00Z").unwrap();
+    let due = sent.handling.accept_due.unwrap();
+    assert_eq!(time::to_rfc3339(due), "2023-10-07T23:59:59+08:00");
+    let late = take(
+        &sent,
+        Step::Return {
+            reason: ReturnReason::WrongUnit,
+        },
+        "2023-10-08T02:00:00Z",
+    )
+    .unwrap_err();
+    assert_eq!(late.code, Code::ReturnTooLate);
+    assert!(
+        take(
+            &sent,
+            Step::Return {
+                reason: ReturnReason::WrongUnit
+            },
+            "2023-10-07T02:00:00Z"
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn an_urgent_dispatch_is_signed_for_within_hours() {
+    let mut c = received("2024-03-04T01:00:00Z");
+    c.urgent = true;
+    let sent = take(&c, dispatch(), "2024-03-04T02:00:00Z").unwrap();
+    assert_eq!(sent.handling.accept_due, Some(at("2024-03-04T04:00:00Z")));
+}
+
+#[test]
+fn an_extension_is_asked_before_the_due_day_once_and_moves_it_by_working_days() {
+    let c = received("2024-03-04T01:00:00Z");
+    let c = take(&c, dispatch(), "2024-03-04T02:00:00Z").unwrap();
+    let c = take(&c, Step::Accept, "2024-03-04T03:00:00Z").unwrap();
+    let after_due = take(
+        &c,
+        Step::RequestExtension { working_days: 5 },
+        "2024-04-01T02:00:00Z",
+    )
+    .unwrap_err();
+    assert_eq!(after_due.code, Code::ExtensionTooLate);
+    let too_long = take(
+        &c,
+        Step::RequestExtension { working_days: 16 },
+        "2024-03-05T02:00:00Z",
+    )
+    .unwrap_err();
+    assert_eq!(too_long.code, Code::InvalidCount);
+    let asked = take(
+        &c,
+        Step::RequestExtension { working_days: 5 },
+        "2024-03-05T02:00:00Z",
+    )
+    .unwrap();
+    // Due Monday 25 Mar (15 working days after 4 Mar); five more working
+    // days: Monday 1 Apr.
+    assert_eq!(
+        time::to_rfc3339(asked.reply_due),
+        "2024-03-25T23:59:59+08:00"
+    );
+    let approved = take(
+        &asked,
+        Step::DecideExtension { approved: true },
+        "2024-03-06T02:00:00Z",
+    )
+    .unwrap();
+    assert_eq!(
+        time::to_rfc3339(approved.reply_due),
+        "2024-04-01T23:59:59+08:00"
+    );
+    let again = take(
+        &approved,
+        Step::DecideExtension { approved: true },
+        "2024-03-06T03:00:00Z",
+    )
+    .unwrap_err();
+    assert_eq!(again.code, Code::NothingToDecide);
+    let refused = take(
+        &asked,
+        Step::DecideExtension { approved: false },
+        "2024-03-06T02:00:00Z",
+    )
+    .unwrap();
+    assert_eq!(refused.reply_due, asked.reply_due);
+}
+
+#[test]
+fn a_reply_sets_the_follow_up_window_of_three_working_days() {
+    let c = received("2024-03-04T01:00:00Z");
+    let c = take(&c, dispatch(), "2024-03-04T02:00:00Z").unwrap();
+    let c = take(&c, Step::Accept, "2024-03-04T03:00:00Z").unwrap();
+    // Friday 8 Mar: three working days on is Wednesday 13 Mar.
+    let c = take(
+        &c,
+        Step::Reply {
+            text: "已处理".into(),
+        },
+        "2024-03-08T02:00:00Z",
+    )
+    .unwrap();
+    assert_eq!(
+        time::to_rfc3339(c.handling.follow_up_due.unwrap()),
+        "2024-03-13T23:59:59+08:00"
+    );
+    assert_eq!(c.version, 4);
+}

@@ -1,0 +1,125 @@
+//! Workflow steps: the complaint as it becomes and the event that says so,
+//! written together or not at all; the timeline read back.
+
+use chrono::{DateTime, Utc};
+use fazhi_platform::{Code, Error, ErrorKind, time};
+use sqlx::Row;
+
+use super::Store;
+use crate::domain::{Complaint, Status};
+
+/// One step in a complaint's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    /// Who took the step (`account:…`, `api_key:…`).
+    pub actor: String,
+    pub kind: String,
+    pub from: Status,
+    pub to: Status,
+    pub note: String,
+    /// JSON of what the step recorded.
+    pub detail: String,
+}
+
+/// A step to record: who, what, why, and what it recorded.
+pub struct Step<'a> {
+    pub actor: &'a str,
+    pub kind: &'a str,
+    pub note: &'a str,
+    pub detail: String,
+    pub at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Writes `after` over `before` (ABORTED when somebody changed it first)
+    /// and appends the step to its timeline, in one transaction.
+    pub async fn advance(
+        &self,
+        before: &Complaint,
+        after: &Complaint,
+        step: Step<'_>,
+    ) -> Result<(), Error> {
+        let handling = serde_json::to_string(&after.handling).map_err(Error::internal)?;
+        let mut tx = self.db.pool().begin().await?;
+        let changed = sqlx::query(
+            "UPDATE complaints SET status = $1, handling = $2, handling_unit = $3, reply_due = $4, version = $5 \
+             WHERE id = $6 AND version = $7",
+        )
+        .bind(after.status.code())
+        .bind(handling)
+        .bind(after.handling.unit.as_ref().map(|u| u.as_str().to_owned()))
+        .bind(time::to_micros(after.reply_due))
+        .bind(after.version)
+        .bind(before.id.clone())
+        .bind(before.version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                Code::VersionConflict,
+                format!(
+                    "the complaint changed since version {}; read it again",
+                    before.version
+                ),
+            ));
+        }
+        let seq: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM complaint_events WHERE complaint_id = $1",
+        )
+        .bind(before.id.clone())
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO complaint_events (complaint_id, seq, at, actor, kind, from_status, to_status, note, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(before.id.clone())
+        .bind(seq)
+        .bind(time::to_micros(step.at))
+        .bind(step.actor.to_owned())
+        .bind(step.kind.to_owned())
+        .bind(before.status.code())
+        .bind(after.status.code())
+        .bind(step.note.to_owned())
+        .bind(step.detail)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A complaint's steps since intake, oldest first.
+    pub async fn timeline(&self, complaint_id: &str) -> Result<Vec<Event>, Error> {
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, kind, from_status, to_status, note, detail \
+             FROM complaint_events WHERE complaint_id = $1 ORDER BY seq",
+        )
+        .bind(complaint_id.to_owned())
+        .fetch_all(self.db.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let status = |column: &str| -> Result<Status, Error> {
+                    let code: String = r.try_get(column)?;
+                    Status::from_code(&code).ok_or_else(|| {
+                        Error::internal(format!("stored event has invalid status {code:?}"))
+                    })
+                };
+                Ok(Event {
+                    seq: r.try_get("seq")?,
+                    at: time::from_micros(r.try_get("at")?),
+                    actor: r.try_get("actor")?,
+                    kind: r.try_get("kind")?,
+                    from: status("from_status")?,
+                    to: status("to_status")?,
+                    note: r.try_get("note")?,
+                    detail: r.try_get("detail")?,
+                })
+            })
+            .collect()
+    }
+}

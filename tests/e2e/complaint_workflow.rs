@@ -1,0 +1,393 @@
+//! The 12345 workflow through REST: dispatch, sign for, return and
+//! re-dispatch, one extension, reply, follow-up, reopen, close — each step
+//! an event in the timeline, each refused out of order with its reason.
+
+use fazhi_e2e::{COUNTY, OTHER_TOWNSHIP, Sandbox, TOWNSHIP, backends, complaint_body};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// A village of the township: a handling unit under it.
+const VILLAGE: &str = "411624100201";
+
+struct Desk<'a> {
+    sandbox: &'a Sandbox,
+    id: String,
+}
+
+impl Desk<'_> {
+    /// Takes `step` as `token` at the complaint's current version.
+    async fn step(&self, token: &str, step: &str, mut body: Value) -> (StatusCode, Value) {
+        let now: Value = self
+            .sandbox
+            .get_as(token, &format!("/api/v1/complaints/{}", self.id))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if body.get("version").is_none() {
+            body["version"] = now["version"].clone();
+        }
+        let response = self
+            .sandbox
+            .post_as(
+                token,
+                &format!("/api/v1/complaints/{}/{step}", self.id),
+                &body,
+            )
+            .await;
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn ok(&self, token: &str, step: &str, body: Value, status: &str) -> Value {
+        let (code, complaint) = self.step(token, step, body).await;
+        assert_eq!(code, StatusCode::OK, "{step}: {complaint}");
+        assert_eq!(complaint["status"], status, "{step}: {complaint}");
+        complaint
+    }
+
+    async fn refused(&self, token: &str, step: &str, body: Value, expected: (StatusCode, &str)) {
+        let (code, problem) = self.step(token, step, body).await;
+        assert_eq!(
+            (code, problem["code"].as_str().unwrap_or_default()),
+            expected,
+            "{step}: {problem}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_hotline_ticket_goes_from_dispatch_through_return_extension_reopen_to_close() {
+    for backend in backends() {
+        let sandbox = Sandbox::start(backend).await;
+        let desk = sandbox.account("desk.staff", &["staff"], TOWNSHIP).await;
+        let county = sandbox
+            .account("county.overseer", &["county_overseer"], COUNTY)
+            .await;
+        let village = sandbox.account("village.staff", &["staff"], VILLAGE).await;
+        let other = sandbox
+            .account("other.staff", &["staff"], OTHER_TOWNSHIP)
+            .await;
+
+        let created: Value = sandbox
+            .post_as(&desk, "/api/v1/complaints", &complaint_body())
+            .await
+            .json()
+            .await
+            .unwrap();
+        let c = Desk {
+            sandbox: &sandbox,
+            id: created["id"].as_str().unwrap().to_owned(),
+        };
+        let due = created["reply_due"].as_str().unwrap().to_owned();
+
+        // Nothing is handled before it is dispatched.
+        c.refused(
+            &desk,
+            "reply",
+            json!({ "text": "x" }),
+            (StatusCode::CONFLICT, "invalid_transition"),
+        )
+        .await;
+        // A village cannot see the township's complaint until it is sent there.
+        let unseen = sandbox
+            .get_as(&village, &format!("/api/v1/complaints/{}", c.id))
+            .await;
+        assert_eq!(unseen.status(), StatusCode::NOT_FOUND);
+
+        // 派单 to the wrong township is outside the desk's divisions.
+        c.refused(
+            &desk,
+            "dispatch",
+            json!({ "unit": OTHER_TOWNSHIP }),
+            (StatusCode::FORBIDDEN, "division_out_of_scope"),
+        )
+        .await;
+        let dispatched = c
+            .ok(&desk, "dispatch", json!({ "unit": TOWNSHIP }), "dispatched")
+            .await;
+        assert!(
+            dispatched["handling"]["accept_due"].is_string(),
+            "{dispatched}"
+        );
+        // 退单 with a reason, then 改派 to the village.
+        c.refused(
+            &desk,
+            "return",
+            json!({ "reason": "no_reason" }),
+            (StatusCode::BAD_REQUEST, "unknown_code"),
+        )
+        .await;
+        let returned = c
+            .ok(
+                &desk,
+                "return",
+                json!({ "reason": "wrong_unit", "note": "属西关村" }),
+                "returned",
+            )
+            .await;
+        assert_eq!(returned["handling"]["returns"], 1);
+        c.ok(&desk, "dispatch", json!({ "unit": VILLAGE }), "dispatched")
+            .await;
+
+        // The village now sees it and signs for it; another township cannot.
+        c.refused(
+            &other,
+            "accept",
+            json!({ "version": 5 }),
+            (StatusCode::NOT_FOUND, "not_found"),
+        )
+        .await;
+        let accepted = c.ok(&village, "accept", json!({}), "accepted").await;
+        assert!(accepted["handling"]["accepted_at"].is_string());
+
+        // A stale version is refused.
+        c.refused(
+            &village,
+            "reply",
+            json!({ "version": 1, "text": "x" }),
+            (StatusCode::CONFLICT, "version_conflict"),
+        )
+        .await;
+
+        // 延期: once, with a reason, decided by the county.
+        c.refused(
+            &village,
+            "extension",
+            json!({ "working_days": 5, "note": "" }),
+            (StatusCode::BAD_REQUEST, "required"),
+        )
+        .await;
+        c.ok(
+            &village,
+            "extension",
+            json!({ "working_days": 5, "note": "需协调自然资源所现场测量" }),
+            "accepted",
+        )
+        .await;
+        c.refused(
+            &village,
+            "extension",
+            json!({ "working_days": 2, "note": "再延" }),
+            (StatusCode::UNPROCESSABLE_ENTITY, "extension_already_asked"),
+        )
+        .await;
+        c.refused(
+            &village,
+            "extension/decide",
+            json!({ "approved": true }),
+            (StatusCode::FORBIDDEN, "forbidden"),
+        )
+        .await;
+        let extended = c
+            .ok(
+                &county,
+                "extension/decide",
+                json!({ "approved": true }),
+                "accepted",
+            )
+            .await;
+        assert_ne!(
+            extended["reply_due"].as_str().unwrap(),
+            due,
+            "the due day moved"
+        );
+        assert!(extended["reply_due"].as_str().unwrap() > due.as_str());
+        assert_eq!(extended["handling"]["extension"]["decision"], "approved");
+
+        // 答复, an unsatisfied 回访, reopened, a second reply, then 办结.
+        c.ok(
+            &village,
+            "reply",
+            json!({ "text": "经核查，已责令停止建设" }),
+            "replied",
+        )
+        .await;
+        c.ok(
+            &desk,
+            "follow-up",
+            json!({ "resolved": false, "satisfaction": "unsatisfied" }),
+            "visited",
+        )
+        .await;
+        c.refused(
+            &desk,
+            "close",
+            json!({}),
+            (StatusCode::UNPROCESSABLE_ENTITY, "unsatisfied_follow_up"),
+        )
+        .await;
+        let reopened = c
+            .ok(
+                &desk,
+                "reopen",
+                json!({ "note": "群众反映仍在施工" }),
+                "accepted",
+            )
+            .await;
+        assert_eq!(reopened["handling"]["reopened"], 1);
+        c.ok(
+            &village,
+            "reply",
+            json!({ "text": "已依法拆除违法建筑" }),
+            "replied",
+        )
+        .await;
+        c.ok(
+            &desk,
+            "follow-up",
+            json!({ "resolved": true, "satisfaction": "satisfied" }),
+            "visited",
+        )
+        .await;
+        c.ok(&county, "supervise", json!({}), "visited").await;
+        let closed = c.ok(&desk, "close", json!({}), "closed").await;
+        assert!(closed["handling"]["closed_at"].is_string());
+        c.refused(
+            &desk,
+            "reopen",
+            json!({}),
+            (StatusCode::CONFLICT, "invalid_transition"),
+        )
+        .await;
+
+        // Every step is in the timeline: who, from which state, to which.
+        let timeline: Value = sandbox
+            .get_as(&desk, &format!("/api/v1/complaints/{}/timeline", c.id))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let kinds: Vec<&str> = timeline["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                "dispatched",
+                "returned",
+                "dispatched",
+                "accepted",
+                "extension_requested",
+                "extension_approved",
+                "replied",
+                "visited",
+                "reopened",
+                "replied",
+                "visited",
+                "supervised",
+                "closed",
+            ]
+        );
+        let returned = &timeline["events"][1];
+        assert_eq!(
+            (
+                returned["from_status"].as_str(),
+                returned["to_status"].as_str(),
+                returned["note"].as_str()
+            ),
+            (Some("dispatched"), Some("returned"), Some("属西关村"))
+        );
+        assert_eq!(returned["actor"], "account:desk.staff");
+
+        // The citizen sees the status, the due day and the reply — nothing else.
+        let progress: Value = sandbox
+            .get_as(
+                "",
+                &format!(
+                    "/api/v1/public/complaints/{}?phone_last4=1234",
+                    created["tracking_code"].as_str().unwrap()
+                ),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(progress["status"], "closed");
+        assert_eq!(progress["reply"], "已依法拆除违法建筑");
+        assert!(progress.get("content").is_none() && progress.get("handling").is_none());
+        sandbox.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_repeat_request_merges_into_an_earlier_one_and_an_emergency_is_handed_off() {
+    for backend in backends() {
+        let sandbox = Sandbox::start(backend).await;
+        let desk = sandbox.account("desk.staff", &["staff"], TOWNSHIP).await;
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            let created: Value = sandbox
+                .post_as(&desk, "/api/v1/complaints", &complaint_body())
+                .await
+                .json()
+                .await
+                .unwrap();
+            ids.push(created["id"].as_str().unwrap().to_owned());
+        }
+        let later = Desk {
+            sandbox: &sandbox,
+            id: ids[1].clone(),
+        };
+        // Only into an earlier complaint.
+        later
+            .refused(
+                &desk,
+                "duplicate",
+                json!({ "of": ids[2] }),
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_duplicate"),
+            )
+            .await;
+        later
+            .refused(
+                &desk,
+                "duplicate",
+                json!({ "of": "no-such-complaint" }),
+                (StatusCode::NOT_FOUND, "not_found"),
+            )
+            .await;
+        let merged = later
+            .ok(&desk, "duplicate", json!({ "of": ids[0] }), "duplicate")
+            .await;
+        assert_eq!(merged["handling"]["duplicate_of"], ids[0].as_str());
+        let last = Desk {
+            sandbox: &sandbox,
+            id: ids[2].clone(),
+        };
+        last.refused(
+            &desk,
+            "duplicate",
+            json!({ "of": ids[1] }),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_duplicate"),
+        )
+        .await;
+
+        last.refused(
+            &desk,
+            "hand-off",
+            json!({ "to": "emergency" }),
+            (StatusCode::BAD_REQUEST, "required"),
+        )
+        .await;
+        let handed = last
+            .ok(
+                &desk,
+                "hand-off",
+                json!({ "to": "emergency", "note": "已告知拨打119" }),
+                "handed_off",
+            )
+            .await;
+        assert_eq!(handed["handling"]["handed_off"], "emergency");
+        last.refused(
+            &desk,
+            "dispatch",
+            json!({ "unit": TOWNSHIP }),
+            (StatusCode::CONFLICT, "invalid_transition"),
+        )
+        .await;
+        sandbox.stop().await;
+    }
+}
