@@ -309,6 +309,39 @@ async fn a_hotline_ticket_goes_from_dispatch_through_return_extension_reopen_to_
         assert_eq!(progress["status"], "closed");
         assert_eq!(progress["reply"], "已依法拆除违法建筑");
         assert!(progress.get("content").is_none() && progress.get("handling").is_none());
+
+        // The county's figures for the year count each step once, on its day.
+        let year = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y");
+        let summary: Value = sandbox
+            .get_as(
+                &county,
+                &format!("/api/v1/oversight/summary?division={TOWNSHIP}&year={year}"),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let figures = &summary["complaints"];
+        for (figure, expected) in [
+            ("received", 1),
+            ("dispatched", 2),
+            ("accepted_on_time", 1),
+            ("returned", 1),
+            ("replied", 2),
+            ("visited", 2),
+            ("resolved", 1),
+            ("satisfied", 1),
+            ("unsatisfied", 1),
+            ("reopened", 1),
+            ("closed", 1),
+            ("extended", 1),
+            ("supervised", 1),
+        ] {
+            assert_eq!(figures[figure], expected, "{figure}: {figures}");
+        }
+        assert_eq!(figures["response_rate"], 0.5, "{figures}");
+        assert_eq!(figures["satisfaction_rate"], 0.5, "{figures}");
+        assert_eq!(figures["follow_up_rate"], 1.0, "{figures}");
         sandbox.stop().await;
     }
 }

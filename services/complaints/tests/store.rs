@@ -318,3 +318,52 @@ async fn a_complaint_is_found_by_its_tracking_code() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_running_totals_of_concurrent_intake_equal_a_count_of_the_rows() {
+    for db in fazhi_testkit::databases().await {
+        let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+        let mut tasks = Vec::new();
+        for i in 0..400 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                // Two days and two townships, around China's midnight.
+                let at = if i % 2 == 0 {
+                    at("2024-05-01T15:59:59Z")
+                } else {
+                    at("2024-05-01T16:00:00Z")
+                };
+                let division = if i % 3 == 0 { "411624100" } else { "411624101" };
+                let mut c = complaint(division, at, Channel::Hotline12345);
+                c.urgent = i % 5 == 0;
+                store.insert(c, None).await.unwrap();
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap();
+        }
+        let day = |d: &str| d.parse::<chrono::NaiveDate>().unwrap();
+        for (division, low, high) in [
+            (None, "411624", "411625"),
+            (Some("411624100"), "411624100", "411624101"),
+        ] {
+            let filter = Filter {
+                division: division.map(|d| DivisionCode::parse(d).unwrap()),
+                ..Filter::default()
+            };
+            let scanned = store.counts(&filter).await.unwrap();
+            let totals = store
+                .figures(low, high, day("2024-01-01"), day("2024-12-31"))
+                .await
+                .unwrap();
+            assert_eq!(totals["received"], scanned.received, "{}", db.backend());
+            assert_eq!(totals["urgent"], scanned.urgent, "{}", db.backend());
+        }
+        // China's 1 May and 2 May each hold their own half.
+        let first = store
+            .figures("411624", "411625", day("2024-05-01"), day("2024-05-01"))
+            .await
+            .unwrap();
+        assert_eq!(first["received"], 200, "{}", db.backend());
+    }
+}

@@ -25,6 +25,12 @@ type WriteFn<T> = dyn for<'c> Fn(&'c mut AnyConnection, &'c T) -> BoxFuture<'c, 
     + Send
     + Sync;
 
+/// Runs once per batch, after its rows and inside the same transaction
+/// (e.g. to add the batch's rows to running totals in one statement each).
+type FinishFn<T> = dyn for<'c> Fn(&'c mut AnyConnection, &'c [&'c T]) -> BoxFuture<'c, Result<(), sqlx::Error>>
+    + Send
+    + Sync;
+
 type Job<T> = (T, oneshot::Sender<Result<(), BatchError>>);
 
 /// Handle to a writer task; cheap to clone.
@@ -50,8 +56,28 @@ impl<T: Send + Sync + 'static> BatchWriter<T> {
             + Sync
             + 'static,
     {
+        Self::spawn_with_finish(pool, max_batch, write, |_, _| Box::pin(async { Ok(()) }))
+    }
+
+    /// As [`BatchWriter::spawn`], with `finish` run once per batch after its
+    /// rows, in the same transaction (a row retried alone is its own batch).
+    pub fn spawn_with_finish<F, G>(pool: AnyPool, max_batch: usize, write: F, finish: G) -> Self
+    where
+        F: for<'c> Fn(&'c mut AnyConnection, &'c T) -> BoxFuture<'c, Result<(), sqlx::Error>>
+            + Send
+            + Sync
+            + 'static,
+        G: for<'c> Fn(&'c mut AnyConnection, &'c [&'c T]) -> BoxFuture<'c, Result<(), sqlx::Error>>
+            + Send
+            + Sync
+            + 'static,
+    {
         let (queue, jobs) = mpsc::channel(max_batch * 4);
-        tokio::spawn(run(pool, max_batch.max(1), Arc::new(write), jobs));
+        let steps = Steps {
+            write: Arc::new(write),
+            finish: Arc::new(finish),
+        };
+        tokio::spawn(run(pool, max_batch.max(1), steps, jobs));
         Self { queue }
     }
 
@@ -66,17 +92,22 @@ impl<T: Send + Sync + 'static> BatchWriter<T> {
     }
 }
 
+struct Steps<T> {
+    write: Arc<WriteFn<T>>,
+    finish: Arc<FinishFn<T>>,
+}
+
 async fn run<T: Send + Sync + 'static>(
     pool: AnyPool,
     max_batch: usize,
-    write: Arc<WriteFn<T>>,
+    steps: Steps<T>,
     mut jobs: mpsc::Receiver<Job<T>>,
 ) {
     let mut batch: Vec<Job<T>> = Vec::with_capacity(max_batch);
     while jobs.recv_many(&mut batch, max_batch).await > 0 {
         metrics::histogram!("fazhi_db_group_commit_rows").record(batch.len() as f64);
         let rows: Vec<&T> = batch.iter().map(|(row, _)| row).collect();
-        let outcome = commit_rows(&pool, write.as_ref(), &rows).await;
+        let outcome = commit_rows(&pool, &steps, &rows).await;
         drop(rows);
         match outcome {
             Ok(()) => {
@@ -92,7 +123,7 @@ async fn run<T: Send + Sync + 'static>(
             Err(_) => {
                 for (row, done) in batch.drain(..) {
                     let _ = done.send(
-                        commit_rows(&pool, write.as_ref(), &[&row])
+                        commit_rows(&pool, &steps, &[&row])
                             .await
                             .map_err(BatchError::from),
                     );
@@ -102,15 +133,12 @@ async fn run<T: Send + Sync + 'static>(
     }
 }
 
-async fn commit_rows<T>(
-    pool: &AnyPool,
-    write: &WriteFn<T>,
-    rows: &[&T],
-) -> Result<(), sqlx::Error> {
+async fn commit_rows<T>(pool: &AnyPool, steps: &Steps<T>, rows: &[&T]) -> Result<(), sqlx::Error> {
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
     for row in rows {
-        write(&mut tx, row).await?;
+        (steps.write)(&mut tx, row).await?;
     }
+    (steps.finish)(&mut tx, rows).await?;
     tx.commit().await
 }

@@ -15,6 +15,7 @@ use fazhi_proto::{
 };
 use tonic::{Request, Response, Status};
 
+mod stats;
 mod workflow;
 
 use crate::{
@@ -226,19 +227,7 @@ impl ComplaintService for ComplaintsApi {
         }
         let r = request.into_inner();
         let filter = filter(&caller, &r.division_code, r.period.as_ref(), "period")?;
-        let counts = self.store.counts(&filter).await?;
-        let pairs = |rows: Vec<(String, i64)>| {
-            rows.into_iter()
-                .map(|(key, count)| pb::CountByKey { key, count })
-                .collect()
-        };
-        Ok(Response::new(pb::ComplaintStats {
-            received: counts.received,
-            urgent: counts.urgent,
-            by_channel: pairs(counts.by_channel),
-            by_category: pairs(counts.by_category),
-            by_status: pairs(counts.by_status),
-        }))
+        Ok(Response::new(stats::stats(&self.store, &filter).await?))
     }
 }
 

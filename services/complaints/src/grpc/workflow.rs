@@ -189,6 +189,8 @@ pub(super) async fn advance(
     let now = time::now();
     let after = domain::apply(&complaint, &step, &note, now, &api.calendar, &api.rules)?;
     let kind = step.kind();
+    let mut bumps = crate::store::Bumps::default();
+    bumps.step(&complaint, &after, &step, now);
     api.store
         .advance(
             &complaint,
@@ -200,6 +202,7 @@ pub(super) async fn advance(
                 detail: detail(&step, &after).to_string(),
                 at: now,
             },
+            bumps,
         )
         .await?;
     tracing::info!(complaint = %after.id, step = kind, status = %after.status, "complaint advanced");

@@ -15,7 +15,9 @@ use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use crate::domain::{Channel, Complainant, Complaint, RequestType, Status};
 
+pub mod figures;
 pub mod workflow;
+pub use figures::Bumps;
 pub use workflow::Event;
 
 pub const MIGRATIONS: &[EmbeddedMigration] = &[
@@ -41,6 +43,18 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
     .with_postgres(concat!(
         include_str!("../../migrations/0004_workflow.sql"),
         include_str!("../../migrations/0004_events_append_only.postgres.sql")
+    )),
+    EmbeddedMigration::new(
+        5,
+        "figures",
+        concat!(
+            include_str!("../../migrations/0005_figures.sql"),
+            include_str!("../../migrations/0005_figures_backfill.sqlite.sql")
+        ),
+    )
+    .with_postgres(concat!(
+        include_str!("../../migrations/0005_figures.sql"),
+        include_str!("../../migrations/0005_figures_backfill.postgres.sql")
     )),
 ];
 
@@ -111,7 +125,12 @@ pub struct Store {
 impl Store {
     pub async fn open(url: Option<&str>, data_dir: &Path) -> anyhow::Result<Self> {
         let db = Database::open(url, data_dir, "complaints", MIGRATIONS).await?;
-        let writer = BatchWriter::spawn(db.pool().clone(), MAX_GROUP_COMMIT, insert_one);
+        let writer = BatchWriter::spawn_with_finish(
+            db.pool().clone(),
+            MAX_GROUP_COMMIT,
+            insert_one,
+            add_received,
+        );
         Ok(Self { db, writer })
     }
 
@@ -297,6 +316,18 @@ fn scope(filter: &Filter) -> (String, String, i64, i64) {
         filter.received_from.map_or(i64::MIN, time::to_micros),
         filter.received_to.map_or(i64::MAX, time::to_micros),
     )
+}
+
+/// The batch's complaints added to the running totals, one statement per total.
+fn add_received<'c>(
+    conn: &'c mut AnyConnection,
+    rows: &'c [&'c NewRow],
+) -> BoxFuture<'c, Result<(), sqlx::Error>> {
+    let mut bumps = Bumps::default();
+    for row in rows {
+        bumps.received(&row.complaint);
+    }
+    Box::pin(bumps.write(conn))
 }
 
 fn insert_one<'c>(

@@ -40,6 +40,7 @@ impl Store {
         before: &Complaint,
         after: &Complaint,
         step: Step<'_>,
+        bumps: super::Bumps,
     ) -> Result<(), Error> {
         let handling = serde_json::to_string(&after.handling).map_err(Error::internal)?;
         let mut tx = self.db.pool().begin().await?;
@@ -88,6 +89,7 @@ impl Store {
         .bind(step.detail)
         .execute(&mut *tx)
         .await?;
+        bumps.write(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -40,8 +40,49 @@ pub struct ComplaintFigures {
     by_channel: BTreeMap<String, i64>,
     /// Received, by category code.
     by_category: BTreeMap<String, i64>,
-    /// Received, by status code now.
-    by_status: BTreeMap<String, i64>,
+    /// Received, by request type code.
+    by_type: BTreeMap<String, i64>,
+    /// Dispatched (派单) in the period, and of those signed for in time.
+    dispatched: i64,
+    accepted_on_time: i64,
+    /// Replies due in the period (up to today), those given by the due day, the rest.
+    due: i64,
+    replied_on_time: i64,
+    overdue: i64,
+    replied: i64,
+    /// Followed up (回访) in the period, and what those found.
+    visited: i64,
+    resolved: i64,
+    satisfied: i64,
+    basically_satisfied: i64,
+    unsatisfied: i64,
+    closed: i64,
+    returned: i64,
+    reopened: i64,
+    /// Repeats merged into an earlier request.
+    duplicates: i64,
+    handed_off: i64,
+    extended: i64,
+    supervised: i64,
+    escalated: i64,
+    /// 响应率: accepted_on_time ÷ dispatched (absent without a dispatch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    response_rate: Option<f64>,
+    /// 按时办结率: replied_on_time ÷ due.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    on_time_rate: Option<f64>,
+    /// 解决率: resolved ÷ visited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resolution_rate: Option<f64>,
+    /// 满意率: (satisfied + basically satisfied) ÷ visited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    satisfaction_rate: Option<f64>,
+    /// 回访率: visited ÷ replied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    follow_up_rate: Option<f64>,
+    /// Repeats ÷ received.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repeat_rate: Option<f64>,
 }
 
 /// Case figures of the summary, each step counted by its own day.
@@ -234,6 +275,31 @@ fn complaint_figures(s: complaints::ComplaintStats) -> ComplaintFigures {
         urgent: s.urgent,
         by_channel: by(s.by_channel),
         by_category: by(s.by_category),
-        by_status: by(s.by_status),
+        by_type: by(s.by_type),
+        dispatched: s.dispatched,
+        accepted_on_time: s.accepted_on_time,
+        due: s.due,
+        replied_on_time: s.replied_on_time,
+        overdue: s.overdue,
+        replied: s.replied,
+        visited: s.visited,
+        resolved: s.resolved,
+        satisfied: s.satisfied,
+        basically_satisfied: s.basically_satisfied,
+        unsatisfied: s.unsatisfied,
+        closed: s.closed,
+        returned: s.returned,
+        reopened: s.reopened,
+        duplicates: s.duplicates,
+        handed_off: s.handed_off,
+        extended: s.extended,
+        supervised: s.supervised,
+        escalated: s.escalated,
+        response_rate: s.response_rate,
+        on_time_rate: s.on_time_rate,
+        resolution_rate: s.resolution_rate,
+        satisfaction_rate: s.satisfaction_rate,
+        follow_up_rate: s.follow_up_rate,
+        repeat_rate: s.repeat_rate,
     }
 }

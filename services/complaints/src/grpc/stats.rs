@@ -1,0 +1,93 @@
+//! A division's figures for a period, summed from the running totals: the
+//! cost grows with the days and divisions asked for, not with complaints.
+
+use std::collections::BTreeMap;
+
+use chrono::Duration;
+use fazhi_platform::{Error, db, time};
+use fazhi_proto::complaints::v1 as pb;
+
+use crate::store::{Filter, Store};
+
+/// The first day figures are kept for; earlier periods start here.
+fn first_day() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default()
+}
+
+pub(super) async fn stats(store: &Store, filter: &Filter) -> Result<pb::ComplaintStats, Error> {
+    let (low, high) = db::division_range(filter.division.as_ref());
+    let from = filter
+        .received_from
+        .map_or_else(first_day, time::china_date)
+        .max(first_day());
+    let today = time::china_date(time::now());
+    let to = filter
+        .received_to
+        .map(|end| time::china_date(end - Duration::microseconds(1)))
+        .unwrap_or(today);
+    let all = if from <= to {
+        store.figures(&low, &high, from, to).await?
+    } else {
+        BTreeMap::new()
+    };
+    // Replies not yet due are not late: the due figures stop at today.
+    let due_until = to.min(today);
+    let settled = if to <= today {
+        all.clone()
+    } else if from <= due_until {
+        store.figures(&low, &high, from, due_until).await?
+    } else {
+        BTreeMap::new()
+    };
+    let n = |figure: &str| all.get(figure).copied().unwrap_or(0);
+    let due = settled.get("due").copied().unwrap_or(0).max(0);
+    let replied_on_time = settled.get("replied_on_time").copied().unwrap_or(0);
+    let by = |prefix: &str| -> Vec<pb::CountByKey> {
+        all.iter()
+            .filter_map(|(figure, count)| {
+                figure.strip_prefix(prefix).map(|key| pb::CountByKey {
+                    key: key.to_owned(),
+                    count: *count,
+                })
+            })
+            .filter(|c| c.count != 0)
+            .collect()
+    };
+    let rate = |part: i64, whole: i64| (whole > 0).then(|| part as f64 / whole as f64);
+    let visited = n("visited");
+    Ok(pb::ComplaintStats {
+        received: n("received"),
+        urgent: n("urgent"),
+        by_channel: by("channel:"),
+        by_category: by("category:"),
+        by_type: by("type:"),
+        dispatched: n("dispatched"),
+        accepted_on_time: n("accepted_on_time"),
+        accepted: n("accepted"),
+        returned: n("returned"),
+        due,
+        replied_on_time,
+        overdue: (due - replied_on_time).max(0),
+        replied: n("replied"),
+        visited,
+        resolved: n("resolved"),
+        satisfied: n("satisfied"),
+        basically_satisfied: n("basically_satisfied"),
+        unsatisfied: n("unsatisfied"),
+        closed: n("closed"),
+        reopened: n("reopened"),
+        duplicates: n("duplicates"),
+        handed_off: n("handed_off"),
+        extensions_requested: n("extension_requested"),
+        extended: n("extended"),
+        supervised: n("supervised"),
+        reminders: n("reminders"),
+        escalated: n("escalated"),
+        response_rate: rate(n("accepted_on_time"), n("dispatched")),
+        on_time_rate: rate(replied_on_time, due),
+        resolution_rate: rate(n("resolved"), visited),
+        satisfaction_rate: rate(n("satisfied") + n("basically_satisfied"), visited),
+        follow_up_rate: rate(visited, n("replied")),
+        repeat_rate: rate(n("duplicates"), n("received")),
+    })
+}
