@@ -81,6 +81,7 @@ const STATEFUL: &[&str] = &[
     "/api/v1/complaints/{id}/duplicate",
     "/api/v1/complaints/{id}/hand-off",
     "/api/v1/complaints/{id}/supervise",
+    "/api/v1/complaints/{id}/escalate",
     "/api/v1/cases/{id}/records/{record_id}/content",
     "/api/v1/cases/{id}/decline",
     "/api/v1/cases/{id}/terminate",
@@ -216,6 +217,10 @@ fn probe(
                 }
                 "duplicate" => json!({ "version": 2, "of": fx.pick(&fx.complaint, target) }),
                 "hand-off" => json!({ "version": 2, "to": "court", "note": "告知诉讼途径" }),
+                "escalate" => json!({
+                    "version": 2, "party": { "kind": "person", "name": "王五" },
+                    "act_on": "2025-06-01", "continuing": true,
+                }),
                 _ => json!({ "version": 2 }),
             };
             (

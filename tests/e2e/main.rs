@@ -6,6 +6,7 @@ mod cases;
 mod complaint_workflow;
 mod complaints;
 mod crash;
+mod escalation;
 mod grpc;
 mod hardening;
 mod identity;

@@ -90,16 +90,33 @@ pub async fn start(
         shutdown: shutdown.clone(),
     };
 
+    // Bound first: the complaints service's escalations go to its port.
+    let mut cases_listener = None;
+    if role.runs(Role::Cases) {
+        let listener = bind(&settings.cases, "cases").await?;
+        running.cases = Some(listener.local_addr()?);
+        cases_listener = Some(listener);
+    }
+
     if role.runs(Role::Complaints) {
         let listener = bind(&settings.complaints, "complaints").await?;
         running.complaints = Some(listener.local_addr()?);
-        let service = fazhi_complaints::build(
+        let upstream = fazhi_complaints::Upstream {
+            cases: fazhi_platform::grpc::connect_lazy(
+                &endpoint(&settings.cases, running.cases),
+                &settings.grpc,
+            )?,
+            key: internal.clone(),
+        };
+        let (service, relay) = fazhi_complaints::build(
             &settings.complaints,
             settings.rules.complaints.clone(),
             calendar.clone(),
             &settings.data_dir,
+            upstream,
         )
         .await?;
+        tasks.spawn(relay.run(shutdown.clone()));
         tasks.spawn(service.run(
             listener,
             internal.clone(),
@@ -124,9 +141,7 @@ pub async fn start(
         ));
     }
 
-    if role.runs(Role::Cases) {
-        let listener = bind(&settings.cases, "cases").await?;
-        running.cases = Some(listener.local_addr()?);
+    if let Some(listener) = cases_listener {
         // Every officer action asks the training service; in one process it
         // is the port actually bound.
         let training = fazhi_platform::grpc::connect_lazy(

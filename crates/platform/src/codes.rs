@@ -328,6 +328,8 @@ catalogue! {
     InvalidDuplicate => "invalid_duplicate",
     /// this complaint was not dispatched to a unit the caller acts for
     NotHandlingUnit => "not_handling_unit",
+    /// a complaint is escalated to enforcement once
+    AlreadyEscalated => "already_escalated",
     /// this step needs an audio or video record first (Art. 47)
     RecordingRequired => "recording_required",
     /// the publication was withdrawn already

@@ -6,6 +6,7 @@
 
 pub mod domain;
 mod grpc;
+pub mod relay;
 pub mod store;
 
 use std::{path::Path, sync::Arc};
@@ -21,19 +22,32 @@ pub use grpc::ComplaintsApi;
 /// Full gRPC name of the service, as health checks ask for it.
 pub const SERVICE_NAME: &str = "fazhi.complaints.v1.ComplaintService";
 
-/// Opens the store (migrating it) and assembles the gRPC service.
+/// How the complaints service reaches the cases service (escalations).
+pub struct Upstream {
+    pub cases: fazhi_platform::grpc::Channel,
+    pub key: fazhi_platform::auth::InternalKey,
+}
+
+/// Opens the store (migrating it) and assembles the gRPC service, and the
+/// outbox relay that delivers its escalations (for the caller to run).
 pub async fn build(
     settings: &ServiceSettings,
     rules: ReplyRules,
     calendar: Arc<Calendar>,
     data_dir: &Path,
-) -> anyhow::Result<fazhi_platform::grpc::Service> {
+    upstream: Upstream,
+) -> anyhow::Result<(fazhi_platform::grpc::Service, relay::Relay)> {
     let store = store::Store::open(settings.database_url.as_deref(), data_dir).await?;
     let database = store.database().clone();
-    let api = ComplaintsApi::new(store, calendar, rules);
-    Ok(fazhi_platform::grpc::Service {
-        name: SERVICE_NAME,
-        routes: Routes::new(ComplaintServiceServer::new(api)),
-        database,
-    })
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let relay = relay::Relay::new(store.clone(), upstream.cases, upstream.key, wake.clone());
+    let api = ComplaintsApi::new(store, calendar, rules, wake);
+    Ok((
+        fazhi_platform::grpc::Service {
+            name: SERVICE_NAME,
+            routes: Routes::new(ComplaintServiceServer::new(api)),
+            database,
+        },
+        relay,
+    ))
 }

@@ -2,11 +2,14 @@
 //! when its reply is due. No I/O here; storage and transport call in.
 
 mod category;
+mod coded;
+mod escalation;
 mod intake;
 mod tracking;
 mod workflow;
 
 pub use category::{CATEGORIES, Category, category_by_code};
+pub use escalation::{Lead, check_lead};
 pub use intake::{Complainant, Complaint, NewComplaint, ReplyDays, ReplyRules, intake};
 pub use tracking::{new_tracking_code, normalize_tracking_code};
 pub use workflow::{

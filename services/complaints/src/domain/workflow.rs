@@ -58,27 +58,6 @@ coded_enum! {
     }
 }
 
-/// Serde for a coded enum as its code.
-macro_rules! serde_code {
-    ($module:ident, $type:ty) => {
-        mod $module {
-            use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
-
-            pub fn serialize<S: Serializer>(value: &$type, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(value.code())
-            }
-
-            pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<$type, D::Error> {
-                let code = String::deserialize(d)?;
-                <$type>::from_code(&code)
-                    .ok_or_else(|| D::Error::custom(format!("unknown code {code}")))
-            }
-        }
-    };
-}
-
-serde_code!(satisfaction_code, super::Satisfaction);
-
 /// An extension asked for once, before the reply falls due (延期).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extension {
@@ -94,7 +73,7 @@ pub struct Extension {
 pub struct Visit {
     pub at: DateTime<Utc>,
     pub resolved: bool,
-    #[serde(with = "satisfaction_code")]
+    #[serde(with = "super::coded::satisfaction")]
     pub satisfaction: Satisfaction,
 }
 
@@ -120,34 +99,18 @@ pub struct Handling {
     pub supervised: bool,
     pub reminders: u32,
     pub duplicate_of: Option<String>,
-    #[serde(default, with = "hand_off_opt")]
+    #[serde(default, with = "super::coded::hand_off")]
     pub handed_off: Option<HandOff>,
     pub closed_at: Option<DateTime<Utc>>,
     /// Times sent back to handling after an unsatisfied follow-up.
     pub reopened: u32,
     pub returns: u32,
-}
-
-mod hand_off_opt {
-    use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
-
-    use super::HandOff;
-
-    pub fn serialize<S: Serializer>(value: &Option<HandOff>, s: S) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(v) => s.serialize_some(v.code()),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<HandOff>, D::Error> {
-        Option::<String>::deserialize(d)?
-            .map(|code| {
-                HandOff::from_code(&code)
-                    .ok_or_else(|| D::Error::custom(format!("unknown code {code}")))
-            })
-            .transpose()
-    }
+    /// When it was escalated to enforcement as a lead.
+    pub escalated_at: Option<DateTime<Utc>>,
+    /// The lead the escalation created, once delivered (kept in its own
+    /// column, written by the outbox relay only).
+    #[serde(skip)]
+    pub lead_id: Option<String>,
 }
 
 /// One step of the workflow, as asked.
@@ -183,6 +146,10 @@ pub enum Step {
         to: HandOff,
     },
     Supervise,
+    /// A lead for the cases service, delivered through the outbox.
+    Escalate {
+        lead: super::Lead,
+    },
 }
 
 impl Step {
@@ -202,6 +169,7 @@ impl Step {
             Step::MarkDuplicate { .. } => "marked_duplicate",
             Step::HandOff { .. } => "handed_off",
             Step::Supervise => "supervised",
+            Step::Escalate { .. } => "escalated",
         }
     }
 }
@@ -427,6 +395,19 @@ pub fn apply(
                 h.reminders += 1;
             }
             h.supervised = true;
+        }
+        Step::Escalate { .. } => {
+            if matches!(status, S::Duplicate | S::HandedOff) {
+                return Err(out_of_order(complaint, "escalating it"));
+            }
+            if h.escalated_at.is_some() {
+                return Err(rule(
+                    Code::AlreadyEscalated,
+                    "version",
+                    "the complaint was escalated to enforcement already",
+                ));
+            }
+            h.escalated_at = Some(now);
         }
     }
     next.version = complaint.version + 1;

@@ -30,14 +30,22 @@ pub struct ComplaintsApi {
     store: Store,
     calendar: Arc<Calendar>,
     rules: ReplyRules,
+    /// Wakes the outbox relay when a step wrote a message.
+    relay: Arc<tokio::sync::Notify>,
 }
 
 impl ComplaintsApi {
-    pub fn new(store: Store, calendar: Arc<Calendar>, rules: ReplyRules) -> Self {
+    pub fn new(
+        store: Store,
+        calendar: Arc<Calendar>,
+        rules: ReplyRules,
+        relay: Arc<tokio::sync::Notify>,
+    ) -> Self {
         Self {
             store,
             calendar,
             rules,
+            relay,
         }
     }
 }

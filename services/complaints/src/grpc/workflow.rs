@@ -12,6 +12,8 @@ use tonic::{Request, Response, Status};
 
 use super::{ComplaintsApi, MAX_ID_LEN, Personal, status_to_proto, to_proto};
 use crate::domain::{self, Complaint, HandOff, ReturnReason, Satisfaction, Step};
+use crate::relay::Escalation;
+use crate::store::outbox::{ESCALATION, Message};
 use crate::store::workflow::Step as Recorded;
 
 /// Whether the caller may see the complaint: its division is theirs, or it
@@ -111,6 +113,23 @@ fn read_step(step: PbStep) -> Result<(Step, Permission, bool), Error> {
             true,
         ),
         PbStep::Supervise(_) => (Step::Supervise, S, false),
+        PbStep::Escalate(e) => {
+            let act_on = time::date_from_proto("escalate.act_on", e.act_on.as_ref())?;
+            (
+                Step::Escalate {
+                    lead: domain::Lead {
+                        party_kind: e.party_kind,
+                        party_name: e.party_name,
+                        party_id_number: e.party_id_number,
+                        act_on,
+                        continuing: e.continuing,
+                        facts: String::new(),
+                    },
+                },
+                D,
+                false,
+            )
+        }
     })
 }
 
@@ -130,6 +149,7 @@ fn detail(step: &Step, after: &Complaint) -> serde_json::Value {
         } => json!({ "resolved": resolved, "satisfaction": satisfaction.code() }),
         Step::MarkDuplicate { of } => json!({ "of": of }),
         Step::HandOff { to } => json!({ "to": to.code() }),
+        Step::Escalate { lead } => json!({ "party_kind": lead.party_kind, "act_on": lead.act_on }),
         _ => json!({}),
     }
 }
@@ -174,8 +194,23 @@ pub(super) async fn advance(
             .into());
         }
     }
-    match &step {
+    let now = time::now();
+    let mut step = step;
+    match &mut step {
         Step::Dispatch { unit, .. } => caller.check_writes("dispatch.unit", unit)?,
+        // The lead is checked here as the cases service will check it; its
+        // facts are the complaint's.
+        Step::Escalate { lead } => {
+            *lead = domain::check_lead(
+                &lead.party_kind,
+                &lead.party_name,
+                &lead.party_id_number,
+                lead.act_on,
+                lead.continuing,
+                &format!("{}（{}）", complaint.content, complaint.address),
+                time::china_date(now),
+            )?;
+        }
         Step::MarkDuplicate { of } => {
             let earlier = api
                 .visible_complaint(&caller, of)
@@ -186,11 +221,25 @@ pub(super) async fn advance(
         _ => {}
     }
     let note = domain::note("note", &r.note, note_required)?;
-    let now = time::now();
     let after = domain::apply(&complaint, &step, &note, now, &api.calendar, &api.rules)?;
     let kind = step.kind();
     let mut bumps = crate::store::Bumps::default();
     bumps.step(&complaint, &after, &step, now);
+    let message = match &step {
+        Step::Escalate { lead } => Some(Message {
+            id: uuid::Uuid::now_v7().to_string(),
+            topic: ESCALATION,
+            complaint_id: complaint.id.clone(),
+            payload: serde_json::to_string(&Escalation {
+                complaint_id: complaint.id.clone(),
+                division_code: complaint.division_code.as_str().to_owned(),
+                lead: lead.clone(),
+                discovered_on: time::china_date(now),
+            })
+            .map_err(Error::internal)?,
+        }),
+        _ => None,
+    };
     api.store
         .advance(
             &complaint,
@@ -203,8 +252,12 @@ pub(super) async fn advance(
                 at: now,
             },
             bumps,
+            message.as_ref(),
         )
         .await?;
+    if message.is_some() {
+        api.relay.notify_one();
+    }
     tracing::info!(complaint = %after.id, step = kind, status = %after.status, "complaint advanced");
     Ok(Response::new(to_proto(&after, Personal::Masked)))
 }
@@ -295,5 +348,7 @@ pub(super) fn handling_proto(h: &domain::Handling) -> pb::Handling {
         closed_at: ts(h.closed_at),
         reopened: i32::try_from(h.reopened).unwrap_or(i32::MAX),
         returns: i32::try_from(h.returns).unwrap_or(i32::MAX),
+        escalated_at: ts(h.escalated_at),
+        lead_id: h.lead_id.clone().unwrap_or_default(),
     }
 }

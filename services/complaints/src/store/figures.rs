@@ -110,12 +110,8 @@ impl Bumps {
                 };
                 self.add(after, at, figure, 1);
             }
+            Step::Escalate { .. } => self.add(after, at, "escalated", 1),
         }
-    }
-
-    /// An escalation to enforcement, counted on its day.
-    pub fn escalated(&mut self, c: &Complaint, at: DateTime<Utc>) {
-        self.add(c, at, "escalated", 1);
     }
 
     /// Adds these amounts to the running totals on `conn` (inside the

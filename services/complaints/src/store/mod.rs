@@ -16,6 +16,7 @@ use sqlx::{AnyConnection, Row, any::AnyRow};
 use crate::domain::{Channel, Complainant, Complaint, RequestType, Status};
 
 pub mod figures;
+pub mod outbox;
 pub mod workflow;
 pub use figures::Bumps;
 pub use workflow::Event;
@@ -56,6 +57,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         include_str!("../../migrations/0005_figures.sql"),
         include_str!("../../migrations/0005_figures_backfill.postgres.sql")
     )),
+    EmbeddedMigration::new(
+        6,
+        "outbox",
+        include_str!("../../migrations/0006_outbox.sql"),
+    ),
 ];
 
 /// Rows written per transaction at most.
@@ -66,7 +72,7 @@ const MAX_GROUP_COMMIT: usize = 256;
 macro_rules! columns {
     () => {
         "id, tracking_code, channel, request_type, category, content, address, division_code, \
-         complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version, handling"
+         complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version, handling, lead_id"
     };
 }
 
@@ -396,7 +402,10 @@ fn decode(row: &AnyRow) -> Result<Complaint, Error> {
             .map(time::from_micros),
         handling: {
             let json: String = row.try_get("handling")?;
-            serde_json::from_str(&json).map_err(|_| corrupt("handling", &json))?
+            let mut handling: crate::domain::Handling =
+                serde_json::from_str(&json).map_err(|_| corrupt("handling", &json))?;
+            handling.lead_id = row.try_get("lead_id")?;
+            handling
         },
         version: row.try_get("version")?,
     })

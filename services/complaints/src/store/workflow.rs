@@ -41,6 +41,7 @@ impl Store {
         after: &Complaint,
         step: Step<'_>,
         bumps: super::Bumps,
+        message: Option<&super::outbox::Message>,
     ) -> Result<(), Error> {
         let handling = serde_json::to_string(&after.handling).map_err(Error::internal)?;
         let mut tx = self.db.pool().begin().await?;
@@ -90,6 +91,9 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         bumps.write(&mut tx).await?;
+        if let Some(message) = message {
+            super::outbox::insert(&mut tx, message, step.at).await?;
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -96,6 +96,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(complaint_steps::mark_duplicate))
         .routes(routes!(complaint_steps::hand_off))
         .routes(routes!(complaint_steps::supervise))
+        .routes(routes!(complaint_steps::escalate))
         .routes(routes!(oversight::summary))
         .routes(routes!(admin::list_accounts, admin::create_account))
         .routes(routes!(admin::disable_account))

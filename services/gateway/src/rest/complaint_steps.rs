@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::complaints::{ComplaintView, status_code, view};
-use crate::edge::mapping::instant;
+use crate::edge::mapping::{date_from_rest, instant};
 use crate::{AppState, edge::json::JsonBody, edge::problem::Problem, identity::authn::Identity};
 
 /// A step's body: the version read, a note, and what the step needs.
@@ -258,6 +258,83 @@ impl StepBody for HandOffBody {
             Step::HandOff(pb::HandOffStep { to: self.to }),
         )
     }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartyBody {
+    /// `person` or `organisation`.
+    #[schema(example = "person")]
+    kind: String,
+    name: String,
+    /// Resident ID number or unified social credit code, if known.
+    #[serde(default)]
+    id_number: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EscalateBody {
+    version: i64,
+    party: PartyBody,
+    /// When the act was done, or began for a continuing one.
+    #[schema(format = Date, example = "2026-11-20")]
+    act_on: String,
+    /// A continuing act (e.g. a building that stands).
+    #[serde(default)]
+    continuing: bool,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+impl EscalateBody {
+    fn into_parts(self) -> Result<(i64, Option<String>, Step), Problem> {
+        Ok((
+            self.version,
+            self.note,
+            Step::Escalate(pb::EscalateStep {
+                party_kind: self.party.kind,
+                party_name: self.party.name,
+                party_id_number: self.party.id_number,
+                act_on: date_from_rest("act_on", &self.act_on)?,
+                continuing: self.continuing,
+            }),
+        ))
+    }
+}
+
+/// 转执法: the complaint reveals a violation; the cases service gets a lead
+/// for it — now, or as soon as it is reachable — exactly once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/complaints/{id}/escalate",
+    extensions(("x-fazhi-access" = json!("complaint.dispatch"))),
+    tag = "complaints",
+    params(("id" = String, Path, description = "Complaint id")),
+    request_body = EscalateBody,
+    responses((status = 200, description = "The complaint now", body = ComplaintView))
+)]
+pub async fn escalate(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<EscalateBody>,
+) -> Result<Json<ComplaintView>, Problem> {
+    let (version, note, step) = body.into_parts()?;
+    let request = pb::AdvanceComplaintRequest {
+        id,
+        version,
+        note: note.unwrap_or_default(),
+        step: Some(step),
+    };
+    Ok(Json(view(
+        state
+            .complaints
+            .clone()
+            .advance_complaint(state.signed(&identity, request))
+            .await?
+            .into_inner(),
+    )))
 }
 
 complaint_step!(

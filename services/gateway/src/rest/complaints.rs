@@ -74,7 +74,7 @@ pub struct ComplaintView {
     #[serde(skip_serializing_if = "Option::is_none")]
     feedback_due: Option<String>,
     /// What the workflow has recorded since intake.
-    handling: Handling,
+    pub(crate) handling: Handling,
     version: i64,
 }
 
@@ -112,6 +112,15 @@ pub struct Handling {
     closed_at: Option<String>,
     reopened: i32,
     returns: i32,
+    /// When it was escalated to enforcement (转执法).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    escalated_at: Option<String>,
+    /// The lead the escalation became, once the cases service has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lead_id: Option<String>,
+    /// Where that case stands now (for callers who may read cases).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) case_status: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -162,6 +171,9 @@ fn handling(h: Option<pb::Handling>) -> Handling {
         closed_at: instant(h.closed_at),
         reopened: h.reopened,
         returns: h.returns,
+        escalated_at: instant(h.escalated_at),
+        lead_id: text(h.lead_id),
+        case_status: None,
     }
 }
 
@@ -295,7 +307,39 @@ pub async fn get_one(
         )
         .await?;
     }
-    Ok(Json(view(complaint)))
+    let lead_id = complaint
+        .handling
+        .as_ref()
+        .map(|h| h.lead_id.clone())
+        .unwrap_or_default();
+    let mut shown = view(complaint);
+    if !lead_id.is_empty() {
+        shown.handling.case_status = case_status(&state, &identity, lead_id).await;
+    }
+    Ok(Json(shown))
+}
+
+/// Where the case an escalation became stands, if the caller may read cases
+/// and the cases service answers in time; otherwise left out.
+async fn case_status(state: &AppState, identity: &Identity, lead_id: String) -> Option<String> {
+    if !identity.caller.may(Permission::CaseRead) {
+        return None;
+    }
+    let mut request = state.signed(
+        identity,
+        fazhi_proto::cases::v1::GetCaseRequest { id: lead_id },
+    );
+    request.set_timeout(std::time::Duration::from_millis(500));
+    let case = state
+        .cases
+        .clone()
+        .get_case(request)
+        .await
+        .ok()?
+        .into_inner();
+    fazhi_proto::cases::v1::CaseStatus::try_from(case.status)
+        .ok()
+        .map(|s| code_from_name(s.as_str_name(), "CASE_STATUS_"))
 }
 
 /// Complaints newest first, one page at a time.

@@ -1,0 +1,121 @@
+//! Escalation to enforcement: a complaint that reveals a violation becomes a
+//! lead (线索) in the cases service. The lead is checked here as the cases
+//! service will check it, so an escalation accepted here is one it accepts;
+//! it is delivered later, through the outbox, whatever the cases service's
+//! state at the time.
+
+use chrono::NaiveDate;
+use fazhi_platform::{
+    Code, Error, identity,
+    text::{self, Lines},
+};
+use serde::{Deserialize, Serialize};
+
+/// The longest facts a lead carries (the cases service's limit).
+pub const MAX_FACTS_CHARS: usize = 4_000;
+
+/// What the escalating staff know of the violation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lead {
+    /// `person` or `organisation`.
+    pub party_kind: String,
+    pub party_name: String,
+    /// Resident ID number or unified social credit code; may be empty.
+    pub party_id_number: String,
+    /// When the act was done, or began for a continuing one.
+    pub act_on: NaiveDate,
+    pub continuing: bool,
+    /// The complaint's content and address, cut to the lead's limit.
+    pub facts: String,
+}
+
+/// Checks a lead as given with an escalation, on `today`.
+pub fn check_lead(
+    party_kind: &str,
+    party_name: &str,
+    party_id_number: &str,
+    act_on: NaiveDate,
+    continuing: bool,
+    facts: &str,
+    today: NaiveDate,
+) -> Result<Lead, Error> {
+    let kind = party_kind.trim();
+    let id_number = match (kind, party_id_number.trim()) {
+        (_, "") => String::new(),
+        ("person", id) => identity::check_id_number("party.id_number", id)?,
+        ("organisation", id) => identity::check_credit_code("party.id_number", id)?,
+        _ => String::new(),
+    };
+    if !matches!(kind, "person" | "organisation") {
+        return Err(Error::invalid_field(
+            "party.kind",
+            Code::UnknownCode,
+            "party.kind must be one of person, organisation",
+        ));
+    }
+    if act_on > today {
+        return Err(Error::invalid_field(
+            "act_on",
+            Code::DateInFuture,
+            "act_on lies after today",
+        ));
+    }
+    Ok(Lead {
+        party_kind: kind.to_owned(),
+        party_name: text::required("party.name", party_name, 100, Lines::One)?,
+        party_id_number: id_number,
+        act_on,
+        continuing,
+        facts: facts.chars().take(MAX_FACTS_CHARS).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_lead_is_checked_as_the_cases_service_checks_it() {
+        let today = day("2026-11-29");
+        let lead = check_lead(
+            "person",
+            "王五",
+            "",
+            day("2026-11-01"),
+            true,
+            "违法建房",
+            today,
+        )
+        .unwrap();
+        assert_eq!(lead.party_kind, "person");
+        let long = "违".repeat(MAX_FACTS_CHARS + 10);
+        let cut = check_lead(
+            "organisation",
+            "某公司",
+            "",
+            day("2026-11-01"),
+            false,
+            &long,
+            today,
+        )
+        .unwrap();
+        assert_eq!(cut.facts.chars().count(), MAX_FACTS_CHARS);
+        for (kind, name, id, act_on, field) in [
+            ("company", "王五", "", "2026-11-01", "party.kind"),
+            ("person", "", "", "2026-11-01", "party.name"),
+            ("person", "王五", "12345", "2026-11-01", "party.id_number"),
+            ("person", "王五", "", "2026-12-01", "act_on"),
+        ] {
+            let err = check_lead(kind, name, id, day(act_on), false, "f", today).unwrap_err();
+            assert_eq!(
+                err.field.as_deref(),
+                Some(field),
+                "{kind} {name} {id} {act_on}"
+            );
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Delivers the outbox: escalations become leads in the cases service.
+//! Delivery is at least once — a lead is keyed by its complaint, so the
+//! cases service answers a repeat with the lead it made the first time —
+//! with retries backing off from a quarter second to a minute while the
+//! cases service is away. Any number of relays may run against one database.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Datelike;
+use fazhi_platform::{
+    DivisionCode, Error,
+    auth::{Caller, InternalKey, Role},
+    grpc::Channel,
+    shutdown::CancellationToken,
+    time,
+};
+use fazhi_proto::cases::v1::{self as cases, case_service_client::CaseServiceClient};
+use fazhi_proto::common::v1::Date;
+use serde::{Deserialize, Serialize};
+use tokio::sync::Notify;
+
+use crate::domain::Lead;
+use crate::store::{
+    Store,
+    outbox::{Claimed, ESCALATION},
+};
+
+/// How long a relay holds a claimed message before another may take it.
+const LEASE: Duration = Duration::from_secs(30);
+/// Messages claimed per pass.
+const BATCH: i64 = 16;
+/// How often the outbox is looked at when nothing wakes the relay.
+const IDLE: Duration = Duration::from_secs(1);
+const FIRST_RETRY: Duration = Duration::from_millis(250);
+const LONGEST_RETRY: Duration = Duration::from_secs(60);
+
+/// What an escalation message carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Escalation {
+    pub complaint_id: String,
+    pub division_code: String,
+    pub lead: Lead,
+    /// The China day it was escalated (the lead's discovery day).
+    pub discovered_on: chrono::NaiveDate,
+}
+
+#[derive(Clone)]
+pub struct Relay {
+    store: Store,
+    cases: CaseServiceClient<Channel>,
+    key: InternalKey,
+    wake: Arc<Notify>,
+}
+
+impl Relay {
+    pub fn new(store: Store, cases: Channel, key: InternalKey, wake: Arc<Notify>) -> Self {
+        Self {
+            store,
+            cases: CaseServiceClient::new(cases),
+            key,
+            wake,
+        }
+    }
+
+    /// Delivers until `shutdown`: woken by each escalation, else every second.
+    pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => return Ok(()),
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(IDLE) => {}
+            }
+            if let Err(err) = self.pass().await {
+                tracing::warn!(error = %err, "the outbox relay could not read the outbox");
+            }
+        }
+    }
+
+    /// One look at the outbox: every due message claimed and tried once.
+    pub async fn pass(&self) -> Result<usize, Error> {
+        let claimed = self.store.claim(time::now(), LEASE, BATCH).await?;
+        let (backlog, oldest) = self.store.backlog().await?;
+        metrics::gauge!("fazhi_outbox_backlog_messages").set(backlog as f64);
+        metrics::gauge!("fazhi_outbox_oldest_age_seconds").set(oldest.map_or(0.0, |at| {
+            (time::now() - at).num_milliseconds() as f64 / 1000.0
+        }));
+        let tried = claimed.len();
+        for message in claimed {
+            match self.deliver(&message).await {
+                Ok(lead_id) => {
+                    self.store.delivered(&message, &lead_id).await?;
+                    metrics::counter!("fazhi_outbox_delivered_total").increment(1);
+                    tracing::info!(complaint = %message.complaint_id, lead = %lead_id, "escalation delivered");
+                }
+                Err(why) => {
+                    let wait = backoff(message.attempts);
+                    let retry_at = time::now()
+                        + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(60));
+                    self.store.failed(&message, &why, retry_at).await?;
+                    metrics::counter!("fazhi_outbox_failed_attempts_total").increment(1);
+                    tracing::warn!(complaint = %message.complaint_id, attempts = message.attempts + 1, error = %why, "escalation not delivered yet");
+                }
+            }
+        }
+        Ok(tried)
+    }
+
+    async fn deliver(&self, message: &Claimed) -> Result<String, String> {
+        if message.topic != ESCALATION {
+            return Err(format!("unknown topic {}", message.topic));
+        }
+        let escalation: Escalation =
+            serde_json::from_str(&message.payload).map_err(|e| format!("unreadable: {e}"))?;
+        let division = DivisionCode::parse(&escalation.division_code)
+            .map_err(|_| "unreadable division".to_owned())?;
+        // The complaints service acts for the complaint's division, as staff
+        // recording a lead would.
+        let caller = Caller {
+            subject: "service:complaints".into(),
+            roles: vec![Role::Staff],
+            scope: division,
+        };
+        let lead = &escalation.lead;
+        let party_kind = match lead.party_kind.as_str() {
+            "organisation" => cases::PartyKind::Organisation,
+            _ => cases::PartyKind::Person,
+        };
+        let request = cases::CreateLeadRequest {
+            lead: Some(cases::Case {
+                division_code: escalation.division_code.clone(),
+                source: cases::CaseSource::Complaint as i32,
+                complaint_id: escalation.complaint_id.clone(),
+                party: Some(cases::Party {
+                    kind: party_kind as i32,
+                    name: lead.party_name.clone(),
+                    id_number: lead.party_id_number.clone(),
+                }),
+                facts: lead.facts.clone(),
+                act_on: Some(date(lead.act_on)),
+                continuing: lead.continuing,
+                discovered_on: Some(date(escalation.discovered_on)),
+                ..Default::default()
+            }),
+        };
+        let answer = self
+            .cases
+            .clone()
+            .create_lead(self.key.request(&caller, request))
+            .await
+            .map_err(|status| format!("{:?}: {}", status.code(), status.message()))?;
+        answer
+            .into_inner()
+            .case
+            .map(|c| c.id)
+            .ok_or_else(|| "the cases service answered without a lead".to_owned())
+    }
+}
+
+fn date(day: chrono::NaiveDate) -> Date {
+    Date {
+        year: day.year(),
+        month: day.month() as i32,
+        day: day.day() as i32,
+    }
+}
+
+/// The wait before the next try after `attempts` failures: doubling from a
+/// quarter second, at most a minute, with up to a quarter of jitter so
+/// relays do not retry in step.
+fn backoff(attempts: i64) -> Duration {
+    let doubled = FIRST_RETRY.saturating_mul(1u32 << attempts.clamp(0, 16));
+    let wait = doubled.min(LONGEST_RETRY);
+    let jitter = wait.as_millis() as u64 / 4;
+    let spread = if jitter == 0 {
+        0
+    } else {
+        u64::from(uuid::Uuid::now_v7().as_bytes()[15]) % jitter
+    };
+    wait + Duration::from_millis(spread)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_from_a_quarter_second_to_a_minute() {
+        assert!(backoff(0) >= FIRST_RETRY && backoff(0) < FIRST_RETRY * 2);
+        assert!(backoff(3) >= Duration::from_secs(2));
+        assert!(backoff(40) >= LONGEST_RETRY && backoff(40) <= LONGEST_RETRY * 5 / 4);
+    }
+}
