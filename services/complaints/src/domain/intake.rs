@@ -161,7 +161,7 @@ pub fn intake(
         .as_deref()
         .map(str::trim)
         .filter(|p| !p.is_empty())
-        .map(check_phone)
+        .map(super::phone::normalize_phone)
         .transpose()?;
 
     let received_on = time::china_date(received_at);
@@ -188,22 +188,6 @@ pub fn intake(
         handling: super::Handling::default(),
         version: 1,
     })
-}
-
-/// Mainland mobile and landline numbers, with or without separators or a +86 prefix.
-fn check_phone(phone: &str) -> Result<String, Error> {
-    let allowed = phone
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')'));
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    if !allowed || !(5..=15).contains(&digits) {
-        return Err(Error::invalid_field(
-            "complainant_phone",
-            Code::InvalidPhone,
-            "complainant_phone must be a phone number of 5 to 15 digits",
-        ));
-    }
-    Ok(phone.to_owned())
 }
 
 #[cfg(test)]

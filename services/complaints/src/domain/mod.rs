@@ -5,12 +5,14 @@ mod category;
 mod coded;
 mod escalation;
 mod intake;
+mod phone;
 mod tracking;
 mod workflow;
 
 pub use category::{CATEGORIES, Category, category_by_code};
 pub use escalation::{Lead, check_lead};
 pub use intake::{Complainant, Complaint, NewComplaint, ReplyDays, ReplyRules, intake};
+pub use phone::normalize_phone;
 pub use tracking::{new_tracking_code, normalize_tracking_code};
 pub use workflow::{
     Extension, HandOff, Handling, ReturnReason, Satisfaction, Step, Visit, apply,
