@@ -197,6 +197,20 @@ fn probe(
             None,
             Outside::Forbidden,
         ),
+        // A ticket outside the caller's divisions is rejected inside a 200.
+        ("POST", "/api/v1/complaints:batch") => {
+            let mut item = complaint.clone();
+            let object = item.as_object_mut().unwrap();
+            object.insert("source".into(), "county_12345".into());
+            object.insert("external_id".into(), format!("walk-{n}").into());
+            object.insert("received_at".into(), "2026-11-02T09:30:00+08:00".into());
+            (
+                Method::POST,
+                path.to_owned(),
+                Some(json!({ "items": [item] })),
+                Outside::Same,
+            )
+        }
         ("GET", "/api/v1/complaints/{id}/timeline") => (
             Method::GET,
             path.replace("{id}", fx.pick(&fx.complaint, target)),

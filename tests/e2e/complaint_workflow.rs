@@ -69,16 +69,34 @@ async fn a_hotline_ticket_goes_from_dispatch_through_return_extension_reopen_to_
             .account("other.staff", &["staff"], OTHER_TOWNSHIP)
             .await;
 
-        let created: Value = sandbox
-            .post_as(&desk, "/api/v1/complaints", &complaint_body())
+        // The county 12345 platform pushes the ticket with its own time.
+        let mut ticket = complaint_body();
+        let fields = ticket.as_object_mut().unwrap();
+        fields.insert("source".into(), "county_12345".into());
+        fields.insert("external_id".into(), "SQ-0001".into());
+        fields.insert("received_at".into(), chrono::Utc::now().to_rfc3339().into());
+        let platform = sandbox.account("county.12345", &["staff"], COUNTY).await;
+        let pushed: Value = sandbox
+            .post_as(
+                &platform,
+                "/api/v1/complaints:batch",
+                &json!({ "items": [ticket] }),
+            )
             .await
             .json()
             .await
             .unwrap();
+        assert_eq!(pushed["created"], 1, "{pushed}");
         let c = Desk {
             sandbox: &sandbox,
-            id: created["id"].as_str().unwrap().to_owned(),
+            id: pushed["results"][0]["id"].as_str().unwrap().to_owned(),
         };
+        let created: Value = sandbox
+            .get_as(&desk, &format!("/api/v1/complaints/{}", c.id))
+            .await
+            .json()
+            .await
+            .unwrap();
         let due = created["reply_due"].as_str().unwrap().to_owned();
 
         // Nothing is handled before it is dispatched.

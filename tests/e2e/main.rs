@@ -3,6 +3,7 @@
 mod authorization;
 mod bad_input;
 mod cases;
+mod complaint_push;
 mod complaint_workflow;
 mod complaints;
 mod crash;

@@ -19,6 +19,9 @@ use tonic::service::Routes;
 pub use domain::ReplyRules;
 pub use grpc::ComplaintsApi;
 
+/// The largest message: a push of 1,000 tickets of up to 5,000 characters.
+pub const MAX_MESSAGE: usize = 32 * 1024 * 1024;
+
 /// Full gRPC name of the service, as health checks ask for it.
 pub const SERVICE_NAME: &str = "fazhi.complaints.v1.ComplaintService";
 
@@ -45,7 +48,11 @@ pub async fn build(
     Ok((
         fazhi_platform::grpc::Service {
             name: SERVICE_NAME,
-            routes: Routes::new(ComplaintServiceServer::new(api)),
+            routes: Routes::new(
+                ComplaintServiceServer::new(api)
+                    .max_decoding_message_size(MAX_MESSAGE)
+                    .max_encoding_message_size(MAX_MESSAGE),
+            ),
             database,
         },
         relay,

@@ -319,7 +319,8 @@ impl AppState {
         let record_content = grpc::connect_lazy(&upstreams.cases, &transfer)?;
         let training = grpc::connect_lazy(&upstreams.training, settings)?;
         Ok(Self {
-            complaints: ComplaintServiceClient::new(complaints.clone()),
+            complaints: ComplaintServiceClient::new(complaints.clone())
+                .max_encoding_message_size(MAX_LIST_MESSAGE),
             cases: CaseServiceClient::new(cases.clone())
                 .max_encoding_message_size(MAX_LIST_MESSAGE),
             record_content: CaseServiceClient::new(record_content),

@@ -15,6 +15,7 @@ use fazhi_proto::{
 };
 use tonic::{Request, Response, Status};
 
+mod push;
 mod stats;
 mod workflow;
 
@@ -183,6 +184,13 @@ impl ComplaintService for ComplaintsApi {
         request: Request<pb::AdvanceComplaintRequest>,
     ) -> Result<Response<pb::Complaint>, Status> {
         workflow::advance(self, request).await
+    }
+
+    async fn push_complaints(
+        &self,
+        request: Request<pb::PushComplaintsRequest>,
+    ) -> Result<Response<pb::PushComplaintsResponse>, Status> {
+        push::push(self, request).await
     }
 
     async fn get_timeline(

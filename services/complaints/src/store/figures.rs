@@ -46,6 +46,16 @@ impl Bumps {
         self.add(c, c.reply_due, "due", 1);
     }
 
+    /// Takes back what [`Bumps::received`] added for `c` (a pushed ticket
+    /// replaced by its update).
+    pub fn withdrawn(&mut self, c: &Complaint) {
+        let mut undo = Bumps::default();
+        undo.received(c);
+        for (key, n) in undo.0 {
+            *self.0.entry(key).or_default() -= n;
+        }
+    }
+
     /// What a workflow step adds, from the complaint before and after it.
     pub fn step(&mut self, before: &Complaint, after: &Complaint, step: &Step, at: DateTime<Utc>) {
         let h = &after.handling;

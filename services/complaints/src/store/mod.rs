@@ -17,6 +17,7 @@ use crate::domain::{Channel, Complainant, Complaint, RequestType, Status};
 
 pub mod figures;
 pub mod outbox;
+pub mod push;
 pub mod workflow;
 pub use figures::Bumps;
 pub use workflow::Event;
@@ -61,6 +62,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         6,
         "outbox",
         include_str!("../../migrations/0006_outbox.sql"),
+    ),
+    EmbeddedMigration::new(
+        7,
+        "external ids",
+        include_str!("../../migrations/0007_external_ids.sql"),
     ),
 ];
 
@@ -116,10 +122,13 @@ pub struct Counts {
     pub by_status: Vec<(String, i64)>,
 }
 
-/// A complaint waiting to be written, with the id of the request that made it.
-struct NewRow {
-    complaint: Complaint,
-    request_id: Option<String>,
+/// A complaint waiting to be written, with the id of the request that made
+/// it or the pushing platform's key.
+pub(crate) struct NewRow {
+    pub(crate) complaint: Complaint,
+    pub(crate) request_id: Option<String>,
+    /// (source, external id) of a pushed ticket.
+    pub(crate) external: Option<(String, String)>,
 }
 
 #[derive(Clone)]
@@ -156,6 +165,7 @@ impl Store {
         let row = NewRow {
             complaint: complaint.clone(),
             request_id: request_id.clone(),
+            external: None,
         };
         match self.writer.write(row).await {
             Ok(()) => Ok(complaint),
@@ -336,7 +346,7 @@ fn add_received<'c>(
     Box::pin(bumps.write(conn))
 }
 
-fn insert_one<'c>(
+pub(crate) fn insert_one<'c>(
     conn: &'c mut AnyConnection,
     row: &'c NewRow,
 ) -> BoxFuture<'c, Result<(), sqlx::Error>> {
@@ -344,8 +354,9 @@ fn insert_one<'c>(
     Box::pin(async move {
         sqlx::query(
             "INSERT INTO complaints (id, tracking_code, channel, request_type, category, content, address, division_code, \
-             complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version, request_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+             complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version, request_id, \
+             source, external_id, handling) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
         )
         .bind(c.id.clone())
         .bind(c.tracking_code.clone())
@@ -364,6 +375,9 @@ fn insert_one<'c>(
         .bind(c.feedback_due.map(time::to_micros))
         .bind(c.version)
         .bind(row.request_id.clone())
+        .bind(row.external.as_ref().map(|(source, _)| source.clone()))
+        .bind(row.external.as_ref().map(|(_, id)| id.clone()))
+        .bind(serde_json::to_string(&c.handling).unwrap_or_else(|_| "{}".into()))
         .execute(&mut *conn)
         .await
         .map(|_| ())

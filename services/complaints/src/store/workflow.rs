@@ -44,6 +44,7 @@ impl Store {
         message: Option<&super::outbox::Message>,
     ) -> Result<(), Error> {
         let handling = serde_json::to_string(&after.handling).map_err(Error::internal)?;
+        let at = step.at;
         let mut tx = self.db.pool().begin().await?;
         let changed = sqlx::query(
             "UPDATE complaints SET status = $1, handling = $2, handling_unit = $3, reply_due = $4, version = $5 \
@@ -69,30 +70,10 @@ impl Store {
                 ),
             ));
         }
-        let seq: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(seq), 0) + 1 FROM complaint_events WHERE complaint_id = $1",
-        )
-        .bind(before.id.clone())
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO complaint_events (complaint_id, seq, at, actor, kind, from_status, to_status, note, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(before.id.clone())
-        .bind(seq)
-        .bind(time::to_micros(step.at))
-        .bind(step.actor.to_owned())
-        .bind(step.kind.to_owned())
-        .bind(before.status.code())
-        .bind(after.status.code())
-        .bind(step.note.to_owned())
-        .bind(step.detail)
-        .execute(&mut *tx)
-        .await?;
+        append_event(&mut tx, before, after, step).await?;
         bumps.write(&mut tx).await?;
         if let Some(message) = message {
-            super::outbox::insert(&mut tx, message, step.at).await?;
+            super::outbox::insert(&mut tx, message, at).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -128,4 +109,36 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Appends `step` to the complaint's timeline on `conn`, inside the
+/// caller's transaction.
+pub(super) async fn append_event(
+    conn: &mut sqlx::AnyConnection,
+    before: &Complaint,
+    after: &Complaint,
+    step: Step<'_>,
+) -> Result<(), Error> {
+    let seq: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM complaint_events WHERE complaint_id = $1",
+    )
+    .bind(before.id.clone())
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO complaint_events (complaint_id, seq, at, actor, kind, from_status, to_status, note, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(before.id.clone())
+    .bind(seq)
+    .bind(time::to_micros(step.at))
+    .bind(step.actor.to_owned())
+    .bind(step.kind.to_owned())
+    .bind(before.status.code())
+    .bind(after.status.code())
+    .bind(step.note.to_owned())
+    .bind(step.detail)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

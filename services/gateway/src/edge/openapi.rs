@@ -32,6 +32,7 @@ use crate::{
     identity::login,
     rest::cases,
     rest::codes,
+    rest::complaint_push,
     rest::complaint_steps,
     rest::complaints,
     rest::lists,
@@ -97,6 +98,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(complaint_steps::hand_off))
         .routes(routes!(complaint_steps::supervise))
         .routes(routes!(complaint_steps::escalate))
+        .routes(routes!(complaint_push::push))
         .routes(routes!(oversight::summary))
         .routes(routes!(admin::list_accounts, admin::create_account))
         .routes(routes!(admin::disable_account))

@@ -238,9 +238,9 @@ pub fn is_record_content(path: &str) -> bool {
     path.starts_with("/api/v1/cases/") && path.ends_with("/content")
 }
 
-/// Routes whose body is a file (up to `upload_limit_bytes`), not JSON.
+/// Routes whose body is a file or a batch (up to `upload_limit_bytes`).
 pub fn is_upload(path: &str) -> bool {
-    path.starts_with("/api/v1/imports/")
+    path.starts_with("/api/v1/imports/") || path == "/api/v1/complaints:batch"
 }
 
 #[cfg(test)]

@@ -1,0 +1,228 @@
+//! `POST /api/v1/complaints:batch`: the county 12345 platform pushes up to
+//! 1,000 tickets at once. Each item is read on its own, so a malformed one
+//! is rejected with its reason and the rest go on; the answer lists every
+//! item's outcome.
+
+use axum::{
+    Extension, Json,
+    body::to_bytes,
+    extract::{Request, State},
+};
+use fazhi_platform::{Code, Error, ErrorKind};
+use fazhi_proto::complaints::v1::{self as pb, Channel, PushOutcome, RequestType};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::edge::mapping::{code_from_name, enum_from_code, instant_from_rest};
+use crate::{AppState, edge::problem::Problem, identity::authn::Identity};
+
+/// Items one push may carry (the complaints service's limit).
+const MAX_ITEMS: usize = 1_000;
+
+/// One pushed ticket.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PushItem {
+    /// The pushing platform, e.g. `county_12345`.
+    #[schema(example = "county_12345")]
+    source: String,
+    /// The platform's own ticket id; with `source`, the ticket's key.
+    #[schema(example = "SQ20261129000123")]
+    external_id: String,
+    /// When the platform received or dispatched it (deadlines count from here).
+    #[schema(format = DateTime, example = "2026-11-29T09:30:00+08:00")]
+    received_at: String,
+    /// The platform's due date, where it set one; it then governs.
+    #[serde(default)]
+    #[schema(format = DateTime)]
+    due_at: Option<String>,
+    #[schema(value_type = crate::rest::codes::Channel, example = "hotline_12345")]
+    channel: String,
+    #[serde(rename = "type")]
+    #[schema(value_type = crate::rest::codes::RequestType, example = "complaint")]
+    request_type: String,
+    #[schema(example = "illegal_construction")]
+    category: String,
+    content: String,
+    address: String,
+    #[schema(example = "411624100")]
+    division_code: String,
+    #[serde(default)]
+    complainant_name: Option<String>,
+    #[serde(default)]
+    complainant_phone: Option<String>,
+    #[serde(default)]
+    urgent: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PushRequest {
+    /// 1 to 1,000 tickets.
+    #[schema(value_type = Vec<PushItem>)]
+    items: Vec<serde_json::Value>,
+}
+
+/// What happened to one item.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PushResult {
+    /// The item's position in `items`, from 0.
+    index: usize,
+    /// `created`, `updated`, `unchanged` or `rejected`.
+    outcome: String,
+    /// The complaint created, updated or found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    /// Why it was rejected: a problem code, the field and what is wrong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PushResponse {
+    created: usize,
+    updated: usize,
+    unchanged: usize,
+    rejected: usize,
+    results: Vec<PushResult>,
+}
+
+fn item_to_proto(item: PushItem) -> Result<pb::PushedComplaint, Problem> {
+    Ok(pb::PushedComplaint {
+        source: item.source,
+        external_id: item.external_id,
+        received_at: instant_from_rest("received_at", &item.received_at)?,
+        due_at: match item.due_at.as_deref() {
+            Some(due) => instant_from_rest("due_at", due)?,
+            None => None,
+        },
+        complaint: Some(pb::CreateComplaintRequest {
+            channel: enum_from_code("channel", &item.channel, "CHANNEL_", |n| {
+                Channel::from_str_name(n).map(|c| c as i32)
+            })?,
+            r#type: enum_from_code("type", &item.request_type, "REQUEST_TYPE_", |n| {
+                RequestType::from_str_name(n).map(|t| t as i32)
+            })?,
+            category: item.category,
+            content: item.content,
+            address: item.address,
+            division_code: item.division_code,
+            complainant_name: item.complainant_name,
+            complainant_phone: item.complainant_phone,
+            urgent: item.urgent,
+            request_id: String::new(),
+        }),
+    })
+}
+
+fn refused(index: usize, problem: &Problem) -> PushResult {
+    PushResult {
+        index,
+        outcome: "rejected".into(),
+        id: None,
+        code: Some(problem.code.clone()),
+        field: problem.field.clone(),
+        detail: Some(problem.detail.clone()),
+    }
+}
+
+/// Push up to 1,000 tickets from the county 12345 platform, each keyed by
+/// (source, external_id): new ones are created, a re-push of one still
+/// waiting to be dispatched updates it or (unchanged) is ignored — never a
+/// second complaint. A bad item is rejected with its reason; the others go on.
+#[utoipa::path(
+    post,
+    path = "/api/v1/complaints:batch",
+    operation_id = "push_complaints",
+    extensions(("x-fazhi-access" = json!("complaint.create"))),
+    tag = "complaints",
+    request_body = PushRequest,
+    responses((status = 200, description = "Every item's outcome", body = PushResponse))
+)]
+pub async fn push(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    request: Request,
+) -> Result<Json<PushResponse>, Problem> {
+    let limit = state.gate.settings.upload_limit_bytes;
+    let bytes = to_bytes(request.into_body(), limit).await.map_err(|_| {
+        Problem::from(Error::new(
+            ErrorKind::PayloadTooLarge,
+            Code::BodyTooLarge,
+            "the push is larger than the upload limit",
+        ))
+    })?;
+    let body: PushRequest = serde_json::from_slice(&bytes).map_err(|e| {
+        Problem::bad_field(
+            "items",
+            Code::MalformedJson,
+            format!("the body must be {{\"items\": [...]}}: {e}"),
+        )
+    })?;
+    if body.items.is_empty() || body.items.len() > MAX_ITEMS {
+        return Err(Problem::bad_field(
+            "items",
+            Code::TooManyValues,
+            format!("a push carries 1 to {MAX_ITEMS} items"),
+        ));
+    }
+    let total = body.items.len();
+    let mut results: Vec<Option<PushResult>> = (0..total).map(|_| None).collect();
+    let mut sent = Vec::with_capacity(total);
+    let mut positions = Vec::with_capacity(total);
+    for (index, value) in body.items.into_iter().enumerate() {
+        let read = serde_json::from_value::<PushItem>(value)
+            .map_err(|e| {
+                Problem::bad_field(
+                    &format!("items[{index}]"),
+                    Code::MalformedJson,
+                    e.to_string(),
+                )
+            })
+            .and_then(item_to_proto);
+        match read {
+            Ok(item) => {
+                positions.push(index);
+                sent.push(item);
+            }
+            Err(problem) => results[index] = Some(refused(index, &problem)),
+        }
+    }
+    if !sent.is_empty() {
+        let answer = state
+            .complaints
+            .clone()
+            .push_complaints(state.signed(&identity, pb::PushComplaintsRequest { items: sent }))
+            .await?
+            .into_inner();
+        for r in answer.results {
+            let Some(&index) = positions.get(r.index as usize) else {
+                continue;
+            };
+            let outcome = PushOutcome::try_from(r.outcome)
+                .map(|o| code_from_name(o.as_str_name(), "PUSH_OUTCOME_"))
+                .unwrap_or_default();
+            let text = |s: String| (!s.is_empty()).then_some(s);
+            results[index] = Some(PushResult {
+                index,
+                outcome,
+                id: text(r.id),
+                code: text(r.code),
+                field: text(r.field),
+                detail: text(r.message),
+            });
+        }
+    }
+    let results: Vec<PushResult> = results.into_iter().flatten().collect();
+    let count = |what: &str| results.iter().filter(|r| r.outcome == what).count();
+    Ok(Json(PushResponse {
+        created: count("created"),
+        updated: count("updated"),
+        unchanged: count("unchanged"),
+        rejected: count("rejected"),
+        results,
+    }))
+}
