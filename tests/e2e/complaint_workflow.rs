@@ -148,7 +148,15 @@ async fn a_hotline_ticket_goes_from_dispatch_through_return_extension_reopen_to_
         c.ok(&desk, "dispatch", json!({ "unit": VILLAGE }), "dispatched")
             .await;
 
-        // The village now sees it and signs for it; another township cannot.
+        // The village now sees it, in its list too, and signs for it;
+        // another township cannot.
+        let listed: Value = sandbox
+            .get_as(&village, "/api/v1/complaints")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(listed["complaints"][0]["id"], c.id.as_str(), "{listed}");
         c.refused(
             &other,
             "accept",

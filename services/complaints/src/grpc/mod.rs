@@ -208,7 +208,8 @@ impl ComplaintService for ComplaintsApi {
         caller.require(Permission::ComplaintRead)?;
         let r = request.into_inner();
         let limit = paging::page_size(r.page_size)?;
-        let filter = filter(&caller, &r.division_code, r.received.as_ref(), "received")?;
+        let mut filter = filter(&caller, &r.division_code, r.received.as_ref(), "received")?;
+        filter.due_between = self.due_between(&r.due)?;
         let after = match paging::decode_token(&r.page_token, 2)? {
             Some(parts) => Some(Cursor {
                 received_at: parts[0].parse().map_err(|_| paging::invalid_token())?,
@@ -247,6 +248,29 @@ impl ComplaintService for ComplaintsApi {
     }
 }
 
+impl ComplaintsApi {
+    /// The reply due window a `due` filter names.
+    fn due_between(
+        &self,
+        due: &str,
+    ) -> Result<Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>, Error> {
+        let now = time::now();
+        match due.trim() {
+            "" => Ok(None),
+            "overdue" => Ok(Some((now - chrono::Duration::days(365 * 100), now))),
+            "near" => {
+                let next = self.calendar.add_working_days(time::china_date(now), 1);
+                Ok(Some((now, time::end_of_china_day(next))))
+            }
+            _ => Err(Error::invalid_field(
+                "due",
+                Code::UnknownCode,
+                "due must be one of overdue, near",
+            )),
+        }
+    }
+}
+
 /// Longest request id accepted (the gateway sends 64 hex digits).
 const MAX_REQUEST_ID_LEN: usize = 128;
 
@@ -277,6 +301,7 @@ fn filter(
         division: Some(caller.narrow("division_code", asked)?),
         received_from: period.start,
         received_to: period.end,
+        due_between: None,
     })
 }
 

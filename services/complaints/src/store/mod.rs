@@ -104,6 +104,8 @@ pub struct Filter {
     pub received_from: Option<DateTime<Utc>>,
     /// Received before.
     pub received_to: Option<DateTime<Utc>>,
+    /// Only those not yet replied whose reply is due in `[from, before)`.
+    pub due_between: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 /// Where a page starts: after this (received_at, id) in newest-first order.
@@ -228,12 +230,20 @@ impl Store {
         let (low, high, from, to) = scope(filter);
         let (cursor_at, cursor_id) =
             after.map_or((i64::MAX, String::new()), |c| (c.received_at, c.id.clone()));
+        // A complaint is the caller's by its division or by the unit it was
+        // dispatched to.
+        let (due_from, due_before) = filter.due_between.map_or((i64::MIN, i64::MAX), |(a, b)| {
+            (time::to_micros(a), time::to_micros(b))
+        });
         let rows = sqlx::query(concat!(
             "SELECT ",
             columns!(),
-            " FROM complaints WHERE ",
-            in_scope!(),
-            " AND (received_at < $5 OR (received_at = $5 AND id < $6)) \
+            " FROM complaints WHERE ((division_code >= $1 AND division_code < $2) \
+               OR (handling_unit >= $1 AND handling_unit < $2)) \
+             AND received_at >= $3 AND received_at < $4 \
+             AND (received_at < $5 OR (received_at = $5 AND id < $6)) \
+             AND reply_due >= $8 AND reply_due < $9 \
+             AND ($10 = 0 OR status IN ('received', 'dispatched', 'accepted', 'returned')) \
              ORDER BY received_at DESC, id DESC LIMIT $7"
         ))
         .bind(low)
@@ -243,6 +253,9 @@ impl Store {
         .bind(cursor_at)
         .bind(cursor_id)
         .bind(limit)
+        .bind(due_from)
+        .bind(due_before)
+        .bind(i64::from(filter.due_between.is_some()))
         .fetch_all(self.db.pool())
         .await?;
         rows.iter().map(decode).collect()

@@ -207,6 +207,9 @@ pub struct ListParams {
     page_size: Option<String>,
     /// Opaque token from the previous page.
     page_token: Option<String>,
+    /// `overdue` (not replied, past due) or `near` (not replied, due by the
+    /// end of the next working day).
+    due: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -374,6 +377,7 @@ pub async fn list(
         received,
         page_size,
         page_token: params.page_token.unwrap_or_default(),
+        due: params.due.unwrap_or_default(),
     };
     let page = state
         .complaints
