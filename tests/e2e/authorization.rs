@@ -82,6 +82,7 @@ const STATEFUL: &[&str] = &[
     "/api/v1/complaints/{id}/hand-off",
     "/api/v1/complaints/{id}/supervise",
     "/api/v1/complaints/{id}/escalate",
+    "/api/v1/routing-list",
     "/api/v1/cases/{id}/records/{record_id}/content",
     "/api/v1/cases/{id}/decline",
     "/api/v1/cases/{id}/terminate",
@@ -211,6 +212,22 @@ fn probe(
                 Outside::Same,
             )
         }
+        ("GET", "/api/v1/routing-list") => (
+            Method::GET,
+            format!("{path}?division={d}"),
+            None,
+            Outside::Forbidden,
+        ),
+        // The first permitted caller writes version 1; later ones meet 409.
+        ("PUT", "/api/v1/routing-list") => (
+            Method::PUT,
+            path.to_owned(),
+            Some(json!({
+                "division_code": d, "version": 0,
+                "routes": [{ "category": "illegal_construction", "unit": d }],
+            })),
+            Outside::Forbidden,
+        ),
         ("GET", "/api/v1/complaints/{id}/timeline") => (
             Method::GET,
             path.replace("{id}", fx.pick(&fx.complaint, target)),

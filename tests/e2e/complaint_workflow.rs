@@ -450,3 +450,109 @@ async fn a_repeat_request_merges_into_an_earlier_one_and_an_emergency_is_handed_
         sandbox.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_dispatch_by_the_routing_list_records_the_version_that_chose_the_unit() {
+    for backend in backends() {
+        let sandbox = Sandbox::start(backend).await;
+        let desk = sandbox.account("desk.staff", &["staff"], TOWNSHIP).await;
+        let leader = sandbox.account("desk.leader", &["leader"], TOWNSHIP).await;
+        let put = |version: i64, routes: Value| {
+            let sandbox = &sandbox;
+            let leader = leader.clone();
+            async move {
+                let response = sandbox
+                    .client
+                    .put(sandbox.url("/api/v1/routing-list"))
+                    .bearer_auth(&leader)
+                    .json(
+                        &json!({ "division_code": TOWNSHIP, "version": version, "routes": routes }),
+                    )
+                    .send()
+                    .await
+                    .unwrap();
+                let status = response.status();
+                (status, response.json::<Value>().await.unwrap())
+            }
+        };
+        let (status, first) = put(
+            0,
+            json!([{ "category": "illegal_construction", "unit": TOWNSHIP }]),
+        )
+        .await;
+        assert_eq!(
+            (status, first["version"].as_i64()),
+            (StatusCode::OK, Some(1)),
+            "{first}"
+        );
+        let (status, _) = put(0, json!([])).await;
+        assert_eq!(status, StatusCode::CONFLICT, "a stale version");
+        let (status, problem) = put(1, json!([{ "category": "weather", "unit": TOWNSHIP }])).await;
+        assert_eq!(
+            (status, &problem["code"]),
+            (StatusCode::BAD_REQUEST, &json!("unknown_category"))
+        );
+        let (status, second) = put(
+            1,
+            json!([
+                { "category": "illegal_construction", "unit": TOWNSHIP },
+                { "category": "illegal_construction", "village": VILLAGE, "unit": VILLAGE },
+            ]),
+        )
+        .await;
+        assert_eq!(
+            (status, second["version"].as_i64()),
+            (StatusCode::OK, Some(2))
+        );
+
+        // A request about the village goes to the village by version 2.
+        let mut body = complaint_body();
+        body["division_code"] = VILLAGE.into();
+        let created: Value = sandbox
+            .post_as(&desk, "/api/v1/complaints", &body)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let c = Desk {
+            sandbox: &sandbox,
+            id: created["id"].as_str().unwrap().to_owned(),
+        };
+        let routed = c.ok(&desk, "dispatch", json!({}), "dispatched").await;
+        assert_eq!(routed["handling"]["unit"], VILLAGE);
+        assert_eq!(routed["handling"]["routing_version"], 2);
+        let timeline: Value = sandbox
+            .get_as(&desk, &format!("/api/v1/complaints/{}/timeline", c.id))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(timeline["events"][0]["kind"], "dispatched");
+
+        // A category the list does not name is dispatched by hand.
+        let mut wages = complaint_body();
+        wages["category"] = "wages".into();
+        let created: Value = sandbox
+            .post_as(&desk, "/api/v1/complaints", &wages)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let w = Desk {
+            sandbox: &sandbox,
+            id: created["id"].as_str().unwrap().to_owned(),
+        };
+        w.refused(
+            &desk,
+            "dispatch",
+            json!({}),
+            (StatusCode::UNPROCESSABLE_ENTITY, "no_route"),
+        )
+        .await;
+        let by_hand = w
+            .ok(&desk, "dispatch", json!({ "unit": TOWNSHIP }), "dispatched")
+            .await;
+        assert!(by_hand["handling"].get("routing_version").is_none());
+        sandbox.stop().await;
+    }
+}

@@ -330,6 +330,8 @@ catalogue! {
     NotHandlingUnit => "not_handling_unit",
     /// a complaint is escalated to enforcement once
     AlreadyEscalated => "already_escalated",
+    /// the routing list has no line for the request; dispatch it by hand
+    NoRoute => "no_route",
     /// this step needs an audio or video record first (Art. 47)
     RecordingRequired => "recording_required",
     /// the publication was withdrawn already

@@ -160,6 +160,7 @@ async fn listing_pages_newest_first_within_a_division_and_period() {
             division: Some(DivisionCode::parse("411624100").unwrap()),
             received_from: Some(start),
             received_to: Some(start + Duration::days(1)),
+            due_between: None,
         };
         let mut seen = Vec::new();
         let mut after: Option<Cursor> = None;

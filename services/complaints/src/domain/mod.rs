@@ -6,6 +6,7 @@ mod coded;
 mod escalation;
 mod intake;
 mod phone;
+pub mod routing;
 mod tracking;
 mod workflow;
 
@@ -13,6 +14,7 @@ pub use category::{CATEGORIES, Category, category_by_code};
 pub use escalation::{Lead, check_lead};
 pub use intake::{Complainant, Complaint, NewComplaint, ReplyDays, ReplyRules, intake};
 pub use phone::normalize_phone;
+pub use routing::{Route, RoutingList, check_routes, no_route, route};
 pub use tracking::{new_tracking_code, normalize_tracking_code};
 pub use workflow::{
     Extension, HandOff, Handling, ReturnReason, Satisfaction, Step, Visit, apply,

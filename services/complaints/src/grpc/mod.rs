@@ -16,6 +16,7 @@ use fazhi_proto::{
 use tonic::{Request, Response, Status};
 
 mod push;
+mod routing;
 mod stats;
 mod workflow;
 
@@ -191,6 +192,20 @@ impl ComplaintService for ComplaintsApi {
         request: Request<pb::PushComplaintsRequest>,
     ) -> Result<Response<pb::PushComplaintsResponse>, Status> {
         push::push(self, request).await
+    }
+
+    async fn get_routing_list(
+        &self,
+        request: Request<pb::GetRoutingListRequest>,
+    ) -> Result<Response<pb::RoutingList>, Status> {
+        routing::get(self, request).await
+    }
+
+    async fn put_routing_list(
+        &self,
+        request: Request<pb::PutRoutingListRequest>,
+    ) -> Result<Response<pb::RoutingList>, Status> {
+        routing::put(self, request).await
     }
 
     async fn get_timeline(

@@ -32,8 +32,19 @@ fn code<T>(field: &str, text: &str, parse: fn(&str) -> Option<T>, known: &str) -
     })
 }
 
-/// The step asked for, the permission it needs and whether it needs a note.
-fn read_step(step: PbStep) -> Result<(Step, Permission, bool), Error> {
+/// The step asked for (none: a dispatch by the routing list), the
+/// permission it needs and whether it needs a note.
+fn read_step(step: PbStep) -> Result<(Option<Step>, Permission, bool), Error> {
+    if let PbStep::Dispatch(d) = &step
+        && d.unit.trim().is_empty()
+    {
+        return Ok((None, Permission::ComplaintDispatch, false));
+    }
+    let (step, permission, note) = read_explicit(step)?;
+    Ok((Some(step), permission, note))
+}
+
+fn read_explicit(step: PbStep) -> Result<(Step, Permission, bool), Error> {
     use Permission::{ComplaintDispatch as D, ComplaintHandle as H, ComplaintSupervise as S};
     Ok(match step {
         PbStep::Dispatch(d) => (
@@ -136,7 +147,10 @@ fn read_step(step: PbStep) -> Result<(Step, Permission, bool), Error> {
 /// What an event records beyond its kind and note.
 fn detail(step: &Step, after: &Complaint) -> serde_json::Value {
     match step {
-        Step::Dispatch { unit, .. } => json!({ "unit": unit.as_str() }),
+        Step::Dispatch {
+            unit,
+            routing_version,
+        } => json!({ "unit": unit.as_str(), "routing_version": routing_version }),
         Step::Return { reason } => json!({ "reason": reason.code() }),
         Step::RequestExtension { working_days } => json!({ "working_days": working_days }),
         Step::DecideExtension { approved } => {
@@ -166,6 +180,22 @@ pub(super) async fn advance(
     let (step, permission, note_required) = read_step(step)?;
     caller.require(permission)?;
     let complaint = api.visible_complaint(&caller, &r.id).await?;
+    let step = match step {
+        Some(step) => step,
+        None => {
+            let list = api
+                .store
+                .routing_for(&complaint.division_code)
+                .await?
+                .ok_or_else(|| domain::no_route(&complaint.category))?;
+            let line = domain::route(&list, &complaint.category, &complaint.division_code)
+                .ok_or_else(|| domain::no_route(&complaint.category))?;
+            Step::Dispatch {
+                unit: line.unit.clone(),
+                routing_version: Some(list.version),
+            }
+        }
+    };
     if complaint.version != r.version {
         return Err(Error::new(
             ErrorKind::Conflict,

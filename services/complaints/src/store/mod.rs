@@ -18,6 +18,7 @@ use crate::domain::{Channel, Complainant, Complaint, RequestType, Status};
 pub mod figures;
 pub mod outbox;
 pub mod push;
+pub mod routing;
 pub mod workflow;
 pub use figures::Bumps;
 pub use workflow::Event;
@@ -67,6 +68,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         7,
         "external ids",
         include_str!("../../migrations/0007_external_ids.sql"),
+    ),
+    EmbeddedMigration::new(
+        8,
+        "routing",
+        include_str!("../../migrations/0008_routing.sql"),
     ),
 ];
 

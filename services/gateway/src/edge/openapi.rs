@@ -38,6 +38,7 @@ use crate::{
     rest::lists,
     rest::oversight,
     rest::public,
+    rest::routing,
     rest::training,
 };
 
@@ -99,6 +100,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(complaint_steps::supervise))
         .routes(routes!(complaint_steps::escalate))
         .routes(routes!(complaint_push::push))
+        .routes(routes!(routing::get, routing::put))
         .routes(routes!(oversight::summary))
         .routes(routes!(admin::list_accounts, admin::create_account))
         .routes(routes!(admin::disable_account))

@@ -88,7 +88,9 @@ plain_step!(SuperviseBody, Supervise, SuperviseStep);
 #[serde(deny_unknown_fields)]
 pub struct DispatchBody {
     version: i64,
-    /// The handling unit's 行政区划代码 (a township or a village under it).
+    /// The handling unit's 行政区划代码 (a township or a village under it);
+    /// absent: the unit the routing list names for the category and village.
+    #[serde(default)]
     #[schema(example = "411624100201")]
     unit: String,
     #[serde(default)]

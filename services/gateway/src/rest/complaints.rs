@@ -84,6 +84,9 @@ pub struct Handling {
     /// The unit (行政区划代码) it is dispatched to.
     #[serde(skip_serializing_if = "Option::is_none")]
     unit: Option<String>,
+    /// The routing list version that chose the unit (absent: chosen by hand).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    routing_version: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     dispatched_at: Option<String>,
     /// The sign-for limit (签收时限).
@@ -147,6 +150,7 @@ fn handling(h: Option<pb::Handling>) -> Handling {
     let text = |s: String| (!s.is_empty()).then_some(s);
     Handling {
         unit: text(h.unit),
+        routing_version: (h.routing_version > 0).then_some(h.routing_version),
         dispatched_at: instant(h.dispatched_at),
         accept_due: instant(h.accept_due),
         accepted_at: instant(h.accepted_at),

@@ -9,4 +9,5 @@ pub(crate) mod complaints;
 pub(crate) mod lists;
 pub(crate) mod oversight;
 pub(crate) mod public;
+pub(crate) mod routing;
 pub(crate) mod training;
