@@ -263,12 +263,15 @@ impl ComplaintService for ComplaintsApi {
     }
 }
 
+/// Replies due from the first time up to the second.
+type DueWindow = (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
+
 impl ComplaintsApi {
     /// The reply due window a `due` filter names.
     fn due_between(
         &self,
         due: &str,
-    ) -> Result<Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>, Error> {
+    ) -> Result<Option<DueWindow>, Error> {
         let now = time::now();
         match due.trim() {
             "" => Ok(None),
