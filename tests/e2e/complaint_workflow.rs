@@ -556,3 +556,93 @@ async fn a_dispatch_by_the_routing_list_records_the_version_that_chose_the_unit(
         sandbox.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_report_about_enforcement_conduct_never_reaches_the_unit_or_officer_it_names() {
+    for backend in backends() {
+        let sandbox = Sandbox::start(backend).await;
+        let county_desk = sandbox.account("county.desk", &["staff"], COUNTY).await;
+        let township = sandbox.account("desk.staff", &["staff"], TOWNSHIP).await;
+        let officer = sandbox.account("officer.li", &["officer"], TOWNSHIP).await;
+        let mut report = complaint_body();
+        report["category"] = "enforcement_conduct".into();
+        report["content"] = "执法队员态度恶劣，违规收取罚款".into();
+        report["concerns_unit"] = TOWNSHIP.into();
+        let created: Value = sandbox
+            .post_as(&county_desk, "/api/v1/complaints", &report)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let id = created["id"].as_str().unwrap().to_owned();
+        assert_eq!(created["handling"]["concerns_unit"], TOWNSHIP, "{created}");
+
+        // The township it names cannot read it, nor find it in its list.
+        let hidden = sandbox
+            .get_as(&township, &format!("/api/v1/complaints/{id}"))
+            .await;
+        assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
+        let listed: Value = sandbox
+            .get_as(&township, "/api/v1/complaints")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(!listed.to_string().contains(&id), "{listed}");
+        // Nor can it be dispatched there or to a village of it.
+        let c = Desk {
+            sandbox: &sandbox,
+            id: id.clone(),
+        };
+        c.refused(
+            &county_desk,
+            "dispatch",
+            json!({ "unit": TOWNSHIP }),
+            (StatusCode::UNPROCESSABLE_ENTITY, "named_in_report"),
+        )
+        .await;
+        c.refused(
+            &county_desk,
+            "dispatch",
+            json!({ "unit": VILLAGE }),
+            (StatusCode::UNPROCESSABLE_ENTITY, "named_in_report"),
+        )
+        .await;
+        c.ok(
+            &county_desk,
+            "dispatch",
+            json!({ "unit": COUNTY }),
+            "dispatched",
+        )
+        .await;
+
+        // An officer named by account cannot read what his township can.
+        let mut about_officer = complaint_body();
+        about_officer["category"] = "enforcement_conduct".into();
+        about_officer["concerns_officer"] = "officer.li".into();
+        let created: Value = sandbox
+            .post_as(&county_desk, "/api/v1/complaints", &about_officer)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let path = format!("/api/v1/complaints/{}", created["id"].as_str().unwrap());
+        assert_eq!(
+            sandbox.get_as(&officer, &path).await.status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            sandbox.get_as(&township, &path).await.status(),
+            StatusCode::OK
+        );
+
+        // Only a report about enforcement conduct names anyone.
+        let mut wrong = complaint_body();
+        wrong["concerns_unit"] = TOWNSHIP.into();
+        let refused = sandbox
+            .post_as(&county_desk, "/api/v1/complaints", &wrong)
+            .await;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+        sandbox.stop().await;
+    }
+}

@@ -163,6 +163,8 @@ async fn complaints(binary: &Path, args: &Args) -> anyhow::Result<()> {
                 complainant_name: Some("张三".into()),
                 complainant_phone: Some("13812341234".into()),
                 urgent: false,
+                concerns_unit: None,
+                concerns_officer: None,
             };
             let complaint = domain::intake(
                 new,

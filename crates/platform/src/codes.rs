@@ -332,6 +332,8 @@ catalogue! {
     AlreadyEscalated => "already_escalated",
     /// the routing list has no line for the request; dispatch it by hand
     NoRoute => "no_route",
+    /// a report about enforcement conduct never goes to the unit it names
+    NamedInReport => "named_in_report",
     /// this step needs an audio or video record first (Art. 47)
     RecordingRequired => "recording_required",
     /// the publication was withdrawn already

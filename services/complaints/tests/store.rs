@@ -20,6 +20,8 @@ fn complaint(division: &str, received_at: DateTime<Utc>, channel: Channel) -> Co
         complainant_name: Some("张三".into()),
         complainant_phone: Some("13812341234".into()),
         urgent: false,
+        concerns_unit: None,
+        concerns_officer: None,
     };
     domain::intake(
         new,
@@ -161,6 +163,7 @@ async fn listing_pages_newest_first_within_a_division_and_period() {
             received_from: Some(start),
             received_to: Some(start + Duration::days(1)),
             due_between: None,
+            viewer: None,
         };
         let mut seen = Vec::new();
         let mut after: Option<Cursor> = None;

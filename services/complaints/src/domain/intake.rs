@@ -100,6 +100,10 @@ pub struct NewComplaint {
     pub complainant_name: Option<String>,
     pub complainant_phone: Option<String>,
     pub urgent: bool,
+    /// A report about enforcement conduct: the unit (division) and the
+    /// officer (account) it names, who must never handle nor read it.
+    pub concerns_unit: Option<String>,
+    pub concerns_officer: Option<String>,
 }
 
 /// Who made the request, when they gave it. Anonymous requests have none.
@@ -164,6 +168,31 @@ pub fn intake(
         .map(super::phone::normalize_phone)
         .transpose()?;
 
+    let mut handling = super::Handling::default();
+    if let Some(unit) = new
+        .concerns_unit
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+    {
+        handling.concerns_unit = Some(DivisionCode::parse_field("concerns_unit", unit)?);
+    }
+    handling.concerns_officer = text::optional(
+        "concerns_officer",
+        new.concerns_officer.as_deref(),
+        100,
+        Lines::One,
+    )?;
+    if (handling.concerns_unit.is_some() || handling.concerns_officer.is_some())
+        && category.code != "enforcement_conduct"
+    {
+        return Err(Error::invalid_field(
+            "concerns_unit",
+            Code::InvalidArgument,
+            "a unit or officer is named only in a report about enforcement conduct",
+        ));
+    }
+
     let received_on = time::china_date(received_at);
     let due_day = calendar.add_working_days(received_on, rules.reply_days(new.request_type));
     let feedback_due = new
@@ -185,7 +214,7 @@ pub fn intake(
         received_at,
         reply_due: time::end_of_china_day(due_day),
         feedback_due,
-        handling: super::Handling::default(),
+        handling,
         version: 1,
     })
 }
@@ -205,6 +234,8 @@ mod tests {
             complainant_name: Some("张三".into()),
             complainant_phone: Some("13812341234".into()),
             urgent: false,
+            concerns_unit: None,
+            concerns_officer: None,
         }
     }
 

@@ -107,6 +107,10 @@ pub struct Handling {
     pub returns: u32,
     /// When it was escalated to enforcement as a lead.
     pub escalated_at: Option<DateTime<Utc>>,
+    /// A report about enforcement conduct: the unit and the officer it
+    /// names (信访工作条例: never passed to the accused).
+    pub concerns_unit: Option<DivisionCode>,
+    pub concerns_officer: Option<String>,
     /// The lead the escalation created, once delivered (kept in its own
     /// column, written by the outbox relay only).
     #[serde(skip)]
@@ -225,6 +229,16 @@ pub fn apply(
         } => {
             if !matches!(status, S::Received | S::Returned) {
                 return Err(out_of_order(complaint, "dispatching"));
+            }
+            if h.concerns_unit
+                .as_ref()
+                .is_some_and(|named| named.contains(unit))
+            {
+                return Err(rule(
+                    Code::NamedInReport,
+                    "unit",
+                    "a report about enforcement conduct is never sent to the unit it names (信访工作条例)",
+                ));
             }
             h.unit = Some(unit.clone());
             h.routing_version = *routing_version;

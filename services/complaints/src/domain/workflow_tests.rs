@@ -19,6 +19,8 @@ fn received(when: &str) -> Complaint {
             complainant_name: None,
             complainant_phone: None,
             urgent: false,
+            concerns_unit: None,
+            concerns_officer: None,
         },
         at(when),
         &Calendar::official(),

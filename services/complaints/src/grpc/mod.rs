@@ -78,6 +78,8 @@ impl ComplaintService for ComplaintsApi {
             complainant_name: r.complainant_name,
             complainant_phone: r.complainant_phone,
             urgent: r.urgent,
+            concerns_unit: r.concerns_unit,
+            concerns_officer: r.concerns_officer,
         };
         let complaint = domain::intake(
             new,
@@ -268,10 +270,7 @@ type DueWindow = (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
 
 impl ComplaintsApi {
     /// The reply due window a `due` filter names.
-    fn due_between(
-        &self,
-        due: &str,
-    ) -> Result<Option<DueWindow>, Error> {
+    fn due_between(&self, due: &str) -> Result<Option<DueWindow>, Error> {
         let now = time::now();
         match due.trim() {
             "" => Ok(None),
@@ -320,6 +319,7 @@ fn filter(
         received_from: period.start,
         received_to: period.end,
         due_between: None,
+        viewer: Some((caller.scope.as_str().to_owned(), caller.subject.clone())),
     })
 }
 

@@ -76,6 +76,8 @@ fn ticket(
         complainant_name: r.complainant_name,
         complainant_phone: r.complainant_phone,
         urgent: r.urgent,
+        concerns_unit: r.concerns_unit,
+        concerns_officer: r.concerns_officer,
     };
     let mut complaint = domain::intake(
         new,

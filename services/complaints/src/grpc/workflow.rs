@@ -18,8 +18,18 @@ use crate::store::workflow::Step as Recorded;
 
 /// Whether the caller may see the complaint: its division is theirs, or it
 /// was dispatched to a unit of theirs.
+/// A report about enforcement conduct is never readable by the unit or the
+/// officer it names (信访工作条例), whatever else would let them see it.
 pub(super) fn visible(caller: &Caller, c: &Complaint) -> bool {
-    caller.sees(&c.division_code) || c.handling.unit.as_ref().is_some_and(|u| caller.sees(u))
+    let h = &c.handling;
+    let named = h
+        .concerns_unit
+        .as_ref()
+        .is_some_and(|u| u.contains(&caller.scope))
+        || h.concerns_officer.as_deref().is_some_and(|o| {
+            caller.subject == o || caller.subject.strip_prefix("account:") == Some(o)
+        });
+    !named && (caller.sees(&c.division_code) || h.unit.as_ref().is_some_and(|u| caller.sees(u)))
 }
 
 fn code<T>(field: &str, text: &str, parse: fn(&str) -> Option<T>, known: &str) -> Result<T, Error> {
@@ -380,5 +390,11 @@ pub(super) fn handling_proto(h: &domain::Handling) -> pb::Handling {
         returns: i32::try_from(h.returns).unwrap_or(i32::MAX),
         escalated_at: ts(h.escalated_at),
         lead_id: h.lead_id.clone().unwrap_or_default(),
+        concerns_unit: h
+            .concerns_unit
+            .as_ref()
+            .map(|u| u.as_str().to_owned())
+            .unwrap_or_default(),
+        concerns_officer: h.concerns_officer.clone().unwrap_or_default(),
     }
 }

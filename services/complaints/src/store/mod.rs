@@ -74,6 +74,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "routing",
         include_str!("../../migrations/0008_routing.sql"),
     ),
+    EmbeddedMigration::new(
+        9,
+        "concerns",
+        include_str!("../../migrations/0009_concerns.sql"),
+    ),
 ];
 
 /// Rows written per transaction at most.
@@ -112,6 +117,9 @@ pub struct Filter {
     pub received_to: Option<DateTime<Utc>>,
     /// Only those not yet replied whose reply is due in `[from, before)`.
     pub due_between: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Who is looking (their division and subject): reports about
+    /// enforcement conduct naming them are left out.
+    pub viewer: Option<(String, String)>,
 }
 
 /// Where a page starts: after this (received_at, id) in newest-first order.
@@ -250,6 +258,8 @@ impl Store {
              AND (received_at < $5 OR (received_at = $5 AND id < $6)) \
              AND reply_due >= $8 AND reply_due < $9 \
              AND ($10 = 0 OR status IN ('received', 'dispatched', 'accepted', 'returned')) \
+             AND (concerns_unit IS NULL OR substr($11, 1, length(concerns_unit)) <> concerns_unit) \
+             AND (concerns_officer IS NULL OR (concerns_officer <> $12 AND 'account:' || concerns_officer <> $12)) \
              ORDER BY received_at DESC, id DESC LIMIT $7"
         ))
         .bind(low)
@@ -262,6 +272,8 @@ impl Store {
         .bind(due_from)
         .bind(due_before)
         .bind(i64::from(filter.due_between.is_some()))
+        .bind(filter.viewer.as_ref().map(|v| v.0.clone()).unwrap_or_default())
+        .bind(filter.viewer.as_ref().map(|v| v.1.clone()).unwrap_or_default())
         .fetch_all(self.db.pool())
         .await?;
         rows.iter().map(decode).collect()
@@ -374,8 +386,8 @@ pub(crate) fn insert_one<'c>(
         sqlx::query(
             "INSERT INTO complaints (id, tracking_code, channel, request_type, category, content, address, division_code, \
              complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version, request_id, \
-             source, external_id, handling) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+             source, external_id, handling, concerns_unit, concerns_officer) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
         )
         .bind(c.id.clone())
         .bind(c.tracking_code.clone())
@@ -397,6 +409,8 @@ pub(crate) fn insert_one<'c>(
         .bind(row.external.as_ref().map(|(source, _)| source.clone()))
         .bind(row.external.as_ref().map(|(_, id)| id.clone()))
         .bind(serde_json::to_string(&c.handling).unwrap_or_else(|_| "{}".into()))
+        .bind(c.handling.concerns_unit.as_ref().map(|u| u.as_str().to_owned()))
+        .bind(c.handling.concerns_officer.clone())
         .execute(&mut *conn)
         .await
         .map(|_| ())

@@ -53,6 +53,11 @@ pub struct PushItem {
     complainant_phone: Option<String>,
     #[serde(default)]
     urgent: bool,
+    /// A report about enforcement conduct: the unit and officer it names.
+    #[serde(default)]
+    concerns_unit: Option<String>,
+    #[serde(default)]
+    concerns_officer: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -114,6 +119,8 @@ fn item_to_proto(item: PushItem) -> Result<pb::PushedComplaint, Problem> {
             complainant_phone: item.complainant_phone,
             urgent: item.urgent,
             request_id: String::new(),
+            concerns_unit: item.concerns_unit,
+            concerns_officer: item.concerns_officer,
         }),
     })
 }

@@ -45,6 +45,15 @@ pub struct CreateComplaint {
     complainant_phone: Option<String>,
     #[serde(default)]
     urgent: bool,
+    /// A report about enforcement conduct (`enforcement_conduct`): the unit
+    /// (行政区划代码) whose conduct it reports. It is never sent to, nor
+    /// readable by, that unit.
+    #[serde(default)]
+    #[schema(example = "411624100")]
+    concerns_unit: Option<String>,
+    /// … and the officer's account name, likewise kept from him.
+    #[serde(default)]
+    concerns_officer: Option<String>,
 }
 
 /// A complaint as the REST API shows it.
@@ -124,6 +133,11 @@ pub struct Handling {
     /// Where that case stands now (for callers who may read cases).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) case_status: Option<String>,
+    /// A report about enforcement conduct: the unit and officer it names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    concerns_unit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    concerns_officer: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -178,6 +192,8 @@ fn handling(h: Option<pb::Handling>) -> Handling {
         escalated_at: instant(h.escalated_at),
         lead_id: text(h.lead_id),
         case_status: None,
+        concerns_unit: text(h.concerns_unit),
+        concerns_officer: text(h.concerns_officer),
     }
 }
 
@@ -256,6 +272,8 @@ pub async fn create(
         complainant_phone: body.complainant_phone,
         urgent: body.urgent,
         request_id: request_key.map(|Extension(k)| k.0).unwrap_or_default(),
+        concerns_unit: body.concerns_unit,
+        concerns_officer: body.concerns_officer,
     };
     let complaint = state
         .complaints

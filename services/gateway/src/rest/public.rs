@@ -50,6 +50,15 @@ pub struct SubmitComplaint {
     complainant_phone: Option<String>,
     #[serde(default)]
     urgent: bool,
+    /// A report about enforcement conduct (`enforcement_conduct`): the unit
+    /// (行政区划代码) whose conduct it reports. It is never sent to, nor
+    /// readable by, that unit.
+    #[serde(default)]
+    #[schema(example = "411624100")]
+    concerns_unit: Option<String>,
+    /// … and the officer's account name, likewise kept from him.
+    #[serde(default)]
+    concerns_officer: Option<String>,
 }
 
 /// What the citizen keeps.
@@ -118,6 +127,8 @@ pub async fn submit(
         complainant_phone: body.complainant_phone,
         urgent: body.urgent,
         request_id: request_key.map(|Extension(k)| k.0).unwrap_or_default(),
+        concerns_unit: body.concerns_unit,
+        concerns_officer: body.concerns_officer,
     };
     // Citizens act as citizens, whatever credentials they also hold.
     let citizen = Identity {
