@@ -228,7 +228,8 @@ fn probe(
             })),
             Outside::Forbidden,
         ),
-        ("GET", "/api/v1/complaints/{id}/timeline") => (
+        ("GET", "/api/v1/complaints/{id}/timeline")
+        | ("GET", "/api/v1/complaints/{id}/possible-duplicates") => (
             Method::GET,
             path.replace("{id}", fx.pick(&fx.complaint, target)),
             None,

@@ -347,6 +347,10 @@ pub const DOCS: &[(&str, &str)] = &[
         "Working days after the reply to visit the requester (回访)",
     ),
     (
+        "rules.complaints.duplicate_window_days",
+        "Days back in which an earlier request by the same caller is suggested as repeated",
+    ),
+    (
         "rules.complaints.max_extension_working_days",
         "The longest extension of a reply, in working days (asked once)",
     ),

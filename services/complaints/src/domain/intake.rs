@@ -60,6 +60,8 @@ pub struct ReplyRules {
     pub follow_up_working_days: u32,
     /// The longest extension of a reply, in working days.
     pub max_extension_working_days: u32,
+    /// Days back in which an earlier request may be suggested as repeated.
+    pub duplicate_window_days: u32,
 }
 
 impl Default for ReplyRules {
@@ -71,6 +73,7 @@ impl Default for ReplyRules {
             urgent_accept_hours: 2,
             follow_up_working_days: 3,
             max_extension_working_days: 15,
+            duplicate_window_days: 30,
         }
     }
 }

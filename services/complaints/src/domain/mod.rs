@@ -3,6 +3,7 @@
 
 mod category;
 mod coded;
+mod duplicates;
 mod escalation;
 mod intake;
 mod phone;
@@ -11,6 +12,7 @@ mod tracking;
 mod workflow;
 
 pub use category::{CATEGORIES, Category, category_by_code};
+pub use duplicates::{address_similarity, suggests};
 pub use escalation::{Lead, check_lead};
 pub use intake::{Complainant, Complaint, NewComplaint, ReplyDays, ReplyRules, intake};
 pub use phone::normalize_phone;

@@ -196,6 +196,13 @@ impl ComplaintService for ComplaintsApi {
         push::push(self, request).await
     }
 
+    async fn suggest_duplicates(
+        &self,
+        request: Request<pb::SuggestDuplicatesRequest>,
+    ) -> Result<Response<pb::SuggestedDuplicates>, Status> {
+        workflow::suggest_duplicates(self, request).await
+    }
+
     async fn get_routing_list(
         &self,
         request: Request<pb::GetRoutingListRequest>,

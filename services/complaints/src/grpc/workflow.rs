@@ -328,6 +328,40 @@ pub(super) async fn timeline(
     }))
 }
 
+pub(super) async fn suggest_duplicates(
+    api: &ComplaintsApi,
+    request: Request<pb::SuggestDuplicatesRequest>,
+) -> Result<Response<pb::SuggestedDuplicates>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::ComplaintRead)?;
+    let complaint = api
+        .visible_complaint(&caller, &request.into_inner().id)
+        .await?;
+    let Some(phone) = complaint.complainant.phone.as_deref() else {
+        return Ok(Response::new(pb::SuggestedDuplicates::default()));
+    };
+    let window = chrono::Duration::days(i64::from(api.rules.duplicate_window_days));
+    let earlier = api
+        .store
+        .by_caller(phone, complaint.received_at - window, complaint.received_at)
+        .await?;
+    let mut suggestions: Vec<pb::DuplicateSuggestion> = earlier
+        .iter()
+        .filter(|other| visible(&caller, other))
+        .filter_map(|other| {
+            domain::suggests(&complaint, other).map(|similarity| pb::DuplicateSuggestion {
+                id: other.id.clone(),
+                received_at: Some(time::to_timestamp(other.received_at)),
+                address: other.address.clone(),
+                status: status_to_proto(other.status) as i32,
+                similarity,
+            })
+        })
+        .collect();
+    suggestions.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));
+    Ok(Response::new(pb::SuggestedDuplicates { suggestions }))
+}
+
 impl ComplaintsApi {
     /// The complaint, if the caller may see it (NOT_FOUND otherwise).
     pub(super) async fn visible_complaint(

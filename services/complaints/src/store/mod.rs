@@ -79,6 +79,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "concerns",
         include_str!("../../migrations/0009_concerns.sql"),
     ),
+    EmbeddedMigration::new(
+        10,
+        "caller index",
+        include_str!("../../migrations/0010_caller_index.sql"),
+    ),
 ];
 
 /// Rows written per transaction at most.
@@ -216,6 +221,27 @@ impl Store {
         .fetch_optional(self.db.pool())
         .await?;
         row.map(|row| decode(&row)).transpose()
+    }
+
+    /// Up to 50 requests from `phone` received in `[from, to)`, newest first.
+    pub async fn by_caller(
+        &self,
+        phone: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Complaint>, Error> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM complaints WHERE complainant_phone = $1 AND received_at >= $2 AND received_at < $3 \
+             ORDER BY received_at DESC LIMIT 50"
+        ))
+        .bind(phone.to_owned())
+        .bind(time::to_micros(from))
+        .bind(time::to_micros(to))
+        .fetch_all(self.db.pool())
+        .await?;
+        rows.iter().map(decode).collect()
     }
 
     pub async fn get_by_tracking_code(&self, code: &str) -> Result<Option<Complaint>, Error> {

@@ -86,6 +86,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(complaints::list, complaints::create))
         .routes(routes!(complaints::get_one))
         .routes(routes!(complaint_steps::timeline))
+        .routes(routes!(complaint_steps::possible_duplicates))
         .routes(routes!(complaint_steps::dispatch))
         .routes(routes!(complaint_steps::accept))
         .routes(routes!(complaint_steps::return_dispatch))

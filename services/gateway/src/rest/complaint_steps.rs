@@ -481,3 +481,57 @@ pub async fn timeline(
             .collect(),
     }))
 }
+
+/// An earlier open request this one may repeat.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DuplicateSuggestion {
+    id: String,
+    received_at: String,
+    address: String,
+    #[schema(value_type = crate::rest::codes::ComplaintStatus)]
+    status: String,
+    /// How alike the addresses are, 0.5 to 1.
+    similarity: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DuplicateSuggestions {
+    suggestions: Vec<DuplicateSuggestion>,
+}
+
+/// Earlier open requests this one may repeat: the same caller, category and
+/// a nearby address within the window (`rules.complaints.duplicate_window_days`).
+/// Confirm one with `POST …/duplicate`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/complaints/{id}/possible-duplicates",
+    extensions(("x-fazhi-access" = json!("complaint.read"))),
+    tag = "complaints",
+    params(("id" = String, Path, description = "Complaint id")),
+    responses((status = 200, description = "The suggestions, most alike first", body = DuplicateSuggestions))
+)]
+pub async fn possible_duplicates(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Path(id): Path<String>,
+) -> Result<Json<DuplicateSuggestions>, Problem> {
+    let answer = state
+        .complaints
+        .clone()
+        .suggest_duplicates(state.signed(&identity, pb::SuggestDuplicatesRequest { id }))
+        .await?
+        .into_inner();
+    Ok(Json(DuplicateSuggestions {
+        suggestions: answer
+            .suggestions
+            .into_iter()
+            .map(|s| DuplicateSuggestion {
+                id: s.id,
+                received_at: instant(s.received_at).unwrap_or_default(),
+                address: s.address,
+                status: status_code(s.status),
+                similarity: s.similarity,
+            })
+            .collect(),
+    }))
+}
