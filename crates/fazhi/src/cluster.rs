@@ -178,7 +178,8 @@ pub async fn start(
                 .await?,
         );
         running.gate = Some(gate.clone());
-        let state = fazhi_gateway::AppState::connect(&upstreams, &settings.grpc, gate.clone())?;
+        let state = fazhi_gateway::AppState::connect(&upstreams, &settings.grpc, gate.clone())?
+            .with_calendar(calendar.clone());
         let stop = shutdown.clone();
         tasks.spawn(async move {
             gate.housekeeping(stop).await;

@@ -300,6 +300,9 @@ pub struct AppState {
     training: TrainingServiceClient<grpc::Channel>,
     channels: Vec<(&'static str, &'static str, grpc::Channel)>,
     gate: Arc<Gate>,
+    /// The holiday calendar deadlines count on, for readiness to warn of
+    /// years it does not cover.
+    calendar: Option<Arc<fazhi_calendar::Calendar>>,
 }
 
 impl AppState {
@@ -337,7 +340,14 @@ impl AppState {
                 ("training", "fazhi.training.v1.TrainingService", training),
             ],
             gate,
+            calendar: None,
         })
+    }
+
+    /// The calendar the services count deadlines on.
+    pub fn with_calendar(mut self, calendar: Arc<fazhi_calendar::Calendar>) -> Self {
+        self.calendar = Some(calendar);
+        self
     }
 }
 

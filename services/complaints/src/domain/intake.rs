@@ -202,7 +202,7 @@ pub fn intake(
         .urgent
         .then(|| received_at + Duration::hours(i64::from(rules.urgent_feedback_hours)));
 
-    Ok(Complaint {
+    let mut complaint = Complaint {
         id,
         tracking_code,
         channel: new.channel,
@@ -219,7 +219,9 @@ pub fn intake(
         feedback_due,
         handling,
         version: 1,
-    })
+    };
+    complaint.handling.calendar_gap = super::workflow::outside_calendar(calendar, &complaint);
+    Ok(complaint)
 }
 
 #[cfg(test)]

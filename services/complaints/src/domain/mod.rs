@@ -9,7 +9,7 @@ mod intake;
 mod phone;
 pub mod routing;
 mod tracking;
-mod workflow;
+pub(crate) mod workflow;
 
 pub use category::{CATEGORIES, Category, category_by_code};
 pub use duplicates::{address_similarity, suggests};
@@ -20,7 +20,7 @@ pub use routing::{Route, RoutingList, check_routes, no_route, route};
 pub use tracking::{new_tracking_code, normalize_tracking_code};
 pub use workflow::{
     Extension, HandOff, Handling, ReturnReason, Satisfaction, Step, Visit, apply,
-    check_duplicate_target, note,
+    check_duplicate_target, note, outside_calendar,
 };
 
 use fazhi_platform::coded_enum;

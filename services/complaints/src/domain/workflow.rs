@@ -111,6 +111,9 @@ pub struct Handling {
     /// names (信访工作条例: never passed to the accused).
     pub concerns_unit: Option<DivisionCode>,
     pub concerns_officer: Option<String>,
+    /// A deadline of this complaint falls in a year the holiday calendar
+    /// does not cover: it was counted on weekends alone and may move.
+    pub calendar_gap: bool,
     /// The lead the escalation created, once delivered (kept in its own
     /// column, written by the outbox relay only).
     #[serde(skip)]
@@ -424,8 +427,19 @@ pub fn apply(
             h.escalated_at = Some(now);
         }
     }
+    next.handling.calendar_gap |= outside_calendar(calendar, &next);
     next.version = complaint.version + 1;
     Ok(next)
+}
+
+/// Whether any deadline of `c` falls in a year without calendar data.
+pub fn outside_calendar(calendar: &Calendar, c: &Complaint) -> bool {
+    use chrono::Datelike;
+    let h = &c.handling;
+    [Some(c.reply_due), h.accept_due, h.follow_up_due]
+        .into_iter()
+        .flatten()
+        .any(|due| !calendar.covers(time::china_date(due).year()))
 }
 
 /// Whether the merged-into complaint can take a duplicate: received

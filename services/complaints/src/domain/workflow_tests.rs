@@ -164,3 +164,17 @@ fn a_reply_sets_the_follow_up_window_of_three_working_days() {
     );
     assert_eq!(c.version, 4);
 }
+
+#[test]
+fn a_deadline_in_a_year_without_calendar_data_flags_the_complaint() {
+    let known = received("2024-03-04T01:00:00Z");
+    assert!(!known.handling.calendar_gap);
+    // Far beyond any published notice: weekends alone were counted.
+    let unknown = received("2099-03-02T01:00:00Z");
+    assert!(unknown.handling.calendar_gap);
+    // A dispatch whose sign-for day crosses into an unknown year flags it too.
+    let last = Calendar::official().years().last().unwrap();
+    let c = received(&format!("{last}-12-30T01:00:00Z"));
+    let sent = take(&c, dispatch(), &format!("{last}-12-31T02:00:00Z")).unwrap();
+    assert!(sent.handling.calendar_gap);
+}

@@ -101,6 +101,7 @@ fn ticket(
             ));
         }
         complaint.reply_due = due;
+        complaint.handling.calendar_gap = domain::outside_calendar(&api.calendar, &complaint);
     }
     Ok((key, complaint))
 }

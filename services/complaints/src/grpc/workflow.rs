@@ -430,5 +430,6 @@ pub(super) fn handling_proto(h: &domain::Handling) -> pb::Handling {
             .map(|u| u.as_str().to_owned())
             .unwrap_or_default(),
         concerns_officer: h.concerns_officer.clone().unwrap_or_default(),
+        calendar_gap: h.calendar_gap,
     }
 }

@@ -40,8 +40,60 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
+    let warnings = state
+        .calendar
+        .as_deref()
+        .map(calendar_warnings)
+        .unwrap_or_default();
     (
         code,
-        Json(json!({ "status": if ready { "ready" } else { "not_ready" }, "services": services })),
+        Json(json!({
+            "status": if ready { "ready" } else { "not_ready" },
+            "services": services,
+            "warnings": warnings,
+        })),
     )
+}
+
+/// Days before a year's end from which next year's holidays are needed:
+/// deadlines (15 working days, an extension, the follow-up) reach into it.
+const CALENDAR_LEAD_DAYS: i64 = 60;
+
+/// Readiness stays up, but says so when deadlines now count weekends alone:
+/// this year, or soon next year, has no holiday notice in the calendar.
+fn calendar_warnings(calendar: &fazhi_calendar::Calendar) -> Vec<String> {
+    use chrono::Datelike;
+    let today = fazhi_platform::time::china_date(fazhi_platform::time::now());
+    let mut years = vec![today.year()];
+    let year_end = chrono::NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap_or(today);
+    if (year_end - today).num_days() <= CALENDAR_LEAD_DAYS {
+        years.push(today.year() + 1);
+    }
+    years
+        .into_iter()
+        .filter(|year| !calendar.covers(*year))
+        .map(|year| {
+            format!(
+                "the holiday calendar has no notice for {year}: deadlines there count weekends only and are flagged; add it with calendar.file"
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readiness_warns_of_a_year_the_calendar_does_not_cover() {
+        let empty = fazhi_calendar::Calendar::from_toml("year = []").unwrap();
+        let warnings = calendar_warnings(&empty);
+        let this_year = chrono::Datelike::year(&fazhi_platform::time::china_date(
+            fazhi_platform::time::now(),
+        ));
+        assert!(
+            warnings.iter().any(|w| w.contains(&this_year.to_string())),
+            "{warnings:?}"
+        );
+    }
 }

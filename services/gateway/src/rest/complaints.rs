@@ -138,6 +138,10 @@ pub struct Handling {
     concerns_unit: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     concerns_officer: Option<String>,
+    /// A deadline falls in a year the holiday calendar does not cover yet
+    /// (counted on weekends alone; it may move once the year is published).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    calendar_gap: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -194,6 +198,7 @@ fn handling(h: Option<pb::Handling>) -> Handling {
         case_status: None,
         concerns_unit: text(h.concerns_unit),
         concerns_officer: text(h.concerns_officer),
+        calendar_gap: h.calendar_gap,
     }
 }
 
