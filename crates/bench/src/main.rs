@@ -1,7 +1,7 @@
-//! `cargo run --release -p fazhi-bench --features run`: drives `POST /api/v1/complaints` on a
-//! fresh release `fazhi serve` at a fixed concurrency, then measures the
-//! ceiling — the same durable insert straight into the store, no HTTP, no
-//! gRPC — and prints both with their ratio.
+//! `cargo run --release -p fazhi-bench --features run`: drives each of
+//! Fazhi's performance goals on a fresh release `fazhi serve`, and measures
+//! its ceiling in the same run — the same work straight on the store, or on
+//! a bare SQLite file — printing both side by side.
 
 use std::{
     path::{Path, PathBuf},
@@ -11,14 +11,10 @@ use std::{
 
 use anyhow::{Context, bail};
 use clap::Parser;
-use fazhi_calendar::Calendar;
-use fazhi_complaints::{
-    domain::{self, Channel, NewComplaint, ReplyRules, RequestType},
-    store::Store,
-};
 use tokio::process::Command;
 
 mod cases;
+mod complaints;
 mod figures;
 mod training;
 
@@ -42,7 +38,7 @@ struct Args {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Bench {
-    /// Complaint intake through REST.
+    /// Complaint intake (one and 1,000 at a time) and the county's complaint figures through REST.
     Complaints,
     /// IsCertified, the annual review and the roster import over gRPC.
     Training,
@@ -84,7 +80,7 @@ async fn main() -> anyhow::Result<()> {
 
     let wanted = |bench| args.only.is_empty() || args.only.contains(&bench);
     if wanted(Bench::Complaints) {
-        complaints(&binary, &args).await?;
+        complaints::run(&binary, &args).await?;
     }
     if wanted(Bench::Training) {
         training::run(&binary, args.concurrency, args.seconds).await?;
@@ -95,110 +91,6 @@ async fn main() -> anyhow::Result<()> {
     if wanted(Bench::Cases) {
         cases::run(&binary, args.concurrency, args.seconds).await?;
     }
-    Ok(())
-}
-
-/// Complaint intake through REST, and the durable insert as its ceiling.
-async fn complaints(binary: &Path, args: &Args) -> anyhow::Result<()> {
-    let data = tempfile::tempdir()?;
-    // The county 12345 platform's way in: an API key with the staff role.
-    let system = System::start(binary, data.path(), "staff", args.concurrency).await?;
-    let (client, base, api_key, pid) = (
-        system.client.clone(),
-        system.base.clone(),
-        system.api_key.clone(),
-        system.pid,
-    );
-
-    let url = format!("{base}/api/v1/complaints");
-    let body = serde_json::to_vec(&serde_json::json!({
-        "channel": "hotline_12345",
-        "type": "complaint",
-        "category": "illegal_construction",
-        "content": "西关村有人在耕地上违法建房，请尽快处理",
-        "address": "老城镇西关村",
-        "division_code": "411624100",
-        "complainant_name": "张三",
-        "complainant_phone": "13812341234"
-    }))?;
-    let rest_run = drive(args.concurrency, args.seconds, move || {
-        let client = client.clone();
-        let url = url.clone();
-        let body = body.clone();
-        let api_key = api_key.clone();
-        async move {
-            let response = client
-                .post(&url)
-                .header("content-type", "application/json")
-                .header("x-api-key", api_key)
-                .body(body)
-                .send()
-                .await
-                .map_err(|_| ())?;
-            if response.status() == reqwest::StatusCode::CREATED {
-                Ok(())
-            } else {
-                Err(())
-            }
-        }
-    })
-    .await;
-    let peak_rss_kib = peak_rss_kib(pid);
-    system.stop().await;
-
-    let store_dir = tempfile::tempdir()?;
-    let store = Store::open(None, store_dir.path()).await?;
-    let calendar = std::sync::Arc::new(Calendar::official());
-    let ceiling = drive(args.concurrency, args.seconds, move || {
-        let store = store.clone();
-        let calendar = calendar.clone();
-        async move {
-            let new = NewComplaint {
-                channel: Channel::Hotline12345,
-                request_type: RequestType::Complaint,
-                category: "illegal_construction".into(),
-                content: "西关村有人在耕地上违法建房，请尽快处理".into(),
-                address: "老城镇西关村".into(),
-                division_code: "411624100".into(),
-                complainant_name: Some("张三".into()),
-                complainant_phone: Some("13812341234".into()),
-                urgent: false,
-                concerns_unit: None,
-                concerns_officer: None,
-            };
-            let complaint = domain::intake(
-                new,
-                fazhi_platform::time::now(),
-                &calendar,
-                &ReplyRules::default(),
-                uuid::Uuid::now_v7().to_string(),
-                domain::new_tracking_code(),
-            )
-            .map_err(|_| ())?;
-            store
-                .insert(complaint, None)
-                .await
-                .map(|_| ())
-                .map_err(|_| ())
-        }
-    })
-    .await;
-
-    println!();
-    report(
-        "REST POST /api/v1/complaints (gateway → gRPC → store)",
-        &rest_run,
-    );
-    match peak_rss_kib {
-        Some(kib) => println!("  server peak RSS   {:.1} MiB", kib as f64 / 1024.0),
-        None => println!("  server peak RSS   unavailable"),
-    }
-    report("ceiling: durable insert straight into the store", &ceiling);
-    println!(
-        "\nratio REST / ceiling: {:.2}",
-        rest_run.rate() / ceiling.rate()
-    );
-
     Ok(())
 }
 

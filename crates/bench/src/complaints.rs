@@ -1,0 +1,378 @@
+//! Complaint intake and figures, each beside its ceiling from the same run:
+//! - single intake through REST at the given concurrency, against a bare
+//!   SQLite file committing one row per transaction (goal: ≥ 1.5× that,
+//!   p99 ≤ 10 ms), and against the store's own group-committed insert;
+//! - the county 12345 platform's batch push, 1,000 per request (goal:
+//!   ≥ 20,000 complaints/s), against the store's push of the same batches;
+//! - the complaint figures of a county year through REST over 10,000 and
+//!   over 1,000,000 complaints (goal: ≤ 100 ms, and no more than 2× the
+//!   10,000 figure), against the same sum straight on the store.
+
+use std::{path::Path, sync::Arc};
+
+use chrono::{TimeZone, Utc};
+use fazhi_calendar::Calendar;
+use fazhi_complaints::{
+    domain::{self, Channel, NewComplaint, ReplyRules, RequestType},
+    store::{Store, push::Create},
+};
+
+use crate::{Args, Run, System, drive, peak_rss_kib, report};
+
+/// Townships of the seeded county (411624100 … 411624119).
+const TOWNSHIPS: usize = 20;
+/// The year the figures are asked for.
+const YEAR: i32 = 2025;
+
+fn new_complaint(township: usize, phone: &str) -> NewComplaint {
+    NewComplaint {
+        channel: Channel::Hotline12345,
+        request_type: RequestType::Complaint,
+        category: "illegal_construction".into(),
+        content: "西关村有人在耕地上违法建房，请尽快处理".into(),
+        address: "老城镇西关村".into(),
+        division_code: format!("411624{:03}", 100 + township),
+        complainant_name: Some("张三".into()),
+        complainant_phone: Some(phone.into()),
+        urgent: false,
+        concerns_unit: None,
+        concerns_officer: None,
+    }
+}
+
+fn body() -> serde_json::Value {
+    serde_json::json!({
+        "channel": "hotline_12345",
+        "type": "complaint",
+        "category": "illegal_construction",
+        "content": "西关村有人在耕地上违法建房，请尽快处理",
+        "address": "老城镇西关村",
+        "division_code": "411624100",
+        "complainant_name": "张三",
+        "complainant_phone": "13812341234"
+    })
+}
+
+pub async fn run(binary: &Path, args: &Args) -> anyhow::Result<()> {
+    single(binary, args).await?;
+    batch(binary, args).await?;
+    figures(binary, args).await
+}
+
+/// One complaint per request, and the two ceilings.
+async fn single(binary: &Path, args: &Args) -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    // The county 12345 platform's way in: an API key with the staff role.
+    let system = System::start(binary, data.path(), "staff", args.concurrency).await?;
+    let (client, pid) = (system.client.clone(), system.pid);
+    let url = format!("{}/api/v1/complaints", system.base);
+    let api_key = system.api_key.clone();
+    let payload = serde_json::to_vec(&body())?;
+    let rest = drive(args.concurrency, args.seconds, move || {
+        let (client, url, body, api_key) = (
+            client.clone(),
+            url.clone(),
+            payload.clone(),
+            api_key.clone(),
+        );
+        async move {
+            let response = client
+                .post(&url)
+                .header("content-type", "application/json")
+                .header("x-api-key", api_key)
+                .body(body)
+                .send()
+                .await
+                .map_err(|_| ())?;
+            (response.status() == reqwest::StatusCode::CREATED)
+                .then_some(())
+                .ok_or(())
+        }
+    })
+    .await;
+    let peak_rss = peak_rss_kib(pid);
+    system.stop().await;
+
+    // A bare SQLite file, one row per transaction, the same durability.
+    let bare_dir = tempfile::tempdir()?;
+    let bare = fazhi_platform::db::Database::open(None, bare_dir.path(), "bare", &[]).await?;
+    sqlx::query("CREATE TABLE rows (id TEXT PRIMARY KEY, body TEXT NOT NULL)")
+        .execute(bare.pool())
+        .await?;
+    let pool = bare.pool().clone();
+    let row = String::from_utf8(serde_json::to_vec(&body())?)?;
+    let per_row = drive(args.concurrency, args.seconds, move || {
+        let (pool, row) = (pool.clone(), row.clone());
+        async move {
+            sqlx::query("INSERT INTO rows (id, body) VALUES ($1, $2)")
+                .bind(uuid::Uuid::now_v7().to_string())
+                .bind(row)
+                .execute(&pool)
+                .await
+                .map(|_| ())
+                .map_err(|_| ())
+        }
+    })
+    .await;
+
+    let store_dir = tempfile::tempdir()?;
+    let store = Store::open(None, store_dir.path()).await?;
+    let calendar = Arc::new(Calendar::official());
+    let grouped = drive(args.concurrency, args.seconds, move || {
+        let (store, calendar) = (store.clone(), calendar.clone());
+        async move {
+            let complaint = domain::intake(
+                new_complaint(0, "13812341234"),
+                fazhi_platform::time::now(),
+                &calendar,
+                &ReplyRules::default(),
+                uuid::Uuid::now_v7().to_string(),
+                domain::new_tracking_code(),
+            )
+            .map_err(|_| ())?;
+            store
+                .insert(complaint, None)
+                .await
+                .map(|_| ())
+                .map_err(|_| ())
+        }
+    })
+    .await;
+
+    println!();
+    report(
+        "REST POST /api/v1/complaints (gateway → gRPC → store)",
+        &rest,
+    );
+    match peak_rss {
+        Some(kib) => println!("  server peak RSS   {:.1} MiB", kib as f64 / 1024.0),
+        None => println!("  server peak RSS   unavailable"),
+    }
+    report(
+        "ceiling: a bare SQLite file, one row per transaction",
+        &per_row,
+    );
+    report(
+        "the store's own insert (group commit, running totals)",
+        &grouped,
+    );
+    println!(
+        "goal: REST ≥ 1.5× the per-row ceiling, p99 ≤ 10 ms — {:.2}×, p99 {:.2} ms",
+        rest.rate() / per_row.rate(),
+        p99(&rest)
+    );
+    Ok(())
+}
+
+fn p99(run: &Run) -> f64 {
+    run.percentile(0.99).as_secs_f64() * 1000.0
+}
+
+/// Pushes of 1,000 tickets through REST, and the store's push of the same.
+async fn batch(binary: &Path, args: &Args) -> anyhow::Result<()> {
+    const PER_PUSH: usize = 1_000;
+    // Two pushes at once: the gateway handles that many uploads together.
+    const PUSHERS: usize = 2;
+    let data = tempfile::tempdir()?;
+    let system = System::start(binary, data.path(), "staff", PUSHERS).await?;
+    let client = system.client.clone();
+    let url = format!("{}/api/v1/complaints:batch", system.base);
+    let api_key = system.api_key.clone();
+    let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let rest = drive(PUSHERS, args.seconds, move || {
+        let (client, url, api_key, counter) = (
+            client.clone(),
+            url.clone(),
+            api_key.clone(),
+            counter.clone(),
+        );
+        async move {
+            let first = counter.fetch_add(PER_PUSH, std::sync::atomic::Ordering::Relaxed);
+            let items: Vec<serde_json::Value> = (first..first + PER_PUSH)
+                .map(|n| {
+                    let mut item = body();
+                    let fields = item.as_object_mut().expect("an object");
+                    fields.insert("source".into(), "county_12345".into());
+                    fields.insert("external_id".into(), format!("SQ{n:09}").into());
+                    fields.insert("received_at".into(), "2026-11-02T09:30:00+08:00".into());
+                    item
+                })
+                .collect();
+            let response = client
+                .post(&url)
+                .header("x-api-key", api_key)
+                .json(&serde_json::json!({ "items": items }))
+                .send()
+                .await
+                .map_err(|_| ())?;
+            let answer: serde_json::Value = response.json().await.map_err(|_| ())?;
+            (answer["created"].as_u64() == Some(PER_PUSH as u64))
+                .then_some(())
+                .ok_or(())
+        }
+    })
+    .await;
+    system.stop().await;
+
+    let store_dir = tempfile::tempdir()?;
+    let store = Store::open(None, store_dir.path()).await?;
+    let calendar = Arc::new(Calendar::official());
+    let stored = drive(PUSHERS, args.seconds, move || {
+        let (store, calendar) = (store.clone(), calendar.clone());
+        async move {
+            let batch = tickets(&calendar, 0, PER_PUSH, Utc::now())?;
+            store.push(batch, &[], "bench").await.map_err(|_| ())
+        }
+    })
+    .await;
+
+    println!();
+    report(
+        &format!("REST POST /api/v1/complaints:batch ({PER_PUSH} per push, {PUSHERS} at once)"),
+        &rest,
+    );
+    report("ceiling: the store's push of the same batches", &stored);
+    println!(
+        "goal: ≥ 20,000 complaints/s — {:.0}/s (ceiling {:.0}/s)",
+        rest.rate() * PER_PUSH as f64,
+        stored.rate() * PER_PUSH as f64
+    );
+    Ok(())
+}
+
+/// `count` new tickets for the township `township % TOWNSHIPS`, received at `at`.
+fn tickets(
+    calendar: &Calendar,
+    start: usize,
+    count: usize,
+    at: chrono::DateTime<Utc>,
+) -> Result<Vec<Create>, ()> {
+    (start..start + count)
+        .map(|n| {
+            let complaint = domain::intake(
+                new_complaint(n % TOWNSHIPS, &format!("138{:08}", n % 100_000_000)),
+                at,
+                calendar,
+                &ReplyRules::default(),
+                uuid::Uuid::now_v7().to_string(),
+                domain::new_tracking_code(),
+            )
+            .map_err(|_| ())?;
+            Ok(Create {
+                complaint,
+                source: "seed".into(),
+                external_id: format!("S{n:09}"),
+            })
+        })
+        .collect()
+}
+
+/// Seeds `total` complaints spread over the year's days and the townships.
+async fn seed(data: &Path, total: usize) -> anyhow::Result<()> {
+    let store = Store::open(None, data).await?;
+    let calendar = Calendar::official();
+    let start = Utc
+        .with_ymd_and_hms(YEAR, 1, 1, 1, 0, 0)
+        .single()
+        .expect("a day");
+    const PER_BATCH: usize = 5_000;
+    let batches = total.div_ceil(PER_BATCH);
+    let mut made = 0;
+    while made < total {
+        let n = (total - made).min(PER_BATCH);
+        let index = made / PER_BATCH;
+        let day = start + chrono::Duration::days((index * 365 / batches) as i64);
+        let batch = tickets(&calendar, made, n, day)
+            .map_err(|()| anyhow::anyhow!("a seed ticket was refused"))?;
+        store.push(batch, &[], "seed").await?;
+        made += n;
+    }
+    store.database().close().await;
+    Ok(())
+}
+
+/// The county-year complaint figures through REST over `total` complaints,
+/// and the same sum on the store.
+async fn figures_over(binary: &Path, args: &Args, total: usize) -> anyhow::Result<(Run, Run)> {
+    let data = tempfile::tempdir()?;
+    let seeding = std::time::Instant::now();
+    seed(data.path(), total).await?;
+    println!(
+        "\nseeded {total} complaints over {TOWNSHIPS} townships and {YEAR} in {:.1} s",
+        seeding.elapsed().as_secs_f64()
+    );
+    let system = System::start(binary, data.path(), "county_overseer", 1).await?;
+    let client = system.client.clone();
+    let url = format!(
+        "{}/api/v1/oversight/summary?division=411624&year={YEAR}",
+        system.base
+    );
+    let api_key = system.api_key.clone();
+    let expected = total as i64;
+    let rest = drive(1, args.seconds, move || {
+        let (client, url, api_key) = (client.clone(), url.clone(), api_key.clone());
+        async move {
+            let summary: serde_json::Value = client
+                .get(&url)
+                .header("x-api-key", api_key)
+                .send()
+                .await
+                .map_err(|_| ())?
+                .json()
+                .await
+                .map_err(|_| ())?;
+            (summary["complaints"]["received"].as_i64() == Some(expected))
+                .then_some(())
+                .ok_or(())
+        }
+    })
+    .await;
+    system.stop().await;
+
+    let store = Store::open(None, data.path()).await?;
+    let (from, to) = (
+        chrono::NaiveDate::from_ymd_opt(YEAR, 1, 1).expect("a day"),
+        chrono::NaiveDate::from_ymd_opt(YEAR, 12, 31).expect("a day"),
+    );
+    let on_store = drive(1, args.seconds.min(5), move || {
+        let store = store.clone();
+        async move {
+            let sums = store
+                .figures("411624", "411625", from, to)
+                .await
+                .map_err(|_| ())?;
+            (sums.get("received") == Some(&expected))
+                .then_some(())
+                .ok_or(())
+        }
+    })
+    .await;
+    Ok((rest, on_store))
+}
+
+async fn figures(binary: &Path, args: &Args) -> anyhow::Result<()> {
+    let (small, small_store) = figures_over(binary, args, 10_000).await?;
+    let (large, large_store) = figures_over(binary, args, 1_000_000).await?;
+    println!();
+    report(
+        "REST oversight summary, county year, 10,000 complaints",
+        &small,
+    );
+    report("ceiling: the same sums on the store, 10,000", &small_store);
+    report(
+        "REST oversight summary, county year, 1,000,000 complaints",
+        &large,
+    );
+    report(
+        "ceiling: the same sums on the store, 1,000,000",
+        &large_store,
+    );
+    println!(
+        "goal: ≤ 100 ms over 1,000,000 and ≤ 2× the 10,000 figure — p99 {:.2} ms vs {:.2} ms ({:.2}×; ceiling {:.2} ms)",
+        p99(&large),
+        p99(&small),
+        p99(&large) / p99(&small).max(0.001),
+        p99(&large_store)
+    );
+    Ok(())
+}
