@@ -217,10 +217,12 @@ async fn batch(binary: &Path, args: &Args) -> anyhow::Result<()> {
     let store_dir = tempfile::tempdir()?;
     let store = Store::open(None, store_dir.path()).await?;
     let calendar = Arc::new(Calendar::official());
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let stored = drive(PUSHERS, args.seconds, move || {
-        let (store, calendar) = (store.clone(), calendar.clone());
+        let (store, calendar, next) = (store.clone(), calendar.clone(), next.clone());
         async move {
-            let batch = tickets(&calendar, 0, PER_PUSH, Utc::now())?;
+            let first = next.fetch_add(PER_PUSH, std::sync::atomic::Ordering::Relaxed);
+            let batch = tickets(&calendar, first, PER_PUSH, Utc::now())?;
             store.push(batch, &[], "bench").await.map_err(|_| ())
         }
     })
@@ -275,17 +277,21 @@ async fn seed(data: &Path, total: usize) -> anyhow::Result<()> {
         .with_ymd_and_hms(YEAR, 1, 1, 1, 0, 0)
         .single()
         .expect("a day");
+    // Every day of the year gets its share, as a real county's do: the
+    // running totals then hold the same days whatever the total.
     const PER_BATCH: usize = 5_000;
-    let batches = total.div_ceil(PER_BATCH);
     let mut made = 0;
-    while made < total {
-        let n = (total - made).min(PER_BATCH);
-        let index = made / PER_BATCH;
-        let day = start + chrono::Duration::days((index * 365 / batches) as i64);
-        let batch = tickets(&calendar, made, n, day)
-            .map_err(|()| anyhow::anyhow!("a seed ticket was refused"))?;
-        store.push(batch, &[], "seed").await?;
-        made += n;
+    for day in 0..365 {
+        let mut todays = total / 365 + usize::from(day < total % 365);
+        let at = start + chrono::Duration::days(day as i64);
+        while todays > 0 {
+            let n = todays.min(PER_BATCH);
+            let batch = tickets(&calendar, made, n, at)
+                .map_err(|()| anyhow::anyhow!("a seed ticket was refused"))?;
+            store.push(batch, &[], "seed").await?;
+            made += n;
+            todays -= n;
+        }
     }
     store.database().close().await;
     Ok(())

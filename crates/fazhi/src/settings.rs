@@ -195,6 +195,10 @@ pub const DOCS: &[(&str, &str)] = &[
         "Window of the failed-login limits, in seconds",
     ),
     (
+        "gateway.auth.api_key_cache_secs",
+        "Seconds an API key's record is reused before it is read again (0: never)",
+    ),
+    (
         "gateway.auth.oidc.issuer",
         "External OIDC issuer whose tokens are accepted; unset turns it off",
     ),

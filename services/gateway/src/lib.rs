@@ -125,6 +125,10 @@ pub struct AuthSettings {
     pub max_login_delay_ms: u64,
     /// The failed-login window, in seconds.
     pub failure_window_secs: u64,
+    /// Seconds an API key's record is reused before it is read again (0:
+    /// every request reads it). A key revoked through another gateway stops
+    /// working here within this time; through this one, at once.
+    pub api_key_cache_secs: u64,
     pub oidc: OidcSettings,
 }
 
@@ -138,6 +142,7 @@ impl Default for AuthSettings {
             slow_down_after_failures: 5,
             max_login_delay_ms: 5_000,
             failure_window_secs: 900,
+            api_key_cache_secs: 5,
             oidc: OidcSettings::default(),
         }
     }
@@ -210,7 +215,8 @@ impl Gate {
             secret.as_bytes(),
             Duration::from_secs(settings.auth.token_ttl_secs),
             &settings.auth.oidc,
-        )?;
+        )?
+        .with_api_key_cache(Duration::from_secs(settings.auth.api_key_cache_secs));
         let gate = Self {
             idempotency: idempotency::store::IdempotencyStore::new(store.database().clone()),
             store,

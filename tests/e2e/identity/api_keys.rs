@@ -80,3 +80,40 @@ async fn api_keys_are_shown_once_work_in_either_header_and_stop_when_revoked() {
         sandbox.stop().await;
     }
 }
+
+/// A key revoked through another gateway (here: straight in the shared
+/// store) works on at most until this gateway's remembered record expires.
+#[tokio::test]
+async fn a_key_revoked_elsewhere_stops_within_the_cache_time() {
+    let sandbox = Sandbox::start_with(fazhi_e2e::Backend::Sqlite, |s| {
+        s.gateway.auth.api_key_cache_secs = 1;
+    })
+    .await;
+    let admin = sandbox.account("county.admin", &["admin"], COUNTY).await;
+    let created: Value = sandbox
+        .post_as(
+            &admin,
+            "/api/v1/api-keys",
+            &json!({ "name": "county 12345 platform", "roles": ["staff"], "division_code": COUNTY }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let key = created["key"].as_str().unwrap().to_owned();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let body = complaint_body();
+    let call = || sandbox.post_as(&key, "/api/v1/complaints", &body);
+    assert_eq!(call().await.status(), StatusCode::CREATED);
+    let operator = fazhi_platform::auth::Caller {
+        subject: "account:elsewhere".into(),
+        roles: vec![fazhi_platform::auth::Role::Admin],
+        scope: fazhi_platform::DivisionCode::parse(COUNTY).unwrap(),
+    };
+    fazhi_identity::manage::revoke_api_key(&sandbox.gate().store, &operator, &id)
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    assert_eq!(call().await.status(), StatusCode::UNAUTHORIZED);
+    sandbox.stop().await;
+}

@@ -456,5 +456,6 @@ pub async fn revoke_api_key(
     Path(id): Path<String>,
 ) -> Result<Json<ApiKeyView>, Problem> {
     let key = manage::revoke_api_key(&state.gate.store, &identity.caller, &id).await?;
+    state.gate.authn.forget_api_key(&key.id);
     Ok(Json(ApiKeyView::from(&key)))
 }

@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{Mutex, RwLock};
 
 use crate::edge::problem::Problem;
-use fazhi_identity::accounts::{self, Account};
+use fazhi_identity::accounts::{self, Account, ApiKey};
 use fazhi_identity::store::Store;
 
 /// Issuer and audience of the gateway's own tokens.
@@ -104,6 +104,44 @@ pub struct Authenticator {
     validation: Validation,
     token_ttl: Duration,
     oidc: Option<Oidc>,
+    api_keys: KeyCache,
+}
+
+/// API key records read recently, reused for a few seconds so a busy
+/// integration does not read its key from the database on every call. The
+/// secret is still checked on every call against the record's hash.
+struct KeyCache {
+    ttl: Duration,
+    entries: std::sync::Mutex<std::collections::HashMap<String, (ApiKey, std::time::Instant)>>,
+}
+
+/// Keys remembered at most; past it the cache starts afresh.
+const MAX_CACHED_KEYS: usize = 10_000;
+
+impl KeyCache {
+    fn get(&self, id: &str) -> Option<ApiKey> {
+        let entries = self.entries.lock().ok()?;
+        let (key, read_at) = entries.get(id)?;
+        (read_at.elapsed() < self.ttl).then(|| key.clone())
+    }
+
+    fn put(&self, key: ApiKey) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= MAX_CACHED_KEYS {
+                entries.clear();
+            }
+            entries.insert(key.id.clone(), (key, std::time::Instant::now()));
+        }
+    }
+
+    fn forget(&self, id: &str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(id);
+        }
+    }
 }
 
 impl Authenticator {
@@ -131,7 +169,22 @@ impl Authenticator {
             validation,
             token_ttl,
             oidc: Oidc::new(oidc)?,
+            api_keys: KeyCache {
+                ttl: Duration::ZERO,
+                entries: std::sync::Mutex::new(std::collections::HashMap::new()),
+            },
         })
+    }
+
+    /// Reuses API key records for `ttl` (zero: never).
+    pub fn with_api_key_cache(mut self, ttl: Duration) -> Self {
+        self.api_keys.ttl = ttl;
+        self
+    }
+
+    /// Drops a key's remembered record (it was revoked here).
+    pub fn forget_api_key(&self, id: &str) {
+        self.api_keys.forget(id);
     }
 
     pub fn county(&self) -> &DivisionCode {
@@ -206,7 +259,14 @@ impl Authenticator {
     async fn api_key(&self, presented: &str) -> Result<Caller, Problem> {
         let invalid = || Problem::unauthenticated(Code::InvalidCredentials, "invalid API key");
         let (id, secret) = accounts::parse_api_key(presented).ok_or_else(invalid)?;
-        let key = self.store.api_key(id).await?.ok_or_else(invalid)?;
+        let key = match self.api_keys.get(id) {
+            Some(key) => key,
+            None => {
+                let key = self.store.api_key(id).await?.ok_or_else(invalid)?;
+                self.api_keys.put(key.clone());
+                key
+            }
+        };
         if !key.accepts(secret, Utc::now()) {
             return Err(invalid());
         }
