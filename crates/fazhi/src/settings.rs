@@ -339,6 +339,10 @@ pub const DOCS: &[(&str, &str)] = &[
         "Hours to first feedback on an urgent request",
     ),
     (
+        "rules.complaints.urgent_reply_hours",
+        "Hours within which an urgent request is handled (its reply due, in hours)",
+    ),
+    (
         "rules.complaints.accept_working_days",
         "Working days a handling unit has to sign for a dispatch (签收)",
     ),

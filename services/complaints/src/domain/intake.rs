@@ -50,8 +50,12 @@ impl Default for ReplyDays {
 pub struct ReplyRules {
     /// Working days to reply, per request type.
     pub reply_days: ReplyDays,
-    /// Hours to a first feedback on an urgent request (danger to life or property).
+    /// Hours to a first feedback on an urgent request (water, power, gas or
+    /// heating cut off and the like).
     pub urgent_feedback_hours: u32,
+    /// Hours within which an urgent request is handled: its reply is due
+    /// then, in hours rather than working days.
+    pub urgent_reply_hours: u32,
     /// Working days a handling unit has to sign for a dispatch (签收时限).
     pub accept_working_days: u32,
     /// Hours to sign for an urgent dispatch.
@@ -69,6 +73,7 @@ impl Default for ReplyRules {
         Self {
             reply_days: ReplyDays::default(),
             urgent_feedback_hours: 2,
+            urgent_reply_hours: 24,
             accept_working_days: 1,
             urgent_accept_hours: 2,
             follow_up_working_days: 3,
@@ -215,7 +220,11 @@ pub fn intake(
         urgent: new.urgent,
         status: Status::Received,
         received_at,
-        reply_due: time::end_of_china_day(due_day),
+        reply_due: if new.urgent {
+            received_at + Duration::hours(i64::from(rules.urgent_reply_hours))
+        } else {
+            time::end_of_china_day(due_day)
+        },
         feedback_due,
         handling,
         version: 1,
@@ -315,6 +324,16 @@ mod tests {
             "2023-11-06T23:59:59+08:00",
             "received Thursday 23:30 in China"
         );
+    }
+
+    #[test]
+    fn an_urgent_request_is_due_in_hours_not_working_days() {
+        let mut new = request(RequestType::Complaint);
+        new.urgent = true;
+        // Friday evening before National Day week: still 24 hours.
+        let received = at("2023-09-29T11:00:00Z");
+        let complaint = take(new, received).unwrap();
+        assert_eq!(complaint.reply_due, received + Duration::hours(24));
     }
 
     #[test]
