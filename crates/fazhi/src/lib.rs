@@ -3,4 +3,5 @@
 pub mod cli;
 pub mod cluster;
 mod import;
+mod setting_docs;
 pub mod settings;

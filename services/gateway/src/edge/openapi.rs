@@ -33,6 +33,7 @@ use crate::{
     rest::cases,
     rest::codes,
     rest::complaint_push,
+    rest::complaint_reads,
     rest::complaint_steps,
     rest::complaints,
     rest::lists,
@@ -85,8 +86,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(public::track))
         .routes(routes!(complaints::list, complaints::create))
         .routes(routes!(complaints::get_one))
-        .routes(routes!(complaint_steps::timeline))
-        .routes(routes!(complaint_steps::possible_duplicates))
+        .routes(routes!(complaint_reads::timeline))
+        .routes(routes!(complaint_reads::possible_duplicates))
         .routes(routes!(complaint_steps::dispatch))
         .routes(routes!(complaint_steps::accept))
         .routes(routes!(complaint_steps::return_dispatch))
@@ -242,7 +243,8 @@ fn problem_statuses(
     add("400", has_body || has_params || path.contains('{'));
     // Logging in answers 401 for wrong credentials; other public routes never do.
     add("401", !public || path == "/api/v1/auth/login");
-    add("403", !public);
+    // A citizen naming a division outside the county served is refused too.
+    add("403", !public || path == "/api/v1/public/complaints");
     // A path id, or an id named in a body, may be missing or out of scope.
     add(
         "404",
@@ -250,7 +252,7 @@ fn problem_statuses(
     );
     add("408", has_body);
     let content = authz::is_record_content(path);
-    add("409", method == "POST" || content);
+    add("409", method == "POST" || method == "PUT" || content);
     add("413", has_body);
     add("415", has_body);
     add("422", method == "POST" || (content && method == "PUT"));

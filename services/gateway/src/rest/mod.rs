@@ -4,6 +4,7 @@
 pub(crate) mod cases;
 pub(crate) mod codes;
 pub(crate) mod complaint_push;
+pub(crate) mod complaint_reads;
 pub(crate) mod complaint_steps;
 pub(crate) mod complaints;
 pub(crate) mod lists;
