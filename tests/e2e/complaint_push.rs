@@ -162,3 +162,52 @@ async fn a_push_creates_each_ticket_once_and_reports_every_item() {
         sandbox.stop().await;
     }
 }
+
+#[tokio::test]
+async fn an_overdue_ticket_is_reminded_of_once_a_day_without_a_new_version() {
+    let sandbox = Sandbox::start_with(fazhi_e2e::Backend::Sqlite, |s| {
+        s.rules.complaints.overdue_sweep_secs = 1;
+    })
+    .await;
+    let platform = sandbox.account("county.12345", &["staff"], COUNTY).await;
+    let (_, answer) = push(&sandbox, &platform, vec![ticket("R-1", "违法建房无人处理")]).await;
+    let id = answer["results"][0]["id"].as_str().unwrap().to_owned();
+    let mut kinds = Vec::new();
+    for _ in 0..50 {
+        let timeline: Value = sandbox
+            .get_as(&platform, &format!("/api/v1/complaints/{id}/timeline"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        kinds = timeline["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap().to_owned())
+            .collect();
+        if !kinds.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(kinds, vec!["reminded"]);
+    // Later sweeps within the day leave it be; its version is untouched.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let now: Value = sandbox
+        .get_as(&platform, &format!("/api/v1/complaints/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(now["version"], 1);
+    assert!(now["handling"]["reminded_at"].is_string(), "{now}");
+    let timeline: Value = sandbox
+        .get_as(&platform, &format!("/api/v1/complaints/{id}/timeline"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(timeline["events"].as_array().unwrap().len(), 1);
+    sandbox.stop().await;
+}

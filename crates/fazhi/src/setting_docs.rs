@@ -249,6 +249,10 @@ pub const DOCS: &[(&str, &str)] = &[
         "Days back in which an earlier request by the same caller is suggested as repeated",
     ),
     (
+        "rules.complaints.overdue_sweep_secs",
+        "Seconds between looks for overdue complaints to remind of (each at most once a day)",
+    ),
+    (
         "rules.complaints.max_extension_working_days",
         "The longest extension of a reply, in working days (asked once)",
     ),

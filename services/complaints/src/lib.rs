@@ -43,7 +43,13 @@ pub async fn build(
     let store = store::Store::open(settings.database_url.as_deref(), data_dir).await?;
     let database = store.database().clone();
     let wake = Arc::new(tokio::sync::Notify::new());
-    let relay = relay::Relay::new(store.clone(), upstream.cases, upstream.key, wake.clone());
+    let relay = relay::Relay::new(
+        store.clone(),
+        upstream.cases,
+        upstream.key,
+        wake.clone(),
+        std::time::Duration::from_secs(rules.overdue_sweep_secs.max(1)),
+    );
     let api = ComplaintsApi::new(store, calendar, rules, wake);
     Ok((
         fazhi_platform::grpc::Service {

@@ -1,4 +1,5 @@
-//! Delivers the outbox: escalations become leads in the cases service.
+//! Delivers the outbox — escalations become leads in the cases service —
+//! and reminds of overdue complaints.
 //! Delivery is at least once — a lead is keyed by its complaint, so the
 //! cases service answers a repeat with the lead it made the first time —
 //! with retries backing off from a quarter second to a minute while the
@@ -32,6 +33,8 @@ const LEASE: Duration = Duration::from_secs(30);
 const BATCH: i64 = 16;
 /// How often the outbox is looked at when nothing wakes the relay.
 const IDLE: Duration = Duration::from_secs(1);
+/// Overdue complaints reminded of per sweep at most.
+const SWEEP_BATCH: i64 = 500;
 const FIRST_RETRY: Duration = Duration::from_millis(250);
 const LONGEST_RETRY: Duration = Duration::from_secs(60);
 
@@ -51,21 +54,41 @@ pub struct Relay {
     cases: CaseServiceClient<Channel>,
     key: InternalKey,
     wake: Arc<Notify>,
+    /// How often overdue complaints are looked for, to remind of them.
+    sweep_every: Duration,
 }
 
 impl Relay {
-    pub fn new(store: Store, cases: Channel, key: InternalKey, wake: Arc<Notify>) -> Self {
+    pub fn new(
+        store: Store,
+        cases: Channel,
+        key: InternalKey,
+        wake: Arc<Notify>,
+        sweep_every: Duration,
+    ) -> Self {
         Self {
             store,
             cases: CaseServiceClient::new(cases),
             key,
             wake,
+            sweep_every,
         }
     }
 
-    /// Delivers until `shutdown`: woken by each escalation, else every second.
+    /// Delivers until `shutdown`: woken by each escalation, else every
+    /// second; and every `sweep_every` (first at once) reminds of overdue
+    /// complaints.
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let mut last_sweep: Option<std::time::Instant> = None;
         loop {
+            if last_sweep.is_none_or(|at| at.elapsed() >= self.sweep_every) {
+                last_sweep = Some(std::time::Instant::now());
+                match self.sweep().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(reminded = n, "overdue complaints reminded of"),
+                    Err(err) => tracing::warn!(error = %err, "the overdue sweep failed"),
+                }
+            }
             tokio::select! {
                 _ = shutdown.cancelled() => return Ok(()),
                 _ = self.wake.notified() => {}
@@ -104,6 +127,24 @@ impl Relay {
             }
         }
         Ok(tried)
+    }
+
+    /// Reminds of each overdue complaint not reminded of in the last day.
+    pub async fn sweep(&self) -> Result<usize, Error> {
+        let now = time::now();
+        let since = now - chrono::Duration::days(1);
+        let due = self
+            .store
+            .overdue_unreminded(now, since, SWEEP_BATCH)
+            .await?;
+        let mut reminded = 0;
+        for complaint in &due {
+            if self.store.remind(complaint, now, since).await? {
+                reminded += 1;
+            }
+        }
+        metrics::counter!("fazhi_complaint_reminders_total").increment(reminded as u64);
+        Ok(reminded)
     }
 
     async fn deliver(&self, message: &Claimed) -> Result<String, String> {

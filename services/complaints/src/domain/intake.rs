@@ -66,6 +66,9 @@ pub struct ReplyRules {
     pub max_extension_working_days: u32,
     /// Days back in which an earlier request may be suggested as repeated.
     pub duplicate_window_days: u32,
+    /// Seconds between looks for overdue complaints to remind of (each is
+    /// reminded of once a day at most).
+    pub overdue_sweep_secs: u64,
 }
 
 impl Default for ReplyRules {
@@ -79,6 +82,7 @@ impl Default for ReplyRules {
             follow_up_working_days: 3,
             max_extension_working_days: 15,
             duplicate_window_days: 30,
+            overdue_sweep_secs: 600,
         }
     }
 }

@@ -118,6 +118,10 @@ pub struct Handling {
     /// column, written by the outbox relay only).
     #[serde(skip)]
     pub lead_id: Option<String>,
+    /// When it was last reminded of as overdue (its own column, written by
+    /// the reminder sweep only).
+    #[serde(skip)]
+    pub reminded_at: Option<DateTime<Utc>>,
 }
 
 /// One step of the workflow, as asked.

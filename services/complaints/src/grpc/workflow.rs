@@ -431,5 +431,6 @@ pub(super) fn handling_proto(h: &domain::Handling) -> pb::Handling {
             .unwrap_or_default(),
         concerns_officer: h.concerns_officer.clone().unwrap_or_default(),
         calendar_gap: h.calendar_gap,
+        reminded_at: ts(h.reminded_at),
     }
 }

@@ -15,14 +15,6 @@ use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use crate::domain::{Channel, Complainant, Complaint, RequestType, Status};
 
-pub mod figures;
-pub mod outbox;
-pub mod push;
-pub mod routing;
-pub mod workflow;
-pub use figures::Bumps;
-pub use workflow::Event;
-
 pub const MIGRATIONS: &[EmbeddedMigration] = &[
     EmbeddedMigration::new(
         1,
@@ -84,6 +76,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "caller index",
         include_str!("../../migrations/0010_caller_index.sql"),
     ),
+    EmbeddedMigration::new(
+        11,
+        "reminders",
+        include_str!("../../migrations/0011_reminders.sql"),
+    ),
 ];
 
 /// Rows written per transaction at most.
@@ -94,9 +91,19 @@ const MAX_GROUP_COMMIT: usize = 256;
 macro_rules! columns {
     () => {
         "id, tracking_code, channel, request_type, category, content, address, division_code, \
-         complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version, handling, lead_id"
+         complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version, handling, lead_id, reminded_at"
     };
 }
+
+// After `columns!`, so the modules below may use it.
+pub mod figures;
+pub mod outbox;
+pub mod push;
+pub mod reminders;
+pub mod routing;
+pub mod workflow;
+pub use figures::Bumps;
+pub use workflow::Event;
 
 const COMPLAINTS: db::Table = db::Table {
     name: "complaints",
@@ -478,6 +485,9 @@ fn decode(row: &AnyRow) -> Result<Complaint, Error> {
             let mut handling: crate::domain::Handling =
                 serde_json::from_str(&json).map_err(|_| corrupt("handling", &json))?;
             handling.lead_id = row.try_get("lead_id")?;
+            handling.reminded_at = row
+                .try_get::<Option<i64>, _>("reminded_at")?
+                .map(time::from_micros);
             handling
         },
         version: row.try_get("version")?,

@@ -142,6 +142,9 @@ pub struct Handling {
     /// (counted on weekends alone; it may move once the year is published).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     calendar_gap: bool,
+    /// When it was last reminded of as overdue (at most daily).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reminded_at: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -199,6 +202,7 @@ fn handling(h: Option<pb::Handling>) -> Handling {
         concerns_unit: text(h.concerns_unit),
         concerns_officer: text(h.concerns_officer),
         calendar_gap: h.calendar_gap,
+        reminded_at: instant(h.reminded_at),
     }
 }
 
