@@ -135,3 +135,18 @@ async fn the_oversight_summary_counts_complaints_by_channel() {
         sandbox.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_citizen_naming_a_division_outside_the_county_gets_422_not_403() {
+    let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
+    let mut body = complaint_body();
+    body.as_object_mut().unwrap().remove("channel");
+    body["division_code"] = "319091".into();
+    let response = sandbox
+        .post_as("", "/api/v1/public/complaints", &body)
+        .await;
+    assert_eq!(response.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(problem["code"], "division_out_of_scope");
+    sandbox.stop().await;
+}

@@ -91,6 +91,7 @@ async fn single(binary: &Path, args: &Args) -> anyhow::Result<()> {
     })
     .await;
     let peak_rss = peak_rss_kib(pid);
+    let direct = grpc_direct(&system, args).await?;
     system.stop().await;
 
     // A bare SQLite file, one row per transaction, the same durability.
@@ -149,6 +150,10 @@ async fn single(binary: &Path, args: &Args) -> anyhow::Result<()> {
         None => println!("  server peak RSS   unavailable"),
     }
     report(
+        "the same intake over gRPC straight to the complaints service (no gateway)",
+        &direct,
+    );
+    report(
         "ceiling: a bare SQLite file, one row per transaction",
         &per_row,
     );
@@ -162,6 +167,59 @@ async fn single(binary: &Path, args: &Args) -> anyhow::Result<()> {
         p99(&rest)
     );
     Ok(())
+}
+
+/// `CreateComplaint` called on the complaints service as the gateway calls
+/// it (a signed identity, the same body), to split the REST path's cost.
+async fn grpc_direct(system: &System, args: &Args) -> anyhow::Result<Run> {
+    use fazhi_platform::{
+        DivisionCode,
+        auth::{Caller, InternalKey, Role},
+        config::GrpcClientSettings,
+        grpc,
+    };
+    use fazhi_proto::complaints::v1::{
+        self as pb, complaint_service_client::ComplaintServiceClient,
+    };
+    let channel = grpc::connect_lazy(
+        &format!("http://127.0.0.1:{}", system.complaints_port),
+        &GrpcClientSettings::default(),
+    )?;
+    let key = InternalKey::new(
+        crate::INTERNAL_SECRET.as_bytes(),
+        std::time::Duration::from_secs(60),
+    )?;
+    let caller = Caller {
+        subject: "api_key:benchmark".into(),
+        roles: vec![Role::Staff],
+        scope: DivisionCode::parse("411624").map_err(anyhow::Error::msg)?,
+    };
+    let client = ComplaintServiceClient::new(channel);
+    Ok(drive(args.concurrency, args.seconds, move || {
+        let mut client = client.clone();
+        let request = key.request(
+            &caller,
+            pb::CreateComplaintRequest {
+                channel: pb::Channel::Hotline12345 as i32,
+                r#type: pb::RequestType::Complaint as i32,
+                category: "illegal_construction".into(),
+                content: "西关村有人在耕地上违法建房，请尽快处理".into(),
+                address: "老城镇西关村".into(),
+                division_code: "411624100".into(),
+                complainant_name: Some("张三".into()),
+                complainant_phone: Some("13812341234".into()),
+                ..Default::default()
+            },
+        );
+        async move {
+            client
+                .create_complaint(request)
+                .await
+                .map(|_| ())
+                .map_err(|_| ())
+        }
+    })
+    .await)
 }
 
 fn p99(run: &Run) -> f64 {

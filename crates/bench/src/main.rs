@@ -94,12 +94,18 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The secret the benchmark's system signs internal identity tokens with, so
+/// the benchmark can call a service directly as the gateway would.
+const INTERNAL_SECRET: &str = "fazhi-bench-internal-secret-of-32-bytes-or-more";
+
 /// The whole system serving over a data directory, and an API key of one
 /// role (county-wide) to call it with.
 struct System {
     server: tokio::process::Child,
     pid: u32,
     base: String,
+    /// The complaints service's gRPC port, reached with [`INTERNAL_SECRET`].
+    complaints_port: u16,
     api_key: String,
     client: reqwest::Client,
 }
@@ -139,6 +145,7 @@ impl System {
             .trim()
             .to_owned();
         let rest = free_port()?;
+        let complaints_port = free_port()?;
         let server = Command::new(binary)
             .args(["serve", "--data-dir"])
             .arg(data)
@@ -146,8 +153,9 @@ impl System {
             .env("FAZHI_CASES__LISTEN", format!("127.0.0.1:{}", free_port()?))
             .env(
                 "FAZHI_COMPLAINTS__LISTEN",
-                format!("127.0.0.1:{}", free_port()?),
+                format!("127.0.0.1:{complaints_port}"),
             )
+            .env("FAZHI_INTERNAL_TOKEN__SECRET", INTERNAL_SECRET)
             .env(
                 "FAZHI_TRAINING__LISTEN",
                 format!("127.0.0.1:{}", free_port()?),
@@ -169,6 +177,7 @@ impl System {
             server,
             pid,
             base,
+            complaints_port,
             api_key,
             client,
         })

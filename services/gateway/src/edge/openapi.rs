@@ -243,8 +243,7 @@ fn problem_statuses(
     add("400", has_body || has_params || path.contains('{'));
     // Logging in answers 401 for wrong credentials; other public routes never do.
     add("401", !public || path == "/api/v1/auth/login");
-    // A citizen naming a division outside the county served is refused too.
-    add("403", !public || path == "/api/v1/public/complaints");
+    add("403", !public);
     // A path id, or an id named in a body, may be missing or out of scope.
     add(
         "404",

@@ -9,7 +9,7 @@ use axum::{
     response::IntoResponse,
 };
 use fazhi_platform::Code;
-use fazhi_platform::Error;
+use fazhi_platform::{Error, ErrorKind};
 use fazhi_proto::complaints::v1::{self as pb, RequestType};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -135,12 +135,27 @@ pub async fn submit(
         caller: fazhi_platform::auth::Caller::citizen(state.gate.authn.county().clone()),
         authenticated: identity.authenticated,
     };
-    let complaint = state
+    let complaint = match state
         .complaints
         .clone()
         .create_complaint(state.signed(&citizen, request))
-        .await?
-        .into_inner();
+        .await
+    {
+        Ok(answer) => answer.into_inner(),
+        // A public route answers no 403: a division outside the county
+        // served is a rule of the request, not a lack of rights.
+        Err(status) if status.code() == tonic::Code::PermissionDenied => {
+            return Err(Problem::from(
+                Error::new(
+                    ErrorKind::RuleViolation,
+                    Code::DivisionOutOfScope,
+                    "division_code is outside the county this service serves",
+                )
+                .with_field("division_code"),
+            ));
+        }
+        Err(status) => return Err(status.into()),
+    };
     let location = format!("/api/v1/public/complaints/{}", complaint.tracking_code);
     Ok((
         StatusCode::CREATED,
