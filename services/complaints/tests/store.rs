@@ -371,3 +371,37 @@ async fn the_running_totals_of_concurrent_intake_equal_a_count_of_the_rows() {
         assert_eq!(first["received"], 200, "{}", db.backend());
     }
 }
+
+#[tokio::test]
+async fn editors_racing_on_a_routing_list_get_one_version_and_conflicts() {
+    use fazhi_complaints::domain::Route;
+    for db in fazhi_testkit::databases().await {
+        let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+        let township = DivisionCode::parse("411624100").unwrap();
+        let routes = vec![Route {
+            category: "illegal_construction".into(),
+            village: None,
+            unit: township.clone(),
+        }];
+        let mut tasks = Vec::new();
+        for n in 0..8 {
+            let (store, township, routes) = (store.clone(), township.clone(), routes.clone());
+            tasks.push(tokio::spawn(async move {
+                store
+                    .put_routing_list(&township, 0, &routes, &format!("editor-{n}"))
+                    .await
+            }));
+        }
+        let mut written = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(list) => {
+                    assert_eq!(list.version, 1);
+                    written += 1;
+                }
+                Err(err) => assert_eq!(err.kind, ErrorKind::Conflict, "{}: {err}", db.backend()),
+            }
+        }
+        assert_eq!(written, 1, "{}", db.backend());
+    }
+}

@@ -60,40 +60,35 @@ impl Store {
         actor: &str,
     ) -> Result<RoutingList, Error> {
         let json = serde_json::to_string(routes).map_err(Error::internal)?;
-        let mut tx = self.db.pool().begin().await?;
-        let current: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(version), 0) FROM routing_lists WHERE division_code = $1",
-        )
-        .bind(division.as_str().to_owned())
-        .fetch_one(&mut *tx)
-        .await?;
-        let conflict = || {
-            Error::new(
-                ErrorKind::Conflict,
-                Code::VersionConflict,
-                format!("the routing list is at version {current}, not {expected}"),
-            )
-        };
-        if current != expected {
-            return Err(conflict());
-        }
+        // One statement: the next version is written only while the latest
+        // is still `expected` (a read first, then a write, would let two
+        // editors race past each other).
         let inserted = sqlx::query(
             "INSERT INTO routing_lists (division_code, version, routes, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+             SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4 FROM routing_lists \
+             WHERE division_code = $1 HAVING COALESCE(MAX(version), 0) = $5",
         )
         .bind(division.as_str().to_owned())
-        .bind(current + 1)
         .bind(json)
         .bind(actor.to_owned())
         .bind(time::to_micros(time::now()))
-        .execute(&mut *tx)
+        .bind(expected)
+        .execute(self.db.pool())
         .await;
-        match inserted {
-            Ok(_) => {}
-            Err(err) if fazhi_platform::db::is_unique_violation(&err) => return Err(conflict()),
+        let written = match inserted {
+            Ok(done) => done.rows_affected() == 1,
+            Err(err) if fazhi_platform::db::is_unique_violation(&err) => false,
             Err(err) => return Err(err.into()),
+        };
+        if !written {
+            let current = self.routing_list(division).await?.map_or(0, |l| l.version);
+            return Err(Error::new(
+                ErrorKind::Conflict,
+                Code::VersionConflict,
+                format!("the routing list is at version {current}, not {expected}"),
+            ));
         }
-        tx.commit().await?;
+        let current = expected;
         Ok(RoutingList {
             division: division.clone(),
             version: current + 1,
