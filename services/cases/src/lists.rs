@@ -67,43 +67,50 @@ pub fn power_items(rows: &[Row]) -> (Vec<(usize, NewPowerItem)>, Vec<RowProblem>
     for (row, cells) in rows.iter().skip(1) {
         let row = *row;
         let mut bad = |field: &str, message: String| problems.push(problem(row, field, message));
-        let kind = match kind(cell(cells, 3)) {
-            Some(k) => Some(k),
-            None => {
-                bad("kind", "must be 行政处罚, 行政强制措施 or 行政检查".into());
-                None
+        // The value a cell held, or a problem naming its column.
+        fn read<T>(
+            value: Option<T>,
+            field: &str,
+            message: &str,
+            bad: &mut impl FnMut(&str, String),
+        ) -> Option<T> {
+            if value.is_none() {
+                bad(field, message.to_owned());
             }
-        };
-        let source = match source(cell(cells, 4)) {
-            Some(s) => Some(s),
-            None => {
-                bad("source", "must be 赋权 or 自有".into());
-                None
-            }
-        };
-        let category = match category(cell(cells, 5)) {
-            Some(c) => Some(c),
-            None => {
-                bad("category", "is not an enforcement category".into());
-                None
-            }
-        };
-        let effective_from = match day(cell(cells, 6)) {
-            Some(d) => Some(d),
-            None => {
-                bad("effective_from", "must be a date such as 2024-03-01".into());
-                None
-            }
-        };
+            value
+        }
+        let kind = read(
+            kind(cell(cells, 3)),
+            "kind",
+            "must be 行政处罚, 行政强制措施 or 行政检查",
+            &mut bad,
+        );
+        let source = read(
+            source(cell(cells, 4)),
+            "source",
+            "must be 赋权 or 自有",
+            &mut bad,
+        );
+        let category = read(
+            category(cell(cells, 5)),
+            "category",
+            "is not an enforcement category",
+            &mut bad,
+        );
+        let effective_from = read(
+            day(cell(cells, 6)),
+            "effective_from",
+            "must be a date such as 2024-03-01",
+            &mut bad,
+        );
         let effective_to = match cell(cells, 7) {
             "" => None,
-            text => match day(text) {
-                Some(d) => Some(d),
-                None => {
-                    bad("effective_to", "must be a date or empty".into());
-                    None
-                }
-            },
+            text => read(
+                day(text),
+                "effective_to",
+                "must be a date or empty",
+                &mut bad,
+            ),
         };
         let named: Vec<&str> = cell(cells, 8)
             .split(['、', ';', '；', ',', '，', ' '])

@@ -68,21 +68,8 @@ impl ComplaintService for ComplaintsApi {
             return Err(auth::forbidden(Permission::ComplaintCreate).into());
         }
         let request_id = check_request_id(&r.request_id)?;
-        let new = NewComplaint {
-            channel: channel_from_proto(r.channel)?,
-            request_type: request_type_from_proto(r.r#type)?,
-            category: r.category,
-            content: r.content,
-            address: r.address,
-            division_code: r.division_code,
-            complainant_name: r.complainant_name,
-            complainant_phone: r.complainant_phone,
-            urgent: r.urgent,
-            concerns_unit: r.concerns_unit,
-            concerns_officer: r.concerns_officer,
-        };
         let complaint = domain::intake(
-            new,
+            new_complaint(r)?,
             time::now(),
             &self.calendar,
             &self.rules,
@@ -293,6 +280,23 @@ impl ComplaintsApi {
             )),
         }
     }
+}
+
+/// A request as given over gRPC, its enums read.
+fn new_complaint(r: pb::CreateComplaintRequest) -> Result<NewComplaint, Error> {
+    Ok(NewComplaint {
+        channel: channel_from_proto(r.channel)?,
+        request_type: request_type_from_proto(r.r#type)?,
+        category: r.category,
+        content: r.content,
+        address: r.address,
+        division_code: r.division_code,
+        complainant_name: r.complainant_name,
+        complainant_phone: r.complainant_phone,
+        urgent: r.urgent,
+        concerns_unit: r.concerns_unit,
+        concerns_officer: r.concerns_officer,
+    })
 }
 
 /// Longest request id accepted (the gateway sends 64 hex digits).

@@ -13,8 +13,8 @@ use fazhi_platform::{
 use fazhi_proto::complaints::v1::{self as pb, PushOutcome};
 use tonic::{Request, Response, Status};
 
-use super::{ComplaintsApi, channel_from_proto, request_type_from_proto};
-use crate::domain::{self, Complaint, NewComplaint, Status as State};
+use super::{ComplaintsApi, new_complaint};
+use crate::domain::{self, Complaint, Status as State};
 use crate::store::push::Create;
 
 /// Items one push may carry.
@@ -65,22 +65,8 @@ fn ticket(
             "received_at lies in the future",
         ));
     }
-    let r = item.complaint.unwrap_or_default();
-    let new = NewComplaint {
-        channel: channel_from_proto(r.channel)?,
-        request_type: request_type_from_proto(r.r#type)?,
-        category: r.category,
-        content: r.content,
-        address: r.address,
-        division_code: r.division_code,
-        complainant_name: r.complainant_name,
-        complainant_phone: r.complainant_phone,
-        urgent: r.urgent,
-        concerns_unit: r.concerns_unit,
-        concerns_officer: r.concerns_officer,
-    };
     let mut complaint = domain::intake(
-        new,
+        new_complaint(item.complaint.unwrap_or_default())?,
         received_at,
         &api.calendar,
         &api.rules,

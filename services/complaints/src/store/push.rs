@@ -102,11 +102,7 @@ impl Store {
             .await?
             .rows_affected();
             if changed == 0 {
-                return Err(Error::new(
-                    fazhi_platform::ErrorKind::Conflict,
-                    fazhi_platform::Code::VersionConflict,
-                    "a pushed ticket changed meanwhile",
-                ));
+                return Err(super::workflow::stale(before));
             }
             super::workflow::append_event(
                 &mut tx,

@@ -61,14 +61,7 @@ impl Store {
         .await?
         .rows_affected();
         if changed == 0 {
-            return Err(Error::new(
-                ErrorKind::Conflict,
-                Code::VersionConflict,
-                format!(
-                    "the complaint changed since version {}; read it again",
-                    before.version
-                ),
-            ));
+            return Err(stale(before));
         }
         append_event(&mut tx, before, after, step).await?;
         bumps.write(&mut tx).await?;
@@ -141,4 +134,16 @@ pub(super) async fn append_event(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// The complaint was changed by somebody else since `before` was read.
+pub(super) fn stale(before: &Complaint) -> Error {
+    Error::new(
+        ErrorKind::Conflict,
+        Code::VersionConflict,
+        format!(
+            "the complaint changed since version {}; read it again",
+            before.version
+        ),
+    )
 }
