@@ -212,6 +212,18 @@ fn probe(
                 Outside::Same,
             )
         }
+        ("GET", "/api/v1/divisions") => (
+            Method::GET,
+            format!("{path}?under={d}"),
+            None,
+            Outside::Forbidden,
+        ),
+        ("PUT", "/api/v1/divisions") => (
+            Method::PUT,
+            path.to_owned(),
+            Some(json!({ "divisions": [{ "code": d, "name": "某镇" }] })),
+            Outside::Forbidden,
+        ),
         ("GET", "/api/v1/routing-list") => (
             Method::GET,
             format!("{path}?division={d}"),

@@ -11,6 +11,7 @@ mod escalation;
 mod grpc;
 mod hardening;
 mod identity;
+mod oversight;
 mod power_list;
 mod records;
 mod resilience;

@@ -18,7 +18,10 @@ use sqlx::{Row, any::AnyRow};
 use crate::accounts::{Account, ApiKey};
 
 mod audit;
+mod divisions;
 mod sessions;
+
+pub use divisions::NamedDivision;
 
 use audit::insert_audit;
 
@@ -40,6 +43,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         3,
         "token version",
         include_str!("../../migrations/0003_token_version.sql"),
+    ),
+    EmbeddedMigration::new(
+        4,
+        "divisions",
+        include_str!("../../migrations/0004_divisions.sql"),
     ),
 ];
 

@@ -152,10 +152,12 @@ pub enum Permission {
     PowerManage,
     /// Read published enforcement decisions (公示): anyone's.
     PublicationRead,
+    /// Keep the register of divisions by name: the county's.
+    DivisionManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 21] = [
+    pub const ALL: [Permission; 22] = [
         Permission::ComplaintSubmit,
         Permission::ComplaintTrack,
         Permission::ComplaintCreate,
@@ -164,6 +166,7 @@ impl Permission {
         Permission::ComplaintDispatch,
         Permission::ComplaintHandle,
         Permission::ComplaintSupervise,
+        Permission::DivisionManage,
         Permission::OversightRead,
         Permission::AuditRead,
         Permission::AccountManage,
@@ -189,6 +192,7 @@ impl Permission {
             Permission::ComplaintDispatch => "complaint.dispatch",
             Permission::ComplaintHandle => "complaint.handle",
             Permission::ComplaintSupervise => "complaint.supervise",
+            Permission::DivisionManage => "division.manage",
             Permission::OversightRead => "oversight.read",
             Permission::AuditRead => "audit.read",
             Permission::AccountManage => "account.manage",
@@ -233,7 +237,7 @@ impl Permission {
             Permission::CaseManage => &[Staff, Officer, Leader, Admin],
             Permission::CaseDecide => &[Leader, Admin],
             Permission::CaseReview => &[LegalReviewer, Admin],
-            Permission::PowerManage => &[CountyOverseer, Admin],
+            Permission::PowerManage | Permission::DivisionManage => &[CountyOverseer, Admin],
         }
     }
 }

@@ -36,6 +36,7 @@ use crate::{
     rest::complaint_reads,
     rest::complaint_steps,
     rest::complaints,
+    rest::divisions,
     rest::lists,
     rest::oversight,
     rest::public,
@@ -103,6 +104,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(complaint_steps::escalate))
         .routes(routes!(complaint_push::push))
         .routes(routes!(routing::get, routing::put))
+        .routes(routes!(divisions::list, divisions::put))
         .routes(routes!(oversight::summary))
         .routes(routes!(admin::list_accounts, admin::create_account))
         .routes(routes!(admin::disable_account))

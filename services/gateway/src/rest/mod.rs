@@ -7,6 +7,7 @@ pub(crate) mod complaint_push;
 pub(crate) mod complaint_reads;
 pub(crate) mod complaint_steps;
 pub(crate) mod complaints;
+pub(crate) mod divisions;
 pub(crate) mod lists;
 pub(crate) mod oversight;
 pub(crate) mod public;

@@ -122,6 +122,31 @@ pub struct CaseFigures {
     terminated: i64,
 }
 
+/// One division's figures from every service.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Figures {
+    /// Complaint figures; null when the complaints service is unavailable.
+    complaints: Option<ComplaintFigures>,
+    /// Case figures; null when the cases service is unavailable.
+    cases: Option<CaseFigures>,
+    /// Training figures; null when the training service is unavailable.
+    training: Option<TrainingStats>,
+    /// True when some service did not answer.
+    partial: bool,
+    /// The services that did not answer.
+    unavailable: Vec<&'static str>,
+}
+
+/// A township's row of the summary.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TownshipRow {
+    division_code: String,
+    /// Its name in the division register.
+    name: String,
+    #[serde(flatten)]
+    figures: Figures,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = OversightSummary)]
 pub struct Summary {
@@ -135,8 +160,11 @@ pub struct Summary {
     training: Option<TrainingStats>,
     /// True when some service did not answer.
     partial: bool,
-    /// The services that did not answer.
+    /// The services that did not answer (for the total).
     unavailable: Vec<&'static str>,
+    /// Each township registered under the division (`PUT /api/v1/divisions`),
+    /// side by side; the fields above are the division's total.
+    townships: Vec<TownshipRow>,
 }
 
 /// Figures from every service for a division and period; a service that is
@@ -164,8 +192,68 @@ pub async fn summary(
         ("from", params.from.as_deref()),
         ("to", params.to.as_deref()),
     )?;
-    let division_code = division.clone().unwrap_or_default();
+    let total = gather(
+        &state,
+        &identity,
+        division.clone().unwrap_or_default(),
+        period,
+    )
+    .await?;
+    // Each registered township under the division asked for, side by side.
+    let scope = division
+        .as_deref()
+        .map(fazhi_platform::DivisionCode::parse)
+        .transpose()
+        .map_err(|_| fazhi_platform::Error::internal("a checked division code"))?
+        .unwrap_or_else(|| identity.caller.scope.clone());
+    let townships: Vec<_> = state
+        .gate
+        .store
+        .divisions_under(&scope)
+        .await?
+        .into_iter()
+        .filter(|d| {
+            d.code.level() == fazhi_platform::division::DivisionLevel::Township && d.code != scope
+        })
+        .take(MAX_ROWS)
+        .collect();
+    let rows = futures::future::join_all(townships.into_iter().map(|township| {
+        let (state, identity) = (&state, &identity);
+        async move {
+            let figures =
+                gather(state, identity, township.code.as_str().to_owned(), period).await?;
+            Ok::<_, Problem>(TownshipRow {
+                division_code: township.code.as_str().to_owned(),
+                name: township.name,
+                figures,
+            })
+        }
+    }))
+    .await
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(Summary {
+        division,
+        partial: total.partial || rows.iter().any(|r| r.figures.partial),
+        complaints: total.complaints,
+        cases: total.cases,
+        training: total.training,
+        unavailable: total.unavailable,
+        townships: rows,
+    }))
+}
 
+/// Townships one summary lists at most.
+const MAX_ROWS: usize = 200;
+
+/// One division's figures from every service at once; a service that is
+/// down leaves its part null and is named.
+async fn gather(
+    state: &AppState,
+    identity: &Identity,
+    division_code: String,
+    period: Option<fazhi_proto::common::v1::TimeRange>,
+) -> Result<Figures, Problem> {
     let (mut complaint_client, mut case_client, mut training_client) = (
         state.complaints.clone(),
         state.cases.clone(),
@@ -256,14 +344,13 @@ pub async fn summary(
         "training",
         t.map(|r| TrainingStats::from(r.into_inner())),
     )?;
-    Ok(Json(Summary {
-        division,
+    Ok(Figures {
         complaints,
         cases,
         training,
         partial: !unavailable.is_empty(),
         unavailable,
-    }))
+    })
 }
 
 fn complaint_figures(s: complaints::ComplaintStats) -> ComplaintFigures {
