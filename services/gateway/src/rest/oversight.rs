@@ -261,21 +261,21 @@ async fn gather(
     );
     let (c, k, t) = tokio::join!(
         complaint_client.get_stats(state.signed(
-            &identity,
+            identity,
             complaints::GetStatsRequest {
                 division_code: division_code.clone(),
                 period
             }
         )),
         case_client.get_stats(state.signed(
-            &identity,
+            identity,
             cases::GetStatsRequest {
                 division_code: division_code.clone(),
                 period
             }
         )),
         training_client.get_stats(state.signed(
-            &identity,
+            identity,
             training::GetStatsRequest {
                 division_code,
                 period
