@@ -15,6 +15,18 @@ async fn the_api_document_is_openapi_3_1_with_security_and_problem_responses() {
         .await
         .unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    // Generated clients name a function per operation: every id is unique.
+    let mut ids = std::collections::BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if let Some(id) = operation["operationId"].as_str() {
+                let at = format!("{method} {path}");
+                if let Some(first) = ids.insert(id.to_owned(), at.clone()) {
+                    panic!("operationId {id} names both {first} and {at}");
+                }
+            }
+        }
+    }
     let schemes = &doc["components"]["securitySchemes"];
     assert_eq!(schemes["bearer"]["scheme"], "bearer");
     assert_eq!(schemes["api_key"]["name"], "X-Api-Key");

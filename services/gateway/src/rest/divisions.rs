@@ -34,6 +34,7 @@ pub struct Division {
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = DivisionRegister)]
 pub struct Divisions {
     divisions: Vec<Division>,
 }
@@ -49,6 +50,7 @@ pub struct DivisionParams {
 #[utoipa::path(
     get,
     path = "/api/v1/divisions",
+    operation_id = "list_divisions",
     extensions(("x-fazhi-access" = json!("authenticated"))),
     tag = "oversight",
     params(DivisionParams),
@@ -79,6 +81,7 @@ pub async fn list(
 #[utoipa::path(
     put,
     path = "/api/v1/divisions",
+    operation_id = "put_divisions",
     extensions(("x-fazhi-access" = json!("division.manage"))),
     tag = "oversight",
     request_body = Divisions,

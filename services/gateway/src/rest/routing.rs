@@ -75,6 +75,7 @@ fn view(list: pb::RoutingList) -> RoutingList {
 #[utoipa::path(
     get,
     path = "/api/v1/routing-list",
+    operation_id = "get_routing_list",
     extensions(("x-fazhi-access" = json!("complaint.read"))),
     tag = "complaints",
     params(RoutingParams),
@@ -102,6 +103,7 @@ pub async fn get(
 #[utoipa::path(
     put,
     path = "/api/v1/routing-list",
+    operation_id = "put_routing_list",
     extensions(("x-fazhi-access" = json!("complaint.supervise"))),
     tag = "complaints",
     request_body = PutRoutingList,
