@@ -5,6 +5,30 @@ use fazhi_e2e::{COUNTY, OTHER_TOWNSHIP, Sandbox, TOWNSHIP, backends, complaint_b
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+/// A CSV without quoted cells, as lines of cells.
+fn csv_lines(bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = std::str::from_utf8(bytes)
+        .unwrap()
+        .trim_start_matches('\u{feff}');
+    text.split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect()
+}
+
+/// The first sheet of an .xlsx, as lines of cells.
+fn xlsx_lines(bytes: &[u8]) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    range
+        .rows()
+        .map(|row| row.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
 #[tokio::test]
 async fn the_summary_lists_every_registered_township_beside_the_total() {
     for backend in backends() {
@@ -69,6 +93,51 @@ async fn the_summary_lists_every_registered_township_beside_the_total() {
             ]
         );
         assert_eq!(summary["partial"], false);
+
+        // The same table as CSV and as .xlsx: each township, then the total.
+        let path = format!("/api/v1/oversight/summary?division={COUNTY}&year={year}");
+        let csv = sandbox
+            .get_as(&overseer, &format!("{path}&format=csv"))
+            .await;
+        assert_eq!(csv.status(), StatusCode::OK);
+        assert!(
+            csv.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv")
+        );
+        let csv = csv.bytes().await.unwrap();
+        let xlsx = sandbox
+            .get_as(&overseer, &format!("{path}&format=xlsx"))
+            .await
+            .bytes()
+            .await
+            .unwrap();
+        for (format, lines) in [("csv", csv_lines(&csv)), ("xlsx", xlsx_lines(&xlsx))] {
+            let header = &lines[0];
+            let column = header
+                .iter()
+                .position(|h| h == "complaints.received")
+                .unwrap();
+            let table: Vec<(String, String)> = lines[1..]
+                .iter()
+                .map(|cells| (cells[1].clone(), cells[column].clone()))
+                .collect();
+            assert_eq!(
+                table,
+                vec![
+                    ("老城镇".to_owned(), "3".to_owned()),
+                    ("槐店回族镇".to_owned(), "1".to_owned()),
+                    ("刘庄店镇".to_owned(), "0".to_owned()),
+                    ("合计".to_owned(), "4".to_owned()),
+                ],
+                "{format:?}"
+            );
+        }
+        let bad = sandbox
+            .get_as(&overseer, &format!("{path}&format=pdf"))
+            .await;
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 
         // A township's leader sees its own figures, no other township's row.
         let leader = sandbox

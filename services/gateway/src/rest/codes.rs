@@ -265,6 +265,15 @@ pub enum FileFormat {
     Xlsx,
 }
 
+/// How the oversight summary is answered.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TableFormat {
+    Json,
+    Csv,
+    Xlsx,
+}
+
 /// Where a request came in.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -28,6 +28,10 @@ pub struct SummaryParams {
     /// A whole China calendar year instead of `from`/`to`, e.g. 2026.
     #[param(value_type = Option<i32>, minimum = 1990, maximum = 9998)]
     year: Option<String>,
+    /// `json` (default), or the same table as `csv` or `xlsx`: a line per
+    /// township and the total, a column per figure.
+    #[param(value_type = Option<crate::rest::codes::TableFormat>)]
+    format: Option<String>,
 }
 
 /// Complaint figures of the summary.
@@ -176,14 +180,26 @@ pub struct Summary {
     extensions(("x-fazhi-access" = json!("oversight.read"))),
     tag = "oversight",
     params(SummaryParams),
-    responses((status = 200, description = "The summary", body = Summary))
+    responses((status = 200, description = "The summary", content(
+        (Summary = "application/json"),
+        (crate::edge::openapi::File = "text/csv"),
+        (crate::edge::openapi::File = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )))
 )]
 pub async fn summary(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     params: Result<Query<SummaryParams>, QueryRejection>,
-) -> Result<Json<Summary>, Problem> {
+) -> Result<axum::response::Response, Problem> {
     let Query(params) = params?;
+    let format = params.format.as_deref().unwrap_or("json");
+    if !matches!(format, "json" | "csv" | "xlsx") {
+        return Err(Problem::bad_field(
+            "format",
+            fazhi_platform::Code::UnknownCode,
+            "format must be one of json, csv, xlsx",
+        ));
+    }
     let division =
         query::scoped_division(&identity.caller, "division", params.division.as_deref())?
             .map(String::from);
@@ -232,7 +248,7 @@ pub async fn summary(
     .await
     .into_iter()
     .collect::<Result<Vec<_>, _>>()?;
-    Ok(Json(Summary {
+    let summary = Summary {
         division,
         partial: total.partial || rows.iter().any(|r| r.figures.partial),
         complaints: total.complaints,
@@ -240,7 +256,12 @@ pub async fn summary(
         training: total.training,
         unavailable: total.unavailable,
         townships: rows,
-    }))
+    };
+    if format == "json" {
+        return Ok(axum::response::IntoResponse::into_response(Json(summary)));
+    }
+    let value = serde_json::to_value(&summary).map_err(fazhi_platform::Error::internal)?;
+    crate::rest::oversight_table::file(&value, format)
 }
 
 /// Townships one summary lists at most.
