@@ -60,7 +60,7 @@ pub struct File(Vec<u8>);
         description = "Rule-of-law government work for a county and its townships: complaint intake, enforcement cases, training and certificates, county oversight. Errors are RFC 9457 problem documents with a stable `code`.",
         version = "1"
     ),
-    components(schemas(Problem, codes::FileFormat, codes::ListKind)),
+    components(schemas(Problem, codes::FileFormat, codes::ListKind, codes::TableFormat)),
     servers((url = "/", description = "This Fazhi gateway")),
     tags(
         (name = "auth", description = "Login and the caller's identity"),
