@@ -405,3 +405,27 @@ async fn editors_racing_on_a_routing_list_get_one_version_and_conflicts() {
         assert_eq!(written, 1, "{}", db.backend());
     }
 }
+
+#[tokio::test]
+async fn a_complaints_timeline_refuses_update_and_delete() {
+    for db in fazhi_testkit::databases().await {
+        let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+        let pool = store.database().pool();
+        sqlx::query(
+            "INSERT INTO complaint_events (complaint_id, seq, at, actor, kind, from_status, to_status, note, detail) \
+             VALUES ('c1', 1, 0, 'account:desk', 'dispatched', 'received', 'dispatched', '', '{}')",
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+        let changed =
+            sqlx::query("UPDATE complaint_events SET note = 'rewritten' WHERE complaint_id = 'c1'")
+                .execute(pool)
+                .await;
+        assert!(changed.is_err(), "{}", db.backend());
+        let removed = sqlx::query("DELETE FROM complaint_events WHERE complaint_id = 'c1'")
+            .execute(pool)
+            .await;
+        assert!(removed.is_err(), "{}", db.backend());
+    }
+}
