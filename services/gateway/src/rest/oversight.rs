@@ -201,8 +201,7 @@ pub async fn summary(
         ));
     }
     let division =
-        query::scoped_division(&identity.caller, "division", params.division.as_deref())?
-            .map(String::from);
+        query::scoped_division(&identity.caller, "division", params.division.as_deref())?;
     let period = query::period(
         ("year", params.year.as_deref()),
         ("from", params.from.as_deref()),
@@ -211,17 +210,18 @@ pub async fn summary(
     let total = gather(
         &state,
         &identity,
-        division.clone().unwrap_or_default(),
+        division
+            .as_ref()
+            .map(|d| d.as_str().to_owned())
+            .unwrap_or_default(),
         period,
     )
     .await?;
     // Each registered township under the division asked for, side by side.
     let scope = division
-        .as_deref()
-        .map(fazhi_platform::DivisionCode::parse)
-        .transpose()
-        .map_err(|_| fazhi_platform::Error::internal("a checked division code"))?
+        .clone()
         .unwrap_or_else(|| identity.caller.scope.clone());
+    let division = division.map(String::from);
     let townships: Vec<_> = state
         .gate
         .store
