@@ -51,6 +51,8 @@ struct Fixtures {
     /// A record of each case with its content stored, and one without.
     record_stored: [String; 2],
     record_blank: [String; 2],
+    /// A normative document in each division's register.
+    register_entry: [String; 2],
 }
 
 /// The content of the fixture records.
@@ -83,6 +85,7 @@ const STATEFUL: &[&str] = &[
     "/api/v1/complaints/{id}/supervise",
     "/api/v1/complaints/{id}/escalate",
     "/api/v1/routing-list",
+    "/api/v1/registers/{register}/{id}",
     "/api/v1/cases/{id}/records/{record_id}/content",
     "/api/v1/cases/{id}/decline",
     "/api/v1/cases/{id}/terminate",
@@ -224,6 +227,45 @@ fn probe(
             Some(json!({ "divisions": [{ "code": d, "name": "某镇" }] })),
             Outside::Forbidden,
         ),
+        ("GET", "/api/v1/registers/{register}") => (
+            Method::GET,
+            format!("/api/v1/registers/normative-documents?division={d}"),
+            None,
+            Outside::Forbidden,
+        ),
+        ("POST", "/api/v1/registers/{register}") => (
+            Method::POST,
+            "/api/v1/registers/normative-documents".to_owned(),
+            Some(json!({ "division_code": d, "title": "通知", "dated": "2025-03-01" })),
+            Outside::Forbidden,
+        ),
+        // At a version never read: authorization passed, the change is a conflict.
+        ("PUT", "/api/v1/registers/{register}/{id}") => (
+            Method::PUT,
+            format!(
+                "/api/v1/registers/normative-documents/{}",
+                fx.pick(&fx.register_entry, target)
+            ),
+            Some(json!({ "division_code": d, "title": "通知", "dated": "2025-03-01", "version": 99 })),
+            Outside::NotFound,
+        ),
+        ("DELETE", "/api/v1/registers/{register}/{id}") => (
+            Method::DELETE,
+            format!(
+                "/api/v1/registers/normative-documents/{}?version=99",
+                fx.pick(&fx.register_entry, target)
+            ),
+            None,
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/imports/registers/{register}") => (
+            Method::POST,
+            "/api/v1/imports/registers/normative-documents".to_owned(),
+            Some(Value::String(format!(
+                "区划代码,文件名称,印发日期,文号,报备日期,审查日期,纠正日期\n{d},通知,2025-03-01,,,,\n"
+            ))),
+            Outside::Rejected,
+        ),
         ("GET", "/api/v1/routing-list") => (
             Method::GET,
             format!("{path}?division={d}"),
@@ -279,6 +321,12 @@ fn probe(
             format!("/api/v1/complaints/{}", fx.pick(&fx.complaint, target)),
             None,
             Outside::NotFound,
+        ),
+        ("GET", "/api/v1/reports/annual") => (
+            Method::GET,
+            format!("{path}?division={d}&year=2025&format=json"),
+            None,
+            Outside::Forbidden,
         ),
         ("GET", "/api/v1/oversight/summary") => (
             Method::GET,
@@ -881,7 +929,22 @@ async fn setup(sandbox: &Sandbox) -> Fixtures {
             }
         }
     }
+    let mut register_entry = [String::new(), String::new()];
+    for (i, d) in [TOWNSHIP, OTHER_TOWNSHIP].into_iter().enumerate() {
+        let entry: Value = sandbox
+            .post_as(
+                &admin,
+                "/api/v1/registers/normative-documents",
+                &json!({ "division_code": d, "title": "关于规范农村建房的通知", "dated": "2025-03-01" }),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        register_entry[i] = entry["id"].as_str().expect("recorded").to_owned();
+    }
     Fixtures {
+        register_entry,
         complaint,
         api_key,
         tracking: receipt["tracking_code"].as_str().unwrap().to_owned(),

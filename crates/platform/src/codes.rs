@@ -198,6 +198,8 @@ catalogue! {
     NotInEnforcementPost => "not_in_enforcement_post",
     /// the certificate is still within its validity
     NotYetExpired => "not_yet_expired",
+    /// a later step is given without the step it follows (a review without the filing, …)
+    StepOutOfOrder => "step_out_of_order",
     /// an officer is not certified for the case's division and category that day (Art. 42)
     OfficerNotCertified => "officer_not_certified",
     /// the body is larger than the limit

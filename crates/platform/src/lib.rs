@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod category;
+pub mod complaint_category;
 pub mod codes;
 pub mod config;
 pub mod db;

@@ -19,9 +19,11 @@ use crate::accounts::{Account, ApiKey};
 
 mod audit;
 mod divisions;
+mod registers;
 mod sessions;
 
 pub use divisions::NamedDivision;
+pub use registers::RegisterEntry;
 
 use audit::insert_audit;
 
@@ -48,6 +50,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         4,
         "divisions",
         include_str!("../../migrations/0004_divisions.sql"),
+    ),
+    EmbeddedMigration::new(
+        5,
+        "registers",
+        include_str!("../../migrations/0005_registers.sql"),
     ),
 ];
 

@@ -154,10 +154,13 @@ pub enum Permission {
     PublicationRead,
     /// Keep the register of divisions by name: the county's.
     DivisionManage,
+    /// Keep the township's registers for its annual report: normative
+    /// documents, emergency plans, legal advisers, demonstration villages.
+    RegisterManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 22] = [
+    pub const ALL: [Permission; 23] = [
         Permission::ComplaintSubmit,
         Permission::ComplaintTrack,
         Permission::ComplaintCreate,
@@ -167,6 +170,7 @@ impl Permission {
         Permission::ComplaintHandle,
         Permission::ComplaintSupervise,
         Permission::DivisionManage,
+        Permission::RegisterManage,
         Permission::OversightRead,
         Permission::AuditRead,
         Permission::AccountManage,
@@ -193,6 +197,7 @@ impl Permission {
             Permission::ComplaintHandle => "complaint.handle",
             Permission::ComplaintSupervise => "complaint.supervise",
             Permission::DivisionManage => "division.manage",
+            Permission::RegisterManage => "register.manage",
             Permission::OversightRead => "oversight.read",
             Permission::AuditRead => "audit.read",
             Permission::AccountManage => "account.manage",
@@ -238,6 +243,7 @@ impl Permission {
             Permission::CaseDecide => &[Leader, Admin],
             Permission::CaseReview => &[LegalReviewer, Admin],
             Permission::PowerManage | Permission::DivisionManage => &[CountyOverseer, Admin],
+            Permission::RegisterManage => &[Staff, Leader, CountyOverseer, Admin],
         }
     }
 }

@@ -39,6 +39,8 @@ use crate::{
     rest::divisions,
     rest::lists,
     rest::oversight,
+    rest::registers,
+    rest::report,
     rest::public,
     rest::routing,
     rest::training,
@@ -60,7 +62,7 @@ pub struct File(Vec<u8>);
         description = "Rule-of-law government work for a county and its townships: complaint intake, enforcement cases, training and certificates, county oversight. Errors are RFC 9457 problem documents with a stable `code`.",
         version = "1"
     ),
-    components(schemas(Problem, codes::FileFormat, codes::ListKind, codes::TableFormat)),
+    components(schemas(Problem, codes::FileFormat, codes::ListKind, codes::TableFormat, codes::RegisterName, codes::ReportFormat)),
     servers((url = "/", description = "This Fazhi gateway")),
     tags(
         (name = "auth", description = "Login and the caller's identity"),
@@ -106,6 +108,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(routing::get, routing::put))
         .routes(routes!(divisions::list, divisions::put))
         .routes(routes!(oversight::summary))
+        .routes(routes!(registers::list, registers::create))
+        .routes(routes!(registers::update, registers::delete))
+        .routes(routes!(registers::import))
+        .routes(routes!(report::annual))
         .routes(routes!(admin::list_accounts, admin::create_account))
         .routes(routes!(admin::disable_account))
         .routes(routes!(admin::enable_account))
@@ -253,7 +259,10 @@ fn problem_statuses(
     );
     add("408", has_body);
     let content = authz::is_record_content(path);
-    add("409", method == "POST" || method == "PUT" || content);
+    add(
+        "409",
+        matches!(method, "POST" | "PUT" | "DELETE") || content,
+    );
     add("413", has_body);
     add("415", has_body);
     add("422", method == "POST" || (content && method == "PUT"));
@@ -305,11 +314,13 @@ pub fn finish(mut doc: openapi::OpenApi) -> openapi::OpenApi {
             (HttpMethod::Get, item.get.as_mut()),
             (HttpMethod::Post, item.post.as_mut()),
             (HttpMethod::Put, item.put.as_mut()),
+            (HttpMethod::Delete, item.delete.as_mut()),
         ] {
             let Some(operation) = operation else { continue };
             let name = match method {
                 HttpMethod::Get => "GET",
                 HttpMethod::Put => "PUT",
+                HttpMethod::Delete => "DELETE",
                 _ => "POST",
             };
             decorate(operation, name, path);

@@ -265,6 +265,26 @@ pub enum FileFormat {
     Xlsx,
 }
 
+/// A register the township keeps for its annual report.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RegisterName {
+    NormativeDocuments,
+    EmergencyPlans,
+    LegalAdvisers,
+    DemonstrationVillages,
+}
+
+/// How the annual report is answered.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportFormat {
+    Markdown,
+    Html,
+    Docx,
+    Json,
+}
+
 /// How the oversight summary is answered.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -29,7 +29,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 /// The uploaded file and its format: the `format` parameter, else the
 /// Content-Type, else — for `application/octet-stream` — the file itself (an
 /// .xlsx is a zip archive; anything else is read as CSV).
-async fn upload(
+pub(crate) async fn upload(
     state: &AppState,
     format: Option<&str>,
     request: Request,
@@ -75,7 +75,7 @@ async fn upload(
 
 /// 200 with the report when everything was imported, 422 listing every
 /// rejected row otherwise.
-fn answer(report: pb::ImportReport) -> Result<Json<ImportReport>, Problem> {
+pub(crate) fn answer(report: pb::ImportReport) -> Result<Json<ImportReport>, Problem> {
     let report = ImportReport::from(report);
     if report.rejected.is_empty() {
         return Ok(Json(report));
@@ -98,7 +98,7 @@ fn answer(report: pb::ImportReport) -> Result<Json<ImportReport>, Problem> {
 pub struct FormatParams {
     /// csv or xlsx (default: from the Content-Type, else from the file).
     #[param(value_type = Option<crate::rest::codes::FileFormat>)]
-    format: Option<String>,
+    pub(crate) format: Option<String>,
 }
 
 /// Import people from a list (行政区划代码, 姓名, 身份证号, 单位, 人员类别, 职级, 科级以上, 执法岗位).

@@ -38,107 +38,107 @@ pub struct SummaryParams {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ComplaintFigures {
     /// Requests received in the period.
-    received: i64,
-    urgent: i64,
+    pub(crate) received: i64,
+    pub(crate) urgent: i64,
     /// Received, by channel code.
-    by_channel: BTreeMap<String, i64>,
+    pub(crate) by_channel: BTreeMap<String, i64>,
     /// Received, by category code.
-    by_category: BTreeMap<String, i64>,
+    pub(crate) by_category: BTreeMap<String, i64>,
     /// Received, by request type code.
-    by_type: BTreeMap<String, i64>,
+    pub(crate) by_type: BTreeMap<String, i64>,
     /// Dispatched (派单) in the period, and of those signed for in time.
-    dispatched: i64,
-    accepted_on_time: i64,
+    pub(crate) dispatched: i64,
+    pub(crate) accepted_on_time: i64,
     /// Replies due in the period (up to today), those given by the due day, the rest.
-    due: i64,
-    replied_on_time: i64,
-    overdue: i64,
-    replied: i64,
+    pub(crate) due: i64,
+    pub(crate) replied_on_time: i64,
+    pub(crate) overdue: i64,
+    pub(crate) replied: i64,
     /// Followed up (回访) in the period, and what those found.
-    visited: i64,
-    resolved: i64,
-    satisfied: i64,
-    basically_satisfied: i64,
-    unsatisfied: i64,
-    closed: i64,
-    returned: i64,
-    reopened: i64,
+    pub(crate) visited: i64,
+    pub(crate) resolved: i64,
+    pub(crate) satisfied: i64,
+    pub(crate) basically_satisfied: i64,
+    pub(crate) unsatisfied: i64,
+    pub(crate) closed: i64,
+    pub(crate) returned: i64,
+    pub(crate) reopened: i64,
     /// Repeats merged into an earlier request.
-    duplicates: i64,
-    handed_off: i64,
-    extended: i64,
-    supervised: i64,
-    escalated: i64,
+    pub(crate) duplicates: i64,
+    pub(crate) handed_off: i64,
+    pub(crate) extended: i64,
+    pub(crate) supervised: i64,
+    pub(crate) escalated: i64,
     /// 响应率: accepted_on_time ÷ dispatched (absent without a dispatch).
     #[serde(skip_serializing_if = "Option::is_none")]
-    response_rate: Option<f64>,
+    pub(crate) response_rate: Option<f64>,
     /// 按时办结率: replied_on_time ÷ due.
     #[serde(skip_serializing_if = "Option::is_none")]
-    on_time_rate: Option<f64>,
+    pub(crate) on_time_rate: Option<f64>,
     /// 解决率: resolved ÷ visited.
     #[serde(skip_serializing_if = "Option::is_none")]
-    resolution_rate: Option<f64>,
+    pub(crate) resolution_rate: Option<f64>,
     /// 满意率: (satisfied + basically satisfied) ÷ visited.
     #[serde(skip_serializing_if = "Option::is_none")]
-    satisfaction_rate: Option<f64>,
+    pub(crate) satisfaction_rate: Option<f64>,
     /// 回访率: visited ÷ replied.
     #[serde(skip_serializing_if = "Option::is_none")]
-    follow_up_rate: Option<f64>,
+    pub(crate) follow_up_rate: Option<f64>,
     /// Repeats ÷ received.
     #[serde(skip_serializing_if = "Option::is_none")]
-    repeat_rate: Option<f64>,
+    pub(crate) repeat_rate: Option<f64>,
 }
 
 /// Case figures of the summary, each step counted by its own day.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseFigures {
     /// Leads (线索) that came in during the period.
-    total: i64,
+    pub(crate) total: i64,
     /// Filed (立案) in the period.
-    filed: i64,
+    pub(crate) filed: i64,
     /// Decided (决定) in the period, and of those within the decision period.
-    decided: i64,
-    decided_on_time: i64,
+    pub(crate) decided: i64,
+    pub(crate) decided_on_time: i64,
     /// Closed (结案) in the period.
-    closed: i64,
+    pub(crate) closed: i64,
     /// Decisions that needed legal review (法制审核), and those with an approving one.
-    review_required: i64,
-    reviewed: i64,
+    pub(crate) review_required: i64,
+    pub(crate) reviewed: i64,
     /// Decisions that needed collective discussion (集体讨论), and those discussed.
-    discussion_required: i64,
-    discussed: i64,
+    pub(crate) discussion_required: i64,
+    pub(crate) discussed: i64,
     /// Decided cases with an audio or video record (全过程记录).
-    recorded: i64,
+    pub(crate) recorded: i64,
     /// Decisions published (公示), and those within seven working days.
-    published: i64,
-    published_on_time: i64,
+    pub(crate) published: i64,
+    pub(crate) published_on_time: i64,
     /// Average days from discovery to filing, and from filing to decision.
-    avg_days_to_filing: f64,
-    avg_days_to_decision: f64,
+    pub(crate) avg_days_to_filing: f64,
+    pub(crate) avg_days_to_decision: f64,
     /// Fines decided, and fines and late charges paid (fen).
-    fines_imposed_fen: i64,
-    fines_collected_fen: i64,
-    late_charges_fen: i64,
+    pub(crate) fines_imposed_fen: i64,
+    pub(crate) fines_collected_fen: i64,
+    pub(crate) late_charges_fen: i64,
     /// Officer actions refused because an officer was not certified.
-    certification_refusals: i64,
+    pub(crate) certification_refusals: i64,
     /// Leads declined (不予立案) and cases terminated (终止) in the period.
-    not_filed: i64,
-    terminated: i64,
+    pub(crate) not_filed: i64,
+    pub(crate) terminated: i64,
 }
 
 /// One division's figures from every service.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Figures {
     /// Complaint figures; null when the complaints service is unavailable.
-    complaints: Option<ComplaintFigures>,
+    pub(crate) complaints: Option<ComplaintFigures>,
     /// Case figures; null when the cases service is unavailable.
-    cases: Option<CaseFigures>,
+    pub(crate) cases: Option<CaseFigures>,
     /// Training figures; null when the training service is unavailable.
-    training: Option<TrainingStats>,
+    pub(crate) training: Option<TrainingStats>,
     /// True when some service did not answer.
-    partial: bool,
+    pub(crate) partial: bool,
     /// The services that did not answer.
-    unavailable: Vec<&'static str>,
+    pub(crate) unavailable: Vec<&'static str>,
 }
 
 /// A township's row of the summary.
@@ -269,7 +269,7 @@ const MAX_ROWS: usize = 200;
 
 /// One division's figures from every service at once; a service that is
 /// down leaves its part null and is named.
-async fn gather(
+pub(crate) async fn gather(
     state: &AppState,
     identity: &Identity,
     division_code: String,
