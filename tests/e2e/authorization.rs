@@ -246,7 +246,9 @@ fn probe(
                 "/api/v1/registers/normative-documents/{}",
                 fx.pick(&fx.register_entry, target)
             ),
-            Some(json!({ "division_code": d, "title": "通知", "dated": "2025-03-01", "version": 99 })),
+            Some(
+                json!({ "division_code": d, "title": "通知", "dated": "2025-03-01", "version": 99 }),
+            ),
             Outside::NotFound,
         ),
         ("DELETE", "/api/v1/registers/{register}/{id}") => (

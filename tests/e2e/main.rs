@@ -14,6 +14,7 @@ mod identity;
 mod oversight;
 mod power_list;
 mod records;
+mod report;
 mod resilience;
 mod training;
 

@@ -139,7 +139,7 @@ async fn the_summary_lists_every_registered_township_beside_the_total() {
             .await;
         assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 
-        // A township's leader sees its own figures, no other township's row.
+        // A township's leader sees its own figures and row, no other township's.
         let leader = sandbox
             .account("township.leader", &["leader"], TOWNSHIP)
             .await;
@@ -150,7 +150,10 @@ async fn the_summary_lists_every_registered_township_beside_the_total() {
             .await
             .unwrap();
         assert_eq!(own["complaints"]["received"], 3, "{own}");
-        assert_eq!(own["townships"], json!([]));
+        let rows = own["townships"].as_array().unwrap();
+        assert_eq!(rows.len(), 1, "{own}");
+        assert_eq!(rows[0]["division_code"], TOWNSHIP);
+        assert_eq!(rows[0]["complaints"]["received"], 3);
         // Nor may it rename the county's divisions.
         let refused = sandbox
             .client

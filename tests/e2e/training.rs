@@ -7,13 +7,18 @@ use serde_json::{Value, json};
 
 use crate::authorization::id_number;
 
-async fn post(sandbox: &Sandbox, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn post(
+    sandbox: &Sandbox,
+    token: &str,
+    path: &str,
+    body: Value,
+) -> (StatusCode, Value) {
     let response = sandbox.post_as(token, path, &body).await;
     let status = response.status();
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn person(
+pub(crate) async fn person(
     sandbox: &Sandbox,
     token: &str,
     n: usize,
@@ -51,7 +56,7 @@ async fn figures(sandbox: &Sandbox, token: &str) -> (Value, Value, Value) {
     )
 }
 
-fn results(people: &[String], score: f64) -> Value {
+pub(crate) fn results(people: &[String], score: f64) -> Value {
     Value::Array(
         people
             .iter()

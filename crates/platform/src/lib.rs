@@ -4,8 +4,8 @@
 
 pub mod auth;
 pub mod category;
-pub mod complaint_category;
 pub mod codes;
+pub mod complaint_category;
 pub mod config;
 pub mod db;
 pub mod division;

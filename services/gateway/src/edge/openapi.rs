@@ -39,9 +39,9 @@ use crate::{
     rest::divisions,
     rest::lists,
     rest::oversight,
+    rest::public,
     rest::registers,
     rest::report,
-    rest::public,
     rest::routing,
     rest::training,
 };

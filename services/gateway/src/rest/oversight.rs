@@ -228,9 +228,8 @@ pub async fn summary(
         .divisions_under(&scope)
         .await?
         .into_iter()
-        .filter(|d| {
-            d.code.level() == fazhi_platform::division::DivisionLevel::Township && d.code != scope
-        })
+        // A township's own summary has one row: its own.
+        .filter(|d| d.code.level() == fazhi_platform::division::DivisionLevel::Township)
         .take(MAX_ROWS)
         .collect();
     let rows = futures::future::join_all(townships.into_iter().map(|township| {

@@ -214,9 +214,8 @@ pub fn check(register: Register, caller: &Caller, given: &Given<'_>) -> Result<C
         ));
     }
     let title = text::required("title", given.title, 200, Lines::One)?;
-    let dated = day("dated", Some(given.dated))?.ok_or_else(|| {
-        Error::invalid_field("dated", Code::Required, "dated must not be empty")
-    })?;
+    let dated = day("dated", Some(given.dated))?
+        .ok_or_else(|| Error::invalid_field("dated", Code::Required, "dated must not be empty"))?;
     let mut checked = Checked {
         division_code: division,
         title,
@@ -305,7 +304,11 @@ mod tests {
             ..given
         };
         let err = check(Register::NormativeDocuments, &township(), &given).unwrap_err();
-        assert_eq!(err.field.as_deref(), Some("filed_on"), "filed before issued");
+        assert_eq!(
+            err.field.as_deref(),
+            Some("filed_on"),
+            "filed before issued"
+        );
         let given = Given {
             filed_on: Some("2025-03-05"),
             corrected_on: Some("2025-04-01"),

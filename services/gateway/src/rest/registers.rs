@@ -253,7 +253,12 @@ pub async fn create(
         ));
     }
     let checked = check(register, &identity.caller, &given(&body))?;
-    let new = entry(register, &identity, uuid::Uuid::now_v7().to_string(), checked);
+    let new = entry(
+        register,
+        &identity,
+        uuid::Uuid::now_v7().to_string(),
+        checked,
+    );
     state
         .gate
         .store

@@ -69,9 +69,12 @@ impl Writer<'_> {
         let now = pick(&self.inputs.this);
         let before = self.inputs.last.as_ref().map(&pick);
         let source = self.summary(field);
-        let span = self
-            .report
-            .figure(label, now.to_string(), before.map(|b| b.to_string()), source);
+        let span = self.report.figure(
+            label,
+            now.to_string(),
+            before.map(|b| b.to_string()),
+            source,
+        );
         (span, now)
     }
 
@@ -101,18 +104,22 @@ pub fn compose(inputs: &Inputs) -> Report {
     w.report.placeholder(format!(
         "【总述：{year}年贯彻落实上级决策部署、推进法治政府建设的总体情况，由本单位填写】"
     ));
-    w.report
-        .heading(1, "一、落实党政主要负责人履行推进法治建设第一责任人职责，将法治建设摆在突出位置");
+    w.report.heading(
+        1,
+        "一、落实党政主要负责人履行推进法治建设第一责任人职责，将法治建设摆在突出位置",
+    );
     w.report.placeholder(
         "【领导小组设立、第一责任人履职、班子会议研究部署法治建设等情况，由本单位填写】",
     );
-    w.report.heading(1, "二、推进法治政府建设工作的主要措施和成效");
+    w.report
+        .heading(1, "二、推进法治政府建设工作的主要措施和成效");
     w.report.heading(2, "（一）学习贯彻习近平法治思想");
     w.report
         .placeholder("【理论中心组学习、班子成员学法等情况，由本单位填写】");
     w.report
         .heading(2, "（二）完善政府机构职能体系，以更好地发挥政府作用");
-    w.report.placeholder("【职能配置、职能转变等情况，由本单位填写】");
+    w.report
+        .placeholder("【职能配置、职能转变等情况，由本单位填写】");
     normative_documents(&mut w);
     emergency_plans(&mut w);
     enforcement(&mut w);
@@ -205,9 +212,18 @@ fn emergency_plans(w: &mut Writer<'_>) {
         .collect();
     w.report
         .heading(2, "（四）健全突发事件应对体系，依法预防和处置重大突发事件");
-    let s1 = w.register("emergency-plans", &format!("本级总体预案条数（{year}年制定或修订）"));
-    let s2 = w.register("emergency-plans", &format!("本级专项预案条数（{year}年制定或修订）"));
-    let s3 = w.register("emergency-plans", &format!("至{year}年末有预案的村（社区）数"));
+    let s1 = w.register(
+        "emergency-plans",
+        &format!("本级总体预案条数（{year}年制定或修订）"),
+    );
+    let s2 = w.register(
+        "emergency-plans",
+        &format!("本级专项预案条数（{year}年制定或修订）"),
+    );
+    let s3 = w.register(
+        "emergency-plans",
+        &format!("至{year}年末有预案的村（社区）数"),
+    );
     let s4 = format!(
         "GET /api/v1/divisions?under={} → 村（社区）数",
         w.inputs.division.code
@@ -239,10 +255,16 @@ fn enforcement(w: &mut Writer<'_>) {
         "training.certificate_holders_section_level",
         |y| y.training.certificate_holders_section_level,
     );
-    let rate = w.rate("执法人员持证率", "training.certification_rate", |y| {
-        percent(y.training.certification_rate)
-    });
-    let before = w.inputs.last.as_ref().map(|l| l.training.certification_rate);
+    let rate = w.rate(
+        "执法人员持证率",
+        "training.certification_rate",
+        |y| percent(y.training.certification_rate),
+    );
+    let before = w
+        .inputs
+        .last
+        .as_ref()
+        .map(|l| l.training.certification_rate);
     let now = w.inputs.this.training.certification_rate;
     let trend = match before {
         Some(b) if now > b + 1e-9 => "，较去年进一步提高",
@@ -261,7 +283,9 @@ fn enforcement(w: &mut Writer<'_>) {
         |y| y.training.annual_review_passed,
     );
     let spans = vec![
-        t("严格落实执法人员考试、发证、持证上岗制度，坚持“执法必持证、持证必培训、培训必考试”。目前通过考试申领执法证"),
+        t(
+            "严格落实执法人员考试、发证、持证上岗制度，坚持“执法必持证、持证必培训、培训必考试”。目前通过考试申领执法证",
+        ),
         holders,
         t("人，其中"),
         section,
@@ -280,10 +304,14 @@ fn enforcement(w: &mut Writer<'_>) {
     let (decided, recorded) = (this.decided, this.recorded);
     let (published, published_on_time) = (this.published, this.published_on_time);
     let (filed, _) = w.count("立案（件）", "cases.filed", |y| y.cases.filed);
-    let (decided_span, _) = w.count("作出处罚决定（件）", "cases.decided", |y| y.cases.decided);
-    let (on_time, _) = w.count("按期作出决定（件）", "cases.decided_on_time", |y| {
-        y.cases.decided_on_time
+    let (decided_span, _) = w.count("作出处罚决定（件）", "cases.decided", |y| {
+        y.cases.decided
     });
+    let (on_time, _) = w.count(
+        "按期作出决定（件）",
+        "cases.decided_on_time",
+        |y| y.cases.decided_on_time,
+    );
     let review = w.rate(
         "法制审核覆盖率",
         "cases.reviewed ÷ cases.review_required",
@@ -294,9 +322,11 @@ fn enforcement(w: &mut Writer<'_>) {
         "cases.discussed ÷ cases.discussion_required",
         |y| share(y.cases.discussed, y.cases.discussion_required),
     );
-    let recording = w.rate("全过程记录覆盖率", "cases.recorded ÷ cases.decided", |y| {
-        share(y.cases.recorded, y.cases.decided)
-    });
+    let recording = w.rate(
+        "全过程记录覆盖率",
+        "cases.recorded ÷ cases.decided",
+        |y| share(y.cases.recorded, y.cases.decided),
+    );
     let publicity = w.rate(
         "按时公示率",
         "cases.published_on_time ÷ cases.published",
@@ -317,7 +347,9 @@ fn enforcement(w: &mut Writer<'_>) {
             "；依法应当集体讨论的{discussion_required}件中经集体讨论{discussed}件，覆盖率"
         )),
         discussion,
-        t(format!("；作出决定的{decided}件中全过程记录{recorded}件，覆盖率")),
+        t(format!(
+            "；作出决定的{decided}件中全过程记录{recorded}件，覆盖率"
+        )),
         recording,
         t(format!(
             "；公示处罚决定{published}件，其中{published_on_time}件在七个工作日内公示，按时公示率"
@@ -330,9 +362,11 @@ fn enforcement(w: &mut Writer<'_>) {
 
 fn outreach(w: &mut Writer<'_>) {
     w.report.heading(2, "（六）全面提高法治思维和依法行政能力");
-    let (events, e) = w.count("普法宣传活动（次）", "training.outreach_events", |y| {
-        y.training.outreach_events
-    });
+    let (events, e) = w.count(
+        "普法宣传活动（次）",
+        "training.outreach_events",
+        |y| y.training.outreach_events,
+    );
     let (materials, _) = w.count(
         "派发宣传资料（份）",
         "training.outreach_materials",
@@ -374,9 +408,16 @@ fn outreach(w: &mut Writer<'_>) {
             format!("{village}（{}）", e.title)
         })
         .collect();
-    let source = w.register("demonstration-villages", &format!("至{}年末的条数", w.inputs.year));
+    let source = w.register(
+        "demonstration-villages",
+        &format!("至{}年末的条数", w.inputs.year),
+    );
     let count = w.plain("民主法治示范村（个）", honours.len(), source);
-    let mut spans = vec![t("民主法治示范村创建：至年末共有民主法治示范村"), count, t("个")];
+    let mut spans = vec![
+        t("民主法治示范村创建：至年末共有民主法治示范村"),
+        count,
+        t("个"),
+    ];
     if !honours.is_empty() {
         spans.push(t(format!("：{}", honours.join("、"))));
     }
@@ -386,7 +427,8 @@ fn outreach(w: &mut Writer<'_>) {
 
 fn complaints_and_exams(w: &mut Writer<'_>) {
     let year = w.inputs.year;
-    w.report.heading(2, "（七）提高依法行政水平，加强法治教育培训");
+    w.report
+        .heading(2, "（七）提高依法行政水平，加强法治教育培训");
     let (received, r) = w.count("受理投诉（宗）", "complaints.received", |y| {
         y.complaints.received
     });
@@ -402,15 +444,21 @@ fn complaints_and_exams(w: &mut Writer<'_>) {
         let span = w.plain(&format!("投诉内容：{name}（宗）"), n, source);
         concern.push((name.to_owned(), span));
     }
-    let (replied, _) = w.count("已答复（宗）", "complaints.replied", |y| y.complaints.replied);
+    let (replied, _) = w.count("已答复（宗）", "complaints.replied", |y| {
+        y.complaints.replied
+    });
     let on_time = w.rate("按时办结率", "complaints.on_time_rate", |y| {
         y.complaints.on_time_rate.map_or("—".to_owned(), percent)
     });
     let satisfaction = w.rate("满意率", "complaints.satisfaction_rate", |y| {
-        y.complaints.satisfaction_rate.map_or("—".to_owned(), percent)
+        y.complaints
+            .satisfaction_rate
+            .map_or("—".to_owned(), percent)
     });
     let mut spans = vec![
-        t("建立健全行政执法投诉举报制度，通过投诉信箱、信访大厅、群众诉求服务站、12345热线等渠道受理投诉。"),
+        t(
+            "建立健全行政执法投诉举报制度，通过投诉信箱、信访大厅、群众诉求服务站、12345热线等渠道受理投诉。",
+        ),
         t(format!("{year}年共受理投诉")),
         received,
         t(format!("宗{}", change(r, before))),
@@ -442,12 +490,16 @@ fn complaints_and_exams(w: &mut Writer<'_>) {
             .cloned()
     };
     let (registered, sat) = exam(&w.inputs.this).map_or((0, 0), |e| (e.registered, e.sat));
-    let participation = w.rate("学法考试参考率", "training.exams[law_study].participation_rate", |y| {
-        exam(y).map_or("—".to_owned(), |e| share(e.sat, e.registered))
-    });
-    let excellent = w.rate("学法考试优秀率", "training.exams[law_study].excellent_rate", |y| {
-        exam(y).map_or("—".to_owned(), |e| share(e.excellent, e.sat))
-    });
+    let participation = w.rate(
+        "学法考试参考率",
+        "training.exams[law_study].participation_rate",
+        |y| exam(y).map_or("—".to_owned(), |e| share(e.sat, e.registered)),
+    );
+    let excellent = w.rate(
+        "学法考试优秀率",
+        "training.exams[law_study].excellent_rate",
+        |y| exam(y).map_or("—".to_owned(), |e| share(e.excellent, e.sat)),
+    );
     let spans = vec![
         t(format!(
             "积极落实学法考试常态化：{year}年应参加学法考试{registered}人，实际参考{sat}人，参考率"
@@ -466,7 +518,10 @@ fn complaints_and_exams(w: &mut Writer<'_>) {
         .filter(|e| e.dated <= end)
         .map(|e| e.division_code.as_str())
         .collect();
-    let source = w.register("legal-advisers", &format!("至{year}年末聘有法律顾问的村（社区）数"));
+    let source = w.register(
+        "legal-advisers",
+        &format!("至{year}年末聘有法律顾问的村（社区）数"),
+    );
     let count = w.plain("聘请法律顾问的村（社区）（个）", advised.len(), source);
     w.report.paragraph(vec![
         t("推进一村（社区）一法律顾问：至年末"),

@@ -87,8 +87,9 @@ pub async fn annual(
             "format must be one of markdown, html, docx, json",
         ));
     }
-    let division = query::scoped_division(&identity.caller, "division", params.division.as_deref())?
-        .unwrap_or_else(|| identity.caller.scope.clone());
+    let division =
+        query::scoped_division(&identity.caller, "division", params.division.as_deref())?
+            .unwrap_or_else(|| identity.caller.scope.clone());
     let year = match params.year.parse::<i32>() {
         Ok(y) if (1990..=9998).contains(&y) => y,
         _ => {
@@ -117,7 +118,10 @@ pub async fn annual(
         response
     };
     Ok(match format {
-        "html" => typed("text/html; charset=utf-8", render::html(&report).into_bytes()),
+        "html" => typed(
+            "text/html; charset=utf-8",
+            render::html(&report).into_bytes(),
+        ),
         "docx" => {
             let bytes = tokio::task::spawn_blocking(move || render::docx(&report))
                 .await
@@ -164,13 +168,8 @@ async fn inputs(
     division: &DivisionCode,
     year: i32,
 ) -> Result<Inputs, Problem> {
-    let period = |y: i32| {
-        query::period(
-            ("year", Some(&y.to_string())),
-            ("from", None),
-            ("to", None),
-        )
-    };
+    let period =
+        |y: i32| query::period(("year", Some(&y.to_string())), ("from", None), ("to", None));
     let code = division.as_str().to_owned();
     let (this, last) = tokio::join!(
         gather(state, identity, code.clone(), period(year)?),
@@ -202,7 +201,13 @@ async fn inputs(
         let end = end.clone();
         async move {
             store
-                .register_entries(register.code(), division, (None, Some(&end)), None, i64::MAX)
+                .register_entries(
+                    register.code(),
+                    division,
+                    (None, Some(&end)),
+                    None,
+                    i64::MAX,
+                )
                 .await
         }
     };

@@ -45,7 +45,9 @@ pub fn markdown(report: &Report) -> String {
     for line in &report.signature {
         out.push_str(&format!("{line}  \n"));
     }
-    out.push_str(&format!("\n## {APPENDIX}\n\n| 序号 | 数据项 | 本年 | 上年 | 来源 |\n|---|---|---|---|---|\n"));
+    out.push_str(&format!(
+        "\n## {APPENDIX}\n\n| 序号 | 数据项 | 本年 | 上年 | 来源 |\n|---|---|---|---|---|\n"
+    ));
     for f in &report.figures {
         out.push_str(&format!(
             "| {} | {} | {} | {} | `{}` |\n",
@@ -58,11 +60,7 @@ pub fn markdown(report: &Report) -> String {
     }
     out.push('\n');
     for (i, _) in report.figures.iter().enumerate() {
-        out.push_str(&format!(
-            "[^{}]: {}\n",
-            i + 1,
-            footnote_text(report, i)
-        ));
+        out.push_str(&format!("[^{}]: {}\n", i + 1, footnote_text(report, i)));
     }
     out
 }
@@ -89,10 +87,9 @@ pub fn html(report: &Report) -> String {
         match block {
             Block::Heading(1, text) => out.push_str(&format!("<h2>{}</h2>\n", escape(text))),
             Block::Heading(_, text) => out.push_str(&format!("<h3>{}</h3>\n", escape(text))),
-            Block::Placeholder(text) => out.push_str(&format!(
-                "<p class=\"placeholder\">{}</p>\n",
-                escape(text)
-            )),
+            Block::Placeholder(text) => {
+                out.push_str(&format!("<p class=\"placeholder\">{}</p>\n", escape(text)))
+            }
             Block::Paragraph(spans) => {
                 out.push_str("<p>");
                 for span in spans {
@@ -162,7 +159,11 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, Error> {
     for block in &report.blocks {
         let paragraph = match block {
             Block::Heading(level, text) => {
-                let font = if *level == 1 { "黑体" } else { "楷体_GB2312" };
+                let font = if *level == 1 {
+                    "黑体"
+                } else {
+                    "楷体_GB2312"
+                };
                 Paragraph::new().first_line_chars(200).add_run(
                     Run::new()
                         .add_text(text)
@@ -179,11 +180,10 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, Error> {
                     match span {
                         Span::Text(text) => p = p.add_run(body_run(text)),
                         Span::Figure(i) => {
-                            let note = Footnote::new().add_content(
-                                Paragraph::new().add_run(
+                            let note =
+                                Footnote::new().add_content(Paragraph::new().add_run(
                                     Run::new().add_text(footnote_text(report, *i)).size(18),
-                                ),
-                            );
+                                ));
                             p = p
                                 .add_run(body_run(&report.figures[*i].value))
                                 .add_run(Run::new().add_footnote_reference(note));
