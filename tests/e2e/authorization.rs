@@ -324,6 +324,12 @@ fn probe(
             None,
             Outside::NotFound,
         ),
+        ("GET", "/api/v1/oversight/warnings") => (
+            Method::GET,
+            format!("{path}?division={d}"),
+            None,
+            Outside::Forbidden,
+        ),
         ("GET", "/api/v1/reports/annual") => (
             Method::GET,
             format!("{path}?division={d}&year=2025&format=json"),

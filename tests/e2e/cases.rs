@@ -8,7 +8,12 @@ use serde_json::{Value, json};
 
 use crate::authorization::id_number;
 
-async fn post(sandbox: &Sandbox, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn post(
+    sandbox: &Sandbox,
+    token: &str,
+    path: &str,
+    body: Value,
+) -> (StatusCode, Value) {
     let response = sandbox.post_as(token, path, &body).await;
     let status = response.status();
     (status, response.json().await.unwrap_or(Value::Null))
@@ -75,12 +80,12 @@ fn power_item(code: &str, holders: Value) -> Value {
 /// A township ready for cases: the power item recorded by the county, the
 /// township's leader, and two officers certified there (numbered from
 /// `first`).
-struct Township {
-    leader: String,
-    officers: Vec<String>,
+pub(crate) struct Township {
+    pub(crate) leader: String,
+    pub(crate) officers: Vec<String>,
 }
 
-async fn township(sandbox: &Sandbox, name: &str, first: usize) -> Township {
+pub(crate) async fn township(sandbox: &Sandbox, name: &str, first: usize) -> Township {
     let county = sandbox
         .account(&format!("county.{name}"), &["county_overseer"], COUNTY)
         .await;
@@ -102,7 +107,7 @@ async fn township(sandbox: &Sandbox, name: &str, first: usize) -> Township {
     Township { leader, officers }
 }
 
-fn lead() -> Value {
+pub(crate) fn lead() -> Value {
     json!({
         "division_code": TOWNSHIP, "source": "inspection",
         "party": { "kind": "person", "name": "王五", "id_number": id_number(799) },

@@ -17,6 +17,7 @@ mod records;
 mod report;
 mod resilience;
 mod training;
+mod warnings;
 
 /// SHA-256 of `bytes` as 64 lower-case hexadecimal digits.
 pub fn sha256_hex(bytes: &[u8]) -> String {

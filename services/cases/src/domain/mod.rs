@@ -12,6 +12,7 @@ mod publicity;
 mod record;
 mod recusal;
 mod simple;
+mod watch;
 
 pub use case::*;
 pub use coercion::*;
@@ -23,6 +24,7 @@ pub use publicity::*;
 pub use record::*;
 pub use recusal::*;
 pub use simple::*;
+pub use watch::*;
 
 use fazhi_platform::{Code, Error, ErrorKind};
 

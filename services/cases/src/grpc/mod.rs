@@ -13,6 +13,7 @@ mod publicity;
 mod records;
 mod spot;
 mod steps;
+mod warnings;
 
 pub use certification::Certifier;
 use convert::*;
@@ -389,6 +390,19 @@ impl CaseService for CasesApi {
         request: Request<pb::VerifyCaseHistoryRequest>,
     ) -> Result<Response<pb::HistoryVerification>, Status> {
         cases::verify_case_history(self, request).await
+    }
+
+    async fn list_warnings(
+        &self,
+        request: Request<fazhi_proto::common::v1::ListWarningsRequest>,
+    ) -> Result<Response<fazhi_proto::common::v1::ListWarningsResponse>, Status> {
+        let caller = auth::caller(&request)?;
+        if !(caller.may(Permission::CaseRead) || caller.may(Permission::OversightRead)) {
+            return Err(auth::forbidden(Permission::OversightRead).into());
+        }
+        let r = request.into_inner();
+        let division = caller.narrow_code("division_code", &r.division_code)?;
+        Ok(Response::new(self.warnings(&division).await?))
     }
 
     async fn get_stats(

@@ -18,6 +18,7 @@ use tonic::{Request, Response, Status};
 mod push;
 mod routing;
 mod stats;
+mod warnings;
 mod workflow;
 
 use crate::{
@@ -245,6 +246,20 @@ impl ComplaintService for ComplaintsApi {
         }))
     }
 
+    async fn list_warnings(
+        &self,
+        request: Request<fazhi_proto::common::v1::ListWarningsRequest>,
+    ) -> Result<Response<fazhi_proto::common::v1::ListWarningsResponse>, Status> {
+        let caller = auth::caller(&request)?;
+        if !(caller.may(Permission::ComplaintRead) || caller.may(Permission::OversightRead)) {
+            return Err(auth::forbidden(Permission::OversightRead).into());
+        }
+        let r = request.into_inner();
+        Ok(Response::new(
+            self.warnings(&caller, &r.division_code).await?,
+        ))
+    }
+
     async fn get_stats(
         &self,
         request: Request<pb::GetStatsRequest>,
@@ -330,6 +345,7 @@ fn filter(
         received_from: period.start,
         received_to: period.end,
         due_between: None,
+        awaiting_sign_for: false,
         viewer: Some((caller.scope.as_str().to_owned(), caller.subject.clone())),
     })
 }

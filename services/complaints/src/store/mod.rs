@@ -129,6 +129,8 @@ pub struct Filter {
     pub received_to: Option<DateTime<Utc>>,
     /// Only those not yet replied whose reply is due in `[from, before)`.
     pub due_between: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Only those dispatched and not yet signed for (签收).
+    pub awaiting_sign_for: bool,
     /// Who is looking (their division and subject): reports about
     /// enforcement conduct naming them are left out.
     pub viewer: Option<(String, String)>,
@@ -293,6 +295,7 @@ impl Store {
              AND ($10 = 0 OR status IN ('received', 'dispatched', 'accepted', 'returned')) \
              AND (concerns_unit IS NULL OR substr($11, 1, length(concerns_unit)) <> concerns_unit) \
              AND (concerns_officer IS NULL OR (concerns_officer <> $12 AND 'account:' || concerns_officer <> $12)) \
+             AND ($13 = 0 OR status = 'dispatched') \
              ORDER BY received_at DESC, id DESC LIMIT $7"
         ))
         .bind(low)
@@ -307,6 +310,7 @@ impl Store {
         .bind(i64::from(filter.due_between.is_some()))
         .bind(filter.viewer.as_ref().map(|v| v.0.clone()).unwrap_or_default())
         .bind(filter.viewer.as_ref().map(|v| v.1.clone()).unwrap_or_default())
+        .bind(i64::from(filter.awaiting_sign_for))
         .fetch_all(self.db.pool())
         .await?;
         rows.iter().map(decode).collect()

@@ -44,6 +44,7 @@ use crate::{
     rest::report,
     rest::routing,
     rest::training,
+    rest::warnings,
 };
 
 /// A file's bytes: an uploaded list, a downloaded export.
@@ -62,7 +63,7 @@ pub struct File(Vec<u8>);
         description = "Rule-of-law government work for a county and its townships: complaint intake, enforcement cases, training and certificates, county oversight. Errors are RFC 9457 problem documents with a stable `code`.",
         version = "1"
     ),
-    components(schemas(Problem, codes::FileFormat, codes::ListKind, codes::TableFormat, codes::RegisterName, codes::ReportFormat)),
+    components(schemas(Problem, codes::FileFormat, codes::ListKind, codes::TableFormat, codes::RegisterName, codes::ReportFormat, codes::WarningLevelCode)),
     servers((url = "/", description = "This Fazhi gateway")),
     tags(
         (name = "auth", description = "Login and the caller's identity"),
@@ -112,6 +113,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(registers::update, registers::delete))
         .routes(routes!(registers::import))
         .routes(routes!(report::annual))
+        .routes(routes!(warnings::list))
         .routes(routes!(admin::list_accounts, admin::create_account))
         .routes(routes!(admin::disable_account))
         .routes(routes!(admin::enable_account))

@@ -275,6 +275,14 @@ pub enum RegisterName {
     DemonstrationVillages,
 }
 
+/// How close a deadline is: yellow while near, red once passed.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningLevelCode {
+    Yellow,
+    Red,
+}
+
 /// How the annual report is answered.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

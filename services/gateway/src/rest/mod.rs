@@ -17,3 +17,4 @@ pub(crate) mod registers;
 pub(crate) mod report;
 pub(crate) mod routing;
 pub(crate) mod training;
+pub(crate) mod warnings;

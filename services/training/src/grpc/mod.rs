@@ -8,6 +8,7 @@ mod imports;
 mod people;
 mod records;
 mod stats;
+mod warnings;
 
 use convert::*;
 use fazhi_platform::Code;
@@ -283,6 +284,19 @@ impl TrainingService for TrainingApi {
         request: Request<pb::RecordOutreachRequest>,
     ) -> Result<Response<pb::OutreachEvent>, Status> {
         records::record_outreach(self, request).await
+    }
+
+    async fn list_warnings(
+        &self,
+        request: Request<fazhi_proto::common::v1::ListWarningsRequest>,
+    ) -> Result<Response<fazhi_proto::common::v1::ListWarningsResponse>, Status> {
+        let caller = fazhi_platform::auth::caller(&request)?;
+        if !(caller.may(Permission::TrainingRead) || caller.may(Permission::OversightRead)) {
+            return Err(fazhi_platform::auth::forbidden(Permission::OversightRead).into());
+        }
+        let r = request.into_inner();
+        let scope = caller.narrow_code("division_code", &r.division_code)?;
+        Ok(Response::new(self.warnings(&scope).await?))
     }
 
     async fn get_stats(

@@ -14,6 +14,7 @@ mod certificates;
 mod figures;
 mod people;
 mod records;
+mod watch;
 
 pub use figures::{Counts, PeriodFigures};
 

@@ -1,0 +1,53 @@
+//! Deadlines near or passed (预警) on the caller's cases.
+
+use chrono::Days;
+use fazhi_platform::{DivisionCode, Error, time};
+use fazhi_proto::common::v1 as common;
+
+use super::{CasesApi, today};
+use crate::domain;
+
+/// Cases one answer looks at, and warnings it holds, at most.
+const MAX_CASES: i64 = 10_000;
+const MAX_WARNINGS: usize = 1_000;
+
+impl CasesApi {
+    pub(super) async fn warnings(
+        &self,
+        division: &DivisionCode,
+    ) -> Result<common::ListWarningsResponse, Error> {
+        let today = today();
+        let watched = self.store.watched_cases(division, MAX_CASES + 1).await?;
+        let mut truncated = watched.len() as i64 > MAX_CASES;
+        let mut warnings = Vec::new();
+        for (case, published) in watched.iter().take(MAX_CASES as usize) {
+            for d in domain::deadlines(case, *published, &self.rules, &self.calendar, today) {
+                let level = if d.due_on < today {
+                    common::WarningLevel::Red
+                } else if d.due_on <= today + Days::new(d.near_days) {
+                    common::WarningLevel::Yellow
+                } else {
+                    continue;
+                };
+                let item = case.power_item_code.as_deref().unwrap_or("未立案");
+                warnings.push(common::Warning {
+                    kind: d.kind.to_owned(),
+                    level: level as i32,
+                    record_id: case.id.clone(),
+                    division_code: case.division.as_str().to_owned(),
+                    due_at: Some(time::to_timestamp(time::end_of_china_day(d.due_on))),
+                    title: format!("案件 {}（{item}）", &case.id[..case.id.len().min(8)]),
+                });
+            }
+        }
+        warnings.sort_by_key(|w| w.due_at.map(|t| (t.seconds, t.nanos)));
+        if warnings.len() > MAX_WARNINGS {
+            warnings.truncate(MAX_WARNINGS);
+            truncated = true;
+        }
+        Ok(common::ListWarningsResponse {
+            warnings,
+            truncated,
+        })
+    }
+}

@@ -1,0 +1,73 @@
+//! Deadlines near or passed (预警): sign-for limits of dispatched complaints
+//! and replies not yet given, for the caller's divisions.
+
+use chrono::{DateTime, Duration, Utc};
+use fazhi_platform::{Error, auth::Caller, complaint_category, time};
+use fazhi_proto::common::v1 as common;
+
+use super::{ComplaintsApi, filter};
+use crate::domain::Complaint;
+
+/// Warnings one answer holds at most.
+const MAX_WARNINGS: usize = 1_000;
+/// A sign-for limit is near within these hours.
+const SIGN_FOR_NEAR_HOURS: i64 = 4;
+
+fn warning(kind: &str, c: &Complaint, due: DateTime<Utc>, now: DateTime<Utc>) -> common::Warning {
+    let category =
+        complaint_category::category_by_code(&c.category).map_or(c.category.as_str(), |k| k.name);
+    common::Warning {
+        kind: kind.to_owned(),
+        level: if due < now {
+            common::WarningLevel::Red
+        } else {
+            common::WarningLevel::Yellow
+        } as i32,
+        record_id: c.id.clone(),
+        division_code: c.division_code.as_str().to_owned(),
+        due_at: Some(time::to_timestamp(due)),
+        title: format!("投诉 {}（{category}）", c.tracking_code),
+    }
+}
+
+impl ComplaintsApi {
+    pub(super) async fn warnings(
+        &self,
+        caller: &Caller,
+        division: &str,
+    ) -> Result<common::ListWarningsResponse, Error> {
+        let now = time::now();
+        // Replies due by the end of the next working day, and those past due.
+        let next = self.calendar.add_working_days(time::china_date(now), 1);
+        let mut replies = filter(caller, division, None, "period")?;
+        replies.due_between = Some((
+            now - Duration::days(365 * 100),
+            time::end_of_china_day(next),
+        ));
+        let limit = MAX_WARNINGS as i64 + 1;
+        let late = self.store.list(&replies, None, limit).await?;
+        let mut signing = filter(caller, division, None, "period")?;
+        signing.awaiting_sign_for = true;
+        let dispatched = self.store.list(&signing, None, limit).await?;
+        let mut truncated = late.len() > MAX_WARNINGS || dispatched.len() > MAX_WARNINGS;
+        let mut warnings: Vec<common::Warning> = late
+            .iter()
+            .take(MAX_WARNINGS)
+            .map(|c| warning("complaint_reply", c, c.reply_due, now))
+            .collect();
+        warnings.extend(dispatched.iter().take(MAX_WARNINGS).filter_map(|c| {
+            let due = c.handling.accept_due?;
+            (due < now + Duration::hours(SIGN_FOR_NEAR_HOURS))
+                .then(|| warning("complaint_accept", c, due, now))
+        }));
+        warnings.sort_by_key(|w| w.due_at.map(|t| (t.seconds, t.nanos)));
+        if warnings.len() > MAX_WARNINGS {
+            warnings.truncate(MAX_WARNINGS);
+            truncated = true;
+        }
+        Ok(common::ListWarningsResponse {
+            warnings,
+            truncated,
+        })
+    }
+}

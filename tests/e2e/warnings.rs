@@ -1,0 +1,257 @@
+//! Warnings (预警): deadlines near (yellow) or passed (red) from every
+//! service, each linking to its record, scoped, filtered and paged. Every
+//! date is set relative to today, so the test holds whenever it runs.
+
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use fazhi_e2e::{COUNTY, OTHER_TOWNSHIP, Sandbox, TOWNSHIP, backends};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::authorization::id_number;
+use crate::cases::{lead, post, township};
+
+fn today() -> NaiveDate {
+    (Utc::now() + Duration::hours(8)).date_naive()
+}
+
+fn rfc3339(at: chrono::DateTime<Utc>) -> String {
+    at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .to_rfc3339()
+}
+
+/// A complaint pushed with its own received time and reply due time.
+fn ticket(n: usize, received: chrono::DateTime<Utc>, due: chrono::DateTime<Utc>) -> Value {
+    json!({
+        "source": "county_12345", "external_id": format!("warn-{n}"),
+        "received_at": rfc3339(received), "due_at": rfc3339(due),
+        "channel": "hotline_12345", "type": "complaint", "category": "illegal_construction",
+        "content": "反映违建", "address": "老城镇西关村", "division_code": TOWNSHIP,
+        "complainant_name": "张三", "complainant_phone": "13812341234",
+    })
+}
+
+/// A certificate issued so that its last valid day (five years on) is
+/// `last`, with the exam and training the issue needs.
+async fn certificate_ending(sandbox: &Sandbox, county: &str, n: usize, last: NaiveDate) -> String {
+    let issued = NaiveDate::from_ymd_opt(last.year() - 5, last.month(), last.day())
+        .unwrap_or(last)
+        .succ_opt()
+        .unwrap();
+    let (status, person) = post(sandbox, county, "/api/v1/people", json!({
+        "division_code": TOWNSHIP, "name": format!("持证人{n}"), "id_number": id_number(900 + n),
+        "unit": "老城镇综合行政执法大队", "employment": "civil_servant", "enforcement_post": true,
+    }))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{person}");
+    let id = person["id"].as_str().unwrap().to_owned();
+    let before = issued - Duration::days(10);
+    for (path, body) in [
+        (
+            "/api/v1/exams",
+            json!({
+                "division_code": TOWNSHIP, "kind": "qualification", "title": "执法资格考试",
+                "held_on": before.to_string(), "results": [{ "person_id": id, "score": 86 }],
+            }),
+        ),
+        (
+            "/api/v1/training-sessions",
+            json!({
+                "division_code": TOWNSHIP, "topic": "岗前培训", "kind": "in_person",
+                "held_on": before.to_string(), "attendance": [{ "person_id": id, "hours": 8 }],
+            }),
+        ),
+        (
+            "/api/v1/certificates",
+            json!({
+                "person_id": id, "number": format!("豫执4116248{n:03}"), "issued_on": issued.to_string(),
+            }),
+        ),
+    ] {
+        let (status, body) = post(sandbox, county, path, body).await;
+        assert_eq!(status, StatusCode::CREATED, "{path}: {body}");
+        if path == "/api/v1/certificates" {
+            assert_eq!(body["valid_until"], last.to_string(), "{body}");
+            return body["id"].as_str().unwrap().to_owned();
+        }
+    }
+    unreachable!()
+}
+
+async fn warnings(sandbox: &Sandbox, token: &str, query: &str) -> Value {
+    let response = sandbox
+        .get_as(token, &format!("/api/v1/oversight/warnings?{query}"))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+fn kinds(answer: &Value) -> Vec<(String, String, String)> {
+    answer["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["kind"].as_str().unwrap().to_owned(),
+                w["level"].as_str().unwrap().to_owned(),
+                w["record_id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn deadlines_near_and_passed_are_warned_of_with_their_records() {
+    for backend in backends() {
+        let sandbox = Sandbox::start(backend).await;
+        let county = sandbox
+            .account("county.certificates", &["county_overseer"], COUNTY)
+            .await;
+        let platform = sandbox.account("county.platform", &["admin"], COUNTY).await;
+        let now = Utc::now();
+        let (status, pushed) = post(
+            &sandbox,
+            &platform,
+            "/api/v1/complaints:batch",
+            json!({ "items": [
+                ticket(1, now - Duration::days(20), now - Duration::days(1)),
+                ticket(2, now - Duration::days(1), now + Duration::hours(2)),
+                ticket(3, now - Duration::days(1), now + Duration::days(30)),
+            ]}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{pushed}");
+        let complaint = |i: usize| pushed["results"][i]["id"].as_str().unwrap().to_owned();
+        let (late, near) = (complaint(0), complaint(1));
+
+        // Two cases: one filed long past its 90 days, one due within ten.
+        let t = township(&sandbox, "watch", 40).await;
+        let mut cases = Vec::new();
+        for filed in [today() - Duration::days(200), today() - Duration::days(85)] {
+            let mut body = lead();
+            let discovered = filed - Duration::days(3);
+            body["discovered_on"] = discovered.to_string().into();
+            body["act_on"] = (discovered - Duration::days(5)).to_string().into();
+            let (status, case) = post(&sandbox, &t.leader, "/api/v1/cases", body).await;
+            assert_eq!(status, StatusCode::CREATED, "{case}");
+            let id = case["id"].as_str().unwrap().to_owned();
+            let (status, filed) = post(
+                &sandbox,
+                &t.leader,
+                &format!("/api/v1/cases/{id}/file"),
+                json!({
+                    "version": 1, "power_item_code": "330217001000", "officer_ids": t.officers,
+                    "on": filed.to_string(),
+                }),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{filed}");
+            cases.push(id);
+        }
+        let expired = certificate_ending(&sandbox, &county, 1, today() - Duration::days(4)).await;
+        let expiring = certificate_ending(&sandbox, &county, 2, today() + Duration::days(9)).await;
+        let far = certificate_ending(&sandbox, &county, 3, today() + Duration::days(200)).await;
+
+        let leader = sandbox
+            .account("watch.township", &["leader"], TOWNSHIP)
+            .await;
+        let all = warnings(&sandbox, &leader, "page_size=200").await;
+        assert_eq!(all["partial"], false);
+        let found = kinds(&all);
+        let expect = [
+            ("complaint_reply", "red", &late),
+            ("complaint_reply", "yellow", &near),
+            ("case_decision", "red", &cases[0]),
+            ("case_decision", "yellow", &cases[1]),
+            ("certificate_expiry", "red", &expired),
+            ("certificate_expiry", "yellow", &expiring),
+        ];
+        for (kind, level, id) in expect {
+            assert!(
+                found.contains(&(kind.to_owned(), level.to_owned(), id.clone())),
+                "{kind} {level} {id} missing: {all}"
+            );
+        }
+        assert!(
+            !found
+                .iter()
+                .any(|(_, _, id)| *id == complaint(2) || *id == far),
+            "{all}"
+        );
+        // In the fourth quarter, officers short of the year's hours (the two
+        // officers and the three certificate holders have none this year);
+        // never before it.
+        let short = found
+            .iter()
+            .filter(|(k, _, _)| k == "training_hours")
+            .count();
+        assert_eq!(short, if today().month() >= 10 { 5 } else { 0 }, "{all}");
+        // By deadline, each linking to its record.
+        let dues: Vec<&str> = all["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["due_at"].as_str().unwrap())
+            .collect();
+        let mut sorted = dues.clone();
+        sorted.sort_by_key(|d| chrono::DateTime::parse_from_rfc3339(d).unwrap());
+        assert_eq!(dues, sorted);
+        let first_case = all["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["record_id"] == cases[0])
+            .unwrap();
+        assert_eq!(first_case["link"], format!("/api/v1/cases/{}", cases[0]));
+        let linked = sandbox
+            .get_as(&leader, first_case["link"].as_str().unwrap())
+            .await;
+        assert_eq!(linked.status(), StatusCode::OK);
+
+        // Filtered, and paged one at a time through the same list.
+        let red = warnings(&sandbox, &leader, "level=red").await;
+        assert!(kinds(&red).iter().all(|(_, l, _)| l == "red"));
+        assert_eq!(
+            kinds(&red).len(),
+            found.iter().filter(|(_, l, _)| l == "red").count()
+        );
+        let decisions = warnings(&sandbox, &leader, "kind=case_decision").await;
+        assert_eq!(kinds(&decisions).len(), 2);
+        let mut paged = Vec::new();
+        let mut token = String::new();
+        loop {
+            let page = warnings(
+                &sandbox,
+                &leader,
+                &format!("page_size=1&page_token={token}"),
+            )
+            .await;
+            paged.extend(kinds(&page));
+            token = page["next_page_token"].as_str().unwrap().to_owned();
+            if token.is_empty() {
+                break;
+            }
+        }
+        assert_eq!(paged, found);
+
+        // Another township sees none of them; bad filters are refused.
+        let other = sandbox
+            .account("other.leader", &["leader"], OTHER_TOWNSHIP)
+            .await;
+        assert_eq!(kinds(&warnings(&sandbox, &other, "").await), []);
+        let outside = sandbox
+            .get_as(
+                &other,
+                &format!("/api/v1/oversight/warnings?division={TOWNSHIP}"),
+            )
+            .await;
+        assert_eq!(outside.status(), StatusCode::FORBIDDEN);
+        for query in ["level=orange", "kind=weather", "page_size=500"] {
+            let refused = sandbox
+                .get_as(&leader, &format!("/api/v1/oversight/warnings?{query}"))
+                .await;
+            assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{query}");
+        }
+        sandbox.stop().await;
+    }
+}
