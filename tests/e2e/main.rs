@@ -2,11 +2,13 @@
 
 mod authorization;
 mod bad_input;
+mod browser;
 mod cases;
 mod complaint_push;
 mod complaint_workflow;
 mod complaints;
 mod crash;
+mod dashboard;
 mod escalation;
 mod grpc;
 mod hardening;

@@ -378,6 +378,7 @@ pub fn router(state: AppState) -> Router {
     let doc = openapi::finish(doc);
     let mut router = api
         .merge(openapi::docs_router(doc))
+        .merge(crate::edge::dashboard::router())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz));
     if state.gate.settings.metrics_on_rest {
