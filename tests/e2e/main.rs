@@ -9,6 +9,7 @@ mod complaint_workflow;
 mod complaints;
 mod crash;
 mod dashboard;
+mod demo;
 mod escalation;
 mod grpc;
 mod hardening;

@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod cluster;
+mod demo;
 mod import;
 mod setting_docs;
 pub mod settings;

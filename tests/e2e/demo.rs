@@ -1,0 +1,288 @@
+//! `fazhi serve --demo` on a new data directory: the real binary fills it
+//! with the demo county through the services' APIs, prints two accounts,
+//! and the dashboard's figures are there at once; a second start leaves the
+//! data as it is.
+
+use std::{process::Stdio, time::Duration};
+
+use chrono::Datelike;
+use fazhi_e2e::{fazhi_binary, free_port};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+use crate::browser::{Browser, chromium};
+
+struct Ports {
+    rest: u16,
+    cases: u16,
+    complaints: u16,
+    training: u16,
+}
+
+/// Starts `fazhi serve --demo` and returns it with what it printed up to
+/// "fazhi is ready" or the demo accounts, whichever it prints.
+async fn start(data: &std::path::Path, ports: &Ports) -> (tokio::process::Child, Vec<String>) {
+    let mut child = tokio::process::Command::new(fazhi_binary())
+        .args(["serve", "--demo", "--data-dir"])
+        .arg(data)
+        .env("FAZHI_GATEWAY__LISTEN", format!("127.0.0.1:{}", ports.rest))
+        .env("FAZHI_CASES__LISTEN", format!("127.0.0.1:{}", ports.cases))
+        .env(
+            "FAZHI_COMPLAINTS__LISTEN",
+            format!("127.0.0.1:{}", ports.complaints),
+        )
+        .env(
+            "FAZHI_TRAINING__LISTEN",
+            format!("127.0.0.1:{}", ports.training),
+        )
+        .env("FAZHI_LOG__FILTER", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("fazhi starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(300);
+    while let Ok(Ok(Some(line))) = tokio::time::timeout_at(deadline, lines.next_line()).await {
+        let done = line.contains("demo.laocheng") || line.contains("not loaded again");
+        printed.push(line);
+        if done {
+            break;
+        }
+    }
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, printed)
+}
+
+fn password(printed: &[String], username: &str) -> String {
+    let line = printed
+        .iter()
+        .find(|l| l.trim_start().starts_with(username))
+        .unwrap_or_else(|| panic!("{username} printed: {printed:?}"));
+    line.split_whitespace().nth(2).unwrap().to_owned()
+}
+
+async fn ready(client: &reqwest::Client, base: &str) {
+    for _ in 0..300 {
+        if let Ok(r) = client.get(format!("{base}/healthz")).send().await {
+            if r.status().is_success() {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the gateway answers");
+}
+
+async fn login(client: &reqwest::Client, base: &str, username: &str, password: &str) -> String {
+    let answer: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({ "username": username, "password": password }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["access_token"]
+        .as_str()
+        .expect("logged in")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_new_data_directory_serves_a_living_demo_county() {
+    let data = tempfile::tempdir().unwrap();
+    let ports = Ports {
+        rest: free_port(),
+        cases: free_port(),
+        complaints: free_port(),
+        training: free_port(),
+    };
+    let base = format!("http://127.0.0.1:{}", ports.rest);
+    fazhi_gateway::install_tls_provider();
+    let client = reqwest::Client::new();
+    let (mut server, printed) = start(data.path(), &ports).await;
+    let loaded = printed
+        .iter()
+        .find(|l| l.starts_with("demo county loaded"))
+        .expect("the demo reports what it loaded");
+    assert!(loaded.contains("5 townships"), "{loaded}");
+    ready(&client, &base).await;
+    let county = login(
+        &client,
+        &base,
+        "demo.county",
+        &password(&printed, "demo.county"),
+    )
+    .await;
+
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let summary: Value = client
+        .get(format!(
+            "{base}/api/v1/oversight/summary?year={}",
+            today.year()
+        ))
+        .bearer_auth(&county)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rows = summary["townships"].as_array().unwrap();
+    assert_eq!(rows.len(), 5, "{summary}");
+    for row in rows {
+        assert!(row["complaints"]["received"].as_i64().unwrap() > 0, "{row}");
+        assert!(
+            row["training"]["certificate_holders"].as_i64().unwrap() > 0,
+            "{row}"
+        );
+        assert!(
+            row["training"]["outreach_events"].as_i64().unwrap() > 0 || today.month() == 1,
+            "{row}"
+        );
+    }
+    assert!(summary["cases"]["total"].as_i64().unwrap() > 0, "{summary}");
+    // 老城镇 as its report has it: 19 holders of whom 7 at section level
+    // (18 before this year's newcomer is certified on 1 March).
+    let laocheng = rows.iter().find(|r| r["name"] == "老城镇").unwrap();
+    let holders = if today >= chrono::NaiveDate::from_ymd_opt(today.year(), 3, 1).unwrap() {
+        19
+    } else {
+        18
+    };
+    assert_eq!(
+        laocheng["training"]["certificate_holders"], holders,
+        "{laocheng}"
+    );
+    assert_eq!(laocheng["training"]["certificate_holders_section_level"], 7);
+    let villages: Value = client
+        .get(format!("{base}/api/v1/divisions?under=411624100"))
+        .bearer_auth(&county)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        villages["divisions"].as_array().unwrap().len(),
+        44,
+        "the township and its 43 villages"
+    );
+    let leader = login(
+        &client,
+        &base,
+        "demo.laocheng",
+        &password(&printed, "demo.laocheng"),
+    )
+    .await;
+    let report = client
+        .get(format!(
+            "{base}/api/v1/reports/annual?year={}&format=json",
+            today.year()
+        ))
+        .bearer_auth(&leader)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(report.status(), StatusCode::OK);
+    let report: Value = report.json().await.unwrap();
+    assert!(
+        report["markdown"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("目前通过考试申领执法证{holders}[^"))
+    );
+
+    if let Some(binary) = chromium() {
+        let mut browser = Browser::launch(&binary).await;
+        let tab = browser.open(&format!("{base}/")).await;
+        browser
+            .wait_for(
+                &tab,
+                "document.readyState === 'complete' && !!document.getElementById('login-form')",
+                Duration::from_secs(10),
+            )
+            .await;
+        let pw = password(&printed, "demo.county");
+        browser
+            .eval(
+                &tab,
+                &format!(
+                    "document.getElementById('username').value = 'demo.county';\
+                document.getElementById('password').value = {pw:?};\
+                document.getElementById('login-form').requestSubmit(); true"
+                ),
+            )
+            .await;
+        browser
+            .wait_for(
+                &tab,
+                "document.body.dataset.loaded === 'true'",
+                Duration::from_secs(15),
+            )
+            .await;
+        let shown = browser
+            .eval(
+                &tab,
+                "document.querySelectorAll('#county-table tbody tr[data-division]').length",
+            )
+            .await;
+        assert_eq!(shown, 5, "the dashboard shows the five townships");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/dashboard");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("demo-first-screen.png"),
+            browser.screenshot(&tab).await,
+        )
+        .unwrap();
+        browser
+            .eval(
+                &tab,
+                "document.querySelector('tr[data-division=\"411624100\"]').click(); true",
+            )
+            .await;
+        browser
+            .wait_for(
+                &tab,
+                "document.getElementById('township').dataset.loaded === 'true'",
+                Duration::from_secs(10),
+            )
+            .await;
+        std::fs::write(
+            dir.join("demo-township.png"),
+            browser.screenshot(&tab).await,
+        )
+        .unwrap();
+    }
+
+    // A second start with --demo leaves the data as it is.
+    server.start_kill().unwrap();
+    server.wait().await.unwrap();
+    let (_again, printed) = start(data.path(), &ports).await;
+    assert!(
+        printed.iter().any(|l| l.contains("not loaded again")),
+        "{printed:?}"
+    );
+    ready(&client, &base).await;
+    let again: Value = client
+        .get(format!(
+            "{base}/api/v1/oversight/summary?year={}",
+            today.year()
+        ))
+        .bearer_auth(&county)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        again["complaints"]["received"],
+        summary["complaints"]["received"]
+    );
+}
