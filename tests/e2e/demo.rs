@@ -37,6 +37,7 @@ async fn start(data: &std::path::Path, ports: &Ports) -> (tokio::process::Child,
             format!("127.0.0.1:{}", ports.training),
         )
         .env("FAZHI_LOG__FILTER", "warn")
+        .env("FAZHI_GATEWAY__OVERSIGHT_METRICS_SECS", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .kill_on_drop(true)
@@ -90,6 +91,54 @@ async fn login(client: &reqwest::Client, base: &str, username: &str, password: &
         .as_str()
         .expect("logged in")
         .to_owned()
+}
+
+/// Every metric has HELP text, and `promtool check metrics` (when installed;
+/// `.ci/run` installs it) finds nothing to say.
+async fn check_exposition(exposition: &str) {
+    for line in exposition.lines() {
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let name = rest.split_whitespace().next().unwrap();
+            let help = format!("# HELP {name} ");
+            assert!(
+                exposition.lines().any(|l| l.starts_with(&help)),
+                "{name} has no HELP"
+            );
+        }
+    }
+    let promtool = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|d| d.join("promtool"))
+            .find(|p| p.is_file())
+    });
+    let Some(promtool) = promtool else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have promtool: .ci/run installs it"
+        );
+        return;
+    };
+    let mut check = tokio::process::Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use tokio::io::AsyncWriteExt;
+    let mut stdin = check.stdin.take().unwrap();
+    stdin.write_all(exposition.as_bytes()).await.unwrap();
+    drop(stdin);
+    let out = check.wait_with_output().await.unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success() && said.trim().is_empty(),
+        "promtool check metrics: {said}"
+    );
 }
 
 #[tokio::test]
@@ -197,6 +246,32 @@ async fn a_new_data_directory_serves_a_living_demo_county() {
             .unwrap()
             .contains(&format!("目前通过考试申领执法证{holders}[^"))
     );
+
+    // The same figures as gauges per township on /metrics, every metric with HELP.
+    let laocheng_received = laocheng["complaints"]["received"].to_string();
+    let series = format!(
+        "fazhi_oversight_complaints_received{{division=\"411624100\"}} {laocheng_received}"
+    );
+    let mut exposition = String::new();
+    for _ in 0..100 {
+        exposition = client
+            .get(format!("{base}/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if exposition.lines().any(|l| l == series) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        exposition.lines().any(|l| l == series),
+        "{series} not in:\n{exposition}"
+    );
+    check_exposition(&exposition).await;
 
     if let Some(binary) = chromium() {
         let mut browser = Browser::launch(&binary).await;

@@ -185,6 +185,14 @@ pub async fn start(
             gate.housekeeping(stop).await;
             Ok(())
         });
+        if settings.gateway.oversight_metrics_secs > 0 {
+            let (state, stop) = (state.clone(), shutdown.clone());
+            let every = std::time::Duration::from_secs(settings.gateway.oversight_metrics_secs);
+            tasks.spawn(async move {
+                fazhi_gateway::refresh_oversight_metrics(state, every, stop).await;
+                Ok(())
+            });
+        }
         let listener = TcpListener::bind(settings.gateway.listen)
             .await
             .with_context(|| format!("binding the gateway to {}", settings.gateway.listen))?;

@@ -33,6 +33,10 @@ pub const DOCS: &[(&str, &str)] = &[
         "REST connections open at once; more wait to be accepted",
     ),
     (
+        "gateway.oversight_metrics_secs",
+        "Seconds between refreshes of the per-township oversight gauges on /metrics (0: off)",
+    ),
+    (
         "gateway.metrics_on_rest",
         "Serve /metrics on the REST listener (off in the deploy files: metrics.listen only)",
     ),

@@ -31,6 +31,7 @@ pub fn install() -> &'static PrometheusHandle {
                 "a metrics recorder was already installed; /metrics shows only this one's series"
             );
         }
+        describe();
         let upkeep = handle.clone();
         std::thread::Builder::new()
             .name("metrics-upkeep".into())
@@ -43,6 +44,105 @@ pub fn install() -> &'static PrometheusHandle {
             .expect("spawning the metrics upkeep thread");
         handle
     })
+}
+
+/// Every metric Fazhi records, with its HELP text: the exposition carries
+/// one for each, so `promtool check metrics` finds none missing.
+pub const CATALOGUE: &[(&str, &str)] = &[
+    (
+        "fazhi_http_requests_total",
+        "REST requests answered, by method, route template and status",
+    ),
+    (
+        "fazhi_http_request_duration_seconds",
+        "REST request latency from the first byte read to the answer, by method and route template",
+    ),
+    (
+        "fazhi_grpc_server_requests_total",
+        "gRPC calls served, by method and status code",
+    ),
+    (
+        "fazhi_grpc_server_request_duration_seconds",
+        "gRPC call latency, by method",
+    ),
+    (
+        "fazhi_db_group_commit_rows",
+        "Rows written together in one group commit",
+    ),
+    ("fazhi_login_failures_total", "Failed password logins"),
+    (
+        "fazhi_login_throttled_total",
+        "Logins slowed down or refused after repeated failures",
+    ),
+    (
+        "fazhi_outbox_backlog_messages",
+        "Outbox messages not yet delivered",
+    ),
+    (
+        "fazhi_outbox_oldest_age_seconds",
+        "Age of the oldest undelivered outbox message (0 when none)",
+    ),
+    ("fazhi_outbox_delivered_total", "Outbox messages delivered"),
+    (
+        "fazhi_outbox_failed_attempts_total",
+        "Outbox delivery attempts that failed and will be retried",
+    ),
+    (
+        "fazhi_complaint_reminders_total",
+        "Reminders (督办) sent for overdue complaints",
+    ),
+    (
+        "fazhi_oversight_complaints_received",
+        "Complaints received this year, by township",
+    ),
+    (
+        "fazhi_oversight_complaints_overdue",
+        "Complaint replies due this year and not given on time, by township",
+    ),
+    (
+        "fazhi_oversight_complaints_on_time_ratio",
+        "Share of complaint replies due this year given on time, by township",
+    ),
+    (
+        "fazhi_oversight_cases_filed",
+        "Enforcement cases filed this year, by township",
+    ),
+    (
+        "fazhi_oversight_cases_decided",
+        "Enforcement decisions made this year, by township",
+    ),
+    (
+        "fazhi_oversight_certificate_holders",
+        "Enforcement certificate holders today, by township",
+    ),
+    (
+        "fazhi_oversight_certification_ratio",
+        "Share of enforcement staff holding a certificate, by township",
+    ),
+    (
+        "fazhi_oversight_warnings",
+        "Deadlines near (yellow) or passed (red), by township and level",
+    ),
+    (
+        "fazhi_oversight_refreshed_timestamp_seconds",
+        "When the oversight gauges were last refreshed (Unix time)",
+    ),
+    (
+        "fazhi_oversight_refresh_failures_total",
+        "Refreshes of the oversight gauges that failed",
+    ),
+];
+
+fn describe() {
+    for (name, help) in CATALOGUE {
+        if name.ends_with("_total") {
+            metrics::describe_counter!(*name, *help);
+        } else if name.ends_with("_duration_seconds") || name.ends_with("_rows") {
+            metrics::describe_histogram!(*name, *help);
+        } else {
+            metrics::describe_gauge!(*name, *help);
+        }
+    }
 }
 
 /// The Prometheus text exposition of every metric in the process.
@@ -63,4 +163,38 @@ pub async fn serve(listener: TcpListener, shutdown: CancellationToken) -> std::i
     axum::serve(listener, router::<()>())
         .with_graceful_shutdown(shutdown.cancelled_owned())
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CATALOGUE;
+
+    #[test]
+    fn the_grafana_dashboard_reads_only_metrics_fazhi_records() {
+        let dashboard = include_str!("../../../deploy/grafana/fazhi-oversight.json");
+        let mut named = 0;
+        for (i, _) in dashboard.match_indices("fazhi_") {
+            let name: String = dashboard[i..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                .collect();
+            if name == "fazhi_" {
+                continue;
+            }
+            named += 1;
+            assert!(
+                CATALOGUE.iter().any(|(metric, _)| *metric == name),
+                "the dashboard reads {name}, which Fazhi does not record"
+            );
+        }
+        assert!(named > 5);
+    }
+
+    #[test]
+    fn every_metric_is_named_as_prometheus_asks() {
+        for (name, help) in CATALOGUE {
+            assert!(name.starts_with("fazhi_") && !help.is_empty());
+            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+        }
+    }
 }

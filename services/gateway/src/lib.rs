@@ -64,6 +64,10 @@ pub struct Settings {
     pub record_transfer_secs: u64,
     /// Connections open at once; more wait to be accepted.
     pub max_connections: usize,
+    /// Seconds between refreshes of the oversight gauges (each registered
+    /// township's figures for this year, and its warnings) on `/metrics`;
+    /// 0 turns them off.
+    pub oversight_metrics_secs: u64,
     /// Serve Prometheus metrics at `/metrics` on the REST listener. Off in
     /// the deploy files: metrics are then on `metrics.listen` only.
     pub metrics_on_rest: bool,
@@ -94,6 +98,7 @@ impl Default for Settings {
             request_timeout_secs: 120,
             record_transfer_secs: 300,
             max_connections: 4096,
+            oversight_metrics_secs: 300,
             metrics_on_rest: true,
             database_url: None,
             county: DEFAULT_COUNTY.into(),
@@ -367,6 +372,8 @@ impl AppState {
         &self.gate
     }
 }
+
+pub use rest::oversight_metrics::refresh as refresh_oversight_metrics;
 
 /// The whole REST API.
 pub fn router(state: AppState) -> Router {

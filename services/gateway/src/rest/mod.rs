@@ -10,6 +10,7 @@ pub(crate) mod complaints;
 pub(crate) mod divisions;
 pub(crate) mod lists;
 pub(crate) mod oversight;
+pub(crate) mod oversight_metrics;
 pub(crate) mod oversight_table;
 pub(crate) mod public;
 pub(crate) mod register_rules;
