@@ -67,10 +67,10 @@ fn password(printed: &[String], username: &str) -> String {
 
 async fn ready(client: &reqwest::Client, base: &str) {
     for _ in 0..300 {
-        if let Ok(r) = client.get(format!("{base}/healthz")).send().await {
-            if r.status().is_success() {
-                return;
-            }
+        if let Ok(r) = client.get(format!("{base}/healthz")).send().await
+            && r.status().is_success()
+        {
+            return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

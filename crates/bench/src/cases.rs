@@ -28,7 +28,7 @@ use crate::{Run, System, drive, report, training};
 /// Leads waiting to be filed: more than the filing phase can use.
 const LEADS: usize = 20_000;
 /// Cases the figures are counted over.
-const CASES: usize = 100_000;
+pub(crate) const CASES: usize = 100_000;
 const ITEM: &str = "330217001000";
 
 fn day(text: &str) -> NaiveDate {
@@ -104,7 +104,7 @@ async fn seed_leads(data_dir: &Path, today: NaiveDate) -> anyhow::Result<Vec<Str
 }
 
 /// `CASES` cases spread over 2026, a third decided, straight into the table.
-async fn seed_cases(store: &Store) -> anyhow::Result<()> {
+pub(crate) async fn seed_cases(store: &Store) -> anyhow::Result<()> {
     let mut tx = store.database().pool().begin().await?;
     let start = day("2026-01-01");
     for n in 0..CASES {

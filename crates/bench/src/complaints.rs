@@ -328,7 +328,7 @@ fn tickets(
 }
 
 /// Seeds `total` complaints spread over the year's days and the townships.
-async fn seed(data: &Path, total: usize) -> anyhow::Result<()> {
+pub(crate) async fn seed(data: &Path, total: usize) -> anyhow::Result<()> {
     let store = Store::open(None, data).await?;
     let calendar = Calendar::official();
     let start = Utc

@@ -16,6 +16,7 @@ use tokio::process::Command;
 mod cases;
 mod complaints;
 mod figures;
+mod oversight;
 mod training;
 
 // The same allocator as the `fazhi` binary, so the ceiling is measured like for like.
@@ -46,6 +47,8 @@ enum Bench {
     Figures,
     /// Filing a case through REST, and a division's case figures.
     Cases,
+    /// The county summary, the dashboard's first screen and the annual report over a county's records.
+    Oversight,
 }
 
 struct Run {
@@ -90,6 +93,9 @@ async fn main() -> anyhow::Result<()> {
     }
     if wanted(Bench::Cases) {
         cases::run(&binary, args.concurrency, args.seconds).await?;
+    }
+    if wanted(Bench::Oversight) {
+        oversight::run(&binary, &args).await?;
     }
     Ok(())
 }

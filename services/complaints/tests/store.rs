@@ -163,6 +163,7 @@ async fn listing_pages_newest_first_within_a_division_and_period() {
             received_from: Some(start),
             received_to: Some(start + Duration::days(1)),
             due_between: None,
+            awaiting_sign_for: false,
             viewer: None,
         };
         let mut seen = Vec::new();

@@ -49,10 +49,10 @@ pub fn deadlines(
         if p.defence_on.is_none() && notice.statement_due >= today {
             add("case_statement", notice.statement_due, 2);
         }
-        if let (None, Some(due)) = (&p.hearing, notice.hearing_due) {
-            if due >= today {
-                add("case_hearing", due, 2);
-            }
+        if let (None, Some(due)) = (&p.hearing, notice.hearing_due)
+            && due >= today
+        {
+            add("case_hearing", due, 2);
         }
     }
     if let Some(decision) = &p.decision {

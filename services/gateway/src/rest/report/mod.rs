@@ -9,7 +9,7 @@ use axum::{
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
-use fazhi_identity::store::{NamedDivision, RegisterEntry};
+use fazhi_identity::store::NamedDivision;
 use fazhi_platform::{Code, DivisionCode, Error, ErrorKind, time};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -211,26 +211,21 @@ async fn inputs(
                 .await
         }
     };
-    let (documents, plans, advisers, honours): (
-        Result<Vec<RegisterEntry>, Error>,
-        Result<Vec<RegisterEntry>, Error>,
-        Result<Vec<RegisterEntry>, Error>,
-        Result<Vec<RegisterEntry>, Error>,
-    ) = tokio::join!(
+    let (documents, plans, advisers, honours) = tokio::try_join!(
         read(Register::NormativeDocuments),
         read(Register::EmergencyPlans),
         read(Register::LegalAdvisers),
         read(Register::DemonstrationVillages),
-    );
+    )?;
     Ok(Inputs {
         division: own,
         year,
         this,
         last,
         under,
-        documents: documents?,
-        plans: plans?,
-        advisers: advisers?,
-        honours: honours?,
+        documents,
+        plans,
+        advisers,
+        honours,
     })
 }
