@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use fazhi::cluster::{self, Role};
-use fazhi_e2e::{Sandbox, TOWNSHIP, backends, complaint_body, free_port};
+use fazhi_e2e::{Sandbox, TOWNSHIP, backends, complaint_body};
 use fazhi_platform::shutdown::CancellationToken;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -47,11 +47,22 @@ async fn lead_of(sandbox: &Sandbox, token: &str, id: &str) -> Value {
     panic!("no lead for complaint {id} after 20 s");
 }
 
+/// A free port below the range the system hands out for port 0 (32768 and
+/// up on Linux), so no other test's listener takes it while the cases
+/// service is away.
+fn port_outside_the_ephemeral_range() -> u16 {
+    let start = std::process::id() as u16 % 8_000;
+    (0..8_000u16)
+        .map(|i| 20_000 + (start + i) % 8_000)
+        .find(|port| std::net::TcpListener::bind(("127.0.0.1", *port)).is_ok())
+        .expect("a free port between 20000 and 28000")
+}
+
 #[tokio::test]
 async fn an_escalation_made_while_cases_is_down_becomes_one_lead_when_it_returns() {
     for backend in backends() {
         // The cases service the others call is on a port nobody listens on yet.
-        let port = free_port();
+        let port = port_outside_the_ephemeral_range();
         let sandbox = Sandbox::start_with(backend, |s| {
             s.cases.endpoint = Some(format!("http://127.0.0.1:{port}"));
         })

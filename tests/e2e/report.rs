@@ -381,6 +381,31 @@ async fn the_summary_and_the_annual_report_carry_the_figures_of_the_records() {
             "the total adds the townships"
         );
 
+        // Year on year: the same figures for 2022 beside 2023's.
+        let compared: Value = sandbox
+            .get_as(
+                &overseer,
+                &format!("/api/v1/oversight/summary?division={COUNTY}&year=2023&year_on_year=true"),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            compared["previous"]["complaints"]["received"], 5,
+            "{compared}"
+        );
+        let row = compared["townships"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["division_code"] == TOWNSHIP)
+            .unwrap();
+        assert_eq!(row["complaints"]["received"], 11);
+        assert_eq!(row["previous"]["complaints"]["received"], 5);
+        assert_eq!(row["previous"]["training"]["certificate_holders"], 2);
+        assert!(summary.get("previous").is_none(), "only when asked for");
+
         // A township leader sees its own row only, and not the county's.
         let leader = sandbox
             .account("laocheng.leader", &["leader"], TOWNSHIP)

@@ -197,7 +197,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { service, demo } => runtime()?.block_on(serve(settings, service, demo)),
         Command::Demo {
             command: DemoCommand::Load,
-        } => runtime()?.block_on(demo_load(settings)),
+        } => runtime()?.block_on(crate::demo::run::load_command(settings)),
         Command::User { command } => runtime()?.block_on(user(settings, command)),
         Command::Apikey { command } => runtime()?.block_on(apikey(settings, command)),
         Command::Import { list } => runtime()?.block_on(crate::import::run(settings, list)),
@@ -225,7 +225,7 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 /// The gateway's store and the identity changes from this command are made as.
-async fn identity_store(settings: &Settings) -> anyhow::Result<(Store, Caller)> {
+pub(crate) async fn identity_store(settings: &Settings) -> anyhow::Result<(Store, Caller)> {
     let county = DivisionCode::parse(&settings.gateway.county)
         .map_err(|e| anyhow::anyhow!("gateway.county {:?} {e}", settings.gateway.county))?;
     let store = Store::open(settings.gateway.database_url.as_deref(), &settings.data_dir).await?;
@@ -429,81 +429,10 @@ async fn serve(settings: Settings, role: Role, demo: bool) -> anyhow::Result<()>
     let shutdown = fazhi_platform::shutdown::on_signal();
     let running = cluster::start(&settings, role, shutdown).await?;
     if demo {
-        serve_demo(&settings, &running).await?;
+        crate::demo::run::serve_demo(&settings, &running).await?;
     }
     if let Some(addr) = running.gateway {
         tracing::info!(%addr, data_dir = %settings.data_dir.display(), "fazhi is ready: REST on http://{addr}");
     }
     running.wait().await
-}
-
-/// `serve --demo`: the demo county into this process's empty data directory.
-async fn serve_demo(settings: &Settings, running: &cluster::Running) -> anyhow::Result<()> {
-    let (Some(gate), Some(cases), Some(complaints), Some(training)) = (
-        &running.gate,
-        running.cases,
-        running.complaints,
-        running.training,
-    ) else {
-        anyhow::bail!("--demo needs every service in this process");
-    };
-    let county = DivisionCode::parse(&settings.gateway.county)
-        .map_err(|e| anyhow::anyhow!("gateway.county {:?} {e}", settings.gateway.county))?;
-    if !crate::demo::is_empty(&gate.store, &county).await? {
-        println!("demo county: the data directory holds records already; not loaded again");
-        return Ok(());
-    }
-    let endpoints = crate::demo::Endpoints {
-        cases: format!("http://{}", loopback(cases)),
-        complaints: format!("http://{}", loopback(complaints)),
-        training: format!("http://{}", loopback(training)),
-    };
-    demo_report(
-        crate::demo::load(
-            &gate.store,
-            &endpoints,
-            &settings.grpc,
-            settings.internal_key()?,
-        )
-        .await?,
-        running.gateway,
-    );
-    Ok(())
-}
-
-fn loopback(mut addr: std::net::SocketAddr) -> std::net::SocketAddr {
-    if addr.ip().is_unspecified() {
-        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
-    }
-    addr
-}
-
-/// `demo load`: the demo county through the running services.
-async fn demo_load(settings: Settings) -> anyhow::Result<()> {
-    let (store, _) = identity_store(&settings).await?;
-    let endpoints = crate::demo::Endpoints {
-        cases: settings.cases.endpoint(),
-        complaints: settings.complaints.endpoint(),
-        training: settings.training.endpoint(),
-    };
-    let loaded =
-        crate::demo::load(&store, &endpoints, &settings.grpc, settings.internal_key()?).await?;
-    demo_report(loaded, Some(settings.gateway.listen));
-    Ok(())
-}
-
-fn demo_report(loaded: crate::demo::Loaded, gateway: Option<std::net::SocketAddr>) {
-    println!(
-        "demo county loaded: 5 townships, {} officers, {} complaints, {} cases",
-        loaded.officers, loaded.complaints, loaded.cases
-    );
-    if let Some(addr) = gateway {
-        println!("open http://{} and log in as:", loopback(addr));
-    }
-    for account in loaded.accounts {
-        println!(
-            "  {:<14} password {}  ({})",
-            account.username, account.password, account.what
-        );
-    }
 }

@@ -25,6 +25,7 @@ use fazhi_proto::{
 
 mod cases;
 mod complaints;
+pub(crate) mod run;
 mod shape;
 mod training;
 

@@ -32,6 +32,10 @@ pub struct SummaryParams {
     /// township and the total, a column per figure.
     #[param(value_type = Option<crate::rest::codes::TableFormat>)]
     format: Option<String>,
+    /// `true`: beside the total and each township, `previous` holds the
+    /// same figures for the period a year earlier (同比).
+    #[param(value_type = Option<bool>)]
+    year_on_year: Option<String>,
 }
 
 /// Complaint figures of the summary.
@@ -149,6 +153,9 @@ pub struct TownshipRow {
     name: String,
     #[serde(flatten)]
     figures: Figures,
+    /// The same period a year earlier, when asked for (`year_on_year`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous: Option<Figures>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -169,6 +176,9 @@ pub struct Summary {
     /// Each township registered under the division (`PUT /api/v1/divisions`),
     /// side by side; the fields above are the division's total.
     townships: Vec<TownshipRow>,
+    /// The total for the same period a year earlier, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous: Option<Figures>,
 }
 
 /// Figures from every service for a division and period; a service that is
@@ -207,16 +217,28 @@ pub async fn summary(
         ("from", params.from.as_deref()),
         ("to", params.to.as_deref()),
     )?;
-    let total = gather(
-        &state,
-        &identity,
-        division
-            .as_ref()
-            .map(|d| d.as_str().to_owned())
-            .unwrap_or_default(),
-        period,
-    )
-    .await?;
+    let earlier = query::flag("year_on_year", params.year_on_year.as_deref())?
+        .then(|| year_before(period))
+        .flatten();
+    let previous = |division: String| {
+        let (state, identity) = (&state, &identity);
+        async move {
+            match earlier {
+                Some(range) => gather(state, identity, division, Some(range))
+                    .await
+                    .map(Some),
+                None => Ok(None),
+            }
+        }
+    };
+    let total_code = division
+        .as_ref()
+        .map(|d| d.as_str().to_owned())
+        .unwrap_or_default();
+    let (total, total_previous) = tokio::try_join!(
+        gather(&state, &identity, total_code.clone(), period),
+        previous(total_code),
+    )?;
     // Each registered township under the division asked for, side by side.
     let scope = division
         .clone()
@@ -235,12 +257,16 @@ pub async fn summary(
     let rows = futures::future::join_all(townships.into_iter().map(|township| {
         let (state, identity) = (&state, &identity);
         async move {
-            let figures =
-                gather(state, identity, township.code.as_str().to_owned(), period).await?;
+            let code = township.code.as_str().to_owned();
+            let (figures, before) = tokio::try_join!(
+                gather(state, identity, code.clone(), period),
+                previous(code),
+            )?;
             Ok::<_, Problem>(TownshipRow {
                 division_code: township.code.as_str().to_owned(),
                 name: township.name,
                 figures,
+                previous: before,
             })
         }
     }))
@@ -255,12 +281,36 @@ pub async fn summary(
         training: total.training,
         unavailable: total.unavailable,
         townships: rows,
+        previous: total_previous,
     };
     if format == "json" {
         return Ok(axum::response::IntoResponse::into_response(Json(summary)));
     }
     let value = serde_json::to_value(&summary).map_err(fazhi_platform::Error::internal)?;
     crate::rest::oversight_table::file(&value, format)
+}
+
+/// The same span one year earlier (29 February falls back to the 28th);
+/// an open end stays open.
+fn year_before(
+    period: Option<fazhi_proto::common::v1::TimeRange>,
+) -> Option<fazhi_proto::common::v1::TimeRange> {
+    use chrono::Datelike;
+    let back = |ts: &fazhi_proto::Timestamp| {
+        let at =
+            fazhi_platform::time::from_timestamp(ts)?.with_timezone(&fazhi_platform::time::china());
+        let moved = at
+            .with_year(at.year() - 1)
+            .or_else(|| (at - chrono::Duration::days(1)).with_year(at.year() - 1))?;
+        Some(fazhi_platform::time::to_timestamp(
+            moved.with_timezone(&chrono::Utc),
+        ))
+    };
+    let range = period?;
+    Some(fazhi_proto::common::v1::TimeRange {
+        start: range.start.as_ref().and_then(back),
+        end: range.end.as_ref().and_then(back),
+    })
 }
 
 /// Townships one summary lists at most.

@@ -27,6 +27,7 @@ use crate::{
 mod compose;
 mod model;
 mod render;
+mod sections;
 
 use compose::{Inputs, Year};
 use model::Figure;
