@@ -41,24 +41,23 @@ async fn register_divisions(data: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A GET answered with success and read whole.
+async fn ok(client: reqwest::Client, url: String, key: String) -> Result<(), ()> {
+    let response = client
+        .get(url)
+        .header("x-api-key", key)
+        .send()
+        .await
+        .map_err(|_| ())?;
+    if !response.status().is_success() {
+        return Err(());
+    }
+    response.bytes().await.map(|_| ()).map_err(|_| ())
+}
+
 /// Every request the dashboard makes once logged in, at once.
 async fn first_screen(client: &reqwest::Client, base: &str, key: &str) -> Result<(), ()> {
-    let get = |path: String| {
-        let client = client.clone();
-        let key = key.to_owned();
-        async move {
-            let response = client
-                .get(path)
-                .header("x-api-key", key)
-                .send()
-                .await
-                .map_err(|_| ())?;
-            if !response.status().is_success() {
-                return Err(());
-            }
-            response.bytes().await.map(|_| ()).map_err(|_| ())
-        }
-    };
+    let get = |path: String| ok(client.clone(), path, key.to_owned());
     let (page, script, style, charts) = tokio::join!(
         get(format!("{base}/")),
         get(format!("{base}/dashboard.js")),
@@ -120,17 +119,7 @@ pub async fn run(binary: &Path, args: &Args) -> anyhow::Result<()> {
     let summary = {
         let (client, url, key) = (client.clone(), summary_url.clone(), key.clone());
         drive(4, args.seconds, move || {
-            let (client, url, key) = (client.clone(), url.clone(), key.clone());
-            async move {
-                let response = client
-                    .get(url)
-                    .header("x-api-key", key)
-                    .send()
-                    .await
-                    .map_err(|_| ())?;
-                response.status().is_success().then_some(()).ok_or(())?;
-                response.bytes().await.map(|_| ()).map_err(|_| ())
-            }
+            ok(client.clone(), url.clone(), key.clone())
         })
         .await
     };
@@ -146,17 +135,7 @@ pub async fn run(binary: &Path, args: &Args) -> anyhow::Result<()> {
         let url = format!("{base}/api/v1/reports/annual?division=411624100&year=2026&format=docx");
         let (client, key) = (client.clone(), key.clone());
         drive(1, args.seconds, move || {
-            let (client, url, key) = (client.clone(), url.clone(), key.clone());
-            async move {
-                let response = client
-                    .get(url)
-                    .header("x-api-key", key)
-                    .send()
-                    .await
-                    .map_err(|_| ())?;
-                response.status().is_success().then_some(()).ok_or(())?;
-                response.bytes().await.map(|_| ()).map_err(|_| ())
-            }
+            ok(client.clone(), url.clone(), key.clone())
         })
         .await
     };

@@ -283,3 +283,21 @@ impl Service {
         result
     }
 }
+
+/// Warnings (预警) one service answers with at most.
+pub const MAX_WARNINGS: usize = 1_000;
+
+/// A service's warnings as answered: by deadline, the earliest first, at
+/// most [`MAX_WARNINGS`]; `truncated` also when some were cut here.
+pub fn warnings_answer(
+    mut warnings: Vec<fazhi_proto::common::v1::Warning>,
+    truncated: bool,
+) -> fazhi_proto::common::v1::ListWarningsResponse {
+    warnings.sort_by_key(|w| w.due_at.map(|t| (t.seconds, t.nanos)));
+    let cut = warnings.len() > MAX_WARNINGS;
+    warnings.truncate(MAX_WARNINGS);
+    fazhi_proto::common::v1::ListWarningsResponse {
+        warnings,
+        truncated: truncated || cut,
+    }
+}

@@ -16,13 +16,8 @@ pub fn id_number(n: usize) -> String {
         1 + n % 28,
         n % 1000
     );
-    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body
-        .bytes()
-        .zip(weights)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    format!("{body}{}", b"10X98765432"[(sum % 11) as usize] as char)
+    let check = fazhi_platform::identity::check_character(&body).unwrap_or('0');
+    format!("{body}{check}")
 }
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {

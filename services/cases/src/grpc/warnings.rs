@@ -9,7 +9,6 @@ use crate::domain;
 
 /// Cases one answer looks at, and warnings it holds, at most.
 const MAX_CASES: i64 = 10_000;
-const MAX_WARNINGS: usize = 1_000;
 
 impl CasesApi {
     pub(super) async fn warnings(
@@ -18,7 +17,7 @@ impl CasesApi {
     ) -> Result<common::ListWarningsResponse, Error> {
         let today = today();
         let watched = self.store.watched_cases(division, MAX_CASES + 1).await?;
-        let mut truncated = watched.len() as i64 > MAX_CASES;
+        let truncated = watched.len() as i64 > MAX_CASES;
         let mut warnings = Vec::new();
         for (case, published) in watched.iter().take(MAX_CASES as usize) {
             for d in domain::deadlines(case, *published, &self.rules, &self.calendar, today) {
@@ -40,14 +39,6 @@ impl CasesApi {
                 });
             }
         }
-        warnings.sort_by_key(|w| w.due_at.map(|t| (t.seconds, t.nanos)));
-        if warnings.len() > MAX_WARNINGS {
-            warnings.truncate(MAX_WARNINGS);
-            truncated = true;
-        }
-        Ok(common::ListWarningsResponse {
-            warnings,
-            truncated,
-        })
+        Ok(fazhi_platform::grpc::warnings_answer(warnings, truncated))
     }
 }

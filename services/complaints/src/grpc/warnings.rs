@@ -2,6 +2,7 @@
 //! and replies not yet given, for the caller's divisions.
 
 use chrono::{DateTime, Duration, Utc};
+use fazhi_platform::grpc::MAX_WARNINGS;
 use fazhi_platform::{Error, auth::Caller, complaint_category, time};
 use fazhi_proto::common::v1 as common;
 
@@ -9,7 +10,6 @@ use super::{ComplaintsApi, filter};
 use crate::domain::Complaint;
 
 /// Warnings one answer holds at most.
-const MAX_WARNINGS: usize = 1_000;
 /// A sign-for limit is near within these hours.
 const SIGN_FOR_NEAR_HOURS: i64 = 4;
 
@@ -49,7 +49,7 @@ impl ComplaintsApi {
         let mut signing = filter(caller, division, None, "period")?;
         signing.awaiting_sign_for = true;
         let dispatched = self.store.list(&signing, None, limit).await?;
-        let mut truncated = late.len() > MAX_WARNINGS || dispatched.len() > MAX_WARNINGS;
+        let truncated = late.len() > MAX_WARNINGS || dispatched.len() > MAX_WARNINGS;
         let mut warnings: Vec<common::Warning> = late
             .iter()
             .take(MAX_WARNINGS)
@@ -60,14 +60,6 @@ impl ComplaintsApi {
             (due < now + Duration::hours(SIGN_FOR_NEAR_HOURS))
                 .then(|| warning("complaint_accept", c, due, now))
         }));
-        warnings.sort_by_key(|w| w.due_at.map(|t| (t.seconds, t.nanos)));
-        if warnings.len() > MAX_WARNINGS {
-            warnings.truncate(MAX_WARNINGS);
-            truncated = true;
-        }
-        Ok(common::ListWarningsResponse {
-            warnings,
-            truncated,
-        })
+        Ok(fazhi_platform::grpc::warnings_answer(warnings, truncated))
     }
 }

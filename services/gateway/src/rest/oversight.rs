@@ -290,6 +290,15 @@ pub async fn summary(
     crate::rest::oversight_table::file(&value, format)
 }
 
+/// Whether a service's answer means it is down or late, not that it refused:
+/// the oversight reads then go on without it, marked partial.
+pub(crate) fn is_down(status: &tonic::Status) -> bool {
+    matches!(
+        status.code(),
+        tonic::Code::Unavailable | tonic::Code::DeadlineExceeded | tonic::Code::Cancelled
+    )
+}
+
 /// The same span one year earlier (29 February falls back to the 28th);
 /// an open end stays open.
 fn year_before(
@@ -360,14 +369,7 @@ pub(crate) async fn gather(
     ) -> Result<Option<T>, Problem> {
         match result {
             Ok(value) => Ok(Some(value)),
-            Err(status)
-                if matches!(
-                    status.code(),
-                    tonic::Code::Unavailable
-                        | tonic::Code::DeadlineExceeded
-                        | tonic::Code::Cancelled
-                ) =>
-            {
+            Err(status) if is_down(&status) => {
                 tracing::warn!(service = name, code = ?status.code(), "summary is partial");
                 unavailable.push(name);
                 Ok(None)

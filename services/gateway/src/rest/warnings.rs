@@ -149,14 +149,7 @@ pub async fn list(
                 truncated |= answer.truncated;
                 all.extend(answer.warnings);
             }
-            Err(status)
-                if matches!(
-                    status.code(),
-                    tonic::Code::Unavailable
-                        | tonic::Code::DeadlineExceeded
-                        | tonic::Code::Cancelled
-                ) =>
-            {
+            Err(status) if crate::rest::oversight::is_down(&status) => {
                 tracing::warn!(service = name, code = ?status.code(), "warnings are partial");
                 unavailable.push(name);
             }

@@ -3,6 +3,7 @@
 //! quarter officers short of the year's training hours (due at year end).
 
 use chrono::{Datelike, Days, NaiveDate};
+use fazhi_platform::grpc::MAX_WARNINGS;
 use fazhi_platform::{DivisionCode, Error, time};
 use fazhi_proto::common::v1 as common;
 
@@ -10,7 +11,6 @@ use super::{TrainingApi, today};
 
 /// Days before a certificate's last day it is warned of.
 const EXPIRY_NEAR_DAYS: u64 = 30;
-const MAX_WARNINGS: usize = 1_000;
 
 fn due(day: NaiveDate) -> Option<fazhi_proto::Timestamp> {
     Some(time::to_timestamp(time::end_of_china_day(day)))
@@ -71,14 +71,6 @@ impl TrainingApi {
                 });
             }
         }
-        warnings.sort_by_key(|w| w.due_at.map(|t| (t.seconds, t.nanos)));
-        if warnings.len() > MAX_WARNINGS {
-            warnings.truncate(MAX_WARNINGS);
-            truncated = true;
-        }
-        Ok(common::ListWarningsResponse {
-            warnings,
-            truncated,
-        })
+        Ok(fazhi_platform::grpc::warnings_answer(warnings, truncated))
     }
 }
