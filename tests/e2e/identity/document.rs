@@ -39,6 +39,27 @@ async fn the_api_document_is_openapi_3_1_with_security_and_problem_responses() {
             "{target} is referenced but not defined"
         );
     }
+    // A Python client breaks on a schema whose snake_case name is one of its
+    // own fields (`Warnings.warnings`), and on names Python itself holds.
+    for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+        let mut snake = String::new();
+        for (i, c) in name.chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                snake.push('_');
+            }
+            snake.push(c.to_ascii_lowercase());
+        }
+        if let Some(fields) = schema["properties"].as_object() {
+            assert!(
+                !fields.contains_key(&snake),
+                "schema {name} has a field {snake}"
+            );
+        }
+        assert!(
+            !["Warning", "Exception", "Error", "Type", "List", "Dict"].contains(&name.as_str()),
+            "schema {name} takes a name Python holds"
+        );
+    }
     // Generated clients name a function per operation: every id is unique.
     let mut ids = std::collections::BTreeMap::new();
     for (path, item) in doc["paths"].as_object().unwrap() {

@@ -35,7 +35,10 @@ impl CasesApi {
                     record_id: case.id.clone(),
                     division_code: case.division.as_str().to_owned(),
                     due_at: Some(time::to_timestamp(time::end_of_china_day(d.due_on))),
-                    title: format!("案件 {}（{item}）", &case.id[..case.id.len().min(8)]),
+                    title: format!(
+                        "案件 …{}（{item}）",
+                        &case.id[case.id.len().saturating_sub(8)..]
+                    ),
                 });
             }
         }

@@ -47,6 +47,7 @@ pub struct WarningParams {
 
 /// A deadline near or passed.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = DeadlineWarning)]
 pub struct Warning {
     kind: String,
     /// yellow (near) or red (passed).
@@ -63,6 +64,7 @@ pub struct Warning {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WarningList)]
 pub struct Warnings {
     /// By deadline, the earliest first.
     warnings: Vec<Warning>,
