@@ -160,6 +160,24 @@ async fn a_new_data_directory_serves_a_living_demo_county() {
         .expect("the demo reports what it loaded");
     assert!(loaded.contains("5 townships"), "{loaded}");
     ready(&client, &base).await;
+    // The container health checks: the gateway's readiness and each service's gRPC health.
+    for target in [
+        format!("{base}/readyz"),
+        format!("grpc://127.0.0.1:{}", ports.cases),
+        format!("grpc://127.0.0.1:{}", ports.complaints),
+        format!("grpc://127.0.0.1:{}", ports.training),
+    ] {
+        let probed = tokio::process::Command::new(fazhi_binary())
+            .args(["probe", &target])
+            .output()
+            .await
+            .unwrap();
+        assert!(
+            probed.status.success(),
+            "{target}: {}",
+            String::from_utf8_lossy(&probed.stderr)
+        );
+    }
     let county = login(
         &client,
         &base,

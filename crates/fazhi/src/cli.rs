@@ -52,6 +52,16 @@ enum Command {
     },
     /// Print the effective configuration as TOML.
     Config,
+    /// Apply every pending database migration of every service and exit
+    /// (each `serve` also applies them when it starts).
+    Migrate,
+    /// Check a running process: `http://host:port/path` answers 2xx, or
+    /// `grpc://host:port` answers SERVING to the gRPC health check. For
+    /// container health checks.
+    Probe { target: String },
+    /// Copy every SQLite database (and the key files) into a new directory,
+    /// consistently, while the server runs. PostgreSQL databases: pg_dump.
+    Backup { dir: PathBuf },
     /// Manage accounts (on the gateway's database; the server may be running).
     User {
         #[command(subcommand)]
@@ -194,6 +204,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", toml::to_string(&redacted(settings))?);
             Ok(())
         }
+        Command::Migrate => runtime()?.block_on(crate::ops::migrate(&settings)),
+        Command::Probe { target } => runtime()?.block_on(crate::ops::probe(&target)),
+        Command::Backup { dir } => runtime()?.block_on(crate::ops::backup(&settings, &dir)),
         Command::Serve { service, demo } => runtime()?.block_on(serve(settings, service, demo)),
         Command::Demo {
             command: DemoCommand::Load,

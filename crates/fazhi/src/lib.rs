@@ -4,5 +4,6 @@ pub mod cli;
 pub mod cluster;
 mod demo;
 mod import;
+mod ops;
 mod setting_docs;
 pub mod settings;

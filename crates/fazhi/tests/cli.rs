@@ -373,3 +373,100 @@ fn a_list_is_imported_into_the_running_training_service_whole_or_not_at_all() {
     );
     assert!(stderr.contains("nothing was imported"), "{stderr}");
 }
+
+#[test]
+fn a_setting_is_read_from_the_file_its_file_variable_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let county = dir.path().join("county");
+    std::fs::write(&county, "411625\n").unwrap();
+    let secret = dir.path().join("secret");
+    std::fs::write(&secret, "f1le-s3cret-f1le-s3cret-f1le-s3cret-42\n").unwrap();
+    let config = run(fazhi()
+        .arg("config")
+        .env("FAZHI_GATEWAY__COUNTY_FILE", &county)
+        .env("FAZHI_INTERNAL_TOKEN__SECRET_FILE", &secret));
+    assert!(config.contains("county = \"411625\""), "{config}");
+    assert!(
+        config.contains("(set)") && !config.contains("f1le"),
+        "{config}"
+    );
+    // A file variable that is itself a setting keeps its meaning.
+    let calendar = run(fazhi()
+        .arg("config")
+        .env("FAZHI_CALENDAR__FILE", "/etc/holidays.toml"));
+    assert!(calendar.contains("/etc/holidays.toml"), "{calendar}");
+    // A file that cannot be read stops start-up, naming the variable.
+    let missing = fazhi()
+        .arg("config")
+        .env("FAZHI_GATEWAY__COUNTY_FILE", dir.path().join("nothing"))
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("FAZHI_GATEWAY__COUNTY_FILE"));
+}
+
+#[test]
+fn migrate_prepares_every_database_and_a_backup_restores_them() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_str().unwrap();
+    let migrated = run(fazhi().args(["migrate", "--data-dir", dir]));
+    assert!(
+        migrated.contains("cases, complaints, training, gateway"),
+        "{migrated}"
+    );
+    for db in ["cases.db", "complaints.db", "training.db", "gateway.db"] {
+        assert!(data.path().join(db).exists(), "{db}");
+    }
+    let added = with_stdin(
+        {
+            let mut c = fazhi();
+            c.args([
+                "user",
+                "add",
+                "backup.check",
+                "--role",
+                "staff",
+                "--division",
+                "411624100",
+            ])
+            .args(["--password-stdin", "--data-dir", dir]);
+            c
+        },
+        "a long enough password\n",
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let copy = tempfile::tempdir().unwrap();
+    let target = copy.path().join("snapshot");
+    let said = run(fazhi().args(["backup", target.to_str().unwrap(), "--data-dir", dir]));
+    assert_eq!(said.lines().count(), 4, "{said}");
+    // The copy is a data directory of its own: the account is in it.
+    let list = run(fazhi().args(["user", "list", "--data-dir", target.to_str().unwrap()]));
+    assert!(list.contains("backup.check"), "{list}");
+    // Never over an earlier copy.
+    let again = fazhi()
+        .args(["backup", target.to_str().unwrap(), "--data-dir", dir])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+}
+
+#[test]
+fn a_probe_fails_where_nothing_answers() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    for target in [
+        format!("http://127.0.0.1:{port}/healthz"),
+        format!("grpc://127.0.0.1:{port}"),
+        "ftp://127.0.0.1/".to_owned(),
+    ] {
+        let output = fazhi().args(["probe", &target]).output().unwrap();
+        assert!(!output.status.success(), "{target}");
+    }
+}

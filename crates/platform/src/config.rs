@@ -36,15 +36,50 @@ where
             .collect(),
         Err(_) => Vec::new(),
     };
+    // `FAZHI_<SETTING>_FILE` names a file to read the setting from (below),
+    // unless it is itself a setting.
+    let shape = Figment::from(Serialized::defaults(defaults));
     let env = Env::prefixed("FAZHI_").split("__").filter(move |key| {
         let top = key.as_str().split('.').next().unwrap_or_default();
-        known.iter().any(|k| k.eq_ignore_ascii_case(top))
+        let lower = key.as_str().to_ascii_lowercase();
+        let file_of_a_setting = lower.ends_with("_file") && shape.find_value(&lower).is_err();
+        known.iter().any(|k| k.eq_ignore_ascii_case(top)) && !file_of_a_setting
     });
     figment = figment.merge(env);
+    for (key, value) in secret_files(&figment)? {
+        figment = figment.merge(Serialized::default(&key, value));
+    }
     for (key, value) in overrides {
         figment = figment.merge(Serialized::default(key, value));
     }
     figment.extract().map_err(Box::new)
+}
+
+/// Settings read from files: `FAZHI_<SETTING>_FILE=/path` sets the setting
+/// `FAZHI_<SETTING>` names to the file's content (its last line break
+/// dropped), so secrets come from mounted files and never sit on a command
+/// line or in the environment. A variable that is itself a setting
+/// (`FAZHI_CALENDAR__FILE`) is left to mean that setting.
+fn secret_files(figment: &Figment) -> Result<Vec<(String, String)>, Box<figment::Error>> {
+    let key = |name: &str| name.to_ascii_lowercase().replace("__", ".");
+    let mut found = Vec::new();
+    for (name, path) in std::env::vars() {
+        let Some(rest) = name.strip_prefix("FAZHI_") else {
+            continue;
+        };
+        let Some(setting) = rest.strip_suffix("_FILE") else {
+            continue;
+        };
+        if figment.find_value(&key(rest)).is_ok() || figment.find_value(&key(setting)).is_err() {
+            continue;
+        }
+        let value = std::fs::read_to_string(&path)
+            .map_err(|e| Box::new(figment::Error::from(format!("{name}: reading {path}: {e}"))))?;
+        let value = value.strip_suffix('\n').unwrap_or(&value);
+        let value = value.strip_suffix('\r').unwrap_or(value);
+        found.push((key(setting), value.to_owned()));
+    }
+    Ok(found)
 }
 
 /// Where one service listens and keeps its data.

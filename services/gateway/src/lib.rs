@@ -247,8 +247,18 @@ impl Gate {
         if self.store.count_accounts().await? > 0 {
             return Ok(());
         }
-        let (password, generated) = match std::env::var("FAZHI_ADMIN_PASSWORD") {
-            Ok(password) if !password.is_empty() => (password, false),
+        // FAZHI_ADMIN_PASSWORD, or the file FAZHI_ADMIN_PASSWORD_FILE names.
+        let given = match std::env::var("FAZHI_ADMIN_PASSWORD_FILE") {
+            Ok(path) => Some(
+                std::fs::read_to_string(&path)
+                    .map_err(|e| anyhow::anyhow!("FAZHI_ADMIN_PASSWORD_FILE: reading {path}: {e}"))?
+                    .trim_end_matches(['\r', '\n'])
+                    .to_owned(),
+            ),
+            Err(_) => std::env::var("FAZHI_ADMIN_PASSWORD").ok(),
+        };
+        let (password, generated) = match given {
+            Some(password) if !password.is_empty() => (password, false),
             _ => (accounts::generate_password(), true),
         };
         accounts::check_password(&password)
