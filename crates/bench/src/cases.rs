@@ -112,8 +112,9 @@ pub(crate) async fn seed_cases(store: &Store) -> anyhow::Result<()> {
         let decided = (n % 3 == 0).then(|| filed + chrono::Days::new(20));
         sqlx::query(
             "INSERT INTO cases (id, division_code, status, lead_at, filed_at, decided_at, version, filed_on, \
-               decided_on, decided_on_time, review_required, review_approved, fine_fen, days_to_filing, days_to_decision) \
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, 1, $9, $9, 50000, 3, $10)",
+               decided_on, decided_on_time, review_required, review_approved, fine_fen, days_to_filing, days_to_decision, \
+               act_on, discovered_on, power_item_code, category) \
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, 1, $9, $9, 50000, 3, $10, $11, $11, $12, 'comprehensive')",
         )
         .bind(format!("case-{n:07}"))
         .bind(if n % 10 == 0 { "411624101" } else { training::TOWNSHIP })
@@ -125,6 +126,8 @@ pub(crate) async fn seed_cases(store: &Store) -> anyhow::Result<()> {
         .bind(decided.map(|d| d.to_string()).unwrap_or_default())
         .bind(i64::from(n % 9 == 0))
         .bind(decided.map(|_| 20_i64))
+        .bind((filed - chrono::Days::new(3)).to_string())
+        .bind(ITEM)
         .execute(&mut *tx)
         .await?;
     }

@@ -27,6 +27,13 @@ pub struct Counts {
 const DIVISION_ON_DAY: &str = "COALESCE((SELECT m.from_division FROM person_moves m WHERE m.person_id = p.id \
      AND m.moved_on > $3 ORDER BY m.moved_on, m.seq LIMIT 1), p.division_code)";
 
+/// The people who can have been in the division range bound as `$1`..`$2`
+/// on any day: there now, or moved away from it. [`DIVISION_ON_DAY`] is one
+/// of those two divisions, so filtering by this first changes no figure; it
+/// lets the queries read one division's people by index instead of all.
+const CANDIDATES: &str = "(SELECT id FROM people WHERE division_code >= $1 AND division_code < $2 \
+     UNION SELECT person_id FROM person_moves WHERE from_division >= $1 AND from_division < $2)";
+
 /// Whether person `p` was on the staff on the day bound as `$3`: joined by
 /// then (or on record before any day asked about).
 const JOINED_BY_DAY: &str = "(p.joined_on = '' OR p.joined_on <= $3)";
@@ -72,7 +79,8 @@ impl Store {
         let sql = format!(
             "SELECT COUNT(DISTINCT p.id_number), \
                COUNT(DISTINCT CASE WHEN {IN_POST_ON_DAY} THEN p.id_number END) FROM people p \
-             WHERE {DIVISION_ON_DAY} >= $1 AND {DIVISION_ON_DAY} < $2 AND {JOINED_BY_DAY}"
+             WHERE p.id IN {CANDIDATES} \
+               AND {DIVISION_ON_DAY} >= $1 AND {DIVISION_ON_DAY} < $2 AND {JOINED_BY_DAY}"
         );
         // A person registered in two townships (one held) is one person.
         let people = sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -86,7 +94,7 @@ impl Store {
         // is read once; each person (by ID number) counted once.
         let holders_sql = format!(
             "WITH s AS MATERIALIZED (SELECT c.person_id, {STATUS_ON_DAY} AS status FROM certificates c \
-               WHERE c.issued_on <= $3 AND c.valid_until >= $3) \
+               WHERE c.issued_on <= $3 AND c.valid_until >= $3 AND c.person_id IN {CANDIDATES}) \
              SELECT COUNT(*), CAST(COALESCE(SUM(x.sec), 0) AS BIGINT), CAST(COALESCE(SUM(x.susp), 0) AS BIGINT), \
                CAST(COALESCE(SUM(x.in_post), 0) AS BIGINT) FROM ( \
                SELECT p.id_number, MAX(CASE WHEN p.section_level = 1 THEN 1 ELSE 0 END) AS sec, \
@@ -137,7 +145,7 @@ impl Store {
                SELECT r.person_id, e.held_on FROM exam_results r JOIN exams e ON e.id = r.exam_id \
                WHERE e.kind = 'annual_review' AND r.score IS NOT NULL AND e.held_on >= $3 AND e.held_on <= $4) t \
              JOIN people p ON p.id = t.person_id \
-             WHERE {division} >= $1 AND {division} < $2 \
+             WHERE p.id IN {CANDIDATES} AND {division} >= $1 AND {division} < $2 \
                AND EXISTS (SELECT 1 FROM certificates c WHERE c.person_id = p.id \
                  AND c.issued_on <= t.held_on AND c.valid_until >= t.held_on \
                  AND {status} IN ('active', 'suspended'))",
@@ -153,7 +161,8 @@ impl Store {
         let passed_sql = format!(
             "SELECT COUNT(DISTINCT p.id_number) FROM certificate_reviews r \
              JOIN certificates c ON c.id = r.certificate_id JOIN people p ON p.id = c.person_id \
-             WHERE {division} >= $1 AND {division} < $2 AND r.year >= $3 AND r.year <= $4 \
+             WHERE p.id IN {CANDIDATES} AND {division} >= $1 AND {division} < $2 \
+               AND r.year >= $3 AND r.year <= $4 \
                AND r.outcome = 'passed'",
             division = DIVISION_ON_DAY.replace("$3", "r.decided_on"),
         );
@@ -169,7 +178,8 @@ impl Store {
         let hours_sql = format!(
             "SELECT CAST(SUM(h.hours) AS BIGINT), COUNT(CASE WHEN h.hours >= $5 THEN 1 END) FROM ( \
                SELECT a.person_id, SUM(a.hours_tenths) AS hours FROM attendance a \
-               WHERE a.held_on >= $3 AND a.held_on <= $4 GROUP BY a.person_id) h \
+               WHERE a.held_on >= $3 AND a.held_on <= $4 AND a.person_id IN {CANDIDATES} \
+               GROUP BY a.person_id) h \
              JOIN people p ON p.id = h.person_id \
              WHERE {division} >= $1 AND {division} < $2 AND {in_post}",
             division = DIVISION_ON_DAY.replace("$3", "$4"),
