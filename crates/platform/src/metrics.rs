@@ -69,6 +69,10 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "fazhi_db_group_commit_rows",
         "Rows written together in one group commit",
     ),
+    (
+        "fazhi_db_pool_connections",
+        "Database connections of each service's pool: in use, idle, and the most it opens",
+    ),
     ("fazhi_login_failures_total", "Failed password logins"),
     (
         "fazhi_login_throttled_total",

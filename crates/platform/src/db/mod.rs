@@ -59,6 +59,9 @@ impl EmbeddedMigration {
 pub struct Database {
     pool: AnyPool,
     backend: Backend,
+    /// Stops the pool's gauges when the last handle goes, so they never keep
+    /// the pool open.
+    _watch: std::sync::Arc<tokio_util::sync::DropGuard>,
 }
 
 /// Per-connection SQLite settings: durable commits (`synchronous=FULL` in WAL
@@ -150,7 +153,13 @@ impl Database {
             .await
             .map_err(|e| anyhow::anyhow!("migrating the {name} database: {e}"))?;
         tracing::info!(database = name, backend = ?backend, "database ready");
-        Ok(Self { pool, backend })
+        let watch = tokio_util::sync::CancellationToken::new();
+        watch_pool(name, pool.clone(), watch.clone());
+        Ok(Self {
+            pool,
+            backend,
+            _watch: std::sync::Arc::new(watch.drop_guard()),
+        })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -189,4 +198,32 @@ pub fn division_range(division: Option<&crate::DivisionCode>) -> (String, String
 pub fn prefix_upper_bound(prefix: &str) -> String {
     // ':' sorts right after '9'.
     format!("{prefix}:")
+}
+
+/// Reports the pool's connections (in use, idle, the most it opens) as
+/// gauges every few seconds, until `stop` or the pool is closed. Outside a
+/// Tokio runtime (never in a server) it reports nothing.
+fn watch_pool(name: &str, pool: AnyPool, stop: tokio_util::sync::CancellationToken) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    let database = name.to_owned();
+    let most = f64::from(pool.options().get_max_connections());
+    runtime.spawn(async move {
+        let mut ticks = tokio::time::interval(Duration::from_secs(5));
+        while !pool.is_closed() {
+            tokio::select! {
+                _ = stop.cancelled() => return,
+                _ = ticks.tick() => {}
+            }
+            let (open, idle) = (f64::from(pool.size()), pool.num_idle() as f64);
+            let gauge = |state: &'static str, value: f64| {
+                metrics::gauge!("fazhi_db_pool_connections", "database" => database.clone(), "state" => state)
+                    .set(value);
+            };
+            gauge("in_use", (open - idle).max(0.0));
+            gauge("idle", idle);
+            gauge("max", most);
+        }
+    });
 }
