@@ -77,6 +77,19 @@ async fn ready(client: &reqwest::Client, base: &str) {
     panic!("the gateway answers");
 }
 
+/// A JSON answer of `path` as `token`.
+async fn get_json(client: &reqwest::Client, base: &str, token: &str, path: &str) -> Value {
+    client
+        .get(format!("{base}{path}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 async fn login(client: &reqwest::Client, base: &str, username: &str, password: &str) -> String {
     let answer: Value = client
         .post(format!("{base}/api/v1/auth/login"))
@@ -187,18 +200,13 @@ async fn a_new_data_directory_serves_a_living_demo_county() {
     .await;
 
     let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
-    let summary: Value = client
-        .get(format!(
-            "{base}/api/v1/oversight/summary?year={}",
-            today.year()
-        ))
-        .bearer_auth(&county)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let summary: Value = get_json(
+        &client,
+        &base,
+        &county,
+        &format!("/api/v1/oversight/summary?year={}", today.year()),
+    )
+    .await;
     let rows = summary["townships"].as_array().unwrap();
     assert_eq!(rows.len(), 5, "{summary}");
     for row in rows {
@@ -226,15 +234,8 @@ async fn a_new_data_directory_serves_a_living_demo_county() {
         "{laocheng}"
     );
     assert_eq!(laocheng["training"]["certificate_holders_section_level"], 7);
-    let villages: Value = client
-        .get(format!("{base}/api/v1/divisions?under=411624100"))
-        .bearer_auth(&county)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let villages: Value =
+        get_json(&client, &base, &county, "/api/v1/divisions?under=411624100").await;
     assert_eq!(
         villages["divisions"].as_array().unwrap().len(),
         44,
@@ -362,18 +363,13 @@ async fn a_new_data_directory_serves_a_living_demo_county() {
         "{printed:?}"
     );
     ready(&client, &base).await;
-    let again: Value = client
-        .get(format!(
-            "{base}/api/v1/oversight/summary?year={}",
-            today.year()
-        ))
-        .bearer_auth(&county)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let again: Value = get_json(
+        &client,
+        &base,
+        &county,
+        &format!("/api/v1/oversight/summary?year={}", today.year()),
+    )
+    .await;
     assert_eq!(
         again["complaints"]["received"],
         summary["complaints"]["received"]

@@ -103,38 +103,28 @@ async fn warnings(
     identity: &Identity,
     townships: &[fazhi_identity::store::NamedDivision],
 ) {
-    let request = || common::ListWarningsRequest::default();
-    let (mut complaints, mut cases, mut training) = (
-        state.complaints.clone(),
-        state.cases.clone(),
-        state.training.clone(),
-    );
-    let (c, k, t) = tokio::join!(
-        complaints.list_warnings(state.signed(identity, request())),
-        cases.list_warnings(state.signed(identity, request())),
-        training.list_warnings(state.signed(identity, request())),
-    );
+    let Ok(gathered) = crate::rest::warnings::gather(state, identity, "").await else {
+        return;
+    };
     let mut counts: BTreeMap<(&str, &str), u64> = BTreeMap::new();
     for t in townships {
         for level in ["yellow", "red"] {
             counts.insert((t.code.as_str(), level), 0);
         }
     }
-    for answer in [c, k, t].into_iter().flatten() {
-        for w in answer.into_inner().warnings {
-            let level = if w.level == common::WarningLevel::Red as i32 {
-                "red"
-            } else {
-                "yellow"
-            };
-            let Some(township) = townships
-                .iter()
-                .find(|t| w.division_code.starts_with(t.code.as_str()))
-            else {
-                continue;
-            };
-            *counts.entry((township.code.as_str(), level)).or_default() += 1;
-        }
+    for w in gathered.warnings {
+        let level = if w.level == common::WarningLevel::Red as i32 {
+            "red"
+        } else {
+            "yellow"
+        };
+        let Some(township) = townships
+            .iter()
+            .find(|t| w.division_code.starts_with(t.code.as_str()))
+        else {
+            continue;
+        };
+        *counts.entry((township.code.as_str(), level)).or_default() += 1;
     }
     for ((division, level), n) in counts {
         metrics::gauge!(

@@ -430,39 +430,26 @@ pub async fn import(
             .with_field("content"),
         ));
     }
-    let at = |row: &[String], key: &str| -> Option<String> {
-        columns
-            .iter()
-            .position(|(k, _)| *k == key)
-            .map(|i| cell(row, i).to_owned())
-    };
     let mut entries = Vec::with_capacity(data.len());
     let mut rejected = Vec::new();
     for (number, row) in data {
-        let text: Vec<Option<String>> = [
-            "division_code",
-            "title",
-            "dated",
-            "number",
-            "filed_on",
-            "reviewed_on",
-            "corrected_on",
-            "kind",
-            "organisation",
-        ]
-        .iter()
-        .map(|k| at(row, k))
-        .collect();
+        // The cell under `key`'s column; None when the register has no such column.
+        let at = |key: &str| {
+            columns
+                .iter()
+                .position(|(k, _)| *k == key)
+                .map(|i| cell(row, i))
+        };
         let g = Given {
-            division_code: text[0].as_deref().unwrap_or_default(),
-            title: text[1].as_deref().unwrap_or_default(),
-            dated: text[2].as_deref().unwrap_or_default(),
-            number: text[3].as_deref(),
-            filed_on: text[4].as_deref(),
-            reviewed_on: text[5].as_deref(),
-            corrected_on: text[6].as_deref(),
-            kind: text[7].as_deref(),
-            organisation: text[8].as_deref(),
+            division_code: at("division_code").unwrap_or_default(),
+            title: at("title").unwrap_or_default(),
+            dated: at("dated").unwrap_or_default(),
+            number: at("number"),
+            filed_on: at("filed_on"),
+            reviewed_on: at("reviewed_on"),
+            corrected_on: at("corrected_on"),
+            kind: at("kind"),
+            organisation: at("organisation"),
         };
         match check(register, &identity.caller, &g) {
             Ok(c) => entries.push(entry(

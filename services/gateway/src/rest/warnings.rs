@@ -77,6 +77,55 @@ pub struct Warnings {
     unavailable: Vec<&'static str>,
 }
 
+/// Every service's warnings for a division (empty: all the caller may
+/// see), and the services that did not answer.
+pub(crate) struct Gathered {
+    pub(crate) warnings: Vec<common::Warning>,
+    pub(crate) truncated: bool,
+    pub(crate) unavailable: Vec<&'static str>,
+}
+
+/// Asks the three services at once; one that is down is named, not fatal.
+pub(crate) async fn gather(
+    state: &AppState,
+    identity: &Identity,
+    division: &str,
+) -> Result<Gathered, Problem> {
+    let request = || common::ListWarningsRequest {
+        division_code: division.to_owned(),
+    };
+    let (mut complaints, mut cases, mut training) = (
+        state.complaints.clone(),
+        state.cases.clone(),
+        state.training.clone(),
+    );
+    let (c, k, t) = tokio::join!(
+        complaints.list_warnings(state.signed(identity, request())),
+        cases.list_warnings(state.signed(identity, request())),
+        training.list_warnings(state.signed(identity, request())),
+    );
+    let mut gathered = Gathered {
+        warnings: Vec::new(),
+        truncated: false,
+        unavailable: Vec::new(),
+    };
+    for (name, answer) in [("complaints", c), ("cases", k), ("training", t)] {
+        match answer {
+            Ok(answer) => {
+                let answer = answer.into_inner();
+                gathered.truncated |= answer.truncated;
+                gathered.warnings.extend(answer.warnings);
+            }
+            Err(status) if crate::rest::oversight::is_down(&status) => {
+                tracing::warn!(service = name, code = ?status.code(), "warnings are partial");
+                gathered.unavailable.push(name);
+            }
+            Err(status) => return Err(status.into()),
+        }
+    }
+    Ok(gathered)
+}
+
 fn link(kind: &str, id: &str) -> String {
     match kind.split('_').next() {
         Some("complaint") => format!("/api/v1/complaints/{id}"),
@@ -128,36 +177,11 @@ pub async fn list(
     }
     let size = paging::page_size(query::page_size(params.page_size.as_deref())?)?;
     let after = paging::decode_token(params.page_token.as_deref().unwrap_or_default(), 3)?;
-    let request = || common::ListWarningsRequest {
-        division_code: division.clone(),
-    };
-    let (mut complaints, mut cases, mut training) = (
-        state.complaints.clone(),
-        state.cases.clone(),
-        state.training.clone(),
-    );
-    let (c, k, t) = tokio::join!(
-        complaints.list_warnings(state.signed(&identity, request())),
-        cases.list_warnings(state.signed(&identity, request())),
-        training.list_warnings(state.signed(&identity, request())),
-    );
-    let mut unavailable = Vec::new();
-    let mut truncated = false;
-    let mut all = Vec::new();
-    for (name, answer) in [("complaints", c), ("cases", k), ("training", t)] {
-        match answer {
-            Ok(answer) => {
-                let answer = answer.into_inner();
-                truncated |= answer.truncated;
-                all.extend(answer.warnings);
-            }
-            Err(status) if crate::rest::oversight::is_down(&status) => {
-                tracing::warn!(service = name, code = ?status.code(), "warnings are partial");
-                unavailable.push(name);
-            }
-            Err(status) => return Err(status.into()),
-        }
-    }
+    let Gathered {
+        warnings: all,
+        truncated,
+        unavailable,
+    } = gather(&state, &identity, &division).await?;
     let mut found: Vec<(String, Warning)> = all
         .into_iter()
         .filter(|w| level.is_none_or(|l| w.level == l))
