@@ -70,3 +70,114 @@ pub fn deadlines(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fixtures::{day, lead};
+    use crate::domain::{Approval, Decision, Notice, Penalty, Seizure};
+
+    fn kinds(case: &Case, published: bool, today: &str) -> Vec<(&'static str, String)> {
+        deadlines(
+            case,
+            published,
+            &CaseRules::default(),
+            &Calendar::official(),
+            day(today),
+        )
+        .into_iter()
+        .map(|d| (d.kind, d.due_on.to_string()))
+        .collect()
+    }
+
+    fn filed() -> Case {
+        Case {
+            status: CaseStatus::Filed,
+            filed_on: Some(day("2026-03-02")),
+            ..lead()
+        }
+    }
+
+    #[test]
+    fn an_undecided_case_is_due_ninety_days_from_filing_and_later_with_an_approved_extension() {
+        assert_eq!(
+            kinds(&filed(), false, "2026-05-20"),
+            [("case_decision", "2026-05-31".to_owned())]
+        );
+        let mut extended = filed();
+        extended.proceedings.decision_extension = Some(Approval {
+            on: day("2026-05-20"),
+            days: 30,
+            approved_by: "负责人".into(),
+            basis: "规章".into(),
+        });
+        assert_eq!(kinds(&extended, false, "2026-05-20")[0].1, "2026-06-30");
+    }
+
+    #[test]
+    fn the_partys_windows_are_listed_only_while_open() {
+        let mut notified = filed();
+        notified.status = CaseStatus::Notified;
+        notified.proceedings.notice = Some(Notice {
+            on: day("2026-04-01"),
+            penalty: Penalty {
+                warning: false,
+                fine_fen: 100_000,
+            },
+            statement_due: day("2026-04-07"),
+            hearing_due: Some(day("2026-04-09")),
+        });
+        let open: Vec<_> = kinds(&notified, false, "2026-04-03")
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(open, ["case_decision", "case_statement", "case_hearing"]);
+        let closed: Vec<_> = kinds(&notified, false, "2026-04-10")
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(
+            closed,
+            ["case_decision"],
+            "a window that has closed is no deadline of the agency's"
+        );
+    }
+
+    #[test]
+    fn a_decision_is_due_for_service_and_publicity_in_seven_working_days_and_a_seizure_on_its_last_day()
+     {
+        let mut decided = filed();
+        decided.status = CaseStatus::Decided;
+        decided.proceedings.decision = Some(Decision {
+            on: day("2026-09-29"),
+            kind: "penalty".into(),
+            penalty: Penalty {
+                warning: false,
+                fine_fen: 100_000,
+            },
+            on_time: true,
+            review_required: false,
+            discussion_required: false,
+        });
+        decided.proceedings.seizure = Some(Seizure {
+            on: day("2026-09-01"),
+            items: "挖掘机一台".into(),
+            until: day("2026-09-30"),
+            extended: false,
+            released_on: None,
+        });
+        // Seven working days from 29 September run past the National Day holiday.
+        let due = kinds(&decided, false, "2026-09-30");
+        assert_eq!(due[0], ("case_service", "2026-10-14".to_owned()));
+        assert_eq!(due[1], ("case_publicity", "2026-10-14".to_owned()));
+        assert_eq!(due[2], ("case_seizure", "2026-09-30".to_owned()));
+        let published: Vec<_> = kinds(&decided, true, "2026-09-30")
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(published, ["case_service", "case_seizure"]);
+        decided.proceedings.seizure.as_mut().unwrap().released_on = Some(day("2026-09-30"));
+        decided.status = CaseStatus::Closed;
+        assert_eq!(kinds(&decided, true, "2026-09-30"), []);
+    }
+}
