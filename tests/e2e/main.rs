@@ -11,6 +11,7 @@ mod crash;
 mod dashboard;
 mod demo;
 mod escalation;
+mod fleet;
 mod grpc;
 mod hardening;
 mod identity;
@@ -19,6 +20,7 @@ mod power_list;
 mod records;
 mod report;
 mod resilience;
+mod traces;
 mod training;
 mod warnings;
 

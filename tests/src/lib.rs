@@ -2,6 +2,8 @@
 //! process on ephemeral ports, each with a fresh database, driven over real
 //! sockets; and helpers to run the real `fazhi` binary.
 
+pub mod fleet;
+
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use fazhi::{

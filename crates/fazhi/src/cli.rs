@@ -440,12 +440,23 @@ async fn serve(settings: Settings, role: Role, demo: bool) -> anyhow::Result<()>
     };
     let _telemetry = fazhi_platform::telemetry::init(&settings.log, service_name)?;
     let shutdown = fazhi_platform::shutdown::on_signal();
-    let running = cluster::start(&settings, role, shutdown).await?;
+    let running = cluster::start(&settings, role, shutdown.clone()).await?;
     if demo {
         crate::demo::run::serve_demo(&settings, &running).await?;
     }
     if let Some(addr) = running.gateway {
         tracing::info!(%addr, data_dir = %settings.data_dir.display(), "fazhi is ready: REST on http://{addr}");
     }
-    running.wait().await
+    let deadline = settings.shutdown.deadline();
+    let overdue = async move {
+        shutdown.cancelled().await;
+        tokio::time::sleep(deadline).await;
+    };
+    tokio::select! {
+        finished = running.wait() => finished,
+        () = overdue => {
+            tracing::warn!(?deadline, "in-flight work did not finish by the shutdown deadline; exiting");
+            Ok(())
+        }
+    }
 }

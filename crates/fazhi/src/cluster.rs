@@ -121,6 +121,7 @@ pub async fn start(
             listener,
             internal.clone(),
             settings.grpc_server.clone(),
+            settings.shutdown.drain(),
             shutdown.clone(),
         ));
     }
@@ -137,6 +138,7 @@ pub async fn start(
             listener,
             internal.clone(),
             settings.grpc_server.clone(),
+            settings.shutdown.drain(),
             shutdown.clone(),
         ));
     }
@@ -162,6 +164,7 @@ pub async fn start(
             listener,
             internal.clone(),
             settings.grpc_server.clone(),
+            settings.shutdown.drain(),
             shutdown.clone(),
         ));
     }
@@ -185,6 +188,12 @@ pub async fn start(
             gate.housekeeping(stop).await;
             Ok(())
         });
+        let (draining, stop) = (running.gate.clone(), shutdown.clone());
+        tasks.spawn(async move {
+            stop.cancelled().await;
+            draining.iter().for_each(|gate| gate.start_draining());
+            Ok(())
+        });
         if settings.gateway.oversight_metrics_secs > 0 {
             let (state, stop) = (state.clone(), shutdown.clone());
             let every = std::time::Duration::from_secs(settings.gateway.oversight_metrics_secs);
@@ -200,8 +209,9 @@ pub async fn start(
         let router = fazhi_gateway::router(state);
         let stop = shutdown.clone();
         let rest = settings.gateway.clone();
+        let drain = settings.shutdown.drain();
         tasks.spawn(async move {
-            fazhi_gateway::serve(listener, router, &rest, stop)
+            fazhi_gateway::serve(listener, router, &rest, drain, stop)
                 .await
                 .map_err(Into::into)
         });

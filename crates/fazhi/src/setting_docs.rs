@@ -124,7 +124,7 @@ pub const DOCS: &[(&str, &str)] = &[
     ("cases.listen", "Cases service gRPC listen address"),
     (
         "cases.endpoint",
-        "Where other processes reach the cases service (default http://{listen})",
+        "Where other processes reach the cases service: a URL, or replicas' URLs comma-separated (default http://{listen})",
     ),
     (
         "cases.database_url",
@@ -136,7 +136,7 @@ pub const DOCS: &[(&str, &str)] = &[
     ),
     (
         "complaints.endpoint",
-        "Where other processes reach the complaints service",
+        "Where other processes reach the complaints service: a URL, or replicas' URLs comma-separated",
     ),
     (
         "complaints.database_url",
@@ -145,7 +145,7 @@ pub const DOCS: &[(&str, &str)] = &[
     ("training.listen", "Training service gRPC listen address"),
     (
         "training.endpoint",
-        "Where other processes reach the training service",
+        "Where other processes reach the training service: a URL, or replicas' URLs comma-separated",
     ),
     (
         "training.database_url",
@@ -178,6 +178,14 @@ pub const DOCS: &[(&str, &str)] = &[
     (
         "grpc_server.max_concurrent_streams",
         "Concurrent gRPC calls on one connection",
+    ),
+    (
+        "shutdown.drain_ms",
+        "After SIGTERM, ms to keep answering while health says NOT_SERVING and readiness 503, so balancers move away first (0 embedded; 3000 in the deploy files)",
+    ),
+    (
+        "shutdown.deadline_secs",
+        "Seconds after SIGTERM by which the process exits, in-flight work finished or not",
     ),
     (
         "metrics.listen",

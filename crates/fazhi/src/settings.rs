@@ -5,7 +5,7 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use fazhi_complaints::ReplyRules;
 use fazhi_platform::config::{
-    GrpcClientSettings, GrpcServerSettings, LogSettings, ServiceSettings,
+    GrpcClientSettings, GrpcServerSettings, LogSettings, ServiceSettings, ShutdownSettings,
 };
 use fazhi_training::TrainingRules;
 use serde::{Deserialize, Serialize};
@@ -23,6 +23,7 @@ pub struct Settings {
     pub training: ServiceSettings,
     pub grpc: GrpcClientSettings,
     pub grpc_server: GrpcServerSettings,
+    pub shutdown: ShutdownSettings,
     pub metrics: MetricsSettings,
     pub calendar: CalendarSettings,
     pub rules: Rules,
@@ -41,6 +42,7 @@ impl Default for Settings {
             training: ServiceSettings::on_port(50053),
             grpc: GrpcClientSettings::default(),
             grpc_server: GrpcServerSettings::default(),
+            shutdown: ShutdownSettings::default(),
             metrics: MetricsSettings::default(),
             calendar: CalendarSettings::default(),
             rules: Rules::default(),

@@ -35,6 +35,18 @@ fn environment_variables_override_the_defaults() {
 }
 
 #[test]
+fn a_text_setting_given_digits_in_the_environment_stays_text() {
+    // A county code reads as a number; the setting is text all the same,
+    // as the deploy files give it.
+    let config = run(fazhi()
+        .arg("config")
+        .env("FAZHI_GATEWAY__COUNTY", "411625")
+        .env("FAZHI_SHUTDOWN__DRAIN_MS", "3000"));
+    assert!(config.contains("county = \"411625\""), "{config}");
+    assert!(config.contains("drain_ms = 3000"), "{config}");
+}
+
+#[test]
 fn an_unknown_service_name_is_refused() {
     let output = fazhi().args(["serve", "payroll"]).output().unwrap();
     assert!(!output.status.success());

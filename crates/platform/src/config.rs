@@ -46,6 +46,21 @@ where
         known.iter().any(|k| k.eq_ignore_ascii_case(top)) && !file_of_a_setting
     });
     figment = figment.merge(env);
+    // A value that reads as a number or a truth value (a county code such
+    // as 411624) stays text where the setting is text.
+    let text_shape = Figment::from(Serialized::defaults(defaults));
+    for (name, raw) in std::env::vars() {
+        let Some(rest) = name.strip_prefix("FAZHI_") else {
+            continue;
+        };
+        let key = rest.replace("__", ".").to_ascii_lowercase();
+        if matches!(
+            text_shape.find_value(&key),
+            Ok(figment::value::Value::String(..))
+        ) {
+            figment = figment.merge(Serialized::default(&key, raw));
+        }
+    }
     for (key, value) in secret_files(&figment)? {
         figment = figment.merge(Serialized::default(&key, value));
     }
@@ -170,6 +185,38 @@ impl Default for GrpcServerSettings {
             keepalive_timeout_secs: 10,
             request_timeout_secs: 300,
             max_concurrent_streams: 256,
+        }
+    }
+}
+
+/// How a process stops on SIGTERM (or Ctrl-C).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ShutdownSettings {
+    /// Milliseconds between the signal and refusing new work. Meanwhile
+    /// health answers NOT_SERVING and readiness 503 while calls are still
+    /// served, so balancers and other replicas move new calls elsewhere first.
+    pub drain_ms: u64,
+    /// Seconds after the signal by which the process has exited, whether
+    /// or not in-flight work has finished.
+    pub deadline_secs: u64,
+}
+
+impl ShutdownSettings {
+    pub fn drain(&self) -> Duration {
+        Duration::from_millis(self.drain_ms)
+    }
+
+    pub fn deadline(&self) -> Duration {
+        Duration::from_secs(self.deadline_secs.max(1))
+    }
+}
+
+impl Default for ShutdownSettings {
+    fn default() -> Self {
+        Self {
+            drain_ms: 0,
+            deadline_secs: 10,
         }
     }
 }

@@ -32,14 +32,17 @@ use crate::{
 /// `fazhi.complaints.v1.ComplaintService`) on `listener` until `shutdown`.
 ///
 /// Health reports SERVING for the service and for the server as a whole
-/// (`""`) while up, NOT_SERVING once shutdown starts. Every call but health
-/// and reflection must carry an internal identity token signed with `identity`.
+/// (`""`) while up, NOT_SERVING once shutdown starts; calls are still served
+/// for `drain` after that, then no new ones are taken and those in flight
+/// finish. Every call but health and reflection must carry an internal
+/// identity token signed with `identity`.
 pub async fn serve(
     listener: TcpListener,
     service_name: &'static str,
     routes: Routes,
     identity: InternalKey,
     settings: &GrpcServerSettings,
+    drain: Duration,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     crate::metrics::install();
@@ -90,6 +93,12 @@ pub async fn serve(
                 health
                     .set_service_status("", ServingStatus::NotServing)
                     .await;
+                tracing::info!(
+                    service = service_name,
+                    ?drain,
+                    "draining: not serving, still answering"
+                );
+                tokio::time::sleep(drain).await;
             },
         )
         .await?;
@@ -129,7 +138,20 @@ where
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let method = request.uri().path().to_owned();
-        let span = tracing::info_span!("grpc", otel.kind = "server", rpc.method = %method, rpc.grpc.status_code = Empty);
+        let (rpc_service, rpc_method) = method
+            .trim_start_matches('/')
+            .split_once('/')
+            .unwrap_or(("", ""));
+        let span = tracing::info_span!(
+            "grpc",
+            otel.name = %method.trim_start_matches('/'),
+            otel.kind = "server",
+            otel.status_code = Empty,
+            rpc.system = "grpc",
+            rpc.service = %rpc_service,
+            rpc.method = %rpc_method,
+            rpc.grpc.status_code = Empty,
+        );
         let parent = opentelemetry::global::get_text_map_propagator(|p| {
             p.extract(&HeaderExtractor(request.headers()))
         });
@@ -155,12 +177,31 @@ where
                     Err(_) => tonic::Code::Unknown as i32,
                 };
                 record_in.record("rpc.grpc.status_code", code);
+                if is_server_fault(code) {
+                    record_in.record("otel.status_code", "ERROR");
+                }
                 record_rpc(&method, code, started.elapsed());
                 result
             }
             .instrument(span),
         )
     }
+}
+
+/// Codes a server span counts as its own error (OpenTelemetry's rule for
+/// gRPC servers): the rest are the caller's.
+fn is_server_fault(code: i32) -> bool {
+    use tonic::Code;
+    [
+        Code::Unknown,
+        Code::DeadlineExceeded,
+        Code::Unimplemented,
+        Code::Internal,
+        Code::Unavailable,
+        Code::DataLoss,
+    ]
+    .iter()
+    .any(|c| *c as i32 == code)
 }
 
 fn record_rpc(method: &str, code: i32, latency: Duration) {
@@ -221,20 +262,28 @@ impl Interceptor for CallContext {
 }
 
 /// A client channel with the deadline and trace context applied to every call.
-pub type Channel = InterceptedService<tonic::transport::Channel, CallContext>;
+pub type Channel = InterceptedService<crate::balance::Balanced, CallContext>;
 
 /// A channel that connects on first use (and reconnects after failures), so a
 /// service that is down makes calls fail fast with UNAVAILABLE rather than
-/// blocking start-up.
+/// blocking start-up. `endpoint` may name several replicas, comma-separated:
+/// calls are spread across those serving.
 pub fn connect_lazy(endpoint: &str, settings: &GrpcClientSettings) -> anyhow::Result<Channel> {
-    let channel = Endpoint::from_shared(endpoint.to_owned())?
-        .connect_timeout(settings.connect_timeout())
-        .timeout(settings.deadline())
-        .tcp_nodelay(true)
-        .http2_keep_alive_interval(Duration::from_secs(30))
-        .connect_lazy();
+    let addresses = crate::balance::addresses(endpoint);
+    anyhow::ensure!(!addresses.is_empty(), "no endpoint given");
+    let endpoints = addresses
+        .into_iter()
+        .map(|address| {
+            Ok(Endpoint::from_shared(address.to_owned())
+                .map_err(|e| anyhow::anyhow!("endpoint {address:?}: {e}"))?
+                .connect_timeout(settings.connect_timeout())
+                .timeout(settings.deadline())
+                .tcp_nodelay(true)
+                .http2_keep_alive_interval(Duration::from_secs(30)))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(InterceptedService::new(
-        channel,
+        crate::balance::Balanced::new(endpoints),
         CallContext {
             deadline: settings.deadline(),
         },
@@ -262,12 +311,13 @@ pub struct Service {
 }
 
 impl Service {
-    /// Serves until `shutdown`, then closes the database.
+    /// Serves until `shutdown` (and `drain` after it), then closes the database.
     pub async fn run(
         self,
         listener: TcpListener,
         identity: InternalKey,
         settings: GrpcServerSettings,
+        drain: Duration,
         shutdown: CancellationToken,
     ) -> anyhow::Result<()> {
         let result = serve(
@@ -276,6 +326,7 @@ impl Service {
             self.routes,
             identity,
             &settings,
+            drain,
             shutdown,
         )
         .await;

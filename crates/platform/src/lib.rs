@@ -3,6 +3,7 @@
 //! domain primitives every service speaks (division codes, masking, time).
 
 pub mod auth;
+pub mod balance;
 pub mod category;
 pub mod codes;
 pub mod complaint_category;

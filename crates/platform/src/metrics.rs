@@ -75,6 +75,10 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ),
     ("fazhi_login_failures_total", "Failed password logins"),
     (
+        "fazhi_rate_limit_unshared_total",
+        "Rate-limit counts made in one gateway alone because the shared database did not answer",
+    ),
+    (
         "fazhi_login_throttled_total",
         "Logins slowed down or refused after repeated failures",
     ),

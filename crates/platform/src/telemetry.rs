@@ -49,9 +49,16 @@ pub fn init(settings: &LogSettings, service_name: &str) -> anyhow::Result<Teleme
         }
         _ => None,
     };
+    // Traces keep Fazhi's own spans whatever the log filter says; of the
+    // libraries beneath, warnings only.
     let otel_layer = provider.as_ref().map(|provider| {
         tracing_opentelemetry::layer()
             .with_tracer(provider.tracer("fazhi"))
+            .with_filter(
+                tracing_subscriber::filter::Targets::new()
+                    .with_default(tracing::Level::WARN)
+                    .with_target("fazhi", tracing::Level::INFO),
+            )
             .boxed()
     });
 
@@ -64,14 +71,39 @@ pub fn init(settings: &LogSettings, service_name: &str) -> anyhow::Result<Teleme
             .boxed(),
     };
     tracing_subscriber::registry()
-        .with(filter)
-        .with(fmt_layer)
+        .with(fmt_layer.with_filter(filter))
         .with(otel_layer)
         .try_init()?;
     if provider.is_some() {
         tracing::info!(service = service_name, "exporting traces over OTLP");
     }
     Ok(TelemetryGuard { provider })
+}
+
+/// The current span's W3C `traceparent`, to store beside work done later
+/// (an outbox message); "" when the span is not traced.
+pub fn current_traceparent() -> String {
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
+    let context = tracing::Span::current().context();
+    let mut carrier = std::collections::HashMap::new();
+    opentelemetry::global::get_text_map_propagator(|p| p.inject_context(&context, &mut carrier));
+    carrier.remove("traceparent").unwrap_or_default()
+}
+
+/// Makes `span` continue the trace a stored `traceparent` names (nothing
+/// when it is empty or unreadable).
+pub fn continue_trace(span: &tracing::Span, traceparent: &str) {
+    use opentelemetry::trace::TraceContextExt;
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
+    if traceparent.is_empty() {
+        return;
+    }
+    let carrier =
+        std::collections::HashMap::from([("traceparent".to_owned(), traceparent.to_owned())]);
+    let context = opentelemetry::global::get_text_map_propagator(|p| p.extract(&carrier));
+    if context.span().span_context().is_valid() {
+        let _ = span.set_parent(context);
+    }
 }
 
 /// For tests: silent unless `TEST_LOG` is set; safe to call many times.

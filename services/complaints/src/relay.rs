@@ -20,6 +20,7 @@ use fazhi_proto::cases::v1::{self as cases, case_service_client::CaseServiceClie
 use fazhi_proto::common::v1::Date;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
+use tracing::Instrument;
 
 use crate::domain::Lead;
 use crate::store::{
@@ -110,7 +111,18 @@ impl Relay {
         }));
         let tried = claimed.len();
         for message in claimed {
-            match self.deliver(&message).await {
+            // The delivery continues the trace of the step that wrote it.
+            let span = tracing::info_span!(
+                "outbox.process",
+                otel.name = %format!("process {}", message.topic),
+                otel.kind = "consumer",
+                messaging.system = "fazhi_outbox",
+                messaging.operation.type = "process",
+                messaging.destination.name = %message.topic,
+                messaging.message.id = %message.id,
+            );
+            fazhi_platform::telemetry::continue_trace(&span, &message.trace_context);
+            match self.deliver(&message).instrument(span).await {
                 Ok(lead_id) => {
                     self.store.delivered(&message, &lead_id).await?;
                     metrics::counter!("fazhi_outbox_delivered_total").increment(1);

@@ -190,9 +190,11 @@ pub struct Gate {
     pub internal: InternalKey,
     pub settings: Settings,
     login: login::LoginThrottle,
-    public_per_client: limits::WindowLimiter,
+    public_per_client: limits::Limit,
     uploads: Arc<tokio::sync::Semaphore>,
     trusted_proxies: Vec<authz::Cidr>,
+    /// Set on shutdown: readiness answers 503 while requests are still served.
+    draining: std::sync::atomic::AtomicBool,
 }
 
 impl Gate {
@@ -222,21 +224,28 @@ impl Gate {
             &settings.auth.oidc,
         )?
         .with_api_key_cache(Duration::from_secs(settings.auth.api_key_cache_secs));
+        // Gateways sharing a PostgreSQL database share their limits in it;
+        // one gateway on SQLite counts in memory.
+        let shared = (store.database().backend() == fazhi_platform::db::Backend::Postgres)
+            .then(|| store.clone());
         let gate = Self {
             idempotency: idempotency::store::IdempotencyStore::new(store.database().clone()),
             store,
             authn,
             internal,
             settings: settings.clone(),
-            login: login::LoginThrottle::new(&settings.auth),
-            public_per_client: limits::WindowLimiter::new(
+            login: login::LoginThrottle::new(&settings.auth, shared.clone()),
+            public_per_client: limits::Limit::new(
+                "public.client",
                 settings.public.requests_per_minute,
                 Duration::from_secs(60),
+                shared,
             ),
             trusted_proxies,
             uploads: Arc::new(tokio::sync::Semaphore::new(
                 settings.concurrent_uploads.max(1),
             )),
+            draining: std::sync::atomic::AtomicBool::new(false),
         };
         gate.bootstrap(&county).await?;
         Ok(gate)
@@ -292,7 +301,19 @@ impl Gate {
         Ok(())
     }
 
-    /// Deletes idempotency records past their retention, every hour until `shutdown`.
+    /// From now on readiness answers 503, so load balancers send new
+    /// requests to other gateways while this one finishes its own.
+    pub fn start_draining(&self) {
+        self.draining
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Deletes idempotency records past their retention and rate-limit
+    /// windows long passed, every hour until `shutdown`.
     pub async fn housekeeping(self: Arc<Self>, shutdown: CancellationToken) {
         let mut every = tokio::time::interval(Duration::from_secs(3600));
         loop {
@@ -305,6 +326,12 @@ impl Gate {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "expired idempotency keys deleted"),
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "purging idempotency keys failed"),
+            }
+            // Windows are at most the failure window or a minute long.
+            let longest = Duration::from_secs(self.settings.auth.failure_window_secs.max(60));
+            let before = time::now() - chrono::Duration::from_std(longest * 2).unwrap_or_default();
+            if let Err(err) = self.store.purge_events(before).await {
+                tracing::warn!(error = %err, "purging rate-limit windows failed");
             }
         }
     }
@@ -427,19 +454,21 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(observe::observe))
 }
 
-/// Serves `router` on `listener` until `shutdown`, with the connection
-/// bounds of `settings`, then lets in-flight requests finish.
+/// Serves `router` on `listener` until `shutdown` and `drain` after it,
+/// with the connection bounds of `settings`, then lets in-flight requests
+/// finish.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     settings: &Settings,
+    drain: Duration,
     shutdown: CancellationToken,
 ) -> std::io::Result<()> {
     let limits = listener::ConnectionLimits {
         header_read_timeout: Duration::from_secs(settings.header_read_timeout_secs.max(1)),
         max_connections: settings.max_connections,
     };
-    listener::serve(listener, router, limits, shutdown).await
+    listener::serve(listener, router, limits, drain, shutdown).await
 }
 
 /// How long readiness waits for each service's health answer.

@@ -21,6 +21,7 @@ mod audit;
 mod divisions;
 mod registers;
 mod sessions;
+mod windows;
 
 pub use divisions::NamedDivision;
 pub use registers::RegisterEntry;
@@ -55,6 +56,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         5,
         "registers",
         include_str!("../../migrations/0005_registers.sql"),
+    ),
+    EmbeddedMigration::new(
+        6,
+        "rate windows",
+        include_str!("../../migrations/0006_rate_windows.sql"),
     ),
 ];
 

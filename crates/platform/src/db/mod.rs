@@ -170,6 +170,24 @@ impl Database {
         self.backend
     }
 
+    /// A client span for one database operation (a statement or the
+    /// transaction of a step), named and attributed as OpenTelemetry's
+    /// database conventions ask: `{operation} {collection}`.
+    pub fn span(&self, operation: &'static str, collection: &'static str) -> tracing::Span {
+        let system = match self.backend {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgresql",
+        };
+        tracing::info_span!(
+            "db",
+            otel.name = %format!("{operation} {collection}"),
+            otel.kind = "client",
+            db.system.name = system,
+            db.operation.name = operation,
+            db.collection.name = collection,
+        )
+    }
+
     /// Waits for every connection to close; call on shutdown.
     pub async fn close(&self) {
         self.pool.close().await;

@@ -3,6 +3,7 @@
 use fazhi_platform::category::EnforcementCategory;
 use fazhi_platform::{Code, DivisionCode, Error, ErrorKind, db, time};
 use sqlx::{Any, Row, Transaction, any::AnyRow};
+use tracing::Instrument;
 
 use super::power::day_text;
 use super::{Store, corrupt, date};
@@ -25,6 +26,11 @@ impl Store {
     /// already escalated is not recorded again: the first one comes back,
     /// with `false`.
     pub async fn insert_lead(&self, case: &Case, step: Step<'_>) -> Result<(Case, bool), Error> {
+        let span = self.db.span("INSERT", "cases");
+        self.write_lead(case, step).instrument(span).await
+    }
+
+    async fn write_lead(&self, case: &Case, step: Step<'_>) -> Result<(Case, bool), Error> {
         let mut tx = self.db.pool().begin().await?;
         let now = time::to_micros(time::now());
         let done = sqlx::query(

@@ -277,6 +277,7 @@ pub(super) async fn advance(
                 discovered_on: time::china_date(now),
             })
             .map_err(Error::internal)?,
+            trace_context: fazhi_platform::telemetry::current_traceparent(),
         }),
         _ => None,
     };

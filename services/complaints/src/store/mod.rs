@@ -81,6 +81,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "reminders",
         include_str!("../../migrations/0011_reminders.sql"),
     ),
+    EmbeddedMigration::new(
+        12,
+        "outbox trace",
+        include_str!("../../migrations/0012_outbox_trace.sql"),
+    ),
 ];
 
 /// Rows written per transaction at most.

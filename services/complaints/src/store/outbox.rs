@@ -23,6 +23,8 @@ pub struct Message {
     pub complaint_id: String,
     /// JSON.
     pub payload: String,
+    /// The writer's W3C `traceparent`, or "" when it was not traced.
+    pub trace_context: String,
 }
 
 /// A message a relay holds for its lease.
@@ -34,6 +36,8 @@ pub struct Claimed {
     pub payload: String,
     /// Deliveries tried before this one.
     pub attempts: i64,
+    /// The writer's W3C `traceparent`, or "".
+    pub trace_context: String,
 }
 
 /// Writes `message` on `conn`, inside the caller's transaction.
@@ -43,14 +47,16 @@ pub(super) async fn insert(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO complaint_outbox (id, topic, complaint_id, payload, created_at, next_attempt_at) \
-         VALUES ($1, $2, $3, $4, $5, $5)",
+        "INSERT INTO complaint_outbox \
+         (id, topic, complaint_id, payload, created_at, next_attempt_at, trace_context) \
+         VALUES ($1, $2, $3, $4, $5, $5, $6)",
     )
     .bind(message.id.clone())
     .bind(message.topic)
     .bind(message.complaint_id.clone())
     .bind(message.payload.clone())
     .bind(time::to_micros(now))
+    .bind(message.trace_context.clone())
     .execute(conn)
     .await?;
     Ok(())
@@ -77,7 +83,7 @@ impl Store {
                SELECT id FROM complaint_outbox \
                WHERE delivered_at IS NULL AND next_attempt_at <= $2 AND claimed_until <= $2 \
                ORDER BY created_at LIMIT $3{lock}) \
-             RETURNING id, topic, complaint_id, payload, attempts"
+             RETURNING id, topic, complaint_id, payload, attempts, trace_context"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(until)
@@ -93,6 +99,7 @@ impl Store {
                     complaint_id: r.try_get("complaint_id")?,
                     payload: r.try_get("payload")?,
                     attempts: r.try_get("attempts")?,
+                    trace_context: r.try_get("trace_context")?,
                 })
             })
             .collect()

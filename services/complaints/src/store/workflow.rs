@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use fazhi_platform::{Code, Error, ErrorKind, time};
 use sqlx::Row;
+use tracing::Instrument;
 
 use super::Store;
 use crate::domain::{Complaint, Status};
@@ -36,6 +37,20 @@ impl Store {
     /// Writes `after` over `before` (ABORTED when somebody changed it first)
     /// and appends the step to its timeline, in one transaction.
     pub async fn advance(
+        &self,
+        before: &Complaint,
+        after: &Complaint,
+        step: Step<'_>,
+        bumps: super::Bumps,
+        message: Option<&super::outbox::Message>,
+    ) -> Result<(), Error> {
+        let span = self.db.span("UPDATE", "complaints");
+        self.write_step(before, after, step, bumps, message)
+            .instrument(span)
+            .await
+    }
+
+    async fn write_step(
         &self,
         before: &Complaint,
         after: &Complaint,

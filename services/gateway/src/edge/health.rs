@@ -1,5 +1,5 @@
 //! Liveness (`/healthz`: the process answers) and readiness (`/readyz`: every
-//! service it depends on reports SERVING).
+//! service it depends on reports SERVING, and the gateway is not draining).
 
 use axum::{Json, extract::State, http::StatusCode};
 use fazhi_platform::grpc;
@@ -30,7 +30,8 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
             (*name, status)
         });
     let results = futures::future::join_all(checks).await;
-    let ready = results.iter().all(|(_, status)| *status == "serving");
+    let draining = state.gate.is_draining();
+    let ready = !draining && results.iter().all(|(_, status)| *status == "serving");
     let services: Map<String, Value> = results
         .into_iter()
         .map(|(name, status)| (name.to_owned(), json!(status)))
@@ -48,7 +49,7 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
     (
         code,
         Json(json!({
-            "status": if ready { "ready" } else { "not_ready" },
+            "status": if draining { "draining" } else if ready { "ready" } else { "not_ready" },
             "services": services,
             "warnings": warnings,
         })),

@@ -1,11 +1,133 @@
 //! Fixed-window counters per key (a client address, an account): public
-//! endpoints count every request, login counts failures only.
+//! endpoints count every request, login counts failures only. A [`Limit`]
+//! counts in this process, or in the gateway database when that is
+//! PostgreSQL, so gateway replicas sharing it share one limit.
 
 use std::{
     collections::HashMap,
     sync::Mutex,
     time::{Duration, Instant},
 };
+
+use fazhi_identity::store::Store;
+use fazhi_platform::time;
+
+/// One limit: at most `max` events per key in each `window`.
+pub struct Limit {
+    bucket: &'static str,
+    max: u32,
+    window: Duration,
+    local: WindowLimiter,
+    /// The database counting for every gateway; `None` counts here alone.
+    shared: Option<Store>,
+}
+
+impl Limit {
+    /// Counted in `shared` when given (falling back to this process's count
+    /// while the database does not answer), else here.
+    pub fn new(bucket: &'static str, max: u32, window: Duration, shared: Option<Store>) -> Self {
+        Self {
+            bucket,
+            max: max.max(1),
+            window,
+            local: WindowLimiter::new(max, window),
+            shared,
+        }
+    }
+
+    /// `Err(wait)` when `key` has used up its window.
+    pub async fn check(&self, key: &str) -> Result<(), Duration> {
+        let Some(store) = &self.shared else {
+            return self.local.check(key);
+        };
+        let now = time::now();
+        match store.events(self.bucket, key, now, self.window).await {
+            Ok(Some((count, start))) if count >= self.max => Err(self.wait(start, now)),
+            Ok(_) => Ok(()),
+            Err(err) => {
+                unshared(self.bucket, &err);
+                self.local.check(key)
+            }
+        }
+    }
+
+    /// Counts one event for `key`, refusing it when the window is used up.
+    pub async fn hit(&self, key: &str) -> Result<(), Duration> {
+        let Some(store) = &self.shared else {
+            return self.local.hit(key);
+        };
+        let now = time::now();
+        match store.count_event(self.bucket, key, now, self.window).await {
+            Ok((count, start)) if count > self.max => Err(self.wait(start, now)),
+            Ok(_) => Ok(()),
+            Err(err) => {
+                unshared(self.bucket, &err);
+                self.local.hit(key)
+            }
+        }
+    }
+
+    /// Counts one event for `key` whether or not over the limit; the count
+    /// in the current window, this one included.
+    pub async fn record(&self, key: &str) -> u32 {
+        let Some(store) = &self.shared else {
+            return self.local.record(key);
+        };
+        match store
+            .count_event(self.bucket, key, time::now(), self.window)
+            .await
+        {
+            Ok((count, _)) => count,
+            Err(err) => {
+                unshared(self.bucket, &err);
+                self.local.record(key)
+            }
+        }
+    }
+
+    /// Events counted for `key` in the current window.
+    pub async fn count(&self, key: &str) -> u32 {
+        let Some(store) = &self.shared else {
+            return self.local.count(key);
+        };
+        match store
+            .events(self.bucket, key, time::now(), self.window)
+            .await
+        {
+            Ok(found) => found.map_or(0, |(count, _)| count),
+            Err(err) => {
+                unshared(self.bucket, &err);
+                self.local.count(key)
+            }
+        }
+    }
+
+    /// Forgets `key`.
+    pub async fn clear(&self, key: &str) {
+        self.local.clear(key);
+        if let Some(store) = &self.shared
+            && let Err(err) = store.clear_events(self.bucket, key).await
+        {
+            unshared(self.bucket, &err);
+        }
+    }
+
+    fn wait(
+        &self,
+        start: chrono::DateTime<chrono::Utc>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Duration {
+        let passed = (now - start).to_std().unwrap_or_default();
+        self.window
+            .saturating_sub(passed)
+            .max(Duration::from_secs(1))
+    }
+}
+
+fn unshared(bucket: &str, err: &fazhi_platform::Error) {
+    metrics::counter!("fazhi_rate_limit_unshared_total").increment(1);
+    tracing::warn!(bucket, error = %err, "the shared rate limit did not answer; counting in this gateway alone");
+}
 
 /// Entries kept before expired ones are swept out.
 const SWEEP_AT: usize = 10_000;

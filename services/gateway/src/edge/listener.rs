@@ -4,7 +4,9 @@
 //! (which also closes idle keep-alive connections after that long); a
 //! request, its body included, must be answered within
 //! `request_timeout_secs` (else 408); and at most `max_connections` are
-//! open at once. On shutdown, accepting stops and in-flight requests finish.
+//! open at once. On shutdown, connections are still taken for `drain` (each
+//! answer then closes its connection, so clients move to another gateway),
+//! then accepting stops and in-flight requests finish.
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
@@ -31,19 +33,26 @@ pub async fn serve(
     listener: TcpListener,
     router: Router,
     limits: ConnectionLimits,
+    drain: Duration,
     shutdown: CancellationToken,
 ) -> std::io::Result<()> {
     tracing::info!(addr = ?listener.local_addr().ok(), "REST gateway listening");
     let graceful = GracefulShutdown::new();
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let stop_accepting = async {
+        shutdown.cancelled().await;
+        tracing::info!(?drain, "draining: readiness 503, still answering");
+        tokio::time::sleep(drain).await;
+    };
+    tokio::pin!(stop_accepting);
     loop {
         let slot = tokio::select! {
-            _ = shutdown.cancelled() => break,
+            _ = &mut stop_accepting => break,
             slot = slots.clone().acquire_owned() => slot,
         };
         let Ok(slot) = slot else { break };
         let (stream, peer) = tokio::select! {
-            _ = shutdown.cancelled() => break,
+            _ = &mut stop_accepting => break,
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(err) => {
@@ -55,6 +64,7 @@ pub async fn serve(
             },
         };
         let _ = stream.set_nodelay(true);
+        let draining = shutdown.clone();
         let service = router
             .clone()
             .map_request(move |mut request: http::Request<Incoming>| {
@@ -62,6 +72,15 @@ pub async fn serve(
                     .extensions_mut()
                     .insert(ConnectInfo::<SocketAddr>(peer));
                 request.map(Body::new)
+            })
+            .map_response(move |mut response: http::Response<Body>| {
+                if draining.is_cancelled() {
+                    response.headers_mut().insert(
+                        http::header::CONNECTION,
+                        http::HeaderValue::from_static("close"),
+                    );
+                }
+                response
             });
         let connection = http1::Builder::new()
             .timer(TokioTimer::new())

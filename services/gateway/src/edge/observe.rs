@@ -31,15 +31,25 @@ pub async fn observe(request: Request, next: Next) -> Response {
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let span = tracing::info_span!("http", otel.kind = "server", http.method = %method, http.route = %route, http.status = Empty);
+    let span = tracing::info_span!(
+        "http",
+        otel.name = %format!("{method} {route}"),
+        otel.kind = "server",
+        otel.status_code = Empty,
+        http.request.method = %method,
+        http.route = %route,
+        url.path = %request.uri().path(),
+        http.response.status_code = Empty,
+    );
     let parent =
         opentelemetry::global::get_text_map_propagator(|p| p.extract(&Headers(request.headers())));
     let _ = span.set_parent(parent);
 
     let response = next.run(request).instrument(span.clone()).await;
     let status = response.status().as_u16();
-    span.record("http.status", status);
+    span.record("http.response.status_code", status);
     if status >= 500 {
+        span.record("otel.status_code", "ERROR");
         tracing::warn!(parent: &span, status, "request failed");
     }
     metrics::counter!("fazhi_http_requests_total", "method" => method.to_string(), "route" => route.clone(), "status" => status.to_string())

@@ -197,9 +197,15 @@ pub async fn authorize(
     };
     let refused = match access {
         Access::Public => None,
-        Access::PublicLimited => gate.public_per_client.hit(&client.key()).err().map(|wait| {
-            Problem::rate_limited("too many requests from this address; retry later", wait)
-        }),
+        Access::PublicLimited => {
+            gate.public_per_client
+                .hit(&client.key())
+                .await
+                .err()
+                .map(|wait| {
+                    Problem::rate_limited("too many requests from this address; retry later", wait)
+                })
+        }
         Access::Authenticated | Access::Permission(_) if !identity.authenticated => Some(
             Problem::unauthenticated(Code::MissingCredentials, "this resource needs credentials"),
         ),

@@ -21,32 +21,42 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    AppState, AuthSettings, Gate, edge::json::JsonBody, edge::limits::WindowLimiter,
+    AppState, AuthSettings, Gate, edge::json::JsonBody, edge::limits::Limit,
     edge::problem::Problem, identity::authn::Identity, identity::authz::ClientAddr,
 };
 use fazhi_identity::accounts::{self, Account};
 use fazhi_identity::manage;
+use fazhi_identity::store::Store;
 
 /// The three failure counters and the delay they set.
 pub struct LoginThrottle {
-    per_client: WindowLimiter,
-    per_account_and_client: WindowLimiter,
-    per_account: WindowLimiter,
+    per_client: Limit,
+    per_account_and_client: Limit,
+    per_account: Limit,
     slow_down_after: u32,
     max_delay: Duration,
 }
 
 impl LoginThrottle {
-    pub fn new(settings: &AuthSettings) -> Self {
+    /// Counted in `shared` (the gateway database, when gateways share it),
+    /// else in this process.
+    pub fn new(settings: &AuthSettings, shared: Option<Store>) -> Self {
         let window = Duration::from_secs(settings.failure_window_secs.max(1));
         Self {
-            per_client: WindowLimiter::new(settings.max_failures_per_client, window),
-            per_account_and_client: WindowLimiter::new(
+            per_client: Limit::new(
+                "login.client",
+                settings.max_failures_per_client,
+                window,
+                shared.clone(),
+            ),
+            per_account_and_client: Limit::new(
+                "login.account_client",
                 settings.max_failures_per_account_and_client,
                 window,
+                shared.clone(),
             ),
             // Never refuses: only its count is read.
-            per_account: WindowLimiter::new(u32::MAX, window),
+            per_account: Limit::new("login.account", u32::MAX, window, shared),
             slow_down_after: settings.slow_down_after_failures.max(1),
             max_delay: Duration::from_millis(settings.max_login_delay_ms),
         }
@@ -54,30 +64,36 @@ impl LoginThrottle {
 
     /// `Err(wait)` when this address, or this address for this account, has
     /// used up its failures.
-    fn check(&self, account: &str, client: &str) -> Result<(), Duration> {
-        self.per_client.check(client)?;
-        self.per_account_and_client.check(&pair(account, client))
+    async fn check(&self, account: &str, client: &str) -> Result<(), Duration> {
+        self.per_client.check(client).await?;
+        self.per_account_and_client
+            .check(&pair(account, client))
+            .await
     }
 
     /// How long an attempt on `account` waits before it is checked.
-    fn delay(&self, account: &str) -> Duration {
+    async fn delay(&self, account: &str) -> Duration {
         delay_after(
-            self.per_account.count(account),
+            self.per_account.count(account).await,
             self.slow_down_after,
             self.max_delay,
         )
     }
 
     /// Counts a failure; true when the account has just crossed its threshold.
-    fn failed(&self, account: &str, client: &str) -> bool {
-        self.per_client.record(client);
-        self.per_account_and_client.record(&pair(account, client));
-        self.per_account.record(account) == self.slow_down_after
+    async fn failed(&self, account: &str, client: &str) -> bool {
+        self.per_client.record(client).await;
+        self.per_account_and_client
+            .record(&pair(account, client))
+            .await;
+        self.per_account.record(account).await == self.slow_down_after
     }
 
-    fn succeeded(&self, account: &str, client: &str) {
-        self.per_account_and_client.clear(&pair(account, client));
-        self.per_account.clear(account);
+    async fn succeeded(&self, account: &str, client: &str) {
+        self.per_account_and_client
+            .clear(&pair(account, client))
+            .await;
+        self.per_account.clear(account).await;
     }
 }
 
@@ -147,13 +163,13 @@ pub async fn login(
     let account_key = body.username.to_lowercase();
     let client_key = client.key();
     let throttle = &gate.login;
-    if let Err(wait) = throttle.check(&account_key, &client_key) {
+    if let Err(wait) = throttle.check(&account_key, &client_key).await {
         return Err(Problem::rate_limited(
             "too many failed logins from this address; retry later",
             wait,
         ));
     }
-    let delay = throttle.delay(&account_key);
+    let delay = throttle.delay(&account_key).await;
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
@@ -165,13 +181,13 @@ pub async fn login(
     let matches = verify(account.as_ref(), body.password).await?;
     match account {
         Some(account) if matches && !account.disabled => {
-            throttle.succeeded(&account_key, &client_key);
+            throttle.succeeded(&account_key, &client_key).await;
             tracing::info!(account = %account.username, "login");
             Ok(Json(TokenResponse::issue(gate, &account)?))
         }
         account => {
             metrics::counter!("fazhi_login_failures_total").increment(1);
-            if throttle.failed(&account_key, &client_key)
+            if throttle.failed(&account_key, &client_key).await
                 && let Some(account) = account
             {
                 report_throttled(gate, &account).await;
@@ -266,7 +282,7 @@ pub async fn change_password(
     let gate = &state.gate;
     let account = own_account(gate, &identity).await?;
     let (account_key, client_key) = (account.username.clone(), client.key());
-    if let Err(wait) = gate.login.check(&account_key, &client_key) {
+    if let Err(wait) = gate.login.check(&account_key, &client_key).await {
         return Err(Problem::rate_limited(
             "too many wrong passwords from this address; retry later",
             wait,
@@ -274,7 +290,7 @@ pub async fn change_password(
     }
     accounts::check_password(&body.new_password).map_err(|e| e.with_field("new_password"))?;
     if !verify(Some(&account), body.old_password).await? {
-        gate.login.failed(&account_key, &client_key);
+        gate.login.failed(&account_key, &client_key).await;
         return Err(Error::new(
             ErrorKind::RuleViolation,
             Code::WrongPassword,
@@ -339,32 +355,56 @@ mod tests {
         assert_eq!(delay_after(u32::MAX, 5, max), max);
     }
 
-    #[test]
-    fn an_address_is_refused_for_one_account_while_others_may_still_try() {
+    /// The limits counted here, and counted in a gateway database (SQLite
+    /// here; PostgreSQL in the two-gateway test).
+    async fn throttles(
+        settings: &AuthSettings,
+    ) -> (Vec<LoginThrottle>, fazhi_testkit::TestDatabase) {
+        let database = fazhi_testkit::sqlite();
+        let store = Store::open(None, database.data_dir()).await.unwrap();
+        let throttles = vec![
+            LoginThrottle::new(settings, None),
+            LoginThrottle::new(settings, Some(store)),
+        ];
+        (throttles, database)
+    }
+
+    #[tokio::test]
+    async fn an_address_is_refused_for_one_account_while_others_may_still_try() {
         let settings = AuthSettings {
             max_failures_per_account_and_client: 2,
             ..AuthSettings::default()
         };
-        let throttle = LoginThrottle::new(&settings);
-        throttle.failed("admin", "203.0.113.9");
-        throttle.failed("admin", "203.0.113.9");
-        assert!(throttle.check("admin", "203.0.113.9").is_err());
-        assert!(throttle.check("admin", "198.51.100.7").is_ok());
-        assert!(throttle.check("li", "203.0.113.9").is_ok());
+        let (throttles, _database) = throttles(&settings).await;
+        for throttle in throttles {
+            throttle.failed("admin", "203.0.113.9").await;
+            throttle.failed("admin", "203.0.113.9").await;
+            let wait = throttle.check("admin", "203.0.113.9").await.unwrap_err();
+            assert!(
+                wait > Duration::ZERO && wait <= Duration::from_secs(settings.failure_window_secs)
+            );
+            assert!(throttle.check("admin", "198.51.100.7").await.is_ok());
+            assert!(throttle.check("li", "203.0.113.9").await.is_ok());
+        }
     }
 
-    #[test]
-    fn crossing_the_account_threshold_is_reported_once() {
+    #[tokio::test]
+    async fn crossing_the_account_threshold_is_reported_once_and_success_clears_it() {
         let settings = AuthSettings {
             slow_down_after_failures: 3,
             ..AuthSettings::default()
         };
-        let throttle = LoginThrottle::new(&settings);
-        let crossed: Vec<bool> = (0..5)
-            .map(|i| throttle.failed("admin", &format!("10.0.0.{i}")))
-            .collect();
-        assert_eq!(crossed, [false, false, true, false, false]);
-        assert!(throttle.delay("admin") > Duration::ZERO);
+        let (throttles, _database) = throttles(&settings).await;
+        for throttle in throttles {
+            let mut crossed = Vec::new();
+            for i in 0..5 {
+                crossed.push(throttle.failed("admin", &format!("10.0.0.{i}")).await);
+            }
+            assert_eq!(crossed, [false, false, true, false, false]);
+            assert!(throttle.delay("admin").await > Duration::ZERO);
+            throttle.succeeded("admin", "10.0.0.1").await;
+            assert_eq!(throttle.delay("admin").await, Duration::ZERO);
+        }
     }
 }
 
