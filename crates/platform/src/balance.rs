@@ -1,12 +1,17 @@
 //! Calls spread across the replicas of one service. An endpoint setting may
-//! name several addresses, comma-separated: calls go round-robin to the
-//! replicas whose health check last answered SERVING, so one that is draining
-//! (it answers NOT_SERVING from its SIGTERM on) or down gets no new calls.
-//! When none does, calls go round-robin to all and fail fast if all are down.
+//! name several addresses, comma-separated, and a host name among them
+//! stands for every address it resolves to (looked up again every few
+//! seconds: a Kubernetes headless Service or a compose service scaled up
+//! names its ready replicas so). Calls go round-robin to the replicas whose
+//! health check last answered SERVING, so one that is draining (it answers
+//! NOT_SERVING from its SIGTERM on) or down gets no new calls. When none
+//! does, calls go round-robin to all and fail fast if all are down.
 
 use std::{
+    collections::HashMap,
+    net::IpAddr,
     sync::{
-        Arc, Weak,
+        Arc, RwLock, Weak,
         atomic::{AtomicBool, AtomicUsize, Ordering},
     },
     task::{Context, Poll},
@@ -17,8 +22,13 @@ use futures::future::BoxFuture;
 use tonic::{body::Body, transport::Endpoint};
 use tower::ServiceExt;
 
-/// How often each replica's health is asked when there are several.
+/// How often each replica's health is asked when there may be several.
 pub const HEALTH_EVERY: Duration = Duration::from_millis(250);
+/// How often host names are looked up again.
+pub const RESOLVE_EVERY: Duration = Duration::from_secs(5);
+
+/// Builds the endpoint of one replica's URL, with the client's settings.
+pub type MakeEndpoint = Arc<dyn Fn(&str) -> anyhow::Result<Endpoint> + Send + Sync>;
 
 struct Member {
     address: String,
@@ -26,61 +36,87 @@ struct Member {
     serving: AtomicBool,
 }
 
+impl Member {
+    fn new(address: &str, make: &MakeEndpoint) -> anyhow::Result<Arc<Self>> {
+        Ok(Arc::new(Self {
+            address: address.to_owned(),
+            channel: make(address)?.connect_lazy(),
+            serving: AtomicBool::new(true),
+        }))
+    }
+}
+
+type Members = Arc<[Arc<Member>]>;
+
+struct Shared {
+    members: RwLock<Members>,
+    next: AtomicUsize,
+}
+
 /// One service's replicas behind one client.
 #[derive(Clone)]
 pub struct Balanced {
-    members: Arc<[Arc<Member>]>,
-    next: Arc<AtomicUsize>,
+    shared: Arc<Shared>,
 }
 
 impl std::fmt::Debug for Balanced {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list()
-            .entries(self.members.iter().map(|m| &m.address))
+            .entries(self.members().iter().map(|m| m.address.clone()))
             .finish()
     }
 }
 
 impl Balanced {
-    /// Lazily connecting channels to `endpoints`; with more than one, each
-    /// replica's health is watched in the background for as long as the
-    /// client lives.
-    pub fn new(endpoints: Vec<Endpoint>) -> Self {
-        let balanced = Self::unwatched(endpoints);
-        if balanced.members.len() > 1 {
-            for member in balanced.members.iter() {
+    /// Lazily connecting channels to `urls`. With more than one, or a host
+    /// name among them, each replica's health is watched (and names looked
+    /// up again) in the background for as long as the client lives.
+    pub fn new(urls: &[&str], make: MakeEndpoint) -> anyhow::Result<Self> {
+        let balanced = Self::unwatched(urls, &make)?;
+        let named = urls.iter().any(|url| host_name(url).is_some());
+        if urls.len() > 1 || named {
+            for member in balanced.members().iter() {
                 tokio::spawn(watch(Arc::downgrade(member)));
             }
         }
-        balanced
+        if named {
+            let urls = urls.iter().map(|u| (*u).to_owned()).collect();
+            tokio::spawn(resolve(Arc::downgrade(&balanced.shared), urls, make));
+        }
+        Ok(balanced)
     }
 
-    fn unwatched(endpoints: Vec<Endpoint>) -> Self {
-        let members: Arc<[Arc<Member>]> = endpoints
-            .into_iter()
-            .map(|endpoint| {
-                Arc::new(Member {
-                    address: endpoint.uri().to_string(),
-                    channel: endpoint.connect_lazy(),
-                    serving: AtomicBool::new(true),
-                })
-            })
-            .collect();
-        Self {
-            members,
-            next: Arc::new(AtomicUsize::new(0)),
-        }
+    fn unwatched(urls: &[&str], make: &MakeEndpoint) -> anyhow::Result<Self> {
+        let members = urls
+            .iter()
+            .map(|url| Member::new(url, make))
+            .collect::<anyhow::Result<Members>>()?;
+        Ok(Self {
+            shared: Arc::new(Shared {
+                members: RwLock::new(members),
+                next: AtomicUsize::new(0),
+            }),
+        })
+    }
+
+    fn members(&self) -> Members {
+        self.shared
+            .members
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The replica for the next call: the next serving one in turn, or the
     /// next of all when none is.
     fn pick(&self) -> Arc<Member> {
-        let count = self.members.len();
-        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        let members = self.members();
+        let count = members.len();
+        let start = self.shared.next.fetch_add(1, Ordering::Relaxed);
         (0..count)
-            .map(|i| &self.members[(start + i) % count])
+            .map(|i| &members[(start + i) % count])
             .find(|m| m.serving.load(Ordering::Relaxed))
-            .unwrap_or(&self.members[start % count])
+            .unwrap_or(&members[start % count])
             .clone()
     }
 }
@@ -97,10 +133,9 @@ impl tower::Service<http::Request<Body>> for Balanced {
 
     fn call(&mut self, request: http::Request<Body>) -> Self::Future {
         let member = self.pick();
-        let several = self.members.len() > 1;
         Box::pin(async move {
             let result = member.channel.clone().oneshot(request).await;
-            if several && result.is_err() {
+            if result.is_err() {
                 // Not reached (refused, reset): no new calls until its
                 // health check answers again.
                 member.serving.store(false, Ordering::Relaxed);
@@ -110,7 +145,7 @@ impl tower::Service<http::Request<Body>> for Balanced {
     }
 }
 
-/// Asks one replica's health until its client is gone.
+/// Asks one replica's health until it is no longer a member.
 async fn watch(member: Weak<Member>) {
     let mut every = tokio::time::interval(HEALTH_EVERY);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -138,6 +173,88 @@ async fn watch(member: Weak<Member>) {
     }
 }
 
+/// Looks host names up again and again, replacing each name's replicas
+/// with the addresses it resolves to now (keeping those it resolved to
+/// before while a lookup fails or finds nothing), until the client is gone.
+async fn resolve(shared: Weak<Shared>, urls: Vec<String>, make: MakeEndpoint) {
+    let mut known: HashMap<String, Vec<String>> = HashMap::new();
+    let mut every = tokio::time::interval(RESOLVE_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let mut wanted = Vec::new();
+        for url in &urls {
+            let Some((scheme, host, port)) = host_name(url) else {
+                wanted.push(url.clone());
+                continue;
+            };
+            let found: Vec<String> = match tokio::net::lookup_host((host.as_str(), port)).await {
+                Ok(addrs) => {
+                    let mut found: Vec<String> = addrs.map(|a| format!("{scheme}://{a}")).collect();
+                    found.sort();
+                    found.dedup();
+                    found
+                }
+                Err(err) => {
+                    tracing::warn!(%url, error = %err, "looking up a service's replicas failed");
+                    Vec::new()
+                }
+            };
+            if !found.is_empty() {
+                known.insert(url.clone(), found);
+            }
+            wanted.extend(known.get(url).cloned().unwrap_or_else(|| vec![url.clone()]));
+        }
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
+        let current: Members = shared
+            .members
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let addresses: Vec<&str> = current.iter().map(|m| m.address.as_str()).collect();
+        if addresses == wanted {
+            continue;
+        }
+        let mut next = Vec::with_capacity(wanted.len());
+        for address in &wanted {
+            match current.iter().find(|m| &m.address == address) {
+                Some(member) => next.push(member.clone()),
+                None => match Member::new(address, &make) {
+                    Ok(member) => {
+                        tokio::spawn(watch(Arc::downgrade(&member)));
+                        next.push(member);
+                    }
+                    Err(err) => {
+                        tracing::warn!(%address, error = %err, "a replica's address is unusable")
+                    }
+                },
+            }
+        }
+        if next.is_empty() {
+            continue;
+        }
+        tracing::info!(replicas = ?wanted, "service replicas changed");
+        *shared.members.write().unwrap_or_else(|e| e.into_inner()) = next.into();
+    }
+}
+
+/// The scheme, host name and port of `url` when its host is a name rather
+/// than an address.
+fn host_name(url: &str) -> Option<(String, String, u16)> {
+    let uri: http::Uri = url.parse().ok()?;
+    let host = uri.host()?.trim_start_matches('[').trim_end_matches(']');
+    if host.parse::<IpAddr>().is_ok() {
+        return None;
+    }
+    let scheme = uri.scheme_str().unwrap_or("http").to_owned();
+    let port = uri
+        .port_u16()
+        .unwrap_or(if scheme == "https" { 443 } else { 80 });
+    Some((scheme, host.to_owned(), port))
+}
+
 /// The addresses of a comma-separated endpoint setting.
 pub fn addresses(setting: &str) -> Vec<&str> {
     setting
@@ -151,6 +268,10 @@ pub fn addresses(setting: &str) -> Vec<&str> {
 mod tests {
     use super::*;
 
+    fn make() -> MakeEndpoint {
+        Arc::new(|url: &str| Ok(Endpoint::from_shared(url.to_owned())?))
+    }
+
     #[test]
     fn an_endpoint_setting_names_one_or_more_replicas() {
         assert_eq!(addresses("http://a:1"), ["http://a:1"]);
@@ -158,33 +279,59 @@ mod tests {
             addresses(" http://a:1 , http://b:1,"),
             ["http://a:1", "http://b:1"]
         );
+        assert_eq!(
+            host_name("http://cases:50051"),
+            Some(("http".into(), "cases".into(), 50051))
+        );
+        assert_eq!(host_name("http://10.0.0.5:50051"), None);
+        assert_eq!(host_name("http://[::1]:50051"), None);
     }
 
     #[tokio::test]
     async fn calls_go_round_robin_and_skip_a_replica_not_serving() {
-        let endpoints = [
+        let urls = [
             "http://127.0.0.1:1",
             "http://127.0.0.1:2",
             "http://127.0.0.1:3",
-        ]
-        .iter()
-        .map(|a| Endpoint::from_shared(*a).unwrap())
-        .collect();
-        let balanced = Balanced::unwatched(endpoints);
+        ];
+        let balanced = Balanced::unwatched(&urls, &make()).unwrap();
+        let members = balanced.members();
         let picked: Vec<String> = (0..3).map(|_| balanced.pick().address.clone()).collect();
         assert_eq!(picked.len(), 3);
         assert_ne!(picked[0], picked[1]);
         assert_ne!(picked[1], picked[2]);
-        balanced.members[1].serving.store(false, Ordering::Relaxed);
+        members[1].serving.store(false, Ordering::Relaxed);
         for _ in 0..6 {
-            assert_ne!(balanced.pick().address, balanced.members[1].address);
+            assert_ne!(balanced.pick().address, members[1].address);
         }
-        for member in balanced.members.iter() {
+        for member in members.iter() {
             member.serving.store(false, Ordering::Relaxed);
         }
         // None serving: all are tried in turn rather than none.
         let tried: std::collections::HashSet<String> =
             (0..3).map(|_| balanced.pick().address.clone()).collect();
         assert_eq!(tried.len(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_host_name_stands_for_the_addresses_it_resolves_to() {
+        let balanced = Balanced::new(&["http://localhost:50999"], make()).unwrap();
+        assert_eq!(balanced.members()[0].address, "http://localhost:50999");
+        let mut resolved = Vec::new();
+        for _ in 0..100 {
+            resolved = balanced
+                .members()
+                .iter()
+                .map(|m| m.address.clone())
+                .collect();
+            if resolved.iter().all(|a| !a.contains("localhost")) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(
+            resolved.contains(&"http://127.0.0.1:50999".to_owned()),
+            "{resolved:?}"
+        );
     }
 }

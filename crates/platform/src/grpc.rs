@@ -266,27 +266,24 @@ pub type Channel = InterceptedService<crate::balance::Balanced, CallContext>;
 
 /// A channel that connects on first use (and reconnects after failures), so a
 /// service that is down makes calls fail fast with UNAVAILABLE rather than
-/// blocking start-up. `endpoint` may name several replicas, comma-separated:
-/// calls are spread across those serving.
+/// blocking start-up. `endpoint` may name several replicas, comma-separated,
+/// or a host name standing for them all: calls are spread across those
+/// serving ([`crate::balance`]).
 pub fn connect_lazy(endpoint: &str, settings: &GrpcClientSettings) -> anyhow::Result<Channel> {
-    let addresses = crate::balance::addresses(endpoint);
-    anyhow::ensure!(!addresses.is_empty(), "no endpoint given");
-    let endpoints = addresses
-        .into_iter()
-        .map(|address| {
-            Ok(Endpoint::from_shared(address.to_owned())
-                .map_err(|e| anyhow::anyhow!("endpoint {address:?}: {e}"))?
-                .connect_timeout(settings.connect_timeout())
-                .timeout(settings.deadline())
-                .tcp_nodelay(true)
-                .http2_keep_alive_interval(Duration::from_secs(30)))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let urls = crate::balance::addresses(endpoint);
+    anyhow::ensure!(!urls.is_empty(), "no endpoint given");
+    let (connect_timeout, deadline) = (settings.connect_timeout(), settings.deadline());
+    let make: crate::balance::MakeEndpoint = std::sync::Arc::new(move |url: &str| {
+        Ok(Endpoint::from_shared(url.to_owned())
+            .map_err(|e| anyhow::anyhow!("endpoint {url:?}: {e}"))?
+            .connect_timeout(connect_timeout)
+            .timeout(deadline)
+            .tcp_nodelay(true)
+            .http2_keep_alive_interval(Duration::from_secs(30)))
+    });
     Ok(InterceptedService::new(
-        crate::balance::Balanced::new(endpoints),
-        CallContext {
-            deadline: settings.deadline(),
-        },
+        crate::balance::Balanced::new(&urls, make)?,
+        CallContext { deadline },
     ))
 }
 
