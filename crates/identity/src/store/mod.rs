@@ -166,6 +166,10 @@ impl Store {
     }
 
     async fn account_where(&self, column: &str, value: &str) -> Result<Option<Account>, Error> {
+        // No username or id holds a NUL (PostgreSQL text cannot): none such.
+        if value.contains('\0') {
+            return Ok(None);
+        }
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {column} = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(value.to_owned())

@@ -17,8 +17,13 @@ fn window_us(window: Duration) -> i64 {
     i64::try_from(window.as_micros()).unwrap_or(i64::MAX / 4)
 }
 
+/// `key` as stored: at most [`MAX_KEY_LEN`] characters, a NUL (which
+/// PostgreSQL text cannot hold) as U+FFFD.
 fn bounded(key: &str) -> String {
-    key.chars().take(MAX_KEY_LEN).collect()
+    key.chars()
+        .take(MAX_KEY_LEN)
+        .map(|c| if c == '\0' { '\u{fffd}' } else { c })
+        .collect()
 }
 
 impl Store {
