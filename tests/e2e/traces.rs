@@ -1,7 +1,8 @@
 //! One complaint escalation is one trace: the gateway, the complaints
-//! service and — through the outbox, seconds later and from another task —
-//! the cases service all export their spans over OTLP to a receiver this
-//! test runs, every span parented inside the trace the caller started.
+//! service and — through the outbox, later and from another task — the
+//! cases service all export their spans over OTLP to a receiver this test
+//! runs, every span parented inside the trace the caller started, each call
+//! between services a client span with the server span under it.
 
 use std::{
     collections::HashMap,
@@ -248,9 +249,21 @@ async fn one_escalation_is_one_trace_across_gateway_complaints_and_cases() {
     assert_eq!(http_span.attributes["http.response.status_code"], "200");
 
     // The complaints service's RPC under it, and its database transaction.
-    let rpc = find("fazhi-complaints", &|s| {
-        s.kind == SERVER && s.parent == http_span.span_id
+    // The gateway's call to the complaints service under it, naming the
+    // replica called, and the complaints service's RPC under that.
+    let call = find("fazhi-gateway", &|s| {
+        s.kind == CLIENT && s.parent == http_span.span_id
     });
+    assert_eq!(call.attributes["rpc.system"], "grpc");
+    assert_eq!(
+        call.attributes["rpc.service"],
+        "fazhi.complaints.v1.ComplaintService"
+    );
+    assert!(call.attributes["server.address"].starts_with("http://127.0.0.1:"));
+    let rpc = find("fazhi-complaints", &|s| {
+        s.kind == SERVER && s.parent == call.span_id
+    });
+    assert_eq!(rpc.name, call.name);
     assert_eq!(rpc.attributes["rpc.system"], "grpc");
     assert_eq!(
         rpc.attributes["rpc.service"],
@@ -272,10 +285,16 @@ async fn one_escalation_is_one_trace_across_gateway_complaints_and_cases() {
         delivery.attributes["messaging.destination.name"],
         "cases.create_lead"
     );
+    let sent = find("fazhi-complaints", &|s| {
+        s.kind == CLIENT && s.name == "fazhi.cases.v1.CaseService/CreateLead"
+    });
+    assert_eq!(sent.parent, delivery.span_id);
+    assert_eq!(sent.attributes["rpc.grpc.status_code"], "0");
     let create_lead = find("fazhi-cases", &|s| {
         s.name == "fazhi.cases.v1.CaseService/CreateLead"
     });
-    assert_eq!(create_lead.parent, delivery.span_id);
+    assert_eq!(create_lead.kind, SERVER);
+    assert_eq!(create_lead.parent, sent.span_id);
     let insert = find("fazhi-cases", &|s| s.name == "INSERT cases");
     assert_eq!(insert.parent, create_lead.span_id);
 

@@ -21,6 +21,8 @@ use std::{
 use futures::future::BoxFuture;
 use tonic::{body::Body, transport::Endpoint};
 use tower::ServiceExt;
+use tracing::Instrument;
+use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 /// How often each replica's health is asked when there may be several.
 pub const HEALTH_EVERY: Duration = Duration::from_millis(250);
@@ -131,17 +133,75 @@ impl tower::Service<http::Request<Body>> for Balanced {
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, request: http::Request<Body>) -> Self::Future {
+    fn call(&mut self, mut request: http::Request<Body>) -> Self::Future {
         let member = self.pick();
-        Box::pin(async move {
-            let result = member.channel.clone().oneshot(request).await;
-            if result.is_err() {
-                // Not reached (refused, reset): no new calls until its
-                // health check answers again.
-                member.serving.store(false, Ordering::Relaxed);
+        let span = client_span(request.uri().path(), &member.address);
+        // The callee's span is a child of this call's.
+        let context = span.context();
+        opentelemetry::global::get_text_map_propagator(|p| {
+            p.inject_context(&context, &mut HeaderInjector(request.headers_mut()))
+        });
+        let record_in = span.clone();
+        Box::pin(
+            async move {
+                let result = member.channel.clone().oneshot(request).await;
+                match &result {
+                    // Errors travel as trailers-only answers (grpc-status in
+                    // the headers); a unary success puts 0 in the trailers.
+                    Ok(response) => {
+                        let code = response
+                            .headers()
+                            .get("grpc-status")
+                            .and_then(|v| v.to_str().ok())
+                            .and_then(|v| v.parse::<i32>().ok())
+                            .unwrap_or(0);
+                        record_in.record("rpc.grpc.status_code", code);
+                    }
+                    Err(_) => {
+                        record_in.record("rpc.grpc.status_code", tonic::Code::Unavailable as i32);
+                        record_in.record("otel.status_code", "ERROR");
+                        // Not reached (refused, reset): no new calls until
+                        // its health check answers again.
+                        member.serving.store(false, Ordering::Relaxed);
+                    }
+                }
+                result
             }
-            result
-        })
+            .instrument(span),
+        )
+    }
+}
+
+/// The span of one call to a replica, named and attributed as
+/// OpenTelemetry's RPC conventions ask.
+fn client_span(path: &str, address: &str) -> tracing::Span {
+    let (service, method) = path
+        .trim_start_matches('/')
+        .split_once('/')
+        .unwrap_or(("", ""));
+    tracing::info_span!(
+        "grpc.client",
+        otel.name = %path.trim_start_matches('/'),
+        otel.kind = "client",
+        otel.status_code = tracing::field::Empty,
+        rpc.system = "grpc",
+        rpc.service = %service,
+        rpc.method = %method,
+        server.address = %address,
+        rpc.grpc.status_code = tracing::field::Empty,
+    )
+}
+
+struct HeaderInjector<'a>(&'a mut http::HeaderMap);
+
+impl opentelemetry::propagation::Injector for HeaderInjector<'_> {
+    fn set(&mut self, key: &str, value: String) {
+        if let (Ok(key), Ok(value)) = (
+            http::header::HeaderName::from_bytes(key.as_bytes()),
+            http::HeaderValue::try_from(value),
+        ) {
+            self.0.insert(key, value);
+        }
     }
 }
 

@@ -10,17 +10,16 @@ use std::{
 use futures::future::BoxFuture;
 
 use http::HeaderMap;
-use opentelemetry::propagation::{Extractor, Injector};
+use opentelemetry::propagation::Extractor;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::{
     Request, Status,
-    metadata::{MetadataKey, MetadataMap, MetadataValue},
     service::{Interceptor, Routes, interceptor::InterceptedService},
     transport::{Endpoint, Server, server::TcpIncoming},
 };
 use tonic_health::ServingStatus;
-use tracing::{Instrument, Span, field::Empty};
+use tracing::{Instrument, field::Empty};
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 use crate::{
@@ -223,22 +222,10 @@ impl Extractor for HeaderExtractor<'_> {
     }
 }
 
-struct MetadataInjector<'a>(&'a mut MetadataMap);
-
-impl Injector for MetadataInjector<'_> {
-    fn set(&mut self, key: &str, value: String) {
-        if let (Ok(key), Ok(value)) = (
-            MetadataKey::from_bytes(key.as_bytes()),
-            MetadataValue::try_from(value),
-        ) {
-            self.0.insert(key, value);
-        }
-    }
-}
-
-/// What every outgoing call carries: a deadline, the trace context and, for
-/// a request made with [`InternalKey::request`], the identity token signed
-/// for the RPC it goes to.
+/// What every outgoing call carries: a deadline and, for a request made
+/// with [`InternalKey::request`], the identity token signed for the RPC it
+/// goes to. (The trace context is put on by [`crate::balance::Balanced`],
+/// under the call's own client span.)
 #[derive(Debug, Clone)]
 pub struct CallContext {
     deadline: Duration,
@@ -253,15 +240,11 @@ impl Interceptor for CallContext {
             let rpc = format!("/{}/{}", method.service(), method.method());
             crate::auth::internal::sign_outgoing(&mut request, &rpc);
         }
-        let context = Span::current().context();
-        opentelemetry::global::get_text_map_propagator(|p| {
-            p.inject_context(&context, &mut MetadataInjector(request.metadata_mut()))
-        });
         Ok(request)
     }
 }
 
-/// A client channel with the deadline and trace context applied to every call.
+/// A client channel with the deadline, identity and trace context applied to every call.
 pub type Channel = InterceptedService<crate::balance::Balanced, CallContext>;
 
 /// A channel that connects on first use (and reconnects after failures), so a
