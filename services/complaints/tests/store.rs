@@ -370,6 +370,23 @@ async fn the_running_totals_of_concurrent_intake_equal_a_count_of_the_rows() {
             .await
             .unwrap();
         assert_eq!(first["received"], 200, "{}", db.backend());
+        // Both days, and beside them the first day's alone, in one pass.
+        let (both, settled) = store
+            .figures_settled(
+                "411624",
+                "411625",
+                day("2024-05-01"),
+                day("2024-05-02"),
+                day("2024-05-01"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (both["received"], settled["received"]),
+            (400, 200),
+            "{}",
+            db.backend()
+        );
     }
 }
 

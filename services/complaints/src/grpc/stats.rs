@@ -25,19 +25,14 @@ pub(super) async fn stats(store: &Store, filter: &Filter) -> Result<pb::Complain
         .received_to
         .map(|end| time::china_date(end - Duration::microseconds(1)))
         .unwrap_or(today);
-    let all = if from <= to {
-        store.figures(&low, &high, from, to).await?
-    } else {
-        BTreeMap::new()
-    };
     // Replies not yet due are not late: the due figures stop at today.
     let due_until = to.min(today);
-    let settled = if to <= today {
-        all.clone()
-    } else if from <= due_until {
-        store.figures(&low, &high, from, due_until).await?
+    let (all, settled) = if from <= to {
+        store
+            .figures_settled(&low, &high, from, to, due_until)
+            .await?
     } else {
-        BTreeMap::new()
+        (BTreeMap::new(), BTreeMap::new())
     };
     let n = |figure: &str| all.get(figure).copied().unwrap_or(0);
     let due = settled.get("due").copied().unwrap_or(0).max(0);

@@ -156,8 +156,24 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<BTreeMap<String, i64>, Error> {
+        Ok(self.figures_settled(low, high, from, to, to).await?.0)
+    }
+
+    /// [`Store::figures`], and beside them the same sums over the days up
+    /// to `settled_until` only (replies not yet due are not late), in one
+    /// pass over the running totals.
+    pub async fn figures_settled(
+        &self,
+        low: &str,
+        high: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        settled_until: NaiveDate,
+    ) -> Result<(BTreeMap<String, i64>, BTreeMap<String, i64>), Error> {
         let rows = sqlx::query(
-            "SELECT figure, CAST(SUM(n) AS BIGINT) AS n FROM complaint_figures \
+            "SELECT figure, CAST(SUM(n) AS BIGINT) AS n, \
+               CAST(SUM(CASE WHEN day <= $5 THEN n ELSE 0 END) AS BIGINT) AS settled \
+             FROM complaint_figures \
              WHERE division_code >= $1 AND division_code < $2 AND day >= $3 AND day <= $4 \
              GROUP BY figure",
         )
@@ -165,10 +181,15 @@ impl Store {
         .bind(high.to_owned())
         .bind(from.to_string())
         .bind(to.to_string())
+        .bind(settled_until.to_string())
         .fetch_all(self.db.pool())
         .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get::<String, _>("figure")?, r.try_get::<i64, _>("n")?)))
-            .collect()
+        let (mut all, mut settled) = (BTreeMap::new(), BTreeMap::new());
+        for r in &rows {
+            let figure: String = r.try_get("figure")?;
+            settled.insert(figure.clone(), r.try_get::<i64, _>("settled")?);
+            all.insert(figure, r.try_get::<i64, _>("n")?);
+        }
+        Ok((all, settled))
     }
 }
