@@ -1,0 +1,76 @@
+//! The complaints database's migrations, in order; each applied once.
+
+use fazhi_platform::db::EmbeddedMigration;
+
+pub const MIGRATIONS: &[EmbeddedMigration] = &[
+    EmbeddedMigration::new(
+        1,
+        "complaints",
+        include_str!("../../migrations/0001_complaints.sql"),
+    ),
+    EmbeddedMigration::new(
+        2,
+        "request ids",
+        include_str!("../../migrations/0002_request_ids.sql"),
+    ),
+    fazhi_platform::db::audit::migration(3),
+    EmbeddedMigration::new(
+        4,
+        "workflow",
+        concat!(
+            include_str!("../../migrations/0004_workflow.sql"),
+            include_str!("../../migrations/0004_events_append_only.sqlite.sql")
+        ),
+    )
+    .with_postgres(concat!(
+        include_str!("../../migrations/0004_workflow.sql"),
+        include_str!("../../migrations/0004_events_append_only.postgres.sql")
+    )),
+    EmbeddedMigration::new(
+        5,
+        "figures",
+        concat!(
+            include_str!("../../migrations/0005_figures.sql"),
+            include_str!("../../migrations/0005_figures_backfill.sqlite.sql")
+        ),
+    )
+    .with_postgres(concat!(
+        include_str!("../../migrations/0005_figures.sql"),
+        include_str!("../../migrations/0005_figures_backfill.postgres.sql")
+    )),
+    EmbeddedMigration::new(
+        6,
+        "outbox",
+        include_str!("../../migrations/0006_outbox.sql"),
+    ),
+    EmbeddedMigration::new(
+        7,
+        "external ids",
+        include_str!("../../migrations/0007_external_ids.sql"),
+    ),
+    EmbeddedMigration::new(
+        8,
+        "routing",
+        include_str!("../../migrations/0008_routing.sql"),
+    ),
+    EmbeddedMigration::new(
+        9,
+        "concerns",
+        include_str!("../../migrations/0009_concerns.sql"),
+    ),
+    EmbeddedMigration::new(
+        10,
+        "caller index",
+        include_str!("../../migrations/0010_caller_index.sql"),
+    ),
+    EmbeddedMigration::new(
+        11,
+        "reminders",
+        include_str!("../../migrations/0011_reminders.sql"),
+    ),
+    EmbeddedMigration::new(
+        12,
+        "outbox trace",
+        include_str!("../../migrations/0012_outbox_trace.sql"),
+    ),
+];
