@@ -45,46 +45,37 @@ impl Store {
         message: Option<&super::outbox::Message>,
     ) -> Result<(), Error> {
         let span = self.db.span("UPDATE", "complaints");
-        self.write_step(before, after, step, bumps, message)
-            .instrument(span)
-            .await
-    }
-
-    async fn write_step(
-        &self,
-        before: &Complaint,
-        after: &Complaint,
-        step: Step<'_>,
-        bumps: super::Bumps,
-        message: Option<&super::outbox::Message>,
-    ) -> Result<(), Error> {
-        let handling = serde_json::to_string(&after.handling).map_err(Error::internal)?;
-        let at = step.at;
-        let mut tx = self.db.pool().begin().await?;
-        let changed = sqlx::query(
-            "UPDATE complaints SET status = $1, handling = $2, handling_unit = $3, reply_due = $4, version = $5 \
-             WHERE id = $6 AND version = $7",
-        )
-        .bind(after.status.code())
-        .bind(handling)
-        .bind(after.handling.unit.as_ref().map(|u| u.as_str().to_owned()))
-        .bind(time::to_micros(after.reply_due))
-        .bind(after.version)
-        .bind(before.id.clone())
-        .bind(before.version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed == 0 {
-            return Err(stale(before));
+        async move {
+            let handling = serde_json::to_string(&after.handling).map_err(Error::internal)?;
+            let at = step.at;
+            let mut tx = self.db.pool().begin().await?;
+            let changed = sqlx::query(
+                "UPDATE complaints SET status = $1, handling = $2, handling_unit = $3, reply_due = $4, version = $5 \
+                 WHERE id = $6 AND version = $7",
+            )
+            .bind(after.status.code())
+            .bind(handling)
+            .bind(after.handling.unit.as_ref().map(|u| u.as_str().to_owned()))
+            .bind(time::to_micros(after.reply_due))
+            .bind(after.version)
+            .bind(before.id.clone())
+            .bind(before.version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Err(stale(before));
+            }
+            append_event(&mut tx, before, after, step).await?;
+            bumps.write(&mut tx).await?;
+            if let Some(message) = message {
+                super::outbox::insert(&mut tx, message, at).await?;
+            }
+            tx.commit().await?;
+            Ok(())
         }
-        append_event(&mut tx, before, after, step).await?;
-        bumps.write(&mut tx).await?;
-        if let Some(message) = message {
-            super::outbox::insert(&mut tx, message, at).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        .instrument(span)
+        .await
     }
 
     /// A complaint's steps since intake, oldest first.
