@@ -345,7 +345,9 @@ async fn two_replicas_of_every_service_share_the_work_and_lose_or_duplicate_noth
 
 #[tokio::test]
 async fn every_replica_restarted_in_turn_under_load_goes_unnoticed() {
-    let Some(mut fleet) = Fleet::start(2, &[]).await else {
+    // Two seconds of draining: time enough, on a busy machine, to see each
+    // replica say so before it stops taking connections.
+    let Some(mut fleet) = Fleet::start(2, &[("FAZHI_SHUTDOWN__DRAIN_MS", "2000")]).await else {
         return; // Needs PostgreSQL: every replica of a service shares one database.
     };
     let staff = Client::new(fleet.gateway_urls()).township_staff().await;
@@ -397,7 +399,7 @@ async fn every_replica_restarted_in_turn_under_load_goes_unnoticed() {
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     stop.store(true, Ordering::Relaxed);
-    eprintln!("SIGTERM to exit, each replica in turn (drain 1 s): {stops:?}");
+    eprintln!("SIGTERM to exit, each replica in turn (drain 2 s): {stops:?}");
     let mut taken = HashMap::new();
     for worker in workers {
         taken.extend(worker.await.unwrap());
@@ -432,15 +434,19 @@ async fn every_replica_restarted_in_turn_under_load_goes_unnoticed() {
     );
 }
 
-/// A replica told to stop reports it within a second while still
+/// A replica told to stop reports it within its drain while still
 /// answering: a service's health says NOT_SERVING, a gateway's readiness 503.
 async fn assert_draining(service: &str, url: &str) {
     let channel = grpc::connect_lazy(url, &GrpcClientSettings::default()).unwrap();
-    for _ in 0..50 {
+    for _ in 0..100 {
         let draining = if service == "gateway" {
-            let response = reqwest::get(format!("{url}/readyz")).await.unwrap();
-            response.status() == StatusCode::SERVICE_UNAVAILABLE
-                && response.json::<Value>().await.unwrap()["status"] == "draining"
+            match reqwest::get(format!("{url}/readyz")).await {
+                Ok(response) => {
+                    response.status() == StatusCode::SERVICE_UNAVAILABLE
+                        && response.json::<Value>().await.unwrap()["status"] == "draining"
+                }
+                Err(_) => false,
+            }
         } else {
             matches!(grpc::check_health(channel.clone(), "").await, Ok(false))
         };
@@ -449,5 +455,5 @@ async fn assert_draining(service: &str, url: &str) {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    panic!("the {service} replica at {url} did not report draining within a second");
+    panic!("the {service} replica at {url} did not report draining while it drained");
 }

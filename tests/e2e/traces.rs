@@ -211,14 +211,33 @@ async fn one_escalation_is_one_trace_across_gateway_complaints_and_cases() {
     .await;
     assert_eq!(status, StatusCode::OK, "{escalated}");
 
-    // The lead's creation arrives from the outbox relay.
+    // The lead's creation arrives from the outbox relay; each process
+    // exports its spans in its own batches, so wait for all of them.
+    let expected = [
+        ("fazhi-gateway", "POST /api/v1/complaints/{id}/escalate"),
+        (
+            "fazhi-gateway",
+            "fazhi.complaints.v1.ComplaintService/AdvanceComplaint",
+        ),
+        (
+            "fazhi-complaints",
+            "fazhi.complaints.v1.ComplaintService/AdvanceComplaint",
+        ),
+        ("fazhi-complaints", "UPDATE complaints"),
+        ("fazhi-complaints", "process cases.create_lead"),
+        ("fazhi-complaints", "fazhi.cases.v1.CaseService/CreateLead"),
+        ("fazhi-cases", "fazhi.cases.v1.CaseService/CreateLead"),
+        ("fazhi-cases", "INSERT cases"),
+    ];
     let mut spans = Vec::new();
     for _ in 0..200 {
         spans = receiver.of_trace();
-        if spans
-            .iter()
-            .any(|s| s.service == "fazhi-cases" && s.name.ends_with("/CreateLead"))
-        {
+        let arrived = |(service, name): &(&str, &str)| {
+            spans
+                .iter()
+                .any(|s| s.service == *service && s.name == *name)
+        };
+        if expected.iter().all(arrived) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
