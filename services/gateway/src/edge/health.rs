@@ -12,6 +12,14 @@ pub async fn healthz() -> Json<Value> {
 }
 
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    // Draining: answered at once, whatever the services say, so balancers
+    // move away without waiting on their health.
+    if state.gate.is_draining() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "draining", "services": {}, "warnings": [] })),
+        );
+    }
     let checks = state
         .channels
         .iter()
@@ -30,8 +38,7 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
             (*name, status)
         });
     let results = futures::future::join_all(checks).await;
-    let draining = state.gate.is_draining();
-    let ready = !draining && results.iter().all(|(_, status)| *status == "serving");
+    let ready = results.iter().all(|(_, status)| *status == "serving");
     let services: Map<String, Value> = results
         .into_iter()
         .map(|(name, status)| (name.to_owned(), json!(status)))
@@ -49,7 +56,7 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
     (
         code,
         Json(json!({
-            "status": if draining { "draining" } else if ready { "ready" } else { "not_ready" },
+            "status": if ready { "ready" } else { "not_ready" },
             "services": services,
             "warnings": warnings,
         })),
