@@ -200,13 +200,8 @@ async fn a_new_data_directory_serves_a_living_demo_county() {
     .await;
 
     let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
-    let summary: Value = get_json(
-        &client,
-        &base,
-        &county,
-        &format!("/api/v1/oversight/summary?year={}", today.year()),
-    )
-    .await;
+    let summary_path = format!("/api/v1/oversight/summary?year={}", today.year());
+    let summary: Value = get_json(&client, &base, &county, &summary_path).await;
     let rows = summary["townships"].as_array().unwrap();
     assert_eq!(rows.len(), 5, "{summary}");
     for row in rows {
@@ -363,13 +358,7 @@ async fn a_new_data_directory_serves_a_living_demo_county() {
         "{printed:?}"
     );
     ready(&client, &base).await;
-    let again: Value = get_json(
-        &client,
-        &base,
-        &county,
-        &format!("/api/v1/oversight/summary?year={}", today.year()),
-    )
-    .await;
+    let again: Value = get_json(&client, &base, &county, &summary_path).await;
     assert_eq!(
         again["complaints"]["received"],
         summary["complaints"]["received"]

@@ -72,18 +72,10 @@ async fn http_probe(rest: &str) -> anyhow::Result<()> {
 }
 
 async fn grpc_probe(addr: &str) -> anyhow::Result<()> {
-    use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus};
-    let channel = tonic::transport::Endpoint::from_shared(format!("http://{addr}"))?
-        .connect()
-        .await?;
-    let answer = tonic_health::pb::health_client::HealthClient::new(channel)
-        .check(HealthCheckRequest {
-            service: String::new(),
-        })
-        .await?
-        .into_inner();
+    use fazhi_platform::{config::GrpcClientSettings, grpc};
+    let channel = grpc::connect_lazy(&format!("http://{addr}"), &GrpcClientSettings::default())?;
     anyhow::ensure!(
-        answer.status == ServingStatus::Serving as i32,
+        grpc::check_health(channel, "").await?,
         "grpc://{addr} is not serving"
     );
     Ok(())

@@ -175,10 +175,7 @@ impl tower::Service<http::Request<Body>> for Balanced {
 /// The span of one call to a replica, named and attributed as
 /// OpenTelemetry's RPC conventions ask.
 fn client_span(path: &str, address: &str) -> tracing::Span {
-    let (service, method) = path
-        .trim_start_matches('/')
-        .split_once('/')
-        .unwrap_or(("", ""));
+    let (service, method) = crate::grpc::rpc_names(path);
     tracing::info_span!(
         "grpc.client",
         otel.name = %path.trim_start_matches('/'),

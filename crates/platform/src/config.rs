@@ -27,9 +27,11 @@ where
         }
         figment = figment.merge(Toml::file(file));
     }
+    // The settings' shape: which keys there are, and which are text.
+    let shape = Figment::from(Serialized::defaults(defaults));
     // Only sections and keys the settings know: FAZHI_TEST_* and other
     // variables meant for tools are not configuration.
-    let known: Vec<String> = match Serialized::defaults(defaults).data() {
+    let known: Vec<String> = match shape.data() {
         Ok(data) => data
             .values()
             .flat_map(|dict| dict.keys().cloned())
@@ -38,24 +40,23 @@ where
     };
     // `FAZHI_<SETTING>_FILE` names a file to read the setting from (below),
     // unless it is itself a setting.
-    let shape = Figment::from(Serialized::defaults(defaults));
+    let settings = shape.clone();
     let env = Env::prefixed("FAZHI_").split("__").filter(move |key| {
         let top = key.as_str().split('.').next().unwrap_or_default();
         let lower = key.as_str().to_ascii_lowercase();
-        let file_of_a_setting = lower.ends_with("_file") && shape.find_value(&lower).is_err();
+        let file_of_a_setting = lower.ends_with("_file") && settings.find_value(&lower).is_err();
         known.iter().any(|k| k.eq_ignore_ascii_case(top)) && !file_of_a_setting
     });
     figment = figment.merge(env);
     // A value that reads as a number or a truth value (a county code such
     // as 411624) stays text where the setting is text.
-    let text_shape = Figment::from(Serialized::defaults(defaults));
     for (name, raw) in std::env::vars() {
         let Some(rest) = name.strip_prefix("FAZHI_") else {
             continue;
         };
         let key = rest.replace("__", ".").to_ascii_lowercase();
         if matches!(
-            text_shape.find_value(&key),
+            shape.find_value(&key),
             Ok(figment::value::Value::String(..))
         ) {
             figment = figment.merge(Serialized::default(&key, raw));

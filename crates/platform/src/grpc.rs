@@ -137,10 +137,7 @@ where
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let method = request.uri().path().to_owned();
-        let (rpc_service, rpc_method) = method
-            .trim_start_matches('/')
-            .split_once('/')
-            .unwrap_or(("", ""));
+        let (rpc_service, rpc_method) = rpc_names(&method);
         let span = tracing::info_span!(
             "grpc",
             otel.name = %method.trim_start_matches('/'),
@@ -185,6 +182,13 @@ where
             .instrument(span),
         )
     }
+}
+
+/// The service and method a gRPC path (`/pkg.Service/Method`) names.
+pub(crate) fn rpc_names(path: &str) -> (&str, &str) {
+    path.trim_start_matches('/')
+        .split_once('/')
+        .unwrap_or(("", ""))
 }
 
 /// Codes a server span counts as its own error (OpenTelemetry's rule for

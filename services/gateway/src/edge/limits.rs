@@ -9,6 +9,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use chrono::{DateTime, Utc};
 use fazhi_identity::store::Store;
 use fazhi_platform::time;
 
@@ -37,68 +38,36 @@ impl Limit {
 
     /// `Err(wait)` when `key` has used up its window.
     pub async fn check(&self, key: &str) -> Result<(), Duration> {
-        let Some(store) = &self.shared else {
-            return self.local.check(key);
-        };
-        let now = time::now();
-        match store.events(self.bucket, key, now, self.window).await {
-            Ok(Some((count, start))) if count >= self.max => Err(self.wait(start, now)),
-            Ok(_) => Ok(()),
-            Err(err) => {
-                unshared(self.bucket, &err);
-                self.local.check(key)
-            }
+        match self.in_database(key, false).await {
+            Some((count, start)) if count >= self.max => Err(self.wait(start)),
+            Some(_) => Ok(()),
+            None => self.local.check(key),
         }
     }
 
     /// Counts one event for `key`, refusing it when the window is used up.
     pub async fn hit(&self, key: &str) -> Result<(), Duration> {
-        let Some(store) = &self.shared else {
-            return self.local.hit(key);
-        };
-        let now = time::now();
-        match store.count_event(self.bucket, key, now, self.window).await {
-            Ok((count, start)) if count > self.max => Err(self.wait(start, now)),
-            Ok(_) => Ok(()),
-            Err(err) => {
-                unshared(self.bucket, &err);
-                self.local.hit(key)
-            }
+        match self.in_database(key, true).await {
+            Some((count, start)) if count > self.max => Err(self.wait(start)),
+            Some(_) => Ok(()),
+            None => self.local.hit(key),
         }
     }
 
     /// Counts one event for `key` whether or not over the limit; the count
     /// in the current window, this one included.
     pub async fn record(&self, key: &str) -> u32 {
-        let Some(store) = &self.shared else {
-            return self.local.record(key);
-        };
-        match store
-            .count_event(self.bucket, key, time::now(), self.window)
-            .await
-        {
-            Ok((count, _)) => count,
-            Err(err) => {
-                unshared(self.bucket, &err);
-                self.local.record(key)
-            }
+        match self.in_database(key, true).await {
+            Some((count, _)) => count,
+            None => self.local.record(key),
         }
     }
 
     /// Events counted for `key` in the current window.
     pub async fn count(&self, key: &str) -> u32 {
-        let Some(store) = &self.shared else {
-            return self.local.count(key);
-        };
-        match store
-            .events(self.bucket, key, time::now(), self.window)
-            .await
-        {
-            Ok(found) => found.map_or(0, |(count, _)| count),
-            Err(err) => {
-                unshared(self.bucket, &err);
-                self.local.count(key)
-            }
+        match self.in_database(key, false).await {
+            Some((count, _)) => count,
+            None => self.local.count(key),
         }
     }
 
@@ -112,12 +81,32 @@ impl Limit {
         }
     }
 
-    fn wait(
-        &self,
-        start: chrono::DateTime<chrono::Utc>,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Duration {
-        let passed = (now - start).to_std().unwrap_or_default();
+    /// The count of `key`'s current window in the database and when the
+    /// window started, after counting one event when `add`; `None` when it
+    /// is counted in this process (no shared database, or it did not answer).
+    async fn in_database(&self, key: &str, add: bool) -> Option<(u32, DateTime<Utc>)> {
+        let store = self.shared.as_ref()?;
+        let now = time::now();
+        let answer = if add {
+            store
+                .count_event(self.bucket, key, now, self.window)
+                .await
+                .map(Some)
+        } else {
+            store.events(self.bucket, key, now, self.window).await
+        };
+        match answer {
+            Ok(found) => Some(found.unwrap_or((0, now))),
+            Err(err) => {
+                unshared(self.bucket, &err);
+                None
+            }
+        }
+    }
+
+    /// How long until the window that started at `start` is over.
+    fn wait(&self, start: DateTime<Utc>) -> Duration {
+        let passed = (time::now() - start).to_std().unwrap_or_default();
         self.window
             .saturating_sub(passed)
             .max(Duration::from_secs(1))
