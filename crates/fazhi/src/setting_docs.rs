@@ -45,6 +45,14 @@ pub const DOCS: &[(&str, &str)] = &[
         "Uploads handled at once; more get 429 with Retry-After",
     ),
     (
+        "gateway.record_uploads",
+        "Records' content uploads open at once; more get 429 with Retry-After",
+    ),
+    (
+        "gateway.record_uploads_per_caller",
+        "Records' content uploads one caller may have open at once; more get 429 with Retry-After",
+    ),
+    (
         "gateway.database_url",
         "postgres://… for accounts, API keys, audit log, idempotency; unset means {data_dir}/gateway.db",
     ),

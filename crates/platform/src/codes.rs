@@ -386,6 +386,12 @@ catalogue! {
     AlreadyDecided => "already_decided",
     /// the party has a penalty on record: not a first violation (Art. 33)
     NotFirstViolation => "not_first_violation",
+    /// only the complaint's desk (its township, or the county) takes this step
+    NotDesk => "not_desk",
+    /// a pushed ticket is re-pushed only by the system that pushed it
+    TicketNotYours => "ticket_not_yours",
+    /// a decision's penalty is heavier than the one notified: notify again first (Art. 45)
+    PenaltyAboveNotice => "penalty_above_notice",
 }
 
 impl std::fmt::Display for Code {

@@ -184,6 +184,24 @@ where
     }
 }
 
+#[cfg(test)]
+mod label_tests {
+    #[test]
+    fn only_served_rpcs_name_a_series() {
+        assert_eq!(
+            super::rpc_label("/grpc.health.v1.Health/Check"),
+            "/grpc.health.v1.Health/Check"
+        );
+        assert_eq!(super::rpc_label("/x.Flood/M12345"), "unknown");
+        assert!(
+            super::KNOWN_RPCS
+                .iter()
+                .any(|p| p.starts_with("/fazhi.complaints.v1.")),
+            "Fazhi's own contracts are known"
+        );
+    }
+}
+
 /// The service and method a gRPC path (`/pkg.Service/Method`) names.
 pub(crate) fn rpc_names(path: &str) -> (&str, &str) {
     path.trim_start_matches('/')
@@ -207,10 +225,57 @@ fn is_server_fault(code: i32) -> bool {
     .any(|c| *c as i32 == code)
 }
 
+/// Every RPC path this platform serves (`/pkg.Service/Method`): Fazhi's
+/// contracts, health checking and reflection.
+static KNOWN_RPCS: std::sync::LazyLock<std::collections::HashSet<String>> =
+    std::sync::LazyLock::new(|| {
+        use prost::Message;
+        let mut known = std::collections::HashSet::new();
+        for set in [
+            fazhi_proto::FILE_DESCRIPTOR_SET,
+            tonic_health::pb::FILE_DESCRIPTOR_SET,
+        ] {
+            let Ok(set) = prost_types::FileDescriptorSet::decode(set) else {
+                continue;
+            };
+            for file in set.file {
+                for service in &file.service {
+                    for method in &service.method {
+                        known.insert(format!(
+                            "/{}.{}/{}",
+                            file.package(),
+                            service.name(),
+                            method.name()
+                        ));
+                    }
+                }
+            }
+        }
+        for version in ["v1", "v1alpha"] {
+            known.insert(format!(
+                "/grpc.reflection.{version}.ServerReflection/ServerReflectionInfo"
+            ));
+        }
+        known
+    });
+
+/// A call's path as a metric label: an RPC this platform serves, or
+/// `unknown`, so a made-up path never becomes a new series.
+pub fn rpc_label(path: &str) -> String {
+    if KNOWN_RPCS.contains(path) {
+        path.to_owned()
+    } else {
+        "unknown".to_owned()
+    }
+}
+
 fn record_rpc(method: &str, code: i32, latency: Duration) {
-    metrics::counter!("fazhi_grpc_server_requests_total", "method" => method.to_owned(), "code" => code.to_string())
+    let method = rpc_label(method);
+    // A status the server set is one of gRPC's 17 codes.
+    let code = if (0..=16).contains(&code) { code } else { 2 };
+    metrics::counter!("fazhi_grpc_server_requests_total", "method" => method.clone(), "code" => code.to_string())
         .increment(1);
-    metrics::histogram!("fazhi_grpc_server_request_duration_seconds", "method" => method.to_owned())
+    metrics::histogram!("fazhi_grpc_server_request_duration_seconds", "method" => method)
         .record(latency.as_secs_f64());
 }
 

@@ -50,6 +50,13 @@ pub fn optional(
     Ok(Some(text))
 }
 
+/// The form two names are compared in: compatibility normalised (NFKC, so
+/// full-width `ａ` is `a`), lower-cased and trimmed — `A.Officer`,
+/// `ａ.officer` and `a.officer` are one name.
+pub fn name_key(name: &str) -> String {
+    name.trim().nfkc().flat_map(char::to_lowercase).collect()
+}
+
 /// The text as kept; refused when blank.
 pub fn required(field: &str, text: &str, max_chars: usize, lines: Lines) -> Result<String, Error> {
     optional(field, Some(text), max_chars, lines)?.ok_or_else(|| {

@@ -283,6 +283,27 @@ mod tests {
     }
 
     #[test]
+    fn a_table_of_a_million_empty_shared_strings_declaring_one_is_refused() {
+        // The attack: a small file whose table holds far more (empty)
+        // entries than it declares; each would become a string in memory.
+        let flood = "<si/>".repeat(limits::MAX_CELLS + 1);
+        let bomb = tampered(
+            |name, text| {
+                if name.ends_with("sharedStrings.xml") {
+                    text.replacen("</sst>", &format!("{flood}</sst>"), 1)
+                } else {
+                    text
+                }
+            },
+            None,
+        );
+        assert!(bomb.len() < 200 * 1024, "{} bytes", bomb.len());
+        let err = read(Format::Xlsx, &bomb).unwrap_err();
+        assert_eq!(err.code, "file_limit_exceeded");
+        assert!(err.message.contains("shared strings"), "{}", err.message);
+    }
+
+    #[test]
     fn a_declared_count_of_a_billion_shared_strings_is_refused() {
         let bomb = tampered(
             |name, text| {

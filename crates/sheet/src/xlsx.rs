@@ -100,11 +100,27 @@ fn check_archive(content: &[u8]) -> Result<(), Error> {
         } else {
             0
         };
-        let rest = std::io::copy(
-            &mut (&mut member).take(MAX_MEMBER_BYTES + 1 - size),
-            &mut std::io::sink(),
-        )
-        .map_err(|_| unreadable("not a readable .xlsx file"))?;
+        // The parser keeps every entry of the table, each a string of its
+        // own however empty: count them as they really are.
+        let mut entries = StringCounter::default();
+        if shared_strings {
+            entries.feed(&head)?;
+        }
+        let mut rest = 0u64;
+        let mut buffer = vec![0u8; 64 * 1024];
+        let mut limited = (&mut member).take(MAX_MEMBER_BYTES + 1 - size);
+        loop {
+            let n = limited
+                .read(&mut buffer)
+                .map_err(|_| unreadable("not a readable .xlsx file"))?;
+            if n == 0 {
+                break;
+            }
+            if shared_strings {
+                entries.feed(&buffer[..n])?;
+            }
+            rest += n as u64;
+        }
         let size = size + rest;
         if size > MAX_MEMBER_BYTES {
             return Err(member_too_big());
@@ -118,6 +134,51 @@ fn check_archive(content: &[u8]) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Counts the entries (`<si>`, `<si/>`, or with a namespace prefix
+/// `<x:si>`) of a shared-string table as it streams past, refusing more
+/// than a file may hold cells.
+#[derive(Default)]
+struct StringCounter {
+    count: u64,
+    /// The bytes since the last `<` that may still open an entry's tag.
+    tail: Vec<u8>,
+}
+
+impl StringCounter {
+    fn feed(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        for &b in bytes {
+            if b == b'<' {
+                self.tail.clear();
+                self.tail.push(b);
+                continue;
+            }
+            if self.tail.is_empty() {
+                continue;
+            }
+            let name = &self.tail[1..];
+            let ends_name = b == b'>' || b == b'/' || b.is_ascii_whitespace();
+            if ends_name {
+                let local = name.rsplit(|c| *c == b':').next().unwrap_or(name);
+                if local == b"si" {
+                    self.count += 1;
+                    if self.count > MAX_CELLS as u64 {
+                        return Err(too_big(format!(
+                            "the .xlsx file holds more than {MAX_CELLS} shared strings; a file \
+                             holds at most {MAX_CELLS} cells"
+                        )));
+                    }
+                }
+                self.tail.clear();
+            } else if self.tail.len() < 64 {
+                self.tail.push(b);
+            } else {
+                self.tail.clear();
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Where the shared-string table's opening tag must lie.
@@ -158,4 +219,58 @@ fn check_string_count(head: &[u8]) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic generator (xorshift), so a failing case is
+    /// found again from its seed.
+    struct Random(u64);
+
+    impl Random {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n.max(1)
+        }
+    }
+
+    /// Entries in every form a writer may use, and tags that are not entries.
+    fn generated_table(random: &mut Random) -> (String, u64) {
+        let forms = ["<si/>", "<si></si>", "<si><t>法</t></si>", "<x:si/>", "<si\n/>"];
+        let noise = ["<sic/>", "<s/>", "<t>si</t>", "<x:sis/>", "<!-- si -->"];
+        let mut text = String::from("<sst count=\"1\">");
+        let mut entries = 0;
+        for _ in 0..random.below(400) {
+            if random.below(3) == 0 {
+                text.push_str(noise[random.below(noise.len() as u64) as usize]);
+            } else {
+                text.push_str(forms[random.below(forms.len() as u64) as usize]);
+                entries += 1;
+            }
+        }
+        text.push_str("</sst>");
+        (text, entries)
+    }
+
+    #[test]
+    fn the_counter_finds_every_entry_however_the_table_is_cut() {
+        for seed in 1..=300u64 {
+            let mut random = Random(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            let (table, entries) = generated_table(&mut random);
+            let bytes = table.as_bytes();
+            let mut counter = StringCounter::default();
+            let mut at = 0;
+            while at < bytes.len() {
+                let step = 1 + random.below(16) as usize;
+                let end = (at + step).min(bytes.len());
+                counter.feed(&bytes[at..end]).unwrap();
+                at = end;
+            }
+            assert_eq!(counter.count, entries, "seed {seed}: {table}");
+        }
+    }
 }

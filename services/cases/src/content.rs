@@ -55,6 +55,10 @@ pub struct ContentStore {
 /// Bytes sent in one piece when content is read back.
 pub const CHUNK_BYTES: usize = 64 * 1024;
 
+/// Bytes an upload holds before writing them out: an S3 multipart upload's
+/// smallest part, so each open upload holds at most this much.
+const WRITE_BUFFER_BYTES: usize = 5 * 1024 * 1024;
+
 impl ContentStore {
     /// Opens the store the settings name, creating the local directory.
     pub fn open(settings: &ContentSettings, data_dir: &FsPath) -> anyhow::Result<Self> {
@@ -90,27 +94,40 @@ impl ContentStore {
         Ok(Self { store })
     }
 
-    fn key(case_id: &str, record_id: &str) -> Path {
+    /// The object content stored before each upload had its own.
+    fn legacy_key(case_id: &str, record_id: &str) -> Path {
         Path::from_iter(["cases", case_id, record_id])
     }
 
-    /// Stores `content` as the record's, checking it against `expected` as
-    /// it streams: more bytes than registered stop the upload at once; a
-    /// different size or SHA-256 at the end removes what was written.
+    /// The object a record's content is read from.
+    fn key_of(case_id: &str, record_id: &str, stored: Option<&str>) -> Result<Path, Error> {
+        match stored {
+            None => Ok(Self::legacy_key(case_id, record_id)),
+            Some(key) => Path::parse(key).map_err(|_| corrupt("the stored content's key is unreadable")),
+        }
+    }
+
+    /// Writes `content` to a new object of its own, checking it against
+    /// `expected` as it streams: more bytes than registered stop the upload
+    /// at once; a different size or SHA-256 at the end removes what this
+    /// upload wrote — and only that. Answers the object's key, which becomes
+    /// the record's once [`crate::store::Store::mark_content_stored`] takes
+    /// it; content already stored is never touched (evidence is write-once).
     pub async fn put<S>(
         &self,
         case_id: &str,
         record_id: &str,
         expected: Expected<'_>,
         content: S,
-    ) -> Result<(), Error>
+    ) -> Result<String, Error>
     where
         S: Stream<Item = Result<Bytes, Error>> + Unpin,
     {
-        let key = Self::key(case_id, record_id);
-        let mut writer = BufWriter::with_capacity(self.store.clone(), key.clone(), 8 * 1024 * 1024);
+        let upload = uuid::Uuid::now_v7().simple().to_string();
+        let key = Path::from_iter(["cases", case_id, &format!("{record_id}.{upload}")]);
+        let mut writer = BufWriter::with_capacity(self.store.clone(), key.clone(), WRITE_BUFFER_BYTES);
         let written = copy_checked(&mut writer, expected, content).await;
-        match written {
+        let closed = match written {
             Ok(()) => writer.shutdown().await.map_err(|e| {
                 store_error(
                     "write",
@@ -122,9 +139,25 @@ impl ContentStore {
             }),
             Err(err) => {
                 let _ = writer.abort().await;
-                let _ = self.store.delete(&key).await;
                 Err(err)
             }
+        };
+        match closed {
+            Ok(()) => Ok(key.to_string()),
+            Err(err) => {
+                self.discard(&key.to_string()).await;
+                Err(err)
+            }
+        }
+    }
+
+    /// Removes an upload's own object that did not become the record's.
+    pub async fn discard(&self, key: &str) {
+        if let Ok(path) = Path::parse(key)
+            && let Err(err) = self.store.delete(&path).await
+            && !matches!(err, object_store::Error::NotFound { .. })
+        {
+            tracing::warn!(error = %err, key, "an unused upload could not be removed");
         }
     }
 
@@ -135,9 +168,10 @@ impl ContentStore {
         &self,
         case_id: &str,
         record_id: &str,
+        stored: Option<&str>,
         expected: Expected<'_>,
     ) -> Result<BoxStream<'static, Result<Bytes, Error>>, Error> {
-        let key = Self::key(case_id, record_id);
+        let key = Self::key_of(case_id, record_id, stored)?;
         let mut check = Checker::new(expected);
         let mut first = self.stream_of(&key).await?;
         while let Some(piece) = first.next().await {

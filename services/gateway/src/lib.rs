@@ -53,6 +53,11 @@ pub struct Settings {
     pub upload_limit_bytes: usize,
     /// Uploads handled at once; more get 429 with `Retry-After`.
     pub concurrent_uploads: usize,
+    /// Records' content uploads open at once in this gateway; more get 429
+    /// with `Retry-After`.
+    pub record_uploads: usize,
+    /// Records' content uploads one caller may have open at once.
+    pub record_uploads_per_caller: usize,
     /// Seconds a connection may take to send a request's headers (also how
     /// long an idle keep-alive connection stays open).
     pub header_read_timeout_secs: u64,
@@ -94,6 +99,8 @@ impl Default for Settings {
             body_limit_bytes: DEFAULT_BODY_LIMIT,
             upload_limit_bytes: 16 * 1024 * 1024,
             concurrent_uploads: 2,
+            record_uploads: 8,
+            record_uploads_per_caller: 2,
             header_read_timeout_secs: 10,
             request_timeout_secs: 120,
             record_transfer_secs: 300,
@@ -192,6 +199,7 @@ pub struct Gate {
     login: login::LoginThrottle,
     public_per_client: limits::Limit,
     uploads: Arc<tokio::sync::Semaphore>,
+    record_uploads: Arc<limits::Slots>,
     trusted_proxies: Vec<authz::Cidr>,
     /// Set on shutdown: readiness answers 503 while requests are still served.
     draining: std::sync::atomic::AtomicBool,
@@ -244,6 +252,10 @@ impl Gate {
             trusted_proxies,
             uploads: Arc::new(tokio::sync::Semaphore::new(
                 settings.concurrent_uploads.max(1),
+            )),
+            record_uploads: Arc::new(limits::Slots::new(
+                settings.record_uploads,
+                settings.record_uploads_per_caller,
             )),
             draining: std::sync::atomic::AtomicBool::new(false),
         };

@@ -256,6 +256,7 @@ mod tests {
             device: "执法记录仪".into(),
             recorded_at: "2024-03-06T02:00:00Z".parse().unwrap(),
             content_stored_at: None,
+            content_key: None,
         }
     }
 

@@ -5,7 +5,7 @@
 //! demolition, a hearing, service by leaving (留置送达) — need an audio or
 //! video record before they can be completed.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use fazhi_platform::text::{self, Lines};
 use fazhi_platform::{Code, Error, coded_enum};
 
@@ -58,7 +58,14 @@ pub struct Record {
     pub recorded_at: DateTime<Utc>,
     /// When the content was uploaded and checked, if it has been.
     pub content_stored_at: Option<DateTime<Utc>>,
+    /// The object in the record store holding the content (none for
+    /// content stored before each upload had its own object).
+    pub content_key: Option<String>,
 }
+
+/// The earliest day a record may be dated: no enforcement recording in a
+/// township's files predates it, and a date before it is a typing slip.
+pub const EARLIEST_RECORD_YEAR: i32 = 1990;
 
 /// Checks a record's fields: a SHA-256 in hex, a size from one byte to
 /// [`MAX_RECORD_BYTES`], a recorder and device, a time not in the future.
@@ -83,6 +90,13 @@ pub fn check_record(record: Record, now: DateTime<Utc>) -> Result<Record, Error>
             "recorded_at",
             Code::DateInFuture,
             "recorded_at lies in the future",
+        ));
+    }
+    if record.recorded_at.year() < EARLIEST_RECORD_YEAR {
+        return Err(Error::invalid_field(
+            "recorded_at",
+            Code::InvalidTimeRange,
+            format!("recorded_at lies before {EARLIEST_RECORD_YEAR}"),
         ));
     }
     Ok(Record {
@@ -139,6 +153,7 @@ mod tests {
             device: "执法记录仪 DSJ-01".into(),
             recorded_at: "2024-03-28T09:00:00Z".parse().unwrap(),
             content_stored_at: None,
+            content_key: None,
         }
     }
 

@@ -74,7 +74,8 @@ pub(super) async fn upload(
         size_bytes: record.size_bytes,
         sha256: &record.sha256,
     };
-    api.content
+    let key = api
+        .content
         .put(&case.id, &record.id, expected, Box::pin(content))
         .await?;
     let detail = json!({
@@ -87,11 +88,15 @@ pub(super) async fn upload(
         kind: "record_content_stored",
         detail: detail.to_string(),
     };
-    if !api
+    let marked = api
         .store
-        .mark_content_stored(&case, &record.id, step)
-        .await?
-    {
+        .mark_content_stored(&case, &record.id, &key, step)
+        .await;
+    if !matches!(marked, Ok(true)) {
+        // Another upload was marked first (or the mark failed): this one's
+        // object is nobody's, and the record's own is left as it is.
+        api.content.discard(&key).await;
+        marked?;
         return Err(already_stored().into());
     }
     let stored = api
@@ -123,7 +128,10 @@ pub(super) async fn read(
         size_bytes: record.size_bytes,
         sha256: &record.sha256,
     };
-    let stream = api.content.get(&case.id, &record.id, expected).await?;
+    let stream = api
+        .content
+        .get(&case.id, &record.id, record.content_key.as_deref(), expected)
+        .await?;
     Ok(Response::new(
         stream
             .map(|piece| {

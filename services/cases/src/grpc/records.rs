@@ -53,6 +53,7 @@ pub(super) async fn register_record(
             device: given.device,
             recorded_at,
             content_stored_at: None,
+            content_key: None,
         },
         time::now(),
     )?;

@@ -72,6 +72,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "record content",
         include_str!("../../migrations/0010_record_content.sql"),
     ),
+    EmbeddedMigration::new(
+        11,
+        "record content key",
+        include_str!("../../migrations/0011_record_content_key.sql"),
+    ),
 ];
 
 pub(super) fn date(text: &str) -> Result<NaiveDate, Error> {

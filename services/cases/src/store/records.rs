@@ -45,23 +45,26 @@ impl Store {
         Ok(())
     }
 
-    /// Marks a record's content as uploaded and checked, appending that to
-    /// the case's history; false when it already was (content is stored once).
+    /// Marks a record's content as uploaded and checked, kept at `key`,
+    /// appending that to the case's history; false when it already was
+    /// (content is stored once: the first upload to be marked wins).
     pub async fn mark_content_stored(
         &self,
         case: &Case,
         record_id: &str,
+        key: &str,
         step: Step<'_>,
     ) -> Result<bool, Error> {
         let now = time::to_micros(time::now());
         let mut tx = self.db.pool().begin().await?;
         let marked = sqlx::query(
-            "UPDATE case_records SET content_stored_at = $1 \
+            "UPDATE case_records SET content_stored_at = $1, content_key = $4 \
              WHERE id = $2 AND case_id = $3 AND content_stored_at IS NULL",
         )
         .bind(now)
         .bind(record_id.to_owned())
         .bind(case.id.clone())
+        .bind(key.to_owned())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -97,7 +100,7 @@ impl Store {
     }
 }
 
-const COLUMNS: &str = "id, case_id, kind, step, sha256, size_bytes, location, recorded_by, device, recorded_at, content_stored_at";
+const COLUMNS: &str = "id, case_id, kind, step, sha256, size_bytes, location, recorded_by, device, recorded_at, content_stored_at, content_key";
 
 fn decode(r: &AnyRow) -> Result<Record, Error> {
     let kind: String = r.try_get("kind")?;
@@ -116,5 +119,6 @@ fn decode(r: &AnyRow) -> Result<Record, Error> {
         content_stored_at: r
             .try_get::<Option<i64>, _>("content_stored_at")?
             .map(time::from_micros),
+        content_key: r.try_get("content_key")?,
     })
 }

@@ -14,6 +14,19 @@ use serde::{Deserialize, Serialize};
 /// The longest facts a lead carries (the cases service's limit).
 pub const MAX_FACTS_CHARS: usize = 4_000;
 
+/// The division a complaint's lead is recorded in: the complaint's own, but
+/// a report about enforcement conduct goes to the county, so neither the
+/// unit it names nor its officers ever read the lead or the case that
+/// follows (信访工作条例 第三十一条).
+pub fn lead_division(complaint: &super::Complaint) -> fazhi_platform::DivisionCode {
+    let h = &complaint.handling;
+    if h.concerns_unit.is_some() || h.concerns_officer.is_some() {
+        complaint.division_code.county()
+    } else {
+        complaint.division_code.clone()
+    }
+}
+
 /// What the escalating staff know of the violation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lead {

@@ -189,12 +189,15 @@ pub fn intake(
     {
         handling.concerns_unit = Some(DivisionCode::parse_field("concerns_unit", unit)?);
     }
+    // Kept in the one form names are compared in, so no spelling of the
+    // officer's account name (case, full width) lets him read it.
     handling.concerns_officer = text::optional(
         "concerns_officer",
         new.concerns_officer.as_deref(),
         100,
         Lines::One,
-    )?;
+    )?
+    .map(|name| super::visibility::officer_key(&name));
     if (handling.concerns_unit.is_some() || handling.concerns_officer.is_some())
         && category.code != "enforcement_conduct"
     {

@@ -9,15 +9,17 @@ mod intake;
 mod phone;
 pub mod routing;
 mod tracking;
+pub mod visibility;
 pub(crate) mod workflow;
 
 pub use category::{CATEGORIES, Category, category_by_code};
 pub use duplicates::{address_similarity, suggests};
-pub use escalation::{Lead, check_lead};
+pub use escalation::{Lead, check_lead, lead_division};
 pub use intake::{Complainant, Complaint, NewComplaint, ReplyDays, ReplyRules, intake};
 pub use phone::normalize_phone;
 pub use routing::{Route, RoutingList, check_routes, no_route, route};
 pub use tracking::{new_tracking_code, normalize_tracking_code};
+pub use visibility::{Viewer, at_desk, visible};
 pub use workflow::{
     Extension, HandOff, Handling, ReturnReason, Satisfaction, Step, Visit, apply,
     check_duplicate_target, note, outside_calendar,

@@ -111,6 +111,8 @@ pub struct Handling {
     /// names (信访工作条例: never passed to the accused).
     pub concerns_unit: Option<DivisionCode>,
     pub concerns_officer: Option<String>,
+    /// Who pushed it, for a ticket pushed by a platform: only they re-push it.
+    pub pushed_by: Option<String>,
     /// A deadline of this complaint falls in a year the holiday calendar
     /// does not cover: it was counted on weekends alone and may move.
     pub calendar_gap: bool,

@@ -346,7 +346,7 @@ fn filter(
         received_to: period.end,
         due_between: None,
         awaiting_sign_for: false,
-        viewer: Some((caller.scope.as_str().to_owned(), caller.subject.clone())),
+        viewer: Some(crate::domain::Viewer::of(caller)),
     })
 }
 

@@ -21,6 +21,9 @@ use crate::store::push::Create;
 pub const MAX_PUSH_ITEMS: usize = 1_000;
 /// How far ahead of this server's clock a platform's time may run.
 const CLOCK_SKEW: i64 = 5;
+/// How far after receipt a platform's due date may lie (the longest reply
+/// period, a petition-hall item's 60 + 30 days, is well inside).
+const MAX_DUE_DAYS: i64 = 366;
 
 type Key = (String, String);
 
@@ -74,6 +77,7 @@ fn ticket(
         domain::new_tracking_code(),
     )?;
     caller.check_writes("division_code", &complaint.division_code)?;
+    complaint.handling.pushed_by = Some(caller.subject.clone());
     // The platform's due date governs where it set one.
     if let Some(due) = item.due_at.as_ref() {
         let due = time::from_timestamp(due).ok_or_else(|| {
@@ -84,6 +88,13 @@ fn ticket(
                 "due_at",
                 Code::InvalidTimeRange,
                 "due_at lies before received_at",
+            ));
+        }
+        if due > received_at + Duration::days(MAX_DUE_DAYS) {
+            return Err(Error::invalid_field(
+                "due_at",
+                Code::InvalidTimeRange,
+                format!("due_at lies more than {MAX_DUE_DAYS} days after received_at"),
             ));
         }
         complaint.reply_due = due;
@@ -176,11 +187,15 @@ pub(super) async fn push(
                         external_id: key.1.clone(),
                     });
                 }
-                Some(old) if !visible(&caller, old) => {
+                // One answer whatever the reason (another township's, a
+                // report naming the caller, another system's ticket): it
+                // tells nothing of where the ticket is or what it says.
+                Some(old) if !may_repush(&caller, old) => {
                     let err = Error::new(
                         ErrorKind::PermissionDenied,
-                        Code::DivisionOutOfScope,
-                        "this ticket is recorded outside the divisions you act for",
+                        Code::TicketNotYours,
+                        "a ticket with this source and external_id was pushed by another \
+                         caller; only that caller re-pushes it",
                     )
                     .with_field("external_id");
                     outcomes.push(rejected(*index, &err));
@@ -242,6 +257,14 @@ pub(super) async fn push(
     }))
 }
 
-fn visible(caller: &Caller, c: &Complaint) -> bool {
-    caller.sees(&c.division_code)
+/// Whether the caller may re-push a recorded ticket: the one who pushed
+/// it, and only while the ticket is theirs to see (a report about
+/// enforcement conduct is never changed by the unit it names). A ticket
+/// recorded before its pusher was kept is the county's to re-push.
+fn may_repush(caller: &Caller, recorded: &Complaint) -> bool {
+    let pusher = match recorded.handling.pushed_by.as_deref() {
+        Some(by) => by == caller.subject,
+        None => caller.scope.level() == fazhi_platform::division::DivisionLevel::County,
+    };
+    pusher && domain::visible(caller, recorded)
 }

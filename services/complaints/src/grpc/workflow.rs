@@ -16,20 +16,9 @@ use crate::relay::Escalation;
 use crate::store::outbox::{ESCALATION, Message};
 use crate::store::workflow::Step as Recorded;
 
-/// Whether the caller may see the complaint: its division is theirs, or it
-/// was dispatched to a unit of theirs.
-/// A report about enforcement conduct is never readable by the unit or the
-/// officer it names (信访工作条例), whatever else would let them see it.
+/// Whether the caller may see the complaint (the domain's one rule).
 pub(super) fn visible(caller: &Caller, c: &Complaint) -> bool {
-    let h = &c.handling;
-    let named = h
-        .concerns_unit
-        .as_ref()
-        .is_some_and(|u| u.contains(&caller.scope))
-        || h.concerns_officer.as_deref().is_some_and(|o| {
-            caller.subject == o || caller.subject.strip_prefix("account:") == Some(o)
-        });
-    !named && (caller.sees(&c.division_code) || h.unit.as_ref().is_some_and(|u| caller.sees(u)))
+    domain::visible(caller, c)
 }
 
 fn code<T>(field: &str, text: &str, parse: fn(&str) -> Option<T>, known: &str) -> Result<T, Error> {
@@ -217,6 +206,20 @@ pub(super) async fn advance(
         )
         .into());
     }
+    // The desk's steps are never the handling unit's alone: a village that
+    // replied does not record its own follow-up, close, hand off or escalate.
+    if permission != Permission::ComplaintHandle && !domain::at_desk(&caller, &complaint) {
+        return Err(Error::new(
+            ErrorKind::PermissionDenied,
+            Code::NotDesk,
+            format!(
+                "only the desk of {} (or the county) takes this step; the handling unit \
+                 signs for, returns and replies",
+                domain::visibility::desk(&complaint.division_code)
+            ),
+        )
+        .into());
+    }
     // A handling step on a complaint dispatched to another unit; one not
     // dispatched at all is refused by its state below.
     if permission == Permission::ComplaintHandle {
@@ -272,7 +275,7 @@ pub(super) async fn advance(
             complaint_id: complaint.id.clone(),
             payload: serde_json::to_string(&Escalation {
                 complaint_id: complaint.id.clone(),
-                division_code: complaint.division_code.as_str().to_owned(),
+                division_code: domain::lead_division(&complaint).as_str().to_owned(),
                 lead: lead.clone(),
                 discovered_on: time::china_date(now),
             })

@@ -66,9 +66,9 @@ pub struct Filter {
     pub due_between: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// Only those dispatched and not yet signed for (签收).
     pub awaiting_sign_for: bool,
-    /// Who is looking (their division and subject): reports about
-    /// enforcement conduct naming them are left out.
-    pub viewer: Option<(String, String)>,
+    /// Who is looking: reports about enforcement conduct naming them are
+    /// left out, by the rule of [`crate::domain::visible`].
+    pub viewer: Option<crate::domain::Viewer>,
 }
 
 /// Where a page starts: after this (received_at, id) in newest-first order.
@@ -228,8 +228,8 @@ impl Store {
              AND (received_at < $5 OR (received_at = $5 AND id < $6)) \
              AND reply_due >= $8 AND reply_due < $9 \
              AND ($10 = 0 OR status IN ('received', 'dispatched', 'accepted', 'returned')) \
-             AND (concerns_unit IS NULL OR substr($11, 1, length(concerns_unit)) <> concerns_unit) \
-             AND (concerns_officer IS NULL OR (concerns_officer <> $12 AND 'account:' || concerns_officer <> $12)) \
+             AND (concerns_unit IS NULL OR $14 = 1 OR substr($11, 1, length(concerns_unit)) <> concerns_unit) \
+             AND (concerns_officer IS NULL OR concerns_officer <> $12) \
              AND ($13 = 0 OR status = 'dispatched') \
              ORDER BY received_at DESC, id DESC LIMIT $7"
         ))
@@ -243,9 +243,12 @@ impl Store {
         .bind(due_from)
         .bind(due_before)
         .bind(i64::from(filter.due_between.is_some()))
-        .bind(filter.viewer.as_ref().map(|v| v.0.clone()).unwrap_or_default())
-        .bind(filter.viewer.as_ref().map(|v| v.1.clone()).unwrap_or_default())
+        .bind(filter.viewer.as_ref().map(|v| v.scope.clone()).unwrap_or_default())
+        .bind(filter.viewer.as_ref().map(|v| v.officer_key.clone()).unwrap_or_default())
         .bind(i64::from(filter.awaiting_sign_for))
+        .bind(i64::from(
+            filter.viewer.as_ref().is_none_or(|v| v.above_every_unit),
+        ))
         .fetch_all(self.db.pool())
         .await?;
         rows.iter().map(decode).collect()

@@ -241,3 +241,72 @@ mod tests {
         assert!(limiter.hit("k").is_ok());
     }
 }
+
+/// Work in progress bounded in total and per caller (a record's content
+/// upload): a slot is taken before the work starts and given back when its
+/// [`Slot`] is dropped.
+pub struct Slots {
+    total: usize,
+    per_caller: usize,
+    open: Mutex<HashMap<String, usize>>,
+}
+
+/// One taken slot; dropping it gives it back.
+pub struct Slot {
+    slots: std::sync::Arc<Slots>,
+    caller: String,
+}
+
+impl Slots {
+    pub fn new(total: usize, per_caller: usize) -> Self {
+        Self {
+            total: total.max(1),
+            per_caller: per_caller.max(1),
+            open: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A slot for `caller`, unless the caller or everyone has all there are.
+    pub fn take(self: &std::sync::Arc<Self>, caller: &str) -> Option<Slot> {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let everyone: usize = open.values().sum();
+        let theirs = open.get(caller).copied().unwrap_or(0);
+        if everyone >= self.total || theirs >= self.per_caller {
+            return None;
+        }
+        *open.entry(caller.to_owned()).or_insert(0) += 1;
+        Some(Slot {
+            slots: self.clone(),
+            caller: caller.to_owned(),
+        })
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = self.slots.open.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = open.get_mut(&self.caller) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.caller);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod slot_tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_bounded_per_caller_and_in_total_and_come_back() {
+        let slots = std::sync::Arc::new(Slots::new(3, 2));
+        let a1 = slots.take("a").unwrap();
+        let _a2 = slots.take("a").unwrap();
+        assert!(slots.take("a").is_none(), "two per caller");
+        let _b1 = slots.take("b").unwrap();
+        assert!(slots.take("c").is_none(), "three in all");
+        drop(a1);
+        assert!(slots.take("c").is_some());
+    }
+}

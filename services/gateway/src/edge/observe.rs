@@ -24,9 +24,41 @@ impl Extractor for Headers<'_> {
     }
 }
 
+/// A request's method as a metric label: one of the methods HTTP defines,
+/// or `_OTHER` (OpenTelemetry's name for the rest), so a made-up method
+/// never becomes a new series.
+pub fn method_label(method: &http::Method) -> &'static str {
+    use http::Method as M;
+    match *method {
+        M::GET => "GET",
+        M::HEAD => "HEAD",
+        M::POST => "POST",
+        M::PUT => "PUT",
+        M::PATCH => "PATCH",
+        M::DELETE => "DELETE",
+        M::OPTIONS => "OPTIONS",
+        M::TRACE => "TRACE",
+        M::CONNECT => "CONNECT",
+        _ => "_OTHER",
+    }
+}
+
+/// A status as a metric label: a status HTTP defines, or its class.
+fn status_label(status: u16) -> String {
+    if http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .is_some()
+    {
+        status.to_string()
+    } else {
+        format!("{}xx", status / 100)
+    }
+}
+
 pub async fn observe(request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().clone();
+    let method = method_label(request.method());
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -52,9 +84,23 @@ pub async fn observe(request: Request, next: Next) -> Response {
         span.record("otel.status_code", "ERROR");
         tracing::warn!(parent: &span, status, "request failed");
     }
-    metrics::counter!("fazhi_http_requests_total", "method" => method.to_string(), "route" => route.clone(), "status" => status.to_string())
+    metrics::counter!("fazhi_http_requests_total", "method" => method, "route" => route.clone(), "status" => status_label(status))
         .increment(1);
-    metrics::histogram!("fazhi_http_request_duration_seconds", "method" => method.to_string(), "route" => route)
+    metrics::histogram!("fazhi_http_request_duration_seconds", "method" => method, "route" => route)
         .record(started.elapsed().as_secs_f64());
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_made_up_method_or_status_is_one_label() {
+        let made_up = http::Method::from_bytes(b"FLOOD12345").unwrap();
+        assert_eq!(method_label(&made_up), "_OTHER");
+        assert_eq!(method_label(&http::Method::GET), "GET");
+        assert_eq!(status_label(404), "404");
+        assert_eq!(status_label(599), "5xx");
+    }
 }

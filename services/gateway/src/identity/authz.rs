@@ -233,6 +233,24 @@ pub async fn authorize(
     } else {
         None
     };
+    // A record's content streams to the store: bounded per caller and in all.
+    let _record_upload = if request.method() == http::Method::PUT && is_record_content(&path) {
+        match gate.record_uploads.take(&identity.caller.subject) {
+            Some(slot) => Some(slot),
+            None => {
+                return Problem::from(Error::new(
+                    ErrorKind::ResourceExhausted,
+                    Code::UploadsBusy,
+                    "you or others have as many record uploads open as are taken at once; \
+                     retry when one ends",
+                ))
+                .retry_after(std::time::Duration::from_secs(5))
+                .into_response();
+            }
+        }
+    } else {
+        None
+    };
     request.extensions_mut().insert(identity);
     request.extensions_mut().insert(client);
     next.run(request).await

@@ -60,12 +60,53 @@ pub struct PushItem {
     concerns_officer: Option<String>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+/// A push: 1 to 1,000 tickets.
+#[derive(Debug, ToSchema)]
 pub struct PushRequest {
     /// 1 to 1,000 tickets.
-    #[schema(value_type = Vec<PushItem>)]
-    items: Vec<serde_json::Value>,
+    #[allow(dead_code)]
+    items: Vec<PushItem>,
 }
+
+/// A push as read from its body (see [`Items`]).
+#[derive(Debug, Deserialize)]
+struct PushBody<'a> {
+    #[serde(borrow)]
+    items: Items<'a>,
+}
+
+/// The items as they stand in the body, unparsed: each is read on its own
+/// later, so one malformed item is rejected alone, and no tree of values is
+/// built for the whole body. Counted as they are read: the 1,001st stops
+/// the parse.
+#[derive(Debug)]
+struct Items<'a>(Vec<&'a serde_json::value::RawValue>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Items<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visitor<'a> {
+            type Value = Items<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "a list of 1 to {MAX_ITEMS} tickets")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Items<'a>, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<&'de serde_json::value::RawValue>()? {
+                    if items.len() == MAX_ITEMS {
+                        return Err(serde::de::Error::custom(TOO_MANY));
+                    }
+                    items.push(item);
+                }
+                Ok(Items(items))
+            }
+        }
+        deserializer.deserialize_seq(Visitor(std::marker::PhantomData))
+    }
+}
+
+/// What the item counter says when it stops the parse.
+const TOO_MANY: &str = "a push carries at most 1000 items";
 
 /// What happened to one item.
 #[derive(Debug, Serialize, ToSchema)]
@@ -162,26 +203,35 @@ pub async fn push(
             "the push is larger than the upload limit",
         ))
     })?;
-    let body: PushRequest = serde_json::from_slice(&bytes).map_err(|e| {
-        Problem::bad_field(
-            "items",
-            Code::MalformedJson,
-            format!("the body must be {{\"items\": [...]}}: {e}"),
-        )
+    let body: PushBody<'_> = serde_json::from_slice(&bytes).map_err(|e| {
+        if e.to_string().starts_with(TOO_MANY) {
+            Problem::bad_field(
+                "items",
+                Code::TooManyValues,
+                format!("a push carries 1 to {MAX_ITEMS} items"),
+            )
+        } else {
+            Problem::bad_field(
+                "items",
+                Code::MalformedJson,
+                format!("the body must be {{\"items\": [...]}}: {e}"),
+            )
+        }
     })?;
-    if body.items.is_empty() || body.items.len() > MAX_ITEMS {
+    let items = body.items.0;
+    if items.is_empty() || items.len() > MAX_ITEMS {
         return Err(Problem::bad_field(
             "items",
             Code::TooManyValues,
             format!("a push carries 1 to {MAX_ITEMS} items"),
         ));
     }
-    let total = body.items.len();
+    let total = items.len();
     let mut results: Vec<Option<PushResult>> = (0..total).map(|_| None).collect();
     let mut sent = Vec::with_capacity(total);
     let mut positions = Vec::with_capacity(total);
-    for (index, value) in body.items.into_iter().enumerate() {
-        let read = serde_json::from_value::<PushItem>(value)
+    for (index, raw) in items.into_iter().enumerate() {
+        let read = serde_json::from_str::<PushItem>(raw.get())
             .map_err(|e| {
                 Problem::bad_field(
                     &format!("items[{index}]"),

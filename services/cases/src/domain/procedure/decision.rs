@@ -83,9 +83,16 @@ pub fn discuss(case: &Case, discussion: Discussion, today: NaiveDate) -> Result<
     }))
 }
 
+/// Whether `decided` is heavier than `notified`: a larger fine, or a
+/// warning where neither a warning nor a fine was notified.
+fn heavier_than(decided: &Penalty, notified: &Penalty) -> bool {
+    decided.fine_fen > notified.fine_fen
+        || (decided.warning && !notified.warning && notified.fine_fen == 0)
+}
+
 /// 决定: after the periods to state a defence and ask for a hearing ended
 /// and any hearing asked for was held; never a penalty above the notice's
-/// once the party defended (Art. 62); with an approving legal review where
+/// (Art. 44; and never because the party defended, Art. 45(2)); with an approving legal review where
 /// one is required (Art. 58) and a collective discussion for a major case
 /// (Art. 57). Whether it came within the decision period is recorded.
 pub fn decide(
@@ -133,15 +140,20 @@ pub fn decide(
             "the party asked for a hearing: hold it before deciding, on its record (行政处罚法 Art. 65)",
         ));
     }
-    if p.defence_on.is_some()
-        && (penalty.fine_fen > notice.penalty.fine_fen
-            || (penalty.warning && !notice.penalty.warning && notice.penalty.fine_fen == 0))
-    {
-        return Err(rule(
-            Code::PenaltyRaised,
-            "penalty",
-            "the penalty may not be raised because the party stated a defence (行政处罚法 Art. 62)",
-        ));
+    if kind == DecisionKind::Penalty && heavier_than(&penalty, &notice.penalty) {
+        return Err(if p.defence_on.is_some() {
+            rule(
+                Code::PenaltyRaised,
+                "penalty",
+                "the penalty may not be raised because the party stated a defence (行政处罚法 Art. 45(2))",
+            )
+        } else {
+            rule(
+                Code::PenaltyAboveNotice,
+                "penalty",
+                "the penalty is heavier than the one notified: the party is told of a penalty before it is decided, with its rights to a defence and a hearing (行政处罚法 Art. 44)",
+            )
+        });
     }
     if kind == DecisionKind::Penalty
         && review_required(case, penalty.fine_fen, rules)
@@ -244,13 +256,25 @@ mod tests {
             )
             .is_ok()
         );
-        // Without a defence the agency may still reconsider upward.
+    }
+
+    #[test]
+    fn a_penalty_heavier_than_the_notice_is_never_decided_without_a_new_notice() {
         let silent = notified(fine(500));
+        let raised = decide(
+            &silent,
+            DecisionKind::Penalty,
+            fine(800),
+            day("2024-03-15"),
+            day(TODAY),
+            &rules(),
+        );
+        assert_eq!(raised.unwrap_err().code, Code::PenaltyAboveNotice);
         assert!(
             decide(
                 &silent,
                 DecisionKind::Penalty,
-                fine(800),
+                fine(500),
                 day("2024-03-15"),
                 day(TODAY),
                 &rules()

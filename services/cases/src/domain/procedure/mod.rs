@@ -331,6 +331,7 @@ mod fixtures {
             device: "执法记录仪".into(),
             recorded_at: "2024-03-28T09:00:00Z".parse().unwrap(),
             content_stored_at: None,
+            content_key: None,
         }
     }
 
