@@ -7,6 +7,7 @@ mod cases;
 mod complaint_push;
 mod complaint_workflow;
 mod complaints;
+mod confidentiality;
 mod crash;
 mod dashboard;
 mod demo;

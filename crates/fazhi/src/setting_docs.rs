@@ -129,6 +129,10 @@ pub const DOCS: &[(&str, &str)] = &[
         "gateway.public.requests_per_minute",
         "Requests per minute one address may make to the public endpoints",
     ),
+    (
+        "gateway.public.tracking_guesses_per_hour",
+        "Wrong phone digits per tracking code in an hour, from anywhere, before that code answers 429",
+    ),
     ("cases.listen", "Cases service gRPC listen address"),
     (
         "cases.endpoint",

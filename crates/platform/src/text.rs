@@ -28,6 +28,30 @@ pub fn optional(
     };
     let allowed = |c: char| lines == Lines::Many && matches!(c, '\n' | '\t');
     let text: String = text.replace("\r\n", "\n").nfc().collect();
+    // Invisible format characters make two texts look alike, or text read
+    // backwards (U+202E): refused in a single line (a name, a code, a
+    // title), dropped from running text.
+    if lines == Lines::One && text.chars().any(is_invisible_format) {
+        return Err(Error::invalid_field(
+            field,
+            crate::Code::ControlCharacter,
+            format!(
+                "{field} contains an invisible format character (zero-width, byte-order mark or direction mark)"
+            ),
+        ));
+    }
+    let text: String = if text.chars().any(is_invisible_format) {
+        text.chars()
+            .filter(|c| !is_invisible_format(*c))
+            .collect::<String>()
+            .trim()
+            .to_owned()
+    } else {
+        text
+    };
+    if text.is_empty() {
+        return Ok(None);
+    }
     if text.chars().any(|c| c.is_control() && !allowed(c)) {
         let what = match lines {
             Lines::One => "a control character (line breaks and tabs included)",
@@ -48,6 +72,20 @@ pub fn optional(
         ));
     }
     Ok(Some(text))
+}
+
+/// Unicode's invisible format characters (category Cf) a text may carry
+/// unseen: soft hyphen, zero-width spaces and joiners, direction marks,
+/// embeddings, overrides and isolates, word joiners and invisible
+/// operators, the byte-order mark, interlinear annotation marks.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{180E}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}'
+        | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}')
 }
 
 /// The form two names are compared in: compatibility normalised (NFKC, so
@@ -84,6 +122,39 @@ mod tests {
         assert_eq!(
             required("name", "王\n五", 50, Lines::One).unwrap_err().code,
             "control_character"
+        );
+    }
+
+    #[test]
+    fn invisible_format_characters_are_refused_in_a_line_and_dropped_from_running_text() {
+        for bad in [
+            "王\u{FEFF}五",
+            "a\u{200B}b",
+            "\u{202E}cod.exe",
+            "x\u{2066}y",
+        ] {
+            let err = required("name", bad, 50, Lines::One).unwrap_err();
+            assert_eq!(
+                (err.code.as_str(), err.field.as_deref()),
+                ("control_character", Some("name")),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            required(
+                "content",
+                "违法\u{200B}建房\u{FEFF}\n第二行\u{202E}",
+                100,
+                Lines::Many
+            )
+            .unwrap(),
+            "违法建房\n第二行"
+        );
+        assert_eq!(
+            required("content", "\u{200B}\u{FEFF}", 100, Lines::Many)
+                .unwrap_err()
+                .code,
+            "required"
         );
     }
 

@@ -240,7 +240,13 @@ mod tests {
 
     /// Entries in every form a writer may use, and tags that are not entries.
     fn generated_table(random: &mut Random) -> (String, u64) {
-        let forms = ["<si/>", "<si></si>", "<si><t>法</t></si>", "<x:si/>", "<si\n/>"];
+        let forms = [
+            "<si/>",
+            "<si></si>",
+            "<si><t>法</t></si>",
+            "<x:si/>",
+            "<si\n/>",
+        ];
         let noise = ["<sic/>", "<s/>", "<t>si</t>", "<x:sis/>", "<!-- si -->"];
         let mut text = String::from("<sst count=\"1\">");
         let mut entries = 0;

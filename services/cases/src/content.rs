@@ -103,7 +103,9 @@ impl ContentStore {
     fn key_of(case_id: &str, record_id: &str, stored: Option<&str>) -> Result<Path, Error> {
         match stored {
             None => Ok(Self::legacy_key(case_id, record_id)),
-            Some(key) => Path::parse(key).map_err(|_| corrupt("the stored content's key is unreadable")),
+            Some(key) => {
+                Path::parse(key).map_err(|_| corrupt("the stored content's key is unreadable"))
+            }
         }
     }
 
@@ -125,7 +127,8 @@ impl ContentStore {
     {
         let upload = uuid::Uuid::now_v7().simple().to_string();
         let key = Path::from_iter(["cases", case_id, &format!("{record_id}.{upload}")]);
-        let mut writer = BufWriter::with_capacity(self.store.clone(), key.clone(), WRITE_BUFFER_BYTES);
+        let mut writer =
+            BufWriter::with_capacity(self.store.clone(), key.clone(), WRITE_BUFFER_BYTES);
         let written = copy_checked(&mut writer, expected, content).await;
         let closed = match written {
             Ok(()) => writer.shutdown().await.map_err(|e| {

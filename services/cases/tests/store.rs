@@ -71,3 +71,70 @@ async fn figures_cover_the_division_and_period_each_by_its_own_day() {
         );
     }
 }
+
+/// The attack on evidence: an upload that fails part-way while another to
+/// the same record completes. Each upload writes an object of its own, so
+/// the failing one removes only what it wrote and the stored content stays
+/// whole and readable.
+#[tokio::test]
+async fn a_failing_upload_never_touches_content_another_upload_stored() {
+    use bytes::Bytes;
+    use fazhi_cases::content::{ContentSettings, ContentStore, Expected};
+    use futures::StreamExt;
+    use sha2::Digest;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = ContentStore::open(&ContentSettings::default(), dir.path()).unwrap();
+    let content: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    let sha256: String = sha2::Sha256::digest(&content)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let expected = Expected {
+        size_bytes: content.len() as i64,
+        sha256: &sha256,
+    };
+
+    // The failing upload starts first and sends half of the content.
+    let (send, receive) =
+        tokio::sync::mpsc::unbounded_channel::<Result<Bytes, fazhi_platform::Error>>();
+    send.send(Ok(Bytes::copy_from_slice(&content[..100_000])))
+        .unwrap();
+    let pieces = futures::stream::unfold(receive, |mut receive| async move {
+        receive.recv().await.map(|piece| (piece, receive))
+    });
+    let failing = {
+        let store = store.clone();
+        let sha256 = sha256.clone();
+        let size = content.len() as i64;
+        tokio::spawn(async move {
+            let expected = Expected {
+                size_bytes: size,
+                sha256: &sha256,
+            };
+            store
+                .put("case-1", "record-1", expected, pieces.boxed())
+                .await
+        })
+    };
+    // The other completes.
+    let whole = futures::stream::iter([Ok(Bytes::from(content.clone()))]);
+    let key = store
+        .put("case-1", "record-1", expected, whole.boxed())
+        .await
+        .unwrap();
+    // Then the first ends short.
+    drop(send);
+    let failed = failing.await.unwrap().unwrap_err();
+    assert_eq!(failed.code, "content_size_mismatch");
+
+    let mut read = store
+        .get("case-1", "record-1", Some(&key), expected)
+        .await
+        .expect("the stored content is still there and checks out");
+    let mut back = Vec::new();
+    while let Some(piece) = read.next().await {
+        back.extend_from_slice(&piece.unwrap());
+    }
+    assert_eq!(back, content);
+}

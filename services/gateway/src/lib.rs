@@ -163,14 +163,19 @@ impl Default for AuthSettings {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct PublicSettings {
-    /// Requests per minute one client address may make to the public endpoints.
+    /// Requests per minute one client address (an IPv6 client's /64) may
+    /// make to the public endpoints.
     pub requests_per_minute: u32,
+    /// Wrong phone digits per tracking code in an hour, from anywhere,
+    /// after which that code answers 429 until the hour is out.
+    pub tracking_guesses_per_hour: u32,
 }
 
 impl Default for PublicSettings {
     fn default() -> Self {
         Self {
             requests_per_minute: 30,
+            tracking_guesses_per_hour: 10,
         }
     }
 }
@@ -198,6 +203,8 @@ pub struct Gate {
     pub settings: Settings,
     login: login::LoginThrottle,
     public_per_client: limits::Limit,
+    /// Wrong guesses of a tracking code's phone digits, per code.
+    pub tracking_guesses: limits::Limit,
     uploads: Arc<tokio::sync::Semaphore>,
     record_uploads: Arc<limits::Slots>,
     trusted_proxies: Vec<authz::Cidr>,
@@ -247,6 +254,12 @@ impl Gate {
                 "public.client",
                 settings.public.requests_per_minute,
                 Duration::from_secs(60),
+                shared.clone(),
+            ),
+            tracking_guesses: limits::Limit::new(
+                "public.tracking_code",
+                settings.public.tracking_guesses_per_hour,
+                Duration::from_secs(3600),
                 shared,
             ),
             trusted_proxies,
@@ -463,6 +476,7 @@ pub fn router(state: AppState) -> Router {
                 problem::within(limit, next.run(request))
             },
         ))
+        .layer(axum::middleware::from_fn(problem::every_answer))
         .layer(axum::middleware::from_fn(observe::observe))
 }
 

@@ -130,7 +130,12 @@ pub(super) async fn read(
     };
     let stream = api
         .content
-        .get(&case.id, &record.id, record.content_key.as_deref(), expected)
+        .get(
+            &case.id,
+            &record.id,
+            record.content_key.as_deref(),
+            expected,
+        )
         .await?;
     Ok(Response::new(
         stream

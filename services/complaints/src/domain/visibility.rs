@@ -42,8 +42,7 @@ fn above_every_unit(caller: &Caller) -> bool {
 /// that unit.
 pub fn named(caller: &Caller, h: &Handling) -> bool {
     let in_unit = !above_every_unit(caller)
-        && h
-            .concerns_unit
+        && h.concerns_unit
             .as_ref()
             .is_some_and(|unit| unit.contains(&caller.scope));
     let officer = h
@@ -138,20 +137,35 @@ mod tests {
     fn everyone_within_the_named_unit_is_named_and_those_above_are_not() {
         let h = naming(Some("411624100"), None);
         assert!(named(&caller("account:x", &[Role::Staff], "411624100"), &h));
-        assert!(named(&caller("account:x", &[Role::Leader], "411624100201"), &h));
-        assert!(!named(&caller("account:x", &[Role::Staff], "411624101"), &h));
+        assert!(named(
+            &caller("account:x", &[Role::Leader], "411624100201"),
+            &h
+        ));
+        assert!(!named(
+            &caller("account:x", &[Role::Staff], "411624101"),
+            &h
+        ));
         assert!(!named(&caller("account:x", &[Role::Staff], "411624"), &h));
     }
 
     #[test]
     fn a_report_naming_the_county_is_still_read_by_the_county_and_the_administrator() {
         let h = naming(Some("411624"), None);
-        assert!(!named(&caller("account:c", &[Role::CountyOverseer], "411624"), &h));
-        assert!(!named(&caller("account:admin", &[Role::Admin], "411624"), &h));
+        assert!(!named(
+            &caller("account:c", &[Role::CountyOverseer], "411624"),
+            &h
+        ));
+        assert!(!named(
+            &caller("account:admin", &[Role::Admin], "411624"),
+            &h
+        ));
         assert!(named(&caller("account:t", &[Role::Staff], "411624100"), &h));
         // The officer named never reads it, at the county or not.
         let h = naming(Some("411624"), Some("admin"));
-        assert!(named(&caller("account:admin", &[Role::Admin], "411624"), &h));
+        assert!(named(
+            &caller("account:admin", &[Role::Admin], "411624"),
+            &h
+        ));
     }
 
     #[test]

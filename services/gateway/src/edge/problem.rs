@@ -166,6 +166,80 @@ pub async fn within(
     }
 }
 
+/// Every answer leaves the gateway hardened: an error is always a problem
+/// document (an extractor's plain-text rejection, such as a path that is not
+/// UTF-8, becomes one with the same status), no answer may be sniffed as
+/// another type, and an HTML answer carries a strict Content-Security-Policy.
+pub async fn every_answer(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    // A JSON answer is this gateway's own (a problem, or readiness's
+    // report of each service); anything else is a framework's text.
+    if (status.is_client_error() || status.is_server_error()) && !content_type.contains("json") {
+        let headers = response.headers().clone();
+        let said = axum::body::to_bytes(std::mem::take(response.body_mut()), 1024)
+            .await
+            .map(|b| {
+                String::from_utf8_lossy(&b)
+                    .chars()
+                    .take(300)
+                    .collect::<String>()
+            })
+            .unwrap_or_default();
+        let (code, kind) = match status {
+            StatusCode::NOT_FOUND => (Code::RouteNotFound, ErrorKind::NotFound),
+            StatusCode::METHOD_NOT_ALLOWED => (Code::MethodNotAllowed, ErrorKind::MethodNotAllowed),
+            StatusCode::PAYLOAD_TOO_LARGE => (Code::BodyTooLarge, ErrorKind::PayloadTooLarge),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                (Code::UnsupportedMediaType, ErrorKind::InvalidArgument)
+            }
+            StatusCode::REQUEST_TIMEOUT => (Code::RequestTimeout, ErrorKind::RequestTimeout),
+            s if s.is_client_error() => (Code::InvalidArgument, ErrorKind::InvalidArgument),
+            _ => (Code::Internal, ErrorKind::Internal),
+        };
+        let detail = if said.trim().is_empty() || status.is_server_error() {
+            status.canonical_reason().unwrap_or("error").to_owned()
+        } else {
+            said.trim().to_owned()
+        };
+        let mut problem = Problem::from(Error::new(kind, code, detail));
+        problem.status = status.as_u16();
+        problem.title = status.canonical_reason().unwrap_or("Error").to_owned();
+        let mut replaced = problem.into_response();
+        for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
+            if let Some(value) = headers.get(&name) {
+                replaced.headers_mut().insert(name, value.clone());
+            }
+        }
+        response = replaced;
+    }
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if content_type.starts_with("text/html")
+        && !headers.contains_key(header::CONTENT_SECURITY_POLICY)
+    {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+            ),
+        );
+    }
+    response
+}
+
 pub async fn not_found(uri: Uri) -> Problem {
     Problem::from(Error::new(
         ErrorKind::NotFound,

@@ -11,9 +11,26 @@ use axum::extract::{ConnectInfo, Request};
 pub struct ClientAddr(pub Option<IpAddr>);
 
 impl ClientAddr {
+    /// The key a client's limits are counted under: its IPv4 address, or
+    /// the /64 network of its IPv6 address (one subscriber's allocation, in
+    /// which every address is theirs to use).
     pub fn key(&self) -> String {
-        self.0
-            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+        match self.0.map(canonical) {
+            None => "unknown".to_owned(),
+            Some(IpAddr::V4(v4)) => v4.to_string(),
+            Some(IpAddr::V6(v6)) => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        }
+    }
+}
+
+/// An IPv4 address written as IPv6 (`::ffff:a.b.c.d`) is the IPv4 address.
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
     }
 }
 
@@ -119,6 +136,17 @@ mod tests {
 
     fn ip(text: &str) -> IpAddr {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn an_ipv6_client_is_limited_by_its_slash_64() {
+        let a = ClientAddr(Some(ip("2001:db8:1:2::1"))).key();
+        let b = ClientAddr(Some(ip("2001:db8:1:2:ffff:eeee:dddd:cccc"))).key();
+        let other = ClientAddr(Some(ip("2001:db8:1:3::1"))).key();
+        assert_eq!(a, b);
+        assert_ne!(a, other);
+        assert_eq!(ClientAddr(Some(ip("::ffff:10.0.0.7"))).key(), "10.0.0.7");
+        assert_eq!(ClientAddr(Some(ip("10.0.0.7"))).key(), "10.0.0.7");
     }
 
     #[test]

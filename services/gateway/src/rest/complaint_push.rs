@@ -90,7 +90,10 @@ impl<'de: 'a, 'a> Deserialize<'de> for Items<'a> {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 write!(f, "a list of 1 to {MAX_ITEMS} tickets")
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Items<'a>, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Items<'a>, A::Error> {
                 let mut items = Vec::new();
                 while let Some(item) = seq.next_element::<&'de serde_json::value::RawValue>()? {
                     if items.len() == MAX_ITEMS {

@@ -87,11 +87,22 @@ pub fn table(summary: &Value) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
+/// A cell as CSV writes it. Text a spreadsheet would run as a formula (it
+/// starts with `=`, `+`, `-`, `@`, a tab or a carriage return: a township
+/// named `=cmd|…`) is opened with an apostrophe, so it is shown, never run;
+/// a number is left as it is.
 fn csv_cell(text: &str) -> String {
+    let formula =
+        text.starts_with(['=', '+', '-', '@', '\t', '\r']) && text.parse::<f64>().is_err();
+    let text = if formula {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_owned()
+        text
     }
 }
 
@@ -159,5 +170,15 @@ mod tests {
         assert_eq!(rows[0], vec!["411624100", "老城镇", "3", "3", "", "5"]);
         assert_eq!(rows[1], vec!["411624", "合计", "4", "4", "", "9"]);
         assert_eq!(csv_cell("a,\"b\""), "\"a,\"\"b\"\"\"");
+    }
+
+    #[test]
+    fn a_cell_a_spreadsheet_would_run_is_shown_as_text() {
+        assert_eq!(csv_cell("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("+1+1"), "'+1+1");
+        assert_eq!(csv_cell("\t=1"), "'\t=1");
+        assert_eq!(csv_cell("-12.5"), "-12.5");
+        assert_eq!(csv_cell("老城镇"), "老城镇");
     }
 }

@@ -21,7 +21,7 @@ use crate::{
     edge::mapping::{enum_from_code, instant},
     edge::problem::Problem,
     identity::authn::Identity,
-    rest::complaints::{status_code, type_code},
+    rest::complaints::status_code,
 };
 
 /// A request from a citizen over the web.
@@ -70,18 +70,13 @@ pub struct Receipt {
     reply_due: String,
 }
 
-/// Progress of one request, without its content or anyone's personal data.
+/// Progress of one request: where it stands, when the reply is due and the
+/// reply — nothing a guessed code could tell of what was asked or where.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Progress {
     tracking_code: String,
-    #[serde(rename = "type")]
-    #[schema(value_type = crate::rest::codes::RequestType)]
-    request_type: String,
-    category: String,
-    division_code: String,
     #[schema(value_type = crate::rest::codes::ComplaintStatus)]
     status: String,
-    received_at: String,
     reply_due: String,
     /// The answer, once given.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -198,7 +193,26 @@ pub async fn track(
         caller: fazhi_platform::auth::Caller::citizen(state.gate.authn.county().clone()),
         authenticated: false,
     };
-    let progress = state
+    // The four digits are the only secret once a code is known: wrong
+    // guesses are counted per code, from every address.
+    let code_key = tracking_code
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(32)
+        .collect::<String>()
+        .to_ascii_uppercase();
+    state
+        .gate
+        .tracking_guesses
+        .check(&code_key)
+        .await
+        .map_err(|wait| {
+            Problem::rate_limited(
+                "too many wrong guesses for this tracking code; retry later",
+                wait,
+            )
+        })?;
+    let progress = match state
         .complaints
         .clone()
         .track_complaint(state.signed(
@@ -208,15 +222,19 @@ pub async fn track(
                 phone_last_four,
             },
         ))
-        .await?
-        .into_inner();
+        .await
+    {
+        Ok(progress) => progress.into_inner(),
+        Err(status) => {
+            if status.code() == tonic::Code::NotFound {
+                state.gate.tracking_guesses.record(&code_key).await;
+            }
+            return Err(status.into());
+        }
+    };
     Ok(Json(Progress {
         tracking_code: progress.tracking_code,
-        request_type: type_code(progress.r#type),
-        category: progress.category,
-        division_code: progress.division_code,
         status: status_code(progress.status),
-        received_at: instant(progress.received_at).unwrap_or_default(),
         reply_due: instant(progress.reply_due).unwrap_or_default(),
         reply: (!progress.reply.is_empty()).then_some(progress.reply),
         replied_at: instant(progress.replied_at),

@@ -20,21 +20,24 @@ fn footnote_text(report: &Report, index: usize) -> String {
     format!("{}：{}{previous}。来源：{}", f.label, f.value, f.source)
 }
 
-/// Markdown with footnotes (`[^n]`) and the appendix table.
+/// Markdown with footnotes (`[^n]`) and the appendix table. Text from
+/// records (a register entry's title, a township's name) is written as
+/// text: HTML in it is escaped, never passed through to a reader's page.
 pub fn markdown(report: &Report) -> String {
-    let mut out = format!("# {}\n\n{}\n\n", report.title, report.addressee);
+    let md = markdown_text;
+    let mut out = format!("# {}\n\n{}\n\n", md(&report.title), md(&report.addressee));
     for block in &report.blocks {
         match block {
-            Block::Heading(1, text) => out.push_str(&format!("## {text}\n\n")),
-            Block::Heading(_, text) => out.push_str(&format!("### {text}\n\n")),
-            Block::Placeholder(text) => out.push_str(&format!("*{text}*\n\n")),
+            Block::Heading(1, text) => out.push_str(&format!("## {}\n\n", md(text))),
+            Block::Heading(_, text) => out.push_str(&format!("### {}\n\n", md(text))),
+            Block::Placeholder(text) => out.push_str(&format!("*{}*\n\n", md(text))),
             Block::Paragraph(spans) => {
                 for span in spans {
                     match span {
-                        Span::Text(text) => out.push_str(text),
+                        Span::Text(text) => out.push_str(&md(text)),
                         Span::Figure(i) => {
                             let f = &report.figures[*i];
-                            out.push_str(&format!("{}[^{}]", f.value, f.number));
+                            out.push_str(&format!("{}[^{}]", md(&f.value), f.number));
                         }
                     }
                 }
@@ -43,26 +46,39 @@ pub fn markdown(report: &Report) -> String {
         }
     }
     for line in &report.signature {
-        out.push_str(&format!("{line}  \n"));
+        out.push_str(&format!("{}  \n", md(line)));
     }
     out.push_str(&format!(
         "\n## {APPENDIX}\n\n| 序号 | 数据项 | 本年 | 上年 | 来源 |\n|---|---|---|---|---|\n"
     ));
+    let cell = |text: &str| md(text).replace('|', "\\|");
     for f in &report.figures {
         out.push_str(&format!(
             "| {} | {} | {} | {} | `{}` |\n",
             f.number,
-            f.label,
-            f.value,
-            f.previous.as_deref().unwrap_or("—"),
-            f.source.replace('|', "\\|")
+            cell(&f.label),
+            cell(&f.value),
+            cell(f.previous.as_deref().unwrap_or("—")),
+            f.source.replace('|', "\\|").replace('`', "'")
         ));
     }
     out.push('\n');
     for (i, _) in report.figures.iter().enumerate() {
-        out.push_str(&format!("[^{}]: {}\n", i + 1, footnote_text(report, i)));
+        out.push_str(&format!(
+            "[^{}]: {}\n",
+            i + 1,
+            md(&footnote_text(report, i))
+        ));
     }
     out
+}
+
+/// Text as Markdown shows it: `&`, `<` and `>` as entities, so no tag or
+/// entity in it is read as HTML.
+fn markdown_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn escape(text: &str) -> String {
@@ -229,4 +245,30 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, Error> {
     let mut out = std::io::Cursor::new(Vec::new());
     doc.build().pack(&mut out).map_err(Error::internal)?;
     Ok(out.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_in_a_record_reaches_the_markdown_as_text() {
+        let report = Report {
+            title: "<script>alert(1)</script>镇".into(),
+            addressee: "县人民政府：".into(),
+            blocks: vec![
+                Block::Heading(1, "<img src=x onerror=alert(1)>".into()),
+                Block::Paragraph(vec![Span::Text("文件《<b>规定</b>》&amp;".into())]),
+            ],
+            signature: vec!["<i>镇</i>".into()],
+            figures: Vec::new(),
+        };
+        let text = markdown(&report);
+        assert!(!text.contains('<'), "{text}");
+        assert!(
+            text.contains("&lt;script&gt;alert(1)&lt;/script&gt;镇"),
+            "{text}"
+        );
+        assert!(text.contains("&amp;amp;"), "{text}");
+    }
 }
