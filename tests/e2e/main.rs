@@ -1,5 +1,6 @@
 //! End-to-end tests: one test binary, a module per concern.
 
+mod abuse;
 mod authorization;
 mod bad_input;
 mod browser;

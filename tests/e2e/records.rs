@@ -11,7 +11,7 @@ use crate::sha256_hex;
 
 /// A lead in the township and a video registered against it with the size
 /// and SHA-256 of `content`.
-async fn registered(sandbox: &Sandbox, staff: &str, content: &[u8]) -> (String, String) {
+pub(crate) async fn registered(sandbox: &Sandbox, staff: &str, content: &[u8]) -> (String, String) {
     let lead = json!({
         "division_code": TOWNSHIP, "source": "inspection",
         "party": { "kind": "person", "name": "王五", "id_number": id_number(801) },
@@ -42,7 +42,12 @@ async fn registered(sandbox: &Sandbox, staff: &str, content: &[u8]) -> (String, 
     (case_id, record["id"].as_str().unwrap().to_owned())
 }
 
-async fn put(sandbox: &Sandbox, token: &str, path: &str, body: Vec<u8>) -> (StatusCode, Value) {
+pub(crate) async fn put(
+    sandbox: &Sandbox,
+    token: &str,
+    path: &str,
+    body: Vec<u8>,
+) -> (StatusCode, Value) {
     let response = sandbox
         .client
         .put(sandbox.url(path))
@@ -166,7 +171,11 @@ async fn content_of_another_size_or_hash_is_refused_and_nothing_is_kept() {
 
 /// The objects in the local record store holding (or left by) uploads of
 /// a record's content.
-fn stored_objects(sandbox: &Sandbox, case_id: &str, record_id: &str) -> Vec<std::path::PathBuf> {
+pub(crate) fn stored_objects(
+    sandbox: &Sandbox,
+    case_id: &str,
+    record_id: &str,
+) -> Vec<std::path::PathBuf> {
     let dir = sandbox
         .settings
         .data_dir
