@@ -447,3 +447,88 @@ async fn a_complaints_timeline_refuses_update_and_delete() {
         assert!(removed.is_err(), "{}", db.backend());
     }
 }
+
+/// The list filter applies the domain's visibility rule in SQL: for every
+/// caller and every report, a complaint is listed exactly when
+/// `domain::visible` says the caller may see it.
+#[tokio::test]
+async fn the_list_filter_agrees_with_the_visibility_rule() {
+    use fazhi_platform::auth::{Caller, Role};
+
+    for db in fazhi_testkit::databases().await {
+        let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+        let received = at("2026-03-02T02:00:00Z");
+        let mut all = Vec::new();
+        let units = [None, Some("411624"), Some("411624100"), Some("411624101"), Some("411624100201")];
+        let officers = [None, Some("a.officer"), Some("Ａ.Officer"), Some("b.officer")];
+        for (i, unit) in units.iter().enumerate() {
+            for (j, officer) in officers.iter().enumerate() {
+                for division in ["411624100", "411624101", "411624100201"] {
+                    let mut new = NewComplaint {
+                        channel: Channel::Web,
+                        request_type: RequestType::Report,
+                        category: "enforcement_conduct".into(),
+                        content: "执法人员违规".into(),
+                        address: "西关村".into(),
+                        division_code: division.into(),
+                        complainant_name: None,
+                        complainant_phone: None,
+                        urgent: false,
+                        concerns_unit: unit.map(str::to_owned),
+                        concerns_officer: officer.map(str::to_owned),
+                    };
+                    if unit.is_none() && officer.is_none() {
+                        new.category = "illegal_construction".into();
+                    }
+                    let c = domain::intake(
+                        new,
+                        received + Duration::seconds((i * 100 + j * 10) as i64),
+                        &Calendar::official(),
+                        &ReplyRules::default(),
+                        uuid::Uuid::now_v7().to_string(),
+                        domain::new_tracking_code(),
+                    )
+                    .unwrap();
+                    store.insert(c.clone(), None).await.unwrap();
+                    all.push(c);
+                }
+            }
+        }
+        let callers = [
+            ("account:a.officer", vec![Role::Officer], "411624100"),
+            ("account:b.officer", vec![Role::Officer], "411624101"),
+            ("account:t.staff", vec![Role::Staff], "411624100"),
+            ("account:v.staff", vec![Role::Staff], "411624100201"),
+            ("account:c.overseer", vec![Role::CountyOverseer], "411624"),
+            ("account:admin", vec![Role::Admin], "411624"),
+            ("oidc:A.OFFICER", vec![Role::Officer], "411624"),
+        ];
+        for (subject, roles, scope) in callers {
+            let caller = Caller {
+                subject: subject.into(),
+                roles,
+                scope: DivisionCode::parse(scope).unwrap(),
+            };
+            let filter = Filter {
+                division: Some(caller.scope.clone()),
+                viewer: Some(domain::Viewer::of(&caller)),
+                ..Filter::default()
+            };
+            let mut listed: Vec<String> = store
+                .list(&filter, None, 1_000)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|c| c.id)
+                .collect();
+            let mut expected: Vec<String> = all
+                .iter()
+                .filter(|c| caller.sees(&c.division_code) && domain::visible(&caller, c))
+                .map(|c| c.id.clone())
+                .collect();
+            listed.sort();
+            expected.sort();
+            assert_eq!(listed, expected, "{subject} on {}", db.backend());
+        }
+    }
+}
