@@ -459,8 +459,19 @@ async fn the_list_filter_agrees_with_the_visibility_rule() {
         let store = Store::open(db.url(), db.data_dir()).await.unwrap();
         let received = at("2026-03-02T02:00:00Z");
         let mut all = Vec::new();
-        let units = [None, Some("411624"), Some("411624100"), Some("411624101"), Some("411624100201")];
-        let officers = [None, Some("a.officer"), Some("Ａ.Officer"), Some("b.officer")];
+        let units = [
+            None,
+            Some("411624"),
+            Some("411624100"),
+            Some("411624101"),
+            Some("411624100201"),
+        ];
+        let officers = [
+            None,
+            Some("a.officer"),
+            Some("Ａ.Officer"),
+            Some("b.officer"),
+        ];
         for (i, unit) in units.iter().enumerate() {
             for (j, officer) in officers.iter().enumerate() {
                 for division in ["411624100", "411624101", "411624100201"] {

@@ -20,11 +20,10 @@ pub const MAX_FACTS_CHARS: usize = 4_000;
 /// follows (信访工作条例 第三十一条).
 pub fn lead_division(complaint: &super::Complaint) -> fazhi_platform::DivisionCode {
     let h = &complaint.handling;
-    if h.concerns_unit.is_some() || h.concerns_officer.is_some() {
-        complaint.division_code.county()
-    } else {
-        complaint.division_code.clone()
-    }
+    fazhi_platform::privacy::derived_division(
+        &complaint.division_code,
+        h.concerns_unit.is_some() || h.concerns_officer.is_some(),
+    )
 }
 
 /// What the escalating staff know of the violation.

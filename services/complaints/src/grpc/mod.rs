@@ -113,7 +113,7 @@ impl ComplaintService for ComplaintsApi {
                         &caller,
                         "complaint",
                         &complaint.id,
-                        complaint.division_code.as_str(),
+                        crate::domain::lead_division(&complaint).as_str(),
                     )
                     .await?;
                 }

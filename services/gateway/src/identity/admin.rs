@@ -117,6 +117,36 @@ pub async fn create_account(
     Extension(identity): Extension<Identity>,
     JsonBody(body): JsonBody<CreateAccount>,
 ) -> Result<impl IntoResponse, Problem> {
+    // An account is linked only to a person the administrator's divisions
+    // hold: asked of the training service as the administrator.
+    if let Some(person_id) = body
+        .person_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let found = state
+            .training
+            .clone()
+            .get_person(state.signed(
+                &identity,
+                fazhi_proto::training::v1::GetPersonRequest {
+                    id: person_id.to_owned(),
+                },
+            ))
+            .await;
+        match found {
+            Ok(_) => {}
+            Err(status) if status.code() == tonic::Code::NotFound => {
+                return Err(Problem::bad_field(
+                    "person_id",
+                    fazhi_platform::Code::NotFound,
+                    "person_id names no person in the divisions you act for",
+                ));
+            }
+            Err(status) => return Err(status.into()),
+        }
+    }
     let account = manage::create_account(
         &state.gate.store,
         &identity.caller,

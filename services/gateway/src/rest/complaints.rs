@@ -332,12 +332,24 @@ pub async fn get_one(
         .await?
         .into_inner();
     if reveal {
-        // No unmasked data leaves without its audit entry committed first.
+        // No unmasked data leaves without its audit entry committed first;
+        // a report naming a unit is audited at the county, out of its sight.
+        let names_someone = complaint
+            .handling
+            .as_ref()
+            .is_some_and(|h| !h.concerns_unit.is_empty() || !h.concerns_officer.is_empty());
+        let division = fazhi_platform::DivisionCode::parse(&complaint.division_code)
+            .map(|d| {
+                fazhi_platform::privacy::derived_division(&d, names_someone)
+                    .as_str()
+                    .to_owned()
+            })
+            .unwrap_or_else(|_| complaint.division_code.clone());
         audit_reads(
             &state,
             &identity,
             "complaint",
-            &[(complaint.id.as_str(), complaint.division_code.as_str())],
+            &[(complaint.id.as_str(), division.as_str())],
         )
         .await?;
     }
