@@ -715,7 +715,7 @@ fn probe(
             Method::POST,
             path.replace("{id}", fx.pick(&fx.case, target)),
             Some(json!({
-                "version": 1, "reviewer_id": "someone", "approved": true, "opinion": "同意",
+                "version": 1, "reviewer_id": fx.pick(&fx.person, target), "approved": true, "opinion": "同意",
             })),
             Outside::NotFound,
         ),

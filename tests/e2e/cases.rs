@@ -68,6 +68,30 @@ async fn officer(sandbox: &Sandbox, county: &str, n: usize, certified: bool) -> 
     id
 }
 
+/// A legal reviewer of the township on record, holding the legal
+/// professional qualification when `qualification` names its certificate.
+async fn reviewer_person(
+    sandbox: &Sandbox,
+    county: &str,
+    n: usize,
+    qualification: Option<&str>,
+) -> String {
+    let mut body = json!({
+        "division_code": TOWNSHIP, "name": format!("法制审核员{n}"), "id_number": id_number(700 + n),
+        "unit": "老城镇司法所", "employment": "civil_servant",
+    });
+    if let Some(number) = qualification {
+        body["legal_qualification"] = number.into();
+    }
+    let (status, person) = post(sandbox, county, "/api/v1/people", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{person}");
+    assert_eq!(
+        person.get("legal_qualification").and_then(Value::as_str),
+        qualification
+    );
+    person["id"].as_str().unwrap().to_owned()
+}
+
 /// The township's item for building without a rural planning permit.
 fn power_item(code: &str, holders: Value) -> Value {
     json!({
@@ -537,8 +561,13 @@ async fn a_major_case_runs_from_lead_to_closure_through_every_step_the_law_requi
         )
         .await;
         step(&reviewer, "review", json!({ "on": "2026-03-26", "reviewer_id": second, "approved": true, "opinion": "同意" }), Err("reviewer_on_case")).await;
-        step(&reviewer, "review", json!({ "on": "2026-03-26", "reviewer_id": "reviewer-1", "approved": true, "opinion": "同意" }), Err("reviewer_unqualified")).await;
-        step(&reviewer, "review", json!({ "on": "2026-03-26", "reviewer_id": "reviewer-1", "approved": true, "opinion": "事实清楚，证据确凿，程序合法", "legal_qualification": true }), Ok("notified")).await;
+        // The qualification is the reviewer's record, not what the request says.
+        let unqualified = reviewer_person(&sandbox, &county, 31, None).await;
+        let qualified = reviewer_person(&sandbox, &county, 32, Some("A20194116240123")).await;
+        step(&reviewer, "review", json!({ "on": "2026-03-26", "reviewer_id": unqualified, "approved": true, "opinion": "同意" }), Err("reviewer_unqualified")).await;
+        step(&reviewer, "review", json!({ "on": "2026-03-26", "reviewer_id": unqualified, "approved": true, "opinion": "同意", "legal_qualification": true }), Err("unknown_field")).await;
+        step(&reviewer, "review", json!({ "on": "2026-03-26", "reviewer_id": "reviewer-1", "approved": true, "opinion": "同意" }), Err("invalid_person_id")).await;
+        step(&reviewer, "review", json!({ "on": "2026-03-26", "reviewer_id": qualified, "approved": true, "opinion": "事实清楚，证据确凿，程序合法" }), Ok("notified")).await;
         step(
             &leader,
             "decide",

@@ -69,6 +69,7 @@ pub async fn seed(data_dir: &Path) -> anyhow::Result<Vec<String>> {
             section_level: n % 3 == 0,
             enforcement_post: true,
             joined_on: None,
+            legal_qualification: None,
             version: 1,
             held_for: None,
         })

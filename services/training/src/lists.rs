@@ -70,6 +70,7 @@ pub fn people(rows: &[(usize, Vec<String>)]) -> (Vec<(usize, NewPerson)>, Vec<Ro
                 section_level: section_level.unwrap_or(false),
                 enforcement_post: enforcement_post.unwrap_or(false),
                 joined_on: None,
+                legal_qualification: String::new(),
             },
         ));
     }

@@ -122,6 +122,7 @@ mod records {
             section_level: false,
             enforcement_post: true,
             joined_on: None,
+            legal_qualification: None,
             version: 1,
             held_for: None,
         }

@@ -100,6 +100,47 @@ impl Certifier {
     }
 }
 
+impl Certifier {
+    /// Whether the person on record holds the legal professional
+    /// qualification (法律职业资格), asked as the caller: a person outside the
+    /// caller's divisions is not on record for them.
+    pub async fn legally_qualified(&self, caller: &Caller, person_id: &str) -> Result<bool, Error> {
+        let mut client = self.client.clone();
+        let mut request = self.key.request(
+            caller,
+            training::GetPersonRequest {
+                id: person_id.to_owned(),
+            },
+        );
+        request.set_timeout(DEADLINE);
+        match client.get_person(request).await {
+            Ok(person) => Ok(!person.into_inner().legal_qualification.is_empty()),
+            Err(status)
+                if matches!(
+                    status.code(),
+                    tonic::Code::NotFound | tonic::Code::InvalidArgument
+                ) =>
+            {
+                Err(Error::invalid_field(
+                    "reviewer_id",
+                    Code::InvalidPersonId,
+                    format!(
+                        "reviewer {person_id:?} is no person on record in the divisions you act for"
+                    ),
+                ))
+            }
+            Err(status) => Err(Error::new(
+                ErrorKind::Unavailable,
+                Code::CertificationUnavailable,
+                format!(
+                    "the training service could not say whether the reviewer holds the legal qualification ({}); nothing was recorded — try again",
+                    status.message()
+                ),
+            )),
+        }
+    }
+}
+
 fn unavailable(why: &str) -> Error {
     Error::new(
         ErrorKind::Unavailable,

@@ -258,13 +258,23 @@ pub(super) async fn review_case(
         4000,
         fazhi_platform::text::Lines::Many,
     )?;
+    // A case outside the caller's divisions is not there for them: said
+    // before anything is asked of the reviewer.
+    api.case_in_scope(&caller, &r.case_id).await?;
     let first = !api.store.has_reviewed(&reviewer, &r.case_id).await?;
+    // The qualification is the training service's record of the reviewer,
+    // asked only where the rule needs it (a first review).
+    let qualified = if first {
+        api.certifier.legally_qualified(&caller, &reviewer).await?
+    } else {
+        true
+    };
     let detail = json!({
         "on": on.to_string(),
         "reviewer_id": reviewer,
         "approved": r.approved,
         "opinion": opinion,
-        "legal_qualification": r.legal_qualification,
+        "legal_qualification": qualified,
     });
     let review = LegalReview {
         on,
@@ -278,7 +288,7 @@ pub(super) async fn review_case(
         (&r.case_id, r.version),
         "legal_review",
         detail,
-        |c| domain::legal_review(c, review, first, r.legal_qualification, today()),
+        |c| domain::legal_review(c, review, first, qualified, today()),
     )
     .await
 }

@@ -23,6 +23,7 @@ pub fn person(employment: Employment) -> Person {
         section_level: false,
         enforcement_post: true,
         joined_on: None,
+        legal_qualification: None,
         version: 1,
         held_for: None,
     }

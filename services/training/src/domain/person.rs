@@ -69,6 +69,10 @@ pub struct Person {
     /// before any day asked about. A head count of an earlier day leaves
     /// them out.
     pub joined_on: Option<NaiveDate>,
+    /// The number of their legal professional qualification certificate
+    /// (法律职业资格证书), when they hold one: a legal reviewer's first
+    /// review needs it (行政处罚法 Art. 58).
+    pub legal_qualification: Option<String>,
     pub version: i64,
     /// Held for the county: the record on the county's register with the
     /// same ID number, outside the division that registered this one.
@@ -147,6 +151,26 @@ pub struct NewPerson {
     pub section_level: bool,
     pub enforcement_post: bool,
     pub joined_on: Option<NaiveDate>,
+    /// The legal professional qualification certificate's number, or empty.
+    pub legal_qualification: String,
+}
+
+/// A legal professional qualification certificate's number: up to 32
+/// letters and digits (the Ministry of Justice's numbers are 17 digits);
+/// empty for none.
+fn legal_qualification(text: &str) -> Result<Option<String>, Error> {
+    let number = text.trim();
+    if number.is_empty() {
+        return Ok(None);
+    }
+    if number.len() > 32 || !number.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(Error::invalid_field(
+            "legal_qualification",
+            Code::InvalidArgument,
+            "legal_qualification is the certificate's number: up to 32 letters and digits",
+        ));
+    }
+    Ok(Some(number.to_ascii_uppercase()))
 }
 
 /// Checks a new person's record; `today` bounds the birth date.
@@ -209,6 +233,7 @@ pub fn new_person(new: NewPerson, id: String, today: NaiveDate) -> Result<Person
         section_level: rank_level.map_or(new.section_level, RankLevel::section_level),
         enforcement_post: new.enforcement_post,
         joined_on: new.joined_on,
+        legal_qualification: legal_qualification(&new.legal_qualification)?,
         version: 1,
         held_for: None,
     })
@@ -302,6 +327,7 @@ mod tests {
             section_level: false,
             enforcement_post: true,
             joined_on: None,
+            legal_qualification: Default::default(),
         };
         let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
         let unborn = valid("41162420300101001");
@@ -358,6 +384,7 @@ mod tests {
             section_level,
             enforcement_post: true,
             joined_on: None,
+            legal_qualification: Default::default(),
         };
         let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
         let deputy = new_person(new("deputy_section", false), "p".into(), today).unwrap();

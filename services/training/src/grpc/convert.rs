@@ -189,6 +189,7 @@ pub(super) fn person_proto(p: &Person, held_for: String) -> pb::Person {
         section_level: p.section_level,
         enforcement_post: p.enforcement_post,
         joined_on: p.joined_on.and_then(date_proto),
+        legal_qualification: p.legal_qualification.clone().unwrap_or_default(),
         version: p.version,
     }
 }

@@ -37,6 +37,7 @@ pub(super) async fn create_person(
                 .as_ref()
                 .map(|d| date("joined_on", Some(d)))
                 .transpose()?,
+            legal_qualification: r.legal_qualification,
         },
         new_id(),
         today(),

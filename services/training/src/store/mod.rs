@@ -68,9 +68,14 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "figure indexes",
         include_str!("../../migrations/0010_figure_indexes.sql"),
     ),
+    EmbeddedMigration::new(
+        11,
+        "legal qualification",
+        include_str!("../../migrations/0011_legal_qualification.sql"),
+    ),
 ];
 
-const PERSON_COLUMNS: &str = "id, division_code, name, id_number, unit, employment, rank, rank_level, section_level, enforcement_post, version, held_for, joined_on";
+const PERSON_COLUMNS: &str = "id, division_code, name, id_number, unit, employment, rank, rank_level, section_level, enforcement_post, version, held_for, joined_on, legal_qualification";
 const PEOPLE: db::Table = db::Table {
     name: "people",
     columns: PERSON_COLUMNS,

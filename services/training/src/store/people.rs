@@ -264,8 +264,8 @@ pub(super) async fn insert_person_in(
     p: &Person,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO people (id, division_code, name, id_number, unit, employment, rank, rank_level, section_level, enforcement_post, version, held_for, joined_on) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        "INSERT INTO people (id, division_code, name, id_number, unit, employment, rank, rank_level, section_level, enforcement_post, version, held_for, joined_on, legal_qualification) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(p.id.clone())
     .bind(p.division.to_string())
@@ -280,6 +280,7 @@ pub(super) async fn insert_person_in(
     .bind(p.version)
     .bind(p.held_for.clone())
     .bind(p.joined_on.map(|d| d.to_string()).unwrap_or_default())
+    .bind(p.legal_qualification.clone().unwrap_or_default())
     .execute(conn)
     .await
     .map(|_| ())
@@ -312,6 +313,8 @@ pub(super) fn decode_person(r: &AnyRow) -> Result<Person, Error> {
             "" => None,
             text => Some(date(text)?),
         },
+        legal_qualification: Some(r.try_get::<String, _>("legal_qualification")?)
+            .filter(|n| !n.is_empty()),
         version: r.try_get("version")?,
         held_for: r.try_get("held_for")?,
     })

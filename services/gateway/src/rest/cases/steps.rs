@@ -97,14 +97,12 @@ pub struct ReviewCaseRequest {
     #[serde(default)]
     #[schema(format = Date, example = "2024-03-13")]
     pub on: Option<String>,
-    /// The reviewer (a person id): not an officer on the case.
+    /// The reviewer (a person id): not an officer on the case. Their first
+    /// review needs the legal professional qualification (法律职业资格)
+    /// on their person record.
     pub reviewer_id: String,
     pub approved: bool,
     pub opinion: String,
-    /// Holds the legal professional qualification (法律职业资格): required
-    /// for a reviewer's first review (default false).
-    #[serde(default)]
-    pub legal_qualification: bool,
 }
 
 impl ReviewCaseRequest {
@@ -114,7 +112,6 @@ impl ReviewCaseRequest {
             reviewer_id: self.reviewer_id,
             approved: self.approved,
             opinion: self.opinion,
-            legal_qualification: self.legal_qualification,
             case_id,
             version: self.version,
         })

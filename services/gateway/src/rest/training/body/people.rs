@@ -35,6 +35,10 @@ pub struct Person {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(format = Date, example = "2023-11-20")]
     pub joined_on: Option<String>,
+    /// The number of their legal professional qualification certificate
+    /// (法律职业资格证书); absent for none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub legal_qualification: Option<String>,
     pub version: i64,
     /// A registration whose ID number is on the county's register elsewhere
     /// is held for the county: this names that register record to a caller
@@ -56,6 +60,8 @@ impl From<pb::Person> for Person {
             section_level: p.section_level,
             enforcement_post: p.enforcement_post,
             joined_on: p.joined_on.as_ref().map(|d| date_to_rest(Some(d))),
+            legal_qualification: (!p.legal_qualification.is_empty())
+                .then_some(p.legal_qualification),
             version: p.version,
             held_for: p.held_for,
         }
@@ -93,6 +99,12 @@ pub struct CreatePersonRequest {
     #[serde(default)]
     #[schema(format = Date, example = "2023-11-20")]
     pub joined_on: Option<String>,
+    /// The number of their legal professional qualification certificate
+    /// (法律职业资格证书), up to 32 letters and digits; a legal reviewer's
+    /// first review needs one (行政处罚法 Art. 58).
+    #[serde(default)]
+    #[schema(example = "A20194116240123")]
+    pub legal_qualification: Option<String>,
 }
 
 impl CreatePersonRequest {
@@ -115,6 +127,7 @@ impl CreatePersonRequest {
                     "joined_on",
                     self.joined_on.as_deref().unwrap_or_default(),
                 )?,
+                legal_qualification: self.legal_qualification.unwrap_or_default(),
                 ..Default::default()
             }),
         })
