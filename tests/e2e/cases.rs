@@ -335,6 +335,50 @@ async fn a_lead_is_filed_by_two_certified_officers_and_its_history_holds() {
             verified,
             json!({ "intact": false, "events": 2, "first_broken_seq": 2, "reason": "its content does not match its hash" })
         );
+        // Recomputing the hash does not help without the history key, kept
+        // outside the database: neither a plain hash nor one under a guess.
+        let mut forged = store.events(&id).await.unwrap()[1].clone();
+        for hash in [
+            forged.unkeyed_hash(),
+            forged.keyed_hash(&fazhi_cases::domain::HistoryKey::new("a guess")),
+        ] {
+            forged.hash = hash;
+            sqlx::query("UPDATE case_events SET hash = $1 WHERE case_id = $2 AND seq = 2")
+                .bind(forged.hash.clone())
+                .bind(id.clone())
+                .execute(pool)
+                .await
+                .unwrap();
+            let (_, verified) = get(
+                &sandbox,
+                &staff,
+                &format!("/api/v1/cases/{id}/history/verify"),
+            )
+            .await;
+            assert_eq!(
+                (&verified["intact"], &verified["first_broken_seq"]),
+                (&json!(false), &json!(2)),
+                "{verified}"
+            );
+        }
+        // Nor does moving the case row away from its history go unseen.
+        let other = post(&sandbox, &staff, "/api/v1/cases", lead()).await.1;
+        let other_id = other["id"].as_str().unwrap().to_owned();
+        sqlx::query("UPDATE cases SET status = 'closed' WHERE id = $1")
+            .bind(other_id.clone())
+            .execute(pool)
+            .await
+            .unwrap();
+        let (_, verified) = get(
+            &sandbox,
+            &staff,
+            &format!("/api/v1/cases/{other_id}/history/verify"),
+        )
+        .await;
+        assert_eq!(
+            verified,
+            json!({ "intact": false, "events": 1, "first_broken_seq": 1, "reason": "the case's status is not where its last event left it" })
+        );
         store.database().close().await;
         sandbox.stop().await;
     }

@@ -155,6 +155,7 @@ pub async fn start(
             &settings.cases,
             &settings.data_dir,
             &settings.records,
+            &settings.case_history,
             certifier,
             calendar.clone(),
             settings.rules.cases.clone(),

@@ -124,7 +124,7 @@ pub(crate) async fn backup(settings: &Settings, target: &Path) -> anyhow::Result
             .with_context(|| format!("copying {}", source.display()))?;
         println!("{name}: {}", copy.display());
     }
-    for key in ["internal.key", "token.key"] {
+    for key in ["internal.key", "token.key", "history.key"] {
         let source = settings.data_dir.join(key);
         if source.exists() {
             std::fs::copy(&source, target.join(key))?;

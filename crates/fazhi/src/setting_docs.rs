@@ -369,6 +369,10 @@ pub const DOCS: &[(&str, &str)] = &[
         "Calendar days from service to a fine's due day (Art. 67: 15)",
     ),
     (
+        "case_history.key",
+        "Secret (32+ bytes) keying each case history's chain (HMAC-SHA256); unset means one generated into {data_dir}/history.key. Replicas of the cases service share one",
+    ),
+    (
         "internal_token.secret",
         "Secret (32+ bytes) shared by gateway and services for internal identity tokens; unset means {data_dir}/internal.key",
     ),

@@ -19,6 +19,8 @@ pub struct Settings {
     pub cases: ServiceSettings,
     /// Where the cases service keeps full-process records' content.
     pub records: fazhi_cases::content::ContentSettings,
+    /// The key of every case's history chain.
+    pub case_history: fazhi_cases::HistorySettings,
     pub complaints: ServiceSettings,
     pub training: ServiceSettings,
     pub grpc: GrpcClientSettings,
@@ -38,6 +40,7 @@ impl Default for Settings {
             gateway: fazhi_gateway::Settings::default(),
             cases: ServiceSettings::on_port(50051),
             records: Default::default(),
+            case_history: Default::default(),
             complaints: ServiceSettings::on_port(50052),
             training: ServiceSettings::on_port(50053),
             grpc: GrpcClientSettings::default(),

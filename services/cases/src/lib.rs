@@ -20,6 +20,26 @@ use tonic::service::Routes;
 
 pub use grpc::{CasesApi, Certifier};
 
+/// The secret keying every case's history chain (HMAC-SHA256). Every
+/// replica of the cases service must be given the same one.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct HistorySettings {
+    /// 32+ bytes, kept outside the database; unset means one generated into
+    /// `{data_dir}/history.key` (one process, or replicas sharing the
+    /// directory).
+    pub key: Option<String>,
+}
+
+impl HistorySettings {
+    /// The key: the one given, or the data directory's.
+    pub fn key(&self, data_dir: &Path) -> anyhow::Result<domain::HistoryKey> {
+        let secret =
+            fazhi_platform::auth::secret_from(self.key.as_deref(), data_dir, "history.key")?;
+        Ok(domain::HistoryKey::new(&secret))
+    }
+}
+
 /// The largest message: an imported power list, as large as the gateway's
 /// upload limit allows.
 pub const MAX_MESSAGE: usize = 32 * 1024 * 1024;
@@ -33,11 +53,17 @@ pub async fn build(
     settings: &ServiceSettings,
     data_dir: &Path,
     content: &content::ContentSettings,
+    history: &HistorySettings,
     certifier: Certifier,
     calendar: std::sync::Arc<fazhi_calendar::Calendar>,
     rules: domain::CaseRules,
 ) -> anyhow::Result<fazhi_platform::grpc::Service> {
-    let store = store::Store::open(settings.database_url.as_deref(), data_dir).await?;
+    let store = store::Store::open_keyed(
+        settings.database_url.as_deref(),
+        data_dir,
+        history.key(data_dir)?,
+    )
+    .await?;
     let content = content::ContentStore::open(content, data_dir)?;
     let database = store.database().clone();
     Ok(fazhi_platform::grpc::Service {

@@ -138,3 +138,75 @@ async fn a_failing_upload_never_touches_content_another_upload_stored() {
     }
     assert_eq!(back, content);
 }
+
+/// A history hashed before the chain was keyed is sealed, as it stands,
+/// when the store first opens with the key: it verifies up to its seal,
+/// a change to it afterwards is found, and new steps are keyed.
+#[tokio::test]
+async fn a_history_from_before_the_key_is_sealed_and_still_checked() {
+    use fazhi_cases::domain::{self, Event, HistoryKey};
+    for db in fazhi_testkit::databases().await {
+        let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+        case(&store, "old", "411624100", "2023-03-01T00:00:00Z", 1).await;
+        let key = HistoryKey::new("the deployment's history key, long enough");
+        let mut events: Vec<Event> = Vec::new();
+        for (kind, from, to) in [("lead_recorded", "", "lead"), ("filed", "lead", "filed")] {
+            let mut event = Event::next(
+                &key,
+                events.last(),
+                "old",
+                1,
+                "account:x",
+                kind,
+                from,
+                to,
+                "{}".into(),
+            );
+            event.hash = event.unkeyed_hash();
+            events.push(event);
+        }
+        for e in &events {
+            sqlx::query(
+                "INSERT INTO case_events (case_id, seq, at, actor, kind, from_status, to_status, detail, prev_hash, hash) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(e.case_id.clone())
+            .bind(e.seq)
+            .bind(e.at)
+            .bind(e.actor.clone())
+            .bind(e.kind.clone())
+            .bind(e.from_status.clone())
+            .bind(e.to_status.clone())
+            .bind(e.detail.clone())
+            .bind(e.prev_hash.clone())
+            .bind(e.hash.clone())
+            .execute(store.database().pool())
+            .await
+            .unwrap();
+        }
+        // Without a seal, an unkeyed history vouches for nothing.
+        let stored = store.events("old").await.unwrap();
+        assert_eq!(
+            domain::verify(&stored, &key, None, "filed")
+                .unwrap_err()
+                .seq,
+            1
+        );
+
+        let keyed = Store::open_keyed(db.url(), db.data_dir(), key.clone())
+            .await
+            .unwrap();
+        let seal = keyed.history_seal("old").await.unwrap().expect("sealed");
+        assert_eq!(seal.seq, 2, "{}", db.backend());
+        assert_eq!(domain::verify(&stored, &key, Some(&seal), "filed"), Ok(()));
+        // Sealing again seals nothing more.
+        assert_eq!(keyed.seal_unkeyed_histories().await.unwrap(), 0);
+        // A sealed event changed and re-hashed the old way is found.
+        let mut changed = stored.clone();
+        changed[0].actor = "account:someone".into();
+        changed[0].hash = changed[0].unkeyed_hash();
+        changed[1].prev_hash = changed[0].hash.clone();
+        changed[1].hash = changed[1].unkeyed_hash();
+        assert!(domain::verify(&changed, &key, Some(&seal), "filed").is_err());
+    }
+}

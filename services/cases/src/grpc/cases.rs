@@ -289,7 +289,14 @@ pub(super) async fn verify_case_history(
         .case_in_scope(&caller, &request.into_inner().case_id)
         .await?;
     let events = api.store.events(&case.id).await?;
-    let answer = match domain::verify(&events) {
+    let seal = api.store.history_seal(&case.id).await?;
+    let verified = domain::verify(
+        &events,
+        api.store.history_key(),
+        seal.as_ref(),
+        case.status.code(),
+    );
+    let answer = match verified {
         Ok(()) => pb::HistoryVerification {
             intact: true,
             events: events.len() as i64,

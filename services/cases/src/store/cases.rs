@@ -71,7 +71,15 @@ impl Store {
             }
             Err(err) => return Err(err.into()),
         }
-        append(&mut tx, case, CaseStatus::Lead, step, now).await?;
+        append(
+            &mut tx,
+            &self.history_key,
+            case,
+            CaseStatus::Lead,
+            step,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok((case.clone(), true))
     }
@@ -139,7 +147,7 @@ impl Store {
                 "the case was changed by someone else; read it again",
             ));
         }
-        append(&mut tx, after, before.status, step, now).await?;
+        append(&mut tx, &self.history_key, after, before.status, step, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -241,6 +249,61 @@ impl Store {
         .await?)
     }
 
+    /// Seals every case history whose last event was hashed before the
+    /// chain was keyed and that has no seal yet; how many were sealed.
+    pub async fn seal_unkeyed_histories(&self) -> Result<usize, Error> {
+        let rows = sqlx::query(
+            "SELECT case_id, seq, at, actor, kind, from_status, to_status, detail, prev_hash, hash \
+             FROM case_events e \
+             WHERE seq = (SELECT MAX(seq) FROM case_events l WHERE l.case_id = e.case_id) \
+               AND hash NOT LIKE 'hmac-sha256:%' \
+               AND NOT EXISTS (SELECT 1 FROM case_history_seals s WHERE s.case_id = e.case_id)",
+        )
+        .fetch_all(self.db.pool())
+        .await?;
+        let mut sealed = 0;
+        for row in &rows {
+            let last = decode_event(row)?;
+            let seal = crate::domain::Seal::over(&self.history_key, &last);
+            sealed += sqlx::query(
+                "INSERT INTO case_history_seals (case_id, seq, hash, seal) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (case_id) DO NOTHING",
+            )
+            .bind(seal.case_id)
+            .bind(seal.seq)
+            .bind(seal.hash)
+            .bind(seal.seal)
+            .execute(self.db.pool())
+            .await?
+            .rows_affected() as usize;
+        }
+        Ok(sealed)
+    }
+
+    /// The seal over a case's unkeyed history, if it has one.
+    pub async fn history_seal(&self, case_id: &str) -> Result<Option<crate::domain::Seal>, Error> {
+        let row = sqlx::query(
+            "SELECT case_id, seq, hash, seal FROM case_history_seals WHERE case_id = $1",
+        )
+        .bind(case_id.to_owned())
+        .fetch_optional(self.db.pool())
+        .await?;
+        row.map(|r| {
+            Ok(crate::domain::Seal {
+                case_id: r.try_get("case_id")?,
+                seq: r.try_get("seq")?,
+                hash: r.try_get("hash")?,
+                seal: r.try_get("seal")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// The key the history is chained with.
+    pub fn history_key(&self) -> &crate::domain::HistoryKey {
+        &self.history_key
+    }
+
     /// A case's history, oldest first.
     pub async fn events(&self, case_id: &str) -> Result<Vec<Event>, Error> {
         let rows = sqlx::query(
@@ -257,6 +320,7 @@ impl Store {
 /// Appends the step after the case's last event, chained to its hash.
 pub(super) async fn append(
     tx: &mut Transaction<'_, Any>,
+    key: &crate::domain::HistoryKey,
     case: &Case,
     from: CaseStatus,
     step: Step<'_>,
@@ -274,6 +338,7 @@ pub(super) async fn append(
     .transpose()?;
     let from = if last.is_none() { "" } else { from.code() };
     let event = Event::next(
+        key,
         last.as_ref(),
         &case.id,
         at,

@@ -77,6 +77,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "record content key",
         include_str!("../../migrations/0011_record_content_key.sql"),
     ),
+    EmbeddedMigration::new(
+        12,
+        "history seals",
+        include_str!("../../migrations/0012_history_seals.sql"),
+    ),
 ];
 
 pub(super) fn date(text: &str) -> Result<NaiveDate, Error> {
@@ -91,13 +96,43 @@ pub(super) fn corrupt(what: &str, value: &str) -> Error {
 #[derive(Clone)]
 pub struct Store {
     db: Database,
+    /// Keys every case's history chain; never stored in the database.
+    history_key: crate::domain::HistoryKey,
 }
 
 impl Store {
+    /// Opens (and migrates) the store, its history keyed with the key in
+    /// `{data_dir}/history.key` (made on first use). Histories from before
+    /// the chain was keyed are left unsealed: [`Store::open_keyed`] seals
+    /// them with the deployment's key.
     pub async fn open(url: Option<&str>, data_dir: &Path) -> anyhow::Result<Self> {
+        let key = fazhi_platform::auth::secret_from(None, data_dir, "history.key")?;
         Ok(Self {
             db: Database::open(url, data_dir, "cases", MIGRATIONS).await?,
+            history_key: crate::domain::HistoryKey::new(&key),
         })
+    }
+
+    /// Opens the store with its history keyed by `history_key` (shared by
+    /// every replica of the service), sealing histories from before the
+    /// chain was keyed.
+    pub async fn open_keyed(
+        url: Option<&str>,
+        data_dir: &Path,
+        history_key: crate::domain::HistoryKey,
+    ) -> anyhow::Result<Self> {
+        let store = Self {
+            db: Database::open(url, data_dir, "cases", MIGRATIONS).await?,
+            history_key,
+        };
+        let sealed = store.seal_unkeyed_histories().await?;
+        if sealed > 0 {
+            tracing::warn!(
+                cases = sealed,
+                "case histories hashed before the chain was keyed are sealed as they stand"
+            );
+        }
+        Ok(store)
     }
 
     pub fn database(&self) -> &Database {

@@ -52,6 +52,7 @@ impl Store {
         }
         append(
             &mut tx,
+            &self.history_key,
             case,
             case.status,
             step,
@@ -93,6 +94,7 @@ impl Store {
         }
         append(
             &mut tx,
+            &self.history_key,
             case,
             case.status,
             step,

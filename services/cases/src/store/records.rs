@@ -35,6 +35,7 @@ impl Store {
         .await?;
         append(
             &mut tx,
+            &self.history_key,
             case,
             case.status,
             step,
@@ -71,7 +72,7 @@ impl Store {
         if marked == 0 {
             return Ok(false);
         }
-        append(&mut tx, case, case.status, step, now).await?;
+        append(&mut tx, &self.history_key, case, case.status, step, now).await?;
         tx.commit().await?;
         Ok(true)
     }
