@@ -47,6 +47,22 @@ pub fn phone_last_four(phone: &str) -> Option<String> {
     (digits.len() >= 4).then(|| digits[digits.len() - 4..].iter().collect())
 }
 
+/// The division under which anything derived from a report about
+/// enforcement conduct is kept — the lead and case escalated from it, the
+/// audit entries of its unmasked reads: the county's, so the unit the
+/// report names, and anyone within it, never reaches it (信访工作条例
+/// 第三十一条). Anything else is kept under its own division.
+pub fn derived_division(
+    division: &crate::DivisionCode,
+    names_someone: bool,
+) -> crate::DivisionCode {
+    if names_someone {
+        division.county()
+    } else {
+        division.clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,21 +91,5 @@ mod tests {
     fn the_last_four_phone_digits_ignore_punctuation() {
         assert_eq!(phone_last_four("138-1234-5678").as_deref(), Some("5678"));
         assert_eq!(phone_last_four("12"), None);
-    }
-}
-
-/// The division under which anything derived from a report about
-/// enforcement conduct is kept — the lead and case escalated from it, the
-/// audit entries of its unmasked reads: the county's, so the unit the
-/// report names, and anyone within it, never reaches it (信访工作条例
-/// 第三十一条). Anything else is kept under its own division.
-pub fn derived_division(
-    division: &crate::DivisionCode,
-    names_someone: bool,
-) -> crate::DivisionCode {
-    if names_someone {
-        division.county()
-    } else {
-        division.clone()
     }
 }

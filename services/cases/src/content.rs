@@ -148,7 +148,7 @@ impl ContentStore {
         match closed {
             Ok(()) => Ok(key.to_string()),
             Err(err) => {
-                self.discard(&key.to_string()).await;
+                self.discard(key.as_ref()).await;
                 Err(err)
             }
         }
