@@ -209,3 +209,30 @@ async fn a_path_that_is_not_utf8_is_a_problem_document_and_every_answer_is_nosni
     );
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn wrong_phone_digits_are_limited_per_tracking_code_from_every_address() {
+    let sandbox = Sandbox::start(Backend::Sqlite).await;
+    let receipt: Value = sandbox
+        .post_as("", "/api/v1/public/complaints", &{
+            let mut body = fazhi_e2e::complaint_body();
+            body.as_object_mut().unwrap().remove("channel");
+            body["complainant_phone"] = "13900005678".into();
+            body
+        })
+        .await
+        .json()
+        .await
+        .unwrap();
+    let code = receipt["tracking_code"].as_str().unwrap().to_owned();
+    let path = |digits: &str| format!("/api/v1/public/complaints/{code}?phone_last4={digits}");
+    for n in 0..10 {
+        let answer = sandbox.get_as("", &path(&format!("{:04}", 1000 + n))).await;
+        assert_eq!(answer.status(), StatusCode::NOT_FOUND, "guess {n}");
+    }
+    // The eleventh, right or wrong, waits: the digits are the only secret.
+    let answer = sandbox.get_as("", &path("5678")).await;
+    assert_eq!(answer.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(answer.headers().contains_key("retry-after"));
+    sandbox.stop().await;
+}

@@ -317,3 +317,99 @@ async fn a_village_handling_a_complaint_never_takes_the_desks_steps() {
         sandbox.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_township_administrator_never_sees_the_county_unmask_a_report_about_the_township() {
+    for backend in backends() {
+        let sandbox = Sandbox::start(backend).await;
+        let desk = sandbox.account("county.desk", &["staff"], COUNTY).await;
+        let county_admin = sandbox.account("county.admin", &["admin"], COUNTY).await;
+        let township_admin = sandbox
+            .account("township.admin", &["admin"], TOWNSHIP)
+            .await;
+        let mut report = complaint_body();
+        report["category"] = "enforcement_conduct".into();
+        report["concerns_unit"] = TOWNSHIP.into();
+        let created: Value = sandbox
+            .post_as(&desk, "/api/v1/complaints", &report)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let id = created["id"].as_str().unwrap().to_owned();
+        let (status, revealed) = get(
+            &sandbox,
+            &desk,
+            &format!("/api/v1/complaints/{id}?reveal=true"),
+        )
+        .await;
+        assert_eq!(
+            (status, revealed["complainant_name"].as_str()),
+            (StatusCode::OK, Some("张三"))
+        );
+
+        let (_, township_log) = get(&sandbox, &township_admin, "/api/v1/audit-events").await;
+        assert!(!township_log.to_string().contains(&id), "{township_log}");
+        let (_, county_log) = get(&sandbox, &county_admin, "/api/v1/audit-events").await;
+        assert!(county_log.to_string().contains(&id), "{county_log}");
+        sandbox.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn an_account_is_linked_only_to_a_person_the_administrator_holds() {
+    let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
+    let county = sandbox
+        .account("county.people", &["county_overseer"], COUNTY)
+        .await;
+    let admin = sandbox
+        .account("township.admin", &["admin"], TOWNSHIP)
+        .await;
+    let mut person_ids = Vec::new();
+    for (n, division) in [(1, TOWNSHIP), (2, OTHER_TOWNSHIP)] {
+        let person: Value = sandbox
+            .post_as(
+                &county,
+                "/api/v1/people",
+                &json!({
+                    "division_code": division, "name": format!("执法队员{n}"),
+                    "id_number": crate::authorization::id_number(900 + n),
+                    "unit": "综合行政执法大队", "employment": "civil_servant", "enforcement_post": true,
+                }),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        person_ids.push(person["id"].as_str().expect("a person").to_owned());
+    }
+    let create = |username: &str, person: &str| {
+        json!({
+            "username": username, "password": "a long enough password", "roles": ["officer"],
+            "division_code": TOWNSHIP, "person_id": person,
+        })
+    };
+    let other = sandbox
+        .post_as(
+            &admin,
+            "/api/v1/accounts",
+            &create("linked.other", &person_ids[1]),
+        )
+        .await;
+    let status = other.status();
+    let problem: Value = other.json().await.unwrap();
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("person_id")),
+        "{problem}"
+    );
+    let own = sandbox
+        .post_as(
+            &admin,
+            "/api/v1/accounts",
+            &create("linked.own", &person_ids[0]),
+        )
+        .await;
+    assert_eq!(own.status(), StatusCode::CREATED);
+    sandbox.stop().await;
+}

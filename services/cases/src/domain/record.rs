@@ -186,6 +186,14 @@ mod tests {
             check_record(ahead, now).unwrap_err().code,
             Code::DateInFuture
         );
+        let ancient = Record {
+            recorded_at: "1900-01-01T00:00:00Z".parse().unwrap(),
+            ..record(RecordKind::Video, RecordStep::Hearing)
+        };
+        assert_eq!(
+            check_record(ancient, now).unwrap_err().code,
+            Code::InvalidTimeRange
+        );
     }
 
     #[test]
