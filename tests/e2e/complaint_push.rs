@@ -159,6 +159,28 @@ async fn a_push_creates_each_ticket_once_and_reports_every_item() {
             (status, &problem["code"]),
             (StatusCode::BAD_REQUEST, &json!("too_many_values"))
         );
+        // The count stops the parse at the 1,001st item: what follows is
+        // never read (here, text that is no JSON at all).
+        let items: Vec<String> = (0..1001)
+            .map(|i| ticket(&format!("G-{i}"), "x").to_string())
+            .collect();
+        let body = format!("{{\"items\": [{}, this is never read", items.join(","));
+        let response = sandbox
+            .client
+            .post(sandbox.url("/api/v1/complaints:batch"))
+            .bearer_auth(&platform)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(
+            (status, &problem["code"]),
+            (StatusCode::BAD_REQUEST, &json!("too_many_values")),
+            "{problem}"
+        );
         sandbox.stop().await;
     }
 }
