@@ -73,4 +73,9 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "outbox trace",
         include_str!("../../migrations/0012_outbox_trace.sql"),
     ),
+    EmbeddedMigration::new(
+        13,
+        "named officer index",
+        include_str!("../../migrations/0013_named_officer_index.sql"),
+    ),
 ];

@@ -102,9 +102,32 @@ pub struct Store {
     writer: BatchWriter<NewRow>,
 }
 
+/// Keeps every named officer in the one form names are compared in, so the
+/// list filter's plain comparison holds for reports recorded before names
+/// were normalised on intake (a few rows; nothing to do once done).
+async fn normalise_named_officers(db: &Database) -> anyhow::Result<()> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT id, concerns_officer FROM complaints WHERE concerns_officer IS NOT NULL",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    for (id, officer) in rows {
+        let key = crate::domain::visibility::officer_key(&officer);
+        if key != officer {
+            sqlx::query("UPDATE complaints SET concerns_officer = $1 WHERE id = $2")
+                .bind(key)
+                .bind(id)
+                .execute(db.pool())
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     pub async fn open(url: Option<&str>, data_dir: &Path) -> anyhow::Result<Self> {
         let db = Database::open(url, data_dir, "complaints", MIGRATIONS).await?;
+        normalise_named_officers(&db).await?;
         let writer = BatchWriter::spawn_with_finish(
             db.pool().clone(),
             MAX_GROUP_COMMIT,
