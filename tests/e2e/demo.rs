@@ -124,11 +124,7 @@ async fn check_exposition(exposition: &str) {
             .map(|d| d.join("promtool"))
             .find(|p| p.is_file())
     });
-    let Some(promtool) = promtool else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have promtool: .ci/run installs it"
-        );
+    let Some(promtool) = fazhi_testkit::optional("promtool", promtool) else {
         return;
     };
     let mut check = tokio::process::Command::new(promtool)

@@ -59,6 +59,16 @@ impl Sandbox {
     /// Starts with `adjust` applied to the settings first (e.g. to point the
     /// gateway at a service that is down).
     pub async fn start_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Self {
+        Self::start_with_clock(backend, adjust, fazhi_platform::clock::system()).await
+    }
+
+    /// Starts with every service and the gateway reading `clock`: a test
+    /// turns a [`fazhi_platform::clock::ManualClock`] instead of sleeping.
+    pub async fn start_with_clock(
+        backend: Backend,
+        adjust: impl FnOnce(&mut Settings),
+        clock: fazhi_platform::clock::SharedClock,
+    ) -> Self {
         fazhi_platform::telemetry::init_for_tests();
         fazhi_gateway::install_tls_provider();
         let mut databases = Vec::new();
@@ -91,9 +101,10 @@ impl Sandbox {
         }
         settings.gateway.county = COUNTY.into();
         adjust(&mut settings);
-        let running = cluster::start(&settings, Role::All, CancellationToken::new())
-            .await
-            .expect("the sandbox starts");
+        let running =
+            cluster::start_with_clock(&settings, Role::All, CancellationToken::new(), clock)
+                .await
+                .expect("the sandbox starts");
         let gate = running.gate.clone().expect("the gateway runs");
         let token = account_token(
             &gate,

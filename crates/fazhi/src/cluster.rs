@@ -73,6 +73,17 @@ pub async fn start(
     role: Role,
     shutdown: CancellationToken,
 ) -> anyhow::Result<Running> {
+    start_with_clock(settings, role, shutdown, fazhi_platform::clock::system()).await
+}
+
+/// [`start`], every service and the gateway reading `clock` for "now" (a
+/// test turns a manual one instead of sleeping).
+pub async fn start_with_clock(
+    settings: &Settings,
+    role: Role,
+    shutdown: CancellationToken,
+    clock: fazhi_platform::clock::SharedClock,
+) -> anyhow::Result<Running> {
     let calendar = Arc::new(match &settings.calendar.file {
         Some(path) => Calendar::official_with_overrides(path)?,
         None => Calendar::official(),
@@ -114,6 +125,7 @@ pub async fn start(
             calendar.clone(),
             &settings.data_dir,
             upstream,
+            clock.clone(),
         )
         .await?;
         tasks.spawn(relay.run(shutdown.clone()));
@@ -132,6 +144,7 @@ pub async fn start(
             &settings.training,
             settings.rules.training.clone(),
             &settings.data_dir,
+            clock.clone(),
         )
         .await?;
         tasks.spawn(service.run(
@@ -159,6 +172,7 @@ pub async fn start(
             certifier,
             calendar.clone(),
             settings.rules.cases.clone(),
+            clock.clone(),
         )
         .await?;
         tasks.spawn(service.run(
@@ -179,7 +193,8 @@ pub async fn start(
         };
         let gate = Arc::new(
             fazhi_gateway::Gate::open(&settings.gateway, &settings.data_dir, internal.clone())
-                .await?,
+                .await?
+                .with_clock(clock.clone()),
         );
         running.gate = Some(gate.clone());
         let state = fazhi_gateway::AppState::connect(&upstreams, &settings.grpc, gate.clone())?

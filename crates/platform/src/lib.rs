@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod balance;
 pub mod category;
+pub mod clock;
 pub mod codes;
 pub mod complaint_category;
 pub mod config;

@@ -15,9 +15,12 @@ pub fn china() -> FixedOffset {
 }
 
 /// The current instant at the microsecond precision Fazhi stores, so what a
-/// create call returns equals what a later read returns.
+/// create call returns equals what a later read returns: the wall clock's
+/// reading, for what runs outside a service (the command line, tests).
+/// Services and the gateway read their [`crate::clock::Clock`] instead.
 pub fn now() -> DateTime<Utc> {
-    from_micros(to_micros(Utc::now()))
+    use crate::clock::Clock;
+    crate::clock::SystemClock.now()
 }
 
 /// The calendar date in China at `instant`.

@@ -11,6 +11,24 @@ use sqlx::{Connection, Executor, SqlSafeStr};
 
 pub const POSTGRES_URL_VAR: &str = "FAZHI_TEST_POSTGRES_URL";
 
+/// An optional service a test needs (PostgreSQL, an S3-compatible store,
+/// Chromium, promtool): `found` when there is one; otherwise the test is
+/// skipped here, with a note past the harness's capture, and fails under
+/// `CI`, whose `.ci/run` provides every one of them.
+pub fn optional<T>(what: &str, found: Option<T>) -> Option<T> {
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have {what}: .ci/run provides it"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: no {what} here; the tests that need it are skipped"
+        );
+    }
+    found
+}
+
 /// One fresh, empty database: a SQLite data directory or a PostgreSQL database.
 pub struct TestDatabase {
     backend: &'static str,
@@ -89,11 +107,7 @@ pub async fn postgres() -> Option<TestDatabase> {
     let Ok(admin_url) = std::env::var(POSTGRES_URL_VAR) else {
         static NOTICE: Once = Once::new();
         NOTICE.call_once(|| {
-            // Written past the test harness's capture so the skip is visible.
-            let _ = writeln!(
-                std::io::stderr(),
-                "note: {POSTGRES_URL_VAR} is not set; PostgreSQL store tests are skipped, SQLite ones run"
-            );
+            optional::<()>(&format!("PostgreSQL ({POSTGRES_URL_VAR})"), None);
         });
         return None;
     };

@@ -49,6 +49,7 @@ pub const SERVICE_NAME: &str = "fazhi.cases.v1.CaseService";
 
 /// Opens the store (migrating it) and assembles the gRPC service, which
 /// asks the training service (through `certifier`) about officers.
+#[allow(clippy::too_many_arguments)] // each a setting or a shared dependency, named at the call
 pub async fn build(
     settings: &ServiceSettings,
     data_dir: &Path,
@@ -57,21 +58,25 @@ pub async fn build(
     certifier: Certifier,
     calendar: std::sync::Arc<fazhi_calendar::Calendar>,
     rules: domain::CaseRules,
+    clock: fazhi_platform::clock::SharedClock,
 ) -> anyhow::Result<fazhi_platform::grpc::Service> {
     let store = store::Store::open_keyed(
         settings.database_url.as_deref(),
         data_dir,
         history.key(data_dir)?,
     )
-    .await?;
+    .await?
+    .with_clock(clock.clone());
     let content = content::ContentStore::open(content, data_dir)?;
     let database = store.database().clone();
     Ok(fazhi_platform::grpc::Service {
         name: SERVICE_NAME,
         routes: Routes::new(
-            CaseServiceServer::new(CasesApi::new(store, content, certifier, calendar, rules))
-                .max_decoding_message_size(MAX_MESSAGE)
-                .max_encoding_message_size(MAX_MESSAGE),
+            CaseServiceServer::new(CasesApi::new(
+                store, content, certifier, calendar, rules, clock,
+            ))
+            .max_decoding_message_size(MAX_MESSAGE)
+            .max_encoding_message_size(MAX_MESSAGE),
         ),
         database,
     })

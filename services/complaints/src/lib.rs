@@ -39,8 +39,11 @@ pub async fn build(
     calendar: Arc<Calendar>,
     data_dir: &Path,
     upstream: Upstream,
+    clock: fazhi_platform::clock::SharedClock,
 ) -> anyhow::Result<(fazhi_platform::grpc::Service, relay::Relay)> {
-    let store = store::Store::open(settings.database_url.as_deref(), data_dir).await?;
+    let store = store::Store::open(settings.database_url.as_deref(), data_dir)
+        .await?
+        .with_clock(clock.clone());
     let database = store.database().clone();
     let wake = Arc::new(tokio::sync::Notify::new());
     let relay = relay::Relay::new(
@@ -49,8 +52,9 @@ pub async fn build(
         upstream.key,
         wake.clone(),
         std::time::Duration::from_secs(rules.overdue_sweep_secs.max(1)),
+        clock.clone(),
     );
-    let api = ComplaintsApi::new(store, calendar, rules, wake);
+    let api = ComplaintsApi::new(store, calendar, rules, wake, clock);
     Ok((
         fazhi_platform::grpc::Service {
             name: SERVICE_NAME,

@@ -14,7 +14,6 @@ use fazhi_platform::{
     auth::{Caller, InternalKey, Role},
     grpc::Channel,
     shutdown::CancellationToken,
-    time,
 };
 use fazhi_proto::cases::v1::{self as cases, case_service_client::CaseServiceClient};
 use fazhi_proto::common::v1::Date;
@@ -57,6 +56,7 @@ pub struct Relay {
     wake: Arc<Notify>,
     /// How often overdue complaints are looked for, to remind of them.
     sweep_every: Duration,
+    clock: fazhi_platform::clock::SharedClock,
 }
 
 impl Relay {
@@ -66,6 +66,7 @@ impl Relay {
         key: InternalKey,
         wake: Arc<Notify>,
         sweep_every: Duration,
+        clock: fazhi_platform::clock::SharedClock,
     ) -> Self {
         Self {
             store,
@@ -73,6 +74,7 @@ impl Relay {
             key,
             wake,
             sweep_every,
+            clock,
         }
     }
 
@@ -103,11 +105,11 @@ impl Relay {
 
     /// One look at the outbox: every due message claimed and tried once.
     pub async fn pass(&self) -> Result<usize, Error> {
-        let claimed = self.store.claim(time::now(), LEASE, BATCH).await?;
+        let claimed = self.store.claim(self.clock.now(), LEASE, BATCH).await?;
         let (backlog, oldest) = self.store.backlog().await?;
         metrics::gauge!("fazhi_outbox_backlog_messages").set(backlog as f64);
         metrics::gauge!("fazhi_outbox_oldest_age_seconds").set(oldest.map_or(0.0, |at| {
-            (time::now() - at).num_milliseconds() as f64 / 1000.0
+            (self.clock.now() - at).num_milliseconds() as f64 / 1000.0
         }));
         let tried = claimed.len();
         for message in claimed {
@@ -130,7 +132,7 @@ impl Relay {
                 }
                 Err(why) => {
                     let wait = backoff(message.attempts);
-                    let retry_at = time::now()
+                    let retry_at = self.clock.now()
                         + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(60));
                     self.store.failed(&message, &why, retry_at).await?;
                     metrics::counter!("fazhi_outbox_failed_attempts_total").increment(1);
@@ -143,7 +145,7 @@ impl Relay {
 
     /// Reminds of each overdue complaint not reminded of in the last day.
     pub async fn sweep(&self) -> Result<usize, Error> {
-        let now = time::now();
+        let now = self.clock.now();
         let since = now - chrono::Duration::days(1);
         let due = self
             .store

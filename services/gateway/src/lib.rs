@@ -17,7 +17,6 @@ use fazhi_platform::{
     config::GrpcClientSettings,
     grpc,
     shutdown::CancellationToken,
-    time,
 };
 use fazhi_proto::{
     cases::v1::case_service_client::CaseServiceClient,
@@ -210,6 +209,8 @@ pub struct Gate {
     trusted_proxies: Vec<authz::Cidr>,
     /// Set on shutdown: readiness answers 503 while requests are still served.
     draining: std::sync::atomic::AtomicBool,
+    /// Where "now" comes from for everything the gateway stamps or counts.
+    pub clock: fazhi_platform::clock::SharedClock,
 }
 
 impl Gate {
@@ -271,9 +272,17 @@ impl Gate {
                 settings.record_uploads_per_caller,
             )),
             draining: std::sync::atomic::AtomicBool::new(false),
+            clock: fazhi_platform::clock::system(),
         };
         gate.bootstrap(&county).await?;
         Ok(gate)
+    }
+
+    /// The gate reading `clock`: stamps, windows, sweeps and the year.
+    pub fn with_clock(mut self, clock: fazhi_platform::clock::SharedClock) -> Self {
+        self.clock = clock.clone();
+        self.authn = self.authn.with_clock(clock);
+        self
     }
 
     /// The first administrator, when there is no account at all.
@@ -297,7 +306,7 @@ impl Gate {
         };
         accounts::check_password(&password)
             .map_err(|e| anyhow::anyhow!("FAZHI_ADMIN_PASSWORD: {}", e.message))?;
-        let now = time::now();
+        let now = self.clock.now();
         let account = accounts::Account {
             id: uuid::Uuid::now_v7().to_string(),
             username: "admin".into(),
@@ -346,7 +355,7 @@ impl Gate {
                 _ = shutdown.cancelled() => return,
                 _ = every.tick() => {}
             }
-            let before = time::now() - idempotency::retention(&self.settings);
+            let before = self.clock.now() - idempotency::retention(&self.settings);
             match self.idempotency.purge(before).await {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "expired idempotency keys deleted"),
                 Ok(_) => {}
@@ -354,7 +363,8 @@ impl Gate {
             }
             // Windows are at most the failure window or a minute long.
             let longest = Duration::from_secs(self.settings.auth.failure_window_secs.max(60));
-            let before = time::now() - chrono::Duration::from_std(longest * 2).unwrap_or_default();
+            let before =
+                self.clock.now() - chrono::Duration::from_std(longest * 2).unwrap_or_default();
             if let Err(err) = self.store.purge_events(before).await {
                 tracing::warn!(error = %err, "purging rate-limit windows failed");
             }

@@ -32,13 +32,14 @@ pub async fn build(
     settings: &ServiceSettings,
     rules: TrainingRules,
     data_dir: &Path,
+    clock: fazhi_platform::clock::SharedClock,
 ) -> anyhow::Result<fazhi_platform::grpc::Service> {
     let store = store::Store::open(settings.database_url.as_deref(), data_dir).await?;
     let database = store.database().clone();
     Ok(fazhi_platform::grpc::Service {
         name: SERVICE_NAME,
         routes: Routes::new(
-            TrainingServiceServer::new(TrainingApi::new(store, rules))
+            TrainingServiceServer::new(TrainingApi::new(store, rules, clock))
                 .max_decoding_message_size(MAX_MESSAGE)
                 .max_encoding_message_size(MAX_MESSAGE),
         ),

@@ -46,7 +46,7 @@ pub(super) async fn create_lead(
             discovered_on: day("discovered_on", r.discovered_on.as_ref())?,
         },
         new_id(),
-        today(),
+        api.clock.today(),
     )?;
     caller.check_writes("division_code", &lead.division)?;
     let detail = json!({
@@ -149,7 +149,7 @@ pub(super) async fn filing(
             format!("officer {bad:?} is not a person id"),
         ));
     }
-    let on = day_or_today("on", on)?;
+    let on = day_or_today("on", on, api.clock.today())?;
     let case = api.case_at(caller, case_id, version).await?;
     let mut lead = case.clone();
     if !party_id_number.is_empty() {
@@ -169,7 +169,7 @@ pub(super) async fn filing(
         )
     })?;
     // Everything the case itself decides, before the training service is asked.
-    domain::check_fileable(&lead, &item, on, today())?;
+    domain::check_fileable(&lead, &item, on, api.clock.today())?;
     let answers = api
         .certified(caller, &case, officer_ids, item.category, on)
         .await?;
@@ -199,7 +199,14 @@ pub(super) async fn file_case(
         r.on.as_ref(),
     )
     .await?;
-    let filed = domain::file(&f.lead, &f.item, &f.answers, r.major, f.on, today())?;
+    let filed = domain::file(
+        &f.lead,
+        &f.item,
+        &f.answers,
+        r.major,
+        f.on,
+        api.clock.today(),
+    )?;
     let detail = json!({
         "power_item_code": f.item.code,
         "category": f.item.category.code(),
@@ -222,9 +229,9 @@ async fn end_with_reason(
 ) -> Result<Case, Error> {
     caller.require(Permission::CaseDecide)?;
     let reason = domain::check_reason(reason)?;
-    let on = day_or_today("on", on)?;
+    let on = day_or_today("on", on, api.clock.today())?;
     let case = api.case_at(caller, id, version).await?;
-    let after = step(&case, on, today())?;
+    let after = step(&case, on, api.clock.today())?;
     let detail = json!({ "reason": reason, "on": on.to_string() });
     api.record(caller, &case, &after, kind, detail).await?;
     Ok(after)

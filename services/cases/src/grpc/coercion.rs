@@ -20,10 +20,10 @@ pub(super) async fn seize(
     let caller = auth::caller(&request)?;
     caller.require(Permission::CaseDecide)?;
     let r = request.into_inner();
-    let on = day_or_today("on", r.on.as_ref())?;
+    let on = day_or_today("on", r.on.as_ref(), api.clock.today())?;
     let case = api.case_at(&caller, &r.case_id, r.version).await?;
     let records = api.store.records(&case.id).await?;
-    let after = domain::seize(&case, &r.items, on, today(), &records)?;
+    let after = domain::seize(&case, &r.items, on, api.clock.today(), &records)?;
     api.recheck_officers(&caller, &case, on).await?;
     let detail = json!({ "on": on.to_string(), "items": r.items });
     api.record(&caller, &case, &after, "seized", detail).await?;
@@ -37,7 +37,7 @@ pub(super) async fn extend_seizure(
     let caller = auth::caller(&request)?;
     caller.require(Permission::CaseDecide)?;
     let r = request.into_inner();
-    let on = day_or_today("on", r.on.as_ref())?;
+    let on = day_or_today("on", r.on.as_ref(), api.clock.today())?;
     let days = u64::try_from(r.days).map_err(|_| {
         Error::invalid_field(
             "days",
@@ -52,7 +52,7 @@ pub(super) async fn extend_seizure(
         (&r.case_id, r.version),
         "seizure_extended",
         detail,
-        |c| domain::extend_seizure(c, days, on, today()),
+        |c| domain::extend_seizure(c, days, on, api.clock.today()),
     )
     .await
 }
@@ -78,7 +78,7 @@ pub(super) async fn announce_demolition(
     let caller = auth::caller(&request)?;
     caller.require(Permission::CaseDecide)?;
     let r = request.into_inner();
-    let on = day_or_today("on", r.on.as_ref())?;
+    let on = day_or_today("on", r.on.as_ref(), api.clock.today())?;
     let days = u32::try_from(r.removal_days).unwrap_or(0);
     let detail = json!({ "on": on.to_string(), "removal_days": days });
     super::steps::step(
@@ -87,7 +87,7 @@ pub(super) async fn announce_demolition(
         (&r.case_id, r.version),
         "demolition_announced",
         detail,
-        |c| domain::announce_demolition(c, days, on, today()),
+        |c| domain::announce_demolition(c, days, on, api.clock.today()),
     )
     .await
 }
@@ -105,7 +105,7 @@ pub(super) async fn demolish(
             .ok_or_else(|| Error::invalid_field("at", Code::InvalidTime, "at is required"))?;
     let case = api.case_at(&caller, &r.case_id, r.version).await?;
     let records = api.store.records(&case.id).await?;
-    let after = domain::demolish(&case, at, time::now(), &api.calendar, &records)?;
+    let after = domain::demolish(&case, at, api.clock.now(), &api.calendar, &records)?;
     api.recheck_officers(&caller, &case, time::china_date(at))
         .await?;
     let detail = json!({ "at": time::to_rfc3339(at) });
@@ -149,9 +149,9 @@ pub(super) async fn preserve_evidence(
     let caller = auth::caller(&request)?;
     caller.require(Permission::CaseDecide)?;
     let r = request.into_inner();
-    let on = day_or_today("on", r.on.as_ref())?;
+    let on = day_or_today("on", r.on.as_ref(), api.clock.today())?;
     let case = api.case_at(&caller, &r.case_id, r.version).await?;
-    let after = domain::preserve_evidence(&case, &r.items, on, today(), &api.calendar)?;
+    let after = domain::preserve_evidence(&case, &r.items, on, api.clock.today(), &api.calendar)?;
     let detail = json!({ "on": on.to_string(), "items": r.items });
     api.record(&caller, &case, &after, "evidence_preserved", detail)
         .await?;
@@ -165,13 +165,13 @@ pub(super) async fn decide_preservation(
     let caller = auth::caller(&request)?;
     caller.require(Permission::CaseDecide)?;
     let r = request.into_inner();
-    let on = day_or_today("on", r.on.as_ref())?;
+    let on = day_or_today("on", r.on.as_ref(), api.clock.today())?;
     let outcome = preservation_outcome("outcome", r.outcome)?
         .ok_or_else(|| Error::invalid_field("outcome", Code::Required, "outcome is required"))?;
     let index = usize::try_from(r.index)
         .map_err(|_| Error::invalid_field("index", Code::InvalidCount, "index is 0 or more"))?;
     let case = api.case_at(&caller, &r.case_id, r.version).await?;
-    let after = domain::decide_preservation(&case, index, outcome, on, today())?;
+    let after = domain::decide_preservation(&case, index, outcome, on, api.clock.today())?;
     let detail = json!({ "on": on.to_string(), "index": index, "outcome": outcome.code() });
     api.record(&caller, &case, &after, "preservation_decided", detail)
         .await?;

@@ -349,13 +349,13 @@ pub(super) fn new_id() -> String {
 }
 
 /// A step's day from the contract, checked; today when absent.
-pub(super) fn day_or_today(field: &str, value: Option<&common::Date>) -> Result<NaiveDate, Error> {
+pub(super) fn day_or_today(
+    field: &str,
+    value: Option<&common::Date>,
+    today: NaiveDate,
+) -> Result<NaiveDate, Error> {
     match value {
-        None => Ok(today()),
+        None => Ok(today),
         Some(d) => time::date_from_proto(field, Some(d)),
     }
-}
-
-pub(super) fn today() -> chrono::NaiveDate {
-    time::china_date(time::now())
 }

@@ -47,6 +47,7 @@ pub struct CasesApi {
     certifier: Certifier,
     calendar: Arc<Calendar>,
     rules: CaseRules,
+    clock: fazhi_platform::clock::SharedClock,
 }
 
 impl CasesApi {
@@ -56,6 +57,7 @@ impl CasesApi {
         certifier: Certifier,
         calendar: Arc<Calendar>,
         rules: CaseRules,
+        clock: fazhi_platform::clock::SharedClock,
     ) -> Self {
         Self {
             store,
@@ -64,6 +66,7 @@ impl CasesApi {
             certifier,
             calendar,
             rules,
+            clock,
         }
     }
 
@@ -415,9 +418,10 @@ impl CaseService for CasesApi {
         let division = caller.narrow_code("division_code", &r.division_code)?;
         let period = time::period_from_proto(r.period.as_ref(), "period")?;
         let from = period.start.map_or(time::EARLIEST_DATE, time::china_date);
-        let to = period.end.map_or_else(today, |end| {
-            time::china_date(end - chrono::Duration::microseconds(1))
-        });
+        let to = period.end.map_or_else(
+            || self.clock.today(),
+            |end| time::china_date(end - chrono::Duration::microseconds(1)),
+        );
         let f = self.store.figures(&division, from, to).await?;
         Ok(Response::new(pb::CaseStats {
             total: f.leads,

@@ -45,7 +45,7 @@ pub(super) async fn publish_decision(
     let caller = auth::caller(&request)?;
     caller.require(Permission::CaseManage)?;
     let r = request.into_inner();
-    let on = day_or_today("on", r.on.as_ref())?;
+    let on = day_or_today("on", r.on.as_ref(), api.clock.today())?;
     let case = api.case_in_scope(&caller, &r.case_id).await?;
     let code = case.power_item_code.clone().unwrap_or_default();
     let item = api
@@ -59,7 +59,7 @@ pub(super) async fn publish_decision(
         &r.agency,
         &r.violation,
         on,
-        today(),
+        api.clock.today(),
         &api.calendar,
     )?;
     let detail = json!({
@@ -101,7 +101,7 @@ pub(super) async fn withdraw_publication(
     let reason = withdraw_reason("reason", r.reason)?
         .ok_or_else(|| Error::invalid_field("reason", Code::Required, "reason is required"))?;
     let event_on = time::date_from_proto("event_on", r.event_on.as_ref())?;
-    let on = day_or_today("on", r.on.as_ref())?;
+    let on = day_or_today("on", r.on.as_ref(), api.clock.today())?;
     let case = api.case_in_scope(&caller, &r.case_id).await?;
     let published = api.store.publication(&case.id).await?.ok_or_else(|| {
         Error::new(
@@ -117,7 +117,7 @@ pub(super) async fn withdraw_publication(
         &r.note,
         event_on,
         on,
-        today(),
+        api.clock.today(),
         &api.calendar,
     )?;
     let detail = json!({
@@ -152,7 +152,7 @@ pub(super) async fn list_publications(
     let (limit, after) = paging::page(r.page_size, &r.page_token)?;
     let mut shown = api
         .store
-        .shown_publications(&scope, today(), &after, limit + 1)
+        .shown_publications(&scope, api.clock.today(), &after, limit + 1)
         .await?;
     let next_page_token = paging::cut(&mut shown, limit, |p| vec![p.case_id.clone()]);
     Ok(Response::new(pb::ListPublicationsResponse {

@@ -55,7 +55,7 @@ pub(super) async fn register_record(
             content_stored_at: None,
             content_key: None,
         },
-        time::now(),
+        api.clock.now(),
     )?;
     let detail = json!({
         "record_id": record.id,

@@ -49,7 +49,7 @@ pub(super) async fn decide_on_the_spot(
         &r.form_number,
         collection,
         f.on,
-        today(),
+        api.clock.today(),
     )?;
     let detail = json!({
         "power_item_code": f.item.code,

@@ -57,14 +57,14 @@ pub(super) async fn day_step(
     let caller = auth::caller(&request)?;
     caller.require(permission)?;
     let r = request.into_inner();
-    let on = day_or_today("on", r.on.as_ref())?;
+    let on = day_or_today("on", r.on.as_ref(), api.clock.today())?;
     step(
         api,
         &caller,
         (&r.case_id, r.version),
         kind,
         json!({ "on": on.to_string() }),
-        |c| rule(c, on, today()),
+        |c| rule(c, on, api.clock.today()),
     )
     .await
 }
@@ -150,11 +150,18 @@ pub(super) async fn notify_party(
     let caller = auth::caller(&request)?;
     caller.require(Permission::CaseManage)?;
     let r = request.into_inner();
-    let on = day_or_today("on", r.on.as_ref())?;
+    let on = day_or_today("on", r.on.as_ref(), api.clock.today())?;
     let proposed = domain::check_penalty("penalty.fine_fen", penalty(r.penalty.as_ref()))?;
     let case = api.case_at(&caller, &r.case_id, r.version).await?;
     // The case's own rules first, then the officers' certificates that day.
-    let after = domain::notify(&case, proposed, on, today(), &api.calendar, &api.rules)?;
+    let after = domain::notify(
+        &case,
+        proposed,
+        on,
+        api.clock.today(),
+        &api.calendar,
+        &api.rules,
+    )?;
     api.recheck_officers(&caller, &case, on).await?;
     let detail = json!({
         "on": on.to_string(),
@@ -228,7 +235,7 @@ pub(super) async fn hold_hearing(
                 notified_on,
                 held_on,
                 &presider,
-                today(),
+                api.clock.today(),
                 &api.calendar,
                 &api.rules,
                 &records,
@@ -245,7 +252,7 @@ pub(super) async fn review_case(
     let caller = auth::caller(&request)?;
     caller.require(Permission::CaseReview)?;
     let r = request.into_inner();
-    let on = day_or_today("on", r.on.as_ref())?;
+    let on = day_or_today("on", r.on.as_ref(), api.clock.today())?;
     let reviewer = fazhi_platform::text::required(
         "reviewer_id",
         &r.reviewer_id,
@@ -288,7 +295,7 @@ pub(super) async fn review_case(
         (&r.case_id, r.version),
         "legal_review",
         detail,
-        |c| domain::legal_review(c, review, first, qualified, today()),
+        |c| domain::legal_review(c, review, first, qualified, api.clock.today()),
     )
     .await
 }
@@ -300,7 +307,7 @@ pub(super) async fn discuss_case(
     let caller = auth::caller(&request)?;
     caller.require(Permission::CaseDecide)?;
     let r = request.into_inner();
-    let on = day_or_today("on", r.on.as_ref())?;
+    let on = day_or_today("on", r.on.as_ref(), api.clock.today())?;
     if r.leaders.len() > MAX_LEADERS {
         return Err(Error::invalid_field(
             "leaders",
@@ -342,7 +349,7 @@ pub(super) async fn discuss_case(
         (&r.case_id, r.version),
         "discussed",
         detail,
-        |c| domain::discuss(c, discussion, today()),
+        |c| domain::discuss(c, discussion, api.clock.today()),
     )
     .await
 }
@@ -354,7 +361,7 @@ pub(super) async fn decide_case(
     let caller = auth::caller(&request)?;
     caller.require(Permission::CaseDecide)?;
     let r = request.into_inner();
-    let on = day_or_today("on", r.on.as_ref())?;
+    let on = day_or_today("on", r.on.as_ref(), api.clock.today())?;
     let kind = decision_kind("kind", r.kind)?.ok_or_else(|| {
         Error::invalid_field("kind", fazhi_platform::Code::Required, "kind is required")
     })?;
@@ -380,7 +387,7 @@ pub(super) async fn decide_case(
         (&r.case_id, r.version),
         "decided",
         detail,
-        |c| domain::decide(c, kind, decided, on, today(), &api.rules),
+        |c| domain::decide(c, kind, decided, on, api.clock.today(), &api.rules),
     )
     .await
 }
@@ -392,7 +399,7 @@ pub(super) async fn serve_decision(
     let caller = auth::caller(&request)?;
     caller.require(Permission::CaseManage)?;
     let r = request.into_inner();
-    let on = day_or_today("on", r.on.as_ref())?;
+    let on = day_or_today("on", r.on.as_ref(), api.clock.today())?;
     let method = service_method("method", r.method)?.ok_or_else(|| {
         Error::invalid_field(
             "method",
@@ -407,7 +414,7 @@ pub(super) async fn serve_decision(
         method,
         r.consented,
         on,
-        today(),
+        api.clock.today(),
         &api.calendar,
         &api.rules,
         &records,
@@ -425,10 +432,10 @@ pub(super) async fn record_payment(
     let caller = auth::caller(&request)?;
     caller.require(Permission::CaseManage)?;
     let r = request.into_inner();
-    let on = day_or_today("on", r.on.as_ref())?;
+    let on = day_or_today("on", r.on.as_ref(), api.clock.today())?;
     let detail = json!({ "on": on.to_string(), "amount_fen": r.amount_fen });
     step(api, &caller, (&r.case_id, r.version), "paid", detail, |c| {
-        domain::record_payment(c, r.amount_fen, on, today())
+        domain::record_payment(c, r.amount_fen, on, api.clock.today())
     })
     .await
 }
@@ -448,8 +455,11 @@ pub(super) async fn close_case(
 }
 
 /// The approval a moved deadline records, read.
-fn approval(r: &pb::ApprovalRequest) -> Result<(u32, chrono::NaiveDate, Value), Error> {
-    let on = day_or_today("on", r.on.as_ref())?;
+fn approval(
+    r: &pb::ApprovalRequest,
+    today: chrono::NaiveDate,
+) -> Result<(u32, chrono::NaiveDate, Value), Error> {
+    let on = day_or_today("on", r.on.as_ref(), today)?;
     let days = u32::try_from(r.days).unwrap_or(0);
     let detail = json!({
         "on": on.to_string(),
@@ -467,14 +477,16 @@ pub(super) async fn extend_decision_period(
     let caller = auth::caller(&request)?;
     caller.require(Permission::CaseDecide)?;
     let r = request.into_inner();
-    let (days, on, detail) = approval(&r)?;
+    let (days, on, detail) = approval(&r, api.clock.today())?;
     step(
         api,
         &caller,
         (&r.case_id, r.version),
         "decision_period_extended",
         detail,
-        |c| domain::extend_decision_period(c, days, &r.approved_by, &r.basis, on, today()),
+        |c| {
+            domain::extend_decision_period(c, days, &r.approved_by, &r.basis, on, api.clock.today())
+        },
     )
     .await
 }
@@ -486,14 +498,14 @@ pub(super) async fn defer_payment(
     let caller = auth::caller(&request)?;
     caller.require(Permission::CaseDecide)?;
     let r = request.into_inner();
-    let (days, on, detail) = approval(&r)?;
+    let (days, on, detail) = approval(&r, api.clock.today())?;
     step(
         api,
         &caller,
         (&r.case_id, r.version),
         "payment_deferred",
         detail,
-        |c| domain::defer_payment(c, days, &r.approved_by, &r.basis, on, today()),
+        |c| domain::defer_payment(c, days, &r.approved_by, &r.basis, on, api.clock.today()),
     )
     .await
 }

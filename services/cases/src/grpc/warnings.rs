@@ -4,7 +4,7 @@ use chrono::Days;
 use fazhi_platform::{DivisionCode, Error, time};
 use fazhi_proto::common::v1 as common;
 
-use super::{CasesApi, today};
+use super::CasesApi;
 use crate::domain;
 
 /// Cases one answer looks at, and warnings it holds, at most.
@@ -15,7 +15,7 @@ impl CasesApi {
         &self,
         division: &DivisionCode,
     ) -> Result<common::ListWarningsResponse, Error> {
-        let today = today();
+        let today = self.clock.today();
         let watched = self.store.watched_cases(division, MAX_CASES + 1).await?;
         let truncated = watched.len() as i64 > MAX_CASES;
         let mut warnings = Vec::new();

@@ -32,7 +32,7 @@ impl Store {
 
     async fn write_lead(&self, case: &Case, step: Step<'_>) -> Result<(Case, bool), Error> {
         let mut tx = self.db.pool().begin().await?;
-        let now = time::to_micros(time::now());
+        let now = time::to_micros(self.clock.now());
         let done = sqlx::query(
             "INSERT INTO cases (id, division_code, status, lead_at, version, source, complaint_id, party_kind, \
                party_name, party_id_number, facts, act_on, continuing, act_ended_on, serious_harm, discovered_on) \
@@ -88,7 +88,7 @@ impl Store {
     /// to its history in the same transaction; ABORTED on a stale version.
     pub async fn apply(&self, before: &Case, after: &Case, step: Step<'_>) -> Result<(), Error> {
         let mut tx = self.db.pool().begin().await?;
-        let now = time::to_micros(time::now());
+        let now = time::to_micros(self.clock.now());
         let at = |day: Option<chrono::NaiveDate>| {
             day.map(|d| time::to_micros(time::start_of_china_day(d)))
         };

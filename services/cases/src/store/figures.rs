@@ -181,7 +181,7 @@ impl Store {
             .bind(officer.clone())
             .bind(reason.clone())
             .bind(on.to_string())
-            .bind(time::to_micros(time::now()))
+            .bind(time::to_micros(self.clock.now()))
             .execute(&mut *tx)
             .await?;
         }

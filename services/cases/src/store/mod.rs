@@ -98,6 +98,8 @@ pub struct Store {
     db: Database,
     /// Keys every case's history chain; never stored in the database.
     history_key: crate::domain::HistoryKey,
+    /// Stamps what the store records by itself (an event's time).
+    clock: fazhi_platform::clock::SharedClock,
 }
 
 impl Store {
@@ -110,6 +112,7 @@ impl Store {
         Ok(Self {
             db: Database::open(url, data_dir, "cases", MIGRATIONS).await?,
             history_key: crate::domain::HistoryKey::new(&key),
+            clock: fazhi_platform::clock::system(),
         })
     }
 
@@ -124,6 +127,7 @@ impl Store {
         let store = Self {
             db: Database::open(url, data_dir, "cases", MIGRATIONS).await?,
             history_key,
+            clock: fazhi_platform::clock::system(),
         };
         let sealed = store.seal_unkeyed_histories().await?;
         if sealed > 0 {
@@ -133,6 +137,12 @@ impl Store {
             );
         }
         Ok(store)
+    }
+
+    /// The store reading `clock` for what it stamps itself.
+    pub fn with_clock(mut self, clock: fazhi_platform::clock::SharedClock) -> Self {
+        self.clock = clock;
+        self
     }
 
     pub fn database(&self) -> &Database {

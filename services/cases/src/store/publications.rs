@@ -56,7 +56,7 @@ impl Store {
             case,
             case.status,
             step,
-            time::to_micros(time::now()),
+            time::to_micros(self.clock.now()),
         )
         .await?;
         tx.commit().await?;
@@ -98,7 +98,7 @@ impl Store {
             case,
             case.status,
             step,
-            time::to_micros(time::now()),
+            time::to_micros(self.clock.now()),
         )
         .await?;
         tx.commit().await?;

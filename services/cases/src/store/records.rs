@@ -39,7 +39,7 @@ impl Store {
             case,
             case.status,
             step,
-            time::to_micros(time::now()),
+            time::to_micros(self.clock.now()),
         )
         .await?;
         tx.commit().await?;
@@ -56,7 +56,7 @@ impl Store {
         key: &str,
         step: Step<'_>,
     ) -> Result<bool, Error> {
-        let now = time::to_micros(time::now());
+        let now = time::to_micros(self.clock.now());
         let mut tx = self.db.pool().begin().await?;
         let marked = sqlx::query(
             "UPDATE case_records SET content_stored_at = $1, content_key = $4 \

@@ -35,6 +35,7 @@ pub struct ComplaintsApi {
     rules: ReplyRules,
     /// Wakes the outbox relay when a step wrote a message.
     relay: Arc<tokio::sync::Notify>,
+    clock: fazhi_platform::clock::SharedClock,
 }
 
 impl ComplaintsApi {
@@ -43,12 +44,14 @@ impl ComplaintsApi {
         calendar: Arc<Calendar>,
         rules: ReplyRules,
         relay: Arc<tokio::sync::Notify>,
+        clock: fazhi_platform::clock::SharedClock,
     ) -> Self {
         Self {
             store,
             calendar,
             rules,
             relay,
+            clock,
         }
     }
 }
@@ -71,7 +74,7 @@ impl ComplaintService for ComplaintsApi {
         let request_id = check_request_id(&r.request_id)?;
         let complaint = domain::intake(
             new_complaint(r)?,
-            time::now(),
+            self.clock.now(),
             &self.calendar,
             &self.rules,
             uuid::Uuid::now_v7().to_string(),
@@ -270,7 +273,9 @@ impl ComplaintService for ComplaintsApi {
         }
         let r = request.into_inner();
         let filter = filter(&caller, &r.division_code, r.period.as_ref(), "period")?;
-        Ok(Response::new(stats::stats(&self.store, &filter).await?))
+        Ok(Response::new(
+            stats::stats(&self.store, &filter, self.clock.today()).await?,
+        ))
     }
 }
 
@@ -280,7 +285,7 @@ type DueWindow = (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
 impl ComplaintsApi {
     /// The reply due window a `due` filter names.
     fn due_between(&self, due: &str) -> Result<Option<DueWindow>, Error> {
-        let now = time::now();
+        let now = self.clock.now();
         match due.trim() {
             "" => Ok(None),
             "overdue" => Ok(Some((now - chrono::Duration::days(365 * 100), now))),

@@ -152,7 +152,7 @@ pub(super) async fn push(
         )
         .into());
     }
-    let now = time::now();
+    let now = api.clock.now();
     let mut results: Vec<Option<pb::PushResult>> = vec![None; items.len()];
     let mut tickets: Vec<(usize, Key, Complaint)> = Vec::new();
     let mut seen: HashSet<Key> = HashSet::new();

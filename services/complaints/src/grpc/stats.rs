@@ -14,13 +14,16 @@ fn first_day() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default()
 }
 
-pub(super) async fn stats(store: &Store, filter: &Filter) -> Result<pb::ComplaintStats, Error> {
+pub(super) async fn stats(
+    store: &Store,
+    filter: &Filter,
+    today: chrono::NaiveDate,
+) -> Result<pb::ComplaintStats, Error> {
     let (low, high) = db::division_range(filter.division.as_ref());
     let from = filter
         .received_from
         .map_or_else(first_day, time::china_date)
         .max(first_day());
-    let today = time::china_date(time::now());
     let to = filter
         .received_to
         .map(|end| time::china_date(end - Duration::microseconds(1)))

@@ -36,7 +36,7 @@ impl ComplaintsApi {
         caller: &Caller,
         division: &str,
     ) -> Result<common::ListWarningsResponse, Error> {
-        let now = time::now();
+        let now = self.clock.now();
         // Replies due by the end of the next working day, and those past due.
         let next = self.calendar.add_working_days(time::china_date(now), 1);
         let mut replies = filter(caller, division, None, "period")?;

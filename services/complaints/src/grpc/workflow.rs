@@ -237,7 +237,7 @@ pub(super) async fn advance(
             .into());
         }
     }
-    let now = time::now();
+    let now = api.clock.now();
     let mut step = step;
     match &mut step {
         Step::Dispatch { unit, .. } => caller.check_writes("dispatch.unit", unit)?,

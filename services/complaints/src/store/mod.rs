@@ -100,6 +100,9 @@ pub(crate) struct NewRow {
 pub struct Store {
     pub(crate) db: Database,
     writer: BatchWriter<NewRow>,
+    /// Stamps what the store records by itself (a routing list's time, an
+    /// outbox message's delivery).
+    clock: fazhi_platform::clock::SharedClock,
 }
 
 /// Keeps every named officer in the one form names are compared in, so the
@@ -134,7 +137,17 @@ impl Store {
             insert_one,
             add_received,
         );
-        Ok(Self { db, writer })
+        Ok(Self {
+            db,
+            writer,
+            clock: fazhi_platform::clock::system(),
+        })
+    }
+
+    /// The store reading `clock` for what it stamps itself.
+    pub fn with_clock(mut self, clock: fazhi_platform::clock::SharedClock) -> Self {
+        self.clock = clock;
+        self
     }
 
     pub fn database(&self) -> &Database {

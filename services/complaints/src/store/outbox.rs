@@ -108,7 +108,7 @@ impl Store {
     /// Records a delivered escalation: the message is done and the complaint
     /// names its lead, together.
     pub async fn delivered(&self, message: &Claimed, lead_id: &str) -> Result<(), Error> {
-        let now = time::to_micros(time::now());
+        let now = time::to_micros(self.clock.now());
         let mut tx = self.db.pool().begin().await?;
         sqlx::query(
             "UPDATE complaint_outbox SET delivered_at = $1, attempts = attempts + 1, last_error = '' \

@@ -53,7 +53,7 @@ impl Store {
         updated: &[(Complaint, Complaint)],
         actor: &str,
     ) -> Result<(), Error> {
-        let now = time::now();
+        let now = self.clock.now();
         let mut bumps = Bumps::default();
         let mut tx = self.db.pool().begin().await?;
         for create in new {

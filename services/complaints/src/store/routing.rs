@@ -71,7 +71,7 @@ impl Store {
         .bind(division.as_str().to_owned())
         .bind(json)
         .bind(actor.to_owned())
-        .bind(time::to_micros(time::now()))
+        .bind(time::to_micros(self.clock.now()))
         .bind(expected)
         .execute(self.db.pool())
         .await;

@@ -51,7 +51,7 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
     let warnings = state
         .calendar
         .as_deref()
-        .map(calendar_warnings)
+        .map(|calendar| calendar_warnings(calendar, state.gate.clock.today()))
         .unwrap_or_default();
     (
         code,
@@ -69,9 +69,8 @@ const CALENDAR_LEAD_DAYS: i64 = 60;
 
 /// Readiness stays up, but says so when deadlines now count weekends alone:
 /// this year, or soon next year, has no holiday notice in the calendar.
-fn calendar_warnings(calendar: &fazhi_calendar::Calendar) -> Vec<String> {
+fn calendar_warnings(calendar: &fazhi_calendar::Calendar, today: chrono::NaiveDate) -> Vec<String> {
     use chrono::Datelike;
-    let today = fazhi_platform::time::china_date(fazhi_platform::time::now());
     let mut years = vec![today.year()];
     let year_end = chrono::NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap_or(today);
     if (year_end - today).num_days() <= CALENDAR_LEAD_DAYS {
@@ -95,10 +94,9 @@ mod tests {
     #[test]
     fn readiness_warns_of_a_year_the_calendar_does_not_cover() {
         let empty = fazhi_calendar::Calendar::from_toml("year = []").unwrap();
-        let warnings = calendar_warnings(&empty);
-        let this_year = chrono::Datelike::year(&fazhi_platform::time::china_date(
-            fazhi_platform::time::now(),
-        ));
+        let today = chrono::NaiveDate::from_ymd_opt(2031, 6, 1).unwrap();
+        let warnings = calendar_warnings(&empty, today);
+        let this_year = chrono::Datelike::year(&today);
         assert!(
             warnings.iter().any(|w| w.contains(&this_year.to_string())),
             "{warnings:?}"

@@ -19,7 +19,6 @@ use std::{
     time::{Duration, Instant},
 };
 
-use chrono::Utc;
 use fazhi_platform::{
     DivisionCode, Error, ErrorKind,
     auth::{Caller, Role},
@@ -105,6 +104,7 @@ pub struct Authenticator {
     token_ttl: Duration,
     oidc: Option<Oidc>,
     api_keys: KeyCache,
+    clock: fazhi_platform::clock::SharedClock,
 }
 
 /// API key records read recently, reused for a few seconds so a busy
@@ -112,20 +112,23 @@ pub struct Authenticator {
 /// secret is still checked on every call against the record's hash.
 struct KeyCache {
     ttl: Duration,
-    entries: std::sync::Mutex<std::collections::HashMap<String, (ApiKey, std::time::Instant)>>,
+    entries: std::sync::Mutex<
+        std::collections::HashMap<String, (ApiKey, chrono::DateTime<chrono::Utc>)>,
+    >,
 }
 
 /// Keys remembered at most; past it the cache starts afresh.
 const MAX_CACHED_KEYS: usize = 10_000;
 
 impl KeyCache {
-    fn get(&self, id: &str) -> Option<ApiKey> {
+    fn get(&self, id: &str, now: chrono::DateTime<chrono::Utc>) -> Option<ApiKey> {
         let entries = self.entries.lock().ok()?;
         let (key, read_at) = entries.get(id)?;
-        (read_at.elapsed() < self.ttl).then(|| key.clone())
+        let age = (now - *read_at).to_std().unwrap_or_default();
+        (age < self.ttl).then(|| key.clone())
     }
 
-    fn put(&self, key: ApiKey) {
+    fn put(&self, key: ApiKey, now: chrono::DateTime<chrono::Utc>) {
         if self.ttl.is_zero() {
             return;
         }
@@ -133,7 +136,7 @@ impl KeyCache {
             if entries.len() >= MAX_CACHED_KEYS {
                 entries.clear();
             }
-            entries.insert(key.id.clone(), (key, std::time::Instant::now()));
+            entries.insert(key.id.clone(), (key, now));
         }
     }
 
@@ -173,7 +176,14 @@ impl Authenticator {
                 ttl: Duration::ZERO,
                 entries: std::sync::Mutex::new(std::collections::HashMap::new()),
             },
+            clock: fazhi_platform::clock::system(),
         })
+    }
+
+    /// The authenticator reading `clock` for tokens' times and keys' expiry.
+    pub fn with_clock(mut self, clock: fazhi_platform::clock::SharedClock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Reuses API key records for `ttl` (zero: never).
@@ -193,7 +203,7 @@ impl Authenticator {
 
     /// A signed access token for `account`, and its lifetime in seconds.
     pub fn issue(&self, account: &Account) -> Result<(String, u64), Problem> {
-        let now = Utc::now().timestamp();
+        let now = self.clock.now().timestamp();
         let ttl = self.token_ttl.as_secs().max(1);
         let claims = LocalClaims {
             iss: LOCAL_ISSUER.into(),
@@ -259,15 +269,15 @@ impl Authenticator {
     async fn api_key(&self, presented: &str) -> Result<Caller, Problem> {
         let invalid = || Problem::unauthenticated(Code::InvalidCredentials, "invalid API key");
         let (id, secret) = accounts::parse_api_key(presented).ok_or_else(invalid)?;
-        let key = match self.api_keys.get(id) {
+        let key = match self.api_keys.get(id, self.clock.now()) {
             Some(key) => key,
             None => {
                 let key = self.store.api_key(id).await?.ok_or_else(invalid)?;
-                self.api_keys.put(key.clone());
+                self.api_keys.put(key.clone(), self.clock.now());
                 key
             }
         };
-        if !key.accepts(secret, Utc::now()) {
+        if !key.accepts(secret, self.clock.now()) {
             return Err(invalid());
         }
         Ok(key.caller())

@@ -15,7 +15,6 @@ use axum::{Extension, Json, extract::State, http::StatusCode};
 use fazhi_platform::{
     Error, ErrorKind,
     auth::{Caller, Role},
-    time,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -334,7 +333,7 @@ pub async fn logout_everywhere(
         account.division.as_str(),
     );
     gate.store
-        .end_sessions(&account.id, time::now(), &event)
+        .end_sessions(&account.id, gate.clock.now(), &event)
         .await?
         .ok_or_else(|| Error::not_found("account"))?;
     Ok(StatusCode::NO_CONTENT)

@@ -10,7 +10,6 @@ use fazhi_platform::{
     auth::{Caller, Role},
     division::DivisionLevel,
     shutdown::CancellationToken,
-    time,
 };
 use fazhi_proto::common::v1 as common;
 
@@ -43,7 +42,7 @@ pub async fn refresh(state: AppState, every: Duration, stop: CancellationToken) 
         match once(&state, &identity).await {
             Ok(()) => {
                 metrics::gauge!("fazhi_oversight_refreshed_timestamp_seconds")
-                    .set(time::now().timestamp() as f64);
+                    .set(state.gate.clock.now().timestamp() as f64);
             }
             Err(error) => {
                 metrics::counter!("fazhi_oversight_refresh_failures_total").increment(1);
@@ -54,7 +53,7 @@ pub async fn refresh(state: AppState, every: Duration, stop: CancellationToken) 
 }
 
 async fn once(state: &AppState, identity: &Identity) -> anyhow::Result<()> {
-    let year = time::china_date(time::now()).year().to_string();
+    let year = state.gate.clock.today().year().to_string();
     let period = query::period(("year", Some(&year)), ("from", None), ("to", None))
         .map_err(|p| anyhow::anyhow!("{p:?}"))?;
     let townships: Vec<_> = state

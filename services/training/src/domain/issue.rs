@@ -68,12 +68,10 @@ pub fn check_issue(
             "the person already holds a certificate in force",
         ));
     }
-    let since = on
-        .checked_sub_months(Months::new(rules.qualification_valid_months))
-        .unwrap_or(NaiveDate::MIN);
-    let qualified = sittings.iter().any(|s| {
-        s.kind == ExamKind::Qualification && s.passed() && s.held_on > since && s.held_on <= on
-    });
+    let window = qualification_window(on, rules);
+    let qualified = sittings
+        .iter()
+        .any(|s| s.kind == ExamKind::Qualification && s.passed() && window.contains(s.held_on));
     if !qualified {
         return Err(rule(
             Code::NoPassingQualificationExam,
@@ -110,6 +108,34 @@ pub fn check_issue(
         ));
     }
     Ok(())
+}
+
+/// The qualification window before issuing on `on`: a passed qualification
+/// exam and the training 持证必培训 asks for count when held after `since`
+/// and up to and including `on` (the one definition; the store's training
+/// sum takes the same bounds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QualificationWindow {
+    /// The day before the window opens.
+    pub since: NaiveDate,
+    /// The window's last day.
+    pub on: NaiveDate,
+}
+
+impl QualificationWindow {
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        day > self.since && day <= self.on
+    }
+}
+
+/// The `qualification_valid_months` before `on`.
+pub fn qualification_window(on: NaiveDate, rules: &TrainingRules) -> QualificationWindow {
+    QualificationWindow {
+        since: on
+            .checked_sub_months(Months::new(rules.qualification_valid_months))
+            .unwrap_or(NaiveDate::MIN),
+        on,
+    }
 }
 
 /// The end of the re-issue bar after a revocation by review on `revoked_on`.

@@ -17,8 +17,8 @@ pub(super) async fn issue_certificate(
     let number = text("number", &r.number, 50)?;
     let issued_on = domain::check_not_future(
         "issued_on",
-        date_or_today("issued_on", r.issued_on.as_ref())?,
-        today(),
+        date_or_today("issued_on", r.issued_on.as_ref(), api.clock.today())?,
+        api.clock.today(),
     )?;
     let person = api.person_in_scope(&caller, &r.person_id).await?;
     let competence = competence(&person.division, &r)?;
@@ -29,12 +29,10 @@ pub(super) async fn issue_certificate(
         .last_revocation(&person.id)
         .await?
         .map(|on| domain::reissue_bar_until(on, &api.rules));
-    let window_start = issued_on
-        .checked_sub_months(chrono::Months::new(api.rules.qualification_valid_months))
-        .unwrap_or(issued_on);
+    let window = domain::qualification_window(issued_on, &api.rules);
     let trained = api
         .store
-        .hours_between(&person.id, window_start, issued_on)
+        .hours_between(&person.id, window.since, window.on)
         .await?;
     domain::check_issue(
         &person,
@@ -175,7 +173,7 @@ pub(super) async fn is_certified(
     let caller = auth::caller(&request)?;
     caller.require(Permission::TrainingRead)?;
     let r = request.into_inner();
-    let on = date_or_today("on", r.on.as_ref())?;
+    let on = date_or_today("on", r.on.as_ref(), api.clock.today())?;
     let action = domain::Action {
         division: fazhi_platform::DivisionCode::parse_optional_field(
             "division_code",
@@ -212,9 +210,9 @@ pub(super) async fn run_annual_review(
     caller.require(Permission::CertificateManage)?;
     let r = request.into_inner();
     let scope = caller.narrow_code("division_code", &r.division_code)?;
-    let today = today();
+    let today = api.clock.today();
     domain::check_review_year(r.year, today)?;
-    let on = date_or_today("on", r.on.as_ref())?;
+    let on = date_or_today("on", r.on.as_ref(), api.clock.today())?;
     let cutoff = domain::retake_cutoff(r.year, &api.rules);
     let cases = api.store.review_cases(&scope, r.year, cutoff).await?;
     let mut changes = Vec::new();

@@ -34,14 +34,14 @@ pub(super) fn date(field: &str, given: Option<&Date>) -> Result<NaiveDate, Error
     time::date_from_proto(field, given)
 }
 
-pub(super) fn today() -> NaiveDate {
-    time::china_date(time::now())
-}
-
 /// [`date`], or today when absent.
-pub(super) fn date_or_today(field: &str, given: Option<&Date>) -> Result<NaiveDate, Error> {
+pub(super) fn date_or_today(
+    field: &str,
+    given: Option<&Date>,
+    today: NaiveDate,
+) -> Result<NaiveDate, Error> {
     match given {
-        None => Ok(today()),
+        None => Ok(today),
         Some(_) => date(field, given),
     }
 }

@@ -31,7 +31,7 @@ pub(super) async fn import_people(
     let (found, mut problems) = lists::people(&rows);
     let mut people = Vec::with_capacity(found.len());
     for (row, new) in found {
-        match domain::new_person(new, new_id(), today()) {
+        match domain::new_person(new, new_id(), api.clock.today()) {
             Ok(person) if caller.sees(&person.division) => people.push((row, person)),
             Ok(_) => problems.push(RowProblem {
                 row,
@@ -92,7 +92,7 @@ pub(super) async fn import_attendance(
     caller.require(Permission::TrainingManage)?;
     let r = request.into_inner();
     let (division, topic, kind, held_on) =
-        records::session_meta(&caller, &r.session.unwrap_or_default())?;
+        records::session_meta(&caller, &r.session.unwrap_or_default(), api.clock.today())?;
     let rows = match api.sheet(r.format, r.content, lists::ATTENDANCE).await? {
         Ok(rows) => rows,
         Err(refused) => return Ok(Response::new(*refused)),
@@ -192,9 +192,10 @@ pub(super) async fn export_list(
         NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default(),
         time::china_date,
     );
-    let to = period.end.map_or_else(today, |end| {
-        time::china_date(end - Duration::microseconds(1))
-    });
+    let to = period.end.map_or_else(
+        || api.clock.today(),
+        |end| time::china_date(end - Duration::microseconds(1)),
+    );
     if r.reveal_personal {
         fazhi_platform::db::audit::read_personal(
             api.store.database(),

@@ -37,14 +37,20 @@ pub struct TrainingApi {
     store: Store,
     rules: TrainingRules,
     imports: std::sync::Arc<tokio::sync::Semaphore>,
+    clock: fazhi_platform::clock::SharedClock,
 }
 
 impl TrainingApi {
-    pub fn new(store: Store, rules: TrainingRules) -> Self {
+    pub fn new(
+        store: Store,
+        rules: TrainingRules,
+        clock: fazhi_platform::clock::SharedClock,
+    ) -> Self {
         Self {
             store,
             rules,
             imports: std::sync::Arc::new(tokio::sync::Semaphore::new(CONCURRENT_IMPORTS)),
+            clock,
         }
     }
 
@@ -133,10 +139,10 @@ impl TrainingApi {
         transition: Transition,
     ) -> Result<Response<pb::Certificate>, Status> {
         caller.require(Permission::CertificateManage)?;
-        let on = date_or_today("on", on)?;
+        let on = date_or_today("on", on, self.clock.today())?;
         let certificate = self.certificate_in_scope(caller, id).await?;
         check_version("certificate", certificate.version, version)?;
-        let on = domain::check_transition_date(&certificate, on, today())?;
+        let on = domain::check_transition_date(&certificate, on, self.clock.today())?;
         let status = domain::transition(&certificate, transition, on)?;
         let changed = self.store.set_status(&certificate, status, on).await?;
         tracing::info!(certificate = %changed.id, status = %changed.status, "certificate status changed");

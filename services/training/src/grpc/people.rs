@@ -40,7 +40,7 @@ pub(super) async fn create_person(
             legal_qualification: r.legal_qualification,
         },
         new_id(),
-        today(),
+        api.clock.today(),
     )?;
     caller.check_writes("division_code", &person.division)?;
     let records = api
@@ -98,7 +98,7 @@ pub(super) async fn leave_post(
     let caller = auth::caller(&request)?;
     caller.require(Permission::TrainingManage)?;
     let r = request.into_inner();
-    let on = date_or_today("on", r.on.as_ref())?;
+    let on = date_or_today("on", r.on.as_ref(), api.clock.today())?;
     let person = api.person_in_scope(&caller, &r.person_id).await?;
     check_version("person", person.version, r.version)?;
     let person = api.store.leave_post(&person, on).await?;
@@ -116,7 +116,11 @@ pub(super) async fn transfer_person(
     let person = api.person_in_scope(&caller, &r.person_id).await?;
     let to = DivisionCode::parse_field("division_code", &r.division_code)?;
     caller.check_writes("division_code", &to)?;
-    let on = domain::check_not_future("on", date_or_today("on", r.on.as_ref())?, today())?;
+    let on = domain::check_not_future(
+        "on",
+        date_or_today("on", r.on.as_ref(), api.clock.today())?,
+        api.clock.today(),
+    )?;
     check_version("person", person.version, r.version)?;
     domain::check_transfer(&person, &to)?;
     let person = api.store.transfer(&caller, &person, &to, on).await?;

@@ -18,7 +18,7 @@ pub(super) async fn record_training(
     let caller = auth::caller(&request)?;
     caller.require(Permission::TrainingManage)?;
     let r = request.into_inner().session.unwrap_or_default();
-    let (division, topic, kind, held_on) = session_meta(&caller, &r)?;
+    let (division, topic, kind, held_on) = session_meta(&caller, &r, api.clock.today())?;
     let mut attendance = Vec::with_capacity(r.attendance.len());
     for (i, a) in r.attendance.iter().enumerate() {
         let field = format!("attendance[{i}].hours");
@@ -142,8 +142,11 @@ pub(super) async fn record_outreach(
     let r = request.into_inner().event.unwrap_or_default();
     let division = DivisionCode::parse_field("division_code", &r.division_code)?;
     caller.check_writes("division_code", &division)?;
-    let held_on =
-        domain::check_not_future("held_on", date("held_on", r.held_on.as_ref())?, today())?;
+    let held_on = domain::check_not_future(
+        "held_on",
+        date("held_on", r.held_on.as_ref())?,
+        api.clock.today(),
+    )?;
     let event = Outreach {
         id: new_id(),
         division,
@@ -161,13 +164,13 @@ pub(super) async fn record_outreach(
 pub(super) fn session_meta(
     caller: &Caller,
     r: &pb::TrainingSession,
+    today: NaiveDate,
 ) -> Result<(DivisionCode, String, TrainingKind, NaiveDate), Error> {
     let division = DivisionCode::parse_field("division_code", &r.division_code)?;
     caller.check_writes("division_code", &division)?;
     let topic = text("topic", &r.topic, 200)?;
     let kind = training_kind("kind", r.kind)?;
-    let held_on =
-        domain::check_not_future("held_on", date("held_on", r.held_on.as_ref())?, today())?;
+    let held_on = domain::check_not_future("held_on", date("held_on", r.held_on.as_ref())?, today)?;
     Ok((division, topic, kind, held_on))
 }
 
@@ -202,8 +205,11 @@ impl TrainingApi {
         caller.check_writes("division_code", &division)?;
         let kind = exam_kind("kind", r.kind)?;
         let title = text("title", &r.title, 200)?;
-        let held_on =
-            domain::check_not_future("held_on", date("held_on", r.held_on.as_ref())?, today())?;
+        let held_on = domain::check_not_future(
+            "held_on",
+            date("held_on", r.held_on.as_ref())?,
+            self.clock.today(),
+        )?;
         let mark = |field: &str, given: Option<f64>, default: u32| -> Result<i64, Error> {
             match given {
                 Some(value) => tenths(field, value),

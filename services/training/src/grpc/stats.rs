@@ -24,9 +24,10 @@ pub(super) async fn get_stats(
     let period = time::period_from_proto(r.period.as_ref(), "period")?;
     // Dates of the period, inclusive; holders are counted on its last day.
     let from = period.start.map_or(NaiveDate::MIN, time::china_date);
-    let to = period.end.map_or_else(today, |end| {
-        time::china_date(end - Duration::microseconds(1))
-    });
+    let to = period.end.map_or_else(
+        || api.clock.today(),
+        |end| time::china_date(end - Duration::microseconds(1)),
+    );
     let required = i64::from(api.rules.hours_per_year) * 10;
     let (counts, figures) = tokio::try_join!(
         api.store.counts(Some(&scope), to),

@@ -7,7 +7,7 @@ use fazhi_platform::grpc::MAX_WARNINGS;
 use fazhi_platform::{DivisionCode, Error, time};
 use fazhi_proto::common::v1 as common;
 
-use super::{TrainingApi, today};
+use super::TrainingApi;
 
 /// Days before a certificate's last day it is warned of.
 const EXPIRY_NEAR_DAYS: u64 = 30;
@@ -21,7 +21,7 @@ impl TrainingApi {
         &self,
         scope: &DivisionCode,
     ) -> Result<common::ListWarningsResponse, Error> {
-        let today = today();
+        let today = self.clock.today();
         let limit = MAX_WARNINGS as i64 + 1;
         let expiring = self
             .store

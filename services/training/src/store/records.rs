@@ -321,6 +321,8 @@ impl Store {
 
     /// Hours (tenths) a person attended in `year`.
     /// Hours (tenths) a person attended after `from` up to `to` (inclusive).
+    /// Tenths of hours attended after `from` and up to and including `to`
+    /// (a [`crate::domain::QualificationWindow`]'s bounds).
     pub async fn hours_between(
         &self,
         person_id: &str,

@@ -21,7 +21,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use fazhi_platform::{Error, ErrorKind, time};
+use fazhi_platform::{Error, ErrorKind};
 use sha2::{Digest, Sha256};
 
 use crate::{
@@ -133,7 +133,7 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
         .unwrap_or_default();
     let hash = fingerprint(&parts.method, &parts.uri, &content_type, &bytes);
 
-    let now = time::now();
+    let now = gate.clock.now();
     let begun = gate
         .idempotency
         .begin(
@@ -203,7 +203,13 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
         .and_then(|v| v.to_str().ok());
     if let Err(err) = gate
         .idempotency
-        .complete(&scope_key, status.as_u16(), &stored, location, time::now())
+        .complete(
+            &scope_key,
+            status.as_u16(),
+            &stored,
+            location,
+            gate.clock.now(),
+        )
         .await
     {
         // The answer stands; a retry after the stale interval re-runs the

@@ -10,7 +10,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use fazhi_identity::store::NamedDivision;
-use fazhi_platform::{Code, DivisionCode, Error, ErrorKind, time};
+use fazhi_platform::{Code, DivisionCode, Error, ErrorKind};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -101,7 +101,7 @@ pub async fn annual(
             ));
         }
     };
-    let this_year = chrono::Datelike::year(&time::china_date(time::now()));
+    let this_year = chrono::Datelike::year(&state.gate.clock.today());
     if year > this_year {
         return Err(Problem::bad_field(
             "year",
