@@ -6,6 +6,49 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::{Code, Error};
 
+/// Whom an enforcement lead or case is against (当事人): a person or an
+/// organisation, named, and identified by the number of their kind when
+/// it is known. One check for a party, wherever one is given (a lead, an
+/// escalation from a complaint).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartyKind {
+    Person,
+    Organisation,
+}
+
+/// The longest party name kept.
+pub const MAX_PARTY_NAME_CHARS: usize = 100;
+
+/// A party's name and number, checked; the fields named as the caller
+/// writes them (`party_name`, `party.name`, …). An empty number stays empty.
+pub fn check_party(
+    kind: PartyKind,
+    name: (&str, &str),
+    id_number: (&str, &str),
+) -> Result<(String, String), Error> {
+    let (name_field, name) = name;
+    let name = crate::text::required(
+        name_field,
+        name,
+        MAX_PARTY_NAME_CHARS,
+        crate::text::Lines::One,
+    )?;
+    let (id_field, id) = id_number;
+    Ok((name, check_party_id(kind, id_field, id)?))
+}
+
+/// A party's number, checked for its kind (empty stays empty).
+pub fn check_party_id(kind: PartyKind, field: &str, text: &str) -> Result<String, Error> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(String::new());
+    }
+    match kind {
+        PartyKind::Person => check_id_number(field, text),
+        PartyKind::Organisation => check_credit_code(field, text),
+    }
+}
+
 /// Checks a resident ID number: 18 characters, a known province prefix, a
 /// valid birth date, and the ISO 7064 MOD 11-2 check character. Returns it
 /// in upper case.

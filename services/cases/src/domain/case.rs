@@ -123,13 +123,14 @@ fn required(field: &str) -> Error {
 
 /// The party's identifier, checked for its kind (empty stays empty).
 pub fn check_party_id(kind: PartyKind, text: &str) -> Result<String, Error> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(String::new());
-    }
+    identity::check_party_id(platform_kind(kind), "party_id_number", text)
+}
+
+/// The party's kind as the platform's one party check knows it.
+fn platform_kind(kind: PartyKind) -> identity::PartyKind {
     match kind {
-        PartyKind::Person => identity::check_id_number("party_id_number", text),
-        PartyKind::Organisation => identity::check_credit_code("party_id_number", text),
+        PartyKind::Person => identity::PartyKind::Person,
+        PartyKind::Organisation => identity::PartyKind::Organisation,
     }
 }
 
@@ -153,10 +154,15 @@ pub fn new_lead(new: NewLead, id: String, today: NaiveDate) -> Result<Case, Erro
         (_, None) => None,
     };
     let kind = new.party_kind.ok_or_else(|| required("party_kind"))?;
+    let (name, id_number) = identity::check_party(
+        platform_kind(kind),
+        ("party_name", &new.party_name),
+        ("party_id_number", &new.party_id_number),
+    )?;
     let party = Party {
         kind,
-        name: text::required("party_name", &new.party_name, 100, Lines::One)?,
-        id_number: check_party_id(kind, &new.party_id_number)?,
+        name,
+        id_number,
     };
     let facts = text::required("facts", &new.facts, 4000, Lines::Many)?;
     let act_on = new.act_on.ok_or_else(|| required("act_on"))?;

@@ -5,10 +5,7 @@
 //! state at the time.
 
 use chrono::NaiveDate;
-use fazhi_platform::{
-    Code, Error, identity,
-    text::{self, Lines},
-};
+use fazhi_platform::{Code, Error, identity};
 use serde::{Deserialize, Serialize};
 
 /// The longest facts a lead carries (the cases service's limit).
@@ -52,19 +49,24 @@ pub fn check_lead(
     today: NaiveDate,
 ) -> Result<Lead, Error> {
     let kind = party_kind.trim();
-    let id_number = match (kind, party_id_number.trim()) {
-        (_, "") => String::new(),
-        ("person", id) => identity::check_id_number("party.id_number", id)?,
-        ("organisation", id) => identity::check_credit_code("party.id_number", id)?,
-        _ => String::new(),
+    let party = match kind {
+        "person" => identity::PartyKind::Person,
+        "organisation" => identity::PartyKind::Organisation,
+        _ => {
+            return Err(Error::invalid_field(
+                "party.kind",
+                Code::UnknownCode,
+                "party.kind must be one of person, organisation",
+            ));
+        }
     };
-    if !matches!(kind, "person" | "organisation") {
-        return Err(Error::invalid_field(
-            "party.kind",
-            Code::UnknownCode,
-            "party.kind must be one of person, organisation",
-        ));
-    }
+    // The cases service's own check, so an escalation accepted here is a
+    // lead it accepts.
+    let (party_name, id_number) = identity::check_party(
+        party,
+        ("party.name", party_name),
+        ("party.id_number", party_id_number),
+    )?;
     if act_on > today {
         return Err(Error::invalid_field(
             "act_on",
@@ -74,7 +76,7 @@ pub fn check_lead(
     }
     Ok(Lead {
         party_kind: kind.to_owned(),
-        party_name: text::required("party.name", party_name, 100, Lines::One)?,
+        party_name,
         party_id_number: id_number,
         act_on,
         continuing,
