@@ -21,6 +21,7 @@ pub mod shutdown;
 pub mod telemetry;
 pub mod text;
 pub mod time;
+pub mod warning;
 
 pub use codes::Code;
 pub use division::DivisionCode;

@@ -21,17 +21,15 @@ impl CasesApi {
         let mut warnings = Vec::new();
         for (case, published) in watched.iter().take(MAX_CASES as usize) {
             for d in domain::deadlines(case, *published, &self.rules, &self.calendar, today) {
-                let level = if d.due_on < today {
-                    common::WarningLevel::Red
-                } else if d.due_on <= today + Days::new(d.near_days) {
-                    common::WarningLevel::Yellow
-                } else {
+                let Some(level) =
+                    fazhi_platform::warning::level(d.due_on, today, today + Days::new(d.near_days))
+                else {
                     continue;
                 };
                 let item = case.power_item_code.as_deref().unwrap_or("未立案");
                 warnings.push(common::Warning {
                     kind: d.kind.to_owned(),
-                    level: level as i32,
+                    level: level.to_proto(),
                     record_id: case.id.clone(),
                     division_code: case.division.as_str().to_owned(),
                     due_at: Some(time::to_timestamp(time::end_of_china_day(d.due_on))),

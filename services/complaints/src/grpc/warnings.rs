@@ -18,11 +18,9 @@ fn warning(kind: &str, c: &Complaint, due: DateTime<Utc>, now: DateTime<Utc>) ->
         complaint_category::category_by_code(&c.category).map_or(c.category.as_str(), |k| k.name);
     common::Warning {
         kind: kind.to_owned(),
-        level: if due < now {
-            common::WarningLevel::Red
-        } else {
-            common::WarningLevel::Yellow
-        } as i32,
+        // Only deadlines near or passed are asked for.
+        level: fazhi_platform::warning::level(due, now, due)
+            .map_or(common::WarningLevel::Yellow as i32, |l| l.to_proto()),
         record_id: c.id.clone(),
         division_code: c.division_code.as_str().to_owned(),
         due_at: Some(time::to_timestamp(due)),

@@ -35,11 +35,9 @@ impl TrainingApi {
             };
             warnings.push(common::Warning {
                 kind: "certificate_expiry".to_owned(),
-                level: if last < today {
-                    common::WarningLevel::Red
-                } else {
-                    common::WarningLevel::Yellow
-                } as i32,
+                // Only certificates ending by the near day are asked for.
+                level: fazhi_platform::warning::level(last, today, last)
+                    .map_or(common::WarningLevel::Yellow as i32, |l| l.to_proto()),
                 record_id: c.id,
                 division_code: c.division_code,
                 due_at: due(last),
@@ -58,7 +56,7 @@ impl TrainingApi {
             for p in short.into_iter().take(MAX_WARNINGS) {
                 warnings.push(common::Warning {
                     kind: "training_hours".to_owned(),
-                    level: common::WarningLevel::Yellow as i32,
+                    level: fazhi_platform::warning::Level::Yellow.to_proto(),
                     record_id: p.person_id,
                     division_code: p.division_code,
                     due_at: due(year_end),
