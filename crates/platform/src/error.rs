@@ -162,6 +162,26 @@ impl Error {
         Self::new(ErrorKind::InvalidArgument, code, message).with_field(field)
     }
 
+    /// ABORTED (409 `version_conflict`): the caller read `what` at `read`,
+    /// and it is at `current` now.
+    pub fn stale_version(what: &str, current: i64, read: i64) -> Self {
+        Self::new(
+            ErrorKind::Conflict,
+            crate::Code::VersionConflict,
+            format!("the {what} is at version {current}, not {read}"),
+        )
+    }
+
+    /// ABORTED (409 `version_conflict`): `what` changed between the read
+    /// and the write.
+    pub fn changed_meanwhile(what: &str) -> Self {
+        Self::new(
+            ErrorKind::Conflict,
+            crate::Code::VersionConflict,
+            format!("the {what} was changed by someone else; read it again"),
+        )
+    }
+
     pub fn not_found(what: &str) -> Self {
         Self::new(
             ErrorKind::NotFound,

@@ -1,7 +1,7 @@
 //! The township's small registers (规范性文件, 应急预案, 法律顾问, 民主法治示范村):
 //! entries by register and division, each edit at the version read.
 
-use fazhi_platform::{Code, DivisionCode, Error, ErrorKind, db, time};
+use fazhi_platform::{DivisionCode, Error, db, time};
 use sqlx::{Row, any::AnyRow};
 
 use super::Store;
@@ -189,9 +189,5 @@ impl Store {
 }
 
 fn stale() -> Error {
-    Error::new(
-        ErrorKind::Conflict,
-        Code::VersionConflict,
-        "the entry was changed or removed since it was read; read it again",
-    )
+    Error::changed_meanwhile("entry")
 }

@@ -75,11 +75,7 @@ impl CasesApi {
     async fn case_at(&self, caller: &Caller, id: &str, version: i64) -> Result<Case, Error> {
         let case = self.case_in_scope(caller, id).await?;
         if case.version != version {
-            return Err(Error::new(
-                fazhi_platform::ErrorKind::Conflict,
-                fazhi_platform::Code::VersionConflict,
-                format!("the case is at version {}, not {version}", case.version),
-            ));
+            return Err(Error::stale_version("case", case.version, version));
         }
         Ok(case)
     }

@@ -1,7 +1,7 @@
 //! Cases and their hash-chained history.
 
 use fazhi_platform::category::EnforcementCategory;
-use fazhi_platform::{Code, DivisionCode, Error, ErrorKind, db, time};
+use fazhi_platform::{DivisionCode, Error, db, time};
 use sqlx::{Any, Row, Transaction, any::AnyRow};
 use tracing::Instrument;
 
@@ -141,11 +141,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
-            return Err(Error::new(
-                ErrorKind::Conflict,
-                Code::VersionConflict,
-                "the case was changed by someone else; read it again",
-            ));
+            return Err(Error::changed_meanwhile("case"));
         }
         append(&mut tx, &self.history_key, after, before.status, step, now).await?;
         tx.commit().await?;

@@ -196,15 +196,7 @@ pub(super) async fn advance(
         }
     };
     if complaint.version != r.version {
-        return Err(Error::new(
-            ErrorKind::Conflict,
-            Code::VersionConflict,
-            format!(
-                "the complaint is at version {}, not {}",
-                complaint.version, r.version
-            ),
-        )
-        .into());
+        return Err(Error::stale_version("complaint", complaint.version, r.version).into());
     }
     // The desk's steps are never the handling unit's alone: a village that
     // replied does not record its own follow-up, close, hand off or escalate.

@@ -102,7 +102,7 @@ impl Store {
             .await?
             .rows_affected();
             if changed == 0 {
-                return Err(super::workflow::stale(before));
+                return Err(super::workflow::stale());
             }
             super::workflow::append_event(
                 &mut tx,

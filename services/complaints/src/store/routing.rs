@@ -1,7 +1,7 @@
 //! Routing lists: every version kept; the latest of the nearest division
 //! holding one routes a request.
 
-use fazhi_platform::{Code, DivisionCode, Error, ErrorKind, time};
+use fazhi_platform::{DivisionCode, Error, time};
 use sqlx::{Row, any::AnyRow};
 
 use super::Store;
@@ -82,11 +82,7 @@ impl Store {
         };
         if !written {
             let current = self.routing_list(division).await?.map_or(0, |l| l.version);
-            return Err(Error::new(
-                ErrorKind::Conflict,
-                Code::VersionConflict,
-                format!("the routing list is at version {current}, not {expected}"),
-            ));
+            return Err(Error::stale_version("routing list", current, expected));
         }
         let current = expected;
         Ok(RoutingList {

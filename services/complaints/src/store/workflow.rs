@@ -2,7 +2,7 @@
 //! written together or not at all; the timeline read back.
 
 use chrono::{DateTime, Utc};
-use fazhi_platform::{Code, Error, ErrorKind, time};
+use fazhi_platform::{Error, time};
 use sqlx::Row;
 use tracing::Instrument;
 
@@ -64,7 +64,7 @@ impl Store {
             .await?
             .rows_affected();
             if changed == 0 {
-                return Err(stale(before));
+                return Err(stale());
             }
             append_event(&mut tx, before, after, step).await?;
             bumps.write(&mut tx).await?;
@@ -143,13 +143,6 @@ pub(super) async fn append_event(
 }
 
 /// The complaint was changed by somebody else since `before` was read.
-pub(super) fn stale(before: &Complaint) -> Error {
-    Error::new(
-        ErrorKind::Conflict,
-        Code::VersionConflict,
-        format!(
-            "the complaint changed since version {}; read it again",
-            before.version
-        ),
-    )
+pub(super) fn stale() -> Error {
+    Error::changed_meanwhile("complaint")
 }

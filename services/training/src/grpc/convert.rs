@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use fazhi_platform::category::EnforcementCategory;
-use fazhi_platform::{Code, Error, ErrorKind, privacy, time};
+use fazhi_platform::{Code, Error, privacy, time};
 use fazhi_proto::{
     common::v1::{self as common, Date},
     training::v1 as pb,
@@ -21,11 +21,7 @@ pub(super) fn check_version(what: &str, current: i64, read: i64) -> Result<(), E
     if current == read {
         return Ok(());
     }
-    Err(Error::new(
-        ErrorKind::Conflict,
-        Code::VersionConflict,
-        format!("the {what} is at version {current}, not {read}"),
-    ))
+    Err(Error::stale_version(what, current, read))
 }
 
 /// A day from the contract, checked (`time::date_from_proto`): a real

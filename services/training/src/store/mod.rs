@@ -1,12 +1,11 @@
 //! Storage of people, training, exams, certificates and outreach.
 //! Dates are ISO text (`YYYY-MM-DD`), hours and scores tenths.
 
-use fazhi_platform::Code;
 use std::path::Path;
 
 use chrono::NaiveDate;
 use fazhi_platform::{
-    Error, ErrorKind,
+    Error,
     db::{self, Database, EmbeddedMigration},
 };
 
@@ -103,11 +102,7 @@ pub(super) fn corrupt(what: &str, value: &str) -> Error {
 }
 
 pub(super) fn conflict(what: &str) -> Error {
-    Error::new(
-        ErrorKind::Conflict,
-        Code::VersionConflict,
-        format!("the {what} was changed by someone else; read it again"),
-    )
+    Error::changed_meanwhile(what)
 }
 
 impl Store {
