@@ -143,6 +143,9 @@ pub struct Error {
     pub field: Option<String>,
 }
 
+/// The longest id any record has (a UUID is 36 bytes; a code fewer).
+pub const MAX_ID_LEN: usize = 64;
+
 impl Error {
     pub fn new(kind: ErrorKind, code: crate::Code, message: impl Into<String>) -> Self {
         Self {
@@ -180,6 +183,17 @@ impl Error {
             crate::Code::VersionConflict,
             format!("the {what} was changed by someone else; read it again"),
         )
+    }
+
+    /// `id`, when it could name a record: one of at most [`MAX_ID_LEN`]
+    /// bytes. Anything else names none, and answers as a missing `what`
+    /// would, before any lookup is spent on it.
+    pub fn lookup_id<'a>(what: &str, id: &'a str) -> Result<&'a str, Self> {
+        if id.is_empty() || id.len() > MAX_ID_LEN {
+            Err(Self::not_found(what))
+        } else {
+            Ok(id)
+        }
     }
 
     pub fn not_found(what: &str) -> Self {

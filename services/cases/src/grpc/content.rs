@@ -26,9 +26,7 @@ async fn record_in_scope(
     record_id: &str,
 ) -> Result<(Case, Record), Error> {
     let case = api.case_in_scope(caller, case_id).await?;
-    if record_id.is_empty() || record_id.len() > MAX_ID_LEN {
-        return Err(Error::not_found("record"));
-    }
+    let record_id = Error::lookup_id("record", record_id)?;
     let record = api
         .store
         .record(&case.id, record_id)

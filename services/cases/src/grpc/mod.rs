@@ -36,8 +36,7 @@ use crate::{
     store::Store,
 };
 
-/// Longest id worth looking up.
-const MAX_ID_LEN: usize = 64;
+use fazhi_platform::error::MAX_ID_LEN;
 
 pub struct CasesApi {
     store: Store,
@@ -82,9 +81,7 @@ impl CasesApi {
 
     /// The case, if it exists within the caller's divisions (NOT_FOUND otherwise).
     async fn case_in_scope(&self, caller: &Caller, id: &str) -> Result<Case, Error> {
-        if id.is_empty() || id.len() > MAX_ID_LEN {
-            return Err(Error::not_found("case"));
-        }
+        let id = Error::lookup_id("case", id)?;
         self.store
             .case(id)
             .await?

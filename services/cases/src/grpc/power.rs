@@ -79,9 +79,7 @@ pub(super) async fn get_power_item(
     let caller = auth::caller(&request)?;
     caller.require(Permission::CaseRead)?;
     let id = request.into_inner().id;
-    if id.is_empty() || id.len() > MAX_ID_LEN {
-        return Err(Error::not_found("power item").into());
-    }
+    Error::lookup_id("power item", &id)?;
     let item = api
         .store
         .power_item(&id)

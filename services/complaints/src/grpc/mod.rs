@@ -26,9 +26,6 @@ use crate::{
     store::{Cursor, Filter, Store},
 };
 
-/// Longest id worth looking up; ours are 36-character UUIDs.
-const MAX_ID_LEN: usize = 64;
-
 pub struct ComplaintsApi {
     store: Store,
     calendar: Arc<Calendar>,
@@ -104,9 +101,7 @@ impl ComplaintService for ComplaintsApi {
         } else {
             Personal::Masked
         };
-        if r.id.is_empty() || r.id.len() > MAX_ID_LEN {
-            return Err(Error::not_found("complaint").into());
-        }
+        Error::lookup_id("complaint", &r.id)?;
         // Outside the caller's scope is the same answer as not there at all.
         match self.store.get(&r.id).await? {
             Some(complaint) if workflow::visible(&caller, &complaint) => {

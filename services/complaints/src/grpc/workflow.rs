@@ -10,7 +10,7 @@ use fazhi_proto::complaints::v1::{self as pb, advance_complaint_request::Step as
 use serde_json::json;
 use tonic::{Request, Response, Status};
 
-use super::{ComplaintsApi, MAX_ID_LEN, Personal, status_to_proto, to_proto};
+use super::{ComplaintsApi, Personal, status_to_proto, to_proto};
 use crate::domain::{self, Complaint, HandOff, ReturnReason, Satisfaction, Step};
 use crate::relay::Escalation;
 use crate::store::outbox::{ESCALATION, Message};
@@ -365,9 +365,7 @@ impl ComplaintsApi {
         caller: &Caller,
         id: &str,
     ) -> Result<Complaint, Error> {
-        if id.is_empty() || id.len() > MAX_ID_LEN {
-            return Err(Error::not_found("complaint"));
-        }
+        let id = Error::lookup_id("complaint", id)?;
         self.store
             .get(id)
             .await?

@@ -25,8 +25,6 @@ use crate::{
     store::Store,
 };
 
-/// Longest id worth looking up.
-const MAX_ID_LEN: usize = 64;
 /// Most attendees or results in one call.
 const MAX_ROWS: usize = 20_000;
 
@@ -56,9 +54,7 @@ impl TrainingApi {
 
     /// The person, if it exists within the caller's divisions (NOT_FOUND otherwise).
     async fn person_in_scope(&self, caller: &Caller, id: &str) -> Result<Person, Error> {
-        if id.is_empty() || id.len() > MAX_ID_LEN {
-            return Err(Error::not_found("person"));
-        }
+        let id = Error::lookup_id("person", id)?;
         self.store
             .person(id)
             .await?
@@ -84,9 +80,7 @@ impl TrainingApi {
     }
 
     async fn certificate_in_scope(&self, caller: &Caller, id: &str) -> Result<Certificate, Error> {
-        if id.is_empty() || id.len() > MAX_ID_LEN {
-            return Err(Error::not_found("certificate"));
-        }
+        let id = Error::lookup_id("certificate", id)?;
         let certificate = self
             .store
             .certificate(id)
