@@ -7,16 +7,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-use fazhi_e2e::{Backend, backends, complaint_body, fazhi_binary, free_port};
+use fazhi_e2e::{Backend, backends, complaint_body, fazhi_binary, read_listening};
 use reqwest::StatusCode;
 use tokio::process::{Child, Command};
-
-struct Ports {
-    rest: u16,
-    cases: u16,
-    complaints: u16,
-    training: u16,
-}
 
 const ADMIN_PASSWORD: &str = "crash test administrator";
 
@@ -33,24 +26,21 @@ async fn login(client: &reqwest::Client, base: &str) -> String {
     body["access_token"].as_str().unwrap().to_owned()
 }
 
-fn spawn(data_dir: &Path, ports: &Ports, database_urls: &[(&str, String)]) -> Child {
+/// Starts `fazhi serve` on port 0 everywhere; its REST base URL, read
+/// from the line it prints once ready.
+async fn spawn(data_dir: &Path, database_urls: &[(&str, String)]) -> (Child, String) {
     let mut command = Command::new(fazhi_binary());
     command
         .args(["serve", "--data-dir"])
         .arg(data_dir)
-        .env("FAZHI_GATEWAY__LISTEN", format!("127.0.0.1:{}", ports.rest))
-        .env("FAZHI_CASES__LISTEN", format!("127.0.0.1:{}", ports.cases))
-        .env(
-            "FAZHI_COMPLAINTS__LISTEN",
-            format!("127.0.0.1:{}", ports.complaints),
-        )
-        .env(
-            "FAZHI_TRAINING__LISTEN",
-            format!("127.0.0.1:{}", ports.training),
-        )
+        .env("FAZHI_GATEWAY__LISTEN", "127.0.0.1:0")
+        .env("FAZHI_CASES__LISTEN", "127.0.0.1:0")
+        .env("FAZHI_COMPLAINTS__LISTEN", "127.0.0.1:0")
+        .env("FAZHI_TRAINING__LISTEN", "127.0.0.1:0")
+        .env("FAZHI_METRICS__LISTEN", "127.0.0.1:0")
         .env("FAZHI_LOG__FILTER", "warn")
         .env("FAZHI_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .kill_on_drop(true);
     for (service, url) in database_urls {
@@ -59,7 +49,9 @@ fn spawn(data_dir: &Path, ports: &Ports, database_urls: &[(&str, String)]) -> Ch
             url,
         );
     }
-    command.spawn().expect("the fazhi binary starts")
+    let mut child = command.spawn().expect("fazhi starts");
+    let (listening, _) = read_listening(&mut child, Duration::from_secs(60)).await;
+    (child, listening.base())
 }
 
 async fn wait_ready(client: &reqwest::Client, base: &str) {
@@ -93,20 +85,13 @@ async fn every_acknowledged_complaint_survives_sigkill() {
                 databases.push(db);
             }
         }
-        let ports = Ports {
-            rest: free_port(),
-            cases: free_port(),
-            complaints: free_port(),
-            training: free_port(),
-        };
-        let base = format!("http://127.0.0.1:{}", ports.rest);
         fazhi_gateway::install_tls_provider();
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .build()
             .unwrap();
 
-        let mut server = spawn(data.data_dir(), &ports, &urls);
+        let (mut server, base) = spawn(data.data_dir(), &urls).await;
         wait_ready(&client, &base).await;
         let token = login(&client, &base).await;
 
@@ -140,7 +125,7 @@ async fn every_acknowledged_complaint_survives_sigkill() {
         server.start_kill().expect("SIGKILL is delivered");
         server.wait().await.unwrap();
 
-        let mut restarted = spawn(data.data_dir(), &ports, &urls);
+        let (mut restarted, base) = spawn(data.data_dir(), &urls).await;
         wait_ready(&client, &base).await;
         let mut missing = 0;
         for id in &acknowledged {

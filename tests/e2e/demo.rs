@@ -6,36 +6,24 @@
 use std::{process::Stdio, time::Duration};
 
 use chrono::Datelike;
-use fazhi_e2e::{fazhi_binary, free_port};
+use fazhi_e2e::{Listening, fazhi_binary, read_listening};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::browser::{Browser, chromium};
 
-struct Ports {
-    rest: u16,
-    cases: u16,
-    complaints: u16,
-    training: u16,
-}
-
-/// Starts `fazhi serve --demo` and returns it with what it printed up to
-/// "fazhi is ready" or the demo accounts, whichever it prints.
-async fn start(data: &std::path::Path, ports: &Ports) -> (tokio::process::Child, Vec<String>) {
+/// Starts `fazhi serve --demo` on port 0 everywhere and returns it with
+/// where it listens and what it printed before (the demo's accounts, or
+/// that it was not loaded again).
+async fn start(data: &std::path::Path) -> (tokio::process::Child, Listening, Vec<String>) {
     let mut child = tokio::process::Command::new(fazhi_binary())
         .args(["serve", "--demo", "--data-dir"])
         .arg(data)
-        .env("FAZHI_GATEWAY__LISTEN", format!("127.0.0.1:{}", ports.rest))
-        .env("FAZHI_CASES__LISTEN", format!("127.0.0.1:{}", ports.cases))
-        .env(
-            "FAZHI_COMPLAINTS__LISTEN",
-            format!("127.0.0.1:{}", ports.complaints),
-        )
-        .env(
-            "FAZHI_TRAINING__LISTEN",
-            format!("127.0.0.1:{}", ports.training),
-        )
+        .env("FAZHI_GATEWAY__LISTEN", "127.0.0.1:0")
+        .env("FAZHI_CASES__LISTEN", "127.0.0.1:0")
+        .env("FAZHI_COMPLAINTS__LISTEN", "127.0.0.1:0")
+        .env("FAZHI_TRAINING__LISTEN", "127.0.0.1:0")
+        .env("FAZHI_METRICS__LISTEN", "127.0.0.1:0")
         .env("FAZHI_LOG__FILTER", "warn")
         .env("FAZHI_GATEWAY__OVERSIGHT_METRICS_SECS", "1")
         .stdout(Stdio::piped())
@@ -43,18 +31,8 @@ async fn start(data: &std::path::Path, ports: &Ports) -> (tokio::process::Child,
         .kill_on_drop(true)
         .spawn()
         .expect("fazhi starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut printed = Vec::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(300);
-    while let Ok(Ok(Some(line))) = tokio::time::timeout_at(deadline, lines.next_line()).await {
-        let done = line.contains("demo.laocheng") || line.contains("not loaded again");
-        printed.push(line);
-        if done {
-            break;
-        }
-    }
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    (child, printed)
+    let (listening, printed) = read_listening(&mut child, Duration::from_secs(300)).await;
+    (child, listening, printed)
 }
 
 fn password(printed: &[String], username: &str) -> String {
@@ -153,16 +131,10 @@ async fn check_exposition(exposition: &str) {
 #[tokio::test]
 async fn a_new_data_directory_serves_a_living_demo_county() {
     let data = tempfile::tempdir().unwrap();
-    let ports = Ports {
-        rest: free_port(),
-        cases: free_port(),
-        complaints: free_port(),
-        training: free_port(),
-    };
-    let base = format!("http://127.0.0.1:{}", ports.rest);
     fazhi_gateway::install_tls_provider();
     let client = reqwest::Client::new();
-    let (mut server, printed) = start(data.path(), &ports).await;
+    let (mut server, listening, printed) = start(data.path()).await;
+    let base = listening.base();
     let loaded = printed
         .iter()
         .find(|l| l.starts_with("demo county loaded"))
@@ -172,9 +144,9 @@ async fn a_new_data_directory_serves_a_living_demo_county() {
     // The container health checks: the gateway's readiness and each service's gRPC health.
     for target in [
         format!("{base}/readyz"),
-        format!("grpc://127.0.0.1:{}", ports.cases),
-        format!("grpc://127.0.0.1:{}", ports.complaints),
-        format!("grpc://127.0.0.1:{}", ports.training),
+        format!("grpc://{}", listening.cases.expect("cases runs")),
+        format!("grpc://{}", listening.complaints.expect("complaints runs")),
+        format!("grpc://{}", listening.training.expect("training runs")),
     ] {
         let probed = tokio::process::Command::new(fazhi_binary())
             .args(["probe", &target])
@@ -348,11 +320,12 @@ async fn a_new_data_directory_serves_a_living_demo_county() {
     // A second start with --demo leaves the data as it is.
     server.start_kill().unwrap();
     server.wait().await.unwrap();
-    let (_again, printed) = start(data.path(), &ports).await;
+    let (_again, listening, printed) = start(data.path()).await;
     assert!(
         printed.iter().any(|l| l.contains("not loaded again")),
         "{printed:?}"
     );
+    let base = listening.base();
     ready(&client, &base).await;
     let again: Value = get_json(&client, &base, &county, &summary_path).await;
     assert_eq!(

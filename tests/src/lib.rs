@@ -255,6 +255,68 @@ pub fn fazhi_binary() -> PathBuf {
 }
 
 /// A loopback port nothing listens on right now.
+/// The addresses a `fazhi serve` started on port 0 bound, read from the
+/// `listening …` line it prints on stdout once ready.
+#[derive(Debug, Clone, Default)]
+pub struct Listening {
+    pub rest: Option<SocketAddr>,
+    pub cases: Option<SocketAddr>,
+    pub complaints: Option<SocketAddr>,
+    pub training: Option<SocketAddr>,
+}
+
+impl Listening {
+    /// The line's addresses, when `line` is the `listening …` line.
+    pub fn parse(line: &str) -> Option<Listening> {
+        let rest = line.strip_prefix("listening")?;
+        let mut found = Listening::default();
+        for part in rest.split_whitespace() {
+            let (name, addr) = part.split_once('=')?;
+            let addr: SocketAddr = addr.parse().ok()?;
+            match name {
+                "rest" => found.rest = Some(addr),
+                "cases" => found.cases = Some(addr),
+                "complaints" => found.complaints = Some(addr),
+                "training" => found.training = Some(addr),
+                _ => {}
+            }
+        }
+        Some(found)
+    }
+
+    /// The REST base URL.
+    pub fn base(&self) -> String {
+        format!("http://{}", self.rest.expect("the gateway runs"))
+    }
+}
+
+/// Reads `child`'s stdout up to its `listening …` line (within `within`),
+/// keeping every line before it; the rest of its output is drained.
+pub async fn read_listening(
+    child: &mut tokio::process::Child,
+    within: Duration,
+) -> (Listening, Vec<String>) {
+    use tokio::io::AsyncBufReadExt;
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let mut printed = Vec::new();
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::time::timeout_at(deadline, lines.next_line()).await {
+            Ok(Ok(Some(line))) => {
+                if let Some(listening) = Listening::parse(&line) {
+                    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+                    return (listening, printed);
+                }
+                printed.push(line);
+            }
+            other => {
+                panic!("fazhi did not say where it listens ({other:?}); it printed {printed:?}")
+            }
+        }
+    }
+}
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())

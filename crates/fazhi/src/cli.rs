@@ -447,6 +447,8 @@ async fn serve(settings: Settings, role: Role, demo: bool) -> anyhow::Result<()>
     if let Some(addr) = running.gateway {
         tracing::info!(%addr, data_dir = %settings.data_dir.display(), "fazhi is ready: REST on http://{addr}");
     }
+    // What was bound, for whoever started this process with port 0.
+    println!("{}", running.listening());
     let deadline = settings.shutdown.deadline();
     let overdue = async move {
         shutdown.cancelled().await;

@@ -45,6 +45,25 @@ pub struct Running {
 }
 
 impl Running {
+    /// One line naming every address bound, printed once ready:
+    /// `listening rest=127.0.0.1:8080 cases=127.0.0.1:50051 …` (what runs
+    /// here only), so a process started on port 0 tells where it is.
+    pub fn listening(&self) -> String {
+        let mut line = String::from("listening");
+        for (name, addr) in [
+            ("rest", self.gateway),
+            ("cases", self.cases),
+            ("complaints", self.complaints),
+            ("training", self.training),
+            ("metrics", self.metrics),
+        ] {
+            if let Some(addr) = addr {
+                line.push_str(&format!(" {name}={addr}"));
+            }
+        }
+        line
+    }
+
     /// Waits until every server has stopped (after `shutdown`, or when one fails,
     /// which stops the others).
     pub async fn wait(mut self) -> anyhow::Result<()> {
