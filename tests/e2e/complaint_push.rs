@@ -187,35 +187,39 @@ async fn a_push_creates_each_ticket_once_and_reports_every_item() {
 
 #[tokio::test]
 async fn an_overdue_ticket_is_reminded_of_once_a_day_without_a_new_version() {
-    let sandbox = Sandbox::start_with(fazhi_e2e::Backend::Sqlite, |s| {
-        s.rules.complaints.overdue_sweep_secs = 1;
-    })
+    // The sweep runs when the test says, on a clock the test turns.
+    let clock = fazhi_platform::clock::ManualClock::new(fazhi_platform::time::now());
+    let sandbox = Sandbox::start_with_clock(
+        fazhi_e2e::Backend::Sqlite,
+        |s| s.rules.complaints.overdue_sweep_secs = 24 * 3600,
+        clock.clone(),
+    )
     .await;
+    let relay = sandbox.complaints_relay();
     let platform = sandbox.account("county.12345", &["staff"], COUNTY).await;
     let (_, answer) = push(&sandbox, &platform, vec![ticket("R-1", "违法建房无人处理")]).await;
     let id = answer["results"][0]["id"].as_str().unwrap().to_owned();
-    let mut kinds = Vec::new();
-    for _ in 0..50 {
-        let timeline: Value = sandbox
-            .get_as(&platform, &format!("/api/v1/complaints/{id}/timeline"))
-            .await
-            .json()
-            .await
-            .unwrap();
-        kinds = timeline["events"]
+    let kinds = |timeline: &Value| -> Vec<String> {
+        timeline["events"]
             .as_array()
             .unwrap()
             .iter()
             .map(|e| e["kind"].as_str().unwrap().to_owned())
-            .collect();
-        if !kinds.is_empty() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-    assert_eq!(kinds, vec!["reminded"]);
+            .collect()
+    };
+    let timeline_path = format!("/api/v1/complaints/{id}/timeline");
+
+    assert_eq!(relay.sweep().await.unwrap(), 1);
+    let timeline: Value = sandbox
+        .get_as(&platform, &timeline_path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kinds(&timeline), vec!["reminded"]);
     // Later sweeps within the day leave it be; its version is untouched.
-    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    clock.advance(chrono::Duration::hours(23));
+    assert_eq!(relay.sweep().await.unwrap(), 0);
     let now: Value = sandbox
         .get_as(&platform, &format!("/api/v1/complaints/{id}"))
         .await
@@ -225,11 +229,21 @@ async fn an_overdue_ticket_is_reminded_of_once_a_day_without_a_new_version() {
     assert_eq!(now["version"], 1);
     assert!(now["handling"]["reminded_at"].is_string(), "{now}");
     let timeline: Value = sandbox
-        .get_as(&platform, &format!("/api/v1/complaints/{id}/timeline"))
+        .get_as(&platform, &timeline_path)
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(timeline["events"].as_array().unwrap().len(), 1);
+    // A day after the first reminder, it is reminded of again.
+    clock.advance(chrono::Duration::hours(2));
+    assert_eq!(relay.sweep().await.unwrap(), 1);
+    let timeline: Value = sandbox
+        .get_as(&platform, &timeline_path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kinds(&timeline), vec!["reminded", "reminded"]);
     sandbox.stop().await;
 }

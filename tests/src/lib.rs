@@ -143,6 +143,15 @@ impl Sandbox {
             .expect("the gateway runs")
     }
 
+    /// The complaints service's relay: its overdue sweep, run when the test
+    /// chooses.
+    pub fn complaints_relay(&self) -> fazhi_complaints::relay::Relay {
+        self.running
+            .as_ref()
+            .and_then(|r| r.complaints_relay.clone())
+            .expect("the complaints service runs")
+    }
+
     /// Creates an account and returns an access token for it.
     pub async fn account(&self, username: &str, roles: &[&str], division: &str) -> String {
         account_token(&self.gate(), username, roles, division).await

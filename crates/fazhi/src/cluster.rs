@@ -40,6 +40,9 @@ pub struct Running {
     pub metrics: Option<SocketAddr>,
     /// The gateway's identity store and authenticator, when it runs here.
     pub gate: Option<Arc<fazhi_gateway::Gate>>,
+    /// The complaints service's outbox relay and overdue sweep, when it
+    /// runs here (a test sweeps at the moment it chooses).
+    pub complaints_relay: Option<fazhi_complaints::relay::Relay>,
     tasks: JoinSet<anyhow::Result<()>>,
     shutdown: CancellationToken,
 }
@@ -116,6 +119,7 @@ pub async fn start_with_clock(
         training: None,
         metrics: None,
         gate: None,
+        complaints_relay: None,
         tasks: JoinSet::new(),
         shutdown: shutdown.clone(),
     };
@@ -147,6 +151,7 @@ pub async fn start_with_clock(
             clock.clone(),
         )
         .await?;
+        running.complaints_relay = Some(relay.clone());
         tasks.spawn(relay.run(shutdown.clone()));
         tasks.spawn(service.run(
             listener,
