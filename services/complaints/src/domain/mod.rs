@@ -5,6 +5,7 @@ mod category;
 mod coded;
 mod duplicates;
 mod escalation;
+pub mod figures;
 mod intake;
 mod phone;
 pub mod routing;

@@ -7,6 +7,7 @@ use chrono::Duration;
 use fazhi_platform::{Error, db, time};
 use fazhi_proto::complaints::v1 as pb;
 
+use crate::domain::figures::Totals;
 use crate::store::{Filter, Store};
 
 /// The first day figures are kept for; earlier periods start here.
@@ -51,41 +52,54 @@ pub(super) async fn stats(
             .filter(|c| c.count != 0)
             .collect()
     };
-    let rate = |part: i64, whole: i64| (whole > 0).then(|| part as f64 / whole as f64);
     let visited = n("visited");
-    Ok(pb::ComplaintStats {
+    let totals = Totals {
         received: n("received"),
-        urgent: n("urgent"),
-        by_channel: by("channel:"),
-        by_category: by("category:"),
-        by_type: by("type:"),
         dispatched: n("dispatched"),
         accepted_on_time: n("accepted_on_time"),
-        accepted: n("accepted"),
-        returned: n("returned"),
         due,
         replied_on_time,
-        overdue: (due - replied_on_time).max(0),
         replied: n("replied"),
         visited,
         resolved: n("resolved"),
         satisfied: n("satisfied"),
         basically_satisfied: n("basically_satisfied"),
+        duplicates: n("duplicates"),
+    };
+    let rates = totals.rates();
+    Ok(pb::ComplaintStats {
+        received: totals.received,
+        urgent: n("urgent"),
+        by_channel: by("channel:"),
+        by_category: by("category:"),
+        by_type: by("type:"),
+        dispatched: totals.dispatched,
+        accepted_on_time: totals.accepted_on_time,
+        accepted: n("accepted"),
+        returned: n("returned"),
+        due,
+        replied_on_time,
+        overdue: totals.overdue(),
+        replied: totals.replied,
+        visited,
+        resolved: totals.resolved,
+        satisfied: totals.satisfied,
+        basically_satisfied: totals.basically_satisfied,
         unsatisfied: n("unsatisfied"),
         closed: n("closed"),
         reopened: n("reopened"),
-        duplicates: n("duplicates"),
+        duplicates: totals.duplicates,
         handed_off: n("handed_off"),
         extensions_requested: n("extension_requested"),
         extended: n("extended"),
         supervised: n("supervised"),
         reminders: n("reminders"),
         escalated: n("escalated"),
-        response_rate: rate(n("accepted_on_time"), n("dispatched")),
-        on_time_rate: rate(replied_on_time, due),
-        resolution_rate: rate(n("resolved"), visited),
-        satisfaction_rate: rate(n("satisfied") + n("basically_satisfied"), visited),
-        follow_up_rate: rate(visited, n("replied")),
-        repeat_rate: rate(n("duplicates"), n("received")),
+        response_rate: rates.response,
+        on_time_rate: rates.on_time,
+        resolution_rate: rates.resolution,
+        satisfaction_rate: rates.satisfaction,
+        follow_up_rate: rates.follow_up,
+        repeat_rate: rates.repeat,
     })
 }

@@ -1,127 +1,47 @@
 //! Running totals per division, China calendar day and figure, kept in the
 //! same transaction as the intake or step they count — so a period's
-//! figures are a sum over its days, never a scan of its complaints.
-//!
-//! Each figure is counted on the day that puts it in its cohort: a dispatch
-//! and its timely signing on the dispatch day (响应率), a reply on time on
-//! the day the reply was due (按时办结率), a follow-up and its outcome on the
-//! follow-up day (解决率, 满意率), a duplicate on the day the repeat came in.
+//! figures are a sum over its days, never a scan of its complaints. Which
+//! step counts toward which figure, on which day, is the domain's
+//! (`domain::figures`).
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use fazhi_platform::{Error, time};
+use fazhi_platform::Error;
 use sqlx::{AnyConnection, Row};
 
 use super::Store;
-use crate::domain::{Complaint, Satisfaction, Step};
+use crate::domain::figures::{self, Count};
+use crate::domain::{Complaint, Step};
 
 /// (division, day, figure) → amount to add.
 #[derive(Debug, Default)]
 pub struct Bumps(BTreeMap<(String, NaiveDate, String), i64>);
 
 impl Bumps {
-    fn add(&mut self, c: &Complaint, at: DateTime<Utc>, figure: impl Into<String>, n: i64) {
-        *self
-            .0
-            .entry((
-                c.division_code.as_str().to_owned(),
-                time::china_date(at),
-                figure.into(),
-            ))
-            .or_default() += n;
+    fn take(&mut self, counts: Vec<Count>, sign: i64) {
+        for c in counts {
+            *self
+                .0
+                .entry((c.division.as_str().to_owned(), c.day, c.figure.key()))
+                .or_default() += sign * c.n;
+        }
     }
 
-    /// What a new complaint adds: received, and by channel, type and category;
-    /// urgent; one reply due on its due day.
+    /// What a new complaint adds ([`figures::on_intake`]).
     pub fn received(&mut self, c: &Complaint) {
-        let at = c.received_at;
-        self.add(c, at, "received", 1);
-        self.add(c, at, format!("channel:{}", c.channel.code()), 1);
-        self.add(c, at, format!("type:{}", c.request_type.code()), 1);
-        self.add(c, at, format!("category:{}", c.category), 1);
-        if c.urgent {
-            self.add(c, at, "urgent", 1);
-        }
-        self.add(c, c.reply_due, "due", 1);
+        self.take(figures::on_intake(c), 1);
     }
 
     /// Takes back what [`Bumps::received`] added for `c` (a pushed ticket
     /// replaced by its update).
     pub fn withdrawn(&mut self, c: &Complaint) {
-        let mut undo = Bumps::default();
-        undo.received(c);
-        for (key, n) in undo.0 {
-            *self.0.entry(key).or_default() -= n;
-        }
+        self.take(figures::on_intake(c), -1);
     }
 
-    /// What a workflow step adds, from the complaint before and after it.
+    /// What a workflow step adds ([`figures::on_step`]).
     pub fn step(&mut self, before: &Complaint, after: &Complaint, step: &Step, at: DateTime<Utc>) {
-        let h = &after.handling;
-        match step {
-            Step::Dispatch { .. } => self.add(after, at, "dispatched", 1),
-            Step::Accept => {
-                self.add(after, at, "accepted", 1);
-                let dispatched = h.dispatched_at.unwrap_or(at);
-                if h.accept_due.is_none_or(|due| at <= due) {
-                    self.add(after, dispatched, "accepted_on_time", 1);
-                }
-            }
-            Step::Return { .. } => self.add(after, at, "returned", 1),
-            Step::RequestExtension { .. } => self.add(after, at, "extension_requested", 1),
-            Step::DecideExtension { approved } => {
-                if *approved {
-                    self.add(after, at, "extended", 1);
-                    self.add(before, before.reply_due, "due", -1);
-                    self.add(after, after.reply_due, "due", 1);
-                }
-            }
-            Step::Reply { .. } => {
-                self.add(after, at, "replied", 1);
-                // 按时办结: the first reply, by the due day, counted on that day.
-                if before.handling.replied_at.is_none() && at <= after.reply_due {
-                    self.add(after, after.reply_due, "replied_on_time", 1);
-                }
-            }
-            Step::FollowUp {
-                resolved,
-                satisfaction,
-            } => {
-                self.add(after, at, "visited", 1);
-                if *resolved {
-                    self.add(after, at, "resolved", 1);
-                }
-                let figure = match satisfaction {
-                    Satisfaction::Satisfied => "satisfied",
-                    Satisfaction::BasicallySatisfied => "basically_satisfied",
-                    Satisfaction::Unsatisfied => "unsatisfied",
-                };
-                self.add(after, at, figure, 1);
-            }
-            Step::Close => self.add(after, at, "closed", 1),
-            Step::Reopen => self.add(after, at, "reopened", 1),
-            Step::MarkDuplicate { .. } => {
-                self.add(after, after.received_at, "duplicates", 1);
-                // A merged request owes no reply of its own.
-                if before.handling.replied_at.is_none() {
-                    self.add(before, before.reply_due, "due", -1);
-                }
-            }
-            Step::HandOff { .. } => {
-                self.add(after, at, "handed_off", 1);
-                self.add(before, before.reply_due, "due", -1);
-            }
-            Step::Supervise => {
-                let figure = if before.handling.supervised {
-                    "reminders"
-                } else {
-                    "supervised"
-                };
-                self.add(after, at, figure, 1);
-            }
-            Step::Escalate { .. } => self.add(after, at, "escalated", 1),
-        }
+        self.take(figures::on_step(before, after, step, at), 1);
     }
 
     /// Adds these amounts to the running totals on `conn` (inside the
