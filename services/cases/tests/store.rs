@@ -210,3 +210,67 @@ async fn a_history_from_before_the_key_is_sealed_and_still_checked() {
         assert!(domain::verify(&changed, &key, Some(&seal), "filed").is_err());
     }
 }
+
+/// A lead escalated from a complaint is recorded once, whatever the
+/// retries; a step written against a version someone else moved is refused
+/// and leaves the case and its history as they were.
+#[tokio::test]
+async fn a_complaints_lead_is_recorded_once_and_a_lost_race_writes_nothing() {
+    use fazhi_cases::domain::{self, CaseSource, NewLead, PartyKind};
+    use fazhi_cases::store::Step;
+
+    for db in fazhi_testkit::databases().await {
+        let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+        let today: chrono::NaiveDate = "2026-03-01".parse().unwrap();
+        let lead = |id: &str| {
+            domain::new_lead(
+                NewLead {
+                    division_code: "411624100".into(),
+                    source: Some(CaseSource::Complaint),
+                    complaint_id: Some("complaint-1".into()),
+                    party_kind: Some(PartyKind::Person),
+                    party_name: "王五".into(),
+                    facts: "违法建房".into(),
+                    act_on: Some("2026-02-01".parse().unwrap()),
+                    ..NewLead::default()
+                },
+                id.into(),
+                today,
+            )
+            .unwrap()
+        };
+        let step = || Step {
+            actor: "service:complaints",
+            kind: "lead_recorded",
+            detail: "{}".into(),
+        };
+        let (first, created) = store.insert_lead(&lead("case-1"), step()).await.unwrap();
+        assert!(created);
+        let (again, created) = store.insert_lead(&lead("case-2"), step()).await.unwrap();
+        assert!(!created, "{}", db.backend());
+        assert_eq!(again.id, first.id);
+
+        // Two writers read version 1; the second to write loses.
+        let mut moved = first.clone();
+        moved.version += 1;
+        let write = |kind: &'static str| Step {
+            actor: "account:x",
+            kind,
+            detail: "{}".into(),
+        };
+        store.apply(&first, &moved, write("noted")).await.unwrap();
+        let lost = store
+            .apply(&first, &moved, write("noted_again"))
+            .await
+            .unwrap_err();
+        assert_eq!(lost.code, "version_conflict", "{}", db.backend());
+        let kinds: Vec<String> = store
+            .events(&first.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.kind)
+            .collect();
+        assert_eq!(kinds, vec!["lead_recorded", "noted"], "{}", db.backend());
+    }
+}
