@@ -217,11 +217,11 @@ async fn one_escalation_is_one_trace_across_gateway_complaints_and_cases() {
         ("fazhi-gateway", "POST /api/v1/complaints/{id}/escalate"),
         (
             "fazhi-gateway",
-            "fazhi.complaints.v1.ComplaintService/AdvanceComplaint",
+            "fazhi.complaints.v1.ComplaintService/EscalateComplaint",
         ),
         (
             "fazhi-complaints",
-            "fazhi.complaints.v1.ComplaintService/AdvanceComplaint",
+            "fazhi.complaints.v1.ComplaintService/EscalateComplaint",
         ),
         ("fazhi-complaints", "UPDATE complaints"),
         ("fazhi-complaints", "process cases.create_lead"),

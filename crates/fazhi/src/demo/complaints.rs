@@ -104,30 +104,19 @@ pub async fn load(
         .await;
     results.into_iter().collect::<anyhow::Result<Vec<()>>>()?;
     for (id, _) in pushed.iter().skip(handled).take(3) {
-        advance(c, id, 1, dispatch(t.code)).await?;
+        dispatch(c, id, 1, t.code).await?;
     }
     Ok(pushed.len())
 }
 
-fn dispatch(unit: &str) -> pb::advance_complaint_request::Step {
-    pb::advance_complaint_request::Step::Dispatch(pb::DispatchStep {
-        unit: unit.to_owned(),
-    })
-}
-
-async fn advance(
-    c: &Clients,
-    id: &str,
-    version: i64,
-    step: pb::advance_complaint_request::Step,
-) -> anyhow::Result<i64> {
+async fn dispatch(c: &Clients, id: &str, version: i64, unit: &str) -> anyhow::Result<i64> {
     let answer = c
         .complaints
         .clone()
-        .advance_complaint(c.sign(pb::AdvanceComplaintRequest {
+        .dispatch_complaint(c.sign(pb::DispatchComplaintRequest {
             id: id.to_owned(),
             version,
-            step: Some(step),
+            unit: unit.to_owned(),
             ..Default::default()
         }))
         .await?
@@ -137,35 +126,51 @@ async fn advance(
 
 /// Dispatched to the township, signed for, replied, and (when `visit`) followed up and closed.
 async fn handle(c: &Clients, unit: &str, id: String, visit: bool) -> anyhow::Result<()> {
-    use pb::advance_complaint_request::Step;
-    let mut version = advance(c, &id, 1, dispatch(unit)).await?;
-    version = advance(c, &id, version, Step::Accept(pb::AcceptStep {})).await?;
-    version = advance(
-        c,
-        &id,
-        version,
-        Step::Reply(pb::ReplyStep {
+    let mut complaints = c.complaints.clone();
+    let version = dispatch(c, &id, 1, unit).await?;
+    let version = complaints
+        .accept_complaint(c.sign(pb::AcceptComplaintRequest {
+            id: id.clone(),
+            version,
+            ..Default::default()
+        }))
+        .await?
+        .into_inner()
+        .version;
+    let version = complaints
+        .reply_complaint(c.sign(pb::ReplyComplaintRequest {
+            id: id.clone(),
+            version,
             text: "经核查，已依法处理并答复诉求人。".to_owned(),
-        }),
-    )
-    .await?;
+            ..Default::default()
+        }))
+        .await?
+        .into_inner()
+        .version;
     if visit {
         let satisfaction = if id.as_bytes().last().is_some_and(|b| b % 7 == 0) {
-            "basically_satisfied"
+            pb::Satisfaction::BasicallySatisfied
         } else {
-            "satisfied"
+            pb::Satisfaction::Satisfied
         };
-        version = advance(
-            c,
-            &id,
-            version,
-            Step::FollowUp(pb::FollowUpStep {
+        let version = complaints
+            .follow_up_complaint(c.sign(pb::FollowUpComplaintRequest {
+                id: id.clone(),
+                version,
                 resolved: true,
-                satisfaction: satisfaction.to_owned(),
-            }),
-        )
-        .await?;
-        advance(c, &id, version, Step::Close(pb::CloseStep {})).await?;
+                satisfaction: satisfaction as i32,
+                ..Default::default()
+            }))
+            .await?
+            .into_inner()
+            .version;
+        complaints
+            .close_complaint(c.sign(pb::CloseComplaintRequest {
+                id: id.clone(),
+                version,
+                ..Default::default()
+            }))
+            .await?;
     }
     Ok(())
 }

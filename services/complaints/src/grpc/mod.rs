@@ -168,11 +168,95 @@ impl ComplaintService for ComplaintsApi {
         }))
     }
 
-    async fn advance_complaint(
+    async fn dispatch_complaint(
         &self,
-        request: Request<pb::AdvanceComplaintRequest>,
+        request: Request<pb::DispatchComplaintRequest>,
     ) -> Result<Response<pb::Complaint>, Status> {
-        workflow::advance(self, request).await
+        workflow::advance(self, request, workflow::dispatch).await
+    }
+
+    async fn accept_complaint(
+        &self,
+        request: Request<pb::AcceptComplaintRequest>,
+    ) -> Result<Response<pb::Complaint>, Status> {
+        workflow::advance(self, request, workflow::accept).await
+    }
+
+    async fn return_complaint(
+        &self,
+        request: Request<pb::ReturnComplaintRequest>,
+    ) -> Result<Response<pb::Complaint>, Status> {
+        workflow::advance(self, request, workflow::return_to_desk).await
+    }
+
+    async fn request_complaint_extension(
+        &self,
+        request: Request<pb::RequestComplaintExtensionRequest>,
+    ) -> Result<Response<pb::Complaint>, Status> {
+        workflow::advance(self, request, workflow::request_extension).await
+    }
+
+    async fn decide_complaint_extension(
+        &self,
+        request: Request<pb::DecideComplaintExtensionRequest>,
+    ) -> Result<Response<pb::Complaint>, Status> {
+        workflow::advance(self, request, workflow::decide_extension).await
+    }
+
+    async fn reply_complaint(
+        &self,
+        request: Request<pb::ReplyComplaintRequest>,
+    ) -> Result<Response<pb::Complaint>, Status> {
+        workflow::advance(self, request, workflow::reply).await
+    }
+
+    async fn follow_up_complaint(
+        &self,
+        request: Request<pb::FollowUpComplaintRequest>,
+    ) -> Result<Response<pb::Complaint>, Status> {
+        workflow::advance(self, request, workflow::follow_up).await
+    }
+
+    async fn close_complaint(
+        &self,
+        request: Request<pb::CloseComplaintRequest>,
+    ) -> Result<Response<pb::Complaint>, Status> {
+        workflow::advance(self, request, workflow::close).await
+    }
+
+    async fn reopen_complaint(
+        &self,
+        request: Request<pb::ReopenComplaintRequest>,
+    ) -> Result<Response<pb::Complaint>, Status> {
+        workflow::advance(self, request, workflow::reopen).await
+    }
+
+    async fn mark_complaint_duplicate(
+        &self,
+        request: Request<pb::MarkComplaintDuplicateRequest>,
+    ) -> Result<Response<pb::Complaint>, Status> {
+        workflow::advance(self, request, workflow::mark_duplicate).await
+    }
+
+    async fn hand_off_complaint(
+        &self,
+        request: Request<pb::HandOffComplaintRequest>,
+    ) -> Result<Response<pb::Complaint>, Status> {
+        workflow::advance(self, request, workflow::hand_off).await
+    }
+
+    async fn supervise_complaint(
+        &self,
+        request: Request<pb::SuperviseComplaintRequest>,
+    ) -> Result<Response<pb::Complaint>, Status> {
+        workflow::advance(self, request, workflow::supervise).await
+    }
+
+    async fn escalate_complaint(
+        &self,
+        request: Request<pb::EscalateComplaintRequest>,
+    ) -> Result<Response<pb::Complaint>, Status> {
+        workflow::advance(self, request, workflow::escalate).await
     }
 
     async fn push_complaints(

@@ -6,7 +6,7 @@ use fazhi_platform::{
     auth::{self, Caller, Permission},
     time,
 };
-use fazhi_proto::complaints::v1::{self as pb, advance_complaint_request::Step as PbStep};
+use fazhi_proto::complaints::v1 as pb;
 use serde_json::json;
 use tonic::{Request, Response, Status};
 
@@ -21,126 +21,186 @@ pub(super) fn visible(caller: &Caller, c: &Complaint) -> bool {
     domain::visible(caller, c)
 }
 
-fn code<T>(field: &str, text: &str, parse: fn(&str) -> Option<T>, known: &str) -> Result<T, Error> {
-    parse(text.trim()).ok_or_else(|| {
-        Error::invalid_field(
-            field,
-            Code::UnknownCode,
-            format!("{field} must be one of {known}"),
-        )
-    })
-}
-
-/// The step asked for (none: a dispatch by the routing list), the
+/// One workflow step as its RPC asks for it: the complaint at the version
+/// read, a note, the step (none: a dispatch by the routing list), the
 /// permission it needs and whether it needs a note.
-fn read_step(step: PbStep) -> Result<(Option<Step>, Permission, bool), Error> {
-    if let PbStep::Dispatch(d) = &step
-        && d.unit.trim().is_empty()
-    {
-        return Ok((None, Permission::ComplaintDispatch, false));
-    }
-    let (step, permission, note) = read_explicit(step)?;
-    Ok((Some(step), permission, note))
+pub(super) struct Asked {
+    id: String,
+    version: i64,
+    note: String,
+    step: Option<Step>,
+    permission: Permission,
+    note_required: bool,
 }
 
-fn read_explicit(step: PbStep) -> Result<(Step, Permission, bool), Error> {
-    use Permission::{ComplaintDispatch as D, ComplaintHandle as H, ComplaintSupervise as S};
-    Ok(match step {
-        PbStep::Dispatch(d) => (
-            Step::Dispatch {
-                unit: DivisionCode::parse_field("dispatch.unit", &d.unit)?,
-                routing_version: None,
-            },
-            D,
-            false,
-        ),
-        PbStep::Accept(_) => (Step::Accept, H, false),
-        PbStep::ReturnToDesk(r) => (
-            Step::Return {
-                reason: code(
-                    "return.reason",
-                    &r.reason,
-                    ReturnReason::from_code,
-                    "wrong_unit, county_department, outside_area, incomplete",
-                )?,
-            },
-            H,
-            false,
-        ),
-        PbStep::RequestExtension(e) => (
-            Step::RequestExtension {
-                working_days: u32::try_from(e.working_days).unwrap_or(0),
-            },
-            H,
-            true,
-        ),
-        PbStep::DecideExtension(e) => (
-            Step::DecideExtension {
-                approved: e.approved,
-            },
-            S,
-            false,
-        ),
-        PbStep::Reply(r) => (
-            Step::Reply {
-                text: domain::note("reply.text", &r.text, true)?,
-            },
-            H,
-            false,
-        ),
-        PbStep::FollowUp(f) => (
-            Step::FollowUp {
-                resolved: f.resolved,
-                satisfaction: code(
-                    "follow_up.satisfaction",
-                    &f.satisfaction,
-                    Satisfaction::from_code,
-                    "satisfied, basically_satisfied, unsatisfied",
-                )?,
-            },
-            D,
-            false,
-        ),
-        PbStep::Close(_) => (Step::Close, D, false),
-        PbStep::Reopen(_) => (Step::Reopen, D, false),
-        PbStep::MarkDuplicate(d) => (
-            Step::MarkDuplicate {
-                of: d.of.trim().to_owned(),
-            },
-            D,
-            false,
-        ),
-        PbStep::HandOff(h) => (
-            Step::HandOff {
-                to: code(
-                    "hand_off.to",
-                    &h.to,
-                    HandOff::from_code,
-                    "emergency, court, arbitration, petition, other_legal_route",
-                )?,
-            },
-            D,
-            true,
-        ),
-        PbStep::Supervise(_) => (Step::Supervise, S, false),
-        PbStep::Escalate(e) => {
-            let act_on = time::date_from_proto("escalate.act_on", e.act_on.as_ref())?;
-            (
-                Step::Escalate {
-                    lead: domain::Lead {
-                        party_kind: e.party_kind,
-                        party_name: e.party_name,
-                        party_id_number: e.party_id_number,
-                        act_on,
-                        continuing: e.continuing,
-                        facts: String::new(),
-                    },
-                },
-                D,
-                false,
-            )
+impl Asked {
+    fn new(id: String, version: i64, note: String, step: Step, permission: Permission) -> Self {
+        Self {
+            id,
+            version,
+            note,
+            step: Some(step),
+            permission,
+            note_required: false,
         }
+    }
+
+    fn with_note(mut self) -> Self {
+        self.note_required = true;
+        self
+    }
+}
+
+use Permission::{
+    ComplaintDispatch as DESK, ComplaintHandle as HANDLE, ComplaintSupervise as COUNTY,
+};
+
+fn unset(field: &str, known: &str) -> Error {
+    Error::invalid_field(
+        field,
+        Code::UnknownCode,
+        format!("{field} must be one of {known}"),
+    )
+}
+
+pub(super) fn dispatch(r: pb::DispatchComplaintRequest) -> Result<Asked, Error> {
+    // No unit: the routing list names it, once the complaint is read.
+    let step = if r.unit.trim().is_empty() {
+        None
+    } else {
+        Some(Step::Dispatch {
+            unit: DivisionCode::parse_field("dispatch.unit", &r.unit)?,
+            routing_version: None,
+        })
+    };
+    Ok(Asked {
+        id: r.id,
+        version: r.version,
+        note: r.note,
+        step,
+        permission: DESK,
+        note_required: false,
     })
+}
+
+pub(super) fn accept(r: pb::AcceptComplaintRequest) -> Result<Asked, Error> {
+    Ok(Asked::new(r.id, r.version, r.note, Step::Accept, HANDLE))
+}
+
+pub(super) fn return_to_desk(r: pb::ReturnComplaintRequest) -> Result<Asked, Error> {
+    use pb::ReturnReason as P;
+    let reason = match P::try_from(r.reason) {
+        Ok(P::WrongUnit) => ReturnReason::WrongUnit,
+        Ok(P::CountyDepartment) => ReturnReason::CountyDepartment,
+        Ok(P::OutsideArea) => ReturnReason::OutsideArea,
+        Ok(P::Incomplete) => ReturnReason::Incomplete,
+        _ => {
+            return Err(unset(
+                "return.reason",
+                "wrong_unit, county_department, outside_area, incomplete",
+            ));
+        }
+    };
+    Ok(Asked::new(
+        r.id,
+        r.version,
+        r.note,
+        Step::Return { reason },
+        HANDLE,
+    ))
+}
+
+pub(super) fn request_extension(r: pb::RequestComplaintExtensionRequest) -> Result<Asked, Error> {
+    let step = Step::RequestExtension {
+        working_days: u32::try_from(r.working_days).unwrap_or(0),
+    };
+    Ok(Asked::new(r.id, r.version, r.note, step, HANDLE).with_note())
+}
+
+pub(super) fn decide_extension(r: pb::DecideComplaintExtensionRequest) -> Result<Asked, Error> {
+    let step = Step::DecideExtension {
+        approved: r.approved,
+    };
+    Ok(Asked::new(r.id, r.version, r.note, step, COUNTY))
+}
+
+pub(super) fn reply(r: pb::ReplyComplaintRequest) -> Result<Asked, Error> {
+    let step = Step::Reply {
+        text: domain::note("reply.text", &r.text, true)?,
+    };
+    Ok(Asked::new(r.id, r.version, r.note, step, HANDLE))
+}
+
+pub(super) fn follow_up(r: pb::FollowUpComplaintRequest) -> Result<Asked, Error> {
+    use pb::Satisfaction as P;
+    let satisfaction = match P::try_from(r.satisfaction) {
+        Ok(P::Satisfied) => Satisfaction::Satisfied,
+        Ok(P::BasicallySatisfied) => Satisfaction::BasicallySatisfied,
+        Ok(P::Unsatisfied) => Satisfaction::Unsatisfied,
+        _ => {
+            return Err(unset(
+                "follow_up.satisfaction",
+                "satisfied, basically_satisfied, unsatisfied",
+            ));
+        }
+    };
+    let step = Step::FollowUp {
+        resolved: r.resolved,
+        satisfaction,
+    };
+    Ok(Asked::new(r.id, r.version, r.note, step, DESK))
+}
+
+pub(super) fn close(r: pb::CloseComplaintRequest) -> Result<Asked, Error> {
+    Ok(Asked::new(r.id, r.version, r.note, Step::Close, DESK))
+}
+
+pub(super) fn reopen(r: pb::ReopenComplaintRequest) -> Result<Asked, Error> {
+    Ok(Asked::new(r.id, r.version, r.note, Step::Reopen, DESK))
+}
+
+pub(super) fn mark_duplicate(r: pb::MarkComplaintDuplicateRequest) -> Result<Asked, Error> {
+    let step = Step::MarkDuplicate {
+        of: r.of.trim().to_owned(),
+    };
+    Ok(Asked::new(r.id, r.version, r.note, step, DESK))
+}
+
+pub(super) fn hand_off(r: pb::HandOffComplaintRequest) -> Result<Asked, Error> {
+    use pb::HandOffTo as P;
+    let to = match P::try_from(r.to) {
+        Ok(P::Emergency) => HandOff::Emergency,
+        Ok(P::Court) => HandOff::Court,
+        Ok(P::Arbitration) => HandOff::Arbitration,
+        Ok(P::Petition) => HandOff::Petition,
+        Ok(P::OtherLegalRoute) => HandOff::OtherLegalRoute,
+        _ => {
+            return Err(unset(
+                "hand_off.to",
+                "emergency, court, arbitration, petition, other_legal_route",
+            ));
+        }
+    };
+    Ok(Asked::new(r.id, r.version, r.note, Step::HandOff { to }, DESK).with_note())
+}
+
+pub(super) fn supervise(r: pb::SuperviseComplaintRequest) -> Result<Asked, Error> {
+    Ok(Asked::new(r.id, r.version, r.note, Step::Supervise, COUNTY))
+}
+
+pub(super) fn escalate(r: pb::EscalateComplaintRequest) -> Result<Asked, Error> {
+    let act_on = time::date_from_proto("escalate.act_on", r.act_on.as_ref())?;
+    let step = Step::Escalate {
+        lead: domain::Lead {
+            party_kind: r.party_kind,
+            party_name: r.party_name,
+            party_id_number: r.party_id_number,
+            act_on,
+            continuing: r.continuing,
+            facts: String::new(),
+        },
+    };
+    Ok(Asked::new(r.id, r.version, r.note, step, DESK))
 }
 
 /// What an event records beyond its kind and note.
@@ -167,16 +227,14 @@ fn detail(step: &Step, after: &Complaint) -> serde_json::Value {
     }
 }
 
-pub(super) async fn advance(
+pub(super) async fn advance<T>(
     api: &ComplaintsApi,
-    request: Request<pb::AdvanceComplaintRequest>,
+    request: Request<T>,
+    read: fn(T) -> Result<Asked, Error>,
 ) -> Result<Response<pb::Complaint>, Status> {
     let caller = auth::caller(&request)?;
-    let r = request.into_inner();
-    let step = r
-        .step
-        .ok_or_else(|| Error::invalid_field("step", Code::Required, "a step is required"))?;
-    let (step, permission, note_required) = read_step(step)?;
+    let r = read(request.into_inner())?;
+    let (step, permission, note_required) = (r.step, r.permission, r.note_required);
     caller.require(permission)?;
     let complaint = api.visible_complaint(&caller, &r.id).await?;
     let step = match step {

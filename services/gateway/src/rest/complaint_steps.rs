@@ -6,21 +6,22 @@ use axum::{
     Extension, Json,
     extract::{Path, State},
 };
-use fazhi_proto::complaints::v1::{self as pb, advance_complaint_request::Step};
+use fazhi_proto::complaints::v1 as pb;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::complaints::{ComplaintView, view};
-use crate::edge::mapping::date_from_rest;
+use crate::edge::mapping::{date_from_rest, enum_from_code};
 use crate::{AppState, edge::json::JsonBody, edge::problem::Problem, identity::authn::Identity};
 
-/// A step's body: the version read, a note, and what the step needs.
+/// A step's body: read into its RPC's own request for the complaint `id`.
 trait StepBody {
-    fn into_parts(self) -> (i64, Option<String>, Step);
+    type Request;
+    fn into_request(self, id: String) -> Result<Self::Request, Problem>;
 }
 
 macro_rules! complaint_step {
-    ($name:ident, $path:literal, $access:literal, $body:ty, $doc:literal) => {
+    ($name:ident, $rpc:ident, $path:literal, $access:literal, $body:ty, $doc:literal) => {
         #[doc = $doc]
         #[utoipa::path(
             post,
@@ -37,18 +38,12 @@ macro_rules! complaint_step {
             Path(id): Path<String>,
             JsonBody(body): JsonBody<$body>,
         ) -> Result<Json<ComplaintView>, Problem> {
-            let (version, note, step) = body.into_parts();
-            let request = pb::AdvanceComplaintRequest {
-                id,
-                version,
-                note: note.unwrap_or_default(),
-                step: Some(step),
-            };
+            let request = body.into_request(id)?;
             Ok(Json(view(
                 state
                     .complaints
                     .clone()
-                    .advance_complaint(state.signed(&identity, request))
+                    .$rpc(state.signed(&identity, request))
                     .await?
                     .into_inner(),
             )))
@@ -67,22 +62,27 @@ pub struct VersionBody {
 }
 
 macro_rules! plain_step {
-    ($wrapper:ident, $variant:ident, $message:ident) => {
+    ($wrapper:ident, $request:ident) => {
         #[derive(Debug, Deserialize, ToSchema)]
         #[serde(transparent)]
         pub struct $wrapper(VersionBody);
         impl StepBody for $wrapper {
-            fn into_parts(self) -> (i64, Option<String>, Step) {
-                (self.0.version, self.0.note, Step::$variant(pb::$message {}))
+            type Request = pb::$request;
+            fn into_request(self, id: String) -> Result<pb::$request, Problem> {
+                Ok(pb::$request {
+                    id,
+                    version: self.0.version,
+                    note: self.0.note.unwrap_or_default(),
+                })
             }
         }
     };
 }
 
-plain_step!(AcceptBody, Accept, AcceptStep);
-plain_step!(CloseBody, Close, CloseStep);
-plain_step!(ReopenBody, Reopen, ReopenStep);
-plain_step!(SuperviseBody, Supervise, SuperviseStep);
+plain_step!(AcceptBody, AcceptComplaintRequest);
+plain_step!(CloseBody, CloseComplaintRequest);
+plain_step!(ReopenBody, ReopenComplaintRequest);
+plain_step!(SuperviseBody, SuperviseComplaintRequest);
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -98,12 +98,14 @@ pub struct DispatchBody {
 }
 
 impl StepBody for DispatchBody {
-    fn into_parts(self) -> (i64, Option<String>, Step) {
-        (
-            self.version,
-            self.note,
-            Step::Dispatch(pb::DispatchStep { unit: self.unit }),
-        )
+    type Request = pb::DispatchComplaintRequest;
+    fn into_request(self, id: String) -> Result<Self::Request, Problem> {
+        Ok(pb::DispatchComplaintRequest {
+            id,
+            version: self.version,
+            note: self.note.unwrap_or_default(),
+            unit: self.unit,
+        })
     }
 }
 
@@ -120,14 +122,16 @@ pub struct ReturnBody {
 }
 
 impl StepBody for ReturnBody {
-    fn into_parts(self) -> (i64, Option<String>, Step) {
-        (
-            self.version,
-            self.note,
-            Step::ReturnToDesk(pb::ReturnStep {
-                reason: self.reason,
-            }),
-        )
+    type Request = pb::ReturnComplaintRequest;
+    fn into_request(self, id: String) -> Result<Self::Request, Problem> {
+        Ok(pb::ReturnComplaintRequest {
+            id,
+            version: self.version,
+            note: self.note.unwrap_or_default(),
+            reason: enum_from_code("return.reason", &self.reason, "RETURN_REASON_", |n| {
+                pb::ReturnReason::from_str_name(n).map(|r| r as i32)
+            })?,
+        })
     }
 }
 
@@ -143,14 +147,14 @@ pub struct ExtensionBody {
 }
 
 impl StepBody for ExtensionBody {
-    fn into_parts(self) -> (i64, Option<String>, Step) {
-        (
-            self.version,
-            Some(self.note),
-            Step::RequestExtension(pb::ExtensionStep {
-                working_days: self.working_days,
-            }),
-        )
+    type Request = pb::RequestComplaintExtensionRequest;
+    fn into_request(self, id: String) -> Result<Self::Request, Problem> {
+        Ok(pb::RequestComplaintExtensionRequest {
+            id,
+            version: self.version,
+            note: self.note,
+            working_days: self.working_days,
+        })
     }
 }
 
@@ -164,14 +168,14 @@ pub struct ExtensionDecisionBody {
 }
 
 impl StepBody for ExtensionDecisionBody {
-    fn into_parts(self) -> (i64, Option<String>, Step) {
-        (
-            self.version,
-            self.note,
-            Step::DecideExtension(pb::ExtensionDecision {
-                approved: self.approved,
-            }),
-        )
+    type Request = pb::DecideComplaintExtensionRequest;
+    fn into_request(self, id: String) -> Result<Self::Request, Problem> {
+        Ok(pb::DecideComplaintExtensionRequest {
+            id,
+            version: self.version,
+            note: self.note.unwrap_or_default(),
+            approved: self.approved,
+        })
     }
 }
 
@@ -186,12 +190,14 @@ pub struct ReplyBody {
 }
 
 impl StepBody for ReplyBody {
-    fn into_parts(self) -> (i64, Option<String>, Step) {
-        (
-            self.version,
-            self.note,
-            Step::Reply(pb::ReplyStep { text: self.text }),
-        )
+    type Request = pb::ReplyComplaintRequest;
+    fn into_request(self, id: String) -> Result<Self::Request, Problem> {
+        Ok(pb::ReplyComplaintRequest {
+            id,
+            version: self.version,
+            note: self.note.unwrap_or_default(),
+            text: self.text,
+        })
     }
 }
 
@@ -208,15 +214,20 @@ pub struct FollowUpBody {
 }
 
 impl StepBody for FollowUpBody {
-    fn into_parts(self) -> (i64, Option<String>, Step) {
-        (
-            self.version,
-            self.note,
-            Step::FollowUp(pb::FollowUpStep {
-                resolved: self.resolved,
-                satisfaction: self.satisfaction,
-            }),
-        )
+    type Request = pb::FollowUpComplaintRequest;
+    fn into_request(self, id: String) -> Result<Self::Request, Problem> {
+        Ok(pb::FollowUpComplaintRequest {
+            id,
+            version: self.version,
+            note: self.note.unwrap_or_default(),
+            resolved: self.resolved,
+            satisfaction: enum_from_code(
+                "follow_up.satisfaction",
+                &self.satisfaction,
+                "SATISFACTION_",
+                |n| pb::Satisfaction::from_str_name(n).map(|v| v as i32),
+            )?,
+        })
     }
 }
 
@@ -231,12 +242,14 @@ pub struct DuplicateBody {
 }
 
 impl StepBody for DuplicateBody {
-    fn into_parts(self) -> (i64, Option<String>, Step) {
-        (
-            self.version,
-            self.note,
-            Step::MarkDuplicate(pb::DuplicateStep { of: self.of }),
-        )
+    type Request = pb::MarkComplaintDuplicateRequest;
+    fn into_request(self, id: String) -> Result<Self::Request, Problem> {
+        Ok(pb::MarkComplaintDuplicateRequest {
+            id,
+            version: self.version,
+            note: self.note.unwrap_or_default(),
+            of: self.of,
+        })
     }
 }
 
@@ -253,12 +266,16 @@ pub struct HandOffBody {
 }
 
 impl StepBody for HandOffBody {
-    fn into_parts(self) -> (i64, Option<String>, Step) {
-        (
-            self.version,
-            Some(self.note),
-            Step::HandOff(pb::HandOffStep { to: self.to }),
-        )
+    type Request = pb::HandOffComplaintRequest;
+    fn into_request(self, id: String) -> Result<Self::Request, Problem> {
+        Ok(pb::HandOffComplaintRequest {
+            id,
+            version: self.version,
+            note: self.note,
+            to: enum_from_code("hand_off.to", &self.to, "HAND_OFF_TO_", |n| {
+                pb::HandOffTo::from_str_name(n).map(|v| v as i32)
+            })?,
+        })
     }
 }
 
@@ -289,58 +306,33 @@ pub struct EscalateBody {
     note: Option<String>,
 }
 
-impl EscalateBody {
-    fn into_parts(self) -> Result<(i64, Option<String>, Step), Problem> {
-        Ok((
-            self.version,
-            self.note,
-            Step::Escalate(pb::EscalateStep {
-                party_kind: self.party.kind,
-                party_name: self.party.name,
-                party_id_number: self.party.id_number,
-                act_on: date_from_rest("act_on", &self.act_on)?,
-                continuing: self.continuing,
-            }),
-        ))
+impl StepBody for EscalateBody {
+    type Request = pb::EscalateComplaintRequest;
+    fn into_request(self, id: String) -> Result<Self::Request, Problem> {
+        Ok(pb::EscalateComplaintRequest {
+            id,
+            version: self.version,
+            note: self.note.unwrap_or_default(),
+            party_kind: self.party.kind,
+            party_name: self.party.name,
+            party_id_number: self.party.id_number,
+            act_on: date_from_rest("act_on", &self.act_on)?,
+            continuing: self.continuing,
+        })
     }
 }
 
-/// 转执法: the complaint reveals a violation; the cases service gets a lead
-/// for it — now, or as soon as it is reachable — exactly once.
-#[utoipa::path(
-    post,
-    path = "/api/v1/complaints/{id}/escalate",
-    extensions(("x-fazhi-access" = json!("complaint.dispatch"))),
-    tag = "complaints",
-    params(("id" = String, Path, description = "Complaint id")),
-    request_body = EscalateBody,
-    responses((status = 200, description = "The complaint now", body = ComplaintView))
-)]
-pub async fn escalate(
-    State(state): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Path(id): Path<String>,
-    JsonBody(body): JsonBody<EscalateBody>,
-) -> Result<Json<ComplaintView>, Problem> {
-    let (version, note, step) = body.into_parts()?;
-    let request = pb::AdvanceComplaintRequest {
-        id,
-        version,
-        note: note.unwrap_or_default(),
-        step: Some(step),
-    };
-    Ok(Json(view(
-        state
-            .complaints
-            .clone()
-            .advance_complaint(state.signed(&identity, request))
-            .await?
-            .into_inner(),
-    )))
-}
-
+complaint_step!(
+    escalate,
+    escalate_complaint,
+    "/api/v1/complaints/{id}/escalate",
+    "complaint.dispatch",
+    EscalateBody,
+    "转执法: the complaint reveals a violation; the cases service gets a lead for it — now, or as soon as it is reachable — exactly once."
+);
 complaint_step!(
     dispatch,
+    dispatch_complaint,
     "/api/v1/complaints/{id}/dispatch",
     "complaint.dispatch",
     DispatchBody,
@@ -348,6 +340,7 @@ complaint_step!(
 );
 complaint_step!(
     accept,
+    accept_complaint,
     "/api/v1/complaints/{id}/accept",
     "complaint.handle",
     AcceptBody,
@@ -355,6 +348,7 @@ complaint_step!(
 );
 complaint_step!(
     return_dispatch,
+    return_complaint,
     "/api/v1/complaints/{id}/return",
     "complaint.handle",
     ReturnBody,
@@ -362,6 +356,7 @@ complaint_step!(
 );
 complaint_step!(
     request_extension,
+    request_complaint_extension,
     "/api/v1/complaints/{id}/extension",
     "complaint.handle",
     ExtensionBody,
@@ -369,6 +364,7 @@ complaint_step!(
 );
 complaint_step!(
     decide_extension,
+    decide_complaint_extension,
     "/api/v1/complaints/{id}/extension/decide",
     "complaint.supervise",
     ExtensionDecisionBody,
@@ -376,6 +372,7 @@ complaint_step!(
 );
 complaint_step!(
     reply,
+    reply_complaint,
     "/api/v1/complaints/{id}/reply",
     "complaint.handle",
     ReplyBody,
@@ -383,6 +380,7 @@ complaint_step!(
 );
 complaint_step!(
     follow_up,
+    follow_up_complaint,
     "/api/v1/complaints/{id}/follow-up",
     "complaint.dispatch",
     FollowUpBody,
@@ -390,6 +388,7 @@ complaint_step!(
 );
 complaint_step!(
     close,
+    close_complaint,
     "/api/v1/complaints/{id}/close",
     "complaint.dispatch",
     CloseBody,
@@ -397,6 +396,7 @@ complaint_step!(
 );
 complaint_step!(
     reopen,
+    reopen_complaint,
     "/api/v1/complaints/{id}/reopen",
     "complaint.dispatch",
     ReopenBody,
@@ -404,6 +404,7 @@ complaint_step!(
 );
 complaint_step!(
     mark_duplicate,
+    mark_complaint_duplicate,
     "/api/v1/complaints/{id}/duplicate",
     "complaint.dispatch",
     DuplicateBody,
@@ -411,6 +412,7 @@ complaint_step!(
 );
 complaint_step!(
     hand_off,
+    hand_off_complaint,
     "/api/v1/complaints/{id}/hand-off",
     "complaint.dispatch",
     HandOffBody,
@@ -418,6 +420,7 @@ complaint_step!(
 );
 complaint_step!(
     supervise,
+    supervise_complaint,
     "/api/v1/complaints/{id}/supervise",
     "complaint.supervise",
     SuperviseBody,
