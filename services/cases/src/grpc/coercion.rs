@@ -59,7 +59,7 @@ pub(super) async fn extend_seizure(
 
 pub(super) async fn release_seizure(
     api: &CasesApi,
-    request: Request<pb::CaseStepRequest>,
+    request: Request<pb::ReleaseSeizureRequest>,
 ) -> Result<Response<pb::Case>, Status> {
     super::steps::day_step(
         api,
@@ -116,7 +116,7 @@ pub(super) async fn demolish(
 
 pub(super) async fn demand_payment(
     api: &CasesApi,
-    request: Request<pb::CaseStepRequest>,
+    request: Request<pb::DemandPaymentRequest>,
 ) -> Result<Response<pb::Case>, Status> {
     super::steps::day_step(
         api,
@@ -130,7 +130,7 @@ pub(super) async fn demand_payment(
 
 pub(super) async fn apply_to_court(
     api: &CasesApi,
-    request: Request<pb::CaseStepRequest>,
+    request: Request<pb::ApplyToCourtRequest>,
 ) -> Result<Response<pb::Case>, Status> {
     super::steps::day_step(
         api,

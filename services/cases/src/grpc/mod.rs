@@ -171,14 +171,14 @@ impl CaseService for CasesApi {
 
     async fn record_defence(
         &self,
-        request: Request<pb::CaseStepRequest>,
+        request: Request<pb::RecordDefenceRequest>,
     ) -> Result<Response<pb::Case>, Status> {
         steps::record_defence(self, request).await
     }
 
     async fn request_hearing(
         &self,
-        request: Request<pb::CaseStepRequest>,
+        request: Request<pb::RequestHearingRequest>,
     ) -> Result<Response<pb::Case>, Status> {
         steps::request_hearing(self, request).await
     }
@@ -227,7 +227,7 @@ impl CaseService for CasesApi {
 
     async fn close_case(
         &self,
-        request: Request<pb::CaseStepRequest>,
+        request: Request<pb::CloseCaseRequest>,
     ) -> Result<Response<pb::Case>, Status> {
         steps::close_case(self, request).await
     }
@@ -313,7 +313,7 @@ impl CaseService for CasesApi {
 
     async fn release_seizure(
         &self,
-        request: Request<pb::CaseStepRequest>,
+        request: Request<pb::ReleaseSeizureRequest>,
     ) -> Result<Response<pb::Case>, Status> {
         coercion::release_seizure(self, request).await
     }
@@ -334,28 +334,28 @@ impl CaseService for CasesApi {
 
     async fn extend_decision_period(
         &self,
-        request: Request<pb::ApprovalRequest>,
+        request: Request<pb::ExtendDecisionPeriodRequest>,
     ) -> Result<Response<pb::Case>, Status> {
         steps::extend_decision_period(self, request).await
     }
 
     async fn defer_payment(
         &self,
-        request: Request<pb::ApprovalRequest>,
+        request: Request<pb::DeferPaymentRequest>,
     ) -> Result<Response<pb::Case>, Status> {
         steps::defer_payment(self, request).await
     }
 
     async fn demand_payment(
         &self,
-        request: Request<pb::CaseStepRequest>,
+        request: Request<pb::DemandPaymentRequest>,
     ) -> Result<Response<pb::Case>, Status> {
         coercion::demand_payment(self, request).await
     }
 
     async fn apply_to_court(
         &self,
-        request: Request<pb::CaseStepRequest>,
+        request: Request<pb::ApplyToCourtRequest>,
     ) -> Result<Response<pb::Case>, Status> {
         coercion::apply_to_court(self, request).await
     }

@@ -45,23 +45,48 @@ pub(super) async fn step(
     Ok(Response::new(case_proto(&after)))
 }
 
+/// The request of a step that records only its day: the case, the version
+/// read and the day.
+pub(super) trait DayStep {
+    fn parts(self) -> (String, i64, Option<fazhi_proto::common::v1::Date>);
+}
+
+macro_rules! day_steps {
+    ($($request:ident),*) => {
+        $(impl DayStep for pb::$request {
+            fn parts(self) -> (String, i64, Option<fazhi_proto::common::v1::Date>) {
+                (self.case_id, self.version, self.on)
+            }
+        })*
+    };
+}
+
+day_steps!(
+    RecordDefenceRequest,
+    RequestHearingRequest,
+    CloseCaseRequest,
+    ReleaseSeizureRequest,
+    DemandPaymentRequest,
+    ApplyToCourtRequest
+);
+
 /// A step that records only its day: `rule` applied to the case at the
 /// version read, the day in its event.
-pub(super) async fn day_step(
+pub(super) async fn day_step<T: DayStep>(
     api: &CasesApi,
-    request: Request<pb::CaseStepRequest>,
+    request: Request<T>,
     permission: Permission,
     kind: &str,
     rule: fn(&Case, NaiveDate, NaiveDate) -> Result<Case, Error>,
 ) -> Result<Response<pb::Case>, Status> {
     let caller = auth::caller(&request)?;
     caller.require(permission)?;
-    let r = request.into_inner();
-    let on = day_or_today("on", r.on.as_ref(), api.clock.today())?;
+    let (case_id, version, on) = request.into_inner().parts();
+    let on = day_or_today("on", on.as_ref(), api.clock.today())?;
     step(
         api,
         &caller,
-        (&r.case_id, r.version),
+        (&case_id, version),
         kind,
         json!({ "on": on.to_string() }),
         |c| rule(c, on, api.clock.today()),
@@ -176,7 +201,7 @@ pub(super) async fn notify_party(
 
 pub(super) async fn record_defence(
     api: &CasesApi,
-    request: Request<pb::CaseStepRequest>,
+    request: Request<pb::RecordDefenceRequest>,
 ) -> Result<Response<pb::Case>, Status> {
     day_step(
         api,
@@ -190,7 +215,7 @@ pub(super) async fn record_defence(
 
 pub(super) async fn request_hearing(
     api: &CasesApi,
-    request: Request<pb::CaseStepRequest>,
+    request: Request<pb::RequestHearingRequest>,
 ) -> Result<Response<pb::Case>, Status> {
     day_step(
         api,
@@ -442,7 +467,7 @@ pub(super) async fn record_payment(
 
 pub(super) async fn close_case(
     api: &CasesApi,
-    request: Request<pb::CaseStepRequest>,
+    request: Request<pb::CloseCaseRequest>,
 ) -> Result<Response<pb::Case>, Status> {
     day_step(
         api,
@@ -456,28 +481,37 @@ pub(super) async fn close_case(
 
 /// The approval a moved deadline records, read.
 fn approval(
-    r: &pb::ApprovalRequest,
+    on: Option<&fazhi_proto::common::v1::Date>,
+    days: i32,
+    approved_by: &str,
+    basis: &str,
     today: chrono::NaiveDate,
 ) -> Result<(u32, chrono::NaiveDate, Value), Error> {
-    let on = day_or_today("on", r.on.as_ref(), today)?;
-    let days = u32::try_from(r.days).unwrap_or(0);
+    let on = day_or_today("on", on, today)?;
+    let days = u32::try_from(days).unwrap_or(0);
     let detail = json!({
         "on": on.to_string(),
         "days": days,
-        "approved_by": r.approved_by,
-        "basis": r.basis,
+        "approved_by": approved_by,
+        "basis": basis,
     });
     Ok((days, on, detail))
 }
 
 pub(super) async fn extend_decision_period(
     api: &CasesApi,
-    request: Request<pb::ApprovalRequest>,
+    request: Request<pb::ExtendDecisionPeriodRequest>,
 ) -> Result<Response<pb::Case>, Status> {
     let caller = auth::caller(&request)?;
     caller.require(Permission::CaseDecide)?;
     let r = request.into_inner();
-    let (days, on, detail) = approval(&r, api.clock.today())?;
+    let (days, on, detail) = approval(
+        r.on.as_ref(),
+        r.days,
+        &r.approved_by,
+        &r.basis,
+        api.clock.today(),
+    )?;
     step(
         api,
         &caller,
@@ -493,12 +527,18 @@ pub(super) async fn extend_decision_period(
 
 pub(super) async fn defer_payment(
     api: &CasesApi,
-    request: Request<pb::ApprovalRequest>,
+    request: Request<pb::DeferPaymentRequest>,
 ) -> Result<Response<pb::Case>, Status> {
     let caller = auth::caller(&request)?;
     caller.require(Permission::CaseDecide)?;
     let r = request.into_inner();
-    let (days, on, detail) = approval(&r, api.clock.today())?;
+    let (days, on, detail) = approval(
+        r.on.as_ref(),
+        r.days,
+        &r.approved_by,
+        &r.basis,
+        api.clock.today(),
+    )?;
     step(
         api,
         &caller,

@@ -34,14 +34,35 @@ pub struct CaseStepRequest {
 }
 
 impl CaseStepRequest {
-    pub(super) fn into_proto(self, case_id: String) -> Result<pb::CaseStepRequest, Problem> {
-        Ok(pb::CaseStepRequest {
-            on: day("on", self.on.as_deref())?,
-            case_id,
-            version: self.version,
-        })
+    /// The request of whichever day-only step's RPC takes it.
+    pub(super) fn into_proto<T: DayStep>(self, case_id: String) -> Result<T, Problem> {
+        Ok(T::of(case_id, self.version, day("on", self.on.as_deref())?))
     }
 }
+
+/// The contract's request of a step that records only its day.
+pub(super) trait DayStep {
+    fn of(case_id: String, version: i64, on: Option<fazhi_proto::common::v1::Date>) -> Self;
+}
+
+macro_rules! day_steps {
+    ($($request:ident),*) => {
+        $(impl DayStep for pb::$request {
+            fn of(case_id: String, version: i64, on: Option<fazhi_proto::common::v1::Date>) -> Self {
+                pb::$request { case_id, version, on }
+            }
+        })*
+    };
+}
+
+day_steps!(
+    RecordDefenceRequest,
+    RequestHearingRequest,
+    CloseCaseRequest,
+    ReleaseSeizureRequest,
+    DemandPaymentRequest,
+    ApplyToCourtRequest
+);
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -235,17 +256,49 @@ pub struct ApprovalRequest {
 }
 
 impl ApprovalRequest {
-    fn into_proto(self, case_id: String) -> Result<pb::ApprovalRequest, Problem> {
-        Ok(pb::ApprovalRequest {
-            on: day("on", self.on.as_deref())?,
-            days: self.days,
-            approved_by: self.approved_by,
-            basis: self.basis,
+    /// The request of whichever approval's RPC takes it.
+    fn into_proto<T: Approval>(self, case_id: String) -> Result<T, Problem> {
+        Ok(T::of(
             case_id,
-            version: self.version,
-        })
+            self.version,
+            day("on", self.on.as_deref())?,
+            self.days,
+            self.approved_by,
+            self.basis,
+        ))
     }
 }
+
+/// The contract's request of a deadline moved on an approval.
+trait Approval {
+    fn of(
+        case_id: String,
+        version: i64,
+        on: Option<fazhi_proto::common::v1::Date>,
+        days: i32,
+        approved_by: String,
+        basis: String,
+    ) -> Self;
+}
+
+macro_rules! approvals {
+    ($($request:ident),*) => {
+        $(impl Approval for pb::$request {
+            fn of(
+                case_id: String,
+                version: i64,
+                on: Option<fazhi_proto::common::v1::Date>,
+                days: i32,
+                approved_by: String,
+                basis: String,
+            ) -> Self {
+                pb::$request { case_id, version, on, days, approved_by, basis }
+            }
+        })*
+    };
+}
+
+approvals!(ExtendDecisionPeriodRequest, DeferPaymentRequest);
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
