@@ -94,9 +94,9 @@ pub(super) async fn import_power_items(
 }
 
 fn report(rows: usize, imported: usize, problems: Vec<RowProblem>) -> pb::PowerImportReport {
-    let mut rejected: Vec<pb::PowerRowProblem> = problems
+    let mut rejected: Vec<fazhi_proto::common::v1::RowProblem> = problems
         .into_iter()
-        .map(|p| pb::PowerRowProblem {
+        .map(|p| fazhi_proto::common::v1::RowProblem {
             row: p.row as i64,
             field: p.field,
             message: p.message,

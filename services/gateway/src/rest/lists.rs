@@ -183,7 +183,7 @@ pub async fn import_power_items(
         rejected: report
             .rejected
             .into_iter()
-            .map(|p| pb::RowProblem {
+            .map(|p| fazhi_proto::common::v1::RowProblem {
                 row: p.row,
                 field: p.field,
                 message: p.message,

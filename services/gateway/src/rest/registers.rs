@@ -410,7 +410,7 @@ pub async fn import(
     let table = tokio::task::spawn_blocking(move || fazhi_sheet::read(format, &content))
         .await
         .map_err(Error::internal)??;
-    let problem = |p: rows::RowProblem| pb::RowProblem {
+    let problem = |p: rows::RowProblem| fazhi_proto::common::v1::RowProblem {
         row: p.row as i64,
         field: p.field,
         message: p.message,
@@ -458,7 +458,7 @@ pub async fn import(
                 uuid::Uuid::now_v7().to_string(),
                 c,
             )),
-            Err(e) => rejected.push(pb::RowProblem {
+            Err(e) => rejected.push(fazhi_proto::common::v1::RowProblem {
                 row: *number as i64,
                 field: e.field.clone().unwrap_or_default(),
                 message: e.message.clone(),
@@ -472,7 +472,7 @@ pub async fn import(
     answer(report(rows, rejected))
 }
 
-fn report(rows: usize, rejected: Vec<pb::RowProblem>) -> pb::ImportReport {
+fn report(rows: usize, rejected: Vec<fazhi_proto::common::v1::RowProblem>) -> pb::ImportReport {
     let imported = if rejected.is_empty() { rows } else { 0 };
     pb::ImportReport {
         rows: rows as i64,

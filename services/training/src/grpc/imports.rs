@@ -351,9 +351,9 @@ pub(super) fn report(
     problems: Vec<RowProblem>,
     created: &str,
 ) -> pb::ImportReport {
-    let mut rejected: Vec<pb::RowProblem> = problems
+    let mut rejected: Vec<fazhi_proto::common::v1::RowProblem> = problems
         .into_iter()
-        .map(|p| pb::RowProblem {
+        .map(|p| fazhi_proto::common::v1::RowProblem {
             row: p.row as i64,
             field: p.field,
             message: p.message,
