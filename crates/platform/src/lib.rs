@@ -17,6 +17,7 @@ pub mod identity;
 pub mod metrics;
 pub mod paging;
 pub mod privacy;
+pub mod proto_enum;
 pub mod shutdown;
 pub mod telemetry;
 pub mod text;
@@ -44,6 +45,16 @@ macro_rules! coded_enum {
 
             pub fn from_code(code: &str) -> Option<Self> {
                 match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl $crate::proto_enum::Coded for $name {
+            const ALL: &'static [Self] = $name::ALL;
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
+            fn from_code(code: &str) -> Option<Self> {
+                $name::from_code(code)
             }
         }
 

@@ -4,7 +4,7 @@
 //! REST edge uses.
 
 use fazhi_platform::category::EnforcementCategory;
-use fazhi_platform::{Code, Error, privacy, time};
+use fazhi_platform::{Error, privacy, time};
 use fazhi_proto::{cases::v1 as pb, common::v1 as common};
 
 use chrono::NaiveDate;
@@ -15,90 +15,56 @@ use crate::domain::{
     ServiceMethod, WithdrawReason,
 };
 
-/// A proto enum and its domain counterpart, both ways (`$from` reads a
-/// value, refusing unknown and unspecified ones; `$to` writes one).
-macro_rules! proto_enum {
-    ($from:ident, $to:ident, $domain:ty, $proto:ty, $prefix:literal) => {
-        pub(super) fn $to(value: $domain) -> i32 {
-            <$proto>::from_str_name(&format!("{}{}", $prefix, value.code().to_ascii_uppercase()))
-                .map_or(0, |v| v as i32)
-        }
-
-        pub(super) fn $from(field: &str, value: i32) -> Result<Option<$domain>, Error> {
-            if value == 0 {
-                return Ok(None);
-            }
-            <$proto>::try_from(value)
-                .ok()
-                .and_then(|v| {
-                    v.as_str_name()
-                        .strip_prefix($prefix)
-                        .map(str::to_ascii_lowercase)
-                })
-                .and_then(|code| <$domain>::from_code(&code))
-                .map(Some)
-                .ok_or_else(|| {
-                    let codes: Vec<&str> = <$domain>::ALL.iter().map(|v| v.code()).collect();
-                    Error::invalid_field(
-                        field,
-                        Code::UnknownCode,
-                        format!("{field} must be one of {}", codes.join(", ")),
-                    )
-                })
-        }
-    };
-}
-
-proto_enum!(
+fazhi_platform::proto_enum!(
     power_kind,
     power_kind_proto,
     PowerKind,
     pb::PowerKind,
     "POWER_KIND_"
 );
-proto_enum!(
+fazhi_platform::proto_enum!(
     power_source,
     power_source_proto,
     PowerSource,
     pb::PowerSource,
     "POWER_SOURCE_"
 );
-proto_enum!(
+fazhi_platform::proto_enum!(
     category,
     category_proto,
     EnforcementCategory,
     common::EnforcementCategory,
     "ENFORCEMENT_CATEGORY_"
 );
-proto_enum!(
+fazhi_platform::proto_enum!(
     case_source,
     case_source_proto,
     CaseSource,
     pb::CaseSource,
     "CASE_SOURCE_"
 );
-proto_enum!(
+fazhi_platform::proto_enum!(
     case_status,
     case_status_proto,
     CaseStatus,
     pb::CaseStatus,
     "CASE_STATUS_"
 );
-proto_enum!(
+fazhi_platform::proto_enum!(
     party_kind,
     party_kind_proto,
     PartyKind,
     pb::PartyKind,
     "PARTY_KIND_"
 );
-proto_enum!(
+fazhi_platform::proto_enum!(
     decision_kind,
     decision_kind_proto,
     DecisionKind,
     pb::DecisionKind,
     "DECISION_KIND_"
 );
-proto_enum!(
+fazhi_platform::proto_enum!(
     service_method,
     service_method_proto,
     ServiceMethod,
@@ -106,14 +72,14 @@ proto_enum!(
     "SERVICE_METHOD_"
 );
 
-proto_enum!(
+fazhi_platform::proto_enum!(
     record_kind,
     record_kind_proto,
     RecordKind,
     pb::RecordKind,
     "RECORD_KIND_"
 );
-proto_enum!(
+fazhi_platform::proto_enum!(
     record_step,
     record_step_proto,
     RecordStep,
@@ -137,7 +103,7 @@ pub(super) fn record_proto(r: &Record) -> pb::Record {
     }
 }
 
-proto_enum!(
+fazhi_platform::proto_enum!(
     withdraw_reason,
     withdraw_reason_proto,
     WithdrawReason,
@@ -145,7 +111,7 @@ proto_enum!(
     "WITHDRAW_REASON_"
 );
 
-proto_enum!(
+fazhi_platform::proto_enum!(
     recusal_reason,
     recusal_reason_proto,
     RecusalReason,
@@ -153,7 +119,7 @@ proto_enum!(
     "RECUSAL_REASON_"
 );
 
-proto_enum!(
+fazhi_platform::proto_enum!(
     preservation_outcome,
     preservation_outcome_proto,
     PreservationOutcome,

@@ -1,6 +1,7 @@
 //! Certificates: issue, read, change by hand, "certified on", the annual review.
 
 use fazhi_platform::auth::{self, Permission};
+use fazhi_platform::proto_enum::given;
 use fazhi_proto::training::v1 as pb;
 use tonic::{Request, Response, Status};
 
@@ -85,7 +86,7 @@ fn competence(
     let categories = r
         .categories
         .iter()
-        .map(|value| category("categories", *value))
+        .map(|value| given("categories", category("categories", *value)?))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(domain::Competence::check(holder, areas, categories)?)
 }
@@ -112,10 +113,7 @@ pub(super) async fn list_certificates(
     let scope = caller.narrow_code("division_code", &r.division_code)?;
     // A filter: a person outside the divisions (or unknown) lists nothing.
     let person_id = (!r.person_id.is_empty()).then_some(r.person_id.as_str());
-    let status = match r.status {
-        0 => None,
-        value => Some(certificate_status("status", value)?),
-    };
+    let status = certificate_status("status", r.status)?;
     let (limit, after) = page(r.page_size, &r.page_token)?;
     let mut certificates = api
         .store
@@ -179,10 +177,7 @@ pub(super) async fn is_certified(
             "division_code",
             &r.division_code,
         )?,
-        category: match r.category {
-            0 => None,
-            value => Some(category("category", value)?),
-        },
+        category: category("category", r.category)?,
     };
     let person = api.person_in_scope(&caller, &r.person_id).await?;
     let held = api.store.certificates_with_history(&person.id).await?;

@@ -46,85 +46,56 @@ pub(super) fn date_proto(date: NaiveDate) -> Option<Date> {
     time::date_to_proto(date)
 }
 
-/// A domain enum and its proto enum, mapped by name: both ways, or (`=>`)
-/// only out, for values the service answers with and never reads.
-macro_rules! proto_enum {
-    (=> $to:ident, $domain:ty, $proto:ty, $prefix:literal) => {
-        pub(super) fn $to(value: $domain) -> i32 {
-            <$proto>::from_str_name(&format!("{}{}", $prefix, value.code().to_ascii_uppercase()))
-                .map_or(0, |v| v as i32)
-        }
-    };
-    ($from:ident, $to:ident, $domain:ty, $proto:ty, $prefix:literal) => {
-        proto_enum!(=> $to, $domain, $proto, $prefix);
-
-        pub(super) fn $from(field: &str, value: i32) -> Result<$domain, Error> {
-            <$proto>::try_from(value)
-                .ok()
-                .and_then(|v| v.as_str_name().strip_prefix($prefix).map(str::to_ascii_lowercase))
-                .and_then(|code| <$domain>::from_code(&code))
-                .ok_or_else(|| {
-                    let codes: Vec<&str> = <$domain>::ALL.iter().map(|v| v.code()).collect();
-                    Error::invalid_field(
-                        field,
-                        Code::UnknownCode,
-                        format!("{field} must be one of {}", codes.join(", ")),
-                    )
-                })
-        }
-    };
-}
-
-proto_enum!(
+fazhi_platform::proto_enum!(
     employment,
     employment_proto,
     Employment,
     pb::Employment,
     "EMPLOYMENT_"
 );
-proto_enum!(
+fazhi_platform::proto_enum!(
     training_kind,
     training_kind_proto,
     TrainingKind,
     pb::TrainingKind,
     "TRAINING_KIND_"
 );
-proto_enum!(
+fazhi_platform::proto_enum!(
     exam_kind,
     exam_kind_proto,
     ExamKind,
     pb::ExamKind,
     "EXAM_KIND_"
 );
-proto_enum!(
+fazhi_platform::proto_enum!(
     audience,
     audience_proto,
     Audience,
     pb::Audience,
     "AUDIENCE_"
 );
-proto_enum!(
+fazhi_platform::proto_enum!(
     certificate_status,
     certificate_status_proto,
     CertificateStatus,
     pb::CertificateStatus,
     "CERTIFICATE_STATUS_"
 );
-proto_enum!(
+fazhi_platform::proto_enum!(
     rank_level,
     rank_level_proto,
     RankLevel,
     pb::RankLevel,
     "RANK_LEVEL_"
 );
-proto_enum!(
+fazhi_platform::proto_enum!(
     category,
     category_proto,
     EnforcementCategory,
     common::EnforcementCategory,
     "ENFORCEMENT_CATEGORY_"
 );
-proto_enum!(
+fazhi_platform::proto_enum!(
     => review_outcome_proto,
     ReviewOutcome,
     pb::ReviewOutcome,

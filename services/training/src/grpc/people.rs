@@ -1,5 +1,6 @@
 //! People: record, read, list, and leave the enforcement post.
 
+use fazhi_platform::proto_enum::given;
 use fazhi_platform::{
     DivisionCode,
     auth::{self, Permission},
@@ -24,11 +25,11 @@ pub(super) async fn create_person(
             name: r.name,
             id_number: r.id_number,
             unit: r.unit,
-            employment: employment("employment", r.employment)?.code().to_owned(),
-            rank_level: match r.rank_level {
-                0 => String::new(),
-                value => rank_level("rank_level", value)?.code().to_owned(),
-            },
+            employment: given("employment", employment("employment", r.employment)?)?
+                .code()
+                .to_owned(),
+            rank_level: rank_level("rank_level", r.rank_level)?
+                .map_or_else(String::new, |level| level.code().to_owned()),
             rank: r.rank,
             section_level: r.section_level,
             enforcement_post: r.enforcement_post,

@@ -1,6 +1,7 @@
 //! Training sessions, exams and outreach events.
 
 use chrono::NaiveDate;
+use fazhi_platform::proto_enum::given;
 use fazhi_platform::{
     DivisionCode, Error,
     auth::{self, Caller, Permission},
@@ -50,10 +51,7 @@ pub(super) async fn list_training_sessions(
     let r = request.into_inner();
     let scope = caller.narrow_code("division_code", &r.division_code)?;
     let (from, to) = period_days(r.period.as_ref())?;
-    let kind = match r.kind {
-        0 => None,
-        value => Some(training_kind("kind", value)?),
-    };
+    let kind = training_kind("kind", r.kind)?;
     let (limit, after) = page(r.page_size, &r.page_token)?;
     let mut sessions = api
         .store
@@ -99,10 +97,7 @@ pub(super) async fn list_exams(
     let r = request.into_inner();
     let scope = caller.narrow_code("division_code", &r.division_code)?;
     let days = period_days(r.period.as_ref())?;
-    let kind = match r.kind {
-        0 => None,
-        value => Some(exam_kind("kind", value)?),
-    };
+    let kind = exam_kind("kind", r.kind)?;
     let (limit, after) = page(r.page_size, &r.page_token)?;
     let mut exams = api
         .store
@@ -152,7 +147,7 @@ pub(super) async fn record_outreach(
         division,
         held_on,
         theme: text("theme", &r.theme, 200)?,
-        audience: audience("audience", r.audience)?,
+        audience: given("audience", audience("audience", r.audience)?)?,
         materials: domain::check_count("materials", r.materials)?,
         people_reached: domain::check_count("people_reached", r.people_reached)?,
     };
@@ -169,7 +164,7 @@ pub(super) fn session_meta(
     let division = DivisionCode::parse_field("division_code", &r.division_code)?;
     caller.check_writes("division_code", &division)?;
     let topic = text("topic", &r.topic, 200)?;
-    let kind = training_kind("kind", r.kind)?;
+    let kind = given("kind", training_kind("kind", r.kind)?)?;
     let held_on = domain::check_not_future("held_on", date("held_on", r.held_on.as_ref())?, today)?;
     Ok((division, topic, kind, held_on))
 }
@@ -203,7 +198,7 @@ impl TrainingApi {
     pub(super) fn exam_meta(&self, caller: &Caller, r: &pb::Exam) -> Result<ExamMeta, Error> {
         let division = DivisionCode::parse_field("division_code", &r.division_code)?;
         caller.check_writes("division_code", &division)?;
-        let kind = exam_kind("kind", r.kind)?;
+        let kind = given("kind", exam_kind("kind", r.kind)?)?;
         let title = text("title", &r.title, 200)?;
         let held_on = domain::check_not_future(
             "held_on",
