@@ -94,6 +94,51 @@ pub fn date_to_rest(date: Option<&Date>) -> String {
         .unwrap_or_default()
 }
 
+/// A contract enum read from and written as its REST code, one way for
+/// every area: `required` reads refuse an empty code (400 naming the
+/// field), `optional` reads take it as not given (0); `write` turns the
+/// unset value into an empty code.
+///
+/// `rest_enum!(required read, write, pb::Kind, "KIND_")` defines both
+/// functions; `rest_enum!(optional read, …)` reads an optional field;
+/// `rest_enum!(read required read, …)` or `rest_enum!(write write, …)`
+/// defines one.
+#[macro_export]
+macro_rules! rest_enum {
+    (@read required $read:ident, $proto:ty, $prefix:literal) => {
+        pub fn $read(field: &str, code: &str) -> Result<i32, $crate::edge::problem::Problem> {
+            $crate::edge::mapping::enum_from_code(field, code, $prefix, |name| {
+                <$proto>::from_str_name(name).map(|v| v as i32)
+            })
+        }
+    };
+    (@read optional $read:ident, $proto:ty, $prefix:literal) => {
+        pub fn $read(field: &str, code: &str) -> Result<i32, $crate::edge::problem::Problem> {
+            if code.is_empty() {
+                return Ok(0);
+            }
+            $crate::rest_enum!(@read required inner, $proto, $prefix);
+            inner(field, code)
+        }
+    };
+    (write $write:ident, $proto:ty, $prefix:literal) => {
+        pub fn $write(value: i32) -> String {
+            <$proto>::try_from(value)
+                .ok()
+                .filter(|v| *v as i32 != 0)
+                .map(|v| $crate::edge::mapping::code_from_name(v.as_str_name(), $prefix))
+                .unwrap_or_default()
+        }
+    };
+    (read $how:ident $read:ident, $proto:ty, $prefix:literal) => {
+        $crate::rest_enum!(@read $how $read, $proto, $prefix);
+    };
+    ($how:ident $read:ident, $write:ident, $proto:ty, $prefix:literal) => {
+        $crate::rest_enum!(@read $how $read, $proto, $prefix);
+        $crate::rest_enum!(write $write, $proto, $prefix);
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use fazhi_proto::complaints::v1::Channel;

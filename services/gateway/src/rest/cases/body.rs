@@ -8,100 +8,75 @@ use utoipa::ToSchema;
 
 pub use super::proceedings::{Penalty, Proceedings};
 use crate::edge::{
-    mapping::{code_from_name, date_from_rest, date_to_rest, enum_from_code},
+    mapping::{date_from_rest, date_to_rest},
     problem::Problem,
 };
 
-/// A proto enum read from (`read`) or written as (`write`) its REST code.
-macro_rules! rest_enum {
-    (read $read:ident, $proto:ty, $prefix:literal) => {
-        pub fn $read(field: &str, code: &str) -> Result<i32, Problem> {
-            if code.is_empty() {
-                return Ok(0);
-            }
-            enum_from_code(field, code, $prefix, |name| {
-                <$proto>::from_str_name(name).map(|v| v as i32)
-            })
-        }
-    };
-    ($read:ident, $write:ident, $proto:ty, $prefix:literal) => {
-        rest_enum!(read $read, $proto, $prefix);
-
-        pub fn $write(value: i32) -> String {
-            <$proto>::try_from(value)
-                .ok()
-                .filter(|v| *v as i32 != 0)
-                .map(|v| code_from_name(v.as_str_name(), $prefix))
-                .unwrap_or_default()
-        }
-    };
-}
-
-rest_enum!(power_kind, power_kind_code, pb::PowerKind, "POWER_KIND_");
-rest_enum!(
-    power_source,
+crate::rest_enum!(optional power_kind, power_kind_code, pb::PowerKind, "POWER_KIND_");
+crate::rest_enum!(
+    optional power_source,
     power_source_code,
     pb::PowerSource,
     "POWER_SOURCE_"
 );
-rest_enum!(
-    category,
+crate::rest_enum!(
+    optional category,
     category_code,
     common::EnforcementCategory,
     "ENFORCEMENT_CATEGORY_"
 );
-rest_enum!(
-    case_status,
+crate::rest_enum!(
+    optional case_status,
     case_status_code,
     pb::CaseStatus,
     "CASE_STATUS_"
 );
-rest_enum!(
-    case_source,
+crate::rest_enum!(
+    optional case_source,
     case_source_code,
     pb::CaseSource,
     "CASE_SOURCE_"
 );
-rest_enum!(party_kind, party_kind_code, pb::PartyKind, "PARTY_KIND_");
-rest_enum!(read collection, pb::Collection, "COLLECTION_");
-rest_enum!(
-    preservation_outcome,
+crate::rest_enum!(optional party_kind, party_kind_code, pb::PartyKind, "PARTY_KIND_");
+crate::rest_enum!(read optional collection, pb::Collection, "COLLECTION_");
+crate::rest_enum!(
+    optional preservation_outcome,
     preservation_outcome_code,
     pb::PreservationOutcome,
     "PRESERVATION_OUTCOME_"
 );
-rest_enum!(
-    recusal_reason,
+crate::rest_enum!(
+    optional recusal_reason,
     recusal_reason_code,
     pb::RecusalReason,
     "RECUSAL_REASON_"
 );
-rest_enum!(
-    withdraw_reason,
+crate::rest_enum!(
+    optional withdraw_reason,
     withdraw_reason_code,
     pb::WithdrawReason,
     "WITHDRAW_REASON_"
 );
-rest_enum!(
-    record_kind,
+crate::rest_enum!(
+    optional record_kind,
     record_kind_code,
     pb::RecordKind,
     "RECORD_KIND_"
 );
-rest_enum!(
-    record_step,
+crate::rest_enum!(
+    optional record_step,
     record_step_code,
     pb::RecordStep,
     "RECORD_STEP_"
 );
-rest_enum!(
-    decision_kind,
+crate::rest_enum!(
+    optional decision_kind,
     decision_kind_code,
     pb::DecisionKind,
     "DECISION_KIND_"
 );
-rest_enum!(
-    service_method,
+crate::rest_enum!(
+    optional service_method,
     service_method_code,
     pb::ServiceMethod,
     "SERVICE_METHOD_"
