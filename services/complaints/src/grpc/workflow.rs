@@ -192,7 +192,11 @@ pub(super) fn escalate(r: pb::EscalateComplaintRequest) -> Result<Asked, Error> 
     let act_on = time::date_from_proto("escalate.act_on", r.act_on.as_ref())?;
     let step = Step::Escalate {
         lead: domain::Lead {
-            party_kind: r.party_kind,
+            party_kind: match pb::PartyKind::try_from(r.party_kind) {
+                Ok(pb::PartyKind::Person) => "person".to_owned(),
+                Ok(pb::PartyKind::Organisation) => "organisation".to_owned(),
+                _ => String::new(),
+            },
             party_name: r.party_name,
             party_id_number: r.party_id_number,
             act_on,
@@ -449,12 +453,11 @@ pub(super) fn handling_proto(h: &domain::Handling) -> pb::Handling {
             requested_at: Some(time::to_timestamp(e.requested_at)),
             working_days: i32::try_from(e.working_days).unwrap_or(i32::MAX),
             reason: e.reason.clone(),
-            decision: match e.approved {
-                None => "pending",
-                Some(true) => "approved",
-                Some(false) => "refused",
-            }
-            .to_owned(),
+            decision_state: match e.approved {
+                None => pb::ExtensionDecision::Pending,
+                Some(true) => pb::ExtensionDecision::Approved,
+                Some(false) => pb::ExtensionDecision::Refused,
+            } as i32,
         }),
         reply: h.reply.clone().unwrap_or_default(),
         replied_at: ts(h.replied_at),
@@ -462,15 +465,24 @@ pub(super) fn handling_proto(h: &domain::Handling) -> pb::Handling {
         follow_up: h.visit.as_ref().map(|v| pb::FollowUp {
             at: Some(time::to_timestamp(v.at)),
             resolved: v.resolved,
-            satisfaction: v.satisfaction.code().to_owned(),
+            rating: match v.satisfaction {
+                Satisfaction::Satisfied => pb::Satisfaction::Satisfied,
+                Satisfaction::BasicallySatisfied => pb::Satisfaction::BasicallySatisfied,
+                Satisfaction::Unsatisfied => pb::Satisfaction::Unsatisfied,
+            } as i32,
         }),
         supervised: h.supervised,
         reminders: i32::try_from(h.reminders).unwrap_or(i32::MAX),
         duplicate_of: h.duplicate_of.clone().unwrap_or_default(),
-        handed_off: h
-            .handed_off
-            .map(|t| t.code().to_owned())
-            .unwrap_or_default(),
+        handed_off_to: h.handed_off.map_or(0, |to| {
+            (match to {
+                HandOff::Emergency => pb::HandOffTo::Emergency,
+                HandOff::Court => pb::HandOffTo::Court,
+                HandOff::Arbitration => pb::HandOffTo::Arbitration,
+                HandOff::Petition => pb::HandOffTo::Petition,
+                HandOff::OtherLegalRoute => pb::HandOffTo::OtherLegalRoute,
+            }) as i32
+        }),
         closed_at: ts(h.closed_at),
         reopened: i32::try_from(h.reopened).unwrap_or(i32::MAX),
         returns: i32::try_from(h.returns).unwrap_or(i32::MAX),

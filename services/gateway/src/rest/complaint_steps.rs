@@ -313,7 +313,9 @@ impl StepBody for EscalateBody {
             id,
             version: self.version,
             note: self.note.unwrap_or_default(),
-            party_kind: self.party.kind,
+            party_kind: enum_from_code("party.kind", &self.party.kind, "PARTY_KIND_", |n| {
+                pb::PartyKind::from_str_name(n).map(|k| k as i32)
+            })?,
             party_name: self.party.name,
             party_id_number: self.party.id_number,
             act_on: date_from_rest("act_on", &self.act_on)?,

@@ -179,7 +179,9 @@ fn handling(h: Option<pb::Handling>) -> Handling {
             requested_at: instant(e.requested_at).unwrap_or_default(),
             working_days: e.working_days,
             reason: e.reason,
-            decision: e.decision,
+            decision: pb::ExtensionDecision::try_from(e.decision_state)
+                .map(|d| code_from_name(d.as_str_name(), "EXTENSION_DECISION_"))
+                .unwrap_or_default(),
         }),
         reply: text(h.reply),
         replied_at: instant(h.replied_at),
@@ -187,12 +189,19 @@ fn handling(h: Option<pb::Handling>) -> Handling {
         follow_up: h.follow_up.map(|f| FollowUpView {
             at: instant(f.at).unwrap_or_default(),
             resolved: f.resolved,
-            satisfaction: f.satisfaction,
+            satisfaction: pb::Satisfaction::try_from(f.rating)
+                .ok()
+                .filter(|s| *s != pb::Satisfaction::Unspecified)
+                .map(|s| code_from_name(s.as_str_name(), "SATISFACTION_"))
+                .unwrap_or_default(),
         }),
         supervised: h.supervised,
         reminders: h.reminders,
         duplicate_of: text(h.duplicate_of),
-        handed_off: text(h.handed_off),
+        handed_off: pb::HandOffTo::try_from(h.handed_off_to)
+            .ok()
+            .filter(|to| *to != pb::HandOffTo::Unspecified)
+            .map(|to| code_from_name(to.as_str_name(), "HAND_OFF_TO_")),
         closed_at: instant(h.closed_at),
         reopened: h.reopened,
         returns: h.returns,
