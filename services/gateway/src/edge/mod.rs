@@ -2,6 +2,7 @@
 //! JSON and queries, rate windows, idempotency keys with their own store,
 //! the OpenAPI document, health, request metrics and the HTTP listener.
 
+pub mod access;
 pub(crate) mod dashboard;
 pub(crate) mod health;
 pub mod idempotency;

@@ -3,48 +3,26 @@
 //!
 //! Each route is declared once, by its handler's `#[utoipa::path]`: method,
 //! path, OpenAPI entry and its access rule (`x-fazhi-access`, which
-//! [`authz::rules`] reads back). Each operation gets its security
+//! `identity::authz::rules` reads back). Each operation gets its security
 //! requirement from that rule and the problem responses every route can
 //! give, so the document cannot drift from what the gateway enforces.
 
 use axum::Router;
-use utoipa::{
-    OpenApi,
-    openapi::{
-        self, ContentBuilder, HeaderBuilder, HttpMethod, ObjectBuilder, Ref, RefOr,
-        ResponseBuilder, Type,
-        header::Header,
-        path::{Operation, ParameterBuilder, ParameterIn},
-        security::{
-            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
-        },
+use utoipa::openapi::{
+    self, ContentBuilder, HeaderBuilder, HttpMethod, ObjectBuilder, Ref, RefOr, ResponseBuilder,
+    Type,
+    header::Header,
+    path::{Operation, ParameterBuilder, ParameterIn},
+    security::{
+        ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
     },
 };
-use utoipa_axum::{router::OpenApiRouter, routes};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
     AppState,
-    edge::problem::{CONTENT_TYPE as PROBLEM_JSON, Problem},
-    identity::admin,
-    identity::audit_log,
-    identity::authz::{self, Access},
-    identity::login,
-    rest::cases,
-    rest::codes,
-    rest::complaint_push,
-    rest::complaint_reads,
-    rest::complaint_steps,
-    rest::complaints,
-    rest::divisions,
-    rest::lists,
-    rest::oversight,
-    rest::public,
-    rest::registers,
-    rest::report,
-    rest::routing,
-    rest::training,
-    rest::warnings,
+    edge::access::{self, ACCESS_EXTENSION, Access},
+    edge::problem::CONTENT_TYPE as PROBLEM_JSON,
 };
 
 /// A file's bytes: an uploaded list, a downloaded export.
@@ -55,143 +33,6 @@ use crate::{
     reason = "a schema only: bodies are read and written as bytes"
 )]
 pub struct File(Vec<u8>);
-
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Fazhi API",
-        description = "Rule-of-law government work for a county and its townships: complaint intake, enforcement cases, training and certificates, county oversight. Errors are RFC 9457 problem documents with a stable `code`.",
-        version = "1"
-    ),
-    components(schemas(Problem, codes::FileFormat, codes::ListKind, codes::TableFormat, codes::RegisterName, codes::ReportFormat, codes::WarningLevelCode)),
-    servers((url = "/", description = "This Fazhi gateway")),
-    tags(
-        (name = "auth", description = "Login and the caller's identity"),
-        (name = "public", description = "Citizens, without an account"),
-        (name = "complaints", description = "Requests from the 12345 hotline and every other channel"),
-        (name = "oversight", description = "Figures for county oversight"),
-        (name = "accounts", description = "Accounts (administrators)"),
-        (name = "api keys", description = "API keys for county systems (administrators)"),
-        (name = "audit", description = "The audit log (administrators)"),
-        (name = "training", description = "People, training hours, exams, enforcement certificates and their annual review, outreach"),
-        (name = "cases", description = "Enforcement cases: the power list, leads, filing and each case's hash-chained history"),
-    )
-)]
-struct ApiDoc;
-
-/// Every documented route.
-pub fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(login::login))
-        .routes(routes!(login::me))
-        .routes(routes!(login::change_password))
-        .routes(routes!(login::logout_everywhere))
-        .routes(routes!(public::submit))
-        .routes(routes!(public::track))
-        .routes(routes!(complaints::list, complaints::create))
-        .routes(routes!(complaints::get_one))
-        .routes(routes!(complaint_reads::timeline))
-        .routes(routes!(complaint_reads::possible_duplicates))
-        .routes(routes!(complaint_steps::dispatch))
-        .routes(routes!(complaint_steps::accept))
-        .routes(routes!(complaint_steps::return_dispatch))
-        .routes(routes!(complaint_steps::request_extension))
-        .routes(routes!(complaint_steps::decide_extension))
-        .routes(routes!(complaint_steps::reply))
-        .routes(routes!(complaint_steps::follow_up))
-        .routes(routes!(complaint_steps::close))
-        .routes(routes!(complaint_steps::reopen))
-        .routes(routes!(complaint_steps::mark_duplicate))
-        .routes(routes!(complaint_steps::hand_off))
-        .routes(routes!(complaint_steps::supervise))
-        .routes(routes!(complaint_steps::escalate))
-        .routes(routes!(complaint_push::push))
-        .routes(routes!(routing::get, routing::put))
-        .routes(routes!(divisions::list, divisions::put))
-        .routes(routes!(oversight::summary))
-        .routes(routes!(registers::list, registers::create))
-        .routes(routes!(registers::update, registers::delete))
-        .routes(routes!(registers::import))
-        .routes(routes!(report::annual))
-        .routes(routes!(warnings::list))
-        .routes(routes!(admin::list_accounts, admin::create_account))
-        .routes(routes!(admin::disable_account))
-        .routes(routes!(admin::enable_account))
-        .routes(routes!(admin::reset_password))
-        .routes(routes!(admin::list_api_keys, admin::create_api_key))
-        .routes(routes!(admin::revoke_api_key))
-        .routes(routes!(audit_log::list_audit))
-        .routes(routes!(training::list_people, training::create_person))
-        .routes(routes!(training::get_person))
-        .routes(routes!(training::leave_post))
-        .routes(routes!(training::transfer_person))
-        .routes(routes!(training::is_certified))
-        .routes(routes!(
-            training::list_training_sessions,
-            training::record_training
-        ))
-        .routes(routes!(training::list_exams, training::record_exam))
-        .routes(routes!(
-            training::list_outreach_events,
-            training::record_outreach
-        ))
-        .routes(routes!(
-            training::list_certificates,
-            training::issue_certificate
-        ))
-        .routes(routes!(training::get_certificate))
-        .routes(routes!(training::suspend_certificate))
-        .routes(routes!(training::reinstate_certificate))
-        .routes(routes!(training::revoke_certificate))
-        .routes(routes!(training::expire_certificate))
-        .routes(routes!(training::run_annual_review))
-        .routes(routes!(training::stats))
-        .routes(routes!(lists::import_people))
-        .routes(routes!(lists::import_power_items))
-        .routes(routes!(lists::import_attendance))
-        .routes(routes!(lists::import_exam_results))
-        .routes(routes!(lists::export))
-        .routes(routes!(cases::list_power_items, cases::create_power_item))
-        .routes(routes!(cases::get_power_item))
-        .routes(routes!(cases::list_cases, cases::create_lead))
-        .routes(routes!(cases::get_case))
-        .routes(routes!(cases::file_case))
-        .routes(routes!(cases::decline_lead))
-        .routes(routes!(cases::terminate_case))
-        .routes(routes!(cases::notify_party))
-        .routes(routes!(cases::record_defence))
-        .routes(routes!(cases::request_hearing))
-        .routes(routes!(cases::hold_hearing))
-        .routes(routes!(cases::review_case))
-        .routes(routes!(cases::discuss_case))
-        .routes(routes!(cases::decide_case))
-        .routes(routes!(cases::serve_decision))
-        .routes(routes!(cases::record_payment))
-        .routes(routes!(cases::close_case))
-        .routes(routes!(cases::list_records, cases::register_record))
-        .routes(routes!(
-            cases::upload_record_content,
-            cases::read_record_content
-        ))
-        .routes(routes!(cases::publish_decision))
-        .routes(routes!(cases::withdraw_publication))
-        .routes(routes!(cases::list_public_decisions))
-        .routes(routes!(cases::decide_on_the_spot))
-        .routes(routes!(cases::recuse_officer))
-        .routes(routes!(cases::seize))
-        .routes(routes!(cases::extend_seizure))
-        .routes(routes!(cases::release_seizure))
-        .routes(routes!(cases::announce_demolition))
-        .routes(routes!(cases::demolish))
-        .routes(routes!(cases::extend_decision_period))
-        .routes(routes!(cases::defer_payment))
-        .routes(routes!(cases::demand_payment))
-        .routes(routes!(cases::apply_to_court))
-        .routes(routes!(cases::preserve_evidence))
-        .routes(routes!(cases::decide_preservation))
-        .routes(routes!(cases::case_history))
-        .routes(routes!(cases::verify_case_history))
-}
 
 /// The problem statuses an operation can answer with, and what each means.
 const PROBLEM_STATUSES: &[(&str, &str)] = &[
@@ -260,7 +101,7 @@ fn problem_statuses(
         path.contains('{') || (method == "POST" && !identity_only && !public),
     );
     add("408", has_body);
-    let content = authz::is_record_content(path);
+    let content = access::is_record_content(path);
     add(
         "409",
         matches!(method, "POST" | "PUT" | "DELETE") || content,
@@ -273,7 +114,7 @@ fn problem_statuses(
         matches!(access, Some(Access::PublicLimited))
             || path == "/api/v1/auth/login"
             || path == "/api/v1/auth/password"
-            || authz::is_upload(path),
+            || access::is_upload(path),
     );
     add("500", content && method == "GET");
     add("503", true);
@@ -332,7 +173,13 @@ pub fn finish(mut doc: openapi::OpenApi) -> openapi::OpenApi {
 }
 
 fn decorate(operation: &mut Operation, method: &str, path: &str) {
-    let access = authz::find(method, path);
+    // The rule the route declares on itself.
+    let access = operation
+        .extensions
+        .as_ref()
+        .and_then(|e| e.get(ACCESS_EXTENSION))
+        .and_then(|v| v.as_str())
+        .and_then(Access::from_code);
     operation.security = Some(match access {
         // No credentials needed: generated clients must not ask for any.
         Some(Access::Public | Access::PublicLimited) => Vec::new(),

@@ -13,6 +13,16 @@ use serde::Serialize;
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
+/// A refused row of an imported list: a problem names them all, and an
+/// import report lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct RowProblem {
+    /// 1-based row in the file; the header is row 1.
+    pub row: i64,
+    pub field: String,
+    pub message: String,
+}
+
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Problem {
@@ -32,7 +42,7 @@ pub struct Problem {
     pub retry_after: Option<u64>,
     /// For a refused import: every rejected row, with its field and reason.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub rejected: Vec<crate::rest::training::body::RowProblem>,
+    pub rejected: Vec<RowProblem>,
 }
 
 /// The catalogue as the schema of `code`: every value, each with its meaning.

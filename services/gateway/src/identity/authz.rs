@@ -13,111 +13,27 @@ use axum::{
 use fazhi_platform::Code;
 use std::sync::LazyLock;
 
-use fazhi_platform::{Error, ErrorKind, auth::Permission};
-use utoipa::openapi::OpenApi;
+use fazhi_platform::{Error, ErrorKind};
 
 pub use crate::identity::client::{Cidr, ClientAddr, client_addr};
 use crate::{AppState, edge::problem::Problem, identity::client::request_client};
 
-/// Who may call a route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// Anyone; credentials are not read.
-    Public,
-    /// Anyone, rate-limited per client address (the citizen endpoints).
-    PublicLimited,
-    /// Any authenticated caller.
-    Authenticated,
-    /// Authenticated callers whose roles grant the permission.
-    Permission(Permission),
-}
-
-impl Access {
-    /// How a route declares it: `x-fazhi-access` on its `#[utoipa::path]`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Access::Public => "public",
-            Access::PublicLimited => "public_limited",
-            Access::Authenticated => "authenticated",
-            Access::Permission(p) => p.code(),
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Access> {
-        match code {
-            "public" => Some(Access::Public),
-            "public_limited" => Some(Access::PublicLimited),
-            "authenticated" => Some(Access::Authenticated),
-            _ => Permission::ALL
-                .into_iter()
-                .find(|p| p.code() == code)
-                .map(Access::Permission),
-        }
-    }
-}
-
-/// The OpenAPI extension by which a route declares its access rule, beside
-/// its method, path and handler in one `#[utoipa::path]`.
-pub const ACCESS_EXTENSION: &str = "x-fazhi-access";
-
-/// One route's rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rule {
-    pub method: &'static str,
-    pub path: String,
-    pub access: Access,
-}
+pub use crate::edge::access::{
+    ACCESS_EXTENSION, Access, Rule, declared, is_record_content, is_upload,
+};
 
 /// Every `/api/` route and who may call it, read once from the routes'
 /// own declarations. A route that declares no rule (or one that is not a
 /// rule) is left out, so it is refused; a test insists there is none.
 pub fn rules() -> &'static [Rule] {
     static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
-        let (_, doc) = crate::edge::openapi::api_router().split_for_parts();
+        let (_, doc) = crate::api_router().split_for_parts();
         declared(&doc)
             .into_iter()
             .filter_map(|(rule, _)| rule)
             .collect()
     });
     &RULES
-}
-
-/// Each operation of `doc` under `/api/` with its rule, or `None` and the
-/// route when it declares none.
-pub fn declared(doc: &OpenApi) -> Vec<(Option<Rule>, String)> {
-    let mut found = Vec::new();
-    for (path, item) in doc
-        .paths
-        .paths
-        .iter()
-        .filter(|(p, _)| p.starts_with("/api/"))
-    {
-        for (method, operation) in [
-            ("GET", &item.get),
-            ("POST", &item.post),
-            ("PUT", &item.put),
-            ("PATCH", &item.patch),
-            ("DELETE", &item.delete),
-            ("OPTIONS", &item.options),
-            ("HEAD", &item.head),
-            ("TRACE", &item.trace),
-        ] {
-            let Some(operation) = operation else { continue };
-            let access = operation
-                .extensions
-                .as_ref()
-                .and_then(|e| e.get(ACCESS_EXTENSION))
-                .and_then(|v| v.as_str())
-                .and_then(Access::from_code);
-            let rule = access.map(|access| Rule {
-                method,
-                path: path.clone(),
-                access,
-            });
-            found.push((rule, format!("{method} {path}")));
-        }
-    }
-    found
 }
 
 /// The rule of `method` on the route template `path`. HEAD is a GET without
@@ -256,20 +172,9 @@ pub async fn authorize(
     next.run(request).await
 }
 
-/// Routes streaming a record's content (never held in memory; bounded by
-/// the record's registered size and `record_transfer_secs`).
-pub fn is_record_content(path: &str) -> bool {
-    path.starts_with("/api/v1/cases/") && path.ends_with("/content")
-}
-
-/// Routes whose body is a file or a batch (up to `upload_limit_bytes`).
-pub fn is_upload(path: &str) -> bool {
-    path.starts_with("/api/v1/imports/") || path == "/api/v1/complaints:batch"
-}
-
 #[cfg(test)]
 mod tests {
-    use fazhi_platform::auth::Role;
+    use fazhi_platform::auth::{Permission, Role};
 
     use super::*;
 
@@ -324,7 +229,7 @@ mod tests {
 
     #[test]
     fn every_route_declares_its_access_rule() {
-        let (_, doc) = crate::edge::openapi::api_router().split_for_parts();
+        let (_, doc) = crate::api_router().split_for_parts();
         let declared = declared(&doc);
         let without: Vec<&String> = declared
             .iter()

@@ -110,7 +110,7 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
 
     let gate = &state.gate;
     let (mut parts, body) = request.into_parts();
-    let limit = if crate::identity::authz::is_upload(&path) {
+    let limit = if crate::edge::access::is_upload(&path) {
         gate.settings.upload_limit_bytes
     } else {
         gate.settings.body_limit_bytes

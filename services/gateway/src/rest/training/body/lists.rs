@@ -4,13 +4,7 @@ use fazhi_proto::training::v1 as pb;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct RowProblem {
-    /// 1-based row in the file; the header is row 1.
-    pub row: i64,
-    pub field: String,
-    pub message: String,
-}
+pub use crate::edge::problem::RowProblem;
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ImportReport {
