@@ -4,6 +4,7 @@
 //! over gRPC (each call with a deadline and a signed internal identity), and
 //! turns their answers and errors into JSON and RFC 9457 problem documents.
 
+pub mod domain;
 pub mod edge;
 pub mod identity;
 mod rest;

@@ -13,7 +13,6 @@ pub(crate) mod oversight;
 pub(crate) mod oversight_metrics;
 pub(crate) mod oversight_table;
 pub(crate) mod public;
-pub(crate) mod register_rules;
 pub(crate) mod registers;
 pub(crate) mod report;
 pub(crate) mod routing;

@@ -15,13 +15,13 @@ use fazhi_sheet::rows::{self, cell};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::domain::registers::{Checked, Given, Register, check};
 use crate::{
     AppState,
     edge::{json::JsonBody, openapi::File, problem::Problem, query},
     identity::authn::Identity,
     rest::{
         lists::{FormatParams, answer, upload},
-        register_rules::{Checked, Given, Register, check},
         training::body::ImportReport,
     },
 };
@@ -252,7 +252,12 @@ pub async fn create(
             "a new entry has no version",
         ));
     }
-    let checked = check(register, &identity.caller, &given(&body))?;
+    let checked = check(
+        register,
+        &identity.caller,
+        &given(&body),
+        state.gate.clock.today(),
+    )?;
     let new = entry(
         register,
         &identity,
@@ -311,7 +316,12 @@ pub async fn update(
         ));
     };
     let old = visible(&state, &identity, register, &id).await?;
-    let checked = check(register, &identity.caller, &given(&body))?;
+    let checked = check(
+        register,
+        &identity.caller,
+        &given(&body),
+        state.gate.clock.today(),
+    )?;
     let mut changed = entry(register, &identity, old.id, checked);
     changed.created_by = old.created_by;
     state
@@ -451,7 +461,7 @@ pub async fn import(
             kind: at("kind"),
             organisation: at("organisation"),
         };
-        match check(register, &identity.caller, &g) {
+        match check(register, &identity.caller, &g, state.gate.clock.today()) {
             Ok(c) => entries.push(entry(
                 register,
                 &identity,

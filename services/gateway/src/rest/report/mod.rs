@@ -14,14 +14,12 @@ use fazhi_platform::{Code, DivisionCode, Error, ErrorKind};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::domain::registers::Register;
 use crate::{
     AppState,
     edge::{openapi::File, problem::Problem, query},
     identity::authn::Identity,
-    rest::{
-        oversight::{Figures, gather},
-        register_rules::Register,
-    },
+    rest::oversight::{Figures, gather},
 };
 
 mod compose;

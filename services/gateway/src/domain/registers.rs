@@ -7,7 +7,6 @@ use fazhi_platform::{
     auth::Caller,
     division::DivisionLevel,
     text::{self, Lines},
-    time,
 };
 use fazhi_sheet::rows::Columns;
 
@@ -136,7 +135,7 @@ pub struct Checked {
     pub organisation: Option<String>,
 }
 
-fn day(field: &str, text: Option<&str>) -> Result<Option<NaiveDate>, Error> {
+fn day(field: &str, text: Option<&str>, today: NaiveDate) -> Result<Option<NaiveDate>, Error> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
@@ -149,7 +148,7 @@ fn day(field: &str, text: Option<&str>) -> Result<Option<NaiveDate>, Error> {
                 format!("{field} must be a day such as 2026-03-01"),
             )
         })?;
-    if date > time::china_date(time::now()) {
+    if date > today {
         return Err(Error::invalid_field(
             field,
             Code::DateInFuture,
@@ -199,7 +198,12 @@ fn not_here(field: &str, value: Option<&str>, register: Register) -> Result<(), 
 }
 
 /// Checks one entry of `register` for `caller` (its division within theirs).
-pub fn check(register: Register, caller: &Caller, given: &Given<'_>) -> Result<Checked, Error> {
+pub fn check(
+    register: Register,
+    caller: &Caller,
+    given: &Given<'_>,
+    today: NaiveDate,
+) -> Result<Checked, Error> {
     let division = DivisionCode::parse_field("division_code", given.division_code)?;
     caller.check_writes("division_code", &division)?;
     if matches!(
@@ -214,7 +218,7 @@ pub fn check(register: Register, caller: &Caller, given: &Given<'_>) -> Result<C
         ));
     }
     let title = text::required("title", given.title, 200, Lines::One)?;
-    let dated = day("dated", Some(given.dated))?
+    let dated = day("dated", Some(given.dated), today)?
         .ok_or_else(|| Error::invalid_field("dated", Code::Required, "dated must not be empty"))?;
     let mut checked = Checked {
         division_code: division,
@@ -228,9 +232,9 @@ pub fn check(register: Register, caller: &Caller, given: &Given<'_>) -> Result<C
         organisation: None,
     };
     if register == Register::NormativeDocuments {
-        let filed = day("filed_on", given.filed_on)?;
-        let reviewed = day("reviewed_on", given.reviewed_on)?;
-        let corrected = day("corrected_on", given.corrected_on)?;
+        let filed = day("filed_on", given.filed_on, today)?;
+        let reviewed = day("reviewed_on", given.reviewed_on, today)?;
+        let corrected = day("corrected_on", given.corrected_on, today)?;
         not_before("filed_on", filed, ("dated", Some(dated)))?;
         not_before("reviewed_on", reviewed, ("filed_on", filed))?;
         not_before("corrected_on", corrected, ("reviewed_on", reviewed))?;
@@ -280,6 +284,10 @@ mod tests {
     use super::*;
     use fazhi_platform::auth::Role;
 
+    fn today() -> NaiveDate {
+        "2026-11-29".parse().unwrap()
+    }
+
     fn township() -> Caller {
         Caller {
             subject: "account:desk".into(),
@@ -297,13 +305,13 @@ mod tests {
             reviewed_on: Some("2025-03-10"),
             ..Given::default()
         };
-        let err = check(Register::NormativeDocuments, &township(), &given).unwrap_err();
+        let err = check(Register::NormativeDocuments, &township(), &given, today()).unwrap_err();
         assert_eq!(err.field.as_deref(), Some("reviewed_on"));
         let given = Given {
             filed_on: Some("2025-02-01"),
             ..given
         };
-        let err = check(Register::NormativeDocuments, &township(), &given).unwrap_err();
+        let err = check(Register::NormativeDocuments, &township(), &given, today()).unwrap_err();
         assert_eq!(
             err.field.as_deref(),
             Some("filed_on"),
@@ -314,8 +322,36 @@ mod tests {
             corrected_on: Some("2025-04-01"),
             ..given
         };
-        let ok = check(Register::NormativeDocuments, &township(), &given).unwrap();
+        let ok = check(Register::NormativeDocuments, &township(), &given, today()).unwrap();
         assert_eq!(ok.corrected_on.as_deref(), Some("2025-04-01"));
+    }
+
+    #[test]
+    fn an_entry_is_never_dated_after_today() {
+        let given = Given {
+            division_code: "411624100",
+            title: "关于规范农村建房的通知",
+            dated: "2026-11-30",
+            ..Given::default()
+        };
+        let err = check(Register::NormativeDocuments, &township(), &given, today()).unwrap_err();
+        assert_eq!(
+            (err.code.as_str(), err.field.as_deref()),
+            ("date_in_future", Some("dated"))
+        );
+        let on_the_day = Given {
+            dated: "2026-11-29",
+            ..given
+        };
+        assert!(
+            check(
+                Register::NormativeDocuments,
+                &township(),
+                &on_the_day,
+                today()
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -328,20 +364,20 @@ mod tests {
             kind: Some("national"),
             ..Given::default()
         };
-        let err = check(Register::LegalAdvisers, &township(), &adviser).unwrap_err();
+        let err = check(Register::LegalAdvisers, &township(), &adviser, today()).unwrap_err();
         assert_eq!(err.field.as_deref(), Some("kind"));
         let elsewhere = Given {
             division_code: "411624101201",
             kind: None,
             ..adviser.clone()
         };
-        assert!(check(Register::LegalAdvisers, &township(), &elsewhere).is_err());
+        assert!(check(Register::LegalAdvisers, &township(), &elsewhere, today()).is_err());
         let at_township = Given {
             division_code: "411624100",
             kind: None,
             ..adviser
         };
-        let err = check(Register::LegalAdvisers, &township(), &at_township).unwrap_err();
+        let err = check(Register::LegalAdvisers, &township(), &at_township, today()).unwrap_err();
         assert_eq!(err.field.as_deref(), Some("division_code"));
         let plan = Given {
             division_code: "411624100201",
@@ -350,7 +386,7 @@ mod tests {
             kind: Some("总体"),
             ..Given::default()
         };
-        let ok = check(Register::EmergencyPlans, &township(), &plan).unwrap();
+        let ok = check(Register::EmergencyPlans, &township(), &plan, today()).unwrap();
         assert_eq!(ok.kind.as_deref(), Some("general"));
     }
 }
