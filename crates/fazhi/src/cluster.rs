@@ -215,14 +215,21 @@ pub async fn start_with_clock(
             complaints: endpoint(&settings.complaints, running.complaints),
             training: endpoint(&settings.training, running.training),
         };
-        let gate = Arc::new(
-            fazhi_gateway::Gate::open(&settings.gateway, &settings.data_dir, internal.clone())
-                .await?
-                .with_clock(clock.clone()),
-        );
+        let fazhi_gateway::Gateway {
+            gate,
+            state,
+            router,
+        } = fazhi_gateway::build(
+            &settings.gateway,
+            &settings.data_dir,
+            internal.clone(),
+            &upstreams,
+            &settings.grpc,
+            calendar.clone(),
+            clock.clone(),
+        )
+        .await?;
         running.gate = Some(gate.clone());
-        let state = fazhi_gateway::AppState::connect(&upstreams, &settings.grpc, gate.clone())?
-            .with_calendar(calendar.clone());
         let stop = shutdown.clone();
         tasks.spawn(async move {
             gate.housekeeping(stop).await;
@@ -246,7 +253,6 @@ pub async fn start_with_clock(
             .await
             .with_context(|| format!("binding the gateway to {}", settings.gateway.listen))?;
         running.gateway = Some(listener.local_addr()?);
-        let router = fazhi_gateway::router(state);
         let stop = shutdown.clone();
         let rest = settings.gateway.clone();
         let drain = settings.shutdown.drain();

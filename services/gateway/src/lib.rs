@@ -448,6 +448,39 @@ impl AppState {
 
 pub use rest::oversight_metrics::refresh as refresh_oversight_metrics;
 
+/// The gateway as its settings make it, like every service's `build`: its
+/// gate (accounts, keys, limits and its own records, opened and migrated),
+/// the clients of the services it calls, and the REST router.
+pub struct Gateway {
+    pub gate: Arc<Gate>,
+    pub state: AppState,
+    pub router: Router,
+}
+
+/// Builds the gateway from its settings, reading `clock` for "now".
+pub async fn build(
+    settings: &Settings,
+    data_dir: &Path,
+    internal: fazhi_platform::auth::InternalKey,
+    upstreams: &Upstreams,
+    grpc: &GrpcClientSettings,
+    calendar: Arc<fazhi_calendar::Calendar>,
+    clock: fazhi_platform::clock::SharedClock,
+) -> anyhow::Result<Gateway> {
+    let gate = Arc::new(
+        Gate::open(settings, data_dir, internal)
+            .await?
+            .with_clock(clock),
+    );
+    let state = AppState::connect(upstreams, grpc, gate.clone())?.with_calendar(calendar);
+    let router = router(state.clone());
+    Ok(Gateway {
+        gate,
+        state,
+        router,
+    })
+}
+
 /// Every documented route, composed from the rooms that own them.
 pub fn api_router() -> utoipa_axum::router::OpenApiRouter<AppState> {
     rest::routes().merge(identity::routes())
