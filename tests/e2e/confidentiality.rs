@@ -36,6 +36,24 @@ async fn step(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// Files a report about enforcement conduct naming `field` = `named`, as
+/// `token`; its id.
+async fn report(sandbox: &Sandbox, token: &str, field: &str, named: &str) -> String {
+    let mut body = complaint_body();
+    body["category"] = "enforcement_conduct".into();
+    body[field] = named.into();
+    let created: Value = sandbox
+        .post_as(token, "/api/v1/complaints", &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    created["id"]
+        .as_str()
+        .expect("the report is filed")
+        .to_owned()
+}
+
 fn report_ticket(external_id: &str) -> Value {
     let mut report = ticket(external_id, "执法队员李某违规收取罚款");
     report["category"] = "enforcement_conduct".into();
@@ -136,16 +154,8 @@ async fn an_officer_is_named_whatever_the_case_or_width_of_his_name() {
         let desk = sandbox.account("county.desk", &["staff"], COUNTY).await;
         let officer = sandbox.account("a.officer", &["officer"], TOWNSHIP).await;
         for written in ["A.Officer", "ａ.officer"] {
-            let mut report = complaint_body();
-            report["category"] = "enforcement_conduct".into();
-            report["concerns_officer"] = written.into();
-            let created: Value = sandbox
-                .post_as(&desk, "/api/v1/complaints", &report)
-                .await
-                .json()
-                .await
-                .unwrap();
-            let id = created["id"].as_str().unwrap();
+            let id = report(&sandbox, &desk, "concerns_officer", written).await;
+            let id = id.as_str();
             let (status, _) = get(&sandbox, &officer, &format!("/api/v1/complaints/{id}")).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{written}");
             let (_, listed) = get(&sandbox, &officer, "/api/v1/complaints").await;
@@ -164,16 +174,7 @@ async fn a_report_naming_the_county_is_read_by_the_county_and_its_administrator(
             .await;
         let admin = sandbox.account("county.admin", &["admin"], COUNTY).await;
         let township = sandbox.account("t.staff", &["staff"], TOWNSHIP).await;
-        let mut report = complaint_body();
-        report["category"] = "enforcement_conduct".into();
-        report["concerns_unit"] = COUNTY.into();
-        let created: Value = sandbox
-            .post_as(&sandbox.token, "/api/v1/complaints", &report)
-            .await
-            .json()
-            .await
-            .unwrap();
-        let id = created["id"].as_str().expect("created").to_owned();
+        let id = report(&sandbox, &sandbox.token, "concerns_unit", COUNTY).await;
         for (who, token, seen) in [
             ("the overseer", &overseer, StatusCode::OK),
             ("the administrator", &admin, StatusCode::OK),
@@ -327,16 +328,7 @@ async fn a_township_administrator_never_sees_the_county_unmask_a_report_about_th
         let township_admin = sandbox
             .account("township.admin", &["admin"], TOWNSHIP)
             .await;
-        let mut report = complaint_body();
-        report["category"] = "enforcement_conduct".into();
-        report["concerns_unit"] = TOWNSHIP.into();
-        let created: Value = sandbox
-            .post_as(&desk, "/api/v1/complaints", &report)
-            .await
-            .json()
-            .await
-            .unwrap();
-        let id = created["id"].as_str().unwrap().to_owned();
+        let id = report(&sandbox, &desk, "concerns_unit", TOWNSHIP).await;
         let (status, revealed) = get(
             &sandbox,
             &desk,

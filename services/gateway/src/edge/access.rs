@@ -55,6 +55,16 @@ pub struct Rule {
     pub access: Access,
 }
 
+/// The rule an operation declares on itself, if it declares one.
+pub fn declared_on(operation: &utoipa::openapi::path::Operation) -> Option<Access> {
+    operation
+        .extensions
+        .as_ref()
+        .and_then(|e| e.get(ACCESS_EXTENSION))
+        .and_then(|v| v.as_str())
+        .and_then(Access::from_code)
+}
+
 /// Each operation of `doc` under `/api/` with its rule, or `None` and the
 /// route when it declares none.
 pub fn declared(doc: &OpenApi) -> Vec<(Option<Rule>, String)> {
@@ -76,13 +86,7 @@ pub fn declared(doc: &OpenApi) -> Vec<(Option<Rule>, String)> {
             ("TRACE", &item.trace),
         ] {
             let Some(operation) = operation else { continue };
-            let access = operation
-                .extensions
-                .as_ref()
-                .and_then(|e| e.get(ACCESS_EXTENSION))
-                .and_then(|v| v.as_str())
-                .and_then(Access::from_code);
-            let rule = access.map(|access| Rule {
+            let rule = declared_on(operation).map(|access| Rule {
                 method,
                 path: path.clone(),
                 access,

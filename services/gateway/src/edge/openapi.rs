@@ -21,7 +21,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
     AppState,
-    edge::access::{self, ACCESS_EXTENSION, Access},
+    edge::access::{self, Access},
     edge::problem::CONTENT_TYPE as PROBLEM_JSON,
 };
 
@@ -173,13 +173,7 @@ pub fn finish(mut doc: openapi::OpenApi) -> openapi::OpenApi {
 }
 
 fn decorate(operation: &mut Operation, method: &str, path: &str) {
-    // The rule the route declares on itself.
-    let access = operation
-        .extensions
-        .as_ref()
-        .and_then(|e| e.get(ACCESS_EXTENSION))
-        .and_then(|v| v.as_str())
-        .and_then(Access::from_code);
+    let access = access::declared_on(operation);
     operation.security = Some(match access {
         // No credentials needed: generated clients must not ask for any.
         Some(Access::Public | Access::PublicLimited) => Vec::new(),
