@@ -262,7 +262,7 @@ async fn content_goes_to_an_s3_compatible_store_named_by_url() {
     assert_eq!(read.bytes().await.unwrap().as_ref(), content.as_slice());
 
     // The object sits under the prefix; changed there, it is refused.
-    use object_store::{ObjectStoreExt, path::Path};
+    use object_store::{ObjectStore, ObjectStoreExt, path::Path};
     let s3 = object_store::aws::AmazonS3Builder::new()
         .with_bucket_name(&bucket)
         .with_endpoint(&endpoint)
@@ -272,7 +272,21 @@ async fn content_goes_to_an_s3_compatible_store_named_by_url() {
         .with_allow_http(true)
         .build()
         .unwrap();
-    let key = Path::from_iter(["county", "411624", "cases", &case_id, &record_id]);
+    // Each upload writes an object of its own: the one stored is the
+    // record's object under the case.
+    use futures::TryStreamExt;
+    let under_case = Path::from_iter(["county", "411624", "cases", &case_id]);
+    let objects: Vec<_> = s3.list(Some(&under_case)).try_collect().await.unwrap();
+    let keys: Vec<&Path> = objects
+        .iter()
+        .map(|o| &o.location)
+        .filter(|k| {
+            k.filename()
+                .is_some_and(|n| n.starts_with(record_id.as_str()))
+        })
+        .collect();
+    assert_eq!(keys.len(), 1, "one object holds the content: {keys:?}");
+    let key = keys[0].clone();
     let stored = s3.get(&key).await.unwrap().bytes().await.unwrap();
     assert_eq!(stored.as_ref(), content.as_slice());
     s3.put(&key, content[..10].to_vec().into()).await.unwrap();
