@@ -478,6 +478,8 @@ async fn the_summary_and_the_annual_report_carry_the_figures_of_the_records() {
             ("立案（件）", "0", Some("0")),
         ];
         let markdown = report["markdown"].as_str().unwrap();
+        // The report as a township reads it, whole.
+        insta::assert_snapshot!("annual_report_2023_markdown", markdown);
         for (label, value, previous) in expected {
             let f = figure(&report, label);
             assert_eq!(f["value"], value, "{label}: {f}");

@@ -15,6 +15,9 @@ async fn the_api_document_is_openapi_3_1_with_security_and_problem_responses() {
         .await
         .unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    // The whole REST surface, as clients generate from it: a change to it is
+    // a reviewed change of this snapshot.
+    insta::assert_snapshot!("openapi", serde_json::to_string_pretty(&doc).unwrap());
     // Every reference resolves: generated clients drop what does not.
     fn refs(value: &Value, out: &mut Vec<String>) {
         match value {
