@@ -7,7 +7,6 @@ use fazhi_platform::Code;
 use fazhi_platform::{
     Error,
     auth::{Caller, parse_roles, roles_to_codes},
-    time,
 };
 
 use crate::{
@@ -37,8 +36,10 @@ pub struct NewApiKey {
     pub id: Option<String>,
 }
 
-/// An audit entry for `actor` doing `action` to a record.
+/// An audit entry for `actor` doing `action` to a record, stamped by the
+/// store's clock.
 pub fn audit_event(
+    store: &Store,
     actor: &Caller,
     action: &str,
     resource: &str,
@@ -47,7 +48,7 @@ pub fn audit_event(
 ) -> AuditEvent {
     AuditEvent {
         id: uuid::Uuid::now_v7().to_string(),
-        at: time::now(),
+        at: store.now(),
         actor: actor.subject.clone(),
         actor_roles: roles_to_codes(&actor.roles),
         action: action.to_owned(),
@@ -79,7 +80,7 @@ pub async fn create_account(
     let password_hash = tokio::task::spawn_blocking(move || accounts::hash_password(&password))
         .await
         .map_err(Error::internal)??;
-    let now = time::now();
+    let now = store.now();
     let account = Account {
         id: uuid::Uuid::now_v7().to_string(),
         username: new.username,
@@ -94,6 +95,7 @@ pub async fn create_account(
         token_version: 1,
     };
     let audit = audit_event(
+        store,
         actor,
         "account.create",
         "account",
@@ -126,6 +128,7 @@ pub async fn set_disabled(
         "account.enable"
     };
     let audit = audit_event(
+        store,
         actor,
         action,
         "account",
@@ -133,7 +136,7 @@ pub async fn set_disabled(
         account.division.as_str(),
     );
     store
-        .set_disabled(username, disabled, time::now(), &audit)
+        .set_disabled(username, disabled, store.now(), &audit)
         .await?
         .ok_or_else(|| Error::not_found("account"))
 }
@@ -152,6 +155,7 @@ pub async fn set_password(
         .await
         .map_err(Error::internal)??;
     let audit = audit_event(
+        store,
         actor,
         action,
         "account",
@@ -159,7 +163,7 @@ pub async fn set_password(
         account.division.as_str(),
     );
     store
-        .set_password(&account.id, &password_hash, time::now(), &audit)
+        .set_password(&account.id, &password_hash, store.now(), &audit)
         .await?
         .ok_or_else(|| Error::not_found("account"))
 }
@@ -203,7 +207,7 @@ pub async fn create_api_key(
     let roles = parse_roles("roles", &new.roles)?;
     accounts::check_api_key_roles(&roles)?;
     let division = accounts::check_division(actor, &new.division_code)?;
-    let now = time::now();
+    let now = store.now();
     if new.expires_at.is_some_and(|at| at <= now) {
         return Err(Error::invalid_field(
             "expires_at",
@@ -228,6 +232,7 @@ pub async fn create_api_key(
         revoked_at: None,
     };
     let audit = audit_event(
+        store,
         actor,
         "api_key.create",
         "api_key",
@@ -249,6 +254,7 @@ pub async fn revoke_api_key(store: &Store, actor: &Caller, id: &str) -> Result<A
         return Ok(key);
     }
     let audit = audit_event(
+        store,
         actor,
         "api_key.revoke",
         "api_key",
@@ -256,7 +262,7 @@ pub async fn revoke_api_key(store: &Store, actor: &Caller, id: &str) -> Result<A
         key.division.as_str(),
     );
     store
-        .revoke_api_key(id, time::now(), &audit)
+        .revoke_api_key(id, store.now(), &audit)
         .await?
         .ok_or_else(|| Error::not_found("API key"))
 }

@@ -16,7 +16,7 @@ pub struct NamedDivision {
 impl Store {
     /// Records or renames `divisions`, all in one transaction.
     pub async fn put_divisions(&self, divisions: &[NamedDivision]) -> Result<(), Error> {
-        let now = time::to_micros(time::now());
+        let now = time::to_micros(self.now());
         let mut tx = self.db.pool().begin().await?;
         for d in divisions {
             sqlx::query(

@@ -97,12 +97,29 @@ pub struct AuditEvent {
 #[derive(Clone)]
 pub struct Store {
     db: Database,
+    /// Stamps what the store records (accounts, keys, audit entries,
+    /// register entries).
+    clock: fazhi_platform::clock::SharedClock,
 }
 
 impl Store {
     pub async fn open(url: Option<&str>, data_dir: &Path) -> anyhow::Result<Self> {
         let db = Database::open(url, data_dir, "gateway", MIGRATIONS).await?;
-        Ok(Self { db })
+        Ok(Self {
+            db,
+            clock: fazhi_platform::clock::system(),
+        })
+    }
+
+    /// The store reading `clock` for what it stamps.
+    pub fn with_clock(mut self, clock: fazhi_platform::clock::SharedClock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Now, as this store stamps it.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     pub fn database(&self) -> &Database {

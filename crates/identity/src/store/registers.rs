@@ -54,7 +54,7 @@ fn entry(row: &AnyRow) -> Result<RegisterEntry, Error> {
 impl Store {
     /// Records `entries` (new ids), all in one transaction.
     pub async fn insert_register_entries(&self, entries: &[RegisterEntry]) -> Result<(), Error> {
-        let now = time::to_micros(time::now());
+        let now = time::to_micros(self.now());
         let mut tx = self.db.pool().begin().await?;
         for e in entries {
             sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -120,7 +120,7 @@ impl Store {
         .bind(e.corrected_on.clone())
         .bind(e.kind.clone())
         .bind(e.organisation.clone())
-        .bind(time::to_micros(time::now()))
+        .bind(time::to_micros(self.now()))
         .bind(e.register.clone())
         .bind(e.id.clone())
         .bind(version)

@@ -86,7 +86,7 @@ impl Limit {
     /// is counted in this process (no shared database, or it did not answer).
     async fn in_database(&self, key: &str, add: bool) -> Option<(u32, DateTime<Utc>)> {
         let store = self.shared.as_ref()?;
-        let now = time::now();
+        let now = store.now();
         let answer = if add {
             store
                 .count_event(self.bucket, key, now, self.window)
@@ -106,7 +106,9 @@ impl Limit {
 
     /// How long until the window that started at `start` is over.
     fn wait(&self, start: DateTime<Utc>) -> Duration {
-        let passed = (time::now() - start).to_std().unwrap_or_default();
+        // Only a window counted in the database has a start to wait from.
+        let now = self.shared.as_ref().map_or_else(time::now, Store::now);
+        let passed = (now - start).to_std().unwrap_or_default();
         self.window
             .saturating_sub(passed)
             .max(Duration::from_secs(1))

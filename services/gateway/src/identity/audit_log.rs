@@ -108,7 +108,14 @@ pub async fn audit_reads(
     let events: Vec<AuditEvent> = records
         .iter()
         .map(|(id, division)| {
-            manage::audit_event(&identity.caller, &action, resource, id, division)
+            manage::audit_event(
+                &state.gate.store,
+                &identity.caller,
+                &action,
+                resource,
+                id,
+                division,
+            )
         })
         .collect();
     Ok(state.gate.store.append_audit(&events).await?)

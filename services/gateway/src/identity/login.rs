@@ -223,6 +223,7 @@ async fn report_throttled(gate: &Gate, account: &Account) {
         scope: account.division.clone(),
     };
     let event = manage::audit_event(
+        &gate.store,
         &system,
         "account.login_throttled",
         "account",
@@ -326,6 +327,7 @@ pub async fn logout_everywhere(
     let gate = &state.gate;
     let account = own_account(gate, &identity).await?;
     let event = manage::audit_event(
+        &gate.store,
         &identity.caller,
         "account.logout_everywhere",
         "account",
