@@ -7,66 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::authorization::id_number;
-
-pub(crate) async fn post(
-    sandbox: &Sandbox,
-    token: &str,
-    path: &str,
-    body: Value,
-) -> (StatusCode, Value) {
-    let response = sandbox.post_as(token, path, &body).await;
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-async fn get(sandbox: &Sandbox, token: &str, path: &str) -> (StatusCode, Value) {
-    let response = sandbox.get_as(token, path).await;
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-/// An officer of the township, certified from 2025-04-01 for comprehensive
-/// enforcement there (unless `certified` is false).
-async fn officer(sandbox: &Sandbox, county: &str, n: usize, certified: bool) -> String {
-    let (status, person) = post(
-        sandbox,
-        county,
-        "/api/v1/people",
-        json!({
-            "division_code": TOWNSHIP, "name": format!("执法队员{n}"), "id_number": id_number(700 + n),
-            "unit": "老城镇综合行政执法大队", "employment": "civil_servant", "enforcement_post": true,
-        }),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{person}");
-    let id = person["id"].as_str().unwrap().to_owned();
-    if certified {
-        for (path, body) in [
-            (
-                "/api/v1/exams",
-                json!({
-                    "division_code": TOWNSHIP, "kind": "qualification", "title": "执法资格考试",
-                    "held_on": "2025-03-01", "results": [{ "person_id": id, "score": 86 }],
-                }),
-            ),
-            (
-                "/api/v1/training-sessions",
-                json!({
-                    "division_code": TOWNSHIP, "topic": "岗前培训", "kind": "in_person",
-                    "held_on": "2025-03-10", "attendance": [{ "person_id": id, "hours": 8 }],
-                }),
-            ),
-            (
-                "/api/v1/certificates",
-                json!({ "person_id": id, "number": format!("豫执411624{n:04}"), "issued_on": "2025-04-01" }),
-            ),
-        ] {
-            let (status, body) = post(sandbox, county, path, body).await;
-            assert_eq!(status, StatusCode::CREATED, "{path}: {body}");
-        }
-    }
-    id
-}
+use crate::fixtures::{Township, get, lead, officer, post, power_item, township};
 
 /// A legal reviewer of the township on record, holding the legal
 /// professional qualification when `qualification` names its certificate.
@@ -90,54 +31,6 @@ async fn reviewer_person(
         qualification
     );
     person["id"].as_str().unwrap().to_owned()
-}
-
-/// The township's item for building without a rural planning permit.
-fn power_item(code: &str, holders: Value) -> Value {
-    json!({
-        "code": code, "name": "对未取得乡村建设规划许可证进行建设的行政处罚",
-        "legal_basis": "《中华人民共和国城乡规划法》第六十五条", "kind": "penalty", "source": "own",
-        "category": "comprehensive", "effective_from": "2022-01-01", "holders": holders,
-    })
-}
-
-/// A township ready for cases: the power item recorded by the county, the
-/// township's leader, and two officers certified there (numbered from
-/// `first`).
-pub(crate) struct Township {
-    pub(crate) leader: String,
-    pub(crate) officers: Vec<String>,
-}
-
-pub(crate) async fn township(sandbox: &Sandbox, name: &str, first: usize) -> Township {
-    let county = sandbox
-        .account(&format!("county.{name}"), &["county_overseer"], COUNTY)
-        .await;
-    let leader = sandbox
-        .account(&format!("{name}.leader"), &["leader"], TOWNSHIP)
-        .await;
-    let (status, item) = post(
-        sandbox,
-        &county,
-        "/api/v1/power-items",
-        power_item("330217001000", json!([TOWNSHIP])),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{item}");
-    let mut officers = Vec::new();
-    for n in [first, first + 1] {
-        officers.push(officer(sandbox, &county, n, true).await);
-    }
-    Township { leader, officers }
-}
-
-pub(crate) fn lead() -> Value {
-    json!({
-        "division_code": TOWNSHIP, "source": "inspection",
-        "party": { "kind": "person", "name": "王五", "id_number": id_number(799) },
-        "facts": "在西关村耕地上未经许可建房", "act_on": "2026-01-10", "continuing": true,
-        "discovered_on": "2026-02-01",
-    })
 }
 
 #[tokio::test]

@@ -252,16 +252,8 @@ async fn a_village_handling_a_complaint_never_takes_the_desks_steps() {
         let sandbox = Sandbox::start(backend).await;
         let desk = sandbox.account("desk.staff", &["staff"], TOWNSHIP).await;
         let village = sandbox.account("village.staff", &["staff"], VILLAGE).await;
-        let created: Value = sandbox
-            .post_as(&desk, "/api/v1/complaints", &complaint_body())
-            .await
-            .json()
-            .await
-            .unwrap();
-        let id = created["id"].as_str().unwrap().to_owned();
+        let id = crate::fixtures::dispatched_complaint(&sandbox, &desk, VILLAGE).await;
         // Handed off without ever signing for it: refused.
-        let (status, _) = step(&sandbox, &desk, &id, "dispatch", json!({ "unit": VILLAGE })).await;
-        assert_eq!(status, StatusCode::OK);
         let (status, problem) = step(
             &sandbox,
             &village,

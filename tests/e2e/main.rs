@@ -13,6 +13,7 @@ mod crash;
 mod dashboard;
 mod demo;
 mod escalation;
+mod fixtures;
 mod fleet;
 mod grpc;
 mod hardening;

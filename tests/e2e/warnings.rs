@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::authorization::id_number;
-use crate::cases::{lead, post, township};
+use crate::fixtures::{filed_case, lead, post, township};
 
 fn today() -> NaiveDate {
     (Utc::now() + Duration::hours(8)).date_naive()
@@ -132,20 +132,7 @@ async fn deadlines_near_and_passed_are_warned_of_with_their_records() {
             let discovered = filed - Duration::days(3);
             body["discovered_on"] = discovered.to_string().into();
             body["act_on"] = (discovered - Duration::days(5)).to_string().into();
-            let (status, case) = post(&sandbox, &t.leader, "/api/v1/cases", body).await;
-            assert_eq!(status, StatusCode::CREATED, "{case}");
-            let id = case["id"].as_str().unwrap().to_owned();
-            let (status, filed) = post(
-                &sandbox,
-                &t.leader,
-                &format!("/api/v1/cases/{id}/file"),
-                json!({
-                    "version": 1, "power_item_code": "330217001000", "officer_ids": t.officers,
-                    "on": filed.to_string(),
-                }),
-            )
-            .await;
-            assert_eq!(status, StatusCode::OK, "{filed}");
+            let id = filed_case(&sandbox, &t, body, &filed.to_string()).await;
             cases.push(id);
         }
         let expired = certificate_ending(&sandbox, &county, 1, today() - Duration::days(4)).await;
