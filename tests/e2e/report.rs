@@ -327,6 +327,11 @@ async fn the_summary_and_the_annual_report_carry_the_figures_of_the_records() {
             .unwrap();
         assert_eq!(summary["partial"], false, "{summary}");
         assert_eq!(summary["complaints"]["received"], 15, "{summary}");
+        // The whole summary, every figure of every row, as a county reads it.
+        insta::assert_snapshot!(
+            "county_summary_2023",
+            serde_json::to_string_pretty(&summary).unwrap()
+        );
         let rows = summary["townships"].as_array().unwrap();
         assert_eq!(rows.len(), 2);
         for (division, received) in expected_2023 {
