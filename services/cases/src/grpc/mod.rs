@@ -7,6 +7,7 @@ mod certification;
 mod coercion;
 mod content;
 mod convert;
+mod execution;
 mod imports;
 mod power;
 mod publicity;
@@ -215,21 +216,21 @@ impl CaseService for CasesApi {
         &self,
         request: Request<pb::ServeDecisionRequest>,
     ) -> Result<Response<pb::Case>, Status> {
-        steps::serve_decision(self, request).await
+        execution::serve_decision(self, request).await
     }
 
     async fn record_payment(
         &self,
         request: Request<pb::RecordPaymentRequest>,
     ) -> Result<Response<pb::Case>, Status> {
-        steps::record_payment(self, request).await
+        execution::record_payment(self, request).await
     }
 
     async fn close_case(
         &self,
         request: Request<pb::CloseCaseRequest>,
     ) -> Result<Response<pb::Case>, Status> {
-        steps::close_case(self, request).await
+        execution::close_case(self, request).await
     }
 
     async fn register_record(
@@ -336,14 +337,14 @@ impl CaseService for CasesApi {
         &self,
         request: Request<pb::ExtendDecisionPeriodRequest>,
     ) -> Result<Response<pb::Case>, Status> {
-        steps::extend_decision_period(self, request).await
+        execution::extend_decision_period(self, request).await
     }
 
     async fn defer_payment(
         &self,
         request: Request<pb::DeferPaymentRequest>,
     ) -> Result<Response<pb::Case>, Status> {
-        steps::defer_payment(self, request).await
+        execution::defer_payment(self, request).await
     }
 
     async fn demand_payment(

@@ -15,14 +15,17 @@ use fazhi_proto::{
 };
 use tonic::{Request, Response, Status};
 
+mod convert;
 mod push;
 mod routing;
 mod stats;
 mod warnings;
 mod workflow;
 
+use convert::{Personal, check_request_id, new_complaint, status_to_proto, to_proto};
+
 use crate::{
-    domain::{self, Channel, Complaint, NewComplaint, ReplyRules, RequestType},
+    domain::{self, ReplyRules},
     store::{Cursor, Filter, Store},
 };
 
@@ -157,7 +160,7 @@ impl ComplaintService for ComplaintsApi {
         }
         Ok(Response::new(pb::ComplaintProgress {
             tracking_code: complaint.tracking_code.clone(),
-            r#type: request_type_to_proto(complaint.request_type) as i32,
+            r#type: convert::request_type_proto(complaint.request_type),
             category: complaint.category.clone(),
             division_code: complaint.division_code.to_string(),
             status: status_to_proto(complaint.status) as i32,
@@ -382,39 +385,6 @@ impl ComplaintsApi {
 }
 
 /// A request as given over gRPC, its enums read.
-fn new_complaint(r: pb::CreateComplaintRequest) -> Result<NewComplaint, Error> {
-    Ok(NewComplaint {
-        channel: channel_from_proto(r.channel)?,
-        request_type: request_type_from_proto(r.r#type)?,
-        category: r.category,
-        content: r.content,
-        address: r.address,
-        division_code: r.division_code,
-        complainant_name: r.complainant_name,
-        complainant_phone: r.complainant_phone,
-        urgent: r.urgent,
-        concerns_unit: r.concerns_unit,
-        concerns_officer: r.concerns_officer,
-    })
-}
-
-/// Longest request id accepted (the gateway sends 64 hex digits).
-const MAX_REQUEST_ID_LEN: usize = 128;
-
-fn check_request_id(text: &str) -> Result<Option<String>, Error> {
-    if text.is_empty() {
-        return Ok(None);
-    }
-    if text.len() > MAX_REQUEST_ID_LEN || !text.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Error::invalid_field(
-            "request_id",
-            Code::InvalidRequestId,
-            format!("request_id must be at most {MAX_REQUEST_ID_LEN} visible ASCII characters"),
-        ));
-    }
-    Ok(Some(text.to_owned()))
-}
-
 /// The caller's scope narrowed to the division asked for, and the period.
 fn filter(
     caller: &Caller,
@@ -432,122 +402,4 @@ fn filter(
         awaiting_sign_for: false,
         viewer: Some(crate::domain::Viewer::of(caller)),
     })
-}
-
-fn channel_from_proto(value: i32) -> Result<Channel, Error> {
-    let channel = match pb::Channel::try_from(value) {
-        Ok(pb::Channel::Hotline12345) => Channel::Hotline12345,
-        Ok(pb::Channel::Mailbox) => Channel::Mailbox,
-        Ok(pb::Channel::PetitionHall) => Channel::PetitionHall,
-        Ok(pb::Channel::ServiceStation) => Channel::ServiceStation,
-        Ok(pb::Channel::Web) => Channel::Web,
-        Ok(pb::Channel::MobileApp) => Channel::MobileApp,
-        Ok(pb::Channel::Referral) => Channel::Referral,
-        Ok(pb::Channel::Unspecified) | Err(_) => {
-            return Err(Error::invalid_field(
-                "channel",
-                Code::Required,
-                "channel is required",
-            ));
-        }
-    };
-    Ok(channel)
-}
-
-fn channel_to_proto(channel: Channel) -> pb::Channel {
-    match channel {
-        Channel::Hotline12345 => pb::Channel::Hotline12345,
-        Channel::Mailbox => pb::Channel::Mailbox,
-        Channel::PetitionHall => pb::Channel::PetitionHall,
-        Channel::ServiceStation => pb::Channel::ServiceStation,
-        Channel::Web => pb::Channel::Web,
-        Channel::MobileApp => pb::Channel::MobileApp,
-        Channel::Referral => pb::Channel::Referral,
-    }
-}
-
-fn request_type_from_proto(value: i32) -> Result<RequestType, Error> {
-    let request_type = match pb::RequestType::try_from(value) {
-        Ok(pb::RequestType::Inquiry) => RequestType::Inquiry,
-        Ok(pb::RequestType::Help) => RequestType::Help,
-        Ok(pb::RequestType::Suggestion) => RequestType::Suggestion,
-        Ok(pb::RequestType::Complaint) => RequestType::Complaint,
-        Ok(pb::RequestType::Report) => RequestType::Report,
-        Ok(pb::RequestType::Unspecified) | Err(_) => {
-            return Err(Error::invalid_field(
-                "type",
-                Code::Required,
-                "type is required",
-            ));
-        }
-    };
-    Ok(request_type)
-}
-
-fn request_type_to_proto(request_type: RequestType) -> pb::RequestType {
-    match request_type {
-        RequestType::Inquiry => pb::RequestType::Inquiry,
-        RequestType::Help => pb::RequestType::Help,
-        RequestType::Suggestion => pb::RequestType::Suggestion,
-        RequestType::Complaint => pb::RequestType::Complaint,
-        RequestType::Report => pb::RequestType::Report,
-    }
-}
-
-fn status_to_proto(status: domain::Status) -> pb::Status {
-    use domain::Status as S;
-    match status {
-        S::Received => pb::Status::Received,
-        S::Dispatched => pb::Status::Dispatched,
-        S::Accepted => pb::Status::Accepted,
-        S::Replied => pb::Status::Replied,
-        S::Visited => pb::Status::Visited,
-        S::Closed => pb::Status::Closed,
-        S::Returned => pb::Status::Returned,
-        S::Duplicate => pb::Status::Duplicate,
-        S::HandedOff => pb::Status::HandedOff,
-    }
-}
-
-/// Whether a complainant's name and phone leave the service as they are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Personal {
-    Masked,
-    Revealed,
-}
-
-/// The complaint as callers see it; personal data masked unless revealed.
-fn to_proto(c: &Complaint, personal: Personal) -> pb::Complaint {
-    let show = |value: &Option<String>, mask: fn(&str) -> String| {
-        value
-            .as_deref()
-            .map(|v| match personal {
-                Personal::Masked => mask(v),
-                Personal::Revealed => v.to_owned(),
-            })
-            .unwrap_or_default()
-    };
-    let complainant =
-        (c.complainant.name.is_some() || c.complainant.phone.is_some()).then(|| pb::Complainant {
-            name: show(&c.complainant.name, privacy::mask_name),
-            phone: show(&c.complainant.phone, privacy::mask_phone),
-        });
-    pb::Complaint {
-        id: c.id.clone(),
-        tracking_code: c.tracking_code.clone(),
-        channel: channel_to_proto(c.channel) as i32,
-        r#type: request_type_to_proto(c.request_type) as i32,
-        category: c.category.clone(),
-        content: c.content.clone(),
-        address: c.address.clone(),
-        division_code: c.division_code.to_string(),
-        complainant,
-        urgent: c.urgent,
-        status: status_to_proto(c.status) as i32,
-        received_at: Some(time::to_timestamp(c.received_at)),
-        reply_due: Some(time::to_timestamp(c.reply_due)),
-        feedback_due: c.feedback_due.map(time::to_timestamp),
-        handling: Some(workflow::handling_proto(&c.handling)),
-        version: c.version,
-    }
 }
