@@ -11,6 +11,27 @@ use crate::domain::{self, Channel, Complaint, NewComplaint, RequestType};
 fazhi_platform::proto_enum!(=> channel_proto, Channel, pb::Channel, "CHANNEL_");
 fazhi_platform::proto_enum!(=> request_type_proto, RequestType, pb::RequestType, "REQUEST_TYPE_");
 fazhi_platform::proto_enum!(=> status_proto, domain::Status, pb::Status, "STATUS_");
+fazhi_platform::proto_enum!(
+    return_reason,
+    return_reason_proto,
+    domain::ReturnReason,
+    pb::ReturnReason,
+    "RETURN_REASON_"
+);
+fazhi_platform::proto_enum!(
+    satisfaction,
+    satisfaction_proto,
+    domain::Satisfaction,
+    pb::Satisfaction,
+    "SATISFACTION_"
+);
+fazhi_platform::proto_enum!(
+    hand_off,
+    hand_off_proto,
+    domain::HandOff,
+    pb::HandOffTo,
+    "HAND_OFF_TO_"
+);
 
 /// A value intake needs: unset or unknown, it is required.
 fn required<T: fazhi_platform::proto_enum::Coded>(

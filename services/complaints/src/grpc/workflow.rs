@@ -10,8 +10,10 @@ use fazhi_proto::complaints::v1 as pb;
 use serde_json::json;
 use tonic::{Request, Response, Status};
 
-use super::{ComplaintsApi, Personal, status_to_proto, to_proto};
-use crate::domain::{self, Complaint, HandOff, ReturnReason, Satisfaction, Step};
+use fazhi_platform::proto_enum::given;
+
+use super::{ComplaintsApi, Personal, convert, status_to_proto, to_proto};
+use crate::domain::{self, Complaint, Step};
 use crate::relay::Escalation;
 use crate::store::outbox::{ESCALATION, Message};
 use crate::store::workflow::Step as Recorded;
@@ -55,14 +57,6 @@ use Permission::{
     ComplaintDispatch as DESK, ComplaintHandle as HANDLE, ComplaintSupervise as COUNTY,
 };
 
-fn unset(field: &str, known: &str) -> Error {
-    Error::invalid_field(
-        field,
-        Code::UnknownCode,
-        format!("{field} must be one of {known}"),
-    )
-}
-
 pub(super) fn dispatch(r: pb::DispatchComplaintRequest) -> Result<Asked, Error> {
     // No unit: the routing list names it, once the complaint is read.
     let step = if r.unit.trim().is_empty() {
@@ -88,19 +82,10 @@ pub(super) fn accept(r: pb::AcceptComplaintRequest) -> Result<Asked, Error> {
 }
 
 pub(super) fn return_to_desk(r: pb::ReturnComplaintRequest) -> Result<Asked, Error> {
-    use pb::ReturnReason as P;
-    let reason = match P::try_from(r.reason) {
-        Ok(P::WrongUnit) => ReturnReason::WrongUnit,
-        Ok(P::CountyDepartment) => ReturnReason::CountyDepartment,
-        Ok(P::OutsideArea) => ReturnReason::OutsideArea,
-        Ok(P::Incomplete) => ReturnReason::Incomplete,
-        _ => {
-            return Err(unset(
-                "return.reason",
-                "wrong_unit, county_department, outside_area, incomplete",
-            ));
-        }
-    };
+    let reason = given(
+        "return.reason",
+        convert::return_reason("return.reason", r.reason)?,
+    )?;
     Ok(Asked::new(
         r.id,
         r.version,
@@ -132,18 +117,10 @@ pub(super) fn reply(r: pb::ReplyComplaintRequest) -> Result<Asked, Error> {
 }
 
 pub(super) fn follow_up(r: pb::FollowUpComplaintRequest) -> Result<Asked, Error> {
-    use pb::Satisfaction as P;
-    let satisfaction = match P::try_from(r.satisfaction) {
-        Ok(P::Satisfied) => Satisfaction::Satisfied,
-        Ok(P::BasicallySatisfied) => Satisfaction::BasicallySatisfied,
-        Ok(P::Unsatisfied) => Satisfaction::Unsatisfied,
-        _ => {
-            return Err(unset(
-                "follow_up.satisfaction",
-                "satisfied, basically_satisfied, unsatisfied",
-            ));
-        }
-    };
+    let satisfaction = given(
+        "follow_up.satisfaction",
+        convert::satisfaction("follow_up.satisfaction", r.satisfaction)?,
+    )?;
     let step = Step::FollowUp {
         resolved: r.resolved,
         satisfaction,
@@ -167,20 +144,7 @@ pub(super) fn mark_duplicate(r: pb::MarkComplaintDuplicateRequest) -> Result<Ask
 }
 
 pub(super) fn hand_off(r: pb::HandOffComplaintRequest) -> Result<Asked, Error> {
-    use pb::HandOffTo as P;
-    let to = match P::try_from(r.to) {
-        Ok(P::Emergency) => HandOff::Emergency,
-        Ok(P::Court) => HandOff::Court,
-        Ok(P::Arbitration) => HandOff::Arbitration,
-        Ok(P::Petition) => HandOff::Petition,
-        Ok(P::OtherLegalRoute) => HandOff::OtherLegalRoute,
-        _ => {
-            return Err(unset(
-                "hand_off.to",
-                "emergency, court, arbitration, petition, other_legal_route",
-            ));
-        }
-    };
+    let to = given("hand_off.to", convert::hand_off("hand_off.to", r.to)?)?;
     Ok(Asked::new(r.id, r.version, r.note, Step::HandOff { to }, DESK).with_note())
 }
 
@@ -465,24 +429,12 @@ pub(super) fn handling_proto(h: &domain::Handling) -> pb::Handling {
         follow_up: h.visit.as_ref().map(|v| pb::FollowUp {
             at: Some(time::to_timestamp(v.at)),
             resolved: v.resolved,
-            rating: match v.satisfaction {
-                Satisfaction::Satisfied => pb::Satisfaction::Satisfied,
-                Satisfaction::BasicallySatisfied => pb::Satisfaction::BasicallySatisfied,
-                Satisfaction::Unsatisfied => pb::Satisfaction::Unsatisfied,
-            } as i32,
+            rating: convert::satisfaction_proto(v.satisfaction),
         }),
         supervised: h.supervised,
         reminders: i32::try_from(h.reminders).unwrap_or(i32::MAX),
         duplicate_of: h.duplicate_of.clone().unwrap_or_default(),
-        handed_off_to: h.handed_off.map_or(0, |to| {
-            (match to {
-                HandOff::Emergency => pb::HandOffTo::Emergency,
-                HandOff::Court => pb::HandOffTo::Court,
-                HandOff::Arbitration => pb::HandOffTo::Arbitration,
-                HandOff::Petition => pb::HandOffTo::Petition,
-                HandOff::OtherLegalRoute => pb::HandOffTo::OtherLegalRoute,
-            }) as i32
-        }),
+        handed_off_to: h.handed_off.map_or(0, convert::hand_off_proto),
         closed_at: ts(h.closed_at),
         reopened: i32::try_from(h.reopened).unwrap_or(i32::MAX),
         returns: i32::try_from(h.returns).unwrap_or(i32::MAX),

@@ -179,9 +179,7 @@ fn handling(h: Option<pb::Handling>) -> Handling {
             requested_at: instant(e.requested_at).unwrap_or_default(),
             working_days: e.working_days,
             reason: e.reason,
-            decision: pb::ExtensionDecision::try_from(e.decision_state)
-                .map(|d| code_from_name(d.as_str_name(), "EXTENSION_DECISION_"))
-                .unwrap_or_default(),
+            decision: extension_decision_code(e.decision_state),
         }),
         reply: text(h.reply),
         replied_at: instant(h.replied_at),
@@ -189,19 +187,12 @@ fn handling(h: Option<pb::Handling>) -> Handling {
         follow_up: h.follow_up.map(|f| FollowUpView {
             at: instant(f.at).unwrap_or_default(),
             resolved: f.resolved,
-            satisfaction: pb::Satisfaction::try_from(f.rating)
-                .ok()
-                .filter(|s| *s != pb::Satisfaction::Unspecified)
-                .map(|s| code_from_name(s.as_str_name(), "SATISFACTION_"))
-                .unwrap_or_default(),
+            satisfaction: satisfaction_code(f.rating),
         }),
         supervised: h.supervised,
         reminders: h.reminders,
         duplicate_of: text(h.duplicate_of),
-        handed_off: pb::HandOffTo::try_from(h.handed_off_to)
-            .ok()
-            .filter(|to| *to != pb::HandOffTo::Unspecified)
-            .map(|to| code_from_name(to.as_str_name(), "HAND_OFF_TO_")),
+        handed_off: text(hand_off_code(h.handed_off_to)),
         closed_at: instant(h.closed_at),
         reopened: h.reopened,
         returns: h.returns,
@@ -488,3 +479,7 @@ pub fn view(c: pb::Complaint) -> ComplaintView {
         version: c.version,
     }
 }
+
+crate::rest_enum!(write extension_decision_code, pb::ExtensionDecision, "EXTENSION_DECISION_");
+crate::rest_enum!(write satisfaction_code, pb::Satisfaction, "SATISFACTION_");
+crate::rest_enum!(write hand_off_code, pb::HandOffTo, "HAND_OFF_TO_");
