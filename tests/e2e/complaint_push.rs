@@ -191,7 +191,11 @@ async fn an_overdue_ticket_is_reminded_of_once_a_day_without_a_new_version() {
     let clock = fazhi_platform::clock::ManualClock::new(fazhi_platform::time::now());
     let sandbox = Sandbox::start_with_clock(
         fazhi_e2e::Backend::Sqlite,
-        |s| s.rules.complaints.overdue_sweep_secs = 24 * 3600,
+        |s| {
+            s.rules.complaints.overdue_sweep_secs = 24 * 3600;
+            // The platform's token outlives the days the clock is turned on.
+            s.gateway.auth.token_ttl_secs = 7 * 24 * 3600;
+        },
         clock.clone(),
     )
     .await;

@@ -68,7 +68,11 @@ async fn an_escalation_made_while_cases_is_down_becomes_one_lead_when_it_returns
         let clock = fazhi_platform::clock::ManualClock::new(fazhi_platform::time::now());
         let sandbox = Sandbox::start_with_clock(
             backend,
-            |s| s.cases.endpoint = Some(format!("http://127.0.0.1:{port}")),
+            |s| {
+                s.cases.endpoint = Some(format!("http://127.0.0.1:{port}"));
+                // The desk's token outlives the hours the clock is turned on.
+                s.gateway.auth.token_ttl_secs = 30 * 24 * 3600;
+            },
             clock.clone(),
         )
         .await;
@@ -112,9 +116,14 @@ async fn an_escalation_made_while_cases_is_down_becomes_one_lead_when_it_returns
         settings.cases.listen = format!("127.0.0.1:{port}").parse().unwrap();
         settings.cases.endpoint = None;
         settings.metrics.listen = "127.0.0.1:0".parse().unwrap();
-        let cases = cluster::start(&settings, Role::Cases, CancellationToken::new())
-            .await
-            .expect("the cases service starts");
+        let cases = cluster::start_with_clock(
+            &settings,
+            Role::Cases,
+            CancellationToken::new(),
+            clock.clone(),
+        )
+        .await
+        .expect("the cases service starts");
         // Each pass finds the retry due, until the cases service answers.
         let mut delivered = Value::Null;
         for _ in 0..200 {

@@ -110,7 +110,7 @@ pub async fn start_with_clock(
         Some(path) => Calendar::official_with_overrides(path)?,
         None => Calendar::official(),
     });
-    let internal = settings.internal_key()?;
+    let internal = settings.internal_key()?.with_clock(clock.clone());
     let mut tasks = JoinSet::new();
     let mut running = Running {
         gateway: None,

@@ -211,7 +211,7 @@ mod tests {
         let (id, key, hash) = generate_api_key();
         let (parsed_id, secret) = parse_api_key(&key).unwrap();
         assert_eq!(parsed_id, id);
-        let now = Utc::now();
+        let now: DateTime<Utc> = "2026-03-02T08:00:00Z".parse().unwrap();
         let mut api_key = ApiKey {
             id,
             name: "county 12345".into(),

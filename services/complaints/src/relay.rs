@@ -82,10 +82,13 @@ impl Relay {
     /// second; and every `sweep_every` (first at once) reminds of overdue
     /// complaints.
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
-        let mut last_sweep: Option<std::time::Instant> = None;
+        let mut last_sweep: Option<chrono::DateTime<chrono::Utc>> = None;
         loop {
-            if last_sweep.is_none_or(|at| at.elapsed() >= self.sweep_every) {
-                last_sweep = Some(std::time::Instant::now());
+            let now = self.clock.now();
+            if last_sweep
+                .is_none_or(|at| (now - at).to_std().unwrap_or_default() >= self.sweep_every)
+            {
+                last_sweep = Some(now);
                 match self.sweep().await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(reminded = n, "overdue complaints reminded of"),

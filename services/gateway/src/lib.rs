@@ -139,6 +139,9 @@ impl Gate {
     /// The gate reading `clock`: stamps, windows, sweeps and the year.
     pub fn with_clock(mut self, clock: fazhi_platform::clock::SharedClock) -> Self {
         self.clock = clock.clone();
+        self.login.set_clock(clock.clone());
+        self.public_per_client.set_clock(clock.clone());
+        self.tracking_guesses.set_clock(clock.clone());
         self.store = self.store.with_clock(clock.clone());
         self.authn = self.authn.with_clock(clock);
         self

@@ -34,7 +34,9 @@ pub async fn build(
     data_dir: &Path,
     clock: fazhi_platform::clock::SharedClock,
 ) -> anyhow::Result<fazhi_platform::grpc::Service> {
-    let store = store::Store::open(settings.database_url.as_deref(), data_dir).await?;
+    let store = store::Store::open(settings.database_url.as_deref(), data_dir)
+        .await?
+        .with_clock(clock.clone());
     let database = store.database().clone();
     Ok(fazhi_platform::grpc::Service {
         name: SERVICE_NAME,

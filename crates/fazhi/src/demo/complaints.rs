@@ -19,18 +19,18 @@ const BATCH: usize = 1_000;
 const CONCURRENT: usize = 16;
 
 /// Pushes the township's complaints from the first day of last year to
-/// `today` and handles them; returns how many were pushed.
+/// `now` and handles them; returns how many were pushed.
 pub async fn load(
     c: &Clients,
     t: &Township,
     villages: &[(String, String)],
-    today: NaiveDate,
+    now: chrono::DateTime<Utc>,
     dice: &mut Dice,
 ) -> anyhow::Result<usize> {
+    let today = fazhi_platform::time::china_date(now);
     let first = NaiveDate::from_ymd_opt(chrono::Datelike::year(&today) - 1, 1, 1).unwrap_or(today);
     let days = (today - first).num_days().max(1);
     let count = (t.complaints_per_year as i64 * days / 365) as usize;
-    let now = Utc::now();
     let mut items = Vec::with_capacity(count);
     for n in 0..count {
         let offset = dice.below(days as u64) as i64;

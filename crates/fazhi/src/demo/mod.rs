@@ -83,6 +83,7 @@ pub async fn load(
     endpoints: &Endpoints,
     grpc_settings: &GrpcClientSettings,
     key: InternalKey,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<Loaded> {
     let county = DivisionCode::parse(COUNTY.0).map_err(|e| anyhow::anyhow!("{e}"))?;
     anyhow::ensure!(
@@ -102,7 +103,7 @@ pub async fn load(
             scope: county.clone(),
         },
     };
-    let today = time::china_date(time::now());
+    let today = time::china_date(now);
     divisions(store).await?;
     registers(store, today).await?;
     cases::power_item(
@@ -124,7 +125,7 @@ pub async fn load(
         loaded.officers += township.officers;
         let villages = shape::villages(township);
         loaded.complaints +=
-            complaints::load(&clients, township, &villages, today, &mut dice).await?;
+            complaints::load(&clients, township, &villages, now, &mut dice).await?;
         loaded.cases +=
             cases::load(&clients, township, index, &certified, today, &mut dice).await?;
     }

@@ -35,6 +35,7 @@ pub(crate) async fn serve_demo(
             &endpoints,
             &settings.grpc,
             settings.internal_key()?,
+            gate.clock.now(),
         )
         .await?,
         running.gateway,
@@ -57,7 +58,14 @@ pub(crate) async fn load_command(settings: Settings) -> anyhow::Result<()> {
         complaints: settings.complaints.endpoint(),
         training: settings.training.endpoint(),
     };
-    let loaded = super::load(&store, &endpoints, &settings.grpc, settings.internal_key()?).await?;
+    let loaded = super::load(
+        &store,
+        &endpoints,
+        &settings.grpc,
+        settings.internal_key()?,
+        fazhi_platform::time::now(),
+    )
+    .await?;
     demo_report(loaded, Some(settings.gateway.listen));
     Ok(())
 }

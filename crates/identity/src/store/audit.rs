@@ -60,20 +60,6 @@ impl Store {
 pub(super) async fn insert_audit(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     e: &AuditEvent,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO audit_events (id, at, actor, actor_roles, action, resource, resource_id, division_code) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(e.id.clone())
-    .bind(time::to_micros(e.at))
-    .bind(e.actor.clone())
-    .bind(e.actor_roles.clone())
-    .bind(e.action.clone())
-    .bind(e.resource.clone())
-    .bind(e.resource_id.clone())
-    .bind(e.division.clone())
-    .execute(&mut **tx)
-    .await
-    .map(|_| ())
+) -> Result<(), Error> {
+    db::audit::append(&mut **tx, e).await
 }

@@ -79,20 +79,7 @@ const API_KEY_COLUMNS: &str =
     "id, name, secret_hash, roles, division_code, created_by, created_at, expires_at, revoked_at";
 
 /// One entry of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEvent {
-    pub id: String,
-    pub at: DateTime<Utc>,
-    /// `account:<username>`, `api_key:<id>`, `oidc:<sub>`.
-    pub actor: String,
-    pub actor_roles: String,
-    /// What was done: `complaint.read_personal`, `account.create`, …
-    pub action: String,
-    pub resource: String,
-    pub resource_id: String,
-    /// Division of the record read or changed.
-    pub division: String,
-}
+pub use fazhi_platform::db::audit::Entry as AuditEvent;
 
 #[derive(Clone)]
 pub struct Store {

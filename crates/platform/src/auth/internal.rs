@@ -25,7 +25,10 @@ use sha2::Sha256;
 use tonic::{Request, Status, metadata::MetadataValue};
 
 use super::{Caller, roles_from_codes, roles_to_codes};
-use crate::DivisionCode;
+use crate::{
+    DivisionCode,
+    clock::{self, SharedClock},
+};
 
 /// Metadata key of the internal identity token on every service call.
 pub const IDENTITY_HEADER: &str = "x-fazhi-identity";
@@ -54,6 +57,7 @@ struct Claims {
 pub struct InternalKey {
     key: Arc<[u8]>,
     ttl: Duration,
+    clock: SharedClock,
 }
 
 impl fmt::Debug for InternalKey {
@@ -89,7 +93,13 @@ impl InternalKey {
         Ok(Self {
             key: secret.into(),
             ttl: ttl.min(MAX_TOKEN_LIFETIME),
+            clock: clock::system(),
         })
+    }
+
+    /// The same key, reading "now" from `clock` when it signs and verifies.
+    pub fn with_clock(self, clock: SharedClock) -> Self {
+        Self { clock, ..self }
     }
 
     /// The configured secret, or the one kept in `{data_dir}/{file}` (created
@@ -106,7 +116,7 @@ impl InternalKey {
 
     /// A signed token for `caller` calling `rpc`, valid for this key's lifetime.
     pub fn sign(&self, caller: &Caller, rpc: &str) -> String {
-        let now = chrono::Utc::now().timestamp();
+        let now = self.clock.now().timestamp();
         let claims = Claims {
             sub: caller.subject.clone(),
             roles: roles_to_codes(&caller.roles),
@@ -139,7 +149,7 @@ impl InternalKey {
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .ok_or_else(invalid)?;
-        let now = chrono::Utc::now().timestamp();
+        let now = self.clock.now().timestamp();
         if claims.exp < now {
             return Err(Status::unauthenticated("internal identity token expired"));
         }
@@ -378,7 +388,7 @@ mod tests {
         }
         let other = InternalKey::new(&[8u8; 32], Duration::from_secs(60)).unwrap();
         assert!(other.verify(&token, RPC).is_err());
-        let now = chrono::Utc::now().timestamp();
+        let now = crate::clock::system().now().timestamp();
         let expired = key().seal(&claims(RPC, now - 65, now - 5));
         assert!(key().verify(&expired, RPC).is_err());
     }
@@ -397,7 +407,7 @@ mod tests {
 
     #[test]
     fn a_token_claiming_a_long_life_is_refused_whoever_signed_it() {
-        let now = chrono::Utc::now().timestamp();
+        let now = crate::clock::system().now().timestamp();
         let long = key().seal(&claims(RPC, now, now + 86_400));
         assert!(key().verify(&long, RPC).is_err());
         let from_the_future = key().seal(&claims(RPC, now + 3_600, now + 3_660));

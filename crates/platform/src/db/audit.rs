@@ -4,6 +4,8 @@
 //! leaves the same trace as one through the gateway. The table refuses
 //! UPDATE and DELETE on both engines.
 
+use chrono::{DateTime, Utc};
+
 use crate::{
     auth::{Caller, roles_to_codes},
     db::{Database, EmbeddedMigration},
@@ -27,41 +29,91 @@ pub const fn migration(version: i64) -> EmbeddedMigration {
     ))
 }
 
-/// Records that `caller` read `resource` `id` (of `division`) unmasked,
-/// committed before the data leaves.
+/// Records that `caller` read `resource` `id` (of `division`) unmasked at
+/// `at`, committed before the data leaves.
 pub async fn read_personal(
     db: &Database,
+    at: DateTime<Utc>,
     caller: &Caller,
     resource: &str,
     id: &str,
     division: &str,
 ) -> Result<(), crate::Error> {
     let action = format!("{resource}.read_personal");
-    record(db.pool(), caller, &action, resource, id, division).await
+    record(db.pool(), at, caller, &action, resource, id, division).await
 }
 
-/// Records that `caller` did `action` to `resource` `id` (of `division`),
-/// on `db` — a pool, or the transaction that does the act.
+/// One entry of an audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    /// `account:<username>`, `api_key:<id>`, `oidc:<sub>`.
+    pub actor: String,
+    pub actor_roles: String,
+    /// What was done: `complaint.read_personal`, `account.create`, …
+    pub action: String,
+    pub resource: String,
+    pub resource_id: String,
+    /// Division of the record read or changed.
+    pub division: String,
+}
+
+impl Entry {
+    /// `caller` did `action` to `resource` `id` (of `division`) at `at`.
+    pub fn new(
+        at: DateTime<Utc>,
+        caller: &Caller,
+        action: &str,
+        resource: &str,
+        id: &str,
+        division: &str,
+    ) -> Self {
+        Self {
+            id: uuid::Uuid::now_v7().to_string(),
+            at,
+            actor: caller.subject.clone(),
+            actor_roles: roles_to_codes(&caller.roles),
+            action: action.to_owned(),
+            resource: resource.to_owned(),
+            resource_id: id.to_owned(),
+            division: division.to_owned(),
+        }
+    }
+}
+
+/// Records that `caller` did `action` to `resource` `id` (of `division`) at
+/// `at`, on `db` — a pool, or the transaction that does the act.
 pub async fn record<'c>(
     db: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    at: DateTime<Utc>,
     caller: &Caller,
     action: &str,
     resource: &str,
     id: &str,
     division: &str,
 ) -> Result<(), crate::Error> {
+    append(db, &Entry::new(at, caller, action, resource, id, division)).await
+}
+
+/// Appends `entry` on `db` — a pool, or the transaction that does the act:
+/// the one writer of every audit log (the services' and the gateway's).
+pub async fn append<'c>(
+    db: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    entry: &Entry,
+) -> Result<(), crate::Error> {
     sqlx::query(
         "INSERT INTO audit_events (id, at, actor, actor_roles, action, resource, resource_id, division_code) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(time::to_micros(time::now()))
-    .bind(caller.subject.clone())
-    .bind(roles_to_codes(&caller.roles))
-    .bind(action.to_owned())
-    .bind(resource.to_owned())
-    .bind(id.to_owned())
-    .bind(division.to_owned())
+    .bind(entry.id.clone())
+    .bind(time::to_micros(entry.at))
+    .bind(entry.actor.clone())
+    .bind(entry.actor_roles.clone())
+    .bind(entry.action.clone())
+    .bind(entry.resource.clone())
+    .bind(entry.resource_id.clone())
+    .bind(entry.division.clone())
     .execute(db)
     .await?;
     Ok(())

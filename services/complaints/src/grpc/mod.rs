@@ -111,6 +111,7 @@ impl ComplaintService for ComplaintsApi {
                 if personal == Personal::Revealed {
                     fazhi_platform::db::audit::read_personal(
                         self.store.database(),
+                        self.clock.now(),
                         &caller,
                         "complaint",
                         &complaint.id,

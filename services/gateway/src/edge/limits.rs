@@ -3,15 +3,11 @@
 //! counts in this process, or in the gateway database when that is
 //! PostgreSQL, so gateway replicas sharing it share one limit.
 
-use std::{
-    collections::HashMap,
-    sync::Mutex,
-    time::{Duration, Instant},
-};
+use std::{collections::HashMap, sync::Mutex, time::Duration};
 
 use chrono::{DateTime, Utc};
 use fazhi_identity::store::Store;
-use fazhi_platform::time;
+use fazhi_platform::clock::SharedClock;
 
 /// One limit: at most `max` events per key in each `window`.
 pub struct Limit {
@@ -34,6 +30,12 @@ impl Limit {
             local: WindowLimiter::new(max, window),
             shared,
         }
+    }
+
+    /// The limit reading `clock` for the windows it counts in this process
+    /// (the shared database's windows follow its store's clock).
+    pub fn set_clock(&mut self, clock: SharedClock) {
+        self.local.clock = clock;
     }
 
     /// `Err(wait)` when `key` has used up its window.
@@ -107,7 +109,10 @@ impl Limit {
     /// How long until the window that started at `start` is over.
     fn wait(&self, start: DateTime<Utc>) -> Duration {
         // Only a window counted in the database has a start to wait from.
-        let now = self.shared.as_ref().map_or_else(time::now, Store::now);
+        let now = self
+            .shared
+            .as_ref()
+            .map_or_else(|| self.local.clock.now(), Store::now);
         let passed = (now - start).to_std().unwrap_or_default();
         self.window
             .saturating_sub(passed)
@@ -126,7 +131,8 @@ const SWEEP_AT: usize = 10_000;
 pub struct WindowLimiter {
     max: u32,
     window: Duration,
-    entries: Mutex<HashMap<String, (Instant, u32)>>,
+    entries: Mutex<HashMap<String, (DateTime<Utc>, u32)>>,
+    clock: SharedClock,
 }
 
 impl WindowLimiter {
@@ -136,30 +142,36 @@ impl WindowLimiter {
             max: max.max(1),
             window,
             entries: Mutex::new(HashMap::new()),
+            clock: fazhi_platform::clock::system(),
         }
+    }
+
+    /// How long after `start` it is at `now` (nothing, for a start ahead).
+    fn since(start: DateTime<Utc>, now: DateTime<Utc>) -> Duration {
+        (now - start).to_std().unwrap_or_default()
     }
 
     /// `Err(wait)` when `key` has used up its window.
     pub fn check(&self, key: &str) -> Result<(), Duration> {
-        self.at(key, Instant::now(), false)
+        self.at(key, self.clock.now(), false)
     }
 
     /// Counts one event for `key`, refusing it when the window is used up.
     pub fn hit(&self, key: &str) -> Result<(), Duration> {
-        self.at(key, Instant::now(), true)
+        self.at(key, self.clock.now(), true)
     }
 
     /// Counts one event for `key` (a failure), whether or not over the
     /// limit; the count in the current window, this one included.
     pub fn record(&self, key: &str) -> u32 {
-        let now = Instant::now();
+        let now = self.clock.now();
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= SWEEP_AT {
             let window = self.window;
-            entries.retain(|_, (start, _)| now.duration_since(*start) < window);
+            entries.retain(|_, (start, _)| Self::since(*start, now) < window);
         }
         let entry = entries.entry(key.to_owned()).or_insert((now, 0));
-        if now.duration_since(entry.0) >= self.window {
+        if Self::since(entry.0, now) >= self.window {
             *entry = (now, 0);
         }
         entry.1 = entry.1.saturating_add(1);
@@ -168,10 +180,10 @@ impl WindowLimiter {
 
     /// Events counted for `key` in the current window.
     pub fn count(&self, key: &str) -> u32 {
-        let now = Instant::now();
+        let now = self.clock.now();
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         match entries.get(key) {
-            Some((start, n)) if now.duration_since(*start) < self.window => *n,
+            Some((start, n)) if Self::since(*start, now) < self.window => *n,
             _ => 0,
         }
     }
@@ -184,16 +196,16 @@ impl WindowLimiter {
             .remove(key);
     }
 
-    fn at(&self, key: &str, now: Instant, count: bool) -> Result<(), Duration> {
+    fn at(&self, key: &str, now: DateTime<Utc>, count: bool) -> Result<(), Duration> {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= SWEEP_AT {
             let window = self.window;
-            entries.retain(|_, (start, _)| now.duration_since(*start) < window);
+            entries.retain(|_, (start, _)| Self::since(*start, now) < window);
         }
         match entries.get_mut(key) {
-            Some((start, n)) if now.duration_since(*start) < self.window => {
+            Some((start, n)) if Self::since(*start, now) < self.window => {
                 if *n >= self.max {
-                    return Err(self.window - now.duration_since(*start));
+                    return Err(self.window - Self::since(*start, now));
                 }
                 if count {
                     *n += 1;
@@ -236,10 +248,14 @@ mod tests {
 
     #[test]
     fn a_window_resets_after_it_passes() {
-        let limiter = WindowLimiter::new(1, Duration::from_millis(20));
+        let clock =
+            fazhi_platform::clock::ManualClock::new("2026-03-02T08:00:00Z".parse().unwrap());
+        let mut limiter = WindowLimiter::new(1, Duration::from_secs(60));
+        limiter.clock = clock.clone();
         assert!(limiter.hit("k").is_ok());
+        clock.advance(chrono::Duration::seconds(59));
         assert!(limiter.hit("k").is_err());
-        std::thread::sleep(Duration::from_millis(30));
+        clock.advance(chrono::Duration::seconds(1));
         assert!(limiter.hit("k").is_ok());
     }
 }

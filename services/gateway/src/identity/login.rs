@@ -61,6 +61,13 @@ impl LoginThrottle {
         }
     }
 
+    /// The throttle reading `clock` for the windows it counts in this process.
+    pub fn set_clock(&mut self, clock: fazhi_platform::clock::SharedClock) {
+        self.per_client.set_clock(clock.clone());
+        self.per_account_and_client.set_clock(clock.clone());
+        self.per_account.set_clock(clock);
+    }
+
     /// `Err(wait)` when this address, or this address for this account, has
     /// used up its failures.
     async fn check(&self, account: &str, client: &str) -> Result<(), Duration> {

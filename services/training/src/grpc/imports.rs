@@ -199,6 +199,7 @@ pub(super) async fn export_list(
     if r.reveal_personal {
         fazhi_platform::db::audit::read_personal(
             api.store.database(),
+            api.clock.now(),
             &caller,
             "export",
             &list,

@@ -90,6 +90,7 @@ const CERTIFICATE_COLUMNS: &str = "id, number, person_id, issued_on, valid_until
 #[derive(Clone)]
 pub struct Store {
     db: Database,
+    clock: fazhi_platform::clock::SharedClock,
 }
 
 pub(super) fn date(text: &str) -> Result<NaiveDate, Error> {
@@ -107,14 +108,28 @@ pub(super) fn conflict(what: &str) -> Error {
 
 impl Store {
     pub async fn open(url: Option<&str>, data_dir: &Path) -> anyhow::Result<Self> {
-        Ok(Self {
-            db: Database::open(url, data_dir, "training", MIGRATIONS).await?,
-        })
+        Ok(Self::from_database(
+            Database::open(url, data_dir, "training", MIGRATIONS).await?,
+        ))
     }
 
     /// A store over a database opened (and migrated) by the caller.
     pub fn from_database(db: Database) -> Self {
-        Self { db }
+        Self {
+            db,
+            clock: fazhi_platform::clock::system(),
+        }
+    }
+
+    /// The store reading `clock` for what it stamps itself (the audit log).
+    pub fn with_clock(mut self, clock: fazhi_platform::clock::SharedClock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The instant the store stamps on what it writes itself.
+    pub(super) fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     pub fn database(&self) -> &Database {

@@ -22,7 +22,7 @@ impl Store {
     /// same transaction, for the county to resolve.
     pub async fn insert_person(&self, caller: &Caller, p: &Person) -> Result<(), Error> {
         let mut tx = self.db.pool().begin().await?;
-        insert_registration(&mut tx, caller, p, None).await?;
+        insert_registration(&mut tx, self.now(), caller, p, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -36,7 +36,7 @@ impl Store {
     ) -> Result<(), Error> {
         let mut tx = self.db.pool().begin().await?;
         for (row, p) in people {
-            insert_registration(&mut tx, caller, p, Some(*row)).await?;
+            insert_registration(&mut tx, self.now(), caller, p, Some(*row)).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -183,6 +183,7 @@ impl Store {
                 .await?;
             audit::record(
                 &mut *tx,
+                self.now(),
                 caller,
                 "person.registration_merged",
                 "person",
@@ -193,6 +194,7 @@ impl Store {
         }
         audit::record(
             &mut *tx,
+            self.now(),
             caller,
             "person.transferred",
             "person",
@@ -322,6 +324,7 @@ pub(super) fn decode_person(r: &AnyRow) -> Result<Person, Error> {
 
 pub(super) async fn insert_registration(
     tx: &mut Transaction<'_, Any>,
+    at: chrono::DateTime<chrono::Utc>,
     caller: &Caller,
     p: &Person,
     row: Option<usize>,
@@ -333,6 +336,7 @@ pub(super) async fn insert_registration(
         let division = p.division.to_string();
         audit::record(
             &mut **tx,
+            at,
             caller,
             "person.registration_held",
             "person",

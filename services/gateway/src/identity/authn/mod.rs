@@ -14,10 +14,7 @@
 //! public routes.
 
 use fazhi_platform::Code;
-use std::{
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{sync::Arc, time::Duration};
 
 use fazhi_platform::{
     DivisionCode, Error, ErrorKind,
@@ -167,7 +164,8 @@ impl Authenticator {
         validation.set_issuer(&[LOCAL_ISSUER]);
         validation.set_audience(&[LOCAL_AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = LEEWAY_SECS;
+        // Expiry is read against the gateway's clock ([`expired`]).
+        validation.validate_exp = false;
         Ok(Self {
             store,
             county,
@@ -293,7 +291,10 @@ impl Authenticator {
             return self.local(token).await;
         }
         match &self.oidc {
-            Some(oidc) => oidc.verify(token, &header, &self.county).await,
+            Some(oidc) => {
+                oidc.verify(token, &header, &self.county, self.clock.now())
+                    .await
+            }
             None => Err(invalid_token()),
         }
     }
@@ -301,6 +302,7 @@ impl Authenticator {
     async fn local(&self, token: &str) -> Result<Caller, Problem> {
         let data =
             decode::<LocalClaims>(token, &self.decoding, &self.validation).map_err(jwt_problem)?;
+        expired(Some(data.claims.exp), self.clock.now())?;
         let account = self
             .store
             .account_by_id(&data.claims.sub)
@@ -324,6 +326,17 @@ impl Authenticator {
 
 pub(super) fn invalid_token() -> Problem {
     Problem::unauthenticated(Code::InvalidToken, "the access token is not valid")
+}
+
+/// Refuses a token whose expiry (`exp`, seconds) passed more than
+/// [`LEEWAY_SECS`] before `now`, or that has none.
+pub(super) fn expired(exp: Option<i64>, now: chrono::DateTime<chrono::Utc>) -> Result<(), Problem> {
+    match exp {
+        Some(exp) if exp.saturating_add(LEEWAY_SECS as i64) >= now.timestamp() => Ok(()),
+        _ => Err(jwt_problem(
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature.into(),
+        )),
+    }
 }
 
 pub(super) fn jwt_problem(err: jsonwebtoken::errors::Error) -> Problem {

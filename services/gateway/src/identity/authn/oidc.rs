@@ -3,6 +3,7 @@
 //! into a caller of the county.
 
 use super::*;
+use chrono::{DateTime, Utc};
 
 /// How often the JWKS is fetched again at most when an unknown key id shows up.
 const JWKS_REFETCH_AFTER: Duration = Duration::from_secs(30);
@@ -17,7 +18,7 @@ pub(super) struct Oidc {
     roles_claim: String,
     division_claim: String,
     client: reqwest::Client,
-    keys: RwLock<Option<(Instant, Arc<JwkSet>)>>,
+    keys: RwLock<Option<(DateTime<Utc>, Arc<JwkSet>)>>,
     fetching: Mutex<()>,
 }
 
@@ -69,19 +70,22 @@ impl Oidc {
         token: &str,
         header: &Header,
         county: &DivisionCode,
+        now: DateTime<Utc>,
     ) -> Result<Caller, Problem> {
         if !self.algorithms.contains(&header.alg) {
             return Err(invalid_token());
         }
-        let key = self.key(header.kid.as_deref(), header.alg).await?;
+        let key = self.key(header.kid.as_deref(), header.alg, now).await?;
         let mut validation = Validation::new(header.alg);
         validation.algorithms = vec![header.alg];
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = LEEWAY_SECS;
+        // Expiry is read against the gateway's clock, not the library's.
+        validation.validate_exp = false;
         let data = decode::<serde_json::Value>(token, &key, &validation).map_err(jwt_problem)?;
         let claims = data.claims;
+        expired(claims.get("exp").and_then(serde_json::Value::as_i64), now)?;
         let sub = claims
             .get("sub")
             .and_then(|v| v.as_str())
@@ -125,7 +129,15 @@ impl Oidc {
     }
 
     /// The key for `kid`, fetching the JWKS when it is missing or old.
-    async fn key(&self, kid: Option<&str>, alg: Algorithm) -> Result<DecodingKey, Problem> {
+    async fn key(
+        &self,
+        kid: Option<&str>,
+        alg: Algorithm,
+        now: DateTime<Utc>,
+    ) -> Result<DecodingKey, Problem> {
+        let younger = |fetched: DateTime<Utc>, than: Duration| {
+            (now - fetched).to_std().unwrap_or_default() < than
+        };
         let find = |set: &JwkSet| {
             set.keys
                 .iter()
@@ -138,7 +150,7 @@ impl Oidc {
                 .find_map(|k| DecodingKey::from_jwk(k).ok())
         };
         if let Some((fetched, set)) = self.keys.read().await.clone()
-            && fetched.elapsed() < JWKS_MAX_AGE
+            && younger(fetched, JWKS_MAX_AGE)
             && let Some(key) = find(&set)
         {
             return Ok(key);
@@ -147,12 +159,12 @@ impl Oidc {
         // JWKS_REFETCH_AFTER, so bogus ids cannot hammer the issuer.
         let _one_fetch = self.fetching.lock().await;
         if let Some((fetched, set)) = self.keys.read().await.clone()
-            && fetched.elapsed() < JWKS_REFETCH_AFTER
+            && younger(fetched, JWKS_REFETCH_AFTER)
         {
             return find(&set).ok_or_else(invalid_token);
         }
         let set = Arc::new(self.fetch().await?);
-        *self.keys.write().await = Some((Instant::now(), set.clone()));
+        *self.keys.write().await = Some((now, set.clone()));
         find(&set).ok_or_else(invalid_token)
     }
 
