@@ -46,14 +46,7 @@ const COMPLAINTS: db::Table = db::Table {
     key: "id",
 };
 
-/// The division and period a [`Filter`] covers, bound as `$1`–`$4` (see [`scope`]).
-macro_rules! in_scope {
-    () => {
-        "division_code >= $1 AND division_code < $2 AND received_at >= $3 AND received_at < $4"
-    };
-}
-
-/// Which complaints a list or a count covers.
+/// Which complaints a list covers.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     /// This division and every division under it.
@@ -76,15 +69,6 @@ pub struct Filter {
 pub struct Cursor {
     pub received_at: i64,
     pub id: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub received: i64,
-    pub urgent: i64,
-    pub by_channel: Vec<(String, i64)>,
-    pub by_category: Vec<(String, i64)>,
-    pub by_status: Vec<(String, i64)>,
 }
 
 /// A complaint waiting to be written, with the id of the request that made
@@ -289,83 +273,9 @@ impl Store {
         .await?;
         rows.iter().map(decode).collect()
     }
-
-    pub async fn counts(&self, filter: &Filter) -> Result<Counts, Error> {
-        let by_channel = self.count_by(Breakdown::Channel, filter).await?;
-        let by_category = self.count_by(Breakdown::Category, filter).await?;
-        let by_status = self.count_by(Breakdown::Status, filter).await?;
-        let (low, high, from, to) = scope(filter);
-        let urgent = sqlx::query_scalar::<_, i64>(concat!(
-            "SELECT COUNT(*) FROM complaints WHERE urgent = 1 AND ",
-            in_scope!()
-        ))
-        .bind(low)
-        .bind(high)
-        .bind(from)
-        .bind(to)
-        .fetch_one(self.db.pool())
-        .await?;
-        Ok(Counts {
-            received: by_channel.iter().map(|(_, n)| n).sum(),
-            urgent,
-            by_channel,
-            by_category,
-            by_status,
-        })
-    }
-
-    async fn count_by(
-        &self,
-        breakdown: Breakdown,
-        filter: &Filter,
-    ) -> Result<Vec<(String, i64)>, Error> {
-        let (low, high, from, to) = scope(filter);
-        let rows = sqlx::query(breakdown.sql())
-            .bind(low)
-            .bind(high)
-            .bind(from)
-            .bind(to)
-            .fetch_all(self.db.pool())
-            .await?;
-        rows.iter()
-            .map(|row| Ok((row.try_get::<String, _>(0)?, row.try_get::<i64, _>(1)?)))
-            .collect()
-    }
 }
 
-/// What [`Counts`] breaks complaints down by.
-#[derive(Debug, Clone, Copy)]
-enum Breakdown {
-    Channel,
-    Category,
-    Status,
-}
-
-impl Breakdown {
-    fn sql(self) -> &'static str {
-        macro_rules! count_by {
-            ($column:literal) => {
-                concat!(
-                    "SELECT ",
-                    $column,
-                    ", COUNT(*) FROM complaints WHERE ",
-                    in_scope!(),
-                    " GROUP BY ",
-                    $column,
-                    " ORDER BY ",
-                    $column
-                )
-            };
-        }
-        match self {
-            Breakdown::Channel => count_by!("channel"),
-            Breakdown::Category => count_by!("category"),
-            Breakdown::Status => count_by!("status"),
-        }
-    }
-}
-
-/// The values of `$1`–`$4` in [`in_scope!`]: division range, then period in micros.
+/// The division range and the period in micros a [`Filter`] covers.
 fn scope(filter: &Filter) -> (String, String, i64, i64) {
     let (low, high) = db::division_range(filter.division.as_ref());
     (
