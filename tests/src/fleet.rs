@@ -13,16 +13,19 @@ use fazhi_platform::{config::GrpcClientSettings, grpc};
 use fazhi_testkit::TestDatabase;
 use tokio::process::{Child, Command};
 
-use crate::{COUNTY, fazhi_binary, free_port};
+use crate::{COUNTY, Listening, fazhi_binary, read_listening};
 
 /// The bootstrap administrator's password in every fleet.
 pub const ADMIN_PASSWORD: &str = "fleet test administrator";
 
-/// One `fazhi serve <service>` process and the ports it keeps across restarts.
+/// One `fazhi serve <service>` process and the ports it keeps across
+/// restarts: it binds port 0 on its first start and says which ports it got;
+/// a restart binds those again.
 pub struct Replica {
     pub service: &'static str,
-    /// REST for a gateway, gRPC for a service.
+    /// REST for a gateway, gRPC for a service (0 until it first started).
     pub port: u16,
+    /// Where its metrics are served (a gateway's REST port).
     pub metrics_port: u16,
     env: Vec<(String, String)>,
     child: Option<Child>,
@@ -36,19 +39,32 @@ impl Replica {
 
     /// Starts the process (again, after it stopped) on the same ports.
     pub fn spawn(&mut self) {
+        let own = match self.service {
+            "gateway" => "FAZHI_GATEWAY__LISTEN".to_owned(),
+            service => format!("FAZHI_{}__LISTEN", service.to_ascii_uppercase()),
+        };
         let mut command = Command::new(fazhi_binary());
+        if self.service != "gateway" {
+            // A gateway serves its metrics on its REST port.
+            command.env(
+                "FAZHI_METRICS__LISTEN",
+                format!("127.0.0.1:{}", self.metrics_port),
+            );
+        }
         command
             .args(["serve", self.service])
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .stdout(Stdio::null())
+            .env(own, format!("127.0.0.1:{}", self.port))
+            .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .kill_on_drop(true);
         self.child = Some(command.spawn().expect("the fazhi binary starts"));
     }
 
     /// Waits until the replica answers as ready: a gateway's `/readyz`, a
-    /// service's gRPC health.
+    /// service's gRPC health. First reads the ports the process says it bound.
     pub async fn wait_ready(&mut self) {
+        self.read_ports().await;
         let deadline = Instant::now() + Duration::from_secs(60);
         let client = reqwest::Client::new();
         let channel = grpc::connect_lazy(&self.url(), &GrpcClientSettings::default())
@@ -83,6 +99,39 @@ impl Replica {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// The ports from the process's `listening …` line, kept for restarts.
+    async fn read_ports(&mut self) {
+        let child = self.child.as_mut().expect("the replica runs");
+        let (listening, printed) = read_listening(child, Duration::from_secs(60)).await;
+        let Listening {
+            rest,
+            cases,
+            complaints,
+            training,
+            metrics,
+        } = listening;
+        let own = match self.service {
+            "gateway" => rest,
+            "cases" => cases,
+            "complaints" => complaints,
+            _ => training,
+        };
+        let (own, metrics) = own
+            .map(|own| (own, metrics.unwrap_or(own)))
+            .unwrap_or_else(|| {
+                panic!(
+                    "the {} replica did not say where it listens: {printed:?}",
+                    self.service
+                )
+            });
+        assert!(
+            self.port == 0 || self.port == own.port(),
+            "a restarted replica keeps its port"
+        );
+        self.port = own.port();
+        self.metrics_port = metrics.port();
     }
 
     /// Sends SIGTERM, as an orchestrator stopping the process does.
@@ -177,8 +226,8 @@ impl Fleet {
             (0..replicas)
                 .map(|_| Replica {
                     service,
-                    port: free_port(),
-                    metrics_port: free_port(),
+                    port: 0,
+                    metrics_port: 0,
                     env: Vec::new(),
                     child: None,
                 })
@@ -190,35 +239,13 @@ impl Fleet {
             plan("complaints"),
             plan("training"),
         );
-        for (service, replicas) in [
-            ("cases", &cases),
-            ("complaints", &complaints),
-            ("training", &training),
-        ] {
-            let endpoints: Vec<String> = replicas.iter().map(Replica::url).collect();
-            common.push((
-                format!("FAZHI_{}__ENDPOINT", service.to_ascii_uppercase()),
-                endpoints.join(","),
-            ));
-        }
-        for group in [&mut gateways, &mut cases, &mut complaints, &mut training] {
-            for replica in group.iter_mut() {
-                let listen = format!("127.0.0.1:{}", replica.port);
-                let own = match replica.service {
-                    "gateway" => "FAZHI_GATEWAY__LISTEN".to_owned(),
-                    service => format!("FAZHI_{}__LISTEN", service.to_ascii_uppercase()),
-                };
-                replica.env = common.clone();
-                replica.env.push((own, listen));
-                replica.env.push((
-                    "FAZHI_METRICS__LISTEN".into(),
-                    format!("127.0.0.1:{}", replica.metrics_port),
-                ));
-            }
-        }
-        // Services first, so the gateways find them ready; the first
-        // replica of each alone, so it migrates its database undisturbed.
+        // Services first, each group's addresses then given to those that
+        // call it (complaints calls cases; the gateways call all three); the
+        // first replica of each alone, so it migrates its database undisturbed.
         for group in [&mut training, &mut cases, &mut complaints, &mut gateways] {
+            for replica in group.iter_mut() {
+                replica.env = common.clone();
+            }
             group[0].spawn();
             group[0].wait_ready().await;
             for replica in group.iter_mut().skip(1) {
@@ -226,6 +253,13 @@ impl Fleet {
             }
             for replica in group.iter_mut().skip(1) {
                 replica.wait_ready().await;
+            }
+            if group[0].service != "gateway" {
+                let endpoints: Vec<String> = group.iter().map(Replica::url).collect();
+                common.push((
+                    format!("FAZHI_{}__ENDPOINT", group[0].service.to_ascii_uppercase()),
+                    endpoints.join(","),
+                ));
             }
         }
         Some(Self {

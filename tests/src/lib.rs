@@ -272,6 +272,7 @@ pub struct Listening {
     pub cases: Option<SocketAddr>,
     pub complaints: Option<SocketAddr>,
     pub training: Option<SocketAddr>,
+    pub metrics: Option<SocketAddr>,
 }
 
 impl Listening {
@@ -287,6 +288,7 @@ impl Listening {
                 "cases" => found.cases = Some(addr),
                 "complaints" => found.complaints = Some(addr),
                 "training" => found.training = Some(addr),
+                "metrics" => found.metrics = Some(addr),
                 _ => {}
             }
         }
@@ -324,13 +326,6 @@ pub async fn read_listening(
             }
         }
     }
-}
-
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
 }
 
 /// A valid intake body; callers change what they test.

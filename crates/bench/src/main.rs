@@ -150,29 +150,30 @@ impl System {
             .context("fazhi apikey create printed the key")?
             .trim()
             .to_owned();
-        let rest = free_port()?;
-        let complaints_port = free_port()?;
-        let server = Command::new(binary)
+        let mut server = Command::new(binary)
             .args(["serve", "--data-dir"])
             .arg(data)
-            .env("FAZHI_GATEWAY__LISTEN", format!("127.0.0.1:{rest}"))
-            .env("FAZHI_CASES__LISTEN", format!("127.0.0.1:{}", free_port()?))
-            .env(
-                "FAZHI_COMPLAINTS__LISTEN",
-                format!("127.0.0.1:{complaints_port}"),
-            )
+            .env("FAZHI_GATEWAY__LISTEN", "127.0.0.1:0")
+            .env("FAZHI_CASES__LISTEN", "127.0.0.1:0")
+            .env("FAZHI_COMPLAINTS__LISTEN", "127.0.0.1:0")
             .env("FAZHI_INTERNAL_TOKEN__SECRET", INTERNAL_SECRET)
-            .env(
-                "FAZHI_TRAINING__LISTEN",
-                format!("127.0.0.1:{}", free_port()?),
-            )
+            .env("FAZHI_TRAINING__LISTEN", "127.0.0.1:0")
+            .env("FAZHI_METRICS__LISTEN", "127.0.0.1:0")
             .env("FAZHI_LOG__FILTER", "warn")
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
             .with_context(|| format!("starting {}", binary.display()))?;
         let pid = server.id().context("the server has a pid")?;
-        let base = format!("http://127.0.0.1:{rest}");
+        let bound = listening(&mut server).await?;
+        let port = |name: &str| {
+            bound
+                .get(name)
+                .map(std::net::SocketAddr::port)
+                .with_context(|| format!("fazhi serve did not say where {name} listens"))
+        };
+        let complaints_port = port("complaints")?;
+        let base = format!("http://127.0.0.1:{}", port("rest")?);
         // Only needed when a workspace build unifies reqwest's TLS features.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
@@ -199,11 +200,32 @@ impl System {
     }
 }
 
-/// A loopback port nothing listens on right now.
-fn free_port() -> std::io::Result<u16> {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
+/// The addresses a `fazhi serve` started on port 0 says it bound, by name
+/// (`rest`, `cases`, …), from its `listening …` line; the rest of what it
+/// prints is drained.
+async fn listening(
+    child: &mut tokio::process::Child,
+) -> anyhow::Result<std::collections::HashMap<String, std::net::SocketAddr>> {
+    use tokio::io::AsyncBufReadExt;
+    let stdout = child.stdout.take().context("stdout is piped")?;
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let line = tokio::time::timeout_at(deadline, lines.next_line())
+            .await
+            .context("fazhi serve did not say where it listens within 60 s")??
+            .context("fazhi serve stopped before it listened")?;
+        let Some(rest) = line.strip_prefix("listening") else {
+            continue;
+        };
+        let bound = rest
+            .split_whitespace()
+            .filter_map(|part| part.split_once('='))
+            .filter_map(|(name, addr)| Some((name.to_owned(), addr.parse().ok()?)))
+            .collect();
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        return Ok(bound);
+    }
 }
 
 fn report(title: &str, run: &Run) {

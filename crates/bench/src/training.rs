@@ -27,7 +27,7 @@ use fazhi_training::{
 };
 use tokio::process::Command;
 
-use crate::{Run, drive, free_port, report};
+use crate::{Run, drive, listening, report};
 
 /// People (and certificates) on record.
 pub const PEOPLE: usize = 10_000;
@@ -145,21 +145,22 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
         seeding.elapsed().as_secs_f64()
     );
 
-    let port = free_port()?;
     let mut server = Command::new(binary)
         .args(["serve", "training", "--data-dir"])
         .arg(data.path())
-        .env("FAZHI_TRAINING__LISTEN", format!("127.0.0.1:{port}"))
-        .env(
-            "FAZHI_METRICS__LISTEN",
-            format!("127.0.0.1:{}", free_port()?),
-        )
+        .env("FAZHI_TRAINING__LISTEN", "127.0.0.1:0")
+        .env("FAZHI_METRICS__LISTEN", "127.0.0.1:0")
         .env("FAZHI_INTERNAL_TOKEN__SECRET", SECRET)
         .env("FAZHI_LOG__FILTER", "warn")
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .with_context(|| format!("starting {}", binary.display()))?;
+    let port = listening(&mut server)
+        .await?
+        .get("training")
+        .map(std::net::SocketAddr::port)
+        .context("fazhi serve training did not say where it listens")?;
     let channel = grpc::connect_lazy(
         &format!("http://127.0.0.1:{port}"),
         &GrpcClientSettings::default(),
