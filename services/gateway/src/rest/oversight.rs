@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::rest::training::body::TrainingStats;
+use crate::domain::figures::{CaseFigures, ComplaintFigures, TrainingStats};
 use crate::{AppState, edge::problem::Problem, edge::query, identity::authn::Identity};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -36,98 +36,6 @@ pub struct SummaryParams {
     /// same figures for the period a year earlier (同比).
     #[param(value_type = Option<bool>)]
     year_on_year: Option<String>,
-}
-
-/// Complaint figures of the summary.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ComplaintFigures {
-    /// Requests received in the period.
-    pub(crate) received: i64,
-    pub(crate) urgent: i64,
-    /// Received, by channel code.
-    pub(crate) by_channel: BTreeMap<String, i64>,
-    /// Received, by category code.
-    pub(crate) by_category: BTreeMap<String, i64>,
-    /// Received, by request type code.
-    pub(crate) by_type: BTreeMap<String, i64>,
-    /// Dispatched (派单) in the period, and of those signed for in time.
-    pub(crate) dispatched: i64,
-    pub(crate) accepted_on_time: i64,
-    /// Replies due in the period (up to today), those given by the due day, the rest.
-    pub(crate) due: i64,
-    pub(crate) replied_on_time: i64,
-    pub(crate) overdue: i64,
-    pub(crate) replied: i64,
-    /// Followed up (回访) in the period, and what those found.
-    pub(crate) visited: i64,
-    pub(crate) resolved: i64,
-    pub(crate) satisfied: i64,
-    pub(crate) basically_satisfied: i64,
-    pub(crate) unsatisfied: i64,
-    pub(crate) closed: i64,
-    pub(crate) returned: i64,
-    pub(crate) reopened: i64,
-    /// Repeats merged into an earlier request.
-    pub(crate) duplicates: i64,
-    pub(crate) handed_off: i64,
-    pub(crate) extended: i64,
-    pub(crate) supervised: i64,
-    pub(crate) escalated: i64,
-    /// 响应率: accepted_on_time ÷ dispatched (absent without a dispatch).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) response_rate: Option<f64>,
-    /// 按时办结率: replied_on_time ÷ due.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) on_time_rate: Option<f64>,
-    /// 解决率: resolved ÷ visited.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) resolution_rate: Option<f64>,
-    /// 满意率: (satisfied + basically satisfied) ÷ visited.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) satisfaction_rate: Option<f64>,
-    /// 回访率: visited ÷ replied.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) follow_up_rate: Option<f64>,
-    /// Repeats ÷ received.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) repeat_rate: Option<f64>,
-}
-
-/// Case figures of the summary, each step counted by its own day.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CaseFigures {
-    /// Leads (线索) that came in during the period.
-    pub(crate) total: i64,
-    /// Filed (立案) in the period.
-    pub(crate) filed: i64,
-    /// Decided (决定) in the period, and of those within the decision period.
-    pub(crate) decided: i64,
-    pub(crate) decided_on_time: i64,
-    /// Closed (结案) in the period.
-    pub(crate) closed: i64,
-    /// Decisions that needed legal review (法制审核), and those with an approving one.
-    pub(crate) review_required: i64,
-    pub(crate) reviewed: i64,
-    /// Decisions that needed collective discussion (集体讨论), and those discussed.
-    pub(crate) discussion_required: i64,
-    pub(crate) discussed: i64,
-    /// Decided cases with an audio or video record (全过程记录).
-    pub(crate) recorded: i64,
-    /// Decisions published (公示), and those within seven working days.
-    pub(crate) published: i64,
-    pub(crate) published_on_time: i64,
-    /// Average days from discovery to filing, and from filing to decision.
-    pub(crate) avg_days_to_filing: f64,
-    pub(crate) avg_days_to_decision: f64,
-    /// Fines decided, and fines and late charges paid (fen).
-    pub(crate) fines_imposed_fen: i64,
-    pub(crate) fines_collected_fen: i64,
-    pub(crate) late_charges_fen: i64,
-    /// Officer actions refused because an officer was not certified.
-    pub(crate) certification_refusals: i64,
-    /// Leads declined (不予立案) and cases terminated (终止) in the period.
-    pub(crate) not_filed: i64,
-    pub(crate) terminated: i64,
 }
 
 /// One division's figures from every service.

@@ -9,8 +9,8 @@ mod lists;
 mod people;
 mod records;
 
+pub use crate::domain::figures::TrainingStats;
 pub use certificates::*;
-pub use figures::*;
 pub use lists::*;
 pub use people::*;
 pub use records::*;

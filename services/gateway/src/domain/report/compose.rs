@@ -9,8 +9,7 @@ use fazhi_identity::store::{NamedDivision, RegisterEntry};
 use fazhi_platform::division::DivisionLevel;
 
 use super::model::{Report, Span, t};
-use crate::rest::oversight::{CaseFigures, ComplaintFigures};
-use crate::rest::training::body::TrainingStats;
+use crate::domain::figures::{CaseFigures, ComplaintFigures, TrainingStats};
 
 /// The figures of one year, every service answering.
 pub struct Year {

@@ -22,13 +22,11 @@ use crate::{
     rest::oversight::{Figures, gather},
 };
 
-mod compose;
-mod model;
-mod render;
-mod sections;
-
-use compose::{Inputs, Year};
-use model::Figure;
+use crate::domain::report::{
+    compose::{self, Inputs, Year},
+    model::Figure,
+    render,
+};
 
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
