@@ -9,6 +9,7 @@
 
 use std::{
     collections::HashMap,
+    convert::Infallible,
     net::IpAddr,
     sync::{
         Arc, RwLock, Weak,
@@ -32,9 +33,26 @@ pub const RESOLVE_EVERY: Duration = Duration::from_secs(5);
 /// Builds the endpoint of one replica's URL, with the client's settings.
 pub type MakeEndpoint = Arc<dyn Fn(&str) -> anyhow::Result<Endpoint> + Send + Sync>;
 
+/// A service served in this process: its routes behind the same layers a
+/// server puts before them (the caller's identity verified per RPC, the
+/// call observed), called without a socket or HTTP/2 framing.
+pub type LocalService =
+    tower::util::BoxCloneSyncService<http::Request<Body>, http::Response<Body>, Infallible>;
+
+/// How a member's calls travel.
+enum Transport {
+    /// A replica over the network.
+    Remote(tonic::transport::Channel),
+    /// The service in this process, each call bounded by `deadline`.
+    Local {
+        service: LocalService,
+        deadline: Duration,
+    },
+}
+
 struct Member {
     address: String,
-    channel: tonic::transport::Channel,
+    transport: Transport,
     serving: AtomicBool,
 }
 
@@ -42,9 +60,29 @@ impl Member {
     fn new(address: &str, make: &MakeEndpoint) -> anyhow::Result<Arc<Self>> {
         Ok(Arc::new(Self {
             address: address.to_owned(),
-            channel: make(address)?.connect_lazy(),
+            transport: Transport::Remote(make(address)?.connect_lazy()),
             serving: AtomicBool::new(true),
         }))
+    }
+
+    /// Sends `request` to the replica, or to the service in this process.
+    async fn send(
+        &self,
+        request: http::Request<Body>,
+    ) -> Result<http::Response<Body>, tonic::transport::Error> {
+        match &self.transport {
+            Transport::Remote(channel) => channel.clone().oneshot(request).await,
+            Transport::Local { service, deadline } => {
+                let call = service.clone().oneshot(request);
+                Ok(match tokio::time::timeout(*deadline, call).await {
+                    Ok(Ok(response)) => response,
+                    Ok(Err(never)) => match never {},
+                    Err(_) => {
+                        tonic::Status::deadline_exceeded("the call's deadline passed").into_http()
+                    }
+                })
+            }
+        }
     }
 }
 
@@ -86,6 +124,21 @@ impl Balanced {
             tokio::spawn(resolve(Arc::downgrade(&balanced.shared), urls, make));
         }
         Ok(balanced)
+    }
+
+    /// The one service `service` in this process, named `name` in spans.
+    pub fn local(name: &str, service: LocalService, deadline: Duration) -> Self {
+        let member = Arc::new(Member {
+            address: format!("in-process:{name}"),
+            transport: Transport::Local { service, deadline },
+            serving: AtomicBool::new(true),
+        });
+        Self {
+            shared: Arc::new(Shared {
+                members: RwLock::new(Arc::from([member])),
+                next: AtomicUsize::new(0),
+            }),
+        }
     }
 
     fn unwatched(urls: &[&str], make: &MakeEndpoint) -> anyhow::Result<Self> {
@@ -144,7 +197,7 @@ impl tower::Service<http::Request<Body>> for Balanced {
         let record_in = span.clone();
         Box::pin(
             async move {
-                let result = member.channel.clone().oneshot(request).await;
+                let result = member.send(request).await;
                 match &result {
                     // Errors travel as trailers-only answers (grpc-status in
                     // the headers); a unary success puts 0 in the trailers.
@@ -211,7 +264,10 @@ async fn watch(member: Weak<Member>) {
         let Some(member) = member.upgrade() else {
             return;
         };
-        let mut client = tonic_health::pb::health_client::HealthClient::new(member.channel.clone());
+        let Transport::Remote(channel) = &member.transport else {
+            return;
+        };
+        let mut client = tonic_health::pb::health_client::HealthClient::new(channel.clone());
         let mut request = tonic::Request::new(tonic_health::pb::HealthCheckRequest {
             service: String::new(),
         });

@@ -105,6 +105,44 @@ pub async fn serve(
     Ok(())
 }
 
+/// `routes` (the service `service_name`) as callers in this process reach
+/// it: behind the layers [`serve`] puts before them — the caller's identity
+/// verified per RPC against `identity`, the call observed — with a health
+/// service answering SERVING, and no socket or HTTP/2 framing in between.
+pub async fn local(
+    service_name: &'static str,
+    routes: Routes,
+    identity: InternalKey,
+) -> crate::balance::LocalService {
+    crate::metrics::install();
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health
+        .set_service_status(service_name, ServingStatus::Serving)
+        .await;
+    health.set_service_status("", ServingStatus::Serving).await;
+    let routes = routes.add_service(health_service);
+    tower::util::BoxCloneSyncService::new(
+        tower::ServiceBuilder::new()
+            .layer(ObserveLayer)
+            .layer(RequireCallerLayer::new(identity))
+            .service(routes),
+    )
+}
+
+/// A client channel to a service in this process ([`local`]), with the
+/// deadline, identity and trace context a remote call carries.
+pub fn connect_local(
+    name: &str,
+    service: crate::balance::LocalService,
+    settings: &GrpcClientSettings,
+) -> Channel {
+    let deadline = settings.deadline();
+    InterceptedService::new(
+        crate::balance::Balanced::local(name, service, deadline),
+        CallContext { deadline },
+    )
+}
+
 /// Per-RPC span (parented on the caller's trace context) and metrics.
 #[derive(Debug, Clone, Copy)]
 struct ObserveLayer;

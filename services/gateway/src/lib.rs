@@ -234,6 +234,15 @@ impl Gate {
     }
 }
 
+/// The channels the gateway calls the services on.
+pub struct Channels {
+    pub complaints: grpc::Channel,
+    pub cases: grpc::Channel,
+    /// The cases service again, with the longer deadline of a transfer.
+    pub record_content: grpc::Channel,
+    pub training: grpc::Channel,
+}
+
 /// Clients of every service plus the gate; cloning shares the connections.
 #[derive(Clone)]
 pub struct AppState {
@@ -258,15 +267,29 @@ impl AppState {
         settings: &GrpcClientSettings,
         gate: Arc<Gate>,
     ) -> anyhow::Result<Self> {
-        let complaints = grpc::connect_lazy(&upstreams.complaints, settings)?;
-        let cases = grpc::connect_lazy(&upstreams.cases, settings)?;
         let transfer = GrpcClientSettings {
             deadline_ms: gate.settings.record_transfer_secs.max(1) * 1000,
             ..settings.clone()
         };
-        let record_content = grpc::connect_lazy(&upstreams.cases, &transfer)?;
-        let training = grpc::connect_lazy(&upstreams.training, settings)?;
-        Ok(Self {
+        let channels = Channels {
+            complaints: grpc::connect_lazy(&upstreams.complaints, settings)?,
+            cases: grpc::connect_lazy(&upstreams.cases, settings)?,
+            record_content: grpc::connect_lazy(&upstreams.cases, &transfer)?,
+            training: grpc::connect_lazy(&upstreams.training, settings)?,
+        };
+        Ok(Self::from_channels(channels, gate))
+    }
+
+    /// Clients over channels made by the caller (to services in this
+    /// process, say: [`grpc::connect_local`]).
+    pub fn from_channels(channels: Channels, gate: Arc<Gate>) -> Self {
+        let Channels {
+            complaints,
+            cases,
+            record_content,
+            training,
+        } = channels;
+        Self {
             complaints: ComplaintServiceClient::new(complaints.clone())
                 .max_encoding_message_size(MAX_LIST_MESSAGE),
             cases: CaseServiceClient::new(cases.clone())
@@ -286,7 +309,7 @@ impl AppState {
             ],
             gate,
             calendar: None,
-        })
+        }
     }
 
     /// The calendar the services count deadlines on.
