@@ -55,6 +55,26 @@ impl EnforcementCategory {
     }
 }
 
+/// The contract's number for `category` (`common.v1.EnforcementCategory`),
+/// for every service that carries one.
+pub fn to_proto(category: EnforcementCategory) -> i32 {
+    crate::proto_enum::to_proto(category, PROTO_PREFIX, |name| {
+        fazhi_proto::common::v1::EnforcementCategory::from_str_name(name).map(|v| v as i32)
+    })
+}
+
+/// The category the contract's number `value` of `field` stands for:
+/// `None` when unset, an error naming the codes for a number none has.
+pub fn from_proto(field: &str, value: i32) -> Result<Option<EnforcementCategory>, crate::Error> {
+    crate::proto_enum::from_proto(field, value, PROTO_PREFIX, |v| {
+        fazhi_proto::common::v1::EnforcementCategory::try_from(v)
+            .ok()
+            .map(|p| p.as_str_name())
+    })
+}
+
+const PROTO_PREFIX: &str = "ENFORCEMENT_CATEGORY_";
+
 #[cfg(test)]
 mod tests {
     use super::*;

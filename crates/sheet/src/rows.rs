@@ -62,3 +62,57 @@ pub fn flag(text: &str) -> Option<bool> {
         _ => None,
     }
 }
+
+/// The problem a rule's refusal makes of `row`: the field it names (empty
+/// for none) and its message.
+pub fn refused(row: usize, err: fazhi_platform::Error) -> RowProblem {
+    RowProblem {
+        row,
+        field: err.field.unwrap_or_default(),
+        message: err.message,
+    }
+}
+
+/// What an import did, all or nothing: a list with any problem imports no
+/// row at all, and every problem is reported in row order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Data rows read (the header not counted).
+    pub rows: usize,
+    /// Records written: all of them, or none when a row had a problem.
+    pub imported: usize,
+    /// Every problem found, by row.
+    pub rejected: Vec<RowProblem>,
+}
+
+impl Report {
+    /// `rows` read, `records` written when `problems` is empty.
+    pub fn new(rows: usize, records: usize, mut problems: Vec<RowProblem>) -> Self {
+        problems.sort_by_key(|p| p.row);
+        Self {
+            rows,
+            imported: if problems.is_empty() { records } else { 0 },
+            rejected: problems,
+        }
+    }
+
+    /// The problems as the contract carries them (`common.v1.RowProblem`).
+    pub fn rejected_proto(&self) -> Vec<fazhi_proto::common::v1::RowProblem> {
+        self.rejected
+            .iter()
+            .cloned()
+            .map(RowProblem::into_proto)
+            .collect()
+    }
+}
+
+impl RowProblem {
+    /// The problem as the contract carries it.
+    pub fn into_proto(self) -> fazhi_proto::common::v1::RowProblem {
+        fazhi_proto::common::v1::RowProblem {
+            row: self.row as i64,
+            field: self.field,
+            message: self.message,
+        }
+    }
+}

@@ -3,7 +3,6 @@
 //! prefix (`CASE_SOURCE_INSPECTION` is `inspection`), the same mapping the
 //! REST edge uses.
 
-use fazhi_platform::category::EnforcementCategory;
 use fazhi_platform::{Error, privacy, time};
 use fazhi_proto::{cases::v1 as pb, common::v1 as common};
 
@@ -29,13 +28,7 @@ fazhi_platform::proto_enum!(
     pb::PowerSource,
     "POWER_SOURCE_"
 );
-fazhi_platform::proto_enum!(
-    category,
-    category_proto,
-    EnforcementCategory,
-    common::EnforcementCategory,
-    "ENFORCEMENT_CATEGORY_"
-);
+pub(crate) use fazhi_platform::category::{from_proto as category, to_proto as category_proto};
 fazhi_platform::proto_enum!(
     case_source,
     case_source_proto,

@@ -63,11 +63,7 @@ pub(super) async fn import_power_items(
         }
         match domain::new_power_item(new, new_id()) {
             Ok(item) => items.push((row, item)),
-            Err(err) => problems.push(RowProblem {
-                row,
-                field: err.field.unwrap_or_default(),
-                message: err.message,
-            }),
+            Err(err) => problems.push(fazhi_sheet::rows::refused(row, err)),
         }
     }
     problems.extend(lists::repeated_codes(
@@ -94,18 +90,10 @@ pub(super) async fn import_power_items(
 }
 
 fn report(rows: usize, imported: usize, problems: Vec<RowProblem>) -> pb::PowerImportReport {
-    let mut rejected: Vec<fazhi_proto::common::v1::RowProblem> = problems
-        .into_iter()
-        .map(|p| fazhi_proto::common::v1::RowProblem {
-            row: p.row as i64,
-            field: p.field,
-            message: p.message,
-        })
-        .collect();
-    rejected.sort_by_key(|p| p.row);
+    let report = fazhi_sheet::rows::Report::new(rows, imported, problems);
     pb::PowerImportReport {
-        rows: rows as i64,
-        imported: imported as i64,
-        rejected,
+        rows: report.rows as i64,
+        imported: report.imported as i64,
+        rejected: report.rejected_proto(),
     }
 }

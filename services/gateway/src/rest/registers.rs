@@ -420,14 +420,9 @@ pub async fn import(
     let table = tokio::task::spawn_blocking(move || fazhi_sheet::read(format, &content))
         .await
         .map_err(Error::internal)??;
-    let problem = |p: rows::RowProblem| fazhi_proto::common::v1::RowProblem {
-        row: p.row as i64,
-        field: p.field,
-        message: p.message,
-    };
     let columns = register.columns();
     if let Err(p) = rows::check_header(&table, columns) {
-        return Err(answer(report(0, vec![problem(p)])).unwrap_err());
+        return Err(answer(report(0, 0, vec![p])).unwrap_err());
     }
     let data = &table[1..];
     if data.len() > MAX_IMPORT_ROWS {
@@ -468,26 +463,22 @@ pub async fn import(
                 uuid::Uuid::now_v7().to_string(),
                 c,
             )),
-            Err(e) => rejected.push(fazhi_proto::common::v1::RowProblem {
-                row: *number as i64,
-                field: e.field.clone().unwrap_or_default(),
-                message: e.message.clone(),
-            }),
+            Err(e) => rejected.push(rows::refused(*number, e)),
         }
     }
     let rows = data.len();
     if rejected.is_empty() {
         state.gate.store.insert_register_entries(&entries).await?;
     }
-    answer(report(rows, rejected))
+    answer(report(rows, entries.len(), rejected))
 }
 
-fn report(rows: usize, rejected: Vec<fazhi_proto::common::v1::RowProblem>) -> pb::ImportReport {
-    let imported = if rejected.is_empty() { rows } else { 0 };
+fn report(rows: usize, records: usize, problems: Vec<rows::RowProblem>) -> pb::ImportReport {
+    let report = rows::Report::new(rows, records, problems);
     pb::ImportReport {
-        rows: rows as i64,
-        imported: imported as i64,
-        rejected,
+        rows: report.rows as i64,
+        imported: report.imported as i64,
+        rejected: report.rejected_proto(),
         ..Default::default()
     }
 }

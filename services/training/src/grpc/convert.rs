@@ -4,12 +4,8 @@
 //! the REST edge uses; a date is a `fazhi.common.v1.Date`.
 
 use chrono::NaiveDate;
-use fazhi_platform::category::EnforcementCategory;
 use fazhi_platform::{Code, Error, privacy, time};
-use fazhi_proto::{
-    common::v1::{self as common, Date},
-    training::v1 as pb,
-};
+use fazhi_proto::{common::v1::Date, training::v1 as pb};
 
 use crate::domain::{
     Audience, Certificate, CertificateStatus, Employment, ExamKind, NotCertified, Person,
@@ -88,13 +84,7 @@ fazhi_platform::proto_enum!(
     pb::RankLevel,
     "RANK_LEVEL_"
 );
-fazhi_platform::proto_enum!(
-    category,
-    category_proto,
-    EnforcementCategory,
-    common::EnforcementCategory,
-    "ENFORCEMENT_CATEGORY_"
-);
+pub(crate) use fazhi_platform::category::{from_proto as category, to_proto as category_proto};
 fazhi_platform::proto_enum!(
     => review_outcome_proto,
     ReviewOutcome,

@@ -38,11 +38,7 @@ pub(super) async fn import_people(
                 field: "division_code".into(),
                 message: "outside the divisions you act for".into(),
             }),
-            Err(err) => problems.push(RowProblem {
-                row,
-                field: err.field.unwrap_or_default(),
-                message: err.message,
-            }),
+            Err(err) => problems.push(fazhi_sheet::rows::refused(row, err)),
         }
     }
     problems.extend(lists::duplicates(
@@ -352,19 +348,11 @@ pub(super) fn report(
     problems: Vec<RowProblem>,
     created: &str,
 ) -> pb::ImportReport {
-    let mut rejected: Vec<fazhi_proto::common::v1::RowProblem> = problems
-        .into_iter()
-        .map(|p| fazhi_proto::common::v1::RowProblem {
-            row: p.row as i64,
-            field: p.field,
-            message: p.message,
-        })
-        .collect();
-    rejected.sort_by_key(|p| p.row);
+    let report = fazhi_sheet::rows::Report::new(rows, imported, problems);
     pb::ImportReport {
-        rows: rows as i64,
-        imported: imported as i64,
-        rejected,
+        rows: report.rows as i64,
+        imported: report.imported as i64,
+        rejected: report.rejected_proto(),
         created_id: created.to_owned(),
         people: Vec::new(),
     }
