@@ -9,13 +9,15 @@ use fazhi_gateway::identity::authz::{self, Access};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-const ROLES: [&str; 6] = [
+const ROLES: [&str; 8] = [
     "staff",
     "officer",
     "legal_reviewer",
     "leader",
     "county_overseer",
     "admin",
+    "integration",
+    "statistics_reader",
 ];
 const PASSWORD: &str = "a long test password";
 
@@ -195,7 +197,7 @@ fn probe(
             Some(complaint),
             Outside::Forbidden,
         ),
-        ("GET", "/api/v1/complaints") => (
+        ("GET", "/api/v1/complaints") | ("GET", "/api/v1/complaint-events") => (
             Method::GET,
             format!("{path}?division={d}"),
             None,
@@ -1064,6 +1066,9 @@ async fn every_route_every_role_and_both_divisions_follow_the_matrix() {
                     } else if public_login {
                         // The anonymous caller logs in as nobody in particular.
                         assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}");
+                    } else if role == "integration" && path.starts_with("/api/v1/complaints/{id}") {
+                        // An integration bound to no platform (an account) sees no complaint.
+                        assert_eq!(status, StatusCode::NOT_FOUND, "{what}");
                     } else if target == Target::Own || outside == Outside::Same {
                         let state_conflict = STATEFUL.contains(&path.as_str())
                             && matches!(status.as_u16(), 409 | 422);
@@ -1080,7 +1085,7 @@ async fn every_route_every_role_and_both_divisions_follow_the_matrix() {
                 }
             }
         }
-        assert!(checked >= documented.len() * 14);
+        assert!(checked >= documented.len() * 18);
 
         // Methods without a rule never reach a handler: 405 with Allow, as a problem.
         let admin_token = &callers.last().unwrap().1;

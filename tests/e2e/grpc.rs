@@ -81,6 +81,7 @@ async fn statistics_come_from_each_services_own_rows() {
         subject: "account:overseer".into(),
         roles: vec![Role::CountyOverseer],
         scope: DivisionCode::parse(COUNTY).unwrap(),
+        source: None,
     };
     let mut case_client =
         cases::case_service_client::CaseServiceClient::new(channel(sandbox.cases));
@@ -117,6 +118,7 @@ async fn a_direct_call_without_a_valid_internal_token_is_unauthenticated() {
         subject: "account:overseer".into(),
         roles: vec![Role::CountyOverseer],
         scope: DivisionCode::parse(COUNTY).unwrap(),
+        source: None,
     };
     let forged = InternalKey::new(&[9u8; 32], Duration::from_secs(60)).unwrap();
     let mut client = complaints::complaint_service_client::ComplaintServiceClient::new(channel(
@@ -156,6 +158,7 @@ async fn a_service_enforces_role_and_division_scope_itself() {
         subject: "account:x".into(),
         roles,
         scope: DivisionCode::parse(scope).unwrap(),
+        source: None,
     };
     let get = |reveal| complaints::GetComplaintRequest {
         id: id.clone(),
@@ -252,6 +255,7 @@ async fn a_token_captured_from_one_call_is_refused_by_another() {
         subject: "account:overseer".into(),
         roles: vec![Role::CountyOverseer],
         scope: DivisionCode::parse(COUNTY).unwrap(),
+        source: None,
     };
     let mut client = complaints::complaint_service_client::ComplaintServiceClient::new(channel(
         sandbox.complaints,
@@ -289,6 +293,7 @@ async fn an_unmasked_read_called_directly_leaves_the_services_own_audit_entry() 
         subject: "account:direct.officer".into(),
         roles: vec![Role::Officer],
         scope: DivisionCode::parse(TOWNSHIP).unwrap(),
+        source: None,
     };
     let mut client = complaints::complaint_service_client::ComplaintServiceClient::new(channel(
         sandbox.complaints,

@@ -19,6 +19,7 @@ mod grpc;
 mod hardening;
 mod identity;
 mod oversight;
+mod platform;
 mod power_list;
 mod records;
 mod report;

@@ -215,6 +215,7 @@ pub async fn account_token(gate: &Gate, username: &str, roles: &[&str], division
         subject: "test".into(),
         roles: vec![fazhi_platform::auth::Role::Admin],
         scope: DivisionCode::parse(COUNTY).unwrap(),
+        source: None,
     };
     let account = manage::create_account(
         &gate.store,

@@ -193,6 +193,7 @@ async fn grpc_direct(system: &System, args: &Args) -> anyhow::Result<Run> {
         subject: "api_key:benchmark".into(),
         roles: vec![Role::Staff],
         scope: DivisionCode::parse("411624").map_err(anyhow::Error::msg)?,
+        source: None,
     };
     let client = ComplaintServiceClient::new(channel);
     Ok(drive(args.concurrency, args.seconds, move || {

@@ -78,6 +78,7 @@ pub async fn seed(data_dir: &Path) -> anyhow::Result<Vec<String>> {
         subject: "benchmark".into(),
         roles: vec![Role::Admin],
         scope: division.clone(),
+        source: None,
     };
     let rows: Vec<(usize, Person)> = people.iter().cloned().enumerate().collect();
     store.insert_people(&seeder, &rows).await?;
@@ -181,6 +182,7 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
         subject: "benchmark".into(),
         roles: vec![Role::CountyOverseer],
         scope: DivisionCode::parse("411624").map_err(anyhow::Error::msg)?,
+        source: None,
     };
 
     let ids = std::sync::Arc::new(ids);

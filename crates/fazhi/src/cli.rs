@@ -167,6 +167,9 @@ enum ApiKeyCommand {
         /// When the key stops working (RFC 3339).
         #[arg(long)]
         expires_at: Option<String>,
+        /// The platform an integration key acts for (a pushed ticket's source).
+        #[arg(long)]
+        source: Option<String>,
     },
     /// List keys.
     List,
@@ -246,6 +249,7 @@ pub(crate) async fn identity_store(settings: &Settings) -> anyhow::Result<(Store
         subject: "cli".into(),
         roles: vec![auth::Role::Admin],
         scope: county,
+        source: None,
     };
     Ok((store, operator))
 }
@@ -352,6 +356,7 @@ async fn apikey(settings: Settings, command: ApiKeyCommand) -> anyhow::Result<()
             roles,
             division,
             expires_at,
+            source,
         } => {
             let expires_at = expires_at
                 .map(|text| {
@@ -368,6 +373,7 @@ async fn apikey(settings: Settings, command: ApiKeyCommand) -> anyhow::Result<()
                     roles,
                     division_code: division,
                     expires_at,
+                    source,
                     id: None,
                 },
             )

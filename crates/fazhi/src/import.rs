@@ -86,6 +86,7 @@ pub(crate) async fn run(settings: Settings, list: ImportCommand) -> anyhow::Resu
         subject: "cli".into(),
         roles: vec![Role::Admin],
         scope: county,
+        source: None,
     };
     let key = settings.internal_key()?;
     let endpoint = settings.training.endpoint();

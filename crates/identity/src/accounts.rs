@@ -42,6 +42,7 @@ impl Account {
             subject: format!("account:{}", self.username),
             roles: self.roles.clone(),
             scope: self.division.clone(),
+            source: None,
         }
     }
 }
@@ -123,6 +124,8 @@ pub struct ApiKey {
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The platform an `integration` key acts for.
+    pub source: Option<String>,
 }
 
 /// Prefix of every API key, so a leaked one is recognisable.
@@ -167,6 +170,7 @@ impl ApiKey {
             subject: format!("api_key:{}", self.id),
             roles: self.roles.clone(),
             scope: self.division.clone(),
+            source: self.source.clone(),
         }
     }
 }
@@ -182,6 +186,34 @@ pub fn check_api_key_roles(roles: &[Role]) -> Result<(), Error> {
         .with_field("roles"));
     }
     Ok(())
+}
+
+/// The platform a key acts for: required of an `integration` key (1 to 64
+/// visible ASCII characters, as a pushed ticket's `source`), and given to
+/// no other, since it narrows what the key sees to that platform's tickets.
+pub fn check_api_key_source(roles: &[Role], source: Option<&str>) -> Result<Option<String>, Error> {
+    let integration = roles.contains(&Role::Integration);
+    match source.map(str::trim).filter(|s| !s.is_empty()) {
+        None if integration => Err(Error::invalid_field(
+            "source",
+            Code::Required,
+            "an integration key names the platform whose tickets it pushes (source)",
+        )),
+        None => Ok(None),
+        Some(_) if !integration => Err(Error::invalid_field(
+            "source",
+            Code::InvalidArgument,
+            "only an integration key is bound to a source",
+        )),
+        Some(text) if text.len() <= 64 && text.bytes().all(|b| b.is_ascii_graphic()) => {
+            Ok(Some(text.to_owned()))
+        }
+        Some(_) => Err(Error::invalid_field(
+            "source",
+            Code::InvalidArgument,
+            "source is 1 to 64 visible ASCII characters",
+        )),
+    }
 }
 
 /// Checks a division an administrator gives a new account or key: valid,
@@ -222,6 +254,7 @@ mod tests {
             created_at: now,
             expires_at: Some(now + chrono::Duration::days(1)),
             revoked_at: None,
+            source: None,
         };
         assert!(api_key.accepts(secret, now));
         assert!(!api_key.accepts(&"0".repeat(64), now));

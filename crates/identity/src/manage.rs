@@ -31,6 +31,8 @@ pub struct NewApiKey {
     pub roles: Vec<String>,
     pub division_code: String,
     pub expires_at: Option<DateTime<Utc>>,
+    /// The platform an `integration` key acts for.
+    pub source: Option<String>,
     /// Id to use instead of a random one (derived from an Idempotency-Key,
     /// so a retried request cannot mint a second key).
     pub id: Option<String>,
@@ -206,6 +208,7 @@ pub async fn create_api_key(
         fazhi_platform::text::required("name", &new.name, 100, fazhi_platform::text::Lines::One)?;
     let roles = parse_roles("roles", &new.roles)?;
     accounts::check_api_key_roles(&roles)?;
+    let source = accounts::check_api_key_source(&roles, new.source.as_deref())?;
     let division = accounts::check_division(actor, &new.division_code)?;
     let now = store.now();
     if new.expires_at.is_some_and(|at| at <= now) {
@@ -230,6 +233,7 @@ pub async fn create_api_key(
         created_at: now,
         expires_at: new.expires_at,
         revoked_at: None,
+        source,
     };
     let audit = audit_event(
         store,

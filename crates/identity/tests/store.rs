@@ -16,6 +16,7 @@ fn admin(scope: &str) -> Caller {
         subject: format!("account:admin.{scope}"),
         roles: vec![Role::Admin],
         scope: DivisionCode::parse(scope).unwrap(),
+        source: None,
     }
 }
 
@@ -85,6 +86,7 @@ async fn an_api_key_is_stored_as_a_hash_accepted_until_revoked_and_revoked_once(
             &store,
             &county,
             NewApiKey {
+                source: None,
                 name: "county 12345 platform".into(),
                 roles: vec!["staff".into()],
                 division_code: "411624".into(),

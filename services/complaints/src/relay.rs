@@ -178,6 +178,7 @@ impl Relay {
             subject: "service:complaints".into(),
             roles: vec![Role::Staff],
             scope: division,
+            source: None,
         };
         let lead = &escalation.lead;
         let party_kind = match lead.party_kind.as_str() {

@@ -172,6 +172,7 @@ async fn listing_pages_newest_first_within_a_division_and_period() {
             due_between: None,
             awaiting_sign_for: false,
             viewer: None,
+            ticket: None,
         };
         let mut seen = Vec::new();
         let mut after: Option<Cursor> = None;
@@ -471,6 +472,7 @@ async fn the_list_filter_agrees_with_the_visibility_rule() {
                 subject: subject.into(),
                 roles,
                 scope: DivisionCode::parse(scope).unwrap(),
+                source: None,
             };
             let filter = Filter {
                 division: Some(caller.scope.clone()),
@@ -518,6 +520,7 @@ async fn an_officer_named_before_names_were_normalised_is_left_out_of_his_list()
             subject: "account:a.officer".into(),
             roles: vec![Role::Officer],
             scope: DivisionCode::parse("411624100").unwrap(),
+            source: None,
         };
         let filter = Filter {
             division: Some(officer.scope.clone()),

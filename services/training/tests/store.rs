@@ -134,6 +134,7 @@ mod records {
             subject: "account:clerk".into(),
             roles: vec![Role::Admin],
             scope: DivisionCode::parse("411624100").unwrap(),
+            source: None,
         }
     }
 

@@ -112,6 +112,7 @@ async fn a_key_revoked_elsewhere_stops_within_the_cache_time() {
         subject: "account:elsewhere".into(),
         roles: vec![fazhi_platform::auth::Role::Admin],
         scope: fazhi_platform::DivisionCode::parse(COUNTY).unwrap(),
+        source: None,
     };
     fazhi_identity::manage::revoke_api_key(&sandbox.gate().store, &operator, &id)
         .await

@@ -101,6 +101,7 @@ pub async fn load(
             subject: "demo".into(),
             roles: vec![Role::Staff, Role::Leader, Role::CountyOverseer],
             scope: county.clone(),
+            source: None,
         },
     };
     let today = time::china_date(now);
@@ -265,6 +266,7 @@ async fn accounts(store: &Store, county: &DivisionCode) -> anyhow::Result<Vec<De
         subject: "demo".into(),
         roles: vec![Role::Admin],
         scope: county.clone(),
+        source: None,
     };
     let mut made = Vec::new();
     for (username, role, division, what) in [

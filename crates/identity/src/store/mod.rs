@@ -62,6 +62,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "rate windows",
         include_str!("../../migrations/0006_rate_windows.sql"),
     ),
+    EmbeddedMigration::new(
+        7,
+        "API key source",
+        include_str!("../../migrations/0007_api_key_source.sql"),
+    ),
 ];
 
 const ACCOUNT_COLUMNS: &str = "id, username, password_hash, roles, division_code, person_id, disabled, created_at, updated_at, version, token_version";
@@ -75,8 +80,7 @@ const API_KEYS: db::Table = db::Table {
     columns: API_KEY_COLUMNS,
     key: "id",
 };
-const API_KEY_COLUMNS: &str =
-    "id, name, secret_hash, roles, division_code, created_by, created_at, expires_at, revoked_at";
+const API_KEY_COLUMNS: &str = "id, name, secret_hash, roles, division_code, created_by, created_at, expires_at, revoked_at, source";
 
 /// One entry of the audit log.
 pub use fazhi_platform::db::audit::Entry as AuditEvent;
@@ -222,8 +226,8 @@ impl Store {
     pub async fn insert_api_key(&self, k: &ApiKey, audit: &AuditEvent) -> Result<(), Error> {
         let mut tx = self.db.pool().begin().await?;
         let result = sqlx::query(
-            "INSERT INTO api_keys (id, name, secret_hash, roles, division_code, created_by, created_at, expires_at, revoked_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO api_keys (id, name, secret_hash, roles, division_code, created_by, created_at, expires_at, revoked_at, source) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(k.id.clone())
         .bind(k.name.clone())
@@ -234,6 +238,7 @@ impl Store {
         .bind(time::to_micros(k.created_at))
         .bind(k.expires_at.map(time::to_micros))
         .bind(k.revoked_at.map(time::to_micros))
+        .bind(k.source.clone())
         .execute(&mut *tx)
         .await;
         match result {
@@ -328,5 +333,6 @@ fn decode_api_key(r: &AnyRow) -> Result<ApiKey, Error> {
         revoked_at: r
             .try_get::<Option<i64>, _>("revoked_at")?
             .map(time::from_micros),
+        source: r.try_get("source")?,
     })
 }

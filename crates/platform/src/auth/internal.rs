@@ -49,6 +49,9 @@ struct Claims {
     /// Issued and expiry, seconds since the Unix epoch.
     iat: i64,
     exp: i64,
+    /// The platform a bound system acts for (absent for every other caller).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    src: Option<String>,
 }
 
 /// The HMAC-SHA256 key shared by the gateway (which signs internal tokens)
@@ -124,6 +127,7 @@ impl InternalKey {
             rpc: rpc.to_owned(),
             iat: now,
             exp: now + self.ttl.as_secs().max(1) as i64,
+            src: caller.source.clone(),
         };
         self.seal(&claims)
     }
@@ -173,6 +177,7 @@ impl InternalKey {
             subject: claims.sub,
             roles,
             scope,
+            source: claims.src,
         })
     }
 
@@ -348,6 +353,7 @@ mod tests {
             subject: "account:li".into(),
             roles: vec![Role::Officer],
             scope: DivisionCode::parse("411624100").unwrap(),
+            source: None,
         }
     }
 
@@ -359,6 +365,7 @@ mod tests {
             rpc: rpc.into(),
             iat,
             exp,
+            src: None,
         }
     }
 

@@ -37,10 +37,16 @@ pub enum Role {
     CountyOverseer,
     /// Administrator of accounts, keys and the audit log.
     Admin,
+    /// Another system pushing tickets (a county 12345 platform): pushes and
+    /// follows its own source's tickets, masked; takes no workflow step.
+    Integration,
+    /// A statistics system: summaries, warnings, reports and metrics; no
+    /// personal record.
+    StatisticsReader,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 9] = [
         Role::Citizen,
         Role::Staff,
         Role::Officer,
@@ -48,6 +54,8 @@ impl Role {
         Role::Leader,
         Role::CountyOverseer,
         Role::Admin,
+        Role::Integration,
+        Role::StatisticsReader,
     ];
 
     pub fn code(self) -> &'static str {
@@ -59,6 +67,8 @@ impl Role {
             Role::Leader => "leader",
             Role::CountyOverseer => "county_overseer",
             Role::Admin => "admin",
+            Role::Integration => "integration",
+            Role::StatisticsReader => "statistics_reader",
         }
     }
 
@@ -95,7 +105,7 @@ pub fn parse_roles(field: &str, codes: &[String]) -> Result<Vec<Role>, Error> {
                 Error::invalid_field(
                     field,
                     crate::Code::UnknownRole,
-                    format!("{code:?} is not a role (staff, officer, legal_reviewer, leader, county_overseer, admin)"),
+                    format!("{code:?} is not a role (staff, officer, legal_reviewer, leader, county_overseer, admin, integration, statistics_reader)"),
                 )
             })?;
         if !roles.contains(&role) {
@@ -115,6 +125,8 @@ pub enum Permission {
     ComplaintTrack,
     /// Record a complaint from any channel.
     ComplaintCreate,
+    /// Push another platform's tickets (and re-push them).
+    ComplaintPush,
     /// Read and list complaints (personal data masked).
     ComplaintRead,
     /// Read complainants' names and phone numbers unmasked (audited).
@@ -160,10 +172,11 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 23] = [
+    pub const ALL: [Permission; 24] = [
         Permission::ComplaintSubmit,
         Permission::ComplaintTrack,
         Permission::ComplaintCreate,
+        Permission::ComplaintPush,
         Permission::ComplaintRead,
         Permission::ComplaintReadPersonal,
         Permission::ComplaintDispatch,
@@ -191,6 +204,7 @@ impl Permission {
             Permission::ComplaintSubmit => "complaint.submit",
             Permission::ComplaintTrack => "complaint.track",
             Permission::ComplaintCreate => "complaint.create",
+            Permission::ComplaintPush => "complaint.push",
             Permission::ComplaintRead => "complaint.read",
             Permission::ComplaintReadPersonal => "complaint.read_personal",
             Permission::ComplaintDispatch => "complaint.dispatch",
@@ -222,14 +236,21 @@ impl Permission {
             | Permission::ComplaintTrack
             | Permission::PublicationRead => &Role::ALL,
             Permission::ComplaintCreate => &[Staff, Officer, Leader, Admin],
-            Permission::ComplaintRead => {
-                &[Staff, Officer, LegalReviewer, Leader, CountyOverseer, Admin]
-            }
+            Permission::ComplaintPush => &[Staff, Officer, Leader, Admin, Integration],
+            Permission::ComplaintRead => &[
+                Staff,
+                Officer,
+                LegalReviewer,
+                Leader,
+                CountyOverseer,
+                Admin,
+                Integration,
+            ],
             Permission::ComplaintReadPersonal => &[Staff, Officer, Leader],
             Permission::ComplaintDispatch => &[Staff, Leader, CountyOverseer, Admin],
             Permission::ComplaintHandle => &[Staff, Officer, Leader],
             Permission::ComplaintSupervise => &[Leader, CountyOverseer, Admin],
-            Permission::OversightRead => &[Leader, CountyOverseer, Admin],
+            Permission::OversightRead => &[Leader, CountyOverseer, Admin, StatisticsReader],
             Permission::AuditRead | Permission::AccountManage | Permission::ApiKeyManage => {
                 &[Admin]
             }
@@ -261,6 +282,9 @@ pub struct Caller {
     pub roles: Vec<Role>,
     /// The division the caller acts for; they see it and every division under it.
     pub scope: DivisionCode,
+    /// For a system bound to one platform (an `integration` key): the
+    /// `source` whose tickets alone it pushes and reads.
+    pub source: Option<String>,
 }
 
 impl Caller {
@@ -271,6 +295,7 @@ impl Caller {
             subject: "citizen".into(),
             roles: vec![Role::Citizen],
             scope: county,
+            source: None,
         }
     }
 
@@ -355,6 +380,7 @@ mod tests {
             subject: "account:li".into(),
             roles: vec![Role::Officer],
             scope: DivisionCode::parse("411624100").unwrap(),
+            source: None,
         }
     }
 

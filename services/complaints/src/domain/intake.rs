@@ -145,6 +145,20 @@ pub struct Complaint {
     /// What the workflow has recorded since intake.
     pub handling: super::Handling,
     pub version: i64,
+    /// The platform ticket this complaint is, when it was pushed.
+    pub ticket: Option<Ticket>,
+    /// When it last changed: intake, a step or a re-push.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Another platform's ticket (a county 12345 platform's 工单), by which
+/// that platform knows the complaint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ticket {
+    /// The platform, as its integration is named (`county-12345`).
+    pub source: String,
+    /// The platform's own ticket number.
+    pub external_id: String,
 }
 
 /// Checks a new request and records it as received at `received_at`.
@@ -235,6 +249,8 @@ pub fn intake(
         feedback_due,
         handling,
         version: 1,
+        ticket: None,
+        updated_at: received_at,
     };
     complaint.handling.calendar_gap = super::workflow::outside_calendar(calendar, &complaint);
     Ok(complaint)

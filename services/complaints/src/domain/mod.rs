@@ -16,7 +16,7 @@ pub(crate) mod workflow;
 pub use category::{CATEGORIES, Category, category_by_code};
 pub use duplicates::{address_similarity, suggests};
 pub use escalation::{Lead, check_lead, lead_division};
-pub use intake::{Complainant, Complaint, NewComplaint, ReplyDays, ReplyRules, intake};
+pub use intake::{Complainant, Complaint, NewComplaint, ReplyDays, ReplyRules, Ticket, intake};
 pub use phone::normalize_phone;
 pub use routing::{Route, RoutingList, check_routes, no_route, route};
 pub use tracking::{new_tracking_code, normalize_tracking_code};

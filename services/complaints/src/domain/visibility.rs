@@ -53,11 +53,23 @@ pub fn named(caller: &Caller, h: &Handling) -> bool {
 }
 
 /// Whether the caller may see the complaint: its division is theirs, or it
-/// was dispatched to a unit of theirs — and it does not name them.
+/// was dispatched to a unit of theirs — and it does not name them. A
+/// system bound to a platform sees that platform's tickets only (and an
+/// integration bound to none sees nothing).
 pub fn visible(caller: &Caller, c: &Complaint) -> bool {
     !named(caller, &c.handling)
+        && of_its_source(caller, c)
         && (caller.sees(&c.division_code)
             || c.handling.unit.as_ref().is_some_and(|u| caller.sees(u)))
+}
+
+/// Whether the complaint is a ticket of the platform the caller is bound
+/// to, when it is bound to one.
+fn of_its_source(caller: &Caller, c: &Complaint) -> bool {
+    match &caller.source {
+        Some(source) => c.ticket.as_ref().is_some_and(|t| &t.source == source),
+        None => !caller.roles.iter().all(|r| *r == Role::Integration),
+    }
 }
 
 /// The desk (受理台) that owns a complaint's workflow: its township, or the
@@ -87,6 +99,10 @@ pub struct Viewer {
     pub officer_key: String,
     /// The unit check does not apply (the county, an administrator).
     pub above_every_unit: bool,
+    /// The platform whose tickets alone the caller sees ("": any).
+    pub source: String,
+    /// An integration bound to no platform: it sees nothing.
+    pub sees_none: bool,
 }
 
 impl Viewer {
@@ -95,6 +111,9 @@ impl Viewer {
             scope: caller.scope.as_str().to_owned(),
             officer_key: officer_key(caller_name(caller)),
             above_every_unit: above_every_unit(caller),
+            source: caller.source.clone().unwrap_or_default(),
+            sees_none: caller.source.is_none()
+                && caller.roles.iter().all(|r| *r == Role::Integration),
         }
     }
 }
@@ -108,6 +127,7 @@ mod tests {
             subject: subject.into(),
             roles: roles.to_vec(),
             scope: DivisionCode::parse(scope).unwrap(),
+            source: None,
         }
     }
 

@@ -435,6 +435,7 @@ pub fn apply(
     }
     next.handling.calendar_gap |= outside_calendar(calendar, &next);
     next.version = complaint.version + 1;
+    next.updated_at = now;
     Ok(next)
 }
 

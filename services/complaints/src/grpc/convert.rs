@@ -128,5 +128,16 @@ pub(super) fn to_proto(c: &Complaint, personal: Personal) -> pb::Complaint {
         feedback_due: c.feedback_due.map(time::to_timestamp),
         handling: Some(workflow::handling_proto(&c.handling)),
         version: c.version,
+        source: c
+            .ticket
+            .as_ref()
+            .map(|t| t.source.clone())
+            .unwrap_or_default(),
+        external_id: c
+            .ticket
+            .as_ref()
+            .map(|t| t.external_id.clone())
+            .unwrap_or_default(),
+        updated_at: Some(time::to_timestamp(c.updated_at)),
     }
 }

@@ -298,6 +298,13 @@ impl ComplaintService for ComplaintsApi {
         workflow::timeline(self, request).await
     }
 
+    async fn list_complaint_events(
+        &self,
+        request: Request<pb::ListComplaintEventsRequest>,
+    ) -> Result<Response<pb::ListComplaintEventsResponse>, Status> {
+        workflow::feed(self, request).await
+    }
+
     async fn list_complaints(
         &self,
         request: Request<pb::ListComplaintsRequest>,
@@ -308,6 +315,13 @@ impl ComplaintService for ComplaintsApi {
         let limit = paging::page_size(r.page_size)?;
         let mut filter = filter(&caller, &r.division_code, r.received.as_ref(), "received")?;
         filter.due_between = self.due_between(&r.due)?;
+        filter.ticket = match (r.source.as_str(), r.external_id.as_str()) {
+            ("", "") => None,
+            (source, external_id) => Some(crate::domain::Ticket {
+                source: push::key_part("source", source)?,
+                external_id: push::key_part("external_id", external_id)?,
+            }),
+        };
         let after = match paging::decode_token(&r.page_token, 2)? {
             Some(parts) => Some(Cursor {
                 received_at: parts[0].parse().map_err(|_| paging::invalid_token())?,
@@ -402,5 +416,6 @@ fn filter(
         due_between: None,
         awaiting_sign_for: false,
         viewer: Some(crate::domain::Viewer::of(caller)),
+        ticket: None,
     })
 }

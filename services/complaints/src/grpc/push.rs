@@ -27,7 +27,7 @@ const MAX_DUE_DAYS: i64 = 366;
 
 type Key = (String, String);
 
-fn key_part(field: &str, text: &str) -> Result<String, Error> {
+pub(super) fn key_part(field: &str, text: &str) -> Result<String, Error> {
     let text = text.trim();
     if text.is_empty() || text.len() > 64 || !text.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(Error::invalid_field(
@@ -50,6 +50,16 @@ fn ticket(
         key_part("source", &item.source)?,
         key_part("external_id", &item.external_id)?,
     );
+    if let Some(own) = &caller.source
+        && own != &key.0
+    {
+        return Err(Error::new(
+            ErrorKind::PermissionDenied,
+            Code::Forbidden,
+            format!("this key pushes the tickets of {own} only"),
+        )
+        .with_field("source"));
+    }
     let received_at = item
         .received_at
         .as_ref()
@@ -104,7 +114,11 @@ fn ticket(
 }
 
 /// Whether a re-pushed ticket says anything the recorded one does not.
+/// Whether a re-push says nothing new about the ticket `recorded`. Once the
+/// workflow has it, its reply due date is the workflow's (an extension moves
+/// it), so the due date pushed again is not compared.
 fn same(recorded: &Complaint, pushed: &Complaint) -> bool {
+    let due_is_the_platforms = recorded.status == State::Received;
     recorded.channel == pushed.channel
         && recorded.request_type == pushed.request_type
         && recorded.category == pushed.category
@@ -114,14 +128,20 @@ fn same(recorded: &Complaint, pushed: &Complaint) -> bool {
         && recorded.complainant == pushed.complainant
         && recorded.urgent == pushed.urgent
         && recorded.received_at == pushed.received_at
-        && recorded.reply_due == pushed.reply_due
+        && (!due_is_the_platforms || recorded.reply_due == pushed.reply_due)
 }
 
 fn rejected(index: usize, err: &Error) -> pb::PushResult {
+    refused(index, err, "")
+}
+
+/// Rejected, naming the complaint the ticket is (`id`), so a platform that
+/// lost an answer finds its ticket again.
+fn refused(index: usize, err: &Error, id: &str) -> pb::PushResult {
     pb::PushResult {
         index: index as i32,
         outcome: PushOutcome::Rejected as i32,
-        id: String::new(),
+        id: id.to_owned(),
         code: err.code.as_str().to_owned(),
         field: err.field.clone().unwrap_or_default(),
         message: err.message.clone(),
@@ -142,7 +162,7 @@ pub(super) async fn push(
     request: Request<pb::PushComplaintsRequest>,
 ) -> Result<Response<pb::PushComplaintsResponse>, Status> {
     let caller = auth::caller(&request)?;
-    caller.require(Permission::ComplaintCreate)?;
+    caller.require(Permission::ComplaintPush)?;
     let items = request.into_inner().items;
     if items.len() > MAX_PUSH_ITEMS {
         return Err(Error::invalid_field(
@@ -210,6 +230,8 @@ pub(super) async fn push(
                         status: old.status,
                         handling: old.handling.clone(),
                         version: old.version + 1,
+                        ticket: old.ticket.clone(),
+                        updated_at: api.clock.now(),
                         ..pushed.clone()
                     };
                     outcomes.push(done(*index, PushOutcome::Updated, &old.id));
@@ -225,7 +247,7 @@ pub(super) async fn push(
                         ),
                     )
                     .with_field("external_id");
-                    outcomes.push(rejected(*index, &err));
+                    outcomes.push(refused(*index, &err, &old.id));
                 }
             }
         }

@@ -78,4 +78,5 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "named officer index",
         include_str!("../../migrations/0013_named_officer_index.sql"),
     ),
+    EmbeddedMigration::new(14, "feed", include_str!("../../migrations/0014_feed.sql")),
 ];

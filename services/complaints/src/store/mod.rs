@@ -26,11 +26,13 @@ const MAX_GROUP_COMMIT: usize = 256;
 macro_rules! columns {
     () => {
         "id, tracking_code, channel, request_type, category, content, address, division_code, \
-         complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version, handling, lead_id, reminded_at"
+         complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version, handling, lead_id, reminded_at, \
+         source, external_id, updated_at"
     };
 }
 
 // After `columns!`, so the modules below may use it.
+pub mod feed;
 pub mod figures;
 pub mod outbox;
 pub mod push;
@@ -62,6 +64,8 @@ pub struct Filter {
     /// Who is looking: reports about enforcement conduct naming them are
     /// left out, by the rule of [`crate::domain::visible`].
     pub viewer: Option<crate::domain::Viewer>,
+    /// Only the complaint a platform's ticket became.
+    pub ticket: Option<crate::domain::Ticket>,
 }
 
 /// Where a page starts: after this (received_at, id) in newest-first order.
@@ -251,6 +255,8 @@ impl Store {
              AND (concerns_unit IS NULL OR $14 = 1 OR substr($11, 1, length(concerns_unit)) <> concerns_unit) \
              AND (concerns_officer IS NULL OR concerns_officer <> $12) \
              AND ($13 = 0 OR status = 'dispatched') \
+             AND ($15 = '' OR (source = $15 AND external_id = $16)) \
+             AND $17 = 0 AND ($18 = '' OR source = $18) \
              ORDER BY received_at DESC, id DESC LIMIT $7"
         ))
         .bind(low)
@@ -269,6 +275,10 @@ impl Store {
         .bind(i64::from(
             filter.viewer.as_ref().is_none_or(|v| v.above_every_unit),
         ))
+        .bind(filter.ticket.as_ref().map(|t| t.source.clone()).unwrap_or_default())
+        .bind(filter.ticket.as_ref().map(|t| t.external_id.clone()).unwrap_or_default())
+        .bind(i64::from(filter.viewer.as_ref().is_some_and(|v| v.sees_none)))
+        .bind(filter.viewer.as_ref().map(|v| v.source.clone()).unwrap_or_default())
         .fetch_all(self.db.pool())
         .await?;
         rows.iter().map(decode).collect()
@@ -307,8 +317,8 @@ pub(crate) fn insert_one<'c>(
         sqlx::query(
             "INSERT INTO complaints (id, tracking_code, channel, request_type, category, content, address, division_code, \
              complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version, request_id, \
-             source, external_id, handling, concerns_unit, concerns_officer) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
+             source, external_id, handling, concerns_unit, concerns_officer, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)",
         )
         .bind(c.id.clone())
         .bind(c.tracking_code.clone())
@@ -332,6 +342,7 @@ pub(crate) fn insert_one<'c>(
         .bind(serde_json::to_string(&c.handling).unwrap_or_else(|_| "{}".into()))
         .bind(c.handling.concerns_unit.as_ref().map(|u| u.as_str().to_owned()))
         .bind(c.handling.concerns_officer.clone())
+        .bind(time::to_micros(c.updated_at))
         .execute(&mut *conn)
         .await
         .map(|_| ())
@@ -379,5 +390,16 @@ fn decode(row: &AnyRow) -> Result<Complaint, Error> {
             handling
         },
         version: row.try_get("version")?,
+        ticket: match (
+            row.try_get::<Option<String>, _>("source")?,
+            row.try_get::<Option<String>, _>("external_id")?,
+        ) {
+            (Some(source), Some(external_id)) => Some(crate::domain::Ticket {
+                source,
+                external_id,
+            }),
+            _ => None,
+        },
+        updated_at: time::from_micros(row.try_get("updated_at")?),
     })
 }

@@ -29,7 +29,7 @@ impl Store {
                 .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
                 .collect();
             let sql = format!(
-                "SELECT {}, source, external_id FROM complaints WHERE (source, external_id) IN ({})",
+                "SELECT {} FROM complaints WHERE (source, external_id) IN ({})",
                 super::COMPLAINTS.columns,
                 marks.join(", ")
             );
@@ -81,7 +81,7 @@ impl Store {
             let changed = sqlx::query(
                 "UPDATE complaints SET channel = $1, request_type = $2, category = $3, content = $4, address = $5, \
                  division_code = $6, complainant_name = $7, complainant_phone = $8, urgent = $9, received_at = $10, \
-                 reply_due = $11, feedback_due = $12, version = $13 WHERE id = $14 AND version = $15",
+                 reply_due = $11, feedback_due = $12, version = $13, updated_at = $16 WHERE id = $14 AND version = $15",
             )
             .bind(after.channel.code())
             .bind(after.request_type.code())
@@ -98,6 +98,7 @@ impl Store {
             .bind(after.version)
             .bind(before.id.clone())
             .bind(before.version)
+            .bind(time::to_micros(now))
             .execute(&mut *tx)
             .await?
             .rows_affected();

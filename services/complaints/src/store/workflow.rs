@@ -50,8 +50,8 @@ impl Store {
             let at = step.at;
             let mut tx = self.db.pool().begin().await?;
             let changed = sqlx::query(
-                "UPDATE complaints SET status = $1, handling = $2, handling_unit = $3, reply_due = $4, version = $5 \
-                 WHERE id = $6 AND version = $7",
+                "UPDATE complaints SET status = $1, handling = $2, handling_unit = $3, reply_due = $4, version = $5, \
+                 updated_at = $8 WHERE id = $6 AND version = $7",
             )
             .bind(after.status.code())
             .bind(handling)
@@ -60,6 +60,7 @@ impl Store {
             .bind(after.version)
             .bind(before.id.clone())
             .bind(before.version)
+            .bind(time::to_micros(after.updated_at))
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -87,27 +88,28 @@ impl Store {
         .bind(complaint_id.to_owned())
         .fetch_all(self.db.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                let status = |column: &str| -> Result<Status, Error> {
-                    let code: String = r.try_get(column)?;
-                    Status::from_code(&code).ok_or_else(|| {
-                        Error::internal(format!("stored event has invalid status {code:?}"))
-                    })
-                };
-                Ok(Event {
-                    seq: r.try_get("seq")?,
-                    at: time::from_micros(r.try_get("at")?),
-                    actor: r.try_get("actor")?,
-                    kind: r.try_get("kind")?,
-                    from: status("from_status")?,
-                    to: status("to_status")?,
-                    note: r.try_get("note")?,
-                    detail: r.try_get("detail")?,
-                })
-            })
-            .collect()
+        rows.iter().map(event).collect()
     }
+}
+
+/// The event a row holds (`seq`, `at`, `actor`, `kind`, `from_status`,
+/// `to_status`, `note`, `detail`).
+pub(super) fn event(r: &sqlx::any::AnyRow) -> Result<Event, Error> {
+    let status = |column: &str| -> Result<Status, Error> {
+        let code: String = r.try_get(column)?;
+        Status::from_code(&code)
+            .ok_or_else(|| Error::internal(format!("stored event has invalid status {code:?}")))
+    };
+    Ok(Event {
+        seq: r.try_get("seq")?,
+        at: time::from_micros(r.try_get("at")?),
+        actor: r.try_get("actor")?,
+        kind: r.try_get("kind")?,
+        from: status("from_status")?,
+        to: status("to_status")?,
+        note: r.try_get("note")?,
+        detail: r.try_get("detail")?,
+    })
 }
 
 /// Appends `step` to the complaint's timeline on `conn`, inside the
@@ -139,7 +141,7 @@ pub(super) async fn append_event(
     .bind(step.detail)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    super::feed::append(conn, &before.id, seq).await
 }
 
 /// The complaint was changed by somebody else since `before` was read.

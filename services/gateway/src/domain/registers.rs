@@ -293,6 +293,7 @@ mod tests {
             subject: "account:desk".into(),
             roles: vec![Role::Staff],
             scope: DivisionCode::parse("411624100").unwrap(),
+            source: None,
         }
     }
 

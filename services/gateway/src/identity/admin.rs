@@ -331,6 +331,11 @@ pub struct CreateApiKey {
     /// When the key stops working (RFC 3339); none means until revoked.
     #[serde(default)]
     expires_at: Option<String>,
+    /// Required of an `integration` key: the platform (a pushed ticket's
+    /// `source`) whose tickets alone it pushes and reads.
+    #[serde(default)]
+    #[schema(example = "county-12345")]
+    source: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -347,6 +352,9 @@ pub struct ApiKeyView {
     expires_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     revoked_at: Option<String>,
+    /// The platform an integration key acts for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
 }
 
 impl From<&ApiKey> for ApiKeyView {
@@ -360,6 +368,7 @@ impl From<&ApiKey> for ApiKeyView {
             created_at: time::to_rfc3339(k.created_at),
             expires_at: k.expires_at.map(time::to_rfc3339),
             revoked_at: k.revoked_at.map(time::to_rfc3339),
+            source: k.source.clone(),
         }
     }
 }
@@ -417,6 +426,7 @@ pub async fn create_api_key(
             roles: body.roles,
             division_code: body.division_code,
             expires_at,
+            source: body.source,
             id: request_key.map(|Extension(RequestKey(request))| request[..16].to_owned()),
         },
     )

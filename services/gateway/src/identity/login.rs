@@ -228,6 +228,7 @@ async fn report_throttled(gate: &Gate, account: &Account) {
         subject: "system".into(),
         roles: vec![Role::Admin],
         scope: account.division.clone(),
+        source: None,
     };
     let event = manage::audit_event(
         &gate.store,

@@ -279,6 +279,8 @@ pub enum Role {
     Leader,
     CountyOverseer,
     Admin,
+    Integration,
+    StatisticsReader,
 }
 
 #[cfg(test)]

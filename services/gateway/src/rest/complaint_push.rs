@@ -188,7 +188,7 @@ fn refused(index: usize, problem: &Problem) -> PushResult {
     post,
     path = "/api/v1/complaints:batch",
     operation_id = "push_complaints",
-    extensions(("x-fazhi-access" = json!("complaint.create"))),
+    extensions(("x-fazhi-access" = json!("complaint.push"))),
     tag = "complaints",
     request_body = PushRequest,
     responses((status = 200, description = "Every item's outcome", body = PushResponse))

@@ -85,6 +85,14 @@ pub struct ComplaintView {
     /// What the workflow has recorded since intake.
     pub(crate) handling: Handling,
     version: i64,
+    /// The platform that pushed it, and its ticket number there (absent for
+    /// a complaint taken in here).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external_id: Option<String>,
+    /// When it last changed: intake, a step or a re-push.
+    updated_at: String,
 }
 
 /// The workflow's record: unset fields are steps not taken yet.
@@ -239,6 +247,10 @@ pub struct ListParams {
     /// `overdue` (not replied, past due) or `near` (not replied, due by the
     /// end of the next working day).
     due: Option<String>,
+    /// With `external_id`: the complaint a platform's ticket became.
+    source: Option<String>,
+    /// The platform's ticket number (with `source`).
+    external_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -421,6 +433,8 @@ pub async fn list(
         page_size,
         page_token: params.page_token.unwrap_or_default(),
         due: params.due.unwrap_or_default(),
+        source: params.source.unwrap_or_default(),
+        external_id: params.external_id.unwrap_or_default(),
     };
     let page = state
         .complaints
@@ -477,6 +491,9 @@ pub fn view(c: pb::Complaint) -> ComplaintView {
         feedback_due: instant(c.feedback_due),
         handling: handling(c.handling),
         version: c.version,
+        source: (!c.source.is_empty()).then_some(c.source),
+        external_id: (!c.external_id.is_empty()).then_some(c.external_id),
+        updated_at: instant(c.updated_at).unwrap_or_default(),
     }
 }
 

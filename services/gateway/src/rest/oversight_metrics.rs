@@ -29,6 +29,7 @@ pub async fn refresh(state: AppState, every: Duration, stop: CancellationToken) 
             subject: "system:oversight-metrics".into(),
             roles: vec![Role::CountyOverseer],
             scope: county,
+            source: None,
         },
         authenticated: true,
     };

@@ -122,6 +122,7 @@ impl County {
             subject: "test".into(),
             roles: vec![Role::Admin],
             scope: DivisionCode::parse(COUNTY).unwrap(),
+            source: None,
         };
         let account = manage::create_account(
             &self.gate.store,

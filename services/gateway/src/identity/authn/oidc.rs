@@ -125,6 +125,7 @@ impl Oidc {
             subject: format!("oidc:{sub}"),
             roles,
             scope,
+            source: None,
         })
     }
 
