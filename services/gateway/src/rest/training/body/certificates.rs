@@ -118,9 +118,10 @@ pub struct IsCertifiedResponse {
     /// The certificate number when certified.
     pub certificate_number: String,
     /// When not: no_certificate, not_yet_issued, expired, suspended, revoked,
-    /// cancelled, outside_area or outside_category.
-    #[schema(value_type = crate::rest::codes::NotCertifiedReason)]
-    pub reason: String,
+    /// cancelled, outside_area or outside_category; absent when certified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::rest::codes::NotCertifiedReason>)]
+    pub reason: Option<String>,
 }
 
 impl From<pb::IsCertifiedResponse> for IsCertifiedResponse {
@@ -128,7 +129,7 @@ impl From<pb::IsCertifiedResponse> for IsCertifiedResponse {
         Self {
             certified: r.certified,
             certificate_number: r.certificate_number,
-            reason: reason_code(r.reason),
+            reason: (r.reason != 0).then(|| reason_code(r.reason)),
         }
     }
 }
