@@ -383,6 +383,21 @@ fn probe(
             )
         }
         ("GET", "/api/v1/api-keys") => (Method::GET, path.to_owned(), None, Outside::Same),
+        ("GET", "/api/v1/delivery-endpoints") | ("GET", "/api/v1/deliveries/dead") => {
+            (Method::GET, path.to_owned(), None, Outside::Same)
+        }
+        ("PUT", "/api/v1/delivery-endpoints/{source}") => (
+            Method::PUT,
+            path.replace("{source}", "county_12345"),
+            Some(json!({ "url": "https://12345.example.cn/hook" })),
+            Outside::Same,
+        ),
+        ("POST", "/api/v1/deliveries/{position}/redeliver") => (
+            Method::POST,
+            path.replace("{position}", "1"),
+            Some(json!({})),
+            Outside::Same,
+        ),
         ("POST", "/api/v1/api-keys") => (
             Method::POST,
             path.to_owned(),
@@ -1066,6 +1081,10 @@ async fn every_route_every_role_and_both_divisions_follow_the_matrix() {
                     } else if public_login {
                         // The anonymous caller logs in as nobody in particular.
                         assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}");
+                    } else if path.starts_with("/api/v1/deliver") {
+                        // Where the platforms hear back is the county administrators' alone;
+                        // the walk's callers sit in a township.
+                        assert_eq!(status, StatusCode::FORBIDDEN, "{what}");
                     } else if role == "integration" && path.starts_with("/api/v1/complaints/{id}") {
                         // An integration bound to no platform (an account) sees no complaint.
                         assert_eq!(status, StatusCode::NOT_FOUND, "{what}");

@@ -11,6 +11,7 @@ mod complaints;
 mod confidentiality;
 mod crash;
 mod dashboard;
+mod delivery;
 mod demo;
 mod escalation;
 mod fixtures;

@@ -277,6 +277,10 @@ pub const DOCS: &[(&str, &str)] = &[
         "Seconds between looks for overdue complaints to remind of (each at most once a day)",
     ),
     (
+        "rules.complaints.delivery_allowed_hosts",
+        "Hosts a platform's delivery endpoint may name over plain HTTP or at a private address (others: HTTPS, public)",
+    ),
+    (
         "rules.complaints.max_extension_working_days",
         "The longest extension of a reply, in working days (asked once)",
     ),

@@ -83,6 +83,18 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "Logins slowed down or refused after repeated failures",
     ),
     (
+        "fazhi_deliveries_waiting",
+        "Steps of platforms' tickets waiting to be delivered to their endpoints",
+    ),
+    (
+        "fazhi_deliveries_dead",
+        "Deliveries to platforms given up after every try (dead letters)",
+    ),
+    (
+        "fazhi_deliveries_acknowledged_total",
+        "Deliveries the platforms acknowledged",
+    ),
+    (
         "fazhi_outbox_backlog_messages",
         "Outbox messages not yet delivered",
     ),

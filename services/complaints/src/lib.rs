@@ -4,6 +4,7 @@
 //! `domain` holds the rules and has no I/O; `store` keeps the records;
 //! `grpc` exposes `fazhi.complaints.v1.ComplaintService`.
 
+pub mod delivery;
 pub mod domain;
 mod grpc;
 pub mod relay;
@@ -53,6 +54,11 @@ pub async fn build(
         wake.clone(),
         std::time::Duration::from_secs(rules.overdue_sweep_secs.max(1)),
         clock.clone(),
+        delivery::Deliverer::new(
+            store.clone(),
+            rules.delivery_allowed_hosts.clone(),
+            clock.clone(),
+        ),
     );
     let api = ComplaintsApi::new(store, calendar, rules, wake, clock);
     Ok((

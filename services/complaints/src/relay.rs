@@ -57,6 +57,8 @@ pub struct Relay {
     /// How often overdue complaints are looked for, to remind of them.
     sweep_every: Duration,
     clock: fazhi_platform::clock::SharedClock,
+    /// Answers back to the platforms that registered an endpoint.
+    deliverer: crate::delivery::Deliverer,
 }
 
 impl Relay {
@@ -67,6 +69,7 @@ impl Relay {
         wake: Arc<Notify>,
         sweep_every: Duration,
         clock: fazhi_platform::clock::SharedClock,
+        deliverer: crate::delivery::Deliverer,
     ) -> Self {
         Self {
             store,
@@ -75,6 +78,7 @@ impl Relay {
             wake,
             sweep_every,
             clock,
+            deliverer,
         }
     }
 
@@ -103,7 +107,15 @@ impl Relay {
             if let Err(err) = self.pass().await {
                 tracing::warn!(error = %err, "the outbox relay could not read the outbox");
             }
+            if let Err(err) = self.answer_back().await {
+                tracing::warn!(error = %err, "deliveries to the platforms could not be read");
+            }
         }
+    }
+
+    /// One pass of deliveries to the platforms (回传): every due one tried once.
+    pub async fn answer_back(&self) -> Result<usize, Error> {
+        self.deliverer.pass().await
     }
 
     /// One look at the outbox: every due message claimed and tried once.

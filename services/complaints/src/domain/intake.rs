@@ -69,6 +69,11 @@ pub struct ReplyRules {
     /// Seconds between looks for overdue complaints to remind of (each is
     /// reminded of once a day at most).
     pub overdue_sweep_secs: u64,
+    /// Hosts a platform's delivery endpoint may name though they are
+    /// reached over plain HTTP or at a private address (a platform inside
+    /// the county's own network); every other endpoint is HTTPS on a public
+    /// address.
+    pub delivery_allowed_hosts: Vec<String>,
 }
 
 impl Default for ReplyRules {
@@ -83,6 +88,7 @@ impl Default for ReplyRules {
             max_extension_working_days: 15,
             duplicate_window_days: 30,
             overdue_sweep_secs: 600,
+            delivery_allowed_hosts: Vec::new(),
         }
     }
 }

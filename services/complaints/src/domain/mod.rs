@@ -3,6 +3,7 @@
 
 mod category;
 mod coded;
+pub mod delivery;
 mod duplicates;
 mod escalation;
 pub mod figures;

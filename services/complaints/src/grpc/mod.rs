@@ -16,6 +16,7 @@ use fazhi_proto::{
 use tonic::{Request, Response, Status};
 
 mod convert;
+mod deliveries;
 mod push;
 mod routing;
 mod stats;
@@ -296,6 +297,34 @@ impl ComplaintService for ComplaintsApi {
         request: Request<pb::GetTimelineRequest>,
     ) -> Result<Response<pb::Timeline>, Status> {
         workflow::timeline(self, request).await
+    }
+
+    async fn put_delivery_endpoint(
+        &self,
+        request: Request<pb::PutDeliveryEndpointRequest>,
+    ) -> Result<Response<pb::DeliveryEndpoint>, Status> {
+        deliveries::put_endpoint(self, request).await
+    }
+
+    async fn list_delivery_endpoints(
+        &self,
+        request: Request<pb::ListDeliveryEndpointsRequest>,
+    ) -> Result<Response<pb::ListDeliveryEndpointsResponse>, Status> {
+        deliveries::list_endpoints(self, request).await
+    }
+
+    async fn list_dead_deliveries(
+        &self,
+        request: Request<pb::ListDeadDeliveriesRequest>,
+    ) -> Result<Response<pb::ListDeadDeliveriesResponse>, Status> {
+        deliveries::list_dead(self, request).await
+    }
+
+    async fn redeliver(
+        &self,
+        request: Request<pb::RedeliverRequest>,
+    ) -> Result<Response<pb::Delivery>, Status> {
+        deliveries::redeliver(self, request).await
     }
 
     async fn list_complaint_events(

@@ -317,7 +317,9 @@ pub(super) async fn advance<T>(
             message.as_ref(),
         )
         .await?;
-    if message.is_some() {
+    // An escalation to deliver, or a step the platform that pushed the
+    // ticket may be waiting to hear of.
+    if message.is_some() || after.ticket.is_some() {
         api.relay.notify_one();
     }
     tracing::info!(complaint = %after.id, step = kind, status = %after.status, "complaint advanced");

@@ -13,13 +13,16 @@ use sqlx::Row;
 use super::{Store, decode, workflow::Event};
 use crate::domain::Complaint;
 
-/// Takes the next feed position for event `seq` of `complaint_id`, inside
-/// the step's transaction.
+/// Takes the next feed position for event `seq` of `complaint`, inside
+/// the step's transaction, and queues it for the platform that pushed the
+/// complaint when that platform registered an endpoint.
 pub(super) async fn append(
     conn: &mut sqlx::AnyConnection,
-    complaint_id: &str,
+    complaint: &Complaint,
     seq: i64,
+    at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), Error> {
+    let complaint_id = complaint.id.as_str();
     let position: i64 = sqlx::query_scalar(
         "UPDATE complaint_feed_head SET last = last + 1 WHERE id = 1 RETURNING last",
     )
@@ -31,6 +34,16 @@ pub(super) async fn append(
         .bind(seq)
         .execute(&mut *conn)
         .await?;
+    if let Some(ticket) = &complaint.ticket {
+        super::deliveries::enqueue(
+            conn,
+            position,
+            &ticket.source,
+            complaint_id,
+            fazhi_platform::time::to_micros(at),
+        )
+        .await?;
+    }
     Ok(())
 }
 

@@ -79,4 +79,9 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         include_str!("../../migrations/0013_named_officer_index.sql"),
     ),
     EmbeddedMigration::new(14, "feed", include_str!("../../migrations/0014_feed.sql")),
+    EmbeddedMigration::new(
+        15,
+        "deliveries",
+        include_str!("../../migrations/0015_deliveries.sql"),
+    ),
 ];

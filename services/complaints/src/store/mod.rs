@@ -32,6 +32,7 @@ macro_rules! columns {
 }
 
 // After `columns!`, so the modules below may use it.
+pub mod deliveries;
 pub mod feed;
 pub mod figures;
 pub mod outbox;

@@ -141,7 +141,7 @@ pub(super) async fn append_event(
     .bind(step.detail)
     .execute(&mut *conn)
     .await?;
-    super::feed::append(conn, &before.id, seq).await
+    super::feed::append(conn, before, seq, step.at).await
 }
 
 /// The complaint was changed by somebody else since `before` was read.

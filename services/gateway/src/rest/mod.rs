@@ -7,6 +7,7 @@ pub(crate) mod complaint_push;
 pub(crate) mod complaint_reads;
 pub(crate) mod complaint_steps;
 pub(crate) mod complaints;
+pub(crate) mod deliveries;
 pub(crate) mod divisions;
 pub(crate) mod lists;
 pub(crate) mod oversight;
@@ -73,6 +74,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(complaint_steps::escalate))
         .routes(routes!(complaint_push::push))
         .routes(routes!(routing::get, routing::put))
+        .routes(routes!(deliveries::put_endpoint))
+        .routes(routes!(deliveries::list_endpoints))
+        .routes(routes!(deliveries::list_dead))
+        .routes(routes!(deliveries::redeliver))
         .routes(routes!(divisions::list, divisions::put))
         .routes(routes!(oversight::summary))
         .routes(routes!(registers::list, registers::create))
