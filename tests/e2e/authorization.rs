@@ -217,6 +217,16 @@ fn probe(
                 Outside::Same,
             )
         }
+        // An event for a ticket nobody can see is rejected inside a 200.
+        ("POST", "/api/v1/complaints:events") => (
+            Method::POST,
+            path.to_owned(),
+            Some(json!({ "events": [{
+                "source": "county_12345", "external_id": format!("walk-{n}"),
+                "event_id": format!("ev-{n}"), "kind": "urged",
+            }] })),
+            Outside::Same,
+        ),
         ("GET", "/api/v1/divisions") => (
             Method::GET,
             format!("{path}?under={d}"),

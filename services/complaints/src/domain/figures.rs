@@ -45,6 +45,8 @@ pub enum Figure {
     Supervised,
     Reminders,
     Escalated,
+    /// Withdrawn by the platform that pushed it (撤单), counted apart from closing.
+    Withdrawn,
 }
 
 impl Figure {
@@ -83,6 +85,7 @@ impl Figure {
             Figure::Supervised => "supervised",
             Figure::Reminders => "reminders",
             Figure::Escalated => "escalated",
+            Figure::Withdrawn => "withdrawn",
             Figure::Channel(_) | Figure::Type(_) | Figure::Category(_) => "",
         }
     }
@@ -194,6 +197,15 @@ pub fn on_step(
             Figure::Supervised
         }),
         Step::Escalate { .. } => one(Figure::Escalated),
+        Step::Supplement { .. } => Vec::new(),
+        Step::Withdraw => {
+            let mut counts = one(Figure::Withdrawn);
+            // A withdrawn request owes no reply any more.
+            if before.handling.replied_at.is_none() {
+                counts.push(count(before, before.reply_due, Figure::Due, -1));
+            }
+            counts
+        }
     }
 }
 

@@ -107,6 +107,10 @@ pub struct Handling {
     pub returns: u32,
     /// When it was escalated to enforcement as a lead.
     pub escalated_at: Option<DateTime<Utc>>,
+    /// When the platform that pushed it withdrew it (撤单): it ended there.
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    /// Times the platform added information later (补充).
+    pub supplemented: u32,
     /// A report about enforcement conduct: the unit and the officer it
     /// names (信访工作条例: never passed to the accused).
     pub concerns_unit: Option<DivisionCode>,
@@ -163,6 +167,12 @@ pub enum Step {
     Escalate {
         lead: super::Lead,
     },
+    /// The platform that pushed it added information (补充): the state stays.
+    Supplement {
+        text: String,
+    },
+    /// The platform that pushed it withdrew it (撤单): it ends, counted apart.
+    Withdraw,
 }
 
 impl Step {
@@ -183,6 +193,8 @@ impl Step {
             Step::HandOff { .. } => "handed_off",
             Step::Supervise => "supervised",
             Step::Escalate { .. } => "escalated",
+            Step::Supplement { .. } => "supplemented",
+            Step::Withdraw => "withdrawn",
         }
     }
 }
@@ -431,6 +443,20 @@ pub fn apply(
                 ));
             }
             h.escalated_at = Some(now);
+        }
+        Step::Supplement { .. } => {
+            if matches!(status, S::Closed | S::Duplicate | S::HandedOff) {
+                return Err(out_of_order(complaint, "adding to it"));
+            }
+            h.supplemented += 1;
+        }
+        Step::Withdraw => {
+            if matches!(status, S::Closed | S::Duplicate | S::HandedOff) {
+                return Err(out_of_order(complaint, "withdrawing it"));
+            }
+            h.withdrawn_at = Some(now);
+            h.closed_at = Some(now);
+            next.status = S::Closed;
         }
     }
     next.handling.calendar_gap |= outside_calendar(calendar, &next);

@@ -17,6 +17,7 @@ use tonic::{Request, Response, Status};
 
 mod convert;
 mod deliveries;
+mod platform_events;
 mod push;
 mod routing;
 mod stats;
@@ -297,6 +298,13 @@ impl ComplaintService for ComplaintsApi {
         request: Request<pb::GetTimelineRequest>,
     ) -> Result<Response<pb::Timeline>, Status> {
         workflow::timeline(self, request).await
+    }
+
+    async fn apply_platform_events(
+        &self,
+        request: Request<pb::ApplyPlatformEventsRequest>,
+    ) -> Result<Response<pb::ApplyPlatformEventsResponse>, Status> {
+        platform_events::apply_events(self, request).await
     }
 
     async fn put_delivery_endpoint(

@@ -95,6 +95,7 @@ pub(super) async fn stats(
         supervised: n("supervised"),
         reminders: n("reminders"),
         escalated: n("escalated"),
+        withdrawn: n("withdrawn"),
         response_rate: rates.response,
         on_time_rate: rates.on_time,
         resolution_rate: rates.resolution,

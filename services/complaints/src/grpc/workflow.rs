@@ -172,7 +172,7 @@ pub(super) fn escalate(r: pb::EscalateComplaintRequest) -> Result<Asked, Error> 
 }
 
 /// What an event records beyond its kind and note.
-fn detail(step: &Step, after: &Complaint) -> serde_json::Value {
+pub(super) fn detail(step: &Step, after: &Complaint) -> serde_json::Value {
     match step {
         Step::Dispatch {
             unit,
@@ -191,6 +191,7 @@ fn detail(step: &Step, after: &Complaint) -> serde_json::Value {
         Step::MarkDuplicate { of } => json!({ "of": of }),
         Step::HandOff { to } => json!({ "to": to.code() }),
         Step::Escalate { lead } => json!({ "party_kind": lead.party_kind, "act_on": lead.act_on }),
+        Step::Supplement { text } => json!({ "text": text }),
         _ => json!({}),
     }
 }
@@ -545,5 +546,7 @@ pub(super) fn handling_proto(h: &domain::Handling) -> pb::Handling {
         concerns_officer: h.concerns_officer.clone().unwrap_or_default(),
         calendar_gap: h.calendar_gap,
         reminded_at: ts(h.reminded_at),
+        withdrawn_at: ts(h.withdrawn_at),
+        supplemented: i32::try_from(h.supplemented).unwrap_or(i32::MAX),
     }
 }

@@ -43,6 +43,8 @@ pub struct ComplaintFigures {
     pub extended: i64,
     pub supervised: i64,
     pub escalated: i64,
+    /// Withdrawn by the platform that pushed them (撤单), counted apart.
+    pub withdrawn: i64,
     /// 响应率: accepted_on_time ÷ dispatched (absent without a dispatch).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_rate: Option<f64>,

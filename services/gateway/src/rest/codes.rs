@@ -263,6 +263,13 @@ proto_codes!(
 );
 
 proto_codes!(
+    PlatformEventKind,
+    fazhi_proto::complaints::v1::PlatformEventKind,
+    "PLATFORM_EVENT_KIND_",
+    "What a platform's event on its ticket says."
+);
+
+proto_codes!(
     ComplaintStatus,
     fazhi_proto::complaints::v1::Status,
     "STATUS_",

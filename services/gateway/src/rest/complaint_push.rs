@@ -14,7 +14,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::edge::mapping::{code_from_name, enum_from_code, instant_from_rest};
-use crate::{AppState, edge::problem::Problem, identity::authn::Identity};
+use crate::{
+    AppState,
+    edge::{json::JsonBody, problem::Problem},
+    identity::authn::Identity,
+};
 
 /// Items one push may carry (the complaints service's limit).
 const MAX_ITEMS: usize = 1_000;
@@ -281,6 +285,151 @@ pub async fn push(
     Ok(Json(PushResponse {
         created: count("created"),
         updated: count("updated"),
+        unchanged: count("unchanged"),
+        rejected: count("rejected"),
+        results,
+    }))
+}
+
+/// Most events in one request.
+const MAX_EVENTS: usize = 1_000;
+
+/// One of the platform's own events on a ticket it pushed.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformEventItem {
+    #[schema(example = "county_12345")]
+    source: String,
+    #[schema(example = "SQ20261129000123")]
+    external_id: String,
+    /// The platform's id of this event; sending it again changes nothing.
+    #[schema(example = "EV-88123")]
+    event_id: String,
+    #[schema(value_type = crate::rest::codes::PlatformEventKind)]
+    kind: String,
+    /// follow_up: whether the problem was solved.
+    #[serde(default)]
+    resolved: bool,
+    /// follow_up: `satisfied`, `basically_satisfied` or `unsatisfied`.
+    #[serde(default)]
+    satisfaction: Option<String>,
+    /// extension_decided: the platform's decision.
+    #[serde(default)]
+    approved: bool,
+    /// supplemented: the information added; otherwise a remark.
+    #[serde(default)]
+    text: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformEventsBody {
+    /// 1 to 1,000 events.
+    events: Vec<PlatformEventItem>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlatformEventsResponse {
+    applied: usize,
+    unchanged: usize,
+    rejected: usize,
+    /// One per event, in order; `outcome` is `applied`, `unchanged` or `rejected`.
+    results: Vec<PushResult>,
+}
+
+fn event_to_proto(e: PlatformEventItem) -> Result<pb::PlatformEvent, Problem> {
+    Ok(pb::PlatformEvent {
+        source: e.source,
+        external_id: e.external_id,
+        event_id: e.event_id,
+        kind: enum_from_code("kind", &e.kind, "PLATFORM_EVENT_KIND_", |n| {
+            pb::PlatformEventKind::from_str_name(n).map(|k| k as i32)
+        })?,
+        resolved: e.resolved,
+        satisfaction: match e.satisfaction.as_deref() {
+            Some(code) => enum_from_code("satisfaction", code, "SATISFACTION_", |n| {
+                pb::Satisfaction::from_str_name(n).map(|v| v as i32)
+            })?,
+            None => 0,
+        },
+        approved: e.approved,
+        text: e.text.unwrap_or_default(),
+    })
+}
+
+/// The platform's own events on tickets it pushed: its follow-up visit
+/// (回访), its decision on an extension, an urging (催办, counted as
+/// supervision), information added later (补充), a withdrawal (撤单).
+/// Each is applied by the workflow's rules as one step of the ticket, or
+/// rejected with the reason and nothing changed; an `event_id` sent again
+/// is `unchanged`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/complaints:events",
+    operation_id = "apply_platform_events",
+    extensions(("x-fazhi-access" = json!("complaint.push"))),
+    tag = "complaints",
+    request_body = PlatformEventsBody,
+    responses((status = 200, description = "Every event's outcome", body = PlatformEventsResponse))
+)]
+pub async fn platform_events(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    JsonBody(body): JsonBody<PlatformEventsBody>,
+) -> Result<Json<PlatformEventsResponse>, Problem> {
+    if body.events.is_empty() || body.events.len() > MAX_EVENTS {
+        return Err(Problem::bad_field(
+            "events",
+            Code::TooManyValues,
+            format!("a request carries 1 to {MAX_EVENTS} events"),
+        ));
+    }
+    let total = body.events.len();
+    let mut results: Vec<Option<PushResult>> = (0..total).map(|_| None).collect();
+    let mut sent = Vec::with_capacity(total);
+    let mut positions = Vec::with_capacity(total);
+    for (index, e) in body.events.into_iter().enumerate() {
+        match event_to_proto(e) {
+            Ok(e) => {
+                positions.push(index);
+                sent.push(e);
+            }
+            Err(problem) => results[index] = Some(refused(index, &problem)),
+        }
+    }
+    if !sent.is_empty() {
+        let answer = state
+            .complaints
+            .clone()
+            .apply_platform_events(
+                state.signed(&identity, pb::ApplyPlatformEventsRequest { events: sent }),
+            )
+            .await?
+            .into_inner();
+        for r in answer.results {
+            let Some(&index) = positions.get(r.index as usize) else {
+                continue;
+            };
+            let outcome = match PushOutcome::try_from(r.outcome) {
+                Ok(PushOutcome::Updated) => "applied".to_owned(),
+                Ok(o) => code_from_name(o.as_str_name(), "PUSH_OUTCOME_"),
+                Err(_) => String::new(),
+            };
+            let text = |s: String| (!s.is_empty()).then_some(s);
+            results[index] = Some(PushResult {
+                index,
+                outcome,
+                id: text(r.id),
+                code: text(r.code),
+                field: text(r.field),
+                detail: text(r.message),
+            });
+        }
+    }
+    let results: Vec<PushResult> = results.into_iter().flatten().collect();
+    let count = |what: &str| results.iter().filter(|r| r.outcome == what).count();
+    Ok(Json(PlatformEventsResponse {
+        applied: count("applied"),
         unchanged: count("unchanged"),
         rejected: count("rejected"),
         results,

@@ -153,6 +153,16 @@ pub struct Handling {
     /// When it was last reminded of as overdue (at most daily).
     #[serde(skip_serializing_if = "Option::is_none")]
     reminded_at: Option<String>,
+    /// When the platform that pushed it withdrew it (撤单).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    withdrawn_at: Option<String>,
+    /// Times the platform added information later (补充).
+    #[serde(skip_serializing_if = "is_zero")]
+    supplemented: i32,
+}
+
+fn is_zero(n: &i32) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -211,6 +221,8 @@ fn handling(h: Option<pb::Handling>) -> Handling {
         concerns_officer: text(h.concerns_officer),
         calendar_gap: h.calendar_gap,
         reminded_at: instant(h.reminded_at),
+        withdrawn_at: instant(h.withdrawn_at),
+        supplemented: h.supplemented,
     }
 }
 

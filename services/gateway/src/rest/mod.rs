@@ -73,6 +73,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(complaint_steps::supervise))
         .routes(routes!(complaint_steps::escalate))
         .routes(routes!(complaint_push::push))
+        .routes(routes!(complaint_push::platform_events))
         .routes(routes!(routing::get, routing::put))
         .routes(routes!(deliveries::put_endpoint))
         .routes(routes!(deliveries::list_endpoints))

@@ -362,6 +362,7 @@ fn complaint_figures(s: complaints::ComplaintStats) -> ComplaintFigures {
         extended: s.extended,
         supervised: s.supervised,
         escalated: s.escalated,
+        withdrawn: s.withdrawn,
         response_rate: s.response_rate,
         on_time_rate: s.on_time_rate,
         resolution_rate: s.resolution_rate,
