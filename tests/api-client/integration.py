@@ -2,7 +2,10 @@
 generated from Fazhi's /openapi.json: log in, create an account and an API
 key, push complaints with idempotency keys (a retry replays), page through
 them, read one, read the oversight summary, record a person and a training
-session, import a CSV list and download an export.
+session, import a CSV list and download an export; as the county 12345
+platform with an integration key bound to its source: push a ticket, find it
+again by its number, follow the feed of its steps; read a certified answer and
+download an annual report.
 
 Usage: integration.py BASE_URL ADMIN_PASSWORD   (checked with mypy --strict)
 """
@@ -18,13 +21,24 @@ from fazhi_client import AuthenticatedClient, Client
 from fazhi_client.api.accounts import create_account
 from fazhi_client.api.api_keys import create_api_key
 from fazhi_client.api.auth import get_me, log_in
-from fazhi_client.api.complaints import create_complaint, get_complaint, list_complaints
+from fazhi_client.api.complaints import (
+    create_complaint,
+    dispatch,
+    get_complaint,
+    list_complaint_events,
+    list_complaints,
+    push_complaints,
+)
+from fazhi_client.api.oversight import get_annual_report
 from fazhi_client.api.oversight import get_oversight_summary
 from fazhi_client.api.training import (
     create_person,
     export_list,
     import_people,
+    is_certified,
+    issue_certificate,
     list_people,
+    record_exam,
     record_training,
 )
 from fazhi_client.models import (
@@ -35,11 +49,19 @@ from fazhi_client.models import (
     CreateAccountRequest,
     CreateApiKeyRequest,
     CreateComplaintRequest,
+    Certificate,
+    ComplaintEventPage,
     CreatedApiKey,
     CreatePersonRequest,
+    DispatchBody,
     Employment,
+    Exam,
+    ExamKind,
+    ExamResult,
     FileFormat,
     ImportReport,
+    IsCertifiedResponse,
+    IssueCertificateRequest,
     ListComplaintsResponse,
     ListKind,
     ListPeopleResponse,
@@ -49,7 +71,12 @@ from fazhi_client.models import (
     OversightSummary,
     Person,
     Problem,
+    PushItem,
+    PushRequest,
+    PushResponse,
+    RecordExamRequest,
     RecordTrainingRequest,
+    ReportFormat,
     RequestType,
     Role,
     TrainingKind,
@@ -231,9 +258,116 @@ def main(base_url: str, admin_password: str) -> None:
     )
     content = exported.payload.read()
     assert content.startswith(b"PK"), "an .xlsx file"
+
+    # A certified officer: qualified, trained, certificate issued; the answer
+    # carries no reason (it is absent, not an empty string).
+    expect(
+        record_exam.sync(
+            client=admin,
+            body=RecordExamRequest(
+                division_code=TOWNSHIP,
+                kind=ExamKind.QUALIFICATION,
+                title="执法资格考试",
+                held_on=datetime.date(2023, 3, 1),
+                results=[ExamResult(person_id=person.id, score=86.0)],
+            ),
+        ),
+        Exam,
+        "record an exam",
+    )
+    expect(
+        issue_certificate.sync(
+            client=admin,
+            body=IssueCertificateRequest(
+                person_id=person.id, number="豫执4116240001", issued_on=datetime.date(2023, 7, 1)
+            ),
+        ),
+        Certificate,
+        "issue a certificate",
+    )
+    certified = expect(
+        is_certified.sync(person.id, client=admin, on=datetime.date(2023, 8, 1)),
+        IsCertifiedResponse,
+        "ask whether certified",
+    )
+    assert certified.certified and isinstance(certified.reason, Unset), certified
+    report_file = expect(
+        get_annual_report.sync(client=admin, division=TOWNSHIP, year=2023, format_=ReportFormat.DOCX),
+        File,
+        "download the annual report",
+    )
+    docx = report_file.payload.read()
+    assert docx.startswith(b"PK"), "a .docx file"
+
+    # The county 12345 platform: a key bound to its source.
+    platform_key = expect(
+        create_api_key.sync(
+            client=admin,
+            body=CreateApiKeyRequest(
+                name="county 12345 platform",
+                roles=[Role.INTEGRATION],
+                division_code="411624",
+                source="county_12345",
+            ),
+        ),
+        CreatedApiKey,
+        "create the platform's key",
+    )
+    assert isinstance(platform_key.key, str)
+    platform = AuthenticatedClient(base_url=base_url, token=platform_key.key)
+    pushed = expect(
+        push_complaints.sync(
+            client=platform,
+            body=PushRequest(
+                items=[
+                    PushItem(
+                        source="county_12345",
+                        external_id="SQ2023110200001",
+                        received_at=datetime.datetime(
+                            2023, 11, 2, 1, 30, tzinfo=datetime.timezone.utc
+                        ),
+                        channel=Channel.HOTLINE_12345,
+                        type_=RequestType.COMPLAINT,
+                        category="illegal_construction",
+                        content="西关村有人在耕地上违法建房",
+                        address="老城镇西关村",
+                        division_code=TOWNSHIP,
+                    )
+                ]
+            ),
+        ),
+        PushResponse,
+        "push a ticket",
+    )
+    assert pushed.created == 1, pushed
+    found = expect(
+        list_complaints.sync(
+            client=platform, source="county_12345", external_id="SQ2023110200001"
+        ),
+        ListComplaintsResponse,
+        "find the ticket again",
+    )
+    assert len(found.complaints) == 1 and found.complaints[0].external_id == "SQ2023110200001"
+    ticket = found.complaints[0]
+    expect(
+        dispatch.sync(
+            ticket.id, client=system, body=DispatchBody(version=ticket.version, unit=TOWNSHIP)
+        ),
+        Complaint,
+        "dispatch the ticket",
+    )
+    feed = expect(
+        list_complaint_events.sync(client=platform),
+        ComplaintEventPage,
+        "read the feed",
+    )
+    kinds = [event.kind for event in feed.events]
+    assert kinds == ["dispatched"], kinds
+    assert feed.caught_up, feed
     print(
         f"integration passed: {len(seen)} complaints paged, a retry replayed, "
-        f"{report.imported} people imported, export of {len(content)} bytes"
+        f"{report.imported} people imported, export of {len(content)} bytes, "
+        f"a report of {len(docx)} bytes, the platform's ticket followed through the feed"
     )
 
 

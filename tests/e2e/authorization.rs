@@ -217,6 +217,9 @@ fn probe(
                 Outside::Same,
             )
         }
+        ("GET", "/api/v1/complaint-categories") => {
+            (Method::GET, path.to_owned(), None, Outside::Same)
+        }
         // An event for a ticket nobody can see is rejected inside a 200.
         ("POST", "/api/v1/complaints:events") => (
             Method::POST,

@@ -421,3 +421,22 @@ async fn the_platforms_own_events_apply_by_the_workflows_rules_once_each() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn the_taxonomy_is_read_from_the_api_not_hard_coded() {
+    let started = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
+    let (status, taxonomy) = get(&started, "", "/api/v1/complaint-categories").await;
+    assert_eq!(status, StatusCode::OK, "{taxonomy}");
+    let categories = taxonomy["categories"].as_array().unwrap();
+    assert_eq!(
+        categories.len(),
+        fazhi_platform::complaint_category::CATEGORIES.len()
+    );
+    assert_eq!(categories[0]["code"], "illegal_construction");
+    assert_eq!(categories[0]["name"], "违法建设");
+    assert_eq!(categories[1]["concerns_enforcement_conduct"], true);
+    assert_eq!(
+        categories[0]["types"],
+        json!(["inquiry", "help", "suggestion", "complaint", "report"])
+    );
+}

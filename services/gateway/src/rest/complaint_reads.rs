@@ -286,3 +286,52 @@ pub async fn possible_duplicates(
             .collect(),
     }))
 }
+
+/// One category of the complaint taxonomy (诉求分类).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ComplaintCategory {
+    /// The code a complaint carries, e.g. `illegal_construction`.
+    code: String,
+    /// Its name as the county's reports print it, e.g. 违法建设.
+    name: String,
+    /// The request types a complaint of this category may have.
+    #[schema(value_type = Vec<crate::rest::codes::RequestType>)]
+    types: Vec<String>,
+    /// Reports in it concern enforcement conduct: they may name a unit and
+    /// an officer, and never reach them.
+    concerns_enforcement_conduct: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ComplaintCategories {
+    categories: Vec<ComplaintCategory>,
+}
+
+/// The complaint taxonomy, so no client hard-codes it: each category's code,
+/// name and the request types it takes.
+#[utoipa::path(
+    get,
+    path = "/api/v1/complaint-categories",
+    operation_id = "list_complaint_categories",
+    extensions(("x-fazhi-access" = json!("public"))),
+    tag = "complaints",
+    responses((status = 200, description = "The taxonomy", body = ComplaintCategories))
+)]
+pub async fn categories() -> Json<ComplaintCategories> {
+    // Every request type is taken in every category.
+    let types: Vec<String> = (1..64)
+        .map_while(|v| pb::RequestType::try_from(v).ok())
+        .map(|t| crate::edge::mapping::code_from_name(t.as_str_name(), "REQUEST_TYPE_"))
+        .collect();
+    Json(ComplaintCategories {
+        categories: fazhi_platform::complaint_category::CATEGORIES
+            .iter()
+            .map(|c| ComplaintCategory {
+                code: c.code.to_owned(),
+                name: c.name.to_owned(),
+                types: types.clone(),
+                concerns_enforcement_conduct: c.concerns_enforcement_conduct,
+            })
+            .collect(),
+    })
+}

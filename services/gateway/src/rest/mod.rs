@@ -58,6 +58,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(complaints::get_one))
         .routes(routes!(complaint_reads::timeline))
         .routes(routes!(complaint_reads::feed))
+        .routes(routes!(complaint_reads::categories))
         .routes(routes!(complaint_reads::possible_duplicates))
         .routes(routes!(complaint_steps::dispatch))
         .routes(routes!(complaint_steps::accept))
