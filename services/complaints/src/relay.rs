@@ -35,6 +35,10 @@ const BATCH: i64 = 16;
 const IDLE: Duration = Duration::from_secs(1);
 /// Overdue complaints reminded of per sweep at most.
 const SWEEP_BATCH: i64 = 500;
+/// How often the cases escalated complaints became are looked at.
+const FOLLOW_CASES_EVERY: Duration = Duration::from_secs(30);
+/// Cases looked at per look, the longest unseen first.
+const FOLLOW_BATCH: i64 = 200;
 const FIRST_RETRY: Duration = Duration::from_millis(250);
 const LONGEST_RETRY: Duration = Duration::from_secs(60);
 
@@ -87,8 +91,17 @@ impl Relay {
     /// complaints.
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let mut last_sweep: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut last_follow: Option<chrono::DateTime<chrono::Utc>> = None;
         loop {
             let now = self.clock.now();
+            if last_follow
+                .is_none_or(|at| (now - at).to_std().unwrap_or_default() >= FOLLOW_CASES_EVERY)
+            {
+                last_follow = Some(now);
+                if let Err(err) = self.follow_cases().await {
+                    tracing::warn!(error = %err, "the escalated cases could not be followed");
+                }
+            }
             if last_sweep
                 .is_none_or(|at| (now - at).to_std().unwrap_or_default() >= self.sweep_every)
             {
@@ -111,6 +124,60 @@ impl Relay {
                 tracing::warn!(error = %err, "deliveries to the platforms could not be read");
             }
         }
+    }
+
+    /// One look at the cases escalated complaints became: each milestone a
+    /// case passed since (filed, decided, closed, not filed, terminated) is
+    /// recorded as an event of its complaint; how many were recorded.
+    pub async fn follow_cases(&self) -> Result<usize, Error> {
+        let now = self.clock.now();
+        let mut recorded = 0;
+        for (complaint, last) in self.store.cases_to_follow(FOLLOW_BATCH).await? {
+            let Some(lead_id) = complaint.handling.lead_id.clone() else {
+                continue;
+            };
+            // Read as the staff who escalated it would, in the lead's division.
+            let caller = Caller {
+                subject: "service:complaints".into(),
+                roles: vec![Role::Staff],
+                scope: crate::domain::lead_division(&complaint),
+                source: None,
+            };
+            let request = self
+                .key
+                .request(&caller, cases::GetCaseRequest { id: lead_id });
+            let case = match self.cases.clone().get_case(request).await {
+                Ok(answer) => answer.into_inner(),
+                Err(status) => {
+                    tracing::warn!(complaint = %complaint.id, code = ?status.code(), "the escalated case could not be read");
+                    continue;
+                }
+            };
+            let status = cases::CaseStatus::try_from(case.status)
+                .map(|s| {
+                    s.as_str_name()
+                        .trim_start_matches("CASE_STATUS_")
+                        .to_ascii_lowercase()
+                })
+                .unwrap_or_default();
+            let mut last = last;
+            for milestone in crate::domain::milestones_since(&last, &status) {
+                if !self
+                    .store
+                    .record_case_milestone(&complaint, &last, milestone, &status, now)
+                    .await?
+                {
+                    break;
+                }
+                last = milestone.to_owned();
+                recorded += 1;
+            }
+            self.store.case_checked(&complaint, now).await?;
+        }
+        if recorded > 0 {
+            self.wake.notify_one();
+        }
+        Ok(recorded)
     }
 
     /// One pass of deliveries to the platforms (回传): every due one tried once.

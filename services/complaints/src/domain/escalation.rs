@@ -133,3 +133,71 @@ mod tests {
         }
     }
 }
+
+/// The milestones of the case a complaint was escalated to, which the
+/// complaint records as its own events (the case's outcome flows back): in
+/// the order a case passes them, `not_filed` and `terminated` ending it early.
+pub const CASE_MILESTONES: [&str; 3] = ["filed", "decided", "closed"];
+
+/// The milestone a case's status (its code) has reached: none while a lead.
+pub fn case_milestone(status: &str) -> Option<&'static str> {
+    match status {
+        "filed" | "notified" => Some("filed"),
+        "decided" | "served" => Some("decided"),
+        "closed" => Some("closed"),
+        "not_filed" => Some("not_filed"),
+        "terminated" => Some("terminated"),
+        _ => None,
+    }
+}
+
+/// Whether no milestone follows `milestone`.
+pub fn case_ended(milestone: &str) -> bool {
+    matches!(milestone, "closed" | "not_filed" | "terminated")
+}
+
+/// The milestones to record, in order, when the case stands at `now` and
+/// the complaint recorded `last` ("" for none): each one passed since, so a
+/// case that was decided and closed between two looks records both.
+pub fn milestones_since(last: &str, now: &str) -> Vec<&'static str> {
+    let Some(now) = case_milestone(now) else {
+        return Vec::new();
+    };
+    if now == last || case_ended(last) {
+        return Vec::new();
+    }
+    match CASE_MILESTONES.iter().position(|m| *m == now) {
+        Some(to) => {
+            let from = CASE_MILESTONES
+                .iter()
+                .position(|m| *m == last)
+                .map_or(0, |i| i + 1);
+            CASE_MILESTONES[from.min(to + 1)..=to].to_vec()
+        }
+        // Ended early: declined before filing, or terminated after it.
+        None => vec![now],
+    }
+}
+
+#[cfg(test)]
+mod milestone_tests {
+    use super::*;
+
+    #[test]
+    fn every_milestone_passed_since_the_last_look_is_recorded_once_in_order() {
+        assert_eq!(milestones_since("", "lead"), Vec::<&str>::new());
+        assert_eq!(milestones_since("", "filed"), ["filed"]);
+        assert_eq!(milestones_since("", "notified"), ["filed"]);
+        assert_eq!(milestones_since("filed", "notified"), Vec::<&str>::new());
+        assert_eq!(milestones_since("filed", "served"), ["decided"]);
+        assert_eq!(
+            milestones_since("", "closed"),
+            ["filed", "decided", "closed"]
+        );
+        assert_eq!(milestones_since("decided", "closed"), ["closed"]);
+        assert_eq!(milestones_since("closed", "closed"), Vec::<&str>::new());
+        assert_eq!(milestones_since("", "not_filed"), ["not_filed"]);
+        assert_eq!(milestones_since("filed", "terminated"), ["terminated"]);
+        assert_eq!(milestones_since("terminated", "closed"), Vec::<&str>::new());
+    }
+}

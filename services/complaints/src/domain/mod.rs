@@ -16,7 +16,9 @@ pub(crate) mod workflow;
 
 pub use category::{CATEGORIES, Category, category_by_code};
 pub use duplicates::{address_similarity, suggests};
-pub use escalation::{Lead, check_lead, lead_division};
+pub use escalation::{
+    Lead, case_ended, case_milestone, check_lead, lead_division, milestones_since,
+};
 pub use intake::{Complainant, Complaint, NewComplaint, ReplyDays, ReplyRules, Ticket, intake};
 pub use phone::normalize_phone;
 pub use routing::{Route, RoutingList, check_routes, no_route, route};

@@ -84,4 +84,9 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "deliveries",
         include_str!("../../migrations/0015_deliveries.sql"),
     ),
+    EmbeddedMigration::new(
+        16,
+        "case milestones",
+        include_str!("../../migrations/0016_case_milestones.sql"),
+    ),
 ];

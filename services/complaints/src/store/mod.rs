@@ -35,6 +35,7 @@ macro_rules! columns {
 pub mod deliveries;
 pub mod feed;
 pub mod figures;
+pub mod milestones;
 pub mod outbox;
 pub mod push;
 pub mod reminders;
