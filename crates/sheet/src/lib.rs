@@ -146,8 +146,30 @@ fn cell_text(cell: &DataRef<'_>) -> String {
     }
 }
 
+/// A cell of a written worksheet: text (codes, names, ID numbers stay
+/// text) or a number a spreadsheet can sum.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+}
+
 /// An .xlsx file of one worksheet: the header in bold, then the rows, as text.
 pub fn write_xlsx(sheet: &str, header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, Error> {
+    let cells: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|r| r.iter().map(|v| Cell::Text(v.clone())).collect())
+        .collect();
+    write_xlsx_cells(sheet, header, &cells)
+}
+
+/// An .xlsx file of one worksheet: the header in bold, then the rows, each
+/// cell text or a number as given.
+pub fn write_xlsx_cells(
+    sheet: &str,
+    header: &[&str],
+    rows: &[Vec<Cell>],
+) -> Result<Vec<u8>, Error> {
     use rust_xlsxwriter::{Format as CellFormat, Workbook};
     let mut book = Workbook::new();
     let bold = CellFormat::new().set_bold();
@@ -164,9 +186,15 @@ pub fn write_xlsx(sheet: &str, header: &[&str], rows: &[Vec<String>]) -> Result<
     }
     for (r, row) in rows.iter().enumerate() {
         for (c, value) in row.iter().enumerate() {
-            worksheet
-                .write_string_with_format(r as u32 + 1, c as u16, value, &text)
-                .map_err(Error::internal)?;
+            match value {
+                Cell::Text(value) => worksheet
+                    .write_string_with_format(r as u32 + 1, c as u16, value, &text)
+                    .map(|_| ()),
+                Cell::Number(n) => worksheet
+                    .write_number(r as u32 + 1, c as u16, *n)
+                    .map(|_| ()),
+            }
+            .map_err(Error::internal)?;
         }
     }
     book.save_to_buffer().map_err(Error::internal)

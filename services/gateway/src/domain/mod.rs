@@ -6,3 +6,4 @@
 pub mod figures;
 pub mod registers;
 pub mod report;
+pub mod summary_table;

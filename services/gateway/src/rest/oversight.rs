@@ -36,6 +36,10 @@ pub struct SummaryParams {
     /// same figures for the period a year earlier (同比).
     #[param(value_type = Option<bool>)]
     year_on_year: Option<String>,
+    /// `zh`: the CSV or .xlsx header row in Chinese (诉求受理数, 立案数, …);
+    /// default: the figures' keys. The columns are the same either way.
+    #[param(value_type = Option<String>)]
+    lang: Option<String>,
 }
 
 /// One division's figures from every service.
@@ -111,6 +115,17 @@ pub async fn summary(
 ) -> Result<axum::response::Response, Problem> {
     let Query(params) = params?;
     let format = params.format.as_deref().unwrap_or("json");
+    let zh = match params.lang.as_deref() {
+        None | Some("key") => false,
+        Some("zh") => true,
+        Some(_) => {
+            return Err(Problem::bad_field(
+                "lang",
+                fazhi_platform::Code::UnknownCode,
+                "lang must be zh or key",
+            ));
+        }
+    };
     if !matches!(format, "json" | "csv" | "xlsx") {
         return Err(Problem::bad_field(
             "format",
@@ -195,7 +210,7 @@ pub async fn summary(
         return Ok(axum::response::IntoResponse::into_response(Json(summary)));
     }
     let value = serde_json::to_value(&summary).map_err(fazhi_platform::Error::internal)?;
-    crate::rest::oversight_table::file(&value, format)
+    crate::rest::oversight_table::file(&value, format, zh)
 }
 
 /// Whether a service's answer means it is down or late, not that it refused:

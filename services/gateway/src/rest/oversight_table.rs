@@ -9,7 +9,10 @@ use axum::{
 };
 use serde_json::Value;
 
-use crate::edge::problem::Problem;
+use crate::{
+    domain::summary_table::{self, Absent},
+    edge::problem::Problem,
+};
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -40,51 +43,90 @@ fn line(code: &str, name: &str, figures: &Value) -> Vec<(String, String)> {
     row
 }
 
-/// The header and the lines: each township, then the total.
-pub fn table(summary: &Value) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut lines: Vec<Vec<(String, String)>> = summary["townships"]
+/// The header and the lines: each township, then the total, in the fixed
+/// columns of [`summary_table::columns`] (headed by key, or in Chinese with
+/// `zh`). A figure a line lacks is 0 for a count and empty for a rate; a
+/// service that did not answer leaves its cells empty.
+pub fn table(summary: &Value, zh: bool) -> (Vec<String>, Vec<Vec<Cell>>) {
+    let categories: Vec<(&str, &str)> = fazhi_platform::complaint_category::CATEGORIES
+        .iter()
+        .map(|c| (c.code, c.name))
+        .collect();
+    let columns = summary_table::columns(&categories);
+    let mut lines: Vec<(Vec<(String, String)>, &Value)> = summary["townships"]
         .as_array()
         .map(|rows| {
             rows.iter()
                 .map(|r| {
-                    line(
+                    let l = line(
                         r["division_code"].as_str().unwrap_or_default(),
                         r["name"].as_str().unwrap_or_default(),
                         r,
-                    )
+                    );
+                    (l, r)
                 })
                 .collect()
         })
         .unwrap_or_default();
-    lines.push(line(
-        summary["division"].as_str().unwrap_or_default(),
-        "合计",
+    lines.push((
+        line(
+            summary["division"].as_str().unwrap_or_default(),
+            "合计",
+            summary,
+        ),
         summary,
     ));
-    // Every column any line has, in the order first met.
-    let mut header: Vec<String> = Vec::new();
-    for l in &lines {
-        for (key, _) in l {
-            if !header.contains(key) {
-                header.push(key.clone());
-            }
-        }
-    }
+    let header = columns
+        .iter()
+        .map(|c| if zh { c.heading.clone() } else { c.key.clone() })
+        .collect();
     let rows = lines
         .into_iter()
-        .map(|l| {
-            header
+        .map(|(l, figures)| {
+            columns
                 .iter()
-                .map(|h| {
-                    l.iter()
-                        .find(|(k, _)| k == h)
-                        .map(|(_, v)| v.clone())
-                        .unwrap_or_default()
+                .map(|c| {
+                    let found = l.iter().find(|(k, _)| *k == c.key).map(|(_, v)| v.clone());
+                    let part = c.key.split('.').next().unwrap_or_default();
+                    let answered =
+                        c.key == "division_code" || c.key == "name" || !figures[part].is_null();
+                    match found {
+                        Some(v) => cell(&c.key, v),
+                        None if answered && c.absent == Absent::Zero => Cell::Number(0.0),
+                        None => Cell::Text(String::new()),
+                    }
                 })
                 .collect()
         })
         .collect();
     (header, rows)
+}
+
+/// A cell of the table: a figure is a number (so a spreadsheet sums it), a
+/// code or name is text (a division code is never a number).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+}
+
+impl Cell {
+    fn text(&self) -> String {
+        match self {
+            Cell::Text(t) => t.clone(),
+            Cell::Number(n) => n.to_string(),
+        }
+    }
+}
+
+fn cell(key: &str, value: String) -> Cell {
+    if key == "division_code" || key == "name" {
+        return Cell::Text(value);
+    }
+    match value.parse::<f64>() {
+        Ok(n) => Cell::Number(n),
+        Err(_) => Cell::Text(value),
+    }
 }
 
 /// A cell as CSV writes it. Text a spreadsheet would run as a formula (it
@@ -108,12 +150,15 @@ fn csv_cell(text: &str) -> String {
 
 /// The table as a file: `csv` (UTF-8 with a byte-order mark, as Excel and
 /// WPS open it) or `xlsx`.
-pub fn file(summary: &Value, format: &str) -> Result<Response, Problem> {
-    let (header, rows) = table(summary);
+pub fn file(summary: &Value, format: &str, zh: bool) -> Result<Response, Problem> {
+    let (header, rows) = table(summary, zh);
     let (bytes, content_type, extension) = match format {
         "csv" => {
             let mut text = String::from("\u{feff}");
-            for line in std::iter::once(&header).chain(rows.iter()) {
+            let texts = rows
+                .iter()
+                .map(|r| r.iter().map(Cell::text).collect::<Vec<_>>());
+            for line in std::iter::once(header.clone()).chain(texts) {
                 let cells: Vec<String> = line.iter().map(|c| csv_cell(c)).collect();
                 text.push_str(&cells.join(","));
                 text.push_str("\r\n");
@@ -122,7 +167,18 @@ pub fn file(summary: &Value, format: &str) -> Result<Response, Problem> {
         }
         _ => {
             let titles: Vec<&str> = header.iter().map(String::as_str).collect();
-            let book = fazhi_sheet::write_xlsx("汇总", &titles, &rows)?;
+            let cells: Vec<Vec<fazhi_sheet::Cell>> = rows
+                .into_iter()
+                .map(|r| {
+                    r.into_iter()
+                        .map(|c| match c {
+                            Cell::Text(t) => fazhi_sheet::Cell::Text(t),
+                            Cell::Number(n) => fazhi_sheet::Cell::Number(n),
+                        })
+                        .collect()
+                })
+                .collect();
+            let book = fazhi_sheet::write_xlsx_cells("汇总", &titles, &cells)?;
             (book, XLSX, "xlsx")
         }
     };
@@ -143,7 +199,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn each_township_then_the_total_with_every_figure_as_a_column() {
+    fn the_same_columns_for_every_line_zeros_written_and_a_service_down_left_empty() {
         let summary = json!({
             "division": "411624",
             "complaints": { "received": 4, "by_channel": { "hotline_12345": 4 } },
@@ -151,24 +207,46 @@ mod tests {
             "training": { "certificate_holders": 9, "exams": [1, 2] },
             "townships": [
                 { "division_code": "411624100", "name": "老城镇",
-                  "complaints": { "received": 3, "by_channel": { "hotline_12345": 3 } },
+                  "complaints": { "received": 3, "by_channel": { "hotline_12345": 3 },
+                                  "response_rate": 0.5 },
                   "cases": null, "training": { "certificate_holders": 5 } },
             ],
         });
-        let (header, rows) = table(&summary);
+        let (header, rows) = table(&summary, false);
+        let at = |key: &str| header.iter().position(|h| h == key).unwrap();
+        let categories = fazhi_platform::complaint_category::CATEGORIES.len();
+        assert_eq!(header.len(), 2 + 28 + 7 + 5 + categories + 20 + 14);
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|r| r.len() == header.len()));
+        let text = |s: &str| Cell::Text(s.to_owned());
         assert_eq!(
-            header,
-            vec![
-                "division_code",
-                "name",
-                "complaints.by_channel.hotline_12345",
-                "complaints.received",
-                "cases",
-                "training.certificate_holders",
-            ]
+            rows[0][at("division_code")],
+            text("411624100"),
+            "a code stays text"
         );
-        assert_eq!(rows[0], vec!["411624100", "老城镇", "3", "3", "", "5"]);
-        assert_eq!(rows[1], vec!["411624", "合计", "4", "4", "", "9"]);
+        assert_eq!(rows[1][at("name")], text("合计"));
+        assert_eq!(rows[0][at("complaints.received")], Cell::Number(3.0));
+        assert_eq!(
+            rows[1][at("complaints.by_channel.hotline_12345")],
+            Cell::Number(4.0)
+        );
+        // A channel nothing came in by is 0, not a missing column.
+        assert_eq!(
+            rows[0][at("complaints.by_channel.mailbox")],
+            Cell::Number(0.0)
+        );
+        // A rate without a denominator is empty; one with it, a number.
+        assert_eq!(rows[1][at("complaints.response_rate")], text(""));
+        assert_eq!(rows[0][at("complaints.response_rate")], Cell::Number(0.5));
+        // The cases service did not answer: its cells are empty, never 0.
+        assert_eq!(rows[0][at("cases.filed")], text(""));
+        assert_eq!(
+            rows[1][at("training.certificate_holders")],
+            Cell::Number(9.0)
+        );
+        let (zh, _) = table(&summary, true);
+        assert_eq!(zh[at("complaints.received")], "诉求受理数");
+        assert_eq!(zh[at("cases.filed")], "立案数");
         assert_eq!(csv_cell("a,\"b\""), "\"a,\"\"b\"\"\"");
     }
 
