@@ -15,6 +15,7 @@ use tokio::process::Command;
 
 mod cases;
 mod complaints;
+mod feed;
 mod figures;
 mod oversight;
 mod training;
@@ -49,6 +50,8 @@ enum Bench {
     Cases,
     /// The county summary, the dashboard's first screen and the annual report over a county's records.
     Oversight,
+    /// A page of 10,000 complaint steps from the feed over 1,000,000 complaints.
+    Feed,
 }
 
 struct Run {
@@ -96,6 +99,9 @@ async fn main() -> anyhow::Result<()> {
     }
     if wanted(Bench::Oversight) {
         oversight::run(&binary, &args).await?;
+    }
+    if wanted(Bench::Feed) {
+        feed::run(&binary, &args).await?;
     }
     Ok(())
 }
