@@ -23,7 +23,7 @@ pub use intake::{Complainant, Complaint, NewComplaint, ReplyDays, ReplyRules, Ti
 pub use phone::normalize_phone;
 pub use routing::{Route, RoutingList, check_routes, no_route, route};
 pub use tracking::{new_tracking_code, normalize_tracking_code};
-pub use visibility::{Viewer, at_desk, visible};
+pub use visibility::{Seen, Viewer, at_desk, visible, visible_as};
 pub use workflow::{
     Extension, HandOff, Handling, ReturnReason, Satisfaction, Step, Visit, apply,
     check_duplicate_target, note, outside_calendar,

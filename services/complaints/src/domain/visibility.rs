@@ -41,15 +41,43 @@ fn above_every_unit(caller: &Caller) -> bool {
 /// Whether the caller is the unit or officer a report names, or within
 /// that unit.
 pub fn named(caller: &Caller, h: &Handling) -> bool {
-    let in_unit = !above_every_unit(caller)
-        && h.concerns_unit
-            .as_ref()
-            .is_some_and(|unit| unit.contains(&caller.scope));
-    let officer = h
-        .concerns_officer
-        .as_deref()
-        .is_some_and(|o| officer_key(o) == officer_key(caller_name(caller)));
+    names(
+        caller,
+        h.concerns_unit.as_ref(),
+        h.concerns_officer.as_deref(),
+    )
+}
+
+fn names(caller: &Caller, unit: Option<&DivisionCode>, officer: Option<&str>) -> bool {
+    let in_unit =
+        !above_every_unit(caller) && unit.is_some_and(|unit| unit.contains(&caller.scope));
+    let officer = officer.is_some_and(|o| officer_key(o) == officer_key(caller_name(caller)));
     in_unit || officer
+}
+
+/// What [`visible`] reads of a complaint: enough to decide without the
+/// whole record (the feed reads no more than this).
+#[derive(Debug, Clone, Copy)]
+pub struct Seen<'a> {
+    pub division: &'a DivisionCode,
+    /// The unit it is dispatched to.
+    pub unit: Option<&'a DivisionCode>,
+    pub concerns_unit: Option<&'a DivisionCode>,
+    pub concerns_officer: Option<&'a str>,
+    /// The platform that pushed it.
+    pub source: Option<&'a str>,
+}
+
+impl<'a> Seen<'a> {
+    pub fn of(c: &'a Complaint) -> Self {
+        Self {
+            division: &c.division_code,
+            unit: c.handling.unit.as_ref(),
+            concerns_unit: c.handling.concerns_unit.as_ref(),
+            concerns_officer: c.handling.concerns_officer.as_deref(),
+            source: c.ticket.as_ref().map(|t| t.source.as_str()),
+        }
+    }
 }
 
 /// Whether the caller may see the complaint: its division is theirs, or it
@@ -57,17 +85,21 @@ pub fn named(caller: &Caller, h: &Handling) -> bool {
 /// system bound to a platform sees that platform's tickets only (and an
 /// integration bound to none sees nothing).
 pub fn visible(caller: &Caller, c: &Complaint) -> bool {
-    !named(caller, &c.handling)
-        && of_its_source(caller, c)
-        && (caller.sees(&c.division_code)
-            || c.handling.unit.as_ref().is_some_and(|u| caller.sees(u)))
+    visible_as(caller, &Seen::of(c))
+}
+
+/// [`visible`], from what it reads of the complaint.
+pub fn visible_as(caller: &Caller, s: &Seen<'_>) -> bool {
+    !names(caller, s.concerns_unit, s.concerns_officer)
+        && of_its_source(caller, s.source)
+        && (caller.sees(s.division) || s.unit.is_some_and(|u| caller.sees(u)))
 }
 
 /// Whether the complaint is a ticket of the platform the caller is bound
 /// to, when it is bound to one.
-fn of_its_source(caller: &Caller, c: &Complaint) -> bool {
+fn of_its_source(caller: &Caller, source: Option<&str>) -> bool {
     match &caller.source {
-        Some(source) => c.ticket.as_ref().is_some_and(|t| &t.source == source),
+        Some(own) => source == Some(own.as_str()),
         None => !caller.roles.iter().all(|r| *r == Role::Integration),
     }
 }

@@ -424,7 +424,7 @@ pub(super) async fn feed(
     let events = page
         .events
         .into_iter()
-        .filter(|e| domain::visible(&caller, &e.complaint))
+        .filter(|e| domain::visible_as(&caller, &e.complaint.seen()))
         .filter(|e| r.kinds.is_empty() || r.kinds.contains(&e.event.kind))
         .map(|e| {
             let ticket = e.complaint.ticket.clone().unwrap_or(domain::Ticket {

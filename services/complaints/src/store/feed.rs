@@ -10,8 +10,8 @@
 use fazhi_platform::{DivisionCode, Error, db};
 use sqlx::Row;
 
-use super::{Store, decode, workflow::Event};
-use crate::domain::Complaint;
+use super::{Store, workflow::Event};
+use crate::domain::{Complaint, Seen, Ticket};
 
 /// Takes the next feed position for event `seq` of `complaint`, inside
 /// the step's transaction, and queues it for the platform that pushed the
@@ -56,12 +56,66 @@ pub struct FeedFilter {
     pub source: Option<String>,
 }
 
-/// One event of the feed, with the complaint as it is now.
+/// One event of the feed, with what the feed tells of its complaint.
 #[derive(Debug, Clone)]
 pub struct FeedEvent {
     pub position: i64,
-    pub complaint: Complaint,
+    pub complaint: FeedComplaint,
     pub event: Event,
+}
+
+/// What the feed reads of a complaint: who it is, and what deciding who
+/// may see it needs ([`crate::domain::visible_as`]).
+#[derive(Debug, Clone)]
+pub struct FeedComplaint {
+    pub id: String,
+    pub division_code: DivisionCode,
+    pub unit: Option<DivisionCode>,
+    pub concerns_unit: Option<DivisionCode>,
+    pub concerns_officer: Option<String>,
+    pub ticket: Option<Ticket>,
+}
+
+impl FeedComplaint {
+    pub fn seen(&self) -> Seen<'_> {
+        Seen {
+            division: &self.division_code,
+            unit: self.unit.as_ref(),
+            concerns_unit: self.concerns_unit.as_ref(),
+            concerns_officer: self.concerns_officer.as_deref(),
+            source: self.ticket.as_ref().map(|t| t.source.as_str()),
+        }
+    }
+}
+
+fn division(row: &sqlx::any::AnyRow, column: &str) -> Result<Option<DivisionCode>, Error> {
+    match row.try_get::<Option<String>, _>(column)? {
+        Some(code) if !code.is_empty() => DivisionCode::parse(&code)
+            .map(Some)
+            .map_err(|_| Error::internal(format!("stored {column} {code:?} is invalid"))),
+        _ => Ok(None),
+    }
+}
+
+fn feed_complaint(row: &sqlx::any::AnyRow) -> Result<FeedComplaint, Error> {
+    Ok(FeedComplaint {
+        id: row.try_get("complaint_id")?,
+        division_code: division(row, "division_code")?
+            .ok_or_else(|| Error::internal("a stored complaint has no division"))?,
+        unit: division(row, "handling_unit")?,
+        concerns_unit: division(row, "concerns_unit")?,
+        concerns_officer: row.try_get("concerns_officer")?,
+        ticket: match (
+            row.try_get::<Option<String>, _>("source")?,
+            row.try_get::<Option<String>, _>("external_id")?,
+        ) {
+            (Some(source), Some(external_id)) => Some(Ticket {
+                source,
+                external_id,
+            }),
+            _ => None,
+        },
+    })
 }
 
 /// A page of the feed: the events after the cursor in position order, and
@@ -98,9 +152,7 @@ impl Store {
         let source = filter.source.clone().unwrap_or_default();
         let rows = sqlx::query(concat!(
             "SELECT f.position, e.seq, e.at, e.actor, e.kind, e.from_status, e.to_status, e.note, e.detail, ",
-            "c.id, c.tracking_code, c.channel, c.request_type, c.category, c.content, c.address, c.division_code, \
-             c.complainant_name, c.complainant_phone, c.urgent, c.status, c.received_at, c.reply_due, c.feedback_due, \
-             c.version, c.handling, c.lead_id, c.reminded_at, c.source, c.external_id, c.updated_at \
+            "f.complaint_id, c.division_code, c.handling_unit, c.concerns_unit, c.concerns_officer, c.source, c.external_id \
              FROM complaint_feed f \
              JOIN complaint_events e ON e.complaint_id = f.complaint_id AND e.seq = f.seq \
              JOIN complaints c ON c.id = f.complaint_id \
@@ -121,7 +173,7 @@ impl Store {
         for row in &rows {
             events.push(FeedEvent {
                 position: row.try_get("position")?,
-                complaint: decode(row)?,
+                complaint: feed_complaint(row)?,
                 event: super::workflow::event(row)?,
             });
         }
