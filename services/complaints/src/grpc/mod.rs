@@ -17,6 +17,7 @@ use tonic::{Request, Response, Status};
 
 mod convert;
 mod deliveries;
+mod feed;
 mod platform_events;
 mod push;
 mod routing;
@@ -339,7 +340,7 @@ impl ComplaintService for ComplaintsApi {
         &self,
         request: Request<pb::ListComplaintEventsRequest>,
     ) -> Result<Response<pb::ListComplaintEventsResponse>, Status> {
-        workflow::feed(self, request).await
+        feed::feed(self, request).await
     }
 
     async fn list_complaints(

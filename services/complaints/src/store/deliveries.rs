@@ -247,16 +247,4 @@ impl Store {
         .await?;
         Ok((row.try_get("waiting")?, row.try_get("dead")?))
     }
-
-    /// The feed's events at `positions`, with their complaints.
-    pub async fn feed_at(&self, positions: &[i64]) -> Result<Vec<super::feed::FeedEvent>, Error> {
-        let mut found = Vec::with_capacity(positions.len());
-        for position in positions {
-            let page = self
-                .feed(position - 1, &super::feed::FeedFilter::default(), 1)
-                .await?;
-            found.extend(page.events.into_iter().filter(|e| e.position == *position));
-        }
-        Ok(found)
-    }
 }

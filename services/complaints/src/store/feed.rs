@@ -13,6 +13,25 @@ use sqlx::Row;
 use super::{Store, workflow::Event};
 use crate::domain::{Complaint, Seen, Ticket};
 
+/// The columns and joins every read of the feed makes.
+macro_rules! feed_select {
+    () => {
+        "SELECT f.position, e.seq, e.at, e.actor, e.kind, e.from_status, e.to_status, e.note, e.detail, \
+         f.complaint_id, c.division_code, c.handling_unit, c.concerns_unit, c.concerns_officer, c.source, c.external_id \
+         FROM complaint_feed f \
+         JOIN complaint_events e ON e.complaint_id = f.complaint_id AND e.seq = f.seq \
+         JOIN complaints c ON c.id = f.complaint_id"
+    };
+}
+
+fn feed_event(row: &sqlx::any::AnyRow) -> Result<FeedEvent, Error> {
+    Ok(FeedEvent {
+        position: row.try_get("position")?,
+        complaint: feed_complaint(row)?,
+        event: super::workflow::event(row)?,
+    })
+}
+
 /// Takes the next feed position for event `seq` of `complaint`, inside
 /// the step's transaction, and queues it for the platform that pushed the
 /// complaint when that platform registered an endpoint.
@@ -130,6 +149,25 @@ pub struct FeedPage {
 }
 
 impl Store {
+    /// The feed's events at `positions` (those that exist), in one read.
+    pub async fn feed_at(&self, positions: &[i64]) -> Result<Vec<FeedEvent>, Error> {
+        if positions.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=positions.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "{} WHERE f.position IN ({}) ORDER BY f.position",
+            feed_select!(),
+            marks.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for position in positions {
+            query = query.bind(*position);
+        }
+        let rows = query.fetch_all(self.db.pool()).await?;
+        rows.iter().map(feed_event).collect()
+    }
+
     /// The newest position of the feed.
     pub async fn feed_head(&self) -> Result<i64, Error> {
         Ok(
@@ -151,12 +189,8 @@ impl Store {
         let (low, high) = db::division_range(filter.division.as_ref());
         let source = filter.source.clone().unwrap_or_default();
         let rows = sqlx::query(concat!(
-            "SELECT f.position, e.seq, e.at, e.actor, e.kind, e.from_status, e.to_status, e.note, e.detail, ",
-            "f.complaint_id, c.division_code, c.handling_unit, c.concerns_unit, c.concerns_officer, c.source, c.external_id \
-             FROM complaint_feed f \
-             JOIN complaint_events e ON e.complaint_id = f.complaint_id AND e.seq = f.seq \
-             JOIN complaints c ON c.id = f.complaint_id \
-             WHERE f.position > $1 AND f.position <= $2 \
+            feed_select!(),
+            " WHERE f.position > $1 AND f.position <= $2 \
              AND ((c.division_code >= $3 AND c.division_code < $4) OR (c.handling_unit >= $3 AND c.handling_unit < $4)) \
              AND ($5 = '' OR c.source = $5) \
              ORDER BY f.position LIMIT $6"
@@ -169,14 +203,7 @@ impl Store {
         .bind(limit)
         .fetch_all(self.db.pool())
         .await?;
-        let mut events = Vec::with_capacity(rows.len());
-        for row in &rows {
-            events.push(FeedEvent {
-                position: row.try_get("position")?,
-                complaint: feed_complaint(row)?,
-                event: super::workflow::event(row)?,
-            });
-        }
+        let events = rows.iter().map(feed_event).collect::<Result<Vec<_>, _>>()?;
         // A short page has read everything up to the head it was read at.
         let last = if (events.len() as i64) < limit {
             head.max(after)

@@ -173,6 +173,36 @@ fn item_to_proto(item: PushItem) -> Result<pb::PushedComplaint, Problem> {
     })
 }
 
+/// Puts each of the service's outcomes at the place of the item it answers
+/// (`positions`: the request's index of each item sent), an update named
+/// `updated` as this route calls it.
+fn place(
+    results: &mut [Option<PushResult>],
+    positions: &[usize],
+    answered: Vec<pb::PushResult>,
+    updated: &str,
+) {
+    for r in answered {
+        let Some(&index) = positions.get(r.index as usize) else {
+            continue;
+        };
+        let outcome = match PushOutcome::try_from(r.outcome) {
+            Ok(PushOutcome::Updated) => updated.to_owned(),
+            Ok(o) => code_from_name(o.as_str_name(), "PUSH_OUTCOME_"),
+            Err(_) => String::new(),
+        };
+        let text = |s: String| (!s.is_empty()).then_some(s);
+        results[index] = Some(PushResult {
+            index,
+            outcome,
+            id: text(r.id),
+            code: text(r.code),
+            field: text(r.field),
+            detail: text(r.message),
+        });
+    }
+}
+
 fn refused(index: usize, problem: &Problem) -> PushResult {
     PushResult {
         index,
@@ -262,23 +292,7 @@ pub async fn push(
             .push_complaints(state.signed(&identity, pb::PushComplaintsRequest { items: sent }))
             .await?
             .into_inner();
-        for r in answer.results {
-            let Some(&index) = positions.get(r.index as usize) else {
-                continue;
-            };
-            let outcome = PushOutcome::try_from(r.outcome)
-                .map(|o| code_from_name(o.as_str_name(), "PUSH_OUTCOME_"))
-                .unwrap_or_default();
-            let text = |s: String| (!s.is_empty()).then_some(s);
-            results[index] = Some(PushResult {
-                index,
-                outcome,
-                id: text(r.id),
-                code: text(r.code),
-                field: text(r.field),
-                detail: text(r.message),
-            });
-        }
+        place(&mut results, &positions, answer.results, "updated");
     }
     let results: Vec<PushResult> = results.into_iter().flatten().collect();
     let count = |what: &str| results.iter().filter(|r| r.outcome == what).count();
@@ -406,25 +420,7 @@ pub async fn platform_events(
             )
             .await?
             .into_inner();
-        for r in answer.results {
-            let Some(&index) = positions.get(r.index as usize) else {
-                continue;
-            };
-            let outcome = match PushOutcome::try_from(r.outcome) {
-                Ok(PushOutcome::Updated) => "applied".to_owned(),
-                Ok(o) => code_from_name(o.as_str_name(), "PUSH_OUTCOME_"),
-                Err(_) => String::new(),
-            };
-            let text = |s: String| (!s.is_empty()).then_some(s);
-            results[index] = Some(PushResult {
-                index,
-                outcome,
-                id: text(r.id),
-                code: text(r.code),
-                field: text(r.field),
-                detail: text(r.message),
-            });
-        }
+        place(&mut results, &positions, answer.results, "applied");
     }
     let results: Vec<PushResult> = results.into_iter().flatten().collect();
     let count = |what: &str| results.iter().filter(|r| r.outcome == what).count();
