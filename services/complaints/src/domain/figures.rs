@@ -47,6 +47,8 @@ pub enum Figure {
     Escalated,
     /// Withdrawn by the platform that pushed it (撤单), counted apart from closing.
     Withdrawn,
+    /// Reassigned away by the platform (改派): left here, counted apart.
+    Reassigned,
 }
 
 impl Figure {
@@ -86,6 +88,7 @@ impl Figure {
             Figure::Reminders => "reminders",
             Figure::Escalated => "escalated",
             Figure::Withdrawn => "withdrawn",
+            Figure::Reassigned => "reassigned",
             Figure::Channel(_) | Figure::Type(_) | Figure::Category(_) => "",
         }
     }
@@ -198,9 +201,14 @@ pub fn on_step(
         }),
         Step::Escalate { .. } => one(Figure::Escalated),
         Step::Supplement { .. } => Vec::new(),
-        Step::Withdraw => {
-            let mut counts = one(Figure::Withdrawn);
-            // A withdrawn request owes no reply any more.
+        Step::DecideReturn { .. } => Vec::new(),
+        Step::Withdraw | Step::Reassign { .. } => {
+            let mut counts = one(if matches!(step, Step::Withdraw) {
+                Figure::Withdrawn
+            } else {
+                Figure::Reassigned
+            });
+            // A withdrawn or reassigned request owes no reply here any more.
             if before.handling.replied_at.is_none() {
                 counts.push(count(before, before.reply_due, Figure::Due, -1));
             }

@@ -7,6 +7,7 @@ pub mod delivery;
 mod duplicates;
 mod escalation;
 pub mod figures;
+mod handling;
 mod intake;
 mod phone;
 pub mod routing;
@@ -19,15 +20,13 @@ pub use duplicates::{address_similarity, suggests};
 pub use escalation::{
     Lead, case_ended, case_milestone, check_lead, lead_division, milestones_since,
 };
+pub use handling::{Extension, HandOff, Handling, ReturnReason, Satisfaction, Visit};
 pub use intake::{Complainant, Complaint, NewComplaint, ReplyDays, ReplyRules, Ticket, intake};
 pub use phone::normalize_phone;
 pub use routing::{Route, RoutingList, check_routes, no_route, route};
 pub use tracking::{new_tracking_code, normalize_tracking_code};
 pub use visibility::{Seen, Viewer, at_desk, visible, visible_as};
-pub use workflow::{
-    Extension, HandOff, Handling, ReturnReason, Satisfaction, Step, Visit, apply,
-    check_duplicate_target, note, outside_calendar,
-};
+pub use workflow::{Step, apply, check_duplicate_target, note, outside_calendar};
 
 use fazhi_platform::coded_enum;
 

@@ -7,128 +7,18 @@
 use chrono::{DateTime, Utc};
 use fazhi_calendar::Calendar;
 use fazhi_platform::{
-    Code, DivisionCode, Error, ErrorKind, coded_enum,
+    Code, DivisionCode, Error, ErrorKind,
     text::{self, Lines},
     time,
 };
-use serde::{Deserialize, Serialize};
 
-use super::{Complaint, ReplyRules as WorkflowRules, Status};
+use super::{
+    Complaint, Extension, HandOff, ReplyRules as WorkflowRules, ReturnReason, Satisfaction, Status,
+    Visit,
+};
 
 /// Longest reply, note or reason, in characters.
 pub const MAX_NOTE_CHARS: usize = 5_000;
-
-coded_enum! {
-    /// Why a handling unit sends a dispatch back (退单).
-    ReturnReason {
-        /// Not this unit's matter; another township or unit handles it.
-        WrongUnit => "wrong_unit",
-        /// A county department's duty, which must not be pushed down to a
-        /// township (国办函〔2025〕66号).
-        CountyDepartment => "county_department",
-        /// Outside the administrative area.
-        OutsideArea => "outside_area",
-        /// Not enough to act on (no address, no facts).
-        Incomplete => "incomplete",
-    }
-}
-
-coded_enum! {
-    /// How the requester judged the handling at the follow-up (回访).
-    Satisfaction {
-        Satisfied => "satisfied",
-        BasicallySatisfied => "basically_satisfied",
-        Unsatisfied => "unsatisfied",
-    }
-}
-
-coded_enum! {
-    /// Where a request not handled here was sent.
-    HandOff {
-        /// Danger to life or property: 110, 119, 120 or 122.
-        Emergency => "emergency",
-        /// A court's matter (诉讼).
-        Court => "court",
-        /// Arbitration (仲裁).
-        Arbitration => "arbitration",
-        /// The 信访 route (信访工作条例).
-        Petition => "petition",
-        /// Another legal route, named in the note.
-        OtherLegalRoute => "other_legal_route",
-    }
-}
-
-/// An extension asked for once, before the reply falls due (延期).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Extension {
-    pub requested_at: DateTime<Utc>,
-    pub working_days: u32,
-    pub reason: String,
-    /// None until decided.
-    pub approved: Option<bool>,
-}
-
-/// The follow-up (回访).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Visit {
-    pub at: DateTime<Utc>,
-    pub resolved: bool,
-    #[serde(with = "super::coded::satisfaction")]
-    pub satisfaction: Satisfaction,
-}
-
-/// Everything the workflow has recorded on a complaint.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Handling {
-    /// The unit (a division: township, village or department code) it is
-    /// dispatched to.
-    pub unit: Option<DivisionCode>,
-    /// The routing list version that chose the unit; none when by hand.
-    pub routing_version: Option<i64>,
-    pub dispatched_at: Option<DateTime<Utc>>,
-    /// The sign-for limit (签收时限).
-    pub accept_due: Option<DateTime<Utc>>,
-    pub accepted_at: Option<DateTime<Utc>>,
-    pub extension: Option<Extension>,
-    pub reply: Option<String>,
-    pub replied_at: Option<DateTime<Utc>>,
-    pub follow_up_due: Option<DateTime<Utc>>,
-    pub visit: Option<Visit>,
-    /// Flagged by the county (督办); reminders sent since.
-    pub supervised: bool,
-    pub reminders: u32,
-    pub duplicate_of: Option<String>,
-    #[serde(default, with = "super::coded::hand_off")]
-    pub handed_off: Option<HandOff>,
-    pub closed_at: Option<DateTime<Utc>>,
-    /// Times sent back to handling after an unsatisfied follow-up.
-    pub reopened: u32,
-    pub returns: u32,
-    /// When it was escalated to enforcement as a lead.
-    pub escalated_at: Option<DateTime<Utc>>,
-    /// When the platform that pushed it withdrew it (撤单): it ended there.
-    pub withdrawn_at: Option<DateTime<Utc>>,
-    /// Times the platform added information later (补充).
-    pub supplemented: u32,
-    /// A report about enforcement conduct: the unit and the officer it
-    /// names (信访工作条例: never passed to the accused).
-    pub concerns_unit: Option<DivisionCode>,
-    pub concerns_officer: Option<String>,
-    /// Who pushed it, for a ticket pushed by a platform: only they re-push it.
-    pub pushed_by: Option<String>,
-    /// A deadline of this complaint falls in a year the holiday calendar
-    /// does not cover: it was counted on weekends alone and may move.
-    pub calendar_gap: bool,
-    /// The lead the escalation created, once delivered (kept in its own
-    /// column, written by the outbox relay only).
-    #[serde(skip)]
-    pub lead_id: Option<String>,
-    /// When it was last reminded of as overdue (its own column, written by
-    /// the reminder sweep only).
-    #[serde(skip)]
-    pub reminded_at: Option<DateTime<Utc>>,
-}
 
 /// One step of the workflow, as asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,6 +63,16 @@ pub enum Step {
     },
     /// The platform that pushed it withdrew it (撤单): it ends, counted apart.
     Withdraw,
+    /// The platform's decision on a return (退单审核): approved, the return
+    /// stands; refused, the ticket goes back to the unit that returned it.
+    DecideReturn {
+        approved: bool,
+    },
+    /// The platform reassigned it away from here (改派), to a unit outside:
+    /// it ends here and leaves the township's figures, counted apart.
+    Reassign {
+        to: String,
+    },
 }
 
 impl Step {
@@ -194,6 +94,9 @@ impl Step {
             Step::Supervise => "supervised",
             Step::Escalate { .. } => "escalated",
             Step::Supplement { .. } => "supplemented",
+            Step::DecideReturn { approved: true } => "return_approved",
+            Step::DecideReturn { approved: false } => "return_refused",
+            Step::Reassign { .. } => "reassigned",
             Step::Withdraw => "withdrawn",
         }
     }
@@ -262,13 +165,10 @@ pub fn apply(
                 ));
             }
             h.unit = Some(unit.clone());
+            h.returned_from = None;
             h.routing_version = *routing_version;
             h.dispatched_at = Some(now);
-            h.accept_due = Some(if complaint.urgent {
-                now + chrono::Duration::hours(i64::from(rules.urgent_accept_hours))
-            } else {
-                working_days_after(calendar, now, rules.accept_working_days)
-            });
+            h.accept_due = Some(accept_due(complaint, now, calendar, rules));
             h.accepted_at = None;
             next.status = S::Dispatched;
         }
@@ -290,7 +190,8 @@ pub fn apply(
                     "a dispatch may be returned only within the sign-for limit",
                 ));
             }
-            h.unit = None;
+            h.returned_from = h.unit.take();
+            h.return_approved = None;
             h.routing_version = None;
             h.accept_due = None;
             h.returns += 1;
@@ -458,11 +359,57 @@ pub fn apply(
             h.closed_at = Some(now);
             next.status = S::Closed;
         }
+        Step::DecideReturn { approved } => {
+            let waiting = status == S::Returned && h.return_approved.is_none();
+            let Some(unit) = h.returned_from.clone().filter(|_| waiting) else {
+                return Err(rule(
+                    Code::NothingToDecide,
+                    "approved",
+                    "no return is waiting for a decision",
+                ));
+            };
+            h.return_approved = Some(*approved);
+            if !*approved {
+                // Back to the unit that returned it, with a new sign-for limit.
+                h.unit = Some(unit);
+                h.returned_from = None;
+                h.dispatched_at = Some(now);
+                h.accept_due = Some(accept_due(complaint, now, calendar, rules));
+                h.accepted_at = None;
+                next.status = S::Dispatched;
+            }
+        }
+        Step::Reassign { to } => {
+            if !matches!(
+                status,
+                S::Received | S::Dispatched | S::Returned | S::Accepted
+            ) {
+                return Err(out_of_order(complaint, "reassigning it away"));
+            }
+            h.reassigned_at = Some(now);
+            h.reassigned_to = Some(to.clone());
+            h.closed_at = Some(now);
+            next.status = S::Closed;
+        }
     }
     next.handling.calendar_gap |= outside_calendar(calendar, &next);
     next.version = complaint.version + 1;
     next.updated_at = now;
     Ok(next)
+}
+
+/// The sign-for limit of a dispatch at `now` (签收时限).
+fn accept_due(
+    c: &Complaint,
+    now: DateTime<Utc>,
+    calendar: &Calendar,
+    rules: &WorkflowRules,
+) -> DateTime<Utc> {
+    if c.urgent {
+        now + chrono::Duration::hours(i64::from(rules.urgent_accept_hours))
+    } else {
+        working_days_after(calendar, now, rules.accept_working_days)
+    }
 }
 
 /// Whether any deadline of `c` falls in a year without calendar data.

@@ -178,3 +178,94 @@ fn a_deadline_in_a_year_without_calendar_data_flags_the_complaint() {
     let sent = take(&c, dispatch(), &format!("{last}-12-31T02:00:00Z")).unwrap();
     assert!(sent.handling.calendar_gap);
 }
+
+#[test]
+fn a_refused_return_goes_back_to_the_unit_that_returned_it_with_a_new_sign_for_limit() {
+    let c = received("2023-11-06T01:00:00Z");
+    let sent = take(&c, dispatch(), "2023-11-06T02:00:00Z").unwrap();
+    let back = take(
+        &sent,
+        Step::Return {
+            reason: ReturnReason::WrongUnit,
+        },
+        "2023-11-06T03:00:00Z",
+    )
+    .unwrap();
+    assert_eq!(
+        back.handling.returned_from.as_ref().unwrap().as_str(),
+        "411624100201"
+    );
+    // Nothing to decide before a return, or twice.
+    let early = take(
+        &sent,
+        Step::DecideReturn { approved: false },
+        "2023-11-06T04:00:00Z",
+    );
+    assert_eq!(early.unwrap_err().code, Code::NothingToDecide);
+    // Refused on Tuesday: the village owes a signature by Wednesday's end.
+    let refused = take(
+        &back,
+        Step::DecideReturn { approved: false },
+        "2023-11-07T02:00:00Z",
+    )
+    .unwrap();
+    assert_eq!(refused.status, Status::Dispatched);
+    assert_eq!(
+        refused.handling.unit.as_ref().unwrap().as_str(),
+        "411624100201"
+    );
+    assert_eq!(refused.handling.return_approved, Some(false));
+    assert_eq!(
+        time::to_rfc3339(refused.handling.accept_due.unwrap()),
+        "2023-11-08T23:59:59+08:00"
+    );
+    // Approved: the return stands, and is not decided again.
+    let approved = take(
+        &back,
+        Step::DecideReturn { approved: true },
+        "2023-11-07T02:00:00Z",
+    )
+    .unwrap();
+    assert_eq!(approved.status, Status::Returned);
+    assert_eq!(approved.handling.unit, None);
+    let again = take(
+        &approved,
+        Step::DecideReturn { approved: false },
+        "2023-11-07T03:00:00Z",
+    );
+    assert_eq!(again.unwrap_err().code, Code::NothingToDecide);
+    // A new dispatch clears what the old return left.
+    let redispatched = take(&approved, dispatch(), "2023-11-07T04:00:00Z").unwrap();
+    assert_eq!(redispatched.handling.returned_from, None);
+}
+
+#[test]
+fn a_reassignment_away_ends_the_complaint_here_until_it_is_replied() {
+    let c = received("2023-11-06T01:00:00Z");
+    let sent = take(&c, dispatch(), "2023-11-06T02:00:00Z").unwrap();
+    let to = || Step::Reassign {
+        to: "县自然资源局".into(),
+    };
+    let gone = take(&sent, to(), "2023-11-06T05:00:00Z").unwrap();
+    assert_eq!(gone.status, Status::Closed);
+    assert_eq!(gone.handling.reassigned_to.as_deref(), Some("县自然资源局"));
+    assert_eq!(
+        gone.handling.reassigned_at,
+        Some(at("2023-11-06T05:00:00Z"))
+    );
+    let accepted = take(&sent, Step::Accept, "2023-11-06T03:00:00Z").unwrap();
+    let replied = take(
+        &accepted,
+        Step::Reply {
+            text: "已处理".into(),
+        },
+        "2023-11-06T04:00:00Z",
+    )
+    .unwrap();
+    let late = take(&replied, to(), "2023-11-06T05:00:00Z").unwrap_err();
+    assert_eq!(late.code, Code::InvalidTransition);
+    assert_eq!(
+        take(&gone, to(), "2023-11-06T06:00:00Z").unwrap_err().code,
+        Code::InvalidTransition
+    );
+}

@@ -1,11 +1,13 @@
 //! The platform's own events on its tickets (its follow-up visit, its
-//! decision on an extension, an urging, information added, a withdrawal),
+//! decision on an extension or a return, an urging, information added, a
+//! withdrawal, a reassignment away),
 //! each applied by the workflow's rules as one step, or rejected with the
 //! reason and nothing changed.
 
 use fazhi_platform::{
     Code, Error, ErrorKind,
     auth::{self, Caller, Permission},
+    text::{self, Lines},
 };
 use fazhi_proto::complaints::v1::{self as pb, PlatformEventKind, PushOutcome};
 use serde_json::json;
@@ -19,6 +21,8 @@ use crate::store::workflow::Step as Recorded;
 pub const MAX_EVENTS: usize = 1_000;
 /// Longest text an event carries, in characters.
 const MAX_TEXT_CHARS: usize = 2_000;
+/// Longest name of the unit a ticket is reassigned to, in characters.
+const MAX_UNIT_CHARS: usize = 200;
 
 fn result(index: usize, outcome: PushOutcome, id: &str, err: Option<&Error>) -> pb::PushResult {
     pb::PushResult {
@@ -33,7 +37,7 @@ fn result(index: usize, outcome: PushOutcome, id: &str, err: Option<&Error>) -> 
 
 /// The workflow step an event stands for.
 fn step_of(e: &pb::PlatformEvent) -> Result<Step, Error> {
-    let text = || {
+    let added = || {
         domain::note("text", &e.text, true).and_then(|t| {
             if t.chars().count() > MAX_TEXT_CHARS {
                 Err(Error::invalid_field(
@@ -58,12 +62,20 @@ fn step_of(e: &pb::PlatformEvent) -> Result<Step, Error> {
             approved: e.approved,
         }),
         PlatformEventKind::Urged => Ok(Step::Supervise),
-        PlatformEventKind::Supplemented => Ok(Step::Supplement { text: text()? }),
+        PlatformEventKind::Supplemented => Ok(Step::Supplement { text: added()? }),
         PlatformEventKind::Withdrawn => Ok(Step::Withdraw),
+        PlatformEventKind::ReturnDecided => Ok(Step::DecideReturn {
+            approved: e.approved,
+        }),
+        PlatformEventKind::Reassigned => {
+            let to = text::required("to", &e.to, MAX_UNIT_CHARS, Lines::One)?;
+            Ok(Step::Reassign { to })
+        }
         PlatformEventKind::Unspecified => Err(Error::invalid_field(
             "kind",
             Code::UnknownCode,
-            "kind must be one of follow_up, extension_decided, urged, supplemented, withdrawn",
+            "kind must be one of follow_up, extension_decided, urged, supplemented, withdrawn, \
+             return_decided, reassigned",
         )),
     }
 }

@@ -96,6 +96,7 @@ pub(super) async fn stats(
         reminders: n("reminders"),
         escalated: n("escalated"),
         withdrawn: n("withdrawn"),
+        reassigned: n("reassigned"),
         response_rate: rates.response,
         on_time_rate: rates.on_time,
         resolution_rate: rates.resolution,

@@ -192,6 +192,11 @@ pub(super) fn detail(step: &Step, after: &Complaint) -> serde_json::Value {
         Step::HandOff { to } => json!({ "to": to.code() }),
         Step::Escalate { lead } => json!({ "party_kind": lead.party_kind, "act_on": lead.act_on }),
         Step::Supplement { text } => json!({ "text": text }),
+        Step::DecideReturn { approved } => json!({
+            "approved": approved,
+            "unit": after.handling.unit.as_ref().map(|u| u.as_str()),
+        }),
+        Step::Reassign { to } => json!({ "to": to }),
         _ => json!({}),
     }
 }
@@ -455,5 +460,13 @@ pub(super) fn handling_proto(h: &domain::Handling) -> pb::Handling {
         reminded_at: ts(h.reminded_at),
         withdrawn_at: ts(h.withdrawn_at),
         supplemented: i32::try_from(h.supplemented).unwrap_or(i32::MAX),
+        returned_from: h
+            .returned_from
+            .as_ref()
+            .map(|u| u.as_str().to_owned())
+            .unwrap_or_default(),
+        return_approved: h.return_approved,
+        reassigned_at: ts(h.reassigned_at),
+        reassigned_to: h.reassigned_to.clone().unwrap_or_default(),
     }
 }

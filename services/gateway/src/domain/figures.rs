@@ -45,6 +45,8 @@ pub struct ComplaintFigures {
     pub escalated: i64,
     /// Withdrawn by the platform that pushed them (撤单), counted apart.
     pub withdrawn: i64,
+    /// Reassigned away by the platform (改派): left here, counted apart.
+    pub reassigned: i64,
     /// 响应率: accepted_on_time ÷ dispatched (absent without a dispatch).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_rate: Option<f64>,

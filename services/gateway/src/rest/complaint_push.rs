@@ -327,12 +327,16 @@ pub struct PlatformEventItem {
     /// follow_up: `satisfied`, `basically_satisfied` or `unsatisfied`.
     #[serde(default)]
     satisfaction: Option<String>,
-    /// extension_decided: the platform's decision.
+    /// extension_decided, return_decided: the platform's decision.
     #[serde(default)]
     approved: bool,
     /// supplemented: the information added; otherwise a remark.
     #[serde(default)]
     text: Option<String>,
+    /// reassigned: the unit the platform sent the ticket to.
+    #[serde(default)]
+    #[schema(example = "县自然资源局")]
+    to: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -368,12 +372,15 @@ fn event_to_proto(e: PlatformEventItem) -> Result<pb::PlatformEvent, Problem> {
         },
         approved: e.approved,
         text: e.text.unwrap_or_default(),
+        to: e.to.unwrap_or_default(),
     })
 }
 
 /// The platform's own events on tickets it pushed: its follow-up visit
-/// (回访), its decision on an extension, an urging (催办, counted as
-/// supervision), information added later (补充), a withdrawal (撤单).
+/// (回访), its decision on an extension or on a return (退单审核: refused
+/// sends it back to the unit that returned it), an urging (催办, counted as
+/// supervision), information added later (补充), a withdrawal (撤单), a
+/// reassignment away (改派: it ends here and leaves the township's figures).
 /// Each is applied by the workflow's rules as one step of the ticket, or
 /// rejected with the reason and nothing changed; an `event_id` sent again
 /// is `unchanged`.

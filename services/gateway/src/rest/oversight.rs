@@ -378,6 +378,7 @@ fn complaint_figures(s: complaints::ComplaintStats) -> ComplaintFigures {
         supervised: s.supervised,
         escalated: s.escalated,
         withdrawn: s.withdrawn,
+        reassigned: s.reassigned,
         response_rate: s.response_rate,
         on_time_rate: s.on_time_rate,
         resolution_rate: s.resolution_rate,

@@ -110,6 +110,18 @@ pub struct Handling {
     /// Times the platform added information later (补充).
     #[serde(skip_serializing_if = "is_zero")]
     supplemented: i32,
+    /// The unit the last return came from, while the return stands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    returned_from: Option<String>,
+    /// The pushing platform's decision on the last return (退单审核):
+    /// absent until it decides; refused sends it back to that unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    return_approved: Option<bool>,
+    /// When the platform reassigned it away (改派), and to whom.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reassigned_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reassigned_to: Option<String>,
 }
 
 fn is_zero(n: &i32) -> bool {
@@ -174,6 +186,10 @@ fn handling(h: Option<pb::Handling>) -> Handling {
         reminded_at: instant(h.reminded_at),
         withdrawn_at: instant(h.withdrawn_at),
         supplemented: h.supplemented,
+        returned_from: text(h.returned_from),
+        return_approved: h.return_approved,
+        reassigned_at: instant(h.reassigned_at),
+        reassigned_to: text(h.reassigned_to),
     }
 }
 
