@@ -21,18 +21,18 @@ use crate::fixtures::{get, post};
 
 /// What the platform's receiver does and has seen.
 #[derive(Default)]
-struct Receiver {
+pub(crate) struct Receiver {
     /// Tries refused (503) before an event is taken.
-    refuse_first: usize,
-    tries: BTreeMap<String, usize>,
+    pub(crate) refuse_first: usize,
+    pub(crate) tries: BTreeMap<String, usize>,
     /// Events taken, in the order first taken: (event id, body).
-    taken: Vec<(String, Value)>,
+    pub(crate) taken: Vec<(String, Value)>,
     /// The secret the county showed when the endpoint was registered.
-    secret: String,
-    bad_signatures: usize,
+    pub(crate) secret: String,
+    pub(crate) bad_signatures: usize,
 }
 
-type Shared = Arc<Mutex<Receiver>>;
+pub(crate) type Shared = Arc<Mutex<Receiver>>;
 
 async fn hook(State(r): State<Shared>, headers: HeaderMap, body: Bytes) -> StatusCode {
     // A platform that answers slowly, within the delivery's time limit.
@@ -67,7 +67,7 @@ async fn hook(State(r): State<Shared>, headers: HeaderMap, body: Bytes) -> Statu
 }
 
 /// Serves the receiver on `listener` until the returned task is aborted.
-fn serve(listener: TcpListener, shared: Shared) -> tokio::task::JoinHandle<()> {
+pub(crate) fn serve(listener: TcpListener, shared: Shared) -> tokio::task::JoinHandle<()> {
     let app = Router::new()
         .route("/hook", routing::post(hook))
         .with_state(shared);
@@ -76,7 +76,13 @@ fn serve(listener: TcpListener, shared: Shared) -> tokio::task::JoinHandle<()> {
     })
 }
 
-async fn step(sandbox: &Sandbox, token: &str, id: &str, path: &str, body: Value) -> Value {
+pub(crate) async fn step(
+    sandbox: &Sandbox,
+    token: &str,
+    id: &str,
+    path: &str,
+    body: Value,
+) -> Value {
     let (_, c) = get(sandbox, token, &format!("/api/v1/complaints/{id}")).await;
     let mut body = body;
     body["version"] = c["version"].clone();

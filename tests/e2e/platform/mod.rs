@@ -11,6 +11,7 @@ use crate::fixtures::{get, post};
 
 mod contract;
 mod events;
+mod hears_back;
 mod milestones;
 
 /// An `integration` key for `source` (an API key, used as a bearer token).

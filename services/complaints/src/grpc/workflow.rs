@@ -318,6 +318,7 @@ pub(super) async fn advance<T>(
                 note: &note,
                 detail: detail(&step, &after).to_string(),
                 at: now,
+                by_platform: false,
             },
             bumps,
             message.as_ref(),

@@ -34,12 +34,13 @@ fn feed_event(row: &sqlx::any::AnyRow) -> Result<FeedEvent, Error> {
 
 /// Takes the next feed position for event `seq` of `complaint`, inside
 /// the step's transaction, and queues it for the platform that pushed the
-/// complaint when that platform registered an endpoint.
+/// complaint when that platform registered an endpoint and `deliver`.
 pub(super) async fn append(
     conn: &mut sqlx::AnyConnection,
     complaint: &Complaint,
     seq: i64,
     at: chrono::DateTime<chrono::Utc>,
+    deliver: bool,
 ) -> Result<(), Error> {
     let complaint_id = complaint.id.as_str();
     let position: i64 = sqlx::query_scalar(
@@ -53,7 +54,7 @@ pub(super) async fn append(
         .bind(seq)
         .execute(&mut *conn)
         .await?;
-    if let Some(ticket) = &complaint.ticket {
+    if let Some(ticket) = complaint.ticket.as_ref().filter(|_| deliver) {
         super::deliveries::enqueue(
             conn,
             position,
@@ -269,6 +270,7 @@ mod tests {
                 note: "",
                 detail: "{}".into(),
                 at: c.received_at,
+                by_platform: false,
             },
         )
         .await

@@ -78,6 +78,7 @@ impl Store {
                 note: "",
                 detail: detail.to_string(),
                 at,
+                by_platform: false,
             },
         )
         .await?;

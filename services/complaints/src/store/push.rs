@@ -115,6 +115,7 @@ impl Store {
                     note: "",
                     detail: "{}".into(),
                     at: now,
+                    by_platform: true,
                 },
             )
             .await?;

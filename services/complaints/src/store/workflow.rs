@@ -31,6 +31,9 @@ pub struct Step<'a> {
     pub note: &'a str,
     pub detail: String,
     pub at: DateTime<Utc>,
+    /// Taken by the platform that pushed the ticket (its own event, its
+    /// re-push): it is in the feed, but not delivered back to the platform.
+    pub by_platform: bool,
 }
 
 impl Store {
@@ -141,7 +144,7 @@ pub(super) async fn append_event(
     .bind(step.detail)
     .execute(&mut *conn)
     .await?;
-    super::feed::append(conn, before, seq, step.at).await
+    super::feed::append(conn, before, seq, step.at, !step.by_platform).await
 }
 
 /// The complaint was changed by somebody else since `before` was read.
