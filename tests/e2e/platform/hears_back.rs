@@ -30,7 +30,7 @@ const UNIT: &str = "411624100001";
 /// platform must hear, in order (the platform's own events excepted).
 fn township_steps(n: usize) -> Vec<&'static str> {
     let mut kinds = vec!["dispatched"];
-    if n % 10 == 0 {
+    if n.is_multiple_of(10) {
         // Returned; the platform refuses the return, so it is back.
         kinds.push("returned");
     } else if n % 10 == 5 {
@@ -38,14 +38,14 @@ fn township_steps(n: usize) -> Vec<&'static str> {
         kinds.extend(["returned", "dispatched"]);
     }
     kinds.push("accepted");
-    if n % 7 == 0 {
+    if n.is_multiple_of(7) {
         kinds.push("extension_requested");
     }
     if n == ESCALATED {
         kinds.push("escalated");
     }
     kinds.push("replied");
-    if n % 5 == 0 {
+    if n.is_multiple_of(5) {
         // Unsatisfied at the platform's visit: reopened, replied again.
         kinds.extend(["reopened", "replied"]);
     }
@@ -190,7 +190,7 @@ async fn round(backend: fazhi_e2e::Backend) {
             server = Some(serve(listener, shared.clone()));
         }
         step(sandbox, &desk, id, "dispatch", json!({ "unit": UNIT })).await;
-        if n % 10 == 0 {
+        if n.is_multiple_of(10) {
             step(
                 sandbox,
                 &desk,
@@ -222,7 +222,7 @@ async fn round(backend: fazhi_e2e::Backend) {
             step(sandbox, &desk, id, "dispatch", json!({ "unit": UNIT })).await;
         }
         step(sandbox, &desk, id, "accept", json!({})).await;
-        if n % 7 == 0 {
+        if n.is_multiple_of(7) {
             step(
                 sandbox,
                 &desk,
@@ -265,7 +265,7 @@ async fn round(backend: fazhi_e2e::Backend) {
             json!({ "text": format!("答复 {n}") }),
         )
         .await;
-        if n % 5 == 0 {
+        if n.is_multiple_of(5) {
             send(
                 sandbox,
                 &platform,
@@ -374,11 +374,14 @@ async fn round(backend: fazhi_e2e::Backend) {
     if let Some(s) = server {
         s.abort();
     }
-    let r = shared.lock().unwrap();
-    assert_eq!(r.bad_signatures, 0);
+    let r = {
+        let r = shared.lock().unwrap();
+        (r.bad_signatures, r.taken.clone())
+    };
+    assert_eq!(r.0, 0);
     let mut heard: BTreeMap<String, Vec<(i64, &str, &Value)>> = BTreeMap::new();
     let mut once = std::collections::BTreeSet::new();
-    for (id, body) in &r.taken {
+    for (id, body) in &r.1 {
         assert!(once.insert(id.clone()), "{id} taken twice");
         heard
             .entry(body["external_id"].as_str().unwrap().to_owned())
@@ -389,7 +392,7 @@ async fn round(backend: fazhi_e2e::Backend) {
                 &body["detail"],
             ));
     }
-    assert_eq!(r.taken.len(), total, "every step once");
+    assert_eq!(r.1.len(), total, "every step once");
     for (ticket, kinds) in &expected {
         let got = &heard[ticket];
         let seqs: Vec<i64> = got.iter().map(|(s, _, _)| *s).collect();
@@ -406,12 +409,11 @@ async fn round(backend: fazhi_e2e::Backend) {
             .map(|(_, _, d)| d["text"].as_str().unwrap())
             .collect();
         let mut want = vec![format!("答复 {n}")];
-        if n % 5 == 0 {
+        if n.is_multiple_of(5) {
             want.push(format!("再次答复 {n}"));
         }
         assert_eq!(texts, want, "{ticket}");
     }
-    drop(r);
 
     // The feed alone: every event of the platform's tickets — its own
     // included — page after page, in order per ticket.
@@ -450,7 +452,10 @@ async fn round(backend: fazhi_e2e::Backend) {
         );
         // The township's steps, with the platform's own between them.
         let n: usize = ticket[3..].parse().unwrap();
-        let own = usize::from(n % 10 == 0) + usize::from(n % 7 == 0) + usize::from(n % 5 == 0) + 1;
+        let own = usize::from(n.is_multiple_of(10))
+            + usize::from(n.is_multiple_of(7))
+            + usize::from(n.is_multiple_of(5))
+            + 1;
         assert_eq!(events.len(), kinds.len() + own, "{ticket}: {events:?}");
         let township: Vec<&str> = events
             .iter()
