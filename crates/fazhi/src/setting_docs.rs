@@ -281,6 +281,10 @@ pub const DOCS: &[(&str, &str)] = &[
         "Hosts a platform's delivery endpoint may name over plain HTTP or at a private address (others: HTTPS, public)",
     ),
     (
+        "rules.complaints.feed_retention_days",
+        "Days the feed of complaint steps keeps; an older cursor answers 410 (timelines keep every step)",
+    ),
+    (
         "rules.complaints.max_extension_working_days",
         "The longest extension of a reply, in working days (asked once)",
     ),

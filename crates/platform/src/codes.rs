@@ -322,8 +322,10 @@ catalogue! {
     ExtensionAlreadyAsked => "extension_already_asked",
     /// an extension is asked for before the reply falls due
     ExtensionTooLate => "extension_too_late",
-    /// no extension waits for a decision
+    /// no extension or return waits for a decision
     NothingToDecide => "nothing_to_decide",
+    /// the cursor is older than the feed keeps; start again from `oldest_after`
+    CursorExpired => "cursor_expired",
     /// an unsatisfied follow-up sends the complaint back to handling, not to closing
     UnsatisfiedFollowUp => "unsatisfied_follow_up",
     /// a duplicate is merged into an earlier complaint that is no duplicate itself

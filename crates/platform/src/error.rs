@@ -13,6 +13,7 @@ use tonic_types::{ErrorDetails, StatusExt};
 
 const DOMAIN: &str = "fazhi";
 const KIND_KEY: &str = "kind";
+const OLDEST_KEY: &str = "oldest";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -46,6 +47,8 @@ pub enum ErrorKind {
     PayloadTooLarge,
     /// The REST edge only: the body is not of a type the route reads (415).
     UnsupportedMediaType,
+    /// What was asked for is no longer kept, e.g. an expired cursor (410).
+    Gone,
 }
 
 impl ErrorKind {
@@ -67,6 +70,7 @@ impl ErrorKind {
             ErrorKind::RequestTimeout => Code::DeadlineExceeded,
             ErrorKind::PayloadTooLarge => Code::ResourceExhausted,
             ErrorKind::UnsupportedMediaType => Code::InvalidArgument,
+            ErrorKind::Gone => Code::OutOfRange,
         }
     }
 
@@ -86,12 +90,14 @@ impl ErrorKind {
             ErrorKind::RequestTimeout => 408,
             ErrorKind::PayloadTooLarge => 413,
             ErrorKind::UnsupportedMediaType => 415,
+            ErrorKind::Gone => 410,
         }
     }
 
     fn from_grpc(code: Code) -> Self {
         match code {
-            Code::InvalidArgument | Code::OutOfRange => ErrorKind::InvalidArgument,
+            Code::InvalidArgument => ErrorKind::InvalidArgument,
+            Code::OutOfRange => ErrorKind::Gone,
             Code::Unauthenticated => ErrorKind::Unauthenticated,
             Code::PermissionDenied => ErrorKind::PermissionDenied,
             Code::NotFound => ErrorKind::NotFound,
@@ -127,6 +133,7 @@ impl ErrorKind {
             ErrorKind::RequestTimeout => C::RequestTimeout,
             ErrorKind::PayloadTooLarge => C::PayloadTooLarge,
             ErrorKind::UnsupportedMediaType => C::UnsupportedMediaType,
+            ErrorKind::Gone => C::CursorExpired,
         }
     }
 }
@@ -141,6 +148,9 @@ pub struct Error {
     pub message: String,
     /// The request field at fault, in the caller's naming (`division_code`).
     pub field: Option<String>,
+    /// For an expired cursor: the oldest position still kept, to start
+    /// again from.
+    pub oldest: Option<i64>,
 }
 
 /// The longest id any record has (a UUID is 36 bytes; a code fewer).
@@ -153,7 +163,22 @@ impl Error {
             code,
             message: message.into(),
             field: None,
+            oldest: None,
         }
+    }
+
+    /// A cursor at `after` older than the feed keeps: it begins after `oldest` now.
+    pub fn cursor_expired(field: &str, after: i64, oldest: i64) -> Self {
+        let mut err = Self::new(
+            ErrorKind::Gone,
+            crate::Code::CursorExpired,
+            format!(
+                "{field} {after} is older than the feed keeps; the oldest position to start from is {oldest}"
+            ),
+        )
+        .with_field(field);
+        err.oldest = Some(oldest);
+        err
     }
 
     /// Malformed value of `field`.
@@ -245,11 +270,17 @@ impl Error {
             }
             _ => status.message().to_owned(),
         };
+        let oldest = details
+            .error_info()
+            .filter(|info| info.domain == DOMAIN)
+            .and_then(|info| info.metadata.get(OLDEST_KEY))
+            .and_then(|o| o.parse().ok());
         Self {
             kind,
             code: code.unwrap_or_else(|| kind.default_code()),
             message,
             field,
+            oldest,
         }
     }
 }
@@ -259,6 +290,9 @@ impl From<Error> for Status {
         let mut metadata = HashMap::new();
         if err.kind == ErrorKind::RuleViolation {
             metadata.insert(KIND_KEY.to_owned(), "rule".to_owned());
+        }
+        if let Some(oldest) = err.oldest {
+            metadata.insert(OLDEST_KEY.to_owned(), oldest.to_string());
         }
         let mut details =
             ErrorDetails::with_error_info(err.code.as_str().to_ascii_uppercase(), DOMAIN, metadata);

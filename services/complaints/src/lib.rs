@@ -59,7 +59,10 @@ pub async fn build(
             rules.delivery_allowed_hosts.clone(),
             clock.clone(),
         ),
-    );
+    )
+    .with_feed_retention(chrono::Duration::days(i64::from(
+        rules.feed_retention_days.max(1),
+    )));
     let api = ComplaintsApi::new(store, calendar, rules, wake, clock);
     Ok((
         fazhi_platform::grpc::Service {

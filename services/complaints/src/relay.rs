@@ -39,6 +39,8 @@ const SWEEP_BATCH: i64 = 500;
 const FOLLOW_CASES_EVERY: Duration = Duration::from_secs(30);
 /// Cases looked at per look, the longest unseen first.
 const FOLLOW_BATCH: i64 = 200;
+/// Feed positions forgotten per look at most.
+const PRUNE_BATCH: i64 = 10_000;
 const FIRST_RETRY: Duration = Duration::from_millis(250);
 const LONGEST_RETRY: Duration = Duration::from_secs(60);
 
@@ -63,6 +65,8 @@ pub struct Relay {
     clock: fazhi_platform::clock::SharedClock,
     /// Answers back to the platforms that registered an endpoint.
     deliverer: crate::delivery::Deliverer,
+    /// How long the feed keeps a step.
+    feed_retention: chrono::Duration,
 }
 
 impl Relay {
@@ -83,7 +87,21 @@ impl Relay {
             sweep_every,
             clock,
             deliverer,
+            feed_retention: chrono::Duration::days(90),
         }
+    }
+
+    /// Keeps the feed's steps for `retention` (default 90 days).
+    pub fn with_feed_retention(mut self, retention: chrono::Duration) -> Self {
+        self.feed_retention = retention;
+        self
+    }
+
+    /// Forgets the feed's positions older than the retention (at most
+    /// `PRUNE_BATCH` a look); the position it is pruned through.
+    pub async fn prune_feed(&self) -> Result<i64, Error> {
+        let cutoff = self.clock.now() - self.feed_retention;
+        self.store.prune_feed(cutoff, PRUNE_BATCH).await
     }
 
     /// Delivers until `shutdown`: woken by each escalation, else every
@@ -110,6 +128,9 @@ impl Relay {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(reminded = n, "overdue complaints reminded of"),
                     Err(err) => tracing::warn!(error = %err, "the overdue sweep failed"),
+                }
+                if let Err(err) = self.prune_feed().await {
+                    tracing::warn!(error = %err, "the feed could not be pruned");
                 }
             }
             tokio::select! {

@@ -13,6 +13,7 @@ mod contract;
 mod events;
 mod hears_back;
 mod milestones;
+mod retention;
 
 /// An `integration` key for `source` (an API key, used as a bearer token).
 pub(crate) async fn integration_key(sandbox: &Sandbox, admin: &str, source: &str) -> String {

@@ -74,6 +74,9 @@ pub struct ReplyRules {
     /// the county's own network); every other endpoint is HTTPS on a public
     /// address.
     pub delivery_allowed_hosts: Vec<String>,
+    /// Days the feed of steps keeps (a platform's cursor older than that
+    /// has expired; the timelines keep every step).
+    pub feed_retention_days: u32,
 }
 
 impl Default for ReplyRules {
@@ -89,6 +92,7 @@ impl Default for ReplyRules {
             duplicate_window_days: 30,
             overdue_sweep_secs: 600,
             delivery_allowed_hosts: Vec::new(),
+            feed_retention_days: 90,
         }
     }
 }

@@ -77,6 +77,10 @@ pub(super) async fn feed(
         )
         .into());
     }
+    // No cursor reads from the oldest event kept.
+    if r.after != 0 && r.after < page.oldest {
+        return Err(Error::cursor_expired("after", r.after, page.oldest).into());
+    }
     let events = page
         .events
         .into_iter()

@@ -48,12 +48,15 @@ pub(super) async fn append(
     )
     .fetch_one(&mut *conn)
     .await?;
-    sqlx::query("INSERT INTO complaint_feed (position, complaint_id, seq) VALUES ($1, $2, $3)")
-        .bind(position)
-        .bind(complaint_id.to_owned())
-        .bind(seq)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO complaint_feed (position, complaint_id, seq, committed_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(position)
+    .bind(complaint_id.to_owned())
+    .bind(seq)
+    .bind(fazhi_platform::time::to_micros(at))
+    .execute(&mut *conn)
+    .await?;
     if let Some(ticket) = complaint.ticket.as_ref().filter(|_| deliver) {
         super::deliveries::enqueue(
             conn,
@@ -147,6 +150,9 @@ pub struct FeedPage {
     pub last: i64,
     /// The newest position of the whole feed when the page was read.
     pub head: i64,
+    /// The position the feed was pruned through: an `after` before it has
+    /// expired.
+    pub oldest: i64,
 }
 
 impl Store {
@@ -169,13 +175,14 @@ impl Store {
         rows.iter().map(feed_event).collect()
     }
 
-    /// The newest position of the feed.
-    pub async fn feed_head(&self) -> Result<i64, Error> {
+    /// The newest position of the feed, and the one it was pruned through
+    /// (a cursor before it has expired).
+    pub async fn feed_head(&self) -> Result<(i64, i64), Error> {
         Ok(
-            sqlx::query_scalar("SELECT last FROM complaint_feed_head WHERE id = 1")
+            sqlx::query_as("SELECT last, pruned_through FROM complaint_feed_head WHERE id = 1")
                 .fetch_optional(self.db.pool())
                 .await?
-                .unwrap_or(0),
+                .unwrap_or((0, 0)),
         )
     }
 
@@ -186,7 +193,7 @@ impl Store {
         filter: &FeedFilter,
         limit: i64,
     ) -> Result<FeedPage, Error> {
-        let head = self.feed_head().await?;
+        let (head, oldest) = self.feed_head().await?;
         let (low, high) = db::division_range(filter.division.as_ref());
         let source = filter.source.clone().unwrap_or_default();
         let rows = sqlx::query(concat!(
@@ -211,7 +218,12 @@ impl Store {
         } else {
             events.last().map_or(after, |e| e.position)
         };
-        Ok(FeedPage { events, last, head })
+        Ok(FeedPage {
+            events,
+            last,
+            head,
+            oldest,
+        })
     }
 }
 

@@ -89,4 +89,9 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "case milestones",
         include_str!("../../migrations/0016_case_milestones.sql"),
     ),
+    EmbeddedMigration::new(
+        17,
+        "feed retention",
+        include_str!("../../migrations/0017_feed_retention.sql"),
+    ),
 ];

@@ -34,6 +34,7 @@ macro_rules! columns {
 // After `columns!`, so the modules below may use it.
 pub mod deliveries;
 pub mod feed;
+mod feed_retention;
 pub mod figures;
 pub mod milestones;
 pub mod outbox;

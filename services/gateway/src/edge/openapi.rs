@@ -45,6 +45,10 @@ const PROBLEM_STATUSES: &[(&str, &str)] = &[
     ("404", "Not found, or outside the caller's divisions"),
     ("408", "The request was not complete within the time limit"),
     (
+        "410",
+        "The feed cursor is older than the feed keeps; `oldest_after` is the oldest one kept",
+    ),
+    (
         "409",
         "Conflict: exists already, stale version, or the same Idempotency-Key still running",
     ),
@@ -101,6 +105,7 @@ fn problem_statuses(
         path.contains('{') || (method == "POST" && !identity_only && !public),
     );
     add("408", has_body);
+    add("410", path == "/api/v1/complaint-events");
     let content = access::is_record_content(path);
     add(
         "409",

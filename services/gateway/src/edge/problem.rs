@@ -43,6 +43,9 @@ pub struct Problem {
     /// For a refused import: every rejected row, with its field and reason.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rejected: Vec<RowProblem>,
+    /// For an expired feed cursor (410): the oldest cursor still kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oldest_after: Option<String>,
 }
 
 /// The catalogue as the schema of `code`: every value, each with its meaning.
@@ -73,6 +76,7 @@ impl Problem {
             field: None,
             retry_after: None,
             rejected: Vec::new(),
+            oldest_after: None,
         }
     }
 

@@ -214,7 +214,19 @@ pub async fn feed(
                 kinds,
             },
         ))
-        .await?
+        .await
+        .map_err(|status| {
+            let oldest = fazhi_platform::Error::from_status(&status).oldest;
+            let mut problem = Problem::from(status);
+            if let Some(oldest) = oldest {
+                problem.detail =
+                    "after is older than the feed keeps (rules.complaints.feed_retention_days); \
+                                  start again from oldest_after"
+                        .to_owned();
+                problem.oldest_after = Some(cursor(oldest));
+            }
+            problem
+        })?
         .into_inner();
     Ok(Json(ComplaintEventPage {
         events: page
