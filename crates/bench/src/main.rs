@@ -15,6 +15,7 @@ use tokio::process::Command;
 
 mod cases;
 mod complaints;
+mod delivery;
 mod feed;
 mod figures;
 mod oversight;
@@ -52,6 +53,7 @@ enum Bench {
     Oversight,
     /// A page of 10,000 complaint steps from the feed over 1,000,000 complaints.
     Feed,
+    Delivery,
 }
 
 struct Run {
@@ -103,6 +105,9 @@ async fn main() -> anyhow::Result<()> {
     if wanted(Bench::Feed) {
         feed::run(&binary, &args).await?;
     }
+    if wanted(Bench::Delivery) {
+        delivery::run(&binary, &args).await?;
+    }
     Ok(())
 }
 
@@ -128,6 +133,17 @@ impl System {
         data: &Path,
         role: &str,
         concurrency: usize,
+    ) -> anyhow::Result<Self> {
+        Self::start_with(binary, data, role, concurrency, &[]).await
+    }
+
+    /// As [`System::start`], with settings of the run in `env`.
+    async fn start_with(
+        binary: &Path,
+        data: &Path,
+        role: &str,
+        concurrency: usize,
+        env: &[(&str, &str)],
     ) -> anyhow::Result<Self> {
         let created = Command::new(binary)
             .args([
@@ -166,6 +182,7 @@ impl System {
             .env("FAZHI_TRAINING__LISTEN", "127.0.0.1:0")
             .env("FAZHI_METRICS__LISTEN", "127.0.0.1:0")
             .env("FAZHI_LOG__FILTER", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .kill_on_drop(true)
             .spawn()

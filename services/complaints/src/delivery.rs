@@ -81,7 +81,7 @@ impl Deliverer {
             .into_iter()
             .map(|e| (e.position, e))
             .collect();
-        let outcomes: Vec<Result<bool, Error>> = futures::stream::iter(claimed)
+        let outcomes: Vec<(Delivery, Result<(), String>)> = futures::stream::iter(claimed)
             .map(|d| {
                 let endpoint = endpoints.get(&d.source).cloned();
                 let event = events.get(&d.position).cloned();
@@ -91,43 +91,40 @@ impl Deliverer {
                         (None, _) => Err("the platform's endpoint is no longer registered".into()),
                         (_, None) => Err("the step is not in the feed".into()),
                     };
-                    self.record(&d, sent).await
+                    (d, sent)
                 }
             })
             .buffer_unordered(IN_FLIGHT)
             .collect()
             .await;
-        let mut acknowledged = 0;
-        for outcome in outcomes {
-            if outcome? {
-                acknowledged += 1;
+        // Every acknowledgement of the pass in one statement; each failure on its own.
+        let mut acknowledged = Vec::with_capacity(outcomes.len());
+        for (d, sent) in outcomes {
+            match sent {
+                Ok(()) => acknowledged.push(d.position),
+                Err(why) => self.failed(&d, why).await?,
             }
         }
-        metrics::counter!("fazhi_deliveries_acknowledged_total").increment(acknowledged as u64);
-        Ok(acknowledged)
+        self.store
+            .acknowledged_all(&acknowledged, self.clock.now())
+            .await?;
+        metrics::counter!("fazhi_deliveries_acknowledged_total")
+            .increment(acknowledged.len() as u64);
+        Ok(acknowledged.len())
     }
 
-    /// Notes how a try went: delivered, or tried again later, or dead.
-    async fn record(&self, d: &Delivery, sent: Result<(), String>) -> Result<bool, Error> {
+    /// Notes a failed try: tried again later, or dead.
+    async fn failed(&self, d: &Delivery, why: String) -> Result<(), Error> {
         let now = self.clock.now();
-        match sent {
-            Ok(()) => {
-                self.store.acknowledged(d.position, now).await?;
-                Ok(true)
-            }
-            Err(why) => {
-                let attempts = d.attempts + 1;
-                let retry_at =
-                    (attempts < delivery::MAX_ATTEMPTS).then(|| now + delivery::backoff(attempts));
-                if retry_at.is_none() {
-                    tracing::warn!(position = d.position, source = %d.source, error = %why, "a delivery was dead-lettered");
-                }
-                self.store
-                    .delivery_failed(d.position, now, retry_at, &why)
-                    .await?;
-                Ok(false)
-            }
+        let attempts = d.attempts + 1;
+        let retry_at =
+            (attempts < delivery::MAX_ATTEMPTS).then(|| now + delivery::backoff(attempts));
+        if retry_at.is_none() {
+            tracing::warn!(position = d.position, source = %d.source, error = %why, "a delivery was dead-lettered");
         }
+        self.store
+            .delivery_failed(d.position, now, retry_at, &why)
+            .await
     }
 
     /// One signed POST of `event` to `endpoint`; its answer's body is never read.

@@ -135,35 +135,49 @@ impl Store {
         .bind(limit)
         .fetch_all(self.db.pool())
         .await?;
-        let mut claimed = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let d = delivery(row)?;
-            let taken = sqlx::query(
-                "UPDATE complaint_deliveries SET claimed_until = $1 \
-                 WHERE position = $2 AND claimed_until <= $3 AND delivered_at IS NULL AND dead_at IS NULL",
-            )
-            .bind(time::to_micros(now + lease))
-            .bind(d.position)
-            .bind(at)
-            .execute(self.db.pool())
-            .await?
-            .rows_affected();
-            if taken == 1 {
-                claimed.push(d);
-            }
+        let found = rows.iter().map(delivery).collect::<Result<Vec<_>, _>>()?;
+        if found.is_empty() {
+            return Ok(found);
         }
-        Ok(claimed)
+        // One statement claims them all; another deliverer may have taken some.
+        let marks = positions_list(found.len(), 3);
+        let mut claim = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!(
+            "UPDATE complaint_deliveries SET claimed_until = $1 \
+             WHERE claimed_until <= $2 AND delivered_at IS NULL AND dead_at IS NULL \
+             AND position IN ({marks}) RETURNING position"
+        )))
+        .bind(time::to_micros(now + lease))
+        .bind(at);
+        for d in &found {
+            claim = claim.bind(d.position);
+        }
+        let taken: std::collections::HashSet<i64> =
+            claim.fetch_all(self.db.pool()).await?.into_iter().collect();
+        Ok(found
+            .into_iter()
+            .filter(|d| taken.contains(&d.position))
+            .collect())
     }
 
-    /// The platform acknowledged the step at `position`.
-    pub async fn acknowledged(&self, position: i64, at: DateTime<Utc>) -> Result<(), Error> {
-        sqlx::query(
-            "UPDATE complaint_deliveries SET delivered_at = $1, claimed_until = 0, last_error = '' WHERE position = $2",
-        )
-        .bind(time::to_micros(at))
-        .bind(position)
-        .execute(self.db.pool())
-        .await?;
+    /// The platform acknowledged the steps at `positions`, in one statement.
+    pub async fn acknowledged_all(
+        &self,
+        positions: &[i64],
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        if positions.is_empty() {
+            return Ok(());
+        }
+        let marks = positions_list(positions.len(), 2);
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE complaint_deliveries SET delivered_at = $1, claimed_until = 0, last_error = '' \
+             WHERE position IN ({marks})"
+        )))
+        .bind(time::to_micros(at));
+        for position in positions {
+            query = query.bind(*position);
+        }
+        query.execute(self.db.pool()).await?;
         Ok(())
     }
 
@@ -239,12 +253,22 @@ impl Store {
 
     /// Deliveries waiting (not delivered, not dead) and dead-lettered.
     pub async fn delivery_backlog(&self) -> Result<(i64, i64), Error> {
+        // Both counts within the undelivered part of the due index, never
+        // the acknowledged rows the feed's retention keeps.
         let row = sqlx::query(
-            "SELECT COALESCE(SUM(CASE WHEN delivered_at IS NULL AND dead_at IS NULL THEN 1 ELSE 0 END), 0) AS waiting, \
-             COALESCE(SUM(CASE WHEN dead_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS dead FROM complaint_deliveries",
+            "SELECT (SELECT COUNT(*) FROM complaint_deliveries WHERE delivered_at IS NULL AND dead_at IS NULL) AS waiting, \
+             (SELECT COUNT(*) FROM complaint_deliveries WHERE delivered_at IS NULL AND dead_at IS NOT NULL) AS dead",
         )
         .fetch_one(self.db.pool())
         .await?;
         Ok((row.try_get("waiting")?, row.try_get("dead")?))
     }
+}
+
+/// `$first, $first+1, …` for `n` bound values.
+fn positions_list(n: usize, first: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

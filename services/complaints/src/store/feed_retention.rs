@@ -171,14 +171,14 @@ mod tests {
             step(&store, &c, start + Duration::days(11)).await;
             step(&store, &c, start + Duration::days(12)).await;
             store
-                .acknowledged(11, start + Duration::days(12))
+                .acknowledged_all(&[11], start + Duration::days(12))
                 .await
                 .unwrap();
             let later = start + Duration::days(30);
             assert_eq!(store.prune_feed(later, 100).await.unwrap(), 11);
             let (waiting, _) = store.delivery_backlog().await.unwrap();
             assert_eq!(waiting, 1, "position 12 is still owed");
-            store.acknowledged(12, later).await.unwrap();
+            store.acknowledged_all(&[12], later).await.unwrap();
             assert_eq!(store.prune_feed(later, 100).await.unwrap(), 12);
         }
     }
