@@ -20,6 +20,7 @@ mod grpc;
 mod hardening;
 mod identity;
 mod oversight;
+mod past;
 mod platform;
 mod power_list;
 mod records;

@@ -242,3 +242,65 @@ async fn deadlines_near_and_passed_are_warned_of_with_their_records() {
         sandbox.stop().await;
     }
 }
+
+/// `?due=near` and the warnings hold a reply due at the end of the next
+/// working day (23:59:59), and not one due after it; across a holiday the
+/// next working day is the first after it.
+#[tokio::test]
+async fn a_reply_due_at_the_end_of_the_next_working_day_is_near() {
+    let china = |text: &str| {
+        chrono::DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    // Tuesday 11 Nov 2025, next working day Wednesday; Tuesday 30 Sep 2025,
+    // National Day and Mid-Autumn (1–8 Oct) between it and Thursday 9 Oct.
+    for (now, near, later) in [
+        (
+            "2025-11-11T10:00:00+08:00",
+            "2025-11-12T23:59:59+08:00",
+            "2025-11-13T00:00:00+08:00",
+        ),
+        (
+            "2025-09-30T10:00:00+08:00",
+            "2025-10-09T23:59:59+08:00",
+            "2025-10-10T23:59:59+08:00",
+        ),
+    ] {
+        let now = china(now);
+        let clock = fazhi_platform::clock::ManualClock::new(now);
+        let sandbox =
+            Sandbox::start_with_clock(fazhi_e2e::Backend::Sqlite, |_| {}, clock.clone()).await;
+        let platform = sandbox.account("near.platform", &["admin"], COUNTY).await;
+        let received = now - Duration::hours(20);
+        let (status, pushed) = post(
+            &sandbox,
+            &platform,
+            "/api/v1/complaints:batch",
+            json!({ "items": [ticket(1, received, china(near)), ticket(2, received, china(later))] }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{pushed}");
+        let id = |i: usize| pushed["results"][i]["id"].as_str().unwrap().to_owned();
+        let listed = sandbox
+            .get_as(&platform, "/api/v1/complaints?due=near")
+            .await
+            .json::<Value>()
+            .await
+            .unwrap();
+        let ids: Vec<&str> = listed["complaints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, [id(0).as_str()], "{now}: {listed}");
+        let warned: Vec<String> = kinds(&warnings(&sandbox, &platform, "page_size=200").await)
+            .into_iter()
+            .filter(|(kind, _, _)| kind == "complaint_reply")
+            .map(|(_, _, id)| id)
+            .collect();
+        assert_eq!(warned, [id(0)], "{now}");
+        sandbox.stop().await;
+    }
+}

@@ -285,6 +285,10 @@ pub const DOCS: &[(&str, &str)] = &[
         "Days the feed of complaint steps keeps; an older cursor answers 410 (timelines keep every step)",
     ),
     (
+        "rules.complaints.record_past_years",
+        "Years back a complaint or step may be entered after the fact (from 1 January of that year)",
+    ),
+    (
         "rules.complaints.max_extension_working_days",
         "The longest extension of a reply, in working days (asked once)",
     ),

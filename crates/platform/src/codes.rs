@@ -326,6 +326,12 @@ catalogue! {
     NothingToDecide => "nothing_to_decide",
     /// the cursor is older than the feed keeps; start again from `oldest_after`
     CursorExpired => "cursor_expired",
+    /// a record entered after the fact cannot have happened in the future
+    OccurredInFuture => "occurred_in_future",
+    /// a step entered after the fact cannot have happened before the step it follows, or before receipt
+    OccurredOutOfOrder => "occurred_out_of_order",
+    /// a record entered after the fact is older than the window kept open for the past
+    OccurredBeforeWindow => "occurred_before_window",
     /// an unsatisfied follow-up sends the complaint back to handling, not to closing
     UnsatisfiedFollowUp => "unsatisfied_follow_up",
     /// a duplicate is merged into an earlier complaint that is no duplicate itself

@@ -5,7 +5,7 @@
 use chrono::Datelike;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, SecondsFormat, TimeZone, Utc};
 use fazhi_proto::common::v1::{Date, TimeRange};
-use prost_types::Timestamp;
+pub use prost_types::Timestamp;
 
 use crate::error::Error;
 
@@ -64,6 +64,17 @@ pub fn to_timestamp(instant: DateTime<Utc>) -> Timestamp {
 /// `None` for a timestamp outside chrono's range.
 pub fn from_timestamp(ts: &Timestamp) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(ts.seconds, u32::try_from(ts.nanos).ok()?)
+}
+
+/// The instant `field` gives, or an error naming it.
+pub fn from_timestamp_field(field: &str, ts: &Timestamp) -> Result<DateTime<Utc>, Error> {
+    from_timestamp(ts).ok_or_else(|| {
+        Error::invalid_field(
+            field,
+            crate::Code::InvalidArgument,
+            format!("{field} is not a valid instant"),
+        )
+    })
 }
 
 /// The first instant of a China calendar day.

@@ -137,6 +137,9 @@ pub enum Permission {
     ComplaintHandle,
     /// Decide extensions and supervise (督办).
     ComplaintSupervise,
+    /// Enter a complaint or a step after the fact, with the time it
+    /// happened (audited): a township's leaders and the county.
+    ComplaintRecordPast,
     /// County oversight figures.
     OversightRead,
     /// The audit log of unmasked reads and identity changes.
@@ -172,7 +175,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 24] = [
+    pub const ALL: [Permission; 25] = [
         Permission::ComplaintSubmit,
         Permission::ComplaintTrack,
         Permission::ComplaintCreate,
@@ -182,6 +185,7 @@ impl Permission {
         Permission::ComplaintDispatch,
         Permission::ComplaintHandle,
         Permission::ComplaintSupervise,
+        Permission::ComplaintRecordPast,
         Permission::DivisionManage,
         Permission::RegisterManage,
         Permission::OversightRead,
@@ -210,6 +214,7 @@ impl Permission {
             Permission::ComplaintDispatch => "complaint.dispatch",
             Permission::ComplaintHandle => "complaint.handle",
             Permission::ComplaintSupervise => "complaint.supervise",
+            Permission::ComplaintRecordPast => "complaint.record_past",
             Permission::DivisionManage => "division.manage",
             Permission::RegisterManage => "register.manage",
             Permission::OversightRead => "oversight.read",
@@ -250,6 +255,7 @@ impl Permission {
             Permission::ComplaintDispatch => &[Staff, Leader, CountyOverseer, Admin],
             Permission::ComplaintHandle => &[Staff, Officer, Leader],
             Permission::ComplaintSupervise => &[Leader, CountyOverseer, Admin],
+            Permission::ComplaintRecordPast => &[Leader, CountyOverseer, Admin],
             Permission::OversightRead => &[Leader, CountyOverseer, Admin, StatisticsReader],
             Permission::AuditRead | Permission::AccountManage | Permission::ApiKeyManage => {
                 &[Admin]

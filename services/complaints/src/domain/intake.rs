@@ -77,6 +77,9 @@ pub struct ReplyRules {
     /// Days the feed of steps keeps (a platform's cursor older than that
     /// has expired; the timelines keep every step).
     pub feed_retention_days: u32,
+    /// Calendar years back a record may be entered for after the fact:
+    /// from 1 January of the year this many years before this one.
+    pub record_past_years: u32,
 }
 
 impl Default for ReplyRules {
@@ -93,6 +96,7 @@ impl Default for ReplyRules {
             overdue_sweep_secs: 600,
             delivery_allowed_hosts: Vec::new(),
             feed_retention_days: 90,
+            record_past_years: 1,
         }
     }
 }

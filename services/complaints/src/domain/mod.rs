@@ -9,6 +9,7 @@ mod escalation;
 pub mod figures;
 mod handling;
 mod intake;
+pub mod past;
 mod phone;
 pub mod routing;
 mod tracking;

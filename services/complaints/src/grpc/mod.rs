@@ -75,15 +75,40 @@ impl ComplaintService for ComplaintsApi {
             return Err(auth::forbidden(Permission::ComplaintCreate).into());
         }
         let request_id = check_request_id(&r.request_id)?;
-        let complaint = domain::intake(
+        let now = self.clock.now();
+        // Received now, or — a request entered after the fact — when it was.
+        let received_at = match &r.occurred_at {
+            None => now,
+            Some(ts) => {
+                caller.require(Permission::ComplaintRecordPast)?;
+                let at = time::from_timestamp_field("occurred_at", ts)?;
+                let earliest = domain::past::earliest(now, self.rules.record_past_years);
+                domain::past::check(at, now, None, earliest)?;
+                at
+            }
+        };
+        let mut complaint = domain::intake(
             new_complaint(r)?,
-            self.clock.now(),
+            received_at,
             &self.calendar,
             &self.rules,
             uuid::Uuid::now_v7().to_string(),
             domain::new_tracking_code(),
         )?;
+        complaint.updated_at = now;
         caller.check_writes("division_code", &complaint.division_code)?;
+        if received_at != now {
+            fazhi_platform::db::audit::record(
+                self.store.database().pool(),
+                now,
+                &caller,
+                "complaint.record_past",
+                "complaint",
+                &complaint.id,
+                domain::lead_division(&complaint).as_str(),
+            )
+            .await?;
+        }
         let complaint = self.store.insert(complaint, request_id).await?;
         tracing::info!(
             complaint_id = %complaint.id,
@@ -414,7 +439,8 @@ impl ComplaintService for ComplaintsApi {
     }
 }
 
-/// Replies due from the first time up to the second.
+/// Replies due from the first time up to the second, both included (a
+/// reply due at the end of a day, 23:59:59, is due that day).
 type DueWindow = (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
 
 impl ComplaintsApi {
@@ -423,7 +449,10 @@ impl ComplaintsApi {
         let now = self.clock.now();
         match due.trim() {
             "" => Ok(None),
-            "overdue" => Ok(Some((now - chrono::Duration::days(365 * 100), now))),
+            "overdue" => Ok(Some((
+                now - chrono::Duration::days(365 * 100),
+                now - chrono::Duration::microseconds(1),
+            ))),
             "near" => {
                 let next = self.calendar.add_working_days(time::china_date(now), 1);
                 Ok(Some((now, time::end_of_china_day(next))))

@@ -120,6 +120,7 @@ async fn apply(
                 note: &note,
                 detail: detail.to_string(),
                 at: now,
+                entered: None,
                 by_platform: true,
             },
             bumps,

@@ -33,10 +33,19 @@ pub(super) struct Asked {
     step: Option<Step>,
     permission: Permission,
     note_required: bool,
+    /// When it happened, for a step entered after the fact.
+    occurred_at: Option<time::Timestamp>,
 }
 
 impl Asked {
-    fn new(id: String, version: i64, note: String, step: Step, permission: Permission) -> Self {
+    fn new(
+        id: String,
+        version: i64,
+        note: String,
+        occurred_at: Option<time::Timestamp>,
+        step: Step,
+        permission: Permission,
+    ) -> Self {
         Self {
             id,
             version,
@@ -44,6 +53,7 @@ impl Asked {
             step: Some(step),
             permission,
             note_required: false,
+            occurred_at,
         }
     }
 
@@ -74,11 +84,19 @@ pub(super) fn dispatch(r: pb::DispatchComplaintRequest) -> Result<Asked, Error> 
         step,
         permission: DESK,
         note_required: false,
+        occurred_at: r.occurred_at,
     })
 }
 
 pub(super) fn accept(r: pb::AcceptComplaintRequest) -> Result<Asked, Error> {
-    Ok(Asked::new(r.id, r.version, r.note, Step::Accept, HANDLE))
+    Ok(Asked::new(
+        r.id,
+        r.version,
+        r.note,
+        r.occurred_at,
+        Step::Accept,
+        HANDLE,
+    ))
 }
 
 pub(super) fn return_to_desk(r: pb::ReturnComplaintRequest) -> Result<Asked, Error> {
@@ -90,6 +108,7 @@ pub(super) fn return_to_desk(r: pb::ReturnComplaintRequest) -> Result<Asked, Err
         r.id,
         r.version,
         r.note,
+        r.occurred_at,
         Step::Return { reason },
         HANDLE,
     ))
@@ -99,21 +118,35 @@ pub(super) fn request_extension(r: pb::RequestComplaintExtensionRequest) -> Resu
     let step = Step::RequestExtension {
         working_days: u32::try_from(r.working_days).unwrap_or(0),
     };
-    Ok(Asked::new(r.id, r.version, r.note, step, HANDLE).with_note())
+    Ok(Asked::new(r.id, r.version, r.note, r.occurred_at, step, HANDLE).with_note())
 }
 
 pub(super) fn decide_extension(r: pb::DecideComplaintExtensionRequest) -> Result<Asked, Error> {
     let step = Step::DecideExtension {
         approved: r.approved,
     };
-    Ok(Asked::new(r.id, r.version, r.note, step, COUNTY))
+    Ok(Asked::new(
+        r.id,
+        r.version,
+        r.note,
+        r.occurred_at,
+        step,
+        COUNTY,
+    ))
 }
 
 pub(super) fn reply(r: pb::ReplyComplaintRequest) -> Result<Asked, Error> {
     let step = Step::Reply {
         text: domain::note("reply.text", &r.text, true)?,
     };
-    Ok(Asked::new(r.id, r.version, r.note, step, HANDLE))
+    Ok(Asked::new(
+        r.id,
+        r.version,
+        r.note,
+        r.occurred_at,
+        step,
+        HANDLE,
+    ))
 }
 
 pub(super) fn follow_up(r: pb::FollowUpComplaintRequest) -> Result<Asked, Error> {
@@ -125,31 +158,74 @@ pub(super) fn follow_up(r: pb::FollowUpComplaintRequest) -> Result<Asked, Error>
         resolved: r.resolved,
         satisfaction,
     };
-    Ok(Asked::new(r.id, r.version, r.note, step, DESK))
+    Ok(Asked::new(
+        r.id,
+        r.version,
+        r.note,
+        r.occurred_at,
+        step,
+        DESK,
+    ))
 }
 
 pub(super) fn close(r: pb::CloseComplaintRequest) -> Result<Asked, Error> {
-    Ok(Asked::new(r.id, r.version, r.note, Step::Close, DESK))
+    Ok(Asked::new(
+        r.id,
+        r.version,
+        r.note,
+        r.occurred_at,
+        Step::Close,
+        DESK,
+    ))
 }
 
 pub(super) fn reopen(r: pb::ReopenComplaintRequest) -> Result<Asked, Error> {
-    Ok(Asked::new(r.id, r.version, r.note, Step::Reopen, DESK))
+    Ok(Asked::new(
+        r.id,
+        r.version,
+        r.note,
+        r.occurred_at,
+        Step::Reopen,
+        DESK,
+    ))
 }
 
 pub(super) fn mark_duplicate(r: pb::MarkComplaintDuplicateRequest) -> Result<Asked, Error> {
     let step = Step::MarkDuplicate {
         of: r.of.trim().to_owned(),
     };
-    Ok(Asked::new(r.id, r.version, r.note, step, DESK))
+    Ok(Asked::new(
+        r.id,
+        r.version,
+        r.note,
+        r.occurred_at,
+        step,
+        DESK,
+    ))
 }
 
 pub(super) fn hand_off(r: pb::HandOffComplaintRequest) -> Result<Asked, Error> {
     let to = given("hand_off.to", convert::hand_off("hand_off.to", r.to)?)?;
-    Ok(Asked::new(r.id, r.version, r.note, Step::HandOff { to }, DESK).with_note())
+    Ok(Asked::new(
+        r.id,
+        r.version,
+        r.note,
+        r.occurred_at,
+        Step::HandOff { to },
+        DESK,
+    )
+    .with_note())
 }
 
 pub(super) fn supervise(r: pb::SuperviseComplaintRequest) -> Result<Asked, Error> {
-    Ok(Asked::new(r.id, r.version, r.note, Step::Supervise, COUNTY))
+    Ok(Asked::new(
+        r.id,
+        r.version,
+        r.note,
+        r.occurred_at,
+        Step::Supervise,
+        COUNTY,
+    ))
 }
 
 pub(super) fn escalate(r: pb::EscalateComplaintRequest) -> Result<Asked, Error> {
@@ -168,7 +244,14 @@ pub(super) fn escalate(r: pb::EscalateComplaintRequest) -> Result<Asked, Error> 
             facts: String::new(),
         },
     };
-    Ok(Asked::new(r.id, r.version, r.note, step, DESK))
+    Ok(Asked::new(
+        r.id,
+        r.version,
+        r.note,
+        r.occurred_at,
+        step,
+        DESK,
+    ))
 }
 
 /// What an event records beyond its kind and note.
@@ -210,6 +293,9 @@ pub(super) async fn advance<T>(
     let r = read(request.into_inner())?;
     let (step, permission, note_required) = (r.step, r.permission, r.note_required);
     caller.require(permission)?;
+    if r.occurred_at.is_some() {
+        caller.require(Permission::ComplaintRecordPast)?;
+    }
     let complaint = api.visible_complaint(&caller, &r.id).await?;
     let step = match step {
         Some(step) => step,
@@ -262,6 +348,24 @@ pub(super) async fn advance<T>(
         }
     }
     let now = api.clock.now();
+    // The time the step happened: now, or the time given for a step entered
+    // after the fact, never before the step it follows.
+    let at = match &r.occurred_at {
+        None => now,
+        Some(ts) => {
+            let at = time::from_timestamp_field("occurred_at", ts)?;
+            let follows = api
+                .store
+                .last_step_at(&complaint.id)
+                .await?
+                .map_or(complaint.received_at, |last| {
+                    last.max(complaint.received_at)
+                });
+            let earliest = domain::past::earliest(now, api.rules.record_past_years);
+            domain::past::check(at, now, Some(follows), earliest)?;
+            at
+        }
+    };
     let mut step = step;
     match &mut step {
         Step::Dispatch { unit, .. } => caller.check_writes("dispatch.unit", unit)?,
@@ -275,7 +379,7 @@ pub(super) async fn advance<T>(
                 lead.act_on,
                 lead.continuing,
                 &format!("{}（{}）", complaint.content, complaint.address),
-                time::china_date(now),
+                time::china_date(at),
             )?;
         }
         Step::MarkDuplicate { of } => {
@@ -288,10 +392,12 @@ pub(super) async fn advance<T>(
         _ => {}
     }
     let note = domain::note("note", &r.note, note_required)?;
-    let after = domain::apply(&complaint, &step, &note, now, &api.calendar, &api.rules)?;
+    let mut after = domain::apply(&complaint, &step, &note, at, &api.calendar, &api.rules)?;
+    // Changed now, whenever the step happened.
+    after.updated_at = now;
     let kind = step.kind();
     let mut bumps = crate::store::Bumps::default();
-    bumps.step(&complaint, &after, &step, now);
+    bumps.step(&complaint, &after, &step, at);
     let message = match &step {
         Step::Escalate { lead } => Some(Message {
             id: uuid::Uuid::now_v7().to_string(),
@@ -301,7 +407,7 @@ pub(super) async fn advance<T>(
                 complaint_id: complaint.id.clone(),
                 division_code: domain::lead_division(&complaint).as_str().to_owned(),
                 lead: lead.clone(),
-                discovered_on: time::china_date(now),
+                discovered_on: time::china_date(at),
             })
             .map_err(Error::internal)?,
             trace_context: fazhi_platform::telemetry::current_traceparent(),
@@ -317,7 +423,18 @@ pub(super) async fn advance<T>(
                 kind,
                 note: &note,
                 detail: detail(&step, &after).to_string(),
-                at: now,
+                at,
+                entered: (at != now).then(|| crate::store::workflow::Entered {
+                    at: now,
+                    audit: fazhi_platform::db::audit::Entry::new(
+                        now,
+                        &caller,
+                        "complaint.record_past",
+                        "complaint",
+                        &complaint.id,
+                        domain::lead_division(&complaint).as_str(),
+                    ),
+                }),
                 by_platform: false,
             },
             bumps,
@@ -358,6 +475,7 @@ pub(super) fn event_to_proto(e: crate::store::workflow::Event) -> pb::TimelineEv
         to_status: status_to_proto(e.to) as i32,
         note: e.note,
         detail: e.detail,
+        recorded_at: e.recorded_at.map(time::to_timestamp),
     }
 }
 

@@ -16,7 +16,7 @@ use crate::domain::{Complaint, Seen, Ticket};
 /// The columns and joins every read of the feed makes.
 macro_rules! feed_select {
     () => {
-        "SELECT f.position, e.seq, e.at, e.actor, e.kind, e.from_status, e.to_status, e.note, e.detail, \
+        "SELECT f.position, e.seq, e.at, e.recorded_at, e.actor, e.kind, e.from_status, e.to_status, e.note, e.detail, \
          f.complaint_id, c.division_code, c.handling_unit, c.concerns_unit, c.concerns_officer, c.source, c.external_id \
          FROM complaint_feed f \
          JOIN complaint_events e ON e.complaint_id = f.complaint_id AND e.seq = f.seq \
@@ -282,6 +282,7 @@ mod tests {
                 note: "",
                 detail: "{}".into(),
                 at: c.received_at,
+                entered: None,
                 by_platform: false,
             },
         )

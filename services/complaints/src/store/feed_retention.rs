@@ -121,6 +121,7 @@ mod tests {
                 note: "",
                 detail: "{}".into(),
                 at,
+                entered: None,
                 by_platform: false,
             },
         )

@@ -94,4 +94,9 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "feed retention",
         include_str!("../../migrations/0017_feed_retention.sql"),
     ),
+    EmbeddedMigration::new(
+        18,
+        "entered after the fact",
+        include_str!("../../migrations/0018_entered_after.sql"),
+    ),
 ];

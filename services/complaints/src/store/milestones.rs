@@ -78,6 +78,7 @@ impl Store {
                 note: "",
                 detail: detail.to_string(),
                 at,
+                entered: None,
                 by_platform: false,
             },
         )

@@ -60,7 +60,7 @@ pub struct Filter {
     pub received_from: Option<DateTime<Utc>>,
     /// Received before.
     pub received_to: Option<DateTime<Utc>>,
-    /// Only those not yet replied whose reply is due in `[from, before)`.
+    /// Only those not yet replied whose reply is due in `[from, to]`.
     pub due_between: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// Only those dispatched and not yet signed for (签收).
     pub awaiting_sign_for: bool,
@@ -243,7 +243,7 @@ impl Store {
             after.map_or((i64::MAX, String::new()), |c| (c.received_at, c.id.clone()));
         // A complaint is the caller's by its division or by the unit it was
         // dispatched to.
-        let (due_from, due_before) = filter.due_between.map_or((i64::MIN, i64::MAX), |(a, b)| {
+        let (due_from, due_to) = filter.due_between.map_or((i64::MIN, i64::MAX), |(a, b)| {
             (time::to_micros(a), time::to_micros(b))
         });
         let rows = sqlx::query(concat!(
@@ -253,7 +253,7 @@ impl Store {
                OR (handling_unit >= $1 AND handling_unit < $2)) \
              AND received_at >= $3 AND received_at < $4 \
              AND (received_at < $5 OR (received_at = $5 AND id < $6)) \
-             AND reply_due >= $8 AND reply_due < $9 \
+             AND reply_due >= $8 AND reply_due <= $9 \
              AND ($10 = 0 OR status IN ('received', 'dispatched', 'accepted', 'returned')) \
              AND (concerns_unit IS NULL OR $14 = 1 OR substr($11, 1, length(concerns_unit)) <> concerns_unit) \
              AND (concerns_officer IS NULL OR concerns_officer <> $12) \
@@ -270,7 +270,7 @@ impl Store {
         .bind(cursor_id)
         .bind(limit)
         .bind(due_from)
-        .bind(due_before)
+        .bind(due_to)
         .bind(i64::from(filter.due_between.is_some()))
         .bind(filter.viewer.as_ref().map(|v| v.scope.clone()).unwrap_or_default())
         .bind(filter.viewer.as_ref().map(|v| v.officer_key.clone()).unwrap_or_default())

@@ -115,6 +115,7 @@ impl Store {
                     note: "",
                     detail: "{}".into(),
                     at: now,
+                    entered: None,
                     by_platform: true,
                 },
             )

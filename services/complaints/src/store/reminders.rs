@@ -65,6 +65,7 @@ impl Store {
                 note: "答复已逾期",
                 detail: detail.to_string(),
                 at,
+                entered: None,
                 by_platform: false,
             },
         )

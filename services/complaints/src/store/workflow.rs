@@ -22,6 +22,9 @@ pub struct Event {
     pub note: String,
     /// JSON of what the step recorded.
     pub detail: String,
+    /// When it was entered, for a step entered after the fact (`at` is
+    /// when it happened).
+    pub recorded_at: Option<DateTime<Utc>>,
 }
 
 /// A step to record: who, what, why, and what it recorded.
@@ -31,12 +34,31 @@ pub struct Step<'a> {
     pub note: &'a str,
     pub detail: String,
     pub at: DateTime<Utc>,
+    /// Entered after the fact: when, and the audit entry that says who.
+    pub entered: Option<Entered>,
     /// Taken by the platform that pushed the ticket (its own event, its
     /// re-push): it is in the feed, but not delivered back to the platform.
     pub by_platform: bool,
 }
 
+/// A step entered after the fact (its `at` is when it happened).
+pub struct Entered {
+    pub at: DateTime<Utc>,
+    pub audit: fazhi_platform::db::audit::Entry,
+}
+
 impl Store {
+    /// The time of the last step recorded on a complaint, if any: the step a
+    /// new one entered after the fact must not precede.
+    pub async fn last_step_at(&self, complaint_id: &str) -> Result<Option<DateTime<Utc>>, Error> {
+        let at: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(at) FROM complaint_events WHERE complaint_id = $1")
+                .bind(complaint_id.to_owned())
+                .fetch_one(self.db.pool())
+                .await?;
+        Ok(at.map(time::from_micros))
+    }
+
     /// Writes `after` over `before` (ABORTED when somebody changed it first)
     /// and appends the step to its timeline, in one transaction.
     pub async fn advance(
@@ -85,7 +107,7 @@ impl Store {
     /// A complaint's steps since intake, oldest first.
     pub async fn timeline(&self, complaint_id: &str) -> Result<Vec<Event>, Error> {
         let rows = sqlx::query(
-            "SELECT seq, at, actor, kind, from_status, to_status, note, detail \
+            "SELECT seq, at, recorded_at, actor, kind, from_status, to_status, note, detail \
              FROM complaint_events WHERE complaint_id = $1 ORDER BY seq",
         )
         .bind(complaint_id.to_owned())
@@ -112,6 +134,9 @@ pub(super) fn event(r: &sqlx::any::AnyRow) -> Result<Event, Error> {
         to: status("to_status")?,
         note: r.try_get("note")?,
         detail: r.try_get("detail")?,
+        recorded_at: r
+            .try_get::<Option<i64>, _>("recorded_at")?
+            .map(time::from_micros),
     })
 }
 
@@ -129,9 +154,13 @@ pub(super) async fn append_event(
     .bind(before.id.clone())
     .fetch_one(&mut *conn)
     .await?;
+    let recorded_at = step.entered.as_ref().map_or(step.at, |e| e.at);
+    if let Some(entered) = &step.entered {
+        fazhi_platform::db::audit::append(&mut *conn, &entered.audit).await?;
+    }
     sqlx::query(
-        "INSERT INTO complaint_events (complaint_id, seq, at, actor, kind, from_status, to_status, note, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO complaint_events (complaint_id, seq, at, actor, kind, from_status, to_status, note, detail, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(before.id.clone())
     .bind(seq)
@@ -142,9 +171,11 @@ pub(super) async fn append_event(
     .bind(after.status.code())
     .bind(step.note.to_owned())
     .bind(step.detail)
+    .bind(step.entered.as_ref().map(|e| time::to_micros(e.at)))
     .execute(&mut *conn)
     .await?;
-    super::feed::append(conn, before, seq, step.at, !step.by_platform).await
+    // The feed orders and keeps steps by when they were entered.
+    super::feed::append(conn, before, seq, recorded_at, !step.by_platform).await
 }
 
 /// The complaint was changed by somebody else since `before` was read.

@@ -104,14 +104,32 @@ pub async fn audit_reads(
     resource: &str,
     records: &[(&str, &str)],
 ) -> Result<(), Problem> {
-    let action = format!("{resource}.read_personal");
+    audit_acts(
+        state,
+        identity,
+        &format!("{resource}.read_personal"),
+        resource,
+        records,
+    )
+    .await
+}
+
+/// Records `action` on `resource` records given as (id, division): an
+/// unmasked read, a record entered after the fact.
+pub async fn audit_acts(
+    state: &AppState,
+    identity: &Identity,
+    action: &str,
+    resource: &str,
+    records: &[(&str, &str)],
+) -> Result<(), Problem> {
     let events: Vec<AuditEvent> = records
         .iter()
         .map(|(id, division)| {
             manage::audit_event(
                 &state.gate.store,
                 &identity.caller,
-                &action,
+                action,
                 resource,
                 id,
                 division,

@@ -169,6 +169,7 @@ fn item_to_proto(item: PushItem) -> Result<pb::PushedComplaint, Problem> {
             request_id: String::new(),
             concerns_unit: item.concerns_unit,
             concerns_officer: item.concerns_officer,
+            occurred_at: None,
         }),
     })
 }

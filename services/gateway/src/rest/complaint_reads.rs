@@ -32,6 +32,10 @@ pub struct TimelineEvent {
     /// result and satisfaction, the hand-off's route, …
     #[schema(value_type = Object)]
     detail: serde_json::Value,
+    /// When the step was entered, for one entered after the fact (`at` is
+    /// when it happened).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recorded_at: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -74,6 +78,7 @@ fn event_view(e: pb::TimelineEvent) -> TimelineEvent {
         to_status: status_code(e.to_status),
         note: e.note,
         detail: serde_json::from_str(&e.detail).unwrap_or_else(|_| serde_json::json!({})),
+        recorded_at: instant(e.recorded_at),
     }
 }
 

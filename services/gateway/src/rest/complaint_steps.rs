@@ -10,14 +10,25 @@ use fazhi_proto::complaints::v1 as pb;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::complaints::{ComplaintView, view};
-use crate::edge::mapping::{date_from_rest, enum_from_code};
+use super::complaints::{ComplaintView, audit_division, view};
+use crate::edge::mapping::{date_from_rest, enum_from_code, instant_from_rest};
+use crate::identity::audit_log::audit_acts;
 use crate::{AppState, edge::json::JsonBody, edge::problem::Problem, identity::authn::Identity};
+
+/// The time a step happened, for one entered after the fact.
+fn occurred_at(given: Option<String>) -> Result<Option<fazhi_proto::Timestamp>, Problem> {
+    Ok(match given {
+        Some(text) => instant_from_rest("occurred_at", &text)?,
+        None => None,
+    })
+}
 
 /// A step's body: read into its RPC's own request for the complaint `id`.
 trait StepBody {
     type Request;
     fn into_request(self, id: String) -> Result<Self::Request, Problem>;
+    /// Whether the step is entered after the fact (it gives `occurred_at`).
+    fn entered_after(&self) -> bool;
 }
 
 macro_rules! complaint_step {
@@ -38,15 +49,25 @@ macro_rules! complaint_step {
             Path(id): Path<String>,
             JsonBody(body): JsonBody<$body>,
         ) -> Result<Json<ComplaintView>, Problem> {
+            let entered_after = body.entered_after();
             let request = body.into_request(id)?;
-            Ok(Json(view(
-                state
-                    .complaints
-                    .clone()
-                    .$rpc(state.signed(&identity, request))
-                    .await?
-                    .into_inner(),
-            )))
+            let complaint = state
+                .complaints
+                .clone()
+                .$rpc(state.signed(&identity, request))
+                .await?
+                .into_inner();
+            if entered_after {
+                audit_acts(
+                    &state,
+                    &identity,
+                    "complaint.record_past",
+                    "complaint",
+                    &[(complaint.id.as_str(), audit_division(&complaint).as_str())],
+                )
+                .await?;
+            }
+            Ok(Json(view(complaint)))
         }
     };
 }
@@ -57,6 +78,10 @@ macro_rules! complaint_step {
 pub struct VersionBody {
     /// The version read; a stale one gets 409.
     version: i64,
+    /// When the step happened, for one entered after the fact (RFC 3339;
+    /// needs `complaint.record_past`); absent: now.
+    #[serde(default)]
+    occurred_at: Option<String>,
     #[serde(default)]
     note: Option<String>,
 }
@@ -68,10 +93,14 @@ macro_rules! plain_step {
         pub struct $wrapper(VersionBody);
         impl StepBody for $wrapper {
             type Request = pb::$request;
+            fn entered_after(&self) -> bool {
+                self.0.occurred_at.is_some()
+            }
             fn into_request(self, id: String) -> Result<pb::$request, Problem> {
                 Ok(pb::$request {
                     id,
                     version: self.0.version,
+                    occurred_at: occurred_at(self.0.occurred_at)?,
                     note: self.0.note.unwrap_or_default(),
                 })
             }
@@ -88,6 +117,10 @@ plain_step!(SuperviseBody, SuperviseComplaintRequest);
 #[serde(deny_unknown_fields)]
 pub struct DispatchBody {
     version: i64,
+    /// When the step happened, for one entered after the fact (RFC 3339;
+    /// needs `complaint.record_past`); absent: now.
+    #[serde(default)]
+    occurred_at: Option<String>,
     /// The handling unit's 行政区划代码 (a township or a village under it);
     /// absent: the unit the routing list names for the category and village.
     #[serde(default)]
@@ -99,10 +132,14 @@ pub struct DispatchBody {
 
 impl StepBody for DispatchBody {
     type Request = pb::DispatchComplaintRequest;
+    fn entered_after(&self) -> bool {
+        self.occurred_at.is_some()
+    }
     fn into_request(self, id: String) -> Result<Self::Request, Problem> {
         Ok(pb::DispatchComplaintRequest {
             id,
             version: self.version,
+            occurred_at: occurred_at(self.occurred_at)?,
             note: self.note.unwrap_or_default(),
             unit: self.unit,
         })
@@ -113,6 +150,10 @@ impl StepBody for DispatchBody {
 #[serde(deny_unknown_fields)]
 pub struct ReturnBody {
     version: i64,
+    /// When the step happened, for one entered after the fact (RFC 3339;
+    /// needs `complaint.record_past`); absent: now.
+    #[serde(default)]
+    occurred_at: Option<String>,
     /// `wrong_unit`, `county_department` (a county department's duty, never
     /// pushed down to a township), `outside_area` or `incomplete`.
     #[schema(example = "wrong_unit")]
@@ -123,10 +164,14 @@ pub struct ReturnBody {
 
 impl StepBody for ReturnBody {
     type Request = pb::ReturnComplaintRequest;
+    fn entered_after(&self) -> bool {
+        self.occurred_at.is_some()
+    }
     fn into_request(self, id: String) -> Result<Self::Request, Problem> {
         Ok(pb::ReturnComplaintRequest {
             id,
             version: self.version,
+            occurred_at: occurred_at(self.occurred_at)?,
             note: self.note.unwrap_or_default(),
             reason: enum_from_code("return.reason", &self.reason, "RETURN_REASON_", |n| {
                 pb::ReturnReason::from_str_name(n).map(|r| r as i32)
@@ -139,6 +184,10 @@ impl StepBody for ReturnBody {
 #[serde(deny_unknown_fields)]
 pub struct ExtensionBody {
     version: i64,
+    /// When the step happened, for one entered after the fact (RFC 3339;
+    /// needs `complaint.record_past`); absent: now.
+    #[serde(default)]
+    occurred_at: Option<String>,
     /// Working days asked for; once, before the reply falls due.
     #[schema(example = 5)]
     working_days: i32,
@@ -148,10 +197,14 @@ pub struct ExtensionBody {
 
 impl StepBody for ExtensionBody {
     type Request = pb::RequestComplaintExtensionRequest;
+    fn entered_after(&self) -> bool {
+        self.occurred_at.is_some()
+    }
     fn into_request(self, id: String) -> Result<Self::Request, Problem> {
         Ok(pb::RequestComplaintExtensionRequest {
             id,
             version: self.version,
+            occurred_at: occurred_at(self.occurred_at)?,
             note: self.note,
             working_days: self.working_days,
         })
@@ -162,6 +215,10 @@ impl StepBody for ExtensionBody {
 #[serde(deny_unknown_fields)]
 pub struct ExtensionDecisionBody {
     version: i64,
+    /// When the step happened, for one entered after the fact (RFC 3339;
+    /// needs `complaint.record_past`); absent: now.
+    #[serde(default)]
+    occurred_at: Option<String>,
     approved: bool,
     #[serde(default)]
     note: Option<String>,
@@ -169,10 +226,14 @@ pub struct ExtensionDecisionBody {
 
 impl StepBody for ExtensionDecisionBody {
     type Request = pb::DecideComplaintExtensionRequest;
+    fn entered_after(&self) -> bool {
+        self.occurred_at.is_some()
+    }
     fn into_request(self, id: String) -> Result<Self::Request, Problem> {
         Ok(pb::DecideComplaintExtensionRequest {
             id,
             version: self.version,
+            occurred_at: occurred_at(self.occurred_at)?,
             note: self.note.unwrap_or_default(),
             approved: self.approved,
         })
@@ -183,6 +244,10 @@ impl StepBody for ExtensionDecisionBody {
 #[serde(deny_unknown_fields)]
 pub struct ReplyBody {
     version: i64,
+    /// When the step happened, for one entered after the fact (RFC 3339;
+    /// needs `complaint.record_past`); absent: now.
+    #[serde(default)]
+    occurred_at: Option<String>,
     /// The answer given to the requester; the public tracking page shows it.
     text: String,
     #[serde(default)]
@@ -191,10 +256,14 @@ pub struct ReplyBody {
 
 impl StepBody for ReplyBody {
     type Request = pb::ReplyComplaintRequest;
+    fn entered_after(&self) -> bool {
+        self.occurred_at.is_some()
+    }
     fn into_request(self, id: String) -> Result<Self::Request, Problem> {
         Ok(pb::ReplyComplaintRequest {
             id,
             version: self.version,
+            occurred_at: occurred_at(self.occurred_at)?,
             note: self.note.unwrap_or_default(),
             text: self.text,
         })
@@ -205,6 +274,10 @@ impl StepBody for ReplyBody {
 #[serde(deny_unknown_fields)]
 pub struct FollowUpBody {
     version: i64,
+    /// When the step happened, for one entered after the fact (RFC 3339;
+    /// needs `complaint.record_past`); absent: now.
+    #[serde(default)]
+    occurred_at: Option<String>,
     resolved: bool,
     /// `satisfied`, `basically_satisfied` or `unsatisfied`.
     #[schema(example = "satisfied")]
@@ -215,10 +288,14 @@ pub struct FollowUpBody {
 
 impl StepBody for FollowUpBody {
     type Request = pb::FollowUpComplaintRequest;
+    fn entered_after(&self) -> bool {
+        self.occurred_at.is_some()
+    }
     fn into_request(self, id: String) -> Result<Self::Request, Problem> {
         Ok(pb::FollowUpComplaintRequest {
             id,
             version: self.version,
+            occurred_at: occurred_at(self.occurred_at)?,
             note: self.note.unwrap_or_default(),
             resolved: self.resolved,
             satisfaction: enum_from_code(
@@ -235,6 +312,10 @@ impl StepBody for FollowUpBody {
 #[serde(deny_unknown_fields)]
 pub struct DuplicateBody {
     version: i64,
+    /// When the step happened, for one entered after the fact (RFC 3339;
+    /// needs `complaint.record_past`); absent: now.
+    #[serde(default)]
+    occurred_at: Option<String>,
     /// The id of the earlier complaint this one repeats.
     of: String,
     #[serde(default)]
@@ -243,10 +324,14 @@ pub struct DuplicateBody {
 
 impl StepBody for DuplicateBody {
     type Request = pb::MarkComplaintDuplicateRequest;
+    fn entered_after(&self) -> bool {
+        self.occurred_at.is_some()
+    }
     fn into_request(self, id: String) -> Result<Self::Request, Problem> {
         Ok(pb::MarkComplaintDuplicateRequest {
             id,
             version: self.version,
+            occurred_at: occurred_at(self.occurred_at)?,
             note: self.note.unwrap_or_default(),
             of: self.of,
         })
@@ -257,6 +342,10 @@ impl StepBody for DuplicateBody {
 #[serde(deny_unknown_fields)]
 pub struct HandOffBody {
     version: i64,
+    /// When the step happened, for one entered after the fact (RFC 3339;
+    /// needs `complaint.record_past`); absent: now.
+    #[serde(default)]
+    occurred_at: Option<String>,
     /// `emergency` (110/119/120/122), `court`, `arbitration`, `petition` or
     /// `other_legal_route`.
     #[schema(example = "emergency")]
@@ -267,10 +356,14 @@ pub struct HandOffBody {
 
 impl StepBody for HandOffBody {
     type Request = pb::HandOffComplaintRequest;
+    fn entered_after(&self) -> bool {
+        self.occurred_at.is_some()
+    }
     fn into_request(self, id: String) -> Result<Self::Request, Problem> {
         Ok(pb::HandOffComplaintRequest {
             id,
             version: self.version,
+            occurred_at: occurred_at(self.occurred_at)?,
             note: self.note,
             to: enum_from_code("hand_off.to", &self.to, "HAND_OFF_TO_", |n| {
                 pb::HandOffTo::from_str_name(n).map(|v| v as i32)
@@ -295,6 +388,10 @@ pub struct PartyBody {
 #[serde(deny_unknown_fields)]
 pub struct EscalateBody {
     version: i64,
+    /// When the step happened, for one entered after the fact (RFC 3339;
+    /// needs `complaint.record_past`); absent: now.
+    #[serde(default)]
+    occurred_at: Option<String>,
     party: PartyBody,
     /// When the act was done, or began for a continuing one.
     #[schema(format = Date, example = "2026-11-20")]
@@ -308,10 +405,14 @@ pub struct EscalateBody {
 
 impl StepBody for EscalateBody {
     type Request = pb::EscalateComplaintRequest;
+    fn entered_after(&self) -> bool {
+        self.occurred_at.is_some()
+    }
     fn into_request(self, id: String) -> Result<Self::Request, Problem> {
         Ok(pb::EscalateComplaintRequest {
             id,
             version: self.version,
+            occurred_at: occurred_at(self.occurred_at)?,
             note: self.note.unwrap_or_default(),
             party_kind: enum_from_code("party.kind", &self.party.kind, "PARTY_KIND_", |n| {
                 pb::PartyKind::from_str_name(n).map(|k| k as i32)

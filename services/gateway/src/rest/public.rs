@@ -124,6 +124,7 @@ pub async fn submit(
         request_id: request_key.map(|Extension(k)| k.0).unwrap_or_default(),
         concerns_unit: body.concerns_unit,
         concerns_officer: body.concerns_officer,
+        occurred_at: None,
     };
     // Citizens act as citizens, whatever credentials they also hold.
     let citizen = Identity {

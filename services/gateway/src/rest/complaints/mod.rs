@@ -16,10 +16,15 @@ use utoipa::{IntoParams, ToSchema};
 mod view;
 pub use view::*;
 
-use crate::edge::mapping::{code_from_name, enum_from_code};
+use crate::edge::mapping::{code_from_name, enum_from_code, instant_from_rest};
 use crate::{
-    AppState, edge::idempotency::RequestKey, edge::json::JsonBody, edge::problem::Problem,
-    edge::query, identity::audit_log::audit_reads, identity::authn::Identity,
+    AppState,
+    edge::idempotency::RequestKey,
+    edge::json::JsonBody,
+    edge::problem::Problem,
+    edge::query,
+    identity::audit_log::{audit_acts, audit_reads},
+    identity::authn::Identity,
 };
 
 /// A request from any channel, recorded by township staff or pushed by a county system.
@@ -57,6 +62,11 @@ pub struct CreateComplaint {
     /// … and the officer's account name, likewise kept from him.
     #[serde(default)]
     concerns_officer: Option<String>,
+    /// When it was received, for a request entered after the fact (RFC
+    /// 3339; needs `complaint.record_past`); absent: now.
+    #[serde(default)]
+    #[schema(example = "2026-03-02T09:30:00+08:00")]
+    occurred_at: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -123,6 +133,7 @@ pub async fn create(
     request_key: Option<Extension<RequestKey>>,
     JsonBody(body): JsonBody<CreateComplaint>,
 ) -> Result<impl IntoResponse, Problem> {
+    let entered_after = body.occurred_at.is_some();
     let request = pb::CreateComplaintRequest {
         channel: enum_from_code("channel", &body.channel, "CHANNEL_", |n| {
             Channel::from_str_name(n).map(|c| c as i32)
@@ -140,6 +151,10 @@ pub async fn create(
         request_id: request_key.map(|Extension(k)| k.0).unwrap_or_default(),
         concerns_unit: body.concerns_unit,
         concerns_officer: body.concerns_officer,
+        occurred_at: match body.occurred_at {
+            Some(text) => instant_from_rest("occurred_at", &text)?,
+            None => None,
+        },
     };
     let complaint = state
         .complaints
@@ -147,6 +162,16 @@ pub async fn create(
         .create_complaint(state.signed(&identity, request))
         .await?
         .into_inner();
+    if entered_after {
+        audit_acts(
+            &state,
+            &identity,
+            "complaint.record_past",
+            "complaint",
+            &[(complaint.id.as_str(), audit_division(&complaint).as_str())],
+        )
+        .await?;
+    }
     let location = format!("/api/v1/complaints/{}", complaint.id);
     Ok((
         StatusCode::CREATED,
@@ -189,19 +214,8 @@ pub async fn get_one(
         .await?
         .into_inner();
     if reveal {
-        // No unmasked data leaves without its audit entry committed first;
-        // a report naming a unit is audited at the county, out of its sight.
-        let names_someone = complaint
-            .handling
-            .as_ref()
-            .is_some_and(|h| !h.concerns_unit.is_empty() || !h.concerns_officer.is_empty());
-        let division = fazhi_platform::DivisionCode::parse(&complaint.division_code)
-            .map(|d| {
-                fazhi_platform::privacy::derived_division(&d, names_someone)
-                    .as_str()
-                    .to_owned()
-            })
-            .unwrap_or_else(|_| complaint.division_code.clone());
+        // No unmasked data leaves without its audit entry committed first.
+        let division = audit_division(&complaint);
         audit_reads(
             &state,
             &identity,
@@ -291,4 +305,20 @@ pub async fn list(
         complaints: page.complaints.into_iter().map(view).collect(),
         next_page_token: (!page.next_page_token.is_empty()).then_some(page.next_page_token),
     }))
+}
+
+/// The division a complaint's audit entries are kept under: a report naming
+/// a unit or an officer is audited at the county, out of their sight.
+pub(crate) fn audit_division(complaint: &pb::Complaint) -> String {
+    let names_someone = complaint
+        .handling
+        .as_ref()
+        .is_some_and(|h| !h.concerns_unit.is_empty() || !h.concerns_officer.is_empty());
+    fazhi_platform::DivisionCode::parse(&complaint.division_code)
+        .map(|d| {
+            fazhi_platform::privacy::derived_division(&d, names_someone)
+                .as_str()
+                .to_owned()
+        })
+        .unwrap_or_else(|_| complaint.division_code.clone())
 }
