@@ -30,6 +30,15 @@ pub const EVENT_ID_HEADER: &str = "fazhi-event-id";
 /// Header carrying the delivery's signature ([`delivery::signature`]).
 pub const SIGNATURE_HEADER: &str = "fazhi-signature";
 
+/// How one ticket's claimed steps went: those acknowledged, the one that
+/// failed, and those not tried after it.
+#[derive(Default)]
+struct TicketOutcome {
+    acknowledged: Vec<i64>,
+    failed: Option<(Delivery, String)>,
+    untried: Vec<i64>,
+}
+
 #[derive(Clone)]
 pub struct Deliverer {
     store: Store,
@@ -45,7 +54,7 @@ impl Deliverer {
             .timeout(TIMEOUT)
             .connect_timeout(Duration::from_secs(5))
             .redirect(reqwest::redirect::Policy::none())
-            .pool_max_idle_per_host(4)
+            .pool_max_idle_per_host(IN_FLIGHT)
             .build()
             .unwrap_or_default();
         Self {
@@ -81,33 +90,60 @@ impl Deliverer {
             .into_iter()
             .map(|e| (e.position, e))
             .collect();
-        let outcomes: Vec<(Delivery, Result<(), String>)> = futures::stream::iter(claimed)
-            .map(|d| {
-                let endpoint = endpoints.get(&d.source).cloned();
-                let event = events.get(&d.position).cloned();
+        // Each ticket's steps one after another, in order; tickets side by side.
+        let mut tickets: Vec<Vec<Delivery>> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for d in claimed {
+            let i = *index.entry(d.complaint_id.clone()).or_insert_with(|| {
+                tickets.push(Vec::new());
+                tickets.len() - 1
+            });
+            tickets[i].push(d);
+        }
+        let outcomes: Vec<TicketOutcome> = futures::stream::iter(tickets)
+            .map(|steps| {
+                let (endpoints, events) = (&endpoints, &events);
                 async move {
-                    let sent = match (endpoint, event) {
-                        (Some(endpoint), Some(event)) => self.send(&endpoint, &event).await,
-                        (None, _) => Err("the platform's endpoint is no longer registered".into()),
-                        (_, None) => Err("the step is not in the feed".into()),
-                    };
-                    (d, sent)
+                    let mut outcome = TicketOutcome::default();
+                    let mut steps = steps.into_iter();
+                    for d in steps.by_ref() {
+                        let sent = match (endpoints.get(&d.source), events.get(&d.position)) {
+                            (Some(endpoint), Some(event)) => self.send(endpoint, event).await,
+                            (None, _) => {
+                                Err("the platform's endpoint is no longer registered".into())
+                            }
+                            (_, None) => Err("the step is not in the feed".into()),
+                        };
+                        match sent {
+                            Ok(()) => outcome.acknowledged.push(d.position),
+                            Err(why) => {
+                                outcome.failed = Some((d, why));
+                                break;
+                            }
+                        }
+                    }
+                    // After a failure the ticket's later steps wait their turn.
+                    outcome.untried = steps.map(|d| d.position).collect();
+                    outcome
                 }
             })
             .buffer_unordered(IN_FLIGHT)
             .collect()
             .await;
         // Every acknowledgement of the pass in one statement; each failure on its own.
-        let mut acknowledged = Vec::with_capacity(outcomes.len());
-        for (d, sent) in outcomes {
-            match sent {
-                Ok(()) => acknowledged.push(d.position),
-                Err(why) => self.failed(&d, why).await?,
+        let mut acknowledged = Vec::new();
+        let mut untried = Vec::new();
+        for outcome in outcomes {
+            acknowledged.extend(outcome.acknowledged);
+            untried.extend(outcome.untried);
+            if let Some((d, why)) = outcome.failed {
+                self.failed(&d, why).await?;
             }
         }
         self.store
             .acknowledged_all(&acknowledged, self.clock.now())
             .await?;
+        self.store.release_deliveries(&untried).await?;
         metrics::counter!("fazhi_deliveries_acknowledged_total")
             .increment(acknowledged.len() as u64);
         Ok(acknowledged.len())

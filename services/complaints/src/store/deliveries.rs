@@ -115,8 +115,10 @@ impl Store {
     }
 
     /// Claims up to `limit` deliveries due at `now` for `lease`, oldest
-    /// first, each the earliest undelivered step of its ticket (a ticket's
-    /// steps arrive in order; a dead-lettered one no longer holds the rest).
+    /// first: of each ticket, its undelivered steps from the earliest on, as
+    /// many as are due in a row (a ticket's steps arrive in order, sent one
+    /// after another by the claimer; a dead-lettered one no longer holds the
+    /// rest).
     pub async fn claim_deliveries(
         &self,
         now: DateTime<Utc>,
@@ -128,7 +130,8 @@ impl Store {
             "SELECT {DELIVERY_COLUMNS} FROM complaint_deliveries d \
              WHERE delivered_at IS NULL AND dead_at IS NULL AND next_attempt_at <= $1 AND claimed_until <= $1 \
              AND NOT EXISTS (SELECT 1 FROM complaint_deliveries e WHERE e.complaint_id = d.complaint_id \
-                 AND e.position < d.position AND e.delivered_at IS NULL AND e.dead_at IS NULL) \
+                 AND e.position < d.position AND e.delivered_at IS NULL AND e.dead_at IS NULL \
+                 AND (e.next_attempt_at > $1 OR e.claimed_until > $1)) \
              ORDER BY position LIMIT $2"
         )))
         .bind(at)
@@ -153,10 +156,38 @@ impl Store {
         }
         let taken: std::collections::HashSet<i64> =
             claim.fetch_all(self.db.pool()).await?.into_iter().collect();
-        Ok(found
-            .into_iter()
-            .filter(|d| taken.contains(&d.position))
-            .collect())
+        // Of each ticket, only what was taken without a gap: a step another
+        // deliverer took first holds the later ones, which are let go.
+        let mut broken = std::collections::HashSet::new();
+        let (mut claimed, mut released) = (Vec::new(), Vec::new());
+        for d in found {
+            if broken.contains(&d.complaint_id) || !taken.contains(&d.position) {
+                if taken.contains(&d.position) {
+                    released.push(d.position);
+                }
+                broken.insert(d.complaint_id.clone());
+            } else {
+                claimed.push(d);
+            }
+        }
+        self.release_deliveries(&released).await?;
+        Ok(claimed)
+    }
+
+    /// Lets claimed deliveries go untried, for any deliverer to claim again.
+    pub async fn release_deliveries(&self, positions: &[i64]) -> Result<(), Error> {
+        if positions.is_empty() {
+            return Ok(());
+        }
+        let marks = positions_list(positions.len(), 1);
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE complaint_deliveries SET claimed_until = 0 WHERE position IN ({marks})"
+        )));
+        for position in positions {
+            query = query.bind(*position);
+        }
+        query.execute(self.db.pool()).await?;
+        Ok(())
     }
 
     /// The platform acknowledged the steps at `positions`, in one statement.

@@ -50,8 +50,9 @@ impl Store {
         .await?
         .rows_affected();
         if moved == 0 {
-            // Another relay pruned meanwhile.
-            return Ok(from);
+            // Another relay pruned meanwhile: where it got to.
+            tx.rollback().await?;
+            return Ok(self.feed_head().await?.1);
         }
         sqlx::query("DELETE FROM complaint_feed WHERE position > $1 AND position <= $2")
             .bind(from)
