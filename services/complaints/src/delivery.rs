@@ -223,6 +223,7 @@ pub fn payload(e: &FeedEvent) -> serde_json::Value {
         "division_code": e.complaint.division_code.as_str(),
         "seq": e.event.seq,
         "at": time::to_rfc3339(at),
+        "recorded_at": e.event.recorded_at.map(time::to_rfc3339),
         "actor": e.event.actor,
         "kind": e.event.kind,
         "from_status": e.event.from.code(),
