@@ -33,6 +33,9 @@ pub enum Figure {
     Extended,
     Replied,
     RepliedOnTime,
+    /// The first reply came after the due day: counted on that day, apart
+    /// from the overdue (open past due).
+    RepliedLate,
     Visited,
     Resolved,
     Satisfied,
@@ -75,6 +78,7 @@ impl Figure {
             Figure::Extended => "extended",
             Figure::Replied => "replied",
             Figure::RepliedOnTime => "replied_on_time",
+            Figure::RepliedLate => "replied_late",
             Figure::Visited => "visited",
             Figure::Resolved => "resolved",
             Figure::Satisfied => "satisfied",
@@ -139,10 +143,14 @@ pub fn on_step(
     let h = &after.handling;
     let one = |figure| vec![count(after, at, figure, 1)];
     match step {
+        // Per complaint: a re-dispatch after a return is the same one.
+        Step::Dispatch { .. } if before.handling.dispatched_at.is_some() => Vec::new(),
         Step::Dispatch { .. } => one(Figure::Dispatched),
         Step::Accept => {
             let mut counts = one(Figure::Accepted);
-            let dispatched = h.dispatched_at.unwrap_or(at);
+            // 响应率: the last dispatch signed for in time, in the cohort of
+            // the complaint's first dispatch.
+            let dispatched = h.first_dispatched_at.or(h.dispatched_at).unwrap_or(at);
             if h.accept_due.is_none_or(|due| at <= due) {
                 counts.push(count(after, dispatched, Figure::AcceptedOnTime, 1));
             }
@@ -156,32 +164,34 @@ pub fn on_step(
             count(after, after.reply_due, Figure::Due, 1),
         ],
         Step::DecideExtension { approved: false } => Vec::new(),
+        // Per complaint: a second reply after a reopening is no new one.
+        Step::Reply { .. } if before.handling.replied_at.is_some() => Vec::new(),
         Step::Reply { .. } => {
-            let mut counts = one(Figure::Replied);
-            // 按时办结: the first reply, by the due day, counted on that day.
-            if before.handling.replied_at.is_none() && at <= after.reply_due {
-                counts.push(count(after, after.reply_due, Figure::RepliedOnTime, 1));
-            }
-            counts
-        }
-        Step::FollowUp {
-            resolved,
-            satisfaction,
-        } => {
-            let mut counts = one(Figure::Visited);
-            if *resolved {
-                counts.push(count(after, at, Figure::Resolved, 1));
-            }
-            let rated = match satisfaction {
-                Satisfaction::Satisfied => Figure::Satisfied,
-                Satisfaction::BasicallySatisfied => Figure::BasicallySatisfied,
-                Satisfaction::Unsatisfied => Figure::Unsatisfied,
+            // 按时办结: the first reply by the due day, or late, counted on that day.
+            let timely = if at <= after.reply_due {
+                Figure::RepliedOnTime
+            } else {
+                Figure::RepliedLate
             };
-            counts.push(count(after, at, rated, 1));
+            vec![
+                count(after, at, Figure::Replied, 1),
+                count(after, after.reply_due, timely, 1),
+            ]
+        }
+        Step::FollowUp { .. } => h
+            .visit
+            .as_ref()
+            .map_or_else(Vec::new, |v| visit_counts(after, v, 1)),
+        Step::Close => one(Figure::Closed),
+        // The unsatisfied visit is replaced by the next: 满意率 and 解决率 rate
+        // the latest follow-up, once per complaint.
+        Step::Reopen => {
+            let mut counts = one(Figure::Reopened);
+            if let Some(v) = &before.handling.visit {
+                counts.extend(visit_counts(before, v, -1));
+            }
             counts
         }
-        Step::Close => one(Figure::Closed),
-        Step::Reopen => one(Figure::Reopened),
         Step::MarkDuplicate { .. } => {
             let mut counts = vec![count(after, after.received_at, Figure::Duplicates, 1)];
             // A merged request owes no reply of its own.
@@ -217,6 +227,21 @@ pub fn on_step(
     }
 }
 
+/// What a follow-up counts on its day (`n` = -1 takes it back): visited,
+/// resolved, and its rating.
+fn visit_counts(c: &Complaint, v: &super::Visit, n: i64) -> Vec<Count> {
+    let rated = match v.satisfaction {
+        Satisfaction::Satisfied => Figure::Satisfied,
+        Satisfaction::BasicallySatisfied => Figure::BasicallySatisfied,
+        Satisfaction::Unsatisfied => Figure::Unsatisfied,
+    };
+    let mut counts = vec![count(c, v.at, Figure::Visited, n), count(c, v.at, rated, n)];
+    if v.resolved {
+        counts.push(count(c, v.at, Figure::Resolved, n));
+    }
+    counts
+}
+
 /// The figures of a period, as summed from the totals.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Totals {
@@ -226,6 +251,8 @@ pub struct Totals {
     /// Replies due by the period's end or today, whichever is earlier.
     pub due: i64,
     pub replied_on_time: i64,
+    /// Of those due, replied after the due day (not overdue).
+    pub replied_late: i64,
     pub replied: i64,
     pub visited: i64,
     pub resolved: i64,
@@ -252,9 +279,9 @@ pub struct Rates {
 }
 
 impl Totals {
-    /// Due and unanswered by its due day.
+    /// Due and still open (not replied): a late reply is "replied late".
     pub fn overdue(&self) -> i64 {
-        (self.due - self.replied_on_time).max(0)
+        (self.due - self.replied_on_time - self.replied_late).max(0)
     }
 
     pub fn rates(&self) -> Rates {
@@ -293,6 +320,7 @@ mod tests {
             accepted_on_time: 6,
             due: 4,
             replied_on_time: 3,
+            replied_late: 0,
             replied: 5,
             visited: 4,
             resolved: 2,
@@ -311,3 +339,7 @@ mod tests {
         assert_eq!(Totals::default().rates(), Rates::default());
     }
 }
+
+#[cfg(test)]
+#[path = "figures_tests.rs"]
+mod per_complaint;

@@ -75,6 +75,9 @@ pub struct Handling {
     /// The routing list version that chose the unit; none when by hand.
     pub routing_version: Option<i64>,
     pub dispatched_at: Option<DateTime<Utc>>,
+    /// Its first dispatch: the day it counts as dispatched on (a
+    /// re-dispatch after a return is the same complaint).
+    pub first_dispatched_at: Option<DateTime<Utc>>,
     /// The sign-for limit (签收时限).
     pub accept_due: Option<DateTime<Utc>>,
     pub accepted_at: Option<DateTime<Utc>>,

@@ -168,6 +168,7 @@ pub fn apply(
             h.returned_from = None;
             h.routing_version = *routing_version;
             h.dispatched_at = Some(now);
+            h.first_dispatched_at.get_or_insert(now);
             h.accept_due = Some(accept_due(complaint, now, calendar, rules));
             h.accepted_at = None;
             next.status = S::Dispatched;
@@ -233,6 +234,10 @@ pub fn apply(
             });
         }
         Step::DecideExtension { approved } => {
+            // Decided before the reply: a reply given meanwhile ended it.
+            if status != S::Accepted {
+                return Err(out_of_order(complaint, "deciding an extension"));
+            }
             let Some(extension) = h.extension.as_mut().filter(|e| e.approved.is_none()) else {
                 return Err(rule(
                     Code::NothingToDecide,

@@ -26,6 +26,8 @@ pub struct ComplaintFigures {
     /// Replies due in the period (up to today), those given by the due day, the rest.
     pub due: i64,
     pub replied_on_time: i64,
+    /// Of those due, replied after the due day (apart from overdue).
+    pub replied_late: i64,
     pub overdue: i64,
     pub replied: i64,
     /// Followed up (回访) in the period, and what those found.

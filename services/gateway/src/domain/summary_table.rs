@@ -47,13 +47,14 @@ const TYPES: [(&str, &str); 5] = [
     ("report", "举报"),
 ];
 
-const COMPLAINTS: [(&str, &str, Absent); 29] = [
+const COMPLAINTS: [(&str, &str, Absent); 30] = [
     ("received", "诉求受理数", Absent::Zero),
     ("urgent", "紧急诉求数", Absent::Zero),
     ("dispatched", "派单数", Absent::Zero),
     ("accepted_on_time", "按时签收数", Absent::Zero),
     ("due", "应办结数", Absent::Zero),
     ("replied_on_time", "按时办结数", Absent::Zero),
+    ("replied_late", "逾期答复数", Absent::Zero),
     ("overdue", "超期数", Absent::Zero),
     ("replied", "已答复数", Absent::Zero),
     ("visited", "回访数", Absent::Zero),

@@ -362,6 +362,7 @@ fn complaint_figures(s: complaints::ComplaintStats) -> ComplaintFigures {
         accepted_on_time: s.accepted_on_time,
         due: s.due,
         replied_on_time: s.replied_on_time,
+        replied_late: s.replied_late,
         overdue: s.overdue,
         replied: s.replied,
         visited: s.visited,
