@@ -184,6 +184,55 @@ async fn a_new_data_directory_serves_a_living_demo_county() {
         );
     }
     assert!(summary["cases"]["total"].as_i64().unwrap() > 0, "{summary}");
+    // The demo entered its past with the times things happened: last year,
+    // whole, reads like a real county's — every rate of every township
+    // strictly between 0 % and 100 %, no more replied than received.
+    let last_year: Value = get_json(
+        &client,
+        &base,
+        &county,
+        &format!("/api/v1/oversight/summary?year={}", today.year() - 1),
+    )
+    .await;
+    // (A year's replies count on the day they were given, so this year's
+    // may include last year's still open at its end, and no more.)
+    let carried = |code: &Value| {
+        last_year["townships"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["division_code"] == *code)
+            .map_or(0, |r| {
+                let c = &r["complaints"];
+                c["received"].as_i64().unwrap() - c["replied"].as_i64().unwrap()
+            })
+    };
+    for (year, figures) in [(today.year() - 1, &last_year), (today.year(), &summary)] {
+        for row in figures["townships"].as_array().unwrap() {
+            let c = &row["complaints"];
+            let before = if year == today.year() {
+                carried(&row["division_code"])
+            } else {
+                0
+            };
+            assert!(
+                c["replied"].as_i64().unwrap() <= c["received"].as_i64().unwrap() + before,
+                "{year}: {row}"
+            );
+            if year == today.year() && today.month() < 3 {
+                continue;
+            }
+            for rate in [
+                "response_rate",
+                "on_time_rate",
+                "satisfaction_rate",
+                "follow_up_rate",
+            ] {
+                let r = c[rate].as_f64().unwrap_or(0.0);
+                assert!(r > 0.0 && r < 1.0, "{year} {rate} {r}: {row}");
+            }
+        }
+    }
     // 老城镇 as its report has it: 19 holders of whom 7 at section level
     // (18 before this year's newcomer is certified on 1 March).
     let laocheng = rows.iter().find(|r| r["name"] == "老城镇").unwrap();
@@ -290,6 +339,20 @@ async fn a_new_data_directory_serves_a_living_demo_county() {
             )
             .await;
         assert_eq!(shown, 5, "the dashboard shows the five townships");
+        // No township's on-time or satisfaction rate at 0 % or 100 % (the
+        // year's first months aside, when a township has little yet).
+        if today.month() >= 3 {
+            let extremes = browser
+                .eval(
+                    &tab,
+                    "Array.from(document.querySelectorAll('#county-table tbody tr[data-division] td'))\
+                     .filter(td => ['complaints.on_time_rate', 'complaints.satisfaction_rate']\
+                     .includes(td.dataset.field) && ['0.0%', '100.0%', '—'].includes(td.textContent.trim()))\
+                     .length",
+                )
+                .await;
+            assert_eq!(extremes, 0, "a rate at 0 % or 100 % on the first screen");
+        }
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/dashboard");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(

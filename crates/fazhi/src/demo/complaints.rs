@@ -1,7 +1,8 @@
 //! The demo's complaints: a year and more pushed by the county 12345
 //! platform with their received times and due dates, then handled through
-//! the workflow. Workflow steps are stamped when they are taken, so what the
-//! demo handles it handles today; a few recent ones are left open.
+//! the workflow as a township enters its past: each step with the time it
+//! happened (`occurred_at`), so the figures are those of a real year; what
+//! has not happened by now is left open.
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use fazhi_platform::time;
@@ -87,90 +88,194 @@ pub async fn load(
             pushed.push((result.id, received));
         }
     }
-    // The newest few stay open: signed for or not yet dispatched.
-    pushed.sort_by_key(|(_, received)| *received);
-    let open = pushed.len().min(6);
-    let handled = pushed.len() - open;
-    let steps: Vec<(String, bool)> = pushed
-        .iter()
-        .take(handled)
-        .enumerate()
-        .map(|(i, (id, _))| (id.clone(), i % 10 < 7))
-        .collect();
-    let results: Vec<anyhow::Result<()>> = stream::iter(steps)
-        .map(|(id, visit)| handle(c, t.code, id, visit))
+    // Each handled at the times a township's year would have it; what
+    // has not happened by now is left open.
+    let results: Vec<anyhow::Result<()>> = stream::iter(pushed.into_iter().enumerate())
+        .map(|(n, (id, received))| {
+            let received = chrono::DateTime::from_timestamp(received, 0).unwrap_or(now);
+            handle(c, t.code, id, received, n as u64, now)
+        })
         .buffer_unordered(CONCURRENT)
         .collect()
         .await;
     results.into_iter().collect::<anyhow::Result<Vec<()>>>()?;
-    for (id, _) in pushed.iter().skip(handled).take(3) {
-        dispatch(c, id, 1, t.code).await?;
+    Ok(count)
+}
+
+/// A number from `n` and `salt`, spread evenly enough for a demo.
+fn spread(n: u64, salt: u64) -> u64 {
+    let mut x = n.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ salt.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x ^= x >> 31;
+    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 29)
+}
+
+/// The steps of one complaint, each at the time it happened.
+struct Steps<'a> {
+    c: &'a Clients,
+    id: String,
+    version: i64,
+    now: chrono::DateTime<Utc>,
+}
+
+impl Steps<'_> {
+    /// Whether a step at `at` has happened by now (else the complaint
+    /// waits there).
+    fn happened(&self, at: chrono::DateTime<Utc>) -> bool {
+        at < self.now - Duration::minutes(1)
     }
-    Ok(pushed.len())
 }
 
-async fn dispatch(c: &Clients, id: &str, version: i64, unit: &str) -> anyhow::Result<i64> {
-    let answer = c
-        .complaints
-        .clone()
-        .dispatch_complaint(c.sign(pb::DispatchComplaintRequest {
-            id: id.to_owned(),
-            version,
-            unit: unit.to_owned(),
-            ..Default::default()
-        }))
-        .await?
-        .into_inner();
-    Ok(answer.version)
-}
-
-/// Dispatched to the township, signed for, replied, and (when `visit`) followed up and closed.
-async fn handle(c: &Clients, unit: &str, id: String, visit: bool) -> anyhow::Result<()> {
-    let mut complaints = c.complaints.clone();
-    let version = dispatch(c, &id, 1, unit).await?;
-    let version = complaints
-        .accept_complaint(c.sign(pb::AcceptComplaintRequest {
-            id: id.clone(),
-            version,
-            ..Default::default()
-        }))
-        .await?
-        .into_inner()
-        .version;
-    let version = complaints
-        .reply_complaint(c.sign(pb::ReplyComplaintRequest {
-            id: id.clone(),
-            version,
-            text: "经核查，已依法处理并答复诉求人。".to_owned(),
-            ..Default::default()
-        }))
-        .await?
-        .into_inner()
-        .version;
-    if visit {
-        let satisfaction = if id.as_bytes().last().is_some_and(|b| b % 7 == 0) {
-            pb::Satisfaction::BasicallySatisfied
-        } else {
-            pb::Satisfaction::Satisfied
-        };
-        let version = complaints
-            .follow_up_complaint(c.sign(pb::FollowUpComplaintRequest {
-                id: id.clone(),
-                version,
-                resolved: true,
-                satisfaction: satisfaction as i32,
+macro_rules! take {
+    ($steps:expr, $at:expr, $rpc:ident, $request:ident { $($field:ident: $value:expr),* $(,)? }) => {{
+        let answer = $steps
+            .c
+            .complaints
+            .clone()
+            .$rpc($steps.c.sign(pb::$request {
+                id: $steps.id.clone(),
+                version: $steps.version,
+                occurred_at: Some(time::to_timestamp($at)),
+                $($field: $value,)*
                 ..Default::default()
             }))
             .await?
-            .into_inner()
-            .version;
-        complaints
-            .close_complaint(c.sign(pb::CloseComplaintRequest {
-                id: id.clone(),
-                version,
-                ..Default::default()
-            }))
-            .await?;
+            .into_inner();
+        $steps.version = answer.version;
+    }};
+}
+
+/// Dispatched, signed for, replied, followed up and closed at the times a
+/// township's year would have them — most within their limits, some not,
+/// a few visits unsatisfied and answered again — up to now.
+async fn handle(
+    c: &Clients,
+    unit: &str,
+    id: String,
+    received: chrono::DateTime<Utc>,
+    n: u64,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let mut s = Steps {
+        c,
+        id,
+        version: 1,
+        now,
+    };
+    let minutes = |salt: u64, from: u64, to: u64| {
+        Duration::minutes((from + spread(n, salt) % (to - from)) as i64)
+    };
+    let dispatched = received + minutes(1, 20, 180);
+    if !s.happened(dispatched) {
+        return Ok(());
+    }
+    take!(
+        s,
+        dispatched,
+        dispatch_complaint,
+        DispatchComplaintRequest {
+            unit: unit.to_owned()
+        }
+    );
+    // One in twelve signed for after the limit.
+    let accepted = if spread(n, 2) % 12 == 0 {
+        dispatched + Duration::days(2) + minutes(3, 0, 240)
+    } else {
+        dispatched + minutes(3, 10, 20 * 60)
+    };
+    if !s.happened(accepted) {
+        return Ok(());
+    }
+    take!(s, accepted, accept_complaint, AcceptComplaintRequest {});
+    // Replied within the 15 days, one in ten after them.
+    let replied = if spread(n, 4) % 10 == 0 {
+        received + Duration::days(16) + minutes(5, 0, 8 * 24 * 60)
+    } else {
+        accepted + minutes(5, 60, 12 * 24 * 60)
+    };
+    if !s.happened(replied) {
+        return Ok(());
+    }
+    take!(
+        s,
+        replied,
+        reply_complaint,
+        ReplyComplaintRequest {
+            text: "经核查，已依法处理并答复诉求人。".to_owned()
+        }
+    );
+    // Seven in ten followed up; one in twelve of those unsatisfied, half of
+    // them answered again and satisfied.
+    if spread(n, 6) % 10 >= 7 {
+        return Ok(());
+    }
+    let mut visited = replied + minutes(7, 60, 2 * 24 * 60);
+    if !s.happened(visited) {
+        return Ok(());
+    }
+    // One in twenty-four stays unsatisfied: visited, not closed, waiting.
+    if spread(n, 8) % 24 == 12 {
+        take!(
+            s,
+            visited,
+            follow_up_complaint,
+            FollowUpComplaintRequest {
+                resolved: false,
+                satisfaction: pb::Satisfaction::Unsatisfied as i32,
+            }
+        );
+        return Ok(());
+    }
+    if spread(n, 8) % 24 == 0 {
+        take!(
+            s,
+            visited,
+            follow_up_complaint,
+            FollowUpComplaintRequest {
+                resolved: false,
+                satisfaction: pb::Satisfaction::Unsatisfied as i32,
+            }
+        );
+        let reopened = visited + Duration::hours(2);
+        let again = reopened + minutes(9, 24 * 60, 5 * 24 * 60);
+        visited = again + minutes(10, 60, 2 * 24 * 60);
+        if !s.happened(visited) {
+            return Ok(());
+        }
+        take!(
+            s,
+            reopened,
+            reopen_complaint,
+            ReopenComplaintRequest {
+                note: "诉求人仍不满意".to_owned()
+            }
+        );
+        take!(
+            s,
+            again,
+            reply_complaint,
+            ReplyComplaintRequest {
+                text: "已再次核查并处理到位。".to_owned()
+            }
+        );
+    }
+    let satisfaction = if spread(n, 11) % 7 == 0 {
+        pb::Satisfaction::BasicallySatisfied
+    } else {
+        pb::Satisfaction::Satisfied
+    };
+    take!(
+        s,
+        visited,
+        follow_up_complaint,
+        FollowUpComplaintRequest {
+            resolved: spread(n, 12) % 9 != 0,
+            satisfaction: satisfaction as i32,
+        }
+    );
+    let closed = visited + Duration::hours(1);
+    if s.happened(closed) {
+        take!(s, closed, close_complaint, CloseComplaintRequest {});
     }
     Ok(())
 }
