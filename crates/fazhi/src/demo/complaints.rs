@@ -178,7 +178,7 @@ async fn handle(
         }
     );
     // One in twelve signed for after the limit.
-    let accepted = if spread(n, 2) % 12 == 0 {
+    let accepted = if spread(n, 2).is_multiple_of(12) {
         dispatched + Duration::days(2) + minutes(3, 0, 240)
     } else {
         dispatched + minutes(3, 10, 20 * 60)
@@ -188,7 +188,7 @@ async fn handle(
     }
     take!(s, accepted, accept_complaint, AcceptComplaintRequest {});
     // Replied within the 15 days, one in ten after them.
-    let replied = if spread(n, 4) % 10 == 0 {
+    let replied = if spread(n, 4).is_multiple_of(10) {
         received + Duration::days(16) + minutes(5, 0, 8 * 24 * 60)
     } else {
         accepted + minutes(5, 60, 12 * 24 * 60)
@@ -226,7 +226,7 @@ async fn handle(
         );
         return Ok(());
     }
-    if spread(n, 8) % 24 == 0 {
+    if spread(n, 8).is_multiple_of(24) {
         take!(
             s,
             visited,
@@ -259,7 +259,7 @@ async fn handle(
             }
         );
     }
-    let satisfaction = if spread(n, 11) % 7 == 0 {
+    let satisfaction = if spread(n, 11).is_multiple_of(7) {
         pb::Satisfaction::BasicallySatisfied
     } else {
         pb::Satisfaction::Satisfied
