@@ -128,17 +128,16 @@ impl Steps<'_> {
 
 macro_rules! take {
     ($steps:expr, $at:expr, $rpc:ident, $request:ident { $($field:ident: $value:expr),* $(,)? }) => {{
+        let mut request = pb::$request::default();
+        request.id = $steps.id.clone();
+        request.version = $steps.version;
+        request.occurred_at = Some(time::to_timestamp($at));
+        $(request.$field = $value;)*
         let answer = $steps
             .c
             .complaints
             .clone()
-            .$rpc($steps.c.sign(pb::$request {
-                id: $steps.id.clone(),
-                version: $steps.version,
-                occurred_at: Some(time::to_timestamp($at)),
-                $($field: $value,)*
-                ..Default::default()
-            }))
+            .$rpc($steps.c.sign(request))
             .await?
             .into_inner();
         $steps.version = answer.version;
@@ -269,7 +268,7 @@ async fn handle(
         visited,
         follow_up_complaint,
         FollowUpComplaintRequest {
-            resolved: spread(n, 12) % 9 != 0,
+            resolved: !spread(n, 12).is_multiple_of(9),
             satisfaction: satisfaction as i32,
         }
     );
