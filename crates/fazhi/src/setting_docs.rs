@@ -289,6 +289,18 @@ pub const DOCS: &[(&str, &str)] = &[
         "Years back a complaint or step may be entered after the fact (from 1 January of that year)",
     ),
     (
+        "rules.complaints.petition_accept_days",
+        "Days to tell a petitioner (信访大厅) whether the matter is accepted (信访工作条例: 15)",
+    ),
+    (
+        "rules.complaints.petition_finish_days",
+        "Days to finish an accepted petition-hall item (信访工作条例: 60)",
+    ),
+    (
+        "rules.complaints.petition_max_extension_days",
+        "The longest extension of a petition-hall item, once and approved, in days (30)",
+    ),
+    (
         "rules.complaints.max_extension_working_days",
         "The longest extension of a reply, in working days (asked once)",
     ),

@@ -80,6 +80,12 @@ pub struct ReplyRules {
     /// Calendar years back a record may be entered for after the fact:
     /// from 1 January of the year this many years before this one.
     pub record_past_years: u32,
+    /// Petition-hall items (信访事项, 信访工作条例 2022): days to tell the
+    /// petitioner whether the matter is accepted, days to finish it, and the
+    /// longest extension (once, approved), all calendar days.
+    pub petition_accept_days: u32,
+    pub petition_finish_days: u32,
+    pub petition_max_extension_days: u32,
 }
 
 impl Default for ReplyRules {
@@ -97,6 +103,9 @@ impl Default for ReplyRules {
             delivery_allowed_hosts: Vec::new(),
             feed_retention_days: 90,
             record_past_years: 1,
+            petition_accept_days: 15,
+            petition_finish_days: 60,
+            petition_max_extension_days: 30,
         }
     }
 }
@@ -237,10 +246,23 @@ pub fn intake(
     }
 
     let received_on = time::china_date(received_at);
-    let due_day = calendar.add_working_days(received_on, rules.reply_days(new.request_type));
-    let feedback_due = new
-        .urgent
-        .then(|| received_at + Duration::hours(i64::from(rules.urgent_feedback_hours)));
+    let petition = new.channel == Channel::PetitionHall;
+    let due_day = if petition {
+        // 信访工作条例: finished within 60 days, not the 12345 deadlines.
+        received_on + Duration::days(i64::from(rules.petition_finish_days))
+    } else {
+        calendar.add_working_days(received_on, rules.reply_days(new.request_type))
+    };
+    // The first answer owed: for an urgent request within hours; for a
+    // petition, whether it is accepted, within 15 days.
+    let feedback_due = if petition {
+        Some(time::end_of_china_day(
+            received_on + Duration::days(i64::from(rules.petition_accept_days)),
+        ))
+    } else {
+        new.urgent
+            .then(|| received_at + Duration::hours(i64::from(rules.urgent_feedback_hours)))
+    };
 
     let mut complaint = Complaint {
         id,
@@ -255,7 +277,7 @@ pub fn intake(
         urgent: new.urgent,
         status: Status::Received,
         received_at,
-        reply_due: if new.urgent {
+        reply_due: if new.urgent && !petition {
             received_at + Duration::hours(i64::from(rules.urgent_reply_hours))
         } else {
             time::end_of_china_day(due_day)

@@ -13,8 +13,8 @@ use fazhi_platform::{
 };
 
 use super::{
-    Complaint, Extension, HandOff, ReplyRules as WorkflowRules, ReturnReason, Satisfaction, Status,
-    Visit,
+    Channel, Complaint, Extension, HandOff, ReplyRules as WorkflowRules, ReturnReason,
+    Satisfaction, Status, Visit,
 };
 
 /// Longest reply, note or reason, in characters.
@@ -216,14 +216,17 @@ pub fn apply(
                     "an extension must be asked for before the reply falls due",
                 ));
             }
-            if !(1..=rules.max_extension_working_days).contains(working_days) {
+            // A petition's extension is in calendar days (信访工作条例: up to 30).
+            let (longest, unit) = if complaint.channel == Channel::PetitionHall {
+                (rules.petition_max_extension_days, "days")
+            } else {
+                (rules.max_extension_working_days, "working days")
+            };
+            if !(1..=longest).contains(working_days) {
                 return Err(rule(
                     Code::InvalidCount,
                     "working_days",
-                    format!(
-                        "an extension runs 1 to {} working days",
-                        rules.max_extension_working_days
-                    ),
+                    format!("an extension runs 1 to {longest} {unit}"),
                 ));
             }
             h.extension = Some(Extension {
@@ -247,8 +250,11 @@ pub fn apply(
             };
             extension.approved = Some(*approved);
             if *approved {
-                next.reply_due =
-                    working_days_after(calendar, complaint.reply_due, extension.working_days);
+                next.reply_due = if complaint.channel == Channel::PetitionHall {
+                    complaint.reply_due + chrono::Duration::days(i64::from(extension.working_days))
+                } else {
+                    working_days_after(calendar, complaint.reply_due, extension.working_days)
+                };
             }
         }
         Step::Reply { text } => {

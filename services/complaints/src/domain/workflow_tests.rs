@@ -269,3 +269,80 @@ fn a_reassignment_away_ends_the_complaint_here_until_it_is_replied() {
         Code::InvalidTransition
     );
 }
+
+#[test]
+fn a_petition_hall_item_follows_the_petition_rules_not_12345s() {
+    let rules = WorkflowRules::default();
+    let mut new = NewComplaint {
+        channel: Channel::PetitionHall,
+        request_type: RequestType::Complaint,
+        category: "land".into(),
+        content: "宅基地纠纷".into(),
+        address: "老城镇西关村".into(),
+        division_code: "411624100".into(),
+        complainant_name: None,
+        complainant_phone: None,
+        urgent: false,
+        concerns_unit: None,
+        concerns_officer: None,
+    };
+    let petition = intake(
+        new.clone(),
+        at("2026-03-02T02:00:00Z"),
+        &Calendar::official(),
+        &rules,
+        "p1".into(),
+        "CODE".into(),
+    )
+    .unwrap();
+    // Told within 15 days whether it is accepted; finished within 60.
+    assert_eq!(
+        time::to_rfc3339(petition.feedback_due.unwrap()),
+        "2026-03-17T23:59:59+08:00"
+    );
+    assert_eq!(
+        time::to_rfc3339(petition.reply_due),
+        "2026-05-01T23:59:59+08:00"
+    );
+    // Extended once, by up to 30 days, with approval.
+    let sent = take(&petition, dispatch(), "2026-03-03T02:00:00Z").unwrap();
+    let accepted = take(&sent, Step::Accept, "2026-03-03T03:00:00Z").unwrap();
+    let too_long = take(
+        &accepted,
+        Step::RequestExtension { working_days: 31 },
+        "2026-04-20T02:00:00Z",
+    );
+    assert_eq!(too_long.unwrap_err().code, Code::InvalidCount);
+    let asked = take(
+        &accepted,
+        Step::RequestExtension { working_days: 30 },
+        "2026-04-20T02:00:00Z",
+    )
+    .unwrap();
+    let extended = take(
+        &asked,
+        Step::DecideExtension { approved: true },
+        "2026-04-21T02:00:00Z",
+    )
+    .unwrap();
+    assert_eq!(
+        time::to_rfc3339(extended.reply_due),
+        "2026-05-31T23:59:59+08:00"
+    );
+    // The same request by the hotline owes a 12345 reply in 15 working days.
+    new.channel = Channel::Hotline12345;
+    let hotline = intake(
+        new,
+        at("2026-03-02T02:00:00Z"),
+        &Calendar::official(),
+        &rules,
+        "h1".into(),
+        "CODE".into(),
+    )
+    .unwrap();
+    assert_eq!(
+        time::to_rfc3339(hotline.reply_due),
+        "2026-03-23T23:59:59+08:00"
+    );
+    assert_eq!(hotline.feedback_due, None);
+}
