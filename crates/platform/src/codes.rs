@@ -326,6 +326,8 @@ catalogue! {
     NothingToDecide => "nothing_to_decide",
     /// the cursor is older than the feed keeps; start again from `oldest_after`
     CursorExpired => "cursor_expired",
+    /// a request closed as anonymous left no way to reach the requester
+    NotAnonymous => "not_anonymous",
     /// a record entered after the fact cannot have happened in the future
     OccurredInFuture => "occurred_in_future",
     /// a step entered after the fact cannot have happened before the step it follows, or before receipt

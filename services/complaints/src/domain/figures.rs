@@ -42,6 +42,9 @@ pub enum Figure {
     BasicallySatisfied,
     Unsatisfied,
     Closed,
+    /// Closed after the reply without a follow-up (anonymous, unreachable,
+    /// declined): replied, not visited.
+    ClosedWithoutFollowUp,
     Reopened,
     Duplicates,
     HandedOff,
@@ -85,6 +88,7 @@ impl Figure {
             Figure::BasicallySatisfied => "basically_satisfied",
             Figure::Unsatisfied => "unsatisfied",
             Figure::Closed => "closed",
+            Figure::ClosedWithoutFollowUp => "closed_without_follow_up",
             Figure::Reopened => "reopened",
             Figure::Duplicates => "duplicates",
             Figure::HandedOff => "handed_off",
@@ -182,7 +186,13 @@ pub fn on_step(
             .visit
             .as_ref()
             .map_or_else(Vec::new, |v| visit_counts(after, v, 1)),
-        Step::Close => one(Figure::Closed),
+        Step::Close { without_visit } => {
+            let mut counts = one(Figure::Closed);
+            if without_visit.is_some() {
+                counts.push(count(after, at, Figure::ClosedWithoutFollowUp, 1));
+            }
+            counts
+        }
         // The unsatisfied visit is replaced by the next: 满意率 and 解决率 rate
         // the latest follow-up, once per complaint.
         Step::Reopen => {

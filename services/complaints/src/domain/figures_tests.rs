@@ -11,7 +11,9 @@ use fazhi_calendar::Calendar;
 use fazhi_platform::DivisionCode;
 
 use super::*;
-use crate::domain::{Channel, NewComplaint, ReplyRules, RequestType, ReturnReason, apply, intake};
+use crate::domain::{
+    Channel, NewComplaint, NoVisit, ReplyRules, RequestType, ReturnReason, apply, intake,
+};
 
 /// A small deterministic generator (xorshift), so a failure replays.
 struct Dice(u64);
@@ -53,7 +55,9 @@ fn random_step(dice: &mut Dice) -> Step {
             satisfaction,
         },
         11 => Step::Reopen,
-        12 => Step::Close,
+        12 => Step::Close {
+            without_visit: (dice.below(3) == 0).then_some(NoVisit::Declined),
+        },
         _ => match dice.below(4) {
             0 => Step::Withdraw,
             1 => Step::Reassign {

@@ -31,6 +31,18 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// Why a replied request is closed without a follow-up visit.
+    NoVisit {
+        /// The requester gave no way to reach them.
+        Anonymous => "anonymous",
+        /// Not reached after the tries the rules ask.
+        Unreachable => "unreachable",
+        /// The requester declined the visit.
+        Declined => "declined",
+    }
+}
+
+coded_enum! {
     /// Where a request not handled here was sent.
     HandOff {
         /// Danger to life or property: 110, 119, 120 or 122.
@@ -93,6 +105,9 @@ pub struct Handling {
     #[serde(default, with = "super::coded::hand_off")]
     pub handed_off: Option<HandOff>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// Closed after the reply without a follow-up: the code of its
+    /// [`NoVisit`] reason.
+    pub closed_without_follow_up: Option<String>,
     /// Times sent back to handling after an unsatisfied follow-up.
     pub reopened: u32,
     pub returns: u32,

@@ -12,6 +12,7 @@ mod intake;
 pub mod past;
 mod phone;
 pub mod routing;
+mod rules;
 mod tracking;
 pub mod visibility;
 pub(crate) mod workflow;
@@ -21,7 +22,7 @@ pub use duplicates::{address_similarity, suggests};
 pub use escalation::{
     Lead, case_ended, case_milestone, check_lead, lead_division, milestones_since,
 };
-pub use handling::{Extension, HandOff, Handling, ReturnReason, Satisfaction, Visit};
+pub use handling::{Extension, HandOff, Handling, NoVisit, ReturnReason, Satisfaction, Visit};
 pub use intake::{Complainant, Complaint, NewComplaint, ReplyDays, ReplyRules, Ticket, intake};
 pub use phone::normalize_phone;
 pub use routing::{Route, RoutingList, check_routes, no_route, route};

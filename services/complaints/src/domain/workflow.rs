@@ -13,7 +13,7 @@ use fazhi_platform::{
 };
 
 use super::{
-    Channel, Complaint, Extension, HandOff, ReplyRules as WorkflowRules, ReturnReason,
+    Channel, Complaint, Extension, HandOff, NoVisit, ReplyRules as WorkflowRules, ReturnReason,
     Satisfaction, Status, Visit,
 };
 
@@ -44,7 +44,11 @@ pub enum Step {
         resolved: bool,
         satisfaction: Satisfaction,
     },
-    Close,
+    /// 办结: after the follow-up, or — `without_visit` — after the reply
+    /// when the requester cannot or will not be visited.
+    Close {
+        without_visit: Option<NoVisit>,
+    },
     Reopen,
     MarkDuplicate {
         of: String,
@@ -87,7 +91,7 @@ impl Step {
             Step::DecideExtension { approved: false } => "extension_refused",
             Step::Reply { .. } => "replied",
             Step::FollowUp { .. } => "visited",
-            Step::Close => "closed",
+            Step::Close { .. } => "closed",
             Step::Reopen => "reopened",
             Step::MarkDuplicate { .. } => "marked_duplicate",
             Step::HandOff { .. } => "handed_off",
@@ -284,7 +288,29 @@ pub fn apply(
             });
             next.status = S::Visited;
         }
-        Step::Close => {
+        Step::Close {
+            without_visit: Some(why),
+        } => {
+            if status != S::Replied {
+                return Err(out_of_order(
+                    complaint,
+                    "closing without a follow-up (after the reply only)",
+                ));
+            }
+            if *why == NoVisit::Anonymous && complaint.complainant.phone.is_some() {
+                return Err(rule(
+                    Code::NotAnonymous,
+                    "without_follow_up",
+                    "the requester left a phone number: visit them, or close as unreachable",
+                ));
+            }
+            h.closed_without_follow_up = Some(why.code().to_owned());
+            h.closed_at = Some(now);
+            next.status = S::Closed;
+        }
+        Step::Close {
+            without_visit: None,
+        } => {
             if status != S::Visited {
                 return Err(out_of_order(complaint, "closing"));
             }

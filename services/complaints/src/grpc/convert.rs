@@ -26,6 +26,13 @@ fazhi_platform::proto_enum!(
     "SATISFACTION_"
 );
 fazhi_platform::proto_enum!(
+    no_visit,
+    no_visit_proto,
+    domain::NoVisit,
+    pb::NoVisit,
+    "NO_VISIT_"
+);
+fazhi_platform::proto_enum!(
     hand_off,
     hand_off_proto,
     domain::HandOff,

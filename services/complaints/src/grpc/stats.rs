@@ -99,6 +99,7 @@ pub(super) async fn stats(
         escalated: n("escalated"),
         withdrawn: n("withdrawn"),
         reassigned: n("reassigned"),
+        closed_without_follow_up: n("closed_without_follow_up"),
         response_rate: rates.response,
         on_time_rate: rates.on_time,
         resolution_rate: rates.resolution,

@@ -169,14 +169,21 @@ pub(super) fn follow_up(r: pb::FollowUpComplaintRequest) -> Result<Asked, Error>
 }
 
 pub(super) fn close(r: pb::CloseComplaintRequest) -> Result<Asked, Error> {
-    Ok(Asked::new(
+    let without_visit = convert::no_visit("without_follow_up", r.without_follow_up)?;
+    let asked = Asked::new(
         r.id,
         r.version,
         r.note,
         r.occurred_at,
-        Step::Close,
+        Step::Close { without_visit },
         DESK,
-    ))
+    );
+    // Unreachable: the tries made are named in the note.
+    Ok(if without_visit == Some(domain::NoVisit::Unreachable) {
+        asked.with_note()
+    } else {
+        asked
+    })
 }
 
 pub(super) fn reopen(r: pb::ReopenComplaintRequest) -> Result<Asked, Error> {
@@ -587,5 +594,10 @@ pub(super) fn handling_proto(h: &domain::Handling) -> pb::Handling {
         return_approved: h.return_approved,
         reassigned_at: ts(h.reassigned_at),
         reassigned_to: h.reassigned_to.clone().unwrap_or_default(),
+        closed_without_follow_up: h
+            .closed_without_follow_up
+            .as_deref()
+            .and_then(domain::NoVisit::from_code)
+            .map_or(0, convert::no_visit_proto),
     }
 }

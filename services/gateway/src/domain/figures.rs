@@ -49,6 +49,8 @@ pub struct ComplaintFigures {
     pub withdrawn: i64,
     /// Reassigned away by the platform (改派): left here, counted apart.
     pub reassigned: i64,
+    /// Closed after the reply without a follow-up: replied, not visited.
+    pub closed_without_follow_up: i64,
     /// 响应率: accepted_on_time ÷ dispatched (absent without a dispatch).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_rate: Option<f64>,

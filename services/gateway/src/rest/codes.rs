@@ -44,6 +44,13 @@ macro_rules! proto_codes {
 }
 
 proto_codes!(
+    NoVisit,
+    fazhi_proto::complaints::v1::NoVisit,
+    "NO_VISIT_",
+    "Why a replied request is closed without a follow-up visit."
+);
+
+proto_codes!(
     Employment,
     fazhi_proto::training::v1::Employment,
     "EMPLOYMENT_",

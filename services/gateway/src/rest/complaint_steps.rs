@@ -109,7 +109,45 @@ macro_rules! plain_step {
 }
 
 plain_step!(AcceptBody, AcceptComplaintRequest);
-plain_step!(CloseBody, CloseComplaintRequest);
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseBody {
+    version: i64,
+    /// When the step happened, for one entered after the fact (RFC 3339;
+    /// needs `complaint.record_past`); absent: now.
+    #[serde(default)]
+    occurred_at: Option<String>,
+    /// Closed after the reply without a follow-up, and why: `anonymous`
+    /// (no way to reach the requester), `unreachable` (the tries made named
+    /// in `note`) or `declined`. Absent: closed after the follow-up.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::rest::codes::NoVisit>)]
+    without_follow_up: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+impl StepBody for CloseBody {
+    type Request = pb::CloseComplaintRequest;
+    fn entered_after(&self) -> bool {
+        self.occurred_at.is_some()
+    }
+    fn into_request(self, id: String) -> Result<Self::Request, Problem> {
+        Ok(pb::CloseComplaintRequest {
+            id,
+            version: self.version,
+            occurred_at: occurred_at(self.occurred_at)?,
+            note: self.note.unwrap_or_default(),
+            without_follow_up: match self.without_follow_up.as_deref() {
+                Some(code) => enum_from_code("without_follow_up", code, "NO_VISIT_", |n| {
+                    pb::NoVisit::from_str_name(n).map(|r| r as i32)
+                })?,
+                None => 0,
+            },
+        })
+    }
+}
 plain_step!(ReopenBody, ReopenComplaintRequest);
 plain_step!(SuperviseBody, SuperviseComplaintRequest);
 

@@ -380,6 +380,7 @@ fn complaint_figures(s: complaints::ComplaintStats) -> ComplaintFigures {
         escalated: s.escalated,
         withdrawn: s.withdrawn,
         reassigned: s.reassigned,
+        closed_without_follow_up: s.closed_without_follow_up,
         response_rate: s.response_rate,
         on_time_rate: s.on_time_rate,
         resolution_rate: s.resolution_rate,

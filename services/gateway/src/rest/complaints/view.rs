@@ -122,6 +122,10 @@ pub struct Handling {
     reassigned_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reassigned_to: Option<String>,
+    /// Closed after the reply without a follow-up, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::rest::codes::NoVisit>)]
+    closed_without_follow_up: Option<String>,
 }
 
 fn is_zero(n: &i32) -> bool {
@@ -190,6 +194,12 @@ fn handling(h: Option<pb::Handling>) -> Handling {
         return_approved: h.return_approved,
         reassigned_at: instant(h.reassigned_at),
         reassigned_to: text(h.reassigned_to),
+        closed_without_follow_up: fazhi_proto::complaints::v1::NoVisit::try_from(
+            h.closed_without_follow_up,
+        )
+        .ok()
+        .filter(|v| *v != fazhi_proto::complaints::v1::NoVisit::Unspecified)
+        .map(|v| code_from_name(v.as_str_name(), "NO_VISIT_")),
     }
 }
 

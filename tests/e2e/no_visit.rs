@@ -1,0 +1,114 @@
+//! Closing without a follow-up: an anonymous requester, one not reached
+//! after the tries, one who declined — each closed after the reply with its
+//! reason, counted replied and closed, never visited.
+
+use fazhi_e2e::{COUNTY, Sandbox, TOWNSHIP};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::fixtures::{get, post};
+
+#[tokio::test]
+async fn a_requester_who_cannot_be_visited_is_closed_replied_not_visited() {
+    let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
+    let desk = sandbox.account("novisit.desk", &["staff"], TOWNSHIP).await;
+    let county = sandbox
+        .account("novisit.county", &["county_overseer"], COUNTY)
+        .await;
+    let step = |id: String, path: &'static str, body: Value| {
+        let (sandbox, desk) = (&sandbox, desk.clone());
+        async move {
+            let (_, c) = get(sandbox, &desk, &format!("/api/v1/complaints/{id}")).await;
+            let mut body = body;
+            body["version"] = c["version"].clone();
+            post(
+                sandbox,
+                &desk,
+                &format!("/api/v1/complaints/{id}/{path}"),
+                body,
+            )
+            .await
+        }
+    };
+    let mut ids = Vec::new();
+    for anonymous in [true, false, false] {
+        let mut body = fazhi_e2e::complaint_body();
+        if anonymous {
+            body.as_object_mut().unwrap().remove("complainant_name");
+            body.as_object_mut().unwrap().remove("complainant_phone");
+        }
+        let (status, c) = post(&sandbox, &desk, "/api/v1/complaints", body).await;
+        assert_eq!(status, StatusCode::CREATED, "{c}");
+        let id = c["id"].as_str().unwrap().to_owned();
+        for (path, body) in [
+            ("dispatch", json!({ "unit": "411624100001" })),
+            ("accept", json!({})),
+            ("reply", json!({ "text": "已处理" })),
+        ] {
+            let (status, answer) = step(id.clone(), path, body).await;
+            assert_eq!(status, StatusCode::OK, "{path}: {answer}");
+        }
+        ids.push(id);
+    }
+    // One who left a phone number is not anonymous; unreachable names the tries.
+    let (status, problem) = step(
+        ids[1].clone(),
+        "close",
+        json!({ "without_follow_up": "anonymous" }),
+    )
+    .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("not_anonymous")),
+        "{problem}"
+    );
+    let (status, problem) = step(
+        ids[1].clone(),
+        "close",
+        json!({ "without_follow_up": "unreachable" }),
+    )
+    .await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("note")),
+        "{problem}"
+    );
+    for (id, why, note) in [
+        (&ids[0], "anonymous", ""),
+        (
+            &ids[1],
+            "unreachable",
+            "三次致电（3月2日、3日、4日）均未接通",
+        ),
+        (&ids[2], "declined", ""),
+    ] {
+        let (status, c) = step(
+            id.clone(),
+            "close",
+            json!({ "without_follow_up": why, "note": note }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{why}: {c}");
+        assert_eq!(
+            (
+                c["status"].as_str(),
+                c["handling"]["closed_without_follow_up"].as_str()
+            ),
+            (Some("closed"), Some(why))
+        );
+    }
+    let (_, summary) = get(&sandbox, &county, "/api/v1/oversight/summary").await;
+    let f = &summary["complaints"];
+    assert_eq!(
+        (
+            f["replied"].as_i64(),
+            f["visited"].as_i64(),
+            f["closed"].as_i64(),
+            f["closed_without_follow_up"].as_i64()
+        ),
+        (Some(3), Some(0), Some(3), Some(3)),
+        "{summary}"
+    );
+    assert_eq!(f["follow_up_rate"], 0.0, "{summary}");
+    sandbox.stop().await;
+}
