@@ -193,6 +193,6 @@ mod tests {
         assert!(columns.iter().all(|c| !c.heading.is_empty()));
         assert_eq!(columns[0].key, "division_code");
         assert!(keys.contains(&"complaints.by_category.other"));
-        assert_eq!(count, 2 + 28 + 7 + 5 + 2 + 20 + 14);
+        assert_eq!(count, 2 + COMPLAINTS.len() + 7 + 5 + 2 + 20 + 14);
     }
 }
