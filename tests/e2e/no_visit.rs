@@ -112,3 +112,57 @@ async fn a_requester_who_cannot_be_visited_is_closed_replied_not_visited() {
     assert_eq!(f["follow_up_rate"], 0.0, "{summary}");
     sandbox.stop().await;
 }
+
+/// A matter returned as a county department's (国办函〔2025〕66号) is no
+/// longer the township's: out of its received and dispatched, counted apart.
+#[tokio::test]
+async fn a_county_departments_matter_returned_leaves_the_townships_figures() {
+    let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
+    let desk = sandbox
+        .account("county.matter.desk", &["staff"], TOWNSHIP)
+        .await;
+    let county = sandbox
+        .account("county.matter.county", &["county_overseer"], COUNTY)
+        .await;
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let (_, c) = post(
+            &sandbox,
+            &desk,
+            "/api/v1/complaints",
+            fazhi_e2e::complaint_body(),
+        )
+        .await;
+        let id = c["id"].as_str().unwrap().to_owned();
+        let (status, _) = post(
+            &sandbox,
+            &desk,
+            &format!("/api/v1/complaints/{id}/dispatch"),
+            json!({ "version": 1, "unit": "411624100001" }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        ids.push(id);
+    }
+    let (status, returned) = post(
+        &sandbox,
+        &desk,
+        &format!("/api/v1/complaints/{}/return", ids[0]),
+        json!({ "version": 2, "reason": "county_department", "note": "属县自然资源局职责" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{returned}");
+    let (_, summary) = get(&sandbox, &county, "/api/v1/oversight/summary").await;
+    let f = &summary["complaints"];
+    assert_eq!(
+        (
+            f["received"].as_i64(),
+            f["dispatched"].as_i64(),
+            f["returned"].as_i64(),
+            f["returned_to_county"].as_i64()
+        ),
+        (Some(1), Some(1), Some(0), Some(1)),
+        "{summary}"
+    );
+    sandbox.stop().await;
+}

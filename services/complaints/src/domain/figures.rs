@@ -55,6 +55,9 @@ pub enum Figure {
     Withdrawn,
     /// Reassigned away by the platform (改派): left here, counted apart.
     Reassigned,
+    /// Returned as a county department's matter: out of the township's
+    /// figures, counted apart.
+    ReturnedToCounty,
 }
 
 impl Figure {
@@ -97,6 +100,7 @@ impl Figure {
             Figure::Escalated => "escalated",
             Figure::Withdrawn => "withdrawn",
             Figure::Reassigned => "reassigned",
+            Figure::ReturnedToCounty => "returned_to_county",
             Figure::Channel(_) | Figure::Type(_) | Figure::Category(_) => "",
         }
     }
@@ -146,6 +150,31 @@ pub fn on_step(
 ) -> Vec<Count> {
     let h = &after.handling;
     let one = |figure| vec![count(after, at, figure, 1)];
+    // A county department's matter leaves the township's figures: what it
+    // counted is taken back; nothing counts while it is out; a refused
+    // return brings it back.
+    match (before.handling.left_here, h.left_here) {
+        (true, true) => return Vec::new(),
+        (false, true) => {
+            let mut counts: Vec<Count> = on_intake(before)
+                .into_iter()
+                .map(|c| Count { n: -c.n, ..c })
+                .collect();
+            if let Some(first) = before.handling.first_dispatched_at {
+                counts.push(count(before, first, Figure::Dispatched, -1));
+            }
+            counts.push(count(after, at, Figure::ReturnedToCounty, 1));
+            return counts;
+        }
+        (true, false) => {
+            let mut counts = on_intake(after);
+            if let Some(first) = h.first_dispatched_at {
+                counts.push(count(after, first, Figure::Dispatched, 1));
+            }
+            return counts;
+        }
+        (false, false) => {}
+    }
     match step {
         // Per complaint: a re-dispatch after a return is the same one.
         Step::Dispatch { .. } if before.handling.dispatched_at.is_some() => Vec::new(),

@@ -41,7 +41,11 @@ fn random_step(dice: &mut Dice) -> Step {
         },
         2 | 3 => Step::Accept,
         4 => Step::Return {
-            reason: ReturnReason::WrongUnit,
+            reason: if dice.below(3) == 0 {
+                ReturnReason::CountyDepartment
+            } else {
+                ReturnReason::WrongUnit
+            },
         },
         5 => Step::RequestExtension { working_days: 3 },
         6 => Step::DecideExtension {
@@ -74,8 +78,12 @@ fn random_step(dice: &mut Dice) -> Step {
 /// The figures of one complaint counted from the steps that happened.
 fn recount(c: &Complaint, happened: &[(&'static str, DateTime<Utc>)]) -> BTreeMap<String, i64> {
     let h = &c.handling;
-    let first = |kind: &str| happened.iter().find(|(k, _)| *k == kind).map(|(_, at)| *at);
     let mut n = BTreeMap::new();
+    // A county department's matter is out of the township's figures.
+    if h.left_here {
+        return n;
+    }
+    let first = |kind: &str| happened.iter().find(|(k, _)| *k == kind).map(|(_, at)| *at);
     let mut put = |figure: Figure, count: i64| {
         *n.entry(figure.key()).or_default() += count;
     };

@@ -111,6 +111,9 @@ pub struct Handling {
     /// Times sent back to handling after an unsatisfied follow-up.
     pub reopened: u32,
     pub returns: u32,
+    /// Returned as a county department's matter (国办函〔2025〕66号): out of
+    /// the township's figures unless the platform refuses the return.
+    pub left_here: bool,
     /// When it was escalated to enforcement as a lead.
     pub escalated_at: Option<DateTime<Utc>>,
     /// When the platform that pushed it withdrew it (撤单): it ended there.

@@ -184,7 +184,7 @@ pub fn apply(
             h.accepted_at = Some(now);
             next.status = S::Accepted;
         }
-        Step::Return { .. } => {
+        Step::Return { reason } => {
             if status != S::Dispatched {
                 return Err(out_of_order(complaint, "returning it"));
             }
@@ -197,6 +197,7 @@ pub fn apply(
             }
             h.returned_from = h.unit.take();
             h.return_approved = None;
+            h.left_here = *reason == ReturnReason::CountyDepartment;
             h.routing_version = None;
             h.accept_due = None;
             h.returns += 1;
@@ -407,7 +408,9 @@ pub fn apply(
             };
             h.return_approved = Some(*approved);
             if !*approved {
-                // Back to the unit that returned it, with a new sign-for limit.
+                // Back to the unit that returned it, with a new sign-for limit
+                // (and into the township's figures again).
+                h.left_here = false;
                 h.unit = Some(unit);
                 h.returned_from = None;
                 h.dispatched_at = Some(now);

@@ -100,6 +100,7 @@ pub(super) async fn stats(
         withdrawn: n("withdrawn"),
         reassigned: n("reassigned"),
         closed_without_follow_up: n("closed_without_follow_up"),
+        returned_to_county: n("returned_to_county"),
         response_rate: rates.response,
         on_time_rate: rates.on_time,
         resolution_rate: rates.resolution,

@@ -51,6 +51,9 @@ pub struct ComplaintFigures {
     pub reassigned: i64,
     /// Closed after the reply without a follow-up: replied, not visited.
     pub closed_without_follow_up: i64,
+    /// Returned as a county department's matter: out of the township's
+    /// other figures, counted apart.
+    pub returned_to_county: i64,
     /// 响应率: accepted_on_time ÷ dispatched (absent without a dispatch).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_rate: Option<f64>,

@@ -47,7 +47,7 @@ const TYPES: [(&str, &str); 5] = [
     ("report", "举报"),
 ];
 
-const COMPLAINTS: [(&str, &str, Absent); 31] = [
+const COMPLAINTS: [(&str, &str, Absent); 32] = [
     ("received", "诉求受理数", Absent::Zero),
     ("urgent", "紧急诉求数", Absent::Zero),
     ("dispatched", "派单数", Absent::Zero),
@@ -73,6 +73,7 @@ const COMPLAINTS: [(&str, &str, Absent); 31] = [
     ("withdrawn", "撤单数", Absent::Zero),
     ("reassigned", "改派数", Absent::Zero),
     ("closed_without_follow_up", "未回访办结数", Absent::Zero),
+    ("returned_to_county", "退回县直部门数", Absent::Zero),
     ("response_rate", "响应率", Absent::Empty),
     ("on_time_rate", "按时办结率", Absent::Empty),
     ("resolution_rate", "解决率", Absent::Empty),

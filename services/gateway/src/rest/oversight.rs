@@ -381,6 +381,7 @@ fn complaint_figures(s: complaints::ComplaintStats) -> ComplaintFigures {
         withdrawn: s.withdrawn,
         reassigned: s.reassigned,
         closed_without_follow_up: s.closed_without_follow_up,
+        returned_to_county: s.returned_to_county,
         response_rate: s.response_rate,
         on_time_rate: s.on_time_rate,
         resolution_rate: s.resolution_rate,
