@@ -304,3 +304,48 @@ async fn a_reply_due_at_the_end_of_the_next_working_day_is_near() {
         sandbox.stop().await;
     }
 }
+
+/// A petition-hall item owes its decision whether it is accepted within 15
+/// days: warned of when it is near, and once dispatched no more.
+#[tokio::test]
+async fn a_petitions_acceptance_decision_is_warned_of_when_near() {
+    let now = chrono::DateTime::parse_from_rfc3339("2026-03-16T10:00:00+08:00")
+        .unwrap()
+        .with_timezone(&Utc);
+    let clock = fazhi_platform::clock::ManualClock::new(now);
+    let sandbox =
+        Sandbox::start_with_clock(fazhi_e2e::Backend::Sqlite, |_| {}, clock.clone()).await;
+    let leader = sandbox
+        .account("petition.leader", &["leader"], TOWNSHIP)
+        .await;
+    let mut ids = Vec::new();
+    // Received 2 March (decision due 17 March) and 14 March (due 29 March).
+    for at in ["2026-03-02T09:00:00+08:00", "2026-03-14T09:00:00+08:00"] {
+        let mut body = fazhi_e2e::complaint_body();
+        body["channel"] = json!("petition_hall");
+        body["occurred_at"] = json!(at);
+        let (status, c) = post(&sandbox, &leader, "/api/v1/complaints", body).await;
+        assert_eq!(status, StatusCode::CREATED, "{c}");
+        ids.push(c["id"].as_str().unwrap().to_owned());
+    }
+    let warned = |answer: &Value| -> Vec<String> {
+        kinds(answer)
+            .into_iter()
+            .filter(|(kind, _, _)| kind == "petition_accept")
+            .map(|(_, _, id)| id)
+            .collect()
+    };
+    let all = warnings(&sandbox, &leader, "page_size=200").await;
+    assert_eq!(warned(&all), [ids[0].clone()], "{all}");
+    let (status, _) = post(
+        &sandbox,
+        &leader,
+        &format!("/api/v1/complaints/{}/dispatch", ids[0]),
+        json!({ "version": 1, "unit": "411624100001" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let after = warnings(&sandbox, &leader, "kind=petition_accept").await;
+    assert!(warned(&after).is_empty(), "{after}");
+    sandbox.stop().await;
+}

@@ -51,7 +51,8 @@ const FIGURES = [
 ];
 
 const KINDS = {
-  complaint_accept: "投诉签收", complaint_reply: "投诉答复", case_decision: "案件决定期限",
+  complaint_accept: "投诉签收", complaint_reply: "投诉答复",
+  complaint_feedback: "紧急诉求反馈", petition_accept: "信访受理告知", case_decision: "案件决定期限",
   case_statement: "陈述申辩期", case_hearing: "听证申请期", case_service: "决定送达",
   case_publicity: "处罚公示", case_seizure: "查封扣押期限", certificate_expiry: "执法证到期",
   training_hours: "培训学时不足",

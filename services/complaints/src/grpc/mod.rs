@@ -482,6 +482,7 @@ fn filter(
         received_to: period.end,
         due_between: None,
         awaiting_sign_for: false,
+        awaiting_first_answer: false,
         viewer: Some(crate::domain::Viewer::of(caller)),
         ticket: None,
     })

@@ -12,6 +12,8 @@ use crate::domain::Complaint;
 /// Warnings one answer holds at most.
 /// A sign-for limit is near within these hours.
 const SIGN_FOR_NEAR_HOURS: i64 = 4;
+/// A petition's acceptance decision is near within these days.
+const PETITION_NEAR_DAYS: i64 = 3;
 
 fn warning(kind: &str, c: &Complaint, due: DateTime<Utc>, now: DateTime<Utc>) -> common::Warning {
     let category =
@@ -47,7 +49,14 @@ impl ComplaintsApi {
         let mut signing = filter(caller, division, None, "period")?;
         signing.awaiting_sign_for = true;
         let dispatched = self.store.list(&signing, None, limit).await?;
-        let truncated = late.len() > MAX_WARNINGS || dispatched.len() > MAX_WARNINGS;
+        // A first answer owed: an urgent request's feedback, a petition's
+        // decision whether it is accepted (信访工作条例: 15 days).
+        let mut answering = filter(caller, division, None, "period")?;
+        answering.awaiting_first_answer = true;
+        let unanswered = self.store.list(&answering, None, limit).await?;
+        let truncated = late.len() > MAX_WARNINGS
+            || dispatched.len() > MAX_WARNINGS
+            || unanswered.len() > MAX_WARNINGS;
         let mut warnings: Vec<common::Warning> = late
             .iter()
             .take(MAX_WARNINGS)
@@ -57,6 +66,15 @@ impl ComplaintsApi {
             let due = c.handling.accept_due?;
             (due < now + Duration::hours(SIGN_FOR_NEAR_HOURS))
                 .then(|| warning("complaint_accept", c, due, now))
+        }));
+        warnings.extend(unanswered.iter().take(MAX_WARNINGS).filter_map(|c| {
+            let due = c.feedback_due?;
+            let (kind, near) = if c.channel == crate::domain::Channel::PetitionHall {
+                ("petition_accept", Duration::days(PETITION_NEAR_DAYS))
+            } else {
+                ("complaint_feedback", Duration::hours(SIGN_FOR_NEAR_HOURS))
+            };
+            (due < now + near).then(|| warning(kind, c, due, now))
         }));
         Ok(fazhi_platform::grpc::warnings_answer(warnings, truncated))
     }

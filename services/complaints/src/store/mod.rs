@@ -64,6 +64,10 @@ pub struct Filter {
     pub due_between: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// Only those dispatched and not yet signed for (签收).
     pub awaiting_sign_for: bool,
+    /// Only those not yet dispatched that owe a first answer by
+    /// `feedback_due` (an urgent request's feedback, a petition's
+    /// acceptance decision).
+    pub awaiting_first_answer: bool,
     /// Who is looking: reports about enforcement conduct naming them are
     /// left out, by the rule of [`crate::domain::visible`].
     pub viewer: Option<crate::domain::Viewer>,
@@ -260,6 +264,7 @@ impl Store {
              AND ($13 = 0 OR status = 'dispatched') \
              AND ($15 = '' OR (source = $15 AND external_id = $16)) \
              AND $17 = 0 AND ($18 = '' OR source = $18) \
+             AND ($19 = 0 OR (status = 'received' AND feedback_due IS NOT NULL)) \
              ORDER BY received_at DESC, id DESC LIMIT $7"
         ))
         .bind(low)
@@ -282,6 +287,7 @@ impl Store {
         .bind(filter.ticket.as_ref().map(|t| t.external_id.clone()).unwrap_or_default())
         .bind(i64::from(filter.viewer.as_ref().is_some_and(|v| v.sees_none)))
         .bind(filter.viewer.as_ref().map(|v| v.source.clone()).unwrap_or_default())
+        .bind(i64::from(filter.awaiting_first_answer))
         .fetch_all(self.db.pool())
         .await?;
         rows.iter().map(decode).collect()

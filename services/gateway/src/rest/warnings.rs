@@ -17,6 +17,8 @@ use crate::{AppState, edge::problem::Problem, edge::query, identity::authn::Iden
 const KINDS: &[&str] = &[
     "complaint_accept",
     "complaint_reply",
+    "complaint_feedback",
+    "petition_accept",
     "case_decision",
     "case_statement",
     "case_hearing",
@@ -35,7 +37,9 @@ pub struct WarningParams {
     /// `yellow` (near) or `red` (passed); both when absent.
     #[param(value_type = Option<crate::rest::codes::WarningLevelCode>)]
     level: Option<String>,
-    /// One kind only: complaint_accept, complaint_reply, case_decision,
+    /// One kind only: complaint_accept, complaint_reply, complaint_feedback
+    /// (an urgent request's first feedback), petition_accept (a petition's
+    /// decision whether it is accepted), case_decision,
     /// case_statement, case_hearing, case_service, case_publicity,
     /// case_seizure, certificate_expiry, training_hours.
     kind: Option<String>,
