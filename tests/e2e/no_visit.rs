@@ -166,3 +166,82 @@ async fn a_county_departments_matter_returned_leaves_the_townships_figures() {
     );
     sandbox.stop().await;
 }
+
+/// A merged duplicate (重复件) is answered with its original's reply and
+/// follow-up: counted replied and visited with it, whether merged before
+/// the original was answered or after.
+#[tokio::test]
+async fn a_merged_duplicate_is_answered_and_visited_with_its_original() {
+    for backend in fazhi_e2e::backends() {
+        let sandbox = Sandbox::start(backend).await;
+        let desk = sandbox.account("repeat.desk", &["staff"], TOWNSHIP).await;
+        let county = sandbox
+            .account("repeat.county", &["county_overseer"], COUNTY)
+            .await;
+        let step = |id: &str, path: &'static str, body: Value| {
+            let (sandbox, desk, id) = (&sandbox, desk.clone(), id.to_owned());
+            async move {
+                let (_, c) = get(sandbox, &desk, &format!("/api/v1/complaints/{id}")).await;
+                let mut body = body;
+                body["version"] = c["version"].clone();
+                let (status, answer) = post(
+                    sandbox,
+                    &desk,
+                    &format!("/api/v1/complaints/{id}/{path}"),
+                    body,
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK, "{path}: {answer}");
+            }
+        };
+        let receive = || async {
+            let (status, c) = post(
+                &sandbox,
+                &desk,
+                "/api/v1/complaints",
+                fazhi_e2e::complaint_body(),
+            )
+            .await;
+            assert_eq!(status, StatusCode::CREATED, "{c}");
+            c["id"].as_str().unwrap().to_owned()
+        };
+        let answer = |id: String| async move {
+            step(&id, "dispatch", json!({ "unit": "411624100001" })).await;
+            step(&id, "accept", json!({})).await;
+            step(&id, "reply", json!({ "text": "已处理" })).await;
+        };
+        // Merged after its original was answered.
+        let (first, first_repeat) = (receive().await, receive().await);
+        answer(first.clone()).await;
+        step(&first_repeat, "duplicate", json!({ "of": first })).await;
+        // Merged before; the original answered and visited after.
+        let (second, second_repeat) = (receive().await, receive().await);
+        step(&second_repeat, "duplicate", json!({ "of": second })).await;
+        answer(second.clone()).await;
+        step(
+            &second,
+            "follow-up",
+            json!({ "resolved": true, "satisfaction": "satisfied" }),
+        )
+        .await;
+        // Four requests, two of them repeats; every one answered, the
+        // second pair visited together.
+        let (_, summary) = get(&sandbox, &county, "/api/v1/oversight/summary").await;
+        let f = &summary["complaints"];
+        assert_eq!(
+            (
+                f["received"].as_i64(),
+                f["duplicates"].as_i64(),
+                f["replied"].as_i64(),
+                f["visited"].as_i64(),
+                f["resolved"].as_i64(),
+                f["satisfied"].as_i64(),
+            ),
+            (Some(4), Some(2), Some(4), Some(2), Some(2), Some(2)),
+            "{summary}"
+        );
+        // 回访率 = visited ÷ replied, the repeats in both.
+        assert_eq!(f["follow_up_rate"], 2.0 / 4.0, "{summary}");
+        sandbox.stop().await;
+    }
+}

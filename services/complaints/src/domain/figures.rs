@@ -214,7 +214,7 @@ pub fn on_step(
         Step::FollowUp { .. } => h
             .visit
             .as_ref()
-            .map_or_else(Vec::new, |v| visit_counts(after, v, 1)),
+            .map_or_else(Vec::new, |v| visit_counts(after, v, v.at, 1)),
         Step::Close { without_visit } => {
             let mut counts = one(Figure::Closed);
             if without_visit.is_some() {
@@ -227,7 +227,7 @@ pub fn on_step(
         Step::Reopen => {
             let mut counts = one(Figure::Reopened);
             if let Some(v) = &before.handling.visit {
-                counts.extend(visit_counts(before, v, -1));
+                counts.extend(visit_counts(before, v, v.at, -1));
             }
             counts
         }
@@ -266,17 +266,78 @@ pub fn on_step(
     }
 }
 
-/// What a follow-up counts on its day (`n` = -1 takes it back): visited,
+/// What a follow-up counts on day `at` (`n` = -1 takes it back): visited,
 /// resolved, and its rating.
-fn visit_counts(c: &Complaint, v: &super::Visit, n: i64) -> Vec<Count> {
+fn visit_counts(c: &Complaint, v: &super::Visit, at: DateTime<Utc>, n: i64) -> Vec<Count> {
     let rated = match v.satisfaction {
         Satisfaction::Satisfied => Figure::Satisfied,
         Satisfaction::BasicallySatisfied => Figure::BasicallySatisfied,
         Satisfaction::Unsatisfied => Figure::Unsatisfied,
     };
-    let mut counts = vec![count(c, v.at, Figure::Visited, n), count(c, v.at, rated, n)];
+    let mut counts = vec![count(c, at, Figure::Visited, n), count(c, at, rated, n)];
     if v.resolved {
-        counts.push(count(c, v.at, Figure::Resolved, n));
+        counts.push(count(c, at, Figure::Resolved, n));
+    }
+    counts
+}
+
+// A merged duplicate (重复件) is answered with its original's reply and
+// follow-up and counted with it: replied and visited on the original's days,
+// never before the repeat came in. One answered on its own before it was
+// merged keeps its own counts.
+
+/// Whether `step` on an original reaches the duplicates merged into it.
+pub fn reaches_duplicates(before: &Complaint, step: &Step) -> bool {
+    match step {
+        Step::Reply { .. } => before.handling.replied_at.is_none(),
+        Step::FollowUp { .. } => true,
+        Step::Reopen => before.handling.visit.is_some(),
+        _ => false,
+    }
+}
+
+/// What `duplicate` counts when its original takes `step` (before → after).
+pub fn with_original(
+    duplicate: &Complaint,
+    before: &Complaint,
+    after: &Complaint,
+    step: &Step,
+    at: DateTime<Utc>,
+) -> Vec<Count> {
+    let own = &duplicate.handling;
+    if own.replied_at.is_some() || own.visit.is_some() || own.left_here {
+        return Vec::new();
+    }
+    let not_before = |at: DateTime<Utc>| at.max(duplicate.received_at);
+    match step {
+        Step::Reply { .. } if before.handling.replied_at.is_none() => {
+            vec![count(duplicate, not_before(at), Figure::Replied, 1)]
+        }
+        Step::FollowUp { .. } => after.handling.visit.as_ref().map_or_else(Vec::new, |v| {
+            visit_counts(duplicate, v, not_before(v.at), 1)
+        }),
+        Step::Reopen => before.handling.visit.as_ref().map_or_else(Vec::new, |v| {
+            visit_counts(duplicate, v, not_before(v.at), -1)
+        }),
+        _ => Vec::new(),
+    }
+}
+
+/// What `duplicate` (as merged) counts at its merging from `original` as it
+/// stands: replied if the original was, and its follow-up.
+pub fn on_merge(before: &Complaint, duplicate: &Complaint, original: &Complaint) -> Vec<Count> {
+    let own = &before.handling;
+    if own.replied_at.is_some() || own.visit.is_some() || own.left_here {
+        return Vec::new();
+    }
+    let not_before = |at: DateTime<Utc>| at.max(duplicate.received_at);
+    let o = &original.handling;
+    let mut counts = Vec::new();
+    if let Some(replied) = o.replied_at {
+        counts.push(count(duplicate, not_before(replied), Figure::Replied, 1));
+    }
+    if let Some(v) = &o.visit {
+        counts.extend(visit_counts(duplicate, v, not_before(v.at), 1));
     }
     counts
 }

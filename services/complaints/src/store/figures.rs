@@ -14,15 +14,31 @@ use super::Store;
 use crate::domain::figures::{self, Count};
 use crate::domain::{Complaint, Step};
 
-/// (division, day, figure) → amount to add.
+/// (division, day, figure) → amount to add; and what the amounts rest on
+/// that only the transaction can read (the duplicates merged into a
+/// complaint, the original a duplicate is merged into as it was read).
 #[derive(Debug, Default)]
-pub struct Bumps(BTreeMap<(String, NaiveDate, String), i64>);
+pub struct Bumps {
+    totals: BTreeMap<(String, NaiveDate, String), i64>,
+    /// A step on an original whose figures reach its merged duplicates.
+    original: Option<Box<OriginalStep>>,
+    /// The original a duplicate was merged into, as read: (id, version).
+    merged_into: Option<(String, i64)>,
+}
+
+#[derive(Debug)]
+struct OriginalStep {
+    before: Complaint,
+    after: Complaint,
+    step: Step,
+    at: DateTime<Utc>,
+}
 
 impl Bumps {
     fn take(&mut self, counts: Vec<Count>, sign: i64) {
         for c in counts {
             *self
-                .0
+                .totals
                 .entry((c.division.as_str().to_owned(), c.day, c.figure.key()))
                 .or_default() += sign * c.n;
         }
@@ -40,14 +56,67 @@ impl Bumps {
     }
 
     /// What a workflow step adds ([`figures::on_step`]).
+    /// A step on an original also counts for the duplicates merged into it,
+    /// found in the step's own transaction ([`figures::with_original`]).
     pub fn step(&mut self, before: &Complaint, after: &Complaint, step: &Step, at: DateTime<Utc>) {
         self.take(figures::on_step(before, after, step, at), 1);
+        if figures::reaches_duplicates(before, step) {
+            self.original = Some(Box::new(OriginalStep {
+                before: before.clone(),
+                after: after.clone(),
+                step: step.clone(),
+                at,
+            }));
+        }
+    }
+
+    /// A duplicate merged into `original` as read: counted with it
+    /// ([`figures::on_merge`]), written only while the original is
+    /// unchanged.
+    pub fn merged(&mut self, before: &Complaint, duplicate: &Complaint, original: &Complaint) {
+        self.take(figures::on_merge(before, duplicate, original), 1);
+        self.merged_into = Some((original.id.clone(), original.version));
     }
 
     /// Adds these amounts to the running totals on `conn` (inside the
     /// caller's transaction), one statement per total.
-    pub async fn write(self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-        for ((division, day, figure), n) in self.0 {
+    pub async fn write(mut self, conn: &mut AnyConnection) -> Result<(), Error> {
+        if let Some((id, version)) = self.merged_into.take() {
+            // Takes the original's row lock: its own step waits, or this
+            // merge is refused as stale and read again.
+            let unchanged = sqlx::query(
+                "UPDATE complaints SET version = version WHERE id = $1 AND version = $2",
+            )
+            .bind(id)
+            .bind(version)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+            if unchanged == 0 {
+                return Err(super::workflow::stale());
+            }
+        }
+        if let Some(o) = self.original.take() {
+            let rows = sqlx::query(concat!(
+                "SELECT ",
+                columns!(),
+                " FROM complaints WHERE duplicate_of = $1"
+            ))
+            .bind(o.before.id.clone())
+            .fetch_all(&mut *conn)
+            .await?;
+            for row in &rows {
+                let duplicate = super::decode(row)?;
+                let counts = figures::with_original(&duplicate, &o.before, &o.after, &o.step, o.at);
+                self.take(counts, 1);
+            }
+        }
+        Ok(self.write_totals(conn).await?)
+    }
+
+    /// Adds the amounts alone, one statement per total.
+    pub async fn write_totals(self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        for ((division, day, figure), n) in self.totals {
             if n == 0 {
                 continue;
             }

@@ -99,4 +99,16 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "entered after the fact",
         include_str!("../../migrations/0018_entered_after.sql"),
     ),
+    EmbeddedMigration::new(
+        19,
+        "duplicate of",
+        concat!(
+            include_str!("../../migrations/0019_duplicate_of.sql"),
+            include_str!("../../migrations/0019_duplicate_of_backfill.sqlite.sql")
+        ),
+    )
+    .with_postgres(concat!(
+        include_str!("../../migrations/0019_duplicate_of.sql"),
+        include_str!("../../migrations/0019_duplicate_of_backfill.postgres.sql")
+    )),
 ];

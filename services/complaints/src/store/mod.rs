@@ -314,7 +314,7 @@ fn add_received<'c>(
     for row in rows {
         bumps.received(&row.complaint);
     }
-    Box::pin(bumps.write(conn))
+    Box::pin(bumps.write_totals(conn))
 }
 
 pub(crate) fn insert_one<'c>(
@@ -358,7 +358,7 @@ pub(crate) fn insert_one<'c>(
     })
 }
 
-fn decode(row: &AnyRow) -> Result<Complaint, Error> {
+pub(super) fn decode(row: &AnyRow) -> Result<Complaint, Error> {
     let corrupt = |what: &str, value: &str| {
         Error::internal(format!("stored complaint has invalid {what} {value:?}"))
     };

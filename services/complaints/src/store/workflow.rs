@@ -76,7 +76,7 @@ impl Store {
             let mut tx = self.db.pool().begin().await?;
             let changed = sqlx::query(
                 "UPDATE complaints SET status = $1, handling = $2, handling_unit = $3, reply_due = $4, version = $5, \
-                 updated_at = $8 WHERE id = $6 AND version = $7",
+                 updated_at = $8, duplicate_of = $9 WHERE id = $6 AND version = $7",
             )
             .bind(after.status.code())
             .bind(handling)
@@ -86,6 +86,7 @@ impl Store {
             .bind(before.id.clone())
             .bind(before.version)
             .bind(time::to_micros(after.updated_at))
+            .bind(after.handling.duplicate_of.clone())
             .execute(&mut *tx)
             .await?
             .rows_affected();

@@ -137,6 +137,7 @@ pub(super) async fn advance<T>(
         }
     };
     let mut step = step;
+    let mut merged_into = None;
     match &mut step {
         Step::Dispatch { unit, .. } => caller.check_writes("dispatch.unit", unit)?,
         // The lead is checked here as the cases service will check it; its
@@ -158,6 +159,7 @@ pub(super) async fn advance<T>(
                 .await
                 .map_err(|_| Error::not_found("complaint named in mark_duplicate.of"))?;
             domain::check_duplicate_target(&complaint, &earlier)?;
+            merged_into = Some(earlier);
         }
         _ => {}
     }
@@ -168,6 +170,9 @@ pub(super) async fn advance<T>(
     let kind = step.kind();
     let mut bumps = crate::store::Bumps::default();
     bumps.step(&complaint, &after, &step, at);
+    if let Some(original) = &merged_into {
+        bumps.merged(&complaint, &after, original);
+    }
     let message = match &step {
         Step::Escalate { lead } => Some(Message {
             id: uuid::Uuid::now_v7().to_string(),

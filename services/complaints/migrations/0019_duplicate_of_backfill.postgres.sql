@@ -1,0 +1,1 @@
+UPDATE complaints SET duplicate_of = handling::jsonb ->> 'duplicate_of' WHERE status = 'duplicate';
