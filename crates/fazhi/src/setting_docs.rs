@@ -289,6 +289,10 @@ pub const DOCS: &[(&str, &str)] = &[
         "Years back a complaint or step may be entered after the fact (from 1 January of that year)",
     ),
     (
+        "rules.complaints.go_live",
+        "Per division code, the day Fazhi went live there (e.g. 411624100 = 2026-06-01): the past stays open from that year back",
+    ),
+    (
         "rules.complaints.petition_accept_days",
         "Days to tell a petitioner (信访大厅) whether the matter is accepted (信访工作条例: 15)",
     ),

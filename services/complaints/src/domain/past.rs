@@ -7,9 +7,11 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use fazhi_platform::{Code, Error, ErrorKind, time};
 
 /// The earliest time a record may be entered for: 1 January of the year
-/// `years_back` before the year of `now` (China time).
-pub fn earliest(now: DateTime<Utc>, years_back: u32) -> DateTime<Utc> {
-    let year = time::china_date(now).year() - i32::try_from(years_back).unwrap_or(i32::MAX);
+/// `years_back` before the year of the division's go-live day, or of `now`
+/// where none is set (China time).
+pub fn earliest(go_live: Option<NaiveDate>, now: DateTime<Utc>, years_back: u32) -> DateTime<Utc> {
+    let from = go_live.unwrap_or_else(|| time::china_date(now)).year();
+    let year = from - i32::try_from(years_back).unwrap_or(i32::MAX);
     let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN);
     time::start_of_china_day(first)
 }
@@ -48,7 +50,7 @@ pub fn check(
             Code::OccurredBeforeWindow,
             format!(
                 "occurred_at {} is before {}, the earliest a record may be entered for \
-                 (rules.complaints.record_past_years)",
+                 (rules.complaints.record_past_years, rules.complaints.go_live)",
                 time::to_rfc3339(at),
                 time::to_rfc3339(earliest)
             ),
@@ -70,8 +72,19 @@ mod tests {
     #[test]
     fn the_past_is_open_from_the_first_of_january_of_last_year() {
         let now = at("2026-06-15T10:00:00+08:00");
-        let from = earliest(now, 1);
+        let from = earliest(None, now, 1);
         assert_eq!(time::to_rfc3339(from), "2025-01-01T00:00:00+08:00");
+        // A township live since June 2026 keeps 2025 open through 2027.
+        let live = NaiveDate::from_ymd_opt(2026, 6, 1);
+        let next_year = at("2027-11-30T10:00:00+08:00");
+        assert_eq!(
+            time::to_rfc3339(earliest(live, next_year, 1)),
+            "2025-01-01T00:00:00+08:00"
+        );
+        assert_eq!(
+            time::to_rfc3339(earliest(None, next_year, 1)),
+            "2026-01-01T00:00:00+08:00"
+        );
         assert!(check(from, now, None, from).is_ok());
         let before = from - chrono::Duration::seconds(1);
         assert_eq!(

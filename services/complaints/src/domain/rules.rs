@@ -2,6 +2,10 @@
 //! deadlines per request type, sign-for and follow-up limits, extensions,
 //! petition-hall periods, and how long the past and the feed are kept open.
 
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use fazhi_platform::DivisionCode;
 use serde::{Deserialize, Serialize};
 
 use super::RequestType;
@@ -65,6 +69,11 @@ pub struct ReplyRules {
     /// Calendar years back a record may be entered for after the fact:
     /// from 1 January of the year this many years before this one.
     pub record_past_years: u32,
+    /// The day Fazhi went live per division (a township, or the county for
+    /// all of it): its window for the past opens `record_past_years` before
+    /// that year rather than this one, so a township that started mid-year
+    /// can still bring in its first year after the next new year.
+    pub go_live: BTreeMap<String, NaiveDate>,
     /// Petition-hall items (信访事项, 信访工作条例 2022): days to tell the
     /// petitioner whether the matter is accepted, days to finish it, and the
     /// longest extension (once, approved), all calendar days.
@@ -88,6 +97,7 @@ impl Default for ReplyRules {
             delivery_allowed_hosts: Vec::new(),
             feed_retention_days: 90,
             record_past_years: 1,
+            go_live: BTreeMap::new(),
             petition_accept_days: 15,
             petition_finish_days: 60,
             petition_max_extension_days: 30,
@@ -96,6 +106,19 @@ impl Default for ReplyRules {
 }
 
 impl ReplyRules {
+    /// The earliest time a record of `division` may be entered for at
+    /// `now`: the window back from its go-live year (the nearest configured
+    /// division above it, itself included), or from this year.
+    pub fn past_opens(&self, division: &DivisionCode, now: DateTime<Utc>) -> DateTime<Utc> {
+        let live = self
+            .go_live
+            .iter()
+            .filter(|(code, _)| division.as_str().starts_with(code.as_str()))
+            .max_by_key(|(code, _)| code.len())
+            .map(|(_, day)| *day);
+        super::past::earliest(live, now, self.record_past_years)
+    }
+
     pub fn reply_days(&self, request_type: RequestType) -> u32 {
         let days = &self.reply_days;
         match request_type {
@@ -105,5 +128,28 @@ impl ReplyRules {
             RequestType::Complaint => days.complaint,
             RequestType::Report => days.report,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_nearest_go_live_above_a_division_opens_its_past() {
+        let mut rules = ReplyRules::default();
+        let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+        rules.go_live.insert("411624".into(), day("2024-03-01"));
+        rules.go_live.insert("411624100".into(), day("2026-06-01"));
+        let now: DateTime<Utc> = "2027-05-01T00:00:00Z".parse().unwrap();
+        let opens = |code: &str| {
+            fazhi_platform::time::china_date(
+                rules.past_opens(&DivisionCode::parse(code).unwrap(), now),
+            )
+            .to_string()
+        };
+        assert_eq!(opens("411624100001"), "2025-01-01");
+        assert_eq!(opens("411624101"), "2023-01-01");
+        assert_eq!(opens("410102"), "2026-01-01");
     }
 }

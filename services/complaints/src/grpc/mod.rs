@@ -77,18 +77,20 @@ impl ComplaintService for ComplaintsApi {
         let request_id = check_request_id(&r.request_id)?;
         let now = self.clock.now();
         // Received now, or — a request entered after the fact — when it was.
-        let received_at = match &r.occurred_at {
+        let occurred_at = r.occurred_at;
+        let new = new_complaint(r)?;
+        let received_at = match &occurred_at {
             None => now,
             Some(ts) => {
                 caller.require(Permission::ComplaintRecordPast)?;
                 let at = time::from_timestamp_field("occurred_at", ts)?;
-                let earliest = domain::past::earliest(now, self.rules.record_past_years);
-                domain::past::check(at, now, None, earliest)?;
+                let division = DivisionCode::parse_field("division_code", &new.division_code)?;
+                domain::past::check(at, now, None, self.rules.past_opens(&division, now))?;
                 at
             }
         };
         let mut complaint = domain::intake(
-            new_complaint(r)?,
+            new,
             received_at,
             &self.calendar,
             &self.rules,

@@ -131,7 +131,7 @@ pub(super) async fn advance<T>(
                 .map_or(complaint.received_at, |last| {
                     last.max(complaint.received_at)
                 });
-            let earliest = domain::past::earliest(now, api.rules.record_past_years);
+            let earliest = api.rules.past_opens(&complaint.division_code, now);
             domain::past::check(at, now, Some(follows), earliest)?;
             at
         }
