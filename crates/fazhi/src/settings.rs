@@ -148,7 +148,8 @@ mod tests {
 
     fn leaf_keys(prefix: &str, value: &serde_json::Value, out: &mut Vec<String>) {
         match value {
-            serde_json::Value::Object(map) => {
+            // An empty table is a map setting (keys of the operator's own).
+            serde_json::Value::Object(map) if !map.is_empty() => {
                 for (k, v) in map {
                     let key = if prefix.is_empty() {
                         k.clone()
