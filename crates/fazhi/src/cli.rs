@@ -72,8 +72,10 @@ enum Command {
         #[command(subcommand)]
         command: ApiKeyCommand,
     },
-    /// Import a list (CSV or .xlsx) into the running training service. Every
-    /// row is checked first; if any is rejected, nothing is imported.
+    /// Import a list (CSV or .xlsx) into the running services: people,
+    /// attendance and results into training, a complaint ledger into
+    /// complaints. Every row is checked first; if any is rejected, nothing
+    /// is imported.
     Import {
         #[command(subcommand)]
         list: ImportCommand,
@@ -82,6 +84,11 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ImportCommand {
+    /// A complaint ledger or 12345 export (工单台账) with each request's dated
+    /// workflow: 工单编号, 来源, 受理时间, 渠道, 类型, 分类, 诉求内容, 地址, 区划代码,
+    /// 诉求人, 电话, 派单时间, 承办单位, 签收时间, 退单时间, 退单原因, 延期批准时间,
+    /// 延期天数, 答复时间, 答复内容, 回访时间, 是否解决, 满意度, 办结时间, 重复件原工单编号.
+    Complaints { file: PathBuf },
     /// People: 行政区划代码, 姓名, 身份证号, 单位, 人员类别, 职级, 科级以上, 执法岗位.
     People { file: PathBuf },
     /// A session's attendance: 身份证号, 学时.

@@ -1,4 +1,5 @@
-//! `fazhi import`: a township's list into the running training service.
+//! `fazhi import`: a township's list into the running training service, or
+//! its complaint ledger into the complaints service.
 
 use std::{io::Read, path::Path, time::Duration};
 
@@ -79,18 +80,104 @@ fn deadline<T>(mut request: tonic::Request<T>) -> tonic::Request<T> {
     request
 }
 
-pub(crate) async fn run(settings: Settings, list: ImportCommand) -> anyhow::Result<()> {
+/// The client settings of an import: the deadline is the import's own.
+fn import_channel(endpoint: &str, settings: &Settings) -> anyhow::Result<grpc::Channel> {
+    let mut client = settings.grpc.clone();
+    client.deadline_ms = IMPORT_DEADLINE.as_millis() as u64;
+    Ok(grpc::connect_lazy(endpoint, &client)?)
+}
+
+fn operator(settings: &Settings) -> anyhow::Result<Caller> {
     let county = DivisionCode::parse(&settings.gateway.county)
         .map_err(|e| anyhow::anyhow!("gateway.county {:?} {e}", settings.gateway.county))?;
-    let operator = Caller {
+    Ok(Caller {
         subject: "cli".into(),
         roles: vec![Role::Admin],
         scope: county,
         source: None,
+    })
+}
+
+/// A complaint ledger into the complaints service.
+async fn complaints(settings: Settings, file: &Path) -> anyhow::Result<()> {
+    use fazhi_proto::complaints::v1::{
+        self as cpb, complaint_service_client::ComplaintServiceClient,
     };
+    let operator = operator(&settings)?;
+    let key = settings.internal_key()?;
+    let endpoint = settings.complaints.endpoint();
+    let mut client = ComplaintServiceClient::new(import_channel(&endpoint, &settings)?)
+        .max_decoding_message_size(fazhi_complaints::MAX_MESSAGE)
+        .max_encoding_message_size(fazhi_complaints::MAX_MESSAGE);
+    let (format, content) = read(file)?;
+    let format = if format == pb::FileFormat::Xlsx {
+        "xlsx"
+    } else {
+        "csv"
+    };
+    let spinner = ProgressBar::new_spinner().with_message("checking every row and importing");
+    spinner.enable_steady_tick(Duration::from_millis(120));
+    let request = deadline(key.request(
+        &operator,
+        cpb::ImportComplaintsRequest {
+            format: format.into(),
+            content,
+        },
+    ));
+    let answer = client.import_complaints(request).await;
+    spinner.finish_and_clear();
+    let report = answer
+        .map_err(|status| refused(&status, "complaints", &endpoint))?
+        .into_inner();
+    if report.rejected.is_empty() {
+        println!(
+            "imported {} of {} rows ({} recorded already, left as they were)",
+            report.imported, report.rows, report.unchanged
+        );
+        return Ok(());
+    }
+    rejected(report.rows, &report.rejected)
+}
+
+/// The service's refusal as the operator reads it.
+fn refused(status: &tonic::Status, service: &str, endpoint: &str) -> anyhow::Error {
+    let err = fazhi_platform::Error::from_status(status);
+    match err.field {
+        Some(field) => anyhow::anyhow!(
+            "{field}: {} (is the {service} service running at {endpoint}?)",
+            err.message
+        ),
+        None => anyhow::anyhow!(
+            "{} (is the {service} service running at {endpoint}?)",
+            err.message
+        ),
+    }
+}
+
+/// Every rejected row printed, and the import failed.
+fn rejected(rows: i64, problems: &[fazhi_proto::common::v1::RowProblem]) -> anyhow::Result<()> {
+    eprintln!(
+        "{} of {} rows rejected; nothing was imported:",
+        problems.len(),
+        rows
+    );
+    for problem in problems {
+        eprintln!(
+            "  row {:>6}  {:<16} {}",
+            problem.row, problem.field, problem.message
+        );
+    }
+    anyhow::bail!("the list was not imported")
+}
+
+pub(crate) async fn run(settings: Settings, list: ImportCommand) -> anyhow::Result<()> {
+    if let ImportCommand::Complaints { file } = &list {
+        return complaints(settings, file).await;
+    }
+    let operator = operator(&settings)?;
     let key = settings.internal_key()?;
     let endpoint = settings.training.endpoint();
-    let mut client = TrainingServiceClient::new(grpc::connect_lazy(&endpoint, &settings.grpc)?)
+    let mut client = TrainingServiceClient::new(import_channel(&endpoint, &settings)?)
         .max_decoding_message_size(fazhi_training::MAX_MESSAGE)
         .max_encoding_message_size(fazhi_training::MAX_MESSAGE);
 
@@ -101,6 +188,7 @@ pub(crate) async fn run(settings: Settings, list: ImportCommand) -> anyhow::Resu
         Ok((format as i32, content, spinner))
     };
     let (answer, spinner) = match list {
+        ImportCommand::Complaints { .. } => unreachable!("imported above"),
         ImportCommand::People { file } => {
             let (format, content, spinner) = spinner(&file)?;
             let request =
@@ -168,34 +256,11 @@ pub(crate) async fn run(settings: Settings, list: ImportCommand) -> anyhow::Resu
     };
     spinner.finish_and_clear();
     let report = answer
-        .map_err(|status| {
-            let err = fazhi_platform::Error::from_status(&status);
-            match err.field {
-                Some(field) => anyhow::anyhow!(
-                    "{field}: {} (is the training service running at {endpoint}?)",
-                    err.message
-                ),
-                None => anyhow::anyhow!(
-                    "{} (is the training service running at {endpoint}?)",
-                    err.message
-                ),
-            }
-        })?
+        .map_err(|status| refused(&status, "training", &endpoint))?
         .into_inner();
     if report.rejected.is_empty() {
         println!("imported {} of {} rows", report.imported, report.rows);
         return Ok(());
     }
-    eprintln!(
-        "{} of {} rows rejected; nothing was imported:",
-        report.rejected.len(),
-        report.rows
-    );
-    for problem in &report.rejected {
-        eprintln!(
-            "  row {:>6}  {:<16} {}",
-            problem.row, problem.field, problem.message
-        );
-    }
-    anyhow::bail!("the list was not imported")
+    rejected(report.rows, &report.rejected)
 }

@@ -31,10 +31,11 @@ mod xlsx;
 pub mod limits {
     /// Data rows (the header not counted).
     pub const MAX_ROWS: usize = 100_000;
-    /// Columns: the lists have eight at most.
+    /// Columns: the complaint ledger has 25, the other lists eight at most.
     pub const MAX_COLUMNS: usize = 32;
-    /// Cells holding anything, over the whole sheet.
-    pub const MAX_CELLS: usize = 1_000_000;
+    /// Cells holding anything, over the whole sheet: the complaint ledger
+    /// full at its most rows.
+    pub const MAX_CELLS: usize = 26 * (MAX_ROWS + 1);
     /// Bytes of text in one cell.
     pub const MAX_CELL_BYTES: usize = 4 * 1024;
     /// Bytes of text over all cells (a shared string repeated is counted each time).

@@ -7,6 +7,7 @@
 pub mod delivery;
 pub mod domain;
 mod grpc;
+pub mod ledger;
 pub mod relay;
 pub mod store;
 
@@ -20,8 +21,9 @@ use tonic::service::Routes;
 pub use domain::ReplyRules;
 pub use grpc::ComplaintsApi;
 
-/// The largest message: a push of 1,000 tickets of up to 5,000 characters.
-pub const MAX_MESSAGE: usize = 32 * 1024 * 1024;
+/// The largest message: a ledger of up to the upload limit (64 MiB by
+/// default) with room to spare; a push of 1,000 tickets is far less.
+pub const MAX_MESSAGE: usize = 72 * 1024 * 1024;
 
 /// Full gRPC name of the service, as health checks ask for it.
 pub const SERVICE_NAME: &str = "fazhi.complaints.v1.ComplaintService";

@@ -35,7 +35,7 @@ use identity::{authn, authz, login};
 pub use settings::{AuthSettings, DEFAULT_BODY_LIMIT, DEFAULT_COUNTY, PublicSettings, Settings};
 
 /// Largest gRPC message to or from the training service (whole lists).
-const MAX_LIST_MESSAGE: usize = 32 * 1024 * 1024;
+const MAX_LIST_MESSAGE: usize = 72 * 1024 * 1024;
 
 /// Selects the TLS crypto provider (ring) for HTTPS clients in this process,
 /// such as the JWKS fetch; harmless when one is installed already.

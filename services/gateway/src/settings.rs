@@ -68,7 +68,7 @@ impl Default for Settings {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             body_limit_bytes: DEFAULT_BODY_LIMIT,
-            upload_limit_bytes: 16 * 1024 * 1024,
+            upload_limit_bytes: 64 * 1024 * 1024,
             concurrent_uploads: 2,
             record_uploads: 8,
             record_uploads_per_caller: 2,

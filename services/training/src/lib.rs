@@ -22,7 +22,7 @@ pub use domain::TrainingRules;
 pub use grpc::TrainingApi;
 
 /// Largest message in or out: imported and exported lists travel whole.
-pub const MAX_MESSAGE: usize = 32 * 1024 * 1024;
+pub const MAX_MESSAGE: usize = 72 * 1024 * 1024;
 
 /// Full gRPC name of the service, as health checks ask for it.
 pub const SERVICE_NAME: &str = "fazhi.training.v1.TrainingService";

@@ -18,6 +18,7 @@ use tonic::{Request, Response, Status};
 mod convert;
 mod deliveries;
 mod feed;
+mod import;
 mod platform_events;
 mod push;
 mod routing;
@@ -39,6 +40,8 @@ pub struct ComplaintsApi {
     /// Wakes the outbox relay when a step wrote a message.
     relay: Arc<tokio::sync::Notify>,
     clock: fazhi_platform::clock::SharedClock,
+    /// Ledgers imported at once; more are refused until one is done.
+    imports: Arc<tokio::sync::Semaphore>,
 }
 
 impl ComplaintsApi {
@@ -55,6 +58,7 @@ impl ComplaintsApi {
             rules,
             relay,
             clock,
+            imports: Arc::new(tokio::sync::Semaphore::new(1)),
         }
     }
 }
@@ -298,6 +302,13 @@ impl ComplaintService for ComplaintsApi {
         request: Request<pb::PushComplaintsRequest>,
     ) -> Result<Response<pb::PushComplaintsResponse>, Status> {
         push::push(self, request).await
+    }
+
+    async fn import_complaints(
+        &self,
+        request: Request<pb::ImportComplaintsRequest>,
+    ) -> Result<Response<pb::ImportComplaintsReport>, Status> {
+        import::import(self, request).await
     }
 
     async fn suggest_duplicates(

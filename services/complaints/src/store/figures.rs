@@ -44,6 +44,11 @@ impl Bumps {
         }
     }
 
+    /// Adds counts made elsewhere (a ledger's complaints, built whole).
+    pub fn add(&mut self, counts: Vec<Count>) {
+        self.take(counts, 1);
+    }
+
     /// What a new complaint adds ([`figures::on_intake`]).
     pub fn received(&mut self, c: &Complaint) {
         self.take(figures::on_intake(c), 1);

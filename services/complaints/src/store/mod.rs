@@ -36,6 +36,7 @@ pub mod deliveries;
 pub mod feed;
 mod feed_retention;
 pub mod figures;
+pub mod import;
 pub mod milestones;
 pub mod outbox;
 pub mod push;
@@ -326,8 +327,8 @@ pub(crate) fn insert_one<'c>(
         sqlx::query(
             "INSERT INTO complaints (id, tracking_code, channel, request_type, category, content, address, division_code, \
              complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version, request_id, \
-             source, external_id, handling, concerns_unit, concerns_officer, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)",
+             source, external_id, handling, concerns_unit, concerns_officer, updated_at, duplicate_of) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)",
         )
         .bind(c.id.clone())
         .bind(c.tracking_code.clone())
@@ -352,6 +353,7 @@ pub(crate) fn insert_one<'c>(
         .bind(c.handling.concerns_unit.as_ref().map(|u| u.as_str().to_owned()))
         .bind(c.handling.concerns_officer.clone())
         .bind(time::to_micros(c.updated_at))
+        .bind(c.handling.duplicate_of.clone())
         .execute(&mut *conn)
         .await
         .map(|_| ())

@@ -3,6 +3,7 @@
 
 pub(crate) mod cases;
 pub(crate) mod codes;
+pub(crate) mod complaint_import;
 pub(crate) mod complaint_push;
 pub(crate) mod complaint_reads;
 pub(crate) mod complaint_steps;
@@ -75,6 +76,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(complaint_steps::escalate))
         .routes(routes!(complaint_push::push))
         .routes(routes!(complaint_push::platform_events))
+        .routes(routes!(complaint_import::import))
         .routes(routes!(routing::get, routing::put))
         .routes(routes!(deliveries::put_endpoint))
         .routes(routes!(deliveries::list_endpoints))
