@@ -19,6 +19,7 @@ mod fleet;
 mod grpc;
 mod hardening;
 mod identity;
+mod ledger;
 mod no_visit;
 mod oversight;
 mod past;
