@@ -507,6 +507,18 @@ fn probe(
             Some(json!({ "version": 1 })),
             Outside::NotFound,
         ),
+        ("POST", "/api/v1/imports/complaints") => (
+            Method::POST,
+            format!("{path}?format=csv"),
+            Some(Value::String(format!(
+                "工单编号,来源,受理时间,渠道,类型,分类,诉求内容,地址,区划代码,诉求人,电话,派单时间,承办单位,签收时间,退单时间,退单原因,延期批准时间,延期天数,答复时间,答复内容,回访时间,是否解决,满意度,办结时间,重复件原工单编号\n\
+                 WALK-{n},county-12345,{},12345热线,投诉,违法建设,有人违法建房,西关村,{d},,,,,,,,,,,,,,,,\n",
+                (chrono::Utc::now() - chrono::Duration::days(1))
+                    .with_timezone(&fazhi_platform::time::china())
+                    .format("%Y-%m-%d %H:%M")
+            ))),
+            Outside::Rejected,
+        ),
         ("POST", "/api/v1/imports/people") => (
             Method::POST,
             format!("{path}?format=csv"),
