@@ -239,7 +239,10 @@ async fn enter_by_steps(sandbox: &Sandbox, leader: &str, year: &[Request]) {
 
 /// The year's figures and rates as DOMAIN.md defines them, counted from the
 /// test's own requests.
-fn expected(year: &[Request]) -> (Vec<(&'static str, i64)>, Vec<(&'static str, f64)>) {
+/// Figures by name, and rates by name.
+type Expected = (Vec<(&'static str, i64)>, Vec<(&'static str, f64)>);
+
+fn expected(year: &[Request]) -> Expected {
     let count = |f: &dyn Fn(Fate) -> bool| year.iter().filter(|r| f(r.fate)).count() as i64;
     use Fate::*;
     let received = year.len() as i64;

@@ -349,3 +349,60 @@ async fn a_petitions_acceptance_decision_is_warned_of_when_near() {
     assert!(warned(&after).is_empty(), "{after}");
     sandbox.stop().await;
 }
+
+/// An urgent request owes a first feedback within 2 hours: warned of until
+/// it is dispatched; a request received well before the clock's hour is
+/// past due and red, one just received is near and yellow.
+#[tokio::test]
+async fn an_urgent_requests_first_feedback_is_warned_of_until_dispatched() {
+    let now = chrono::DateTime::parse_from_rfc3339("2026-03-16T10:00:00+08:00")
+        .unwrap()
+        .with_timezone(&Utc);
+    let clock = fazhi_platform::clock::ManualClock::new(now);
+    let sandbox =
+        Sandbox::start_with_clock(fazhi_e2e::Backend::Sqlite, |_| {}, clock.clone()).await;
+    let leader = sandbox
+        .account("urgent.leader", &["leader"], TOWNSHIP)
+        .await;
+    let mut ids = Vec::new();
+    // Feedback due at 09:00 (passed) and at 11:30 (within the 4 hours near).
+    for at in ["2026-03-16T07:00:00+08:00", "2026-03-16T09:30:00+08:00"] {
+        let mut body = fazhi_e2e::complaint_body();
+        body["urgent"] = json!(true);
+        body["occurred_at"] = json!(at);
+        let (status, c) = post(&sandbox, &leader, "/api/v1/complaints", body).await;
+        assert_eq!(status, StatusCode::CREATED, "{c}");
+        ids.push(c["id"].as_str().unwrap().to_owned());
+    }
+    let feedback = |answer: &Value| -> Vec<(String, String)> {
+        let mut found: Vec<(String, String)> = kinds(answer)
+            .into_iter()
+            .filter(|(kind, _, _)| kind == "complaint_feedback")
+            .map(|(_, level, id)| (id, level))
+            .collect();
+        found.sort();
+        found
+    };
+    let all = warnings(&sandbox, &leader, "page_size=200").await;
+    let mut expected = vec![
+        (ids[0].clone(), "red".to_owned()),
+        (ids[1].clone(), "yellow".to_owned()),
+    ];
+    expected.sort();
+    assert_eq!(feedback(&all), expected, "{all}");
+    let (status, _) = post(
+        &sandbox,
+        &leader,
+        &format!("/api/v1/complaints/{}/dispatch", ids[0]),
+        json!({ "version": 1, "unit": "411624100001" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let after = warnings(&sandbox, &leader, "kind=complaint_feedback").await;
+    assert_eq!(
+        feedback(&after),
+        [(ids[1].clone(), "yellow".to_owned())],
+        "{after}"
+    );
+    sandbox.stop().await;
+}

@@ -18,6 +18,7 @@ mod complaints;
 mod delivery;
 mod feed;
 mod figures;
+mod import;
 mod oversight;
 mod training;
 
@@ -54,6 +55,8 @@ enum Bench {
     /// A page of 10,000 complaint steps from the feed over 1,000,000 complaints.
     Feed,
     Delivery,
+    /// A ledger of 100,000 complaints with their workflow through `fazhi import complaints`.
+    Import,
 }
 
 struct Run {
@@ -107,6 +110,9 @@ async fn main() -> anyhow::Result<()> {
     }
     if wanted(Bench::Delivery) {
         delivery::run(&binary, &args).await?;
+    }
+    if wanted(Bench::Import) {
+        import::run(&binary, &args).await?;
     }
     Ok(())
 }

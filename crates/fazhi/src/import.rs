@@ -84,7 +84,7 @@ fn deadline<T>(mut request: tonic::Request<T>) -> tonic::Request<T> {
 fn import_channel(endpoint: &str, settings: &Settings) -> anyhow::Result<grpc::Channel> {
     let mut client = settings.grpc.clone();
     client.deadline_ms = IMPORT_DEADLINE.as_millis() as u64;
-    Ok(grpc::connect_lazy(endpoint, &client)?)
+    grpc::connect_lazy(endpoint, &client)
 }
 
 fn operator(settings: &Settings) -> anyhow::Result<Caller> {

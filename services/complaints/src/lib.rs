@@ -47,6 +47,13 @@ pub async fn build(
     let store = store::Store::open(settings.database_url.as_deref(), data_dir)
         .await?
         .with_clock(clock.clone());
+    // Totals kept by older rules of counting are rebuilt once, before serving.
+    if let Some(recounted) = store.recount_figures(&calendar, &rules).await? {
+        tracing::info!(
+            complaints = recounted,
+            "complaint figures recounted from the timelines by today's rules"
+        );
+    }
     let database = store.database().clone();
     let wake = Arc::new(tokio::sync::Notify::new());
     let relay = relay::Relay::new(

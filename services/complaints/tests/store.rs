@@ -532,3 +532,170 @@ async fn an_officer_named_before_names_were_normalised_is_left_out_of_his_list()
         assert!(listed.iter().all(|c| c.id != old.id), "{}", db.backend());
     }
 }
+
+/// `step` taken on `c` at `at` through the store, as the service takes it.
+async fn take(store: &Store, c: &Complaint, step: domain::Step, at: DateTime<Utc>) -> Complaint {
+    merge(store, c, step, at, None).await
+}
+
+/// [`take`], a duplicate merged into `original` as read counted with it.
+async fn merge(
+    store: &Store,
+    c: &Complaint,
+    step: domain::Step,
+    at: DateTime<Utc>,
+    original: Option<&Complaint>,
+) -> Complaint {
+    let (calendar, rules) = (Calendar::official(), ReplyRules::default());
+    let after = domain::apply(c, &step, "", at, &calendar, &rules).unwrap();
+    let mut bumps = fazhi_complaints::store::Bumps::default();
+    bumps.step(c, &after, &step, at);
+    if let Some(original) = original {
+        bumps.merged(c, &after, original);
+    }
+    store
+        .advance(
+            c,
+            &after,
+            fazhi_complaints::store::workflow::Step {
+                actor: "account:test",
+                kind: step.kind(),
+                note: "",
+                detail: domain::replay::detail(&step, &after).to_string(),
+                at,
+                entered: None,
+                by_platform: false,
+            },
+            bumps,
+            None,
+        )
+        .await
+        .unwrap();
+    after
+}
+
+/// Every total of the county's 2025, zeros left out.
+async fn totals(store: &Store) -> std::collections::BTreeMap<String, i64> {
+    let day = |text: &str| text.parse::<chrono::NaiveDate>().unwrap();
+    let mut sums = store
+        .figures("411624", "411625", day("2025-01-01"), day("2025-12-31"))
+        .await
+        .unwrap();
+    sums.retain(|_, n| *n != 0);
+    sums
+}
+
+#[tokio::test]
+async fn totals_kept_by_older_rules_are_rebuilt_once_from_the_timelines() {
+    use domain::{NoVisit, ReturnReason, Satisfaction, Step};
+    let (calendar, rules) = (Calendar::official(), ReplyRules::default());
+    let unit = || DivisionCode::parse("411624100001").unwrap();
+    for db in fazhi_testkit::databases().await {
+        let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+        // A new store is counted by today's rules from the start.
+        assert_eq!(
+            store.recount_figures(&calendar, &rules).await.unwrap(),
+            Some(0)
+        );
+        assert_eq!(
+            store.recount_figures(&calendar, &rules).await.unwrap(),
+            None
+        );
+        let mut day = at("2025-03-03T01:00:00Z");
+        let mut next = || {
+            day += Duration::hours(3);
+            day
+        };
+        // Returned, dispatched again, extended, replied, visited
+        // unsatisfied, reopened, replied again, visited, closed.
+        let mut c = complaint("411624100", next(), Channel::Hotline12345);
+        store.insert(c.clone(), None).await.unwrap();
+        for step in [
+            Step::Dispatch {
+                unit: unit(),
+                routing_version: None,
+            },
+            Step::Return {
+                reason: ReturnReason::WrongUnit,
+            },
+            Step::Dispatch {
+                unit: unit(),
+                routing_version: None,
+            },
+            Step::Accept,
+            Step::RequestExtension { working_days: 3 },
+            Step::DecideExtension { approved: true },
+            Step::Reply {
+                text: "已处理".into(),
+            },
+            Step::FollowUp {
+                resolved: false,
+                satisfaction: Satisfaction::Unsatisfied,
+            },
+            Step::Reopen,
+            Step::Reply {
+                text: "已再次处理".into(),
+            },
+            Step::FollowUp {
+                resolved: true,
+                satisfaction: Satisfaction::Satisfied,
+            },
+            Step::Close {
+                without_visit: None,
+            },
+        ] {
+            c = take(&store, &c, step, next()).await;
+        }
+        // A repeat merged into it; one closed unvisited; one withdrawn.
+        let repeat = complaint("411624100", next(), Channel::Hotline12345);
+        store.insert(repeat.clone(), None).await.unwrap();
+        let merging = Step::MarkDuplicate { of: c.id.clone() };
+        merge(&store, &repeat, merging, next(), Some(&c)).await;
+        let mut unvisited = complaint("411624101", next(), Channel::Mailbox);
+        store.insert(unvisited.clone(), None).await.unwrap();
+        for step in [
+            Step::Dispatch {
+                unit: unit(),
+                routing_version: None,
+            },
+            Step::Accept,
+            Step::Reply {
+                text: "已处理".into(),
+            },
+            Step::Close {
+                without_visit: Some(NoVisit::Declined),
+            },
+        ] {
+            unvisited = take(&store, &unvisited, step, next()).await;
+        }
+        let gone = complaint("411624101", next(), Channel::Hotline12345);
+        store.insert(gone.clone(), None).await.unwrap();
+        take(&store, &gone, Step::Withdraw, next()).await;
+
+        let kept = totals(&store).await;
+        assert_eq!(
+            (kept["received"], kept["replied"], kept["visited"]),
+            (4, 3, 2),
+            "{kept:?}"
+        );
+        // As if kept by older rules: the totals off and no marker.
+        let pool = store.database().pool();
+        sqlx::query("DELETE FROM complaint_figures_basis")
+            .execute(pool)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE complaint_figures SET n = n + 7")
+            .execute(pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.recount_figures(&calendar, &rules).await.unwrap(),
+            Some(4)
+        );
+        assert_eq!(totals(&store).await, kept, "{}", db.backend());
+        assert_eq!(
+            store.recount_figures(&calendar, &rules).await.unwrap(),
+            None
+        );
+    }
+}

@@ -146,12 +146,6 @@ pub fn intake(
 
     let received_on = time::china_date(received_at);
     let petition = new.channel == Channel::PetitionHall;
-    let due_day = if petition {
-        // 信访工作条例: finished within 60 days, not the 12345 deadlines.
-        received_on + Duration::days(i64::from(rules.petition_finish_days))
-    } else {
-        calendar.add_working_days(received_on, rules.reply_days(new.request_type))
-    };
     // The first answer owed: for an urgent request within hours; for a
     // petition, whether it is accepted, within 15 days.
     let feedback_due = if petition {
@@ -176,11 +170,14 @@ pub fn intake(
         urgent: new.urgent,
         status: Status::Received,
         received_at,
-        reply_due: if new.urgent && !petition {
-            received_at + Duration::hours(i64::from(rules.urgent_reply_hours))
-        } else {
-            time::end_of_china_day(due_day)
-        },
+        reply_due: first_reply_due(
+            new.channel,
+            new.request_type,
+            new.urgent,
+            received_at,
+            calendar,
+            rules,
+        ),
         feedback_due,
         handling,
         version: 1,
@@ -189,6 +186,30 @@ pub fn intake(
     };
     complaint.handling.calendar_gap = super::workflow::outside_calendar(calendar, &complaint);
     Ok(complaint)
+}
+
+/// The reply due as intake sets it: hours for an urgent request, 60 days
+/// for a petition-hall item, else the type's working days.
+pub fn first_reply_due(
+    channel: Channel,
+    request_type: RequestType,
+    urgent: bool,
+    received_at: DateTime<Utc>,
+    calendar: &Calendar,
+    rules: &ReplyRules,
+) -> DateTime<Utc> {
+    let received_on = time::china_date(received_at);
+    let petition = channel == Channel::PetitionHall;
+    if urgent && !petition {
+        return received_at + Duration::hours(i64::from(rules.urgent_reply_hours));
+    }
+    let due_day = if petition {
+        // 信访工作条例: finished within 60 days, not the 12345 deadlines.
+        received_on + Duration::days(i64::from(rules.petition_finish_days))
+    } else {
+        calendar.add_working_days(received_on, rules.reply_days(request_type))
+    };
+    time::end_of_china_day(due_day)
 }
 
 #[cfg(test)]

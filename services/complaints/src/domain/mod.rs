@@ -11,6 +11,7 @@ mod handling;
 mod intake;
 pub mod past;
 mod phone;
+pub mod replay;
 pub mod routing;
 mod rules;
 mod tracking;

@@ -111,4 +111,9 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         include_str!("../../migrations/0019_duplicate_of.sql"),
         include_str!("../../migrations/0019_duplicate_of_backfill.postgres.sql")
     )),
+    EmbeddedMigration::new(
+        20,
+        "figures basis",
+        include_str!("../../migrations/0020_figures_basis.sql"),
+    ),
 ];

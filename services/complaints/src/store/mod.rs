@@ -40,6 +40,7 @@ pub mod import;
 pub mod milestones;
 pub mod outbox;
 pub mod push;
+mod recount;
 pub mod reminders;
 pub mod routing;
 pub mod workflow;

@@ -7,7 +7,6 @@ use fazhi_platform::{
     time,
 };
 use fazhi_proto::complaints::v1 as pb;
-use serde_json::json;
 use tonic::{Request, Response, Status};
 
 use super::{ComplaintsApi, Personal, convert, status_to_proto, to_proto};
@@ -26,32 +25,7 @@ pub(super) use asked::*;
 
 /// What an event records beyond its kind and note.
 pub(super) fn detail(step: &Step, after: &Complaint) -> serde_json::Value {
-    match step {
-        Step::Dispatch {
-            unit,
-            routing_version,
-        } => json!({ "unit": unit.as_str(), "routing_version": routing_version }),
-        Step::Return { reason } => json!({ "reason": reason.code() }),
-        Step::RequestExtension { working_days } => json!({ "working_days": working_days }),
-        Step::DecideExtension { approved } => {
-            json!({ "approved": approved, "reply_due": time::to_rfc3339(after.reply_due) })
-        }
-        Step::Reply { text } => json!({ "replied": true, "text": text }),
-        Step::FollowUp {
-            resolved,
-            satisfaction,
-        } => json!({ "resolved": resolved, "satisfaction": satisfaction.code() }),
-        Step::MarkDuplicate { of } => json!({ "of": of }),
-        Step::HandOff { to } => json!({ "to": to.code() }),
-        Step::Escalate { lead } => json!({ "party_kind": lead.party_kind, "act_on": lead.act_on }),
-        Step::Supplement { text } => json!({ "text": text }),
-        Step::DecideReturn { approved } => json!({
-            "approved": approved,
-            "unit": after.handling.unit.as_ref().map(|u| u.as_str()),
-        }),
-        Step::Reassign { to } => json!({ "to": to }),
-        _ => json!({}),
-    }
+    domain::replay::detail(step, after)
 }
 
 pub(super) async fn advance<T>(
