@@ -26,7 +26,7 @@ fn china(at: chrono::DateTime<Utc>) -> String {
         .to_string()
 }
 
-/// The moment of row `n`: spread over January to October of this year.
+/// The moment of row `n`: spread over January to September of this year.
 fn received(n: usize) -> chrono::DateTime<Utc> {
     use chrono::Datelike;
     let year = fazhi_platform::time::china_date(Utc::now()).year();
@@ -34,7 +34,7 @@ fn received(n: usize) -> chrono::DateTime<Utc> {
         .with_ymd_and_hms(year, 1, 2, 1, 0, 0)
         .single()
         .expect("a day");
-    start + Duration::minutes((n as i64 * 300 * 24 * 60) / ROWS as i64)
+    start + Duration::minutes((n as i64 * 270 * 24 * 60) / ROWS as i64)
 }
 
 /// The township of row `n` (20 of them, ten rows each in turn) and a
