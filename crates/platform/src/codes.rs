@@ -290,8 +290,10 @@ catalogue! {
     NothingToPay => "nothing_to_pay",
     /// a hearing is notified seven working days ahead (Art. 64)
     NoticeTooShort => "notice_too_short",
-    /// a penalty is never raised because the party defended (Art. 62)
+    /// a penalty is never raised because the party defended (Art. 45(2))
     PenaltyRaised => "penalty_raised",
+    /// 首违不罚 rests on the party's correction, recorded first (Art. 33)
+    CorrectionRequired => "correction_required",
     /// the period for this has ended
     PeriodEnded => "period_ended",
     /// the party's period to state a defence or ask for a hearing has not ended

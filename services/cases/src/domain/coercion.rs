@@ -333,6 +333,7 @@ mod tests {
                     penalty: Penalty {
                         warning: false,
                         fine_fen: 0,
+                        ..Penalty::default()
                     },
                     on_time: true,
                     review_required: false,

@@ -179,6 +179,7 @@ mod tests {
                     penalty: Penalty {
                         warning: false,
                         fine_fen,
+                        ..Penalty::default()
                     },
                     on_time: true,
                     review_required: false,

@@ -59,7 +59,7 @@ pub fn decide_on_the_spot(
 ) -> Result<Case, Error> {
     check_fileable(case, item, on, today)?;
     check_step_day("on", on, case.discovered_on, today)?;
-    let penalty = check_penalty("penalty.fine_fen", penalty)?;
+    let penalty = check_penalty("penalty", penalty)?;
     if !penalty.warning && penalty.fine_fen == 0 {
         return Err(Error::invalid_field(
             "penalty",
@@ -147,6 +147,7 @@ mod tests {
         Penalty {
             warning: false,
             fine_fen: yuan * 100,
+            ..Penalty::default()
         }
     }
 
@@ -221,6 +222,7 @@ mod tests {
         let warning = Penalty {
             warning: true,
             fine_fen: 0,
+            ..Penalty::default()
         };
         assert!(
             spot(&lead(), warning, Collection::Later)

@@ -119,10 +119,12 @@ mod tests {
         let mut notified = filed();
         notified.status = CaseStatus::Notified;
         notified.proceedings.notice = Some(Notice {
+            replaces: 0,
             on: day("2026-04-01"),
             penalty: Penalty {
                 warning: false,
                 fine_fen: 100_000,
+                ..Penalty::default()
             },
             statement_due: day("2026-04-07"),
             hearing_due: Some(day("2026-04-09")),
@@ -154,6 +156,7 @@ mod tests {
             penalty: Penalty {
                 warning: false,
                 fine_fen: 100_000,
+                ..Penalty::default()
             },
             on_time: true,
             review_required: false,

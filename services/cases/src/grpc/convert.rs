@@ -3,7 +3,7 @@
 //! prefix (`CASE_SOURCE_INSPECTION` is `inspection`), the same mapping the
 //! REST edge uses.
 
-use fazhi_platform::{Error, privacy, time};
+use fazhi_platform::{Code, Error, privacy, time};
 use fazhi_proto::{cases::v1 as pb, common::v1 as common};
 
 use chrono::NaiveDate;
@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use crate::domain::{
     Case, CaseSource, CaseStatus, DecisionKind, Event, PartyKind, Penalty, PowerItem, PowerKind,
     PowerSource, PreservationOutcome, Proceedings, Record, RecordKind, RecordStep, RecusalReason,
-    ServiceMethod, WithdrawReason,
+    ServiceMethod, WaiverKind, WithdrawReason,
 };
 
 fazhi_platform::proto_enum!(
@@ -105,6 +105,14 @@ fazhi_platform::proto_enum!(
 );
 
 fazhi_platform::proto_enum!(
+    waiver_kind,
+    waiver_kind_proto,
+    WaiverKind,
+    pb::WaiverKind,
+    "WAIVER_KIND_"
+);
+
+fazhi_platform::proto_enum!(
     recusal_reason,
     recusal_reason_proto,
     RecusalReason,
@@ -120,11 +128,63 @@ fazhi_platform::proto_enum!(
     "PRESERVATION_OUTCOME_"
 );
 
-fn penalty_proto(p: &Penalty) -> Option<pb::Penalty> {
+/// The licence and business penalties with their proto values.
+fn measures(p: &mut Penalty) -> [(&mut bool, pb::PenaltyMeasure); 7] {
+    use pb::PenaltyMeasure as M;
+    [
+        (&mut p.suspend_licence, M::SuspendLicence),
+        (&mut p.lower_qualification, M::LowerQualification),
+        (&mut p.revoke_licence, M::RevokeLicence),
+        (&mut p.restrict_business, M::RestrictBusiness),
+        (&mut p.stop_business, M::StopBusiness),
+        (&mut p.close, M::Close),
+        (&mut p.restrict_practice, M::RestrictPractice),
+    ]
+}
+
+pub(super) fn penalty_proto(p: &Penalty) -> Option<pb::Penalty> {
+    let mut given = *p;
     Some(pb::Penalty {
         warning: p.warning,
         fine_fen: p.fine_fen,
+        criticism: p.criticism,
+        confiscated_fen: p.confiscated_fen,
+        measures: measures(&mut given)
+            .into_iter()
+            .filter(|(on, _)| **on)
+            .map(|(_, m)| m as i32)
+            .collect(),
     })
+}
+
+/// A penalty as asked (none: nothing), an unknown or repeated measure refused.
+pub(super) fn penalty_from_proto(p: Option<&pb::Penalty>) -> Result<Penalty, Error> {
+    let Some(p) = p else {
+        return Ok(Penalty::default());
+    };
+    let mut penalty = Penalty {
+        warning: p.warning,
+        fine_fen: p.fine_fen,
+        criticism: p.criticism,
+        confiscated_fen: p.confiscated_fen,
+        ..Penalty::default()
+    };
+    let refused =
+        |message: String| Error::invalid_field("penalty.measures", Code::UnknownCode, message);
+    if p.measures.len() > 7 {
+        return Err(refused("at most the seven measures, each once".into()));
+    }
+    for &given in &p.measures {
+        let slot = measures(&mut penalty)
+            .into_iter()
+            .find(|(_, m)| *m as i32 == given && given != 0);
+        match slot {
+            Some((on, _)) if !*on => *on = true,
+            Some(_) => return Err(refused(format!("measure {given} is given twice"))),
+            None => return Err(refused(format!("{given} is no penalty measure"))),
+        }
+    }
+    Ok(penalty)
 }
 
 fn day(d: NaiveDate) -> Option<common::Date> {
@@ -148,6 +208,7 @@ fn proceedings_proto(p: &Proceedings) -> pb::Proceedings {
             penalty: penalty_proto(&n.penalty),
             statement_due: day(n.statement_due),
             hearing_due: n.hearing_due.and_then(day),
+            replaces: i32::try_from(n.replaces).unwrap_or(i32::MAX),
         }),
         defence_on: p.defence_on.and_then(day),
         hearing: p.hearing.as_ref().map(|h| pb::Hearing {
@@ -231,6 +292,11 @@ fn proceedings_proto(p: &Proceedings) -> pb::Proceedings {
                 note: r.note.clone(),
             })
             .collect(),
+        hearing_waiver: p.hearing_waiver.as_ref().map(|w| pb::HearingWaiver {
+            on: day(w.on),
+            how: WaiverKind::from_code(&w.how).map_or(0, waiver_kind_proto),
+        }),
+        corrected_on: p.corrected_on.and_then(day),
     }
 }
 

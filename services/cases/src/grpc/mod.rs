@@ -184,6 +184,20 @@ impl CaseService for CasesApi {
         steps::request_hearing(self, request).await
     }
 
+    async fn waive_hearing(
+        &self,
+        request: Request<pb::WaiveHearingRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        steps::waive_hearing(self, request).await
+    }
+
+    async fn record_correction(
+        &self,
+        request: Request<pb::RecordCorrectionRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        steps::record_correction(self, request).await
+    }
+
     async fn hold_hearing(
         &self,
         request: Request<pb::HoldHearingRequest>,

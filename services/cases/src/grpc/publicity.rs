@@ -23,10 +23,7 @@ pub(super) fn publication_proto(p: &Publication) -> pb::Publication {
         party: p.party.clone(),
         violation: p.violation.clone(),
         basis: p.basis.clone(),
-        penalty: Some(pb::Penalty {
-            warning: p.penalty.warning,
-            fine_fen: p.penalty.fine_fen,
-        }),
+        penalty: super::convert::penalty_proto(&p.penalty),
         decided_on: time::date_to_proto(p.decided_on),
         published_on: time::date_to_proto(p.published_on),
         on_time: p.on_time,

@@ -10,7 +10,7 @@ use tonic::{Request, Response, Status};
 
 use super::cases::filing;
 use super::*;
-use crate::domain::{self, Collection, Penalty};
+use crate::domain::{self, Collection};
 
 pub(super) async fn decide_on_the_spot(
     api: &CasesApi,
@@ -24,13 +24,7 @@ pub(super) async fn decide_on_the_spot(
         pb::Collection::OnTheSpot => Collection::OnTheSpot,
         pb::Collection::HardToCollect => Collection::HardToCollect,
     };
-    let penalty = r
-        .penalty
-        .map(|p| Penalty {
-            warning: p.warning,
-            fine_fen: p.fine_fen,
-        })
-        .unwrap_or_default();
+    let penalty = super::convert::penalty_from_proto(r.penalty.as_ref())?;
     let f = filing(
         api,
         &caller,

@@ -15,19 +15,11 @@ use serde_json::{Value, json};
 use tonic::{Request, Response, Status};
 
 use super::*;
-use crate::domain::{self, Discussion, LegalReview, Penalty};
+use crate::domain::{self, Discussion, LegalReview};
 use crate::store::Step;
 
 /// Leaders named at one discussion, bounded before they are read.
 const MAX_LEADERS: usize = 20;
-
-fn penalty(p: Option<&pb::Penalty>) -> Penalty {
-    p.map(|p| Penalty {
-        warning: p.warning,
-        fine_fen: p.fine_fen,
-    })
-    .unwrap_or_default()
-}
 
 /// One step: the case at `version`, `rule` applied, the result recorded
 /// with an event of `kind` carrying `detail`.
@@ -64,6 +56,7 @@ macro_rules! day_steps {
 day_steps!(
     RecordDefenceRequest,
     RequestHearingRequest,
+    RecordCorrectionRequest,
     CloseCaseRequest,
     ReleaseSeizureRequest,
     DemandPaymentRequest,
@@ -176,7 +169,10 @@ pub(super) async fn notify_party(
     caller.require(Permission::CaseManage)?;
     let r = request.into_inner();
     let on = day_or_today("on", r.on.as_ref(), api.clock.today())?;
-    let proposed = domain::check_penalty("penalty.fine_fen", penalty(r.penalty.as_ref()))?;
+    let proposed = domain::check_penalty(
+        "penalty",
+        super::convert::penalty_from_proto(r.penalty.as_ref())?,
+    )?;
     let case = api.case_at(&caller, &r.case_id, r.version).await?;
     // The case's own rules first, then the officers' certificates that day.
     let after = domain::notify(
@@ -223,6 +219,46 @@ pub(super) async fn request_hearing(
         Permission::CaseManage,
         "hearing_requested",
         domain::request_hearing,
+    )
+    .await
+}
+
+pub(super) async fn waive_hearing(
+    api: &CasesApi,
+    request: Request<pb::WaiveHearingRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseManage)?;
+    let r = request.into_inner();
+    let on = day_or_today("on", r.on.as_ref(), api.clock.today())?;
+    let how = super::convert::waiver_kind("how", r.how)?.ok_or_else(|| {
+        Error::invalid_field(
+            "how",
+            fazhi_platform::Code::Required,
+            "how is written, withdrawn or no_show",
+        )
+    })?;
+    step(
+        api,
+        &caller,
+        (&r.case_id, r.version),
+        "hearing_waived",
+        json!({ "on": on.to_string(), "how": how.code() }),
+        |c| domain::waive_hearing(c, how, on, api.clock.today(), &api.calendar, &api.rules),
+    )
+    .await
+}
+
+pub(super) async fn record_correction(
+    api: &CasesApi,
+    request: Request<pb::RecordCorrectionRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    day_step(
+        api,
+        request,
+        Permission::CaseManage,
+        "corrected",
+        domain::record_correction,
     )
     .await
 }
@@ -390,7 +426,7 @@ pub(super) async fn decide_case(
     let kind = decision_kind("kind", r.kind)?.ok_or_else(|| {
         Error::invalid_field("kind", fazhi_platform::Code::Required, "kind is required")
     })?;
-    let decided = penalty(r.penalty.as_ref());
+    let decided = super::convert::penalty_from_proto(r.penalty.as_ref())?;
     if kind == domain::DecisionKind::FirstViolation {
         // 首违不罚 needs the party's record: no penalty decided before.
         let case = api.case_in_scope(&caller, &r.case_id).await?;

@@ -155,6 +155,7 @@ fn decode(r: &AnyRow) -> Result<Publication, Error> {
         penalty: Penalty {
             warning: r.try_get::<i64, _>("warning")? != 0,
             fine_fen: r.try_get("fine_fen")?,
+            ..Penalty::default()
         },
         decided_on: date(&r.try_get::<String, _>("decided_on")?)?,
         published_on: date(&r.try_get::<String, _>("published_on")?)?,

@@ -35,8 +35,10 @@ pub struct CaseRules {
     pub hearing_request_working_days: u32,
     /// Working days' notice of a hearing to the party (Art. 64: 7).
     pub hearing_notice_working_days: u32,
-    /// A fine from which a hearing is offered (较大数额, Art. 63), in yuan:
-    /// a natural person's, and an organisation's.
+    /// A fine (or a confiscation of that value) from which a hearing is
+    /// offered (较大数额, Art. 63), in yuan: a natural person's, and an
+    /// organisation's — the province's own amounts; Henan's by default
+    /// (河南省行政处罚听证办法, 省政府令第204号, Art. 4: ¥5,000 and ¥50,000).
     pub hearing_fine_person_yuan: i64,
     pub hearing_fine_organisation_yuan: i64,
     /// A fine from which legal review is required (Art. 58), in yuan.
@@ -57,8 +59,9 @@ impl Default for CaseRules {
             statement_working_days: 3,
             hearing_request_working_days: 5,
             hearing_notice_working_days: 7,
-            hearing_fine_person_yuan: 10_000,
-            hearing_fine_organisation_yuan: 100_000,
+            // 河南省行政处罚听证办法 (省政府令第204号) Art. 4, from 2021-12-01.
+            hearing_fine_person_yuan: 5_000,
+            hearing_fine_organisation_yuan: 50_000,
             review_fine_person_yuan: 10_000,
             review_fine_organisation_yuan: 100_000,
             decision_days: 90,
@@ -72,11 +75,83 @@ impl Default for CaseRules {
 /// a typing slip.
 pub const MAX_FINE_FEN: i64 = 1_000_000_000_000;
 
-/// A penalty proposed or decided: a warning, a fine (in fen), or both.
+/// A penalty proposed or decided (行政处罚法 Art. 9), its kinds alone or
+/// together: a warning or 通报批评, a fine (in fen), confiscation (of
+/// illegal gains and illegal property, by value in fen), and the licence
+/// and business penalties.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Penalty {
     pub warning: bool,
     pub fine_fen: i64,
+    /// 通报批评.
+    pub criticism: bool,
+    /// 没收违法所得、没收非法财物: the value taken, in fen.
+    pub confiscated_fen: i64,
+    /// 暂扣许可证件.
+    pub suspend_licence: bool,
+    /// 降低资质等级.
+    pub lower_qualification: bool,
+    /// 吊销许可证件.
+    pub revoke_licence: bool,
+    /// 限制开展生产经营活动.
+    pub restrict_business: bool,
+    /// 责令停产停业.
+    pub stop_business: bool,
+    /// 责令关闭.
+    pub close: bool,
+    /// 限制从业.
+    pub restrict_practice: bool,
+}
+
+impl Penalty {
+    /// Whether it penalises at all.
+    pub fn is_empty(&self) -> bool {
+        *self == Penalty::default()
+    }
+
+    /// The licence and business penalties it carries, each with whether it
+    /// is one Art. 63 lists for a hearing.
+    fn measures(&self) -> [(bool, bool); 7] {
+        [
+            (self.suspend_licence, false),
+            (self.lower_qualification, true),
+            (self.revoke_licence, true),
+            (self.restrict_business, false),
+            (self.stop_business, true),
+            (self.close, true),
+            (self.restrict_practice, true),
+        ]
+    }
+
+    /// Whether it carries a right to a hearing (Art. 63, at the province's
+    /// amounts): a fine or a confiscation from them, lowering a
+    /// qualification, revoking a licence, stopping production or business,
+    /// closing, restricting practice.
+    pub fn carries_hearing(&self, from_fen: i64) -> bool {
+        self.fine_fen >= from_fen
+            || self.confiscated_fen >= from_fen
+            || self
+                .measures()
+                .iter()
+                .any(|(given, listed)| *given && *listed)
+    }
+
+    /// Whether it is heavier than `notified` in any part: a larger amount,
+    /// or a kind the notice did not carry (a warning is lighter than a fine
+    /// or 通报批评 notified).
+    pub fn heavier_than(&self, notified: &Penalty) -> bool {
+        let more = |d: bool, n: bool| d && !n;
+        self.fine_fen > notified.fine_fen
+            || self.confiscated_fen > notified.confiscated_fen
+            || more(self.criticism, notified.criticism)
+            || (self.warning && !notified.warning && !notified.criticism && notified.fine_fen == 0)
+            || self
+                .measures()
+                .iter()
+                .zip(notified.measures().iter())
+                .any(|((d, _), (n, _))| more(*d, *n))
+    }
 }
 
 /// 告知: what the party was told, and until when they may answer.
@@ -84,10 +159,35 @@ pub struct Penalty {
 pub struct Notice {
     pub on: NaiveDate,
     pub penalty: Penalty,
+    /// Notices served before this one, replaced by it (a heavier decision
+    /// needs a new notice).
+    #[serde(default)]
+    pub replaces: u32,
     /// The last day to state a defence.
     pub statement_due: NaiveDate,
     /// The last day to ask for a hearing, when one is offered.
     pub hearing_due: Option<NaiveDate>,
+}
+
+coded_enum! {
+    /// How the party gave up the hearing (行政处罚法 Art. 64).
+    WaiverKind {
+        /// 书面放弃: waived in writing, before or after asking.
+        Written => "written",
+        /// 撤回听证申请: the request withdrawn.
+        Withdrawn => "withdrawn",
+        /// 无正当理由不参加或中途退出 (Art. 64(8)): stayed away or left
+        /// without leave — the hearing is waived.
+        NoShow => "no_show",
+    }
+}
+
+/// The hearing given up, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HearingWaiver {
+    pub on: NaiveDate,
+    /// A [`WaiverKind`] code.
+    pub how: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,6 +295,11 @@ pub struct Proceedings {
     /// The day the party stated a defence (陈述、申辩).
     pub defence_on: Option<NaiveDate>,
     pub hearing: Option<Hearing>,
+    /// The hearing given up (in writing, withdrawn, or by not attending).
+    pub hearing_waiver: Option<HearingWaiver>,
+    /// The party corrected the violation (改正, Art. 33): what 首违不罚
+    /// rests on.
+    pub corrected_on: Option<NaiveDate>,
     pub review: Option<LegalReview>,
     pub discussion: Option<Discussion>,
     pub decision: Option<Decision>,
@@ -235,12 +340,18 @@ pub(super) fn thresholds(case: &Case, person: i64, organisation: i64) -> i64 {
 
 /// A penalty as given: a fine from nothing to [`MAX_FINE_FEN`].
 pub fn check_penalty(field: &str, penalty: Penalty) -> Result<Penalty, Error> {
-    if !(0..=MAX_FINE_FEN).contains(&penalty.fine_fen) {
-        return Err(Error::invalid_field(
-            field,
-            Code::InvalidAmount,
-            format!("{field} is a fine from 0 to {MAX_FINE_FEN} fen"),
-        ));
+    for (name, amount) in [
+        ("fine_fen", penalty.fine_fen),
+        ("confiscated_fen", penalty.confiscated_fen),
+    ] {
+        if !(0..=MAX_FINE_FEN).contains(&amount) {
+            let field = format!("{field}.{name}");
+            return Err(Error::invalid_field(
+                &field,
+                Code::InvalidAmount,
+                format!("{field} is an amount from 0 to {MAX_FINE_FEN} fen"),
+            ));
+        }
     }
     Ok(penalty)
 }
@@ -284,6 +395,8 @@ pub(super) fn last_step(case: &Case) -> NaiveDate {
         case.filed_on,
         p.notice.as_ref().map(|n| n.on),
         p.defence_on,
+        p.hearing_waiver.as_ref().map(|w| w.on),
+        p.corrected_on,
         p.hearing
             .as_ref()
             .and_then(|h| h.held_on.or(Some(h.requested_on))),
@@ -343,6 +456,7 @@ mod fixtures {
         Penalty {
             warning: false,
             fine_fen: yuan * 100,
+            ..Penalty::default()
         }
     }
 

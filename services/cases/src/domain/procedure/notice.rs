@@ -8,9 +8,21 @@ use fazhi_platform::{Code, Error};
 use super::*;
 use crate::domain::{Case, CaseStatus, Record, RecordStep, check_audio_video, rule};
 
+/// Whether `penalty` carries a right to a hearing for this case's party
+/// (Art. 63 at the province's amounts).
+pub fn hearing_right(case: &Case, penalty: &Penalty, rules: &CaseRules) -> bool {
+    penalty.carries_hearing(thresholds(
+        case,
+        rules.hearing_fine_person_yuan,
+        rules.hearing_fine_organisation_yuan,
+    ))
+}
+
 /// 告知 (Arts. 44, 45, 63, 64): the proposed penalty, the last day to state
-/// a defence, and — for a fine of the province's larger amounts — the last
-/// day to ask for a hearing, in working days (Art. 85).
+/// a defence, and — for a penalty that carries a hearing at the province's
+/// amounts — the last day to ask for one, in working days (Art. 85). A
+/// notified case may be notified again before its decision (a heavier
+/// penalty needs a new notice): the party's periods and rights start over.
 pub fn notify(
     case: &Case,
     penalty: Penalty,
@@ -19,25 +31,109 @@ pub fn notify(
     calendar: &Calendar,
     rules: &CaseRules,
 ) -> Result<Case, Error> {
-    expect(case, CaseStatus::Filed, "a notice")?;
+    if case.status != CaseStatus::Notified {
+        expect(case, CaseStatus::Filed, "a notice")?;
+    }
     step_day("on", on, last_step(case), today)?;
-    let penalty = check_penalty("penalty.fine_fen", penalty)?;
-    let hearing_offered = penalty.fine_fen
-        >= thresholds(
-            case,
-            rules.hearing_fine_person_yuan,
-            rules.hearing_fine_organisation_yuan,
-        );
+    let penalty = check_penalty("penalty", penalty)?;
+    if penalty.is_empty() {
+        return Err(Error::invalid_field(
+            "penalty",
+            Code::Required,
+            "a notice proposes a penalty: a warning, 通报批评, a fine, a confiscation or a licence or business penalty",
+        ));
+    }
+    let replaces = case
+        .proceedings
+        .notice
+        .as_ref()
+        .map_or(0, |n| n.replaces + 1);
     let notice = Notice {
         on,
         penalty,
+        replaces,
         statement_due: calendar.add_working_days(on, rules.statement_working_days),
-        hearing_due: hearing_offered
+        hearing_due: hearing_right(case, &penalty, rules)
             .then(|| calendar.add_working_days(on, rules.hearing_request_working_days)),
     };
     Ok(next(case, CaseStatus::Notified, |p| {
-        p.notice = Some(notice)
+        p.notice = Some(notice);
+        p.defence_on = None;
+        p.hearing = None;
+        p.hearing_waiver = None;
     }))
+}
+
+/// The party gives up the hearing (Art. 64): in writing while one is
+/// offered and not held; a request withdrawn; or — a hearing asked for and
+/// notified — by staying away or leaving without leave (Art. 64(8)), never
+/// recorded before the earliest day it could be held.
+pub fn waive_hearing(
+    case: &Case,
+    how: WaiverKind,
+    on: NaiveDate,
+    today: NaiveDate,
+    calendar: &Calendar,
+    rules: &CaseRules,
+) -> Result<Case, Error> {
+    let notice = notice(case)?;
+    step_day("on", on, last_step(case), today)?;
+    let p = &case.proceedings;
+    if notice.hearing_due.is_none() {
+        return Err(rule(
+            Code::HearingNotOffered,
+            "how",
+            "no hearing was offered: the proposed penalty carries none (行政处罚法 Art. 63)",
+        ));
+    }
+    if p.hearing_waiver.is_some() || p.hearing.as_ref().is_some_and(|h| h.held_on.is_some()) {
+        return Err(rule(
+            Code::HearingNotRequested,
+            "how",
+            "the hearing was held or given up already",
+        ));
+    }
+    match (how, &p.hearing) {
+        (WaiverKind::Written, _) => {}
+        (WaiverKind::Withdrawn | WaiverKind::NoShow, None) => {
+            return Err(rule(
+                Code::HearingNotRequested,
+                "how",
+                "the party did not ask for a hearing: only a written waiver gives up the right",
+            ));
+        }
+        (WaiverKind::NoShow, Some(h)) => {
+            let earliest =
+                calendar.add_working_days(h.requested_on, rules.hearing_notice_working_days);
+            if on < earliest {
+                return Err(rule(
+                    Code::NoticeTooShort,
+                    "on",
+                    format!(
+                        "a hearing is notified seven working days ahead: the party cannot have stayed away before {earliest} (行政处罚法 Art. 64)"
+                    ),
+                ));
+            }
+        }
+        (WaiverKind::Withdrawn, Some(_)) => {}
+    }
+    Ok(next(case, CaseStatus::Notified, |p| {
+        p.hearing_waiver = Some(HearingWaiver {
+            on,
+            how: how.code().to_owned(),
+        })
+    }))
+}
+
+/// 改正: the party corrected the violation (责令改正 complied with), the
+/// ground a 首违不罚 decision rests on (Art. 33).
+pub fn record_correction(case: &Case, on: NaiveDate, today: NaiveDate) -> Result<Case, Error> {
+    if case.status != CaseStatus::Notified {
+        expect(case, CaseStatus::Filed, "recording the correction")?;
+    }
+    step_day("on", on, last_step(case), today)?;
+    let status = case.status;
+    Ok(next(case, status, |p| p.corrected_on = Some(on)))
 }
 
 pub(super) fn notice(case: &Case) -> Result<&Notice, Error> {
@@ -48,7 +144,8 @@ pub(super) fn notice(case: &Case) -> Result<&Notice, Error> {
         .ok_or_else(|| Error::internal("a notified case without its notice"))
 }
 
-/// 陈述、申辩: the party stated a defence (the penalty can no longer be raised).
+/// 陈述、申辩: the party stated a defence (the penalty can no longer be
+/// raised, Art. 45(2)); the period to ask for a hearing runs on.
 pub fn record_defence(case: &Case, on: NaiveDate, today: NaiveDate) -> Result<Case, Error> {
     notice(case)?;
     step_day("on", on, last_step(case), today)?;
