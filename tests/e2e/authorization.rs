@@ -94,6 +94,8 @@ const STATEFUL: &[&str] = &[
     "/api/v1/cases/{id}/notify",
     "/api/v1/cases/{id}/defence",
     "/api/v1/cases/{id}/hearing-request",
+    "/api/v1/cases/{id}/hearing-waiver",
+    "/api/v1/cases/{id}/correction",
     "/api/v1/cases/{id}/hearing",
     "/api/v1/cases/{id}/review",
     "/api/v1/cases/{id}/discussion",
@@ -734,7 +736,14 @@ fn probe(
             Some(json!({ "version": 1, "penalty": { "fine_fen": 50000 } })),
             Outside::NotFound,
         ),
+        ("POST", "/api/v1/cases/{id}/hearing-waiver") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "how": "written" })),
+            Outside::NotFound,
+        ),
         ("POST", "/api/v1/cases/{id}/defence")
+        | ("POST", "/api/v1/cases/{id}/correction")
         | ("POST", "/api/v1/cases/{id}/hearing-request")
         | ("POST", "/api/v1/cases/{id}/payment/demand")
         | ("POST", "/api/v1/cases/{id}/court-enforcement")

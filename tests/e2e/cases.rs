@@ -1273,7 +1273,7 @@ async fn no_penalty_for_a_first_violation_is_refused_when_the_party_has_one_on_r
         }
     };
     let to_decision = |kind: &str| {
-        vec![
+        let mut steps = vec![
             (
                 "file",
                 json!({ "version": 1, "power_item_code": "330217001000", "officer_ids": officers, "on": "2026-03-03" }),
@@ -1282,11 +1282,17 @@ async fn no_penalty_for_a_first_violation_is_refused_when_the_party_has_one_on_r
                 "notify",
                 json!({ "version": 2, "on": "2026-03-09", "penalty": { "warning": true } }),
             ),
-            (
-                "decide",
-                json!({ "version": 3, "on": "2026-03-16", "kind": kind, "penalty": { "warning": true } }),
-            ),
-        ]
+        ];
+        // 首违不罚 rests on the correction (Art. 33).
+        if kind == "first_violation" {
+            steps.push(("correction", json!({ "version": 3, "on": "2026-03-10" })));
+        }
+        let version = steps.len() + 1;
+        steps.push((
+            "decide",
+            json!({ "version": version, "on": "2026-03-16", "kind": kind, "penalty": { "warning": true } }),
+        ));
+        steps
     };
     // A party warned before is not a first violator; a party with nothing on record is.
     let (status, warned) = run(new_case(810).await, to_decision("penalty")).await;

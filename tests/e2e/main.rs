@@ -18,6 +18,7 @@ mod fixtures;
 mod fleet;
 mod grpc;
 mod hardening;
+mod hearings;
 mod identity;
 mod ledger;
 mod no_visit;

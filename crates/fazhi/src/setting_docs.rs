@@ -370,11 +370,11 @@ pub const DOCS: &[(&str, &str)] = &[
     ),
     (
         "rules.cases.hearing_fine_person_yuan",
-        "A fine on a natural person from which a hearing is offered (较大数额, Art. 63), in yuan",
+        "A fine or confiscation on a natural person from which a hearing is offered (Art. 63), in yuan; default Henan's 5,000 (省政府令第204号 Art. 4)",
     ),
     (
         "rules.cases.hearing_fine_organisation_yuan",
-        "A fine on an organisation from which a hearing is offered, in yuan",
+        "A fine or confiscation on an organisation from which a hearing is offered, in yuan; default Henan's 50,000",
     ),
     (
         "rules.cases.review_fine_person_yuan",

@@ -115,16 +115,18 @@ async fn run(
     if notified > today {
         return Ok(());
     }
+    // ¥1,000 to ¥4,000: below Henan's ¥5,000, so no hearing is offered.
     let penalty = pb::Penalty {
         warning: false,
         fine_fen: (1_000 + dice.below(4) as i64 * 1_000) * 100,
+        ..Default::default()
     };
     version = cases
         .notify_party(c.sign(pb::NotifyPartyRequest {
             case_id: id.clone(),
             version,
             on: date_to_proto(notified),
-            penalty: Some(penalty),
+            penalty: Some(penalty.clone()),
         }))
         .await?
         .into_inner()

@@ -163,6 +163,20 @@ proto_codes!(
 );
 
 proto_codes!(
+    PenaltyMeasure,
+    fazhi_proto::cases::v1::PenaltyMeasure,
+    "PENALTY_MEASURE_",
+    "A licence or business penalty (行政处罚法 Art. 9 (3), (4))."
+);
+
+proto_codes!(
+    WaiverKind,
+    fazhi_proto::cases::v1::WaiverKind,
+    "WAIVER_KIND_",
+    "How the party gave up the hearing (Art. 64)."
+);
+
+proto_codes!(
     RecusalReason,
     fazhi_proto::cases::v1::RecusalReason,
     "RECUSAL_REASON_",

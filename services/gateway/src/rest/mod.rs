@@ -129,6 +129,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::notify_party))
         .routes(routes!(cases::record_defence))
         .routes(routes!(cases::request_hearing))
+        .routes(routes!(cases::waive_hearing))
+        .routes(routes!(cases::record_correction))
         .routes(routes!(cases::hold_hearing))
         .routes(routes!(cases::review_case))
         .routes(routes!(cases::discuss_case))

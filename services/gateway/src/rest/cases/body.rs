@@ -46,6 +46,18 @@ crate::rest_enum!(
     "PRESERVATION_OUTCOME_"
 );
 crate::rest_enum!(
+    required penalty_measure,
+    penalty_measure_code,
+    pb::PenaltyMeasure,
+    "PENALTY_MEASURE_"
+);
+crate::rest_enum!(
+    required waiver_kind,
+    waiver_kind_code,
+    pb::WaiverKind,
+    "WAIVER_KIND_"
+);
+crate::rest_enum!(
     optional recusal_reason,
     recusal_reason_code,
     pb::RecusalReason,

@@ -11,8 +11,10 @@ use super::body::{
 };
 use crate::edge::mapping::{date_to_rest, instant};
 
-/// A warning, a fine in fen (分), or both.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+/// A penalty (行政处罚法 Art. 9), its kinds alone or together: a warning or
+/// 通报批评, a fine in fen (分), a confiscation by value, and the licence and
+/// business penalties.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Penalty {
     /// 警告 (default false).
@@ -22,14 +24,39 @@ pub struct Penalty {
     #[serde(default)]
     #[schema(example = 50000)]
     pub fine_fen: i64,
+    /// 通报批评 (default false).
+    #[serde(default)]
+    pub criticism: bool,
+    /// 没收违法所得、没收非法财物: the value taken, in fen (default 0).
+    #[serde(default)]
+    pub confiscated_fen: i64,
+    /// The licence and business penalties, each at most once.
+    #[serde(default)]
+    #[schema(value_type = Vec<crate::rest::codes::PenaltyMeasure>)]
+    pub measures: Vec<String>,
 }
 
-impl From<Penalty> for pb::Penalty {
-    fn from(p: Penalty) -> Self {
-        Self {
-            warning: p.warning,
-            fine_fen: p.fine_fen,
+impl Penalty {
+    /// The penalty as the cases service takes it, its measures by code.
+    pub fn to_proto(&self, field: &str) -> Result<pb::Penalty, crate::edge::problem::Problem> {
+        if self.measures.len() > 7 {
+            return Err(crate::edge::problem::Problem::bad_field(
+                &format!("{field}.measures"),
+                fazhi_platform::Code::TooManyValues,
+                "at most the seven measures, each once",
+            ));
         }
+        Ok(pb::Penalty {
+            warning: self.warning,
+            fine_fen: self.fine_fen,
+            criticism: self.criticism,
+            confiscated_fen: self.confiscated_fen,
+            measures: self
+                .measures
+                .iter()
+                .map(|m| super::body::penalty_measure(&format!("{field}.measures"), m))
+                .collect::<Result<_, _>>()?,
+        })
     }
 }
 
@@ -39,6 +66,13 @@ impl From<Option<pb::Penalty>> for Penalty {
         Self {
             warning: p.warning,
             fine_fen: p.fine_fen,
+            criticism: p.criticism,
+            confiscated_fen: p.confiscated_fen,
+            measures: p
+                .measures
+                .into_iter()
+                .map(super::body::penalty_measure_code)
+                .collect(),
         }
     }
 }
@@ -55,6 +89,17 @@ pub struct Notice {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(format = Date, example = "2024-03-18")]
     pub hearing_due: Option<String>,
+    /// Notices before this one that it replaced (a heavier penalty needs a new one).
+    pub replaces: i32,
+}
+
+/// The hearing given up, and how.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct HearingWaiver {
+    #[schema(format = Date, example = "2024-03-14")]
+    pub on: String,
+    #[schema(value_type = crate::rest::codes::WaiverKind)]
+    pub how: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -252,6 +297,13 @@ pub struct Proceedings {
     pub court: Option<CourtEnforcement>,
     /// Evidence preserved first, each with its decision.
     pub preservations: Vec<Preservation>,
+    /// The hearing given up: in writing, withdrawn, or by not attending.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hearing_waiver: Option<HearingWaiver>,
+    /// The party corrected the violation (改正): what 首违不罚 rests on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date, example = "2024-03-13")]
+    pub corrected_on: Option<String>,
 }
 
 impl From<pb::Proceedings> for Proceedings {
@@ -262,7 +314,13 @@ impl From<pb::Proceedings> for Proceedings {
                 penalty: n.penalty.into(),
                 statement_due: date_to_rest(n.statement_due.as_ref()),
                 hearing_due: optional_day(n.hearing_due.as_ref()),
+                replaces: n.replaces,
             }),
+            hearing_waiver: p.hearing_waiver.map(|w| HearingWaiver {
+                on: date_to_rest(w.on.as_ref()),
+                how: super::body::waiver_kind_code(w.how),
+            }),
+            corrected_on: optional_day(p.corrected_on.as_ref()),
             defence_on: optional_day(p.defence_on.as_ref()),
             hearing: p.hearing.map(|h| Hearing {
                 requested_on: date_to_rest(h.requested_on.as_ref()),

@@ -58,6 +58,7 @@ macro_rules! day_steps {
 day_steps!(
     RecordDefenceRequest,
     RequestHearingRequest,
+    RecordCorrectionRequest,
     CloseCaseRequest,
     ReleaseSeizureRequest,
     DemandPaymentRequest,
@@ -79,7 +80,7 @@ impl NotifyPartyRequest {
     fn into_proto(self, case_id: String) -> Result<pb::NotifyPartyRequest, Problem> {
         Ok(pb::NotifyPartyRequest {
             on: day("on", self.on.as_deref())?,
-            penalty: Some(self.penalty.into()),
+            penalty: Some(self.penalty.to_proto("penalty")?),
             case_id,
             version: self.version,
         })
@@ -184,7 +185,7 @@ impl DecideCaseRequest {
         Ok(pb::DecideCaseRequest {
             on: day("on", self.on.as_deref())?,
             kind: body::decision_kind("kind", &self.kind)?,
-            penalty: self.penalty.map(Into::into),
+            penalty: self.penalty.map(|p| p.to_proto("penalty")).transpose()?,
             case_id,
             version: self.version,
         })
@@ -332,7 +333,7 @@ impl DecideOnTheSpotRequest {
                 "collection",
                 self.collection.as_deref().unwrap_or_default(),
             )?,
-            penalty: Some(self.penalty.into()),
+            penalty: Some(self.penalty.to_proto("penalty")?),
             power_item_code: self.power_item_code,
             officer_ids: self.officer_ids,
             form_number: self.form_number,
@@ -372,7 +373,7 @@ case_step!(
     "case.manage",
     NotifyPartyRequest,
     notify_party,
-    "Tell the party of the proposed penalty (告知): the periods to state a defence, and to ask for a hearing from the larger amounts, are counted in working days. The case's officers must still be certified that day."
+    "Tell the party of the proposed penalty (告知): the periods to state a defence, and to ask for a hearing where the penalty carries one (Art. 63, at the province's amounts: Henan's ¥5,000 / ¥50,000 by default), are counted in working days. A notified case may be notified again before its decision (a heavier penalty needs a new notice); the periods start over. The case's officers must still be certified that day."
 );
 case_step!(
     record_defence,
@@ -380,7 +381,7 @@ case_step!(
     "case.manage",
     CaseStepRequest,
     record_defence,
-    "Record that the party stated a defence (陈述、申辩): the penalty can no longer be raised (Art. 62)."
+    "Record that the party stated a defence (陈述、申辩): the penalty can no longer be raised (Art. 45(2)); the period to ask for a hearing runs on."
 );
 case_step!(
     request_hearing,
@@ -420,7 +421,7 @@ case_step!(
     "case.decide",
     DecideCaseRequest,
     decide_case,
-    "Decide (决定): refused while the party's periods run or a hearing waits, without a required review or discussion, or raising a defended penalty."
+    "Decide (决定): a penalty only after its notice, once the period to state a defence ended (or the party defended) and the period to ask for a hearing ended (or the party waived it in writing), a hearing asked for held or given up; never heavier than the notice; with the legal review and collective discussion required. Not to penalise (dismissed, first_violation after the correction, transferred) needs no notice."
 );
 case_step!(
     serve_decision,
