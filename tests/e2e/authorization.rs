@@ -107,6 +107,7 @@ const STATEFUL: &[&str] = &[
     "/api/v1/cases/{id}/publication/withdraw",
     "/api/v1/cases/{id}/on-the-spot",
     "/api/v1/cases/{id}/recusal",
+    "/api/v1/cases/{id}/officers",
     "/api/v1/cases/{id}/seizure",
     "/api/v1/cases/{id}/seizure/extend",
     "/api/v1/cases/{id}/seizure/release",
@@ -639,6 +640,14 @@ fn probe(
                 "version": 1, "power_item_code": fx.pick(&fx.power_code, target),
                 "officer_ids": [fx.pick(&fx.person, target)], "penalty": { "warning": true },
                 "form_number": "豫A0001",
+            })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/officers") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({
+                "version": 1, "officer_id": fx.pick(&fx.person, target), "reason": "transfer",
             })),
             Outside::NotFound,
         ),

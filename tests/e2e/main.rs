@@ -22,6 +22,7 @@ mod hearings;
 mod identity;
 mod ledger;
 mod no_visit;
+mod officers;
 mod oversight;
 mod past;
 mod platform;

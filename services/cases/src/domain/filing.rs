@@ -132,6 +132,11 @@ pub fn check_officers(officers: &[(String, Certification)]) -> Result<(), Error>
             "enforcement needs at least two officers (行政处罚法 Art. 42)",
         ));
     }
+    check_certified(officers)
+}
+
+/// Refuses the first officer not certified that day (Art. 42).
+pub fn check_certified(officers: &[(String, Certification)]) -> Result<(), Error> {
     if let Some((officer, Certification::NotCertified(why))) = officers
         .iter()
         .find(|(_, c)| matches!(c, Certification::NotCertified(_)))

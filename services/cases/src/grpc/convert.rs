@@ -9,9 +9,9 @@ use fazhi_proto::{cases::v1 as pb, common::v1 as common};
 use chrono::NaiveDate;
 
 use crate::domain::{
-    Case, CaseSource, CaseStatus, DecisionKind, Event, PartyKind, Penalty, PowerItem, PowerKind,
-    PowerSource, PreservationOutcome, Proceedings, Record, RecordKind, RecordStep, RecusalReason,
-    ServiceMethod, WaiverKind, WithdrawReason,
+    Case, CaseSource, CaseStatus, DecisionKind, Event, OfficerChangeReason, PartyKind, Penalty,
+    PowerItem, PowerKind, PowerSource, PreservationOutcome, Proceedings, Record, RecordKind,
+    RecordStep, RecusalReason, ServiceMethod, WaiverKind, WithdrawReason,
 };
 
 fazhi_platform::proto_enum!(
@@ -102,6 +102,14 @@ fazhi_platform::proto_enum!(
     WithdrawReason,
     pb::WithdrawReason,
     "WITHDRAW_REASON_"
+);
+
+fazhi_platform::proto_enum!(
+    officer_change_reason,
+    officer_change_reason_proto,
+    OfficerChangeReason,
+    pb::OfficerChangeReason,
+    "OFFICER_CHANGE_REASON_"
 );
 
 fazhi_platform::proto_enum!(
@@ -297,6 +305,19 @@ fn proceedings_proto(p: &Proceedings) -> pb::Proceedings {
             how: WaiverKind::from_code(&w.how).map_or(0, waiver_kind_proto),
         }),
         corrected_on: p.corrected_on.and_then(day),
+        officer_changes: p
+            .officer_changes
+            .iter()
+            .map(|c| pb::OfficerChange {
+                on: day(c.on),
+                officer_id: c.officer.clone(),
+                replaces: c.replaces.clone().unwrap_or_default(),
+                reason: OfficerChangeReason::from_code(&c.reason)
+                    .map_or(0, officer_change_reason_proto),
+                note: c.note.clone(),
+                approved_by: c.approved_by.clone(),
+            })
+            .collect(),
     }
 }
 

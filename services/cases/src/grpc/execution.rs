@@ -40,7 +40,14 @@ pub(super) async fn serve_decision(
         &api.rules,
         &records,
     )?;
-    api.recheck_officers(&caller, &case, on).await?;
+    // By post or public notice nobody acts in front of the party: no
+    // officer's certificate is asked for.
+    if !matches!(
+        method,
+        domain::ServiceMethod::Post | domain::ServiceMethod::PublicNotice
+    ) {
+        api.recheck_officers(&caller, &case, on).await?;
+    }
     let detail = json!({ "on": on.to_string(), "method": method.code(), "consented": r.consented });
     api.record(&caller, &case, &after, "served", detail).await?;
     Ok(Response::new(case_proto(&after)))

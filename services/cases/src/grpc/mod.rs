@@ -305,6 +305,13 @@ impl CaseService for CasesApi {
         spot::decide_on_the_spot(self, request).await
     }
 
+    async fn assign_officer(
+        &self,
+        request: Request<pb::AssignOfficerRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        spot::assign_officer(self, request).await
+    }
+
     async fn recuse_officer(
         &self,
         request: Request<pb::RecuseOfficerRequest>,

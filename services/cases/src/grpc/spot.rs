@@ -1,4 +1,5 @@
-//! The simple procedure's decision on the spot, and recusal.
+//! The simple procedure's decision on the spot, recusal, and officers
+//! assigned after filing.
 
 use fazhi_platform::{
     Code, Error,
@@ -72,6 +73,55 @@ pub(super) async fn recuse_officer(
     let after = domain::recuse(&case, &r.officer_id, reason, &r.note)?;
     let detail = json!({ "officer_id": r.officer_id, "reason": reason.code(), "note": r.note });
     api.record(&caller, &case, &after, "recused", detail)
+        .await?;
+    Ok(Response::new(case_proto(&after)))
+}
+
+/// An officer assigned with the leader's approval: the case's rules first,
+/// then the new officer's certificate that day.
+pub(super) async fn assign_officer(
+    api: &CasesApi,
+    request: Request<pb::AssignOfficerRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseDecide)?;
+    let r = request.into_inner();
+    let on = super::convert::day_or_today("on", r.on.as_ref(), api.clock.today())?;
+    let reason = super::convert::officer_change_reason("reason", r.reason)?
+        .ok_or_else(|| Error::invalid_field("reason", Code::Required, "reason is required"))?;
+    let case = api.case_at(&caller, &r.case_id, r.version).await?;
+    let replaces = Some(r.replaces.as_str()).filter(|o| !o.is_empty());
+    let after = domain::assign_officer(
+        &case,
+        &r.officer_id,
+        replaces,
+        reason,
+        &r.note,
+        &caller.subject,
+        on,
+        api.clock.today(),
+    )?;
+    let category = case
+        .category
+        .ok_or_else(|| Error::internal("a filed case without its category"))?;
+    let answers = api
+        .certified(
+            &caller,
+            &case,
+            std::slice::from_ref(&r.officer_id),
+            category,
+            on,
+        )
+        .await?;
+    domain::check_certified(&answers)?;
+    let detail = json!({
+        "on": on.to_string(),
+        "officer_id": r.officer_id,
+        "replaces": replaces,
+        "reason": reason.code(),
+        "note": r.note,
+    });
+    api.record(&caller, &case, &after, "officer_assigned", detail)
         .await?;
     Ok(Response::new(case_proto(&after)))
 }

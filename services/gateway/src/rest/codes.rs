@@ -170,6 +170,13 @@ proto_codes!(
 );
 
 proto_codes!(
+    OfficerChangeReason,
+    fazhi_proto::cases::v1::OfficerChangeReason,
+    "OFFICER_CHANGE_REASON_",
+    "Why an officer joins a case or replaces one on it."
+);
+
+proto_codes!(
     WaiverKind,
     fazhi_proto::cases::v1::WaiverKind,
     "WAIVER_KIND_",

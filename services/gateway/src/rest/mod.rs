@@ -131,6 +131,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::request_hearing))
         .routes(routes!(cases::waive_hearing))
         .routes(routes!(cases::record_correction))
+        .routes(routes!(cases::assign_officer))
         .routes(routes!(cases::hold_hearing))
         .routes(routes!(cases::review_case))
         .routes(routes!(cases::discuss_case))

@@ -310,6 +310,8 @@ pub struct Proceedings {
     pub on_the_spot: Option<super::OnTheSpot>,
     /// Officers recused from the case (Art. 43).
     pub recusals: Vec<super::Recusal>,
+    /// Officers assigned after filing, each replacing one or joining.
+    pub officer_changes: Vec<super::OfficerChange>,
     /// The seizure (查封、扣押), while it lasts and after.
     pub seizure: Option<super::Seizure>,
     /// The announced forced demolition, and when it was carried out.

@@ -52,6 +52,12 @@ crate::rest_enum!(
     "PENALTY_MEASURE_"
 );
 crate::rest_enum!(
+    required officer_change_reason,
+    officer_change_reason_code,
+    pb::OfficerChangeReason,
+    "OFFICER_CHANGE_REASON_"
+);
+crate::rest_enum!(
     required waiver_kind,
     waiver_kind_code,
     pb::WaiverKind,

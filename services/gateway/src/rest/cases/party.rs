@@ -1,5 +1,6 @@
-//! What the party does about the proceedings that a step records: gives up
-//! the hearing, corrects the violation.
+//! What the party does about the proceedings that a step records — gives
+//! up the hearing, corrects the violation — and who acts on the case: an
+//! officer assigned with the leader's approval.
 
 use axum::{
     Extension, Json,
@@ -55,4 +56,47 @@ case_step!(
     CaseStepRequest,
     record_correction,
     "Record that the party corrected the violation (改正): the ground of a first_violation decision (首违不罚, Art. 33), which needs no notice."
+);
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignOfficerRequest {
+    pub version: i64,
+    /// The day (default today): the new officer is certified that day.
+    #[serde(default)]
+    #[schema(format = Date, example = "2026-03-10")]
+    pub on: Option<String>,
+    /// The officer assigned (a person id).
+    pub officer_id: String,
+    /// The officer who leaves the case for them (a person id); none when one joins.
+    #[serde(default)]
+    pub replaces: Option<String>,
+    #[schema(value_type = crate::rest::codes::OfficerChangeReason)]
+    pub reason: String,
+    /// Required for `other`.
+    #[serde(default)]
+    pub note: String,
+}
+
+impl AssignOfficerRequest {
+    fn into_proto(self, case_id: String) -> Result<pb::AssignOfficerRequest, Problem> {
+        Ok(pb::AssignOfficerRequest {
+            on: date_from_rest("on", self.on.as_deref().unwrap_or_default())?,
+            reason: body::officer_change_reason("reason", &self.reason)?,
+            officer_id: self.officer_id,
+            replaces: self.replaces.unwrap_or_default(),
+            note: self.note,
+            case_id,
+            version: self.version,
+        })
+    }
+}
+
+case_step!(
+    assign_officer,
+    "/api/v1/cases/{id}/officers",
+    "case.decide",
+    AssignOfficerRequest,
+    assign_officer,
+    "Assign an officer with the leader's approval (their certificate checked for that day), replacing one recused, transferred or whose certificate lapsed — or joining: later steps check the officers on the case that day."
 );

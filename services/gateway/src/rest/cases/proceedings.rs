@@ -304,6 +304,21 @@ pub struct Proceedings {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(format = Date, example = "2024-03-13")]
     pub corrected_on: Option<String>,
+    /// Officers assigned after filing, each with whom they replaced.
+    pub officer_changes: Vec<OfficerChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct OfficerChange {
+    #[schema(format = Date, example = "2026-03-10")]
+    pub on: String,
+    pub officer_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<String>,
+    #[schema(value_type = crate::rest::codes::OfficerChangeReason)]
+    pub reason: String,
+    pub note: String,
+    pub approved_by: String,
 }
 
 impl From<pb::Proceedings> for Proceedings {
@@ -321,6 +336,18 @@ impl From<pb::Proceedings> for Proceedings {
                 how: super::body::waiver_kind_code(w.how),
             }),
             corrected_on: optional_day(p.corrected_on.as_ref()),
+            officer_changes: p
+                .officer_changes
+                .into_iter()
+                .map(|c| OfficerChange {
+                    on: date_to_rest(c.on.as_ref()),
+                    officer_id: c.officer_id,
+                    replaces: Some(c.replaces).filter(|r| !r.is_empty()),
+                    reason: super::body::officer_change_reason_code(c.reason),
+                    note: c.note,
+                    approved_by: c.approved_by,
+                })
+                .collect(),
             defence_on: optional_day(p.defence_on.as_ref()),
             hearing: p.hearing.map(|h| Hearing {
                 requested_on: date_to_rest(h.requested_on.as_ref()),
