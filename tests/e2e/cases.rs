@@ -643,7 +643,11 @@ async fn a_major_case_runs_from_lead_to_closure_through_every_step_the_law_requi
             json!({
                 "total": 1, "filed": 1, "decided": 1, "decided_on_time": 1, "closed": 1,
                 "review_required": 1, "reviewed": 1, "discussion_required": 1, "discussed": 1,
-                "recorded": 1, "published": 1, "published_on_time": 1,
+                // One penalty under the general procedure; its hearing needed a
+                // video and had one.
+                "penalty_decisions": 1, "no_penalty_decisions": 0, "dismissed": 0,
+                "transferred": 0, "simple_decisions": 0,
+                "recording_required": 1, "recorded": 1, "published": 1, "published_on_time": 1,
                 "avg_days_to_filing": 2.0, "avg_days_to_decision": 27.0,
                 "fines_imposed_fen": 2_000_000, "fines_collected_fen": 2_000_000, "late_charges_fen": 120_000,
                 "certification_refusals": 0, "not_filed": 0, "terminated": 0,
@@ -862,6 +866,27 @@ async fn a_small_fine_is_decided_on_the_spot_and_a_recused_officer_leaves_the_ca
         json!({ "form_number": "豫A0001234", "collected": true })
     );
     assert_eq!(decided["proceedings"]["payment"]["fine_fen"], 5_000);
+    // The simple procedure is counted apart: no filing, no general decision.
+    let day = decided["proceedings"]["decision"]["on"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, summary) = get(
+        &sandbox,
+        &county,
+        &format!("/api/v1/oversight/summary?division={TOWNSHIP}&from={day}&to={day}"),
+    )
+    .await;
+    let c = &summary["cases"];
+    assert_eq!(
+        (
+            c["simple_decisions"].as_i64(),
+            c["filed"].as_i64(),
+            c["decided"].as_i64()
+        ),
+        (Some(1), Some(0), Some(0)),
+        "{summary}"
+    );
 
     // 回避: officers leave the case; with one left, the next officer action is refused.
     let (_, case) = post(&sandbox, &officer_account, "/api/v1/cases", body).await;

@@ -60,6 +60,17 @@ async fn the_escalated_cases_milestones_are_events_of_the_complaint() {
         }
         leads.push((id, lead.expect("the escalation became a lead")));
     }
+    // A lead escalated from a complaint was discovered when the complaint
+    // came in (行政处罚法 Art. 36).
+    for (id, lead) in &leads {
+        let (_, c) = get(sandbox, &desk, &format!("/api/v1/complaints/{id}")).await;
+        let (_, case) = get(sandbox, &t.leader, &format!("/api/v1/cases/{lead}")).await;
+        assert_eq!(
+            case["discovered_on"].as_str(),
+            c["received_at"].as_str().map(|at| &at[..10]),
+            "{case}"
+        );
+    }
     // Nothing to record while they are leads.
     assert_eq!(relay.follow_cases().await.unwrap(), 0);
     // One lead is filed by the leader, the other declined, today (the day

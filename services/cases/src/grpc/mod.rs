@@ -459,6 +459,12 @@ impl CaseService for CasesApi {
             certification_refusals: f.certification_refusals,
             not_filed: f.not_filed,
             terminated: f.terminated,
+            penalty_decisions: f.penalty_decisions,
+            no_penalty_decisions: f.no_penalty_decisions,
+            dismissed: f.dismissed,
+            transferred: f.transferred,
+            simple_decisions: f.simple_decisions,
+            recording_required: f.recording_required,
         }))
     }
 }

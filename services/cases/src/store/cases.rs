@@ -107,7 +107,7 @@ impl Store {
                closed_at = $11, reviewer = $12, decided_on = $13, decided_on_time = $14, review_required = $15, \
                review_approved = $16, discussion_required = $17, discussed = $18, fine_fen = $19, paid_on = $20, \
                paid_fen = $21, late_charge_fen = $22, days_to_filing = $23, days_to_decision = $24, \
-               decision_kind = $25, ended_on = $26 \
+               decision_kind = $25, ended_on = $26, simple = $29, needs_recording = $30 \
              WHERE id = $27 AND version = $28",
         )
         .bind(after.status.code())
@@ -138,6 +138,8 @@ impl Store {
         .bind(day_text(p.ended_on))
         .bind(after.id.clone())
         .bind(before.version)
+        .bind(flag(p.on_the_spot.is_some()))
+        .bind(flag(p.needs_recording()))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {

@@ -11,8 +11,19 @@ use super::Store;
 pub struct CaseFigures {
     /// Leads that came in during the period.
     pub leads: i64,
+    /// Filed under the general procedure (the simple procedure is apart).
     pub filed: i64,
+    /// Decided under the general procedure, of every kind; the rates and
+    /// averages below are over these.
     pub decided: i64,
+    /// Of the decided: penalties (作出行政处罚决定), no penalty (incl. 首违不罚),
+    /// dismissed (违法事实不能成立) and transferred (移送).
+    pub penalty_decisions: i64,
+    pub no_penalty_decisions: i64,
+    pub dismissed: i64,
+    pub transferred: i64,
+    /// Decided on the spot under the simple procedure (当场处罚).
+    pub simple_decisions: i64,
     /// Decided within the decision period from filing.
     pub decided_on_time: i64,
     pub closed: i64,
@@ -22,7 +33,10 @@ pub struct CaseFigures {
     /// Decisions that needed collective discussion, and those discussed.
     pub discussion_required: i64,
     pub discussed: i64,
-    /// Decisions of cases with an audio or video record.
+    /// Of the decided: cases with a step that needs an audio or video
+    /// record (a hearing, a seizure, a forced demolition, service by leaving
+    /// it), and of those the cases that have one.
+    pub recording_required: i64,
     pub recorded: i64,
     pub published: i64,
     pub published_on_time: i64,
@@ -38,6 +52,26 @@ pub struct CaseFigures {
     pub not_filed: i64,
     pub terminated: i64,
 }
+
+/// The general procedure's decisions of a period, as one row: count, on
+/// time, review and discussion (required, done), recording (required,
+/// done), average days, fines, and the count of each kind.
+type Decided = (
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<f64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
 
 impl Store {
     /// The figures of `division` (and below) for the days `from` to `to`
@@ -73,22 +107,36 @@ impl Store {
         .fetch_one(pool);
         let filed = sqlx::query_as::<_, (i64, Option<f64>)>(
             "SELECT COUNT(*), CAST(AVG(days_to_filing) AS DOUBLE PRECISION) FROM cases \
-             WHERE division_code >= $1 AND division_code < $2 AND filed_on >= $3 AND filed_on <= $4",
+             WHERE division_code >= $1 AND division_code < $2 AND filed_on >= $3 AND filed_on <= $4 AND simple = 0",
         )
         .bind(low.clone())
         .bind(high.clone())
         .bind(first.clone())
         .bind(last.clone())
         .fetch_one(pool);
-        let decided = sqlx::query_as::<_, (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, i64, Option<f64>, Option<i64>)>(
+        let decided = sqlx::query_as::<_, Decided>(
             "SELECT COUNT(*), CAST(SUM(decided_on_time) AS BIGINT), CAST(SUM(review_required) AS BIGINT), \
                CAST(SUM(review_required * review_approved) AS BIGINT), CAST(SUM(discussion_required) AS BIGINT), \
                CAST(SUM(discussion_required * discussed) AS BIGINT), \
-               COUNT(av.case_id), \
-               CAST(AVG(days_to_decision) AS DOUBLE PRECISION), CAST(SUM(fine_fen) AS BIGINT) FROM cases \
+               CAST(SUM(needs_recording) AS BIGINT), \
+               CAST(SUM(CASE WHEN needs_recording = 1 AND av.case_id IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT), \
+               CAST(AVG(days_to_decision) AS DOUBLE PRECISION), CAST(SUM(fine_fen) AS BIGINT), \
+               CAST(SUM(CASE WHEN decision_kind = 'penalty' THEN 1 ELSE 0 END) AS BIGINT), \
+               CAST(SUM(CASE WHEN decision_kind IN ('no_penalty', 'first_violation') THEN 1 ELSE 0 END) AS BIGINT), \
+               CAST(SUM(CASE WHEN decision_kind = 'dismissed' THEN 1 ELSE 0 END) AS BIGINT), \
+               CAST(SUM(CASE WHEN decision_kind = 'transferred' THEN 1 ELSE 0 END) AS BIGINT) FROM cases \
              LEFT JOIN (SELECT DISTINCT case_id FROM case_records WHERE kind IN ('audio', 'video')) av \
                ON av.case_id = cases.id \
-             WHERE division_code >= $1 AND division_code < $2 AND decided_on >= $3 AND decided_on <= $4",
+             WHERE division_code >= $1 AND division_code < $2 AND decided_on >= $3 AND decided_on <= $4 AND simple = 0",
+        )
+        .bind(low.clone())
+        .bind(high.clone())
+        .bind(first.clone())
+        .bind(last.clone())
+        .fetch_one(pool);
+        let simple = sqlx::query_as::<_, (i64, Option<i64>)>(
+            "SELECT COUNT(*), CAST(SUM(fine_fen) AS BIGINT) FROM cases \
+             WHERE division_code >= $1 AND division_code < $2 AND decided_on >= $3 AND decided_on <= $4 AND simple = 1",
         )
         .bind(low.clone())
         .bind(high.clone())
@@ -132,8 +180,8 @@ impl Store {
         .bind(first.clone())
         .bind(last.clone())
         .fetch_one(pool);
-        let (leads, closed, filed, decided, paid, published, refusals, ended) = tokio::try_join!(
-            leads, closed, filed, decided, paid, published, refusals, ended
+        let (leads, closed, filed, decided, simple, paid, published, refusals, ended) = tokio::try_join!(
+            leads, closed, filed, decided, simple, paid, published, refusals, ended
         )?;
         let n = |v: Option<i64>| v.unwrap_or(0);
         Ok(CaseFigures {
@@ -146,9 +194,16 @@ impl Store {
             reviewed: n(decided.3),
             discussion_required: n(decided.4),
             discussed: n(decided.5),
-            recorded: decided.6,
-            avg_days_to_decision: decided.7.unwrap_or(0.0),
-            fines_imposed_fen: n(decided.8),
+            recording_required: n(decided.6),
+            recorded: n(decided.7),
+            avg_days_to_decision: decided.8.unwrap_or(0.0),
+            // Fines decided under either procedure.
+            fines_imposed_fen: n(decided.9) + n(simple.1),
+            penalty_decisions: n(decided.10),
+            no_penalty_decisions: n(decided.11),
+            dismissed: n(decided.12),
+            transferred: n(decided.13),
+            simple_decisions: simple.0,
             closed,
             fines_collected_fen: n(paid.0),
             late_charges_fen: n(paid.1),

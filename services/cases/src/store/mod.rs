@@ -82,6 +82,18 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "history seals",
         include_str!("../../migrations/0012_history_seals.sql"),
     ),
+    EmbeddedMigration::new(
+        13,
+        "procedure and recording",
+        concat!(
+            include_str!("../../migrations/0013_procedure_and_recording.sql"),
+            include_str!("../../migrations/0013_procedure_and_recording_backfill.sqlite.sql")
+        ),
+    )
+    .with_postgres(concat!(
+        include_str!("../../migrations/0013_procedure_and_recording.sql"),
+        include_str!("../../migrations/0013_procedure_and_recording_backfill.postgres.sql")
+    )),
 ];
 
 pub(super) fn date(text: &str) -> Result<NaiveDate, Error> {

@@ -79,11 +79,20 @@ pub struct ComplaintFigures {
 pub struct CaseFigures {
     /// Leads (线索) that came in during the period.
     pub total: i64,
-    /// Filed (立案) in the period.
+    /// Filed (立案) in the period under the general procedure.
     pub filed: i64,
-    /// Decided (决定) in the period, and of those within the decision period.
+    /// Decided (决定) in the period under the general procedure, every kind,
+    /// and of those within the decision period.
     pub decided: i64,
     pub decided_on_time: i64,
+    /// Of the decided: penalties (作出行政处罚决定), no penalty (首违不罚 among
+    /// them), dismissed and transferred.
+    pub penalty_decisions: i64,
+    pub no_penalty_decisions: i64,
+    pub dismissed: i64,
+    pub transferred: i64,
+    /// Decided on the spot under the simple procedure (当场处罚), apart.
+    pub simple_decisions: i64,
     /// Closed (结案) in the period.
     pub closed: i64,
     /// Decisions that needed legal review (法制审核), and those with an approving one.
@@ -92,7 +101,10 @@ pub struct CaseFigures {
     /// Decisions that needed collective discussion (集体讨论), and those discussed.
     pub discussion_required: i64,
     pub discussed: i64,
-    /// Decided cases with an audio or video record (全过程记录).
+    /// Decided cases with a step that needs an audio or video record (a
+    /// hearing, a seizure, a forced demolition, service by leaving it), and
+    /// of those the cases that have one (全过程记录).
+    pub recording_required: i64,
     pub recorded: i64,
     /// Decisions published (公示), and those within seven working days.
     pub published: i64,

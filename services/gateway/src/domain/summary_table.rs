@@ -82,16 +82,22 @@ const COMPLAINTS: [(&str, &str, Absent); 32] = [
     ("repeat_rate", "重复率", Absent::Empty),
 ];
 
-const CASES: [(&str, &str); 20] = [
+const CASES: [(&str, &str); 26] = [
     ("total", "案件线索数"),
     ("filed", "立案数"),
     ("decided", "作出决定数"),
     ("decided_on_time", "按期决定数"),
+    ("penalty_decisions", "作出行政处罚决定数"),
+    ("no_penalty_decisions", "不予处罚决定数"),
+    ("dismissed", "违法事实不成立数"),
+    ("transferred", "移送数"),
+    ("simple_decisions", "当场处罚数"),
     ("closed", "结案数"),
     ("review_required", "应法制审核数"),
     ("reviewed", "法制审核数"),
     ("discussion_required", "应集体讨论数"),
     ("discussed", "集体讨论数"),
+    ("recording_required", "应全过程记录数"),
     ("recorded", "全过程记录数"),
     ("published", "公示数"),
     ("published_on_time", "按时公示数"),
@@ -194,6 +200,6 @@ mod tests {
         assert!(columns.iter().all(|c| !c.heading.is_empty()));
         assert_eq!(columns[0].key, "division_code");
         assert!(keys.contains(&"complaints.by_category.other"));
-        assert_eq!(count, 2 + COMPLAINTS.len() + 7 + 5 + 2 + 20 + 14);
+        assert_eq!(count, 2 + COMPLAINTS.len() + 7 + 5 + 2 + CASES.len() + 14);
     }
 }

@@ -215,7 +215,7 @@ mod tests {
         let (header, rows) = table(&summary, false);
         let at = |key: &str| header.iter().position(|h| h == key).unwrap();
         let categories = fazhi_platform::complaint_category::CATEGORIES.len();
-        assert_eq!(header.len(), 2 + 32 + 7 + 5 + categories + 20 + 14);
+        assert_eq!(header.len(), 2 + 32 + 7 + 5 + categories + 26 + 14);
         assert_eq!(rows.len(), 2);
         assert!(rows.iter().all(|r| r.len() == header.len()));
         let text = |s: &str| Cell::Text(s.to_owned());

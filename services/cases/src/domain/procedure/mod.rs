@@ -328,6 +328,24 @@ pub struct Proceedings {
     pub ended_on: Option<NaiveDate>,
 }
 
+impl Proceedings {
+    /// Whether a step taken needs an audio or video record (Art. 47): a
+    /// hearing held, a seizure, a forced demolition carried out, service by
+    /// leaving it (留置送达) — what recording coverage is counted over.
+    pub fn needs_recording(&self) -> bool {
+        self.hearing.as_ref().is_some_and(|h| h.held_on.is_some())
+            || self.seizure.is_some()
+            || self
+                .demolition
+                .as_ref()
+                .is_some_and(|d| d.done_at.is_some())
+            || self
+                .service
+                .as_ref()
+                .is_some_and(|s| s.method == ServiceMethod::LeftWithWitness.code())
+    }
+}
+
 /// A fine in yuan as fen, for comparing with the thresholds.
 pub(super) fn yuan(amount: i64) -> i64 {
     amount.saturating_mul(100)

@@ -156,7 +156,8 @@ pub(super) async fn advance<T>(
                 complaint_id: complaint.id.clone(),
                 division_code: domain::lead_division(&complaint).as_str().to_owned(),
                 lead: lead.clone(),
-                discovered_on: time::china_date(at),
+                // Discovered when the complaint came in (行政处罚法 Art. 36).
+                discovered_on: time::china_date(complaint.received_at),
             })
             .map_err(Error::internal)?,
             trace_context: fazhi_platform::telemetry::current_traceparent(),

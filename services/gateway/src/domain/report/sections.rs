@@ -68,12 +68,17 @@ pub(super) fn enforcement(w: &mut Writer<'_>) {
     let this = &w.inputs.this.cases;
     let (review_required, reviewed) = (this.review_required, this.reviewed);
     let (discussion_required, discussed) = (this.discussion_required, this.discussed);
-    let (decided, recorded) = (this.decided, this.recorded);
+    let (recording_required, recorded) = (this.recording_required, this.recorded);
     let (published, published_on_time) = (this.published, this.published_on_time);
     let (filed, _) = w.count("立案（件）", "cases.filed", |y| y.cases.filed);
-    let (decided_span, _) = w.count("作出处罚决定（件）", "cases.decided", |y| {
+    let (decided_span, _) = w.count("作出决定（件）", "cases.decided", |y| {
         y.cases.decided
     });
+    let (penalty_span, _) = w.count(
+        "作出行政处罚决定（件）",
+        "cases.penalty_decisions",
+        |y| y.cases.penalty_decisions,
+    );
     let (on_time, _) = w.count(
         "按期作出决定（件）",
         "cases.decided_on_time",
@@ -91,8 +96,8 @@ pub(super) fn enforcement(w: &mut Writer<'_>) {
     );
     let recording = w.rate(
         "全过程记录覆盖率",
-        "cases.recorded ÷ cases.decided",
-        |y| share(y.cases.recorded, y.cases.decided),
+        "cases.recorded ÷ cases.recording_required",
+        |y| share(y.cases.recorded, y.cases.recording_required),
     );
     let publicity = w.rate(
         "按时公示率",
@@ -102,9 +107,11 @@ pub(super) fn enforcement(w: &mut Writer<'_>) {
     let spans = vec![
         t(format!("{year}年立案")),
         filed,
-        t("件，作出行政处罚决定"),
+        t("件，作出决定"),
         decided_span,
-        t("件，其中按期作出决定"),
+        t("件（其中行政处罚决定"),
+        penalty_span,
+        t("件），按期作出决定"),
         on_time,
         t(format!(
             "件。落实行政执法“三项制度”：应当法制审核的{review_required}件中已审核{reviewed}件，覆盖率"
@@ -115,7 +122,7 @@ pub(super) fn enforcement(w: &mut Writer<'_>) {
         )),
         discussion,
         t(format!(
-            "；作出决定的{decided}件中全过程记录{recorded}件，覆盖率"
+            "；应当全过程记录的{recording_required}件中已记录{recorded}件，覆盖率"
         )),
         recording,
         t(format!(
