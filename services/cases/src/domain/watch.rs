@@ -1,7 +1,9 @@
 //! A case's deadlines still to be met (预警): the decision period (Art. 60),
 //! the party's statement and hearing windows while they are open, service
-//! of the decision (Art. 61), its publicity (seven working days) and a
-//! seizure's last day (行政强制法 Art. 25).
+//! of the decision (Art. 61), its publicity (seven working days), a
+//! seizure's last day (行政强制法 Art. 25), a fine unpaid by its due day
+//! (Art. 67) and the window to ask the court once it was demanded (行政强制法
+//! Art. 53).
 
 use chrono::{Days, NaiveDate};
 use fazhi_calendar::Calendar;
@@ -49,7 +51,7 @@ pub fn deadlines(
         if p.defence_on.is_none() && notice.statement_due >= today {
             add("case_statement", notice.statement_due, 2);
         }
-        if let (None, Some(due)) = (&p.hearing, notice.hearing_due)
+        if let (None, None, Some(due)) = (&p.hearing, &p.hearing_waiver, notice.hearing_due)
             && due >= today
         {
             add("case_hearing", due, 2);
@@ -67,6 +69,17 @@ pub fn deadlines(
     }
     if let Some(seizure) = p.seizure.as_ref().filter(|s| s.released_on.is_none()) {
         add("case_seizure", seizure.until, 5);
+    }
+    // A fine unpaid: its due day until it is paid or demanded; once
+    // demanded, the last day the court may be asked.
+    if let (CaseStatus::Served, None, Some(service)) = (case.status, &p.payment, &p.service) {
+        match (&p.court, service.fine_due) {
+            (None, Some(due)) => add("case_payment", due, 3),
+            (Some(court), Some(_)) if court.applied_on.is_none() => {
+                add("case_court", super::court_window(service.on).1, 15)
+            }
+            _ => {}
+        }
     }
     out
 }
@@ -182,5 +195,59 @@ mod tests {
         decided.proceedings.seizure.as_mut().unwrap().released_on = Some(day("2026-09-30"));
         decided.status = CaseStatus::Closed;
         assert_eq!(kinds(&decided, true, "2026-09-30"), []);
+    }
+
+    #[test]
+    fn an_unpaid_fine_is_watched_to_its_due_day_then_the_court_window_once_demanded() {
+        use crate::domain::{CourtEnforcement, Service};
+        let mut served = filed();
+        served.status = CaseStatus::Served;
+        served.proceedings.service = Some(Service {
+            on: day("2026-03-16"),
+            method: "in_person".into(),
+            on_time: true,
+            fine_due: Some(day("2026-03-31")),
+        });
+        assert_eq!(
+            kinds(&served, true, "2026-04-02"),
+            [("case_payment", "2026-03-31".to_owned())],
+            "past its due day it stays listed (red) until paid or demanded"
+        );
+        served.proceedings.court = Some(CourtEnforcement {
+            demanded_on: day("2026-04-03"),
+            applied_on: None,
+        });
+        // Served 16 March: the party may sue to 16 September, the court is asked by 16 December.
+        assert_eq!(
+            kinds(&served, true, "2026-04-03"),
+            [("case_court", "2026-12-16".to_owned())]
+        );
+        served.proceedings.court.as_mut().unwrap().applied_on = Some(day("2026-09-20"));
+        assert_eq!(kinds(&served, true, "2026-09-20"), []);
+    }
+
+    #[test]
+    fn a_hearing_waived_in_writing_is_no_window_to_watch() {
+        let mut notified = filed();
+        notified.status = CaseStatus::Notified;
+        notified.proceedings.notice = Some(Notice {
+            replaces: 0,
+            on: day("2026-04-01"),
+            penalty: Penalty {
+                fine_fen: 600_000,
+                ..Penalty::default()
+            },
+            statement_due: day("2026-04-07"),
+            hearing_due: Some(day("2026-04-09")),
+        });
+        notified.proceedings.hearing_waiver = Some(crate::domain::HearingWaiver {
+            on: day("2026-04-02"),
+            how: "written".into(),
+        });
+        let open: Vec<_> = kinds(&notified, false, "2026-04-03")
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(open, ["case_decision", "case_statement"]);
     }
 }

@@ -132,12 +132,17 @@ pub(super) async fn apply_to_court(
     api: &CasesApi,
     request: Request<pb::ApplyToCourtRequest>,
 ) -> Result<Response<pb::Case>, Status> {
-    super::steps::day_step(
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseDecide)?;
+    let r = request.into_inner();
+    let on = super::convert::day_or_today("on", r.on.as_ref(), api.clock.today())?;
+    super::steps::step(
         api,
-        request,
-        Permission::CaseDecide,
+        &caller,
+        (&r.case_id, r.version),
         "court_applied",
-        domain::apply_to_court,
+        json!({ "on": on.to_string() }),
+        |c| domain::apply_to_court(c, on, api.clock.today(), &api.calendar),
     )
     .await
 }

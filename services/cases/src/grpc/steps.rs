@@ -59,8 +59,7 @@ day_steps!(
     RecordCorrectionRequest,
     CloseCaseRequest,
     ReleaseSeizureRequest,
-    DemandPaymentRequest,
-    ApplyToCourtRequest
+    DemandPaymentRequest
 );
 
 /// A step that records only its day: `rule` applied to the case at the

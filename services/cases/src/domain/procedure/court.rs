@@ -1,18 +1,20 @@
 //! Enforcement by the court (申请人民法院强制执行, 行政强制法 Arts. 53–54): a
-//! fine left unpaid is first demanded in writing (催告); ten days after
-//! the demand, and only once the party's time to appeal has run out (six
+//! fine left unpaid is first demanded in writing (催告); from the eleventh
+//! working day after the demand (its ten days are working days, Art. 69),
+//! and only once the party's time to appeal has run out (six
 //! months from the decision's service, 行政诉讼法 Art. 46), the agency may
 //! apply to the court — within three months of that.
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
 use fazhi_platform::{Code, Error};
 use serde::{Deserialize, Serialize};
 
 use super::*;
 use crate::domain::{Case, CaseStatus, rule};
 
-/// Days after the demand before the court is asked (Art. 54).
-pub const DEMAND_DAYS: u64 = 10;
+/// Working days the demand gives the party before the court is asked (Arts.
+/// 54, 69).
+pub const DEMAND_WORKING_DAYS: u32 = 10;
 /// Months the party has to sue after service (行政诉讼法 Art. 46).
 pub const APPEAL_MONTHS: u32 = 6;
 /// Months after the appeal period in which the court is asked (Art. 53).
@@ -64,9 +66,27 @@ pub fn demand_payment(case: &Case, on: NaiveDate, today: NaiveDate) -> Result<Ca
     }))
 }
 
-/// 申请强制执行: ten days after the demand, after the party's time to
-/// appeal ran out and within three months of that (Arts. 53–54).
-pub fn apply_to_court(case: &Case, on: NaiveDate, today: NaiveDate) -> Result<Case, Error> {
+/// The last day of the court window (Art. 53): three months after the
+/// party's time to sue ran out (six months from service).
+pub fn court_window(served: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let appeal_ends = served
+        .checked_add_months(Months::new(APPEAL_MONTHS))
+        .unwrap_or(served);
+    let last = appeal_ends
+        .checked_add_months(Months::new(COURT_WINDOW_MONTHS))
+        .unwrap_or(appeal_ends);
+    (appeal_ends, last)
+}
+
+/// 申请强制执行: from the eleventh working day after the demand, after the
+/// party's time to appeal ran out and within three months of that (Arts.
+/// 53, 54, 69).
+pub fn apply_to_court(
+    case: &Case,
+    on: NaiveDate,
+    today: NaiveDate,
+    calendar: &fazhi_calendar::Calendar,
+) -> Result<Case, Error> {
     unpaid_fine_due(case)?;
     step_day("on", on, last_step(case), today)?;
     let Some(court) = case
@@ -81,12 +101,13 @@ pub fn apply_to_court(case: &Case, on: NaiveDate, today: NaiveDate) -> Result<Ca
             "the court is asked after a written demand (催告, 行政强制法 Art. 54)",
         ));
     };
-    if on < court.demanded_on + Days::new(DEMAND_DAYS) {
+    let demand_ends = calendar.add_working_days(court.demanded_on, DEMAND_WORKING_DAYS);
+    if on <= demand_ends {
         return Err(rule(
             Code::DemandPeriodRunning,
             "on",
             format!(
-                "the court is asked ten days after the demand of {} (行政强制法 Art. 54)",
+                "the demand of {} gives the party ten working days, to {demand_ends}: the court is asked after them (行政强制法 Arts. 54, 69)",
                 court.demanded_on
             ),
         ));
@@ -97,9 +118,7 @@ pub fn apply_to_court(case: &Case, on: NaiveDate, today: NaiveDate) -> Result<Ca
         .as_ref()
         .map(|s| s.on)
         .ok_or_else(|| Error::internal("a served case without its service"))?;
-    let appeal_ends = served
-        .checked_add_months(Months::new(APPEAL_MONTHS))
-        .unwrap_or(served);
+    let (appeal_ends, last) = court_window(served);
     if on <= appeal_ends {
         return Err(rule(
             Code::AppealPeriodRunning,
@@ -109,9 +128,6 @@ pub fn apply_to_court(case: &Case, on: NaiveDate, today: NaiveDate) -> Result<Ca
             ),
         ));
     }
-    let last = appeal_ends
-        .checked_add_months(Months::new(COURT_WINDOW_MONTHS))
-        .unwrap_or(appeal_ends);
     if on > last {
         return Err(rule(
             Code::CourtWindowPassed,
@@ -163,6 +179,8 @@ mod tests {
     #[test]
     fn an_unpaid_fine_is_demanded_after_its_due_day_and_the_court_asked_in_its_window() {
         let today = day(TODAY);
+        let calendar = Calendar::official();
+        let apply_to_court = |c: &Case, on, today| super::apply_to_court(c, on, today, &calendar);
         assert_eq!(
             apply_to_court(&served(), day("2024-10-01"), today)
                 .unwrap_err()
@@ -200,6 +218,15 @@ mod tests {
             applied.proceedings.court.clone().unwrap().applied_on,
             Some(day("2024-09-19"))
         );
+        // The demand's ten days are working days (Art. 69): demanded Monday 30
+        // September 2024, the National Day week off, the tenth is 18 October.
+        let late = demand_payment(&served(), day("2024-09-30"), today).unwrap();
+        let court = |on| apply_to_court(&late, day(on), today);
+        assert_eq!(
+            court("2024-10-18").unwrap_err().code,
+            Code::DemandPeriodRunning
+        );
+        assert!(court("2024-10-21").is_ok());
         // A case enforced by the court closes without the payment.
         assert!(close(&applied, day("2024-09-20"), today).is_ok());
     }

@@ -48,8 +48,16 @@ pub fn serve(
         on,
         method: method.code().to_owned(),
         on_time: on <= calendar.add_working_days(decision.on, rules.service_working_days),
-        fine_due: (decision.penalty.fine_fen > 0)
-            .then(|| served + Days::new(u64::from(rules.payment_days))),
+        // Fifteen days from service; a last day off work moves to the
+        // next working day (民法典 Art. 203).
+        fine_due: (decision.penalty.fine_fen > 0).then(|| {
+            let due = served + Days::new(u64::from(rules.payment_days));
+            if calendar.is_working_day(due) {
+                due
+            } else {
+                calendar.add_working_days(due, 1)
+            }
+        }),
     };
     Ok(next(case, CaseStatus::Served, |p| {
         p.service = Some(service)
@@ -223,5 +231,36 @@ mod tests {
         );
         let closed = close(&paid, day("2024-04-10"), day(TODAY)).unwrap();
         assert_eq!(closed.status, CaseStatus::Closed);
+    }
+
+    #[test]
+    fn the_fifteenth_day_falling_off_work_moves_to_the_next_working_day() {
+        // Served Thursday 17 September 2026: the fifteenth day is Friday 2
+        // October, in the National Day holiday (1–7 October); the fine is due
+        // on Thursday 8.
+        let decided = decide(
+            &notified(fine(500)),
+            DecisionKind::Penalty,
+            fine(500),
+            day("2024-03-15"),
+            day(TODAY),
+            &rules(),
+        )
+        .unwrap();
+        let served = serve(
+            &decided,
+            ServiceMethod::InPerson,
+            false,
+            day("2026-09-17"),
+            day(TODAY),
+            &Calendar::official(),
+            &rules(),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            served.proceedings.service.unwrap().fine_due,
+            Some(day("2026-10-08"))
+        );
     }
 }
