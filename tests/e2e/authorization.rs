@@ -108,6 +108,8 @@ const STATEFUL: &[&str] = &[
     "/api/v1/cases/{id}/on-the-spot",
     "/api/v1/cases/{id}/recusal",
     "/api/v1/cases/{id}/officers",
+    "/api/v1/cases/{id}/spot-report",
+    "/api/v1/cases/{id}/cash-hand-in",
     "/api/v1/cases/{id}/seizure",
     "/api/v1/cases/{id}/seizure/extend",
     "/api/v1/cases/{id}/seizure/release",
@@ -751,8 +753,15 @@ fn probe(
             Some(json!({ "version": 1, "how": "written" })),
             Outside::NotFound,
         ),
+        ("POST", "/api/v1/cases/{id}/cash-hand-in") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "receipt_number": "豫财0000001" })),
+            Outside::NotFound,
+        ),
         ("POST", "/api/v1/cases/{id}/defence")
         | ("POST", "/api/v1/cases/{id}/correction")
+        | ("POST", "/api/v1/cases/{id}/spot-report")
         | ("POST", "/api/v1/cases/{id}/hearing-request")
         | ("POST", "/api/v1/cases/{id}/payment/demand")
         | ("POST", "/api/v1/cases/{id}/court-enforcement")

@@ -888,6 +888,57 @@ async fn a_small_fine_is_decided_on_the_spot_and_a_recused_officer_leaves_the_ca
         "{summary}"
     );
 
+    // After the spot: 备案, and the cash handed in within two working days
+    // (Arts. 52, 70–71), warned of until it is.
+    let spot_id = decided["id"].as_str().unwrap().to_owned();
+    let hand_in_warnings = || async {
+        let (_, w) = get(
+            &sandbox,
+            &county,
+            &format!("/api/v1/oversight/warnings?division={TOWNSHIP}&kind=case_hand_in"),
+        )
+        .await;
+        w["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| {
+                (
+                    w["level"].as_str().unwrap().to_owned(),
+                    w["due_at"].as_str().unwrap()[..10].to_owned(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        hand_in_warnings().await,
+        [("red".to_owned(), "2026-03-04".to_owned())]
+    );
+    let (status, reported) = post(
+        &sandbox,
+        &leader,
+        &format!("/api/v1/cases/{spot_id}/spot-report"),
+        json!({ "version": decided["version"], "on": "2026-03-02" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{reported}");
+    let (status, handed) = post(
+        &sandbox,
+        &leader,
+        &format!("/api/v1/cases/{spot_id}/cash-hand-in"),
+        json!({ "version": reported["version"], "on": "2026-03-06", "receipt_number": "豫财0012345" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{handed}");
+    assert_eq!(
+        handed["proceedings"]["on_the_spot"],
+        json!({
+            "form_number": "豫A0001234", "collected": true, "reported_on": "2026-03-02",
+            "handed_in_on": "2026-03-06", "receipt_number": "豫财0012345", "handed_in_on_time": false,
+        })
+    );
+    assert!(hand_in_warnings().await.is_empty());
+
     // 回避: officers leave the case; with one left, the next officer action is refused.
     let (_, case) = post(&sandbox, &officer_account, "/api/v1/cases", body).await;
     let id = case["id"].as_str().unwrap().to_owned();

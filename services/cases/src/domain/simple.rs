@@ -24,12 +24,23 @@ pub const ON_THE_SPOT_COLLECTION_FEN: i64 = 100 * 100;
 
 /// What the simple procedure records beside the decision.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct OnTheSpot {
     /// The pre-printed, numbered decision form (当场处罚决定书编号).
     pub form_number: String,
     /// The fine was collected on the spot.
     pub collected: bool,
+    /// Reported to the agency (备案, Art. 52).
+    pub reported_on: Option<NaiveDate>,
+    /// The cash collected handed in to the agency, with its receipt
+    /// number, and whether within two working days (Arts. 70–71).
+    pub handed_in_on: Option<NaiveDate>,
+    pub receipt_number: Option<String>,
+    pub handed_in_on_time: Option<bool>,
 }
+
+/// Working days within which cash collected on the spot is handed in (Art. 71).
+pub const HAND_IN_WORKING_DAYS: u32 = 2;
 
 /// How a fine decided on the spot is paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +133,7 @@ pub fn decide_on_the_spot(
             on_the_spot: Some(OnTheSpot {
                 form_number,
                 collected,
+                ..OnTheSpot::default()
             }),
             ..Proceedings::default()
         },
@@ -129,6 +141,75 @@ pub fn decide_on_the_spot(
         version: case.version + 1,
         ..case.clone()
     })
+}
+
+fn spot(case: &Case) -> Result<(&OnTheSpot, NaiveDate), Error> {
+    let p = &case.proceedings;
+    match (&p.on_the_spot, &p.decision) {
+        (Some(spot), Some(decision)) => Ok((spot, decision.on)),
+        _ => Err(Error::new(
+            fazhi_platform::ErrorKind::FailedPrecondition,
+            Code::InvalidTransition,
+            "only a decision made on the spot (简易程序) is reported or its cash handed in",
+        )),
+    }
+}
+
+/// 备案: the decision made on the spot reported to the agency (Art. 52).
+pub fn report_spot_decision(case: &Case, on: NaiveDate, today: NaiveDate) -> Result<Case, Error> {
+    let (spot, decided) = spot(case)?;
+    check_step_day("on", on, decided, today)?;
+    if spot.reported_on.is_some() {
+        return Err(rule(
+            Code::AlreadyRequested,
+            "on",
+            "the decision was reported already",
+        ));
+    }
+    let mut after = case.clone();
+    if let Some(s) = after.proceedings.on_the_spot.as_mut() {
+        s.reported_on = Some(on);
+    }
+    after.version += 1;
+    Ok(after)
+}
+
+/// The cash collected on the spot handed in to the agency with its receipt
+/// (Arts. 70–71): recorded whenever it happens, and whether within two
+/// working days of the collection.
+pub fn hand_in_cash(
+    case: &Case,
+    receipt_number: &str,
+    on: NaiveDate,
+    today: NaiveDate,
+    calendar: &fazhi_calendar::Calendar,
+) -> Result<Case, Error> {
+    let (spot, collected_on) = spot(case)?;
+    if !spot.collected {
+        return Err(rule(
+            Code::NothingToPay,
+            "on",
+            "no cash was collected on the spot",
+        ));
+    }
+    if spot.handed_in_on.is_some() {
+        return Err(rule(
+            Code::AlreadyRequested,
+            "on",
+            "the cash was handed in already",
+        ));
+    }
+    check_step_day("on", on, collected_on, today)?;
+    let receipt = text::required("receipt_number", receipt_number, 64, Lines::One)?;
+    let due = calendar.add_working_days(collected_on, HAND_IN_WORKING_DAYS);
+    let mut after = case.clone();
+    if let Some(s) = after.proceedings.on_the_spot.as_mut() {
+        s.handed_in_on = Some(on);
+        s.receipt_number = Some(receipt);
+        s.handed_in_on_time = Some(on <= due);
+    }
+    after.version += 1;
+    Ok(after)
 }
 
 #[cfg(test)]
@@ -239,5 +320,74 @@ mod tests {
                 .code,
             Code::Required
         );
+    }
+
+    #[test]
+    fn cash_collected_on_the_spot_is_handed_in_with_its_receipt_and_the_decision_reported() {
+        let calendar = fazhi_calendar::Calendar::official();
+        let decided = decide_on_the_spot(
+            &lead(),
+            &power_item(),
+            &two(),
+            fine(50),
+            "豫A0001",
+            Collection::OnTheSpot,
+            day("2024-09-30"),
+            day("2026-12-01"),
+        )
+        .unwrap();
+        let reported =
+            report_spot_decision(&decided, day("2024-09-30"), day("2026-12-01")).unwrap();
+        assert_eq!(
+            report_spot_decision(&reported, day("2024-10-08"), day("2026-12-01"))
+                .unwrap_err()
+                .code,
+            Code::AlreadyRequested
+        );
+        // Collected Monday 30 September 2024: two working days after the
+        // National Day week is Wednesday 9 October.
+        let hand_in = |on: &str| {
+            hand_in_cash(
+                &reported,
+                "NO.0012345",
+                day(on),
+                day("2026-12-01"),
+                &calendar,
+            )
+            .unwrap()
+            .proceedings
+            .on_the_spot
+            .unwrap()
+            .handed_in_on_time
+        };
+        assert_eq!(hand_in("2024-10-09"), Some(true));
+        assert_eq!(hand_in("2024-10-10"), Some(false));
+        let missing = hand_in_cash(
+            &reported,
+            " ",
+            day("2024-10-09"),
+            day("2026-12-01"),
+            &calendar,
+        );
+        assert_eq!(missing.unwrap_err().code, Code::Required);
+        let later = decide_on_the_spot(
+            &lead(),
+            &power_item(),
+            &two(),
+            fine(50),
+            "豫A0002",
+            Collection::Later,
+            day("2024-09-30"),
+            day("2026-12-01"),
+        )
+        .unwrap();
+        let nothing = hand_in_cash(
+            &later,
+            "NO.1",
+            day("2024-10-09"),
+            day("2026-12-01"),
+            &calendar,
+        );
+        assert_eq!(nothing.unwrap_err().code, Code::NothingToPay);
     }
 }

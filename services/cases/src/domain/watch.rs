@@ -70,6 +70,15 @@ pub fn deadlines(
     if let Some(seizure) = p.seizure.as_ref().filter(|s| s.released_on.is_none()) {
         add("case_seizure", seizure.until, 5);
     }
+    // Cash collected on the spot is handed in within two working days (Art. 71).
+    if let (Some(spot), Some(decision)) = (&p.on_the_spot, &p.decision)
+        && spot.collected
+        && spot.handed_in_on.is_none()
+        && !matches!(case.status, CaseStatus::Terminated)
+    {
+        let due = calendar.add_working_days(decision.on, super::HAND_IN_WORKING_DAYS);
+        add("case_hand_in", due, 1);
+    }
     // A fine unpaid: its due day until it is paid or demanded; once
     // demanded, the last day the court may be asked.
     if let (CaseStatus::Served, None, Some(service)) = (case.status, &p.payment, &p.service) {

@@ -257,6 +257,10 @@ fn proceedings_proto(p: &Proceedings) -> pb::Proceedings {
         on_the_spot: p.on_the_spot.as_ref().map(|o| pb::OnTheSpot {
             form_number: o.form_number.clone(),
             collected: o.collected,
+            reported_on: o.reported_on.and_then(day),
+            handed_in_on: o.handed_in_on.and_then(day),
+            receipt_number: o.receipt_number.clone().unwrap_or_default(),
+            handed_in_on_time: o.handed_in_on_time.unwrap_or(false),
         }),
         seizure: p.seizure.as_ref().map(|s| pb::Seizure {
             on: day(s.on),

@@ -312,6 +312,20 @@ impl CaseService for CasesApi {
         spot::assign_officer(self, request).await
     }
 
+    async fn report_spot_decision(
+        &self,
+        request: Request<pb::ReportSpotDecisionRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        spot::report_spot_decision(self, request).await
+    }
+
+    async fn hand_in_cash(
+        &self,
+        request: Request<pb::HandInCashRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        spot::hand_in_cash(self, request).await
+    }
+
     async fn recuse_officer(
         &self,
         request: Request<pb::RecuseOfficerRequest>,

@@ -125,3 +125,39 @@ pub(super) async fn assign_officer(
         .await?;
     Ok(Response::new(case_proto(&after)))
 }
+
+/// 备案 of a decision made on the spot.
+pub(super) async fn report_spot_decision(
+    api: &CasesApi,
+    request: Request<pb::ReportSpotDecisionRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    super::steps::day_step(
+        api,
+        request,
+        Permission::CaseManage,
+        "spot_reported",
+        domain::report_spot_decision,
+    )
+    .await
+}
+
+/// The cash collected on the spot handed in with its receipt.
+pub(super) async fn hand_in_cash(
+    api: &CasesApi,
+    request: Request<pb::HandInCashRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseManage)?;
+    let r = request.into_inner();
+    let on = super::convert::day_or_today("on", r.on.as_ref(), api.clock.today())?;
+    let detail = json!({ "on": on.to_string(), "receipt_number": r.receipt_number });
+    super::steps::step(
+        api,
+        &caller,
+        (&r.case_id, r.version),
+        "cash_handed_in",
+        detail,
+        |c| domain::hand_in_cash(c, &r.receipt_number, on, api.clock.today(), &api.calendar),
+    )
+    .await
+}

@@ -57,6 +57,7 @@ day_steps!(
     RecordDefenceRequest,
     RequestHearingRequest,
     RecordCorrectionRequest,
+    ReportSpotDecisionRequest,
     CloseCaseRequest,
     ReleaseSeizureRequest,
     DemandPaymentRequest

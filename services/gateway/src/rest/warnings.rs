@@ -27,6 +27,7 @@ const KINDS: &[&str] = &[
     "case_seizure",
     "case_payment",
     "case_court",
+    "case_hand_in",
     "certificate_expiry",
     "training_hours",
 ];
@@ -43,7 +44,8 @@ pub struct WarningParams {
     /// (an urgent request's first feedback), petition_accept (a petition's
     /// decision whether it is accepted), case_decision,
     /// case_statement, case_hearing, case_service, case_publicity,
-    /// case_seizure, case_payment, case_court, certificate_expiry, training_hours.
+    /// case_seizure, case_payment, case_court, case_hand_in, certificate_expiry,
+    /// training_hours.
     kind: Option<String>,
     /// 1 to 200 (default 50).
     #[param(value_type = Option<i32>)]

@@ -1,6 +1,7 @@
 //! What the party does about the proceedings that a step records — gives
-//! up the hearing, corrects the violation — and who acts on the case: an
-//! officer assigned with the leader's approval.
+//! up the hearing, corrects the violation — who acts on the case (an
+//! officer assigned with the leader's approval), and the simple
+//! procedure's steps after the spot (备案, the cash handed in).
 
 use axum::{
     Extension, Json,
@@ -99,4 +100,44 @@ case_step!(
     AssignOfficerRequest,
     assign_officer,
     "Assign an officer with the leader's approval (their certificate checked for that day), replacing one recused, transferred or whose certificate lapsed — or joining: later steps check the officers on the case that day."
+);
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandInCashRequest {
+    pub version: i64,
+    /// The day (default today).
+    #[serde(default)]
+    #[schema(format = Date, example = "2026-03-06")]
+    pub on: Option<String>,
+    /// The receipt the agency gave for it.
+    pub receipt_number: String,
+}
+
+impl HandInCashRequest {
+    fn into_proto(self, case_id: String) -> Result<pb::HandInCashRequest, Problem> {
+        Ok(pb::HandInCashRequest {
+            on: date_from_rest("on", self.on.as_deref().unwrap_or_default())?,
+            receipt_number: self.receipt_number,
+            case_id,
+            version: self.version,
+        })
+    }
+}
+
+case_step!(
+    report_spot_decision,
+    "/api/v1/cases/{id}/spot-report",
+    "case.manage",
+    CaseStepRequest,
+    report_spot_decision,
+    "Report a decision made on the spot to the agency (备案, Art. 52)."
+);
+case_step!(
+    hand_in_cash,
+    "/api/v1/cases/{id}/cash-hand-in",
+    "case.manage",
+    HandInCashRequest,
+    hand_in_cash,
+    "Record the cash collected on the spot handed in to the agency with its receipt number: on time within two working days of the collection (Arts. 70–71), recorded late otherwise; warned of as case_hand_in until then."
 );

@@ -171,6 +171,19 @@ pub struct OnTheSpot {
     pub form_number: String,
     /// The fine was collected on the spot.
     pub collected: bool,
+    /// Reported to the agency (备案, Art. 52).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date, example = "2026-03-05")]
+    pub reported_on: Option<String>,
+    /// The cash handed in to the agency, its receipt, and whether within
+    /// two working days (Arts. 70–71).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date, example = "2026-03-06")]
+    pub handed_in_on: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handed_in_on_time: Option<bool>,
 }
 
 /// An officer recused from the case (Art. 43).
@@ -384,9 +397,16 @@ impl From<pb::Proceedings> for Proceedings {
                 late_charge_fen: p.late_charge_fen,
             }),
             closed_on: optional_day(p.closed_on.as_ref()),
-            on_the_spot: p.on_the_spot.map(|o| OnTheSpot {
-                form_number: o.form_number,
-                collected: o.collected,
+            on_the_spot: p.on_the_spot.map(|o| {
+                let handed_in_on = optional_day(o.handed_in_on.as_ref());
+                OnTheSpot {
+                    form_number: o.form_number,
+                    collected: o.collected,
+                    reported_on: optional_day(o.reported_on.as_ref()),
+                    handed_in_on_time: handed_in_on.as_ref().map(|_| o.handed_in_on_time),
+                    receipt_number: handed_in_on.as_ref().map(|_| o.receipt_number),
+                    handed_in_on,
+                }
             }),
             seizure: p.seizure.map(|s| Seizure {
                 on: date_to_rest(s.on.as_ref()),

@@ -59,6 +59,7 @@ day_steps!(
     RecordDefenceRequest,
     RequestHearingRequest,
     RecordCorrectionRequest,
+    ReportSpotDecisionRequest,
     CloseCaseRequest,
     ReleaseSeizureRequest,
     DemandPaymentRequest,
