@@ -110,6 +110,8 @@ const STATEFUL: &[&str] = &[
     "/api/v1/cases/{id}/officers",
     "/api/v1/cases/{id}/spot-report",
     "/api/v1/cases/{id}/cash-hand-in",
+    "/api/v1/cases/{id}/suspension",
+    "/api/v1/cases/{id}/resumption",
     "/api/v1/cases/{id}/seizure",
     "/api/v1/cases/{id}/seizure/extend",
     "/api/v1/cases/{id}/seizure/release",
@@ -753,6 +755,12 @@ fn probe(
             Some(json!({ "version": 1, "how": "written" })),
             Outside::NotFound,
         ),
+        ("POST", "/api/v1/cases/{id}/suspension") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "reason": "party_missing" })),
+            Outside::NotFound,
+        ),
         ("POST", "/api/v1/cases/{id}/cash-hand-in") => (
             Method::POST,
             path.replace("{id}", fx.pick(&fx.case, target)),
@@ -762,6 +770,7 @@ fn probe(
         ("POST", "/api/v1/cases/{id}/defence")
         | ("POST", "/api/v1/cases/{id}/correction")
         | ("POST", "/api/v1/cases/{id}/spot-report")
+        | ("POST", "/api/v1/cases/{id}/resumption")
         | ("POST", "/api/v1/cases/{id}/hearing-request")
         | ("POST", "/api/v1/cases/{id}/payment/demand")
         | ("POST", "/api/v1/cases/{id}/court-enforcement")

@@ -294,6 +294,8 @@ catalogue! {
     PenaltyRaised => "penalty_raised",
     /// 首违不罚 rests on the party's correction, recorded first (Art. 33)
     CorrectionRequired => "correction_required",
+    /// the case is suspended (中止): resume it first
+    CaseSuspended => "case_suspended",
     /// the period for this has ended
     PeriodEnded => "period_ended",
     /// the party's period to state a defence or ask for a hearing has not ended

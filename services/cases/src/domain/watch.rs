@@ -39,13 +39,11 @@ pub fn deadlines(
         })
     };
     let undecided = matches!(case.status, CaseStatus::Filed | CaseStatus::Notified);
-    if let (true, Some(filed)) = (undecided, case.filed_on) {
+    // A suspended case's decision period stands still (中止).
+    if let (true, false, Some(filed)) = (undecided, p.suspended(), case.filed_on) {
         let extension = p.decision_extension.as_ref().map_or(0, |a| a.days);
-        add(
-            "case_decision",
-            filed + Days::new(u64::from(rules.decision_days + extension)),
-            10,
-        );
+        let days = rules.decision_days + extension + p.paused_days();
+        add("case_decision", filed + Days::new(u64::from(days)), 10);
     }
     if let (true, Some(notice)) = (case.status == CaseStatus::Notified, &p.notice) {
         if p.defence_on.is_none() && notice.statement_due >= today {

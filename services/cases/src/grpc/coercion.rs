@@ -182,3 +182,45 @@ pub(super) async fn decide_preservation(
         .await?;
     Ok(Response::new(case_proto(&after)))
 }
+
+/// 中止 before the decision, with its reason.
+pub(super) async fn suspend_case(
+    api: &CasesApi,
+    request: Request<pb::SuspendCaseRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseDecide)?;
+    let r = request.into_inner();
+    let on = super::convert::day_or_today("on", r.on.as_ref(), api.clock.today())?;
+    let reason = super::convert::suspension_reason("reason", r.reason)?.ok_or_else(|| {
+        fazhi_platform::Error::invalid_field(
+            "reason",
+            fazhi_platform::Code::Required,
+            "reason is required",
+        )
+    })?;
+    let detail = json!({ "on": on.to_string(), "reason": reason.code(), "note": r.note });
+    super::steps::step(
+        api,
+        &caller,
+        (&r.case_id, r.version),
+        "suspended",
+        detail,
+        |c| domain::suspend(c, reason, &r.note, on, api.clock.today()),
+    )
+    .await
+}
+
+pub(super) async fn resume_case(
+    api: &CasesApi,
+    request: Request<pb::ResumeCaseRequest>,
+) -> Result<Response<pb::Case>, Status> {
+    super::steps::day_step(
+        api,
+        request,
+        Permission::CaseDecide,
+        "resumed",
+        domain::resume,
+    )
+    .await
+}

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use crate::domain::{
     Case, CaseSource, CaseStatus, DecisionKind, Event, OfficerChangeReason, PartyKind, Penalty,
     PowerItem, PowerKind, PowerSource, PreservationOutcome, Proceedings, Record, RecordKind,
-    RecordStep, RecusalReason, ServiceMethod, WaiverKind, WithdrawReason,
+    RecordStep, RecusalReason, ServiceMethod, SuspensionReason, WaiverKind, WithdrawReason,
 };
 
 fazhi_platform::proto_enum!(
@@ -110,6 +110,14 @@ fazhi_platform::proto_enum!(
     OfficerChangeReason,
     pb::OfficerChangeReason,
     "OFFICER_CHANGE_REASON_"
+);
+
+fazhi_platform::proto_enum!(
+    suspension_reason,
+    suspension_reason_proto,
+    SuspensionReason,
+    pb::SuspensionReason,
+    "SUSPENSION_REASON_"
 );
 
 fazhi_platform::proto_enum!(
@@ -320,6 +328,16 @@ fn proceedings_proto(p: &Proceedings) -> pb::Proceedings {
                     .map_or(0, officer_change_reason_proto),
                 note: c.note.clone(),
                 approved_by: c.approved_by.clone(),
+            })
+            .collect(),
+        suspensions: p
+            .suspensions
+            .iter()
+            .map(|x| pb::Suspension {
+                from: day(x.from),
+                reason: SuspensionReason::from_code(&x.reason).map_or(0, suspension_reason_proto),
+                note: x.note.clone(),
+                resumed_on: x.resumed_on.and_then(day),
             })
             .collect(),
     }

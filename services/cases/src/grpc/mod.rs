@@ -326,6 +326,20 @@ impl CaseService for CasesApi {
         spot::hand_in_cash(self, request).await
     }
 
+    async fn suspend_case(
+        &self,
+        request: Request<pb::SuspendCaseRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        coercion::suspend_case(self, request).await
+    }
+
+    async fn resume_case(
+        &self,
+        request: Request<pb::ResumeCaseRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        coercion::resume_case(self, request).await
+    }
+
     async fn recuse_officer(
         &self,
         request: Request<pb::RecuseOfficerRequest>,

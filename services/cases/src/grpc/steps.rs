@@ -58,6 +58,7 @@ day_steps!(
     RequestHearingRequest,
     RecordCorrectionRequest,
     ReportSpotDecisionRequest,
+    ResumeCaseRequest,
     CloseCaseRequest,
     ReleaseSeizureRequest,
     DemandPaymentRequest

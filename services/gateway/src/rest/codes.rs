@@ -177,6 +177,13 @@ proto_codes!(
 );
 
 proto_codes!(
+    SuspensionReason,
+    fazhi_proto::cases::v1::SuspensionReason,
+    "SUSPENSION_REASON_",
+    "Why a case is suspended (中止)."
+);
+
+proto_codes!(
     WaiverKind,
     fazhi_proto::cases::v1::WaiverKind,
     "WAIVER_KIND_",

@@ -134,6 +134,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::assign_officer))
         .routes(routes!(cases::report_spot_decision))
         .routes(routes!(cases::hand_in_cash))
+        .routes(routes!(cases::suspend_case))
+        .routes(routes!(cases::resume_case))
         .routes(routes!(cases::hold_hearing))
         .routes(routes!(cases::review_case))
         .routes(routes!(cases::discuss_case))

@@ -196,7 +196,9 @@ pub fn decide(
     }
     let filed = case.filed_on.unwrap_or(case.discovered_on);
     let extension = p.decision_extension.as_ref().map_or(0, |a| a.days);
-    let on_time = on <= filed + Days::new(u64::from(rules.decision_days + extension));
+    // The days it stood suspended are left out (中止).
+    let paused = p.paused_days();
+    let on_time = on <= filed + Days::new(u64::from(rules.decision_days + extension + paused));
     Ok(next(case, CaseStatus::Decided, |p| {
         p.decision = Some(Decision {
             on,

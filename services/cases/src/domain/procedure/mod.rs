@@ -17,6 +17,7 @@ mod decision;
 mod evidence;
 mod execution;
 mod notice;
+mod suspension;
 
 pub use court::*;
 pub use deadlines::*;
@@ -24,6 +25,7 @@ pub use decision::*;
 pub use evidence::*;
 pub use execution::*;
 pub use notice::*;
+pub use suspension::*;
 
 /// The numbers of the procedure; DOMAIN.md's defaults, set per province.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -312,6 +314,9 @@ pub struct Proceedings {
     pub recusals: Vec<super::Recusal>,
     /// Officers assigned after filing, each replacing one or joining.
     pub officer_changes: Vec<super::OfficerChange>,
+    /// Suspensions (中止), each with the day it was resumed: their days are
+    /// left out of the decision period.
+    pub suspensions: Vec<Suspension>,
     /// The seizure (查封、扣押), while it lasts and after.
     pub seizure: Option<super::Seizure>,
     /// The announced forced demolition, and when it was carried out.
@@ -328,7 +333,44 @@ pub struct Proceedings {
     pub ended_on: Option<NaiveDate>,
 }
 
+coded_enum! {
+    /// Why a case is suspended (中止).
+    SuspensionReason {
+        /// The party cannot be found.
+        PartyMissing => "party_missing",
+        /// Another authority must decide first (a matter the case rests on).
+        AwaitingOtherAuthority => "awaiting_other_authority",
+        /// Another reason the rules allow, named in the note.
+        Other => "other",
+    }
+}
+
+/// A suspension (中止) and its resumption.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suspension {
+    pub from: NaiveDate,
+    /// A [`SuspensionReason`] code.
+    pub reason: String,
+    pub note: String,
+    pub resumed_on: Option<NaiveDate>,
+}
+
 impl Proceedings {
+    /// Whether the case is suspended now.
+    pub fn suspended(&self) -> bool {
+        self.suspensions.iter().any(|s| s.resumed_on.is_none())
+    }
+
+    /// Days the case was suspended (from the day it stopped to the day it
+    /// resumed): left out of the decision period.
+    pub fn paused_days(&self) -> u32 {
+        self.suspensions
+            .iter()
+            .filter_map(|s| s.resumed_on.map(|r| (r - s.from).num_days()))
+            .map(|d| u32::try_from(d).unwrap_or(0))
+            .sum()
+    }
+
     /// Whether a step taken needs an audio or video record (Art. 47): a
     /// hearing held, a seizure, a forced demolition carried out, service by
     /// leaving it (留置送达) — what recording coverage is counted over.
@@ -376,7 +418,20 @@ pub fn check_penalty(field: &str, penalty: Penalty) -> Result<Penalty, Error> {
     Ok(penalty)
 }
 
+/// Refuses every step of a suspended case but its resumption.
+pub(super) fn not_suspended(case: &Case) -> Result<(), Error> {
+    if case.proceedings.suspended() {
+        return Err(crate::domain::rule(
+            Code::CaseSuspended,
+            "version",
+            "the case is suspended (中止): resume it before any other step",
+        ));
+    }
+    Ok(())
+}
+
 pub(super) fn expect(case: &Case, status: CaseStatus, step: &str) -> Result<(), Error> {
+    not_suspended(case)?;
     if case.status == status {
         return Ok(());
     }
@@ -395,6 +450,7 @@ pub(super) fn expect(case: &Case, status: CaseStatus, step: &str) -> Result<(), 
 /// investigation: seizure, evidence preservation, the decision period's
 /// extension).
 pub(super) fn before_decision(case: &Case, step: &str) -> Result<(), Error> {
+    not_suspended(case)?;
     if matches!(case.status, CaseStatus::Filed | CaseStatus::Notified) {
         return Ok(());
     }
@@ -425,6 +481,10 @@ pub(super) fn last_step(case: &Case) -> NaiveDate {
         p.decision.as_ref().map(|d| d.on),
         p.service.as_ref().map(|s| s.on),
         p.payment.as_ref().map(|s| s.on),
+        p.suspensions
+            .iter()
+            .filter_map(|s| s.resumed_on.or(Some(s.from)))
+            .max(),
     ]
     .into_iter()
     .flatten()

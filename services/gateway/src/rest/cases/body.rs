@@ -58,6 +58,12 @@ crate::rest_enum!(
     "OFFICER_CHANGE_REASON_"
 );
 crate::rest_enum!(
+    required suspension_reason,
+    suspension_reason_code,
+    pb::SuspensionReason,
+    "SUSPENSION_REASON_"
+);
+crate::rest_enum!(
     required waiver_kind,
     waiver_kind_code,
     pb::WaiverKind,

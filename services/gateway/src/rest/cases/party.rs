@@ -141,3 +141,47 @@ case_step!(
     hand_in_cash,
     "Record the cash collected on the spot handed in to the agency with its receipt number: on time within two working days of the collection (Arts. 70–71), recorded late otherwise; warned of as case_hand_in until then."
 );
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuspendCaseRequest {
+    pub version: i64,
+    /// The day (default today).
+    #[serde(default)]
+    #[schema(format = Date, example = "2026-03-20")]
+    pub on: Option<String>,
+    #[schema(value_type = crate::rest::codes::SuspensionReason)]
+    pub reason: String,
+    /// Required for `other`.
+    #[serde(default)]
+    pub note: String,
+}
+
+impl SuspendCaseRequest {
+    fn into_proto(self, case_id: String) -> Result<pb::SuspendCaseRequest, Problem> {
+        Ok(pb::SuspendCaseRequest {
+            on: date_from_rest("on", self.on.as_deref().unwrap_or_default())?,
+            reason: body::suspension_reason("reason", &self.reason)?,
+            note: self.note,
+            case_id,
+            version: self.version,
+        })
+    }
+}
+
+case_step!(
+    suspend_case,
+    "/api/v1/cases/{id}/suspension",
+    "case.decide",
+    SuspendCaseRequest,
+    suspend_case,
+    "Suspend a case before its decision (中止): the party cannot be found, or another authority must decide first. Every step but the resumption is refused (case_suspended), and the days it stands are left out of the decision period."
+);
+case_step!(
+    resume_case,
+    "/api/v1/cases/{id}/resumption",
+    "case.decide",
+    CaseStepRequest,
+    resume_case,
+    "Resume a suspended case: the decision period runs on from where it stopped."
+);

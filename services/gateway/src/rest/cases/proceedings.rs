@@ -319,6 +319,21 @@ pub struct Proceedings {
     pub corrected_on: Option<String>,
     /// Officers assigned after filing, each with whom they replaced.
     pub officer_changes: Vec<OfficerChange>,
+    /// Suspensions (中止), each with its resumption: their days are left
+    /// out of the decision period.
+    pub suspensions: Vec<Suspension>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Suspension {
+    #[schema(format = Date, example = "2026-03-20")]
+    pub from: String,
+    #[schema(value_type = crate::rest::codes::SuspensionReason)]
+    pub reason: String,
+    pub note: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date, example = "2026-04-19")]
+    pub resumed_on: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -359,6 +374,16 @@ impl From<pb::Proceedings> for Proceedings {
                     reason: super::body::officer_change_reason_code(c.reason),
                     note: c.note,
                     approved_by: c.approved_by,
+                })
+                .collect(),
+            suspensions: p
+                .suspensions
+                .into_iter()
+                .map(|x| Suspension {
+                    from: date_to_rest(x.from.as_ref()),
+                    reason: super::body::suspension_reason_code(x.reason),
+                    note: x.note,
+                    resumed_on: optional_day(x.resumed_on.as_ref()),
                 })
                 .collect(),
             defence_on: optional_day(p.defence_on.as_ref()),

@@ -60,6 +60,7 @@ day_steps!(
     RequestHearingRequest,
     RecordCorrectionRequest,
     ReportSpotDecisionRequest,
+    ResumeCaseRequest,
     CloseCaseRequest,
     ReleaseSeizureRequest,
     DemandPaymentRequest,
