@@ -5,10 +5,33 @@
 
 use chrono::NaiveDate;
 use fazhi_platform::text::{self, Lines};
-use fazhi_platform::{Code, Error};
+use fazhi_platform::{Code, Error, coded_enum};
+use serde::{Deserialize, Serialize};
 
 use super::*;
 use crate::domain::{Case, rule};
+
+coded_enum! {
+    /// Why a case is suspended (中止).
+    SuspensionReason {
+        /// The party cannot be found.
+        PartyMissing => "party_missing",
+        /// Another authority must decide first (a matter the case rests on).
+        AwaitingOtherAuthority => "awaiting_other_authority",
+        /// Another reason the rules allow, named in the note.
+        Other => "other",
+    }
+}
+
+/// A suspension (中止) and its resumption.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suspension {
+    pub from: NaiveDate,
+    /// A [`SuspensionReason`] code.
+    pub reason: String,
+    pub note: String,
+    pub resumed_on: Option<NaiveDate>,
+}
 
 /// Suspends a filed case before its decision, from `on`.
 pub fn suspend(
