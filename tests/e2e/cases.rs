@@ -551,6 +551,15 @@ async fn a_major_case_runs_from_lead_to_closure_through_every_step_the_law_requi
             Err("invalid_amount"),
         )
         .await;
+        // The late charge is the agency's choice (Art. 72), but less than what
+        // accrued is charged only with its basis.
+        step(
+            &staff,
+            "payment",
+            json!({ "on": "2026-04-17", "amount_fen": 2_000_000, "late_charge_fen": 0 }),
+            Err("required"),
+        )
+        .await;
         let paid = step(
             &staff,
             "payment",
@@ -558,7 +567,13 @@ async fn a_major_case_runs_from_lead_to_closure_through_every_step_the_law_requi
             Ok("served"),
         )
         .await;
-        assert_eq!(paid["proceedings"]["payment"]["late_charge_fen"], 120_000);
+        assert_eq!(
+            (
+                &paid["proceedings"]["payment"]["late_charge_fen"],
+                &paid["proceedings"]["payment"]["late_charge_accrued_fen"]
+            ),
+            (&json!(120_000), &json!(120_000))
+        );
         step(
             &leader,
             "close",

@@ -129,6 +129,8 @@ pub fn decide_on_the_spot(
                 on,
                 fine_fen: penalty.fine_fen,
                 late_charge_fen: 0,
+                late_charge_accrued_fen: 0,
+                late_charge_basis: String::new(),
             }),
             on_the_spot: Some(OnTheSpot {
                 form_number,

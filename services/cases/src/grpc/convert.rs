@@ -260,6 +260,8 @@ fn proceedings_proto(p: &Proceedings) -> pb::Proceedings {
             on: day(p.on),
             fine_fen: p.fine_fen,
             late_charge_fen: p.late_charge_fen,
+            late_charge_accrued_fen: p.late_charge_accrued_fen,
+            late_charge_basis: p.late_charge_basis.clone(),
         }),
         closed_on: p.closed_on.and_then(day),
         on_the_spot: p.on_the_spot.as_ref().map(|o| pb::OnTheSpot {

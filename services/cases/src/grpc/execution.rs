@@ -61,9 +61,21 @@ pub(super) async fn record_payment(
     caller.require(Permission::CaseManage)?;
     let r = request.into_inner();
     let on = day_or_today("on", r.on.as_ref(), api.clock.today())?;
-    let detail = json!({ "on": on.to_string(), "amount_fen": r.amount_fen });
+    let detail = json!({
+        "on": on.to_string(),
+        "amount_fen": r.amount_fen,
+        "late_charge_fen": r.late_charge_fen,
+        "late_charge_basis": r.late_charge_basis,
+    });
     step(api, &caller, (&r.case_id, r.version), "paid", detail, |c| {
-        domain::record_payment(c, r.amount_fen, on, api.clock.today())
+        domain::record_payment(
+            c,
+            r.amount_fen,
+            r.late_charge_fen,
+            &r.late_charge_basis,
+            on,
+            api.clock.today(),
+        )
     })
     .await
 }

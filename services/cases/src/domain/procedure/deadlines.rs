@@ -201,7 +201,7 @@ mod tests {
             deferred.proceedings.service.as_ref().unwrap().fine_due,
             Some(day("2024-05-02"))
         );
-        assert!(record_payment(&deferred, 50_000, day("2024-05-02"), day(TODAY)).is_ok());
+        assert!(record_payment(&deferred, 50_000, None, "", day("2024-05-02"), day(TODAY)).is_ok());
         let again = defer_payment(&deferred, 10, "镇长", "再次", day("2024-03-21"), day(TODAY));
         assert_eq!(again.unwrap_err().code, Code::AlreadyExtended);
     }

@@ -72,10 +72,15 @@ pub fn late_charge(fine_fen: i64, due: NaiveDate, paid_on: NaiveDate) -> i64 {
     i64::try_from(charge.min(i128::from(fine_fen))).unwrap_or(fine_fen)
 }
 
-/// The fine paid on `on`: the whole fine, and the late charge it owes then.
+/// The fine paid on `on`: the whole fine, and the late charge the agency
+/// imposes — all that accrued by then unless it chose less (加处罚款 is its
+/// choice, Art. 72) or an 执行协议 reduced or waived it (行政强制法 Art. 42),
+/// with the basis recorded.
 pub fn record_payment(
     case: &Case,
     paid_fen: i64,
+    charged: Option<i64>,
+    basis: &str,
     on: NaiveDate,
     today: NaiveDate,
 ) -> Result<Case, Error> {
@@ -98,7 +103,29 @@ pub fn record_payment(
             "the decision carries no fine",
         ));
     };
-    let charge = late_charge(fine, due, on);
+    let accrued = late_charge(fine, due, on);
+    let charge = charged.unwrap_or(accrued);
+    if !(0..=accrued).contains(&charge) {
+        return Err(Error::invalid_field(
+            "late_charge_fen",
+            Code::InvalidAmount,
+            format!("a late charge of 0 to the {accrued} fen accrued by {on} is imposed"),
+        ));
+    }
+    let basis = fazhi_platform::text::optional(
+        "late_charge_basis",
+        Some(basis),
+        1000,
+        fazhi_platform::text::Lines::Many,
+    )?
+    .unwrap_or_default();
+    if charge < accrued && basis.is_empty() {
+        return Err(Error::invalid_field(
+            "late_charge_basis",
+            Code::Required,
+            "charging less than accrued gives its basis: the agency's decision, or the 执行协议 (行政强制法 Art. 42)",
+        ));
+    }
     if paid_fen != fine + charge {
         return Err(Error::invalid_field(
             "amount_fen",
@@ -114,6 +141,8 @@ pub fn record_payment(
             on,
             fine_fen: fine,
             late_charge_fen: charge,
+            late_charge_accrued_fen: accrued,
+            late_charge_basis: basis,
         })
     }))
 }
@@ -222,9 +251,35 @@ mod tests {
             Code::FineUnpaid
         );
         // Paid two days late: 500 yuan and 6 % of it.
-        let wrong = record_payment(&served, 50_000, day("2024-04-04"), day(TODAY)).unwrap_err();
+        let pay = |amount, charged, basis| {
+            record_payment(
+                &served,
+                amount,
+                charged,
+                basis,
+                day("2024-04-04"),
+                day(TODAY),
+            )
+        };
+        let wrong = pay(50_000, None, "").unwrap_err();
         assert_eq!(wrong.code, Code::InvalidAmount);
-        let paid = record_payment(&served, 53_000, day("2024-04-04"), day(TODAY)).unwrap();
+        // The late charge is the agency's choice (Art. 72): less than accrued
+        // with its basis, never more.
+        assert_eq!(
+            pay(50_000, Some(0), "").unwrap_err().field.as_deref(),
+            Some("late_charge_basis")
+        );
+        let waived = pay(50_000, Some(0), "执行协议约定免除加处罚款").unwrap();
+        let payment = waived.proceedings.payment.clone().unwrap();
+        assert_eq!(
+            (payment.late_charge_fen, payment.late_charge_accrued_fen),
+            (0, 3_000)
+        );
+        assert_eq!(
+            pay(54_000, Some(4_000), "").unwrap_err().field.as_deref(),
+            Some("late_charge_fen")
+        );
+        let paid = pay(53_000, None, "").unwrap();
         assert_eq!(
             paid.proceedings.payment.clone().unwrap().late_charge_fen,
             3_000

@@ -201,8 +201,15 @@ pub struct Service {
 pub struct Payment {
     pub on: NaiveDate,
     pub fine_fen: i64,
-    /// 加处罚款: 3 % of the fine a day after the due day, at most the fine.
+    /// 加处罚款 imposed: what accrued, or less as the agency chose (Art. 72)
+    /// or an 执行协议 agreed (行政强制法 Art. 42).
     pub late_charge_fen: i64,
+    /// What accrued: 3 % of the fine a day after the due day, at most the fine.
+    #[serde(default)]
+    pub late_charge_accrued_fen: i64,
+    /// Why less than what accrued was charged.
+    #[serde(default)]
+    pub late_charge_basis: String,
 }
 
 /// Everything after filing, as recorded step by step.

@@ -160,8 +160,13 @@ pub struct Payment {
     #[schema(format = Date, example = "2024-04-02")]
     pub on: String,
     pub fine_fen: i64,
-    /// 加处罚款: 3 % a day after the due day, at most the fine.
+    /// 加处罚款 imposed: at most what accrued.
     pub late_charge_fen: i64,
+    /// What accrued: 3 % a day after the due day, at most the fine.
+    pub late_charge_accrued_fen: i64,
+    /// Why less than accrued was charged.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub late_charge_basis: String,
 }
 
 /// A decision on the spot (简易程序).
@@ -420,6 +425,8 @@ impl From<pb::Proceedings> for Proceedings {
                 on: date_to_rest(p.on.as_ref()),
                 fine_fen: p.fine_fen,
                 late_charge_fen: p.late_charge_fen,
+                late_charge_accrued_fen: p.late_charge_accrued_fen,
+                late_charge_basis: p.late_charge_basis,
             }),
             closed_on: optional_day(p.closed_on.as_ref()),
             on_the_spot: p.on_the_spot.map(|o| {

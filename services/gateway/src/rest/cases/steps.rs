@@ -227,8 +227,15 @@ pub struct RecordPaymentRequest {
     #[serde(default)]
     #[schema(format = Date, example = "2024-04-02")]
     pub on: Option<String>,
-    /// The fine and its late charge as of the day, in fen.
+    /// The fine and the late charge imposed, in fen.
     pub amount_fen: i64,
+    /// The late charge imposed (加处罚款 is the agency's choice, Art. 72): 0 up
+    /// to what accrued by the day; absent, all of it.
+    #[serde(default)]
+    pub late_charge_fen: Option<i64>,
+    /// Why less than accrued is charged (the agency's decision, an 执行协议).
+    #[serde(default)]
+    pub late_charge_basis: String,
 }
 
 impl RecordPaymentRequest {
@@ -236,6 +243,8 @@ impl RecordPaymentRequest {
         Ok(pb::RecordPaymentRequest {
             on: day("on", self.on.as_deref())?,
             amount_fen: self.amount_fen,
+            late_charge_fen: self.late_charge_fen,
+            late_charge_basis: self.late_charge_basis,
             case_id,
             version: self.version,
         })
