@@ -1063,8 +1063,9 @@ async fn a_seizure_is_extended_once_and_a_demolition_waits_for_its_notice_the_da
         (StatusCode::OK, &json!("2026-04-20"))
     );
 
-    // 强制拆除: after a decision, a notice giving 30 days (to 9 April); then on a
-    // working day, in daytime, with its video.
+    // 强制拆除: after a decision, a notice giving 30 days (to 9 April); only once
+    // the six months to sue from its service on 2 March ran out (to 2
+    // September); on a working day, in daytime, with its video.
     let (_, case) = post(&sandbox, &leader, "/api/v1/cases", body).await;
     let id = case["id"].as_str().unwrap().to_owned();
     let go = |name: &str, body: Value| {
@@ -1094,7 +1095,9 @@ async fn a_seizure_is_extended_once_and_a_demolition_waits_for_its_notice_the_da
         ("2026-04-09T10:00:00+08:00", "removal_period_running"),
         ("2026-05-01T10:00:00+08:00", "not_on_holiday"),
         ("2026-04-10T23:00:00+08:00", "not_at_night"),
-        ("2026-04-10T10:00:00+08:00", "recording_required"),
+        ("2026-04-10T10:00:00+08:00", "appeal_period_running"),
+        ("2026-09-02T10:00:00+08:00", "appeal_period_running"),
+        ("2026-09-03T10:00:00+08:00", "recording_required"),
     ] {
         let (status, problem) = go("demolition", json!({ "version": 3, "at": at })).await;
         assert_eq!(
@@ -1103,17 +1106,17 @@ async fn a_seizure_is_extended_once_and_a_demolition_waits_for_its_notice_the_da
             "{at}: {problem}"
         );
     }
-    let (status, _) = go("records", video("demolition", "2026-04-10T10:00:00+08:00")).await;
+    let (status, _) = go("records", video("demolition", "2026-09-03T10:00:00+08:00")).await;
     assert_eq!(status, StatusCode::CREATED);
     let (status, done) = go(
         "demolition",
-        json!({ "version": 3, "at": "2026-04-10T10:00:00+08:00" }),
+        json!({ "version": 3, "at": "2026-09-03T10:00:00+08:00" }),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{done}");
     assert_eq!(
         done["proceedings"]["demolition"]["done_at"],
-        "2026-04-10T10:00:00+08:00"
+        "2026-09-03T10:00:00+08:00"
     );
     sandbox.stop().await;
 }

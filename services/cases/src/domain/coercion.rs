@@ -173,8 +173,10 @@ pub fn announce_demolition(
     Ok(next(case, case.status, |p| p.demolition = Some(demolition)))
 }
 
-/// 强制拆除 at `at`: after the removal period, on a working day, not at
-/// night, with its audio or video record (Arts. 43–44).
+/// 强制拆除 at `at`: after the removal period, and only once the party's
+/// periods to apply for 复议 (60 days) and to sue (six months, 行政诉讼法
+/// Art. 46) from the decision's service ran out (Art. 44); on a working
+/// day, not at night, with its audio or video record (Arts. 43–44).
 pub fn demolish(
     case: &Case,
     at: DateTime<Utc>,
@@ -225,6 +227,29 @@ pub fn demolish(
             Code::NotAtNight,
             "at",
             "a demolition is never carried out at night, 22:00 to 06:00 (行政强制法 Art. 43)",
+        ));
+    }
+    let Some(service) = case.proceedings.service.as_ref() else {
+        return Err(rule(
+            Code::InvalidTransition,
+            "at",
+            "the decision ordering it is served first: the party's periods to appeal run from then (行政强制法 Art. 44)",
+        ));
+    };
+    // 公告送达 is deemed served 30 days after the notice.
+    let served = if service.method == super::ServiceMethod::PublicNotice.code() {
+        service.on + Days::new(30)
+    } else {
+        service.on
+    };
+    let (appeal_ends, _) = super::court_window(served);
+    if day <= appeal_ends {
+        return Err(rule(
+            Code::AppealPeriodRunning,
+            "at",
+            format!(
+                "the party may apply for 复议 or sue until {appeal_ends}: a building is demolished by force only after both periods ran out with no appeal (行政强制法 Art. 44)"
+            ),
         ));
     }
     check_audio_video(RecordStep::Demolition, records)?;
@@ -324,11 +349,19 @@ mod tests {
     #[test]
     fn a_demolition_waits_for_the_removal_period_and_never_happens_at_night_or_on_a_day_off() {
         let calendar = Calendar::official();
+        // Decided 15 October 2023, served on the 20th: the party could sue
+        // until 20 April 2024.
         let decided = Case {
             status: CaseStatus::Served,
             proceedings: crate::domain::Proceedings {
+                service: Some(crate::domain::Service {
+                    on: day("2023-10-20"),
+                    method: "in_person".into(),
+                    on_time: true,
+                    fine_due: None,
+                }),
                 decision: Some(Decision {
-                    on: day("2024-03-15"),
+                    on: day("2023-10-15"),
                     kind: "penalty".into(),
                     penalty: Penalty {
                         warning: false,
@@ -376,5 +409,37 @@ mod tests {
         );
         let done = try_at("2024-05-06T02:00:00Z", &records).unwrap();
         assert!(done.proceedings.demolition.unwrap().done_at.is_some());
+        // Served later, 18 March 2024: not before the six months to sue ran out.
+        let mut recent = announced.clone();
+        recent.proceedings.service.as_mut().unwrap().on = day("2024-03-18");
+        let early = demolish(
+            &recent,
+            at("2024-05-06T02:00:00Z"),
+            now,
+            &calendar,
+            &records,
+        );
+        assert_eq!(early.unwrap_err().code, Code::AppealPeriodRunning);
+        assert!(
+            demolish(
+                &recent,
+                at("2024-09-19T02:00:00Z"),
+                now,
+                &calendar,
+                &records
+            )
+            .is_ok()
+        );
+        // Unserved, never.
+        let mut unserved = announced.clone();
+        unserved.proceedings.service = None;
+        let refused = demolish(
+            &unserved,
+            at("2024-09-19T02:00:00Z"),
+            now,
+            &calendar,
+            &records,
+        );
+        assert_eq!(refused.unwrap_err().code, Code::InvalidTransition);
     }
 }
