@@ -108,13 +108,23 @@ async fn a_hearing_at_henans_amount_runs_on_after_a_defence_until_waived_in_writ
     case.refused("decide", decide.clone(), "discussion_required")
         .await;
     case.ok("discussion", discussion("2026-03-12")).await;
+    // The township's commonest decision: a fine and 责令限期拆除 by a day.
+    let mut decide = decide;
+    decide["orders"] = json!([{ "kind": "demolish" }]);
+    case.refused("decide", decide.clone(), "required").await;
+    decide["orders"] = json!([{ "kind": "demolish", "by": "2026-04-13" }, { "kind": "correct" }]);
     let decided = case.ok("decide", decide).await;
     assert_eq!(
         (
             decided["status"].as_str(),
-            decided["proceedings"]["decision"]["penalty"]["fine_fen"].as_i64()
+            decided["proceedings"]["decision"]["penalty"]["fine_fen"].as_i64(),
+            &decided["proceedings"]["decision"]["orders"],
         ),
-        (Some("decided"), Some(600_000)),
+        (
+            Some("decided"),
+            Some(600_000),
+            &json!([{ "kind": "demolish", "by": "2026-04-13" }, { "kind": "correct" }])
+        ),
         "{decided}"
     );
     sandbox.stop().await;

@@ -143,6 +143,11 @@ async fn run(
             on: date_to_proto(decided),
             kind: pb::DecisionKind::Penalty as i32,
             penalty: Some(penalty),
+            // A building without a permit: removed within thirty days.
+            orders: vec![pb::Order {
+                kind: pb::OrderKind::Demolish as i32,
+                by: date_to_proto(decided + Duration::days(30)),
+            }],
         }))
         .await?
         .into_inner()

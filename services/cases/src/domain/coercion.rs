@@ -158,6 +158,18 @@ pub fn announce_demolition(
         ));
     };
     check_step_day("on", on, decision.on, today)?;
+    // 责令限期拆除: the party first has the order's own day to remove it.
+    if let Some(by) = super::demolish_by(case)
+        && on <= by
+    {
+        return Err(rule(
+            Code::RemovalPeriodRunning,
+            "on",
+            format!(
+                "the decision orders the party to remove it by {by}: announce a forced demolition after that (行政强制法 Art. 44)"
+            ),
+        ));
+    }
     if !(1..=MAX_REMOVAL_DAYS).contains(&days) {
         return Err(Error::invalid_field(
             "removal_days",
@@ -371,6 +383,7 @@ mod tests {
                     on_time: true,
                     review_required: false,
                     discussion_required: false,
+                    orders: Vec::new(),
                 }),
                 ..Default::default()
             },

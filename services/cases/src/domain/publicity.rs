@@ -184,6 +184,7 @@ mod tests {
                     on_time: true,
                     review_required: false,
                     discussion_required: false,
+                    orders: Vec::new(),
                 }),
                 ..Proceedings::default()
             },

@@ -118,6 +118,7 @@ pub fn decide_on_the_spot(
                 on_time: true,
                 review_required: false,
                 discussion_required: false,
+                orders: Vec::new(),
             }),
             service: Some(Service {
                 on,

@@ -181,6 +181,7 @@ mod tests {
             on_time: true,
             review_required: false,
             discussion_required: false,
+            orders: Vec::new(),
         });
         decided.proceedings.seizure = Some(Seizure {
             on: day("2026-09-01"),

@@ -9,9 +9,10 @@ use fazhi_proto::{cases::v1 as pb, common::v1 as common};
 use chrono::NaiveDate;
 
 use crate::domain::{
-    Case, CaseSource, CaseStatus, DecisionKind, Event, OfficerChangeReason, PartyKind, Penalty,
-    PowerItem, PowerKind, PowerSource, PreservationOutcome, Proceedings, Record, RecordKind,
-    RecordStep, RecusalReason, ServiceMethod, SuspensionReason, WaiverKind, WithdrawReason,
+    Case, CaseSource, CaseStatus, DecisionKind, Event, OfficerChangeReason, OrderKind, PartyKind,
+    Penalty, PowerItem, PowerKind, PowerSource, PreservationOutcome, Proceedings, Record,
+    RecordKind, RecordStep, RecusalReason, ServiceMethod, SuspensionReason, WaiverKind,
+    WithdrawReason,
 };
 
 fazhi_platform::proto_enum!(
@@ -111,6 +112,40 @@ fazhi_platform::proto_enum!(
     pb::OfficerChangeReason,
     "OFFICER_CHANGE_REASON_"
 );
+
+fazhi_platform::proto_enum!(
+    order_kind,
+    order_kind_proto,
+    OrderKind,
+    pb::OrderKind,
+    "ORDER_KIND_"
+);
+
+/// The orders asked beside a decision: each kind known, at most one each.
+pub(super) fn orders_from_proto(
+    orders: &[pb::Order],
+) -> Result<Vec<(OrderKind, Option<NaiveDate>)>, Error> {
+    if orders.len() > 2 {
+        return Err(Error::invalid_field(
+            "orders",
+            Code::TooManyValues,
+            "a decision gives at most one order of each kind",
+        ));
+    }
+    orders
+        .iter()
+        .map(|o| {
+            let kind = order_kind("orders.kind", o.kind)?.ok_or_else(|| {
+                Error::invalid_field("orders.kind", Code::Required, "an order names its kind")
+            })?;
+            let by =
+                o.by.as_ref()
+                    .map(|d| time::date_from_proto("orders.by", Some(d)))
+                    .transpose()?;
+            Ok((kind, by))
+        })
+        .collect()
+}
 
 fazhi_platform::proto_enum!(
     suspension_reason,
@@ -249,6 +284,14 @@ fn proceedings_proto(p: &Proceedings) -> pb::Proceedings {
             kind: DecisionKind::from_code(&d.kind).map_or(0, decision_kind_proto),
             penalty: penalty_proto(&d.penalty),
             on_time: d.on_time,
+            orders: d
+                .orders
+                .iter()
+                .map(|o| pb::Order {
+                    kind: OrderKind::from_code(&o.kind).map_or(0, order_kind_proto),
+                    by: o.by.and_then(day),
+                })
+                .collect(),
         }),
         service: p.service.as_ref().map(|s| pb::Service {
             on: day(s.on),

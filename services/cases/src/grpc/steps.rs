@@ -428,6 +428,7 @@ pub(super) async fn decide_case(
         Error::invalid_field("kind", fazhi_platform::Code::Required, "kind is required")
     })?;
     let decided = super::convert::penalty_from_proto(r.penalty.as_ref())?;
+    let orders = super::convert::orders_from_proto(&r.orders)?;
     if kind == domain::DecisionKind::FirstViolation {
         // 首违不罚 needs the party's record: no penalty decided before.
         let case = api.case_in_scope(&caller, &r.case_id).await?;
@@ -442,6 +443,7 @@ pub(super) async fn decide_case(
         "kind": kind.code(),
         "warning": decided.warning,
         "fine_fen": decided.fine_fen,
+        "orders": orders.iter().map(|(k, by)| json!({ "kind": k.code(), "by": by.map(|d| d.to_string()) })).collect::<Vec<_>>(),
     });
     step(
         api,
@@ -449,7 +451,10 @@ pub(super) async fn decide_case(
         (&r.case_id, r.version),
         "decided",
         detail,
-        |c| domain::decide(c, kind, decided, on, api.clock.today(), &api.rules),
+        |c| {
+            let decided = domain::decide(c, kind, decided, on, api.clock.today(), &api.rules)?;
+            domain::give_orders(&decided, &orders)
+        },
     )
     .await
 }

@@ -177,6 +177,13 @@ proto_codes!(
 );
 
 proto_codes!(
+    OrderKind,
+    fazhi_proto::cases::v1::OrderKind,
+    "ORDER_KIND_",
+    "An order beside a decision: correct (责令改正) or demolish (责令限期拆除)."
+);
+
+proto_codes!(
     SuspensionReason,
     fazhi_proto::cases::v1::SuspensionReason,
     "SUSPENSION_REASON_",

@@ -208,6 +208,7 @@ pub fn decide(
             review_required: kind == DecisionKind::Penalty
                 && review_required(case, penalty.fine_fen, rules),
             discussion_required,
+            orders: Vec::new(),
         })
     }))
 }

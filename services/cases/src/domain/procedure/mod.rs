@@ -17,6 +17,7 @@ mod decision;
 mod evidence;
 mod execution;
 mod notice;
+mod orders;
 mod penalty;
 mod suspension;
 
@@ -26,6 +27,7 @@ pub use decision::*;
 pub use evidence::*;
 pub use execution::*;
 pub use notice::*;
+pub use orders::*;
 pub use penalty::*;
 pub use suspension::*;
 
@@ -168,6 +170,9 @@ pub struct Decision {
     pub review_required: bool,
     #[serde(default)]
     pub discussion_required: bool,
+    /// The orders beside it (责令改正, 责令限期拆除).
+    #[serde(default)]
+    pub orders: Vec<super::Order>,
 }
 
 coded_enum! {

@@ -6,7 +6,7 @@ use fazhi_proto::{cases::v1 as pb, common::v1 as common};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-pub use super::proceedings::{Penalty, Proceedings};
+pub use super::proceedings::{Order, Penalty, Proceedings};
 use crate::edge::{
     mapping::{date_from_rest, date_to_rest},
     problem::Problem,
@@ -56,6 +56,12 @@ crate::rest_enum!(
     officer_change_reason_code,
     pb::OfficerChangeReason,
     "OFFICER_CHANGE_REASON_"
+);
+crate::rest_enum!(
+    required order_kind,
+    order_kind_code,
+    pb::OrderKind,
+    "ORDER_KIND_"
 );
 crate::rest_enum!(
     required suspension_reason,

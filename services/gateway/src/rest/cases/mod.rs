@@ -38,8 +38,10 @@ macro_rules! case_step {
 pub(crate) mod body;
 mod coercion;
 mod content;
+mod deciding;
 mod history;
 mod party;
+mod penalty;
 mod proceedings;
 mod publicity;
 mod records;
@@ -47,6 +49,7 @@ mod steps;
 
 pub use coercion::*;
 pub use content::*;
+pub use deciding::*;
 pub use history::*;
 pub use party::*;
 pub use publicity::*;

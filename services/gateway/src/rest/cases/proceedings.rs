@@ -1,5 +1,4 @@
-//! A case's steps after filing as REST reads them, and the penalty a notice
-//! or a decision carries.
+//! A case's steps after filing as REST reads them.
 
 use fazhi_proto::cases::v1 as pb;
 use serde::{Deserialize, Serialize};
@@ -9,73 +8,8 @@ use super::body::{
     decision_kind_code, optional_day, preservation_outcome_code, recusal_reason_code,
     service_method_code,
 };
+pub use super::penalty::Penalty;
 use crate::edge::mapping::{date_to_rest, instant};
-
-/// A penalty (行政处罚法 Art. 9), its kinds alone or together: a warning or
-/// 通报批评, a fine in fen (分), a confiscation by value, and the licence and
-/// business penalties.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Penalty {
-    /// 警告 (default false).
-    #[serde(default)]
-    pub warning: bool,
-    /// 罚款, in fen: 0 to 1,000,000,000,000 (default 0).
-    #[serde(default)]
-    #[schema(example = 50000)]
-    pub fine_fen: i64,
-    /// 通报批评 (default false).
-    #[serde(default)]
-    pub criticism: bool,
-    /// 没收违法所得、没收非法财物: the value taken, in fen (default 0).
-    #[serde(default)]
-    pub confiscated_fen: i64,
-    /// The licence and business penalties, each at most once.
-    #[serde(default)]
-    #[schema(value_type = Vec<crate::rest::codes::PenaltyMeasure>)]
-    pub measures: Vec<String>,
-}
-
-impl Penalty {
-    /// The penalty as the cases service takes it, its measures by code.
-    pub fn to_proto(&self, field: &str) -> Result<pb::Penalty, crate::edge::problem::Problem> {
-        if self.measures.len() > 7 {
-            return Err(crate::edge::problem::Problem::bad_field(
-                &format!("{field}.measures"),
-                fazhi_platform::Code::TooManyValues,
-                "at most the seven measures, each once",
-            ));
-        }
-        Ok(pb::Penalty {
-            warning: self.warning,
-            fine_fen: self.fine_fen,
-            criticism: self.criticism,
-            confiscated_fen: self.confiscated_fen,
-            measures: self
-                .measures
-                .iter()
-                .map(|m| super::body::penalty_measure(&format!("{field}.measures"), m))
-                .collect::<Result<_, _>>()?,
-        })
-    }
-}
-
-impl From<Option<pb::Penalty>> for Penalty {
-    fn from(p: Option<pb::Penalty>) -> Self {
-        let p = p.unwrap_or_default();
-        Self {
-            warning: p.warning,
-            fine_fen: p.fine_fen,
-            criticism: p.criticism,
-            confiscated_fen: p.confiscated_fen,
-            measures: p
-                .measures
-                .into_iter()
-                .map(super::body::penalty_measure_code)
-                .collect(),
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Notice {
@@ -140,6 +74,20 @@ pub struct Decision {
     pub penalty: Penalty,
     /// Within the decision period from filing (90 days by default).
     pub on_time: bool,
+    /// The orders beside it: 责令改正 (correct), 责令限期拆除 (demolish).
+    pub orders: Vec<Order>,
+}
+
+/// An order beside a decision and the day it is carried out by.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Order {
+    #[schema(value_type = crate::rest::codes::OrderKind)]
+    pub kind: String,
+    /// Required for demolish.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date, example = "2024-04-15")]
+    pub by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -414,6 +362,14 @@ impl From<pb::Proceedings> for Proceedings {
                 kind: decision_kind_code(d.kind),
                 penalty: d.penalty.into(),
                 on_time: d.on_time,
+                orders: d
+                    .orders
+                    .into_iter()
+                    .map(|o| Order {
+                        kind: super::body::order_kind_code(o.kind),
+                        by: optional_day(o.by.as_ref()),
+                    })
+                    .collect(),
             }),
             service: p.service.map(|s| Service {
                 on: date_to_rest(s.on.as_ref()),

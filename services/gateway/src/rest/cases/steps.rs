@@ -170,32 +170,6 @@ impl DiscussCaseRequest {
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DecideCaseRequest {
-    pub version: i64,
-    #[serde(default)]
-    #[schema(format = Date, example = "2024-03-15")]
-    pub on: Option<String>,
-    #[schema(value_type = crate::rest::codes::DecisionKind)]
-    pub kind: String,
-    /// For a penalty decision.
-    #[serde(default)]
-    pub penalty: Option<Penalty>,
-}
-
-impl DecideCaseRequest {
-    fn into_proto(self, case_id: String) -> Result<pb::DecideCaseRequest, Problem> {
-        Ok(pb::DecideCaseRequest {
-            on: day("on", self.on.as_deref())?,
-            kind: body::decision_kind("kind", &self.kind)?,
-            penalty: self.penalty.map(|p| p.to_proto("penalty")).transpose()?,
-            case_id,
-            version: self.version,
-        })
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct ServeDecisionRequest {
     pub version: i64,
     #[serde(default)]
@@ -425,14 +399,6 @@ case_step!(
     DiscussCaseRequest,
     discuss_case,
     "Record the leaders' collective discussion (集体讨论, Art. 57)."
-);
-case_step!(
-    decide_case,
-    "/api/v1/cases/{id}/decide",
-    "case.decide",
-    DecideCaseRequest,
-    decide_case,
-    "Decide (决定): a penalty only after its notice, once the period to state a defence ended (or the party defended) and the period to ask for a hearing ended (or the party waived it in writing), a hearing asked for held or given up; never heavier than the notice; with the legal review and collective discussion required. Not to penalise (dismissed, first_violation after the correction, transferred) needs no notice."
 );
 case_step!(
     serve_decision,
