@@ -220,3 +220,31 @@ async fn deciding_not_to_penalise_needs_no_notice_and_first_violation_rests_on_t
     assert_eq!(decided["status"], "decided", "{decided}");
     sandbox.stop().await;
 }
+
+/// The party's address, as a decision states it (Art. 59): an
+/// organisation's is read back; a natural person's never leaves.
+#[tokio::test]
+async fn the_partys_address_is_kept_and_a_persons_never_read_back() {
+    let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
+    let t = township(&sandbox, "address", 47).await;
+    let mut company = lead();
+    company["party"] =
+        json!({ "kind": "organisation", "name": "某建材有限公司", "address": "老城镇工业园区8号" });
+    let (status, case) = post(&sandbox, &t.leader, "/api/v1/cases", company).await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    assert_eq!(case["party"]["address"], "老城镇工业园区8号", "{case}");
+    let mut person = lead();
+    person["party"]["address"] = json!("老城镇西关村3组");
+    let (status, case) = post(&sandbox, &t.leader, "/api/v1/cases", person).await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    assert!(case["party"].get("address").is_none(), "{case}");
+    let mut long = lead();
+    long["party"]["address"] = json!("村".repeat(201));
+    let (status, problem) = post(&sandbox, &t.leader, "/api/v1/cases", long).await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("party_address")),
+        "{problem}"
+    );
+    sandbox.stop().await;
+}

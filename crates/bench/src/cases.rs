@@ -60,6 +60,7 @@ fn lead(n: usize, today: NaiveDate) -> anyhow::Result<Case> {
             party_kind: Some(PartyKind::Person),
             party_name: format!("当事人{n}"),
             party_id_number: training::id_number(50_000 + n % 40_000),
+            party_address: "老城镇西关村".into(),
             facts: "在耕地上未经许可建房".into(),
             act_on: Some(today),
             continuing: true,

@@ -294,6 +294,8 @@ impl Relay {
                     kind: party_kind as i32,
                     name: lead.party_name.clone(),
                     id_number: lead.party_id_number.clone(),
+                    // Not known from the complaint: asked for before the decision.
+                    address: String::new(),
                 }),
                 facts: lead.facts.clone(),
                 act_on: Some(date(lead.act_on)),

@@ -79,6 +79,7 @@ async fn run(
                     kind: pb::PartyKind::Person as i32,
                     name: format!("当事人{}", n % 100),
                     id_number: id_number(n),
+                    address: format!("{}某村", t.name),
                 }),
                 facts: format!(
                     "巡查发现{}辖区内有未取得乡村建设规划许可证建房的行为",

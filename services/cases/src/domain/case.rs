@@ -62,6 +62,8 @@ pub struct Party {
     /// Resident ID number or unified social credit code; empty while unknown
     /// (a lead may not know it yet; filing needs it).
     pub id_number: String,
+    /// Address or domicile (住所); empty while unknown.
+    pub address: String,
 }
 
 /// Officers assigned at filing: at least two (Art. 42), at most this many.
@@ -109,6 +111,8 @@ pub struct NewLead {
     pub party_kind: Option<PartyKind>,
     pub party_name: String,
     pub party_id_number: String,
+    /// The party's address or domicile (住所), as a decision states it (Art. 59).
+    pub party_address: String,
     pub facts: String,
     pub act_on: Option<NaiveDate>,
     pub continuing: bool,
@@ -159,10 +163,13 @@ pub fn new_lead(new: NewLead, id: String, today: NaiveDate) -> Result<Case, Erro
         ("party_name", &new.party_name),
         ("party_id_number", &new.party_id_number),
     )?;
+    let address = text::optional("party_address", Some(&new.party_address), 200, Lines::One)?
+        .unwrap_or_default();
     let party = Party {
         kind,
         name,
         id_number,
+        address,
     };
     let facts = text::required("facts", &new.facts, 4000, Lines::Many)?;
     let act_on = new.act_on.ok_or_else(|| required("act_on"))?;

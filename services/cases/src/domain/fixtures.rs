@@ -38,6 +38,7 @@ pub fn new_lead_fixture() -> NewLead {
         party_kind: Some(PartyKind::Person),
         party_name: "王五".into(),
         party_id_number: "11010519491231002X".into(),
+        party_address: "老城镇西关村".into(),
         facts: "在西关村耕地上未经许可建房".into(),
         act_on: Some(day("2024-01-10")),
         continuing: false,

@@ -38,6 +38,7 @@ pub(super) async fn create_lead(
             party_kind: party_kind("party.kind", party.kind)?,
             party_name: party.name,
             party_id_number: party.id_number,
+            party_address: party.address,
             facts: r.facts,
             act_on: day("act_on", r.act_on.as_ref())?,
             continuing: r.continuing,

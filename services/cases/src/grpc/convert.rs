@@ -424,6 +424,11 @@ pub(super) fn case_proto(c: &Case) -> pb::Case {
             } else {
                 c.party.id_number.clone()
             },
+            address: if person {
+                String::new()
+            } else {
+                c.party.address.clone()
+            },
         }),
         facts: c.facts.clone(),
         act_on: time::date_to_proto(c.act_on),

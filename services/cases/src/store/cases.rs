@@ -10,7 +10,7 @@ use super::{Store, corrupt, date};
 use crate::domain::{Case, CaseSource, CaseStatus, Event, Party, PartyKind};
 
 const COLUMNS: &str = "id, division_code, status, version, source, complaint_id, party_kind, party_name, \
-     party_id_number, facts, act_on, continuing, act_ended_on, serious_harm, discovered_on, \
+     party_id_number, party_address, facts, act_on, continuing, act_ended_on, serious_harm, discovered_on, \
      power_item_code, category, officers, filed_on, proceedings";
 
 /// What a step records beside the case's new state.
@@ -35,8 +35,9 @@ impl Store {
         let now = time::to_micros(self.clock.now());
         let done = sqlx::query(
             "INSERT INTO cases (id, division_code, status, lead_at, version, source, complaint_id, party_kind, \
-               party_name, party_id_number, facts, act_on, continuing, act_ended_on, serious_harm, discovered_on) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+               party_name, party_id_number, facts, act_on, continuing, act_ended_on, serious_harm, discovered_on, \
+               party_address) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
         )
         .bind(case.id.clone())
         .bind(case.division.to_string())
@@ -54,6 +55,7 @@ impl Store {
         .bind(day_text(case.act_ended_on))
         .bind(i64::from(case.serious_harm))
         .bind(case.discovered_on.to_string())
+        .bind(case.party.address.clone())
         .execute(&mut *tx)
         .await;
         match done {
@@ -403,6 +405,7 @@ fn decode(r: &AnyRow) -> Result<Case, Error> {
                 .ok_or_else(|| corrupt("party kind", &party_kind))?,
             name: text("party_name")?,
             id_number: text("party_id_number")?,
+            address: text("party_address")?,
         },
         facts: text("facts")?,
         act_on: date(&text("act_on")?)?,

@@ -94,6 +94,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         include_str!("../../migrations/0013_procedure_and_recording.sql"),
         include_str!("../../migrations/0013_procedure_and_recording_backfill.postgres.sql")
     )),
+    EmbeddedMigration::new(
+        14,
+        "party address",
+        include_str!("../../migrations/0014_party_address.sql"),
+    ),
 ];
 
 pub(super) fn date(text: &str) -> Result<NaiveDate, Error> {

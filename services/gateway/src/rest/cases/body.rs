@@ -243,6 +243,10 @@ pub struct Party {
     /// code; may be left out of a lead, required to file.
     #[serde(default)]
     pub id_number: String,
+    /// Address or domicile (住所), as a decision states it (Art. 59); a natural
+    /// person's is never read back.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub address: String,
 }
 
 /// An enforcement case (行政执法案件), from its lead on.
@@ -301,6 +305,7 @@ impl From<pb::Case> for Case {
                 kind: party_kind_code(party.kind),
                 name: party.name,
                 id_number: party.id_number,
+                address: party.address,
             },
             complaint_id: Some(c.complaint_id).filter(|c| !c.is_empty()),
             power_item_code: Some(c.power_item_code).filter(|c| !c.is_empty()),
@@ -360,6 +365,7 @@ impl CreateLeadRequest {
                     kind: party_kind("party.kind", &self.party.kind)?,
                     name: self.party.name,
                     id_number: self.party.id_number,
+                    address: self.party.address,
                 }),
                 act_on: day("act_on", Some(&self.act_on))?,
                 act_ended_on: day("act_ended_on", self.act_ended_on.as_deref())?,
