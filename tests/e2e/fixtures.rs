@@ -158,3 +158,60 @@ pub(crate) async fn dispatched_complaint(sandbox: &Sandbox, token: &str, unit: &
     assert_eq!(status, StatusCode::OK, "{dispatched}");
     id
 }
+
+/// A case filed on Tuesday 3 March 2026, and a way to take its steps, each
+/// at the version the case is at.
+pub(crate) struct FiledCase<'a> {
+    sandbox: &'a Sandbox,
+    leader: String,
+    pub(crate) id: String,
+    version: i64,
+}
+
+impl FiledCase<'_> {
+    pub(crate) async fn filed<'a>(
+        sandbox: &'a Sandbox,
+        t: &Township,
+        party: usize,
+    ) -> FiledCase<'a> {
+        let mut body = lead();
+        body["discovered_on"] = "2026-03-01".into();
+        body["party"]["id_number"] = crate::authorization::id_number(party).into();
+        let (status, case) = post(sandbox, &t.leader, "/api/v1/cases", body).await;
+        assert_eq!(status, StatusCode::CREATED, "{case}");
+        let mut case = FiledCase {
+            sandbox,
+            leader: t.leader.clone(),
+            id: case["id"].as_str().unwrap().to_owned(),
+            version: 1,
+        };
+        let filing = json!({ "power_item_code": "330217001000", "officer_ids": t.officers, "on": "2026-03-03" });
+        case.ok("file", filing).await;
+        case
+    }
+
+    pub(crate) async fn take(&mut self, step: &str, mut body: Value) -> (StatusCode, Value) {
+        body["version"] = self.version.into();
+        let path = format!("/api/v1/cases/{}/{step}", self.id);
+        let (status, answer) = post(self.sandbox, &self.leader, &path, body).await;
+        if status == StatusCode::OK {
+            self.version = answer["version"].as_i64().unwrap();
+        }
+        (status, answer)
+    }
+
+    pub(crate) async fn ok(&mut self, step: &str, body: Value) -> Value {
+        let (status, answer) = self.take(step, body).await;
+        assert_eq!(status, StatusCode::OK, "{step}: {answer}");
+        answer
+    }
+
+    pub(crate) async fn refused(&mut self, step: &str, body: Value, code: &str) {
+        let (status, answer) = self.take(step, body).await;
+        assert_eq!(
+            (status.is_client_error(), answer["code"].as_str()),
+            (true, Some(code)),
+            "{step}: {answer}"
+        );
+    }
+}

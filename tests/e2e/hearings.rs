@@ -9,60 +9,7 @@ use fazhi_e2e::Sandbox;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::fixtures::{Township, lead, post, township};
-
-/// A case filed on Tuesday 3 March 2026, and a way to take its steps, each
-/// at the version the case is at.
-struct Case<'a> {
-    sandbox: &'a Sandbox,
-    leader: String,
-    id: String,
-    version: i64,
-}
-
-impl Case<'_> {
-    async fn filed<'a>(sandbox: &'a Sandbox, t: &Township, party: usize) -> Case<'a> {
-        let mut body = lead();
-        body["discovered_on"] = "2026-03-01".into();
-        body["party"]["id_number"] = crate::authorization::id_number(party).into();
-        let (status, case) = post(sandbox, &t.leader, "/api/v1/cases", body).await;
-        assert_eq!(status, StatusCode::CREATED, "{case}");
-        let mut case = Case {
-            sandbox,
-            leader: t.leader.clone(),
-            id: case["id"].as_str().unwrap().to_owned(),
-            version: 1,
-        };
-        let filing = json!({ "power_item_code": "330217001000", "officer_ids": t.officers, "on": "2026-03-03" });
-        case.ok("file", filing).await;
-        case
-    }
-
-    async fn take(&mut self, step: &str, mut body: Value) -> (StatusCode, Value) {
-        body["version"] = self.version.into();
-        let path = format!("/api/v1/cases/{}/{step}", self.id);
-        let (status, answer) = post(self.sandbox, &self.leader, &path, body).await;
-        if status == StatusCode::OK {
-            self.version = answer["version"].as_i64().unwrap();
-        }
-        (status, answer)
-    }
-
-    async fn ok(&mut self, step: &str, body: Value) -> Value {
-        let (status, answer) = self.take(step, body).await;
-        assert_eq!(status, StatusCode::OK, "{step}: {answer}");
-        answer
-    }
-
-    async fn refused(&mut self, step: &str, body: Value, code: &str) {
-        let (status, answer) = self.take(step, body).await;
-        assert_eq!(
-            (status.is_client_error(), answer["code"].as_str()),
-            (true, Some(code)),
-            "{step}: {answer}"
-        );
-    }
-}
+use crate::fixtures::{FiledCase, lead, post, township};
 
 fn discussion(on: &str) -> Value {
     json!({ "on": on, "leaders": ["镇长", "分管副镇长"], "minutes": "会议纪要", "conclusion": "同意" })
@@ -72,7 +19,7 @@ fn discussion(on: &str) -> Value {
 async fn a_hearing_at_henans_amount_runs_on_after_a_defence_until_waived_in_writing() {
     let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
     let t = township(&sandbox, "henan", 41).await;
-    let mut case = Case::filed(&sandbox, &t, 841).await;
+    let mut case = FiledCase::filed(&sandbox, &t, 841).await;
     // ¥6,000 to a villager: from Henan's ¥5,000 a hearing is offered; asked for
     // within five working days of Monday 9 March, by Monday 16.
     let notified = case
@@ -134,7 +81,7 @@ async fn a_hearing_at_henans_amount_runs_on_after_a_defence_until_waived_in_writ
 async fn a_heavier_decision_needs_a_new_notice_and_a_missed_hearing_is_given_up() {
     let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
     let t = township(&sandbox, "heavier", 43).await;
-    let mut case = Case::filed(&sandbox, &t, 843).await;
+    let mut case = FiledCase::filed(&sandbox, &t, 843).await;
     case.ok(
         "notify",
         json!({ "on": "2026-03-09", "penalty": { "warning": true } }),
@@ -190,7 +137,7 @@ async fn a_heavier_decision_needs_a_new_notice_and_a_missed_hearing_is_given_up(
 async fn deciding_not_to_penalise_needs_no_notice_and_first_violation_rests_on_the_correction() {
     let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
     let t = township(&sandbox, "spared", 45).await;
-    let mut spared = Case::filed(&sandbox, &t, 845).await;
+    let mut spared = FiledCase::filed(&sandbox, &t, 845).await;
     let first = json!({ "on": "2026-03-06", "kind": "first_violation" });
     spared
         .refused("decide", first.clone(), "correction_required")
@@ -213,7 +160,7 @@ async fn deciding_not_to_penalise_needs_no_notice_and_first_violation_rests_on_t
         (Some("first_violation"), Some("2026-03-05"), None),
         "{decided}"
     );
-    let mut dismissed = Case::filed(&sandbox, &t, 846).await;
+    let mut dismissed = FiledCase::filed(&sandbox, &t, 846).await;
     let decided = dismissed
         .ok("decide", json!({ "on": "2026-03-06", "kind": "dismissed" }))
         .await;

@@ -1,13 +1,12 @@
 //! Officers who change: a recused officer's case stands still until the
 //! leader assigns another, certified that day; one not certified is
 //! refused; the case then moves on — here to a decision not to penalise,
-//! which needs no notice.
+//! which needs no notice. And a case suspended (中止) stands still.
 
 use fazhi_e2e::{COUNTY, Sandbox};
-use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::fixtures::{lead, officer, post, township};
+use crate::fixtures::{FiledCase, officer, township};
 
 #[tokio::test]
 async fn a_recused_officer_is_replaced_mid_case_and_the_case_moves_on() {
@@ -18,56 +17,36 @@ async fn a_recused_officer_is_replaced_mid_case_and_the_case_moves_on() {
         .await;
     let third = officer(&sandbox, &county, 53, true).await;
     let uncertified = officer(&sandbox, &county, 54, false).await;
-    let mut body = lead();
-    body["discovered_on"] = "2026-03-01".into();
-    let (_, case) = post(&sandbox, &t.leader, "/api/v1/cases", body).await;
-    let id = case["id"].as_str().unwrap().to_owned();
-    let mut version = 1;
-    let mut go = async |step: &str, mut body: Value| {
-        body["version"] = version.into();
-        let path = format!("/api/v1/cases/{id}/{step}");
-        let (status, answer) = post(&sandbox, &t.leader, &path, body).await;
-        if status == StatusCode::OK {
-            version = answer["version"].as_i64().unwrap();
-        }
-        (status, answer)
-    };
-    let filing =
-        json!({ "power_item_code": "330217001000", "officer_ids": t.officers, "on": "2026-03-03" });
-    assert_eq!(go("file", filing).await.0, StatusCode::OK);
+    let mut case = FiledCase::filed(&sandbox, &t, 851).await;
     let recusal = json!({ "officer_id": t.officers[1], "reason": "conflict_of_interest", "note": "当事人系其亲属" });
-    assert_eq!(go("recusal", recusal).await.0, StatusCode::OK);
+    case.ok("recusal", recusal).await;
     // One officer left: nothing an officer does goes on (Art. 42).
     let notice = json!({ "on": "2026-03-09", "penalty": { "warning": true } });
-    let (status, problem) = go("notify", notice).await;
-    assert_eq!(
-        (status, problem["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("too_few_officers")),
-        "{problem}"
-    );
+    case.refused("notify", notice, "too_few_officers").await;
     // The recused officer never comes back; one without a certificate is refused.
     let back = json!({ "officer_id": t.officers[1], "reason": "recusal", "on": "2026-03-05" });
-    let (status, problem) = go("officers", back).await;
-    assert_eq!(problem["code"], "officer_recused", "{status}: {problem}");
+    case.refused("officers", back, "officer_recused").await;
     let unfit = json!({ "officer_id": uncertified, "reason": "recusal", "on": "2026-03-05" });
-    let (status, problem) = go("officers", unfit).await;
-    assert_eq!(
-        problem["code"], "officer_not_certified",
-        "{status}: {problem}"
-    );
+    case.refused("officers", unfit, "officer_not_certified")
+        .await;
     let assigned = json!({ "officer_id": third, "reason": "recusal", "on": "2026-03-05" });
-    let (status, case) = go("officers", assigned).await;
-    assert_eq!(status, StatusCode::OK, "{case}");
-    assert_eq!(case["officer_ids"], json!([t.officers[0], third]), "{case}");
+    let after = case.ok("officers", assigned).await;
     assert_eq!(
-        case["proceedings"]["officer_changes"][0]["reason"], "recusal",
-        "{case}"
+        after["officer_ids"],
+        json!([t.officers[0], third]),
+        "{after}"
+    );
+    assert_eq!(
+        after["proceedings"]["officer_changes"][0]["reason"], "recusal",
+        "{after}"
     );
     // No violation established: dismissed without a notice.
-    let (status, decided) = go("decide", json!({ "on": "2026-03-10", "kind": "dismissed" })).await;
+    let decided = case
+        .ok("decide", json!({ "on": "2026-03-10", "kind": "dismissed" }))
+        .await;
     assert_eq!(
-        (status, decided["proceedings"]["decision"]["kind"].as_str()),
-        (StatusCode::OK, Some("dismissed")),
+        decided["proceedings"]["decision"]["kind"].as_str(),
+        Some("dismissed"),
         "{decided}"
     );
     sandbox.stop().await;
@@ -79,48 +58,29 @@ async fn a_recused_officer_is_replaced_mid_case_and_the_case_moves_on() {
 async fn a_suspended_case_stands_still_and_its_days_are_left_out_of_the_decision_period() {
     let sandbox = Sandbox::start(fazhi_e2e::Backend::Sqlite).await;
     let t = township(&sandbox, "suspend", 55).await;
-    let mut body = lead();
-    body["discovered_on"] = "2026-03-01".into();
-    let (_, case) = post(&sandbox, &t.leader, "/api/v1/cases", body).await;
-    let id = case["id"].as_str().unwrap().to_owned();
-    let mut version = 1;
-    let mut go = async |step: &str, mut body: Value| {
-        body["version"] = version.into();
-        let path = format!("/api/v1/cases/{id}/{step}");
-        let (status, answer) = post(&sandbox, &t.leader, &path, body).await;
-        if status == StatusCode::OK {
-            version = answer["version"].as_i64().unwrap();
-        }
-        (status, answer)
-    };
     // Filed Tuesday 3 March 2026: ninety days run to 1 June.
-    let filing =
-        json!({ "power_item_code": "330217001000", "officer_ids": t.officers, "on": "2026-03-03" });
-    assert_eq!(go("file", filing).await.0, StatusCode::OK);
+    let mut case = FiledCase::filed(&sandbox, &t, 855).await;
     let stop = json!({ "on": "2026-03-10", "reason": "party_missing", "note": "当事人外出务工，下落不明" });
-    assert_eq!(go("suspension", stop).await.0, StatusCode::OK);
+    case.ok("suspension", stop).await;
     let notice = |on: &str| json!({ "on": on, "penalty": { "warning": true } });
-    let (_, problem) = go("notify", notice("2026-03-12")).await;
-    assert_eq!(problem["code"], "case_suspended", "{problem}");
+    case.refused("notify", notice("2026-03-12"), "case_suspended")
+        .await;
     // Stood thirty days, 10 March to 9 April: the period runs to 1 July.
-    let (status, resumed) = go("resumption", json!({ "on": "2026-04-09" })).await;
-    assert_eq!(status, StatusCode::OK, "{resumed}");
+    let resumed = case.ok("resumption", json!({ "on": "2026-04-09" })).await;
     assert_eq!(
         resumed["proceedings"]["suspensions"][0]["resumed_on"],
         "2026-04-09"
     );
-    assert_eq!(go("notify", notice("2026-04-10")).await.0, StatusCode::OK);
-    let (status, decided) = go(
-        "decide",
-        json!({ "on": "2026-06-30", "kind": "penalty", "penalty": { "warning": true } }),
-    )
-    .await;
+    case.ok("notify", notice("2026-04-10")).await;
+    let decided = case
+        .ok(
+            "decide",
+            json!({ "on": "2026-06-30", "kind": "penalty", "penalty": { "warning": true } }),
+        )
+        .await;
     assert_eq!(
-        (
-            status,
-            decided["proceedings"]["decision"]["on_time"].as_bool()
-        ),
-        (StatusCode::OK, Some(true)),
+        decided["proceedings"]["decision"]["on_time"].as_bool(),
+        Some(true),
         "{decided}"
     );
     sandbox.stop().await;

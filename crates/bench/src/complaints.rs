@@ -172,46 +172,21 @@ async fn single(binary: &Path, args: &Args) -> anyhow::Result<()> {
 /// `CreateComplaint` called on the complaints service as the gateway calls
 /// it (a signed identity, the same body), to split the REST path's cost.
 async fn grpc_direct(system: &System, args: &Args) -> anyhow::Result<Run> {
-    use fazhi_platform::{
-        DivisionCode,
-        auth::{Caller, InternalKey, Role},
-        config::GrpcClientSettings,
-        grpc,
-    };
-    use fazhi_proto::complaints::v1::{
-        self as pb, complaint_service_client::ComplaintServiceClient,
-    };
-    let channel = grpc::connect_lazy(
-        &format!("http://127.0.0.1:{}", system.complaints_port),
-        &GrpcClientSettings::default(),
-    )?;
-    let key = InternalKey::new(
-        crate::INTERNAL_SECRET.as_bytes(),
-        std::time::Duration::from_secs(60),
-    )?;
-    let caller = Caller {
-        subject: "api_key:benchmark".into(),
-        roles: vec![Role::Staff],
-        scope: DivisionCode::parse("411624").map_err(anyhow::Error::msg)?,
-        source: None,
-    };
-    let client = ComplaintServiceClient::new(channel);
+    use fazhi_proto::complaints::v1 as pb;
+    let (client, signed) = system.complaints_direct(fazhi_platform::auth::Role::Staff)?;
     Ok(drive(args.concurrency, args.seconds, move || {
         let mut client = client.clone();
-        let request = key.request(
-            &caller,
-            pb::CreateComplaintRequest {
-                channel: pb::Channel::Hotline12345 as i32,
-                r#type: pb::RequestType::Complaint as i32,
-                category: "illegal_construction".into(),
-                content: "西关村有人在耕地上违法建房，请尽快处理".into(),
-                address: "老城镇西关村".into(),
-                division_code: "411624100".into(),
-                complainant_name: Some("张三".into()),
-                complainant_phone: Some("13812341234".into()),
-                ..Default::default()
-            },
-        );
+        let request = signed.request(pb::CreateComplaintRequest {
+            channel: pb::Channel::Hotline12345 as i32,
+            r#type: pb::RequestType::Complaint as i32,
+            category: "illegal_construction".into(),
+            content: "西关村有人在耕地上违法建房，请尽快处理".into(),
+            address: "老城镇西关村".into(),
+            division_code: "411624100".into(),
+            complainant_name: Some("张三".into()),
+            complainant_phone: Some("13812341234".into()),
+            ..Default::default()
+        });
         async move {
             client
                 .create_complaint(request)
@@ -419,30 +394,9 @@ async fn figures_over(binary: &Path, args: &Args, total: usize) -> anyhow::Resul
 /// `GetStats` for the county year called on the complaints service as the
 /// gateway calls it.
 async fn get_stats(system: &System, args: &Args, expected: i64) -> anyhow::Result<Run> {
-    use fazhi_platform::{
-        DivisionCode,
-        auth::{Caller, InternalKey, Role},
-        config::GrpcClientSettings,
-        grpc,
-    };
     use fazhi_proto::common::v1::TimeRange;
-    use fazhi_proto::complaints::v1::{
-        self as pb, complaint_service_client::ComplaintServiceClient,
-    };
-    let channel = grpc::connect_lazy(
-        &format!("http://127.0.0.1:{}", system.complaints_port),
-        &GrpcClientSettings::default(),
-    )?;
-    let key = InternalKey::new(
-        crate::INTERNAL_SECRET.as_bytes(),
-        std::time::Duration::from_secs(60),
-    )?;
-    let caller = Caller {
-        subject: "api_key:benchmark".into(),
-        roles: vec![Role::CountyOverseer],
-        scope: DivisionCode::parse("411624").map_err(anyhow::Error::msg)?,
-        source: None,
-    };
+    use fazhi_proto::complaints::v1 as pb;
+    let (client, signed) = system.complaints_direct(fazhi_platform::auth::Role::CountyOverseer)?;
     let period = TimeRange {
         start: Some(fazhi_platform::time::to_timestamp(
             fazhi_platform::time::start_of_china_day(
@@ -455,16 +409,12 @@ async fn get_stats(system: &System, args: &Args, expected: i64) -> anyhow::Resul
             ),
         )),
     };
-    let client = ComplaintServiceClient::new(channel);
     Ok(drive(1, args.seconds, move || {
         let mut client = client.clone();
-        let request = key.request(
-            &caller,
-            pb::GetStatsRequest {
-                division_code: "411624".into(),
-                period: Some(period),
-            },
-        );
+        let request = signed.request(pb::GetStatsRequest {
+            division_code: "411624".into(),
+            period: Some(period),
+        });
         async move {
             let stats = client.get_stats(request).await.map_err(|_| ())?;
             (stats.into_inner().received == expected)

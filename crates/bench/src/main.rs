@@ -219,6 +219,37 @@ impl System {
         })
     }
 
+    /// The complaints service called directly, as the gateway calls it: a
+    /// client, and the signed identity of a county-wide caller in `role`.
+    fn complaints_direct(
+        &self,
+        role: fazhi_platform::auth::Role,
+    ) -> anyhow::Result<(
+        fazhi_proto::complaints::v1::complaint_service_client::ComplaintServiceClient<
+            fazhi_platform::grpc::Channel,
+        >,
+        Signed,
+    )> {
+        use fazhi_platform::{DivisionCode, auth, config::GrpcClientSettings, grpc};
+        let channel = grpc::connect_lazy(
+            &format!("http://127.0.0.1:{}", self.complaints_port),
+            &GrpcClientSettings::default(),
+        )?;
+        let key = auth::InternalKey::new(INTERNAL_SECRET.as_bytes(), Duration::from_secs(60))?;
+        let caller = auth::Caller {
+            subject: "api_key:benchmark".into(),
+            roles: vec![role],
+            scope: DivisionCode::parse("411624").map_err(anyhow::Error::msg)?,
+            source: None,
+        };
+        Ok((
+            fazhi_proto::complaints::v1::complaint_service_client::ComplaintServiceClient::new(
+                channel,
+            ),
+            Signed { key, caller },
+        ))
+    }
+
     /// SIGTERM, and up to 10 s to drain.
     async fn stop(mut self) {
         let _ = Command::new("kill")
@@ -226,6 +257,19 @@ impl System {
             .status()
             .await;
         let _ = tokio::time::timeout(Duration::from_secs(10), self.server.wait()).await;
+    }
+}
+
+/// A caller's identity signed as the gateway signs it.
+#[derive(Clone)]
+struct Signed {
+    key: fazhi_platform::auth::InternalKey,
+    caller: fazhi_platform::auth::Caller,
+}
+
+impl Signed {
+    fn request<T>(&self, message: T) -> tonic::Request<T> {
+        self.key.request(&self.caller, message)
     }
 }
 

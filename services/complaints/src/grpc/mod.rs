@@ -6,13 +6,10 @@ use std::sync::Arc;
 use fazhi_calendar::Calendar;
 use fazhi_platform::{
     DivisionCode, Error,
-    auth::{self, Caller, Permission, Role},
+    auth::{self, Permission, Role},
     paging, privacy, time,
 };
-use fazhi_proto::{
-    common::v1::TimeRange,
-    complaints::v1::{self as pb, complaint_service_server::ComplaintService},
-};
+use fazhi_proto::complaints::v1::{self as pb, complaint_service_server::ComplaintService};
 use tonic::{Request, Response, Status};
 
 mod convert;
@@ -22,15 +19,17 @@ mod import;
 mod platform_events;
 mod push;
 mod routing;
+mod scope;
 mod stats;
 mod warnings;
 mod workflow;
 
 use convert::{Personal, check_request_id, new_complaint, status_to_proto, to_proto};
+use scope::filter;
 
 use crate::{
     domain::{self, ReplyRules},
-    store::{Cursor, Filter, Store},
+    store::{Cursor, Store},
 };
 
 pub struct ComplaintsApi {
@@ -450,53 +449,4 @@ impl ComplaintService for ComplaintsApi {
             stats::stats(&self.store, &filter, self.clock.today()).await?,
         ))
     }
-}
-
-/// Replies due from the first time up to the second, both included (a
-/// reply due at the end of a day, 23:59:59, is due that day).
-type DueWindow = (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
-
-impl ComplaintsApi {
-    /// The reply due window a `due` filter names.
-    fn due_between(&self, due: &str) -> Result<Option<DueWindow>, Error> {
-        let now = self.clock.now();
-        match due.trim() {
-            "" => Ok(None),
-            "overdue" => Ok(Some((
-                now - chrono::Duration::days(365 * 100),
-                now - chrono::Duration::microseconds(1),
-            ))),
-            "near" => {
-                let next = self.calendar.add_working_days(time::china_date(now), 1);
-                Ok(Some((now, time::end_of_china_day(next))))
-            }
-            _ => Err(Error::invalid_field(
-                "due",
-                Code::UnknownCode,
-                "due must be one of overdue, near",
-            )),
-        }
-    }
-}
-
-/// A request as given over gRPC, its enums read.
-/// The caller's scope narrowed to the division asked for, and the period.
-fn filter(
-    caller: &Caller,
-    division: &str,
-    range: Option<&TimeRange>,
-    field: &str,
-) -> Result<Filter, Error> {
-    let period = time::period_from_proto(range, field)?;
-    let asked = DivisionCode::parse_optional_field("division_code", division)?;
-    Ok(Filter {
-        division: Some(caller.narrow("division_code", asked)?),
-        received_from: period.start,
-        received_to: period.end,
-        due_between: None,
-        awaiting_sign_for: false,
-        awaiting_first_answer: false,
-        viewer: Some(crate::domain::Viewer::of(caller)),
-        ticket: None,
-    })
 }

@@ -6,7 +6,6 @@ use axum::{
     Extension, Json,
     extract::{Query, Request, State, rejection::QueryRejection},
 };
-use fazhi_platform::{Code, Error, ErrorKind};
 use fazhi_proto::complaints::v1 as pb;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -15,7 +14,7 @@ use crate::{
     AppState,
     edge::{openapi::File, problem::Problem, problem::RowProblem},
     identity::authn::Identity,
-    rest::lists::{FormatParams, upload},
+    rest::lists::{FormatParams, rejected, upload},
 };
 
 /// What a ledger import did.
@@ -84,15 +83,5 @@ pub async fn import(
     if report.rejected.is_empty() {
         return Ok(Json(report));
     }
-    let mut problem = Problem::from(Error::new(
-        ErrorKind::RuleViolation,
-        Code::ImportRejected,
-        format!(
-            "{} of {} rows were rejected; nothing was imported",
-            report.rejected.len(),
-            report.rows
-        ),
-    ));
-    problem.rejected = report.rejected;
-    Err(problem)
+    Err(rejected(report.rows, report.rejected))
 }

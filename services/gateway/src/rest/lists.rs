@@ -76,21 +76,26 @@ pub(crate) async fn upload(
 /// 200 with the report when everything was imported, 422 listing every
 /// rejected row otherwise.
 pub(crate) fn answer(report: pb::ImportReport) -> Result<Json<ImportReport>, Problem> {
-    let report = ImportReport::from(report);
+    let mut report = ImportReport::from(report);
     if report.rejected.is_empty() {
         return Ok(Json(report));
     }
+    Err(rejected(report.rows, std::mem::take(&mut report.rejected)))
+}
+
+/// The 422 of an import refused whole: every rejected row named, nothing
+/// imported.
+pub(crate) fn rejected(rows: i64, rejected: Vec<crate::edge::problem::RowProblem>) -> Problem {
     let mut problem = Problem::from(Error::new(
         ErrorKind::RuleViolation,
         Code::ImportRejected,
         format!(
-            "{} of {} rows were rejected; nothing was imported",
-            report.rejected.len(),
-            report.rows
+            "{} of {rows} rows were rejected; nothing was imported",
+            rejected.len()
         ),
     ));
-    problem.rejected = report.rejected;
-    Err(problem)
+    problem.rejected = rejected;
+    problem
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
