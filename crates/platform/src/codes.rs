@@ -406,6 +406,20 @@ catalogue! {
     TicketNotYours => "ticket_not_yours",
     /// a decision's penalty is heavier than the one notified: notify again first (Art. 45)
     PenaltyAboveNotice => "penalty_above_notice",
+    /// a period of ten days or fewer under 行政强制法 is counted in working days (Art. 69)
+    WorkingDaysRequired => "working_days_required",
+    /// the order the decision gives has not fallen due
+    OrderNotDue => "order_not_due",
+    /// the 催告's period to perform has not ended (行政强制法 Art. 37)
+    PerformancePeriodRunning => "performance_period_running",
+    /// the party is heard on the 催告 before the enforcement decision (行政强制法 Art. 36)
+    StatementRequired => "statement_required",
+    /// forced execution needs a written 强制执行决定 served first (行政强制法 Art. 37)
+    EnforcementDecisionRequired => "enforcement_decision_required",
+    /// the party applied for 复议 or sued, and it has not concluded
+    AppealPending => "appeal_pending",
+    /// the decision was set aside or changed on appeal
+    DecisionSetAside => "decision_set_aside",
 }
 
 impl std::fmt::Display for Code {

@@ -185,10 +185,12 @@ pub fn announce_demolition(
     Ok(next(case, case.status, |p| p.demolition = Some(demolition)))
 }
 
-/// 强制拆除 at `at`: after the removal period, and only once the party's
-/// periods to apply for 复议 (60 days) and to sue (six months, 行政诉讼法
-/// Art. 46) from the decision's service ran out (Art. 44); on a working
-/// day, not at night, with its audio or video record (Arts. 43–44).
+/// 强制拆除 at `at`: after the removal period, once a 催告 and a written
+/// 强制执行决定 were served (Arts. 35–38), and only once the party's periods
+/// to apply for 复议 (60 days) and to sue (six months, 行政诉讼法 Art. 46)
+/// from the decision's service ran out with no appeal running or won, or a
+/// court upheld it (Art. 44); on a working day, not at night, with its
+/// audio or video record (Arts. 43–44).
 pub fn demolish(
     case: &Case,
     at: DateTime<Utc>,
@@ -254,8 +256,10 @@ pub fn demolish(
     } else {
         service.on
     };
+    super::enforcement_served(case, "at")?;
+    super::not_under_appeal(case, "at")?;
     let (appeal_ends, _) = super::court_window(served);
-    if day <= appeal_ends {
+    if day <= appeal_ends && !super::upheld_by_court(case) {
         return Err(rule(
             Code::AppealPeriodRunning,
             "at",
@@ -385,6 +389,16 @@ mod tests {
                     discussion_required: false,
                     orders: Vec::new(),
                 }),
+                enforcement: Some(crate::domain::Enforcement {
+                    demanded_on: day("2024-01-08"),
+                    period_days: 10,
+                    working_days: true,
+                    perform_by: day("2024-01-22"),
+                    statement: None,
+                    decided_on: Some(day("2024-01-25")),
+                    served_on: Some(day("2024-01-26")),
+                    agreement: None,
+                }),
                 ..Default::default()
             },
             ..filed()
@@ -420,6 +434,33 @@ mod tests {
             try_at("2024-05-06T02:00:00Z", &[]).unwrap_err().code,
             Code::RecordingRequired
         );
+        // Never without the 强制执行决定 served (Arts. 35–38), nor while an
+        // appeal runs (Art. 44).
+        let mut undecided = announced.clone();
+        undecided.proceedings.enforcement = None;
+        let refused = demolish(
+            &undecided,
+            at("2024-05-06T02:00:00Z"),
+            now,
+            &calendar,
+            &records,
+        );
+        assert_eq!(refused.unwrap_err().code, Code::EnforcementDecisionRequired);
+        let appealed = crate::domain::record_appeal(
+            &announced,
+            crate::domain::AppealKind::Lawsuit,
+            day("2024-04-15"),
+            day(TODAY),
+        )
+        .unwrap();
+        let refused = demolish(
+            &appealed,
+            at("2024-05-06T02:00:00Z"),
+            now,
+            &calendar,
+            &records,
+        );
+        assert_eq!(refused.unwrap_err().code, Code::AppealPending);
         let done = try_at("2024-05-06T02:00:00Z", &records).unwrap();
         assert!(done.proceedings.demolition.unwrap().done_at.is_some());
         // Served later, 18 March 2024: not before the six months to sue ran out.

@@ -4,6 +4,7 @@
 
 mod case;
 mod coercion;
+mod enforcement;
 mod filing;
 mod history;
 mod power;
@@ -16,6 +17,7 @@ mod watch;
 
 pub use case::*;
 pub use coercion::*;
+pub use enforcement::*;
 pub use filing::*;
 pub use history::*;
 pub use power::*;

@@ -80,7 +80,8 @@ pub fn deadlines(
     // A fine unpaid: its due day until it is paid or demanded; once
     // demanded, the last day the court may be asked.
     if let (CaseStatus::Served, None, Some(service)) = (case.status, &p.payment, &p.service) {
-        match (&p.court, service.fine_due) {
+        let fine = p.decision.as_ref().map_or(0, |d| d.penalty.fine_fen);
+        match (&p.court, p.next_due(fine)) {
             (None, Some(due)) => add("case_payment", due, 3),
             (Some(court), Some(_)) if court.applied_on.is_none() => {
                 add("case_court", super::court_window(service.on).1, 15)
@@ -215,6 +216,19 @@ mod tests {
             method: "in_person".into(),
             on_time: true,
             fine_due: Some(day("2026-03-31")),
+        });
+        served.proceedings.decision = Some(Decision {
+            on: day("2026-03-13"),
+            kind: "penalty".into(),
+            penalty: Penalty {
+                warning: false,
+                fine_fen: 50_000,
+                ..Penalty::default()
+            },
+            on_time: true,
+            review_required: false,
+            discussion_required: false,
+            orders: Vec::new(),
         });
         assert_eq!(
             kinds(&served, true, "2026-04-02"),

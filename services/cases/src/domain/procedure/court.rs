@@ -30,14 +30,20 @@ pub struct CourtEnforcement {
 
 fn unpaid_fine_due(case: &Case) -> Result<NaiveDate, Error> {
     expect(case, CaseStatus::Served, "enforcement")?;
-    if case.proceedings.payment.is_some() {
+    let p = &case.proceedings;
+    if p.service.as_ref().and_then(|s| s.fine_due).is_none() {
+        return Err(rule(
+            Code::NothingToPay,
+            "on",
+            "the decision carries no fine",
+        ));
+    }
+    if p.payment.is_some() {
         return Err(rule(Code::NothingToPay, "on", "the fine is paid"));
     }
-    case.proceedings
-        .service
-        .as_ref()
-        .and_then(|s| s.fine_due)
-        .ok_or_else(|| rule(Code::NothingToPay, "on", "the decision carries no fine"))
+    let fine = p.decision.as_ref().map_or(0, |d| d.penalty.fine_fen);
+    p.next_due(fine)
+        .ok_or_else(|| rule(Code::NothingToPay, "on", "the fine is paid"))
 }
 
 /// 催告: a written demand for an unpaid fine, after its due day.
@@ -89,6 +95,7 @@ pub fn apply_to_court(
 ) -> Result<Case, Error> {
     unpaid_fine_due(case)?;
     step_day("on", on, last_step(case), today)?;
+    not_under_appeal(case, "on")?;
     let Some(court) = case
         .proceedings
         .court

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 pub(super) use super::case::check_step_day as step_day;
 use super::{Case, CaseStatus, PartyKind};
 
+mod appeal;
 mod court;
 mod deadlines;
 mod decision;
@@ -18,9 +19,11 @@ mod evidence;
 mod execution;
 mod notice;
 mod orders;
+mod payment;
 mod penalty;
 mod suspension;
 
+pub use appeal::*;
 pub use court::*;
 pub use deadlines::*;
 pub use decision::*;
@@ -28,6 +31,7 @@ pub use evidence::*;
 pub use execution::*;
 pub use notice::*;
 pub use orders::*;
+pub use payment::*;
 pub use penalty::*;
 pub use suspension::*;
 
@@ -237,7 +241,18 @@ pub struct Proceedings {
     pub discussion: Option<Discussion>,
     pub decision: Option<Decision>,
     pub service: Option<Service>,
+    /// The payment that settled the fine.
     pub payment: Option<Payment>,
+    /// Payments of part of the fine before it was settled.
+    pub part_payments: Vec<Payment>,
+    /// The fine split into instalments, with the approval.
+    pub instalments: Option<Instalments>,
+    /// The party's appeals (复议, suits), each with how it ended.
+    pub appeals: Vec<Appeal>,
+    /// Enforcing the decision's orders by the agency itself (行政强制法
+    /// Arts. 35–38, 42): the 催告, the party's statement, the written
+    /// decision served, an 执行协议.
+    pub enforcement: Option<super::Enforcement>,
     pub closed_on: Option<NaiveDate>,
     /// Decided on the spot (简易程序): the form and whether the fine was collected.
     pub on_the_spot: Option<super::OnTheSpot>,
@@ -371,7 +386,13 @@ pub(super) fn last_step(case: &Case) -> NaiveDate {
         p.discussion.as_ref().map(|d| d.on),
         p.decision.as_ref().map(|d| d.on),
         p.service.as_ref().map(|s| s.on),
-        p.payment.as_ref().map(|s| s.on),
+        p.payments().map(|s| s.on).max(),
+        p.instalments.as_ref().map(|i| i.on),
+        p.appeals
+            .iter()
+            .filter_map(|a| a.concluded_on.or(Some(a.filed_on)))
+            .max(),
+        p.enforcement.as_ref().map(super::Enforcement::last_step),
         p.suspensions
             .iter()
             .filter_map(|s| s.resumed_on.or(Some(s.from)))
@@ -392,66 +413,4 @@ pub(super) fn next(case: &Case, status: CaseStatus, change: impl FnOnce(&mut Pro
 }
 
 #[cfg(test)]
-mod fixtures {
-    //! Cases part-way through the procedure, for the steps' tests.
-
-    use fazhi_calendar::Calendar;
-
-    use super::*;
-    use crate::domain::fixtures::*;
-    use crate::domain::{Record, RecordKind, RecordStep};
-
-    /// A video of the hearing, registered.
-    pub fn hearing_video() -> Record {
-        Record {
-            id: "r1".into(),
-            case_id: "k1".into(),
-            kind: RecordKind::Video,
-            step: RecordStep::Hearing,
-            sha256: "a".repeat(64),
-            size_bytes: 1 << 20,
-            location: "records/k1/r1".into(),
-            recorded_by: "o1".into(),
-            device: "执法记录仪".into(),
-            recorded_at: "2024-03-28T09:00:00Z".parse().unwrap(),
-            content_stored_at: None,
-            content_key: None,
-        }
-    }
-
-    pub fn rules() -> CaseRules {
-        CaseRules::default()
-    }
-
-    pub fn fine(yuan: i64) -> Penalty {
-        Penalty {
-            warning: false,
-            fine_fen: yuan * 100,
-            ..Penalty::default()
-        }
-    }
-
-    pub const TODAY: &str = "2026-11-29";
-
-    /// Filed on 2024-03-05 (a Tuesday) with officers o1 and o2.
-    pub fn filed() -> Case {
-        Case {
-            status: CaseStatus::Filed,
-            filed_on: Some(day("2024-03-05")),
-            officers: vec!["o1".into(), "o2".into()],
-            ..lead()
-        }
-    }
-
-    pub fn notified(penalty: Penalty) -> Case {
-        notify(
-            &filed(),
-            penalty,
-            day("2024-03-11"),
-            day(TODAY),
-            &Calendar::official(),
-            &rules(),
-        )
-        .unwrap()
-    }
-}
+mod fixtures;
