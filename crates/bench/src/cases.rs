@@ -211,7 +211,15 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
                 kind: "filed",
                 detail: "{}".into(),
             };
-            store.apply(&lead, &filed, step).await.map_err(|_| ())
+            store
+                .apply(
+                    &lead,
+                    &filed,
+                    step,
+                    &fazhi_cases::domain::CaseRules::default(),
+                )
+                .await
+                .map_err(|_| ())
         }
     })
     .await;

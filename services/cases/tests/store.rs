@@ -1,6 +1,7 @@
 //! Store behaviour on every configured backend.
 
 use chrono::{DateTime, Utc};
+use fazhi_cases::domain::CaseRules;
 use fazhi_cases::store::Store;
 use fazhi_platform::{DivisionCode, time};
 
@@ -258,9 +259,12 @@ async fn a_complaints_lead_is_recorded_once_and_a_lost_race_writes_nothing() {
             kind,
             detail: "{}".into(),
         };
-        store.apply(&first, &moved, write("noted")).await.unwrap();
+        store
+            .apply(&first, &moved, write("noted"), &CaseRules::default())
+            .await
+            .unwrap();
         let lost = store
-            .apply(&first, &moved, write("noted_again"))
+            .apply(&first, &moved, write("noted_again"), &CaseRules::default())
             .await
             .unwrap_err();
         assert_eq!(lost.code, "version_conflict", "{}", db.backend());
@@ -272,5 +276,76 @@ async fn a_complaints_lead_is_recorded_once_and_a_lost_race_writes_nothing() {
             .map(|e| e.kind)
             .collect();
         assert_eq!(kinds, vec!["lead_recorded", "noted"], "{}", db.backend());
+    }
+}
+
+/// 案号 run in sequence per agency and year, taken in the filing's own
+/// transaction: none skipped, none given twice, a new year starting at one.
+#[tokio::test]
+async fn case_numbers_run_per_agency_and_year() {
+    use fazhi_cases::domain::{self, NewLead, PartyKind};
+    use fazhi_cases::store::Step;
+
+    let mut rules = CaseRules::default();
+    rules.agencies.insert("411624100".into(), "老城镇".into());
+    for db in fazhi_testkit::databases().await {
+        let store = Store::open(db.url(), db.data_dir()).await.unwrap();
+        let step = |kind: &'static str| Step {
+            actor: "account:x",
+            kind,
+            detail: "{}".into(),
+        };
+        let mut numbers = Vec::new();
+        for (i, (division, filed_on)) in [
+            ("411624100", "2025-12-30"),
+            ("411624100", "2025-12-31"),
+            ("411624200", "2025-12-31"),
+            ("411624100", "2026-01-02"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let lead = domain::new_lead(
+                NewLead {
+                    division_code: division.into(),
+                    source: Some(domain::CaseSource::Inspection),
+                    party_kind: Some(PartyKind::Person),
+                    party_name: "王五".into(),
+                    facts: "违法建房".into(),
+                    act_on: Some("2025-12-01".parse().unwrap()),
+                    discovered_on: Some("2025-12-02".parse().unwrap()),
+                    ..NewLead::default()
+                },
+                format!("case-{i}"),
+                "2026-03-01".parse().unwrap(),
+            )
+            .unwrap();
+            let (lead, _) = store.insert_lead(&lead, step("lead")).await.unwrap();
+            let mut filed = lead.clone();
+            filed.filed_on = Some(filed_on.parse().unwrap());
+            filed.status = domain::CaseStatus::Filed;
+            filed.version += 1;
+            let saved = store
+                .apply(&lead, &filed, step("filed"), &rules)
+                .await
+                .unwrap();
+            let stored = store.case(&lead.id).await.unwrap().unwrap();
+            assert_eq!(
+                stored.proceedings.case_number,
+                saved.proceedings.case_number
+            );
+            numbers.push(saved.proceedings.case_number);
+        }
+        assert_eq!(
+            numbers,
+            [
+                "老城镇罚立字〔2025〕第001号",
+                "老城镇罚立字〔2025〕第002号",
+                "411624200罚立字〔2025〕第001号",
+                "老城镇罚立字〔2026〕第001号",
+            ],
+            "{}",
+            db.backend()
+        );
     }
 }

@@ -388,6 +388,7 @@ mod tests {
                     review_required: false,
                     discussion_required: false,
                     orders: Vec::new(),
+                    number: String::new(),
                 }),
                 enforcement: Some(crate::domain::Enforcement {
                     demanded_on: day("2024-01-08"),

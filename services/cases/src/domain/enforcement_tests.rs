@@ -28,6 +28,7 @@ fn ordered() -> Case {
                     kind: "demolish".into(),
                     by: Some(day("2024-11-08")),
                 }],
+                number: String::new(),
             }),
             service: Some(Service {
                 on: day("2024-10-10"),

@@ -185,6 +185,7 @@ mod tests {
                     review_required: false,
                     discussion_required: false,
                     orders: Vec::new(),
+                    number: String::new(),
                 }),
                 ..Proceedings::default()
             },

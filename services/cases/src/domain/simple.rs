@@ -119,6 +119,7 @@ pub fn decide_on_the_spot(
                 review_required: false,
                 discussion_required: false,
                 orders: Vec::new(),
+                number: form_number.clone(),
             }),
             service: Some(Service {
                 on,

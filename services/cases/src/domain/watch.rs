@@ -183,6 +183,7 @@ mod tests {
             review_required: false,
             discussion_required: false,
             orders: Vec::new(),
+            number: String::new(),
         });
         decided.proceedings.seizure = Some(Seizure {
             on: day("2026-09-01"),
@@ -229,6 +230,7 @@ mod tests {
             review_required: false,
             discussion_required: false,
             orders: Vec::new(),
+            number: String::new(),
         });
         assert_eq!(
             kinds(&served, true, "2026-04-02"),

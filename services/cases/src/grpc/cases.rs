@@ -215,9 +215,10 @@ pub(super) async fn file_case(
         "filed_on": f.on.to_string(),
         "major": r.major,
     });
-    api.record(&caller, &f.case, &filed, "filed", detail)
+    let saved = api
+        .record(&caller, &f.case, &filed, "filed", detail)
         .await?;
-    Ok(Response::new(case_proto(&filed)))
+    Ok(Response::new(case_proto(&saved)))
 }
 
 /// One of the steps that end a lead or a case with a reason.

@@ -33,8 +33,8 @@ pub(super) async fn step(
 ) -> Result<Response<pb::Case>, Status> {
     let case = api.case_at(caller, id, version).await?;
     let after = rule(&case)?;
-    api.record(caller, &case, &after, kind, detail).await?;
-    Ok(Response::new(case_proto(&after)))
+    let saved = api.record(caller, &case, &after, kind, detail).await?;
+    Ok(Response::new(case_proto(&saved)))
 }
 
 /// The request of a step that records only its day: the case, the version
@@ -127,8 +127,9 @@ impl CasesApi {
         after: &Case,
         kind: &str,
         detail: Value,
-    ) -> Result<(), Error> {
-        self.store
+    ) -> Result<Case, Error> {
+        let saved = self
+            .store
             .apply(
                 before,
                 after,
@@ -137,10 +138,11 @@ impl CasesApi {
                     kind,
                     detail: detail.to_string(),
                 },
+                &self.rules,
             )
             .await?;
         tracing::info!(case = %after.id, step = kind, "case step recorded");
-        Ok(())
+        Ok(saved)
     }
 
     /// The case's officers, each asked about again for the step's day:

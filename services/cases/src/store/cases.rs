@@ -7,7 +7,7 @@ use tracing::Instrument;
 
 use super::power::day_text;
 use super::{Store, corrupt, date};
-use crate::domain::{Case, CaseSource, CaseStatus, Event, Party, PartyKind};
+use crate::domain::{self, Case, CaseSource, CaseStatus, Event, Party, PartyKind};
 
 const COLUMNS: &str = "id, division_code, status, version, source, complaint_id, party_kind, party_name, \
      party_id_number, party_address, facts, act_on, continuing, act_ended_on, serious_harm, discovered_on, \
@@ -88,8 +88,31 @@ impl Store {
 
     /// Moves `before` (at the version read) to `after`, appending the step
     /// to its history in the same transaction; ABORTED on a stale version.
-    pub async fn apply(&self, before: &Case, after: &Case, step: Step<'_>) -> Result<(), Error> {
+    /// A case filed or decided takes its number here, next in its agency's
+    /// sequence for the year; the case as saved is returned.
+    pub async fn apply(
+        &self,
+        before: &Case,
+        after: &Case,
+        step: Step<'_>,
+        rules: &domain::CaseRules,
+    ) -> Result<Case, Error> {
         let mut tx = self.db.pool().begin().await?;
+        let mut after = after.clone();
+        if let Some((kind, year)) = domain::number_due(before, &after) {
+            let seq: i64 = sqlx::query_scalar(
+                "INSERT INTO case_numbers (division_code, year, kind, last) VALUES ($1, $2, $3, 1) \
+                 ON CONFLICT (division_code, year, kind) DO UPDATE SET last = case_numbers.last + 1 \
+                 RETURNING last",
+            )
+            .bind(after.division.as_str().to_owned())
+            .bind(year)
+            .bind(kind.code())
+            .fetch_one(&mut *tx)
+            .await?;
+            domain::give_number(&mut after, kind, year, seq, rules);
+        }
+        let after = &after;
         let now = time::to_micros(self.clock.now());
         let at = |day: Option<chrono::NaiveDate>| {
             day.map(|d| time::to_micros(time::start_of_china_day(d)))
@@ -149,7 +172,7 @@ impl Store {
         }
         append(&mut tx, &self.history_key, after, before.status, step, now).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(after.clone())
     }
 
     pub async fn case(&self, id: &str) -> Result<Option<Case>, Error> {

@@ -99,6 +99,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "party address",
         include_str!("../../migrations/0014_party_address.sql"),
     ),
+    EmbeddedMigration::new(
+        15,
+        "case numbers",
+        include_str!("../../migrations/0015_case_numbers.sql"),
+    ),
 ];
 
 pub(super) fn date(text: &str) -> Result<NaiveDate, Error> {

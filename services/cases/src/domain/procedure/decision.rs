@@ -209,6 +209,7 @@ pub fn decide(
                 && review_required(case, penalty.fine_fen, rules),
             discussion_required,
             orders: Vec::new(),
+            number: String::new(),
         })
     }))
 }

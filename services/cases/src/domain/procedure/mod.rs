@@ -18,6 +18,7 @@ mod decision;
 mod evidence;
 mod execution;
 mod notice;
+mod numbers;
 mod orders;
 mod payment;
 mod penalty;
@@ -30,6 +31,7 @@ pub use decision::*;
 pub use evidence::*;
 pub use execution::*;
 pub use notice::*;
+pub use numbers::*;
 pub use orders::*;
 pub use payment::*;
 pub use penalty::*;
@@ -61,10 +63,17 @@ pub struct CaseRules {
     pub service_working_days: u32,
     /// Calendar days from service to the fine's due day (Art. 67).
     pub payment_days: u32,
+    /// The 案号's format and the decision number's: `{agency}`, `{year}`,
+    /// `{seq}`.
+    pub case_number_format: String,
+    pub decision_number_format: String,
+    /// Per division code, the agency's short name in its numbers (老城镇).
+    pub agencies: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for CaseRules {
     fn default() -> Self {
+        let (case_number_format, decision_number_format, agencies) = numbers::default_formats();
         Self {
             statement_working_days: 3,
             hearing_request_working_days: 5,
@@ -77,6 +86,9 @@ impl Default for CaseRules {
             decision_days: 90,
             service_working_days: 7,
             payment_days: 15,
+            case_number_format,
+            decision_number_format,
+            agencies,
         }
     }
 }
@@ -177,6 +189,9 @@ pub struct Decision {
     /// The orders beside it (责令改正, 责令限期拆除).
     #[serde(default)]
     pub orders: Vec<super::Order>,
+    /// Its number (文书编号), given at deciding.
+    #[serde(default)]
+    pub number: String,
 }
 
 coded_enum! {
@@ -253,6 +268,8 @@ pub struct Proceedings {
     /// Arts. 35–38, 42): the 催告, the party's statement, the written
     /// decision served, an 执行协议.
     pub enforcement: Option<super::Enforcement>,
+    /// The 案号, given at filing.
+    pub case_number: String,
     pub closed_on: Option<NaiveDate>,
     /// Decided on the spot (简易程序): the form and whether the fine was collected.
     pub on_the_spot: Option<super::OnTheSpot>,
