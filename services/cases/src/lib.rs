@@ -7,6 +7,7 @@
 //! `store` keeps the records; `grpc` exposes `fazhi.cases.v1.CaseService`.
 
 pub mod content;
+pub mod documents;
 pub mod domain;
 mod grpc;
 pub mod lists;

@@ -36,4 +36,4 @@ fn rule(code: Code, field: &str, message: impl Into<String>) -> Error {
 }
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;

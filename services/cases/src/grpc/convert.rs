@@ -253,7 +253,7 @@ fn approval_proto(a: &crate::domain::Approval) -> pb::Approval {
 
 /// Every step after filing, as recorded.
 fn proceedings_proto(p: &Proceedings) -> pb::Proceedings {
-    pb::Proceedings {
+    let mut out = pb::Proceedings {
         notice: p.notice.as_ref().map(|n| pb::Notice {
             on: day(n.on),
             penalty: penalty_proto(&n.penalty),
@@ -292,6 +292,7 @@ fn proceedings_proto(p: &Proceedings) -> pb::Proceedings {
                     by: o.by.and_then(day),
                 })
                 .collect(),
+            number: d.number.clone(),
         }),
         service: p.service.as_ref().map(|s| pb::Service {
             on: day(s.on),
@@ -299,13 +300,7 @@ fn proceedings_proto(p: &Proceedings) -> pb::Proceedings {
             on_time: s.on_time,
             fine_due: s.fine_due.and_then(day),
         }),
-        payment: p.payment.as_ref().map(|p| pb::Payment {
-            on: day(p.on),
-            fine_fen: p.fine_fen,
-            late_charge_fen: p.late_charge_fen,
-            late_charge_accrued_fen: p.late_charge_accrued_fen,
-            late_charge_basis: p.late_charge_basis.clone(),
-        }),
+        payment: p.payment.as_ref().map(super::enforcement::payment_proto),
         closed_on: p.closed_on.and_then(day),
         on_the_spot: p.on_the_spot.as_ref().map(|o| pb::OnTheSpot {
             form_number: o.form_number.clone(),
@@ -385,7 +380,10 @@ fn proceedings_proto(p: &Proceedings) -> pb::Proceedings {
                 resumed_on: x.resumed_on.and_then(day),
             })
             .collect(),
-    }
+        ..Default::default()
+    };
+    super::enforcement::execution_proto(p, &mut out);
+    out
 }
 
 pub(super) fn power_item_proto(item: &PowerItem) -> pb::PowerItem {

@@ -2,94 +2,34 @@
 //! per group of RPCs; the service trait below only hands each call to its
 //! group.
 
+mod api;
 mod cases;
 mod certification;
 mod coercion;
 mod content;
 mod convert;
+mod documents;
+mod enforcement;
 mod execution;
 mod imports;
 mod power;
 mod publicity;
 mod records;
 mod spot;
+mod stats;
 mod steps;
 mod warnings;
 
+pub use api::CasesApi;
 pub use certification::Certifier;
 use convert::*;
 
-use fazhi_platform::{
-    Error,
-    auth::{self, Caller, Permission},
-    time,
-};
 use fazhi_proto::cases::v1::{self as pb, case_service_server::CaseService};
 use tonic::{Request, Response, Status};
 
-use std::sync::Arc;
-
-use fazhi_calendar::Calendar;
-
-use crate::{
-    content::ContentStore,
-    domain::{Case, CaseRules},
-    store::Store,
-};
+use crate::domain::Case;
 
 use fazhi_platform::error::MAX_ID_LEN;
-
-pub struct CasesApi {
-    store: Store,
-    content: ContentStore,
-    /// Lists being parsed now (at most [`imports::CONCURRENT_IMPORTS`]).
-    imports: Arc<tokio::sync::Semaphore>,
-    certifier: Certifier,
-    calendar: Arc<Calendar>,
-    rules: CaseRules,
-    clock: fazhi_platform::clock::SharedClock,
-}
-
-impl CasesApi {
-    pub fn new(
-        store: Store,
-        content: ContentStore,
-        certifier: Certifier,
-        calendar: Arc<Calendar>,
-        rules: CaseRules,
-        clock: fazhi_platform::clock::SharedClock,
-    ) -> Self {
-        Self {
-            store,
-            content,
-            imports: Arc::new(tokio::sync::Semaphore::new(imports::CONCURRENT_IMPORTS)),
-            certifier,
-            calendar,
-            rules,
-            clock,
-        }
-    }
-
-    /// The case at the version the caller read (ABORTED naming the current
-    /// one), within the caller's divisions.
-    async fn case_at(&self, caller: &Caller, id: &str, version: i64) -> Result<Case, Error> {
-        let case = self.case_in_scope(caller, id).await?;
-        if case.version != version {
-            return Err(Error::stale_version("case", case.version, version));
-        }
-        Ok(case)
-    }
-
-    /// The case, if it exists within the caller's divisions (NOT_FOUND otherwise).
-    async fn case_in_scope(&self, caller: &Caller, id: &str) -> Result<Case, Error> {
-        let id = Error::lookup_id("case", id)?;
-        self.store
-            .case(id)
-            .await?
-            .filter(|c| caller.sees(&c.division))
-            .ok_or_else(|| Error::not_found("case"))
-    }
-}
 
 #[tonic::async_trait]
 impl CaseService for CasesApi {
@@ -424,6 +364,62 @@ impl CaseService for CasesApi {
         coercion::decide_preservation(self, request).await
     }
 
+    async fn record_appeal(
+        &self,
+        request: Request<pb::RecordAppealRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        enforcement::record_appeal(self, request).await
+    }
+
+    async fn conclude_appeal(
+        &self,
+        request: Request<pb::ConcludeAppealRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        enforcement::conclude_appeal(self, request).await
+    }
+
+    async fn approve_instalments(
+        &self,
+        request: Request<pb::ApproveInstalmentsRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        enforcement::approve_instalments(self, request).await
+    }
+
+    async fn demand_performance(
+        &self,
+        request: Request<pb::DemandPerformanceRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        enforcement::demand_performance(self, request).await
+    }
+
+    async fn hear_enforcement_statement(
+        &self,
+        request: Request<pb::HearEnforcementStatementRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        enforcement::hear_enforcement_statement(self, request).await
+    }
+
+    async fn decide_enforcement(
+        &self,
+        request: Request<pb::DecideEnforcementRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        enforcement::decide_enforcement(self, request).await
+    }
+
+    async fn agree_enforcement(
+        &self,
+        request: Request<pb::AgreeEnforcementRequest>,
+    ) -> Result<Response<pb::Case>, Status> {
+        enforcement::agree_enforcement(self, request).await
+    }
+
+    async fn get_case_document(
+        &self,
+        request: Request<pb::GetCaseDocumentRequest>,
+    ) -> Result<Response<pb::CaseDocument>, Status> {
+        documents::get_case_document(self, request).await
+    }
+
     async fn get_case_history(
         &self,
         request: Request<pb::GetCaseHistoryRequest>,
@@ -442,57 +438,13 @@ impl CaseService for CasesApi {
         &self,
         request: Request<fazhi_proto::common::v1::ListWarningsRequest>,
     ) -> Result<Response<fazhi_proto::common::v1::ListWarningsResponse>, Status> {
-        let caller = auth::caller(&request)?;
-        if !(caller.may(Permission::CaseRead) || caller.may(Permission::OversightRead)) {
-            return Err(auth::forbidden(Permission::OversightRead).into());
-        }
-        let r = request.into_inner();
-        let division = caller.narrow_code("division_code", &r.division_code)?;
-        Ok(Response::new(self.warnings(&division).await?))
+        warnings::list_warnings(self, request).await
     }
 
     async fn get_stats(
         &self,
         request: Request<pb::GetStatsRequest>,
     ) -> Result<Response<pb::CaseStats>, Status> {
-        let caller = auth::caller(&request)?;
-        caller.require(Permission::OversightRead)?;
-        let r = request.into_inner();
-        let division = caller.narrow_code("division_code", &r.division_code)?;
-        let period = time::period_from_proto(r.period.as_ref(), "period")?;
-        let from = period.start.map_or(time::EARLIEST_DATE, time::china_date);
-        let to = period.end.map_or_else(
-            || self.clock.today(),
-            |end| time::china_date(end - chrono::Duration::microseconds(1)),
-        );
-        let f = self.store.figures(&division, from, to).await?;
-        Ok(Response::new(pb::CaseStats {
-            total: f.leads,
-            filed: f.filed,
-            decided: f.decided,
-            closed: f.closed,
-            decided_on_time: f.decided_on_time,
-            review_required: f.review_required,
-            reviewed: f.reviewed,
-            discussion_required: f.discussion_required,
-            discussed: f.discussed,
-            recorded: f.recorded,
-            published: f.published,
-            published_on_time: f.published_on_time,
-            avg_days_to_filing: f.avg_days_to_filing,
-            avg_days_to_decision: f.avg_days_to_decision,
-            fines_imposed_fen: f.fines_imposed_fen,
-            fines_collected_fen: f.fines_collected_fen,
-            late_charges_fen: f.late_charges_fen,
-            certification_refusals: f.certification_refusals,
-            not_filed: f.not_filed,
-            terminated: f.terminated,
-            penalty_decisions: f.penalty_decisions,
-            no_penalty_decisions: f.no_penalty_decisions,
-            dismissed: f.dismissed,
-            transferred: f.transferred,
-            simple_decisions: f.simple_decisions,
-            recording_required: f.recording_required,
-        }))
+        stats::get_stats(self, request).await
     }
 }

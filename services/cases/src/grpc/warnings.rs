@@ -4,6 +4,9 @@ use chrono::Days;
 use fazhi_platform::{DivisionCode, Error, time};
 use fazhi_proto::common::v1 as common;
 
+use fazhi_platform::auth::{self, Permission};
+use tonic::{Request, Response, Status};
+
 use super::CasesApi;
 use crate::domain;
 
@@ -42,4 +45,17 @@ impl CasesApi {
         }
         Ok(fazhi_platform::grpc::warnings_answer(warnings, truncated))
     }
+}
+
+pub(super) async fn list_warnings(
+    api: &CasesApi,
+    request: Request<common::ListWarningsRequest>,
+) -> Result<Response<common::ListWarningsResponse>, Status> {
+    let caller = auth::caller(&request)?;
+    if !(caller.may(Permission::CaseRead) || caller.may(Permission::OversightRead)) {
+        return Err(auth::forbidden(Permission::OversightRead).into());
+    }
+    let r = request.into_inner();
+    let division = caller.narrow_code("division_code", &r.division_code)?;
+    Ok(Response::new(api.warnings(&division).await?))
 }
