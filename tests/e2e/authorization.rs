@@ -123,6 +123,16 @@ const STATEFUL: &[&str] = &[
     "/api/v1/cases/{id}/court-enforcement",
     "/api/v1/cases/{id}/evidence-preservation",
     "/api/v1/cases/{id}/evidence-preservation/decide",
+    "/api/v1/cases/{id}/appeal",
+    "/api/v1/cases/{id}/appeal/conclusion",
+    "/api/v1/cases/{id}/payment/instalments",
+    "/api/v1/cases/{id}/enforcement/demand",
+    "/api/v1/cases/{id}/enforcement/statement",
+    "/api/v1/cases/{id}/enforcement/decision",
+    "/api/v1/cases/{id}/enforcement/agreement",
+    // Not stateful, but the fixture case is a lead: it has no document to
+    // write yet (409) once authorization passed.
+    "/api/v1/cases/{id}/documents/{kind}",
 ];
 
 /// A valid resident ID number (GB 11643 check digit) for sequence `n`.
@@ -749,6 +759,55 @@ fn probe(
             Some(json!({ "version": 1, "penalty": { "fine_fen": 50000 } })),
             Outside::NotFound,
         ),
+        ("POST", "/api/v1/cases/{id}/appeal") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "kind": "reconsideration" })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/appeal/conclusion") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "outcome": "upheld" })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/payment/instalments") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({
+                "version": 1, "approved_by": "镇长", "basis": "经济困难",
+                "instalments": [
+                    { "due": "2025-07-01", "amount_fen": 100 },
+                    { "due": "2025-08-01", "amount_fen": 100 },
+                ],
+            })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/enforcement/demand") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "period_days": 10, "period_unit": "working_days" })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/enforcement/statement") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "statement": "当事人未陈述申辩" })),
+            Outside::NotFound,
+        ),
+        ("POST", "/api/v1/cases/{id}/enforcement/agreement") => (
+            Method::POST,
+            path.replace("{id}", fx.pick(&fx.case, target)),
+            Some(json!({ "version": 1, "terms": "分阶段自行拆除" })),
+            Outside::NotFound,
+        ),
+        ("GET", "/api/v1/cases/{id}/documents/{kind}") => (
+            Method::GET,
+            path.replace("{id}", fx.pick(&fx.case, target))
+                .replace("{kind}", "notice"),
+            None,
+            Outside::NotFound,
+        ),
         ("POST", "/api/v1/cases/{id}/hearing-waiver") => (
             Method::POST,
             path.replace("{id}", fx.pick(&fx.case, target)),
@@ -773,6 +832,7 @@ fn probe(
         | ("POST", "/api/v1/cases/{id}/resumption")
         | ("POST", "/api/v1/cases/{id}/hearing-request")
         | ("POST", "/api/v1/cases/{id}/payment/demand")
+        | ("POST", "/api/v1/cases/{id}/enforcement/decision")
         | ("POST", "/api/v1/cases/{id}/court-enforcement")
         | ("POST", "/api/v1/cases/{id}/close") => (
             Method::POST,

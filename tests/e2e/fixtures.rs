@@ -190,6 +190,23 @@ impl FiledCase<'_> {
         case
     }
 
+    /// A lead recorded already (at version 1), filed with `filing`.
+    pub(crate) async fn from_lead<'a>(
+        sandbox: &'a Sandbox,
+        t: &Township,
+        id: &str,
+        filing: Value,
+    ) -> FiledCase<'a> {
+        let mut case = FiledCase {
+            sandbox,
+            leader: t.leader.clone(),
+            id: id.to_owned(),
+            version: 1,
+        };
+        case.ok("file", filing).await;
+        case
+    }
+
     pub(crate) async fn take(&mut self, step: &str, mut body: Value) -> (StatusCode, Value) {
         body["version"] = self.version.into();
         let path = format!("/api/v1/cases/{}/{step}", self.id);

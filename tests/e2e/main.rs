@@ -13,6 +13,7 @@ mod crash;
 mod dashboard;
 mod delivery;
 mod demo;
+mod enforcement;
 mod escalation;
 mod fixtures;
 mod fleet;

@@ -219,6 +219,7 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
                     &fazhi_cases::domain::CaseRules::default(),
                 )
                 .await
+                .map(|_| ())
                 .map_err(|_| ())
         }
     })

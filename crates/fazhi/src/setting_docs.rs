@@ -397,6 +397,18 @@ pub const DOCS: &[(&str, &str)] = &[
         "Calendar days from service to a fine's due day (Art. 67: 15)",
     ),
     (
+        "rules.cases.case_number_format",
+        "The 案号 given at filing, in sequence per agency and year: {agency}, {year}, {seq} (three digits at least)",
+    ),
+    (
+        "rules.cases.decision_number_format",
+        "The number a general-procedure decision is given, in sequence per agency and year: {agency}, {year}, {seq}",
+    ),
+    (
+        "rules.cases.agencies",
+        "Per division code, the agency's short name in its numbers (e.g. 411624100 = 老城镇); unset, the code",
+    ),
+    (
         "case_history.key",
         "Secret (32+ bytes) keying each case history's chain (HMAC-SHA256); unset means one generated into {data_dir}/history.key. Replicas of the cases service share one",
     ),

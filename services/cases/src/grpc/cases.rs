@@ -190,7 +190,7 @@ pub(super) async fn file_case(
     let caller = auth::caller(&request)?;
     caller.require(Permission::CaseDecide)?;
     let r = request.into_inner();
-    let f = filing(
+    let mut f = filing(
         api,
         &caller,
         (&r.case_id, r.version),
@@ -200,6 +200,14 @@ pub(super) async fn file_case(
         r.on.as_ref(),
     )
     .await?;
+    if let Some(address) = fazhi_platform::text::optional(
+        "party_address",
+        Some(&r.party_address),
+        200,
+        fazhi_platform::text::Lines::One,
+    )? {
+        f.lead.party.address = address;
+    }
     let filed = domain::file(
         &f.lead,
         &f.item,

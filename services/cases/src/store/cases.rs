@@ -121,7 +121,6 @@ impl Store {
         let proceedings =
             serde_json::to_string(p).map_err(|e| Error::internal(format!("proceedings: {e}")))?;
         let decision = p.decision.as_ref();
-        let payment = p.payment.as_ref();
         let days = |from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>| {
             from.zip(to).map(|(a, b)| (b - a).num_days())
         };
@@ -132,7 +131,7 @@ impl Store {
                closed_at = $11, reviewer = $12, decided_on = $13, decided_on_time = $14, review_required = $15, \
                review_approved = $16, discussion_required = $17, discussed = $18, fine_fen = $19, paid_on = $20, \
                paid_fen = $21, late_charge_fen = $22, days_to_filing = $23, days_to_decision = $24, \
-               decision_kind = $25, ended_on = $26, simple = $29, needs_recording = $30 \
+               decision_kind = $25, ended_on = $26, simple = $29, needs_recording = $30, party_address = $31 \
              WHERE id = $27 AND version = $28",
         )
         .bind(after.status.code())
@@ -154,9 +153,10 @@ impl Store {
         .bind(flag(decision.is_some_and(|d| d.discussion_required)))
         .bind(flag(p.discussion.is_some()))
         .bind(decision.map_or(0, |d| d.penalty.fine_fen))
-        .bind(day_text(payment.map(|p| p.on)))
-        .bind(payment.map_or(0, |p| p.fine_fen))
-        .bind(payment.map_or(0, |p| p.late_charge_fen))
+        // Every payment, in part or settling, counts by the last one's day.
+        .bind(day_text(p.payments().map(|x| x.on).max()))
+        .bind(p.fine_paid_fen())
+        .bind(p.late_charges_paid_fen())
         .bind(days(Some(after.discovered_on), after.filed_on))
         .bind(days(after.filed_on, decision.map(|d| d.on)))
         .bind(decision.map(|d| d.kind.clone()).unwrap_or_default())
@@ -165,6 +165,7 @@ impl Store {
         .bind(before.version)
         .bind(flag(p.on_the_spot.is_some()))
         .bind(flag(p.needs_recording()))
+        .bind(after.party.address.clone())
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {

@@ -198,6 +198,34 @@ proto_codes!(
 );
 
 proto_codes!(
+    AppealKind,
+    fazhi_proto::cases::v1::AppealKind,
+    "APPEAL_KIND_",
+    "Where the party took the decision: reconsideration (行政复议) or lawsuit (行政诉讼)."
+);
+
+proto_codes!(
+    AppealOutcome,
+    fazhi_proto::cases::v1::AppealOutcome,
+    "APPEAL_OUTCOME_",
+    "How an appeal ended."
+);
+
+proto_codes!(
+    PeriodUnit,
+    fazhi_proto::cases::v1::PeriodUnit,
+    "PERIOD_UNIT_",
+    "How a 催告's period is counted: working days, or calendar days for more than ten (行政强制法 Art. 69)."
+);
+
+proto_codes!(
+    DocumentKind,
+    fazhi_proto::cases::v1::DocumentKind,
+    "DOCUMENT_KIND_",
+    "A document served on the party: notice (行政处罚事先告知书), decision (行政处罚决定书 or 不予行政处罚决定书), service_receipt (送达回证)."
+);
+
+proto_codes!(
     RecusalReason,
     fazhi_proto::cases::v1::RecusalReason,
     "RECUSAL_REASON_",

@@ -33,7 +33,7 @@ use crate::AppState;
         description = "Rule-of-law government work for a county and its townships: complaint intake, enforcement cases, training and certificates, county oversight. Errors are RFC 9457 problem documents with a stable `code`.",
         version = "1"
     ),
-    components(schemas(crate::edge::problem::Problem, codes::FileFormat, codes::ListKind, codes::TableFormat, codes::RegisterName, codes::ReportFormat, codes::WarningLevelCode)),
+    components(schemas(crate::edge::problem::Problem, codes::FileFormat, codes::ListKind, codes::TableFormat, codes::RegisterName, codes::ReportFormat, codes::WarningLevelCode, codes::DocumentKind)),
     servers((url = "/", description = "This Fazhi gateway")),
     tags(
         (name = "auth", description = "Login and the caller's identity"),
@@ -164,6 +164,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::apply_to_court))
         .routes(routes!(cases::preserve_evidence))
         .routes(routes!(cases::decide_preservation))
+        .routes(routes!(cases::record_appeal))
+        .routes(routes!(cases::conclude_appeal))
+        .routes(routes!(cases::approve_instalments))
+        .routes(routes!(cases::demand_performance))
+        .routes(routes!(cases::hear_enforcement_statement))
+        .routes(routes!(cases::decide_enforcement))
+        .routes(routes!(cases::agree_enforcement))
+        .routes(routes!(cases::get_case_document))
         .routes(routes!(cases::case_history))
         .routes(routes!(cases::verify_case_history))
 }

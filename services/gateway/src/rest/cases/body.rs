@@ -416,6 +416,10 @@ pub struct FileCaseRequest {
     /// The party's ID number or credit code, when the lead lacked it.
     #[serde(default)]
     pub party_id_number: Option<String>,
+    /// The party's address or domicile (住所), when the lead lacked it (a
+    /// lead escalated from a complaint): what the decision states (Art. 59).
+    #[serde(default)]
+    pub party_address: Option<String>,
     /// Complex or serious (情节复杂或者重大): collective discussion and legal
     /// review are required before the decision (default false).
     #[serde(default)]
@@ -431,6 +435,7 @@ impl FileCaseRequest {
             power_item_code: self.power_item_code,
             officer_ids: self.officer_ids,
             party_id_number: self.party_id_number.unwrap_or_default(),
+            party_address: self.party_address.unwrap_or_default(),
             major: self.major,
         })
     }

@@ -76,6 +76,10 @@ pub struct Decision {
     pub on_time: bool,
     /// The orders beside it: 责令改正 (correct), 责令限期拆除 (demolish).
     pub orders: Vec<Order>,
+    /// Its number, given at deciding (on the spot: the form's).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    #[schema(example = "老城镇罚决字〔2024〕第003号")]
+    pub number: String,
 }
 
 /// An order beside a decision and the day it is carried out by.
@@ -275,6 +279,8 @@ pub struct Proceedings {
     /// Suspensions (中止), each with its resumption: their days are left
     /// out of the decision period.
     pub suspensions: Vec<Suspension>,
+    #[serde(flatten)]
+    pub execution: super::enforcement::Execution,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -303,8 +309,9 @@ pub struct OfficerChange {
 }
 
 impl From<pb::Proceedings> for Proceedings {
-    fn from(p: pb::Proceedings) -> Self {
+    fn from(mut p: pb::Proceedings) -> Self {
         Self {
+            execution: super::enforcement::Execution::from_proto(&mut p),
             notice: p.notice.map(|n| Notice {
                 on: date_to_rest(n.on.as_ref()),
                 penalty: n.penalty.into(),
@@ -370,6 +377,7 @@ impl From<pb::Proceedings> for Proceedings {
                         by: optional_day(o.by.as_ref()),
                     })
                     .collect(),
+                number: d.number,
             }),
             service: p.service.map(|s| Service {
                 on: date_to_rest(s.on.as_ref()),
@@ -377,13 +385,7 @@ impl From<pb::Proceedings> for Proceedings {
                 on_time: s.on_time,
                 fine_due: optional_day(s.fine_due.as_ref()),
             }),
-            payment: p.payment.map(|p| Payment {
-                on: date_to_rest(p.on.as_ref()),
-                fine_fen: p.fine_fen,
-                late_charge_fen: p.late_charge_fen,
-                late_charge_accrued_fen: p.late_charge_accrued_fen,
-                late_charge_basis: p.late_charge_basis,
-            }),
+            payment: p.payment.map(super::enforcement::payment),
             closed_on: optional_day(p.closed_on.as_ref()),
             on_the_spot: p.on_the_spot.map(|o| {
                 let handed_in_on = optional_day(o.handed_in_on.as_ref());
