@@ -130,6 +130,29 @@ async fn a_heavier_decision_needs_a_new_notice_and_a_missed_hearing_is_given_up(
         json!(["revoke_licence"]),
         "{decided}"
     );
+    // Published with every kind it carries, shown a year (no fine, but
+    // heavier than a warning).
+    let (status, published) = post(
+        &sandbox,
+        &t.leader,
+        &format!("/api/v1/cases/{}/publication", case.id),
+        json!({ "agency": "老城镇人民政府", "violation": "无证经营", "on": "2026-03-30" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{published}");
+    let public: Value = sandbox
+        .get("/api/v1/public/decisions")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let shown = &public["publications"][0];
+    assert_eq!(
+        (&shown["penalty"]["measures"], &shown["penalty"]["warning"]),
+        (&json!(["revoke_licence"]), &json!(true)),
+        "{public}"
+    );
+    assert_eq!(published["ends_on"], "2027-03-30", "{published}");
     sandbox.stop().await;
 }
 

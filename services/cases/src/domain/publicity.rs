@@ -4,7 +4,8 @@
 //! violation, its basis, the penalty and the date; a decision changed,
 //! revoked, or confirmed illegal or void is withdrawn within three working
 //! days with the reason; publication ends per the credit-repair rules
-//! (发改委令2023年第58号): three months for a warning, a year otherwise.
+//! (发改委令2023年第58号): three months for a warning or 通报批评 alone, a
+//! year for any heavier kind.
 
 use chrono::{Months, NaiveDate};
 use fazhi_calendar::Calendar;
@@ -104,11 +105,13 @@ pub fn publish(
         PartyKind::Organisation => case.party.name.clone(),
         PartyKind::Person => privacy::mask_name(&case.party.name),
     };
-    let months = if decision.penalty.fine_fen == 0 {
-        3
-    } else {
-        12
+    // A warning or 通报批评 alone is shown three months; any heavier kind a year.
+    let light = Penalty {
+        warning: decision.penalty.warning,
+        criticism: decision.penalty.criticism,
+        ..Penalty::default()
     };
+    let months = if decision.penalty == light { 3 } else { 12 };
     Ok(Publication {
         case_id: case.id.clone(),
         division: case.division.clone(),
@@ -248,8 +251,16 @@ mod tests {
     fn a_withdrawal_names_its_reason_and_the_public_stops_seeing_it() {
         let calendar = Calendar::official();
         let p = published(&decided(0), "2024-03-20").unwrap();
-        // A warning is shown for three months.
+        // A warning is shown for three months; a licence revoked, with no
+        // fine, a year — and published with every kind it carries.
         assert_eq!(p.ends_on, day("2024-06-20"));
+        let mut revoked = decided(0);
+        if let Some(d) = revoked.proceedings.decision.as_mut() {
+            d.penalty.revoke_licence = true;
+        }
+        let r = published(&revoked, "2024-03-20").unwrap();
+        assert_eq!(r.ends_on, day("2025-03-20"));
+        assert!(r.penalty.revoke_licence);
         assert!(shown_on(&p, day("2024-06-20")));
         assert!(!shown_on(&p, day("2024-06-21")));
         let w = withdraw(

@@ -104,6 +104,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "case numbers",
         include_str!("../../migrations/0015_case_numbers.sql"),
     ),
+    EmbeddedMigration::new(
+        16,
+        "publication penalty",
+        include_str!("../../migrations/0016_publication_penalty.sql"),
+    ),
 ];
 
 pub(super) fn date(text: &str) -> Result<NaiveDate, Error> {

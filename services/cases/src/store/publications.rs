@@ -9,7 +9,7 @@ use super::cases::{Step, append};
 use super::{Store, corrupt, date};
 use crate::domain::{Case, Penalty, Publication, WithdrawReason, Withdrawal};
 
-const COLUMNS: &str = "case_id, division_code, agency, party, violation, basis, warning, fine_fen, decided_on, \
+const COLUMNS: &str = "case_id, division_code, agency, party, violation, basis, warning, fine_fen, penalty, decided_on, \
      published_on, on_time, ends_on, withdrawn_on, withdraw_reason, withdraw_note, withdraw_on_time";
 
 impl Store {
@@ -23,7 +23,8 @@ impl Store {
         let mut tx = self.db.pool().begin().await?;
         let done = sqlx::query(
             "INSERT INTO publications (case_id, division_code, agency, party, violation, basis, warning, fine_fen, \
-               decided_on, published_on, on_time, ends_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+               decided_on, published_on, on_time, ends_on, penalty) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(p.case_id.clone())
         .bind(p.division.to_string())
@@ -37,6 +38,10 @@ impl Store {
         .bind(p.published_on.to_string())
         .bind(i64::from(p.on_time))
         .bind(p.ends_on.to_string())
+        .bind(
+            serde_json::to_string(&p.penalty)
+                .map_err(|e| Error::internal(format!("penalty: {e}")))?,
+        )
         .execute(&mut *tx)
         .await;
         match done {
@@ -152,10 +157,14 @@ fn decode(r: &AnyRow) -> Result<Publication, Error> {
         party: r.try_get("party")?,
         violation: r.try_get("violation")?,
         basis: r.try_get("basis")?,
-        penalty: Penalty {
-            warning: r.try_get::<i64, _>("warning")? != 0,
-            fine_fen: r.try_get("fine_fen")?,
-            ..Penalty::default()
+        penalty: match r.try_get::<String, _>("penalty")?.as_str() {
+            // Published before every kind was kept: a warning and a fine.
+            "" => Penalty {
+                warning: r.try_get::<i64, _>("warning")? != 0,
+                fine_fen: r.try_get("fine_fen")?,
+                ..Penalty::default()
+            },
+            text => serde_json::from_str(text).map_err(|_| corrupt("penalty", text))?,
         },
         decided_on: date(&r.try_get::<String, _>("decided_on")?)?,
         published_on: date(&r.try_get::<String, _>("published_on")?)?,
