@@ -513,6 +513,27 @@ async fn a_major_case_runs_from_lead_to_closure_through_every_step_the_law_requi
         )
         .await;
         step(&leader, "discussion", json!({ "on": "2026-03-27", "leaders": ["镇长", "分管副镇长", "纪委书记"], "minutes": "会议纪要", "conclusion": "同意处罚" }), Ok("notified")).await;
+        // The decision rests on the hearing's 笔录 (Art. 65): registered first.
+        step(
+            &leader,
+            "decide",
+            json!({ "on": "2026-03-30", "kind": "penalty", "penalty": { "fine_fen": 2_000_000 } }),
+            Err("hearing_record_required"),
+        )
+        .await;
+        let transcript = json!({
+            "kind": "document", "step": "hearing", "sha256": "ab".repeat(32),
+            "size_bytes": 52_000, "location": "records/hearing-20260325.pdf", "recorded_by": first,
+            "device": "听证笔录（扫描件）", "recorded_at": "2026-03-25T11:30:00+08:00",
+        });
+        let (status, record) = post(
+            &sandbox,
+            &staff,
+            &format!("/api/v1/cases/{id}/records"),
+            transcript,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{record}");
         let decided = step(
             &leader,
             "decide",
@@ -698,6 +719,7 @@ async fn a_major_case_runs_from_lead_to_closure_through_every_step_the_law_requi
                 "hearing_held",
                 "legal_review",
                 "discussed",
+                "record_registered",
                 "decided",
                 "served",
                 "paid",
@@ -713,7 +735,7 @@ async fn a_major_case_runs_from_lead_to_closure_through_every_step_the_law_requi
             &format!("/api/v1/cases/{id}/history/verify"),
         )
         .await;
-        assert_eq!(verified, json!({ "intact": true, "events": 14 }));
+        assert_eq!(verified, json!({ "intact": true, "events": 15 }));
         sandbox.stop().await;
     }
 }

@@ -420,6 +420,8 @@ catalogue! {
     AppealPending => "appeal_pending",
     /// the decision was set aside or changed on appeal
     DecisionSetAside => "decision_set_aside",
+    /// the decision after a hearing rests on its 笔录, registered first (Art. 65)
+    HearingRecordRequired => "hearing_record_required",
 }
 
 impl std::fmt::Display for Code {

@@ -440,11 +440,17 @@ pub(super) async fn decide_case(
             .await?;
         domain::check_first_violation(priors)?;
     }
+    // A decision after a hearing rests on its 笔录 (Art. 65).
+    let records = api
+        .store
+        .records(Error::lookup_id("case", &r.case_id)?)
+        .await?;
     let detail = json!({
         "on": on.to_string(),
         "kind": kind.code(),
         "warning": decided.warning,
         "fine_fen": decided.fine_fen,
+        "penalty": decided,
         "orders": orders.iter().map(|(k, by)| json!({ "kind": k.code(), "by": by.map(|d| d.to_string()) })).collect::<Vec<_>>(),
     });
     step(
@@ -455,6 +461,7 @@ pub(super) async fn decide_case(
         detail,
         |c| {
             let decided = domain::decide(c, kind, decided, on, api.clock.today(), &api.rules)?;
+            domain::check_hearing_record(c, &records)?;
             domain::give_orders(&decided, &orders)
         },
     )

@@ -320,3 +320,24 @@ fn deciding_not_to_penalise_needs_no_notice_and_first_violation_rests_on_the_cor
     .unwrap();
     assert_eq!(decided.status, CaseStatus::Decided);
 }
+
+#[test]
+fn a_decision_after_a_hearing_rests_on_its_record() {
+    // Art. 65: decided on the 笔录 — a text or document record of the hearing.
+    let mut held = notified(fine(6_000));
+    held.proceedings.hearing = Some(Hearing {
+        requested_on: day("2024-03-12"),
+        held_on: Some(day("2024-03-28")),
+        presider: Some("p1".into()),
+    });
+    let video = hearing_video();
+    let err = check_hearing_record(&held, std::slice::from_ref(&video)).unwrap_err();
+    assert_eq!(err.code, Code::HearingRecordRequired);
+    let transcript = crate::domain::Record {
+        kind: crate::domain::RecordKind::Text,
+        ..video.clone()
+    };
+    assert!(check_hearing_record(&held, &[video, transcript]).is_ok());
+    // No hearing held: nothing to rest on.
+    assert!(check_hearing_record(&notified(fine(6_000)), &[]).is_ok());
+}

@@ -6,7 +6,7 @@ use fazhi_calendar::Calendar;
 use fazhi_platform::{Code, Error};
 
 use super::*;
-use crate::domain::{Case, CaseStatus, Record, RecordStep, check_audio_video, rule};
+use crate::domain::{Case, CaseStatus, Record, RecordKind, RecordStep, check_audio_video, rule};
 
 /// Whether `penalty` carries a right to a hearing for this case's party
 /// (Art. 63 at the province's amounts).
@@ -244,6 +244,27 @@ pub fn hold_hearing(
             h.presider = Some(presider);
         }
     }))
+}
+
+/// A decision after a hearing held rests on the hearing's 笔录 (Arts. 64(8),
+/// 65): a text or document record of the hearing is registered first.
+pub fn check_hearing_record(case: &Case, records: &[Record]) -> Result<(), Error> {
+    let held = case
+        .proceedings
+        .hearing
+        .as_ref()
+        .is_some_and(|h| h.held_on.is_some());
+    let transcript = records.iter().any(|r| {
+        r.step == RecordStep::Hearing && matches!(r.kind, RecordKind::Text | RecordKind::Document)
+    });
+    if held && !transcript {
+        return Err(rule(
+            Code::HearingRecordRequired,
+            "kind",
+            "the decision rests on the hearing's 笔录: register it (a text or document record of the hearing) first (行政处罚法 Art. 65)",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
