@@ -122,7 +122,16 @@ pub(crate) async fn backup(settings: &Settings, target: &Path) -> anyhow::Result
             .execute(&mut connection)
             .await
             .with_context(|| format!("copying {}", source.display()))?;
-        println!("{name}: {}", copy.display());
+        let size = |path: &Path| std::fs::metadata(path).map_or(0, |m| m.len());
+        let mut log = source.as_os_str().to_owned();
+        log.push("-wal");
+        println!(
+            "{name}: {} ({} bytes; the live file {} bytes, its write-ahead log {} bytes)",
+            copy.display(),
+            size(&copy),
+            size(&source),
+            size(Path::new(&log))
+        );
     }
     for key in ["internal.key", "token.key", "history.key"] {
         let source = settings.data_dir.join(key);

@@ -204,6 +204,10 @@ pub const DOCS: &[(&str, &str)] = &[
         "Prometheus /metrics address of a process without the gateway",
     ),
     (
+        "database.wal_limit_mib",
+        "The bound, in MiB, each SQLite write-ahead log is kept under: checkpointed past half of it, and when writes stop (min 1)",
+    ),
+    (
         "records.store",
         "Where record content goes: a directory, file:///… or s3://bucket/prefix; unset means {data_dir}/records",
     ),

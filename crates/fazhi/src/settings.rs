@@ -27,6 +27,7 @@ pub struct Settings {
     pub grpc_server: GrpcServerSettings,
     pub shutdown: ShutdownSettings,
     pub metrics: MetricsSettings,
+    pub database: DatabaseSettings,
     pub calendar: CalendarSettings,
     pub rules: Rules,
     pub internal_token: InternalTokenSettings,
@@ -47,6 +48,7 @@ impl Default for Settings {
             grpc_server: GrpcServerSettings::default(),
             shutdown: ShutdownSettings::default(),
             metrics: MetricsSettings::default(),
+            database: DatabaseSettings::default(),
             calendar: CalendarSettings::default(),
             rules: Rules::default(),
             internal_token: InternalTokenSettings::default(),
@@ -64,6 +66,22 @@ impl Default for MetricsSettings {
     fn default() -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
+        }
+    }
+}
+
+/// Every database of the process.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseSettings {
+    /// The bound each SQLite write-ahead log is kept under, in MiB.
+    pub wal_limit_mib: u64,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            wal_limit_mib: fazhi_platform::db::DEFAULT_WAL_LIMIT_BYTES >> 20,
         }
     }
 }

@@ -8,6 +8,7 @@
 pub mod audit;
 mod batch;
 mod read;
+mod wal;
 
 use std::{borrow::Cow, path::Path, str::FromStr, time::Duration};
 
@@ -19,6 +20,7 @@ use sqlx::{
 
 pub use batch::{BatchError, BatchWriter};
 pub use read::Table;
+pub use wal::{DEFAULT_WAL_LIMIT_BYTES, set_wal_limit};
 
 /// Which engine a [`Database`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +61,8 @@ impl EmbeddedMigration {
 pub struct Database {
     pool: AnyPool,
     backend: Backend,
+    /// The SQLite file, when it is one.
+    file: Option<std::path::PathBuf>,
     /// Stops the pool's gauges when the last handle goes, so they never keep
     /// the pool open.
     _watch: std::sync::Arc<tokio_util::sync::DropGuard>,
@@ -110,12 +114,19 @@ impl Database {
                 let mut first = options.connect().await?;
                 first.execute("PRAGMA journal_mode = WAL;").await?;
                 drop(first);
+                // After a checkpoint the log is cut back to the bound.
+                let pragmas: std::sync::Arc<str> = format!(
+                    "{SQLITE_CONNECTION_PRAGMAS} PRAGMA journal_size_limit = {};",
+                    wal::wal_limit()
+                )
+                .into();
                 AnyPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(10))
-                    .after_connect(|conn, _| {
+                    .after_connect(move |conn, _| {
+                        let pragmas = sqlx::AssertSqlSafe(pragmas.to_string());
                         Box::pin(async move {
-                            conn.execute(SQLITE_CONNECTION_PRAGMAS).await.map(|_| ())
+                            sqlx::raw_sql(pragmas).execute(&mut *conn).await.map(|_| ())
                         })
                     })
                     .connect_with(options)
@@ -155,11 +166,43 @@ impl Database {
         tracing::info!(database = name, backend = ?backend, "database ready");
         let watch = tokio_util::sync::CancellationToken::new();
         watch_pool(name, pool.clone(), watch.clone());
+        let file = match backend {
+            Backend::Sqlite => wal::file_of(&url),
+            Backend::Postgres => None,
+        };
+        if let Some(file) = &file {
+            wal::watch(
+                name.to_owned(),
+                pool.clone(),
+                wal::log_of(file),
+                wal::wal_limit(),
+                Duration::from_millis(500),
+                watch.clone(),
+            );
+        }
         Ok(Self {
             pool,
             backend,
+            file,
             _watch: std::sync::Arc::new(watch.drop_guard()),
         })
+    }
+
+    /// The SQLite file's size and its write-ahead log's, in bytes (none for
+    /// PostgreSQL).
+    pub fn file_sizes(&self) -> Option<(u64, u64)> {
+        let file = self.file.as_ref()?;
+        Some((wal::size(file), wal::size(&wal::log_of(file))))
+    }
+
+    /// Checkpoints a SQLite database's log now and empties it (what the
+    /// watcher does past half the bound); whether no reader held it back.
+    /// PostgreSQL: nothing to do.
+    pub async fn checkpoint(&self) -> Result<bool, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => wal::truncate(&self.pool).await,
+            Backend::Postgres => Ok(true),
+        }
     }
 
     pub fn pool(&self) -> &AnyPool {

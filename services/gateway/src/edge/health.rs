@@ -59,6 +59,11 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
             "status": if ready { "ready" } else { "not_ready" },
             "services": services,
             "warnings": warnings,
+            // The gateway's own SQLite file and its write-ahead log (kept
+            // under `database.wal_limit_mib`); null on PostgreSQL.
+            "database": state.gate.store.database().file_sizes().map(|(file, wal)| {
+                json!({ "file_bytes": file, "wal_bytes": wal })
+            }),
         })),
     )
 }

@@ -1,0 +1,98 @@
+//! A bounded write-ahead log for SQLite. Left to itself the log grows while
+//! readers keep it from being reset (a busy county's pushes and summaries
+//! took it to 4 GB beside a 1 GB database) and never shrinks. Here each
+//! connection sets `journal_size_limit`, and a watcher checkpoints with
+//! TRUNCATE — which waits out the readers and empties the file — whenever the
+//! log passes half its bound under load, or holds anything once writes
+//! stop.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::atomic::{AtomicU64, Ordering},
+    time::Duration,
+};
+
+use sqlx::{AnyPool, Row};
+
+/// The default bound: 64 MiB.
+pub const DEFAULT_WAL_LIMIT_BYTES: u64 = 64 << 20;
+
+/// The bound every SQLite database of this process keeps its log under.
+static WAL_LIMIT: AtomicU64 = AtomicU64::new(DEFAULT_WAL_LIMIT_BYTES);
+
+/// Sets the bound for databases opened from now on (the setting
+/// `database.wal_limit_mib`).
+pub fn set_wal_limit(bytes: u64) {
+    WAL_LIMIT.store(bytes.max(1 << 20), Ordering::Relaxed);
+}
+
+pub(super) fn wal_limit() -> u64 {
+    WAL_LIMIT.load(Ordering::Relaxed)
+}
+
+/// The database file a `sqlite://` URL names, if it names one.
+pub(super) fn file_of(url: &str) -> Option<PathBuf> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = path.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+}
+
+/// The log beside `file`.
+pub(super) fn log_of(file: &Path) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
+pub(super) fn size(path: &Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
+/// Checkpoints with TRUNCATE: every frame copied into the database and the
+/// log emptied. Whether it went all the way (no reader held it back past the
+/// busy timeout).
+pub(super) async fn truncate(pool: &AnyPool) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .fetch_one(pool)
+        .await?;
+    let busy: i64 = row.try_get(0)?;
+    Ok(busy == 0)
+}
+
+/// Watches `log` every `every`: past half of `limit`, or left over once
+/// writes stopped (unchanged since the last look), it is checkpointed.
+pub(super) fn watch(
+    name: String,
+    pool: AnyPool,
+    log: PathBuf,
+    limit: u64,
+    every: Duration,
+    stop: tokio_util::sync::CancellationToken,
+) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    runtime.spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        let mut last = 0;
+        while !pool.is_closed() {
+            tokio::select! {
+                _ = stop.cancelled() => return,
+                _ = ticks.tick() => {}
+            }
+            let now = size(&log);
+            metrics::gauge!("fazhi_db_wal_bytes", "database" => name.clone()).set(now as f64);
+            let idle = now > 0 && now == last;
+            if now > limit / 2 || idle {
+                match truncate(&pool).await {
+                    Ok(true) => {}
+                    Ok(false) => tracing::debug!(database = %name, bytes = now, "checkpoint held back by a reader"),
+                    Err(e) => tracing::warn!(database = %name, error = %e, "checkpoint failed"),
+                }
+            }
+            last = size(&log);
+        }
+    });
+}
