@@ -40,7 +40,7 @@ pub(crate) fn new_complaint(township: usize, phone: &str) -> NewComplaint {
     }
 }
 
-fn body() -> serde_json::Value {
+pub(crate) fn body() -> serde_json::Value {
     serde_json::json!({
         "channel": "hotline_12345",
         "type": "complaint",

@@ -21,6 +21,7 @@ mod figures;
 mod import;
 mod oversight;
 mod training;
+mod wal;
 
 // The same allocator as the `fazhi` binary, so the ceiling is measured like for like.
 #[global_allocator]
@@ -57,6 +58,8 @@ enum Bench {
     Delivery,
     /// A ledger of 100,000 complaints with their workflow through `fazhi import complaints`.
     Import,
+    /// The complaints database's write-ahead log under a sustained push with readers.
+    Wal,
 }
 
 struct Run {
@@ -113,6 +116,9 @@ async fn main() -> anyhow::Result<()> {
     }
     if wanted(Bench::Import) {
         import::run(&binary, &args).await?;
+    }
+    if wanted(Bench::Wal) {
+        wal::run(&binary, &args).await?;
     }
     Ok(())
 }

@@ -205,7 +205,7 @@ pub const DOCS: &[(&str, &str)] = &[
     ),
     (
         "database.wal_limit_mib",
-        "The bound, in MiB, each SQLite write-ahead log is kept under: checkpointed past half of it, and when writes stop (min 1)",
+        "The bound, in MiB, each SQLite write-ahead log is kept under: checkpointed past a quarter of it, and when writes stop (min 1)",
     ),
     (
         "records.store",

@@ -349,3 +349,6 @@ async fn case_numbers_run_per_agency_and_year() {
         );
     }
 }
+
+#[path = "store_totals.rs"]
+mod totals;

@@ -176,7 +176,7 @@ impl Database {
                 pool.clone(),
                 wal::log_of(file),
                 wal::wal_limit(),
-                Duration::from_millis(500),
+                Duration::from_millis(100),
                 watch.clone(),
             );
         }
@@ -196,7 +196,8 @@ impl Database {
     }
 
     /// Checkpoints a SQLite database's log now and empties it (what the
-    /// watcher does past half the bound); whether no reader held it back.
+    /// watcher does past a quarter of the bound); whether no reader held it
+    /// back.
     /// PostgreSQL: nothing to do.
     pub async fn checkpoint(&self) -> Result<bool, sqlx::Error> {
         match self.backend {

@@ -3,8 +3,8 @@
 //! took it to 4 GB beside a 1 GB database) and never shrinks. Here each
 //! connection sets `journal_size_limit`, and a watcher checkpoints with
 //! TRUNCATE — which waits out the readers and empties the file — whenever the
-//! log passes half its bound under load, or holds anything once writes
-//! stop.
+//! log passes a quarter of its bound under load, or holds anything once
+//! writes stop.
 
 use std::{
     path::{Path, PathBuf},
@@ -61,7 +61,7 @@ pub(super) async fn truncate(pool: &AnyPool) -> Result<bool, sqlx::Error> {
     Ok(busy == 0)
 }
 
-/// Watches `log` every `every`: past half of `limit`, or left over once
+/// Watches `log` every `every`: past a quarter of `limit`, or left over once
 /// writes stopped (unchanged since the last look), it is checkpointed.
 pub(super) fn watch(
     name: String,
@@ -85,7 +85,7 @@ pub(super) fn watch(
             let now = size(&log);
             metrics::gauge!("fazhi_db_wal_bytes", "database" => name.clone()).set(now as f64);
             let idle = now > 0 && now == last;
-            if now > limit / 2 || idle {
+            if now > limit / 4 || idle {
                 match truncate(&pool).await {
                     Ok(true) => {}
                     Ok(false) => tracing::debug!(database = %name, bytes = now, "checkpoint held back by a reader"),

@@ -13,6 +13,7 @@ mod publicity;
 mod record;
 mod recusal;
 mod simple;
+mod tally;
 mod watch;
 
 pub use case::*;
@@ -26,6 +27,7 @@ pub use publicity::*;
 pub use record::*;
 pub use recusal::*;
 pub use simple::*;
+pub use tally::*;
 pub use watch::*;
 
 use fazhi_platform::{Code, Error, ErrorKind};

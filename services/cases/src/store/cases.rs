@@ -9,7 +9,7 @@ use super::power::day_text;
 use super::{Store, corrupt, date};
 use crate::domain::{self, Case, CaseSource, CaseStatus, Event, Party, PartyKind};
 
-const COLUMNS: &str = "id, division_code, status, version, source, complaint_id, party_kind, party_name, \
+pub(super) const COLUMNS: &str = "id, division_code, status, version, source, complaint_id, party_kind, party_name, \
      party_id_number, party_address, facts, act_on, continuing, act_ended_on, serious_harm, discovered_on, \
      power_item_code, category, officers, filed_on, proceedings";
 
@@ -171,6 +171,7 @@ impl Store {
         if done.rows_affected() != 1 {
             return Err(Error::changed_meanwhile("case"));
         }
+        super::totals::step(&mut tx, before, after).await?;
         append(&mut tx, &self.history_key, after, before.status, step, now).await?;
         tx.commit().await?;
         Ok(after.clone())
@@ -406,7 +407,7 @@ fn decode_event(r: &AnyRow) -> Result<Event, Error> {
     })
 }
 
-fn decode(r: &AnyRow) -> Result<Case, Error> {
+pub(super) fn decode(r: &AnyRow) -> Result<Case, Error> {
     let text = |column: &str| r.try_get::<String, _>(column);
     let division = text("division_code")?;
     let status = text("status")?;

@@ -2,10 +2,13 @@
 //! own step (a lead by when it came in, a filing by its filing day, a
 //! decision by its decision day, …), never by a case's status today.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use fazhi_platform::{DivisionCode, Error, db, time};
 
 use super::Store;
+use crate::domain::Total;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CaseFigures {
@@ -55,7 +58,7 @@ pub struct CaseFigures {
 
 /// The general procedure's decisions of a period, as one row: count, on
 /// time, review and discussion (required, done), recording (required,
-/// done), average days, fines, and the count of each kind.
+/// done), days to decision, fines, and the count of each kind.
 type Decided = (
     i64,
     Option<i64>,
@@ -65,7 +68,7 @@ type Decided = (
     Option<i64>,
     Option<i64>,
     Option<i64>,
-    Option<f64>,
+    Option<i64>,
     Option<i64>,
     Option<i64>,
     Option<i64>,
@@ -73,146 +76,195 @@ type Decided = (
     Option<i64>,
 );
 
+/// A period of `division` as the queries bind it: the division's code
+/// range, the first and last day, and the instants they span.
+struct Period {
+    low: String,
+    high: String,
+    first: String,
+    last: String,
+    start: i64,
+    end: i64,
+}
+
+impl Period {
+    fn of(division: &DivisionCode, from: NaiveDate, to: NaiveDate) -> Self {
+        let (low, high) = db::division_range(Some(division));
+        Self {
+            low,
+            high,
+            first: from.to_string(),
+            last: to.to_string(),
+            start: time::to_micros(time::start_of_china_day(from)),
+            end: to.succ_opt().map_or(i64::MAX, |next| {
+                time::to_micros(time::start_of_china_day(next))
+            }),
+        }
+    }
+}
+
 impl Store {
     /// The figures of `division` (and below) for the days `from` to `to`
-    /// (inclusive, China time); leads by the instants of the same days.
+    /// (inclusive, China time): the running totals summed over the days,
+    /// leads by the instants of the same days.
     pub async fn figures(
         &self,
         division: &DivisionCode,
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<CaseFigures, Error> {
-        let (low, high) = db::division_range(Some(division));
-        let (first, last) = (from.to_string(), to.to_string());
-        let start = time::to_micros(time::start_of_china_day(from));
-        let end = to.succ_opt().map_or(i64::MAX, |next| {
-            time::to_micros(time::start_of_china_day(next))
-        });
+        let period = Period::of(division, from, to);
+        let (counted, sums) =
+            tokio::try_join!(self.counted(&period), self.sum_totals(division, from, to))?;
+        Ok(assemble(counted, &sums))
+    }
+
+    /// The same figures counted afresh from the cases themselves: what the
+    /// running totals are checked against.
+    pub async fn figures_recounted(
+        &self,
+        division: &DivisionCode,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<CaseFigures, Error> {
+        let period = Period::of(division, from, to);
+        let (counted, sums) = tokio::try_join!(self.counted(&period), self.recount(&period))?;
+        Ok(assemble(counted, &sums))
+    }
+
+    /// Leads, publications and refusals: counted from their own rows.
+    async fn counted(&self, p: &Period) -> Result<Counted, Error> {
         let pool = self.db.pool();
         let leads = sqlx::query_scalar::<_, i64>(
             "SELECT COUNT(*) FROM cases WHERE division_code >= $1 AND division_code < $2 AND lead_at >= $3 AND lead_at < $4",
         )
-        .bind(low.clone())
-        .bind(high.clone())
-        .bind(start)
-        .bind(end)
+        .bind(p.low.clone())
+        .bind(p.high.clone())
+        .bind(p.start)
+        .bind(p.end)
         .fetch_one(pool);
+        let published = sqlx::query_as::<_, (i64, Option<i64>)>(
+            "SELECT COUNT(*), CAST(SUM(on_time) AS BIGINT) FROM publications \
+             WHERE division_code >= $1 AND division_code < $2 AND published_on >= $3 AND published_on <= $4",
+        )
+        .bind(p.low.clone())
+        .bind(p.high.clone())
+        .bind(p.first.clone())
+        .bind(p.last.clone())
+        .fetch_one(pool);
+        let refusals = sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM certification_refusals \
+             WHERE division_code >= $1 AND division_code < $2 AND refused_on >= $3 AND refused_on <= $4",
+        )
+        .bind(p.low.clone())
+        .bind(p.high.clone())
+        .bind(p.first.clone())
+        .bind(p.last.clone())
+        .fetch_one(pool);
+        let (leads, published, refusals) = tokio::try_join!(leads, published, refusals)?;
+        Ok(Counted {
+            leads,
+            published: published.0,
+            published_on_time: published.1.unwrap_or(0),
+            refusals,
+        })
+    }
+
+    /// The totals of a period counted from the cases' rows.
+    async fn recount(&self, p: &Period) -> Result<HashMap<Total, i64>, Error> {
+        let pool = self.db.pool();
         let closed = sqlx::query_scalar::<_, i64>(
             "SELECT COUNT(*) FROM cases WHERE division_code >= $1 AND division_code < $2 AND closed_at >= $3 AND closed_at < $4",
         )
-        .bind(low.clone())
-        .bind(high.clone())
-        .bind(start)
-        .bind(end)
+        .bind(p.low.clone())
+        .bind(p.high.clone())
+        .bind(p.start)
+        .bind(p.end)
         .fetch_one(pool);
-        let filed = sqlx::query_as::<_, (i64, Option<f64>)>(
-            "SELECT COUNT(*), CAST(AVG(days_to_filing) AS DOUBLE PRECISION) FROM cases \
+        let filed = sqlx::query_as::<_, (i64, Option<i64>)>(
+            "SELECT COUNT(*), CAST(SUM(days_to_filing) AS BIGINT) FROM cases \
              WHERE division_code >= $1 AND division_code < $2 AND filed_on >= $3 AND filed_on <= $4 AND simple = 0",
         )
-        .bind(low.clone())
-        .bind(high.clone())
-        .bind(first.clone())
-        .bind(last.clone())
+        .bind(p.low.clone())
+        .bind(p.high.clone())
+        .bind(p.first.clone())
+        .bind(p.last.clone())
         .fetch_one(pool);
         let decided = sqlx::query_as::<_, Decided>(
             "SELECT COUNT(*), CAST(SUM(decided_on_time) AS BIGINT), CAST(SUM(review_required) AS BIGINT), \
                CAST(SUM(review_required * review_approved) AS BIGINT), CAST(SUM(discussion_required) AS BIGINT), \
                CAST(SUM(discussion_required * discussed) AS BIGINT), \
                CAST(SUM(needs_recording) AS BIGINT), \
-               CAST(SUM(CASE WHEN needs_recording = 1 AND av.case_id IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT), \
-               CAST(AVG(days_to_decision) AS DOUBLE PRECISION), CAST(SUM(fine_fen) AS BIGINT), \
+               CAST(SUM(CASE WHEN needs_recording = 1 AND EXISTS (SELECT 1 FROM case_records r \
+                 WHERE r.case_id = cases.id AND r.kind IN ('audio', 'video')) THEN 1 ELSE 0 END) AS BIGINT), \
+               CAST(SUM(days_to_decision) AS BIGINT), CAST(SUM(fine_fen) AS BIGINT), \
                CAST(SUM(CASE WHEN decision_kind = 'penalty' THEN 1 ELSE 0 END) AS BIGINT), \
                CAST(SUM(CASE WHEN decision_kind IN ('no_penalty', 'first_violation') THEN 1 ELSE 0 END) AS BIGINT), \
                CAST(SUM(CASE WHEN decision_kind = 'dismissed' THEN 1 ELSE 0 END) AS BIGINT), \
                CAST(SUM(CASE WHEN decision_kind = 'transferred' THEN 1 ELSE 0 END) AS BIGINT) FROM cases \
-             LEFT JOIN (SELECT DISTINCT case_id FROM case_records WHERE kind IN ('audio', 'video')) av \
-               ON av.case_id = cases.id \
              WHERE division_code >= $1 AND division_code < $2 AND decided_on >= $3 AND decided_on <= $4 AND simple = 0",
         )
-        .bind(low.clone())
-        .bind(high.clone())
-        .bind(first.clone())
-        .bind(last.clone())
+        .bind(p.low.clone())
+        .bind(p.high.clone())
+        .bind(p.first.clone())
+        .bind(p.last.clone())
         .fetch_one(pool);
         let simple = sqlx::query_as::<_, (i64, Option<i64>)>(
             "SELECT COUNT(*), CAST(SUM(fine_fen) AS BIGINT) FROM cases \
              WHERE division_code >= $1 AND division_code < $2 AND decided_on >= $3 AND decided_on <= $4 AND simple = 1",
         )
-        .bind(low.clone())
-        .bind(high.clone())
-        .bind(first.clone())
-        .bind(last.clone())
+        .bind(p.low.clone())
+        .bind(p.high.clone())
+        .bind(p.first.clone())
+        .bind(p.last.clone())
         .fetch_one(pool);
         let paid = sqlx::query_as::<_, (Option<i64>, Option<i64>)>(
             "SELECT CAST(SUM(paid_fen) AS BIGINT), CAST(SUM(late_charge_fen) AS BIGINT) FROM cases \
              WHERE division_code >= $1 AND division_code < $2 AND paid_on >= $3 AND paid_on <= $4",
         )
-        .bind(low.clone())
-        .bind(high.clone())
-        .bind(first.clone())
-        .bind(last.clone())
-        .fetch_one(pool);
-        let published = sqlx::query_as::<_, (i64, Option<i64>)>(
-            "SELECT COUNT(*), CAST(SUM(on_time) AS BIGINT) FROM publications \
-             WHERE division_code >= $1 AND division_code < $2 AND published_on >= $3 AND published_on <= $4",
-        )
-        .bind(low.clone())
-        .bind(high.clone())
-        .bind(first.clone())
-        .bind(last.clone())
-        .fetch_one(pool);
-        let refusals = sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM certification_refusals \
-             WHERE division_code >= $1 AND division_code < $2 AND refused_on >= $3 AND refused_on <= $4",
-        )
-        .bind(low.clone())
-        .bind(high.clone())
-        .bind(first.clone())
-        .bind(last.clone())
+        .bind(p.low.clone())
+        .bind(p.high.clone())
+        .bind(p.first.clone())
+        .bind(p.last.clone())
         .fetch_one(pool);
         let ended = sqlx::query_as::<_, (Option<i64>, Option<i64>)>(
             "SELECT CAST(SUM(CASE WHEN status = 'not_filed' THEN 1 ELSE 0 END) AS BIGINT), \
                CAST(SUM(CASE WHEN status = 'terminated' THEN 1 ELSE 0 END) AS BIGINT) FROM cases \
              WHERE division_code >= $1 AND division_code < $2 AND ended_on >= $3 AND ended_on <= $4",
         )
-        .bind(low.clone())
-        .bind(high.clone())
-        .bind(first.clone())
-        .bind(last.clone())
+        .bind(p.low.clone())
+        .bind(p.high.clone())
+        .bind(p.first.clone())
+        .bind(p.last.clone())
         .fetch_one(pool);
-        let (leads, closed, filed, decided, simple, paid, published, refusals, ended) = tokio::try_join!(
-            leads, closed, filed, decided, simple, paid, published, refusals, ended
-        )?;
+        let (closed, filed, decided, simple, paid, ended) =
+            tokio::try_join!(closed, filed, decided, simple, paid, ended)?;
         let n = |v: Option<i64>| v.unwrap_or(0);
-        Ok(CaseFigures {
-            leads,
-            filed: filed.0,
-            avg_days_to_filing: filed.1.unwrap_or(0.0),
-            decided: decided.0,
-            decided_on_time: n(decided.1),
-            review_required: n(decided.2),
-            reviewed: n(decided.3),
-            discussion_required: n(decided.4),
-            discussed: n(decided.5),
-            recording_required: n(decided.6),
-            recorded: n(decided.7),
-            avg_days_to_decision: decided.8.unwrap_or(0.0),
-            // Fines decided under either procedure.
-            fines_imposed_fen: n(decided.9) + n(simple.1),
-            penalty_decisions: n(decided.10),
-            no_penalty_decisions: n(decided.11),
-            dismissed: n(decided.12),
-            transferred: n(decided.13),
-            simple_decisions: simple.0,
-            closed,
-            fines_collected_fen: n(paid.0),
-            late_charges_fen: n(paid.1),
-            published: published.0,
-            published_on_time: n(published.1),
-            certification_refusals: refusals,
-            not_filed: n(ended.0),
-            terminated: n(ended.1),
-        })
+        Ok(HashMap::from([
+            (Total::Closed, closed),
+            (Total::Filed, filed.0),
+            (Total::FilingDays, n(filed.1)),
+            (Total::Decided, decided.0),
+            (Total::DecidedOnTime, n(decided.1)),
+            (Total::ReviewRequired, n(decided.2)),
+            (Total::Reviewed, n(decided.3)),
+            (Total::DiscussionRequired, n(decided.4)),
+            (Total::Discussed, n(decided.5)),
+            (Total::RecordingRequired, n(decided.6)),
+            (Total::Recorded, n(decided.7)),
+            (Total::DecisionDays, n(decided.8)),
+            (Total::FinesDecided, n(decided.9)),
+            (Total::PenaltyDecisions, n(decided.10)),
+            (Total::NoPenaltyDecisions, n(decided.11)),
+            (Total::Dismissed, n(decided.12)),
+            (Total::Transferred, n(decided.13)),
+            (Total::SimpleDecisions, simple.0),
+            (Total::SimpleFines, n(simple.1)),
+            (Total::Paid, n(paid.0)),
+            (Total::LateCharges, n(paid.1)),
+            (Total::NotFiled, n(ended.0)),
+            (Total::Terminated, n(ended.1)),
+        ]))
     }
 
     /// Records that `officers` were refused for `case` on `on`, each with
@@ -242,5 +294,51 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// What is counted from its own rows rather than kept as a total.
+struct Counted {
+    leads: i64,
+    published: i64,
+    published_on_time: i64,
+    refusals: i64,
+}
+
+/// The figures from the counted rows and the period's totals.
+fn assemble(c: Counted, sums: &HashMap<Total, i64>) -> CaseFigures {
+    let n = |t: Total| sums.get(&t).copied().unwrap_or(0);
+    let average = |sum: Total, count: Total| match n(count) {
+        0 => 0.0,
+        count => n(sum) as f64 / count as f64,
+    };
+    CaseFigures {
+        leads: c.leads,
+        filed: n(Total::Filed),
+        avg_days_to_filing: average(Total::FilingDays, Total::Filed),
+        decided: n(Total::Decided),
+        decided_on_time: n(Total::DecidedOnTime),
+        review_required: n(Total::ReviewRequired),
+        reviewed: n(Total::Reviewed),
+        discussion_required: n(Total::DiscussionRequired),
+        discussed: n(Total::Discussed),
+        recording_required: n(Total::RecordingRequired),
+        recorded: n(Total::Recorded),
+        avg_days_to_decision: average(Total::DecisionDays, Total::Decided),
+        // Fines decided under either procedure.
+        fines_imposed_fen: n(Total::FinesDecided) + n(Total::SimpleFines),
+        penalty_decisions: n(Total::PenaltyDecisions),
+        no_penalty_decisions: n(Total::NoPenaltyDecisions),
+        dismissed: n(Total::Dismissed),
+        transferred: n(Total::Transferred),
+        simple_decisions: n(Total::SimpleDecisions),
+        closed: n(Total::Closed),
+        fines_collected_fen: n(Total::Paid),
+        late_charges_fen: n(Total::LateCharges),
+        published: c.published,
+        published_on_time: c.published_on_time,
+        certification_refusals: c.refusals,
+        not_filed: n(Total::NotFiled),
+        terminated: n(Total::Terminated),
     }
 }

@@ -6,6 +6,7 @@ mod figures;
 mod power;
 mod publications;
 mod records;
+mod totals;
 
 pub use cases::Step;
 pub use figures::CaseFigures;
@@ -109,6 +110,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "publication penalty",
         include_str!("../../migrations/0016_publication_penalty.sql"),
     ),
+    EmbeddedMigration::new(
+        17,
+        "case totals",
+        include_str!("../../migrations/0017_case_totals.sql"),
+    ),
 ];
 
 pub(super) fn date(text: &str) -> Result<NaiveDate, Error> {
@@ -136,11 +142,13 @@ impl Store {
     /// them with the deployment's key.
     pub async fn open(url: Option<&str>, data_dir: &Path) -> anyhow::Result<Self> {
         let key = fazhi_platform::auth::secret_from(None, data_dir, "history.key")?;
-        Ok(Self {
+        let store = Self {
             db: Database::open(url, data_dir, "cases", MIGRATIONS).await?,
             history_key: crate::domain::HistoryKey::new(&key),
             clock: fazhi_platform::clock::system(),
-        })
+        };
+        store.rebuild_totals_once().await?;
+        Ok(store)
     }
 
     /// Opens the store with its history keyed by `history_key` (shared by
@@ -156,6 +164,9 @@ impl Store {
             history_key,
             clock: fazhi_platform::clock::system(),
         };
+        if let Some(cases) = store.rebuild_totals_once().await? {
+            tracing::info!(cases, "case figures' running totals rebuilt from the cases");
+        }
         let sealed = store.seal_unkeyed_histories().await?;
         if sealed > 0 {
             tracing::warn!(

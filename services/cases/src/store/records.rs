@@ -17,6 +17,7 @@ impl Store {
         step: Step<'_>,
     ) -> Result<(), Error> {
         let mut tx = self.db.pool().begin().await?;
+        let on_record = super::totals::recorded(&mut tx, &case.id).await?;
         sqlx::query(
             "INSERT INTO case_records (id, case_id, kind, step, sha256, size_bytes, location, recorded_by, device, recorded_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -33,6 +34,14 @@ impl Store {
         .bind(time::to_micros(record.recorded_at))
         .execute(&mut *tx)
         .await?;
+        // The case's first audio or video record: recorded from now on.
+        if !on_record && matches!(record.kind, RecordKind::Audio | RecordKind::Video) {
+            let delta = crate::domain::delta(
+                &crate::domain::tallies(case, false),
+                &crate::domain::tallies(case, true),
+            );
+            super::totals::add(&mut tx, &case.division, &delta).await?;
+        }
         append(
             &mut tx,
             &self.history_key,
