@@ -73,6 +73,10 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "fazhi_db_pool_connections",
         "Database connections of each service's pool: in use, idle, and the most it opens",
     ),
+    (
+        "fazhi_db_wal_bytes",
+        "Bytes of each SQLite database's write-ahead log, kept under database.wal_limit_mib",
+    ),
     ("fazhi_login_failures_total", "Failed password logins"),
     (
         "fazhi_rate_limit_unshared_total",

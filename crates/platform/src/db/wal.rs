@@ -1,10 +1,10 @@
 //! A bounded write-ahead log for SQLite. Left to itself the log grows while
 //! readers keep it from being reset (a busy county's pushes and summaries
 //! took it to 4 GB beside a 1 GB database) and never shrinks. Here each
-//! connection sets `journal_size_limit`, and a watcher checkpoints with
-//! TRUNCATE — which waits out the readers and empties the file — whenever the
-//! log passes a quarter of its bound under load, or holds anything once
-//! writes stop.
+//! connection sets `journal_size_limit`, and a watcher checkpoints whenever
+//! the log passes a quarter of its bound under load, or holds anything once
+//! writes stop: every frame no reader still needs is copied without waiting
+//! on anyone, and once none is left the file is emptied.
 
 use std::{
     path::{Path, PathBuf},
@@ -50,15 +50,38 @@ pub(super) fn size(path: &Path) -> u64 {
     std::fs::metadata(path).map_or(0, |m| m.len())
 }
 
-/// Checkpoints with TRUNCATE: every frame copied into the database and the
-/// log emptied. Whether it went all the way (no reader held it back past the
-/// busy timeout).
+/// How long the emptying checkpoint waits for readers to move to the latest
+/// snapshot: writers wait behind it meanwhile, so never long; a reader that
+/// holds on longer leaves it to the next look.
+const CHECKPOINT_WAIT_MS: u32 = 100;
+
+/// Copies every frame it can into the database without waiting on anyone
+/// (PASSIVE); when that was all of them, empties the log (TRUNCATE, waiting
+/// at most [`CHECKPOINT_WAIT_MS`] for readers). Whether the log was emptied.
 pub(super) async fn truncate(pool: &AnyPool) -> Result<bool, sqlx::Error> {
-    let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-        .fetch_one(pool)
+    let mut conn = pool.acquire().await?;
+    let row = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+        .fetch_one(&mut *conn)
         .await?;
-    let busy: i64 = row.try_get(0)?;
-    Ok(busy == 0)
+    let (log, copied): (i64, i64) = (row.try_get(1)?, row.try_get(2)?);
+    if log != copied {
+        // A reader still needs frames the database cannot take yet.
+        return Ok(false);
+    }
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}"
+    )))
+    .execute(&mut *conn)
+    .await?;
+    let done = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .fetch_one(&mut *conn)
+        .await
+        .and_then(|row| row.try_get::<i64, _>(0));
+    // The connection goes back to the pool with the others' patience.
+    sqlx::raw_sql("PRAGMA busy_timeout = 5000")
+        .execute(&mut *conn)
+        .await?;
+    Ok(done? == 0)
 }
 
 /// Watches `log` every `every`: past a quarter of `limit`, or left over once
