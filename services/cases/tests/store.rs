@@ -352,5 +352,5 @@ async fn case_numbers_run_per_agency_and_year() {
     }
 }
 
-#[path = "store_totals.rs"]
+#[path = "store/totals.rs"]
 mod totals;

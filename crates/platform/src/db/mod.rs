@@ -201,7 +201,7 @@ impl Database {
     /// PostgreSQL: nothing to do.
     pub async fn checkpoint(&self) -> Result<bool, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => wal::truncate(&self.pool).await,
+            Backend::Sqlite => wal::truncate(&self.pool, false).await,
             Backend::Postgres => Ok(true),
         }
     }

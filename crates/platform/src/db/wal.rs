@@ -4,7 +4,8 @@
 //! connection sets `journal_size_limit`, and a watcher checkpoints whenever
 //! the log passes a quarter of its bound under load, or holds anything once
 //! writes stop: every frame no reader still needs is copied without waiting
-//! on anyone, and once none is left the file is emptied.
+//! on anyone, and once none is left the file is emptied; past half the bound
+//! it is emptied anyway, writers and readers waiting at most 100 ms.
 
 use std::{
     path::{Path, PathBuf},
@@ -56,15 +57,16 @@ pub(super) fn size(path: &Path) -> u64 {
 const CHECKPOINT_WAIT_MS: u32 = 100;
 
 /// Copies every frame it can into the database without waiting on anyone
-/// (PASSIVE); when that was all of them, empties the log (TRUNCATE, waiting
-/// at most [`CHECKPOINT_WAIT_MS`] for readers). Whether the log was emptied.
-pub(super) async fn truncate(pool: &AnyPool) -> Result<bool, sqlx::Error> {
+/// (PASSIVE); when that was all of them, or `press` (the log is past half its
+/// bound and readers keep overlapping), empties the log (TRUNCATE, waiting at
+/// most [`CHECKPOINT_WAIT_MS`] for readers). Whether the log was emptied.
+pub(super) async fn truncate(pool: &AnyPool, press: bool) -> Result<bool, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     let row = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
         .fetch_one(&mut *conn)
         .await?;
     let (log, copied): (i64, i64) = (row.try_get(1)?, row.try_get(2)?);
-    if log != copied {
+    if log != copied && !press {
         // A reader still needs frames the database cannot take yet.
         return Ok(false);
     }
@@ -109,7 +111,7 @@ pub(super) fn watch(
             metrics::gauge!("fazhi_db_wal_bytes", "database" => name.clone()).set(now as f64);
             let idle = now > 0 && now == last;
             if now > limit / 4 || idle {
-                match truncate(&pool).await {
+                match truncate(&pool, now > limit / 2).await {
                     Ok(true) => {}
                     Ok(false) => tracing::debug!(database = %name, bytes = now, "checkpoint held back by a reader"),
                     Err(e) => tracing::warn!(database = %name, error = %e, "checkpoint failed"),

@@ -17,7 +17,6 @@ impl Store {
         step: Step<'_>,
     ) -> Result<(), Error> {
         let mut tx = self.db.pool().begin().await?;
-        let on_record = super::totals::recorded(&mut tx, &case.id).await?;
         sqlx::query(
             "INSERT INTO case_records (id, case_id, kind, step, sha256, size_bytes, location, recorded_by, device, recorded_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -34,8 +33,16 @@ impl Store {
         .bind(time::to_micros(record.recorded_at))
         .execute(&mut *tx)
         .await?;
-        // The case's first audio or video record: recorded from now on.
-        if !on_record && matches!(record.kind, RecordKind::Audio | RecordKind::Video) {
+        // The case's first audio or video record: recorded from now on. (The
+        // row is written first: a transaction that reads before it writes
+        // cannot take the write lock once another commit moved on.)
+        let audio_video: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM case_records WHERE case_id = $1 AND kind IN ('audio', 'video')",
+        )
+        .bind(case.id.clone())
+        .fetch_one(&mut *tx)
+        .await?;
+        if audio_video == 1 && matches!(record.kind, RecordKind::Audio | RecordKind::Video) {
             let delta = crate::domain::delta(
                 &crate::domain::tallies(case, false),
                 &crate::domain::tallies(case, true),
