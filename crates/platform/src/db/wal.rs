@@ -102,6 +102,10 @@ pub(super) fn watch(
     runtime.spawn(async move {
         let mut ticks = tokio::time::interval(every);
         let mut last = 0;
+        // Pressing holds writers back up to 100 ms: after one a long reader
+        // defeated, the next waits longer (up to a minute), so writers are
+        // never starved.
+        let (mut pause, mut press_after) = (Duration::from_secs(1), tokio::time::Instant::now());
         while !pool.is_closed() {
             tokio::select! {
                 _ = stop.cancelled() => return,
@@ -110,11 +114,21 @@ pub(super) fn watch(
             let now = size(&log);
             metrics::gauge!("fazhi_db_wal_bytes", "database" => name.clone()).set(now as f64);
             let idle = now > 0 && now == last;
+            let press = now > limit / 2 && tokio::time::Instant::now() >= press_after;
             if now > limit / 4 || idle {
-                match truncate(&pool, now > limit / 2).await {
-                    Ok(true) => {}
-                    Ok(false) => tracing::debug!(database = %name, bytes = now, "checkpoint held back by a reader"),
-                    Err(e) => tracing::warn!(database = %name, error = %e, "checkpoint failed"),
+                let emptied = match truncate(&pool, press).await {
+                    Ok(emptied) => emptied,
+                    Err(e) => {
+                        tracing::warn!(database = %name, error = %e, "checkpoint failed");
+                        false
+                    }
+                };
+                if emptied {
+                    pause = Duration::from_secs(1);
+                } else if press {
+                    tracing::debug!(database = %name, bytes = now, "checkpoint held back by a reader");
+                    press_after = tokio::time::Instant::now() + pause;
+                    pause = (pause * 2).min(Duration::from_secs(60));
                 }
             }
             last = size(&log);
