@@ -238,6 +238,38 @@ impl Database {
     }
 }
 
+/// A job done once per store (a rebuild under new rules): unless `basis` is
+/// in `table` (one `basis` column) already, a transaction holding it newly
+/// written there — the marker first, so a second process starting at once
+/// waits on it and then finds it taken. `None`: done, or being done.
+pub async fn claim_once(
+    pool: &AnyPool,
+    table: &'static str,
+    basis: &str,
+) -> Result<Option<sqlx::Transaction<'static, sqlx::Any>>, sqlx::Error> {
+    let done: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT basis FROM {table} WHERE basis = $1"
+    )))
+    .bind(basis.to_owned())
+    .fetch_optional(pool)
+    .await?;
+    if done.is_some() {
+        return Ok(None);
+    }
+    let mut tx = pool.begin().await?;
+    let marked = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO {table} (basis) VALUES ($1)"
+    )))
+    .bind(basis.to_owned())
+    .execute(&mut *tx)
+    .await;
+    match marked {
+        Err(err) if is_unique_violation(&err) => Ok(None),
+        Err(err) => Err(err),
+        Ok(_) => Ok(Some(tx)),
+    }
+}
+
 /// Whether `err` is a unique-constraint violation.
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     err.as_database_error()

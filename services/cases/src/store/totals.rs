@@ -112,23 +112,8 @@ impl Store {
     /// Rebuilds every total from the cases unless they are kept by today's
     /// rules already; the cases counted, or `None`.
     pub async fn rebuild_totals_once(&self) -> Result<Option<usize>, Error> {
-        let done: Option<String> =
-            sqlx::query_scalar("SELECT basis FROM case_totals_basis WHERE basis = $1")
-                .bind(BASIS)
-                .fetch_optional(self.db.pool())
-                .await?;
-        if done.is_some() {
+        let Some(mut tx) = db::claim_once(self.db.pool(), "case_totals_basis", BASIS).await? else {
             return Ok(None);
-        }
-        let mut tx = self.db.pool().begin().await?;
-        // The marker first: a second process rebuilding at once waits on it.
-        let marked = sqlx::query("INSERT INTO case_totals_basis (basis) VALUES ($1)")
-            .bind(BASIS)
-            .execute(&mut *tx)
-            .await;
-        match marked {
-            Err(err) if db::is_unique_violation(&err) => return Ok(None),
-            other => other?,
         };
         sqlx::query("DELETE FROM case_totals")
             .execute(&mut *tx)

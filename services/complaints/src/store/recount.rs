@@ -26,23 +26,9 @@ impl Store {
         calendar: &Calendar,
         rules: &ReplyRules,
     ) -> Result<Option<usize>, Error> {
-        let done: Option<String> =
-            sqlx::query_scalar("SELECT basis FROM complaint_figures_basis WHERE basis = $1")
-                .bind(BASIS)
-                .fetch_optional(self.db.pool())
-                .await?;
-        if done.is_some() {
+        let Some(mut tx) = db::claim_once(self.db.pool(), "complaint_figures_basis", BASIS).await?
+        else {
             return Ok(None);
-        }
-        let mut tx = self.db.pool().begin().await?;
-        // The marker first: a second process recounting at once waits on it.
-        let marked = sqlx::query("INSERT INTO complaint_figures_basis (basis) VALUES ($1)")
-            .bind(BASIS)
-            .execute(&mut *tx)
-            .await;
-        match marked {
-            Err(err) if db::is_unique_violation(&err) => return Ok(None),
-            other => other?,
         };
         sqlx::query("DELETE FROM complaint_figures")
             .execute(&mut *tx)
