@@ -122,15 +122,11 @@ pub(crate) async fn backup(settings: &Settings, target: &Path) -> anyhow::Result
             .execute(&mut connection)
             .await
             .with_context(|| format!("copying {}", source.display()))?;
-        let size = |path: &Path| std::fs::metadata(path).map_or(0, |m| m.len());
-        let mut log = source.as_os_str().to_owned();
-        log.push("-wal");
+        let (live, log) = fazhi_platform::db::sqlite_file_sizes(&source);
         println!(
-            "{name}: {} ({} bytes; the live file {} bytes, its write-ahead log {} bytes)",
+            "{name}: {} ({} bytes; the live file {live} bytes, its write-ahead log {log} bytes)",
             copy.display(),
-            size(&copy),
-            size(&source),
-            size(Path::new(&log))
+            fazhi_platform::db::sqlite_file_sizes(&copy).0,
         );
     }
     for key in ["internal.key", "token.key", "history.key"] {

@@ -191,8 +191,7 @@ impl Database {
     /// The SQLite file's size and its write-ahead log's, in bytes (none for
     /// PostgreSQL).
     pub fn file_sizes(&self) -> Option<(u64, u64)> {
-        let file = self.file.as_ref()?;
-        Some((wal::size(file), wal::size(&wal::log_of(file))))
+        self.file.as_deref().map(sqlite_file_sizes)
     }
 
     /// Checkpoints a SQLite database's log now and empties it (what the
@@ -268,6 +267,11 @@ pub async fn claim_once(
         Err(err) => Err(err),
         Ok(_) => Ok(Some(tx)),
     }
+}
+
+/// A SQLite file's size and its write-ahead log's, in bytes (0 when absent).
+pub fn sqlite_file_sizes(file: &Path) -> (u64, u64) {
+    (wal::size(file), wal::size(&wal::log_of(file)))
 }
 
 /// Whether `err` is a unique-constraint violation.

@@ -12,6 +12,7 @@ pub use docx::docx;
 use chrono::NaiveDate;
 use fazhi_platform::{Code, Error, ErrorKind};
 
+use crate::domain::Decision;
 use crate::domain::{Case, DecisionKind, PartyKind, PowerItem, Record, ServiceMethod, WaiverKind};
 use words::{date, evidence, orders, party_lines, penalty};
 
@@ -69,6 +70,13 @@ pub fn write(kind: DocumentKind, s: &Source<'_>) -> Result<Document, Error> {
         DocumentKind::Decision => decision(s),
         DocumentKind::ServiceReceipt => receipt(s),
     }
+}
+
+fn decided(case: &Case) -> Result<&Decision, Error> {
+    case.proceedings
+        .decision
+        .as_ref()
+        .ok_or_else(|| not_yet("decision"))
 }
 
 fn you(case: &Case) -> &'static str {
@@ -169,11 +177,7 @@ fn heard(case: &Case) -> Option<String> {
 /// 行政处罚决定书 (Art. 59) or 不予行政处罚决定书.
 fn decision(s: &Source<'_>) -> Result<Document, Error> {
     let case = s.case;
-    let d = case
-        .proceedings
-        .decision
-        .as_ref()
-        .ok_or_else(|| not_yet("decision"))?;
+    let d = decided(case)?;
     let kind = DecisionKind::from_code(&d.kind).ok_or_else(|| not_yet("decision"))?;
     let you = you(case);
     let mut body = vec![format!("经查：{}。", case.facts.trim_end_matches('。'))];
@@ -251,11 +255,7 @@ fn decision(s: &Source<'_>) -> Result<Document, Error> {
 /// signatures are written by hand.
 fn receipt(s: &Source<'_>) -> Result<Document, Error> {
     let case = s.case;
-    let d = case
-        .proceedings
-        .decision
-        .as_ref()
-        .ok_or_else(|| not_yet("decision"))?;
+    let d = decided(case)?;
     let title = match DecisionKind::from_code(&d.kind) {
         Some(DecisionKind::Penalty) => "行政处罚决定书",
         Some(DecisionKind::Transferred) | None => return Err(not_yet("decision to serve")),

@@ -12,7 +12,7 @@ use fazhi_platform::{Code, Error};
 use serde::{Deserialize, Serialize};
 
 use super::case::check_step_day;
-use super::procedure::{last_step, next, not_under_appeal};
+use super::procedure::{last_step, next, not_suspended, not_under_appeal};
 use super::{Case, CaseStatus, rule};
 
 /// The longest period a 催告 gives, in days.
@@ -80,7 +80,8 @@ pub fn demand_performance(
     today: NaiveDate,
     calendar: &Calendar,
 ) -> Result<Case, Error> {
-    if case.status != CaseStatus::Served || case.proceedings.suspended() {
+    not_suspended(case)?;
+    if case.status != CaseStatus::Served {
         return Err(rule(
             Code::InvalidTransition,
             "on",
@@ -160,13 +161,7 @@ pub fn demand_performance(
 }
 
 fn demanded(case: &Case) -> Result<&Enforcement, Error> {
-    if case.proceedings.suspended() {
-        return Err(rule(
-            Code::CaseSuspended,
-            "version",
-            "the case is suspended (中止): resume it before any other step",
-        ));
-    }
+    not_suspended(case)?;
     case.proceedings.enforcement.as_ref().ok_or_else(|| {
         rule(
             Code::DemandRequired,

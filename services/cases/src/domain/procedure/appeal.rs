@@ -184,6 +184,14 @@ mod tests {
             not_under_appeal(&appealed, "on").unwrap_err().code,
             Code::AppealPending
         );
+        // Nor is the court asked meanwhile (行政强制法 Art. 53).
+        let calendar = fazhi_calendar::Calendar::official();
+        assert_eq!(
+            apply_to_court(&appealed, day("2024-11-01"), today, &calendar)
+                .unwrap_err()
+                .code,
+            Code::AppealPending
+        );
         let upheld =
             conclude_appeal(&appealed, AppealOutcome::Upheld, day("2024-05-20"), today).unwrap();
         let appeal = &upheld.proceedings.appeals[0];

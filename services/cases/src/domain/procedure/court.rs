@@ -161,15 +161,7 @@ mod tests {
 
     /// Decided 15 March 2024, served Monday 18 March: ¥500 due 2 April.
     fn served() -> Case {
-        let decided = decide(
-            &notified(fine(500)),
-            DecisionKind::Penalty,
-            fine(500),
-            day("2024-03-15"),
-            day(TODAY),
-            &rules(),
-        )
-        .unwrap();
+        let decided = decided_fine(500);
         serve(
             &decided,
             ServiceMethod::InPerson,

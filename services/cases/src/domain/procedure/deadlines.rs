@@ -168,15 +168,7 @@ mod tests {
     #[test]
     fn a_deferred_fine_falls_due_later_and_owes_no_late_charge_until_then() {
         let calendar = Calendar::official();
-        let decided = decide(
-            &notified(fine(500)),
-            DecisionKind::Penalty,
-            fine(500),
-            day("2024-03-15"),
-            day(TODAY),
-            &rules(),
-        )
-        .unwrap();
+        let decided = decided_fine(500);
         let served = serve(
             &decided,
             ServiceMethod::InPerson,

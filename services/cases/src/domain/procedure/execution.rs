@@ -101,15 +101,7 @@ mod tests {
         // Served Thursday 17 September 2026: the fifteenth day is Friday 2
         // October, in the National Day holiday (1–7 October); the fine is due
         // on Thursday 8.
-        let decided = decide(
-            &notified(fine(500)),
-            DecisionKind::Penalty,
-            fine(500),
-            day("2024-03-15"),
-            day(TODAY),
-            &rules(),
-        )
-        .unwrap();
+        let decided = decided_fine(500);
         let served = serve(
             &decided,
             ServiceMethod::InPerson,

@@ -60,9 +60,9 @@ pub fn notified(penalty: Penalty) -> Case {
     .unwrap()
 }
 
-/// A fine decided on 2024-03-15 and served in person on `served_on`.
-pub fn served_fine(yuan: i64, served_on: &str) -> Case {
-    let decided = decide(
+/// A fine notified on 2024-03-11 and decided on 2024-03-15.
+pub fn decided_fine(yuan: i64) -> Case {
+    decide(
         &notified(fine(yuan)),
         DecisionKind::Penalty,
         fine(yuan),
@@ -70,9 +70,13 @@ pub fn served_fine(yuan: i64, served_on: &str) -> Case {
         day(TODAY),
         &rules(),
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// A fine decided on 2024-03-15 and served in person on `served_on`.
+pub fn served_fine(yuan: i64, served_on: &str) -> Case {
     serve(
-        &decided,
+        &decided_fine(yuan),
         ServiceMethod::InPerson,
         false,
         day(served_on),

@@ -105,15 +105,7 @@ mod tests {
 
     #[test]
     fn a_demolition_order_names_its_day_and_each_order_is_given_once() {
-        let decided = decide(
-            &notified(fine(500)),
-            DecisionKind::Penalty,
-            fine(500),
-            day("2024-03-15"),
-            day(TODAY),
-            &rules(),
-        )
-        .unwrap();
+        let decided = decided_fine(500);
         let by = Some(day("2024-04-15"));
         let ordered = give_orders(
             &decided,

@@ -88,12 +88,6 @@ impl Proceedings {
     }
 }
 
-/// 加处罚款 (Art. 72): 3 % of the fine for each day after the due day, never
-/// more than the fine.
-pub fn late_charge(fine_fen: i64, due: NaiveDate, paid_on: NaiveDate) -> i64 {
-    accrued(&[(due, fine_fen)], &[], |_| false, paid_on, fine_fen)
-}
-
 /// The late charge accrued by `on` over `schedule`, the principal `paid`
 /// taken against the earliest instalment first: 3 % a day of each part
 /// from the day after its due day to the day it was paid (or `on`), days

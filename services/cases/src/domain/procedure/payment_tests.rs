@@ -5,6 +5,11 @@ use super::*;
 use crate::domain::fixtures::*;
 use crate::domain::{Record, RecordStep};
 
+/// 加处罚款 (Art. 72) on a whole fine due on `due`, paid on `paid_on`.
+fn late_charge(fine_fen: i64, due: NaiveDate, paid_on: NaiveDate) -> i64 {
+    accrued(&[(due, fine_fen)], &[], |_| false, paid_on, fine_fen)
+}
+
 #[test]
 fn the_late_charge_is_three_percent_a_day_and_never_above_the_fine() {
     let due = day("2024-04-01");
@@ -17,15 +22,7 @@ fn the_late_charge_is_three_percent_a_day_and_never_above_the_fine() {
 #[test]
 fn a_served_fine_is_paid_with_its_late_charge_before_the_case_closes() {
     let calendar = Calendar::official();
-    let decided = decide(
-        &notified(fine(500)),
-        DecisionKind::Penalty,
-        fine(500),
-        day("2024-03-15"),
-        day(TODAY),
-        &rules(),
-    )
-    .unwrap();
+    let decided = decided_fine(500);
     let err = serve(
         &decided,
         ServiceMethod::Electronic,
