@@ -93,6 +93,23 @@ async fn the_summary_lists_every_registered_township_beside_the_total() {
             ]
         );
         assert_eq!(summary["partial"], false);
+        // Each row, read from one grouped query per service, is what the
+        // township's own summary says.
+        for row in summary["townships"].as_array().unwrap() {
+            let code = row["division_code"].as_str().unwrap();
+            let own: Value = sandbox
+                .get_as(
+                    &overseer,
+                    &format!("/api/v1/oversight/summary?division={code}&year={year}"),
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            for part in ["complaints", "cases", "training"] {
+                assert_eq!(row[part], own[part], "{code} {part}");
+            }
+        }
 
         // The same table as CSV and as .xlsx: each township, then the total.
         let path = format!("/api/v1/oversight/summary?division={COUNTY}&year={year}");

@@ -622,3 +622,6 @@ async fn a_past_periods_holders_come_from_the_history_as_of_then() {
         assert_eq!(holders("2024-03-01").await, (0, 0), "{}", db.backend());
     }
 }
+
+#[path = "store/grouped.rs"]
+mod grouped;

@@ -290,6 +290,28 @@ pub fn division_range(division: Option<&crate::DivisionCode>) -> (String, String
     }
 }
 
+/// How a figures query groups the divisions it reads: all as one, or each
+/// township (the nine-digit code a village's twelve digits start with) on
+/// its own — so one query answers every township of a county at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    Whole,
+    Townships,
+}
+
+impl Grouping {
+    /// The SQL of a row's group over the division code expression `column`,
+    /// to select and `GROUP BY`: the empty string for [`Grouping::Whole`]
+    /// (an expression, not a constant, which PostgreSQL's `GROUP BY` refuses).
+    pub fn key(self, column: &str) -> String {
+        let length = match self {
+            Self::Whole => 0,
+            Self::Townships => 9,
+        };
+        format!("substr({column}, 1, {length})")
+    }
+}
+
 /// Upper bound (exclusive) of the text range holding `prefix` and every
 /// string that starts with it, for index-friendly prefix queries over
 /// digit strings such as division codes: `code >= prefix AND code < bound`.

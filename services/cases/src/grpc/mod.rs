@@ -447,4 +447,11 @@ impl CaseService for CasesApi {
     ) -> Result<Response<pb::CaseStats>, Status> {
         stats::get_stats(self, request).await
     }
+
+    async fn get_township_stats(
+        &self,
+        request: Request<pb::GetStatsRequest>,
+    ) -> Result<Response<pb::TownshipCaseStats>, Status> {
+        stats::get_township_stats(self, request).await
+    }
 }

@@ -1,18 +1,55 @@
-//! The figures a county overseer reads for a division and period.
+//! The figures a county overseer reads for a division and period, for the
+//! division as a whole or for each township under it at once.
 
+use chrono::NaiveDate;
 use fazhi_platform::{
+    DivisionCode,
     auth::{self, Permission},
+    db::Grouping,
     time,
 };
 use fazhi_proto::cases::v1 as pb;
 use tonic::{Request, Response, Status};
 
 use super::CasesApi;
+use crate::store::CaseFigures;
 
 pub(super) async fn get_stats(
     api: &CasesApi,
     request: Request<pb::GetStatsRequest>,
 ) -> Result<Response<pb::CaseStats>, Status> {
+    let (division, from, to) = asked(api, request)?;
+    let f = api.store.figures(&division, from, to).await?;
+    Ok(Response::new(stats(f)))
+}
+
+pub(super) async fn get_township_stats(
+    api: &CasesApi,
+    request: Request<pb::GetStatsRequest>,
+) -> Result<Response<pb::TownshipCaseStats>, Status> {
+    let (division, from, to) = asked(api, request)?;
+    let groups = api
+        .store
+        .figures_grouped(&division, from, to, Grouping::Townships)
+        .await?;
+    Ok(Response::new(pb::TownshipCaseStats {
+        townships: groups
+            .into_iter()
+            .filter(|(code, _)| code.len() == 9)
+            .map(|(division_code, f)| pb::TownshipCaseStatsRow {
+                division_code,
+                stats: Some(stats(f)),
+            })
+            .collect(),
+    }))
+}
+
+/// The division and the days (inclusive, China time) a figures request
+/// asks for, once the caller may read figures.
+fn asked(
+    api: &CasesApi,
+    request: Request<pb::GetStatsRequest>,
+) -> Result<(DivisionCode, NaiveDate, NaiveDate), Status> {
     let caller = auth::caller(&request)?;
     caller.require(Permission::OversightRead)?;
     let r = request.into_inner();
@@ -23,8 +60,11 @@ pub(super) async fn get_stats(
         || api.clock.today(),
         |end| time::china_date(end - chrono::Duration::microseconds(1)),
     );
-    let f = api.store.figures(&division, from, to).await?;
-    Ok(Response::new(pb::CaseStats {
+    Ok((division, from, to))
+}
+
+fn stats(f: CaseFigures) -> pb::CaseStats {
+    pb::CaseStats {
         total: f.leads,
         filed: f.filed,
         decided: f.decided,
@@ -51,5 +91,18 @@ pub(super) async fn get_stats(
         transferred: f.transferred,
         simple_decisions: f.simple_decisions,
         recording_required: f.recording_required,
-    }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A township with nothing in the period is left out of the township
+    /// rows; the default its reader fills in is what `GetStats` answers.
+    #[test]
+    fn nothing_counted_reads_as_the_default() {
+        assert_eq!(
+            super::stats(Default::default()),
+            fazhi_proto::cases::v1::CaseStats::default()
+        );
+    }
 }

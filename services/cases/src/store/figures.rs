@@ -2,10 +2,14 @@
 //! own step (a lead by when it came in, a filing by its filing day, a
 //! decision by its decision day, …), never by a case's status today.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
-use fazhi_platform::{DivisionCode, Error, db, time};
+use fazhi_platform::{
+    DivisionCode, Error,
+    db::{self, Grouping},
+    time,
+};
 
 use super::Store;
 use crate::domain::Total;
@@ -113,10 +117,38 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<CaseFigures, Error> {
+        let mut groups = self
+            .figures_grouped(division, from, to, Grouping::Whole)
+            .await?;
+        Ok(groups.remove("").unwrap_or_default())
+    }
+
+    /// [`Store::figures`] for each group of divisions under `division`
+    /// (every township at once), keyed by the group's code; a group with
+    /// nothing in the period is left out.
+    pub async fn figures_grouped(
+        &self,
+        division: &DivisionCode,
+        from: NaiveDate,
+        to: NaiveDate,
+        grouping: Grouping,
+    ) -> Result<BTreeMap<String, CaseFigures>, Error> {
         let period = Period::of(division, from, to);
-        let (counted, sums) =
-            tokio::try_join!(self.counted(&period), self.sum_totals(division, from, to))?;
-        Ok(assemble(counted, &sums))
+        let (mut counted, mut sums) = tokio::try_join!(
+            self.counted(&period, grouping),
+            self.sum_totals(division, from, to, grouping)
+        )?;
+        let keys: BTreeSet<String> = counted.keys().chain(sums.keys()).cloned().collect();
+        Ok(keys
+            .into_iter()
+            .map(|key| {
+                let figures = assemble(
+                    counted.remove(&key).unwrap_or_default(),
+                    &sums.remove(&key).unwrap_or_default(),
+                );
+                (key, figures)
+            })
+            .collect())
     }
 
     /// The same figures counted afresh from the cases themselves: what the
@@ -128,46 +160,64 @@ impl Store {
         to: NaiveDate,
     ) -> Result<CaseFigures, Error> {
         let period = Period::of(division, from, to);
-        let (counted, sums) = tokio::try_join!(self.counted(&period), self.recount(&period))?;
-        Ok(assemble(counted, &sums))
+        let (mut counted, sums) = tokio::try_join!(
+            self.counted(&period, Grouping::Whole),
+            self.recount(&period)
+        )?;
+        Ok(assemble(counted.remove("").unwrap_or_default(), &sums))
     }
 
-    /// Leads, publications and refusals: counted from their own rows.
-    async fn counted(&self, p: &Period) -> Result<Counted, Error> {
+    /// Leads, publications and refusals per group: counted from their own rows.
+    async fn counted(
+        &self,
+        p: &Period,
+        grouping: Grouping,
+    ) -> Result<BTreeMap<String, Counted>, Error> {
         let pool = self.db.pool();
-        let leads = sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM cases WHERE division_code >= $1 AND division_code < $2 AND lead_at >= $3 AND lead_at < $4",
-        )
+        let key = grouping.key("division_code");
+        let leads = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(format!(
+            "SELECT {key}, COUNT(*) FROM cases \
+             WHERE division_code >= $1 AND division_code < $2 AND lead_at >= $3 AND lead_at < $4 GROUP BY {key}"
+        )))
         .bind(p.low.clone())
         .bind(p.high.clone())
         .bind(p.start)
         .bind(p.end)
-        .fetch_one(pool);
-        let published = sqlx::query_as::<_, (i64, Option<i64>)>(
-            "SELECT COUNT(*), CAST(SUM(on_time) AS BIGINT) FROM publications \
-             WHERE division_code >= $1 AND division_code < $2 AND published_on >= $3 AND published_on <= $4",
-        )
+        .fetch_all(pool);
+        let published = sqlx::query_as::<_, (String, i64, Option<i64>)>(sqlx::AssertSqlSafe(format!(
+            "SELECT {key}, COUNT(*), CAST(SUM(on_time) AS BIGINT) FROM publications \
+             WHERE division_code >= $1 AND division_code < $2 AND published_on >= $3 AND published_on <= $4 \
+             GROUP BY {key}"
+        )))
         .bind(p.low.clone())
         .bind(p.high.clone())
         .bind(p.first.clone())
         .bind(p.last.clone())
-        .fetch_one(pool);
-        let refusals = sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM certification_refusals \
-             WHERE division_code >= $1 AND division_code < $2 AND refused_on >= $3 AND refused_on <= $4",
-        )
+        .fetch_all(pool);
+        let refusals = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(format!(
+            "SELECT {key}, COUNT(*) FROM certification_refusals \
+             WHERE division_code >= $1 AND division_code < $2 AND refused_on >= $3 AND refused_on <= $4 \
+             GROUP BY {key}"
+        )))
         .bind(p.low.clone())
         .bind(p.high.clone())
         .bind(p.first.clone())
         .bind(p.last.clone())
-        .fetch_one(pool);
+        .fetch_all(pool);
         let (leads, published, refusals) = tokio::try_join!(leads, published, refusals)?;
-        Ok(Counted {
-            leads,
-            published: published.0,
-            published_on_time: published.1.unwrap_or(0),
-            refusals,
-        })
+        let mut groups: BTreeMap<String, Counted> = BTreeMap::new();
+        for (key, n) in leads {
+            groups.entry(key).or_default().leads = n;
+        }
+        for (key, n, on_time) in published {
+            let group = groups.entry(key).or_default();
+            group.published = n;
+            group.published_on_time = on_time.unwrap_or(0);
+        }
+        for (key, n) in refusals {
+            groups.entry(key).or_default().refusals = n;
+        }
+        Ok(groups)
     }
 
     /// The totals of a period counted from the cases' rows.
@@ -298,6 +348,7 @@ impl Store {
 }
 
 /// What is counted from its own rows rather than kept as a total.
+#[derive(Default)]
 struct Counted {
     leads: i64,
     published: i64,

@@ -4,10 +4,13 @@
 //! whose totals were never kept (or kept by other rules) rebuilds them once
 //! from the cases at start, under a marker a second process waits on.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use fazhi_platform::{DivisionCode, Error, db};
+use fazhi_platform::{
+    DivisionCode, Error,
+    db::{self, Grouping},
+};
 use sqlx::{Any, Row, Transaction};
 
 use super::Store;
@@ -66,32 +69,38 @@ pub(super) async fn step(
 
 impl Store {
     /// The totals of `division` (and below) summed over the days `from` to
-    /// `to`, inclusive.
+    /// `to`, inclusive, per group of divisions.
     pub(super) async fn sum_totals(
         &self,
         division: &DivisionCode,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<HashMap<Total, i64>, Error> {
+        grouping: Grouping,
+    ) -> Result<BTreeMap<String, HashMap<Total, i64>>, Error> {
         let (low, high) = db::division_range(Some(division));
-        let rows = sqlx::query(
-            "SELECT total, CAST(SUM(value) AS BIGINT) AS value FROM case_totals \
-             WHERE division_code >= $1 AND division_code < $2 AND day >= $3 AND day <= $4 GROUP BY total",
-        )
+        let key = grouping.key("division_code");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {key} AS grp, total, CAST(SUM(value) AS BIGINT) AS value FROM case_totals \
+             WHERE division_code >= $1 AND division_code < $2 AND day >= $3 AND day <= $4 \
+             GROUP BY {key}, total"
+        )))
         .bind(low)
         .bind(high)
         .bind(from.to_string())
         .bind(to.to_string())
         .fetch_all(self.db.pool())
         .await?;
-        let mut sums = HashMap::new();
+        let mut groups: BTreeMap<String, HashMap<Total, i64>> = BTreeMap::new();
         for row in rows {
             let code: String = row.try_get("total")?;
             if let Some(total) = Total::from_code(&code) {
-                sums.insert(total, row.try_get::<i64, _>("value")?);
+                groups
+                    .entry(row.try_get("grp")?)
+                    .or_default()
+                    .insert(total, row.try_get::<i64, _>("value")?);
             }
         }
-        Ok(sums)
+        Ok(groups)
     }
 
     /// Drops every total and the marker, as a store from before them had:

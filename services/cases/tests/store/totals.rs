@@ -12,8 +12,8 @@ use fazhi_cases::domain::{
     PowerItem, PowerKind, PowerSource, Record, RecordKind, RecordStep, ServiceMethod,
 };
 use fazhi_cases::store::{Step, Store};
-use fazhi_platform::DivisionCode;
 use fazhi_platform::category::EnforcementCategory;
+use fazhi_platform::{DivisionCode, db::Grouping};
 
 /// A small deterministic generator (xorshift), seeded per run.
 struct Dice(u64);
@@ -263,6 +263,29 @@ async fn the_running_totals_equal_a_recount_from_the_cases_after_random_steps() 
                 checked += 1;
             }
         }
+        // Every township at once, from one grouped read over the totals,
+        // equals each township's own recount.
+        let county = DivisionCode::parse("411624").unwrap();
+        for (from, to) in periods {
+            let mut grouped = store
+                .figures_grouped(&county, day(from), day(to), Grouping::Townships)
+                .await
+                .unwrap();
+            for township in TOWNSHIPS {
+                let recounted = store
+                    .figures_recounted(&DivisionCode::parse(township).unwrap(), day(from), day(to))
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    grouped.remove(township).unwrap_or_default(),
+                    recounted,
+                    "{} {township} {from}..{to}, grouped",
+                    db.backend()
+                );
+                checked += 1;
+            }
+            assert!(grouped.is_empty(), "only the townships: {grouped:?}");
+        }
         let all = store
             .figures(
                 &DivisionCode::parse("411624").unwrap(),
@@ -279,7 +302,7 @@ async fn the_running_totals_equal_a_recount_from_the_cases_after_random_steps() 
             all.recorded > 0 && all.simple_decisions > 0 && all.not_filed > 0 && all.terminated > 0,
             "{all:?}"
         );
-        assert_eq!(checked, 16);
+        assert_eq!(checked, 28);
     }
 }
 

@@ -439,14 +439,35 @@ impl ComplaintService for ComplaintsApi {
         &self,
         request: Request<pb::GetStatsRequest>,
     ) -> Result<Response<pb::ComplaintStats>, Status> {
-        let caller = auth::caller(&request)?;
-        if !(caller.may(Permission::ComplaintRead) || caller.may(Permission::OversightRead)) {
-            return Err(auth::forbidden(Permission::OversightRead).into());
-        }
-        let r = request.into_inner();
-        let filter = filter(&caller, &r.division_code, r.period.as_ref(), "period")?;
+        let filter = stats_filter(request)?;
         Ok(Response::new(
             stats::stats(&self.store, &filter, self.clock.today()).await?,
         ))
     }
+
+    async fn get_township_stats(
+        &self,
+        request: Request<pb::GetStatsRequest>,
+    ) -> Result<Response<pb::TownshipComplaintStats>, Status> {
+        let filter = stats_filter(request)?;
+        Ok(Response::new(
+            stats::township_stats(&self.store, &filter, self.clock.today()).await?,
+        ))
+    }
+}
+
+/// The division and period of a figures request, once the caller may read
+/// figures (a township's own staff, or oversight).
+fn stats_filter(request: Request<pb::GetStatsRequest>) -> Result<crate::store::Filter, Status> {
+    let caller = auth::caller(&request)?;
+    if !(caller.may(Permission::ComplaintRead) || caller.may(Permission::OversightRead)) {
+        return Err(auth::forbidden(Permission::OversightRead).into());
+    }
+    let r = request.into_inner();
+    Ok(filter(
+        &caller,
+        &r.division_code,
+        r.period.as_ref(),
+        "period",
+    )?)
 }

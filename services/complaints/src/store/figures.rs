@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use fazhi_platform::Error;
+use fazhi_platform::{Error, db::Grouping};
 use sqlx::{AnyConnection, Row};
 
 use super::Store;
@@ -163,14 +163,32 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
         settled_until: NaiveDate,
-    ) -> Result<(BTreeMap<String, i64>, BTreeMap<String, i64>), Error> {
-        let rows = sqlx::query(
-            "SELECT figure, CAST(SUM(n) AS BIGINT) AS n, \
+    ) -> Result<(Sums, Sums), Error> {
+        let mut groups = self
+            .figures_grouped(low, high, from, to, settled_until, Grouping::Whole)
+            .await?;
+        Ok(groups.remove("").unwrap_or_default())
+    }
+
+    /// [`Store::figures_settled`] for each group of divisions in
+    /// `[low, high)` (every township at once), keyed by the group's code.
+    pub async fn figures_grouped(
+        &self,
+        low: &str,
+        high: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        settled_until: NaiveDate,
+        grouping: Grouping,
+    ) -> Result<BTreeMap<String, (Sums, Sums)>, Error> {
+        let key = grouping.key("division_code");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {key} AS grp, figure, CAST(SUM(n) AS BIGINT) AS n, \
                CAST(SUM(CASE WHEN day <= $5 THEN n ELSE 0 END) AS BIGINT) AS settled \
              FROM complaint_figures \
              WHERE division_code >= $1 AND division_code < $2 AND day >= $3 AND day <= $4 \
-             GROUP BY figure",
-        )
+             GROUP BY {key}, figure"
+        )))
         .bind(low.to_owned())
         .bind(high.to_owned())
         .bind(from.to_string())
@@ -178,12 +196,16 @@ impl Store {
         .bind(settled_until.to_string())
         .fetch_all(self.db.pool())
         .await?;
-        let (mut all, mut settled) = (BTreeMap::new(), BTreeMap::new());
+        let mut groups: BTreeMap<String, (Sums, Sums)> = BTreeMap::new();
         for r in &rows {
+            let (all, settled) = groups.entry(r.try_get("grp")?).or_default();
             let figure: String = r.try_get("figure")?;
             settled.insert(figure.clone(), r.try_get::<i64, _>("settled")?);
             all.insert(figure, r.try_get::<i64, _>("n")?);
         }
-        Ok((all, settled))
+        Ok(groups)
     }
 }
+
+/// Each figure's sum.
+pub type Sums = BTreeMap<String, i64>;

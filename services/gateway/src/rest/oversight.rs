@@ -160,7 +160,7 @@ pub async fn summary(
         .unwrap_or_default();
     let (total, total_previous) = tokio::try_join!(
         gather(&state, &identity, total_code.clone(), period),
-        previous(total_code),
+        previous(total_code.clone()),
     )?;
     // Each registered township under the division asked for, side by side.
     let scope = division
@@ -177,25 +177,35 @@ pub async fn summary(
         .filter(|d| d.code.level() == fazhi_platform::division::DivisionLevel::Township)
         .take(MAX_ROWS)
         .collect();
-    let rows = futures::future::join_all(townships.into_iter().map(|township| {
-        let (state, identity) = (&state, &identity);
-        async move {
-            let code = township.code.as_str().to_owned();
-            let (figures, before) = tokio::try_join!(
-                gather(state, identity, code.clone(), period),
-                previous(code),
-            )?;
-            Ok::<_, Problem>(TownshipRow {
-                division_code: township.code.as_str().to_owned(),
-                name: township.name,
-                figures,
-                previous: before,
-            })
-        }
-    }))
-    .await
-    .into_iter()
-    .collect::<Result<Vec<_>, _>>()?;
+    // Every township's figures from one grouped read per service and period.
+    let codes: Vec<String> = townships
+        .iter()
+        .map(|t| t.code.as_str().to_owned())
+        .collect();
+    let (figures, before) = tokio::try_join!(
+        gather_townships(&state, &identity, total_code.clone(), &codes, period),
+        async {
+            match earlier {
+                Some(range) => {
+                    gather_townships(&state, &identity, total_code.clone(), &codes, Some(range))
+                        .await
+                        .map(Some)
+                }
+                None => Ok(None),
+            }
+        },
+    )?;
+    let mut before = before.map(Vec::into_iter);
+    let rows: Vec<TownshipRow> = townships
+        .into_iter()
+        .zip(figures)
+        .map(|(township, figures)| TownshipRow {
+            division_code: township.code.as_str().to_owned(),
+            name: township.name,
+            figures,
+            previous: before.as_mut().and_then(Iterator::next),
+        })
+        .collect();
     let summary = Summary {
         division,
         partial: total.partial || rows.iter().any(|r| r.figures.partial),
@@ -285,21 +295,6 @@ pub(crate) async fn gather(
         )),
     );
     let mut unavailable = Vec::new();
-    fn part<T>(
-        unavailable: &mut Vec<&'static str>,
-        name: &'static str,
-        result: Result<T, tonic::Status>,
-    ) -> Result<Option<T>, Problem> {
-        match result {
-            Ok(value) => Ok(Some(value)),
-            Err(status) if is_down(&status) => {
-                tracing::warn!(service = name, code = ?status.code(), "summary is partial");
-                unavailable.push(name);
-                Ok(None)
-            }
-            Err(status) => Err(status.into()),
-        }
-    }
     let complaints = part(
         &mut unavailable,
         "complaints",
@@ -308,37 +303,7 @@ pub(crate) async fn gather(
     let cases = part(
         &mut unavailable,
         "cases",
-        k.map(|r| {
-            let s = r.into_inner();
-            CaseFigures {
-                total: s.total,
-                filed: s.filed,
-                decided: s.decided,
-                decided_on_time: s.decided_on_time,
-                closed: s.closed,
-                review_required: s.review_required,
-                reviewed: s.reviewed,
-                discussion_required: s.discussion_required,
-                discussed: s.discussed,
-                recording_required: s.recording_required,
-                recorded: s.recorded,
-                penalty_decisions: s.penalty_decisions,
-                no_penalty_decisions: s.no_penalty_decisions,
-                dismissed: s.dismissed,
-                transferred: s.transferred,
-                simple_decisions: s.simple_decisions,
-                published: s.published,
-                published_on_time: s.published_on_time,
-                avg_days_to_filing: s.avg_days_to_filing,
-                avg_days_to_decision: s.avg_days_to_decision,
-                fines_imposed_fen: s.fines_imposed_fen,
-                fines_collected_fen: s.fines_collected_fen,
-                late_charges_fen: s.late_charges_fen,
-                certification_refusals: s.certification_refusals,
-                not_filed: s.not_filed,
-                terminated: s.terminated,
-            }
-        }),
+        k.map(|r| case_figures(r.into_inner())),
     )?;
     let training = part(
         &mut unavailable,
@@ -352,6 +317,154 @@ pub(crate) async fn gather(
         partial: !unavailable.is_empty(),
         unavailable,
     })
+}
+
+/// Each township's figures under `division_code` (one row per code of
+/// `townships`, in order), from one grouped read per service; a service that
+/// is down leaves its part null in every row and is named.
+pub(crate) async fn gather_townships(
+    state: &AppState,
+    identity: &Identity,
+    division_code: String,
+    townships: &[String],
+    period: Option<fazhi_proto::common::v1::TimeRange>,
+) -> Result<Vec<Figures>, Problem> {
+    if townships.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (mut complaint_client, mut case_client, mut training_client) = (
+        state.complaints.clone(),
+        state.cases.clone(),
+        state.training.clone(),
+    );
+    let (c, k, t) = tokio::join!(
+        complaint_client.get_township_stats(state.signed(
+            identity,
+            complaints::GetStatsRequest {
+                division_code: division_code.clone(),
+                period
+            }
+        )),
+        case_client.get_township_stats(state.signed(
+            identity,
+            cases::GetStatsRequest {
+                division_code: division_code.clone(),
+                period
+            }
+        )),
+        training_client.get_township_stats(state.signed(
+            identity,
+            training::GetStatsRequest {
+                division_code,
+                period
+            }
+        )),
+    );
+    let mut unavailable = Vec::new();
+    let mut complaints = part(
+        &mut unavailable,
+        "complaints",
+        c.map(|r| {
+            by_code(r.into_inner().townships, |row| {
+                (row.division_code, row.stats)
+            })
+        }),
+    )?;
+    let mut cases = part(
+        &mut unavailable,
+        "cases",
+        k.map(|r| {
+            by_code(r.into_inner().townships, |row| {
+                (row.division_code, row.stats)
+            })
+        }),
+    )?;
+    let mut training = part(
+        &mut unavailable,
+        "training",
+        t.map(|r| {
+            by_code(r.into_inner().townships, |row| {
+                (row.division_code, row.stats)
+            })
+        }),
+    )?;
+    // A township a service left out had nothing in the period: its figures
+    // are the service's zeros, as its own `GetStats` would answer.
+    Ok(townships
+        .iter()
+        .map(|code| Figures {
+            complaints: complaints
+                .as_mut()
+                .map(|rows| complaint_figures(rows.remove(code).unwrap_or_default())),
+            cases: cases
+                .as_mut()
+                .map(|rows| case_figures(rows.remove(code).unwrap_or_default())),
+            training: training
+                .as_mut()
+                .map(|rows| TrainingStats::from(rows.remove(code).unwrap_or_default())),
+            partial: !unavailable.is_empty(),
+            unavailable: unavailable.clone(),
+        })
+        .collect())
+}
+
+/// A service's township rows by their code.
+fn by_code<R, S>(rows: Vec<R>, split: impl Fn(R) -> (String, Option<S>)) -> BTreeMap<String, S> {
+    rows.into_iter()
+        .filter_map(|row| {
+            let (code, stats) = split(row);
+            Some((code, stats?))
+        })
+        .collect()
+}
+
+/// A service's answer: its figures, or — when it is down or late — none,
+/// with its name added to `unavailable`; a refusal is the caller's error.
+fn part<T>(
+    unavailable: &mut Vec<&'static str>,
+    name: &'static str,
+    result: Result<T, tonic::Status>,
+) -> Result<Option<T>, Problem> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(status) if is_down(&status) => {
+            tracing::warn!(service = name, code = ?status.code(), "summary is partial");
+            unavailable.push(name);
+            Ok(None)
+        }
+        Err(status) => Err(status.into()),
+    }
+}
+
+fn case_figures(s: cases::CaseStats) -> CaseFigures {
+    CaseFigures {
+        total: s.total,
+        filed: s.filed,
+        decided: s.decided,
+        decided_on_time: s.decided_on_time,
+        closed: s.closed,
+        review_required: s.review_required,
+        reviewed: s.reviewed,
+        discussion_required: s.discussion_required,
+        discussed: s.discussed,
+        recording_required: s.recording_required,
+        recorded: s.recorded,
+        penalty_decisions: s.penalty_decisions,
+        no_penalty_decisions: s.no_penalty_decisions,
+        dismissed: s.dismissed,
+        transferred: s.transferred,
+        simple_decisions: s.simple_decisions,
+        published: s.published,
+        published_on_time: s.published_on_time,
+        avg_days_to_filing: s.avg_days_to_filing,
+        avg_days_to_decision: s.avg_days_to_decision,
+        fines_imposed_fen: s.fines_imposed_fen,
+        fines_collected_fen: s.fines_collected_fen,
+        late_charges_fen: s.late_charges_fen,
+        certification_refusals: s.certification_refusals,
+        not_filed: s.not_filed,
+        terminated: s.terminated,
+    }
 }
 
 fn complaint_figures(s: complaints::ComplaintStats) -> ComplaintFigures {

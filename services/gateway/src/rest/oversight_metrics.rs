@@ -13,7 +13,7 @@ use fazhi_platform::{
 };
 use fazhi_proto::common::v1 as common;
 
-use crate::{AppState, edge::query, identity::authn::Identity, rest::oversight::gather};
+use crate::{AppState, edge::query, identity::authn::Identity, rest::oversight::gather_townships};
 
 /// Townships with gauges at most.
 const MAX_TOWNSHIPS: usize = 200;
@@ -66,14 +66,14 @@ async fn once(state: &AppState, identity: &Identity) -> anyhow::Result<()> {
         .filter(|d| d.code.level() == DivisionLevel::Township)
         .take(MAX_TOWNSHIPS)
         .collect();
-    let figures = futures::future::join_all(
-        townships
-            .iter()
-            .map(|t| gather(state, identity, t.code.as_str().to_owned(), period)),
-    )
-    .await;
-    for (township, figures) in townships.iter().zip(figures) {
-        let Ok(f) = figures else { continue };
+    let codes: Vec<String> = townships
+        .iter()
+        .map(|t| t.code.as_str().to_owned())
+        .collect();
+    let figures = gather_townships(state, identity, String::new(), &codes, period)
+        .await
+        .map_err(|p| anyhow::anyhow!("{p:?}"))?;
+    for (township, f) in townships.iter().zip(figures) {
         let labels = [("division", township.code.as_str().to_owned())];
         if let Some(c) = &f.complaints {
             metrics::gauge!("fazhi_oversight_complaints_received", &labels).set(c.received as f64);

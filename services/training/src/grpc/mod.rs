@@ -306,6 +306,13 @@ impl TrainingService for TrainingApi {
         stats::get_stats(self, request).await
     }
 
+    async fn get_township_stats(
+        &self,
+        request: Request<pb::GetStatsRequest>,
+    ) -> Result<Response<pb::TownshipTrainingStats>, Status> {
+        stats::get_township_stats(self, request).await
+    }
+
     async fn import_people(
         &self,
         request: Request<pb::ImportPeopleRequest>,
