@@ -1,6 +1,6 @@
-//! Starting services: all four in one process (each on its own port, talking
-//! gRPC over loopback) or any one alone. The end-to-end tests start the same
-//! way, on port 0.
+//! Starting services: all four in one process (each on its own port for
+//! other processes, calling each other in process) or any one alone. The
+//! end-to-end tests start the same way, on port 0.
 
 use std::{
     net::{IpAddr, Ipv4Addr, SocketAddr},
@@ -125,20 +125,112 @@ pub async fn start_with_clock(
         shutdown: shutdown.clone(),
     };
 
-    // Bound first: the complaints service's escalations go to its port.
-    let mut cases_listener = None;
-    if role.runs(Role::Cases) {
-        let listener = bind(&settings.cases, "cases").await?;
-        running.cases = Some(listener.local_addr()?);
-        cases_listener = Some(listener);
+    // Every port is bound first, so each service knows where the others are.
+    let (mut cases_listener, mut complaints_listener, mut training_listener) = (None, None, None);
+    for (runs, service, name, listener, addr) in [
+        (Role::Cases, &settings.cases, "cases", &mut cases_listener, &mut running.cases),
+        (
+            Role::Complaints,
+            &settings.complaints,
+            "complaints",
+            &mut complaints_listener,
+            &mut running.complaints,
+        ),
+        (
+            Role::Training,
+            &settings.training,
+            "training",
+            &mut training_listener,
+            &mut running.training,
+        ),
+    ] {
+        if role.runs(runs) {
+            let bound = bind(service, name).await?;
+            *addr = Some(bound.local_addr()?);
+            *listener = Some(bound);
+        }
+    }
+    // All in one process: the services call each other in process, and
+    // still serve their ports for other processes. A service given an
+    // endpoint of its own is called there.
+    let in_process = role == Role::All && settings.grpc.in_process;
+    let local = |service: &fazhi_platform::grpc::Service, settings: &ServiceSettings| {
+        let here = in_process && settings.endpoint.is_none();
+        let (name, routes, internal) = (service.name, service.routes.clone(), internal.clone());
+        async move {
+            match here {
+                true => Some(fazhi_platform::grpc::local(name, routes, internal).await),
+                false => None,
+            }
+        }
+    };
+    // A channel to `name`: in process when it runs here, else over gRPC.
+    let channel = |name: &'static str,
+                   local: Option<&fazhi_platform::balance::LocalService>,
+                   endpoint: String,
+                   client: &fazhi_platform::config::GrpcClientSettings|
+     -> anyhow::Result<fazhi_platform::grpc::Channel> {
+        Ok(match local {
+            Some(service) => fazhi_platform::grpc::connect_local(name, service.clone(), client),
+            None => fazhi_platform::grpc::connect_lazy(&endpoint, client)?,
+        })
+    };
+    let serve = |service: fazhi_platform::grpc::Service, listener: TcpListener| {
+        service.run(
+            listener,
+            internal.clone(),
+            settings.grpc_server.clone(),
+            settings.shutdown.drain(),
+            shutdown.clone(),
+        )
+    };
+
+    let mut local_training = None;
+    if let Some(listener) = training_listener {
+        let service = fazhi_training::build(
+            &settings.training,
+            settings.rules.training.clone(),
+            &settings.data_dir,
+            clock.clone(),
+        )
+        .await?;
+        local_training = local(&service, &settings.training).await;
+        tasks.spawn(serve(service, listener));
     }
 
-    if role.runs(Role::Complaints) {
-        let listener = bind(&settings.complaints, "complaints").await?;
-        running.complaints = Some(listener.local_addr()?);
+    let mut local_cases = None;
+    if let Some(listener) = cases_listener {
+        // Every officer action asks the training service.
+        let training = channel(
+            "training",
+            local_training.as_ref(),
+            endpoint(&settings.training, running.training),
+            &settings.grpc,
+        )?;
+        let certifier = fazhi_cases::Certifier::new(training, internal.clone());
+        let service = fazhi_cases::build(
+            &settings.cases,
+            &settings.data_dir,
+            &settings.records,
+            &settings.case_history,
+            certifier,
+            calendar.clone(),
+            settings.rules.cases.clone(),
+            clock.clone(),
+        )
+        .await?;
+        local_cases = local(&service, &settings.cases).await;
+        tasks.spawn(serve(service, listener));
+    }
+
+    let mut local_complaints = None;
+    if let Some(listener) = complaints_listener {
+        // Escalations go to the cases service.
         let upstream = fazhi_complaints::Upstream {
-            cases: fazhi_platform::grpc::connect_lazy(
-                &endpoint(&settings.cases, running.cases),
+            cases: channel(
+                "cases",
+                local_cases.as_ref(),
+                endpoint(&settings.cases, running.cases),
                 &settings.grpc,
             )?,
             key: internal.clone(),
@@ -154,67 +246,28 @@ pub async fn start_with_clock(
         .await?;
         running.complaints_relay = Some(relay.clone());
         tasks.spawn(relay.run(shutdown.clone()));
-        tasks.spawn(service.run(
-            listener,
-            internal.clone(),
-            settings.grpc_server.clone(),
-            settings.shutdown.drain(),
-            shutdown.clone(),
-        ));
-    }
-    if role.runs(Role::Training) {
-        let listener = bind(&settings.training, "training").await?;
-        running.training = Some(listener.local_addr()?);
-        let service = fazhi_training::build(
-            &settings.training,
-            settings.rules.training.clone(),
-            &settings.data_dir,
-            clock.clone(),
-        )
-        .await?;
-        tasks.spawn(service.run(
-            listener,
-            internal.clone(),
-            settings.grpc_server.clone(),
-            settings.shutdown.drain(),
-            shutdown.clone(),
-        ));
-    }
-
-    if let Some(listener) = cases_listener {
-        // Every officer action asks the training service; in one process it
-        // is the port actually bound.
-        let training = fazhi_platform::grpc::connect_lazy(
-            &endpoint(&settings.training, running.training),
-            &settings.grpc,
-        )?;
-        let certifier = fazhi_cases::Certifier::new(training, internal.clone());
-        let service = fazhi_cases::build(
-            &settings.cases,
-            &settings.data_dir,
-            &settings.records,
-            &settings.case_history,
-            certifier,
-            calendar.clone(),
-            settings.rules.cases.clone(),
-            clock.clone(),
-        )
-        .await?;
-        tasks.spawn(service.run(
-            listener,
-            internal.clone(),
-            settings.grpc_server.clone(),
-            settings.shutdown.drain(),
-            shutdown.clone(),
-        ));
+        local_complaints = local(&service, &settings.complaints).await;
+        tasks.spawn(serve(service, listener));
     }
 
     if role.runs(Role::Gateway) {
-        // In one process the gateway calls the ports actually bound.
-        let upstreams = fazhi_gateway::Upstreams {
-            cases: endpoint(&settings.cases, running.cases),
-            complaints: endpoint(&settings.complaints, running.complaints),
-            training: endpoint(&settings.training, running.training),
+        let transfer = fazhi_gateway::transfer(&settings.grpc, &settings.gateway);
+        let cases = endpoint(&settings.cases, running.cases);
+        let channels = fazhi_gateway::Channels {
+            complaints: channel(
+                "complaints",
+                local_complaints.as_ref(),
+                endpoint(&settings.complaints, running.complaints),
+                &settings.grpc,
+            )?,
+            cases: channel("cases", local_cases.as_ref(), cases.clone(), &settings.grpc)?,
+            record_content: channel("cases", local_cases.as_ref(), cases, &transfer)?,
+            training: channel(
+                "training",
+                local_training.as_ref(),
+                endpoint(&settings.training, running.training),
+                &settings.grpc,
+            )?,
         };
         let fazhi_gateway::Gateway {
             gate,
@@ -224,8 +277,7 @@ pub async fn start_with_clock(
             &settings.gateway,
             &settings.data_dir,
             internal.clone(),
-            &upstreams,
-            &settings.grpc,
+            channels,
             calendar.clone(),
             clock.clone(),
         )

@@ -172,6 +172,10 @@ pub const DOCS: &[(&str, &str)] = &[
         "Connection timeout between services, in ms",
     ),
     (
+        "grpc.in_process",
+        "Services in one process call each other in process, no socket (false: over loopback gRPC)",
+    ),
+    (
         "grpc_server.reflection",
         "Serve gRPC reflection (on for development; off in the deploy files)",
     ),

@@ -140,6 +140,10 @@ pub struct GrpcClientSettings {
     pub deadline_ms: u64,
     /// How long to wait for a connection, in milliseconds.
     pub connect_timeout_ms: u64,
+    /// Services run in one process (`fazhi serve`) call each other in
+    /// process: the same service traits and layers, no socket or HTTP/2
+    /// framing. Off: over loopback gRPC, as separate processes do.
+    pub in_process: bool,
 }
 
 impl GrpcClientSettings {
@@ -157,6 +161,7 @@ impl Default for GrpcClientSettings {
         Self {
             deadline_ms: 5_000,
             connect_timeout_ms: 1_000,
+            in_process: true,
         }
     }
 }

@@ -243,6 +243,32 @@ pub struct Channels {
     pub training: grpc::Channel,
 }
 
+impl Channels {
+    /// Lazily connecting channels to the services at `upstreams` (record
+    /// content with the longer deadline of a transfer).
+    pub fn connect(
+        upstreams: &Upstreams,
+        settings: &GrpcClientSettings,
+        gateway: &Settings,
+    ) -> anyhow::Result<Self> {
+        let transfer = transfer(settings, gateway);
+        Ok(Self {
+            complaints: grpc::connect_lazy(&upstreams.complaints, settings)?,
+            cases: grpc::connect_lazy(&upstreams.cases, settings)?,
+            record_content: grpc::connect_lazy(&upstreams.cases, &transfer)?,
+            training: grpc::connect_lazy(&upstreams.training, settings)?,
+        })
+    }
+}
+
+/// The client settings of a record's transfer: the longer deadline.
+pub fn transfer(settings: &GrpcClientSettings, gateway: &Settings) -> GrpcClientSettings {
+    GrpcClientSettings {
+        deadline_ms: gateway.record_transfer_secs.max(1) * 1000,
+        ..settings.clone()
+    }
+}
+
 /// Clients of every service plus the gate; cloning shares the connections.
 #[derive(Clone)]
 pub struct AppState {
@@ -267,16 +293,7 @@ impl AppState {
         settings: &GrpcClientSettings,
         gate: Arc<Gate>,
     ) -> anyhow::Result<Self> {
-        let transfer = GrpcClientSettings {
-            deadline_ms: gate.settings.record_transfer_secs.max(1) * 1000,
-            ..settings.clone()
-        };
-        let channels = Channels {
-            complaints: grpc::connect_lazy(&upstreams.complaints, settings)?,
-            cases: grpc::connect_lazy(&upstreams.cases, settings)?,
-            record_content: grpc::connect_lazy(&upstreams.cases, &transfer)?,
-            training: grpc::connect_lazy(&upstreams.training, settings)?,
-        };
+        let channels = Channels::connect(upstreams, settings, &gate.settings)?;
         Ok(Self::from_channels(channels, gate))
     }
 
@@ -341,13 +358,14 @@ pub struct Gateway {
     pub router: Router,
 }
 
-/// Builds the gateway from its settings, reading `clock` for "now".
+/// Builds the gateway from its settings, calling the services over
+/// `channels` ([`Channels::connect`] to other processes, [`grpc::connect_local`]
+/// in this one) and reading `clock` for "now".
 pub async fn build(
     settings: &Settings,
     data_dir: &Path,
     internal: fazhi_platform::auth::InternalKey,
-    upstreams: &Upstreams,
-    grpc: &GrpcClientSettings,
+    channels: Channels,
     calendar: Arc<fazhi_calendar::Calendar>,
     clock: fazhi_platform::clock::SharedClock,
 ) -> anyhow::Result<Gateway> {
@@ -356,7 +374,7 @@ pub async fn build(
             .await?
             .with_clock(clock),
     );
-    let state = AppState::connect(upstreams, grpc, gate.clone())?.with_calendar(calendar);
+    let state = AppState::from_channels(channels, gate.clone()).with_calendar(calendar);
     let router = router(state.clone());
     Ok(Gateway {
         gate,
