@@ -107,8 +107,8 @@ async fn seed_leads(data_dir: &Path, today: NaiveDate) -> anyhow::Result<Vec<Str
 /// `CASES` cases spread over 2026, a third decided, straight into the table
 /// as an older store holds them; the running totals are then rebuilt from
 /// them, as such a store's are at start, and checked against a recount.
-pub(crate) async fn seed_cases(store: &Store) -> anyhow::Result<()> {
-    seed_rows(store).await?;
+pub(crate) async fn seed_cases(store: &Store, count: usize) -> anyhow::Result<()> {
+    seed_rows(store, count).await?;
     store.forget_totals().await?;
     store.rebuild_totals_once().await?;
     let (county, from, to) = (
@@ -127,10 +127,10 @@ pub(crate) async fn seed_cases(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn seed_rows(store: &Store) -> anyhow::Result<()> {
+async fn seed_rows(store: &Store, count: usize) -> anyhow::Result<()> {
     let mut tx = store.database().pool().begin().await?;
     let start = day("2026-01-01");
-    for n in 0..CASES {
+    for n in 0..count {
         let filed = start + chrono::Days::new((n % 330) as u64);
         let decided = (n % 3 == 0).then(|| filed + chrono::Days::new(20));
         sqlx::query(
@@ -265,7 +265,7 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
     let data = tempfile::tempdir()?;
     let store = Store::open(None, data.path()).await?;
     let seeding = Instant::now();
-    seed_cases(&store).await?;
+    seed_cases(&store, CASES).await?;
     println!(
         "seeded {CASES} cases in {:.1} s",
         seeding.elapsed().as_secs_f64()

@@ -20,6 +20,7 @@ mod feed;
 mod figures;
 mod import;
 mod oversight;
+mod report;
 mod training;
 mod wal;
 
@@ -39,6 +40,25 @@ struct Args {
     /// Only these benchmarks (default: all).
     #[arg(long, value_enum, value_delimiter = ',')]
     only: Vec<Bench>,
+    /// Complaints in the oversight benchmark's county (a tenth as many
+    /// cases, a hundredth as many people).
+    #[arg(long, default_value_t = 1_000_000)]
+    complaints: usize,
+    /// Oversight only: seed the county into this directory once, and reuse
+    /// it on later runs (the seeding of a million complaints takes minutes).
+    #[arg(long)]
+    keep: Option<PathBuf>,
+    /// `report`: run the benchmarks one by one and write BENCHMARKS.md.
+    #[arg(value_enum)]
+    mode: Option<Mode>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Mode {
+    /// Every benchmark asked for (`--only`, default all) and the county
+    /// summary at 10,000, 100,000 and 1,000,000 complaints, each in a
+    /// process of its own, written up in BENCHMARKS.md with an SVG.
+    Report,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -86,6 +106,9 @@ impl Run {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if args.mode == Some(Mode::Report) {
+        return report::write(&args).await;
+    }
     let binary = release_binary()?;
     println!(
         "fazhi-bench: {} concurrent clients, {} s per phase, durable commits",
@@ -135,6 +158,8 @@ struct System {
     base: String,
     /// The complaints service's gRPC port, reached with [`INTERNAL_SECRET`].
     complaints_port: u16,
+    /// Every service's gRPC port by name (`cases`, `complaints`, `training`).
+    ports: std::collections::HashMap<String, u16>,
     api_key: String,
     client: reqwest::Client,
 }
@@ -208,6 +233,10 @@ impl System {
                 .with_context(|| format!("fazhi serve did not say where {name} listens"))
         };
         let complaints_port = port("complaints")?;
+        let ports = ["cases", "complaints", "training"]
+            .into_iter()
+            .map(|name| Ok((name.to_owned(), port(name)?)))
+            .collect::<anyhow::Result<_>>()?;
         let base = format!("http://127.0.0.1:{}", port("rest")?);
         // Only needed when a workspace build unifies reqwest's TLS features.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -220,6 +249,7 @@ impl System {
             pid,
             base,
             complaints_port,
+            ports,
             api_key,
             client,
         })
@@ -254,6 +284,35 @@ impl System {
             ),
             Signed { key, caller },
         ))
+    }
+
+    /// A channel to service `name` and the signed identity of a county-wide
+    /// caller in `role`, as the gateway calls it.
+    fn direct(
+        &self,
+        name: &str,
+        role: fazhi_platform::auth::Role,
+    ) -> anyhow::Result<(fazhi_platform::grpc::Channel, Signed)> {
+        use fazhi_platform::{DivisionCode, auth, config::GrpcClientSettings, grpc};
+        let port = self
+            .ports
+            .get(name)
+            .with_context(|| format!("no port for {name}"))?;
+        let channel = grpc::connect_lazy(
+            &format!("http://127.0.0.1:{port}"),
+            &GrpcClientSettings {
+                deadline_ms: 60_000,
+                ..GrpcClientSettings::default()
+            },
+        )?;
+        let key = auth::InternalKey::new(INTERNAL_SECRET.as_bytes(), Duration::from_secs(60))?;
+        let caller = auth::Caller {
+            subject: "api_key:benchmark".into(),
+            roles: vec![role],
+            scope: DivisionCode::parse("411624").map_err(anyhow::Error::msg)?,
+            source: None,
+        };
+        Ok((channel, Signed { key, caller }))
     }
 
     /// SIGTERM, and up to 10 s to drain.

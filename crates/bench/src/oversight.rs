@@ -13,7 +13,6 @@ use fazhi_platform::DivisionCode;
 
 use crate::{Args, Run, System, cases, complaints, drive, report, training};
 
-const COMPLAINTS: usize = 1_000_000;
 const TOWNSHIPS: usize = 20;
 /// The figures are asked from the complaints' first day to the cases' last.
 const FROM: &str = "2025-01-01";
@@ -78,22 +77,32 @@ async fn first_screen(client: &reqwest::Client, base: &str, key: &str) -> Result
     this.and(last).and(warnings)
 }
 
+/// A county of `args.complaints` complaints, a tenth as many cases and a
+/// hundredth as many people (1,000,000 / 100,000 / 10,000 by default).
 pub async fn run(binary: &Path, args: &Args) -> anyhow::Result<()> {
-    let data = tempfile::tempdir()?;
-    let seeding = Instant::now();
-    complaints::seed(data.path(), COMPLAINTS).await?;
-    training::seed(data.path()).await?;
-    let case_store = fazhi_cases::store::Store::open(None, data.path()).await?;
-    cases::seed_cases(&case_store).await?;
-    case_store.database().close().await;
-    register_divisions(data.path()).await?;
-    println!(
-        "\nseeded {COMPLAINTS} complaints, {} cases and {} people over {TOWNSHIPS} townships in {:.1} s",
-        cases::CASES,
-        training::PEOPLE,
-        seeding.elapsed().as_secs_f64()
-    );
-    let system = System::start(binary, data.path(), "county_overseer", args.concurrency).await?;
+    let complaints_total = args.complaints;
+    let (cases_total, people_total) = (complaints_total / 10, complaints_total / 100);
+    let temporary = tempfile::tempdir()?;
+    let data = args.keep.as_deref().unwrap_or(temporary.path());
+    let marker = data.join("seeded");
+    if !marker.exists() {
+        std::fs::create_dir_all(data)?;
+        let seeding = Instant::now();
+        complaints::seed(data, complaints_total).await?;
+        training::seed_people(data, people_total).await?;
+        let case_store = fazhi_cases::store::Store::open(None, data).await?;
+        cases::seed_cases(&case_store, cases_total).await?;
+        case_store.database().close().await;
+        register_divisions(data).await?;
+        println!(
+            "\nseeded {complaints_total} complaints, {cases_total} cases and {people_total} people over {TOWNSHIPS} townships in {:.1} s",
+            seeding.elapsed().as_secs_f64()
+        );
+        if args.keep.is_some() {
+            std::fs::write(&marker, complaints_total.to_string())?;
+        }
+    }
+    let system = System::start(binary, data, "county_overseer", args.concurrency).await?;
     let (client, base, key) = (
         system.client.clone(),
         system.base.clone(),
@@ -109,13 +118,16 @@ pub async fn run(binary: &Path, args: &Args) -> anyhow::Result<()> {
         .json::<serde_json::Value>()
         .await?;
     anyhow::ensure!(
-        check["complaints"]["received"] == COMPLAINTS as i64
+        check["complaints"]["received"] == complaints_total as i64
             && check["townships"].as_array().map(Vec::len) == Some(TOWNSHIPS)
-            && check["cases"]["filed"] == cases::CASES as i64
-            && check["training"]["people"] == training::PEOPLE as i64,
+            && check["cases"]["filed"] == cases_total as i64
+            && check["training"]["people"] == people_total as i64,
         "the summary does not hold what was seeded: {}",
         check["complaints"]
     );
+    // Where a summary's time goes: each service's figures for the county
+    // and for every township, one client at a time, straight over gRPC.
+    let parts = profile(&system, args.seconds.min(5)).await?;
     let summary = {
         let (client, url, key) = (client.clone(), summary_url.clone(), key.clone());
         drive(4, args.seconds, move || {
@@ -142,7 +154,7 @@ pub async fn run(binary: &Path, args: &Args) -> anyhow::Result<()> {
     system.stop().await;
 
     // Ceiling: the complaint sums for the county and each township, at once, on the store.
-    let store = ComplaintStore::open(None, data.path()).await?;
+    let store = ComplaintStore::open(None, data).await?;
     let (from, to) = (
         chrono::NaiveDate::parse_from_str(FROM, "%Y-%m-%d")?,
         chrono::NaiveDate::parse_from_str(TO, "%Y-%m-%d")?,
@@ -169,13 +181,18 @@ pub async fn run(binary: &Path, args: &Args) -> anyhow::Result<()> {
 
     println!();
     report(
-        "REST county summary, 20 townships and the total, 4 clients",
+        &format!(
+            "REST county summary over {complaints_total} complaints, 20 townships and the total, 4 clients"
+        ),
         &summary,
     );
     report(
         "ceiling: the complaint sums it reads, on the store, 4 clients",
         &ceiling,
     );
+    for (title, run) in &parts {
+        report(title, run);
+    }
     report(
         "dashboard first screen (page, assets and its 5 API calls)",
         &screen,
@@ -191,4 +208,111 @@ pub async fn run(binary: &Path, args: &Args) -> anyhow::Result<()> {
         p(&annual, 0.99),
     );
     Ok(())
+}
+
+/// Each service's `GetStats` (the county) and `GetTownshipStats` (every
+/// township) over the bench's period, one client, `seconds` each.
+async fn profile(system: &System, seconds: u64) -> anyhow::Result<Vec<(String, Run)>> {
+    use fazhi_platform::auth::Role;
+    use fazhi_proto::{
+        cases::v1 as cases, common::v1::TimeRange, complaints::v1 as complaints,
+        training::v1 as training,
+    };
+    let at = |day: &str| -> anyhow::Result<fazhi_proto::Timestamp> {
+        let date = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")?;
+        Ok(fazhi_platform::time::to_timestamp(
+            fazhi_platform::time::start_of_china_day(date),
+        ))
+    };
+    let period = Some(TimeRange {
+        start: Some(at(FROM)?),
+        end: Some(at(TO)?),
+    });
+    let division = "411624".to_owned();
+    let mut parts = Vec::new();
+    for township in [false, true] {
+        let scope = if township {
+            "every township"
+        } else {
+            "the county"
+        };
+        let (channel, signed) = system.direct("complaints", Role::CountyOverseer)?;
+        let client = complaints::complaint_service_client::ComplaintServiceClient::new(channel);
+        let request = complaints::GetStatsRequest {
+            division_code: division.clone(),
+            period,
+        };
+        let run = drive(1, seconds, move || {
+            let (mut client, signed, request) = (client.clone(), signed.clone(), request.clone());
+            async move {
+                let answer = if township {
+                    client
+                        .get_township_stats(signed.request(request))
+                        .await
+                        .map(|_| ())
+                } else {
+                    client.get_stats(signed.request(request)).await.map(|_| ())
+                };
+                answer.map_err(|_| ())
+            }
+        })
+        .await;
+        parts.push((
+            format!("profile: complaints figures of {scope} (gRPC, one client)"),
+            run,
+        ));
+
+        let (channel, signed) = system.direct("cases", Role::CountyOverseer)?;
+        let client = cases::case_service_client::CaseServiceClient::new(channel);
+        let request = cases::GetStatsRequest {
+            division_code: division.clone(),
+            period,
+        };
+        let run = drive(1, seconds, move || {
+            let (mut client, signed, request) = (client.clone(), signed.clone(), request.clone());
+            async move {
+                let answer = if township {
+                    client
+                        .get_township_stats(signed.request(request))
+                        .await
+                        .map(|_| ())
+                } else {
+                    client.get_stats(signed.request(request)).await.map(|_| ())
+                };
+                answer.map_err(|_| ())
+            }
+        })
+        .await;
+        parts.push((
+            format!("profile: case figures of {scope} (gRPC, one client)"),
+            run,
+        ));
+
+        let (channel, signed) = system.direct("training", Role::CountyOverseer)?;
+        let client = training::training_service_client::TrainingServiceClient::new(channel);
+        let request = training::GetStatsRequest {
+            division_code: division.clone(),
+            period,
+        };
+        let run = drive(1, seconds, move || {
+            let (mut client, signed, request) = (client.clone(), signed.clone(), request.clone());
+            async move {
+                let answer = if township {
+                    client
+                        .get_township_stats(signed.request(request))
+                        .await
+                        .map(|_| ())
+                } else {
+                    client.get_stats(signed.request(request)).await.map(|_| ())
+                };
+                answer.map_err(|_| ())
+            }
+        })
+        .await;
+        parts.push((
+            format!("profile: training figures of {scope} (gRPC, one client)"),
+            run,
+        ));
+    }
+    Ok(parts)
 }

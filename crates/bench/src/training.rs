@@ -53,10 +53,15 @@ pub fn id_number(n: usize) -> String {
 /// 10,000 certified officers with a year of training hours and a passed
 /// annual-review exam, written straight into the training store.
 pub async fn seed(data_dir: &Path) -> anyhow::Result<Vec<String>> {
+    seed_people(data_dir, PEOPLE).await
+}
+
+/// [`seed`] with `count` officers.
+pub async fn seed_people(data_dir: &Path, count: usize) -> anyhow::Result<Vec<String>> {
     let store = Store::open(None, data_dir).await?;
     let division = DivisionCode::parse(TOWNSHIP).map_err(anyhow::Error::msg)?;
     let rules = TrainingRules::default();
-    let people: Vec<Person> = (0..PEOPLE)
+    let people: Vec<Person> = (0..count)
         .map(|n| Person {
             id: format!("p{n:05}"),
             division: division.clone(),

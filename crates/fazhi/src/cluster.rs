@@ -128,7 +128,13 @@ pub async fn start_with_clock(
     // Every port is bound first, so each service knows where the others are.
     let (mut cases_listener, mut complaints_listener, mut training_listener) = (None, None, None);
     for (runs, service, name, listener, addr) in [
-        (Role::Cases, &settings.cases, "cases", &mut cases_listener, &mut running.cases),
+        (
+            Role::Cases,
+            &settings.cases,
+            "cases",
+            &mut cases_listener,
+            &mut running.cases,
+        ),
         (
             Role::Complaints,
             &settings.complaints,

@@ -116,3 +116,53 @@ fn a_requester_not_visited_is_closed_with_the_reason_written_as_the_rating() {
         })
     ));
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A cell of a ledger column: a plausible value of that column, or text
+    /// of any kind.
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            ".{0,24}",
+            "20[0-9]{2}[-/][01]?[0-9][-/][0-3]?[0-9]( [0-2]?[0-9]:[0-5][0-9](:[0-5][0-9])?)?",
+            "[0-9]{6,12}",
+            prop::sample::select(vec![
+                "12345热线",
+                "投诉",
+                "违法建设",
+                "满意",
+                "不满意",
+                "是",
+                "否",
+                "county-12345",
+            ])
+            .prop_map(str::to_owned),
+            Just(String::new()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Whatever a ledger's rows hold, reading them never panics; each
+        /// row is an entry or has problems, and every problem names a row
+        /// of the ledger.
+        #[test]
+        fn any_ledger_rows_read_as_entries_or_problems_of_their_own_rows(
+            rows in prop::collection::vec(
+                prop::collection::vec(cell(), 0..COLUMNS.len() + 3),
+                1..12,
+            ),
+        ) {
+            let mut table = vec![(1, COLUMNS.iter().map(|(key, _)| (*key).to_owned()).collect::<Vec<_>>())];
+            table.extend(rows.into_iter().enumerate().map(|(i, cells)| (i + 2, cells)));
+            let (entries, problems) = read(&table);
+            let troubled: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.row).collect();
+            prop_assert!(problems.iter().all(|p| (2..=table.len()).contains(&p.row)));
+            prop_assert_eq!(entries.len() + troubled.len(), table.len() - 1);
+        }
+    }
+}

@@ -3,6 +3,7 @@
 //! reached without a socket ([`fazhi_platform::grpc::connect_local`]). One
 //! module per area; `edge` needs no service at all.
 
+mod abuse;
 mod cases;
 mod complaints;
 mod county;
