@@ -170,8 +170,6 @@ async fn listing_pages_newest_first_within_a_division_and_period() {
             received_from: Some(start),
             received_to: Some(start + Duration::days(1)),
             due_between: None,
-            awaiting_sign_for: false,
-            awaiting_first_answer: false,
             viewer: None,
             ticket: None,
         };

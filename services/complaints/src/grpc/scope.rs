@@ -49,8 +49,6 @@ pub(super) fn filter(
         received_from: period.start,
         received_to: period.end,
         due_between: None,
-        awaiting_sign_for: false,
-        awaiting_first_answer: false,
         viewer: Some(crate::domain::Viewer::of(caller)),
         ticket: None,
     })

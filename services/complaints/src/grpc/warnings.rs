@@ -8,6 +8,7 @@ use fazhi_proto::common::v1 as common;
 
 use super::{ComplaintsApi, filter};
 use crate::domain::Complaint;
+use crate::store::awaiting::Awaiting;
 
 /// Warnings one answer holds at most.
 /// A sign-for limit is near within these hours.
@@ -39,21 +40,21 @@ impl ComplaintsApi {
         let now = self.clock.now();
         // Replies due by the end of the next working day, and those past due.
         let next = self.calendar.add_working_days(time::china_date(now), 1);
-        let mut replies = filter(caller, division, None, "period")?;
-        replies.due_between = Some((
-            now - Duration::days(365 * 100),
-            time::end_of_china_day(next),
-        ));
+        let scope = filter(caller, division, None, "period")?;
         let limit = MAX_WARNINGS as i64 + 1;
-        let late = self.store.list(&replies, None, limit).await?;
-        let mut signing = filter(caller, division, None, "period")?;
-        signing.awaiting_sign_for = true;
-        let dispatched = self.store.list(&signing, None, limit).await?;
-        // A first answer owed: an urgent request's feedback, a petition's
-        // decision whether it is accepted (信访工作条例: 15 days).
-        let mut answering = filter(caller, division, None, "period")?;
-        answering.awaiting_first_answer = true;
-        let unanswered = self.store.list(&answering, None, limit).await?;
+        let waiting = |awaiting, due_by| self.store.list_awaiting(&scope, awaiting, due_by, limit);
+        let never = now + Duration::days(365 * 100);
+        let (late, dispatched, unanswered) = tokio::try_join!(
+            waiting(Awaiting::Reply, time::end_of_china_day(next)),
+            waiting(Awaiting::SignFor, never),
+            // A first answer owed: an urgent request's feedback, a petition's
+            // decision whether it is accepted (信访工作条例: 15 days).
+            waiting(Awaiting::FirstAnswer, never),
+        )?;
+        let strip = |found: Vec<(i64, Complaint)>| -> Vec<Complaint> {
+            found.into_iter().map(|(_, c)| c).collect()
+        };
+        let (late, dispatched, unanswered) = (strip(late), strip(dispatched), strip(unanswered));
         let truncated = late.len() > MAX_WARNINGS
             || dispatched.len() > MAX_WARNINGS
             || unanswered.len() > MAX_WARNINGS;

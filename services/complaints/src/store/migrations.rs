@@ -116,4 +116,9 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "figures basis",
         include_str!("../../migrations/0020_figures_basis.sql"),
     ),
+    EmbeddedMigration::new(
+        21,
+        "first answer index",
+        include_str!("../../migrations/0021_first_answer_index.sql"),
+    ),
 ];

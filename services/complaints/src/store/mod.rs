@@ -32,6 +32,7 @@ macro_rules! columns {
 }
 
 // After `columns!`, so the modules below may use it.
+pub mod awaiting;
 pub mod deliveries;
 pub mod feed;
 mod feed_retention;
@@ -64,12 +65,6 @@ pub struct Filter {
     pub received_to: Option<DateTime<Utc>>,
     /// Only those not yet replied whose reply is due in `[from, to]`.
     pub due_between: Option<(DateTime<Utc>, DateTime<Utc>)>,
-    /// Only those dispatched and not yet signed for (签收).
-    pub awaiting_sign_for: bool,
-    /// Only those not yet dispatched that owe a first answer by
-    /// `feedback_due` (an urgent request's feedback, a petition's
-    /// acceptance decision).
-    pub awaiting_first_answer: bool,
     /// Who is looking: reports about enforcement conduct naming them are
     /// left out, by the rule of [`crate::domain::visible`].
     pub viewer: Option<crate::domain::Viewer>,
@@ -261,12 +256,10 @@ impl Store {
              AND (received_at < $5 OR (received_at = $5 AND id < $6)) \
              AND reply_due >= $8 AND reply_due <= $9 \
              AND ($10 = 0 OR status IN ('received', 'dispatched', 'accepted', 'returned')) \
-             AND (concerns_unit IS NULL OR $14 = 1 OR substr($11, 1, length(concerns_unit)) <> concerns_unit) \
+             AND (concerns_unit IS NULL OR $13 = 1 OR substr($11, 1, length(concerns_unit)) <> concerns_unit) \
              AND (concerns_officer IS NULL OR concerns_officer <> $12) \
-             AND ($13 = 0 OR status = 'dispatched') \
-             AND ($15 = '' OR (source = $15 AND external_id = $16)) \
-             AND $17 = 0 AND ($18 = '' OR source = $18) \
-             AND ($19 = 0 OR (status = 'received' AND feedback_due IS NOT NULL)) \
+             AND ($14 = '' OR (source = $14 AND external_id = $15)) \
+             AND $16 = 0 AND ($17 = '' OR source = $17) \
              ORDER BY received_at DESC, id DESC LIMIT $7"
         ))
         .bind(low)
@@ -281,7 +274,6 @@ impl Store {
         .bind(i64::from(filter.due_between.is_some()))
         .bind(filter.viewer.as_ref().map(|v| v.scope.clone()).unwrap_or_default())
         .bind(filter.viewer.as_ref().map(|v| v.officer_key.clone()).unwrap_or_default())
-        .bind(i64::from(filter.awaiting_sign_for))
         .bind(i64::from(
             filter.viewer.as_ref().is_none_or(|v| v.above_every_unit),
         ))
@@ -289,7 +281,6 @@ impl Store {
         .bind(filter.ticket.as_ref().map(|t| t.external_id.clone()).unwrap_or_default())
         .bind(i64::from(filter.viewer.as_ref().is_some_and(|v| v.sees_none)))
         .bind(filter.viewer.as_ref().map(|v| v.source.clone()).unwrap_or_default())
-        .bind(i64::from(filter.awaiting_first_answer))
         .fetch_all(self.db.pool())
         .await?;
         rows.iter().map(decode).collect()
