@@ -14,6 +14,9 @@ use super::{Case, CaseStatus, DecisionKind};
 /// A total the figures are read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Total {
+    /// Leads come in, on the day they were recorded (not a step of the
+    /// case's proceedings: the store adds it when it writes the lead).
+    Leads,
     Filed,
     /// Days from discovery to filing, summed over the filed.
     FilingDays,
@@ -45,7 +48,8 @@ pub enum Total {
 }
 
 impl Total {
-    pub const ALL: [Total; 23] = [
+    pub const ALL: [Total; 24] = [
+        Total::Leads,
         Total::Filed,
         Total::FilingDays,
         Total::Decided,
@@ -73,6 +77,7 @@ impl Total {
 
     pub fn code(self) -> &'static str {
         match self {
+            Total::Leads => "leads",
             Total::Filed => "filed",
             Total::FilingDays => "filing_days",
             Total::Decided => "decided",

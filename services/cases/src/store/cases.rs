@@ -7,7 +7,7 @@ use tracing::Instrument;
 
 use super::power::day_text;
 use super::{Store, corrupt, date};
-use crate::domain::{self, Case, CaseSource, CaseStatus, Event, Party, PartyKind};
+use crate::domain::{self, Case, CaseSource, CaseStatus, Event, Party, PartyKind, Total};
 
 pub(super) const COLUMNS: &str = "id, division_code, status, version, source, complaint_id, party_kind, party_name, \
      party_id_number, party_address, facts, act_on, continuing, act_ended_on, serious_harm, discovered_on, \
@@ -82,6 +82,8 @@ impl Store {
             now,
         )
         .await?;
+        let day = time::china_date(time::from_micros(now));
+        super::totals::add(&mut tx, &case.division, &[(day, Total::Leads, 1)]).await?;
         tx.commit().await?;
         Ok((case.clone(), true))
     }

@@ -109,8 +109,8 @@ impl Period {
 
 impl Store {
     /// The figures of `division` (and below) for the days `from` to `to`
-    /// (inclusive, China time): the running totals summed over the days,
-    /// leads by the instants of the same days.
+    /// (inclusive, China time): the running totals summed over the days
+    /// (leads by the China day they came in).
     pub async fn figures(
         &self,
         division: &DivisionCode,
@@ -167,7 +167,7 @@ impl Store {
         Ok(assemble(counted.remove("").unwrap_or_default(), &sums))
     }
 
-    /// Leads, publications and refusals per group: counted from their own rows.
+    /// Publications and refusals per group: counted from their own rows.
     async fn counted(
         &self,
         p: &Period,
@@ -175,15 +175,6 @@ impl Store {
     ) -> Result<BTreeMap<String, Counted>, Error> {
         let pool = self.db.pool();
         let key = grouping.key("division_code");
-        let leads = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(format!(
-            "SELECT {key}, COUNT(*) FROM cases \
-             WHERE division_code >= $1 AND division_code < $2 AND lead_at >= $3 AND lead_at < $4 GROUP BY {key}"
-        )))
-        .bind(p.low.clone())
-        .bind(p.high.clone())
-        .bind(p.start)
-        .bind(p.end)
-        .fetch_all(pool);
         let published = sqlx::query_as::<_, (String, i64, Option<i64>)>(sqlx::AssertSqlSafe(format!(
             "SELECT {key}, COUNT(*), CAST(SUM(on_time) AS BIGINT) FROM publications \
              WHERE division_code >= $1 AND division_code < $2 AND published_on >= $3 AND published_on <= $4 \
@@ -204,11 +195,8 @@ impl Store {
         .bind(p.first.clone())
         .bind(p.last.clone())
         .fetch_all(pool);
-        let (leads, published, refusals) = tokio::try_join!(leads, published, refusals)?;
+        let (published, refusals) = tokio::try_join!(published, refusals)?;
         let mut groups: BTreeMap<String, Counted> = BTreeMap::new();
-        for (key, n) in leads {
-            groups.entry(key).or_default().leads = n;
-        }
         for (key, n, on_time) in published {
             let group = groups.entry(key).or_default();
             group.published = n;
@@ -223,6 +211,14 @@ impl Store {
     /// The totals of a period counted from the cases' rows.
     async fn recount(&self, p: &Period) -> Result<HashMap<Total, i64>, Error> {
         let pool = self.db.pool();
+        let leads = sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM cases WHERE division_code >= $1 AND division_code < $2 AND lead_at >= $3 AND lead_at < $4",
+        )
+        .bind(p.low.clone())
+        .bind(p.high.clone())
+        .bind(p.start)
+        .bind(p.end)
+        .fetch_one(pool);
         let closed = sqlx::query_scalar::<_, i64>(
             "SELECT COUNT(*) FROM cases WHERE division_code >= $1 AND division_code < $2 AND closed_at >= $3 AND closed_at < $4",
         )
@@ -287,10 +283,11 @@ impl Store {
         .bind(p.first.clone())
         .bind(p.last.clone())
         .fetch_one(pool);
-        let (closed, filed, decided, simple, paid, ended) =
-            tokio::try_join!(closed, filed, decided, simple, paid, ended)?;
+        let (leads, closed, filed, decided, simple, paid, ended) =
+            tokio::try_join!(leads, closed, filed, decided, simple, paid, ended)?;
         let n = |v: Option<i64>| v.unwrap_or(0);
         Ok(HashMap::from([
+            (Total::Leads, leads),
             (Total::Closed, closed),
             (Total::Filed, filed.0),
             (Total::FilingDays, n(filed.1)),
@@ -350,7 +347,6 @@ impl Store {
 /// What is counted from its own rows rather than kept as a total.
 #[derive(Default)]
 struct Counted {
-    leads: i64,
     published: i64,
     published_on_time: i64,
     refusals: i64,
@@ -364,7 +360,7 @@ fn assemble(c: Counted, sums: &HashMap<Total, i64>) -> CaseFigures {
         count => n(sum) as f64 / count as f64,
     };
     CaseFigures {
-        leads: c.leads,
+        leads: n(Total::Leads),
         filed: n(Total::Filed),
         avg_days_to_filing: average(Total::FilingDays, Total::Filed),
         decided: n(Total::Decided),

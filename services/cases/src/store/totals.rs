@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use fazhi_platform::{
     DivisionCode, Error,
     db::{self, Grouping},
+    time,
 };
 use sqlx::{Any, Row, Transaction};
 
@@ -17,7 +18,7 @@ use super::Store;
 use crate::domain::{self, Case, Tally, Total};
 
 /// The rules the totals are kept by: a new basis rebuilds them.
-const BASIS: &str = "tally_v1";
+const BASIS: &str = "tally_v2";
 /// Cases read per page while rebuilding.
 const PAGE: i64 = 1_000;
 
@@ -131,7 +132,7 @@ impl Store {
         let (mut after, mut counted) = (String::new(), 0);
         loop {
             let sql = format!(
-                "SELECT {}, EXISTS (SELECT 1 FROM case_records r WHERE r.case_id = cases.id \
+                "SELECT {}, lead_at, EXISTS (SELECT 1 FROM case_records r WHERE r.case_id = cases.id \
                    AND r.kind IN ('audio', 'video')) AS on_record \
                  FROM cases WHERE id > $1 ORDER BY id LIMIT $2",
                 super::cases::COLUMNS
@@ -147,7 +148,10 @@ impl Store {
                     Ok(b) => b,
                     Err(_) => row.try_get::<i64, _>("on_record")? != 0,
                 };
-                for (day, total, amount) in domain::tallies(&case, on_record) {
+                let lead = time::china_date(time::from_micros(row.try_get("lead_at")?));
+                let tallies = domain::tallies(&case, on_record);
+                for (day, total, amount) in std::iter::once((lead, Total::Leads, 1)).chain(tallies)
+                {
                     *sums
                         .entry((case.division.to_string(), day, total))
                         .or_default() += amount;
