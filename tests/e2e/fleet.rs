@@ -28,7 +28,7 @@ const VILLAGE: &str = "411624100201";
 /// one a gateway did not take (refused, reset) is sent to the next with the
 /// same idempotency key, as a township app behind a load balancer retries.
 #[derive(Clone)]
-struct Client {
+pub(crate) struct Client {
     http: reqwest::Client,
     gateways: Arc<Vec<String>>,
     next: Arc<AtomicUsize>,
@@ -38,7 +38,7 @@ struct Client {
 }
 
 impl Client {
-    fn new(gateways: Vec<String>) -> Self {
+    pub(crate) fn new(gateways: Vec<String>) -> Self {
         Self {
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(20))
@@ -102,11 +102,16 @@ impl Client {
         unreachable!("the loop returns or panics")
     }
 
-    async fn post(&self, path: &str, body: &Value, key: Option<&str>) -> (StatusCode, Value) {
+    pub(crate) async fn post(
+        &self,
+        path: &str,
+        body: &Value,
+        key: Option<&str>,
+    ) -> (StatusCode, Value) {
         self.send(Method::POST, path, Some(body), key).await
     }
 
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
+    pub(crate) async fn get(&self, path: &str) -> (StatusCode, Value) {
         self.send(Method::GET, path, None, None).await
     }
 
@@ -120,7 +125,7 @@ impl Client {
     }
 
     /// A township staff account, logged in.
-    async fn township_staff(&self) -> Client {
+    pub(crate) async fn township_staff(&self) -> Client {
         let (status, admin) = self.login("admin", ADMIN_PASSWORD).await;
         assert_eq!(status, StatusCode::OK, "{admin}");
         let admin = self.as_user(admin["access_token"].as_str().unwrap().to_owned());

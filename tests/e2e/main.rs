@@ -24,6 +24,7 @@ mod identity;
 mod ledger;
 mod no_visit;
 mod officers;
+mod outage;
 mod oversight;
 mod past;
 mod platform;

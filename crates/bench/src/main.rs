@@ -266,23 +266,12 @@ impl System {
         >,
         Signed,
     )> {
-        use fazhi_platform::{DivisionCode, auth, config::GrpcClientSettings, grpc};
-        let channel = grpc::connect_lazy(
-            &format!("http://127.0.0.1:{}", self.complaints_port),
-            &GrpcClientSettings::default(),
-        )?;
-        let key = auth::InternalKey::new(INTERNAL_SECRET.as_bytes(), Duration::from_secs(60))?;
-        let caller = auth::Caller {
-            subject: "api_key:benchmark".into(),
-            roles: vec![role],
-            scope: DivisionCode::parse("411624").map_err(anyhow::Error::msg)?,
-            source: None,
-        };
+        let (channel, signed) = self.direct("complaints", role)?;
         Ok((
             fazhi_proto::complaints::v1::complaint_service_client::ComplaintServiceClient::new(
                 channel,
             ),
-            Signed { key, caller },
+            signed,
         ))
     }
 
@@ -300,10 +289,7 @@ impl System {
             .with_context(|| format!("no port for {name}"))?;
         let channel = grpc::connect_lazy(
             &format!("http://127.0.0.1:{port}"),
-            &GrpcClientSettings {
-                deadline_ms: 60_000,
-                ..GrpcClientSettings::default()
-            },
+            &GrpcClientSettings::default(),
         )?;
         let key = auth::InternalKey::new(INTERNAL_SECRET.as_bytes(), Duration::from_secs(60))?;
         let caller = auth::Caller {

@@ -230,89 +230,66 @@ async fn profile(system: &System, seconds: u64) -> anyhow::Result<Vec<(String, R
     });
     let division = "411624".to_owned();
     let mut parts = Vec::new();
+    // Each service's two calls, driven alike: the same request to GetStats
+    // or GetTownshipStats of its own client.
+    macro_rules! part {
+        ($name:literal, $service:ident, $module:ident, $client:ident, $township:expr) => {{
+            let township = $township;
+            let (channel, signed) = system.direct($name, Role::CountyOverseer)?;
+            let client = $service::$module::$client::new(channel);
+            let request = $service::GetStatsRequest {
+                division_code: division.clone(),
+                period,
+            };
+            let run = drive(1, seconds, move || {
+                let (mut client, signed, request) =
+                    (client.clone(), signed.clone(), request.clone());
+                async move {
+                    let answer = if township {
+                        client
+                            .get_township_stats(signed.request(request))
+                            .await
+                            .map(|_| ())
+                    } else {
+                        client.get_stats(signed.request(request)).await.map(|_| ())
+                    };
+                    answer.map_err(|_| ())
+                }
+            })
+            .await;
+            let scope = if township {
+                "every township"
+            } else {
+                "the county"
+            };
+            parts.push((
+                format!("profile: {} figures of {scope} (gRPC, one client)", $name),
+                run,
+            ));
+        }};
+    }
     for township in [false, true] {
-        let scope = if township {
-            "every township"
-        } else {
-            "the county"
-        };
-        let (channel, signed) = system.direct("complaints", Role::CountyOverseer)?;
-        let client = complaints::complaint_service_client::ComplaintServiceClient::new(channel);
-        let request = complaints::GetStatsRequest {
-            division_code: division.clone(),
-            period,
-        };
-        let run = drive(1, seconds, move || {
-            let (mut client, signed, request) = (client.clone(), signed.clone(), request.clone());
-            async move {
-                let answer = if township {
-                    client
-                        .get_township_stats(signed.request(request))
-                        .await
-                        .map(|_| ())
-                } else {
-                    client.get_stats(signed.request(request)).await.map(|_| ())
-                };
-                answer.map_err(|_| ())
-            }
-        })
-        .await;
-        parts.push((
-            format!("profile: complaints figures of {scope} (gRPC, one client)"),
-            run,
-        ));
-
-        let (channel, signed) = system.direct("cases", Role::CountyOverseer)?;
-        let client = cases::case_service_client::CaseServiceClient::new(channel);
-        let request = cases::GetStatsRequest {
-            division_code: division.clone(),
-            period,
-        };
-        let run = drive(1, seconds, move || {
-            let (mut client, signed, request) = (client.clone(), signed.clone(), request.clone());
-            async move {
-                let answer = if township {
-                    client
-                        .get_township_stats(signed.request(request))
-                        .await
-                        .map(|_| ())
-                } else {
-                    client.get_stats(signed.request(request)).await.map(|_| ())
-                };
-                answer.map_err(|_| ())
-            }
-        })
-        .await;
-        parts.push((
-            format!("profile: case figures of {scope} (gRPC, one client)"),
-            run,
-        ));
-
-        let (channel, signed) = system.direct("training", Role::CountyOverseer)?;
-        let client = training::training_service_client::TrainingServiceClient::new(channel);
-        let request = training::GetStatsRequest {
-            division_code: division.clone(),
-            period,
-        };
-        let run = drive(1, seconds, move || {
-            let (mut client, signed, request) = (client.clone(), signed.clone(), request.clone());
-            async move {
-                let answer = if township {
-                    client
-                        .get_township_stats(signed.request(request))
-                        .await
-                        .map(|_| ())
-                } else {
-                    client.get_stats(signed.request(request)).await.map(|_| ())
-                };
-                answer.map_err(|_| ())
-            }
-        })
-        .await;
-        parts.push((
-            format!("profile: training figures of {scope} (gRPC, one client)"),
-            run,
-        ));
+        part!(
+            "complaints",
+            complaints,
+            complaint_service_client,
+            ComplaintServiceClient,
+            township
+        );
+        part!(
+            "cases",
+            cases,
+            case_service_client,
+            CaseServiceClient,
+            township
+        );
+        part!(
+            "training",
+            training,
+            training_service_client,
+            TrainingServiceClient,
+            township
+        );
     }
     Ok(parts)
 }

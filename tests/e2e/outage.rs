@@ -1,0 +1,95 @@
+//! Each service stopped in turn, as separate processes behind one gateway:
+//! while it is down the others keep answering, what needs it is refused
+//! with 503 within the call deadline, readiness and the county summary name
+//! it (the summary partial, never failed), and once it is back everything
+//! answers whole again.
+
+use std::time::{Duration, Instant};
+
+use fazhi_e2e::{complaint_body, fleet::Fleet};
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::fleet::Client;
+
+const SERVICES: [&str; 3] = ["training", "cases", "complaints"];
+
+/// A read that needs only `service`.
+fn needs(service: &str) -> &'static str {
+    match service {
+        "training" => "/api/v1/training/stats",
+        "cases" => "/api/v1/cases",
+        _ => "/api/v1/complaints",
+    }
+}
+
+#[tokio::test]
+async fn each_service_stopped_in_turn_leaves_the_others_answering() {
+    // One process of each; on SQLite files unless PostgreSQL is configured.
+    let mut fleet = Fleet::start(1, &[])
+        .await
+        .expect("one replica of each starts");
+    let client = Client::new(fleet.gateway_urls());
+    let staff = client.township_staff().await;
+    let (status, created) = staff
+        .post("/api/v1/complaints", &complaint_body(), None)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    // The fleet's call deadline, and a second for the gateway's own work.
+    let deadline = Duration::from_secs(5 + 1);
+
+    for down in SERVICES {
+        let replica = &mut fleet.replicas(down)[0];
+        replica.terminate();
+        replica.exited(Duration::from_secs(30)).await;
+
+        let (status, ready) = client.get("/readyz").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{ready}");
+        assert_eq!(ready["services"][down], "unavailable", "{ready}");
+
+        let asked = Instant::now();
+        let (status, problem) = staff.get(needs(down)).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{down}: {problem}");
+        assert_eq!(problem["code"], "service_unavailable", "{problem}");
+        assert!(asked.elapsed() < deadline, "{down}: {:?}", asked.elapsed());
+
+        let asked = Instant::now();
+        let (status, summary) = staff.get("/api/v1/oversight/summary").await;
+        assert_eq!(status, StatusCode::OK, "{down}: {summary}");
+        assert_eq!(summary["partial"], true, "{summary}");
+        assert_eq!(summary["unavailable"], json!([down]), "{summary}");
+        assert!(asked.elapsed() < deadline, "{down}: {:?}", asked.elapsed());
+        for row in summary["townships"].as_array().unwrap() {
+            assert_eq!(row["unavailable"], json!([down]), "{row}");
+        }
+
+        for other in SERVICES.into_iter().filter(|s| *s != down) {
+            assert_eq!(ready["services"][other], "serving", "{ready}");
+            let (status, answer) = staff.get(needs(other)).await;
+            assert_eq!(
+                status,
+                StatusCode::OK,
+                "{other} while {down} is down: {answer}"
+            );
+        }
+
+        let replica = &mut fleet.replicas(down)[0];
+        replica.spawn();
+        replica.wait_ready().await;
+        // The gateway finds it serving again by its own health checks
+        // (every 250 ms); a real process is waited on, for at most 30 s.
+        let back = Instant::now() + Duration::from_secs(30);
+        loop {
+            let (status, summary) = staff.get("/api/v1/oversight/summary").await;
+            if status == StatusCode::OK && summary["partial"] == false {
+                assert_eq!(summary["complaints"]["received"], 1, "{summary}");
+                break;
+            }
+            assert!(
+                Instant::now() < back,
+                "{down} is back but not answered: {summary}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
