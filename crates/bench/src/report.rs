@@ -4,7 +4,7 @@
 //! the machine, every run beside its ceiling, the goals with their figures —
 //! and the summary's time against the records it sums as an SVG.
 
-use std::{fmt::Write as _, path::Path, time::Instant};
+use std::{fmt::Write as _, time::Instant};
 
 use anyhow::Context;
 use clap::ValueEnum;
@@ -196,10 +196,6 @@ async fn machine() -> Vec<(String, String)> {
         .filter(|o| o.status.success())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_else(|| "unknown".into());
-    let disk = Path::new(".")
-        .canonicalize()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
     vec![
         ("CPU".into(), format!("{cpu}, {cores} cores")),
         ("Memory".into(), memory),
@@ -209,7 +205,6 @@ async fn machine() -> Vec<(String, String)> {
         ),
         ("SQLite".into(), sqlite),
         ("Commit".into(), commit),
-        ("Working directory".into(), disk),
         (
             "Written".into(),
             chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
