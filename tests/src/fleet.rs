@@ -136,16 +136,26 @@ impl Replica {
 
     /// Sends SIGTERM, as an orchestrator stopping the process does.
     pub fn terminate(&self) {
+        self.signal("TERM");
+    }
+
+    /// Sends SIGKILL: the process dies at once, mid-write, as a crash or
+    /// the kernel's out-of-memory killer leaves it.
+    pub fn kill(&self) {
+        self.signal("KILL");
+    }
+
+    fn signal(&self, name: &str) {
         let pid = self
             .child
             .as_ref()
             .and_then(Child::id)
             .expect("the replica runs");
         let sent = std::process::Command::new("kill")
-            .args(["-TERM", &pid.to_string()])
+            .args([format!("-{name}"), pid.to_string()])
             .status()
             .expect("kill runs");
-        assert!(sent.success(), "SIGTERM was not delivered");
+        assert!(sent.success(), "SIG{name} was not delivered");
     }
 
     /// Waits for the process to exit; its status and how long it took.

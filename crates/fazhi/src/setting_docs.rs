@@ -69,6 +69,10 @@ pub const DOCS: &[(&str, &str)] = &[
         "Hours an Idempotency-Key's answer is kept for replay",
     ),
     (
+        "gateway.idempotency_stale_secs",
+        "Seconds before a retry may run a request whose gateway died unfinished (409 until then); at least 1",
+    ),
+    (
         "gateway.auth.token_ttl_secs",
         "Lifetime of a login access token, in seconds",
     ),

@@ -253,6 +253,23 @@ async fn a_complaints_lead_is_recorded_once_and_a_lost_race_writes_nothing() {
         assert!(!created, "{}", db.backend());
         assert_eq!(again.id, first.id);
 
+        // A lead recorded by hand under an id it was given before (the
+        // caller's request retried after its answer was lost) is the first.
+        let mut by_hand = lead("case-by-hand");
+        by_hand.complaint_id = None;
+        by_hand.source = CaseSource::Inspection;
+        let (recorded, created) = store.insert_lead(&by_hand, step()).await.unwrap();
+        assert!(created);
+        let mut retried = by_hand.clone();
+        retried.facts = "重试".into();
+        let (again, created) = store.insert_lead(&retried, step()).await.unwrap();
+        assert!(!created, "{}", db.backend());
+        assert_eq!(
+            (again.id.as_str(), again.facts.as_str()),
+            (recorded.id.as_str(), "违法建房")
+        );
+        assert_eq!(store.events(&recorded.id).await.unwrap().len(), 1);
+
         // Two writers read version 1; the second to write loses.
         let mut moved = first.clone();
         moved.version += 1;

@@ -303,6 +303,8 @@ impl Relay {
                 discovered_on: Some(date(escalation.discovered_on)),
                 ..Default::default()
             }),
+            // Keyed by the complaint already.
+            request_id: String::new(),
         };
         let answer = self
             .cases

@@ -59,6 +59,11 @@ pub struct Settings {
     pub trusted_proxies: Vec<String>,
     /// Hours an Idempotency-Key's answer is kept for replay.
     pub idempotency_hours: u64,
+    /// Seconds after which a request under an Idempotency-Key that never
+    /// finished (its gateway died) lets a retry run; until then a retry is
+    /// told 409 `idempotency_key_in_use`. Writes that take a request id land
+    /// once whatever this is; at least 1.
+    pub idempotency_stale_secs: u64,
     pub auth: AuthSettings,
     pub public: PublicSettings,
 }
@@ -82,6 +87,7 @@ impl Default for Settings {
             county: DEFAULT_COUNTY.into(),
             trusted_proxies: Vec::new(),
             idempotency_hours: 24,
+            idempotency_stale_secs: 60,
             auth: AuthSettings::default(),
             public: PublicSettings::default(),
         }

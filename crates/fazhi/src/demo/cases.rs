@@ -89,6 +89,7 @@ async fn run(
                 discovered_on: date_to_proto(discovered),
                 ..Default::default()
             }),
+            request_id: String::new(),
         }))
         .await?
         .into_inner();

@@ -4,7 +4,7 @@
 use fazhi_platform::{
     Code, Error,
     auth::{self, Permission},
-    paging, time,
+    paging, text, time,
 };
 use fazhi_proto::cases::v1 as pb;
 use serde_json::json;
@@ -23,7 +23,12 @@ pub(super) async fn create_lead(
 ) -> Result<Response<pb::CreateLeadResponse>, Status> {
     let caller = auth::caller(&request)?;
     caller.require(Permission::CaseManage)?;
-    let r = request.into_inner().lead.unwrap_or_default();
+    let request = request.into_inner();
+    let id = match text::request_id(&request.request_id)? {
+        Some(request_id) => id_for_request("lead", &request_id),
+        None => new_id(),
+    };
+    let r = request.lead.unwrap_or_default();
     let party = r.party.unwrap_or_default();
     let day = |field: &str, value: Option<&fazhi_proto::common::v1::Date>| {
         value
@@ -46,7 +51,7 @@ pub(super) async fn create_lead(
             serious_harm: r.serious_harm,
             discovered_on: day("discovered_on", r.discovered_on.as_ref())?,
         },
-        new_id(),
+        id,
         api.clock.today(),
     )?;
     caller.check_writes("division_code", &lead.division)?;

@@ -464,6 +464,19 @@ pub(super) fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+/// The id of the record a caller's request id makes: the same request id
+/// gives the same id, so a retried write finds what the first one wrote.
+/// (A version-8 UUID from a digest: never one of [`new_id`]'s.)
+pub(super) fn id_for_request(kind: &str, request_id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{kind}\n{request_id}"));
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes)
+        .into_uuid()
+        .to_string()
+}
+
 /// A step's day from the contract, checked; today when absent.
 pub(super) fn day_or_today(
     field: &str,

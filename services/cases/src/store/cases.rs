@@ -23,8 +23,9 @@ pub struct Step<'a> {
 
 impl Store {
     /// Records a lead and its first event. A lead escalated from a complaint
-    /// already escalated is not recorded again: the first one comes back,
-    /// with `false`.
+    /// already escalated, or one under an id recorded before (a retried
+    /// request), is not recorded again: the first one comes back, with
+    /// `false`.
     pub async fn insert_lead(&self, case: &Case, step: Step<'_>) -> Result<(Case, bool), Error> {
         let span = self.db.span("INSERT", "cases");
         self.write_lead(case, step).instrument(span).await
@@ -60,15 +61,21 @@ impl Store {
         .await;
         match done {
             Ok(_) => {}
-            Err(err) if db::is_unique_violation(&err) && case.complaint_id.is_some() => {
+            // The complaint's lead, or the lead this id (from the caller's
+            // request id) named, recorded before.
+            Err(err) if db::is_unique_violation(&err) => {
                 drop(tx);
-                let first = self
-                    .case_where(
-                        "complaint_id",
-                        case.complaint_id.as_deref().unwrap_or_default(),
-                    )
-                    .await?
-                    .ok_or_else(|| Error::internal("the complaint's lead vanished"))?;
+                let by_complaint = match case.complaint_id.as_deref() {
+                    Some(complaint) => self.case_where("complaint_id", complaint).await?,
+                    None => None,
+                };
+                let first = match by_complaint {
+                    Some(first) => first,
+                    None => self
+                        .case_where("id", &case.id)
+                        .await?
+                        .ok_or_else(|| Error::internal("the lead recorded before vanished"))?,
+                };
                 return Ok((first, false));
             }
             Err(err) => return Err(err.into()),

@@ -73,23 +73,6 @@ pub(super) fn new_complaint(r: pb::CreateComplaintRequest) -> Result<NewComplain
     })
 }
 
-/// Longest request id accepted (the gateway sends 64 hex digits).
-const MAX_REQUEST_ID_LEN: usize = 128;
-
-pub(super) fn check_request_id(text: &str) -> Result<Option<String>, Error> {
-    if text.is_empty() {
-        return Ok(None);
-    }
-    if text.len() > MAX_REQUEST_ID_LEN || !text.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Error::invalid_field(
-            "request_id",
-            Code::InvalidRequestId,
-            format!("request_id must be at most {MAX_REQUEST_ID_LEN} visible ASCII characters"),
-        ));
-    }
-    Ok(Some(text.to_owned()))
-}
-
 /// A status in the contract's terms.
 pub(super) fn status_to_proto(status: domain::Status) -> pb::Status {
     pb::Status::try_from(status_proto(status)).unwrap_or(pb::Status::Unspecified)

@@ -24,7 +24,7 @@ mod stats;
 mod warnings;
 mod workflow;
 
-use convert::{Personal, check_request_id, new_complaint, status_to_proto, to_proto};
+use convert::{Personal, new_complaint, status_to_proto, to_proto};
 use scope::filter;
 
 use crate::{
@@ -77,7 +77,7 @@ impl ComplaintService for ComplaintsApi {
         if !(citizen_on_the_web || caller.may(Permission::ComplaintCreate)) {
             return Err(auth::forbidden(Permission::ComplaintCreate).into());
         }
-        let request_id = check_request_id(&r.request_id)?;
+        let request_id = fazhi_platform::text::request_id(&r.request_id)?;
         let now = self.clock.now();
         // Received now, or — a request entered after the fact — when it was.
         let occurred_at = r.occurred_at;

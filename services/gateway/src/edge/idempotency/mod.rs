@@ -37,8 +37,6 @@ pub const HEADER: &str = "idempotency-key";
 pub const REPLAYED: &str = "idempotent-replayed";
 /// Longest key accepted.
 const MAX_KEY_LEN: usize = 255;
-/// An unfinished attempt untouched for this long belongs to a process that died.
-const STALE_AFTER: Duration = Duration::from_secs(60);
 /// Routes that write nothing, where a key is accepted and ignored.
 const NOT_RECORDED: &[&str] = &["/api/v1/auth/login"];
 
@@ -54,6 +52,11 @@ pub struct ReplayBody(pub String);
 
 pub fn retention(settings: &Settings) -> chrono::Duration {
     chrono::Duration::hours(settings.idempotency_hours.max(1) as i64)
+}
+
+/// An unfinished attempt untouched for this long belongs to a process that died.
+fn stale_after(settings: &Settings) -> chrono::Duration {
+    chrono::Duration::seconds(settings.idempotency_stale_secs.clamp(1, 86_400) as i64)
 }
 
 fn hex(digest: impl AsRef<[u8]>) -> String {
@@ -141,7 +144,7 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
             &hash,
             now,
             now - retention(&gate.settings),
-            now - chrono::Duration::from_std(STALE_AFTER).unwrap_or_default(),
+            now - stale_after(&gate.settings),
         )
         .await;
     match begun {

@@ -377,6 +377,8 @@ impl CreateLeadRequest {
                 serious_harm: self.serious_harm,
                 ..Default::default()
             }),
+            // Set by the handler from the Idempotency-Key.
+            request_id: String::new(),
         })
     }
 }

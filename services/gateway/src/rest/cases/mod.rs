@@ -72,7 +72,9 @@ use utoipa::IntoParams;
 
 use crate::{
     AppState,
-    edge::{json::JsonBody, mapping::date_from_rest, problem::Problem, query},
+    edge::{
+        idempotency::RequestKey, json::JsonBody, mapping::date_from_rest, problem::Problem, query,
+    },
     identity::authn::Identity,
 };
 use body::{
@@ -188,7 +190,8 @@ pub async fn get_power_item(
 }
 
 /// Record a lead (线索). A lead escalated from a complaint is keyed by the
-/// complaint: a repeat answers 200 with the first lead, not a second one.
+/// complaint, and one sent with an `Idempotency-Key` by the key: a repeat
+/// answers 200 with the first lead, not a second one.
 #[utoipa::path(
     post,
     path = "/api/v1/cases",
@@ -203,9 +206,13 @@ pub async fn get_power_item(
 pub async fn create_lead(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
+    request_key: Option<Extension<RequestKey>>,
     JsonBody(body): JsonBody<CreateLeadRequest>,
 ) -> Result<axum::response::Response, Problem> {
-    let request = body.into_proto()?;
+    let mut request = body.into_proto()?;
+    // A retry under the same Idempotency-Key finds the lead the first wrote,
+    // even when the first answer was lost on the way back.
+    request.request_id = request_key.map(|Extension(k)| k.0).unwrap_or_default();
     let answer = state
         .cases
         .clone()

@@ -1,6 +1,8 @@
 //! Durability: the real `fazhi` binary is killed with SIGKILL right after its
 //! last 201, restarted on the same data, and every acknowledged complaint is there.
 
+mod load;
+
 use std::{
     path::Path,
     process::Stdio,
