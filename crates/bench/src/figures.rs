@@ -1,7 +1,9 @@
 //! Training statistics as of a past date through REST — the figures a
 //! county reads for a year gone by — over 10,000 people and 50,000
 //! certificate history rows, against the store's own ceiling (the same two
-//! queries straight on the store, no HTTP, no gRPC). Goal: p99 ≤ 50 ms.
+//! queries straight on the store, no HTTP, no gRPC). Goal: p99 ≤ 20 ms.
+//! The figures are kept per revision of the records, so the reads are
+//! measured twice: as dashboards repeat them, and each after a change.
 
 use std::{path::Path, time::Instant};
 
@@ -94,8 +96,9 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
             && answer["annual_review_takers"] == training::PEOPLE,
         "unexpected figures: {answer}"
     );
-    let (client, api_key) = (system.client.clone(), system.api_key.clone());
+    let (client, api_key, asked) = (system.client.clone(), system.api_key.clone(), url.clone());
     let asking = move |clients: usize| {
+        let url = &asked;
         let (client, url, api_key) = (client.clone(), url.clone(), api_key.clone());
         drive(clients, seconds, move || {
             let (client, url, api_key) = (client.clone(), url.clone(), api_key.clone());
@@ -116,6 +119,33 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
     };
     let rest_one: Run = asking(1).await;
     let rest: Run = asking(concurrency).await;
+    // The figures are kept per revision of the records: the read that
+    // follows a change counts them again. One client changes a person (as a
+    // township's staff do, a few times a day) before each read.
+    let writer = Store::open(None, data.path()).await?;
+    let (client, api_key) = (system.client.clone(), system.api_key.clone());
+    let after_change: Run = drive(1, seconds, move || {
+        let (writer, client, url, api_key) =
+            (writer.clone(), client.clone(), url.clone(), api_key.clone());
+        async move {
+            sqlx::query("UPDATE people SET unit = unit WHERE id = (SELECT MIN(id) FROM people)")
+                .execute(writer.database().pool())
+                .await
+                .map_err(|_| ())?;
+            let response = client
+                .get(&url)
+                .header("x-api-key", api_key)
+                .send()
+                .await
+                .map_err(|_| ())?;
+            if response.status().is_success() {
+                response.bytes().await.map(|_| ()).map_err(|_| ())
+            } else {
+                Err(())
+            }
+        }
+    })
+    .await;
     system.stop().await;
 
     let store = Store::open(None, data.path()).await?;
@@ -150,6 +180,10 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
         "ceiling: the same counts straight on the store, one client",
         &ceiling_one,
     );
+    report(
+        &format!("REST {what}, one client, each read after a change (its commit included)"),
+        &after_change,
+    );
     report(&format!("REST {what}, {concurrency} clients"), &rest);
     report(
         &format!("ceiling: the same counts straight on the store, {concurrency} clients"),
@@ -157,11 +191,12 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
     );
     let p99 = |run: &Run| run.percentile(0.99).as_secs_f64() * 1000.0;
     println!(
-        "goal: p99 ≤ 50 ms through REST — one client {:.2} ms (ceiling {:.2} ms), {concurrency} clients {:.2} ms (ceiling {:.2} ms)",
+        "goal: p99 ≤ 20 ms through REST — one client {:.2} ms (ceiling {:.2} ms), {concurrency} clients {:.2} ms (ceiling {:.2} ms); each read after a change {:.2} ms",
         p99(&rest_one),
         p99(&ceiling_one),
         p99(&rest),
-        p99(&ceiling)
+        p99(&ceiling),
+        p99(&after_change)
     );
     Ok(())
 }

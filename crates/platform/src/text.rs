@@ -106,6 +106,25 @@ pub fn required(field: &str, text: &str, max_chars: usize, lines: Lines) -> Resu
     })
 }
 
+/// Longest request id accepted (the gateway sends 64 hex digits).
+const MAX_REQUEST_ID_LEN: usize = 128;
+
+/// A caller's request id (what makes a retried write land once), `None`
+/// when none was sent.
+pub fn request_id(text: &str) -> Result<Option<String>, Error> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if text.len() > MAX_REQUEST_ID_LEN || !text.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid_field(
+            "request_id",
+            crate::Code::InvalidRequestId,
+            format!("request_id must be at most {MAX_REQUEST_ID_LEN} visible ASCII characters"),
+        ));
+    }
+    Ok(Some(text.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,23 +211,4 @@ mod tests {
         );
         assert_eq!(optional("rank", Some(" "), 5, Lines::One).unwrap(), None);
     }
-}
-
-/// Longest request id accepted (the gateway sends 64 hex digits).
-const MAX_REQUEST_ID_LEN: usize = 128;
-
-/// A caller's request id (what makes a retried write land once), `None`
-/// when none was sent.
-pub fn request_id(text: &str) -> Result<Option<String>, Error> {
-    if text.is_empty() {
-        return Ok(None);
-    }
-    if text.len() > MAX_REQUEST_ID_LEN || !text.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Error::invalid_field(
-            "request_id",
-            crate::Code::InvalidRequestId,
-            format!("request_id must be at most {MAX_REQUEST_ID_LEN} visible ASCII characters"),
-        ));
-    }
-    Ok(Some(text.to_owned()))
 }

@@ -293,7 +293,7 @@ pub fn division_range(division: Option<&crate::DivisionCode>) -> (String, String
 /// How a figures query groups the divisions it reads: all as one, or each
 /// township (the nine-digit code a village's twelve digits start with) on
 /// its own — so one query answers every township of a county at once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Grouping {
     Whole,
     Townships,

@@ -72,6 +72,14 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "legal qualification",
         include_str!("../../migrations/0011_legal_qualification.sql"),
     ),
+    EmbeddedMigration::new(
+        12,
+        "figures revision",
+        include_str!("../../migrations/0012_figures_revision.sql"),
+    )
+    .with_postgres(include_str!(
+        "../../migrations/0012_figures_revision.postgres.sql"
+    )),
 ];
 
 const PERSON_COLUMNS: &str = "id, division_code, name, id_number, unit, employment, rank, rank_level, section_level, enforcement_post, version, held_for, joined_on, legal_qualification";
@@ -91,6 +99,8 @@ const CERTIFICATE_COLUMNS: &str = "id, number, person_id, issued_on, valid_until
 pub struct Store {
     db: Database,
     clock: fazhi_platform::clock::SharedClock,
+    /// Figures kept per revision of the records, shared by every clone.
+    kept: std::sync::Arc<std::sync::Mutex<figures::Kept>>,
 }
 
 pub(super) fn date(text: &str) -> Result<NaiveDate, Error> {
@@ -118,6 +128,7 @@ impl Store {
         Self {
             db,
             clock: fazhi_platform::clock::system(),
+            kept: Default::default(),
         }
     }
 

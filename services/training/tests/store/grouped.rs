@@ -280,3 +280,59 @@ async fn every_townships_figures_from_one_grouped_read_equal_its_own() {
         );
     }
 }
+
+/// One replica's figures, kept per revision of the records, follow every
+/// change another replica makes to any table they are counted from: after
+/// each change they equal what a store that kept nothing computes.
+#[tokio::test]
+async fn kept_figures_follow_every_change_another_replica_makes() {
+    for db in fazhi_testkit::databases().await {
+        let writer = Store::open(db.url(), db.data_dir()).await.unwrap();
+        seed(&writer, &mut Dice(0xcafe)).await;
+        let reader = Store::open(db.url(), db.data_dir()).await.unwrap();
+        let county = DivisionCode::parse("411624").unwrap();
+        let (from, to) = (
+            "2023-01-01".parse::<NaiveDate>().unwrap(),
+            "2024-12-31".parse::<NaiveDate>().unwrap(),
+        );
+        let read = async |store: &Store| {
+            let counts = store
+                .counts_grouped(Some(&county), to, Grouping::Townships)
+                .await
+                .unwrap();
+            let figures = store
+                .period_figures_grouped(&county, from, to, 600, Grouping::Townships)
+                .await
+                .unwrap();
+            (counts, figures)
+        };
+        let changes = [
+            "UPDATE people SET enforcement_post = 1 - enforcement_post WHERE id IN ('p1', 'p2', 'p3')",
+            "UPDATE people SET division_code = '411624102' WHERE id IN ('p4', 'p5', 'p6')",
+            "DELETE FROM person_moves WHERE person_id IN ('p7', 'p8', 'p9', 'p10')",
+            "UPDATE certificates SET valid_until = '2099-12-31'",
+            "UPDATE certificate_history SET status = 'active'",
+            "DELETE FROM certificate_reviews WHERE outcome = 'passed'",
+            "UPDATE exams SET held_on = '2024-06-01'",
+            "UPDATE exam_results SET score = 1000 WHERE score IS NOT NULL",
+            "DELETE FROM attendance WHERE hours_tenths > 100",
+            "UPDATE training_sessions SET topic = '行政处罚法'",
+            "UPDATE outreach_events SET held_on = '2024-03-01'",
+        ];
+        let mut before = read(&reader).await;
+        let mut moved = 0;
+        for change in changes {
+            run(&writer, change, &[]).await;
+            let kept = read(&reader).await;
+            let fresh = read(&Store::from_database(writer.database().clone())).await;
+            assert_eq!(kept, fresh, "{}: after {change}", db.backend());
+            moved += usize::from(kept != before);
+            before = kept;
+        }
+        assert!(
+            moved >= 8,
+            "{}: the changes moved the figures {moved} times",
+            db.backend()
+        );
+    }
+}

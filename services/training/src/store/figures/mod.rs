@@ -10,6 +10,11 @@ use fazhi_platform::{
 
 use super::Store;
 
+mod kept;
+
+pub(super) use kept::Kept;
+use kept::{Answer, Ask};
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     pub people: i64,
@@ -86,7 +91,28 @@ impl Store {
         as_of: NaiveDate,
         grouping: Grouping,
     ) -> Result<BTreeMap<String, Counts>, Error> {
-        let (low, high) = db::division_range(division);
+        let range = db::division_range(division);
+        let ask = Ask::Counts {
+            range: range.clone(),
+            as_of,
+            grouping,
+        };
+        let counted = async || {
+            let groups = self.count_heads(range, as_of, grouping).await?;
+            Ok(Answer::Counts(groups))
+        };
+        match self.kept_or(ask, counted).await? {
+            Answer::Counts(groups) => Ok(groups),
+            Answer::Period(_) => Err(Error::internal("figures kept under the wrong question")),
+        }
+    }
+
+    async fn count_heads(
+        &self,
+        (low, high): (String, String),
+        as_of: NaiveDate,
+        grouping: Grouping,
+    ) -> Result<BTreeMap<String, Counts>, Error> {
         // Each person's division on the day is found once (`d`), then
         // filtered and grouped by.
         let key = grouping.key("t.d");
@@ -175,7 +201,34 @@ impl Store {
         required_tenths: i64,
         grouping: Grouping,
     ) -> Result<BTreeMap<String, PeriodFigures>, Error> {
-        let (low, high) = db::division_range(Some(scope));
+        let range = db::division_range(Some(scope));
+        let ask = Ask::Period {
+            range: range.clone(),
+            from,
+            to,
+            required_tenths,
+            grouping,
+        };
+        let counted = async || {
+            let groups = self
+                .count_period(range, from, to, required_tenths, grouping)
+                .await?;
+            Ok(Answer::Period(groups))
+        };
+        match self.kept_or(ask, counted).await? {
+            Answer::Period(groups) => Ok(groups),
+            Answer::Counts(_) => Err(Error::internal("figures kept under the wrong question")),
+        }
+    }
+
+    async fn count_period(
+        &self,
+        (low, high): (String, String),
+        from: NaiveDate,
+        to: NaiveDate,
+        required_tenths: i64,
+        grouping: Grouping,
+    ) -> Result<BTreeMap<String, PeriodFigures>, Error> {
         let (from_text, to_text) = (from.to_string(), to.to_string());
         // Each person's division on the step's day is found once (`d`), then
         // filtered and grouped by.
