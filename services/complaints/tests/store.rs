@@ -678,10 +678,12 @@ async fn totals_kept_by_older_rules_are_rebuilt_once_from_the_timelines() {
             .execute(pool)
             .await
             .unwrap();
-        sqlx::query("UPDATE complaint_figures SET n = n + 7")
-            .execute(pool)
-            .await
-            .unwrap();
+        for table in ["complaint_figures", "complaint_figures_monthly"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE {table} SET n = n + 7")))
+                .execute(pool)
+                .await
+                .unwrap();
+        }
         assert_eq!(
             store.recount_figures(&calendar, &rules).await.unwrap(),
             Some(4)
@@ -693,3 +695,6 @@ async fn totals_kept_by_older_rules_are_rebuilt_once_from_the_timelines() {
         );
     }
 }
+
+#[path = "store/months.rs"]
+mod months;

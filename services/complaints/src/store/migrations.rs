@@ -121,4 +121,9 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "first answer index",
         include_str!("../../migrations/0021_first_answer_index.sql"),
     ),
+    EmbeddedMigration::new(
+        22,
+        "monthly figures",
+        include_str!("../../migrations/0022_monthly_figures.sql"),
+    ),
 ];

@@ -30,9 +30,11 @@ impl Store {
         else {
             return Ok(None);
         };
-        sqlx::query("DELETE FROM complaint_figures")
-            .execute(&mut *tx)
-            .await?;
+        for table in ["complaint_figures", "complaint_figures_monthly"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
+                .execute(&mut *tx)
+                .await?;
+        }
         let mut bumps = Bumps::default();
         let (mut after, mut recounted) = (String::new(), 0);
         loop {

@@ -2,7 +2,8 @@
 //! same transaction as the intake or step they count — so a period's
 //! figures are a sum over its days, never a scan of its complaints. Which
 //! step counts toward which figure, on which day, is the domain's
-//! (`domain::figures`).
+//! (`domain::figures`). Each total is also added to its month's roll-up,
+//! so a period's whole months are a row each (`months`).
 
 use std::collections::BTreeMap;
 
@@ -12,6 +13,8 @@ use sqlx::{AnyConnection, Row};
 
 use super::Store;
 use crate::domain::figures::{self, Count};
+
+mod months;
 use crate::domain::{Complaint, Step};
 
 /// (division, day, figure) → amount to add; and what the amounts rest on
@@ -119,8 +122,30 @@ impl Bumps {
         Ok(self.write_totals(conn).await?)
     }
 
-    /// Adds the amounts alone, one statement per total.
+    /// Adds the amounts alone, one statement per total, and each to its
+    /// month's roll-up.
     pub async fn write_totals(self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        let mut monthly: BTreeMap<(String, String, String), i64> = BTreeMap::new();
+        for ((division, day, figure), n) in &self.totals {
+            *monthly
+                .entry((division.clone(), months::month_of(*day), figure.clone()))
+                .or_default() += n;
+        }
+        for ((division, month, figure), n) in monthly {
+            if n == 0 {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO complaint_figures_monthly (division_code, month, figure, n) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (division_code, month, figure) DO UPDATE SET n = complaint_figures_monthly.n + excluded.n",
+            )
+            .bind(division)
+            .bind(month)
+            .bind(figure)
+            .bind(n)
+            .execute(&mut *conn)
+            .await?;
+        }
         for ((division, day, figure), n) in self.totals {
             if n == 0 {
                 continue;
@@ -182,20 +207,49 @@ impl Store {
         grouping: Grouping,
     ) -> Result<BTreeMap<String, (Sums, Sums)>, Error> {
         let key = grouping.key("division_code");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {key} AS grp, figure, CAST(SUM(n) AS BIGINT) AS n, \
-               CAST(SUM(CASE WHEN day <= $5 THEN n ELSE 0 END) AS BIGINT) AS settled \
-             FROM complaint_figures \
-             WHERE division_code >= $1 AND division_code < $2 AND day >= $3 AND day <= $4 \
-             GROUP BY {key}, figure"
-        )))
-        .bind(low.to_owned())
-        .bind(high.to_owned())
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .bind(settled_until.to_string())
-        .fetch_all(self.db.pool())
-        .await?;
+        // Whole months from their roll-ups, the rest day by day ($1..$4 the
+        // division range and the settled day and month, then each part's
+        // bounds).
+        let plan = months::plan(from, to, settled_until);
+        let mut parts = Vec::new();
+        let mut bounds = Vec::new();
+        for (first, last) in &plan.days {
+            let n = 5 + bounds.len();
+            parts.push(format!(
+                "SELECT {key} AS grp, figure, n, CASE WHEN day <= $3 THEN n ELSE 0 END AS settled \
+                 FROM complaint_figures \
+                 WHERE division_code >= $1 AND division_code < $2 AND day >= ${n} AND day <= ${}",
+                n + 1
+            ));
+            bounds.extend([first.to_string(), last.to_string()]);
+        }
+        for (first, last) in &plan.months {
+            let n = 5 + bounds.len();
+            parts.push(format!(
+                "SELECT {key} AS grp, figure, n, CASE WHEN month <= $4 THEN n ELSE 0 END AS settled \
+                 FROM complaint_figures_monthly \
+                 WHERE division_code >= $1 AND division_code < $2 AND month >= ${n} AND month <= ${}",
+                n + 1
+            ));
+            bounds.extend([first.clone(), last.clone()]);
+        }
+        if parts.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let sql = format!(
+            "SELECT grp, figure, CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(settled) AS BIGINT) AS settled \
+             FROM ({}) parts GROUP BY grp, figure",
+            parts.join(" UNION ALL ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(low.to_owned())
+            .bind(high.to_owned())
+            .bind(settled_until.to_string())
+            .bind(months::month_of(settled_until));
+        for bound in bounds {
+            query = query.bind(bound);
+        }
+        let rows = query.fetch_all(self.db.pool()).await?;
         let mut groups: BTreeMap<String, (Sums, Sums)> = BTreeMap::new();
         for r in &rows {
             let (all, settled) = groups.entry(r.try_get("grp")?).or_default();
