@@ -2,7 +2,8 @@
 //! while it is down the others keep answering, what needs it is refused
 //! with 503 within the call deadline, readiness and the county summary name
 //! it (the summary partial, never failed), and once it is back everything
-//! answers whole again.
+//! answers whole again — an escalation taken while the cases service was
+//! down reaches it as its lead.
 
 use std::time::{Duration, Instant};
 
@@ -73,9 +74,41 @@ async fn each_service_stopped_in_turn_leaves_the_others_answering() {
             );
         }
 
+        // Escalated while the cases service is down: taken, its lead owed.
+        let id = created["id"].as_str().unwrap();
+        if down == "cases" {
+            let (_, now) = staff.get(&format!("/api/v1/complaints/{id}")).await;
+            let body = json!({
+                "version": now["version"], "party": { "kind": "person", "name": "王五" },
+                "act_on": "2026-06-01", "continuing": true,
+            });
+            let path = format!("/api/v1/complaints/{id}/escalate");
+            let (status, escalated) = staff.post(&path, &body, None).await;
+            assert_eq!(status, StatusCode::OK, "{escalated}");
+            assert!(
+                escalated["handling"].get("lead_id").is_none(),
+                "{escalated}"
+            );
+        }
+
         let replica = &mut fleet.replicas(down)[0];
         replica.spawn();
         replica.wait_ready().await;
+        // The outbox catches up once it is back: the lead appears.
+        if down == "cases" {
+            let back = Instant::now() + Duration::from_secs(30);
+            loop {
+                let (_, now) = staff.get(&format!("/api/v1/complaints/{id}")).await;
+                if now["handling"]["lead_id"].is_string() {
+                    break;
+                }
+                assert!(
+                    Instant::now() < back,
+                    "no lead 30 s after cases returned: {now}"
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
         // The gateway finds it serving again by its own health checks
         // (every 250 ms); a real process is waited on, for at most 30 s.
         let back = Instant::now() + Duration::from_secs(30);
