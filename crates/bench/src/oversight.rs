@@ -1,8 +1,8 @@
 //! County oversight over a county of 20 townships holding 1,000,000
-//! complaints, 100,000 cases and 10,000 people: the summary through REST
-//! (goal p50 ≤ 100 ms, p99 ≤ 300 ms), the dashboard's first screen — every
-//! request the page makes once logged in — (goal < 1 s) and a township's
-//! annual report as .docx (goal < 2 s). The ceiling: the complaint sums the
+//! complaints, 100,000 cases and 10,000 people: the county summary through
+//! REST (goal p99 ≤ 100 ms), one township's (goal p99 ≤ 20 ms), the
+//! dashboard's first screen — every request the page makes once logged in —
+//! (goal ≤ 500 ms) and a township's annual report as .docx (goal < 2 s). The ceiling: the complaint sums the
 //! summary reads, for the county and each township, straight on the store.
 
 use std::{path::Path, time::Instant};
@@ -135,6 +135,14 @@ pub async fn run(binary: &Path, args: &Args) -> anyhow::Result<()> {
         })
         .await
     };
+    let township = {
+        let url = format!("{base}/api/v1/oversight/summary?division=411624100&from={FROM}&to={TO}");
+        let (client, key) = (client.clone(), key.clone());
+        drive(4, args.seconds, move || {
+            ok(client.clone(), url.clone(), key.clone())
+        })
+        .await
+    };
     let screen = {
         let (client, base, key) = (client.clone(), base.clone(), key.clone());
         drive(1, args.seconds, move || {
@@ -190,6 +198,7 @@ pub async fn run(binary: &Path, args: &Args) -> anyhow::Result<()> {
         "ceiling: the complaint sums it reads, on the store, 4 clients",
         &ceiling,
     );
+    report("REST summary of one township, 4 clients", &township);
     for (title, run) in &parts {
         report(title, run);
     }
@@ -199,11 +208,13 @@ pub async fn run(binary: &Path, args: &Args) -> anyhow::Result<()> {
     );
     report("REST annual report of a township as .docx", &annual);
     println!(
-        "goals: summary p50 ≤ 100 ms, p99 ≤ 300 ms — p50 {:.1} ms, p99 {:.1} ms (ceiling p99 {:.1} ms); \
-         first screen < 1 s — p99 {:.1} ms; report < 2 s — p99 {:.1} ms",
+        "goals: county summary p99 ≤ 100 ms — p50 {:.1} ms, p99 {:.1} ms (ceiling p99 {:.1} ms); \
+         township summary p99 ≤ 20 ms — p99 {:.1} ms; first screen ≤ 500 ms — p99 {:.1} ms \
+         (page, assets and API calls, not a browser); report < 2 s — p99 {:.1} ms",
         p(&summary, 0.5),
         p(&summary, 0.99),
         p(&ceiling, 0.99),
+        p(&township, 0.99),
         p(&screen, 0.99),
         p(&annual, 0.99),
     );
