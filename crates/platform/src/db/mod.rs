@@ -63,6 +63,10 @@ pub struct Database {
     backend: Backend,
     /// The SQLite file, when it is one.
     file: Option<std::path::PathBuf>,
+    /// Held while this process checkpoints the SQLite log, so the watcher's
+    /// checkpoint and one asked for never meet (SQLite would refuse the
+    /// second at once).
+    checkpointing: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Stops the pool's gauges when the last handle goes, so they never keep
     /// the pool open.
     _watch: std::sync::Arc<tokio_util::sync::DropGuard>,
@@ -170,6 +174,7 @@ impl Database {
             Backend::Sqlite => wal::file_of(&url),
             Backend::Postgres => None,
         };
+        let checkpointing = std::sync::Arc::new(tokio::sync::Mutex::new(()));
         if let Some(file) = &file {
             wal::watch(
                 name.to_owned(),
@@ -177,6 +182,7 @@ impl Database {
                 wal::log_of(file),
                 wal::wal_limit(),
                 Duration::from_millis(100),
+                checkpointing.clone(),
                 watch.clone(),
             );
         }
@@ -184,6 +190,7 @@ impl Database {
             pool,
             backend,
             file,
+            checkpointing,
             _watch: std::sync::Arc::new(watch.drop_guard()),
         })
     }
@@ -194,13 +201,17 @@ impl Database {
         self.file.as_deref().map(sqlite_file_sizes)
     }
 
-    /// Checkpoints a SQLite database's log now and empties it (what the
-    /// watcher does past a quarter of the bound); whether no reader held it
-    /// back.
+    /// Checkpoints a SQLite database's log now and empties it, as the
+    /// watcher does when pressed (after the watcher's own checkpoint, when
+    /// one is under way): waiting up to 100 ms for readers; whether it was
+    /// emptied.
     /// PostgreSQL: nothing to do.
     pub async fn checkpoint(&self) -> Result<bool, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => wal::truncate(&self.pool, false).await,
+            Backend::Sqlite => {
+                let _one_at_a_time = self.checkpointing.lock().await;
+                wal::truncate(&self.pool, true).await
+            }
             Backend::Postgres => Ok(true),
         }
     }

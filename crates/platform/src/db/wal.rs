@@ -94,6 +94,7 @@ pub(super) fn watch(
     log: PathBuf,
     limit: u64,
     every: Duration,
+    checkpointing: std::sync::Arc<tokio::sync::Mutex<()>>,
     stop: tokio_util::sync::CancellationToken,
 ) {
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
@@ -116,7 +117,10 @@ pub(super) fn watch(
             let idle = now > 0 && now == last;
             let press = now > limit / 2 && tokio::time::Instant::now() >= press_after;
             if now > limit / 4 || idle {
-                let emptied = match truncate(&pool, press).await {
+                let one_at_a_time = checkpointing.lock().await;
+                let done = truncate(&pool, press).await;
+                drop(one_at_a_time);
+                let emptied = match done {
                     Ok(emptied) => emptied,
                     Err(e) => {
                         tracing::warn!(database = %name, error = %e, "checkpoint failed");
