@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use fazhi_platform::DivisionCode;
 use fazhi_training::store::Store;
 
-use crate::{Run, System, drive, report, training};
+use crate::{Run, System, drive, ok, report, training};
 
 /// The year asked about: the seeded year of training, the review exam and
 /// the first suspensions (holders are counted on its last day).
@@ -101,20 +101,7 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
         let url = &asked;
         let (client, url, api_key) = (client.clone(), url.clone(), api_key.clone());
         drive(clients, seconds, move || {
-            let (client, url, api_key) = (client.clone(), url.clone(), api_key.clone());
-            async move {
-                let response = client
-                    .get(&url)
-                    .header("x-api-key", api_key)
-                    .send()
-                    .await
-                    .map_err(|_| ())?;
-                if response.status().is_success() {
-                    response.bytes().await.map(|_| ()).map_err(|_| ())
-                } else {
-                    Err(())
-                }
-            }
+            ok(client.clone(), url.clone(), api_key.clone())
         })
     };
     let rest_one: Run = asking(1).await;
@@ -132,17 +119,7 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
                 .execute(writer.database().pool())
                 .await
                 .map_err(|_| ())?;
-            let response = client
-                .get(&url)
-                .header("x-api-key", api_key)
-                .send()
-                .await
-                .map_err(|_| ())?;
-            if response.status().is_success() {
-                response.bytes().await.map(|_| ()).map_err(|_| ())
-            } else {
-                Err(())
-            }
+            ok(client, url, api_key).await
         }
     })
     .await;

@@ -373,6 +373,20 @@ fn report(title: &str, run: &Run) {
 
 /// Runs `op` from `concurrency` tasks: one second of warm-up, then `seconds`
 /// measured. Every loop is bounded by the clock.
+/// A GET with the bench's API key, answered with success and read whole.
+pub(crate) async fn ok(client: reqwest::Client, url: String, key: String) -> Result<(), ()> {
+    let response = client
+        .get(url)
+        .header("x-api-key", key)
+        .send()
+        .await
+        .map_err(|_| ())?;
+    if !response.status().is_success() {
+        return Err(());
+    }
+    response.bytes().await.map(|_| ()).map_err(|_| ())
+}
+
 async fn drive<F, Fut>(concurrency: usize, seconds: u64, op: F) -> Run
 where
     F: Fn() -> Fut + Clone + Send + 'static,

@@ -11,7 +11,7 @@ use fazhi_complaints::store::Store as ComplaintStore;
 use fazhi_identity::store::{NamedDivision, Store as IdentityStore};
 use fazhi_platform::DivisionCode;
 
-use crate::{Args, Run, System, cases, complaints, drive, report, training};
+use crate::{Args, Run, System, cases, complaints, drive, ok, report, training};
 
 const TOWNSHIPS: usize = 20;
 /// The figures are asked from the complaints' first day to the cases' last.
@@ -38,20 +38,6 @@ async fn register_divisions(data: &Path) -> anyhow::Result<()> {
     store.put_divisions(&all).await?;
     store.database().close().await;
     Ok(())
-}
-
-/// A GET answered with success and read whole.
-async fn ok(client: reqwest::Client, url: String, key: String) -> Result<(), ()> {
-    let response = client
-        .get(url)
-        .header("x-api-key", key)
-        .send()
-        .await
-        .map_err(|_| ())?;
-    if !response.status().is_success() {
-        return Err(());
-    }
-    response.bytes().await.map(|_| ()).map_err(|_| ())
 }
 
 /// Every request the dashboard makes once logged in, at once.

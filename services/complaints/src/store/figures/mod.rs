@@ -213,25 +213,33 @@ impl Store {
         let plan = months::plan(from, to, settled_until);
         let mut parts = Vec::new();
         let mut bounds = Vec::new();
-        for (first, last) in &plan.days {
+        let days = plan.days.iter().map(|(first, last)| {
+            (
+                "complaint_figures",
+                "day",
+                "$3",
+                first.to_string(),
+                last.to_string(),
+            )
+        });
+        let months = plan.months.iter().map(|(first, last)| {
+            (
+                "complaint_figures_monthly",
+                "month",
+                "$4",
+                first.clone(),
+                last.clone(),
+            )
+        });
+        for (table, column, settled, first, last) in days.chain(months) {
             let n = 5 + bounds.len();
             parts.push(format!(
-                "SELECT {key} AS grp, figure, n, CASE WHEN day <= $3 THEN n ELSE 0 END AS settled \
-                 FROM complaint_figures \
-                 WHERE division_code >= $1 AND division_code < $2 AND day >= ${n} AND day <= ${}",
+                "SELECT {key} AS grp, figure, n, CASE WHEN {column} <= {settled} THEN n ELSE 0 END AS settled \
+                 FROM {table} \
+                 WHERE division_code >= $1 AND division_code < $2 AND {column} >= ${n} AND {column} <= ${}",
                 n + 1
             ));
-            bounds.extend([first.to_string(), last.to_string()]);
-        }
-        for (first, last) in &plan.months {
-            let n = 5 + bounds.len();
-            parts.push(format!(
-                "SELECT {key} AS grp, figure, n, CASE WHEN month <= $4 THEN n ELSE 0 END AS settled \
-                 FROM complaint_figures_monthly \
-                 WHERE division_code >= $1 AND division_code < $2 AND month >= ${n} AND month <= ${}",
-                n + 1
-            ));
-            bounds.extend([first.clone(), last.clone()]);
+            bounds.extend([first, last]);
         }
         if parts.is_empty() {
             return Ok(BTreeMap::new());
