@@ -96,30 +96,23 @@ pub async fn run(binary: &Path, concurrency: usize, seconds: u64) -> anyhow::Res
             && answer["annual_review_takers"] == training::PEOPLE,
         "unexpected figures: {answer}"
     );
-    let (client, api_key, asked) = (system.client.clone(), system.api_key.clone(), url.clone());
-    let asking = move |clients: usize| {
-        let url = &asked;
-        let (client, url, api_key) = (client.clone(), url.clone(), api_key.clone());
-        drive(clients, seconds, move || {
-            ok(client.clone(), url.clone(), api_key.clone())
-        })
-    };
+    let (client, api_key) = (system.client.clone(), system.api_key.clone());
+    let get = move || ok(client.clone(), url.clone(), api_key.clone());
+    let asking = |clients: usize| drive(clients, seconds, get.clone());
     let rest_one: Run = asking(1).await;
     let rest: Run = asking(concurrency).await;
     // The figures are kept per revision of the records: the read that
     // follows a change counts them again. One client changes a person (as a
     // township's staff do, a few times a day) before each read.
     let writer = Store::open(None, data.path()).await?;
-    let (client, api_key) = (system.client.clone(), system.api_key.clone());
     let after_change: Run = drive(1, seconds, move || {
-        let (writer, client, url, api_key) =
-            (writer.clone(), client.clone(), url.clone(), api_key.clone());
+        let (writer, read) = (writer.clone(), get());
         async move {
             sqlx::query("UPDATE people SET unit = unit WHERE id = (SELECT MIN(id) FROM people)")
                 .execute(writer.database().pool())
                 .await
                 .map_err(|_| ())?;
-            ok(client, url, api_key).await
+            read.await
         }
     })
     .await;

@@ -131,31 +131,26 @@ impl Bumps {
                 .entry((division.clone(), months::month_of(*day), figure.clone()))
                 .or_default() += n;
         }
-        for ((division, month, figure), n) in monthly {
+        let daily = self
+            .totals
+            .into_iter()
+            .map(|((division, day, figure), n)| ("day", (division, day.to_string(), figure), n));
+        let monthly = monthly.into_iter().map(|(key, n)| ("month", key, n));
+        for (column, (division, period, figure), n) in daily.chain(monthly) {
             if n == 0 {
                 continue;
             }
-            sqlx::query(
-                "INSERT INTO complaint_figures_monthly (division_code, month, figure, n) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (division_code, month, figure) DO UPDATE SET n = complaint_figures_monthly.n + excluded.n",
-            )
+            let table = if column == "day" {
+                "complaint_figures"
+            } else {
+                "complaint_figures_monthly"
+            };
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO {table} (division_code, {column}, figure, n) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (division_code, {column}, figure) DO UPDATE SET n = {table}.n + excluded.n"
+            )))
             .bind(division)
-            .bind(month)
-            .bind(figure)
-            .bind(n)
-            .execute(&mut *conn)
-            .await?;
-        }
-        for ((division, day, figure), n) in self.totals {
-            if n == 0 {
-                continue;
-            }
-            sqlx::query(
-                "INSERT INTO complaint_figures (division_code, day, figure, n) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (division_code, day, figure) DO UPDATE SET n = complaint_figures.n + excluded.n",
-            )
-            .bind(division)
-            .bind(day.to_string())
+            .bind(period)
             .bind(figure)
             .bind(n)
             .execute(&mut *conn)
