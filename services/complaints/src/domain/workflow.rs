@@ -481,3 +481,7 @@ pub fn check_duplicate_target(complaint: &Complaint, earlier: &Complaint) -> Res
 #[cfg(test)]
 #[path = "workflow_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "workflow_properties.rs"]
+mod properties;
