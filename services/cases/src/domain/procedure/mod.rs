@@ -431,3 +431,6 @@ pub(super) fn next(case: &Case, status: CaseStatus, change: impl FnOnce(&mut Pro
 
 #[cfg(test)]
 mod fixtures;
+
+#[cfg(test)]
+mod properties;

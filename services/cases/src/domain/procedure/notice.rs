@@ -31,6 +31,7 @@ pub fn notify(
     calendar: &Calendar,
     rules: &CaseRules,
 ) -> Result<Case, Error> {
+    not_suspended(case)?;
     if case.status != CaseStatus::Notified {
         expect(case, CaseStatus::Filed, "a notice")?;
     }
@@ -128,6 +129,7 @@ pub fn waive_hearing(
 /// 改正: the party corrected the violation (责令改正 complied with), the
 /// ground a 首违不罚 decision rests on (Art. 33).
 pub fn record_correction(case: &Case, on: NaiveDate, today: NaiveDate) -> Result<Case, Error> {
+    not_suspended(case)?;
     if case.status != CaseStatus::Notified {
         expect(case, CaseStatus::Filed, "recording the correction")?;
     }

@@ -95,6 +95,29 @@ mod tests {
     use crate::domain::fixtures::*;
 
     #[test]
+    fn a_case_suspended_after_its_notice_takes_no_new_notice_and_no_correction() {
+        let stopped = suspend(
+            &notified(fine(500)),
+            SuspensionReason::AwaitingOtherAuthority,
+            "",
+            day("2024-03-12"),
+            day(TODAY),
+        )
+        .unwrap();
+        let renotice = notify(
+            &stopped,
+            fine(300),
+            day("2024-03-13"),
+            day(TODAY),
+            &Calendar::official(),
+            &rules(),
+        );
+        assert_eq!(renotice.unwrap_err().code, Code::CaseSuspended);
+        let corrected = record_correction(&stopped, day("2024-03-13"), day(TODAY));
+        assert_eq!(corrected.unwrap_err().code, Code::CaseSuspended);
+    }
+
+    #[test]
     fn a_suspended_case_takes_no_step_and_its_days_are_left_out_of_the_decision_period() {
         let calendar = Calendar::official();
         // Filed 5 March 2024: ninety days run to 3 June.
