@@ -267,6 +267,10 @@ pub fn transition(
 }
 
 #[cfg(test)]
+#[path = "certificate_properties.rs"]
+mod properties;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::{fixtures::*, *};
