@@ -371,3 +371,6 @@ async fn case_numbers_run_per_agency_and_year() {
 
 #[path = "store/totals.rs"]
 mod totals;
+
+#[path = "store/grouped.rs"]
+mod grouped;

@@ -2,12 +2,12 @@
 
 use fazhi_platform::category::EnforcementCategory;
 use fazhi_platform::{DivisionCode, Error, db, time};
-use sqlx::{Any, Row, Transaction, any::AnyRow};
+use sqlx::{AnyConnection, Row, any::AnyRow};
 use tracing::Instrument;
 
 use super::power::day_text;
 use super::{Store, corrupt, date};
-use crate::domain::{self, Case, CaseSource, CaseStatus, Event, Party, PartyKind, Total};
+use crate::domain::{Case, CaseSource, CaseStatus, Event, Party, PartyKind, Total};
 
 pub(super) const COLUMNS: &str = "id, division_code, status, version, source, complaint_id, party_kind, party_name, \
      party_id_number, party_address, facts, act_on, continuing, act_ended_on, serious_harm, discovered_on, \
@@ -93,97 +93,6 @@ impl Store {
         super::totals::add(&mut tx, &case.division, &[(day, Total::Leads, 1)]).await?;
         tx.commit().await?;
         Ok((case.clone(), true))
-    }
-
-    /// Moves `before` (at the version read) to `after`, appending the step
-    /// to its history in the same transaction; ABORTED on a stale version.
-    /// A case filed or decided takes its number here, next in its agency's
-    /// sequence for the year; the case as saved is returned.
-    pub async fn apply(
-        &self,
-        before: &Case,
-        after: &Case,
-        step: Step<'_>,
-        rules: &domain::CaseRules,
-    ) -> Result<Case, Error> {
-        let mut tx = self.db.pool().begin().await?;
-        let mut after = after.clone();
-        if let Some((kind, year)) = domain::number_due(before, &after) {
-            let seq: i64 = sqlx::query_scalar(
-                "INSERT INTO case_numbers (division_code, year, kind, last) VALUES ($1, $2, $3, 1) \
-                 ON CONFLICT (division_code, year, kind) DO UPDATE SET last = case_numbers.last + 1 \
-                 RETURNING last",
-            )
-            .bind(after.division.as_str().to_owned())
-            .bind(year)
-            .bind(kind.code())
-            .fetch_one(&mut *tx)
-            .await?;
-            domain::give_number(&mut after, kind, year, seq, rules);
-        }
-        let after = &after;
-        let now = time::to_micros(self.clock.now());
-        let at = |day: Option<chrono::NaiveDate>| {
-            day.map(|d| time::to_micros(time::start_of_china_day(d)))
-        };
-        let p = &after.proceedings;
-        let proceedings =
-            serde_json::to_string(p).map_err(|e| Error::internal(format!("proceedings: {e}")))?;
-        let decision = p.decision.as_ref();
-        let days = |from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>| {
-            from.zip(to).map(|(a, b)| (b - a).num_days())
-        };
-        let flag = |b: bool| i64::from(b);
-        let done = sqlx::query(
-            "UPDATE cases SET status = $1, version = $2, power_item_code = $3, category = $4, officers = $5, \
-               filed_on = $6, filed_at = $7, party_id_number = $8, proceedings = $9, decided_at = $10, \
-               closed_at = $11, reviewer = $12, decided_on = $13, decided_on_time = $14, review_required = $15, \
-               review_approved = $16, discussion_required = $17, discussed = $18, fine_fen = $19, paid_on = $20, \
-               paid_fen = $21, late_charge_fen = $22, days_to_filing = $23, days_to_decision = $24, \
-               decision_kind = $25, ended_on = $26, simple = $29, needs_recording = $30, party_address = $31 \
-             WHERE id = $27 AND version = $28",
-        )
-        .bind(after.status.code())
-        .bind(after.version)
-        .bind(after.power_item_code.clone().unwrap_or_default())
-        .bind(after.category.map_or("", EnforcementCategory::code).to_owned())
-        .bind(after.officers.join(" "))
-        .bind(day_text(after.filed_on))
-        .bind(at(after.filed_on))
-        .bind(after.party.id_number.clone())
-        .bind(proceedings)
-        .bind(at(decision.map(|d| d.on)))
-        .bind(at(p.closed_on))
-        .bind(p.review.as_ref().map(|r| r.reviewer.clone()).unwrap_or_default())
-        .bind(day_text(decision.map(|d| d.on)))
-        .bind(flag(decision.is_some_and(|d| d.on_time)))
-        .bind(flag(decision.is_some_and(|d| d.review_required)))
-        .bind(flag(p.review.as_ref().is_some_and(|r| r.approved)))
-        .bind(flag(decision.is_some_and(|d| d.discussion_required)))
-        .bind(flag(p.discussion.is_some()))
-        .bind(decision.map_or(0, |d| d.penalty.fine_fen))
-        // Every payment, in part or settling, counts by the last one's day.
-        .bind(day_text(p.payments().map(|x| x.on).max()))
-        .bind(p.fine_paid_fen())
-        .bind(p.late_charges_paid_fen())
-        .bind(days(Some(after.discovered_on), after.filed_on))
-        .bind(days(after.filed_on, decision.map(|d| d.on)))
-        .bind(decision.map(|d| d.kind.clone()).unwrap_or_default())
-        .bind(day_text(p.ended_on))
-        .bind(after.id.clone())
-        .bind(before.version)
-        .bind(flag(p.on_the_spot.is_some()))
-        .bind(flag(p.needs_recording()))
-        .bind(after.party.address.clone())
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
-            return Err(Error::changed_meanwhile("case"));
-        }
-        super::totals::step(&mut tx, before, after).await?;
-        append(&mut tx, &self.history_key, after, before.status, step, now).await?;
-        tx.commit().await?;
-        Ok(after.clone())
     }
 
     pub async fn case(&self, id: &str) -> Result<Option<Case>, Error> {
@@ -353,7 +262,7 @@ impl Store {
 
 /// Appends the step after the case's last event, chained to its hash.
 pub(super) async fn append(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut AnyConnection,
     key: &crate::domain::HistoryKey,
     case: &Case,
     from: CaseStatus,
@@ -365,7 +274,7 @@ pub(super) async fn append(
          FROM case_events WHERE case_id = $1 ORDER BY seq DESC LIMIT 1",
     )
     .bind(case.id.clone())
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?
     .as_ref()
     .map(decode_event)
@@ -396,7 +305,7 @@ pub(super) async fn append(
     .bind(event.detail)
     .bind(event.prev_hash)
     .bind(event.hash)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }

@@ -6,6 +6,7 @@ mod figures;
 mod power;
 mod publications;
 mod records;
+mod steps;
 mod totals;
 
 pub use cases::Step;
@@ -133,6 +134,8 @@ pub struct Store {
     history_key: crate::domain::HistoryKey,
     /// Stamps what the store records by itself (an event's time).
     clock: fazhi_platform::clock::SharedClock,
+    /// Writes the cases' steps, many to a commit.
+    steps: fazhi_platform::db::BatchWriter<steps::StepJob>,
 }
 
 impl Store {
@@ -142,8 +145,10 @@ impl Store {
     /// them with the deployment's key.
     pub async fn open(url: Option<&str>, data_dir: &Path) -> anyhow::Result<Self> {
         let key = fazhi_platform::auth::secret_from(None, data_dir, "history.key")?;
+        let db = Database::open(url, data_dir, "cases", MIGRATIONS).await?;
         let store = Self {
-            db: Database::open(url, data_dir, "cases", MIGRATIONS).await?,
+            steps: steps::writer(db.pool().clone()),
+            db,
             history_key: crate::domain::HistoryKey::new(&key),
             clock: fazhi_platform::clock::system(),
         };
@@ -159,8 +164,10 @@ impl Store {
         data_dir: &Path,
         history_key: crate::domain::HistoryKey,
     ) -> anyhow::Result<Self> {
+        let db = Database::open(url, data_dir, "cases", MIGRATIONS).await?;
         let store = Self {
-            db: Database::open(url, data_dir, "cases", MIGRATIONS).await?,
+            steps: steps::writer(db.pool().clone()),
+            db,
             history_key,
             clock: fazhi_platform::clock::system(),
         };

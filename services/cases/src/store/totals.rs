@@ -12,7 +12,7 @@ use fazhi_platform::{
     db::{self, Grouping},
     time,
 };
-use sqlx::{Any, Row, Transaction};
+use sqlx::{AnyConnection, Row};
 
 use super::Store;
 use crate::domain::{self, Case, Tally, Total};
@@ -23,19 +23,19 @@ const BASIS: &str = "tally_v2";
 const PAGE: i64 = 1_000;
 
 /// Whether an audio or video record of the case is registered.
-pub(super) async fn recorded(tx: &mut Transaction<'_, Any>, case_id: &str) -> Result<bool, Error> {
+pub(super) async fn recorded(tx: &mut AnyConnection, case_id: &str) -> Result<bool, Error> {
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM case_records WHERE case_id = $1 AND kind IN ('audio', 'video') LIMIT 1",
     )
     .bind(case_id.to_owned())
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?;
     Ok(found.is_some())
 }
 
 /// Adds `delta` to the division's totals.
 pub(super) async fn add(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut AnyConnection,
     division: &DivisionCode,
     delta: &[Tally],
 ) -> Result<(), Error> {
@@ -48,18 +48,14 @@ pub(super) async fn add(
         .bind(day.to_string())
         .bind(total.code())
         .bind(*amount)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     Ok(())
 }
 
 /// Moves the totals by what the step from `before` to `after` changes.
-pub(super) async fn step(
-    tx: &mut Transaction<'_, Any>,
-    before: &Case,
-    after: &Case,
-) -> Result<(), Error> {
+pub(super) async fn step(tx: &mut AnyConnection, before: &Case, after: &Case) -> Result<(), Error> {
     let on_record = recorded(tx, &after.id).await?;
     let delta = domain::delta(
         &domain::tallies(before, on_record),
