@@ -1,13 +1,11 @@
 //! Cases and their hash-chained history.
 
 use fazhi_platform::category::EnforcementCategory;
-use fazhi_platform::{DivisionCode, Error, db, time};
+use fazhi_platform::{DivisionCode, Error, db};
 use sqlx::{AnyConnection, Row, any::AnyRow};
-use tracing::Instrument;
 
-use super::power::day_text;
 use super::{Store, corrupt, date};
-use crate::domain::{Case, CaseSource, CaseStatus, Event, Party, PartyKind, Total};
+use crate::domain::{Case, CaseSource, CaseStatus, Event, Party, PartyKind};
 
 pub(super) const COLUMNS: &str = "id, division_code, status, version, source, complaint_id, party_kind, party_name, \
      party_id_number, party_address, facts, act_on, continuing, act_ended_on, serious_harm, discovered_on, \
@@ -22,84 +20,15 @@ pub struct Step<'a> {
 }
 
 impl Store {
-    /// Records a lead and its first event. A lead escalated from a complaint
-    /// already escalated, or one under an id recorded before (a retried
-    /// request), is not recorded again: the first one comes back, with
-    /// `false`.
-    pub async fn insert_lead(&self, case: &Case, step: Step<'_>) -> Result<(Case, bool), Error> {
-        let span = self.db.span("INSERT", "cases");
-        self.write_lead(case, step).instrument(span).await
-    }
-
-    async fn write_lead(&self, case: &Case, step: Step<'_>) -> Result<(Case, bool), Error> {
-        let mut tx = self.db.pool().begin().await?;
-        let now = time::to_micros(self.clock.now());
-        let done = sqlx::query(
-            "INSERT INTO cases (id, division_code, status, lead_at, version, source, complaint_id, party_kind, \
-               party_name, party_id_number, facts, act_on, continuing, act_ended_on, serious_harm, discovered_on, \
-               party_address) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-        )
-        .bind(case.id.clone())
-        .bind(case.division.to_string())
-        .bind(case.status.code())
-        .bind(now)
-        .bind(case.version)
-        .bind(case.source.code())
-        .bind(case.complaint_id.clone())
-        .bind(case.party.kind.code())
-        .bind(case.party.name.clone())
-        .bind(case.party.id_number.clone())
-        .bind(case.facts.clone())
-        .bind(case.act_on.to_string())
-        .bind(i64::from(case.continuing))
-        .bind(day_text(case.act_ended_on))
-        .bind(i64::from(case.serious_harm))
-        .bind(case.discovered_on.to_string())
-        .bind(case.party.address.clone())
-        .execute(&mut *tx)
-        .await;
-        match done {
-            Ok(_) => {}
-            // The complaint's lead, or the lead this id (from the caller's
-            // request id) named, recorded before.
-            Err(err) if db::is_unique_violation(&err) => {
-                drop(tx);
-                let by_complaint = match case.complaint_id.as_deref() {
-                    Some(complaint) => self.case_where("complaint_id", complaint).await?,
-                    None => None,
-                };
-                let first = match by_complaint {
-                    Some(first) => first,
-                    None => self
-                        .case_where("id", &case.id)
-                        .await?
-                        .ok_or_else(|| Error::internal("the lead recorded before vanished"))?,
-                };
-                return Ok((first, false));
-            }
-            Err(err) => return Err(err.into()),
-        }
-        append(
-            &mut tx,
-            &self.history_key,
-            case,
-            CaseStatus::Lead,
-            step,
-            now,
-        )
-        .await?;
-        let day = time::china_date(time::from_micros(now));
-        super::totals::add(&mut tx, &case.division, &[(day, Total::Leads, 1)]).await?;
-        tx.commit().await?;
-        Ok((case.clone(), true))
-    }
-
     pub async fn case(&self, id: &str) -> Result<Option<Case>, Error> {
         self.case_where("id", id).await
     }
 
-    async fn case_where(&self, column: &str, value: &str) -> Result<Option<Case>, Error> {
+    pub(super) async fn case_where(
+        &self,
+        column: &str,
+        value: &str,
+    ) -> Result<Option<Case>, Error> {
         let key = if column == "complaint_id" {
             "complaint_id"
         } else {

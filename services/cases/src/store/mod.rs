@@ -6,8 +6,8 @@ mod figures;
 mod power;
 mod publications;
 mod records;
-mod steps;
 mod totals;
+mod writes;
 
 pub use cases::Step;
 pub use figures::CaseFigures;
@@ -134,8 +134,8 @@ pub struct Store {
     history_key: crate::domain::HistoryKey,
     /// Stamps what the store records by itself (an event's time).
     clock: fazhi_platform::clock::SharedClock,
-    /// Writes the cases' steps, many to a commit.
-    steps: fazhi_platform::db::BatchWriter<steps::StepJob>,
+    /// Writes leads and the cases' steps, many to a commit.
+    writes: fazhi_platform::db::BatchWriter<writes::Job>,
 }
 
 impl Store {
@@ -147,7 +147,7 @@ impl Store {
         let key = fazhi_platform::auth::secret_from(None, data_dir, "history.key")?;
         let db = Database::open(url, data_dir, "cases", MIGRATIONS).await?;
         let store = Self {
-            steps: steps::writer(db.pool().clone()),
+            writes: writes::writer(db.pool().clone()),
             db,
             history_key: crate::domain::HistoryKey::new(&key),
             clock: fazhi_platform::clock::system(),
@@ -166,7 +166,7 @@ impl Store {
     ) -> anyhow::Result<Self> {
         let db = Database::open(url, data_dir, "cases", MIGRATIONS).await?;
         let store = Self {
-            steps: steps::writer(db.pool().clone()),
+            writes: writes::writer(db.pool().clone()),
             db,
             history_key,
             clock: fazhi_platform::clock::system(),

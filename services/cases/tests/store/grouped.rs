@@ -1,7 +1,8 @@
-//! Case steps share commits: many at once, of many cases, each written as it
-//! would be alone — numbers in sequence with none skipped or given twice,
-//! every history chained, the totals counting each — and a step racing
-//! another on the same case at the same version refused without a trace.
+//! Leads and case steps share commits: many at once, of many cases, each
+//! written as it would be alone — a lead sent twice recorded once, numbers
+//! in sequence with none skipped or given twice, every history chained, the
+//! totals counting each — and a step racing another on the same case at the
+//! same version refused without a trace.
 
 use fazhi_cases::domain::{self, CaseRules, CaseStatus, NewLead, PartyKind};
 use fazhi_cases::store::{Step, Store};
@@ -15,8 +16,8 @@ fn step(kind: &'static str) -> Step<'static> {
     }
 }
 
-async fn lead(store: &Store, id: String) -> domain::Case {
-    let lead = domain::new_lead(
+fn lead(id: String) -> domain::Case {
+    domain::new_lead(
         NewLead {
             division_code: "411624100".into(),
             source: Some(domain::CaseSource::Inspection),
@@ -30,8 +31,7 @@ async fn lead(store: &Store, id: String) -> domain::Case {
         id,
         "2026-03-01".parse().unwrap(),
     )
-    .unwrap();
-    store.insert_lead(&lead, step("lead")).await.unwrap().0
+    .unwrap()
 }
 
 fn filed(lead: &domain::Case) -> domain::Case {
@@ -50,10 +50,24 @@ async fn concurrent_steps_are_each_written_once_and_a_racing_step_leaves_nothing
     rules.agencies.insert("411624100".into(), "老城镇".into());
     for db in fazhi_testkit::databases().await {
         let store = Store::open(db.url(), db.data_dir()).await.unwrap();
-        let mut leads = Vec::new();
+        // Every lead recorded at once, each sent twice (a retried request).
+        let mut recording = tokio::task::JoinSet::new();
         for i in 0..CASES {
-            leads.push(lead(&store, format!("case-{i:03}")).await);
+            for _ in 0..2 {
+                let store = store.clone();
+                let lead = lead(format!("case-{i:03}"));
+                recording.spawn(async move { store.insert_lead(&lead, step("lead")).await });
+            }
         }
+        let mut leads = Vec::new();
+        let mut again = 0;
+        while let Some(joined) = recording.join_next().await {
+            match joined.unwrap().unwrap() {
+                (lead, true) => leads.push(lead),
+                (_, false) => again += 1,
+            }
+        }
+        assert_eq!((leads.len(), again), (CASES, CASES), "{}", db.backend());
         // Every case filed at once, each by RACERS steps from the same version.
         let mut racing = tokio::task::JoinSet::new();
         for lead in &leads {
@@ -98,7 +112,12 @@ async fn concurrent_steps_are_each_written_once_and_a_racing_step_leaves_nothing
         let (from, to) = ("2026-01-01".parse().unwrap(), "2026-12-31".parse().unwrap());
         let kept = store.figures(&township, from, to).await.unwrap();
         let recounted = store.figures_recounted(&township, from, to).await.unwrap();
-        assert_eq!(kept.filed, CASES as i64, "{}", db.backend());
+        assert_eq!(
+            (kept.leads, kept.filed),
+            (CASES as i64, CASES as i64),
+            "{}",
+            db.backend()
+        );
         assert_eq!(kept, recounted);
     }
 }
