@@ -10,8 +10,8 @@ use fazhi_e2e::{COUNTY, OTHER_TOWNSHIP, Sandbox, TOWNSHIP, backends};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::browser::{Browser, Tab, chromium};
 use crate::training::post;
+use fazhi_testkit::browser::{Browser, Tab, chromium};
 
 const PASSWORD: &str = "a long test password";
 

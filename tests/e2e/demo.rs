@@ -10,7 +10,7 @@ use fazhi_e2e::{Listening, fazhi_binary, read_listening};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::browser::{Browser, chromium};
+use fazhi_testkit::browser::{Browser, chromium};
 
 /// Starts `fazhi serve --demo` on port 0 everywhere and returns it with
 /// where it listens and what it printed before (the demo's accounts, or

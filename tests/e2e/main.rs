@@ -3,7 +3,6 @@
 mod abuse;
 mod authorization;
 mod bad_input;
-mod browser;
 mod cases;
 mod complaint_push;
 mod complaint_workflow;

@@ -21,6 +21,7 @@ mod figures;
 mod import;
 mod oversight;
 mod report;
+mod screen;
 mod training;
 mod wal;
 

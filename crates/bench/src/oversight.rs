@@ -1,8 +1,9 @@
 //! County oversight over a county of 20 townships holding 1,000,000
 //! complaints, 100,000 cases and 10,000 people: the county summary through
 //! REST (goal p99 ≤ 100 ms), one township's (goal p99 ≤ 20 ms), the
-//! dashboard's first screen — every request the page makes once logged in —
-//! (goal ≤ 500 ms) and a township's annual report as .docx (goal < 2 s). The ceiling: the complaint sums the
+//! dashboard's first screen — in Chromium from the login's submit to the
+//! figures drawn, and every request the page makes over HTTP alone — (goal
+//! ≤ 500 ms) and a township's annual report as .docx (goal < 2 s). The ceiling: the complaint sums the
 //! summary reads, for the county and each township, straight on the store.
 
 use std::{path::Path, time::Instant};
@@ -88,6 +89,7 @@ pub async fn run(binary: &Path, args: &Args) -> anyhow::Result<()> {
             std::fs::write(&marker, complaints_total.to_string())?;
         }
     }
+    let overseer = crate::screen::account(binary, data).await?;
     let system = System::start(binary, data, "county_overseer", args.concurrency).await?;
     let (client, base, key) = (
         system.client.clone(),
@@ -137,6 +139,7 @@ pub async fn run(binary: &Path, args: &Args) -> anyhow::Result<()> {
         })
         .await
     };
+    let browser = crate::screen::first_screens(&base, &overseer, 20).await?;
     let annual = {
         let url = format!("{base}/api/v1/reports/annual?division=411624100&year=2026&format=docx");
         let (client, key) = (client.clone(), key.clone());
@@ -189,19 +192,37 @@ pub async fn run(binary: &Path, args: &Args) -> anyhow::Result<()> {
         report(title, run);
     }
     report(
-        "dashboard first screen (page, assets and its 5 API calls)",
+        "dashboard first screen over HTTP (page, assets and its 5 API calls)",
         &screen,
     );
+    match &browser {
+        Some(run) => report(
+            "dashboard first screen in Chromium, from the login's submit to the figures drawn, 20 logins",
+            run,
+        ),
+        None => println!("dashboard first screen in Chromium: no Chromium here"),
+    }
     report("REST annual report of a township as .docx", &annual);
     println!(
         "goals: county summary p99 ≤ 100 ms — p50 {:.1} ms, p99 {:.1} ms (ceiling p99 {:.1} ms); \
-         township summary p99 ≤ 20 ms — p99 {:.1} ms; first screen ≤ 500 ms — p99 {:.1} ms \
-         (page, assets and API calls, not a browser); report < 2 s — p99 {:.1} ms",
+         township summary p99 ≤ 20 ms — p99 {:.1} ms; first screen ≤ 500 ms from login in Chromium — {}; \
+         report < 2 s — p99 {:.1} ms",
         p(&summary, 0.5),
         p(&summary, 0.99),
         p(&ceiling, 0.99),
         p(&township, 0.99),
-        p(&screen, 0.99),
+        match &browser {
+            Some(run) => format!(
+                "p50 {:.1} ms, p99 {:.1} ms (over HTTP alone p99 {:.1} ms)",
+                p(run, 0.5),
+                p(run, 0.99),
+                p(&screen, 0.99)
+            ),
+            None => format!(
+                "no Chromium here; over HTTP alone p99 {:.1} ms",
+                p(&screen, 0.99)
+            ),
+        },
         p(&annual, 0.99),
     );
     Ok(())

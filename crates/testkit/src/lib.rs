@@ -5,6 +5,9 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`): each test gets its own new
 //! database, dropped when the test ends.
 
+#[cfg(feature = "browser")]
+pub mod browser;
+
 use std::{io::Write, path::Path, sync::Once};
 
 use sqlx::{Connection, Executor, SqlSafeStr};

@@ -33,6 +33,9 @@ pub struct Browser {
 /// One tab, by its DevTools session.
 pub struct Tab {
     session: String,
+    target: Value,
+    /// The browser context of its own it was opened in, if any.
+    context: Option<Value>,
 }
 
 impl Browser {
@@ -109,9 +112,25 @@ impl Browser {
 
     /// Opens `url` in a new tab.
     pub async fn open(&mut self, url: &str) -> Tab {
-        let target = self
-            .call(None, "Target.createTarget", json!({ "url": url }))
+        self.open_in(url, None).await
+    }
+
+    /// Opens `url` in a new tab of a browser context of its own: no cookie
+    /// or storage of another tab reaches it (a visitor arriving afresh).
+    pub async fn open_fresh(&mut self, url: &str) -> Tab {
+        let context = self
+            .call(None, "Target.createBrowserContext", json!({}))
             .await;
+        self.open_in(url, Some(context["browserContextId"].clone()))
+            .await
+    }
+
+    async fn open_in(&mut self, url: &str, context: Option<Value>) -> Tab {
+        let mut params = json!({ "url": url });
+        if let Some(context) = &context {
+            params["browserContextId"] = context.clone();
+        }
+        let target = self.call(None, "Target.createTarget", params).await;
         let attached = self
             .call(
                 None,
@@ -124,6 +143,26 @@ impl Browser {
                 .as_str()
                 .expect("a session")
                 .to_owned(),
+            target: target["targetId"].clone(),
+            context,
+        }
+    }
+
+    /// Closes the tab, and the browser context it was opened in afresh.
+    pub async fn close(&mut self, tab: Tab) {
+        self.call(
+            None,
+            "Target.closeTarget",
+            json!({ "targetId": tab.target }),
+        )
+        .await;
+        if let Some(context) = tab.context {
+            self.call(
+                None,
+                "Target.disposeBrowserContext",
+                json!({ "browserContextId": context }),
+            )
+            .await;
         }
     }
 
