@@ -20,6 +20,7 @@ mod feed;
 mod figures;
 mod import;
 mod oversight;
+mod postgres;
 mod report;
 mod screen;
 mod training;
@@ -49,6 +50,11 @@ struct Args {
     /// it on later runs (the seeding of a million complaints takes minutes).
     #[arg(long)]
     keep: Option<PathBuf>,
+    /// Complaint intake and pushes on PostgreSQL at this admin URL (e.g.
+    /// postgres://postgres@127.0.0.1:5432/postgres): every system on fresh
+    /// databases of its own, pgbench's one-row insert the ceiling.
+    #[arg(long)]
+    postgres: Option<String>,
     /// `report`: run the benchmarks one by one and write BENCHMARKS.md.
     #[arg(value_enum)]
     mode: Option<Mode>,
@@ -117,6 +123,11 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let wanted = |bench| args.only.is_empty() || args.only.contains(&bench);
+    if args.postgres.is_some()
+        && (args.only.is_empty() || args.only.iter().any(|b| *b != Bench::Complaints))
+    {
+        bail!("--postgres runs the complaints benchmark only: add --only complaints");
+    }
     if wanted(Bench::Complaints) {
         complaints::run(&binary, &args).await?;
     }
@@ -196,6 +207,7 @@ impl System {
                 "--data-dir",
             ])
             .arg(data)
+            .envs(env.iter().copied())
             .output()
             .await
             .context("creating the benchmark's API key")?;

@@ -71,7 +71,12 @@ pub async fn write(args: &Args) -> anyhow::Result<()> {
                 plan.push((format!("{name} at {} complaints", thousands(scale)), run));
             }
         } else {
-            plan.push((name, common));
+            plan.push((name.clone(), common.clone()));
+        }
+        if let (Bench::Complaints, Some(postgres)) = (bench, &args.postgres) {
+            let mut run = common;
+            run.extend(["--postgres".to_owned(), postgres.clone()]);
+            plan.push((format!("{name} on PostgreSQL"), run));
         }
     }
     let mut sections = Vec::new();
@@ -95,7 +100,10 @@ pub async fn write(args: &Args) -> anyhow::Result<()> {
             seconds: started.elapsed().as_secs_f64(),
         });
     }
-    let machine = machine().await;
+    let mut machine = machine().await;
+    if let Some(postgres) = &args.postgres {
+        machine.push(("PostgreSQL".into(), postgres_version(postgres).await));
+    }
     let points = summary_points(&sections);
     if !points.is_empty() {
         std::fs::write(CHART, chart(&points))?;
@@ -171,6 +179,19 @@ fn summary_points(sections: &[Section]) -> Vec<(usize, f64, f64, f64)> {
     points
 }
 
+/// The PostgreSQL server's version, as it says it.
+async fn postgres_version(url: &str) -> String {
+    let asked = async {
+        let pool = sqlx::AnyPool::connect(url).await?;
+        let version: String = sqlx::query_scalar("SHOW server_version")
+            .fetch_one(&pool)
+            .await?;
+        pool.close().await;
+        Ok::<_, sqlx::Error>(version)
+    };
+    asked.await.unwrap_or_else(|e| format!("unknown ({e})"))
+}
+
 async fn machine() -> Vec<(String, String)> {
     let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
     let cpu = read("/proc/cpuinfo")
@@ -229,8 +250,9 @@ fn markdown(machine: &[(String, String)], sections: &[Section], chart: bool) -> 
         "Written by `cargo run --release -p fazhi-bench --features run -- report` on a release \
          build: each benchmark starts `fazhi serve` over fresh data, drives it through REST or \
          gRPC from the same machine, and measures its ceiling in the same run — the same work \
-         straight on the store, or on a bare SQLite file. Every figure below is copied from what \
-         the benchmark printed; nothing is edited by hand.\n"
+         straight on the store, on a bare SQLite file, or pgbench's one-row insert on \
+         PostgreSQL. Every figure below is copied from what the benchmark printed; nothing is \
+         edited by hand.\n"
     );
     let _ = writeln!(md, "## Machine\n");
     for (name, value) in machine {

@@ -114,26 +114,32 @@ pub async fn postgres() -> Option<TestDatabase> {
         });
         return None;
     };
+    Some(postgres_at(&admin_url).await)
+}
+
+/// A fresh PostgreSQL database on the server `admin_url` names (an admin
+/// URL such as `postgres://postgres@127.0.0.1:5432/postgres`), dropped when
+/// it goes out of scope.
+pub async fn postgres_at(admin_url: &str) -> TestDatabase {
+    sqlx::any::install_default_drivers();
     let name = format!("fazhi_test_{}", uuid::Uuid::now_v7().simple());
-    let mut admin = sqlx::AnyConnection::connect(&admin_url)
+    let mut admin = sqlx::AnyConnection::connect(admin_url)
         .await
-        .unwrap_or_else(|e| {
-            panic!("{POSTGRES_URL_VAR} is set but the server cannot be reached: {e}")
-        });
+        .unwrap_or_else(|e| panic!("the PostgreSQL server at {admin_url} cannot be reached: {e}"));
     admin
         .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")).into_sql_str())
         .await
         .expect("creating a test database");
-    let url = with_database(&admin_url, &name);
-    Some(TestDatabase {
+    let url = with_database(admin_url, &name);
+    TestDatabase {
         backend: "postgres",
         dir: tempdir(),
         postgres: Some(PostgresDatabase {
-            admin_url,
+            admin_url: admin_url.to_owned(),
             name,
             url,
         }),
-    })
+    }
 }
 
 fn tempdir() -> tempfile::TempDir {

@@ -39,7 +39,11 @@ pub(super) async fn add(
     division: &DivisionCode,
     delta: &[Tally],
 ) -> Result<(), Error> {
-    for (day, total, amount) in delta {
+    // In one order, so transactions adding to the same days never wait on
+    // each other in a circle (PostgreSQL commits several at once).
+    let mut delta = delta.to_vec();
+    delta.sort_by_key(|(day, total, _)| (*day, total.code()));
+    for (day, total, amount) in &delta {
         sqlx::query(
             "INSERT INTO case_totals (division_code, day, total, value) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (division_code, day, total) DO UPDATE SET value = case_totals.value + excluded.value",
