@@ -126,8 +126,8 @@ impl Store {
         let writer = BatchWriter::spawn_with_finish(
             db.pool().clone(),
             MAX_GROUP_COMMIT,
-            insert_one,
-            add_received,
+            insert_none,
+            insert_received,
         );
         Ok(Self {
             db,
@@ -298,30 +298,71 @@ fn scope(filter: &Filter) -> (String, String, i64, i64) {
     )
 }
 
-/// The batch's complaints added to the running totals, one statement per total.
-fn add_received<'c>(
+/// Nothing row by row: the group writer's batch is inserted whole, by
+/// [`insert_received`].
+fn insert_none<'c>(
+    _: &'c mut AnyConnection,
+    _: &'c NewRow,
+) -> BoxFuture<'c, Result<(), sqlx::Error>> {
+    Box::pin(async { Ok(()) })
+}
+
+/// The group writer's batch: its complaints inserted a statement per
+/// [`ROWS_PER_INSERT`] (one round trip each, not one per row), then added
+/// to the running totals, one statement per total.
+fn insert_received<'c>(
     conn: &'c mut AnyConnection,
     rows: &'c [&'c NewRow],
 ) -> BoxFuture<'c, Result<(), sqlx::Error>> {
-    let mut bumps = Bumps::default();
-    for row in rows {
-        bumps.received(&row.complaint);
-    }
-    Box::pin(bumps.write_totals(conn))
+    Box::pin(async move {
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            insert_many(conn, chunk).await?;
+        }
+        let mut bumps = Bumps::default();
+        for row in rows {
+            bumps.received(&row.complaint);
+        }
+        bumps.write_totals(conn).await
+    })
 }
 
-pub(crate) fn insert_one<'c>(
-    conn: &'c mut AnyConnection,
-    row: &'c NewRow,
-) -> BoxFuture<'c, Result<(), sqlx::Error>> {
+/// Complaints in one statement: at most 24 × [`ROWS_PER_INSERT`] values,
+/// well within both engines' limits on bound parameters.
+const ROWS_PER_INSERT: usize = 64;
+const COLUMNS_PER_ROW: usize = 24;
+
+async fn insert_many(conn: &mut AnyConnection, rows: &[&NewRow]) -> Result<(), sqlx::Error> {
+    let mut sql = String::from(INSERT_COMPLAINT_HEAD);
+    for r in 0..rows.len() {
+        sql.push_str(if r == 0 { " (" } else { ", (" });
+        for c in 0..COLUMNS_PER_ROW {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(r * COLUMNS_PER_ROW + c + 1).to_string());
+        }
+        sql.push(')');
+    }
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for row in rows {
+        query = bind_complaint(query, row);
+    }
+    query.execute(&mut *conn).await.map(|_| ())
+}
+
+/// The insert's columns, in the order [`bind_complaint`] binds them.
+const INSERT_COMPLAINT_HEAD: &str = "INSERT INTO complaints (id, tracking_code, channel, request_type, category, content, \
+     address, division_code, complainant_name, complainant_phone, urgent, status, received_at, reply_due, \
+     feedback_due, version, request_id, source, external_id, handling, concerns_unit, concerns_officer, \
+     updated_at, duplicate_of) VALUES";
+
+fn bind_complaint<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    row: &NewRow,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
     let c = &row.complaint;
-    Box::pin(async move {
-        sqlx::query(
-            "INSERT INTO complaints (id, tracking_code, channel, request_type, category, content, address, division_code, \
-             complainant_name, complainant_phone, urgent, status, received_at, reply_due, feedback_due, version, request_id, \
-             source, external_id, handling, concerns_unit, concerns_officer, updated_at, duplicate_of) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)",
-        )
+    query
         .bind(c.id.clone())
         .bind(c.tracking_code.clone())
         .bind(c.channel.code())
@@ -342,14 +383,22 @@ pub(crate) fn insert_one<'c>(
         .bind(row.external.as_ref().map(|(source, _)| source.clone()))
         .bind(row.external.as_ref().map(|(_, id)| id.clone()))
         .bind(serde_json::to_string(&c.handling).unwrap_or_else(|_| "{}".into()))
-        .bind(c.handling.concerns_unit.as_ref().map(|u| u.as_str().to_owned()))
+        .bind(
+            c.handling
+                .concerns_unit
+                .as_ref()
+                .map(|u| u.as_str().to_owned()),
+        )
         .bind(c.handling.concerns_officer.clone())
         .bind(time::to_micros(c.updated_at))
         .bind(c.handling.duplicate_of.clone())
-        .execute(&mut *conn)
-        .await
-        .map(|_| ())
-    })
+}
+
+pub(crate) fn insert_one<'c>(
+    conn: &'c mut AnyConnection,
+    row: &'c NewRow,
+) -> BoxFuture<'c, Result<(), sqlx::Error>> {
+    Box::pin(async move { insert_many(conn, &[row]).await })
 }
 
 pub(super) fn decode(row: &AnyRow) -> Result<Complaint, Error> {
