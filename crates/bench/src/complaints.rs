@@ -1,7 +1,9 @@
 //! Complaint intake and figures, each beside its ceiling from the same run:
 //! - single intake through REST at the given concurrency, against a bare
 //!   SQLite file committing one row per transaction (goal: ≥ 1.5× that,
-//!   p99 ≤ 10 ms), and against the store's own group-committed insert;
+//!   p99 ≤ 10 ms) or, on PostgreSQL, pgbench's one-row insert (goal: ≥ 0.5×),
+//!   against the store's own group-committed insert, and against bare axum
+//!   and tonic round trips on loopback;
 //! - the county 12345 platform's batch push, 1,000 per request (goal:
 //!   ≥ 20,000 complaints/s), against the store's push of the same batches;
 //! - the complaint figures of a county year through REST over 10,000 and
@@ -18,9 +20,9 @@ use fazhi_complaints::{
 };
 
 use crate::{
-    Args, Run, System, drive, peak_rss_kib,
-    postgres::{self, Fleet},
-    report,
+    Args, Run, System,
+    backend::{fresh_store, per_row, start},
+    bare, drive, peak_rss_kib, report,
 };
 
 /// Townships of the seeded county (411624100 … 411624119).
@@ -67,64 +69,8 @@ pub async fn run(binary: &Path, args: &Args) -> anyhow::Result<()> {
     figures(binary, args).await
 }
 
-/// A system for the county 12345 platform's way in (an API key with the
-/// staff role), on PostgreSQL when asked, with its databases.
-async fn start(
-    binary: &Path,
-    data: &Path,
-    clients: usize,
-    args: &Args,
-) -> anyhow::Result<(System, Option<Fleet>)> {
-    let fleet = match &args.postgres {
-        Some(admin) => Some(Fleet::create(admin).await),
-        None => None,
-    };
-    let env = fleet.as_ref().map(Fleet::env).unwrap_or_default();
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let system = System::start_with(binary, data, "staff", clients, &env).await?;
-    Ok((system, fleet))
-}
-
-/// The store alone, on a fresh database of the run's backend.
-async fn fresh_store(args: &Args) -> anyhow::Result<(Store, fazhi_testkit::TestDatabase)> {
-    let db = match &args.postgres {
-        Some(admin) => fazhi_testkit::postgres_at(admin).await,
-        None => fazhi_testkit::sqlite(),
-    };
-    Ok((Store::open(db.url(), db.data_dir()).await?, db))
-}
-
-/// The backend's own ceiling: one row per transaction, `clients` at once —
-/// a bare SQLite file, or pgbench on PostgreSQL.
-async fn per_row(args: &Args, row: String) -> anyhow::Result<(Run, &'static str)> {
-    if let Some(admin) = &args.postgres {
-        let run =
-            postgres::one_row_insert(admin, args.concurrency, args.seconds, row.len()).await?;
-        return Ok((run, "ceiling: pgbench, a one-row INSERT per transaction"));
-    }
-    let bare_dir = tempfile::tempdir()?;
-    let bare = fazhi_platform::db::Database::open(None, bare_dir.path(), "bare", &[]).await?;
-    sqlx::query("CREATE TABLE rows (id TEXT PRIMARY KEY, body TEXT NOT NULL)")
-        .execute(bare.pool())
-        .await?;
-    let pool = bare.pool().clone();
-    let run = drive(args.concurrency, args.seconds, move || {
-        let (pool, row) = (pool.clone(), row.clone());
-        async move {
-            sqlx::query("INSERT INTO rows (id, body) VALUES ($1, $2)")
-                .bind(uuid::Uuid::now_v7().to_string())
-                .bind(row)
-                .execute(&pool)
-                .await
-                .map(|_| ())
-                .map_err(|_| ())
-        }
-    })
-    .await;
-    Ok((run, "ceiling: a bare SQLite file, one row per transaction"))
-}
-
-/// One complaint per request, and the two ceilings.
+/// One complaint per request, beside the transports' bare round trips and
+/// the two ceilings of the store.
 async fn single(binary: &Path, args: &Args) -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
     let (system, fleet) = start(binary, data.path(), args.concurrency, args).await?;
@@ -159,6 +105,9 @@ async fn single(binary: &Path, args: &Args) -> anyhow::Result<()> {
     system.stop().await;
 
     drop(fleet);
+    let bare_http =
+        bare::axum_post(args.concurrency, args.seconds, serde_json::to_vec(&body())?).await?;
+    let bare_grpc = bare::tonic_check(args.concurrency, args.seconds).await?;
     let row = String::from_utf8(serde_json::to_vec(&body())?)?;
     let (per_row, ceiling) = per_row(args, row).await?;
 
@@ -197,6 +146,14 @@ async fn single(binary: &Path, args: &Args) -> anyhow::Result<()> {
     report(
         "the same intake over gRPC straight to the complaints service (no gateway)",
         &direct,
+    );
+    report(
+        "ceiling: bare axum on loopback, the same POST answered 201 without work",
+        &bare_http,
+    );
+    report(
+        "ceiling: bare tonic on loopback, a health check per call on Fazhi's client channel",
+        &bare_grpc,
     );
     report(ceiling, &per_row);
     report(

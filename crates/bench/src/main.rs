@@ -13,6 +13,8 @@ use anyhow::{Context, bail};
 use clap::Parser;
 use tokio::process::Command;
 
+mod backend;
+mod bare;
 mod cases;
 mod complaints;
 mod delivery;
@@ -20,7 +22,6 @@ mod feed;
 mod figures;
 mod import;
 mod oversight;
-mod postgres;
 mod report;
 mod screen;
 mod training;

@@ -1,16 +1,76 @@
-//! PostgreSQL runs (`--postgres URL`, an admin URL such as
-//! `postgres://postgres@127.0.0.1:5432/postgres`): each system the
-//! benchmark starts gets fresh databases of its own on that server, one per
-//! service, dropped afterwards; its ceiling is pgbench's one-row insert at
-//! the same concurrency, timed transaction by transaction from its log.
+//! The backend a run measures: SQLite by default, or PostgreSQL (`--postgres
+//! URL`, an admin URL such as `postgres://postgres@127.0.0.1:5432/postgres`),
+//! where each system the benchmark starts gets fresh databases of its own on
+//! that server, one per service, dropped afterwards. Each backend's per-row
+//! ceiling: a bare SQLite file committing one row per transaction, or
+//! pgbench's one-row insert at the same concurrency, timed transaction by
+//! transaction from its log.
 
-use std::time::Duration;
+use std::{path::Path, time::Duration};
 
 use anyhow::Context;
 use fazhi_testkit::{TestDatabase, postgres_at};
 use tokio::process::Command;
 
-use crate::Run;
+use fazhi_complaints::store::Store;
+
+use crate::{Args, Run, System, drive};
+
+/// A system for the county 12345 platform's way in (an API key with the
+/// staff role), on PostgreSQL when asked, with its databases.
+pub async fn start(
+    binary: &Path,
+    data: &Path,
+    clients: usize,
+    args: &Args,
+) -> anyhow::Result<(System, Option<Fleet>)> {
+    let fleet = match &args.postgres {
+        Some(admin) => Some(Fleet::create(admin).await),
+        None => None,
+    };
+    let env = fleet.as_ref().map(Fleet::env).unwrap_or_default();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let system = System::start_with(binary, data, "staff", clients, &env).await?;
+    Ok((system, fleet))
+}
+
+/// The store alone, on a fresh database of the run's backend.
+pub async fn fresh_store(args: &Args) -> anyhow::Result<(Store, fazhi_testkit::TestDatabase)> {
+    let db = match &args.postgres {
+        Some(admin) => fazhi_testkit::postgres_at(admin).await,
+        None => fazhi_testkit::sqlite(),
+    };
+    Ok((Store::open(db.url(), db.data_dir()).await?, db))
+}
+
+/// The backend's own ceiling: one row per transaction, `clients` at once —
+/// a bare SQLite file, or pgbench on PostgreSQL.
+pub async fn per_row(args: &Args, row: String) -> anyhow::Result<(Run, &'static str)> {
+    if let Some(admin) = &args.postgres {
+        let run = one_row_insert(admin, args.concurrency, args.seconds, row.len()).await?;
+        return Ok((run, "ceiling: pgbench, a one-row INSERT per transaction"));
+    }
+    let bare_dir = tempfile::tempdir()?;
+    let bare = fazhi_platform::db::Database::open(None, bare_dir.path(), "bare", &[]).await?;
+    sqlx::query("CREATE TABLE rows (id TEXT PRIMARY KEY, body TEXT NOT NULL)")
+        .execute(bare.pool())
+        .await?;
+    let pool = bare.pool().clone();
+    let run = drive(args.concurrency, args.seconds, move || {
+        let (pool, row) = (pool.clone(), row.clone());
+        async move {
+            sqlx::query("INSERT INTO rows (id, body) VALUES ($1, $2)")
+                .bind(uuid::Uuid::now_v7().to_string())
+                .bind(row)
+                .execute(&pool)
+                .await
+                .map(|_| ())
+                .map_err(|_| ())
+        }
+    })
+    .await;
+    Ok((run, "ceiling: a bare SQLite file, one row per transaction"))
+}
 
 /// The databases of one system, dropped with it.
 pub struct Fleet {
