@@ -10,7 +10,7 @@ use axum::{Json, Router, http::StatusCode, routing::post};
 use fazhi_platform::{config::GrpcClientSettings, grpc};
 use tonic::transport::{Server, server::TcpIncoming};
 
-use crate::{Run, drive};
+use crate::{Run, drive, post_created};
 
 /// `clients` posting `body` to a bare axum route for `seconds`.
 pub async fn axum_post(clients: usize, seconds: u64, body: Vec<u8>) -> anyhow::Result<Run> {
@@ -32,18 +32,7 @@ pub async fn axum_post(clients: usize, seconds: u64, body: Vec<u8>) -> anyhow::R
     let body = Arc::new(body);
     let run = drive(clients, seconds, move || {
         let (client, url, body) = (client.clone(), url.clone(), body.clone());
-        async move {
-            let response = client
-                .post(&url)
-                .header("content-type", "application/json")
-                .body(body.as_ref().clone())
-                .send()
-                .await
-                .map_err(|_| ())?;
-            (response.status() == reqwest::StatusCode::CREATED)
-                .then_some(())
-                .ok_or(())
-        }
+        async move { post_created(&client, &url, None, body.as_ref().clone()).await }
     })
     .await;
     server.abort();

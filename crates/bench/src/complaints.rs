@@ -22,7 +22,7 @@ use fazhi_complaints::{
 use crate::{
     Args, Run, System,
     backend::{fresh_store, per_row, start},
-    bare, drive, peak_rss_kib, report,
+    bare, drive, peak_rss_kib, post_created, report,
 };
 
 /// Townships of the seeded county (411624100 … 411624119).
@@ -85,19 +85,7 @@ async fn single(binary: &Path, args: &Args) -> anyhow::Result<()> {
             payload.clone(),
             api_key.clone(),
         );
-        async move {
-            let response = client
-                .post(&url)
-                .header("content-type", "application/json")
-                .header("x-api-key", api_key)
-                .body(body)
-                .send()
-                .await
-                .map_err(|_| ())?;
-            (response.status() == reqwest::StatusCode::CREATED)
-                .then_some(())
-                .ok_or(())
-        }
+        async move { post_created(&client, &url, Some(&api_key), body).await }
     })
     .await;
     let peak_rss = peak_rss_kib(pid);

@@ -477,6 +477,26 @@ fn release_binary() -> anyhow::Result<PathBuf> {
     Ok(binary)
 }
 
+/// Posts `body` as JSON (with `api_key`, if any) and expects 201 Created.
+async fn post_created(
+    client: &reqwest::Client,
+    url: &str,
+    api_key: Option<&str>,
+    body: Vec<u8>,
+) -> Result<(), ()> {
+    let mut request = client
+        .post(url)
+        .header("content-type", "application/json")
+        .body(body);
+    if let Some(key) = api_key {
+        request = request.header("x-api-key", key);
+    }
+    let response = request.send().await.map_err(|_| ())?;
+    (response.status() == reqwest::StatusCode::CREATED)
+        .then_some(())
+        .ok_or(())
+}
+
 /// Peak resident set (VmHWM) of a process, in KiB.
 fn peak_rss_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;

@@ -130,14 +130,22 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
+/// Every open status, then closed.
+const OPEN_OR_CLOSED: [Status; 7] = [
+    Status::Received,
+    Status::Dispatched,
+    Status::Accepted,
+    Status::Replied,
+    Status::Visited,
+    Status::Returned,
+    Status::Closed,
+];
+
 /// The statuses a step may lead to from `from`, as the 12345 workflow
 /// allows them; empty where the step has no place.
 fn allowed(from: Status, step: &Step) -> &'static [Status] {
     use Status as S;
-    let open = matches!(
-        from,
-        S::Received | S::Dispatched | S::Accepted | S::Replied | S::Visited | S::Returned
-    );
+    let open = OPEN_OR_CLOSED[..6].contains(&from);
     match (step, from) {
         (Step::Dispatch { .. }, S::Received | S::Returned) => &[S::Dispatched],
         (Step::Accept, S::Dispatched) => &[S::Accepted],
@@ -168,29 +176,12 @@ fn allowed(from: Status, step: &Step) -> &'static [Status] {
             &[S::Closed]
         }
         (Step::DecideReturn { .. }, S::Returned) => &[S::Returned, S::Dispatched],
-        (Step::Supervise | Step::Supplement { .. }, _) if open => {
-            const SAME: [Status; 6] = [
-                S::Received,
-                S::Dispatched,
-                S::Accepted,
-                S::Replied,
-                S::Visited,
-                S::Returned,
-            ];
-            &SAME
-        }
+        // Supervising and adding to it leave the status as it is.
+        (Step::Supervise | Step::Supplement { .. }, _) if open => &OPEN_OR_CLOSED[..6],
         (Step::Withdraw, _) if open => &[S::Closed],
         // Escalating leaves the status as it is, closed cases included.
         (Step::Escalate { .. }, S::Duplicate | S::HandedOff) => &[],
-        (Step::Escalate { .. }, _) => &[
-            S::Received,
-            S::Dispatched,
-            S::Accepted,
-            S::Replied,
-            S::Visited,
-            S::Returned,
-            S::Closed,
-        ],
+        (Step::Escalate { .. }, _) => &OPEN_OR_CLOSED,
         _ => &[],
     }
 }
