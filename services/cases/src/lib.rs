@@ -67,7 +67,11 @@ pub async fn build(
         history.key(data_dir)?,
     )
     .await?
-    .with_clock(clock.clone());
+    .with_clock(clock.clone())
+    .with_calendar(calendar.clone());
+    if let Some(cases) = store.rewatch_once(&rules).await? {
+        tracing::info!(cases, "open cases' warning days computed under the rules and calendar");
+    }
     let content = content::ContentStore::open(content, data_dir)?;
     let database = store.database().clone();
     Ok(fazhi_platform::grpc::Service {

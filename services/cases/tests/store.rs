@@ -374,3 +374,6 @@ mod totals;
 
 #[path = "store/grouped.rs"]
 mod grouped;
+
+#[path = "store/watch.rs"]
+mod watch;

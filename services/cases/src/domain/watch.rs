@@ -92,6 +92,23 @@ pub fn deadlines(
     out
 }
 
+/// The first day any deadline of `case` is near or passed, if it has one:
+/// from then on its warnings are read. Every deadline counts here, the
+/// party's windows and the publicity whether published or not, so the day
+/// is never later than the first warning's, whatever today is.
+pub fn watch_from(case: &Case, rules: &CaseRules, calendar: &Calendar) -> Option<NaiveDate> {
+    if !matches!(
+        case.status,
+        CaseStatus::Filed | CaseStatus::Notified | CaseStatus::Decided | CaseStatus::Served
+    ) {
+        return None;
+    }
+    deadlines(case, false, rules, calendar, NaiveDate::MIN)
+        .iter()
+        .map(|d| d.due_on.checked_sub_days(Days::new(d.near_days)).unwrap_or(d.due_on))
+        .min()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! Deadlines near or passed (预警) on the caller's cases.
 
 use chrono::Days;
+use fazhi_platform::grpc::MAX_WARNINGS;
 use fazhi_platform::{DivisionCode, Error, time};
 use fazhi_proto::common::v1 as common;
 
@@ -8,10 +9,6 @@ use fazhi_platform::auth::{self, Permission};
 use tonic::{Request, Response, Status};
 
 use super::CasesApi;
-use crate::domain;
-
-/// Cases one answer looks at, and warnings it holds, at most.
-const MAX_CASES: i64 = 10_000;
 
 impl CasesApi {
     pub(super) async fn warnings(
@@ -19,18 +16,20 @@ impl CasesApi {
         division: &DivisionCode,
     ) -> Result<common::ListWarningsResponse, Error> {
         let today = self.clock.today();
-        let watched = self.store.watched_cases(division, MAX_CASES + 1).await?;
-        let truncated = watched.len() as i64 > MAX_CASES;
-        let mut warnings = Vec::new();
-        for (case, published) in watched.iter().take(MAX_CASES as usize) {
-            for d in domain::deadlines(case, *published, &self.rules, &self.calendar, today) {
-                let Some(level) =
-                    fazhi_platform::warning::level(d.due_on, today, today + Days::new(d.near_days))
-                else {
-                    continue;
-                };
+        let (near, more) = self
+            .store
+            .near_deadlines(division, today, &self.rules, MAX_WARNINGS)
+            .await?;
+        let warnings = near
+            .into_iter()
+            .filter_map(|(case, d)| {
+                let level = fazhi_platform::warning::level(
+                    d.due_on,
+                    today,
+                    today + Days::new(d.near_days),
+                )?;
                 let item = case.power_item_code.as_deref().unwrap_or("未立案");
-                warnings.push(common::Warning {
+                Some(common::Warning {
                     kind: d.kind.to_owned(),
                     level: level.to_proto(),
                     record_id: case.id.clone(),
@@ -40,10 +39,10 @@ impl CasesApi {
                         "案件 …{}（{item}）",
                         &case.id[case.id.len().saturating_sub(8)..]
                     ),
-                });
-            }
-        }
-        Ok(fazhi_platform::grpc::warnings_answer(warnings, truncated))
+                })
+            })
+            .collect();
+        Ok(fazhi_platform::grpc::warnings_answer(warnings, more))
     }
 }
 

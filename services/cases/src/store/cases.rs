@@ -67,34 +67,6 @@ impl Store {
         rows.iter().map(decode).collect()
     }
 
-    /// Cases of `scope` between filing and closing, each with whether its
-    /// decision was published, by id: the ones whose deadlines are watched.
-    pub async fn watched_cases(
-        &self,
-        scope: &DivisionCode,
-        limit: i64,
-    ) -> Result<Vec<(Case, bool)>, Error> {
-        let (low, high) = db::division_range(Some(scope));
-        let sql = format!(
-            "SELECT {COLUMNS}, CAST(CASE WHEN EXISTS (SELECT 1 FROM publications p \
-             WHERE p.case_id = cases.id) THEN 1 ELSE 0 END AS BIGINT) AS published \
-             FROM cases WHERE division_code >= $1 AND division_code < $2 \
-             AND status IN ('filed', 'notified', 'decided', 'served') ORDER BY id LIMIT $3"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(low)
-            .bind(high)
-            .bind(limit)
-            .fetch_all(self.db.pool())
-            .await?;
-        rows.iter()
-            .map(|row| {
-                let published: i64 = row.try_get("published")?;
-                Ok((decode(row)?, published != 0))
-            })
-            .collect()
-    }
-
     /// Whether `reviewer` has reviewed a case other than `case_id` before.
     pub async fn has_reviewed(&self, reviewer: &str, case_id: &str) -> Result<bool, Error> {
         let n: i64 =

@@ -7,6 +7,7 @@ mod power;
 mod publications;
 mod records;
 mod totals;
+mod watch;
 mod writes;
 
 pub use cases::Step;
@@ -116,6 +117,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "case totals",
         include_str!("../../migrations/0017_case_totals.sql"),
     ),
+    EmbeddedMigration::new(
+        18,
+        "case watch",
+        include_str!("../../migrations/0018_case_watch.sql"),
+    ),
 ];
 
 pub(super) fn date(text: &str) -> Result<NaiveDate, Error> {
@@ -136,6 +142,8 @@ pub struct Store {
     clock: fazhi_platform::clock::SharedClock,
     /// Writes leads and the cases' steps, many to a commit.
     writes: fazhi_platform::db::BatchWriter<writes::Job>,
+    /// Counts the working days of the deadlines a step's watch is kept by.
+    calendar: std::sync::Arc<fazhi_calendar::Calendar>,
 }
 
 impl Store {
@@ -151,6 +159,7 @@ impl Store {
             db,
             history_key: crate::domain::HistoryKey::new(&key),
             clock: fazhi_platform::clock::system(),
+            calendar: std::sync::Arc::new(fazhi_calendar::Calendar::official()),
         };
         store.rebuild_totals_once().await?;
         Ok(store)
@@ -170,6 +179,7 @@ impl Store {
             db,
             history_key,
             clock: fazhi_platform::clock::system(),
+            calendar: std::sync::Arc::new(fazhi_calendar::Calendar::official()),
         };
         if let Some(cases) = store.rebuild_totals_once().await? {
             tracing::info!(cases, "case figures' running totals rebuilt from the cases");
@@ -187,6 +197,13 @@ impl Store {
     /// The store reading `clock` for what it stamps itself.
     pub fn with_clock(mut self, clock: fazhi_platform::clock::SharedClock) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// The store counting deadlines' working days on `calendar` (the
+    /// deployment's, with its own holiday notices).
+    pub fn with_calendar(mut self, calendar: std::sync::Arc<fazhi_calendar::Calendar>) -> Self {
+        self.calendar = calendar;
         self
     }
 

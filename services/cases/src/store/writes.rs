@@ -34,6 +34,8 @@ enum Change {
         before: Case,
         after: Case,
         rules: domain::CaseRules,
+        /// The first day a deadline of `after` is near ([`domain::watch_from`]).
+        watch_from: Option<chrono::NaiveDate>,
     },
 }
 
@@ -85,7 +87,8 @@ fn write_job<'c>(
                 before,
                 after,
                 rules,
-            } => write_step(conn, job, before, after, rules)
+                watch_from,
+            } => write_step(conn, job, before, after, rules, *watch_from)
                 .await
                 .map_or_else(Outcome::Refused, Outcome::Saved),
         };
@@ -182,6 +185,7 @@ impl Store {
             before: before.clone(),
             after: after.clone(),
             rules: rules.clone(),
+            watch_from: domain::watch_from(after, rules, &self.calendar),
         };
         match self.write(change, step, "UPDATE").await? {
             Outcome::Saved(saved) => Ok(saved),
@@ -248,6 +252,7 @@ async fn write_step(
     before: &Case,
     after: &Case,
     rules: &domain::CaseRules,
+    watch_from: Option<chrono::NaiveDate>,
 ) -> Result<Case, Error> {
     let mut after = after.clone();
     if let Some((kind, year)) = domain::number_due(before, &after) {
@@ -280,7 +285,8 @@ async fn write_step(
            closed_at = $11, reviewer = $12, decided_on = $13, decided_on_time = $14, review_required = $15, \
            review_approved = $16, discussion_required = $17, discussed = $18, fine_fen = $19, paid_on = $20, \
            paid_fen = $21, late_charge_fen = $22, days_to_filing = $23, days_to_decision = $24, \
-           decision_kind = $25, ended_on = $26, simple = $29, needs_recording = $30, party_address = $31 \
+           decision_kind = $25, ended_on = $26, simple = $29, needs_recording = $30, party_address = $31, \
+           watch_from = $32 \
          WHERE id = $27 AND version = $28",
     )
     .bind(after.status.code())
@@ -315,6 +321,7 @@ async fn write_step(
     .bind(flag(p.on_the_spot.is_some()))
     .bind(flag(p.needs_recording()))
     .bind(after.party.address.clone())
+    .bind(watch_from.map(|d| d.to_string()))
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() != 1 {

@@ -8,7 +8,7 @@ use fazhi_cases::domain::{self, CaseRules, CaseStatus, NewLead, PartyKind};
 use fazhi_cases::store::{Step, Store};
 use fazhi_platform::ErrorKind;
 
-fn step(kind: &'static str) -> Step<'static> {
+pub(super) fn step(kind: &'static str) -> Step<'static> {
     Step {
         actor: "account:x",
         kind,
@@ -16,7 +16,7 @@ fn step(kind: &'static str) -> Step<'static> {
     }
 }
 
-fn lead(id: String) -> domain::Case {
+pub(super) fn lead(id: String) -> domain::Case {
     domain::new_lead(
         NewLead {
             division_code: "411624100".into(),
