@@ -89,8 +89,18 @@ pub async fn run(binary: &Path, args: &Args) -> anyhow::Result<()> {
     );
     println!(
         "goal: a page of {PAGE} events ≤ 100 ms — p99 {:.2} ms (ceiling {:.2} ms)",
-        rest.percentile(0.99).as_secs_f64() * 1000.0,
-        on_store.percentile(0.99).as_secs_f64() * 1000.0
+        rest.ms(0.99),
+        on_store.ms(0.99)
     );
+    if rest.ms(0.99) > 100.0 {
+        println!(
+            "why: p99 {:.2} ms through REST (goal 100 ms); measured apart, the store alone reads and decodes the \
+             same page of {PAGE} events in p50 {:.2} ms, p99 {:.2} ms: the page's own reading sets the time, the \
+             rest is carrying it over gRPC and writing it as JSON.",
+            rest.ms(0.99),
+            on_store.ms(0.5),
+            on_store.ms(0.99),
+        );
+    }
     Ok(())
 }

@@ -104,6 +104,11 @@ impl Run {
         self.completed as f64 / self.elapsed.as_secs_f64()
     }
 
+    /// The `p` percentile in milliseconds.
+    fn ms(&self, p: f64) -> f64 {
+        self.percentile(p).as_secs_f64() * 1000.0
+    }
+
     fn percentile(&self, p: f64) -> Duration {
         if self.latencies.is_empty() {
             return Duration::ZERO;

@@ -280,6 +280,28 @@ fn markdown(machine: &[(String, String)], sections: &[Section], chart: bool) -> 
             );
         }
     }
+    let why: Vec<(&str, &str)> = sections
+        .iter()
+        .flat_map(|section| {
+            section
+                .output
+                .lines()
+                .filter_map(|l| l.strip_prefix("why:"))
+                .map(|l| (section.heading.as_str(), l.trim()))
+        })
+        .collect();
+    if !why.is_empty() {
+        let _ = writeln!(md, "\n## Misses, and where the time goes\n");
+        let _ = writeln!(
+            md,
+            "Each goal missed, by how much, and where its time goes, from the layers the same run \
+             measured apart (the store alone, the service without the gateway, the bare transports) \
+             and the profiles printed with it.\n"
+        );
+        for (heading, line) in why {
+            let _ = writeln!(md, "- **{heading}**: {line}");
+        }
+    }
     if chart {
         let _ = writeln!(md, "\n## The county summary against the records it sums\n");
         let _ = writeln!(
