@@ -27,6 +27,8 @@ use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 /// How often each replica's health is asked when there may be several.
 pub const HEALTH_EVERY: Duration = Duration::from_millis(250);
+/// Each replica's health as last seen: 1 serving, 0 not.
+pub const SERVING_GAUGE: &str = "fazhi_replica_serving";
 /// How often host names are looked up again.
 pub const RESOLVE_EVERY: Duration = Duration::from_secs(5);
 
@@ -58,11 +60,28 @@ struct Member {
 
 impl Member {
     fn new(address: &str, make: &MakeEndpoint) -> anyhow::Result<Arc<Self>> {
-        Ok(Arc::new(Self {
+        let member = Arc::new(Self {
             address: address.to_owned(),
             transport: Transport::Remote(make(address)?.connect_lazy()),
             serving: AtomicBool::new(true),
-        }))
+        });
+        metrics::gauge!(SERVING_GAUGE, "replica" => member.address.clone()).set(1.0);
+        Ok(member)
+    }
+
+    /// Records whether the replica answers; a change is logged and
+    /// exported (`fazhi_replica_serving`).
+    fn set_serving(&self, serving: bool, why: &str) {
+        if self.serving.swap(serving, Ordering::Relaxed) == serving {
+            return;
+        }
+        metrics::gauge!(SERVING_GAUGE, "replica" => self.address.clone())
+            .set(if serving { 1.0 } else { 0.0 });
+        if serving {
+            tracing::info!(replica = %self.address, "replica serving again");
+        } else {
+            tracing::warn!(replica = %self.address, reason = why, "replica not serving: no new calls go to it");
+        }
     }
 
     /// Sends `request` to the replica, or to the service in this process.
@@ -114,10 +133,10 @@ impl Balanced {
     pub fn new(urls: &[&str], make: MakeEndpoint) -> anyhow::Result<Self> {
         let balanced = Self::unwatched(urls, &make)?;
         let named = urls.iter().any(|url| host_name(url).is_some());
-        if urls.len() > 1 || named {
-            for member in balanced.members().iter() {
-                tokio::spawn(watch(Arc::downgrade(member)));
-            }
+        // Every replica's health is watched, one alone too: its state is
+        // logged and exported whatever the calls find.
+        for member in balanced.members().iter() {
+            tokio::spawn(watch(Arc::downgrade(member)));
         }
         if named {
             let urls = urls.iter().map(|u| (*u).to_owned()).collect();
@@ -210,12 +229,19 @@ impl tower::Service<http::Request<Body>> for Balanced {
                             .unwrap_or(0);
                         record_in.record("rpc.grpc.status_code", code);
                     }
-                    Err(_) => {
+                    Err(err) => {
                         record_in.record("rpc.grpc.status_code", tonic::Code::Unavailable as i32);
                         record_in.record("otel.status_code", "ERROR");
                         // Not reached (refused, reset): no new calls until
                         // its health check answers again.
-                        member.serving.store(false, Ordering::Relaxed);
+                        member.set_serving(false, "a call did not reach it");
+                        // The caller is told the replica is unavailable
+                        // (503 at the REST edge), not that it failed.
+                        let status = tonic::Status::unavailable(format!(
+                            "replica {} did not answer: {err}",
+                            member.address
+                        ));
+                        return Ok(status.into_http());
                     }
                 }
                 result
@@ -228,6 +254,9 @@ impl tower::Service<http::Request<Body>> for Balanced {
 /// The span of one call to a replica, named and attributed as
 /// OpenTelemetry's RPC conventions ask.
 fn client_span(path: &str, address: &str) -> tracing::Span {
+    if crate::grpc::is_health_check(path) {
+        return tracing::Span::none();
+    }
     let (service, method) = crate::grpc::rpc_names(path);
     tracing::info_span!(
         "grpc.client",
@@ -279,10 +308,7 @@ async fn watch(member: Weak<Member>) {
             }
             Err(_) => false,
         };
-        let was = member.serving.swap(serving, Ordering::Relaxed);
-        if was != serving {
-            tracing::info!(replica = %member.address, serving, "replica health changed");
-        }
+        member.set_serving(serving, "its health check did not answer SERVING");
     }
 }
 
@@ -424,6 +450,34 @@ mod tests {
         let tried: std::collections::HashSet<String> =
             (0..3).map(|_| balanced.pick().address.clone()).collect();
         assert_eq!(tried.len(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_call_to_a_replica_that_is_gone_is_unavailable_and_its_gauge_drops() {
+        crate::metrics::install();
+        // A port nothing listens on any more.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("http://127.0.0.1:{port}");
+        let balanced = Balanced::unwatched(&[url.as_str()], &make()).unwrap();
+        let gauge = format!("{SERVING_GAUGE}{{replica=\"{url}\"}}");
+        assert!(crate::metrics::render().contains(&format!("{gauge} 1")));
+        let mut client = tonic_health::pb::health_client::HealthClient::new(balanced.clone());
+        let refused = client
+            .check(tonic_health::pb::HealthCheckRequest::default())
+            .await
+            .unwrap_err();
+        assert_eq!(refused.code(), tonic::Code::Unavailable, "{refused:?}");
+        assert!(refused.message().contains(&url), "{refused:?}");
+        assert!(!balanced.members()[0].serving.load(Ordering::Relaxed));
+        assert!(
+            crate::metrics::render().contains(&format!("{gauge} 0")),
+            "{}",
+            crate::metrics::render()
+        );
     }
 
     #[tokio::test]
