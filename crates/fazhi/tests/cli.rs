@@ -281,6 +281,17 @@ fn the_connection_budget_is_set_per_service_and_summed_by_config() {
 }
 
 #[test]
+fn trusted_proxies_are_given_as_one_variable_holding_a_list() {
+    let config = run(fazhi()
+        .arg("config")
+        .env("FAZHI_GATEWAY__TRUSTED_PROXIES", r#"["10.0.0.0/8", "192.168.1.10"]"#));
+    assert!(
+        config.contains(r#"trusted_proxies = ["10.0.0.0/8", "192.168.1.10"]"#),
+        "{config}"
+    );
+}
+
+#[test]
 fn a_holiday_file_is_checked_before_it_is_set() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("holidays.toml");
