@@ -204,12 +204,27 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // Said already, as a log line in the log's own format.
+        Err(err) if err.is::<Logged>() => ExitCode::FAILURE,
         Err(err) => {
             eprintln!("fazhi: {err:#}");
             ExitCode::FAILURE
         }
     }
 }
+
+/// A failure written to the log already (a JSON line under JSON logging),
+/// so it is not printed again as plain text.
+#[derive(Debug)]
+struct Logged;
+
+impl std::fmt::Display for Logged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("written to the log")
+    }
+}
+
+impl std::error::Error for Logged {}
 
 fn load(cli: &Cli) -> anyhow::Result<Settings> {
     let mut overrides = Vec::new();
@@ -543,6 +558,14 @@ async fn serve(settings: Settings, role: Role, demo: bool) -> anyhow::Result<()>
         Role::Training => "fazhi-training",
     };
     let _telemetry = fazhi_platform::telemetry::init(&settings.log, service_name)?;
+    // From here on a failure is a log line, in the log's format.
+    serve_logged(settings, role, demo).await.map_err(|err| {
+        tracing::error!(error = format!("{err:#}"), "fazhi stopped");
+        anyhow::Error::new(Logged)
+    })
+}
+
+async fn serve_logged(settings: Settings, role: Role, demo: bool) -> anyhow::Result<()> {
     let shutdown = fazhi_platform::shutdown::on_signal();
     let running = cluster::start(&settings, role, shutdown.clone()).await?;
     if demo {

@@ -281,6 +281,36 @@ fn the_connection_budget_is_set_per_service_and_summed_by_config() {
 }
 
 #[test]
+fn a_start_that_fails_under_json_logging_says_so_in_one_json_line() {
+    let data = tempfile::tempdir().unwrap();
+    // Nothing listens on port 1: PostgreSQL refuses the first connection.
+    let output = fazhi()
+        .args(["serve", "cases", "--data-dir", data.path().to_str().unwrap()])
+        .env("FAZHI_LOG__FORMAT", "json")
+        .env("FAZHI_CASES__LISTEN", "127.0.0.1:0")
+        .env("FAZHI_CASES__DATABASE_URL", "postgres://fazhi:pa55w0rd@127.0.0.1:1/cases")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let (out, err) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert!(err.trim().is_empty(), "nothing plain beside the log: {err}");
+    let last: serde_json::Value = out
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .last()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .unwrap_or_else(|| panic!("no log line: {out}"));
+    assert_eq!(last["level"], "ERROR", "{last}");
+    let said = last["fields"]["error"].as_str().unwrap_or_default();
+    assert!(said.contains("cannot connect to the cases database"), "{last}");
+    // The URL is named, its password not.
+    assert!(said.contains("fazhi:***@127.0.0.1:1") && !said.contains("pa55w0rd"), "{last}");
+}
+
+#[test]
 fn trusted_proxies_are_given_as_one_variable_holding_a_list() {
     let config = run(fazhi()
         .arg("config")
