@@ -207,6 +207,19 @@ impl tower::Service<http::Request<Body>> for Balanced {
 
     fn call(&mut self, mut request: http::Request<Body>) -> Self::Future {
         let member = self.pick();
+        // A read that did not reach its replica is asked of the others.
+        let others: Vec<Arc<Member>> = if is_read(request.uri().path()) {
+            let mut others: Vec<Arc<Member>> = self
+                .members()
+                .iter()
+                .filter(|m| !Arc::ptr_eq(m, &member))
+                .cloned()
+                .collect();
+            others.sort_by_key(|m| !m.serving.load(Ordering::Relaxed));
+            others
+        } else {
+            Vec::new()
+        };
         let span = client_span(request.uri().path(), &member.address);
         // The callee's span is a child of this call's.
         let context = span.context();
@@ -216,7 +229,12 @@ impl tower::Service<http::Request<Body>> for Balanced {
         let record_in = span.clone();
         Box::pin(
             async move {
-                let result = member.send(request).await;
+                let (member, result) = if others.is_empty() {
+                    let result = member.send(request).await;
+                    (member, result)
+                } else {
+                    send_read(member, others, request).await
+                };
                 match &result {
                     // Errors travel as trailers-only answers (grpc-status in
                     // the headers); a unary success puts 0 in the trailers.
@@ -249,6 +267,55 @@ impl tower::Service<http::Request<Body>> for Balanced {
             .instrument(span),
         )
     }
+}
+
+/// Whether the RPC at `path` only reads (`Get…`, `List…`, `Is…`, a health
+/// `Check`): asking it again of another replica changes nothing.
+fn is_read(path: &str) -> bool {
+    let method = path.rsplit('/').next().unwrap_or_default();
+    ["Get", "List", "Is", "Check"]
+        .iter()
+        .any(|verb| method.starts_with(verb))
+}
+
+/// A read sent to `first`, and to each of `others` in turn while the one
+/// before could not be reached: the replica that answered (or the last
+/// tried) and its answer. The request's body (a read's few bytes) is kept to
+/// send again.
+async fn send_read(
+    first: Arc<Member>,
+    others: Vec<Arc<Member>>,
+    request: http::Request<Body>,
+) -> (
+    Arc<Member>,
+    Result<http::Response<Body>, tonic::transport::Error>,
+) {
+    use http_body_util::BodyExt;
+    let (parts, body) = request.into_parts();
+    let bytes = match body.collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(status) => return (first, Ok(status.into_http())),
+    };
+    let again = |bytes: bytes::Bytes| {
+        let mut request = http::Request::new(Body::new(http_body_util::Full::new(bytes)));
+        *request.method_mut() = parts.method.clone();
+        *request.uri_mut() = parts.uri.clone();
+        *request.version_mut() = parts.version;
+        *request.headers_mut() = parts.headers.clone();
+        request
+    };
+    let mut tried = first;
+    let mut result = tried.send(again(bytes.clone())).await;
+    for next in others {
+        if result.is_ok() {
+            break;
+        }
+        tried.set_serving(false, "a call did not reach it");
+        tracing::debug!(from = %tried.address, to = %next.address, "a read asked of another replica");
+        result = next.send(again(bytes.clone())).await;
+        tried = next;
+    }
+    (tried, result)
 }
 
 /// The span of one call to a replica, named and attributed as
@@ -478,6 +545,44 @@ mod tests {
             "{}",
             crate::metrics::render()
         );
+    }
+
+    #[tokio::test]
+    async fn a_read_that_does_not_reach_its_replica_is_asked_of_another() {
+        // A replica that answers, and one that is gone.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let alive = format!("http://{}", listener.local_addr().unwrap());
+        let (_reporter, health) = tonic_health::server::health_reporter();
+        tokio::spawn(
+            tonic::transport::Server::builder()
+                .add_service(health)
+                .serve_with_incoming(tonic::transport::server::TcpIncoming::from(listener)),
+        );
+        let gone = format!(
+            "http://127.0.0.1:{}",
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port()
+        );
+        let balanced = Balanced::unwatched(&[gone.as_str(), alive.as_str()], &make()).unwrap();
+        let mut client = tonic_health::pb::health_client::HealthClient::new(balanced.clone());
+        // The first call goes to the first replica, the gone one.
+        let answer = client
+            .check(tonic_health::pb::HealthCheckRequest::default())
+            .await
+            .expect("asked of the other replica");
+        assert_eq!(
+            answer.into_inner().status,
+            tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+        );
+        let members = balanced.members();
+        assert!(!members[0].serving.load(Ordering::Relaxed), "the gone one is marked");
+        assert!(is_read("/fazhi.cases.v1.CaseService/GetCase"));
+        assert!(is_read("/fazhi.complaints.v1.ComplaintService/ListComplaints"));
+        assert!(!is_read("/fazhi.cases.v1.CaseService/FileCase"));
+        assert!(!is_read("/fazhi.complaints.v1.ComplaintService/CreateComplaint"));
     }
 
     #[tokio::test]
