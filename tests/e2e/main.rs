@@ -2,6 +2,7 @@
 
 mod abuse;
 mod authorization;
+mod backup;
 mod bad_input;
 mod cases;
 mod complaint_push;

@@ -27,9 +27,13 @@ async fn intake_answers_503_within_the_deadline_when_complaints_is_down() {
     assert!(elapsed < Duration::from_millis(sandbox.settings.grpc.deadline_ms + 1_000));
     assert_eq!(problem["code"], "service_unavailable");
 
+    // The gateway stays ready; its status names the service that is down.
     let ready = sandbox.get("/readyz").await;
-    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
-    let body: Value = ready.json().await.unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+    let state = sandbox.get("/statusz").await;
+    assert_eq!(state.status(), StatusCode::OK);
+    let body: Value = state.json().await.unwrap();
+    assert_eq!(body["status"], "degraded", "{body}");
     assert_eq!(body["services"]["complaints"], "unavailable");
     assert_eq!(body["services"]["cases"], "serving");
     sandbox.stop().await;
@@ -55,6 +59,8 @@ async fn readiness_is_ready_when_every_service_serves() {
     let sandbox = Sandbox::start(Backend::Sqlite).await;
     let ready = sandbox.get("/readyz").await;
     assert_eq!(ready.status(), StatusCode::OK);
+    let state: Value = sandbox.get("/statusz").await.json().await.unwrap();
+    assert_eq!(state["status"], "serving", "{state}");
     let live = sandbox.get("/healthz").await;
     assert_eq!(live.status(), StatusCode::OK);
     sandbox.stop().await;

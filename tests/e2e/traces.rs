@@ -327,4 +327,15 @@ async fn one_escalation_is_one_trace_across_gateway_complaints_and_cases() {
             span.name
         );
     }
+
+    // Probes are not traced: the gateway asked each service's health four
+    // times a second and the fleet asked /readyz, yet no span says so.
+    let every = receiver.spans.lock().unwrap().clone();
+    assert!(!every.is_empty());
+    let probes: Vec<&str> = every
+        .iter()
+        .map(|s| s.name.as_str())
+        .filter(|name| name.contains("grpc.health.v1") || name.ends_with("/readyz"))
+        .collect();
+    assert!(probes.is_empty(), "{probes:?}");
 }

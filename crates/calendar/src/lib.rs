@@ -39,7 +39,6 @@ pub enum CalendarError {
 struct YearNotice {
     year: i32,
     #[serde(default)]
-    #[allow(dead_code)]
     published: Option<String>,
     #[serde(default)]
     days_off: Vec<Holiday>,
@@ -50,7 +49,6 @@ struct YearNotice {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Holiday {
-    #[allow(dead_code)]
     name: String,
     from: NaiveDate,
     to: NaiveDate,
@@ -61,6 +59,20 @@ struct Holiday {
 struct CalendarFile {
     #[serde(default)]
     year: Vec<YearNotice>,
+}
+
+/// One year's notice, as `fazhi calendar check` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeSummary {
+    pub year: i32,
+    /// The day the State Council published it.
+    pub published: Option<String>,
+    /// Each holiday: its name, first and last day off.
+    pub holidays: Vec<(String, NaiveDate, NaiveDate)>,
+    /// Days off in all.
+    pub days_off: i64,
+    /// Weekend days worked instead (调休).
+    pub working_weekends: Vec<NaiveDate>,
 }
 
 /// Working days: Monday to Friday except public holidays, plus the weekend days
@@ -127,6 +139,28 @@ impl Calendar {
         self
     }
 
+    /// Each year's notice as the calendar holds it, the earliest first.
+    pub fn notices(&self) -> Vec<NoticeSummary> {
+        self.notices
+            .values()
+            .map(|n| NoticeSummary {
+                year: n.year,
+                published: n.published.clone(),
+                holidays: n
+                    .days_off
+                    .iter()
+                    .map(|h| (h.name.clone(), h.from, h.to))
+                    .collect(),
+                days_off: n
+                    .days_off
+                    .iter()
+                    .map(|h| (h.to - h.from).num_days() + 1)
+                    .sum(),
+                working_weekends: n.working_weekends.clone(),
+            })
+            .collect()
+    }
+
     /// Whether the holiday arrangement of `year` is known. For other years only
     /// weekends are days off, and a deadline computed there may move once the
     /// year's notice is published.
@@ -191,6 +225,30 @@ fn validate(notice: &YearNotice) -> Result<(), CalendarError> {
         year: notice.year,
         problem,
     };
+    // A notice speaks of its own year; a holiday or make-up day may reach
+    // a little into the next or the last (元旦 from 30 December).
+    let near = |day: NaiveDate| {
+        let from = NaiveDate::from_ymd_opt(notice.year - 1, 12, 1);
+        let to = NaiveDate::from_ymd_opt(notice.year + 1, 1, 31);
+        from.zip(to).is_some_and(|(from, to)| from <= day && day <= to)
+    };
+    if let Some(published) = &notice.published
+        && NaiveDate::parse_from_str(published, "%Y-%m-%d").is_err()
+    {
+        return Err(invalid(format!(
+            "published {published:?} is not a date (YYYY-MM-DD)"
+        )));
+    }
+    for day in notice
+        .days_off
+        .iter()
+        .flat_map(|h| [h.from, h.to])
+        .chain(notice.working_weekends.iter().copied())
+    {
+        if !near(day) {
+            return Err(invalid(format!("{day} is not in or next to {}", notice.year)));
+        }
+    }
     for holiday in &notice.days_off {
         if holiday.to < holiday.from {
             return Err(invalid(format!(
@@ -381,5 +439,29 @@ mod tests {
     fn a_holiday_ending_before_it_starts_is_rejected() {
         let text = "[[year]]\nyear = 2026\ndays_off = [{ name = \"x\", from = \"2026-03-05\", to = \"2026-03-02\" }]\n";
         assert!(Calendar::from_toml(text).is_err());
+    }
+
+    #[test]
+    fn a_day_far_from_its_notices_year_is_rejected() {
+        // 2027 typed for 2026: the notice would move no deadline of 2026.
+        let text = "[[year]]\nyear = 2026\ndays_off = [{ name = \"元旦\", from = \"2027-01-01\", to = \"2027-01-03\" }, { name = \"春节\", from = \"2027-02-15\", to = \"2027-02-23\" }]\n";
+        let err = Calendar::from_toml(text).unwrap_err();
+        assert!(err.to_string().contains("2027-02-15"), "{err}");
+        // 元旦 from the last days of December stays its year's.
+        let text = "[[year]]\nyear = 2024\ndays_off = [{ name = \"元旦\", from = \"2023-12-30\", to = \"2024-01-01\" }]\n";
+        assert!(Calendar::from_toml(text).is_ok());
+        let text = "[[year]]\nyear = 2026\npublished = \"4 Nov\"\n";
+        assert!(Calendar::from_toml(text).unwrap_err().to_string().contains("published"));
+    }
+
+    #[test]
+    fn a_notice_is_summed_up_as_written() {
+        let notices = Calendar::official().notices();
+        let y2026 = notices.iter().find(|n| n.year == 2026).unwrap();
+        // 元旦 3, 春节 9, 清明 3, 劳动 5, 端午 3, 中秋 3, 国庆 7.
+        assert_eq!(y2026.days_off, 3 + 9 + 3 + 5 + 3 + 3 + 7);
+        assert_eq!(y2026.holidays.len(), 7);
+        assert_eq!(y2026.working_weekends.len(), 6);
+        assert_eq!(y2026.published.as_deref(), Some("2025-11-04"));
     }
 }

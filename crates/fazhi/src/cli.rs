@@ -59,8 +59,11 @@ enum Command {
     /// `grpc://host:port` answers SERVING to the gRPC health check. For
     /// container health checks.
     Probe { target: String },
-    /// Copy every SQLite database (and the key files) into a new directory,
-    /// consistently, while the server runs. PostgreSQL databases: pg_dump.
+    /// Back every database up into a new directory while the server runs —
+    /// SQLite files copied consistently, PostgreSQL databases with pg_dump —
+    /// callers before the services they call (gateway, complaints, cases,
+    /// training), with the key files and the records kept under the data
+    /// directory; readable by its owner alone.
     Backup { dir: PathBuf },
     /// Manage accounts (on the gateway's database; the server may be running).
     User {
@@ -80,6 +83,19 @@ enum Command {
         #[command(subcommand)]
         list: ImportCommand,
     },
+    /// The holiday calendar (`calendar.file`).
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CalendarCommand {
+    /// Check a holiday file before setting it as `calendar.file`: print each
+    /// year it gives, its holidays and make-up working days, and the years
+    /// it replaces in the shipped calendar; exit 1 naming the first mistake.
+    Check { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -188,12 +204,27 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // Said already, as a log line in the log's own format.
+        Err(err) if err.is::<Logged>() => ExitCode::FAILURE,
         Err(err) => {
             eprintln!("fazhi: {err:#}");
             ExitCode::FAILURE
         }
     }
 }
+
+/// A failure written to the log already (a JSON line under JSON logging),
+/// so it is not printed again as plain text.
+#[derive(Debug)]
+struct Logged;
+
+impl std::fmt::Display for Logged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("written to the log")
+    }
+}
+
+impl std::error::Error for Logged {}
 
 fn load(cli: &Cli) -> anyhow::Result<Settings> {
     let mut overrides = Vec::new();
@@ -209,8 +240,21 @@ fn load(cli: &Cli) -> anyhow::Result<Settings> {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = load(&cli)?;
+    if matches!(
+        cli.command,
+        Command::Serve { .. } | Command::Demo { .. } | Command::Import { .. }
+    ) {
+        settings.apply_pool_sizes();
+    } else {
+        // A command that looks something up or changes one account leaves
+        // the server's connection slots to the services.
+        for name in settings::DATABASES {
+            fazhi_platform::db::set_pool_size(name, fazhi_platform::db::COMMAND_POOL_SIZE);
+        }
+    }
     match cli.command {
         Command::Config => {
+            print!("{}", settings.connection_budget());
             print!("{}", toml::to_string(&redacted(settings))?);
             Ok(())
         }
@@ -224,7 +268,58 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { command } => runtime()?.block_on(user(settings, command)),
         Command::Apikey { command } => runtime()?.block_on(apikey(settings, command)),
         Command::Import { list } => runtime()?.block_on(crate::import::run(settings, list)),
+        Command::Calendar {
+            command: CalendarCommand::Check { file },
+        } => {
+            print!("{}", check_calendar(&file)?);
+            Ok(())
+        }
     }
+}
+
+/// What `fazhi calendar check FILE` prints, or the file's first mistake.
+fn check_calendar(file: &std::path::Path) -> anyhow::Result<String> {
+    use std::fmt::Write;
+    /// A notice is a page; anything far larger is not one.
+    const MOST_BYTES: u64 = 256 << 10;
+    let size = std::fs::metadata(file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?
+        .len();
+    anyhow::ensure!(
+        size <= MOST_BYTES,
+        "{} is {size} bytes; a holiday file is at most {MOST_BYTES}",
+        file.display()
+    );
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let given = fazhi_calendar::Calendar::from_toml(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let shipped: Vec<i32> = fazhi_calendar::Calendar::official().years().collect();
+    let mut out = String::new();
+    let notices = given.notices();
+    anyhow::ensure!(!notices.is_empty(), "{} gives no [[year]]", file.display());
+    for notice in notices {
+        let _ = writeln!(
+            out,
+            "{}: published {}, {} days off, {} make-up working days{}",
+            notice.year,
+            notice.published.as_deref().unwrap_or("(not given)"),
+            notice.days_off,
+            notice.working_weekends.len(),
+            if shipped.contains(&notice.year) {
+                " — replaces the shipped notice"
+            } else {
+                ""
+            }
+        );
+        for (name, from, to) in &notice.holidays {
+            let _ = writeln!(out, "  {name}: {from} to {to}");
+        }
+        for day in &notice.working_weekends {
+            let _ = writeln!(out, "  worked: {day}");
+        }
+    }
+    Ok(out)
 }
 
 /// The settings with their secrets replaced by `(set)`.
@@ -236,6 +331,17 @@ fn redacted(mut settings: Settings) -> Settings {
     ] {
         if secret.is_some() {
             *secret = Some("(set)".into());
+        }
+    }
+    // A database URL may carry its password.
+    for url in [
+        &mut settings.gateway.database_url,
+        &mut settings.cases.database_url,
+        &mut settings.complaints.database_url,
+        &mut settings.training.database_url,
+    ] {
+        if let Some(url) = url {
+            *url = fazhi_platform::config::masked_url(url);
         }
     }
     settings
@@ -452,6 +558,14 @@ async fn serve(settings: Settings, role: Role, demo: bool) -> anyhow::Result<()>
         Role::Training => "fazhi-training",
     };
     let _telemetry = fazhi_platform::telemetry::init(&settings.log, service_name)?;
+    // From here on a failure is a log line, in the log's format.
+    serve_logged(settings, role, demo).await.map_err(|err| {
+        tracing::error!(error = format!("{err:#}"), "fazhi stopped");
+        anyhow::Error::new(Logged)
+    })
+}
+
+async fn serve_logged(settings: Settings, role: Role, demo: bool) -> anyhow::Result<()> {
     let shutdown = fazhi_platform::shutdown::on_signal();
     let running = cluster::start(&settings, role, shutdown.clone()).await?;
     if demo {

@@ -107,6 +107,7 @@ pub async fn start_with_clock(
     clock: fazhi_platform::clock::SharedClock,
 ) -> anyhow::Result<Running> {
     fazhi_platform::db::set_wal_limit(settings.database.wal_limit_mib.saturating_mul(1 << 20));
+    settings.apply_pool_sizes();
     let calendar = Arc::new(match &settings.calendar.file {
         Some(path) => Calendar::official_with_overrides(path)?,
         None => Calendar::official(),

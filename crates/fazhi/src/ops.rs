@@ -81,28 +81,57 @@ async fn grpc_probe(addr: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The SQLite databases a data directory holds, by file name.
+/// The databases, in the order a backup takes them: each caller before the
+/// services it calls, so whatever a database says another holds was
+/// written there before that one was copied. The gateway's idempotency
+/// record names complaints and leads it was answered with; a complaint the
+/// outbox marks delivered names its lead in the cases service; cases ask
+/// training only questions.
 const DATABASES: &[(&str, &str)] = &[
-    ("cases", "cases.db"),
-    ("complaints", "complaints.db"),
-    ("training", "training.db"),
     ("gateway", "gateway.db"),
+    ("complaints", "complaints.db"),
+    ("cases", "cases.db"),
+    ("training", "training.db"),
 ];
 
-/// Copies every SQLite database under the data directory into `target`
-/// with `VACUUM INTO`: a consistent snapshot each, taken while the server
-/// runs. Databases on PostgreSQL are left to `pg_dump`.
+/// Files beside the databases a restore needs: the keys that sign tokens
+/// and chain case histories.
+const KEYS: [&str; 3] = ["internal.key", "token.key", "history.key"];
+
+/// A database URL per service, where it is on PostgreSQL.
+fn postgres_urls(settings: &Settings) -> Vec<(&'static str, &str)> {
+    [
+        ("gateway", settings.gateway.database_url.as_deref()),
+        ("complaints", settings.complaints.database_url.as_deref()),
+        ("cases", settings.cases.database_url.as_deref()),
+        ("training", settings.training.database_url.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(name, url)| Some((name, url?)))
+    .filter(|(_, url)| url.starts_with("postgres"))
+    .collect()
+}
+
+/// Copies every database into `target`, in [`DATABASES`]' order, with the
+/// key files and the records' content kept under the data directory: each
+/// SQLite file with `VACUUM INTO` (a consistent snapshot, taken while the
+/// server runs), each PostgreSQL database with `pg_dump -Fc`. `target` is
+/// made readable by its owner alone (it holds names, phone numbers and the
+/// keys), and so is every file in it.
 pub(crate) async fn backup(settings: &Settings, target: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(target).with_context(|| format!("creating {}", target.display()))?;
-    let postgres = [
-        settings.cases.database_url.is_some(),
-        settings.complaints.database_url.is_some(),
-        settings.training.database_url.is_some(),
-        settings.gateway.database_url.is_some(),
-    ];
-    for ((name, file), on_postgres) in DATABASES.iter().zip(postgres) {
-        if on_postgres {
-            println!("{name}: on PostgreSQL, back it up with pg_dump");
+    anyhow::ensure!(
+        !target.exists() || std::fs::read_dir(target)?.next().is_none(),
+        "{} is not empty: a backup goes into a new directory",
+        target.display()
+    );
+    private_dir(target)?;
+    let on_postgres = postgres_urls(settings);
+    for (name, file) in DATABASES {
+        if let Some((_, url)) = on_postgres.iter().find(|(n, _)| n == name) {
+            let dump = target.join(format!("{name}.dump"));
+            pg_dump(url, &dump).await.with_context(|| format!("backing up the {name} database"))?;
+            private_file(&dump)?;
+            println!("{name}: {} (pg_dump -Fc)", dump.display());
             continue;
         }
         let source = settings.data_dir.join(file);
@@ -111,7 +140,6 @@ pub(crate) async fn backup(settings: &Settings, target: &Path) -> anyhow::Result
             continue;
         }
         let copy = target.join(file);
-        anyhow::ensure!(!copy.exists(), "{} exists already", copy.display());
         let options = sqlx::sqlite::SqliteConnectOptions::new()
             .filename(&source)
             .read_only(true)
@@ -122,6 +150,7 @@ pub(crate) async fn backup(settings: &Settings, target: &Path) -> anyhow::Result
             .execute(&mut connection)
             .await
             .with_context(|| format!("copying {}", source.display()))?;
+        private_file(&copy)?;
         let (live, log) = fazhi_platform::db::sqlite_file_sizes(&source);
         println!(
             "{name}: {} ({} bytes; the live file {live} bytes, its write-ahead log {log} bytes)",
@@ -129,11 +158,83 @@ pub(crate) async fn backup(settings: &Settings, target: &Path) -> anyhow::Result
             fazhi_platform::db::sqlite_file_sizes(&copy).0,
         );
     }
-    for key in ["internal.key", "token.key", "history.key"] {
+    for key in KEYS {
         let source = settings.data_dir.join(key);
         if source.exists() {
-            std::fs::copy(&source, target.join(key))?;
+            let copy = target.join(key);
+            std::fs::copy(&source, &copy)?;
+            private_file(&copy)?;
         }
+    }
+    // The records' content, when it is kept under the data directory (an
+    // object store keeps its own copies).
+    let records = settings.data_dir.join("records");
+    if settings.records.store.is_none() && records.is_dir() {
+        let copied = copy_tree(&records, &target.join("records"))?;
+        println!("records: {copied} files");
+    }
+    Ok(())
+}
+
+/// Runs `pg_dump -Fc` of `url` into `dump`, or says what to run instead.
+async fn pg_dump(url: &str, dump: &Path) -> anyhow::Result<()> {
+    let ran = tokio::process::Command::new("pg_dump")
+        .args(["-Fc", "--no-owner", "--file"])
+        .arg(dump)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await;
+    match ran {
+        Ok(out) if out.status.success() => Ok(()),
+        Ok(out) => anyhow::bail!(
+            "pg_dump failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ),
+        Err(err) => anyhow::bail!(
+            "pg_dump cannot be run here ({err}); install PostgreSQL's client tools, or dump each \
+             database yourself in this order — gateway, complaints, cases, training — with \
+             `pg_dump -Fc --no-owner --file NAME.dump URL`"
+        ),
+    }
+}
+
+/// Copies the files under `from` into `to`, keeping the tree; each copy
+/// readable by its owner alone. Symbolic links are not followed.
+fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<usize> {
+    private_dir(to)?;
+    let mut copied = 0;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let target = to.join(entry.file_name());
+        if kind.is_dir() {
+            copied += copy_tree(&entry.path(), &target)?;
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), &target)?;
+            private_file(&target)?;
+            copied += 1;
+        }
+    }
+    Ok(copied)
+}
+
+fn private_dir(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+fn private_file(file: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("making {} private", file.display()))?;
     }
     Ok(())
 }

@@ -57,6 +57,10 @@ pub const DOCS: &[(&str, &str)] = &[
         "postgres://… for accounts, API keys, audit log, idempotency; unset means {data_dir}/gateway.db",
     ),
     (
+        "gateway.database_pool",
+        "Connections the gateway database's pool opens at most; add up every process's against PostgreSQL's max_connections (fazhi config shows the sums)",
+    ),
+    (
         "gateway.county",
         "Division code of the county served: the bootstrap admin's scope and the public endpoints' reach",
     ),
@@ -147,6 +151,10 @@ pub const DOCS: &[(&str, &str)] = &[
         "postgres://… for PostgreSQL; unset means {data_dir}/cases.db",
     ),
     (
+        "cases.database_pool",
+        "Connections the cases database's pool opens at most; add up every process's against PostgreSQL's max_connections (fazhi config shows the sums)",
+    ),
+    (
         "complaints.listen",
         "Complaints service gRPC listen address",
     ),
@@ -158,6 +166,10 @@ pub const DOCS: &[(&str, &str)] = &[
         "complaints.database_url",
         "postgres://… for PostgreSQL; unset means {data_dir}/complaints.db",
     ),
+    (
+        "complaints.database_pool",
+        "Connections the complaints database's pool opens at most; add up every process's against PostgreSQL's max_connections (fazhi config shows the sums)",
+    ),
     ("training.listen", "Training service gRPC listen address"),
     (
         "training.endpoint",
@@ -166,6 +178,10 @@ pub const DOCS: &[(&str, &str)] = &[
     (
         "training.database_url",
         "postgres://… for PostgreSQL; unset means {data_dir}/training.db",
+    ),
+    (
+        "training.database_pool",
+        "Connections the training database's pool opens at most; add up every process's against PostgreSQL's max_connections (fazhi config shows the sums)",
     ),
     (
         "grpc.deadline_ms",

@@ -121,7 +121,47 @@ impl Default for InternalTokenSettings {
     }
 }
 
+/// The databases of a Fazhi deployment, as their pools are named.
+pub const DATABASES: [&str; 4] = ["gateway", "cases", "complaints", "training"];
+
 impl Settings {
+    /// Each database's pool size as the settings give it, for pools opened
+    /// from now on.
+    pub fn apply_pool_sizes(&self) {
+        for (name, size) in self.pool_sizes() {
+            fazhi_platform::db::set_pool_size(name, size);
+        }
+    }
+
+    /// Each database's pool size (`{service}.database_pool`).
+    pub fn pool_sizes(&self) -> [(&'static str, u32); 4] {
+        [
+            ("gateway", self.gateway.database_pool),
+            ("cases", self.cases.database_pool),
+            ("complaints", self.complaints.database_pool),
+            ("training", self.training.database_pool),
+        ]
+    }
+
+    /// What `fazhi config` says of the connections each kind of process
+    /// opens at most, to add up against PostgreSQL's `max_connections`.
+    pub fn connection_budget(&self) -> String {
+        let sizes = self.pool_sizes();
+        let all: u32 = sizes.iter().map(|(_, n)| n).sum();
+        let each = sizes
+            .iter()
+            .map(|(name, n)| format!("`fazhi serve {name}` {n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "# Connection budget: each process opens at most its databases' pools — \n\
+             # `fazhi serve` (every service) {all}, {each}; `fazhi migrate`, `fazhi user`, \n\
+             # `fazhi apikey` and `fazhi backup` {} per database. Add up the processes that \n\
+             # share one PostgreSQL server and keep the sum under its max_connections (100 unless set).\n",
+            fazhi_platform::db::COMMAND_POOL_SIZE
+        )
+    }
+
     /// The key signing and verifying internal identity tokens.
     pub fn internal_key(&self) -> anyhow::Result<fazhi_platform::auth::InternalKey> {
         fazhi_platform::auth::InternalKey::load(

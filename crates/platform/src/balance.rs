@@ -27,6 +27,8 @@ use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 /// How often each replica's health is asked when there may be several.
 pub const HEALTH_EVERY: Duration = Duration::from_millis(250);
+/// Each replica's health as last seen: 1 serving, 0 not.
+pub const SERVING_GAUGE: &str = "fazhi_replica_serving";
 /// How often host names are looked up again.
 pub const RESOLVE_EVERY: Duration = Duration::from_secs(5);
 
@@ -58,11 +60,28 @@ struct Member {
 
 impl Member {
     fn new(address: &str, make: &MakeEndpoint) -> anyhow::Result<Arc<Self>> {
-        Ok(Arc::new(Self {
+        let member = Arc::new(Self {
             address: address.to_owned(),
             transport: Transport::Remote(make(address)?.connect_lazy()),
             serving: AtomicBool::new(true),
-        }))
+        });
+        metrics::gauge!(SERVING_GAUGE, "replica" => member.address.clone()).set(1.0);
+        Ok(member)
+    }
+
+    /// Records whether the replica answers; a change is logged and
+    /// exported (`fazhi_replica_serving`).
+    fn set_serving(&self, serving: bool, why: &str) {
+        if self.serving.swap(serving, Ordering::Relaxed) == serving {
+            return;
+        }
+        metrics::gauge!(SERVING_GAUGE, "replica" => self.address.clone())
+            .set(if serving { 1.0 } else { 0.0 });
+        if serving {
+            tracing::info!(replica = %self.address, "replica serving again");
+        } else {
+            tracing::warn!(replica = %self.address, reason = why, "replica not serving: no new calls go to it");
+        }
     }
 
     /// Sends `request` to the replica, or to the service in this process.
@@ -114,10 +133,10 @@ impl Balanced {
     pub fn new(urls: &[&str], make: MakeEndpoint) -> anyhow::Result<Self> {
         let balanced = Self::unwatched(urls, &make)?;
         let named = urls.iter().any(|url| host_name(url).is_some());
-        if urls.len() > 1 || named {
-            for member in balanced.members().iter() {
-                tokio::spawn(watch(Arc::downgrade(member)));
-            }
+        // Every replica's health is watched, one alone too: its state is
+        // logged and exported whatever the calls find.
+        for member in balanced.members().iter() {
+            tokio::spawn(watch(Arc::downgrade(member)));
         }
         if named {
             let urls = urls.iter().map(|u| (*u).to_owned()).collect();
@@ -188,6 +207,19 @@ impl tower::Service<http::Request<Body>> for Balanced {
 
     fn call(&mut self, mut request: http::Request<Body>) -> Self::Future {
         let member = self.pick();
+        // A read that did not reach its replica is asked of the others.
+        let others: Vec<Arc<Member>> = if is_read(request.uri().path()) {
+            let mut others: Vec<Arc<Member>> = self
+                .members()
+                .iter()
+                .filter(|m| !Arc::ptr_eq(m, &member))
+                .cloned()
+                .collect();
+            others.sort_by_key(|m| !m.serving.load(Ordering::Relaxed));
+            others
+        } else {
+            Vec::new()
+        };
         let span = client_span(request.uri().path(), &member.address);
         // The callee's span is a child of this call's.
         let context = span.context();
@@ -197,7 +229,12 @@ impl tower::Service<http::Request<Body>> for Balanced {
         let record_in = span.clone();
         Box::pin(
             async move {
-                let result = member.send(request).await;
+                let (member, result) = if others.is_empty() {
+                    let result = member.send(request).await;
+                    (member, result)
+                } else {
+                    send_read(member, others, request).await
+                };
                 match &result {
                     // Errors travel as trailers-only answers (grpc-status in
                     // the headers); a unary success puts 0 in the trailers.
@@ -210,12 +247,19 @@ impl tower::Service<http::Request<Body>> for Balanced {
                             .unwrap_or(0);
                         record_in.record("rpc.grpc.status_code", code);
                     }
-                    Err(_) => {
+                    Err(err) => {
                         record_in.record("rpc.grpc.status_code", tonic::Code::Unavailable as i32);
                         record_in.record("otel.status_code", "ERROR");
                         // Not reached (refused, reset): no new calls until
                         // its health check answers again.
-                        member.serving.store(false, Ordering::Relaxed);
+                        member.set_serving(false, "a call did not reach it");
+                        // The caller is told the replica is unavailable
+                        // (503 at the REST edge), not that it failed.
+                        let status = tonic::Status::unavailable(format!(
+                            "replica {} did not answer: {err}",
+                            member.address
+                        ));
+                        return Ok(status.into_http());
                     }
                 }
                 result
@@ -225,9 +269,61 @@ impl tower::Service<http::Request<Body>> for Balanced {
     }
 }
 
+/// Whether the RPC at `path` only reads (`Get…`, `List…`, `Is…`, a health
+/// `Check`): asking it again of another replica changes nothing.
+fn is_read(path: &str) -> bool {
+    let method = path.rsplit('/').next().unwrap_or_default();
+    ["Get", "List", "Is", "Check"]
+        .iter()
+        .any(|verb| method.starts_with(verb))
+}
+
+/// A read sent to `first`, and to each of `others` in turn while the one
+/// before could not be reached: the replica that answered (or the last
+/// tried) and its answer. The request's body (a read's few bytes) is kept to
+/// send again.
+async fn send_read(
+    first: Arc<Member>,
+    others: Vec<Arc<Member>>,
+    request: http::Request<Body>,
+) -> (
+    Arc<Member>,
+    Result<http::Response<Body>, tonic::transport::Error>,
+) {
+    use http_body_util::BodyExt;
+    let (parts, body) = request.into_parts();
+    let bytes = match body.collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(status) => return (first, Ok(status.into_http())),
+    };
+    let again = |bytes: bytes::Bytes| {
+        let mut request = http::Request::new(Body::new(http_body_util::Full::new(bytes)));
+        *request.method_mut() = parts.method.clone();
+        *request.uri_mut() = parts.uri.clone();
+        *request.version_mut() = parts.version;
+        *request.headers_mut() = parts.headers.clone();
+        request
+    };
+    let mut tried = first;
+    let mut result = tried.send(again(bytes.clone())).await;
+    for next in others {
+        if result.is_ok() {
+            break;
+        }
+        tried.set_serving(false, "a call did not reach it");
+        tracing::debug!(from = %tried.address, to = %next.address, "a read asked of another replica");
+        result = next.send(again(bytes.clone())).await;
+        tried = next;
+    }
+    (tried, result)
+}
+
 /// The span of one call to a replica, named and attributed as
 /// OpenTelemetry's RPC conventions ask.
 fn client_span(path: &str, address: &str) -> tracing::Span {
+    if crate::grpc::is_health_check(path) {
+        return tracing::Span::none();
+    }
     let (service, method) = crate::grpc::rpc_names(path);
     tracing::info_span!(
         "grpc.client",
@@ -279,10 +375,7 @@ async fn watch(member: Weak<Member>) {
             }
             Err(_) => false,
         };
-        let was = member.serving.swap(serving, Ordering::Relaxed);
-        if was != serving {
-            tracing::info!(replica = %member.address, serving, "replica health changed");
-        }
+        member.set_serving(serving, "its health check did not answer SERVING");
     }
 }
 
@@ -424,6 +517,72 @@ mod tests {
         let tried: std::collections::HashSet<String> =
             (0..3).map(|_| balanced.pick().address.clone()).collect();
         assert_eq!(tried.len(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_call_to_a_replica_that_is_gone_is_unavailable_and_its_gauge_drops() {
+        crate::metrics::install();
+        // A port nothing listens on any more.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("http://127.0.0.1:{port}");
+        let balanced = Balanced::unwatched(&[url.as_str()], &make()).unwrap();
+        let gauge = format!("{SERVING_GAUGE}{{replica=\"{url}\"}}");
+        assert!(crate::metrics::render().contains(&format!("{gauge} 1")));
+        let mut client = tonic_health::pb::health_client::HealthClient::new(balanced.clone());
+        let refused = client
+            .check(tonic_health::pb::HealthCheckRequest::default())
+            .await
+            .unwrap_err();
+        assert_eq!(refused.code(), tonic::Code::Unavailable, "{refused:?}");
+        assert!(refused.message().contains(&url), "{refused:?}");
+        assert!(!balanced.members()[0].serving.load(Ordering::Relaxed));
+        assert!(
+            crate::metrics::render().contains(&format!("{gauge} 0")),
+            "{}",
+            crate::metrics::render()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_read_that_does_not_reach_its_replica_is_asked_of_another() {
+        // A replica that answers, and one that is gone.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let alive = format!("http://{}", listener.local_addr().unwrap());
+        let (_reporter, health) = tonic_health::server::health_reporter();
+        tokio::spawn(
+            tonic::transport::Server::builder()
+                .add_service(health)
+                .serve_with_incoming(tonic::transport::server::TcpIncoming::from(listener)),
+        );
+        let gone = format!(
+            "http://127.0.0.1:{}",
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port()
+        );
+        let balanced = Balanced::unwatched(&[gone.as_str(), alive.as_str()], &make()).unwrap();
+        let mut client = tonic_health::pb::health_client::HealthClient::new(balanced.clone());
+        // The first call goes to the first replica, the gone one.
+        let answer = client
+            .check(tonic_health::pb::HealthCheckRequest::default())
+            .await
+            .expect("asked of the other replica");
+        assert_eq!(
+            answer.into_inner().status,
+            tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+        );
+        let members = balanced.members();
+        assert!(!members[0].serving.load(Ordering::Relaxed), "the gone one is marked");
+        assert!(is_read("/fazhi.cases.v1.CaseService/GetCase"));
+        assert!(is_read("/fazhi.complaints.v1.ComplaintService/ListComplaints"));
+        assert!(!is_read("/fazhi.cases.v1.CaseService/FileCase"));
+        assert!(!is_read("/fazhi.complaints.v1.ComplaintService/CreateComplaint"));
     }
 
     #[tokio::test]

@@ -108,6 +108,8 @@ pub struct ServiceSettings {
     pub endpoint: Option<String>,
     /// `postgres://…` to use PostgreSQL; unset means a SQLite file under the data directory.
     pub database_url: Option<String>,
+    /// Connections the service's database pool opens at most.
+    pub database_pool: u32,
 }
 
 impl ServiceSettings {
@@ -116,6 +118,7 @@ impl ServiceSettings {
             listen: SocketAddr::from(([127, 0, 0, 1], port)),
             endpoint: None,
             database_url: None,
+            database_pool: crate::db::DEFAULT_POOL_SIZE,
         }
     }
 
@@ -253,9 +256,48 @@ impl Default for LogSettings {
     }
 }
 
+/// `url` with its password, if it holds one, replaced by `***`: what may be
+/// printed or logged of a database URL.
+pub fn masked_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    // The authority ends at the first '/', '?' or '#'; its user part at its
+    // last '@' (a password may hold '@' only percent-encoded, but be safe).
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let Some((user, host)) = authority.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    let user = match user.split_once(':') {
+        Some((name, _)) => format!("{name}:***"),
+        None => user.to_owned(),
+    };
+    format!("{scheme}://{user}@{host}{tail}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_database_urls_password_is_masked_and_nothing_else() {
+        assert_eq!(
+            masked_url("postgres://fazhi:s3cr@t@db.county:5432/cases?sslmode=require"),
+            "postgres://fazhi:***@db.county:5432/cases?sslmode=require"
+        );
+        assert_eq!(
+            masked_url("postgres://fazhi@db:5432/cases"),
+            "postgres://fazhi@db:5432/cases"
+        );
+        assert_eq!(masked_url("sqlite:///srv/fazhi/cases.db?mode=rwc"), "sqlite:///srv/fazhi/cases.db?mode=rwc");
+        assert_eq!(masked_url("not a url"), "not a url");
+        // An '@' after the host is not a password's end.
+        assert_eq!(
+            masked_url("postgres://db:5432/cases?application_name=a@b"),
+            "postgres://db:5432/cases?application_name=a@b"
+        );
+    }
 
     #[derive(Debug, Serialize, Deserialize, PartialEq, Default)]
     #[serde(deny_unknown_fields, default)]

@@ -245,6 +245,14 @@ impl Error {
     pub fn from_status(status: &Status) -> Self {
         let details = status.get_error_details();
         let mut kind = ErrorKind::from_grpc(status.code());
+        // The connection broke under the call (a replica killed mid-answer):
+        // the status was made here from the transport's error, not sent by
+        // the service, and the service is unavailable, not failing.
+        if matches!(status.code(), tonic::Code::Unknown | tonic::Code::Internal)
+            && std::error::Error::source(status).is_some()
+        {
+            kind = ErrorKind::Unavailable;
+        }
         let mut code = None;
         if let Some(info) = details.error_info()
             && info.domain == DOMAIN
@@ -342,6 +350,16 @@ mod tests {
             !back.message.contains("tcp"),
             "transport details are not shown to callers"
         );
+    }
+
+    #[test]
+    fn a_connection_broken_under_a_call_is_unavailable_and_a_services_own_failure_is_not() {
+        let reset = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "connection reset");
+        let broken = Status::from_error(Box::new(reset));
+        assert_eq!(Error::from_status(&broken).kind.http_status(), 503);
+        // Sent by the service: its own failure, 500.
+        let sent = Status::internal("a statement failed");
+        assert_eq!(Error::from_status(&sent).kind.http_status(), 500);
     }
 
     #[test]

@@ -176,7 +176,12 @@ where
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let method = request.uri().path().to_owned();
         let (rpc_service, rpc_method) = rpc_names(&method);
-        let span = tracing::info_span!(
+        // Health checks (every caller asks each replica four times a
+        // second) are counted but not traced.
+        let span = if is_health_check(&method) {
+            tracing::Span::none()
+        } else {
+            tracing::info_span!(
             "grpc",
             otel.name = %method.trim_start_matches('/'),
             otel.kind = "server",
@@ -185,7 +190,8 @@ where
             rpc.service = %rpc_service,
             rpc.method = %rpc_method,
             rpc.grpc.status_code = Empty,
-        );
+        )
+        };
         let parent = opentelemetry::global::get_text_map_propagator(|p| {
             p.extract(&HeaderExtractor(request.headers()))
         });
@@ -349,6 +355,11 @@ impl Interceptor for CallContext {
         }
         Ok(request)
     }
+}
+
+/// Whether `path` is the standard gRPC health check's, which is not traced.
+pub fn is_health_check(path: &str) -> bool {
+    path.starts_with("/grpc.health.v1.Health/")
 }
 
 /// A client channel with the deadline, identity and trace context applied to every call.

@@ -74,6 +74,18 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "Database connections of each service's pool: in use, idle, and the most it opens",
     ),
     (
+        "fazhi_replica_serving",
+        "Each service replica this process calls, by address: 1 while its health check answers SERVING, 0 from its first refused call or failed check",
+    ),
+    (
+        "fazhi_trace_export_failures_total",
+        "Batches of spans the OTLP collector did not take",
+    ),
+    (
+        "fazhi_trace_spans_dropped_total",
+        "Spans lost because the OTLP collector did not take their batch",
+    ),
+    (
         "fazhi_db_wal_bytes",
         "Bytes of each SQLite database's write-ahead log, kept under database.wal_limit_mib",
     ),

@@ -33,9 +33,12 @@ pub fn init(settings: &LogSettings, service_name: &str) -> anyhow::Result<Teleme
 
     let provider = match std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT") {
         Ok(endpoint) if !endpoint.trim().is_empty() => {
-            let exporter = opentelemetry_otlp::SpanExporter::builder()
-                .with_tonic()
-                .build()?;
+            let exporter = Counted {
+                inner: opentelemetry_otlp::SpanExporter::builder()
+                    .with_tonic()
+                    .build()?,
+                failing: std::sync::atomic::AtomicBool::new(false),
+            };
             let provider = SdkTracerProvider::builder()
                 .with_batch_exporter(exporter)
                 .with_resource(
@@ -78,6 +81,59 @@ pub fn init(settings: &LogSettings, service_name: &str) -> anyhow::Result<Teleme
         tracing::info!(service = service_name, "exporting traces over OTLP");
     }
     Ok(TelemetryGuard { provider })
+}
+
+/// Counts every batch of spans the collector did not take
+/// (`fazhi_trace_export_failures_total`, with the spans lost in
+/// `fazhi_trace_spans_dropped_total`), and says so in the log when export
+/// starts failing and when it works again — not once per batch.
+#[derive(Debug)]
+struct Counted<E> {
+    inner: E,
+    failing: std::sync::atomic::AtomicBool,
+}
+
+impl<E: opentelemetry_sdk::trace::SpanExporter> opentelemetry_sdk::trace::SpanExporter
+    for Counted<E>
+{
+    async fn export(
+        &self,
+        batch: Vec<opentelemetry_sdk::trace::SpanData>,
+    ) -> opentelemetry_sdk::error::OTelSdkResult {
+        use std::sync::atomic::Ordering;
+        let spans = batch.len() as u64;
+        let result = self.inner.export(batch).await;
+        match &result {
+            Ok(()) => {
+                if self.failing.swap(false, Ordering::Relaxed) {
+                    tracing::info!("exporting traces again");
+                }
+            }
+            Err(err) => {
+                metrics::counter!("fazhi_trace_export_failures_total").increment(1);
+                metrics::counter!("fazhi_trace_spans_dropped_total").increment(spans);
+                if !self.failing.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(error = %err, spans, "exporting traces failed; spans are dropped until the collector answers");
+                }
+            }
+        }
+        result
+    }
+
+    fn shutdown_with_timeout(
+        &self,
+        timeout: std::time::Duration,
+    ) -> opentelemetry_sdk::error::OTelSdkResult {
+        self.inner.shutdown_with_timeout(timeout)
+    }
+
+    fn force_flush(&self) -> opentelemetry_sdk::error::OTelSdkResult {
+        self.inner.force_flush()
+    }
+
+    fn set_resource(&mut self, resource: &Resource) {
+        self.inner.set_resource(resource);
+    }
 }
 
 /// The current span's W3C `traceparent`, to store beside work done later

@@ -231,7 +231,7 @@ impl Relay {
                 Ok(lead_id) => {
                     self.store.delivered(&message, &lead_id).await?;
                     metrics::counter!("fazhi_outbox_delivered_total").increment(1);
-                    tracing::info!(complaint = %message.complaint_id, lead = %lead_id, "escalation delivered");
+                    tracing::debug!(complaint = %message.complaint_id, lead = %lead_id, "escalation delivered");
                 }
                 Err(why) => {
                     let wait = backoff(message.attempts);

@@ -400,7 +400,8 @@ pub fn router(state: AppState) -> Router {
         .merge(openapi::docs_router(doc))
         .merge(crate::edge::dashboard::router())
         .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz));
+        .route("/readyz", get(health::readyz))
+        .route("/statusz", get(health::statusz));
     if state.gate.settings.metrics_on_rest {
         router = router.merge(fazhi_platform::metrics::router());
     }

@@ -50,6 +50,8 @@ pub struct Settings {
     /// `postgres://…` for the gateway's accounts, keys, audit log and
     /// idempotency record; unset means `{data_dir}/gateway.db`.
     pub database_url: Option<String>,
+    /// Connections the gateway's database pool opens at most.
+    pub database_pool: u32,
     /// Division code of the county this deployment serves: the bootstrap
     /// administrator's scope and the reach of the public endpoints.
     pub county: String,
@@ -84,6 +86,7 @@ impl Default for Settings {
             oversight_metrics_secs: 300,
             metrics_on_rest: true,
             database_url: None,
+            database_pool: fazhi_platform::db::DEFAULT_POOL_SIZE,
             county: DEFAULT_COUNTY.into(),
             trusted_proxies: Vec::new(),
             idempotency_hours: 24,

@@ -7,6 +7,7 @@
 
 pub mod audit;
 mod batch;
+mod pool;
 mod read;
 mod wal;
 
@@ -19,6 +20,7 @@ use sqlx::{
 };
 
 pub use batch::{BatchError, BatchWriter};
+pub use pool::{COMMAND_POOL_SIZE, DEFAULT_POOL_SIZE, pool_size, set_pool_size};
 pub use read::Table;
 pub use wal::{DEFAULT_WAL_LIMIT_BYTES, set_wal_limit};
 
@@ -125,7 +127,7 @@ impl Database {
                 )
                 .into();
                 AnyPoolOptions::new()
-                    .max_connections(8)
+                    .max_connections(pool::pool_size(name))
                     .acquire_timeout(Duration::from_secs(10))
                     .after_connect(move |conn, _| {
                         let pragmas = sqlx::AssertSqlSafe(pragmas.to_string());
@@ -137,8 +139,15 @@ impl Database {
                     .await?
             }
             Backend::Postgres => {
+                // One connection first, so a refusal is told in the
+                // server's words, not as the pool's timeout.
+                let first = options
+                    .connect()
+                    .await
+                    .map_err(|e| pool::refused(name, &url, &e))?;
+                drop(first);
                 AnyPoolOptions::new()
-                    .max_connections(16)
+                    .max_connections(pool::pool_size(name))
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await?
@@ -240,6 +249,11 @@ impl Database {
             db.operation.name = operation,
             db.collection.name = collection,
         )
+    }
+
+    /// Whether the database answers a trivial query.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
     }
 
     /// Waits for every connection to close; call on shutdown.

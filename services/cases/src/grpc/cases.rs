@@ -78,7 +78,7 @@ pub(super) async fn create_lead(
         return Err(Error::not_found("case").into());
     }
     if created {
-        tracing::info!(case = %case.id, division = %case.division, "lead recorded");
+        tracing::debug!(case = %case.id, division = %case.division, "lead recorded");
     }
     Ok(Response::new(pb::CreateLeadResponse {
         case: Some(case_proto(&case)),

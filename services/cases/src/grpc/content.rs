@@ -102,7 +102,7 @@ pub(super) async fn upload(
         .record(&case.id, &record.id)
         .await?
         .ok_or_else(|| Error::not_found("record"))?;
-    tracing::info!(case = %case.id, record = %record.id, bytes = record.size_bytes, "record content stored");
+    tracing::debug!(case = %case.id, record = %record.id, bytes = record.size_bytes, "record content stored");
     Ok(Response::new(record_proto(&stored)))
 }
 

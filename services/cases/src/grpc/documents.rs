@@ -70,7 +70,7 @@ pub(super) async fn get_case_document(
     } else {
         doc.number.clone()
     };
-    tracing::info!(case = %case.id, document = %doc.title, "case document written");
+    tracing::debug!(case = %case.id, document = %doc.title, "case document written");
     Ok(Response::new(pb::CaseDocument {
         file_name: format!("{}-{}.docx", doc.title, number),
         content,

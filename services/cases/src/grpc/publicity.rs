@@ -75,7 +75,7 @@ pub(super) async fn publish_decision(
             },
         )
         .await?;
-    tracing::info!(case = %case.id, on_time = publication.on_time, "decision published");
+    tracing::debug!(case = %case.id, on_time = publication.on_time, "decision published");
     Ok(Response::new(publication_proto(&publication)))
 }
 

@@ -75,7 +75,7 @@ pub(super) async fn register_record(
             },
         )
         .await?;
-    tracing::info!(case = %case.id, record = %record.id, step = record.step.code(), "record registered");
+    tracing::debug!(case = %case.id, record = %record.id, step = record.step.code(), "record registered");
     Ok(Response::new(record_proto(&record)))
 }
 

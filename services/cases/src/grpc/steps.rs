@@ -141,7 +141,7 @@ impl CasesApi {
                 &self.rules,
             )
             .await?;
-        tracing::info!(case = %after.id, step = kind, "case step recorded");
+        tracing::debug!(case = %after.id, step = kind, "case step recorded");
         Ok(saved)
     }
 

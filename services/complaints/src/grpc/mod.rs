@@ -115,7 +115,7 @@ impl ComplaintService for ComplaintsApi {
             .await?;
         }
         let complaint = self.store.insert(complaint, request_id).await?;
-        tracing::info!(
+        tracing::debug!(
             complaint_id = %complaint.id,
             channel = %complaint.channel,
             division = %complaint.division_code,

@@ -1,5 +1,10 @@
-//! Liveness (`/healthz`: the process answers) and readiness (`/readyz`: every
-//! service it depends on reports SERVING, and the gateway is not draining).
+//! Liveness (`/healthz`: the process answers), readiness (`/readyz`: this
+//! gateway takes requests — it is not draining and its own database
+//! answers) and status (`/statusz`: each service behind it, as its health
+//! check answers now). A service that is down never makes the gateway
+//! unready: every route that does not need it goes on serving, and those
+//! that do answer 503 (partial, for the summaries); `/statusz` and the
+//! `fazhi_replica_serving` gauge say which.
 
 use axum::{Json, extract::State, http::StatusCode};
 use fazhi_platform::grpc;
@@ -12,14 +17,38 @@ pub async fn healthz() -> Json<Value> {
 }
 
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    // Draining: answered at once, whatever the services say, so balancers
-    // move away without waiting on their health.
+    // Draining: answered at once, so balancers move away.
     if state.gate.is_draining() {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "status": "draining", "services": {}, "warnings": [] })),
+            Json(json!({ "status": "draining" })),
         );
     }
+    let database = tokio::time::timeout(READINESS_TIMEOUT, state.gate.store.database().ping()).await;
+    let (code, status) = match database {
+        Ok(Ok(())) => (StatusCode::OK, "ready"),
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "the gateway's database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable")
+        }
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database_timeout"),
+    };
+    (
+        code,
+        Json(json!({
+            "status": status,
+            // The gateway's own SQLite file and its write-ahead log (kept
+            // under `database.wal_limit_mib`); null on PostgreSQL.
+            "database": state.gate.store.database().file_sizes().map(|(file, wal)| {
+                json!({ "file_bytes": file, "wal_bytes": wal })
+            }),
+        })),
+    )
+}
+
+/// Each service behind the gateway as its health check answers now, and
+/// the calendar's warnings; always 200 while the gateway answers at all.
+pub async fn statusz(State(state): State<AppState>) -> Json<Value> {
     let checks = state
         .channels
         .iter()
@@ -38,34 +67,30 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
             (*name, status)
         });
     let results = futures::future::join_all(checks).await;
-    let ready = results.iter().all(|(_, status)| *status == "serving");
+    let all = results.iter().all(|(_, status)| *status == "serving");
     let services: Map<String, Value> = results
         .into_iter()
         .map(|(name, status)| (name.to_owned(), json!(status)))
         .collect();
-    let code = if ready {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
     let warnings = state
         .calendar
         .as_deref()
         .map(|calendar| calendar_warnings(calendar, state.gate.clock.today()))
         .unwrap_or_default();
-    (
-        code,
-        Json(json!({
-            "status": if ready { "ready" } else { "not_ready" },
-            "services": services,
-            "warnings": warnings,
-            // The gateway's own SQLite file and its write-ahead log (kept
-            // under `database.wal_limit_mib`); null on PostgreSQL.
-            "database": state.gate.store.database().file_sizes().map(|(file, wal)| {
-                json!({ "file_bytes": file, "wal_bytes": wal })
-            }),
-        })),
-    )
+    Json(json!({
+        "status": if state.gate.is_draining() {
+            "draining"
+        } else if all {
+            "serving"
+        } else {
+            "degraded"
+        },
+        "services": services,
+        "warnings": warnings,
+        "database": state.gate.store.database().file_sizes().map(|(file, wal)| {
+            json!({ "file_bytes": file, "wal_bytes": wal })
+        }),
+    }))
 }
 
 /// Days before a year's end from which next year's holidays are needed:

@@ -63,7 +63,16 @@ pub async fn observe(request: Request, next: Next) -> Response {
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let span = tracing::info_span!(
+    // Probes and scrapes (every few seconds, from every balancer and
+    // Prometheus) are counted but not traced.
+    let probe = matches!(
+        route.as_str(),
+        "/healthz" | "/readyz" | "/statusz" | "/metrics"
+    );
+    let span = if probe {
+        tracing::Span::none()
+    } else {
+        tracing::info_span!(
         "http",
         otel.name = %format!("{method} {route}"),
         otel.kind = "server",
@@ -72,7 +81,8 @@ pub async fn observe(request: Request, next: Next) -> Response {
         http.route = %route,
         url.path = %request.uri().path(),
         http.response.status_code = Empty,
-    );
+    )
+    };
     let parent =
         opentelemetry::global::get_text_map_propagator(|p| p.extract(&Headers(request.headers())));
     let _ = span.set_parent(parent);

@@ -129,12 +129,12 @@ impl From<tonic::Status> for Problem {
     fn from(status: tonic::Status) -> Self {
         let err = Error::from_status(&status);
         if err.kind == ErrorKind::Internal {
-            tracing::error!(grpc_code = ?status.code(), message = status.message(), "upstream internal error");
+            tracing::error!(grpc_code = ?status.code(), detail = status.message(), "upstream internal error");
         } else if matches!(
             err.kind,
             ErrorKind::Unavailable | ErrorKind::DeadlineExceeded
         ) {
-            tracing::warn!(grpc_code = ?status.code(), message = status.message(), "upstream unavailable");
+            tracing::warn!(grpc_code = ?status.code(), detail = status.message(), "upstream unavailable");
         }
         err.into()
     }

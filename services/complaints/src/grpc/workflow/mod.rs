@@ -196,7 +196,7 @@ pub(super) async fn advance<T>(
     if message.is_some() || after.ticket.is_some() {
         api.relay.notify_one();
     }
-    tracing::info!(complaint = %after.id, step = kind, status = %after.status, "complaint advanced");
+    tracing::debug!(complaint = %after.id, step = kind, status = %after.status, "complaint advanced");
     Ok(Response::new(to_proto(&after, Personal::Masked)))
 }
 

@@ -1,0 +1,111 @@
+//! `fazhi backup` while escalations go on: every copy restores to a
+//! consistent system. The databases are copied callers first — complaints
+//! before cases — so a complaint a copy shows escalated (its lead named,
+//! its outbox message delivered) has that lead in the same backup's cases,
+//! whichever escalation fell between the two copies.
+
+use std::collections::HashSet;
+
+use fazhi_e2e::{Backend, Sandbox, complaint_body, fazhi_binary};
+use reqwest::StatusCode;
+use serde_json::json;
+use sqlx::ConnectOptions;
+
+/// Backups taken one after another while complaints are escalated.
+const BACKUPS: usize = 12;
+
+async fn column(file: &std::path::Path, sql: &str) -> HashSet<String> {
+    let mut db = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(file)
+        .read_only(true)
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query_scalar::<_, String>(sql)
+        .fetch_all(&mut db)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+#[tokio::test]
+async fn backups_taken_while_complaints_are_escalated_restore_consistently() {
+    // Every database a file in the one data directory, as `fazhi serve` keeps them.
+    let sandbox = Sandbox::start_with(Backend::Sqlite, |s| {
+        s.cases.database_url = None;
+        s.complaints.database_url = None;
+        s.training.database_url = None;
+    })
+    .await;
+    let data = sandbox.settings.data_dir.clone();
+    let (client, base, token) = (
+        sandbox.client.clone(),
+        sandbox.rest.clone(),
+        sandbox.token.clone(),
+    );
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let escalating = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            let mut escalated = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let created: serde_json::Value = client
+                    .post(format!("{base}/api/v1/complaints"))
+                    .bearer_auth(&token)
+                    .json(&complaint_body())
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                let response = client
+                    .post(format!("{base}/api/v1/complaints/{}/escalate", created["id"].as_str().unwrap()))
+                    .bearer_auth(&token)
+                    .json(&json!({
+                        "version": created["version"], "party": { "kind": "person", "name": "王五" },
+                        "act_on": "2026-06-01", "continuing": true,
+                    }))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(response.status(), StatusCode::OK);
+                escalated += 1;
+            }
+            escalated
+        })
+    };
+    let copies = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for n in 0..BACKUPS {
+        let target = copies.path().join(format!("copy-{n}"));
+        let backup = tokio::process::Command::new(fazhi_binary())
+            .args(["backup", target.to_str().unwrap(), "--data-dir", data.to_str().unwrap()])
+            .output()
+            .await
+            .unwrap();
+        assert!(
+            backup.status.success(),
+            "{}",
+            String::from_utf8_lossy(&backup.stderr)
+        );
+        let named = column(
+            &target.join("complaints.db"),
+            "SELECT lead_id FROM complaints WHERE lead_id IS NOT NULL AND lead_id <> ''",
+        )
+        .await;
+        let leads = column(&target.join("cases.db"), "SELECT id FROM cases").await;
+        let missing: Vec<&String> = named.difference(&leads).collect();
+        assert!(
+            missing.is_empty(),
+            "copy {n}: complaints name leads its cases lack: {missing:?}"
+        );
+        checked += named.len();
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let escalated = escalating.await.unwrap();
+    eprintln!("{BACKUPS} backups, {checked} leads checked, {escalated} escalations meanwhile");
+    assert!(escalated > BACKUPS && checked > 0);
+    sandbox.stop().await;
+}
