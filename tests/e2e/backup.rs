@@ -14,7 +14,7 @@ use sqlx::ConnectOptions;
 /// Backups taken one after another while complaints are escalated.
 const BACKUPS: usize = 12;
 
-async fn column(file: &std::path::Path, sql: &str) -> HashSet<String> {
+async fn column(file: &std::path::Path, sql: &'static str) -> HashSet<String> {
     let mut db = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(file)
         .read_only(true)
