@@ -13,6 +13,8 @@ use sqlx::ConnectOptions;
 
 /// Backups taken one after another while complaints are escalated.
 const BACKUPS: usize = 12;
+/// Clients escalating at once.
+const ESCALATING: usize = 4;
 
 async fn column(file: &std::path::Path, sql: &'static str) -> HashSet<String> {
     let mut db = sqlx::sqlite::SqliteConnectOptions::new()
@@ -39,14 +41,33 @@ async fn backups_taken_while_complaints_are_escalated_restore_consistently() {
     })
     .await;
     let data = sandbox.settings.data_dir.clone();
+    // Both databases made large (a table of their own beside Fazhi's):
+    // each copy then takes long enough for escalations to fall between
+    // the copy of one database and the next.
+    for file in ["cases.db", "complaints.db"] {
+        let mut db = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(data.join(file))
+            .connect()
+            .await
+            .unwrap();
+        sqlx::raw_sql(
+            "CREATE TABLE ballast (b BLOB); \
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 48) \
+             INSERT INTO ballast SELECT randomblob(1048576) FROM n;",
+        )
+        .execute(&mut db)
+        .await
+        .unwrap();
+    }
     let (client, base, token) = (
         sandbox.client.clone(),
         sandbox.rest.clone(),
         sandbox.token.clone(),
     );
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let escalating = {
-        let stop = stop.clone();
+    let escalating: Vec<_> = (0..ESCALATING)
+        .map(|_| {
+        let (stop, client, base, token) = (stop.clone(), client.clone(), base.clone(), token.clone());
         tokio::spawn(async move {
             let mut escalated = 0;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
@@ -75,13 +96,19 @@ async fn backups_taken_while_complaints_are_escalated_restore_consistently() {
             }
             escalated
         })
-    };
+        })
+        .collect();
     let copies = tempfile::tempdir().unwrap();
     let mut checked = 0;
     for n in 0..BACKUPS {
         let target = copies.path().join(format!("copy-{n}"));
         let backup = tokio::process::Command::new(fazhi_binary())
-            .args(["backup", target.to_str().unwrap(), "--data-dir", data.to_str().unwrap()])
+            .args([
+                "backup",
+                target.to_str().unwrap(),
+                "--data-dir",
+                data.to_str().unwrap(),
+            ])
             .output()
             .await
             .unwrap();
@@ -104,7 +131,10 @@ async fn backups_taken_while_complaints_are_escalated_restore_consistently() {
         checked += named.len();
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    let escalated = escalating.await.unwrap();
+    let mut escalated = 0;
+    for one in escalating {
+        escalated += one.await.unwrap();
+    }
     eprintln!("{BACKUPS} backups, {checked} leads checked, {escalated} escalations meanwhile");
     assert!(escalated > BACKUPS && checked > 0);
     sandbox.stop().await;

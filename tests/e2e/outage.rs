@@ -88,7 +88,9 @@ async fn each_service_stopped_in_turn_leaves_the_others_answering() {
             assert_eq!(status, StatusCode::CREATED, "{down}: {taken}");
             let code = taken["tracking_code"].as_str().unwrap();
             let (status, progress) = client
-                .get(&format!("/api/v1/public/complaints/{code}?phone_last4=1234"))
+                .get(&format!(
+                    "/api/v1/public/complaints/{code}?phone_last4=1234"
+                ))
                 .await;
             assert_eq!(status, StatusCode::OK, "{down}: {progress}");
             let (status, taken) = staff

@@ -234,7 +234,9 @@ pub async fn run(binary: &Path, args: &Args) -> anyhow::Result<()> {
         .map(|(title, run)| {
             format!(
                 "{} p99 {:.1} ms",
-                title.trim_start_matches("profile: ").trim_end_matches(" (gRPC, one client)"),
+                title
+                    .trim_start_matches("profile: ")
+                    .trim_end_matches(" (gRPC, one client)"),
                 p(run, 0.99)
             )
         })
@@ -242,10 +244,16 @@ pub async fn run(binary: &Path, args: &Args) -> anyhow::Result<()> {
         .join(", ");
     let mut missed = Vec::new();
     if p(&summary, 0.99) > 100.0 {
-        missed.push(format!("the county summary p99 {:.1} ms", p(&summary, 0.99)));
+        missed.push(format!(
+            "the county summary p99 {:.1} ms",
+            p(&summary, 0.99)
+        ));
     }
     if p(&township, 0.99) > 20.0 {
-        missed.push(format!("a township's summary p99 {:.1} ms", p(&township, 0.99)));
+        missed.push(format!(
+            "a township's summary p99 {:.1} ms",
+            p(&township, 0.99)
+        ));
     }
     if let Some(run) = browser.as_ref().filter(|run| p(run, 0.99) > 500.0) {
         missed.push(format!(
@@ -342,7 +350,10 @@ async fn profile(system: &System, seconds: u64) -> anyhow::Result<Vec<(String, R
             })
             .await;
             parts.push((
-                format!("profile: {} warnings of the county (gRPC, one client)", $name),
+                format!(
+                    "profile: {} warnings of the county (gRPC, one client)",
+                    $name
+                ),
                 run,
             ));
         }};

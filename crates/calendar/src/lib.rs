@@ -230,7 +230,8 @@ fn validate(notice: &YearNotice) -> Result<(), CalendarError> {
     let near = |day: NaiveDate| {
         let from = NaiveDate::from_ymd_opt(notice.year - 1, 12, 1);
         let to = NaiveDate::from_ymd_opt(notice.year + 1, 1, 31);
-        from.zip(to).is_some_and(|(from, to)| from <= day && day <= to)
+        from.zip(to)
+            .is_some_and(|(from, to)| from <= day && day <= to)
     };
     if let Some(published) = &notice.published
         && NaiveDate::parse_from_str(published, "%Y-%m-%d").is_err()
@@ -246,7 +247,10 @@ fn validate(notice: &YearNotice) -> Result<(), CalendarError> {
         .chain(notice.working_weekends.iter().copied())
     {
         if !near(day) {
-            return Err(invalid(format!("{day} is not in or next to {}", notice.year)));
+            return Err(invalid(format!(
+                "{day} is not in or next to {}",
+                notice.year
+            )));
         }
     }
     for holiday in &notice.days_off {
@@ -451,7 +455,12 @@ mod tests {
         let text = "[[year]]\nyear = 2024\ndays_off = [{ name = \"元旦\", from = \"2023-12-30\", to = \"2024-01-01\" }]\n";
         assert!(Calendar::from_toml(text).is_ok());
         let text = "[[year]]\nyear = 2026\npublished = \"4 Nov\"\n";
-        assert!(Calendar::from_toml(text).unwrap_err().to_string().contains("published"));
+        assert!(
+            Calendar::from_toml(text)
+                .unwrap_err()
+                .to_string()
+                .contains("published")
+        );
     }
 
     #[test]

@@ -339,10 +339,11 @@ fn redacted(mut settings: Settings) -> Settings {
         &mut settings.cases.database_url,
         &mut settings.complaints.database_url,
         &mut settings.training.database_url,
-    ] {
-        if let Some(url) = url {
-            *url = fazhi_platform::config::masked_url(url);
-        }
+    ]
+    .into_iter()
+    .flatten()
+    {
+        *url = fazhi_platform::config::masked_url(url);
     }
     settings
 }

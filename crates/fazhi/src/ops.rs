@@ -129,7 +129,9 @@ pub(crate) async fn backup(settings: &Settings, target: &Path) -> anyhow::Result
     for (name, file) in DATABASES {
         if let Some((_, url)) = on_postgres.iter().find(|(n, _)| n == name) {
             let dump = target.join(format!("{name}.dump"));
-            pg_dump(url, &dump).await.with_context(|| format!("backing up the {name} database"))?;
+            pg_dump(url, &dump)
+                .await
+                .with_context(|| format!("backing up the {name} database"))?;
             private_file(&dump)?;
             println!("{name}: {} (pg_dump -Fc)", dump.display());
             continue;

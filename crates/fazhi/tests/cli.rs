@@ -275,7 +275,10 @@ fn the_connection_budget_is_set_per_service_and_summed_by_config() {
         .env("FAZHI_COMPLAINTS__DATABASE_POOL", "20")
         .env("FAZHI_GATEWAY__DATABASE_POOL", "4"));
     // gateway 4 + cases 8 + complaints 20 + training 8.
-    assert!(config.contains("`fazhi serve` (every service) 40"), "{config}");
+    assert!(
+        config.contains("`fazhi serve` (every service) 40"),
+        "{config}"
+    );
     assert!(config.contains("`fazhi serve complaints` 20"), "{config}");
     assert!(config.contains("database_pool = 20"), "{config}");
 }
@@ -285,10 +288,18 @@ fn a_start_that_fails_under_json_logging_says_so_in_one_json_line() {
     let data = tempfile::tempdir().unwrap();
     // Nothing listens on port 1: PostgreSQL refuses the first connection.
     let output = fazhi()
-        .args(["serve", "cases", "--data-dir", data.path().to_str().unwrap()])
+        .args([
+            "serve",
+            "cases",
+            "--data-dir",
+            data.path().to_str().unwrap(),
+        ])
         .env("FAZHI_LOG__FORMAT", "json")
         .env("FAZHI_CASES__LISTEN", "127.0.0.1:0")
-        .env("FAZHI_CASES__DATABASE_URL", "postgres://fazhi:pa55w0rd@127.0.0.1:1/cases")
+        .env(
+            "FAZHI_CASES__DATABASE_URL",
+            "postgres://fazhi:pa55w0rd@127.0.0.1:1/cases",
+        )
         .output()
         .unwrap();
     assert!(!output.status.success());
@@ -299,22 +310,28 @@ fn a_start_that_fails_under_json_logging_says_so_in_one_json_line() {
     assert!(err.trim().is_empty(), "nothing plain beside the log: {err}");
     let last: serde_json::Value = out
         .lines()
-        .filter(|l| !l.trim().is_empty())
-        .last()
+        .rfind(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .unwrap_or_else(|| panic!("no log line: {out}"));
     assert_eq!(last["level"], "ERROR", "{last}");
     let said = last["fields"]["error"].as_str().unwrap_or_default();
-    assert!(said.contains("cannot connect to the cases database"), "{last}");
+    assert!(
+        said.contains("cannot connect to the cases database"),
+        "{last}"
+    );
     // The URL is named, its password not.
-    assert!(said.contains("fazhi:***@127.0.0.1:1") && !said.contains("pa55w0rd"), "{last}");
+    assert!(
+        said.contains("fazhi:***@127.0.0.1:1") && !said.contains("pa55w0rd"),
+        "{last}"
+    );
 }
 
 #[test]
 fn trusted_proxies_are_given_as_one_variable_holding_a_list() {
-    let config = run(fazhi()
-        .arg("config")
-        .env("FAZHI_GATEWAY__TRUSTED_PROXIES", r#"["10.0.0.0/8", "192.168.1.10"]"#));
+    let config = run(fazhi().arg("config").env(
+        "FAZHI_GATEWAY__TRUSTED_PROXIES",
+        r#"["10.0.0.0/8", "192.168.1.10"]"#,
+    ));
     assert!(
         config.contains(r#"trusted_proxies = ["10.0.0.0/8", "192.168.1.10"]"#),
         "{config}"
@@ -337,7 +354,10 @@ fn a_holiday_file_is_checked_before_it_is_set() {
         checked.contains("2031: published 2030-11-05, 1 days off, 1 make-up working days"),
         "{checked}"
     );
-    assert!(checked.contains("元旦: 2031-01-01 to 2031-01-01"), "{checked}");
+    assert!(
+        checked.contains("元旦: 2031-01-01 to 2031-01-01"),
+        "{checked}"
+    );
     // A weekday given as a make-up working day: refused, named.
     let bad = dir.path().join("bad.toml");
     std::fs::write(
@@ -345,10 +365,17 @@ fn a_holiday_file_is_checked_before_it_is_set() {
         "[[year]]\nyear = 2031\nworking_weekends = [\"2031-01-06\"]\n",
     )
     .unwrap();
-    let output = fazhi().args(["calendar", "check"]).arg(&bad).output().unwrap();
+    let output = fazhi()
+        .args(["calendar", "check"])
+        .arg(&bad)
+        .output()
+        .unwrap();
     assert!(!output.status.success());
     let said = String::from_utf8_lossy(&output.stderr);
-    assert!(said.contains("2031-01-06") && said.contains("weekday"), "{said}");
+    assert!(
+        said.contains("2031-01-06") && said.contains("weekday"),
+        "{said}"
+    );
 }
 
 #[test]
@@ -550,10 +577,7 @@ fn migrate_prepares_every_database_and_a_backup_restores_them() {
     let said = run(fazhi().args(["backup", target.to_str().unwrap(), "--data-dir", dir]));
     // Callers before the services they call: whatever one database says
     // another holds was written there before that one was copied.
-    let order: Vec<&str> = said
-        .lines()
-        .filter_map(|l| l.split(':').next())
-        .collect();
+    let order: Vec<&str> = said.lines().filter_map(|l| l.split(':').next()).collect();
     assert_eq!(
         order,
         ["gateway", "complaints", "cases", "training", "records"],
@@ -596,7 +620,10 @@ fn a_backup_of_a_database_on_postgresql_without_pg_dump_fails_with_what_to_run()
     let output = fazhi()
         .args(["backup", target.to_str().unwrap()])
         .args(["--data-dir", data.path().to_str().unwrap()])
-        .env("FAZHI_COMPLAINTS__DATABASE_URL", "postgres://fazhi@db.county:5432/complaints")
+        .env(
+            "FAZHI_COMPLAINTS__DATABASE_URL",
+            "postgres://fazhi@db.county:5432/complaints",
+        )
         // No pg_dump to be found.
         .env("PATH", "")
         .output()

@@ -75,8 +75,11 @@ impl Member {
         if self.serving.swap(serving, Ordering::Relaxed) == serving {
             return;
         }
-        metrics::gauge!(SERVING_GAUGE, "replica" => self.address.clone())
-            .set(if serving { 1.0 } else { 0.0 });
+        metrics::gauge!(SERVING_GAUGE, "replica" => self.address.clone()).set(if serving {
+            1.0
+        } else {
+            0.0
+        });
         if serving {
             tracing::info!(replica = %self.address, "replica serving again");
         } else {
@@ -578,11 +581,18 @@ mod tests {
             tonic_health::pb::health_check_response::ServingStatus::Serving as i32
         );
         let members = balanced.members();
-        assert!(!members[0].serving.load(Ordering::Relaxed), "the gone one is marked");
+        assert!(
+            !members[0].serving.load(Ordering::Relaxed),
+            "the gone one is marked"
+        );
         assert!(is_read("/fazhi.cases.v1.CaseService/GetCase"));
-        assert!(is_read("/fazhi.complaints.v1.ComplaintService/ListComplaints"));
+        assert!(is_read(
+            "/fazhi.complaints.v1.ComplaintService/ListComplaints"
+        ));
         assert!(!is_read("/fazhi.cases.v1.CaseService/FileCase"));
-        assert!(!is_read("/fazhi.complaints.v1.ComplaintService/CreateComplaint"));
+        assert!(!is_read(
+            "/fazhi.complaints.v1.ComplaintService/CreateComplaint"
+        ));
     }
 
     #[tokio::test]

@@ -290,7 +290,10 @@ mod tests {
             masked_url("postgres://fazhi@db:5432/cases"),
             "postgres://fazhi@db:5432/cases"
         );
-        assert_eq!(masked_url("sqlite:///srv/fazhi/cases.db?mode=rwc"), "sqlite:///srv/fazhi/cases.db?mode=rwc");
+        assert_eq!(
+            masked_url("sqlite:///srv/fazhi/cases.db?mode=rwc"),
+            "sqlite:///srv/fazhi/cases.db?mode=rwc"
+        );
         assert_eq!(masked_url("not a url"), "not a url");
         // An '@' after the host is not a password's end.
         assert_eq!(

@@ -182,15 +182,15 @@ where
             tracing::Span::none()
         } else {
             tracing::info_span!(
-            "grpc",
-            otel.name = %method.trim_start_matches('/'),
-            otel.kind = "server",
-            otel.status_code = Empty,
-            rpc.system = "grpc",
-            rpc.service = %rpc_service,
-            rpc.method = %rpc_method,
-            rpc.grpc.status_code = Empty,
-        )
+                "grpc",
+                otel.name = %method.trim_start_matches('/'),
+                otel.kind = "server",
+                otel.status_code = Empty,
+                rpc.system = "grpc",
+                rpc.service = %rpc_service,
+                rpc.method = %rpc_method,
+                rpc.grpc.status_code = Empty,
+            )
         };
         let parent = opentelemetry::global::get_text_map_propagator(|p| {
             p.extract(&HeaderExtractor(request.headers()))

@@ -70,7 +70,10 @@ pub async fn build(
     .with_clock(clock.clone())
     .with_calendar(calendar.clone());
     if let Some(cases) = store.rewatch_once(&rules).await? {
-        tracing::info!(cases, "open cases' warning days computed under the rules and calendar");
+        tracing::info!(
+            cases,
+            "open cases' warning days computed under the rules and calendar"
+        );
     }
     let content = content::ContentStore::open(content, data_dir)?;
     let database = store.database().clone();

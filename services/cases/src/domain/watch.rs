@@ -105,7 +105,11 @@ pub fn watch_from(case: &Case, rules: &CaseRules, calendar: &Calendar) -> Option
     }
     deadlines(case, false, rules, calendar, NaiveDate::MIN)
         .iter()
-        .map(|d| d.due_on.checked_sub_days(Days::new(d.near_days)).unwrap_or(d.due_on))
+        .map(|d| {
+            d.due_on
+                .checked_sub_days(Days::new(d.near_days))
+                .unwrap_or(d.due_on)
+        })
         .min()
 }
 

@@ -124,8 +124,7 @@ impl Store {
     /// column was added); `None` when it was done under them before.
     pub async fn rewatch_once(&self, rules: &CaseRules) -> Result<Option<usize>, Error> {
         let basis = self.watch_basis(rules)?;
-        let Some(mut tx) = db::claim_once(self.db.pool(), "case_watch_basis", &basis).await?
-        else {
+        let Some(mut tx) = db::claim_once(self.db.pool(), "case_watch_basis", &basis).await? else {
             return Ok(None);
         };
         let (mut after, mut counted) = (String::new(), 0);
@@ -177,10 +176,6 @@ impl Store {
                 hash.update([u8::from(self.calendar.is_working_day(day))]);
             }
         }
-        Ok(hash
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect())
+        Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
     }
 }

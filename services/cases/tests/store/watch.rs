@@ -34,7 +34,8 @@ fn filed(lead: &Case, i: usize, today: NaiveDate) -> Case {
         600..700 => (today - Days::new(10), Some(today - Days::new(10))),
         _ => (
             today - Days::new((i * 37 % 200) as u64),
-            (i % 3 == 0).then(|| today - Days::new(20) + Days::new((i * 11 % 60) as u64)),
+            i.is_multiple_of(3)
+                .then(|| today - Days::new(20) + Days::new((i * 11 % 60) as u64)),
         ),
     };
     filed.filed_on = Some(filed_on);
@@ -101,7 +102,10 @@ async fn the_warnings_cases_read_early_first_answer_as_every_case_would() {
                     .await
                     .unwrap();
                 let filed = filed(&lead, i, today);
-                store.apply(&lead, &filed, step("filed"), &rules).await.unwrap()
+                store
+                    .apply(&lead, &filed, step("filed"), &rules)
+                    .await
+                    .unwrap()
             });
         }
         let mut cases = Vec::new();

@@ -24,7 +24,8 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
             Json(json!({ "status": "draining" })),
         );
     }
-    let database = tokio::time::timeout(READINESS_TIMEOUT, state.gate.store.database().ping()).await;
+    let database =
+        tokio::time::timeout(READINESS_TIMEOUT, state.gate.store.database().ping()).await;
     let (code, status) = match database {
         Ok(Ok(())) => (StatusCode::OK, "ready"),
         Ok(Err(err)) => {

@@ -73,15 +73,15 @@ pub async fn observe(request: Request, next: Next) -> Response {
         tracing::Span::none()
     } else {
         tracing::info_span!(
-        "http",
-        otel.name = %format!("{method} {route}"),
-        otel.kind = "server",
-        otel.status_code = Empty,
-        http.request.method = %method,
-        http.route = %route,
-        url.path = %request.uri().path(),
-        http.response.status_code = Empty,
-    )
+            "http",
+            otel.name = %format!("{method} {route}"),
+            otel.kind = "server",
+            otel.status_code = Empty,
+            http.request.method = %method,
+            http.route = %route,
+            url.path = %request.uri().path(),
+            http.response.status_code = Empty,
+        )
     };
     let parent =
         opentelemetry::global::get_text_map_propagator(|p| p.extract(&Headers(request.headers())));
