@@ -126,7 +126,10 @@ impl Browser {
     }
 
     async fn open_in(&mut self, url: &str, context: Option<Value>) -> Tab {
-        let mut params = json!({ "url": url });
+        // A blank tab first, then the page: `Page.navigate` answers once the
+        // page's document is committed, so what the caller evaluates next
+        // runs in it (with its origin's storage), never in the blank one.
+        let mut params = json!({ "url": "about:blank" });
         if let Some(context) = &context {
             params["browserContextId"] = context.clone();
         }
@@ -138,14 +141,23 @@ impl Browser {
                 json!({ "targetId": target["targetId"], "flatten": true }),
             )
             .await;
-        Tab {
+        let tab = Tab {
             session: attached["sessionId"]
                 .as_str()
                 .expect("a session")
                 .to_owned(),
             target: target["targetId"].clone(),
             context,
-        }
+        };
+        let navigated = self
+            .call(Some(&tab), "Page.navigate", json!({ "url": url }))
+            .await;
+        assert!(
+            navigated["errorText"].is_null(),
+            "{url}: {}",
+            navigated["errorText"]
+        );
+        tab
     }
 
     /// Closes the tab, and the browser context it was opened in afresh.
