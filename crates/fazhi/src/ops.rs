@@ -1,7 +1,8 @@
 //! Commands for operators: `fazhi migrate` (apply every pending migration
 //! and exit), `fazhi probe URL` (a container's health check, with nothing
 //! but the binary in the image) and `fazhi backup DIR` (a consistent copy of
-//! every SQLite database while the server runs).
+//! every SQLite database while the server runs), and `fazhi calendar check
+//! FILE` (a holiday file read before it is set).
 
 use std::{path::Path, time::Duration};
 
@@ -239,4 +240,49 @@ fn private_file(file: &Path) -> anyhow::Result<()> {
             .with_context(|| format!("making {} private", file.display()))?;
     }
     Ok(())
+}
+
+/// What `fazhi calendar check FILE` prints, or the file's first mistake.
+pub(crate) fn check_calendar(file: &std::path::Path) -> anyhow::Result<String> {
+    use std::fmt::Write;
+    /// A notice is a page; anything far larger is not one.
+    const MOST_BYTES: u64 = 256 << 10;
+    let size = std::fs::metadata(file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?
+        .len();
+    anyhow::ensure!(
+        size <= MOST_BYTES,
+        "{} is {size} bytes; a holiday file is at most {MOST_BYTES}",
+        file.display()
+    );
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let given = fazhi_calendar::Calendar::from_toml(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let shipped: Vec<i32> = fazhi_calendar::Calendar::official().years().collect();
+    let mut out = String::new();
+    let notices = given.notices();
+    anyhow::ensure!(!notices.is_empty(), "{} gives no [[year]]", file.display());
+    for notice in notices {
+        let _ = writeln!(
+            out,
+            "{}: published {}, {} days off, {} make-up working days{}",
+            notice.year,
+            notice.published.as_deref().unwrap_or("(not given)"),
+            notice.days_off,
+            notice.working_weekends.len(),
+            if shipped.contains(&notice.year) {
+                " — replaces the shipped notice"
+            } else {
+                ""
+            }
+        );
+        for (name, from, to) in &notice.holidays {
+            let _ = writeln!(out, "  {name}: {from} to {to}");
+        }
+        for day in &notice.working_weekends {
+            let _ = writeln!(out, "  worked: {day}");
+        }
+    }
+    Ok(out)
 }
