@@ -2,9 +2,14 @@
 //! consistent system. The databases are copied callers first — complaints
 //! before cases — so a complaint a copy shows escalated (its lead named,
 //! its outbox message delivered) has that lead in the same backup's cases,
-//! whichever escalation fell between the two copies.
+//! whichever escalation fell between the two copies. A set copied in the
+//! other order restores whole too: the complaints service sends again, at
+//! start, every escalation whose lead the restored cases lack.
 
 use std::collections::HashSet;
+
+use std::path::Path;
+use std::time::Duration;
 
 use fazhi_e2e::{Backend, Sandbox, complaint_body, fazhi_binary};
 use reqwest::StatusCode;
@@ -31,15 +36,118 @@ async fn column(file: &std::path::Path, sql: &'static str) -> HashSet<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn backups_taken_while_complaints_are_escalated_restore_consistently() {
-    // Every database a file in the one data directory, as `fazhi serve` keeps them.
-    let sandbox = Sandbox::start_with(Backend::Sqlite, |s| {
+/// `fazhi backup TARGET --data-dir DATA`, which must succeed.
+async fn backup(data: &Path, target: &Path) {
+    let backup = tokio::process::Command::new(fazhi_binary())
+        .args([
+            "backup",
+            target.to_str().unwrap(),
+            "--data-dir",
+            data.to_str().unwrap(),
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        backup.status.success(),
+        "{}",
+        String::from_utf8_lossy(&backup.stderr)
+    );
+}
+
+/// A sandbox keeping every database as a file in its data directory, as
+/// `fazhi serve` does; in `data` when given.
+async fn on_files(data: Option<&Path>) -> Sandbox {
+    Sandbox::start_with(Backend::Sqlite, |s| {
         s.cases.database_url = None;
         s.complaints.database_url = None;
         s.training.database_url = None;
+        if let Some(data) = data {
+            s.data_dir = data.to_path_buf();
+        }
     })
-    .await;
+    .await
+}
+
+/// A complaint taken and escalated; its id.
+async fn escalated(sandbox: &Sandbox) -> String {
+    let created: serde_json::Value = sandbox
+        .post_complaint(&complaint_body())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let response = sandbox
+        .post_as(
+            &sandbox.token,
+            &format!("/api/v1/complaints/{id}/escalate"),
+            &json!({
+                "version": created["version"], "party": { "kind": "person", "name": "王五" },
+                "act_on": "2026-06-01", "continuing": true,
+            }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    id
+}
+
+/// The lead complaint `id` names once the cases service holds it.
+async fn lead_held(sandbox: &Sandbox, id: &str) -> String {
+    for _ in 0..300 {
+        let complaint = sandbox.get_json(&format!("/api/v1/complaints/{id}")).await;
+        if let Some(lead) = complaint["handling"]["lead_id"].as_str() {
+            let case = sandbox.get(&format!("/api/v1/cases/{lead}")).await;
+            if case.status() == StatusCode::OK {
+                return lead.to_owned();
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("complaint {id} names no lead the cases service holds after 30 s");
+}
+
+#[tokio::test]
+async fn a_set_copied_cases_first_restores_with_every_lead() {
+    let copies = tempfile::tempdir().unwrap();
+    let (early, late) = (copies.path().join("early"), copies.path().join("late"));
+    let sandbox = on_files(None).await;
+    let data = sandbox.settings.data_dir.clone();
+    let first = escalated(&sandbox).await;
+    let first_lead = lead_held(&sandbox, &first).await;
+    backup(&data, &early).await;
+    // Escalated after the cases were copied and before the complaints were.
+    let second = escalated(&sandbox).await;
+    let lost_lead = lead_held(&sandbox, &second).await;
+    backup(&data, &late).await;
+    sandbox.stop().await;
+
+    // The complaints (and keys) of the later copy, the cases of the earlier:
+    // the second complaint names a lead these cases never held.
+    let restored = copies.path().join("restored");
+    std::fs::create_dir(&restored).unwrap();
+    for entry in std::fs::read_dir(&late).unwrap() {
+        let name = entry.unwrap().file_name();
+        if name != "gateway.db" && name != "cases.db" && name != "records" {
+            std::fs::copy(late.join(&name), restored.join(&name)).unwrap();
+        }
+    }
+    std::fs::copy(early.join("cases.db"), restored.join("cases.db")).unwrap();
+    let leads = column(&restored.join("cases.db"), "SELECT id FROM cases").await;
+    assert!(leads.contains(&first_lead) && !leads.contains(&lost_lead));
+
+    let sandbox = on_files(Some(&restored)).await;
+    assert_eq!(lead_held(&sandbox, &first).await, first_lead);
+    let again = lead_held(&sandbox, &second).await;
+    assert_ne!(again, lost_lead, "the lead was made again");
+    let case = sandbox.get_json(&format!("/api/v1/cases/{again}")).await;
+    assert_eq!(case["complaint_id"], second.as_str());
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn backups_taken_while_complaints_are_escalated_restore_consistently() {
+    let sandbox = on_files(None).await;
     let data = sandbox.settings.data_dir.clone();
     // Both databases made large (a table of their own beside Fazhi's):
     // each copy then takes long enough for escalations to fall between
@@ -102,21 +210,7 @@ async fn backups_taken_while_complaints_are_escalated_restore_consistently() {
     let mut checked = 0;
     for n in 0..BACKUPS {
         let target = copies.path().join(format!("copy-{n}"));
-        let backup = tokio::process::Command::new(fazhi_binary())
-            .args([
-                "backup",
-                target.to_str().unwrap(),
-                "--data-dir",
-                data.to_str().unwrap(),
-            ])
-            .output()
-            .await
-            .unwrap();
-        assert!(
-            backup.status.success(),
-            "{}",
-            String::from_utf8_lossy(&backup.stderr)
-        );
+        backup(&data, &target).await;
         let named = column(
             &target.join("complaints.db"),
             "SELECT lead_id FROM complaints WHERE lead_id IS NOT NULL AND lead_id <> ''",

@@ -372,3 +372,116 @@ async fn reflection_and_metrics_on_the_rest_port_are_settings() {
     assert_eq!(scraped.status(), reqwest::StatusCode::OK);
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn leads_of_complaints_answer_within_the_callers_scope_and_bound() {
+    let sandbox = Sandbox::start(Backend::Sqlite).await;
+    let key = sandbox.settings.internal_key().unwrap();
+    let staff = |division: &str| Caller {
+        subject: "service:complaints".into(),
+        roles: vec![Role::Staff],
+        scope: DivisionCode::parse(division).unwrap(),
+        source: None,
+    };
+    let mut client = cases::case_service_client::CaseServiceClient::new(channel(sandbox.cases));
+    let mut leads = Vec::new();
+    for (division, complaint) in [
+        (TOWNSHIP, "complaint-here"),
+        (OTHER_TOWNSHIP, "complaint-there"),
+    ] {
+        let lead = cases::Case {
+            division_code: division.into(),
+            source: cases::CaseSource::Complaint as i32,
+            complaint_id: complaint.into(),
+            party: Some(cases::Party {
+                kind: cases::PartyKind::Person as i32,
+                name: "王五".into(),
+                ..Default::default()
+            }),
+            facts: "违法建房".into(),
+            act_on: Some(fazhi_proto::common::v1::Date {
+                year: 2026,
+                month: 6,
+                day: 1,
+            }),
+            continuing: true,
+            ..Default::default()
+        };
+        let made = client
+            .create_lead(key.request(
+                &staff(division),
+                cases::CreateLeadRequest {
+                    lead: Some(lead),
+                    request_id: String::new(),
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner();
+        leads.push(made.case.unwrap().id);
+    }
+    let ask = |ids: Vec<String>| cases::ListLeadsOfComplaintsRequest { complaint_ids: ids };
+    let asked = [
+        "complaint-here",
+        "complaint-there",
+        "never-escalated",
+        &"x".repeat(100),
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let found = |answer: cases::ListLeadsOfComplaintsResponse| {
+        let mut found: Vec<(String, String)> = answer
+            .leads
+            .into_iter()
+            .map(|l| (l.complaint_id, l.case_id))
+            .collect();
+        found.sort();
+        found
+    };
+    // The township's staff see their own township's lead only.
+    let here = client
+        .list_leads_of_complaints(key.request(&staff(TOWNSHIP), ask(asked.clone())))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        found(here),
+        [("complaint-here".to_owned(), leads[0].clone())]
+    );
+    // The county's see both.
+    let county = client
+        .list_leads_of_complaints(key.request(&staff(COUNTY), ask(asked)))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        found(county),
+        [
+            ("complaint-here".to_owned(), leads[0].clone()),
+            ("complaint-there".to_owned(), leads[1].clone()),
+        ]
+    );
+    let too_many = client
+        .list_leads_of_complaints(key.request(
+            &staff(COUNTY),
+            ask((0..501).map(|n| format!("complaint-{n}")).collect()),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        too_many.code(),
+        tonic::Code::InvalidArgument,
+        "{too_many:?}"
+    );
+    // Citizens read no case.
+    let citizen = Caller {
+        roles: vec![Role::Citizen],
+        ..staff(COUNTY)
+    };
+    let refused = client
+        .list_leads_of_complaints(key.request(&citizen, ask(vec!["complaint-here".into()])))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::PermissionDenied, "{refused:?}");
+    sandbox.stop().await;
+}

@@ -120,6 +120,10 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ),
     ("fazhi_outbox_delivered_total", "Outbox messages delivered"),
     (
+        "fazhi_outbox_resent_total",
+        "Delivered escalations sent again at start because the cases service lacked their lead (its database restored from an older copy)",
+    ),
+    (
         "fazhi_outbox_failed_attempts_total",
         "Outbox delivery attempts that failed and will be retried",
     ),

@@ -4,6 +4,10 @@
 //! cases service answers a repeat with the lead it made the first time —
 //! with retries backing off from a quarter second to a minute while the
 //! cases service is away. Any number of relays may run against one database.
+//! At start each relay asks the cases service for the lead of every
+//! escalation delivered before, and sends again those it lacks: restored
+//! from a copy older than this database's, it would otherwise never hear of
+//! them.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,7 +28,7 @@ use tracing::Instrument;
 use crate::domain::Lead;
 use crate::store::{
     Store,
-    outbox::{Claimed, ESCALATION},
+    outbox::{Claimed, Delivered, ESCALATION},
 };
 
 /// How long a relay holds a claimed message before another may take it.
@@ -41,6 +45,8 @@ const FOLLOW_CASES_EVERY: Duration = Duration::from_secs(30);
 const FOLLOW_BATCH: i64 = 200;
 /// Feed positions forgotten per look at most.
 const PRUNE_BATCH: i64 = 10_000;
+/// Delivered escalations checked against the cases service per question.
+const RECONCILE_BATCH: i64 = 500;
 const FIRST_RETRY: Duration = Duration::from_millis(250);
 const LONGEST_RETRY: Duration = Duration::from_secs(60);
 
@@ -108,6 +114,7 @@ impl Relay {
     /// second; and every `sweep_every` (first at once) reminds of overdue
     /// complaints.
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        tokio::spawn(self.clone().reconcile_until_done(shutdown.clone()));
         let mut last_sweep: Option<chrono::DateTime<chrono::Utc>> = None;
         let mut last_follow: Option<chrono::DateTime<chrono::Utc>> = None;
         loop {
@@ -199,6 +206,125 @@ impl Relay {
             self.wake.notify_one();
         }
         Ok(recorded)
+    }
+
+    /// Reconciles with the cases service (see [`Relay::reconcile`]), trying
+    /// again with backoff while it cannot answer, until done or `shutdown`.
+    pub async fn reconcile_until_done(self, shutdown: CancellationToken) {
+        let mut after = String::new();
+        let (mut checked, mut resent) = (0, 0);
+        let mut failures = 0;
+        loop {
+            match self
+                .reconcile_from(&mut after, &mut checked, &mut resent)
+                .await
+            {
+                Ok(()) => {
+                    if resent > 0 {
+                        tracing::warn!(
+                            checked,
+                            resent,
+                            "escalations the cases service lacked are sent again"
+                        );
+                    } else {
+                        tracing::info!(checked, "every delivered escalation has its lead");
+                    }
+                    return;
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, checked, "the delivered escalations could not be checked yet");
+                    let wait = backoff(failures);
+                    failures += 1;
+                    tokio::select! {
+                        _ = shutdown.cancelled() => return,
+                        _ = tokio::time::sleep(wait) => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// Asks the cases service for the lead of every escalation delivered
+    /// before, and makes due again each one whose lead it lacks (its
+    /// database restored from a copy taken before the delivery): how many
+    /// were checked and how many are sent again.
+    pub async fn reconcile(&self) -> Result<(u64, u64), Error> {
+        let (mut checked, mut resent) = (0, 0);
+        self.reconcile_from(&mut String::new(), &mut checked, &mut resent)
+            .await?;
+        Ok((checked, resent))
+    }
+
+    /// [`Relay::reconcile`] from the message after `after`, which it moves
+    /// past each page done.
+    async fn reconcile_from(
+        &self,
+        after: &mut String,
+        checked: &mut u64,
+        resent: &mut u64,
+    ) -> Result<(), Error> {
+        loop {
+            let page = self
+                .store
+                .delivered_escalations(after, RECONCILE_BATCH)
+                .await?;
+            let Some(last) = page.last() else {
+                return Ok(());
+            };
+            let (last, read) = (last.id.clone(), page.len() as u64);
+            let lacking = self.lacking_leads(page).await?;
+            let made_due = self.store.resend(&lacking).await?;
+            metrics::counter!("fazhi_outbox_resent_total").increment(made_due);
+            *resent += made_due;
+            *checked += read;
+            *after = last;
+        }
+    }
+
+    /// Of `delivered`, those whose complaint has no lead in the cases
+    /// service: asked as staff of each escalation's division, as delivered.
+    async fn lacking_leads(&self, delivered: Vec<Delivered>) -> Result<Vec<Delivered>, Error> {
+        let mut by_division: std::collections::BTreeMap<String, Vec<Delivered>> =
+            Default::default();
+        for message in delivered {
+            let division = serde_json::from_str::<Escalation>(&message.payload)
+                .map(|e| e.division_code)
+                .unwrap_or_default();
+            by_division.entry(division).or_default().push(message);
+        }
+        let mut lacking = Vec::new();
+        for (division, messages) in by_division {
+            // A message this relay cannot read is left to its delivery's error.
+            let Ok(scope) = DivisionCode::parse(&division) else {
+                continue;
+            };
+            let caller = Caller {
+                subject: "service:complaints".into(),
+                roles: vec![Role::Staff],
+                scope,
+                source: None,
+            };
+            let request = cases::ListLeadsOfComplaintsRequest {
+                complaint_ids: messages.iter().map(|m| m.complaint_id.clone()).collect(),
+            };
+            let found: std::collections::HashSet<String> = self
+                .cases
+                .clone()
+                .list_leads_of_complaints(self.key.request(&caller, request))
+                .await
+                .map_err(|status| Error::from_status(&status))?
+                .into_inner()
+                .leads
+                .into_iter()
+                .map(|lead| lead.complaint_id)
+                .collect();
+            lacking.extend(
+                messages
+                    .into_iter()
+                    .filter(|m| !found.contains(&m.complaint_id)),
+            );
+        }
+        Ok(lacking)
     }
 
     /// One pass of deliveries to the platforms (回传): every due one tried once.

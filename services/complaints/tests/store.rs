@@ -698,3 +698,5 @@ async fn totals_kept_by_older_rules_are_rebuilt_once_from_the_timelines() {
 
 #[path = "store/months.rs"]
 mod months;
+#[path = "store/resend.rs"]
+mod resend;

@@ -96,6 +96,42 @@ pub(super) async fn get_case(
     Ok(Response::new(case_proto(&case)))
 }
 
+/// Complaints asked about in one `ListLeadsOfComplaints` call at most.
+const MAX_COMPLAINTS_ASKED: usize = 500;
+
+pub(super) async fn list_leads_of_complaints(
+    api: &CasesApi,
+    request: Request<pb::ListLeadsOfComplaintsRequest>,
+) -> Result<Response<pb::ListLeadsOfComplaintsResponse>, Status> {
+    let caller = auth::caller(&request)?;
+    caller.require(Permission::CaseRead)?;
+    let ids = request.into_inner().complaint_ids;
+    if ids.len() > MAX_COMPLAINTS_ASKED {
+        return Err(Error::invalid_field(
+            "complaint_ids",
+            Code::TooManyValues,
+            format!("at most {MAX_COMPLAINTS_ASKED} complaints a call"),
+        )
+        .into());
+    }
+    // An id no record could have has no lead either.
+    let asked: Vec<String> = ids
+        .into_iter()
+        .filter(|id| Error::lookup_id("complaint", id).is_ok())
+        .collect();
+    let leads = api.store.leads_of_complaints(&asked).await?;
+    Ok(Response::new(pb::ListLeadsOfComplaintsResponse {
+        leads: leads
+            .into_iter()
+            .filter(|lead| caller.sees(&lead.division))
+            .map(|lead| pb::LeadOfComplaint {
+                complaint_id: lead.complaint_id,
+                case_id: lead.case_id,
+            })
+            .collect(),
+    }))
+}
+
 pub(super) async fn list_cases(
     api: &CasesApi,
     request: Request<pb::ListCasesRequest>,

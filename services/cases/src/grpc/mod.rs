@@ -82,6 +82,13 @@ impl CaseService for CasesApi {
         cases::list_cases(self, request).await
     }
 
+    async fn list_leads_of_complaints(
+        &self,
+        request: Request<pb::ListLeadsOfComplaintsRequest>,
+    ) -> Result<Response<pb::ListLeadsOfComplaintsResponse>, Status> {
+        cases::list_leads_of_complaints(self, request).await
+    }
+
     async fn file_case(
         &self,
         request: Request<pb::FileCaseRequest>,

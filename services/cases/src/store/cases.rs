@@ -11,6 +11,14 @@ pub(super) const COLUMNS: &str = "id, division_code, status, version, source, co
      party_id_number, party_address, facts, act_on, continuing, act_ended_on, serious_harm, discovered_on, \
      power_item_code, category, officers, filed_on, proceedings";
 
+/// The lead a complaint became.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeadOfComplaint {
+    pub complaint_id: String,
+    pub case_id: String,
+    pub division: DivisionCode,
+}
+
 /// What a step records beside the case's new state.
 pub struct Step<'a> {
     pub actor: &'a str,
@@ -65,6 +73,37 @@ impl Store {
             .fetch_all(self.db.pool())
             .await?;
         rows.iter().map(decode).collect()
+    }
+
+    /// The leads (cases begun as leads) `complaints` became, of those that
+    /// have one here.
+    pub async fn leads_of_complaints(
+        &self,
+        complaints: &[String],
+    ) -> Result<Vec<LeadOfComplaint>, Error> {
+        let mut leads = Vec::new();
+        // Bounded batches keep each statement's parameters well under the limits.
+        for batch in complaints.chunks(500) {
+            let marks: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT complaint_id, id, division_code FROM cases WHERE complaint_id IN ({})",
+                marks.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in batch {
+                query = query.bind(id.clone());
+            }
+            for row in query.fetch_all(self.db.pool()).await? {
+                let division: String = row.try_get("division_code")?;
+                leads.push(LeadOfComplaint {
+                    complaint_id: row.try_get("complaint_id")?,
+                    case_id: row.try_get("id")?,
+                    division: DivisionCode::parse(&division)
+                        .map_err(|_| corrupt("division_code", &division))?,
+                });
+            }
+        }
+        Ok(leads)
     }
 
     /// Whether `reviewer` has reviewed a case other than `case_id` before.

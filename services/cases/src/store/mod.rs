@@ -10,7 +10,7 @@ mod totals;
 mod watch;
 mod writes;
 
-pub use cases::Step;
+pub use cases::{LeadOfComplaint, Step};
 pub use figures::CaseFigures;
 
 use std::path::Path;

@@ -40,6 +40,17 @@ pub struct Claimed {
     pub trace_context: String,
 }
 
+/// A message delivered before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivered {
+    pub id: String,
+    pub complaint_id: String,
+    pub payload: String,
+}
+
+/// Why a delivered message is sent again.
+const RESENT: &str = "sent again: the cases service lacked its lead";
+
 /// Writes `message` on `conn`, inside the caller's transaction.
 pub(super) async fn insert(
     conn: &mut AnyConnection,
@@ -144,6 +155,62 @@ impl Store {
         .execute(self.db.pool())
         .await?;
         Ok(())
+    }
+
+    /// Escalations delivered, by message id after `after`, `limit` at most.
+    pub async fn delivered_escalations(
+        &self,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<Delivered>, Error> {
+        let rows = sqlx::query(
+            "SELECT id, complaint_id, payload FROM complaint_outbox \
+             WHERE topic = $1 AND delivered_at IS NOT NULL AND id > $2 ORDER BY id LIMIT $3",
+        )
+        .bind(ESCALATION)
+        .bind(after.to_owned())
+        .bind(limit)
+        .fetch_all(self.db.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Delivered {
+                    id: r.try_get("id")?,
+                    complaint_id: r.try_get("complaint_id")?,
+                    payload: r.try_get("payload")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Makes delivered messages due again at once — their receiver lacks
+    /// what they made — each complaint naming no lead until its message is
+    /// delivered again; how many were still delivered to make due.
+    pub async fn resend(&self, messages: &[Delivered]) -> Result<u64, Error> {
+        let now = time::to_micros(self.clock.now());
+        let mut tx = self.db.pool().begin().await?;
+        let mut resent = 0;
+        for message in messages {
+            let made_due = sqlx::query(
+                "UPDATE complaint_outbox SET delivered_at = NULL, next_attempt_at = $1, \
+                 claimed_until = 0, last_error = $2 WHERE id = $3 AND delivered_at IS NOT NULL",
+            )
+            .bind(now)
+            .bind(RESENT)
+            .bind(message.id.clone())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if made_due > 0 {
+                sqlx::query("UPDATE complaints SET lead_id = NULL WHERE id = $1")
+                    .bind(message.complaint_id.clone())
+                    .execute(&mut *tx)
+                    .await?;
+                resent += made_due;
+            }
+        }
+        tx.commit().await?;
+        Ok(resent)
     }
 
     /// Messages not yet delivered, and when the oldest was written.
