@@ -15,6 +15,7 @@ pub mod error;
 pub mod grpc;
 pub mod identity;
 pub mod metrics;
+pub mod owner_only;
 pub mod paging;
 pub mod privacy;
 pub mod proto_enum;

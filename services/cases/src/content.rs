@@ -225,7 +225,7 @@ impl ContentStore {
 }
 
 fn local(dir: &FsPath) -> anyhow::Result<Arc<dyn ObjectStore>> {
-    std::fs::create_dir_all(dir)?;
+    fazhi_platform::owner_only::create_dir(dir)?;
     Ok(Arc::new(LocalFileSystem::new_with_prefix(dir)?))
 }
 

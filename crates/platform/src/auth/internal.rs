@@ -226,7 +226,7 @@ pub fn secret_from(
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
         Err(err) => anyhow::bail!("cannot read {}: {err}", path.display()),
     }
-    std::fs::create_dir_all(data_dir)?;
+    crate::owner_only::create_dir(data_dir)?;
     let secret = random_hex(32);
     write_private(&path, &secret)?;
     // Another process may have won the race; everyone uses what is on disk.

@@ -208,18 +208,29 @@ impl tower::Service<http::Request<Body>> for Balanced {
 
     fn call(&mut self, mut request: http::Request<Body>) -> Self::Future {
         let member = self.pick();
-        // A read that did not reach its replica is asked of the others.
-        let others: Vec<Arc<Member>> = if is_read(request.uri().path()) {
-            let mut others: Vec<Arc<Member>> = self
-                .members()
-                .iter()
-                .filter(|m| !Arc::ptr_eq(m, &member))
-                .cloned()
-                .collect();
-            others.sort_by_key(|m| !m.serving.load(Ordering::Relaxed));
-            others
+        let path = request.uri().path();
+        // A read that did not reach its replica is asked of the others; a
+        // write only when its replica refused the connection (nothing was
+        // sent), and never an upload (its stream is not held to send again).
+        let retry = if is_read(path) {
+            Some(Retry::Unreached)
+        } else if is_upload(path) {
+            None
         } else {
-            Vec::new()
+            Some(Retry::Refused)
+        };
+        let others: Vec<Arc<Member>> = match retry {
+            Some(_) => {
+                let mut others: Vec<Arc<Member>> = self
+                    .members()
+                    .iter()
+                    .filter(|m| !Arc::ptr_eq(m, &member))
+                    .cloned()
+                    .collect();
+                others.sort_by_key(|m| !m.serving.load(Ordering::Relaxed));
+                others
+            }
+            None => Vec::new(),
         };
         let span = client_span(request.uri().path(), &member.address);
         // The callee's span is a child of this call's.
@@ -230,11 +241,14 @@ impl tower::Service<http::Request<Body>> for Balanced {
         let record_in = span.clone();
         Box::pin(
             async move {
-                let (member, result) = if others.is_empty() {
-                    let result = member.send(request).await;
-                    (member, result)
-                } else {
-                    send_read(member, others, request).await
+                let (member, result) = match retry {
+                    Some(retry) if !others.is_empty() => {
+                        send_again(member, others, request, retry).await
+                    }
+                    _ => {
+                        let result = member.send(request).await;
+                        (member, result)
+                    }
                 };
                 match &result {
                     // Errors travel as trailers-only answers (grpc-status in
@@ -279,14 +293,54 @@ fn is_read(path: &str) -> bool {
         .any(|verb| method.starts_with(verb))
 }
 
-/// A read sent to `first`, and to each of `others` in turn while the one
-/// before could not be reached: the replica that answered (or the last
-/// tried) and its answer. The request's body (a read's few bytes) is kept to
-/// send again.
-async fn send_read(
+/// When a call that did not reach its replica is sent to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Retry {
+    /// Whatever failed on the way (a read: asked again, it changes nothing).
+    Unreached,
+    /// Only a refused connection: the request never left, so even a write
+    /// is sent once in all.
+    Refused,
+}
+
+impl Retry {
+    fn allows(self, err: &tonic::transport::Error) -> bool {
+        match self {
+            Retry::Unreached => true,
+            Retry::Refused => refused(err),
+        }
+    }
+}
+
+/// Whether the RPC at `path` streams its request (`Upload…`).
+fn is_upload(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .starts_with("Upload")
+}
+
+/// Whether `err` is a connection the replica refused: nothing was sent.
+fn refused(err: &tonic::transport::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            return io.kind() == std::io::ErrorKind::ConnectionRefused;
+        }
+        source = cause.source();
+    }
+    false
+}
+
+/// A call sent to `first`, and to each of `others` in turn while the one
+/// before failed as `retry` allows: the replica that answered (or the last
+/// tried) and its answer. The request's body (a unary call's one message)
+/// is kept to send again.
+async fn send_again(
     first: Arc<Member>,
     others: Vec<Arc<Member>>,
     request: http::Request<Body>,
+    retry: Retry,
 ) -> (
     Arc<Member>,
     Result<http::Response<Body>, tonic::transport::Error>,
@@ -308,11 +362,12 @@ async fn send_read(
     let mut tried = first;
     let mut result = tried.send(again(bytes.clone())).await;
     for next in others {
-        if result.is_ok() {
-            break;
+        match &result {
+            Err(err) if retry.allows(err) => {}
+            _ => break,
         }
         tried.set_serving(false, "a call did not reach it");
-        tracing::debug!(from = %tried.address, to = %next.address, "a read asked of another replica");
+        tracing::debug!(from = %tried.address, to = %next.address, ?retry, "a call sent to another replica");
         result = next.send(again(bytes.clone())).await;
         tried = next;
     }

@@ -118,6 +118,64 @@ async fn a_read_that_does_not_reach_its_replica_is_asked_of_another() {
     ));
 }
 
+/// A call to `path` with an empty message, through `balanced`: the
+/// `grpc-status` it is answered with.
+async fn status_of(balanced: &Balanced, path: &str) -> String {
+    let mut request = http::Request::new(Body::new(http_body_util::Full::new(
+        bytes::Bytes::from_static(&[0, 0, 0, 0, 0]),
+    )));
+    *request.method_mut() = http::Method::POST;
+    *request.uri_mut() = format!("http://replica{path}").parse().unwrap();
+    request
+        .headers_mut()
+        .insert("content-type", "application/grpc".parse().unwrap());
+    request
+        .headers_mut()
+        .insert("te", "trailers".parse().unwrap());
+    let response = balanced.clone().oneshot(request).await.unwrap();
+    response
+        .headers()
+        .get("grpc-status")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_else(|| "0".into())
+}
+
+#[tokio::test]
+async fn a_write_goes_to_another_replica_only_when_its_own_refused_the_connection() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let alive = format!("http://{}", listener.local_addr().unwrap());
+    let (_reporter, health) = tonic_health::server::health_reporter();
+    tokio::spawn(
+        tonic::transport::Server::builder()
+            .add_service(health)
+            .serve_with_incoming(tonic::transport::server::TcpIncoming::from(listener)),
+    );
+    let gone = format!(
+        "http://127.0.0.1:{}",
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    );
+    let write = "/grpc.health.v1.Health/CreateThing";
+    let unimplemented = (tonic::Code::Unimplemented as i32).to_string();
+    let unavailable = (tonic::Code::Unavailable as i32).to_string();
+    // Refused by the first: sent once, to the other, which answers it (its
+    // health server knows no such method).
+    let balanced = Balanced::unwatched(&[gone.as_str(), alive.as_str()], &make()).unwrap();
+    assert_eq!(status_of(&balanced, write).await, unimplemented);
+    assert!(!balanced.members()[0].serving.load(Ordering::Relaxed));
+    // An upload is never held to send again: refused, it is unavailable.
+    let balanced = Balanced::unwatched(&[gone.as_str(), alive.as_str()], &make()).unwrap();
+    assert_eq!(
+        status_of(&balanced, "/grpc.health.v1.Health/UploadThing").await,
+        unavailable
+    );
+    assert!(is_upload("/fazhi.cases.v1.CaseService/UploadRecordContent"));
+    assert!(!is_upload("/fazhi.cases.v1.CaseService/FileCase"));
+}
+
 #[tokio::test]
 async fn a_host_name_stands_for_the_addresses_it_resolves_to() {
     let balanced = Balanced::new(&["http://localhost:50999"], make()).unwrap();

@@ -95,13 +95,13 @@ impl Database {
         let url = match url {
             Some(url) => url.to_owned(),
             None => {
-                std::fs::create_dir_all(data_dir).map_err(|e| {
+                crate::owner_only::create_dir(data_dir).map_err(|e| {
                     anyhow::anyhow!("cannot create data directory {}: {e}", data_dir.display())
                 })?;
-                format!(
-                    "sqlite://{}?mode=rwc",
-                    data_dir.join(format!("{name}.db")).display()
-                )
+                let file = data_dir.join(format!("{name}.db"));
+                crate::owner_only::create_file(&file)
+                    .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", file.display()))?;
+                format!("sqlite://{}?mode=rwc", file.display())
             }
         };
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
