@@ -544,6 +544,18 @@ async fn merge(
     at: DateTime<Utc>,
     original: Option<&Complaint>,
 ) -> Complaint {
+    advance(store, c, step, at, original, None).await
+}
+
+/// [`merge`], writing `message` with the step.
+async fn advance(
+    store: &Store,
+    c: &Complaint,
+    step: domain::Step,
+    at: DateTime<Utc>,
+    original: Option<&Complaint>,
+    message: Option<&fazhi_complaints::store::outbox::Message>,
+) -> Complaint {
     let (calendar, rules) = (Calendar::official(), ReplyRules::default());
     let after = domain::apply(c, &step, "", at, &calendar, &rules).unwrap();
     let mut bumps = fazhi_complaints::store::Bumps::default();
@@ -565,7 +577,7 @@ async fn merge(
                 by_platform: false,
             },
             bumps,
-            None,
+            message,
         )
         .await
         .unwrap();

@@ -73,9 +73,9 @@ async fn a_call_to_a_replica_that_is_gone_is_unavailable_and_its_gauge_drops() {
     );
 }
 
-#[tokio::test]
-async fn a_read_that_does_not_reach_its_replica_is_asked_of_another() {
-    // A replica that answers, and one that is gone.
+/// A replica that answers (a health server) and one that is gone (a port
+/// nothing listens on any more): their URLs.
+async fn alive_and_gone() -> (String, String) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let alive = format!("http://{}", listener.local_addr().unwrap());
     let (_reporter, health) = tonic_health::server::health_reporter();
@@ -92,6 +92,12 @@ async fn a_read_that_does_not_reach_its_replica_is_asked_of_another() {
             .unwrap()
             .port()
     );
+    (alive, gone)
+}
+
+#[tokio::test]
+async fn a_read_that_does_not_reach_its_replica_is_asked_of_another() {
+    let (alive, gone) = alive_and_gone().await;
     let balanced = Balanced::unwatched(&[gone.as_str(), alive.as_str()], &make()).unwrap();
     let mut client = tonic_health::pb::health_client::HealthClient::new(balanced.clone());
     // The first call goes to the first replica, the gone one.
@@ -142,22 +148,7 @@ async fn status_of(balanced: &Balanced, path: &str) -> String {
 
 #[tokio::test]
 async fn a_write_goes_to_another_replica_only_when_its_own_refused_the_connection() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let alive = format!("http://{}", listener.local_addr().unwrap());
-    let (_reporter, health) = tonic_health::server::health_reporter();
-    tokio::spawn(
-        tonic::transport::Server::builder()
-            .add_service(health)
-            .serve_with_incoming(tonic::transport::server::TcpIncoming::from(listener)),
-    );
-    let gone = format!(
-        "http://127.0.0.1:{}",
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    );
+    let (alive, gone) = alive_and_gone().await;
     let write = "/grpc.health.v1.Health/CreateThing";
     let unimplemented = (tonic::Code::Unimplemented as i32).to_string();
     let unavailable = (tonic::Code::Unavailable as i32).to_string();

@@ -19,22 +19,10 @@ async fn escalate(store: &Store, c: &Complaint, at: DateTime<Utc>) -> Complaint 
         continuing: true,
         facts: "违法建房".into(),
     };
-    let step = domain::Step::Escalate { lead: lead.clone() };
-    let after = domain::apply(
-        c,
-        &step,
-        "",
-        at,
-        &Calendar::official(),
-        &ReplyRules::default(),
-    )
-    .unwrap();
-    let mut bumps = fazhi_complaints::store::Bumps::default();
-    bumps.step(c, &after, &step, at);
     let payload = Escalation {
         complaint_id: c.id.clone(),
         division_code: c.division_code.as_str().to_owned(),
-        lead,
+        lead: lead.clone(),
         discovered_on: at.date_naive(),
     };
     let message = Message {
@@ -44,25 +32,15 @@ async fn escalate(store: &Store, c: &Complaint, at: DateTime<Utc>) -> Complaint 
         payload: serde_json::to_string(&payload).unwrap(),
         trace_context: String::new(),
     };
-    store
-        .advance(
-            c,
-            &after,
-            fazhi_complaints::store::workflow::Step {
-                actor: "account:test",
-                kind: step.kind(),
-                note: "",
-                detail: domain::replay::detail(&step, &after).to_string(),
-                at,
-                entered: None,
-                by_platform: false,
-            },
-            bumps,
-            Some(&message),
-        )
-        .await
-        .unwrap();
-    after
+    advance(
+        store,
+        c,
+        domain::Step::Escalate { lead },
+        at,
+        None,
+        Some(&message),
+    )
+    .await
 }
 
 #[tokio::test]
