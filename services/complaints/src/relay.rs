@@ -214,20 +214,23 @@ impl Relay {
         let mut after = String::new();
         let (mut checked, mut resent) = (0, 0);
         let mut failures = 0;
+        let started = std::time::Instant::now();
         loop {
             match self
                 .reconcile_from(&mut after, &mut checked, &mut resent)
                 .await
             {
                 Ok(()) => {
+                    let took_ms = started.elapsed().as_millis() as u64;
                     if resent > 0 {
                         tracing::warn!(
                             checked,
                             resent,
+                            took_ms,
                             "escalations the cases service lacked are sent again"
                         );
                     } else {
-                        tracing::info!(checked, "every delivered escalation has its lead");
+                        tracing::info!(checked, took_ms, "every delivered escalation has its lead");
                     }
                     return;
                 }
