@@ -308,6 +308,15 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
         .is_some_and(|e| e.is_unique_violation())
 }
 
+/// `$first, $first+1, …`: the placeholders of `n` values bound in a row
+/// (an `IN (…)` list), the first numbered `first`.
+pub fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The `[low, high)` text range of division codes at or under `division`
 /// (everything when `None`), for `division_code >= $low AND division_code < $high`.
 pub fn division_range(division: Option<&crate::DivisionCode>) -> (String, String) {
@@ -374,4 +383,14 @@ fn watch_pool(name: &str, pool: AnyPool, stop: tokio_util::sync::CancellationTok
             gauge("max", most);
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_are_numbered_from_the_first() {
+        assert_eq!(super::placeholders(1, 3), "$1, $2, $3");
+        assert_eq!(super::placeholders(3, 2), "$3, $4");
+        assert_eq!(super::placeholders(1, 0), "");
+    }
 }

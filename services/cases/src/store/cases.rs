@@ -84,10 +84,9 @@ impl Store {
         let mut leads = Vec::new();
         // Bounded batches keep each statement's parameters well under the limits.
         for batch in complaints.chunks(500) {
-            let marks: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "SELECT complaint_id, id, division_code FROM cases WHERE complaint_id IN ({})",
-                marks.join(", ")
+                db::placeholders(1, batch.len())
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for id in batch {

@@ -33,10 +33,9 @@ impl Store {
         let mut taken = Vec::new();
         // Bounded batches keep each statement's parameters well under the limits.
         for batch in codes.chunks(500) {
-            let marks: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "SELECT code FROM power_items WHERE code IN ({})",
-                marks.join(", ")
+                fazhi_platform::db::placeholders(1, batch.len())
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for code in batch {

@@ -143,7 +143,7 @@ impl Store {
             return Ok(found);
         }
         // One statement claims them all; another deliverer may have taken some.
-        let marks = positions_list(found.len(), 3);
+        let marks = fazhi_platform::db::placeholders(3, found.len());
         let mut claim = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!(
             "UPDATE complaint_deliveries SET claimed_until = $1 \
              WHERE claimed_until <= $2 AND delivered_at IS NULL AND dead_at IS NULL \
@@ -179,7 +179,7 @@ impl Store {
         if positions.is_empty() {
             return Ok(());
         }
-        let marks = positions_list(positions.len(), 1);
+        let marks = fazhi_platform::db::placeholders(1, positions.len());
         let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE complaint_deliveries SET claimed_until = 0 WHERE position IN ({marks})"
         )));
@@ -199,7 +199,7 @@ impl Store {
         if positions.is_empty() {
             return Ok(());
         }
-        let marks = positions_list(positions.len(), 2);
+        let marks = fazhi_platform::db::placeholders(2, positions.len());
         let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE complaint_deliveries SET delivered_at = $1, claimed_until = 0, last_error = '' \
              WHERE position IN ({marks})"
@@ -294,12 +294,4 @@ impl Store {
         .await?;
         Ok((row.try_get("waiting")?, row.try_get("dead")?))
     }
-}
-
-/// `$first, $first+1, …` for `n` bound values.
-fn positions_list(n: usize, first: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

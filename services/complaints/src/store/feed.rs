@@ -161,11 +161,10 @@ impl Store {
         if positions.is_empty() {
             return Ok(Vec::new());
         }
-        let marks: Vec<String> = (1..=positions.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "{} WHERE f.position IN ({}) ORDER BY f.position",
             feed_select!(),
-            marks.join(", ")
+            fazhi_platform::db::placeholders(1, positions.len())
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for position in positions {

@@ -96,11 +96,10 @@ async fn timelines(
     conn: &mut sqlx::AnyConnection,
     page: &[Complaint],
 ) -> Result<HashMap<String, Happened>, Error> {
-    let marks: Vec<String> = (1..=page.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT complaint_id, kind, at, detail FROM complaint_events WHERE complaint_id IN ({}) \
          ORDER BY complaint_id, seq",
-        marks.join(", ")
+        fazhi_platform::db::placeholders(1, page.len())
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     for c in page {

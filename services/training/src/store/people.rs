@@ -46,10 +46,9 @@ impl Store {
     pub async fn registrations(&self, id_numbers: &[String]) -> Result<Vec<Registration>, Error> {
         let mut found = Vec::new();
         for chunk in id_numbers.chunks(500) {
-            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 1)).collect();
             let sql = format!(
                 "SELECT id, id_number, division_code, held_for FROM people WHERE id_number IN ({})",
-                marks.join(", ")
+                db::placeholders(1, chunk.len())
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for id in chunk {
@@ -241,11 +240,10 @@ impl Store {
         let (low, high) = db::division_range(Some(scope));
         let mut found = HashMap::new();
         for chunk in keys.chunks(500) {
-            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
             let sql = format!(
                 "SELECT {key} AS k, {value} AS v FROM people WHERE division_code >= $1 AND division_code < $2 \
                  AND {key} IN ({}) ORDER BY CASE WHEN held_for IS NULL THEN 1 ELSE 0 END",
-                marks.join(", ")
+                db::placeholders(3, chunk.len())
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(low.clone())

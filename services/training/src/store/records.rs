@@ -383,10 +383,9 @@ where
 {
     let mut found = Vec::new();
     for chunk in ids.chunks(500) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT {columns} FROM {table} WHERE {key} IN ({}) ORDER BY 1, 2",
-            marks.join(", ")
+            fazhi_platform::db::placeholders(1, chunk.len())
         );
         let mut query = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql));
         for id in chunk {
