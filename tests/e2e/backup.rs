@@ -69,25 +69,30 @@ async fn on_files(data: Option<&Path>) -> Sandbox {
     .await
 }
 
-/// A complaint taken and escalated; its id.
-async fn escalated(sandbox: &Sandbox) -> String {
-    let created: serde_json::Value = sandbox
-        .post_complaint(&complaint_body())
+/// A complaint taken and escalated through the REST API at `base` as
+/// `token`; its id.
+async fn escalated(client: &reqwest::Client, base: &str, token: &str) -> String {
+    let created: serde_json::Value = client
+        .post(format!("{base}/api/v1/complaints"))
+        .bearer_auth(token)
+        .json(&complaint_body())
+        .send()
         .await
+        .unwrap()
         .json()
         .await
         .unwrap();
     let id = created["id"].as_str().unwrap().to_owned();
-    let response = sandbox
-        .post_as(
-            &sandbox.token,
-            &format!("/api/v1/complaints/{id}/escalate"),
-            &json!({
-                "version": created["version"], "party": { "kind": "person", "name": "王五" },
-                "act_on": "2026-06-01", "continuing": true,
-            }),
-        )
-        .await;
+    let response = client
+        .post(format!("{base}/api/v1/complaints/{id}/escalate"))
+        .bearer_auth(token)
+        .json(&json!({
+            "version": created["version"], "party": { "kind": "person", "name": "王五" },
+            "act_on": "2026-06-01", "continuing": true,
+        }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     id
 }
@@ -113,11 +118,11 @@ async fn a_set_copied_cases_first_restores_with_every_lead() {
     let (early, late) = (copies.path().join("early"), copies.path().join("late"));
     let sandbox = on_files(None).await;
     let data = sandbox.settings.data_dir.clone();
-    let first = escalated(&sandbox).await;
+    let first = escalated(&sandbox.client, &sandbox.rest, &sandbox.token).await;
     let first_lead = lead_held(&sandbox, &first).await;
     backup(&data, &early).await;
     // Escalated after the cases were copied and before the complaints were.
-    let second = escalated(&sandbox).await;
+    let second = escalated(&sandbox.client, &sandbox.rest, &sandbox.token).await;
     let lost_lead = lead_held(&sandbox, &second).await;
     backup(&data, &late).await;
     sandbox.stop().await;
@@ -175,35 +180,16 @@ async fn backups_taken_while_complaints_are_escalated_restore_consistently() {
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let escalating: Vec<_> = (0..ESCALATING)
         .map(|_| {
-        let (stop, client, base, token) = (stop.clone(), client.clone(), base.clone(), token.clone());
-        tokio::spawn(async move {
-            let mut escalated = 0;
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                let created: serde_json::Value = client
-                    .post(format!("{base}/api/v1/complaints"))
-                    .bearer_auth(&token)
-                    .json(&complaint_body())
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                let response = client
-                    .post(format!("{base}/api/v1/complaints/{}/escalate", created["id"].as_str().unwrap()))
-                    .bearer_auth(&token)
-                    .json(&json!({
-                        "version": created["version"], "party": { "kind": "person", "name": "王五" },
-                        "act_on": "2026-06-01", "continuing": true,
-                    }))
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(response.status(), StatusCode::OK);
-                escalated += 1;
-            }
-            escalated
-        })
+            let (stop, client, base, token) =
+                (stop.clone(), client.clone(), base.clone(), token.clone());
+            tokio::spawn(async move {
+                let mut escalated_meanwhile = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    escalated(&client, &base, &token).await;
+                    escalated_meanwhile += 1;
+                }
+                escalated_meanwhile
+            })
         })
         .collect();
     let copies = tempfile::tempdir().unwrap();

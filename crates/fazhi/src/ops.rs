@@ -222,24 +222,17 @@ fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<usize> {
     Ok(copied)
 }
 
+/// `dir` made (if missing) and restricted to its owner.
 fn private_dir(dir: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-    }
-    Ok(())
+    fazhi_platform::owner_only::create_dir(dir)
+        .and_then(|()| fazhi_platform::owner_only::restrict(dir))
+        .with_context(|| format!("creating {}", dir.display()))
 }
 
+/// `file` restricted to its owner.
 fn private_file(file: &Path) -> anyhow::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))
-            .with_context(|| format!("making {} private", file.display()))?;
-    }
-    Ok(())
+    fazhi_platform::owner_only::restrict(file)
+        .with_context(|| format!("making {} private", file.display()))
 }
 
 /// What `fazhi calendar check FILE` prints, or the file's first mistake.

@@ -32,6 +32,25 @@ pub fn create_file(path: &Path) -> std::io::Result<()> {
     options.open(path).map(drop)
 }
 
+/// Makes `path`, which exists, readable by its owner alone: 0700 for a
+/// directory, 0600 for a file (a backup's copies, whatever their source's
+/// mode was).
+pub fn restrict(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if std::fs::metadata(path)?.is_dir() {
+            0o700
+        } else {
+            0o600
+        };
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -59,5 +78,10 @@ mod tests {
             (mode(&file), std::fs::read(&file).unwrap()),
             (0o640, b"kept".to_vec())
         );
+        // Restricted, an existing one is its owner's whatever it was.
+        restrict(&file).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        restrict(&dir).unwrap();
+        assert_eq!((mode(&file), mode(&dir)), (0o600, 0o700));
     }
 }

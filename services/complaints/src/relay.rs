@@ -60,6 +60,15 @@ pub struct Escalation {
     pub discovered_on: chrono::NaiveDate,
 }
 
+/// How far the reconciliation with the cases service has come.
+#[derive(Debug, Default)]
+struct Reconciled {
+    /// The last delivered message checked.
+    after: String,
+    checked: u64,
+    resent: u64,
+}
+
 #[derive(Clone)]
 pub struct Relay {
     store: Store,
@@ -165,12 +174,7 @@ impl Relay {
                 continue;
             };
             // Read as the staff who escalated it would, in the lead's division.
-            let caller = Caller {
-                subject: "service:complaints".into(),
-                roles: vec![Role::Staff],
-                scope: crate::domain::lead_division(&complaint),
-                source: None,
-            };
+            let caller = staff_of(crate::domain::lead_division(&complaint));
             let request = self
                 .key
                 .request(&caller, cases::GetCaseRequest { id: lead_id });
@@ -208,19 +212,19 @@ impl Relay {
         Ok(recorded)
     }
 
-    /// Reconciles with the cases service (see [`Relay::reconcile`]), trying
-    /// again with backoff while it cannot answer, until done or `shutdown`.
+    /// Asks the cases service for the lead of every escalation delivered
+    /// before, and makes due again each one whose lead it lacks (its
+    /// database restored from a copy taken before the delivery). Trying again
+    /// with backoff, from the page it reached, while the cases service cannot
+    /// answer; until done or `shutdown`.
     pub async fn reconcile_until_done(self, shutdown: CancellationToken) {
-        let mut after = String::new();
-        let (mut checked, mut resent) = (0, 0);
+        let mut progress = Reconciled::default();
         let mut failures = 0;
         let started = std::time::Instant::now();
         loop {
-            match self
-                .reconcile_from(&mut after, &mut checked, &mut resent)
-                .await
-            {
+            match self.reconcile(&mut progress).await {
                 Ok(()) => {
+                    let (checked, resent) = (progress.checked, progress.resent);
                     let took_ms = started.elapsed().as_millis() as u64;
                     if resent > 0 {
                         tracing::warn!(
@@ -235,7 +239,7 @@ impl Relay {
                     return;
                 }
                 Err(err) => {
-                    tracing::warn!(error = %err, checked, "the delivered escalations could not be checked yet");
+                    tracing::warn!(error = %err, checked = progress.checked, "the delivered escalations could not be checked yet");
                     let wait = backoff(failures);
                     failures += 1;
                     tokio::select! {
@@ -247,29 +251,13 @@ impl Relay {
         }
     }
 
-    /// Asks the cases service for the lead of every escalation delivered
-    /// before, and makes due again each one whose lead it lacks (its
-    /// database restored from a copy taken before the delivery): how many
-    /// were checked and how many are sent again.
-    pub async fn reconcile(&self) -> Result<(u64, u64), Error> {
-        let (mut checked, mut resent) = (0, 0);
-        self.reconcile_from(&mut String::new(), &mut checked, &mut resent)
-            .await?;
-        Ok((checked, resent))
-    }
-
-    /// [`Relay::reconcile`] from the message after `after`, which it moves
-    /// past each page done.
-    async fn reconcile_from(
-        &self,
-        after: &mut String,
-        checked: &mut u64,
-        resent: &mut u64,
-    ) -> Result<(), Error> {
+    /// [`Relay::reconcile_until_done`]'s pages from where `progress` stands,
+    /// moving it past each page done.
+    async fn reconcile(&self, progress: &mut Reconciled) -> Result<(), Error> {
         loop {
             let page = self
                 .store
-                .delivered_escalations(after, RECONCILE_BATCH)
+                .delivered_escalations(&progress.after, RECONCILE_BATCH)
                 .await?;
             let Some(last) = page.last() else {
                 return Ok(());
@@ -278,9 +266,9 @@ impl Relay {
             let lacking = self.lacking_leads(page).await?;
             let made_due = self.store.resend(&lacking).await?;
             metrics::counter!("fazhi_outbox_resent_total").increment(made_due);
-            *resent += made_due;
-            *checked += read;
-            *after = last;
+            progress.resent += made_due;
+            progress.checked += read;
+            progress.after = last;
         }
     }
 
@@ -301,12 +289,7 @@ impl Relay {
             let Ok(scope) = DivisionCode::parse(&division) else {
                 continue;
             };
-            let caller = Caller {
-                subject: "service:complaints".into(),
-                roles: vec![Role::Staff],
-                scope,
-                source: None,
-            };
+            let caller = staff_of(scope);
             let request = cases::ListLeadsOfComplaintsRequest {
                 complaint_ids: messages.iter().map(|m| m.complaint_id.clone()).collect(),
             };
@@ -403,12 +386,7 @@ impl Relay {
             .map_err(|_| "unreadable division".to_owned())?;
         // The complaints service acts for the complaint's division, as staff
         // recording a lead would.
-        let caller = Caller {
-            subject: "service:complaints".into(),
-            roles: vec![Role::Staff],
-            scope: division,
-            source: None,
-        };
+        let caller = staff_of(division);
         let lead = &escalation.lead;
         let party_kind = match lead.party_kind.as_str() {
             "organisation" => cases::PartyKind::Organisation,
@@ -446,6 +424,16 @@ impl Relay {
             .case
             .map(|c| c.id)
             .ok_or_else(|| "the cases service answered without a lead".to_owned())
+    }
+}
+
+/// The complaints service calling the cases service as staff of `scope`.
+fn staff_of(scope: DivisionCode) -> Caller {
+    Caller {
+        subject: "service:complaints".into(),
+        roles: vec![Role::Staff],
+        scope,
+        source: None,
     }
 }
 

@@ -232,7 +232,7 @@ impl tower::Service<http::Request<Body>> for Balanced {
             }
             None => Vec::new(),
         };
-        let span = client_span(request.uri().path(), &member.address);
+        let span = client_span(path, &member.address);
         // The callee's span is a child of this call's.
         let context = span.context();
         opentelemetry::global::get_text_map_propagator(|p| {

@@ -30,6 +30,22 @@ coded_enum! {
     }
 }
 
+impl CaseStatus {
+    /// Filed and not yet closed or ended: officers stay assigned and the
+    /// case's deadlines are watched.
+    pub const UNDER_WAY: [CaseStatus; 4] = [
+        CaseStatus::Filed,
+        CaseStatus::Notified,
+        CaseStatus::Decided,
+        CaseStatus::Served,
+    ];
+
+    /// Whether the case is [`CaseStatus::UNDER_WAY`].
+    pub fn under_way(self) -> bool {
+        Self::UNDER_WAY.contains(&self)
+    }
+}
+
 coded_enum! {
     /// How a lead came in.
     CaseSource {

@@ -120,10 +120,7 @@ pub fn assign_officer(
     on: chrono::NaiveDate,
     today: chrono::NaiveDate,
 ) -> Result<Case, Error> {
-    if !matches!(
-        case.status,
-        CaseStatus::Filed | CaseStatus::Notified | CaseStatus::Decided | CaseStatus::Served
-    ) {
+    if !case.status.under_way() {
         return Err(Error::new(
             fazhi_platform::ErrorKind::FailedPrecondition,
             Code::InvalidTransition,

@@ -97,10 +97,7 @@ pub fn deadlines(
 /// party's windows and the publicity whether published or not, so the day
 /// is never later than the first warning's, whatever today is.
 pub fn watch_from(case: &Case, rules: &CaseRules, calendar: &Calendar) -> Option<NaiveDate> {
-    if !matches!(
-        case.status,
-        CaseStatus::Filed | CaseStatus::Notified | CaseStatus::Decided | CaseStatus::Served
-    ) {
+    if !case.status.under_way() {
         return None;
     }
     deadlines(case, false, rules, calendar, NaiveDate::MIN)

@@ -10,7 +10,7 @@ use sqlx::Row;
 
 use super::cases::{COLUMNS, decode};
 use super::{Store, date};
-use crate::domain::{self, Case, CaseRules};
+use crate::domain::{self, Case, CaseRules, CaseStatus};
 
 /// Cases recomputed per statement when the rules or calendar change.
 const PAGE: i64 = 1_000;
@@ -21,6 +21,16 @@ type WatchMark = (NaiveDate, String);
 /// Cases one answer reads at most, and how many each statement reads.
 const MOST_CASES: usize = 10_000;
 const WATCH_PAGE: i64 = 500;
+
+/// The statuses of a case under way ([`CaseStatus::UNDER_WAY`]), quoted
+/// for an `IN (…)` list.
+fn under_way() -> String {
+    CaseStatus::UNDER_WAY
+        .iter()
+        .map(|s| format!("'{}'", s.code()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 impl Store {
     /// The deadlines of `scope`'s cases near or passed `today` (each with
@@ -98,8 +108,8 @@ impl Store {
              FROM cases WHERE watch_from IS NOT NULL AND watch_from <= $1 \
              AND (watch_from > $2 OR (watch_from = $2 AND id > $3)) \
              AND division_code >= $4 AND division_code < $5 \
-             AND status IN ('filed', 'notified', 'decided', 'served') \
-             ORDER BY watch_from, id LIMIT $6"
+             AND status IN ({}) ORDER BY watch_from, id LIMIT $6",
+            under_way()
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(today.to_string())
@@ -131,7 +141,8 @@ impl Store {
         loop {
             let sql = format!(
                 "SELECT {COLUMNS} FROM cases WHERE id > $1 \
-                 AND status IN ('filed', 'notified', 'decided', 'served') ORDER BY id LIMIT $2"
+                 AND status IN ({}) ORDER BY id LIMIT $2",
+                under_way()
             );
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(after.clone())
